@@ -1,0 +1,43 @@
+# Two commands set up a fresh machine: `make demo` and `make test` (see README.md).
+PYTHON ?= $(shell command -v python3.12 || command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test lint typecheck pytest chromium postgres install clean bench
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+demo: install
+	$(BIN)/hutong demo --host 127.0.0.1 --port 8000
+
+chromium:
+	@test -x /usr/bin/chromium || (echo "installing Debian's chromium" && \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null)
+
+postgres:
+	@bash scripts/ensure-postgres.sh
+
+lint: install
+	$(BIN)/ruff check src tests
+	$(BIN)/ruff format --check src tests
+
+typecheck: install
+	$(BIN)/mypy
+
+pytest: install chromium postgres
+	$(BIN)/pytest -q
+
+test: lint typecheck pytest
+
+bench: install chromium
+	$(BIN)/python bench/runtime.py
+
+clean:
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

@@ -1,0 +1,1 @@
+"""The `hutong` command."""

@@ -1,0 +1,58 @@
+"""Load our example mini programs into the platform: compile each and release it."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from hutong.compiler import build_project
+from hutong.server.apps import service
+from hutong.server.db import Database
+from hutong.server.storage import BlobStore
+
+
+@dataclass
+class ExampleInfo:
+    directory: Path
+    appid: str
+    name: str
+    description: str
+
+
+def find_examples(root: Path) -> list[ExampleInfo]:
+    """Every folder under ``root`` with a project.config.json naming its appid."""
+    found = []
+    for config_path in sorted(root.glob("*/project.config.json")):
+        config = json.loads(config_path.read_text(encoding="utf-8"))
+        directory = config_path.parent
+        found.append(
+            ExampleInfo(
+                directory=directory,
+                appid=str(config.get("appid") or directory.name),
+                name=str(config.get("projectname") or directory.name),
+                description=str(config.get("description") or ""),
+            )
+        )
+    return found
+
+
+async def load_examples(
+    database: Database, store: BlobStore, root: Path, version: str = "1.0.0"
+) -> list[str]:
+    """Compile and release every example; returns their appids."""
+    loaded = []
+    for example in find_examples(root):
+        build = build_project(example.directory)
+        async with database.session() as session:
+            await service.publish(
+                session,
+                store,
+                appid=example.appid,
+                name=example.name,
+                description=example.description,
+                version=version,
+                build=build,
+            )
+        loaded.append(example.appid)
+    return loaded

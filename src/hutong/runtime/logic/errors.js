@@ -1,0 +1,72 @@
+// @ts-check
+/** Uncaught errors in app code: mapped to source file and line, sent to App.onError and the host. */
+import { send } from './bridge.js';
+
+/** @type {[number, string][]} */
+let lineMap = [];
+/** @type {((message: string) => void) | null} */
+let appErrorHandler = null;
+
+/** @param {[number, string][]} map */
+export function setLineMap(map) {
+  lineMap = map;
+}
+
+/** @param {((message: string) => void) | null} handler */
+export function setAppErrorHandler(handler) {
+  appErrorHandler = handler;
+}
+
+/**
+ * The source file and line of the first logic-bundle frame in a stack trace.
+ * @param {string} stack
+ * @returns {{file: string, line: number} | null}
+ */
+export function sourceLocation(stack) {
+  const match = /logic-bundle[^:]*:(\d+):\d+/.exec(stack);
+  if (!match) return null;
+  const bundleLine = Number(match[1]);
+  let found = null;
+  for (const [start, file] of lineMap) {
+    if (start <= bundleLine) found = { file, line: bundleLine - start + 1 };
+    else break;
+  }
+  return found;
+}
+
+/**
+ * Report an error thrown by app code; the runtime itself carries on.
+ * @param {unknown} error
+ */
+export function reportError(error) {
+  const err = error instanceof Error ? error : new Error(String(error));
+  const where = sourceLocation(err.stack || '');
+  const message = `${err.message}${where ? ` (${where.file}:${where.line})` : ''}`;
+  send({ t: 'error', message, stack: err.stack || '', file: where?.file, line: where?.line });
+  if (appErrorHandler) {
+    const handler = appErrorHandler;
+    appErrorHandler = null; // an error inside onError must not loop
+    try {
+      handler(`${message}\n${err.stack || ''}`);
+    } catch (inner) {
+      send({ t: 'error', message: `App.onError threw: ${String(inner)}`, stack: '' });
+    } finally {
+      appErrorHandler = handler;
+    }
+  }
+}
+
+/**
+ * Call app code, reporting what it throws.
+ * @template T
+ * @param {() => T} fn
+ * @returns {T | undefined}
+ */
+export function guard(fn) {
+  try {
+    return fn();
+  } catch (error) {
+    reportError(error);
+    return undefined;
+  }
+}

@@ -1,0 +1,1 @@
+"""The platform server: an ASGI app with one package per domain."""

@@ -1,0 +1,1 @@
+"""Mini programs and their releases."""

@@ -1,0 +1,1 @@
+"""Package delivery: immutable, content-addressed bundles and the runtime's static files."""

@@ -1,0 +1,35 @@
+"""The base library's static files under /_rt/, readable from the opaque-origin frames and worker."""
+
+from __future__ import annotations
+
+from starlette.responses import Response
+from starlette.staticfiles import StaticFiles
+from starlette.types import Scope
+
+from hutong.runtime import RUNTIME_DIR
+
+# The page frame's own policy: scripts only from the platform and from blobs the runtime makes, no
+# network for the page's code, and a sandbox even if someone loads the frame outside the host.
+VIEW_FRAME_CSP = (
+    "sandbox allow-scripts; default-src 'none'; script-src {origin} blob:; "
+    "style-src {origin} 'unsafe-inline'; img-src * data: blob:; media-src * data: blob:; "
+    "font-src * data:; connect-src 'none'; base-uri 'none'"
+)
+
+
+class RuntimeFiles(StaticFiles):
+    def __init__(self) -> None:
+        super().__init__(directory=RUNTIME_DIR, check_dir=True)
+
+    async def get_response(self, path: str, scope: Scope) -> Response:
+        if path.endswith(".py") or "__pycache__" in path:
+            return Response(status_code=404)
+        response = await super().get_response(path, scope)
+        # The worker and the frames have opaque origins: module scripts reach them only with CORS.
+        response.headers["Access-Control-Allow-Origin"] = "*"
+        response.headers["Cache-Control"] = "no-cache"
+        if path.endswith("view.html"):
+            host = dict(scope["headers"]).get(b"host", b"").decode()
+            origin = f"{scope.get('scheme', 'http')}://{host}"
+            response.headers["Content-Security-Policy"] = VIEW_FRAME_CSP.format(origin=origin)
+        return response

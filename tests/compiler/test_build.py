@@ -1,0 +1,48 @@
+"""Whole builds: every example compiles, reproducibly, and bad projects fail with a position."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from hutong.compiler import CompileError, build_project
+
+
+def example_dirs(examples: Path) -> list[Path]:
+    return sorted(path.parent for path in examples.glob("*/app.json"))
+
+
+def test_every_example_compiles_byte_for_byte_the_same(examples_dir: Path) -> None:
+    dirs = example_dirs(examples_dir)
+    assert dirs, "no examples found"
+    for directory in dirs:
+        first = build_project(directory)
+        second = build_project(directory)
+        assert first.files == second.files, directory
+        config = json.loads(first.files["app-config.json"])
+        assert config["pages"], directory
+
+
+def test_bad_app_json_names_line_and_column(tmp_path: Path) -> None:
+    (tmp_path / "app.json").write_text('{\n  "pages": ["a"],\n  oops\n}')
+    with pytest.raises(CompileError) as raised:
+        build_project(tmp_path)
+    assert str(raised.value).startswith("app.json:3:3: invalid JSON")
+
+
+def test_missing_page_file_is_reported(tmp_path: Path) -> None:
+    (tmp_path / "app.json").write_text('{"pages": ["pages/a/a"]}')
+    with pytest.raises(CompileError, match=r"no pages/a/a\.wxml"):
+        build_project(tmp_path)
+
+
+def test_miniprogram_root_is_followed(tmp_path: Path) -> None:
+    root = tmp_path / "miniprogram"
+    (root / "pages").mkdir(parents=True)
+    (tmp_path / "project.config.json").write_text('{"miniprogramRoot": "miniprogram/"}')
+    (root / "app.json").write_text('{"pages": ["pages/a"]}')
+    (root / "pages" / "a.wxml").write_text("<view>{{x}}</view>")
+    result = build_project(tmp_path)
+    assert b'"pages/a"' in result.files["view.js"]

@@ -1,0 +1,146 @@
+"""Shared fixtures: real databases (SQLite and the local PostgreSQL), a live server, real Chromium."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import secrets
+import socket
+import threading
+import time
+from collections.abc import AsyncIterator, Callable, Coroutine, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+import pytest
+import uvicorn
+from playwright.async_api import Browser, async_playwright
+
+from hutong.examples import load_examples
+from hutong.server.app import create_app
+from hutong.server.db import Database
+from hutong.server.db.migrate import downgrade, upgrade_async
+from hutong.server.storage import BlobStore
+from hutong.settings import Settings
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = ROOT / "examples"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+POSTGRES_ADMIN = os.environ.get("HUTONG_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres")
+
+
+def _in_thread(coroutine_factory: Callable[[], Coroutine[Any, Any, None]]) -> None:
+    """Run admin work on its own loop in a thread, so sync fixtures can use asyncpg."""
+    errors: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            asyncio.run(coroutine_factory())
+        except BaseException as error:
+            errors.append(error)
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join()
+    if errors:
+        raise errors[0]
+
+
+async def _admin(statement: str) -> None:
+    connection = await asyncpg.connect(POSTGRES_ADMIN)
+    try:
+        await connection.execute(statement)
+    finally:
+        await connection.close()
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """A fresh PostgreSQL database for this run, dropped afterwards. Fails, never skips, when absent."""
+    name = f"hutong_test_{secrets.token_hex(4)}"
+    _in_thread(lambda: _admin(f'CREATE DATABASE "{name}"'))
+    base = POSTGRES_ADMIN.rsplit("/", 1)[0].replace("postgresql://", "postgresql+asyncpg://")
+    yield f"{base}/{name}"
+    _in_thread(lambda: _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
+    """Each data-layer test runs on SQLite and on PostgreSQL, migrated from empty."""
+    if request.param == "sqlite":
+        url = f"sqlite+aiosqlite:///{tmp_path / 'test.db'}"
+    else:
+        url = request.getfixturevalue("postgres_url")
+    await upgrade_async(url)
+    yield url
+    # Downgrading to empty also proves every migration reverses cleanly.
+    await asyncio.to_thread(downgrade, url, "base")
+
+
+@pytest.fixture
+async def database(database_url: str) -> AsyncIterator[Database]:
+    db = Database(database_url)
+    yield db
+    await db.dispose()
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+@dataclass
+class LiveServer:
+    url: str
+    settings: Settings
+
+
+@pytest.fixture(scope="session")
+async def live_server(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[LiveServer]:
+    """The platform on a loopback port, on SQLite, with every example mini program released."""
+    data_dir = tmp_path_factory.mktemp("hutong-data")
+    settings = Settings(data_dir=data_dir)
+    await upgrade_async(settings.effective_database_url)
+    db = Database(settings.effective_database_url)
+    await load_examples(db, BlobStore(settings.blob_dir), EXAMPLES)
+    await db.dispose()
+    port = _free_port()
+    server = uvicorn.Server(
+        uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        if time.monotonic() > deadline:
+            raise RuntimeError("the test server did not start")
+        await asyncio.sleep(0.05)
+    yield LiveServer(f"http://127.0.0.1:{port}", settings)
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+@pytest.fixture(scope="session")
+async def browser() -> AsyncIterator[Browser]:
+    async with async_playwright() as playwright:
+        instance = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield instance
+        await instance.close()
+
+
+@pytest.fixture(scope="session")
+def examples_dir() -> Iterator[Path]:
+    yield EXAMPLES
