@@ -5,7 +5,8 @@
  */
 import { parsePath, setPath } from '../common/data-path.js';
 import { dispatchEvent } from './events.js';
-import { create, patchChildren, R } from './vdom.js';
+import { R } from './render-helpers.js';
+import { create, patchChildren } from './vdom.js';
 
 /** @type {MessagePort | null} */
 let port = null;
