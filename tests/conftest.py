@@ -16,7 +16,7 @@ from typing import Any
 import asyncpg
 import pytest
 import uvicorn
-from playwright.async_api import Browser, async_playwright
+from playwright.async_api import Browser, FrameLocator, Page, async_playwright, expect
 
 from hutong.examples import load_examples
 from hutong.server.app import create_app
@@ -27,6 +27,8 @@ from hutong.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
+# Small mini programs written for the tests, one behaviour each; loaded beside the examples.
+TEST_APPS = Path(__file__).resolve().parent / "apps"
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -116,6 +118,8 @@ async def live_server(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator
     await upgrade_async(settings.effective_database_url)
     db = Database(settings.effective_database_url)
     await load_examples(db, BlobStore(settings.blob_dir), EXAMPLES)
+    if TEST_APPS.is_dir():
+        await load_examples(db, BlobStore(settings.blob_dir), TEST_APPS)
     await db.dispose()
     port = _free_port()
     server = uvicorn.Server(
@@ -144,3 +148,28 @@ async def browser() -> AsyncIterator[Browser]:
 @pytest.fixture(scope="session")
 def examples_dir() -> Iterator[Path]:
     yield EXAMPLES
+
+
+@dataclass
+class OpenedApp:
+    """A mini program running in the host, in a fresh browser context."""
+
+    page: Page
+    errors: list[str]  # uncaught errors in the host page and messages shown in the developer panel
+
+    def view(self, index: int = -1) -> FrameLocator:
+        """The page frame at ``index`` of the stack (the top one by default)."""
+        return self.page.frame_locator("iframe.hutong-page").nth(index)
+
+    async def dev_panel_text(self) -> str:
+        return await self.page.locator("#dev-panel").text_content() or ""
+
+
+async def open_app(browser: Browser, server: LiveServer, appid: str, query: str = "") -> OpenedApp:
+    """Open ``appid`` in the host shell and wait until its first page frame exists."""
+    page = await browser.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    await page.goto(f"{server.url}/?open={appid}{query}")
+    await expect(page.locator("iframe.hutong-page").first).to_be_attached()
+    return OpenedApp(page, errors)

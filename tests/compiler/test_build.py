@@ -46,3 +46,34 @@ def test_miniprogram_root_is_followed(tmp_path: Path) -> None:
     (root / "pages" / "a.wxml").write_text("<view>{{x}}</view>")
     result = build_project(tmp_path)
     assert b'"pages/a"' in result.files["view.js"]
+
+
+def test_using_components_resolve_relative_absolute_and_global(tmp_path: Path) -> None:
+    (tmp_path / "components" / "card").mkdir(parents=True)
+    (tmp_path / "pages" / "a").mkdir(parents=True)
+    (tmp_path / "app.json").write_text(
+        '{"pages": ["pages/a/a"], "usingComponents": {"g-card": "/components/card/card"}}'
+    )
+    (tmp_path / "pages/a/a.json").write_text('{"usingComponents": {"my-card": "../../components/card/card"}}')
+    (tmp_path / "pages/a/a.wxml").write_text('<my-card title="x">hi</my-card><g-card/><view/>')
+    (tmp_path / "components/card/card.json").write_text('{"component": true}')
+    (tmp_path / "components/card/card.wxml").write_text("<view>{{title}}<slot/></view>")
+    result = build_project(tmp_path)
+    view = result.files["view.js"].decode()
+    assert 'R.c("my-card", "components/card/card", {"title": "x"}' in view
+    assert 'R.c("g-card", "components/card/card"' in view
+    assert 'R.e("view", {}, [], [])' in view
+    config = json.loads(result.files["app-config.json"])
+    assert config["pageConfigs"]["pages/a/a"]["usingComponents"] == {
+        "g-card": "components/card/card",
+        "my-card": "components/card/card",
+    }
+    assert config["components"]["components/card/card"]["component"] is True
+
+
+def test_missing_component_names_the_json_file(tmp_path: Path) -> None:
+    (tmp_path / "app.json").write_text('{"pages": ["a"]}')
+    (tmp_path / "a.json").write_text('{"usingComponents": {"x": "./nope"}}')
+    (tmp_path / "a.wxml").write_text("<x/>")
+    with pytest.raises(CompileError, match=r"a\.json:1:1: usingComponents: component 'x'"):
+        build_project(tmp_path)

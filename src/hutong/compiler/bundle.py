@@ -53,7 +53,12 @@ def _runtime_config(project: Project) -> dict[str, Any]:
         page_config = project.page_configs.get(page, {})
         pages[page] = {
             "window": {**window, **{k: v for k, v in page_config.items() if k != "usingComponents"}},
+            "usingComponents": project.using.get(page, {}),
         }
+    components = {
+        path: {**config, "usingComponents": project.using.get(path, {})}
+        for path, config in sorted(project.component_configs.items())
+    }
     return {
         "pages": project.pages,
         "entryPagePath": app.get("entryPagePath") or project.pages[0],
@@ -61,6 +66,7 @@ def _runtime_config(project: Project) -> dict[str, Any]:
         "tabBar": app.get("tabBar"),
         "networkTimeout": app.get("networkTimeout") or {},
         "pageConfigs": pages,
+        "components": components,
     }
 
 
@@ -74,7 +80,8 @@ def build_project(directory: Path) -> BuildResult:
     logic = build_logic(project)
     templates = []
     for path in project.files(".wxml"):
-        function = compile_wxml(project.read_text(path), path)
+        owner = path[: -len(".wxml")]
+        function = compile_wxml(project.read_text(path), path, project.using.get(owner, project.global_using))
         templates.append(f"  {json.dumps(path[: -len('.wxml')])}: {function}")
     styles = {path[: -len(".wxss")]: compile_wxss(project.read_text(path)) for path in project.files(".wxss")}
     view = (

@@ -18,6 +18,12 @@ class Project:
     app_config: dict[str, Any]
     pages: list[str]
     page_configs: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # Custom components reachable from the pages: path (no extension) -> its .json
+    component_configs: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # For each page and component path: tag -> resolved component path (usingComponents, globals included)
+    using: dict[str, dict[str, str]] = field(default_factory=dict)
+    # app.json's usingComponents, resolved: usable in every page and component
+    global_using: dict[str, str] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
 
     def read_text(self, relative: str) -> str:
@@ -82,4 +88,66 @@ def load_project(directory: Path) -> Project:
         if not isinstance(config, dict):
             raise CompileError(f"{page}.json must hold a JSON object", Position(f"{page}.json", 1, 1))
         project.page_configs[page] = config
+    _resolve_components(project)
     return project
+
+
+def _resolve_component(project: Project, owner: str, request: str) -> str | None:
+    """The component path (no extension) that ``request`` in ``owner``'s usingComponents names."""
+    if request.startswith("plugin://"):
+        return None
+    if request.startswith("/"):
+        base = request.strip("/")
+    else:
+        parts = owner.split("/")[:-1]
+        for part in request.split("/"):
+            if part == "..":
+                if parts:
+                    parts.pop()
+            elif part and part != ".":
+                parts.append(part)
+        base = "/".join(parts)
+    for candidate in (base, f"{base}/index"):
+        if project.exists(f"{candidate}.json") and project.exists(f"{candidate}.wxml"):
+            return candidate
+    return None
+
+
+def _resolve_components(project: Project) -> None:
+    """Follow usingComponents from app.json and every page, transitively through components."""
+    global_using = project.app_config.get("usingComponents") or {}
+    pending: list[tuple[str, dict[str, Any], str]] = [
+        (page, config, f"{page}.json") for page, config in project.page_configs.items()
+    ]
+    seen: set[str] = set()
+    resolved_globals: dict[str, str] = {}
+    for tag, request in sorted(global_using.items()):
+        path = _resolve_component(project, "app.json", str(request))
+        if path is None:
+            raise CompileError(
+                f"usingComponents: component {tag!r} at {request!r} not found", Position("app.json", 1, 1)
+            )
+        resolved_globals[tag] = path
+        pending.append((path, {}, f"{path}.json"))
+    project.global_using = resolved_globals
+    while pending:
+        owner, config, display = pending.pop()
+        if owner in seen and owner in project.using:
+            continue
+        seen.add(owner)
+        if owner not in project.page_configs:
+            config = read_json(project.root / f"{owner}.json", f"{owner}.json")
+            if not isinstance(config, dict):
+                raise CompileError(f"{owner}.json must hold a JSON object", Position(f"{owner}.json", 1, 1))
+            project.component_configs[owner] = config
+        using = dict(resolved_globals)
+        for tag, request in sorted((config.get("usingComponents") or {}).items()):
+            path = _resolve_component(project, owner, str(request))
+            if path is None:
+                raise CompileError(
+                    f"usingComponents: component {tag!r} at {request!r} not found", Position(display, 1, 1)
+                )
+            using[tag] = path
+            if path not in seen:
+                pending.append((path, {}, f"{path}.json"))
+        project.using[owner] = using

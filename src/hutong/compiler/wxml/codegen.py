@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 from hutong.compiler.errors import CompileError, Position
@@ -29,9 +29,10 @@ class _Scope:
 
 
 class _Generator:
-    def __init__(self, source: str, file: str) -> None:
+    def __init__(self, source: str, file: str, components: Mapping[str, str]) -> None:
         self.source = source
         self.file = file
+        self.components = components
         self.loop_count = 0
 
     def error(self, message: str, position: Position) -> CompileError:
@@ -165,7 +166,14 @@ class _Generator:
                 continue
             attrs.append(f"{json.dumps(name)}: {self.attribute_value(attribute, scope)}")
         children = self.children(element.children, scope)
-        return f"R.e({json.dumps(element.tag)}, {{{', '.join(attrs)}}}, [{', '.join(events)}], {children})"
+        attrs_js = "{" + ", ".join(attrs) + "}"
+        events_js = "[" + ", ".join(events) + "]"
+        tag = json.dumps(element.tag)
+        component = self.components.get(element.tag)
+        if component is not None:
+            # A custom component: its children are the light DOM its <slot>s show.
+            return f"R.c({tag}, {json.dumps(component)}, {attrs_js}, {events_js}, {children})"
+        return f"R.e({tag}, {attrs_js}, {events_js}, {children})"
 
 
 def _local(name: str) -> str:
@@ -186,9 +194,12 @@ def _advance(position: Position, text: str, offset: int) -> Position:
     return Position(position.file, position.line, position.column + offset)
 
 
-def compile_wxml(source: str, file: str) -> str:
-    """Compile one WXML file to a JS function expression ``(R) => ({render})``."""
+def compile_wxml(source: str, file: str, components: Mapping[str, str] | None = None) -> str:
+    """Compile one WXML file to a JS function expression ``(R) => ({render})``.
+
+    ``components`` maps the custom component tags usable in this file to their resolved paths.
+    """
     nodes = parse_wxml(source, file)
-    generator = _Generator(source, file)
+    generator = _Generator(source, file, components or {})
     body = generator.children(nodes, _Scope(frozenset()))
     return f"function (R) {{\n  return {{ render: (d) => {body} }};\n}}"

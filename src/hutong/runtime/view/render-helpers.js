@@ -12,6 +12,18 @@ export const R = {
   /** @returns {VElement} */
   e: (/** @type {string} */ t, /** @type {Record<string, any>} */ a, /** @type {any[]} */ e, /** @type {VNode[]} */ c) => ({ t, a, e, c }),
 
+  /**
+   * A custom component: `cp` is its resolved path (its template is `wxml[cp]`); `c` is the light DOM.
+   * @returns {VElement}
+   */
+  c: (
+    /** @type {string} */ t,
+    /** @type {string} */ cp,
+    /** @type {Record<string, any>} */ a,
+    /** @type {any[]} */ e,
+    /** @type {VNode[]} */ c,
+  ) => ({ t, a, e, c, cp }),
+
   /** Display text the way WXML prints a value. @param {any} value */
   s(value) {
     if (value === undefined || value === null) return '';

@@ -7,7 +7,7 @@
  * DOM so that they never pick up an HTML element's behaviour (`button`, `form`, `input`).
  */
 
-/** @typedef {{t: string, a: Record<string, any>, e: any[], c: VNode[], k?: any}} VElement */
+/** @typedef {{t: string, a: Record<string, any>, e: any[], c: VNode[], k?: any, cp?: string}} VElement */
 /** @typedef {string | VElement} VNode */
 
 const RPX = /(-?\d*\.?\d+)rpx/g;
