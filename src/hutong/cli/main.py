@@ -93,5 +93,26 @@ def build(
     typer.echo(f"compiled {directory} into {output} ({len(result.files)} files)")
 
 
+@app.command()
+def check(
+    directory: Annotated[Path, typer.Argument(help="The mini program project.")],
+    pages: Annotated[str, typer.Option(help="'all' pages, or 'first' for the entry page only.")] = "all",
+    screenshots: Annotated[
+        Path | None, typer.Option(help="Write a screenshot of every page into this folder.")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+    timeout: Annotated[float, typer.Option(help="Seconds to wait for each page's first content.")] = 10.0,
+) -> None:
+    """Compile, open every page in headless Chromium, and report what renders and what breaks."""
+    from hutong.check.runner import check_project  # Playwright loads only for this command
+
+    report = asyncio.run(
+        check_project(directory, timeout_ms=timeout * 1000, screenshots=screenshots, pages=pages)
+    )
+    typer.echo(report.to_json() if as_json else report.to_text())
+    if not report.passed:
+        raise typer.Exit(1)
+
+
 if __name__ == "__main__":
     app()
