@@ -40,6 +40,12 @@ function showError(message) {
 async function open(appid, launch = {}) {
   home.hidden = true;
   running.hidden = false;
+  if (current && current.appid === appid) {
+    // It was only in the background: bring it back (App.onShow, the page's onShow).
+    current.show({ scene: launch.scene ?? 1001 });
+    return;
+  }
+  current?.close();
   current = new MiniProgram({
     appid,
     surface,
@@ -56,9 +62,9 @@ async function open(appid, launch = {}) {
   }
 }
 
+/** The capsule's close button sends the app to the background, as WeChat's does; it stays alive. */
 function close() {
-  current?.close();
-  current = null;
+  current?.hide();
   running.hidden = true;
   home.hidden = false;
 }

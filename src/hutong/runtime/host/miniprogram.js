@@ -2,8 +2,10 @@
 /**
  * A running mini program, as the host's native layer sees it: one logic Worker, a stack of page
  * frames, and the relay between them. Every message passes through here, stamped with the page it
- * came from, so a frame can only ever speak for itself.
+ * came from, so a frame can only ever speak for itself. The host owns the page stack (routing),
+ * draws the navigation and tab bars, and runs the app's foreground/background cycle.
  */
+import { Chrome } from './chrome.js';
 import { showToast } from './dialogs.js';
 import { fetchVerified } from './integrity.js';
 
@@ -11,17 +13,21 @@ const MAX_PAGES = 10;
 
 /**
  * @typedef {{id: number, route: string, query: Record<string, string>, frame: HTMLIFrameElement,
- *   port: MessagePort | null, ready: boolean, queue: any[], title?: string}} PageFrame
+ *   port: MessagePort | null, ready: boolean, queue: any[], title?: string,
+ *   colors?: {frontColor?: string, backgroundColor?: string}, loading?: boolean, homeHidden?: boolean}} PageFrame
  */
 
 /** @param {string} url */
-function parseUrl(url) {
-  const [path, search = ''] = url.split('?');
+export function parseUrl(url) {
+  const [path, search = ''] = String(url).split(/\?(.*)/s);
   /** @type {Record<string, string>} */
   const query = {};
   for (const [key, value] of new URLSearchParams(search)) query[key] = value;
-  return { route: path.replace(/^\//, ''), query };
+  return { route: path.replace(/^\//, '').replace(/\.(js|wxml)$/, ''), query };
 }
+
+/** A failure whose message goes to the app as `<api>:fail <message>`. */
+class ApiError extends Error {}
 
 export class MiniProgram {
   /**
@@ -34,18 +40,26 @@ export class MiniProgram {
     this.runtimeBase = new URL(options.runtimeBase, location.href).href;
     this.launchUrl = options.launchUrl;
     this.onError = options.onError || ((message) => console.error(message));
-    /** @type {PageFrame[]} */
+    /** @type {PageFrame[]} the page stack, bottom first */
     this.pages = [];
+    /** @type {Map<string, PageFrame>} tab pages stay alive once opened */
+    this.tabPages = new Map();
     this.nextPageId = 1;
     /** @type {Record<string, any>} */
     this.config = {};
     this.viewCode = '';
     /** @type {Worker | null} */
     this.worker = null;
+    /** @type {any[] | null} messages for the logic thread held until it has run the app's code */
+    this.logicQueue = [];
+    this.foreground = true;
+    /** @type {Chrome | null} */
+    this.chrome = null;
     this.onFrameMessage = this.onFrameMessage.bind(this);
+    this.onVisibility = this.onVisibility.bind(this);
   }
 
-  /** @param {{path?: string, query?: Record<string, string>, scene?: number}} [launch] */
+  /** @param {{path?: string, query?: Record<string, string>, scene?: number, referrerInfo?: any, shareTicket?: string}} [launch] */
   async start(launch = {}) {
     const manifest = await (await fetch(this.launchUrl)).json();
     if (!manifest.bundles) throw new Error(manifest.detail || 'launch manifest has no bundles');
@@ -56,29 +70,28 @@ export class MiniProgram {
     ]);
     this.config = JSON.parse(configText);
     this.viewCode = viewCode;
-    this.buildChrome();
+    this.chrome = new Chrome(this.surface, {
+      onBack: () => this.safely(() => this.navigateBack(1)),
+      onHome: () => this.safely(() => this.goHome()),
+      onTab: (index) => this.safely(() => this.tapTab(index)),
+    });
     window.addEventListener('message', this.onFrameMessage);
-    const route = launch.path || this.config.entryPagePath;
-    const launchOptions = { path: route, query: launch.query || {}, scene: launch.scene ?? 1001, referrerInfo: {} };
+    document.addEventListener('visibilitychange', this.onVisibility);
+    const { route, query } = parseUrl(launch.path || this.config.entryPagePath);
+    const launchQuery = { ...query, ...(launch.query || {}) };
+    const launchOptions = {
+      path: route,
+      query: launchQuery,
+      scene: launch.scene ?? 1001,
+      referrerInfo: launch.referrerInfo || {},
+      ...(launch.shareTicket ? { shareTicket: launch.shareTicket } : {}),
+    };
     this.startWorker(logicCode, launchOptions);
-    this.pushPage(route, launch.query || {});
-  }
-
-  buildChrome() {
-    this.surface.classList.add('hutong-surface');
-    this.navbar = document.createElement('div');
-    this.navbar.className = 'hutong-navbar';
-    this.backButton = document.createElement('button');
-    this.backButton.className = 'hutong-back';
-    this.backButton.textContent = '‹';
-    this.backButton.setAttribute('aria-label', 'Back');
-    this.backButton.addEventListener('click', () => this.navigateBack(1));
-    this.title = document.createElement('div');
-    this.title.className = 'hutong-title';
-    this.navbar.append(this.backButton, this.title);
-    this.frames = document.createElement('div');
-    this.frames.className = 'hutong-frames';
-    this.surface.replaceChildren(this.navbar, this.frames);
+    if (this.config.pages.includes(route)) {
+      this.openPage(route, launchQuery);
+    } else {
+      this.toLogic({ t: 'page:notfound', path: route, query: launchQuery, isEntryPage: true });
+    }
   }
 
   /** @param {string} logicCode @param {Record<string, any>} launch */
@@ -88,88 +101,240 @@ export class MiniProgram {
     this.worker = new Worker(`data:text/javascript,${encodeURIComponent(boot)}`, { type: 'module' });
     this.worker.onmessage = (event) => this.onLogicMessage(event.data);
     this.worker.onerror = (event) => this.onError(`logic thread failed: ${event.message}`);
-    this.pendingInit = { t: 'init', config: this.config, logicCode, launch };
+    this.pendingInit = { t: 'init', config: this.config, logicCode, viewCode: this.viewCode, launch };
   }
 
-  /** @param {string} route @param {Record<string, string>} query */
-  pushPage(route, query) {
-    if (!this.config.pages.includes(route)) throw new Error(`page "${route}" is not in app.json`);
-    if (this.pages.length >= MAX_PAGES) throw new Error('the page stack is full (10 pages)');
+  /** @param {() => void} action */
+  safely(action) {
+    try {
+      action();
+    } catch (error) {
+      this.onError(error instanceof Error ? error.message : String(error));
+    }
+  }
+
+  // -- the page stack ---------------------------------------------------------------------------------
+  get top() {
+    return this.pages[this.pages.length - 1];
+  }
+
+  /** @param {string} route */
+  tabIndex(route) {
+    const list = this.config.tabBar?.list || [];
+    return list.findIndex((/** @type {any} */ item) => String(item.pagePath).replace(/^\//, '') === route);
+  }
+
+  /** @param {string} route */
+  isTab(route) {
+    return this.tabIndex(route) >= 0;
+  }
+
+  /**
+   * Make a frame for a new page and have the logic thread create the page; both start at once.
+   * @param {string} route @param {Record<string, string>} query @param {number} [channel]
+   */
+  openPage(route, query, channel) {
     const frame = document.createElement('iframe');
     frame.className = 'hutong-page';
     frame.setAttribute('sandbox', 'allow-scripts');
     frame.src = `${this.runtimeBase}view/view.html`;
     /** @type {PageFrame} */
     const page = { id: this.nextPageId++, route, query, frame, port: null, ready: false, queue: [] };
-    const previous = this.pages[this.pages.length - 1];
+    const previous = this.top;
     this.pages.push(page);
-    this.frames?.appendChild(frame);
-    if (previous) {
-      previous.frame.hidden = true;
-      this.toLogic({ t: 'page:hide', id: previous.id });
-    }
+    if (this.isTab(route)) this.tabPages.set(route, page);
+    this.chrome?.frames.appendChild(frame);
+    if (previous) this.hideFrame(previous);
+    this.toLogic({ t: 'page:load', id: page.id, route, query, channel });
+    this.afterNavigation();
+    return page;
+  }
+
+  /** @param {PageFrame} page */
+  hideFrame(page) {
+    page.frame.hidden = true;
+    this.toLogic({ t: 'page:hide', id: page.id });
+  }
+
+  /** @param {PageFrame} page */
+  showFrame(page) {
+    page.frame.hidden = false;
+    this.toLogic({ t: 'page:show', id: page.id });
+  }
+
+  /** @param {PageFrame} page */
+  closeFrame(page) {
+    this.toLogic({ t: 'page:unload', id: page.id });
+    page.port?.close();
+    page.frame.remove();
+    if (this.tabPages.get(page.route) === page) this.tabPages.delete(page.route);
+  }
+
+  afterNavigation() {
+    this.toLogic({ t: 'stack', ids: this.pages.map((p) => p.id) });
     this.updateChrome();
-    this.toLogic({ t: 'page:load', id: page.id, route, query });
+  }
+
+  /** @param {string} route */
+  checkRoute(route) {
+    if (!this.config.pages.includes(route)) throw new ApiError(`page "${route}" is not found`);
+  }
+
+  /** @param {string} url @param {number} [channel] */
+  navigateTo(url, channel) {
+    const { route, query } = parseUrl(url);
+    this.checkRoute(route);
+    if (this.isTab(route)) throw new ApiError('can not navigateTo a tabbar page');
+    if (this.pages.length >= MAX_PAGES) throw new ApiError('webview count limit exceed');
+    this.openPage(route, query, channel);
+  }
+
+  /** @param {string} url */
+  redirectTo(url) {
+    const { route, query } = parseUrl(url);
+    this.checkRoute(route);
+    if (this.isTab(route)) throw new ApiError('can not redirectTo a tabbar page');
+    const old = this.pages.pop();
+    if (old) this.closeFrame(old);
+    this.openPage(route, query);
   }
 
   /** @param {number} delta */
   navigateBack(delta) {
-    const count = Math.min(Math.max(1, delta), this.pages.length - 1);
+    if (this.pages.length < 2) throw new ApiError('cannot navigate back at first page.');
+    const count = Math.min(Math.max(1, Math.floor(delta) || 1), this.pages.length - 1);
     for (let i = 0; i < count; i += 1) {
       const page = /** @type {PageFrame} */ (this.pages.pop());
-      this.toLogic({ t: 'page:unload', id: page.id });
-      page.port?.close();
-      page.frame.remove();
+      if (this.isTab(page.route) && this.tabPages.get(page.route) === page) {
+        this.tabPages.delete(page.route);
+      }
+      this.closeFrame(page);
     }
-    const top = this.pages[this.pages.length - 1];
-    top.frame.hidden = false;
-    this.toLogic({ t: 'page:show', id: top.id });
-    this.updateChrome();
+    this.showFrame(this.top);
+    this.afterNavigation();
+  }
+
+  /** @param {string} url */
+  switchTab(url) {
+    const { route } = parseUrl(url);
+    this.checkRoute(route);
+    if (!this.isTab(route)) throw new ApiError('can not switch to no-tabBar page');
+    const current = this.top;
+    // Pages above the tab pages close; tab pages stay alive, hidden.
+    while (this.pages.length) {
+      const page = /** @type {PageFrame} */ (this.pages.pop());
+      if (this.tabPages.get(page.route) === page) {
+        if (page.route !== route && page === current) this.hideFrame(page);
+      } else {
+        this.closeFrame(page);
+      }
+    }
+    const existing = this.tabPages.get(route);
+    if (existing) {
+      this.pages.push(existing);
+      if (existing !== current) this.showFrame(existing);
+      this.afterNavigation();
+    } else {
+      this.openPage(route, {});
+    }
+  }
+
+  /** @param {string} url */
+  reLaunch(url) {
+    const { route, query } = parseUrl(url);
+    this.checkRoute(route);
+    const open = new Set([...this.pages, ...this.tabPages.values()]);
+    this.pages = [];
+    this.tabPages.clear();
+    for (const page of Array.from(open).reverse()) this.closeFrame(page);
+    this.openPage(route, query);
+  }
+
+  goHome() {
+    const entry = this.config.entryPagePath;
+    if (this.isTab(entry)) this.switchTab(entry);
+    else this.reLaunch(entry);
+  }
+
+  /** @param {number} index */
+  tapTab(index) {
+    const item = this.config.tabBar?.list?.[index];
+    if (!item) return;
+    const route = String(item.pagePath).replace(/^\//, '');
+    const top = this.top;
+    if (top) this.toLogic({ t: 'page:event', id: top.id, name: 'onTabItemTap', arg: { index, pagePath: route, text: item.text } });
+    if (top?.route !== route) this.switchTab(route);
   }
 
   updateChrome() {
-    const top = this.pages[this.pages.length - 1];
-    const window = { ...this.config.window, ...(this.config.pageConfigs[top.route]?.window || {}) };
-    if (this.title) this.title.textContent = top.title ?? window.navigationBarTitleText ?? '';
-    if (this.navbar) {
-      this.navbar.style.background = window.navigationBarBackgroundColor;
-      this.navbar.style.color = window.navigationBarTextStyle === 'black' ? '#000' : '#fff';
-    }
-    if (this.backButton) this.backButton.hidden = this.pages.length < 2;
+    const top = this.top;
+    if (!top || !this.chrome) return;
+    const isHome = top.route === this.config.entryPagePath || this.isTab(top.route);
+    this.chrome.update(this.config, top, { depth: this.pages.length, isHome });
   }
 
+  // -- foreground and background ----------------------------------------------------------------------
+  /** The app leaves the screen (the user closed it or switched away): App.onHide after the page's onHide. */
+  hide() {
+    if (!this.foreground) return;
+    this.foreground = false;
+    this.toLogic({ t: 'app:hide' });
+  }
+
+  /** The app comes back: App.onShow, then the page's onShow. @param {{scene?: number, query?: Record<string, string>}} [options] */
+  show(options = {}) {
+    if (this.foreground) return;
+    this.foreground = true;
+    const top = this.top;
+    this.toLogic({
+      t: 'app:show',
+      options: { path: top?.route, query: options.query || top?.query || {}, scene: options.scene ?? 1001, referrerInfo: {} },
+    });
+  }
+
+  onVisibility() {
+    if (document.visibilityState === 'hidden') this.hide();
+    else if (this.surface.isConnected && !this.surface.closest('[hidden]')) this.show();
+  }
+
+  // -- relay ------------------------------------------------------------------------------------------
   /** @param {Record<string, any>} message */
   toLogic(message) {
     if (!this.worker) return;
-    if (this.pendingInit) {
-      (this.logicQueue ||= []).push(message);
-    } else {
-      this.worker.postMessage(message);
-    }
+    if (this.logicQueue) this.logicQueue.push(message);
+    else this.worker.postMessage(message);
   }
 
   /** @param {number} id @param {Record<string, any>} message */
   toView(id, message) {
-    const page = this.pages.find((p) => p.id === id);
+    const page = this.pages.find((p) => p.id === id) || Array.from(this.tabPages.values()).find((p) => p.id === id);
     if (!page) return;
     // Until the frame has installed the view bundle, hold its messages here, in order.
     if (page.ready) page.port?.postMessage(message);
     else page.queue.push(message);
   }
 
+  /** @param {number} id */
+  pageById(id) {
+    return this.pages.find((p) => p.id === id) || Array.from(this.tabPages.values()).find((p) => p.id === id);
+  }
+
   /** @param {Record<string, any>} message */
   onLogicMessage(message) {
     switch (message.t) {
+      case 'render':
+        this.toView(message.id, message);
+        break;
+      case 'to-view':
+        this.toView(message.id, message.msg);
+        break;
       case 'booted':
         this.worker?.postMessage(this.pendingInit);
+        this.pendingInit = null;
         break;
       case 'ready':
-        this.pendingInit = null;
         for (const queued of this.logicQueue || []) this.worker?.postMessage(queued);
-        this.logicQueue = [];
-        break;
-      case 'page:data':
-        this.toView(message.id, { t: 'data', seq: message.seq, data: message.data });
+        this.logicQueue = null;
         break;
       case 'api':
         this.callApi(message.name, message.args || {}).then(
@@ -182,6 +347,12 @@ export class MiniProgram {
               res: { errMsg: `${message.name}:fail ${error instanceof Error ? error.message : error}` },
             }),
         );
+        break;
+      case 'notfound:done':
+        if (!message.handled || this.pages.length === 0) {
+          if (!message.handled) this.onError('page not found; opening the home page');
+          if (this.pages.length === 0) this.safely(() => this.openPage(this.config.entryPagePath, {}));
+        }
         break;
       case 'error':
         this.onError(message.message);
@@ -196,28 +367,44 @@ export class MiniProgram {
 
   /** A frame announced itself: hand it a private port and its page. @param {MessageEvent} event */
   onFrameMessage(event) {
-    const page = this.pages.find((p) => p.frame.contentWindow === event.source);
-    if (!page || page.port || event.data?.t !== 'frame:booted') return;
+    if (event.data?.t !== 'frame:booted') return;
+    const page = [...this.pages, ...this.tabPages.values()].find((p) => p.frame.contentWindow === event.source);
+    if (!page || page.port) return;
     const channel = new MessageChannel();
     page.port = channel.port1;
     page.port.onmessage = (portEvent) => this.onViewMessage(page, portEvent.data);
     page.frame.contentWindow?.postMessage({ t: 'port' }, '*', [channel.port2]);
-    page.port.postMessage({ t: 'init', viewCode: this.viewCode, route: page.route });
+    const window = { ...this.config.window, ...(this.config.pageConfigs?.[page.route]?.window || {}) };
+    page.port.postMessage({ t: 'init', viewCode: this.viewCode, route: page.route, window });
   }
 
   /** @param {PageFrame} page @param {Record<string, any>} message */
   onViewMessage(page, message) {
-    if (message.t === 'ready') {
-      page.ready = true;
-      for (const queued of page.queue) page.port?.postMessage(queued);
-      page.queue = [];
-    } else if (message.t === 'rendered') {
-      this.toLogic({ t: 'page:rendered', id: page.id, seq: message.seq });
-      if (message.seq === 0) this.surface.dispatchEvent(new CustomEvent('hutong:firstcontent', { detail: message }));
-    } else if (message.t === 'unsupported') {
-      this.reportUnsupported(message);
-    } else if (message.t === 'event' && typeof message.handler === 'string') {
-      this.toLogic({ t: 'event', id: page.id, handler: message.handler, event: message.event });
+    switch (message.t) {
+      case 'ready':
+        page.ready = true;
+        for (const queued of page.queue) page.port?.postMessage(queued);
+        page.queue = [];
+        break;
+      case 'rendered':
+        this.toLogic({ t: 'page:rendered', id: page.id, seq: message.seq });
+        if (message.seq === 0) this.surface.dispatchEvent(new CustomEvent('hutong:firstcontent', { detail: message }));
+        break;
+      case 'event':
+        this.toLogic({ ...message, id: page.id });
+        break;
+      case 'page:event':
+        this.toLogic({ t: 'page:event', id: page.id, name: String(message.name), arg: message.arg });
+        break;
+      case 'query:result':
+      case 'intersection':
+        this.toLogic({ ...message, id: page.id });
+        break;
+      case 'unsupported':
+        this.reportUnsupported(message);
+        break;
+      default:
+        break;
     }
   }
 
@@ -227,35 +414,97 @@ export class MiniProgram {
     this.surface.dispatchEvent(new CustomEvent('hutong:unsupported', { detail }));
   }
 
+  // -- APIs the host answers --------------------------------------------------------------------------
   /** @param {string} name @param {Record<string, any>} args */
   async callApi(name, args) {
+    const ok = { errMsg: `${name}:ok` };
+    const top = this.top;
     switch (name) {
       case 'showToast':
         showToast(this.surface, args);
-        return { errMsg: 'showToast:ok' };
-      case 'navigateTo': {
-        const { route, query } = parseUrl(String(args.url || ''));
-        this.pushPage(route, query);
-        return { errMsg: 'navigateTo:ok' };
-      }
+        return ok;
+      case 'hideToast':
+        this.surface.querySelector('.hutong-toast')?.remove();
+        return ok;
+      case 'navigateTo':
+        this.navigateTo(String(args.url || ''), args.channel);
+        return ok;
+      case 'redirectTo':
+        this.redirectTo(String(args.url || ''));
+        return ok;
+      case 'switchTab':
+        this.switchTab(String(args.url || ''));
+        return ok;
+      case 'reLaunch':
+        this.reLaunch(String(args.url || ''));
+        return ok;
       case 'navigateBack':
-        if (this.pages.length < 2) throw new Error('cannot navigate back at first page');
         this.navigateBack(Number(args.delta) || 1);
-        return { errMsg: 'navigateBack:ok' };
-      case 'setNavigationBarTitle': {
-        const top = this.pages[this.pages.length - 1];
+        return ok;
+      case 'setNavigationBarTitle':
         top.title = String(args.title ?? '');
         this.updateChrome();
-        return { errMsg: 'setNavigationBarTitle:ok' };
+        return ok;
+      case 'setNavigationBarColor':
+        top.colors = { frontColor: args.frontColor, backgroundColor: args.backgroundColor };
+        this.updateChrome();
+        return ok;
+      case 'showNavigationBarLoading':
+      case 'hideNavigationBarLoading':
+        top.loading = name === 'showNavigationBarLoading';
+        this.updateChrome();
+        return ok;
+      case 'hideHomeButton':
+        top.homeHidden = true;
+        this.updateChrome();
+        return ok;
+      case 'startPullDownRefresh':
+        this.toView(top.id, { t: 'pulldown:start' });
+        return ok;
+      case 'stopPullDownRefresh':
+        this.toView(top.id, { t: 'pulldown:stop' });
+        return ok;
+      case 'pageScrollTo':
+        this.toView(top.id, { t: 'scrollTo', scrollTop: args.scrollTop, duration: args.duration ?? 300, selector: args.selector, offsetTop: args.offsetTop });
+        return ok;
+      case 'showTabBar':
+      case 'hideTabBar':
+        if (this.chrome) this.chrome.tabBarHiddenByApi = name === 'hideTabBar';
+        this.updateChrome();
+        return ok;
+      case 'setTabBarBadge':
+      case 'removeTabBarBadge':
+      case 'showTabBarRedDot':
+      case 'hideTabBarRedDot':
+      case 'setTabBarItem': {
+        if (!this.chrome) return ok;
+        const index = Number(args.index);
+        if (!this.config.tabBar?.list?.[index]) throw new ApiError('tabbar item not found');
+        const item = (this.chrome.tabOverrides[index] ||= {});
+        if (name === 'setTabBarBadge') item.badge = String(args.text ?? '');
+        if (name === 'removeTabBarBadge') item.badge = '';
+        if (name === 'showTabBarRedDot') item.dot = true;
+        if (name === 'hideTabBarRedDot') item.dot = false;
+        if (name === 'setTabBarItem' && args.text !== undefined) item.text = String(args.text);
+        this.updateChrome();
+        return ok;
       }
+      case 'setTabBarStyle':
+        if (this.chrome) Object.assign(this.chrome.tabStyle, args);
+        this.updateChrome();
+        return ok;
+      case 'setBackgroundColor':
+      case 'setBackgroundTextStyle':
+        return ok;
       default:
-        throw new Error('not supported');
+        throw new ApiError('not supported');
     }
   }
 
   close() {
     this.worker?.terminate();
     window.removeEventListener('message', this.onFrameMessage);
+    document.removeEventListener('visibilitychange', this.onVisibility);
     this.surface.replaceChildren();
   }
 }

@@ -1,6 +1,9 @@
 // @ts-check
 /** The `wx` object: each API calls the host and answers in WeChat's success/fail/complete shape. */
 import { send } from './bridge.js';
+import { stack } from './page.js';
+import { createIntersectionObserver, createSelectorQuery } from './query.js';
+import { channelPair, parkChannel, resolveUrl } from './router.js';
 
 let nextCallback = 1;
 /** @type {Map<number, (result: {ok: boolean, res: any}) => void>} */
@@ -17,24 +20,26 @@ export function settle(id, result) {
  * Call a host API the WeChat way: callbacks when any is given, otherwise a Promise.
  * @param {string} name
  * @param {Record<string, any>} [options]
+ * @param {(res: any) => any} [decorate] adds logic-side fields to a successful result
  */
-export function callHost(name, options = {}) {
+export function callHost(name, options = {}, decorate) {
   const { success, fail, complete, ...args } = options || {};
   const id = nextCallback++;
   const promise = new Promise((resolve, reject) => {
     waiting.set(id, ({ ok, res }) => {
+      if (ok && decorate) res = decorate(res);
       if (ok) {
-        if (success) success(res);
-        if (complete) complete(res);
+        if (typeof success === 'function') success(res);
+        if (typeof complete === 'function') complete(res);
         resolve(res);
       } else {
-        if (fail) fail(res);
-        if (complete) complete(res);
+        if (typeof fail === 'function') fail(res);
+        if (typeof complete === 'function') complete(res);
         reject(res);
       }
     });
   });
-  send({ t: 'api', name, args, cb: id });
+  send({ t: 'api', name, args: plain(args), cb: id });
   if (success || fail || complete) {
     promise.catch(() => {});
     return undefined;
@@ -42,13 +47,81 @@ export function callHost(name, options = {}) {
   return promise;
 }
 
+/** Only what survives a structured clone goes to the host. @param {Record<string, any>} args */
+function plain(args) {
+  /** @type {Record<string, any>} */
+  const out = {};
+  for (const [key, value] of Object.entries(args)) if (typeof value !== 'function') out[key] = value;
+  return out;
+}
+
+function currentRoute() {
+  return stack.length ? stack[stack.length - 1].route : undefined;
+}
+
+/** Launch options, kept by worker.js. */
+export const launchState = { launch: /** @type {Record<string, any>} */ ({}), enter: /** @type {Record<string, any>} */ ({}) };
+
+/** @param {string} name */
+const forward = (name) => (/** @type {any} */ options) => callHost(name, options);
+
+/** @param {string} name */
+const route = (name) => (/** @type {any} */ options = {}) =>
+  callHost(name, { ...options, url: resolveUrl(options?.url, currentRoute()) });
+
 export const wx = {
+  showToast: forward('showToast'),
+  hideToast: forward('hideToast'),
   /** @param {any} options */
-  showToast: (options) => callHost('showToast', options),
-  /** @param {any} options */
-  navigateTo: (options) => callHost('navigateTo', options),
-  /** @param {any} options */
-  navigateBack: (options) => callHost('navigateBack', options),
-  /** @param {any} options */
-  setNavigationBarTitle: (options) => callHost('setNavigationBarTitle', options),
+  navigateTo(options = {}) {
+    const [openerEnd, openedEnd] = channelPair();
+    for (const [name, fn] of Object.entries(options?.events || {})) {
+      if (typeof fn === 'function') openerEnd.on(name, fn);
+    }
+    const channel = parkChannel(openedEnd);
+    const { events, ...rest } = options || {};
+    return callHost('navigateTo', { ...rest, url: resolveUrl(rest.url, currentRoute()), channel }, (res) => ({
+      ...res,
+      eventChannel: openerEnd,
+    }));
+  },
+  redirectTo: route('redirectTo'),
+  switchTab: route('switchTab'),
+  reLaunch: route('reLaunch'),
+  navigateBack: forward('navigateBack'),
+  setNavigationBarTitle: forward('setNavigationBarTitle'),
+  setNavigationBarColor: forward('setNavigationBarColor'),
+  showNavigationBarLoading: forward('showNavigationBarLoading'),
+  hideNavigationBarLoading: forward('hideNavigationBarLoading'),
+  hideHomeButton: forward('hideHomeButton'),
+  setBackgroundColor: forward('setBackgroundColor'),
+  setBackgroundTextStyle: forward('setBackgroundTextStyle'),
+  startPullDownRefresh: forward('startPullDownRefresh'),
+  stopPullDownRefresh: forward('stopPullDownRefresh'),
+  pageScrollTo: forward('pageScrollTo'),
+  showTabBar: forward('showTabBar'),
+  hideTabBar: forward('hideTabBar'),
+  setTabBarBadge: forward('setTabBarBadge'),
+  removeTabBarBadge: forward('removeTabBarBadge'),
+  showTabBarRedDot: forward('showTabBarRedDot'),
+  hideTabBarRedDot: forward('hideTabBarRedDot'),
+  setTabBarItem: forward('setTabBarItem'),
+  setTabBarStyle: forward('setTabBarStyle'),
+  getLaunchOptionsSync: () => ({ ...launchState.launch }),
+  getEnterOptionsSync: () => ({ ...launchState.enter }),
+  createSelectorQuery() {
+    const page = stack[stack.length - 1];
+    if (!page) throw new Error('createSelectorQuery: there is no page yet');
+    return createSelectorQuery(page.__tree);
+  },
+  /** @param {any} component @param {Record<string, any>} [options] */
+  createIntersectionObserver(component, options) {
+    const page = stack[stack.length - 1];
+    const scope = component && component.__root ? component : page;
+    return createIntersectionObserver(scope.__tree, scope, options || {});
+  },
+  /** @param {Function} fn */
+  nextTick(fn) {
+    setTimeout(fn, 0);
+  },
 };
