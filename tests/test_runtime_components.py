@@ -1,0 +1,65 @@
+"""Custom components: properties, observers, behaviors, slots, styles, events, relations, lookups."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.async_api import Browser, expect
+
+from tests.conftest import LiveServer, open_app
+
+pytestmark = pytest.mark.browser
+
+
+async def test_custom_components(live_server: LiveServer, browser: Browser) -> None:
+    app = await open_app(browser, live_server, "test-components")
+    view = app.view()
+    counter = view.locator("#c1")
+    # Literals are coerced to the declared types; optionalTypes keep a string; behaviors mix in.
+    await expect(counter.locator(".types")).to_have_text("number,boolean,string,2,behavior method,true")
+    await expect(counter.locator(".behavior")).to_have_text("mixed in true")
+    await expect(counter.locator(".summary")).to_have_text("first=5")
+    await expect(counter.locator(".title-log")).to_have_text("untitled>first")
+    # A selector query in the component's scope measures its own .box, not the page's.
+    await expect(counter.locator(".width")).to_have_text("123")
+    # Its template's events run its methods; triggerEvent reaches the page's handler on the host.
+    await counter.locator(".inc").click()
+    await expect(counter.locator(".count")).to_have_text("6")
+    await expect(counter.locator(".summary")).to_have_text("first=6")
+    await expect(view.locator("#changes")).to_have_text("6;")
+    # A property changed by the owner runs its observer and the data observers.
+    await view.locator("#retitle").click()
+    await expect(counter.locator(".title-log")).to_have_text("first>second")
+    await expect(counter.locator(".summary")).to_have_text("second=6")
+    # selectComponent, wx://component-export, selectAllComponents
+    await expect(view.locator("#selected")).to_have_text("5,components/counter/counter,42,2")
+
+    # Each instance has its own shadow root; named and default slots place the light children.
+    assert await view.locator("#panel").evaluate("el => el.shadowRoot !== null")
+    assert await view.locator("#header").evaluate("el => el.assignedSlot.getAttribute('name')") == "header"
+    header_y = await view.locator("#header").evaluate("el => el.getBoundingClientRect().top")
+    body_y = await view.locator("#body").evaluate("el => el.getBoundingClientRect().top")
+    assert header_y < body_y
+
+    color = "el => getComputedStyle(el).color"
+    # isolated: app styles stay out, the component's stay in; apply-shared lets the page's in.
+    assert await view.locator(".iso-text").evaluate(color) == "rgb(0, 0, 0)"
+    assert await view.locator("c-iso .inner").evaluate(color) == "rgb(0, 0, 255)"
+    assert await view.locator(".page-inner").evaluate(color) == "rgb(0, 0, 0)"
+    assert await view.locator(".shared-text").evaluate(color) == "rgb(255, 0, 0)"
+    # externalClasses take the owner's class and its styles.
+    assert await view.locator(".ext-text").evaluate(color) == "rgb(0, 128, 0)"
+    assert await view.locator(".ext-text").get_attribute("class") == "big-green ext-text"
+    # virtualHost: the host element takes no box, so its content is a flex item of the row.
+    assert await view.locator("c-virtual").first.evaluate("el => getComputedStyle(el).display") == "contents"
+
+    # Events across boundaries: composed reaches the page; a non-composed one stays in outer's template.
+    await view.locator(".fire").click()
+    await expect(view.locator(".outer-heard")).to_have_text("ping;local:inner;")
+    await expect(view.locator("#page-heard")).to_have_text("ping;")
+
+    # Relations: both children linked to their parent.
+    await expect(view.locator(".ul-count")).to_have_text("2")
+    await expect(view.locator(".li-linked").first).to_have_text("components/ul/ul")
+    assert app.errors == []
+    assert await app.dev_panel_text() == ""
+    await app.page.close()

@@ -1,0 +1,66 @@
+"""App and Page behave as mini programs expect: lifecycle order, setData, navigation, errors, background."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.async_api import Browser, expect
+
+from tests.conftest import LiveServer, open_app
+
+pytestmark = pytest.mark.browser
+
+
+async def test_app_and_page_lifecycle_and_set_data(live_server: LiveServer, browser: Browser) -> None:
+    app = await open_app(browser, live_server, "test-lifecycle", "&query=from%3Dtest")
+    view = app.view()
+    # Components are created and attached before the page's onLoad; ready comes before onReady.
+    await expect(view.locator("#order")).to_have_text(
+        'app:launch:pages/index/index:1001:{"from":"test"} app:show probe:created probe:attached:one '
+        'page:load:{"from":"test"} page:show probe:ready page:ready'
+    )
+    await expect(view.locator(".probe")).to_have_text("probe one")
+
+    # setData: path keys, this.data changes at once, the callback runs after the render.
+    await view.locator("#update").click()
+    await expect(view.locator("#deep")).to_have_text("after")
+    await expect(view.locator("#list")).to_have_text("0,1,2,three,")
+    await expect(view.locator("#sync")).to_have_text("sync after three")
+    await expect(view.locator("#callback")).to_have_text("called after after")
+
+    # Over 1024 kB is refused with an error the app can catch.
+    await view.locator("#big").click()
+    await expect(view.locator("#too-big")).to_contain_text("refused: setData: the data exceeds 1024 kB")
+
+    # navigateTo with a relative URL, the query, an EventChannel both ways, and back again.
+    await view.locator("#open").click()
+    detail = app.view()
+    await expect(detail.locator("#query")).to_have_text("7/tea")
+    await expect(detail.locator("#opener")).to_have_text("hello detail")
+    await expect(detail.locator("#depth")).to_have_text("2")
+    await expect(app.page.locator(".hutong-back")).to_be_visible()
+    await detail.locator("#reply").click()
+    await detail.locator("#back").click()
+    await expect(app.page.locator("iframe.hutong-page")).to_have_count(1)
+    view = app.view()
+    await expect(view.locator("#from-detail")).to_have_text("hello opener")
+    await expect(view.locator("#shows")).to_have_text("2")
+
+    # An uncaught error reaches App.onError and the developer panel, with the source file and line.
+    await view.locator("#boom").click()
+    await expect(app.page.locator("#dev-panel")).to_contain_text("(pages/index/index.js:42)")
+    await view.locator("#reject").click()
+    await view.locator("#refresh").click()
+    await expect(view.locator("#errors")).to_contain_text("pages/index/index.js:42")
+    await expect(view.locator("#rejections")).to_have_text("nobody caught this")
+    await expect(view.locator("#pages")).to_have_text("1")
+
+    # The runtime survives: the page still answers. Then to the background and back.
+    await app.page.locator("#close-app").click()
+    await app.page.get_by_role("button", name="lifecycle").click()
+    await app.view().locator("#refresh").click()
+    await expect(app.view().locator("#order")).to_contain_text(
+        "page:ready page:show app:hide app:show page:show"
+    )
+    await expect(app.view().locator("#shows")).to_have_text("3")
+    assert app.errors == []
+    await app.page.close()
