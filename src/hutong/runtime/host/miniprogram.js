@@ -256,14 +256,13 @@ export class MiniProgram {
     else this.reLaunch(entry);
   }
 
-  /** @param {number} index */
+  /** The user tapped a native tab: switch to it; its page hears onTabItemTap. @param {number} index */
   tapTab(index) {
     const item = this.config.tabBar?.list?.[index];
     if (!item) return;
     const route = String(item.pagePath).replace(/^\//, '');
-    const top = this.top;
-    if (top) this.toLogic({ t: 'page:event', id: top.id, name: 'onTabItemTap', arg: { index, pagePath: route, text: item.text } });
-    if (top?.route !== route) this.switchTab(route);
+    if (this.top?.route !== route) this.switchTab(route);
+    this.toLogic({ t: 'page:event', id: this.top.id, name: 'onTabItemTap', arg: { index, pagePath: route, text: item.text } });
   }
 
   updateChrome() {
