@@ -45,6 +45,14 @@ async def test_app_and_page_lifecycle_and_set_data(live_server: LiveServer, brow
     await expect(view.locator("#from-detail")).to_have_text("hello opener")
     await expect(view.locator("#shows")).to_have_text("2")
 
+    # A page built with Component(): the query fills its properties, onLoad is one of its methods.
+    await view.locator("#open-comp").click()
+    comp = app.view()
+    await expect(comp.locator("#comp-page")).to_have_text("9 loaded:9:pages/comp/comp attached")
+    await comp.locator("#comp-back").click()
+    await expect(app.page.locator("iframe.hutong-page")).to_have_count(1)
+    view = app.view()
+
     # An uncaught error reaches App.onError and the developer panel, with the source file and line.
     await view.locator("#boom").click()
     await expect(app.page.locator("#dev-panel")).to_contain_text("(pages/index/index.js:42)")
@@ -59,8 +67,8 @@ async def test_app_and_page_lifecycle_and_set_data(live_server: LiveServer, brow
     await app.page.get_by_role("button", name="lifecycle").click()
     await app.view().locator("#refresh").click()
     await expect(app.view().locator("#order")).to_contain_text(
-        "page:ready page:show app:hide app:show page:show"
+        "page:ready page:show page:show app:hide app:show page:show"
     )
-    await expect(app.view().locator("#shows")).to_have_text("3")
+    await expect(app.view().locator("#shows")).to_have_text("4")
     assert app.errors == []
     await app.page.close()

@@ -93,3 +93,20 @@ async def test_routing_and_window(live_server: LiveServer, browser: Browser) -> 
     await expect(tabs.nth(0)).to_have_attribute("aria-selected", "true")
     assert app.errors == []
     await host.close()
+
+
+async def test_custom_tab_bar(live_server: LiveServer, browser: Browser) -> None:
+    """tabBar.custom: each tab page shows custom-tab-bar/index, which the page reaches with getTabBar()."""
+    app = await open_app(browser, live_server, "test-customtab")
+    host = app.page
+    one = host.frame_locator("iframe.hutong-page:not([hidden])")
+    await expect(one.locator("#page-one")).to_have_text("page one")
+    await expect(host.locator(".hutong-tabbar")).to_be_hidden()
+    await expect(one.locator("#tab-0")).to_have_class("tab on")
+    await one.locator("#tab-1").click()
+    two = host.frame_locator("iframe.hutong-page:not([hidden])")
+    await expect(two.locator("#page-two")).to_have_text("page two")
+    await expect(two.locator("#tab-1")).to_have_class("tab on")
+    assert await two.locator("#tab-1").evaluate("el => getComputedStyle(el).color") == "rgb(7, 193, 96)"
+    assert app.errors == []
+    await host.close()

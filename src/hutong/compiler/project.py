@@ -130,6 +130,10 @@ def _resolve_components(project: Project) -> None:
         resolved_globals[tag] = path
         pending.append((path, {}, f"{path}.json"))
     project.global_using = resolved_globals
+    tab_bar = project.app_config.get("tabBar")
+    if isinstance(tab_bar, dict) and tab_bar.get("custom") and project.exists("custom-tab-bar/index.wxml"):
+        # The runtime mounts custom-tab-bar/index on every tab page: it is a component like any other.
+        pending.append(("custom-tab-bar/index", {}, "custom-tab-bar/index.json"))
     while pending:
         owner, config, display = pending.pop()
         if owner in seen and owner in project.using:

@@ -24,6 +24,8 @@ export const EVENTS = 6;
 
 /** The page root `<wx-page>` always has this id. */
 export const ROOT_ID = 1;
+/** The container after the page for a custom tab bar (`tabBar.custom`), fixed at the bottom. */
+export const TAB_BAR_ID = 2;
 
 /** A component's styles stay inside it and the page's stay out (styleIsolation: isolated). */
 export const STYLE_ISOLATED = 0;

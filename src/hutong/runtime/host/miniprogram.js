@@ -297,11 +297,11 @@ export class MiniProgram {
   }
 
   // -- relay ------------------------------------------------------------------------------------------
-  /** @param {Record<string, any>} message */
-  toLogic(message) {
+  /** @param {Record<string, any>} message @param {Transferable[]} [transfer] */
+  toLogic(message, transfer = []) {
     if (!this.worker) return;
-    if (this.logicQueue) this.logicQueue.push(message);
-    else this.worker.postMessage(message);
+    if (this.logicQueue) this.logicQueue.push([message, transfer]);
+    else this.worker.postMessage(message, transfer);
   }
 
   /** @param {number} id @param {Record<string, any>} message */
@@ -321,18 +321,12 @@ export class MiniProgram {
   /** @param {Record<string, any>} message */
   onLogicMessage(message) {
     switch (message.t) {
-      case 'render':
-        this.toView(message.id, message);
-        break;
-      case 'to-view':
-        this.toView(message.id, message.msg);
-        break;
       case 'booted':
         this.worker?.postMessage(this.pendingInit);
         this.pendingInit = null;
         break;
       case 'ready':
-        for (const queued of this.logicQueue || []) this.worker?.postMessage(queued);
+        for (const [queued, transfer] of this.logicQueue || []) this.worker?.postMessage(queued, transfer);
         this.logicQueue = null;
         break;
       case 'api':
@@ -374,7 +368,11 @@ export class MiniProgram {
     page.port.onmessage = (portEvent) => this.onViewMessage(page, portEvent.data);
     page.frame.contentWindow?.postMessage({ t: 'port' }, '*', [channel.port2]);
     const window = { ...this.config.window, ...(this.config.pageConfigs?.[page.route]?.window || {}) };
-    page.port.postMessage({ t: 'init', viewCode: this.viewCode, route: page.route, window });
+    // Render operations and input go straight between the logic thread and this frame, on a channel
+    // only the host can hand out: the port itself says which page speaks.
+    const direct = new MessageChannel();
+    this.toLogic({ t: 'page:port', id: page.id }, [direct.port1]);
+    page.port.postMessage({ t: 'init', viewCode: this.viewCode, route: page.route, window }, [direct.port2]);
   }
 
   /** @param {PageFrame} page @param {Record<string, any>} message */
@@ -385,19 +383,8 @@ export class MiniProgram {
         for (const queued of page.queue) page.port?.postMessage(queued);
         page.queue = [];
         break;
-      case 'rendered':
-        this.toLogic({ t: 'page:rendered', id: page.id, seq: message.seq });
-        if (message.seq === 0) this.surface.dispatchEvent(new CustomEvent('hutong:firstcontent', { detail: message }));
-        break;
-      case 'event':
-        this.toLogic({ ...message, id: page.id });
-        break;
-      case 'page:event':
-        this.toLogic({ t: 'page:event', id: page.id, name: String(message.name), arg: message.arg });
-        break;
-      case 'query:result':
-      case 'intersection':
-        this.toLogic({ ...message, id: page.id });
+      case 'firstcontent':
+        this.surface.dispatchEvent(new CustomEvent('hutong:firstcontent', { detail: { ...message, pageId: page.id } }));
         break;
       case 'unsupported':
         this.reportUnsupported(message);

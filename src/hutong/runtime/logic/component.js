@@ -13,6 +13,7 @@ import {
 import { guard } from './errors.js';
 import { dispatchCustom } from './events.js';
 import { Instance } from './instance.js';
+import { camel, datasetOf } from './names.js';
 import { resolve as resolveModule } from './modules.js';
 import { BehaviorToken } from './registry.js';
 import { setComponentFactory } from './tree.js';
@@ -28,23 +29,6 @@ let componentConfigs = {};
 export function setComponentLoader(/** @type {typeof loadDefinition} */ loader, /** @type {Record<string, any>} */ configs) {
   loadDefinition = loader;
   componentConfigs = configs || {};
-}
-
-/** `my-prop` → `myProp`, as WXML attribute names map to property names. @param {string} name */
-export function camel(name) {
-  return name.includes('-') ? name.replace(/-([a-z0-9])/g, (_, c) => c.toUpperCase()) : name;
-}
-
-/** WeChat's dataset keys: `data-foo-bar` → fooBar, `data-fooBar` → foobar. @param {Record<string, any>} attrs */
-export function datasetOf(attrs) {
-  /** @type {Record<string, any>} */
-  const out = {};
-  for (const name in attrs) {
-    if (name.length > 5 && name.startsWith('data-')) {
-      out[name.slice(5).toLowerCase().replace(/-([a-z0-9])/g, (_, c) => c.toUpperCase())] = attrs[name];
-    }
-  }
-  return out;
 }
 
 /** @param {any} value @param {any} type */

@@ -4,7 +4,7 @@
  * down, then bubble (bind, catch, mut-bind) up, across component boundaries as WeChat does. Each
  * binding runs a method of the scope whose template wrote it: the page's, or the component's.
  */
-import { datasetOf } from './component.js';
+import { datasetOf } from './names.js';
 import { guard } from './errors.js';
 
 const FLAG_CATCH = 1;

@@ -4,7 +4,7 @@
  * updates), data observers, re-rendering their template into the page's tree, and component lookup.
  */
 import { parsePath, setPath } from '../common/data-path.js';
-import { send } from './bridge.js';
+import { toView } from './bridge.js';
 import { guard, reportError } from './errors.js';
 import { createIntersectionObserver, createSelectorQuery } from './query.js';
 import { querySelectorIn } from './selector.js';
@@ -23,6 +23,24 @@ export function pathOf(key) {
     pathCache.set(key, segments);
   }
   return segments;
+}
+
+/**
+ * The JSON size of a setData payload, as WeChat limits it; strings and numbers are counted without
+ * serialising them (1,000 path keys of strings is the common large case).
+ * @param {Record<string, any>} changes
+ */
+function payloadSize(changes) {
+  let size = 2;
+  for (const key in changes) {
+    const value = changes[key];
+    const type = typeof value;
+    size += key.length + 4;
+    if (type === 'string') size += value.length + 2;
+    else if (type === 'number' || type === 'boolean') size += 8;
+    else if (value !== undefined) size += (JSON.stringify(value) || '').length;
+  }
+  return size;
 }
 
 /** @type {Record<string, any>} */
@@ -101,7 +119,7 @@ export class Instance {
    */
   setData(changes, callback) {
     if (changes === null || typeof changes !== 'object') throw new TypeError('setData expects an object');
-    const size = JSON.stringify(changes).length;
+    const size = payloadSize(changes);
     if (size > SET_DATA_LIMIT) {
       throw new Error(`setData: the data exceeds 1024 kB (${Math.ceil(size / 1024)} kB); send less at a time`);
     }
@@ -232,5 +250,5 @@ export function flush(tree) {
   if (tree.readyQueue.length) tree.readyAt.set(tree.seq, tree.readyQueue.splice(0));
   const ops = tree.ops;
   tree.ops = [];
-  send({ t: 'render', id: tree.pageId, seq: tree.seq, ops });
+  toView(tree.pageId, { t: 'render', seq: tree.seq, ops });
 }

@@ -3,17 +3,28 @@
  * Pages: an instance per entry in the host's page stack, built from Page() or Component(); the first
  * render (components created and attached before onLoad, as in WeChat) goes out as one message.
  */
-import { send } from './bridge.js';
+import { toView } from './bridge.js';
 import { ComponentInstance } from './component.js';
 import { guard } from './errors.js';
 import { flush, Instance } from './instance.js';
-import { ROOT_ID, INSERT } from '../common/ops.js';
+import { INSERT, ROOT_ID, TAB_BAR_ID } from '../common/ops.js';
 import { PageTree } from './tree.js';
 
 /** @type {Map<number, any>} */
 export const instances = new Map();
 /** @type {any[]} */
 export const stack = [];
+
+const CUSTOM_TAB_BAR = 'custom-tab-bar/index';
+/** @type {Set<string>} the tab pages, when the app draws its own tab bar */
+const customTabBar = new Set();
+
+/** @param {Record<string, any>} config the app config */
+export function configureTabBar(config) {
+  const tabBar = config.tabBar;
+  if (!tabBar || !tabBar.custom || !Array.isArray(tabBar.list)) return;
+  for (const item of tabBar.list) customTabBar.add(String(item.pagePath).replace(/^\//, ''));
+}
 
 /** Page events the frame reports only when the page has a handler: each is a message per scroll. */
 const FRAME_EVENTS = ['onPageScroll', 'onReachBottom', 'onPullDownRefresh'];
@@ -59,8 +70,9 @@ function pageFields(page, id, route, query) {
     switchTab: (/** @type {any} */ o) => globalThis.wx.switchTab(o),
     reLaunch: (/** @type {any} */ o) => globalThis.wx.reLaunch(o),
   };
-  page.router = router;
-  page.pageRouter = router;
+  // Own properties: a page built with Component() has these as getters on its prototype.
+  Object.defineProperty(page, 'router', { value: router, configurable: true });
+  Object.defineProperty(page, 'pageRouter', { value: router, configurable: true });
 }
 
 /** @param {any} page @param {string} name @param {...any} args */
@@ -107,6 +119,16 @@ export function createPage(id, route, query, def, beforeLoad) {
   }
   for (let i = 0; i < vnodes.length; i += 1) vnodes[i] = tree.mount(vnodes[i], tree.root, page);
   tree.root.c = vnodes;
+  /** @type {any} */
+  let tabBarRoot = null;
+  if (customTabBar.has(route)) {
+    // tabBar.custom: each tab page gets its own instance of custom-tab-bar/index, below the page.
+    tabBarRoot = { n: TAB_BAR_ID, c: [], o: page, p: null };
+    tree.nodes.set(TAB_BAR_ID, tabBarRoot);
+    const vnode = { t: 'custom-tab-bar', a: {}, e: [], c: [], cp: CUSTOM_TAB_BAR };
+    tabBarRoot.c = [tree.mount(vnode, tabBarRoot, page)];
+  }
+  page.getTabBar = () => (tabBarRoot ? tabBarRoot.c[0].comp.__exported(page) : null);
   if (page instanceof ComponentInstance) tree.attachQueue.unshift(page);
   flush(tree); // components attached (before onLoad, as in WeChat)
   callPage(page, 'onLoad', query);
@@ -114,6 +136,7 @@ export function createPage(id, route, query, def, beforeLoad) {
   flush(tree); // what onLoad and onShow changed, still before anything is sent
   tree.ops = [];
   for (const child of tree.root.c) tree.ops.push(INSERT, ROOT_ID, 0, tree.serialize(child));
+  if (tabBarRoot) tree.ops.push(INSERT, TAB_BAR_ID, 0, tree.serialize(tabBarRoot.c[0]));
   tree.inView = true;
   tree.readyAt.set(0, tree.readyQueue.splice(0));
   if (tree.pendingCallbacks.length) {
@@ -125,7 +148,7 @@ export function createPage(id, route, query, def, beforeLoad) {
   /** @type {Record<string, boolean>} */
   const listens = {};
   for (const name of FRAME_EVENTS) listens[name] = typeof page[name] === 'function';
-  send({ t: 'render', id, seq: 0, ops, listens });
+  toView(id, { t: 'render', seq: 0, ops, listens });
   return page;
 }
 
@@ -163,6 +186,8 @@ export function destroyPage(id) {
   callPage(page, 'onUnload');
   const tree = /** @type {PageTree} */ (page.__tree);
   for (const child of tree.root.c) tree.unmount(child);
+  const tabBarRoot = tree.nodes.get(TAB_BAR_ID);
+  if (tabBarRoot) for (const child of tabBarRoot.c) tree.unmount(child);
   if (page instanceof ComponentInstance) page.__detach();
   instances.delete(id);
   const index = stack.indexOf(page);

@@ -3,8 +3,8 @@
  * wx.createSelectorQuery and wx.createIntersectionObserver: the logic thread resolves selectors
  * against its own tree (scoped to a page or component), the page frame measures the nodes.
  */
-import { send } from './bridge.js';
-import { datasetOf } from './component.js';
+import { toView } from './bridge.js';
+import { datasetOf } from './names.js';
 import { guard } from './errors.js';
 import { querySelectorIn } from './selector.js';
 
@@ -123,11 +123,7 @@ class SelectorQuery {
       });
       if (typeof callback === 'function') guard(() => callback(answers));
     });
-    send({
-      t: 'to-view',
-      id: this.tree.pageId,
-      msg: { t: 'query', qid, requests: resolved.map(({ ids, fields, viewport }) => ({ ids, fields: plainFields(fields), viewport: Boolean(viewport) })) },
-    });
+    toView(this.tree.pageId, { t: 'query', qid, requests: resolved.map(({ ids, fields, viewport }) => ({ ids, fields: plainFields(fields), viewport: Boolean(viewport) })) });
     return this;
   }
 }
@@ -177,13 +173,9 @@ class IntersectionObserverRef {
       observers.set(oid, (entry) =>
         guard(() => callback({ ...entry, id: String(node.a.id ?? ''), dataset: datasetOf(node.a) })),
       );
-      send({
-        t: 'to-view',
-        id: this.tree.pageId,
-        msg: {
+      toView(this.tree.pageId, {
           t: 'observe', oid, target: node.n, root: root ? root.n : 0, margins: this.relative.margins,
           thresholds: this.options.thresholds || [0], initialRatio: this.options.initialRatio || 0,
-        },
       });
     }
     return this;
@@ -192,7 +184,7 @@ class IntersectionObserverRef {
   disconnect() {
     for (const oid of this.ids) {
       observers.delete(oid);
-      send({ t: 'to-view', id: this.tree.pageId, msg: { t: 'unobserve', oid } });
+      toView(this.tree.pageId, { t: 'unobserve', oid });
     }
     this.ids = [];
   }

@@ -12,7 +12,7 @@
  */
 import { BUILTIN_TAGS } from '../view/builtin-tags.js';
 import { send } from './bridge.js';
-import { ATTR, EVENTS, INSERT, MOVE, REMOVE, ROOT_ID, TEXT } from '../common/ops.js';
+import { ATTR, EVENTS, INSERT, MOVE, REMOVE, ROOT_ID, TAB_BAR_ID, TEXT } from '../common/ops.js';
 
 /** @type {Set<string>} */
 const reported = new Set();
@@ -103,7 +103,7 @@ export class PageTree {
   /** @param {number} pageId */
   constructor(pageId) {
     this.pageId = pageId;
-    this.nextId = ROOT_ID + 1;
+    this.nextId = TAB_BAR_ID + 1;
     /** @type {any[]} */
     this.ops = [];
     /** @type {Map<number, any>} mounted nodes by id, for events coming from the view */

@@ -6,13 +6,13 @@
  */
 import { R } from '../view/render-helpers.js';
 import { App, callApp, getApp, hasApp } from './app.js';
-import { dispatch, on, send } from './bridge.js';
+import { attachFramePort, detachFramePort, dispatch, on, send } from './bridge.js';
 import { setComponentLoader } from './component.js';
 import { guard, reportError, setLineMap } from './errors.js';
 import { dispatchFromView } from './events.js';
 import { setViewBundle } from './instance.js';
 import * as modules from './modules.js';
-import { callPage, createPage, destroyPage, instances, pageLifetime, rendered, stack } from './page.js';
+import { callPage, configureTabBar, createPage, destroyPage, instances, pageLifetime, rendered, stack } from './page.js';
 import { intersection, settleQuery } from './query.js';
 import { Behavior, Component, definitionOf, normalise, Page, setRegistering, setRegisteringPage } from './registry.js';
 import { takeChannel } from './router.js';
@@ -73,6 +73,7 @@ on('init', async (message) => {
   config = message.config;
   globals.__wxConfig = { pages: config.pages, entryPagePath: config.entryPagePath, global: { window: config.window }, tabBar: config.tabBar, envVersion: 'release', platform: 'hutong' };
   setLineMap(config.lineMap || []);
+  configureTabBar(config);
   setComponentLoader((path) => definitionFor(path, false), config.components || {});
   /** @type {any} */
   let viewBundle = { wxml: {}, wxss: {} };
@@ -146,7 +147,10 @@ on('page:hide', (message) => {
   pageLifetime(page, 'hide');
 });
 
-on('page:unload', (message) => destroyPage(message.id));
+on('page:unload', (message) => {
+  destroyPage(message.id);
+  detachFramePort(message.id);
+});
 
 /** The host's page stack changed: getCurrentPages() follows it. */
 on('stack', (message) => {
@@ -196,7 +200,10 @@ on('query:result', (message) => settleQuery(message.qid, message.results));
 on('intersection', (message) => intersection(message.oid, message.entry));
 on('api:result', (message) => settle(message.cb, message));
 
-globals.addEventListener('message', (/** @type {MessageEvent} */ event) => dispatch(event.data));
+globals.addEventListener('message', (/** @type {MessageEvent} */ event) => {
+  if (event.data?.t === 'page:port' && event.ports[0]) attachFramePort(event.data.id, event.ports[0]);
+  else dispatch(event.data);
+});
 globals.addEventListener('error', (/** @type {ErrorEvent} */ event) => {
   reportError(event.error || event.message);
   event.preventDefault();

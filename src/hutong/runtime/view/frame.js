@@ -9,8 +9,12 @@ import { setReporter } from './diagnostics.js';
 import { listen } from './events.js';
 import { apply, installPage, nodeById } from './vdom.js';
 
-/** @type {MessagePort | null} */
+/** @type {MessagePort | null} the host's port */
 let port = null;
+/** @type {MessagePort | null} the logic thread's port for this page (brokered by the host) */
+let logic = null;
+/** What goes to the logic thread directly; everything else goes to the host. */
+const TO_LOGIC = new Set(['event', 'rendered', 'page:event', 'query:result', 'intersection']);
 const root = /** @type {HTMLElement} */ (document.querySelector('wx-page'));
 const started = performance.now();
 /** @type {Record<string, any>} */
@@ -20,7 +24,8 @@ let listens = {};
 
 /** @param {Record<string, any>} message */
 function send(message) {
-  port?.postMessage(message);
+  if (TO_LOGIC.has(message.t)) logic?.postMessage(message);
+  else port?.postMessage(message);
 }
 
 setReporter(send);
@@ -214,12 +219,15 @@ async function onMessage(event) {
       installPage(root, builtins, bundle.wxss || {}, message.route);
       if (windowConfig.backgroundColor) document.documentElement.style.background = windowConfig.backgroundColor;
       send({ t: 'ready' });
+      logic = event.ports[0] || null;
+      if (logic) logic.onmessage = (direct) => onMessage(direct);
       break;
     }
     case 'render':
       if (message.listens) listens = message.listens;
       apply(message.ops);
-      send({ t: 'rendered', seq: message.seq, firstContentMs: performance.now() - started });
+      send({ t: 'rendered', seq: message.seq });
+      if (message.seq === 0) send({ t: 'firstcontent', firstContentMs: performance.now() - started });
       if (message.seq === 0 && listens.onReachBottom) requestAnimationFrame(checkBottom);
       break;
     case 'query':

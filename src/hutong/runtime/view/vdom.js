@@ -14,6 +14,7 @@ import {
   MOVE,
   REMOVE,
   ROOT_ID,
+  TAB_BAR_ID,
   STYLE_APPLY_SHARED,
   STYLE_SHARED,
   TEXT,
@@ -58,6 +59,9 @@ function sheetOf(css) {
  */
 export function installPage(root, builtins, wxss, route) {
   nodes.set(ROOT_ID, root);
+  const tabBar = document.createElement('hutong-tab-bar');
+  document.body.appendChild(tabBar);
+  nodes.set(TAB_BAR_ID, tabBar);
   styles.builtins = builtins;
   styles.wxss = wxss;
   styles.page = [wxss.app, wxss[route]].filter(Boolean).map(sheetOf);

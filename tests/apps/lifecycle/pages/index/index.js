@@ -44,6 +44,9 @@ Page({
   reject() {
     Promise.reject(new Error('nobody caught this'))
   },
+  openComp() {
+    wx.navigateTo({ url: '/pages/comp/comp?id=9' })
+  },
   refresh() {
     this.setData({ order: app.globalData.log.join(' '), pages: getCurrentPages().length, errors: app.globalData.errors.join('|'), rejections: app.globalData.rejections.join('|') })
   },
