@@ -33,6 +33,7 @@ function install(bundle, /** @type {string} */ route) {
   const style = document.createElement('style');
   style.textContent = styles;
   document.head.appendChild(style);
+  R.use(bundle, send);
   const factory = bundle.wxml[route];
   if (!factory) throw new Error(`page "${route}" has no template`);
   render = factory(R).render;
@@ -80,7 +81,8 @@ root.addEventListener('click', (event) => {
     'tap',
     { x: event.pageX ?? rect.left, y: event.pageY ?? rect.top },
     Math.round(event.timeStamp),
-    (handler, wxEvent) => send({ t: 'event', handler, event: wxEvent }),
+    (handler, wxEvent) =>
+      typeof handler === 'function' ? R.wxsEvent(handler, wxEvent) : send({ t: 'event', handler, event: wxEvent }),
   );
 });
 
