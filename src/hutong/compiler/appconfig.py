@@ -58,7 +58,8 @@ def _themed_parts(project: Project, variables: dict[str, Any]) -> dict[str, Any]
     window = {**WINDOW_DEFAULTS, **_themed(app.data.get("window") or {}, variables, app, ("window",))}
     tab_bar = _themed(app.data.get("tabBar"), variables, app, ("tabBar",))
     if isinstance(tab_bar, dict) and tab_bar.get("custom") is True:
-        tab_bar = {**tab_bar, "customComponent": CUSTOM_TAB_BAR}
+        custom = CUSTOM_TAB_BAR if CUSTOM_TAB_BAR in project.component_configs else None
+        tab_bar = {**tab_bar, "customComponent": custom}
     pages = {}
     for page in project.pages:
         config = project.page_configs.get(page, {})

@@ -35,6 +35,7 @@ class BuildResult:
     config: dict[str, Any]
     warnings: list[str] = field(default_factory=list)
     project: Project | None = None
+    app_css: str = ""  # app.wxss compiled, imports inlined
 
     @property
     def bundles(self) -> dict[str, dict[str, Any]]:
@@ -92,16 +93,17 @@ def _styles(project: Project, package: Package, cache: CompileCache) -> dict[str
     return styles
 
 
-def _view_bundle(project: Project, package: Package, cache: CompileCache) -> str:
+def _view_bundle(project: Project, package: Package, cache: CompileCache) -> tuple[str, dict[str, str]]:
     templates = _templates(project, package, cache)
     styles = _styles(project, package, cache)
-    return (
+    code = (
         "/* hutong view bundle */\n__hutong_view({\n wxml: {\n"
         + ",\n".join(templates)
         + "\n },\n wxss: "
         + json.dumps(styles, ensure_ascii=False, sort_keys=True, indent=1)
         + "\n});\n"
     )
+    return code, styles
 
 
 def build(project: Project, cache: CompileCache | None = None) -> BuildResult:
@@ -111,10 +113,13 @@ def build(project: Project, cache: CompileCache | None = None) -> BuildResult:
     config = runtime_config(project)
     files: dict[str, bytes] = {}
     packages = []
+    app_css = ""
     for package in project.packages:
         logic_name, view_name = bundle_names(package)
         files[logic_name] = logic[package.root].code.encode()
-        files[view_name] = _view_bundle(project, package, cache).encode()
+        view, styles = _view_bundle(project, package, cache)
+        files[view_name] = view.encode()
+        app_css = styles.get("app", app_css)
         entry: dict[str, Any] = {
             "root": package.root,
             "name": package.name,
@@ -136,7 +141,9 @@ def build(project: Project, cache: CompileCache | None = None) -> BuildResult:
     config["assets"] = assets
     config["lineMap"] = logic[""].line_map
     files[APP_CONFIG] = _canonical_json(config)
-    return BuildResult(files=files, config=config, warnings=list(project.warnings), project=project)
+    return BuildResult(
+        files=files, config=config, warnings=list(project.warnings), project=project, app_css=app_css
+    )
 
 
 def build_project(directory: Path, cache: CompileCache | None = None) -> BuildResult:

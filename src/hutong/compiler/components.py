@@ -57,6 +57,15 @@ def resolve_component(project: Project, owner: str, request: str) -> str | None:
     return None
 
 
+def _extended_library(project: Project, request: str) -> bool:
+    """Whether ``request`` names a component of a library WeChat provides (app.json useExtendedLib)."""
+    libraries = project.app_config.get("useExtendedLib")
+    if not isinstance(libraries, dict):
+        return False
+    prefixes = {"weui": "weui-miniprogram/", "kbone": "kbone"}
+    return any(libraries.get(name) and request.startswith(prefix) for name, prefix in prefixes.items())
+
+
 def _load_json(project: Project, path: str) -> JsonFile:
     parsed = read_json_file(project.root / f"{path}.json", f"{path}.json")
     if not isinstance(parsed.data, dict):
@@ -96,6 +105,10 @@ def _resolve_map(project: Project, owner: str, config: JsonFile, check: bool) ->
             project.warn(f"{config.position('usingComponents', tag)}: plugin component {request!r} skipped")
             continue
         path = resolve_component(project, owner, request)
+        if path is None and _extended_library(project, request):
+            position = config.position("usingComponents", tag)
+            project.warn(f"{position}: {request!r} comes from an extended library (useExtendedLib); skipped")
+            continue
         if path is None:
             raise config.error(
                 f"usingComponents: component {tag!r} at {request!r} not found", "usingComponents", tag
@@ -114,12 +127,13 @@ def resolve_components(project: Project) -> None:
     if isinstance(tab_bar, dict) and tab_bar.get("custom") is True:
         found = _component_at(project, CUSTOM_TAB_BAR)
         if found is None:
-            raise project.app.error(
-                'a custom tabBar needs the component "custom-tab-bar/index" (.json and .wxml)',
-                "tabBar",
-                "custom",
+            # WeChat then shows no tab bar at all; apps that draw their own rely on that.
+            position = project.app.position("tabBar", "custom")
+            project.warn(
+                f'{position}: custom tabBar without a "custom-tab-bar/index" component: none is shown'
             )
-        pending.append(found)
+        else:
+            pending.append(found)
     for page in project.pages:
         config = project.page_files.get(page) or JsonFile(f"{page}.json", "{}", {})
         local = _resolve_map(project, page, config, check=True)
