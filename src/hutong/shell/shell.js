@@ -18,21 +18,42 @@ function showError(message) {
   devPanel.appendChild(line);
 }
 
-/** @param {string} appid */
-async function open(appid) {
+/** The host refuses to run what it cannot verify, and says so where the user is looking. */
+/** @param {string} message */
+function showLaunchError(message) {
+  const box = document.createElement('div');
+  box.className = 'launch-error';
+  box.setAttribute('role', 'alert');
+  const title = document.createElement('strong');
+  title.textContent = 'This mini program cannot be opened';
+  const detail = document.createElement('p');
+  detail.textContent = message;
+  box.append(title, detail);
+  surface.replaceChildren(box);
+}
+
+/**
+ * @param {string} appid
+ * @param {string} [channel] release (default), trial, develop or review
+ */
+async function open(appid, channel = 'release') {
   home.hidden = true;
   running.hidden = false;
+  const query = channel === 'release' ? '' : `?channel=${encodeURIComponent(channel)}`;
   current = new MiniProgram({
     appid,
     surface,
     runtimeBase: '/_rt/',
-    launchUrl: `/api/apps/${encodeURIComponent(appid)}/launch`,
+    launchUrl: `/api/apps/${encodeURIComponent(appid)}/launch${query}`,
     onError: showError,
   });
   try {
-    await current.start({ scene: 1001 });
+    // Scene 1017 is WeChat's "trial version QR code"; 1001 the app list.
+    await current.start({ scene: channel === 'trial' ? 1017 : 1001 });
   } catch (error) {
-    showError(error instanceof Error ? error.message : String(error));
+    const message = error instanceof Error ? error.message : String(error);
+    showLaunchError(message);
+    showError(message);
   }
 }
 
@@ -64,7 +85,8 @@ async function loadApps() {
 }
 
 document.getElementById('close-app')?.addEventListener('click', close);
-const direct = new URLSearchParams(location.search).get('open');
+const params = new URLSearchParams(location.search);
+const direct = params.get('open');
 loadApps().then(() => {
-  if (direct) open(direct);
+  if (direct) open(direct, params.get('channel') || 'release');
 });
