@@ -171,7 +171,7 @@ async def organizations_of(session: AsyncSession, user: User) -> list[tuple[Orga
         .where(Membership.user_id == user.id)
         .order_by(Organization.name, Organization.id)
     )
-    return [(org, role) for org, role in rows.tuples()]
+    return [(org, role) for org, role in rows]
 
 
 async def role_in(session: AsyncSession, user: User, organization_id: int) -> str | None:
@@ -217,7 +217,7 @@ async def list_members(session: AsyncSession, actor: User, organization_id: int)
         .where(Membership.organization_id == organization_id)
         .order_by(User.email)
     )
-    return [Member(user.id, user.email, user.name, role) for user, role in rows.tuples()]
+    return [Member(user.id, user.email, user.name, role) for user, role in rows]
 
 
 async def set_member(

@@ -37,7 +37,7 @@ async def queue(session: AsyncSession, actor: User) -> list[QueueItem]:
         .where(Review.status == "pending")
         .order_by(Review.id)
     )
-    return [QueueItem(review, app, release) for review, app, release in rows.tuples()]
+    return [QueueItem(review, app, release) for review, app, release in rows]
 
 
 async def get_item(session: AsyncSession, actor: User, review_id: int) -> QueueItem:
