@@ -10,16 +10,34 @@ const devPanel = /** @type {HTMLElement} */ (document.getElementById('dev-panel'
 /** @type {MiniProgram | null} */
 let current = null;
 
+/**
+ * What happened to the running mini program, in order, for `hutong check` and the tests to read:
+ * `{kind: 'firstcontent', ms}`, `{kind: 'error', message}`, `{kind: 'unsupported', what, name}`,
+ * `{kind: 'fatal', message}` (the launch itself failed).
+ * @type {Record<string, any>[]}
+ */
+const log = [];
+/** @type {any} */ (window).__hutongLog = log;
+
+surface.addEventListener('hutong:firstcontent', () => log.push({ kind: 'firstcontent', ms: performance.now() }));
+surface.addEventListener('hutong:unsupported', (event) => {
+  log.push({ kind: 'unsupported', .../** @type {CustomEvent} */ (event).detail });
+});
+
 /** @param {string} message */
 function showError(message) {
+  log.push({ kind: 'error', message });
   devPanel.hidden = false;
   const line = document.createElement('div');
   line.textContent = message;
   devPanel.appendChild(line);
 }
 
-/** @param {string} appid */
-async function open(appid) {
+/**
+ * @param {string} appid
+ * @param {{path?: string, query?: Record<string, string>, scene?: number}} [launch]
+ */
+async function open(appid, launch = {}) {
   home.hidden = true;
   running.hidden = false;
   current = new MiniProgram({
@@ -30,9 +48,11 @@ async function open(appid) {
     onError: showError,
   });
   try {
-    await current.start({ scene: 1001 });
+    await current.start({ scene: 1001, ...launch });
   } catch (error) {
-    showError(error instanceof Error ? error.message : String(error));
+    const message = error instanceof Error ? error.message : String(error);
+    log.push({ kind: 'fatal', message });
+    showError(message);
   }
 }
 
@@ -64,7 +84,13 @@ async function loadApps() {
 }
 
 document.getElementById('close-app')?.addEventListener('click', close);
-const direct = new URLSearchParams(location.search).get('open');
+// `/?open=<appid>&path=<page>&query=<k=v&...>` opens a mini program straight away.
+const params = new URLSearchParams(location.search);
+const direct = params.get('open');
 loadApps().then(() => {
-  if (direct) open(direct);
+  if (!direct) return;
+  /** @type {Record<string, string>} */
+  const query = {};
+  for (const [key, value] of new URLSearchParams(params.get('query') || '')) query[key] = value;
+  open(direct, { path: params.get('path') || undefined, query });
 });

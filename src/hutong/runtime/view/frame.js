@@ -5,6 +5,7 @@
  */
 import { parsePath, setPath } from '../common/data-path.js';
 import { dispatchEvent } from './events.js';
+import { setReporter } from './diagnostics.js';
 import { R } from './render-helpers.js';
 import { create, patchChildren } from './vdom.js';
 
@@ -23,6 +24,8 @@ const started = performance.now();
 function send(message) {
   port?.postMessage(message);
 }
+
+setReporter(send);
 
 /** @param {Record<string, any>} bundle */
 function install(bundle, /** @type {string} */ route) {
