@@ -301,7 +301,9 @@ def test_undefined_theme_variable_is_an_error_at_its_place(tmp_path: Path) -> No
     write_tree(
         tmp_path,
         {
-            "app.json": '{"pages": ["a"], "themeLocation": "theme.json",\n "window": {"backgroundColor": "@nope"}}',
+            "app.json": (
+                '{"pages": ["a"], "themeLocation": "theme.json",\n "window": {"backgroundColor": "@nope"}}'
+            ),
             "theme.json": {"light": {}, "dark": {}},
             **page("a"),
         },

@@ -167,7 +167,9 @@ def test_unresolvable_static_require_is_an_error_at_the_specifier(tmp_path: Path
     with pytest.raises(CompileError) as raised:
         build_project(tmp_path)
     assert str(raised.value) == (
-        "a.js:2:20: cannot resolve require('./missing')\n  const y = require( './missing');\n                     ^"
+        "a.js:2:20: cannot resolve require('./missing')\n"
+        "  const y = require( './missing');\n"
+        "                     ^"
     )
 
 
@@ -195,7 +197,10 @@ def test_dynamic_and_shadowed_requires_are_left_alone(tmp_path: Path) -> None:
             "app.json": {"pages": ["a"]},
             **page(
                 "a",
-                js="const name = 'x';\nrequire(name);\n(function (require) { require('bundled-id') })();\nPage({})",
+                js=(
+                    "const name = 'x';\nrequire(name);\n"
+                    "(function (require) { require('bundled-id') })();\nPage({})"
+                ),
             ),
         },
     )
