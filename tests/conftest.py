@@ -5,9 +5,7 @@ from __future__ import annotations
 import asyncio
 import os
 import secrets
-import socket
 import threading
-import time
 from collections.abc import AsyncIterator, Callable, Coroutine, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,13 +13,12 @@ from typing import Any
 
 import asyncpg
 import pytest
-import uvicorn
 from playwright.async_api import Browser, FrameLocator, Page, async_playwright, expect
 
 from hutong.examples import load_examples
-from hutong.server.app import create_app
 from hutong.server.db import Database
 from hutong.server.db.migrate import downgrade, upgrade_async
+from hutong.server.embedded import embedded_server
 from hutong.server.storage import BlobStore
 from hutong.settings import Settings
 
@@ -97,13 +94,6 @@ async def database(database_url: str) -> AsyncIterator[Database]:
     await db.dispose()
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
 @dataclass
 class LiveServer:
     url: str
@@ -121,20 +111,8 @@ async def live_server(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator
     if TEST_APPS.is_dir():
         await load_examples(db, BlobStore(settings.blob_dir), TEST_APPS)
     await db.dispose()
-    port = _free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        if time.monotonic() > deadline:
-            raise RuntimeError("the test server did not start")
-        await asyncio.sleep(0.05)
-    yield LiveServer(f"http://127.0.0.1:{port}", settings)
-    server.should_exit = True
-    thread.join(timeout=10)
+    async with embedded_server(settings) as url:
+        yield LiveServer(url, settings)
 
 
 @pytest.fixture(scope="session")

@@ -42,9 +42,7 @@ def test_expressions_compile_to_safe_js(source: str, expected: str) -> None:
 
 
 def test_object_body_for_template_data() -> None:
-    assert to_js(parse_expression("a, b: 2, ...c", object_body=True), set()) == (
-        '({"a": d["a"], "b": 2, ...d["c"]})'
-    )
+    assert to_js(parse_expression("a, b: 2, ...c"), set()) == ('({"a": d["a"], "b": 2, ...d["c"]})')
 
 
 @pytest.mark.parametrize(

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -21,7 +22,7 @@ from hutong.compiler.cache import CompileCache
 from hutong.compiler.errors import CompileError, Position
 from hutong.compiler.project import Package, Project, load_project
 from hutong.compiler.scripts import build_logic, decode_source
-from hutong.compiler.wxml.codegen import compile_wxml
+from hutong.compiler.wxml.codegen import WxmlCompiler
 from hutong.compiler.wxss import StyleUnit, compile_unit, link_style
 
 APP_CONFIG = "app-config.json"
@@ -55,18 +56,35 @@ def _canonical_json(value: Any) -> bytes:
     return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
 
 
-def _templates(project: Project, package: Package, cache: CompileCache) -> list[str]:
+def _reader(project: Project) -> Callable[[str], str | None]:
+    """Read a root-relative source file; None when absent; a CompileError when it is not UTF-8."""
+
+    def read(path: str) -> str | None:
+        if not project.exists(path):
+            return None
+        return decode_source(project, path)[1]
+
+    return read
+
+
+def _templates(project: Project, package: Package) -> tuple[list[str], list[str], list[str]]:
+    """The package's compiled WXML files, and the wxs modules they and the package's .wxs files need.
+
+    WXML is not cached per file: a file's output depends on the templates it imports and includes.
+    """
+    wxml = WxmlCompiler(_reader(project))
     templates = []
     for path in project.files(".wxml"):
         if project.package_of(path) is not package:
             continue
         owner = path[: -len(".wxml")]
-        using = project.using.get(owner, project.global_using)
-        data, text = decode_source(project, path)
-        context = json.dumps(using, sort_keys=True)
-        function = cache.get("wxml", path, data, partial(compile_wxml, text, path, using), context)
-        templates.append(f"  {json.dumps(owner)}: {function}")
-    return templates
+        function = wxml.compile(path, project.using.get(owner, project.global_using))
+        templates.append(f"  {json.dumps(owner, ensure_ascii=False)}: {function}")
+    for path in project.files(".wxs"):
+        if project.package_of(path) is package:
+            wxml.wxs_file(path)
+    wxs = [f"  {json.dumps(key, ensure_ascii=False)}: {factory}" for key, factory in sorted(wxml.wxs.items())]
+    return templates, wxs, wxml.warnings
 
 
 def _styles(project: Project, package: Package, cache: CompileCache) -> dict[str, str]:
@@ -94,11 +112,15 @@ def _styles(project: Project, package: Package, cache: CompileCache) -> dict[str
 
 
 def _view_bundle(project: Project, package: Package, cache: CompileCache) -> tuple[str, dict[str, str]]:
-    templates = _templates(project, package, cache)
+    templates, wxs, warnings = _templates(project, package)
+    for warning in warnings:
+        project.warn(warning)
     styles = _styles(project, package, cache)
     code = (
         "/* hutong view bundle */\n__hutong_view({\n wxml: {\n"
         + ",\n".join(templates)
+        + "\n },\n wxs: {\n"
+        + ",\n".join(wxs)
         + "\n },\n wxss: "
         + json.dumps(styles, ensure_ascii=False, sort_keys=True, indent=1)
         + "\n});\n"

@@ -53,3 +53,13 @@ def npm_candidates(owner_dir: str, request: str, main_of: Callable[[str], str | 
                 joined = join(base, main)
                 if joined:
                     yield joined
+
+
+def resolve_path(from_file: str, request: str) -> str | None:
+    """The root-relative path that ``request``, written in ``from_file``, names (`import`, `include`,
+    wxs `src` and wxs `require`). A leading `/` means the root; None when the path leaves the root."""
+    request = request.strip().replace("\\", "/")
+    if not request:
+        return None
+    resolved = join(parent_dir(from_file), request)
+    return resolved or None

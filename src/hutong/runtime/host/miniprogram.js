@@ -5,7 +5,7 @@
  * came from, so a frame can only ever speak for itself.
  */
 import { showToast } from './dialogs.js';
-import { fetchVerified } from './integrity.js';
+import { fetchSignedManifest, fetchVerified } from './integrity.js';
 
 const MAX_PAGES = 10;
 
@@ -47,8 +47,9 @@ export class MiniProgram {
 
   /** @param {{path?: string, query?: Record<string, string>, scene?: number}} [launch] */
   async start(launch = {}) {
-    const manifest = await (await fetch(this.launchUrl)).json();
-    if (!manifest.bundles) throw new Error(manifest.detail || 'launch manifest has no bundles');
+    const manifest = await fetchSignedManifest(this.launchUrl, this.appid);
+    /** Allowed origins per kind (request, upload, download, socket, webview), from the signed manifest. */
+    this.domains = manifest.domains || {};
     const [logicCode, viewCode, configText] = await Promise.all([
       fetchVerified(manifest.bundles['logic.js'], 'logic.js'),
       fetchVerified(manifest.bundles['view.js'], 'view.js'),
@@ -186,6 +187,9 @@ export class MiniProgram {
       case 'error':
         this.onError(message.message);
         break;
+      case 'unsupported':
+        this.reportUnsupported(message);
+        break;
       default:
         break;
     }
@@ -211,9 +215,17 @@ export class MiniProgram {
     } else if (message.t === 'rendered') {
       this.toLogic({ t: 'page:rendered', id: page.id, seq: message.seq });
       if (message.seq === 0) this.surface.dispatchEvent(new CustomEvent('hutong:firstcontent', { detail: message }));
+    } else if (message.t === 'unsupported') {
+      this.reportUnsupported(message);
     } else if (message.t === 'event' && typeof message.handler === 'string') {
       this.toLogic({ t: 'event', id: page.id, handler: message.handler, event: message.event });
     }
+  }
+
+  /** A component or API the app used that the runtime lacks. @param {Record<string, any>} message */
+  reportUnsupported(message) {
+    const detail = { what: String(message.what), name: String(message.name) };
+    this.surface.dispatchEvent(new CustomEvent('hutong:unsupported', { detail }));
   }
 
   /** @param {string} name @param {Record<string, any>} args */
