@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import tempfile
 from pathlib import Path
 from typing import Annotated
 
@@ -18,6 +19,7 @@ from hutong.cli import config
 from hutong.cli.platform import PlatformClient, PlatformError, zip_project
 from hutong.compiler import CompileError, build_project
 from hutong.compiler.package import PackageInfo, pack
+from hutong.compiler.project import find_root
 from hutong.compiler.signing import (
     SignatureError,
     generate_key,
@@ -26,12 +28,14 @@ from hutong.compiler.signing import (
     public_key_hex,
 )
 from hutong.compiler.signing import verify as verify_package
+from hutong.devserver import dev_server
+from hutong.devserver import serve as serve_dev
 from hutong.examples import load_examples
 from hutong.logs import configure_logging
 from hutong.server.db import Database
 from hutong.server.db.migrate import upgrade
 from hutong.server.storage import BlobStore
-from hutong.settings import get_settings
+from hutong.settings import Settings, get_settings
 
 app = typer.Typer(help="Hutong: an open-source mini program platform.", no_args_is_help=True)
 
@@ -139,6 +143,31 @@ def build(
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)
     typer.echo(f"compiled {directory} into {output} ({len(result.files)} files)")
+
+
+@app.command()
+def dev(
+    directory: Annotated[Path, typer.Argument(help="The mini program project.")],
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    data_dir: Annotated[
+        Path | None, typer.Option(help="Where the local platform keeps its data (default: a temp folder).")
+    ] = None,
+) -> None:
+    """Watch a mini program, rebuild what changes, and serve it with live reload."""
+    try:
+        _, project_config = find_root(directory)
+    except CompileError as error:
+        typer.echo(f"error: {error}", err=True)
+        raise typer.Exit(1) from None
+    appid = str(project_config.get("appid") or directory.resolve().name)
+    settings = Settings(data_dir=data_dir or Path(tempfile.gettempdir()) / f"hutong-dev-{appid}")
+    configure_logging(settings.log_level, settings.log_json)
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    upgrade(settings.effective_database_url)
+    server, session = dev_server(directory, settings, host, port)
+    typer.echo(f"Open http://{host}:{port}/?open={session.appid} in a browser; watching {directory}")
+    asyncio.run(serve_dev(server, session))
 
 
 @app.command()
