@@ -9,6 +9,7 @@ import socket
 import threading
 import time
 from collections.abc import AsyncIterator, Callable, Coroutine, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -75,6 +76,28 @@ def postgres_url() -> Iterator[str]:
     base = POSTGRES_ADMIN.rsplit("/", 1)[0].replace("postgresql://", "postgresql+asyncpg://")
     yield f"{base}/{name}"
     _in_thread(lambda: _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+@contextmanager
+def scratch_postgres() -> Iterator[str]:
+    """A PostgreSQL database of one's own (for a module or a live server), dropped afterwards."""
+    name = f"hutong_scratch_{secrets.token_hex(4)}"
+    _in_thread(lambda: _admin(f'CREATE DATABASE "{name}"'))
+    base = POSTGRES_ADMIN.rsplit("/", 1)[0].replace("postgresql://", "postgresql+asyncpg://")
+    try:
+        yield f"{base}/{name}"
+    finally:
+        _in_thread(lambda: _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+@contextmanager
+def scratch_database(kind: str, directory: Path) -> Iterator[str]:
+    """An empty database URL of ``kind`` ("sqlite" or "postgres"), not yet migrated."""
+    if kind == "sqlite":
+        yield f"sqlite+aiosqlite:///{directory / 'scratch.db'}"
+    else:
+        with scratch_postgres() as url:
+            yield url
 
 
 @pytest.fixture(params=["sqlite", "postgres"])
