@@ -7,7 +7,7 @@
  */
 import { Chrome } from './chrome.js';
 import { showToast } from './dialogs.js';
-import { fetchVerified } from './integrity.js';
+import { fetchSignedManifest, fetchVerified } from './integrity.js';
 
 const MAX_PAGES = 10;
 
@@ -61,8 +61,9 @@ export class MiniProgram {
 
   /** @param {{path?: string, query?: Record<string, string>, scene?: number, referrerInfo?: any, shareTicket?: string}} [launch] */
   async start(launch = {}) {
-    const manifest = await (await fetch(this.launchUrl)).json();
-    if (!manifest.bundles) throw new Error(manifest.detail || 'launch manifest has no bundles');
+    const manifest = await fetchSignedManifest(this.launchUrl, this.appid);
+    /** Allowed origins per kind (request, upload, download, socket, webview), from the signed manifest. */
+    this.domains = manifest.domains || {};
     const [logicCode, viewCode, configText] = await Promise.all([
       fetchVerified(manifest.bundles['logic.js'], 'logic.js'),
       fetchVerified(manifest.bundles['view.js'], 'view.js'),
@@ -166,7 +167,11 @@ export class MiniProgram {
   closeFrame(page) {
     this.toLogic({ t: 'page:unload', id: page.id });
     page.port?.close();
-    page.frame.remove();
+    // Out of sight at once, out of the document a moment later (the page's exit): input that is still
+    // being delivered to the frame (the tap that closed it) must not land in a destroyed document.
+    page.frame.hidden = true;
+    page.frame.className = 'hutong-page-closing';
+    setTimeout(() => page.frame.remove(), 300);
     if (this.tabPages.get(page.route) === page) this.tabPages.delete(page.route);
   }
 

@@ -6,6 +6,7 @@
  */
 import { datasetOf } from './names.js';
 import { guard } from './errors.js';
+import { callWxsHandler } from './wxs-events.js';
 
 const FLAG_CATCH = 1;
 const FLAG_CAPTURE = 2;
@@ -58,8 +59,9 @@ function eventPath(origin, composed) {
  * @param {string} type
  * @param {{bubbles: boolean, capture: boolean}} phases
  * @param {(node: any) => Record<string, any>} build the event object for a listener on `node`
+ * @param {import('./tree.js').PageTree} tree
  */
-function deliver(path, type, phases, build) {
+function deliver(path, type, phases, build, tree) {
   let stopped = false;
   let mutDone = false;
   /** @param {any} node @param {boolean} capture */
@@ -73,6 +75,7 @@ function deliver(path, type, phases, build) {
         mutDone = true;
       }
       if (typeof handler === 'string' && handler) call(node.o, handler, build(node));
+      else if (typeof handler === 'function' && callWxsHandler(handler, build(node), node, tree) === false) stopped = true;
       if (flags & FLAG_CATCH) stopped = true;
     }
   };
@@ -143,7 +146,7 @@ export function dispatchFromView(tree, message) {
       event.changedTouches = message.changedTouches;
     }
     return event;
-  });
+  }, tree);
 }
 
 /**
@@ -164,5 +167,5 @@ export function dispatchCustom(component, type, detail, options) {
     currentTarget: describe(node),
     detail,
     mark: marks(path, node.o),
-  }));
+  }), component.__tree);
 }

@@ -12,6 +12,7 @@
  */
 import { BUILTIN_TAGS } from '../view/builtin-tags.js';
 import { send } from './bridge.js';
+import { effectiveClass, effectiveStyle } from './wxs-events.js';
 import { ATTR, EVENTS, INSERT, MOVE, REMOVE, ROOT_ID, TAB_BAR_ID, TEXT } from '../common/ops.js';
 
 /** @type {Set<string>} */
@@ -187,7 +188,8 @@ export class PageTree {
       if (!domVisible(name, isComponent)) continue;
       let value = domValue(m.a[name]);
       if (value === null) continue;
-      if (name === 'class') value = m.mc = mapClass(value, m.o);
+      if (name === 'class') value = effectiveClass(m, (m.mc = mapClass(value, m.o)));
+      else if (name === 'style' && m.ws) value = effectiveStyle(m, value);
       (attrs ||= {})[name] = value;
     }
     const children = m.c.map((child) => this.serialize(child));
@@ -238,7 +240,8 @@ export class PageTree {
       if (oldAttrs[name] === value && (typeof value !== 'object' || value === null)) continue;
       (changed ||= {})[name] = value;
       if (domVisible(name, isComponent) && name !== 'class') {
-        const dom = domValue(value);
+        let dom = domValue(value);
+        if (name === 'style' && old.ws) dom = effectiveStyle(old, dom);
         if (dom !== domValue(oldAttrs[name])) this.ops.push(ATTR, old.n, name, dom);
       }
     }
@@ -251,7 +254,8 @@ export class PageTree {
     if ('class' in newAttrs || old.mc !== undefined) {
       const mapped = domValue(newAttrs.class) === null ? undefined : mapClass(newAttrs.class, owner);
       if (mapped !== old.mc) {
-        this.ops.push(ATTR, old.n, 'class', mapped === undefined ? null : mapped);
+        const shown = old.wc ? effectiveClass(old, mapped) : mapped;
+        this.ops.push(ATTR, old.n, 'class', shown === undefined ? null : shown);
         old.mc = mapped;
       }
     }

@@ -83,6 +83,7 @@ on('init', async (message) => {
   const viewUrl = URL.createObjectURL(new Blob([message.viewCode], { type: 'text/javascript' }));
   const logicUrl = URL.createObjectURL(new Blob([message.logicCode], { type: 'text/javascript' }));
   await import(viewUrl);
+  R.use(viewBundle);
   setViewBundle(viewBundle, R);
   // The bundle is named so that stack traces can be mapped back to source lines (errors.js).
   try {
