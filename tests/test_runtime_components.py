@@ -42,8 +42,8 @@ async def test_custom_components(live_server: LiveServer, browser: Browser) -> N
 
     color = "el => getComputedStyle(el).color"
     # isolated: app styles stay out, the component's stay in; apply-shared lets the page's in.
-    assert await view.locator(".iso-text").evaluate(color) == "rgb(0, 0, 0)"
-    assert await view.locator("c-iso .inner").evaluate(color) == "rgb(0, 0, 255)"
+    assert await view.locator(".iso-text").first.evaluate(color) == "rgb(0, 0, 0)"
+    assert await view.locator("c-iso .inner").first.evaluate(color) == "rgb(0, 0, 255)"
     assert await view.locator(".page-inner").evaluate(color) == "rgb(0, 0, 0)"
     assert await view.locator(".shared-text").evaluate(color) == "rgb(255, 0, 0)"
     # externalClasses take the owner's class and its styles.
@@ -60,6 +60,12 @@ async def test_custom_components(live_server: LiveServer, browser: Browser) -> N
     # Relations: both children linked to their parent.
     await expect(view.locator(".ul-count")).to_have_text("2")
     await expect(view.locator(".li-linked").first).to_have_text("components/ul/ul")
+    # wx:if false removes the component: it is detached, its DOM goes; true mounts a new one.
+    await view.locator("#toggle").click()
+    await expect(view.locator("#detached")).to_have_text("toggled")
+    await expect(view.locator("#toggled")).to_have_count(0)
+    await view.locator("#toggle").click()
+    await expect(view.locator("#toggled")).to_have_count(1)
     assert app.errors == []
     assert await app.dev_panel_text() == ""
     await app.page.close()

@@ -72,3 +72,13 @@ async def test_app_and_page_lifecycle_and_set_data(live_server: LiveServer, brow
     await expect(app.view().locator("#shows")).to_have_text("4")
     assert app.errors == []
     await app.page.close()
+
+
+async def test_launch_path_not_found_goes_to_on_page_not_found(
+    live_server: LiveServer, browser: Browser
+) -> None:
+    app = await open_app(browser, live_server, "test-lifecycle", "&path=pages/missing/page")
+    await expect(app.view().locator("#query")).to_have_text("404/page")
+    await expect(app.page.locator("iframe.hutong-page")).to_have_count(1)
+    assert app.errors == []
+    await app.page.close()

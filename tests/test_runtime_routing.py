@@ -65,8 +65,13 @@ async def test_routing_and_window(live_server: LiveServer, browser: Browser) -> 
     await host.mouse.up()
     await expect(status).to_have_text("bottom 0 refresh 2 scrolled no")
     # Scrolling: onPageScroll, and onReachBottom once per entry into the bottom zone.
+    await expect(page.locator("#seen")).to_have_text("")
     await page.locator("#end").scroll_into_view_if_needed()
     await expect(status).to_have_text("bottom 1 refresh 2 scrolled yes")
+    # An IntersectionObserver relative to the viewport; pageScrollTo back to the top.
+    await expect(page.locator("#seen")).to_have_text("in;")
+    await page.locator("#to-top").click()
+    await expect(page.locator("#seen")).to_have_text("in;out;")
 
     # redirectTo replaces the page; navigationStyle custom hides the bar.
     await page.locator("#to-custom").click()

@@ -13,6 +13,10 @@ App({
   onError(message) {
     this.globalData.errors.push(message)
   },
+  onPageNotFound(res) {
+    log.push('app:notfound:' + res.path)
+    wx.redirectTo({ url: '/pages/detail/detail?id=404&name=' + res.path.split('/').pop() })
+  },
   onUnhandledRejection(res) {
     this.globalData.rejections.push(String(res.reason && res.reason.message))
   },

@@ -1,1 +1,5 @@
-Component({})
+Component({
+  lifetimes: {
+    detached() { getApp().detached.push(this.id || 'anonymous') },
+  },
+})

@@ -1,5 +1,8 @@
 Page({
-  data: { title: 'first', changes: '', heard: '', selected: '' },
+  data: { title: 'first', changes: '', heard: '', selected: '', showIso: true, detached: '' },
+  toggle() {
+    this.setData({ showIso: !this.data.showIso }, () => this.setData({ detached: getApp().detached.join(',') }))
+  },
   onReady() {
     const counter = this.selectComponent('#c1')
     const exported = this.selectComponent('#exp')
