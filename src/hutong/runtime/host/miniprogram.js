@@ -61,16 +61,8 @@ export class MiniProgram {
 
   /** @param {{path?: string, query?: Record<string, string>, scene?: number, referrerInfo?: any, shareTicket?: string}} [launch] */
   async start(launch = {}) {
-    const manifest = await fetchSignedManifest(this.launchUrl, this.appid);
-    /** Allowed origins per kind (request, upload, download, socket, webview), from the signed manifest. */
-    this.domains = manifest.domains || {};
-    const [logicCode, viewCode, configText] = await Promise.all([
-      fetchVerified(manifest.bundles['logic.js'], 'logic.js'),
-      fetchVerified(manifest.bundles['view.js'], 'view.js'),
-      fetchVerified(manifest.bundles['app-config.json'], 'app-config.json'),
-    ]);
-    this.config = JSON.parse(configText);
-    this.viewCode = viewCode;
+    // The logic thread and the first page frame boot while the bundles download; nothing runs the
+    // app's code before every hash has been checked.
     this.chrome = new Chrome(this.surface, {
       onBack: () => this.safely(() => this.navigateBack(1)),
       onHome: () => this.safely(() => this.goHome()),
@@ -78,6 +70,25 @@ export class MiniProgram {
     });
     window.addEventListener('message', this.onFrameMessage);
     document.addEventListener('visibilitychange', this.onVisibility);
+    this.bootWorker();
+    this.prepareFrame();
+    let logicCode;
+    try {
+      const manifest = await fetchSignedManifest(this.launchUrl, this.appid);
+      /** Allowed origins per kind (request, upload, download, socket, webview), from the signed manifest. */
+      this.domains = manifest.domains || {};
+      const [logic, viewCode, configText] = await Promise.all([
+        fetchVerified(manifest.bundles['logic.js'], 'logic.js'),
+        fetchVerified(manifest.bundles['view.js'], 'view.js'),
+        fetchVerified(manifest.bundles['app-config.json'], 'app-config.json'),
+      ]);
+      logicCode = logic;
+      this.config = JSON.parse(configText);
+      this.viewCode = viewCode;
+    } catch (error) {
+      this.close();
+      throw error;
+    }
     const { route, query } = parseUrl(launch.path || this.config.entryPagePath);
     const launchQuery = { ...query, ...(launch.query || {}) };
     const launchOptions = {
@@ -87,7 +98,7 @@ export class MiniProgram {
       referrerInfo: launch.referrerInfo || {},
       ...(launch.shareTicket ? { shareTicket: launch.shareTicket } : {}),
     };
-    this.startWorker(logicCode, launchOptions);
+    this.initWorker(logicCode, launchOptions);
     if (this.config.pages.includes(route)) {
       this.openPage(route, launchQuery);
     } else {
@@ -95,14 +106,39 @@ export class MiniProgram {
     }
   }
 
-  /** @param {string} logicCode @param {Record<string, any>} launch */
-  startWorker(logicCode, launch) {
+  bootWorker() {
     // A data: URL gives the worker an opaque origin: it cannot reach the host's storage or cookies.
     const boot = `import(${JSON.stringify(`${this.runtimeBase}logic/worker.js`)});`;
     this.worker = new Worker(`data:text/javascript,${encodeURIComponent(boot)}`, { type: 'module' });
     this.worker.onmessage = (event) => this.onLogicMessage(event.data);
     this.worker.onerror = (event) => this.onError(`logic thread failed: ${event.message}`);
+    this.workerBooted = false;
+  }
+
+  /** The verified bundles are here: the logic thread may run them. @param {string} logicCode @param {Record<string, any>} launch */
+  initWorker(logicCode, launch) {
     this.pendingInit = { t: 'init', config: this.config, logicCode, viewCode: this.viewCode, launch };
+    if (this.workerBooted) this.sendInit();
+  }
+
+  sendInit() {
+    this.worker?.postMessage(this.pendingInit);
+    this.pendingInit = null;
+  }
+
+  /**
+   * A page frame booting in advance, as WeChat keeps a webview ready: the next page opened takes it.
+   * It is no page until then and has no port: it cannot hear or say anything.
+   */
+  prepareFrame() {
+    if (this.spare || !this.chrome) return;
+    const frame = document.createElement('iframe');
+    frame.className = 'hutong-spare';
+    frame.hidden = true;
+    frame.setAttribute('sandbox', 'allow-scripts');
+    frame.src = `${this.runtimeBase}view/view.html`;
+    this.spare = { frame, booted: false };
+    this.chrome.frames.appendChild(frame);
   }
 
   /** @param {() => void} action */
@@ -135,16 +171,19 @@ export class MiniProgram {
    * @param {string} route @param {Record<string, string>} query @param {number} [channel]
    */
   openPage(route, query, channel) {
-    const frame = document.createElement('iframe');
+    if (!this.spare) this.prepareFrame();
+    const { frame, booted } = /** @type {{frame: HTMLIFrameElement, booted: boolean}} */ (this.spare);
+    this.spare = null;
     frame.className = 'hutong-page';
-    frame.setAttribute('sandbox', 'allow-scripts');
-    frame.src = `${this.runtimeBase}view/view.html`;
     /** @type {PageFrame} */
     const page = { id: this.nextPageId++, route, query, frame, port: null, ready: false, queue: [] };
     const previous = this.top;
     this.pages.push(page);
     if (this.isTab(route)) this.tabPages.set(route, page);
-    this.chrome?.frames.appendChild(frame);
+    // Already in the document (moving an iframe would reload it); spares are made after every page,
+    // so the top page's frame is the last one.
+    frame.hidden = false;
+    if (booted) this.connectFrame(page);
     if (previous) this.hideFrame(previous);
     this.toLogic({ t: 'page:load', id: page.id, route, query, channel });
     this.afterNavigation();
@@ -327,8 +366,8 @@ export class MiniProgram {
   onLogicMessage(message) {
     switch (message.t) {
       case 'booted':
-        this.worker?.postMessage(this.pendingInit);
-        this.pendingInit = null;
+        this.workerBooted = true;
+        if (this.pendingInit) this.sendInit();
         break;
       case 'ready':
         for (const [queued, transfer] of this.logicQueue || []) this.worker?.postMessage(queued, transfer);
@@ -363,11 +402,19 @@ export class MiniProgram {
     }
   }
 
-  /** A frame announced itself: hand it a private port and its page. @param {MessageEvent} event */
+  /** A frame announced itself: connect it if it is a page's, or keep it ready. @param {MessageEvent} event */
   onFrameMessage(event) {
     if (event.data?.t !== 'frame:booted') return;
+    if (this.spare && this.spare.frame.contentWindow === event.source) {
+      this.spare.booted = true;
+      return;
+    }
     const page = [...this.pages, ...this.tabPages.values()].find((p) => p.frame.contentWindow === event.source);
-    if (!page || page.port) return;
+    if (page && !page.port) this.connectFrame(page);
+  }
+
+  /** Hand a booted frame a private port, its page and the page's channel to the logic thread. @param {PageFrame} page */
+  connectFrame(page) {
     const channel = new MessageChannel();
     page.port = channel.port1;
     page.port.onmessage = (portEvent) => this.onViewMessage(page, portEvent.data);
@@ -389,6 +436,8 @@ export class MiniProgram {
         page.queue = [];
         break;
       case 'firstcontent':
+        // The page is up: boot the frame the next page will use.
+        setTimeout(() => this.prepareFrame(), 0);
         this.surface.dispatchEvent(new CustomEvent('hutong:firstcontent', { detail: { ...message, pageId: page.id } }));
         break;
       case 'unsupported':
@@ -494,6 +543,7 @@ export class MiniProgram {
 
   close() {
     this.worker?.terminate();
+    this.worker = null;
     window.removeEventListener('message', this.onFrameMessage);
     document.removeEventListener('visibilitychange', this.onVisibility);
     this.surface.replaceChildren();

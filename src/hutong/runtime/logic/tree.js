@@ -58,6 +58,16 @@ export function domTag(m) {
 
 const HOST_ATTRS = new Set(['id', 'class', 'style', 'hidden', 'slot']);
 
+/**
+ * `slot="x"` places a light child in a named slot only when its component has `multipleSlots`;
+ * otherwise WeChat ignores it and everything goes to the one slot.
+ * @param {any} node
+ */
+function namedSlots(node) {
+  const parent = node.p;
+  return Boolean(parent && parent.comp && parent.comp.__multipleSlots);
+}
+
 /** Whether an attribute belongs in the DOM. @param {string} name @param {boolean} isComponent */
 function domVisible(name, isComponent) {
   if (isComponent) return HOST_ATTRS.has(name) || name.startsWith('data-');
@@ -185,7 +195,7 @@ export class PageTree {
     /** @type {Record<string, any> | 0} */
     let attrs = 0;
     for (const name in m.a) {
-      if (!domVisible(name, isComponent)) continue;
+      if (!domVisible(name, isComponent) || (name === 'slot' && !namedSlots(m))) continue;
       let value = domValue(m.a[name]);
       if (value === null) continue;
       if (name === 'class') value = effectiveClass(m, (m.mc = mapClass(value, m.o)));
@@ -239,7 +249,7 @@ export class PageTree {
       const value = newAttrs[name];
       if (oldAttrs[name] === value && (typeof value !== 'object' || value === null)) continue;
       (changed ||= {})[name] = value;
-      if (domVisible(name, isComponent) && name !== 'class') {
+      if (domVisible(name, isComponent) && name !== 'class' && (name !== 'slot' || namedSlots(old))) {
         let dom = domValue(value);
         if (name === 'style' && old.ws) dom = effectiveStyle(old, dom);
         if (dom !== domValue(oldAttrs[name])) this.ops.push(ATTR, old.n, name, dom);
