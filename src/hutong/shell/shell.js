@@ -111,10 +111,11 @@ document.getElementById('close-app')?.addEventListener('click', close);
 // `/?open=<appid>&channel=<trial|develop|review>&path=<page>&query=<k=v&...>` opens a mini program at once.
 const params = new URLSearchParams(location.search);
 const direct = params.get('open');
-loadApps().then(() => {
-  if (!direct) return;
+// The list loads beside the app, not before it: opening does not wait for it.
+loadApps();
+if (direct) {
   /** @type {Record<string, string>} */
   const query = {};
   for (const [key, value] of new URLSearchParams(params.get('query') || '')) query[key] = value;
   open(direct, params.get('channel') || 'release', { path: params.get('path') || undefined, query });
-});
+}

@@ -63,6 +63,7 @@ function parseSignature(header) {
  * @returns {Promise<Record<string, any>>}
  */
 export async function fetchSignedManifest(url, appid) {
+  const keys = loadPlatformKeys(); // in parallel with the manifest, not after it
   const response = await fetch(url, { credentials: 'same-origin' });
   const body = await response.arrayBuffer();
   if (!response.ok) {
@@ -75,7 +76,7 @@ export async function fetchSignedManifest(url, appid) {
     throw new Error(`cannot launch ${appid}: ${detail}`);
   }
   const { keyid = '', sig = '' } = parseSignature(response.headers.get('Hutong-Signature') || '');
-  const key = (await loadPlatformKeys()).get(keyid);
+  const key = (await keys).get(keyid);
   if (!key || !sig) throw new IntegrityError(`the launch manifest of ${appid} is not signed by the platform`);
   const valid = await crypto.subtle.verify({ name: 'Ed25519' }, key, fromBase64Url(sig), body);
   if (!valid) throw new IntegrityError(`the launch manifest of ${appid} was tampered with: bad signature`);

@@ -4,6 +4,16 @@
  * with no DOM; the host sends the verified bundles as text. This thread runs the app's code and the
  * compiled templates, and sends each page frame the DOM operations that bring it up to date.
  */
+// Every module of the logic thread is named here, even those only other modules import, so that the
+// browser fetches them all at once instead of discovering them level by level (a cold start's cost).
+import '../common/data-path.js';
+import '../common/ops.js';
+import '../view/builtin-tags.js';
+import '../view/wxs-runtime.js';
+import './names.js';
+import './selector.js';
+import './tree.js';
+import './wxs-events.js';
 import { R } from '../view/render-helpers.js';
 import { App, callApp, getApp, hasApp } from './app.js';
 import { attachFramePort, detachFramePort, dispatch, on, send } from './bridge.js';

@@ -4,6 +4,9 @@
  * host hands it: it applies the DOM operations the logic thread sends, reports input, page scrolling
  * and pull-down, and measures nodes for selector queries.
  */
+// Every module of the frame is named here, so that the browser fetches them all at once.
+import '../common/ops.js';
+import './builtin-tags.js';
 import builtins from './builtins.css' with { type: 'css' };
 import { setReporter } from './diagnostics.js';
 import { listen } from './events.js';
