@@ -26,6 +26,8 @@ async def test_app_and_page_lifecycle_and_set_data(live_server: LiveServer, brow
     await expect(view.locator("#list")).to_have_text("0,1,2,three,")
     await expect(view.locator("#sync")).to_have_text("sync after three")
     await expect(view.locator("#callback")).to_have_text("called after after")
+    # An object attribute reaches the element as a property, also when changed in place by a path.
+    assert await view.locator("#props").evaluate("el => el.__props.items") == [0, 1, 2, "three"]
 
     # Over 1024 kB is refused with an error the app can catch.
     await view.locator("#big").click()

@@ -9,8 +9,10 @@
  *   TEXT   id text
  *   ATTR   id name value              value null removes the attribute
  *   EVENTS id types                   the event types bound on the node, comma-separated
+ *   PROP   id name value              an object or array attribute of a built-in element (picker range,
+ *                                     rich-text nodes): kept in `element.__props`, see view/vdom.js
  *
- * A tree is `[id, text]` for text, or `[id, tag, attrs, eventTypes, children, shadow]` for an element,
+ * A tree is `[id, text]` for text, or `[id, tag, attrs, eventTypes, children, shadow, props]` for an element,
  * where shadow is 0 or `[shadowRootId, componentPath, styleMode, children, ownerPath]` for a
  * custom component; styleMode is one of the STYLE_* values plus the *_BIT flags.
  * The logic side is logic/tree.js, the view side view/vdom.js; keep the three in step.
@@ -21,6 +23,7 @@ export const REMOVE = 3;
 export const TEXT = 4;
 export const ATTR = 5;
 export const EVENTS = 6;
+export const PROP = 7;
 
 /** The page root `<wx-page>` always has this id. */
 export const ROOT_ID = 1;

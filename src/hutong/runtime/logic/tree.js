@@ -13,7 +13,7 @@
 import { BUILTIN_TAGS } from '../view/builtin-tags.js';
 import { send } from './bridge.js';
 import { effectiveClass, effectiveStyle } from './wxs-events.js';
-import { ATTR, EVENTS, INSERT, MOVE, REMOVE, ROOT_ID, TAB_BAR_ID, TEXT } from '../common/ops.js';
+import { ATTR, EVENTS, INSERT, MOVE, PROP, REMOVE, ROOT_ID, TAB_BAR_ID, TEXT } from '../common/ops.js';
 
 /** @type {Set<string>} */
 const reported = new Set();
@@ -91,6 +91,20 @@ function mapClass(value, scope) {
     .map((name) => (map.has(name) ? map.get(name) : name))
     .filter(Boolean)
     .join(' ');
+}
+
+/** An attribute whose value only a built-in element's script can take: an object or an array. @param {any} value */
+function isProp(value) {
+  return value !== null && typeof value === 'object';
+}
+
+/** @param {any} value */
+function snapshot(value) {
+  try {
+    return JSON.stringify(value);
+  } catch {
+    return '';
+  }
 }
 
 /** @param {any[]} bindings */
@@ -202,6 +216,17 @@ export class PageTree {
       else if (name === 'style' && m.ws) value = effectiveStyle(m, value);
       (attrs ||= {})[name] = value;
     }
+    /** @type {Record<string, any> | 0} */
+    let props = 0;
+    if (!isComponent) {
+      for (const name in m.a) {
+        const value = m.a[name];
+        if (isProp(value)) {
+          (props ||= {})[name] = value;
+          (m.ps ||= {})[name] = snapshot(value);
+        }
+      }
+    }
     const children = m.c.map((child) => this.serialize(child));
     let shadow = /** @type {any} */ (0);
     if (m.comp) {
@@ -209,7 +234,7 @@ export class PageTree {
       const children = root.c.map((/** @type {any} */ child) => this.serialize(child));
       shadow = [root.n, m.cp, m.comp.__styleMode, children, m.o ? m.o.__def.path : ''];
     }
-    return [m.n, domTag(m), attrs, m.ev || '', children, shadow];
+    return props ? [m.n, domTag(m), attrs, m.ev || '', children, shadow, props] : [m.n, domTag(m), attrs, m.ev || '', children, shadow];
   }
 
   /**
@@ -249,6 +274,15 @@ export class PageTree {
       const value = newAttrs[name];
       if (oldAttrs[name] === value && (typeof value !== 'object' || value === null)) continue;
       (changed ||= {})[name] = value;
+      if (!isComponent && isProp(value)) {
+        // Objects may have been changed in place: compare what the frame was given.
+        const seen = snapshot(value);
+        if (!old.ps || old.ps[name] !== seen) {
+          (old.ps ||= {})[name] = seen;
+          this.ops.push(PROP, old.n, name, value);
+        }
+        continue;
+      }
       if (domVisible(name, isComponent) && name !== 'class' && (name !== 'slot' || namedSlots(old))) {
         let dom = domValue(value);
         if (name === 'style' && old.ws) dom = effectiveStyle(old, dom);
@@ -258,6 +292,11 @@ export class PageTree {
     for (const name in oldAttrs) {
       if (name in newAttrs) continue;
       (changed ||= {})[name] = undefined;
+      if (!isComponent && isProp(oldAttrs[name])) {
+        if (old.ps) delete old.ps[name];
+        this.ops.push(PROP, old.n, name, null);
+        continue;
+      }
       if (domVisible(name, isComponent) && domValue(oldAttrs[name]) !== null) this.ops.push(ATTR, old.n, name, null);
     }
     // `class` is compared after mapping: a component's external classes may change without the template.

@@ -12,6 +12,7 @@ import {
   EXTERNAL_CLASSES_BIT,
   INSERT,
   MOVE,
+  PROP,
   REMOVE,
   ROOT_ID,
   TAB_BAR_ID,
@@ -146,6 +147,7 @@ export function build(tree) {
   const children = tree[4];
   for (let i = 0; i < children.length; i += 1) el.appendChild(build(children[i]));
   if (tree[5]) attachComponent(el, tree[5]);
+  if (tree[6]) el.__props = tree[6];
   return el;
 }
 
@@ -200,6 +202,16 @@ export function apply(ops) {
           node.parentNode?.removeChild(node);
         }
         i += 2;
+        break;
+      }
+      case PROP: {
+        // Object and array attributes of built-in elements: `__props`, and a hook to react to them.
+        const el = /** @type {any} */ (nodes.get(ops[i + 1]));
+        if (el) {
+          (el.__props ||= {})[ops[i + 2]] = ops[i + 3];
+          if (typeof el.hutongPropChanged === 'function') el.hutongPropChanged(ops[i + 2], ops[i + 3]);
+        }
+        i += 4;
         break;
       }
       case EVENTS: {
