@@ -67,3 +67,9 @@ def test_inline_module_positions_count_from_where_the_block_starts() -> None:
         compile_wxs("var ok;\n  var = 2;", WxsPlace("p.wxml#m", "", line=5, column=20), lambda path: False)
     assert raised.value.position is not None
     assert (raised.value.position.line, raised.value.position.column) == (6, 3)
+
+
+def test_unknown_string_escapes_keep_their_backslash_as_in_wxs() -> None:
+    factory, _ = compile_one(r"""var r = getRegExp('^-?\d+(\.\d+)?$'); var s = "a\nb\\c\'\u0041\-";""")
+    assert r"getRegExp('^-?\\d+(\\.\\d+)?$')" in factory
+    assert r""""a\nb\\c\'\u0041\\-";""" in factory

@@ -5,6 +5,8 @@ differences we bridge are made explicit here:
 
 - ``require("./x.wxs")`` takes a path relative to the module; the compiler resolves it to the target's
   bundle key (and reports a missing file at the call), so the runtime loader needs no path logic.
+- a backslash before a character JavaScript gives no escape meaning stays (`'\\d'` is two characters
+  in WXS, one in JS), so regular expressions written as strings keep working;
 - ``x.constructor`` is a *string* in WXS (`"Array"`, `"Object"`, `"Date"`, …) and type checks rely on
   it, so each such read becomes ``__wxsType(x)``.
 - the bundle is strict-mode code, so names a module assigns without declaring them get a ``var``;
@@ -26,6 +28,8 @@ from hutong.compiler.errors import CompileError, Position
 from hutong.compiler.jsparse import first_syntax_error, line_column, parse_js, walk
 from hutong.compiler.paths import resolve_path
 
+# After a backslash in a string, these mean what JavaScript says (octal digits, line breaks included).
+_JS_ESCAPES = frozenset(b"'\"\\/bfnrtvxu01234567\r\n\xe2")
 FACTORY_PARAMS = "require, module, exports, getDate, getRegExp, __wxsType"
 
 
@@ -72,6 +76,12 @@ def compile_wxs(code: str, place: WxsPlace, exists: Callable[[str], bool]) -> tu
                 # Replace the `.constructor` tail; the object's own code (and its edits) stay in place.
                 edits.append((node.start_byte, node.start_byte, b"__wxsType("))
                 edits.append((target.end_byte, node.end_byte, b")"))
+        elif node.type == "escape_sequence" and node.parent is not None and node.parent.type == "string":
+            text = node.text or b""
+            if len(text) > 1 and text[1] not in _JS_ESCAPES:
+                # WXS keeps the backslash of an escape JavaScript does not know: vant and TDesign write
+                # getRegExp('^-?\d+(\.\d+)?$') and rely on it.
+                edits.append((node.start_byte, node.start_byte, b"\\"))
         elif node.type == "call_expression":
             callee = node.child_by_field_name("function")
             arguments = node.child_by_field_name("arguments")
