@@ -212,11 +212,26 @@ def test_templates_static_and_dynamic_with_data_forms() -> None:
         "p.wxml",
     )
     assert 'T["row"] = (d) => [R.e("text", {}, [], [R.s(d["a"]) + " " + R.s(d["b"])])];' in code
-    assert '...R.ti(T, I, "row", ({...d["item"], "b": 2}))' in code
-    assert '...R.ti(T, I, "row", ({"a": d["a"], "b": d["b"]}))' in code
-    assert '...R.ti(T, I, (d["kind"] + "x"), ({"item": d["item"]}))' in code
-    assert '...R.ti(T, I, "row", undefined)' in code
+    assert '...R.ti(T, I, "row", ({...d["item"], "b": 2}), C)' in code
+    assert '...R.ti(T, I, "row", ({"a": d["a"], "b": d["b"]}), C)' in code
+    assert '...R.ti(T, I, (d["kind"] + "x"), ({"item": d["item"]}), C)' in code
+    assert '...R.ti(T, I, "row", undefined, C)' in code
     assert "return { t: T, render:" in code
+
+
+def test_template_tags_resolve_against_the_components_of_the_user() -> None:
+    code = compile_wxml(
+        '<template name="t"><van-tag>x</van-tag><view/><my-card/><template is="t2"/></template>'
+        '<template name="t2"/><template is="t"/>',
+        "pages/p.wxml",
+        components={"my-card": "components/card/card"},
+    )
+    # Known here: a component; unknown: decided by whoever instantiates the template.
+    assert 'R.u("van-tag", {}, [], ["x"]), R.e("view", {}, [], []), R.c("my-card"' in code
+    assert 'const C = {"my-card": "components/card/card"};' in code
+    assert '...R.ti(T, I, "t2", undefined)]' in code  # inside a template: the outer user's stay
+    assert '...R.ti(T, I, "t", undefined, C)' in code
+    assert "const C" not in compile_wxml("<view/>", "p.wxml")
 
 
 def test_a_template_sees_only_its_data_and_its_files_wxs() -> None:
@@ -228,7 +243,7 @@ def test_a_template_sees_only_its_data_and_its_files_wxs() -> None:
     )
     # Inside the template, `outer` is data (d), not the page's loop variable.
     assert 'R.s(R.x("pages/p.wxml#fmt")?.["up"]?.($item)) + " " + R.s(d["outer"])' in code
-    assert '...R.ti(T, I, "t", ({"xs": $outer}))' in code
+    assert '...R.ti(T, I, "t", ({"xs": $outer}), C)' in code
 
 
 def test_import_is_not_transitive_and_include_copies_all_but_templates_and_wxs() -> None:
@@ -248,7 +263,7 @@ def test_import_is_not_transitive_and_include_copies_all_but_templates_and_wxs()
         files=files,
     )
     assert 'I = ["common/b", "common/a"]' in code  # the include brought its import along
-    assert '...R.ti(T, I, "fromB", undefined)' in code
+    assert '...R.ti(T, I, "fromB", undefined, C)' in code
     assert 'R.e("view", {"class": "header"}, [], [R.s(d["title"]) + " " + R.s($item)])' in code
     assert "notCopied" not in code
     assert "common/header.wxml#w" not in code
@@ -259,7 +274,7 @@ def test_import_is_not_transitive_and_include_copies_all_but_templates_and_wxs()
 def test_unknown_static_template_is_a_warning_and_missing_import_too() -> None:
     compiler = WxmlCompiler({"a.wxml": '<import src="nope.wxml"/><template is="ghost"/>'}.get)
     code = compiler.compile("a.wxml")
-    assert '...R.ti(T, I, "ghost", undefined)' in code
+    assert '...R.ti(T, I, "ghost", undefined, C)' in code
     assert [w.split(": ")[0] for w in compiler.warnings] == ["a.wxml:1:14", "a.wxml:1:40"]
     assert "no such file" in compiler.warnings[0] and "unknown template 'ghost'" in compiler.warnings[1]
 

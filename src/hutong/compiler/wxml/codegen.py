@@ -10,9 +10,10 @@ Each WXML file compiles to a module, a JS function of the runtime helpers ``R``:
 
 The helpers are defined in runtime/view/render-helpers.js: ``R.e(tag, attrs, events, children)`` makes
 an element, ``R.c(...)`` a custom component, ``R.s(value)`` formats text, ``R.f(list, loopId, key, fn)``
-runs a keyed ``wx:for``, ``R.ti(T, I, name, data)`` instantiates a template (own ones first, then those
-of the imported files, the later import winning), ``R.x(key)`` loads a wxs module (a singleton, run on
-first use).
+runs a keyed ``wx:for``, ``R.ti(T, I, name, data, C)`` instantiates a template (own ones first, then
+those of the imported files, the later import winning) for a page or component whose custom components
+are ``C``, ``R.u(...)`` is a tag in a template body that is a custom component if the instantiating
+page's ``C`` says so, ``R.x(key)`` loads a wxs module (a singleton, run on first use).
 
 Compile-time resolution follows WeChat: ``import`` brings in only the templates defined directly in
 the imported file; ``include`` copies in the included file's content except its ``<template>`` and
@@ -27,6 +28,7 @@ import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from hutong.compiler.builtins import BUILTIN_TAGS
 from hutong.compiler.errors import CompileError, Position
 from hutong.compiler.paths import resolve_path
 from hutong.compiler.wxml.expr import compile_expression, js_string
@@ -257,6 +259,8 @@ class _Generator:
         self.components = components
         self.loop_count = 0
         self.include_stack: list[str] = [owner.path]
+        self.in_template = False  # generating a template body
+        self.passes_components = False  # the render instantiates templates: they get our components
         self.wxs_names = {name: f"R.x({js_string(key)})" for name, key in owner.wxs.items()}
 
     def error(self, message: str, position: Position) -> CompileError:
@@ -268,10 +272,17 @@ class _Generator:
             "function (R) {",
             f"  const T = {{}}, I = [{', '.join(js_string(k) for k in owner.imports)}];",
         ]
+        self.in_template = True
         for name, template in owner.templates.items():
             body = self.children(template.children, self.fresh_scope())
             lines.append(f"  T[{js_string(name)}] = (d) => {body};")
+        self.in_template = False
         render = self.children(owner.nodes, self.fresh_scope())
+        if self.passes_components:
+            components = ", ".join(
+                f"{js_string(tag)}: {js_string(path)}" for tag, path in self.components.items()
+            )
+            lines.insert(2, f"  const C = {{{components}}};")
         lines.append(f"  return {{ t: T, render: (d) => {render} }};")
         lines.append("}")
         return "\n".join(lines)
@@ -444,6 +455,9 @@ class _Generator:
         if component is not None:
             # A custom component: its children are the light DOM its <slot>s show.
             return f"R.c({js_string(tag)}, {js_string(component)}, {attrs_js}, {events_js}, {children})"
+        if self.in_template and tag not in BUILTIN_TAGS:
+            # A template's tags are custom components of whichever page or component uses it.
+            return f"R.u({js_string(tag)}, {attrs_js}, {events_js}, {children})"
         return f"R.e({js_string(tag)}, {attrs_js}, {events_js}, {children})"
 
     def handler(self, attribute: Attribute, scope: _Scope) -> str:
@@ -471,7 +485,10 @@ class _Generator:
             name_js = js_string(name)
         data = element.attribute("data")
         data_js = "undefined" if data is None else self.attribute_value(data, scope, prefer_object=True)
-        return f"...R.ti(T, I, {name_js}, {data_js})"
+        if self.in_template:
+            return f"...R.ti(T, I, {name_js}, {data_js})"
+        self.passes_components = True
+        return f"...R.ti(T, I, {name_js}, {data_js}, C)"
 
     def include(self, element: Element, scope: _Scope) -> str:
         path, attribute = self.compiler._src(element, self._file_of(element), ".wxml")
