@@ -6,7 +6,11 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from hutong.compiler import build_project
+from hutong.server.accounts.models import Organization
 from hutong.server.apps import service
 from hutong.server.db import Database
 from hutong.server.storage import BlobStore
@@ -37,14 +41,28 @@ def find_examples(root: Path) -> list[ExampleInfo]:
     return found
 
 
+DEMO_ORGANIZATION = "Hutong demo"
+
+
+async def demo_organization(session: AsyncSession) -> Organization:
+    """The organization the examples belong to (it has no members until someone is added)."""
+    org = await session.scalar(select(Organization).where(Organization.name == DEMO_ORGANIZATION))
+    if org is None:
+        org = Organization(name=DEMO_ORGANIZATION)
+        session.add(org)
+        await session.flush()
+    return org
+
+
 async def load_examples(
     database: Database, store: BlobStore, root: Path, version: str = "1.0.0"
 ) -> list[str]:
-    """Compile and release every example; returns their appids."""
+    """Compile every example and release it to everyone under the demo organization; returns the appids."""
     loaded = []
     for example in find_examples(root):
         build = build_project(example.directory)
         async with database.session() as session:
+            org = await demo_organization(session)
             await service.publish(
                 session,
                 store,
@@ -53,6 +71,7 @@ async def load_examples(
                 description=example.description,
                 version=version,
                 build=build,
+                organization_id=org.id,
             )
         loaded.append(example.appid)
     return loaded

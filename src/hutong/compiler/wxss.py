@@ -61,7 +61,11 @@ def _convert_rules(rules: list[ast.Node]) -> None:
         elif isinstance(rule, ast.AtRule) and rule.content is not None:
             _convert_tokens(rule.prelude)
             if rule.lower_at_keyword in _NESTING_AT_RULES:
-                inner = tinycss2.parse_rule_list(rule.content, skip_comments=True)
+                inner = [
+                    node
+                    for node in tinycss2.parse_rule_list(rule.content, skip_comments=True)
+                    if not isinstance(node, ast.ParseError)
+                ]
                 _convert_rules(inner)
                 rule.content = inner
             else:
@@ -70,7 +74,11 @@ def _convert_rules(rules: list[ast.Node]) -> None:
 
 def compile_wxss(source: str) -> str:
     """Convert one stylesheet with no imports, keeping everything else as written."""
-    rules = tinycss2.parse_stylesheet(source, skip_comments=True, skip_whitespace=False)
+    rules = [
+        rule
+        for rule in tinycss2.parse_stylesheet(source, skip_comments=True, skip_whitespace=False)
+        if not isinstance(rule, ast.ParseError)
+    ]
     _convert_rules(rules)
     css: str = tinycss2.serialize(rules)
     return css
@@ -121,7 +129,7 @@ def compile_unit(source: str, path: str) -> StyleUnit:
             unit.pieces.append(StyleImport(specifier, position))
         elif isinstance(rule, ast.ParseError):
             unit.warnings.append(
-                f"{path}:{rule.source_line}:{rule.source_column}: CSS {rule.message}; skipped"
+                f"{path}:{rule.source_line}:{rule.source_column}: CSS {rule.message.rstrip('.')}, skipped"
             )
         else:
             pending.append(rule)

@@ -33,25 +33,43 @@ function showError(message) {
   devPanel.appendChild(line);
 }
 
+/** The host refuses to run what it cannot verify, and says so where the user is looking. */
+/** @param {string} message */
+function showLaunchError(message) {
+  const box = document.createElement('div');
+  box.className = 'launch-error';
+  box.setAttribute('role', 'alert');
+  const title = document.createElement('strong');
+  title.textContent = 'This mini program cannot be opened';
+  const detail = document.createElement('p');
+  detail.textContent = message;
+  box.append(title, detail);
+  surface.replaceChildren(box);
+}
+
 /**
  * @param {string} appid
+ * @param {string} [channel] release (default), trial, develop or review
  * @param {{path?: string, query?: Record<string, string>, scene?: number}} [launch]
  */
-async function open(appid, launch = {}) {
+async function open(appid, channel = 'release', launch = {}) {
   home.hidden = true;
   running.hidden = false;
+  const query = channel === 'release' ? '' : `?channel=${encodeURIComponent(channel)}`;
   current = new MiniProgram({
     appid,
     surface,
     runtimeBase: '/_rt/',
-    launchUrl: `/api/apps/${encodeURIComponent(appid)}/launch`,
+    launchUrl: `/api/apps/${encodeURIComponent(appid)}/launch${query}`,
     onError: showError,
   });
   try {
-    await current.start({ scene: 1001, ...launch });
+    // Scene 1017 is WeChat's "trial version QR code"; 1001 the app list.
+    await current.start({ scene: channel === 'trial' ? 1017 : 1001, ...launch });
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     log.push({ kind: 'fatal', message });
+    showLaunchError(message);
     showError(message);
   }
 }
@@ -84,7 +102,7 @@ async function loadApps() {
 }
 
 document.getElementById('close-app')?.addEventListener('click', close);
-// `/?open=<appid>&path=<page>&query=<k=v&...>` opens a mini program straight away.
+// `/?open=<appid>&channel=<trial|develop|review>&path=<page>&query=<k=v&...>` opens a mini program at once.
 const params = new URLSearchParams(location.search);
 const direct = params.get('open');
 loadApps().then(() => {
@@ -92,5 +110,5 @@ loadApps().then(() => {
   /** @type {Record<string, string>} */
   const query = {};
   for (const [key, value] of new URLSearchParams(params.get('query') || '')) query[key] = value;
-  open(direct, { path: params.get('path') || undefined, query });
+  open(direct, params.get('channel') || 'release', { path: params.get('path') || undefined, query });
 });

@@ -5,7 +5,7 @@
  * came from, so a frame can only ever speak for itself.
  */
 import { showToast } from './dialogs.js';
-import { fetchVerified } from './integrity.js';
+import { fetchSignedManifest, fetchVerified } from './integrity.js';
 
 const MAX_PAGES = 10;
 
@@ -47,8 +47,9 @@ export class MiniProgram {
 
   /** @param {{path?: string, query?: Record<string, string>, scene?: number}} [launch] */
   async start(launch = {}) {
-    const manifest = await (await fetch(this.launchUrl)).json();
-    if (!manifest.bundles) throw new Error(manifest.detail || 'launch manifest has no bundles');
+    const manifest = await fetchSignedManifest(this.launchUrl, this.appid);
+    /** Allowed origins per kind (request, upload, download, socket, webview), from the signed manifest. */
+    this.domains = manifest.domains || {};
     const [logicCode, viewCode, configText] = await Promise.all([
       fetchVerified(manifest.bundles['logic.js'], 'logic.js'),
       fetchVerified(manifest.bundles['view.js'], 'view.js'),
