@@ -133,6 +133,7 @@ def test_a_space_beside_the_braces_makes_a_string_and_true_false_stay_typed() ->
         ("a ?? b", '(d["a"] ?? d["b"])'),
         ("typeof a === 'string'", '((typeof d["a"]) === "string")'),
         ("null", "null"),
+        (" /* nothing */ ", "undefined"),
     ],
 )
 def test_the_whole_expression_subset(source: str, expected: str) -> None:
