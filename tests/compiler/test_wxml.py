@@ -88,6 +88,11 @@ def test_unknown_tags_self_closing_and_valueless_attributes_are_kept() -> None:
     assert 'R.e("slot", {"name": "s"}, [], [])' in code
 
 
+def test_stray_slashes_and_missing_spaces_between_attributes_are_tolerated() -> None:
+    code = compile_wxml('<view class="a"style="b" / ><text / x>t</text>', "p.wxml")
+    assert 'R.e("view", {"class": "a", "style": "b"}, [], []), R.e("text", {"x": true}, [], ["t"])' in code
+
+
 def test_entities_are_decoded_in_static_text_and_attributes_only() -> None:
     code = compile_wxml(
         '<view title="a&amp;b &#x41;&#66;">&lt;{{ "&amp;" }}&nbsp;&bogus; &amp</view>', "p.wxml"
@@ -345,3 +350,12 @@ def test_bad_syntax_in_a_wxs_file_names_that_file() -> None:
     with pytest.raises(CompileError) as raised:
         WxmlCompiler(files.get).compile("p.wxml")
     assert str(raised.value).startswith("u.wxs:2:13: bad wxs syntax: unexpected '+'")
+
+
+def test_absurd_nesting_is_a_compile_error_not_a_crash() -> None:
+    with pytest.raises(CompileError, match="nested too deeply"):
+        compile_wxml("<view>" * 3000 + "</view>" * 3000, "p.wxml")
+    with pytest.raises(CompileError, match="nested too deeply"):
+        compile_wxml("{{" + "(" * 3000 + "1" + ")" * 3000 + "}}", "p.wxml")
+    # Real pages nest far less, and compile.
+    assert compile_wxml("<view>" * 60 + "x" + "</view>" * 60, "p.wxml").count("R.e(") == 60

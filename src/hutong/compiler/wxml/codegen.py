@@ -237,13 +237,12 @@ class WxmlCompiler:
         self, path: str, components: Mapping[str, str] | None = None, source: str | None = None
     ) -> str:
         """The module JS for one WXML file; ``components`` maps its custom component tags to paths."""
-        owner = self.file(path, source)
-        generator = _Generator(self, owner, components or {})
         try:
-            return generator.module()
+            owner = self.file(path, source)
+            return _Generator(self, owner, components or {}).module()
         except RecursionError:
-            position = owner.nodes[0].position if owner.nodes else None
-            raise CompileError("elements are nested too deeply", position) from None
+            self._files.pop(path, None)
+            raise CompileError("elements are nested too deeply", Position(path, 1, 1)) from None
 
     def known_templates(self, owner: WxmlFile) -> set[str]:
         names = set(owner.templates)

@@ -134,6 +134,14 @@ def _open_tag(reader: _Reader) -> tuple[Element, bool]:
         if reader.startswith(">"):
             reader.pos += 1
             return element, False
+        if reader.startswith("/"):
+            # `<view / >` closes itself too; a slash before another attribute means nothing.
+            reader.pos += 1
+            reader.skip_space()
+            if reader.startswith(">"):
+                reader.pos += 1
+                return element, True
+            continue
         name_match = _NAME.match(source, reader.pos)
         if name_match is None:
             raise reader.error(f"unexpected {source[reader.pos]!r} in <{element.tag}>", reader.pos)
