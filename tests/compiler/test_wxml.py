@@ -52,7 +52,6 @@ def test_object_body_for_template_data() -> None:
         ("<view>\n  <text>hi</view>", 2, 11, "does not match <text>"),
         ("<view>\n<view>", 2, 1, "never closed"),
         ('<view class="{{a b}}"/>', 1, 18, "bad expression"),
-        ("<view wx:else>x</view>", 1, 7, "wx:else without a wx:if"),
         ("</view>", 1, 1, "closes nothing"),
     ],
 )
@@ -275,6 +274,13 @@ def test_import_is_not_transitive_and_include_copies_all_but_templates_and_wxs()
     assert "common/header.wxml#w" not in code
     b = compile_wxml(files["common/b.wxml"], "common/b.wxml", files=files)
     assert 'I = ["common/a"]' in b
+
+
+def test_else_without_if_is_a_warning_and_shows_unconditionally() -> None:
+    compiler = WxmlCompiler({"a.wxml": '<view wx:for="{{l}}" wx:if="{{l}}"/>\n<text wx:else>x</text>'}.get)
+    code = compiler.compile("a.wxml")
+    assert 'R.e("text", {}, [], ["x"])' in code
+    assert compiler.warnings[0].startswith("a.wxml:2:7: wx:else without a wx:if before it")
 
 
 def test_unknown_static_template_is_a_warning_and_missing_import_too() -> None:

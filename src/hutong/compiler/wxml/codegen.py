@@ -366,7 +366,9 @@ class _Generator:
             for stray in ("wx:elif", "wx:else"):
                 attribute = node.attribute(stray)
                 if attribute is not None:
-                    raise self.error(f"{stray} without a wx:if before it", attribute.position)
+                    # As in WeChat's compiler: a warning, and the element shows unconditionally.
+                    warning = self.error(f"{stray} without a wx:if before it", attribute.position)
+                    self.compiler.warnings.append(str(warning))
             items.append(self.element_with_for(node, scope))
             index += 1
         return "[" + ", ".join(items) + "]"
