@@ -54,6 +54,8 @@ async def test_templates_wxs_loops_conditions_and_events(live_server: LiveServer
     await tap("#plain", "capture:plain,plain,outer")
     # catch stops the event at the catching element.
     await tap("#caught", "capture:caught,caught,catcher")
+    # capture-catch stops the event on the way down.
+    await tap("#capture-caught", "capture:capture-caught,capture-catcher")
     # A handler named by data; an empty name disables the binding (the event still bubbles).
     await tap("#dynamic", "capture:dynamic,log2:dynamic,outer")
     await tap("#disabled", "capture:disabled,outer")
