@@ -10,6 +10,8 @@ differences we bridge are made explicit here:
 - ``x.constructor`` is a *string* in WXS (`"Array"`, `"Object"`, `"Date"`, …) and type checks rely on
   it, so each such read becomes ``__wxsType(x)``.
 - the bundle is strict-mode code, so names a module assigns without declaring them get a ``var``;
+- words JavaScript reserves (`class`, strict mode's `public`, `static`, …) may name WXS variables, so
+  such variables are renamed; legacy octal literals (`010`) become decimal;
 - ``getDate()`` and ``getRegExp()`` are parameters of the factory, supplied by the runtime.
 
 The factory is ``function (require, module, exports, getDate, getRegExp, __wxsType) {…}``; the runtime
@@ -19,6 +21,7 @@ The factory is ``function (require, module, exports, getDate, getRegExp, __wxsTy
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -58,12 +61,25 @@ def compile_wxs(code: str, place: WxsPlace, exists: Callable[[str], bool]) -> tu
     tree = parse_js(data)
     error = first_syntax_error(tree)
     if error is not None:
-        offset, description = error
-        raise CompileError(f"bad wxs syntax: {description}", place.position(data, offset), place.file_source)
+        # WXS lets words that JavaScript reserves name variables (iView's steps: `var class = ''`).
+        renamed = _rename_reserved_words(data)
+        if renamed != data:
+            # Same length, so offsets in the renamed code are offsets in the source.
+            data, tree = renamed, parse_js(renamed)
+            error = first_syntax_error(tree)
+        if error is not None:
+            offset, description = error
+            position = place.position(data, offset)
+            raise CompileError(f"bad wxs syntax: {description}", position, place.file_source)
     edits: list[tuple[int, int, bytes]] = []
     required: list[str] = []
     for node in walk(tree.root_node):
-        if node.type == "member_expression":
+        if node.type == "identifier" and node.text in _STRICT_RESERVED:
+            # Reserved in strict mode, which the bundle's module code is: give the variable another name.
+            edits.append((node.start_byte, node.end_byte, _renamed(node.text or b"")))
+        elif node.type == "number" and _LEGACY_OCTAL.fullmatch(node.text or b""):
+            edits.append((node.start_byte, node.end_byte, str(int(node.text or b"0", 8)).encode()))
+        elif node.type == "member_expression":
             prop = node.child_by_field_name("property")
             target = node.child_by_field_name("object")
             parent = node.parent
@@ -151,3 +167,45 @@ def _implicit_globals(root: tree_sitter.Node) -> set[str]:
 _GLOBAL_NAMES = frozenset(
     {"module", "exports", "require", "getDate", "getRegExp", "__wxsType", "undefined", "NaN", "Infinity"}
 )
+
+
+# Words JavaScript reserves that WXS code may use as variable names.
+_RESERVED = frozenset({b"class", b"enum", b"export", b"import", b"super", b"extends"})
+_STRICT_RESERVED = frozenset(
+    {
+        b"implements",
+        b"interface",
+        b"package",
+        b"private",
+        b"protected",
+        b"public",
+        b"static",
+        b"let",
+        b"yield",
+    }
+)
+_LEGACY_OCTAL = re.compile(rb"0[0-7]+")
+_TOKEN = re.compile(
+    rb"""//[^\n]*|/\*.*?\*/|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|[A-Za-z_$][\w$]*|\S""", re.DOTALL
+)
+
+
+def _renamed(word: bytes) -> bytes:
+    """A same-length name no WXS author writes: offsets (and error positions) stay valid."""
+    return word[:-1] + b"$"
+
+
+def _rename_reserved_words(data: bytes) -> bytes:
+    """Rename reserved words where they name a variable (not after `.`, not as an object key)."""
+    tokens = [match for match in _TOKEN.finditer(data) if not match.group().startswith((b"//", b"/*"))]
+    out = bytearray(data)
+    for index, match in enumerate(tokens):
+        word = match.group()
+        if word not in _RESERVED:
+            continue
+        before = tokens[index - 1].group() if index > 0 else b""
+        after = tokens[index + 1].group() if index + 1 < len(tokens) else b""
+        if before == b"." or (after == b":" and before in (b"{", b",")):
+            continue
+        out[match.start() : match.end()] = _renamed(word)
+    return bytes(out)

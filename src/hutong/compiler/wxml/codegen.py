@@ -226,7 +226,6 @@ class WxmlCompiler:
             source = self._read(current)
             if source is None:
                 raise CompileError(f"{current} is missing")
-            self.wxs[current] = ""  # mark before recursing: modules may require each other
             source = source.removeprefix("\ufeff")
             factory, required = self._compile_wxs(source, WxsPlace(current, source))
             self.wxs[current] = factory

@@ -18,7 +18,7 @@ _RAW_TEXT_TAGS = frozenset({"wxs"})
 _VOID_TAGS = frozenset({"import", "include", "input", "image", "icon", "progress", "br", "img", "wxs-void"})
 
 _NAME = re.compile(r"[^\s/>=\"'<]+")
-_TAG_NAME = re.compile(r"[A-Za-z_][\w\-.:]*")
+_TAG_NAME = re.compile(r"[A-Za-z_][\w\-.:$]*")
 _UNQUOTED = re.compile(r"[^\s>]+")
 
 
