@@ -72,10 +72,6 @@ class WxmlFile:
     imports: list[str] = field(default_factory=list)  # module keys (paths without `.wxml`)
     wxs: dict[str, str] = field(default_factory=dict)  # module name -> wxs bundle key
 
-    @property
-    def key(self) -> str:
-        return self.path[: -len(".wxml")] if self.path.endswith(".wxml") else self.path
-
 
 @dataclass
 class _Scope:
@@ -91,7 +87,6 @@ class WxmlCompiler:
     def __init__(self, read: Callable[[str], str | None]) -> None:
         self._read = read
         self._files: dict[str, WxmlFile] = {}
-        self._analysing: set[str] = set()
         self.wxs: dict[str, str] = {}  # bundle key -> factory JS
         self.warnings: list[str] = []  # file:line:column messages about what WeChat also tolerates
 
@@ -110,31 +105,31 @@ class WxmlCompiler:
                 raise CompileError(f"{path} is missing")
         source = source.removeprefix("\ufeff")
         parsed = WxmlFile(path, source, parse_wxml(source, path))
-        self._files[path] = parsed
-        self._analysing.add(path)
-        try:
-            self._declarations(parsed, parsed, parsed.nodes, set())
-        finally:
-            self._analysing.discard(path)
+        self._files[path] = parsed  # before analysing: include cycles find it
+        self._declarations(parsed, parsed, parsed.nodes, set())
         return parsed
 
-    def _error(self, message: str, position: Position) -> CompileError:
+    def source_of(self, path: str) -> str:
+        return self.file(path).source
+
+    def error_at(self, message: str, position: Position) -> CompileError:
+        """A CompileError at ``position``, showing the line from whichever file it is in."""
         source = self._files[position.file].source if position.file in self._files else None
         return CompileError(message, position, source)
 
-    def _src(self, element: Element, owner: WxmlFile, suffix: str) -> tuple[str, Attribute]:
+    def src_of(self, element: Element, owner: WxmlFile, suffix: str) -> tuple[str, Attribute]:
         """The file a `src` attribute names, checked to exist; `.wxml` may be left out."""
         attribute = element.attribute("src")
         if attribute is None or not attribute.value or not attribute.value.strip():
-            raise self._error(f"<{element.tag}> needs a src", element.position)
+            raise self.error_at(f"<{element.tag}> needs a src", element.position)
         request = attribute.value.strip()
         if "{{" in request:
-            raise self._error(f"<{element.tag}> src must be a fixed path", attribute.value_position)
+            raise self.error_at(f"<{element.tag}> src must be a fixed path", attribute.value_position)
         path = resolve_path(owner.path, request)
         if path is not None and not path.endswith(suffix) and self.exists(path + suffix):
             path += suffix
         if path is None or not path.endswith(suffix) or not self.exists(path):
-            raise self._error(f"<{element.tag}> src {request!r}: no such file", attribute.value_position)
+            raise self.error_at(f"<{element.tag}> src {request!r}: no such file", attribute.value_position)
         return path, attribute
 
     def _declarations(
@@ -152,7 +147,7 @@ class WxmlCompiler:
                 continue
             if node.tag == "import":
                 try:
-                    path, _ = self._src(node, current, ".wxml")
+                    path, _ = self.src_of(node, current, ".wxml")
                 except CompileError as error:
                     # WeChat builds a page whose import names no file (miniprogram-demo has one):
                     # nothing is imported, and we say so.
@@ -163,10 +158,10 @@ class WxmlCompiler:
                     owner.imports.append(key)
                 continue
             if node.tag == "include":
-                path, attribute = self._src(node, current, ".wxml")
+                path, attribute = self.src_of(node, current, ".wxml")
                 if path in including or path == current.path:
-                    raise self._error(f"<include> cycle through {path}", attribute.value_position)
-                included = self._parsed_only(path)
+                    raise self.error_at(f"<include> cycle through {path}", attribute.value_position)
+                included = self.file(path)
                 self._declarations(owner, included, included.nodes, including | {current.path})
                 continue
             if node.tag == "wxs":
@@ -175,22 +170,16 @@ class WxmlCompiler:
                 continue
             self._declarations(owner, current, node.children, including)
 
-    def _parsed_only(self, path: str) -> WxmlFile:
-        """A file's tree without analysing it (an included file's own templates and wxs stay its own)."""
-        if path in self._files:
-            return self._files[path]
-        return self.file(path)
-
     def _wxs_module(self, owner: WxmlFile, element: Element) -> None:
         attribute = element.attribute("module")
         name = (attribute.value or "").strip() if attribute is not None else ""
         if attribute is None or not _WXS_MODULE_NAME.fullmatch(name):
-            raise self._error(
+            raise self.error_at(
                 "<wxs> needs a module name made of letters, digits and _",
                 attribute.value_position if attribute is not None else element.position,
             )
         if element.attribute("src") is not None:
-            path, _ = self._src(element, owner, ".wxs")
+            path, _ = self.src_of(element, owner, ".wxs")
             self.wxs_file(path)
             owner.wxs[name] = path
             return
@@ -262,7 +251,7 @@ class _Generator:
         self.wxs_names = {name: f"R.x({js_string(key)})" for name, key in owner.wxs.items()}
 
     def error(self, message: str, position: Position) -> CompileError:
-        return self.compiler._error(message, position)
+        return self.compiler.error_at(message, position)
 
     def module(self) -> str:
         owner = self.owner
@@ -311,7 +300,7 @@ class _Generator:
         self, text: str, position: Position, scope: _Scope, prefer_object: bool
     ) -> Iterator[tuple[str, str]]:
         last = 0
-        source = self.compiler._files[position.file].source
+        source = self.compiler.source_of(position.file)
         for match in _MUSTACHE.finditer(text):
             if match.start() > last:
                 yield "text", js_string(decode_entities(text[last : match.start()]))
@@ -491,10 +480,10 @@ class _Generator:
         return f"...R.ti(T, I, {name_js}, {data_js}, C)"
 
     def include(self, element: Element, scope: _Scope) -> str:
-        path, attribute = self.compiler._src(element, self._file_of(element), ".wxml")
+        path, attribute = self.compiler.src_of(element, self._file_of(element), ".wxml")
         if path in self.include_stack:
             raise self.error(f"<include> cycle through {path}", attribute.value_position)
-        included = self.compiler._parsed_only(path)
+        included = self.compiler.file(path)
         self.include_stack.append(path)
         try:
             # Copy in everything except templates and wxs: the included nodes read this scope.
@@ -504,7 +493,7 @@ class _Generator:
             self.include_stack.pop()
 
     def _file_of(self, element: Element) -> WxmlFile:
-        return self.compiler._files[element.position.file]
+        return self.compiler.file(element.position.file)
 
 
 def _plain(attribute: Attribute | None, default: str) -> str:
