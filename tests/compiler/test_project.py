@@ -66,7 +66,7 @@ def test_subpackages_get_their_own_bundles_and_page_index(tmp_path: Path) -> Non
     assert config["pageConfigs"]["pages/home/home"]["package"] == ""
     packages = {p["root"]: p for p in config["packages"]}
     assert packages["shop"]["logic"] == "shop/logic.js" and packages["shop"]["view"] == "shop/view.js"
-    assert packages["solo"]["independent"] is True and packages["solo"]["entry"] == "entry.js"
+    assert packages["solo"]["independent"] is True and packages["solo"]["entry"] == "solo/entry.js"
     assert packages[""]["logic"] == "logic.js"
 
 

@@ -205,7 +205,8 @@ def _read_packages(app: JsonFile, main_pages: list[str]) -> list[Package]:
                 name=str(item.get("name") or root),
                 pages=[f"{root}/{page}" for page in pages],
                 independent=item.get("independent") is True,
-                entry=entry.strip("/") if isinstance(entry, str) else None,
+                # The entry script is named relative to the subpackage root.
+                entry=f"{root}/{entry.strip('/')}" if isinstance(entry, str) and entry.strip("/") else None,
             )
         )
     for index, page in enumerate(main_pages):
