@@ -116,7 +116,8 @@ async def test_require_resolution_follows_wechat(tmp_path: Path, browser: Browse
         {
             "app.json": {
                 "pages": ["pages/a/a"],
-                "resolveAlias": {"@/*": "/src/*", "~config": "/config/index.js"},
+                # The longest key wins; a value without a leading slash is from the root too.
+                "resolveAlias": {"@/*": "/src/*", "@/deep/*": "src/deeper/*", "~config": "/config/index.js"},
             },
             **page(
                 "pages/a/a",
@@ -132,7 +133,7 @@ async def test_require_resolution_follows_wechat(tmp_path: Path, browser: Browse
             "miniprogram_npm/npm-a/index.js": "module.exports = 'npm-a'",
             "pages/miniprogram_npm/npm-b/sub.js": "module.exports = 'npm-b-near'",
             "miniprogram_npm/@scope/pkg/index.js": "module.exports = 'scoped'",
-            "src/deep/x.js": "module.exports = 'alias'",
+            "src/deeper/x.js": "module.exports = 'alias'",
             "config/index.js": "module.exports = 'exact-alias'",
             "miniprogram_npm/npm-main/package.json": '{"main": "lib/entry.js"}',
             "miniprogram_npm/npm-main/lib/entry.js": "module.exports = 'main-field'",

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import ast
 import json
+import re
 from dataclasses import dataclass, field
 
 import tree_sitter_javascript
@@ -39,6 +40,8 @@ _OWN_REQUIRE = Query(
     '(variable_declarator name: (identifier) @n (#eq? @n "require")) '
     '(function_declaration name: (identifier) @n (#eq? @n "require"))',
 )
+# A cheap first look before the exact (slower) query: does the text declare a `require` at all?
+_OWN_REQUIRE_TEXT = re.compile(rb"\b(?:var|let|const|function)\s+require\b")
 _PROBLEMS = Query(_LANGUAGE, "(ERROR) @error (MISSING) @missing")
 _FUNCTIONS = frozenset(
     {
@@ -249,7 +252,9 @@ class _Transformer:
 
     # Calls ----------------------------------------------------------------------------------
     def calls(self, root: Node) -> None:
-        shadowed_everywhere = _declares_require(root)
+        if b"require" not in self.data and b"import" not in self.data:
+            return  # nothing to find: skip the query walk
+        shadowed_everywhere = _OWN_REQUIRE_TEXT.search(self.data) is not None and _declares_require(root)
         for _, captures in QueryCursor(_CALLS).matches(root):
             if "import" in captures:
                 keyword = captures["import"][0]
@@ -284,9 +289,9 @@ class _Transformer:
     def run(self) -> ModuleUnit:
         tree = _PARSER.parse(self.data)
         root = tree.root_node
-        if root.has_error:
-            raise _syntax_error(self, root)
-        for statement in root.children:
+        if root.has_error and (error := _syntax_error(self, root)) is not None:
+            raise error
+        for statement in root.children if (b"import" in self.data or b"export" in self.data) else ():
             if statement.type == "import_statement":
                 self.is_esm = True
                 self.import_statement(statement)
@@ -405,12 +410,31 @@ def _declares_require(root: Node) -> bool:
     return bool(QueryCursor(_OWN_REQUIRE).captures(root))
 
 
-def _syntax_error(transformer: _Transformer, root: Node) -> CompileError:
+def automatic_semicolon(data: bytes, node: Node) -> bool:
+    """A semicolon tree-sitter found missing at a line end: JavaScript inserts it there itself (ASI)."""
+    if not node.is_missing or node.type != ";":
+        return False
+    rest = data[
+        node.start_byte : data.find(b"\n", node.start_byte) if b"\n" in data[node.start_byte :] else None
+    ]
+    rest = rest.strip()
+    return not rest or rest.startswith((b"//", b"/*"))
+
+
+def _syntax_error(transformer: _Transformer, root: Node) -> CompileError | None:
+    """The first real syntax problem; None when tree-sitter only stumbled over automatic semicolons."""
     captures = QueryCursor(_PROBLEMS).captures(root)
     problems = sorted(
-        [*captures.get("error", []), *captures.get("missing", [])], key=lambda n: (n.start_byte, -n.end_byte)
+        (
+            node
+            for node in (*captures.get("error", []), *captures.get("missing", []))
+            if not automatic_semicolon(transformer.data, node)
+        ),
+        key=lambda n: (n.start_byte, -n.end_byte),
     )
-    node = problems[0] if problems else root
+    if not problems:
+        return None
+    node = problems[0]
     if node.is_missing:
         message = f"JavaScript syntax error: missing {node.type!r}"
     else:

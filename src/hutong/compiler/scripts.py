@@ -34,6 +34,7 @@ from hutong.compiler.jsmodule import PRELUDE, ModuleUnit, Slot, transform_module
 from hutong.compiler.jsonfile import parse_json
 from hutong.compiler.paths import is_relative, join, npm_candidates, parent_dir
 from hutong.compiler.project import Project
+from hutong.compiler.typescript import strip_types
 
 
 @dataclass
@@ -52,11 +53,24 @@ def decode_source(project: Project, path: str) -> tuple[bytes, str]:
     return data, text.removeprefix("\ufeff").replace("\r\n", "\n")
 
 
+def module_sources(project: Project) -> dict[str, str]:
+    """Module path -> source file: every .js file, and every .ts file (but .d.ts) as the .js it becomes.
+
+    A .js beside a .ts of the same name wins: it is usually the compiled output.
+    """
+    sources = {path: path for path in project.files(".js")}
+    for path in project.files(".ts"):
+        if not path.endswith(".d.ts"):
+            sources.setdefault(path[: -len(".ts")] + ".js", path)
+    return dict(sorted(sources.items()))
+
+
 class Resolver:
     """WeChat's require resolution over the project's files."""
 
-    def __init__(self, project: Project) -> None:
+    def __init__(self, project: Project, modules: dict[str, str] | None = None) -> None:
         self.project = project
+        self.modules = modules if modules is not None else module_sources(project)
         aliases = project.app_config.get("resolveAlias") or {}
         self.aliases = (
             sorted(((str(k), str(v)) for k, v in aliases.items()), key=lambda kv: -len(kv[0]))
@@ -67,20 +81,25 @@ class Resolver:
     def _file(self, base: str | None) -> str | None:
         if base is None:
             return None
-        exists = self.project.exists
-        if base.endswith((".js", ".json")) and exists(base):
+        modules = self.modules
+        if (base.endswith(".js") and base in modules) or (
+            base.endswith(".json") and self.project.exists(base)
+        ):
             return base
+        if base.endswith(".ts") and base[: -len(".ts")] + ".js" in modules:
+            return base[: -len(".ts")] + ".js"
         for candidate in (f"{base}.js", f"{base}/index.js"):
-            if exists(candidate):
+            if candidate in modules:
                 return candidate
         return None
 
     def _alias(self, specifier: str) -> str:
+        """``resolveAlias``: the longest matching key wins; its value is a path from the root."""
         for key, value in self.aliases:
             if key.endswith("*") and value.endswith("*") and specifier.startswith(key[:-1]):
-                return value[:-1] + specifier[len(key) - 1 :]
+                return "/" + (value[:-1] + specifier[len(key) - 1 :]).lstrip("/")
             if key == specifier:
-                return value
+                return "/" + value.lstrip("/")
         return specifier
 
     def resolve(self, from_path: str, specifier: str) -> str | None:
@@ -100,14 +119,14 @@ class Resolver:
         return None
 
 
-def _entry_points(project: Project) -> set[str]:
+def _entry_points(project: Project, modules: dict[str, str]) -> set[str]:
     entries = {"app.js"}
     for owner in (*project.pages, *project.component_configs):
         entries.add(f"{owner}.js")
     for package in project.packages:
         if package.entry:
             entries.add(package.entry if package.entry.endswith(".js") else f"{package.entry}.js")
-    return {entry for entry in entries if project.exists(entry)}
+    return {entry for entry in entries if entry in modules}
 
 
 def _check_package(project: Project, path: str, target: str, slot: Slot) -> None:
@@ -125,7 +144,7 @@ def _check_package(project: Project, path: str, target: str, slot: Slot) -> None
         + ("" if mine.independent or mine.is_main else " and the main package's")
         + " modules (use require.async to load another subpackage)",
         slot.position,
-        project.read_text(path),
+        project.read_text(slot.position.file),
     )
 
 
@@ -136,11 +155,15 @@ class _Linked:
 
 
 def _link(project: Project, cache: CompileCache) -> _Linked:
-    resolver = Resolver(project)
+    modules = module_sources(project)
+    resolver = Resolver(project, modules)
     units: dict[str, ModuleUnit] = {}
-    for path in project.files(".js"):
-        data, text = decode_source(project, path)
-        units[path] = cache.get("js", path, data, partial(transform_module, text, path))
+    for path, source in modules.items():
+        data, text = decode_source(project, source)
+        if source.endswith(".ts"):
+            units[path] = cache.get("ts", source, data, partial(_typescript_module, text, source))
+        else:
+            units[path] = cache.get("js", path, data, partial(transform_module, text, path))
     resolved: dict[tuple[str, Slot], str] = {}
     unresolved: list[tuple[str, Slot]] = []
     edges: dict[str, list[str]] = {}
@@ -156,19 +179,23 @@ def _link(project: Project, cache: CompileCache) -> _Linked:
             edges.setdefault(path, []).append(target)
             if target.endswith(".json"):
                 json_modules.add(target)
-    reachable = _reachable(_entry_points(project), edges)
+    reachable = _reachable(_entry_points(project, modules), edges)
     for path, slot in unresolved:
         lenient = slot.in_try or "miniprogram_npm/" in path or path not in reachable
         message = f"cannot resolve require({slot.specifier!r})"
         if lenient:
             project.warn(f"{slot.position}: {message}; left for the runtime")
         else:
-            raise CompileError(message, slot.position, project.read_text(path))
+            raise CompileError(message, slot.position, project.read_text(slot.position.file))
     for path in sorted(json_modules):
         data, text = decode_source(project, path)
         value = cache.get("json", path, data, partial(_json_value, text, path))
         units[path] = ModuleUnit(body=["module.exports = " + json.dumps(value, ensure_ascii=False) + ";"])
     return _Linked(units, resolved)
+
+
+def _typescript_module(text: str, path: str) -> ModuleUnit:
+    return transform_module(strip_types(text, path), path)
 
 
 def _json_value(text: str, path: str) -> Any:
