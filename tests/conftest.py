@@ -7,6 +7,7 @@ import os
 import secrets
 import threading
 from collections.abc import AsyncIterator, Callable, Coroutine, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -74,6 +75,28 @@ def postgres_url() -> Iterator[str]:
     _in_thread(lambda: _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
+@contextmanager
+def scratch_postgres() -> Iterator[str]:
+    """A PostgreSQL database of one's own (for a module or a live server), dropped afterwards."""
+    name = f"hutong_scratch_{secrets.token_hex(4)}"
+    _in_thread(lambda: _admin(f'CREATE DATABASE "{name}"'))
+    base = POSTGRES_ADMIN.rsplit("/", 1)[0].replace("postgresql://", "postgresql+asyncpg://")
+    try:
+        yield f"{base}/{name}"
+    finally:
+        _in_thread(lambda: _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+@contextmanager
+def scratch_database(kind: str, directory: Path) -> Iterator[str]:
+    """An empty database URL of ``kind`` ("sqlite" or "postgres"), not yet migrated."""
+    if kind == "sqlite":
+        yield f"sqlite+aiosqlite:///{directory / 'scratch.db'}"
+    else:
+        with scratch_postgres() as url:
+            yield url
+
+
 @pytest.fixture(params=["sqlite", "postgres"])
 async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
     """Each data-layer test runs on SQLite and on PostgreSQL, migrated from empty."""
@@ -100,6 +123,13 @@ class LiveServer:
     settings: Settings
 
 
+@asynccontextmanager
+async def serve(settings: Settings) -> AsyncIterator[LiveServer]:
+    """The platform for ``settings`` (already migrated) on a loopback port, in a thread of its own."""
+    async with embedded_server(settings) as url:
+        yield LiveServer(url, settings.model_copy(update={"public_url": url}))
+
+
 @pytest.fixture(scope="session")
 async def live_server(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[LiveServer]:
     """The platform on a loopback port, on SQLite, with every example mini program released."""
@@ -111,8 +141,8 @@ async def live_server(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator
     if TEST_APPS.is_dir():
         await load_examples(db, BlobStore(settings.blob_dir), TEST_APPS)
     await db.dispose()
-    async with embedded_server(settings) as url:
-        yield LiveServer(url, settings)
+    async with serve(settings) as server:
+        yield server
 
 
 @pytest.fixture(scope="session")

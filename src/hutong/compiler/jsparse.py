@@ -39,6 +39,8 @@ def first_syntax_error(tree: tree_sitter.Tree) -> tuple[int, str] | None:
         child = next((c for c in node.children if c.has_error or c.is_missing or c.type == "ERROR"), None)
         if child is None:
             if node.type == "ERROR":
+                if node.end_byte >= len((tree.root_node.text or b"").rstrip()):
+                    return node.end_byte, "unexpected end of input"
                 leaf = node
                 while leaf.children:
                     leaf = leaf.children[0]

@@ -7,6 +7,7 @@ differences we bridge are made explicit here:
   bundle key (and reports a missing file at the call), so the runtime loader needs no path logic.
 - ``x.constructor`` is a *string* in WXS (`"Array"`, `"Object"`, `"Date"`, …) and type checks rely on
   it, so each such read becomes ``__wxsType(x)``.
+- the bundle is strict-mode code, so names a module assigns without declaring them get a ``var``;
 - ``getDate()`` and ``getRegExp()`` are parameters of the factory, supplied by the runtime.
 
 The factory is ``function (require, module, exports, getDate, getRegExp, __wxsType) {…}``; the runtime
@@ -18,6 +19,8 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
+
+import tree_sitter
 
 from hutong.compiler.errors import CompileError, Position
 from hutong.compiler.jsparse import first_syntax_error, line_column, parse_js, walk
@@ -90,8 +93,51 @@ def compile_wxs(code: str, place: WxsPlace, exists: Callable[[str], bool]) -> tu
                 )
             required.append(target_path)
             edits.append((literal.start_byte, literal.end_byte, json.dumps(target_path).encode()))
+    implicit = _implicit_globals(tree.root_node)
     # Apply from the end so earlier offsets stay valid; insertions at one offset keep their order.
     for start, end, replacement in sorted(edits, key=lambda edit: (edit[0], edit[1]), reverse=True):
         data = data[:start] + replacement + data[end:]
     body = data.decode("utf-8")
+    if implicit:
+        # The bundle is an ES module (strict), where assigning an undeclared name throws; WXS, like
+        # sloppy JS, makes it a variable. Declaring it module-wide keeps the WXS behaviour.
+        body = f"var {', '.join(sorted(implicit))};" + body
     return f"function ({FACTORY_PARAMS}) {{\n{body}\n}}", required
+
+
+_DECLARING = {
+    "variable_declarator": "name",
+    "function_declaration": "name",
+    "function_expression": "name",
+    "generator_function_declaration": "name",
+    "class_declaration": "name",
+    "catch_clause": "parameter",
+}
+
+
+def _implicit_globals(root: tree_sitter.Node) -> set[str]:
+    """Names assigned somewhere but declared nowhere in the module (a deliberately coarse scope test)."""
+    declared: set[str] = set()
+    assigned: set[str] = set()
+    for node in walk(root):
+        field = _DECLARING.get(node.type)
+        if field is not None:
+            target = node.child_by_field_name(field)
+            if target is not None and target.type == "identifier":
+                declared.add((target.text or b"").decode())
+        elif node.type == "formal_parameters":
+            declared.update((c.text or b"").decode() for c in node.named_children if c.type == "identifier")
+        elif node.type in ("assignment_expression", "augmented_assignment_expression", "for_in_statement"):
+            target = node.child_by_field_name("left")
+            if target is not None and target.type == "identifier":
+                assigned.add((target.text or b"").decode())
+        elif node.type == "update_expression":
+            target = node.child_by_field_name("argument")
+            if target is not None and target.type == "identifier":
+                assigned.add((target.text or b"").decode())
+    return {name for name in assigned - declared if name not in _GLOBAL_NAMES and name.isidentifier()}
+
+
+_GLOBAL_NAMES = frozenset(
+    {"module", "exports", "require", "getDate", "getRegExp", "__wxsType", "undefined", "NaN", "Infinity"}
+)

@@ -106,6 +106,7 @@ class WxmlCompiler:
             source = self._read(path)
             if source is None:
                 raise CompileError(f"{path} is missing")
+        source = source.removeprefix("\ufeff")
         parsed = WxmlFile(path, source, parse_wxml(source, path))
         self._files[path] = parsed
         self._analysing.add(path)
@@ -224,6 +225,7 @@ class WxmlCompiler:
             if source is None:
                 raise CompileError(f"{current} is missing")
             self.wxs[current] = ""  # mark before recursing: modules may require each other
+            source = source.removeprefix("\ufeff")
             factory, required = self._compile_wxs(source, WxsPlace(current, source))
             self.wxs[current] = factory
             pending.extend(required)
@@ -394,6 +396,7 @@ class _Generator:
                 key_js = js_string(key_text)
             # An expression key is not a WeChat key form: fall back to the index.
         self.loop_count += 1
+        loop_id = self.loop_count
         list_js = self.attribute_value(loop, scope)
         body = f"[{self.element(element, inner)}]"
         test = element.attribute("wx:if")
@@ -402,7 +405,7 @@ class _Generator:
         # `wx:for-item="index"`: the name the author chose for the item wins.
         index_param = f"${index_name}" if index_name != item_name else "_"
         fn = f"(${item_name}, {index_param}) => {body}"
-        return f"...R.f({list_js}, {self.loop_count}, {key_js}, {fn})"
+        return f"...R.f({list_js}, {loop_id}, {key_js}, {fn})"
 
     def element(self, element: Element, scope: _Scope) -> str:
         """JS for one element, to stand in a children list (a `...spread` for what renders no tag)."""

@@ -3,7 +3,7 @@
  * The helpers compiled render functions receive as `R` (see compiler/wxml/codegen.py): they build the
  * vnodes that vdom.js patches into the DOM, instantiate templates and load wxs modules.
  *
- * frame.js calls `R.use(bundle, send)` once, before the first render, so that templates of imported
+ * frame.js calls `R.use(bundle, send)` before the first render, so that templates of imported
  * files (`bundle.wxml`) and wxs modules (`bundle.wxs`) can be found and wxs event handlers can call
  * the page's methods.
  */
@@ -30,10 +30,10 @@ export const R = {
    * @param {(message: Record<string, any>) => void} [send] posts a message to the host
    */
   use(viewBundle, send) {
-    bundle = { wxml: viewBundle.wxml || {}, wxs: viewBundle.wxs || {} };
+    // Additive: a subpackage page's frame may be given the main package's bundle, then its own.
+    Object.assign(bundle.wxml, viewBundle.wxml);
+    Object.assign(bundle.wxs, viewBundle.wxs);
     if (send) sendToLogic = send;
-    modules.clear();
-    wxsModules.clear();
   },
 
   /** @returns {VElement} */
