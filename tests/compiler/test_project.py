@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 from typing import Any
@@ -378,3 +379,27 @@ def test_component_style_isolation_is_recorded(tmp_path: Path) -> None:
     assert result.config["components"]["c/c"]["styleIsolation"] == "apply-shared"
     view = result.files["view.js"].decode()
     assert '"c/c": ":host { display: block } .x { width: 1.333333vw }"' in view
+
+
+def test_assets_ship_under_their_paths_with_hash_and_type(tmp_path: Path) -> None:
+    write_tree(
+        tmp_path,
+        {
+            "app.json": {"pages": ["a"], "subpackages": [{"root": "sub", "pages": ["b"]}]},
+            **page("a", '<image src="/images/logo.png"/>'),
+            **page("sub/b"),
+            "images/logo.png": b"\x89PNG main",
+            "sub/icons/x.svg": "<svg/>",
+            "notes.txt": "not an asset",
+        },
+    )
+    result = build_project(tmp_path)
+    assert result.files["images/logo.png"] == b"\x89PNG main"
+    assert "notes.txt" not in result.files
+    assets = result.config["assets"]
+    assert assets["images/logo.png"] == {
+        "sha256": hashlib.sha256(b"\x89PNG main").hexdigest(),
+        "size": 9,
+        "type": "image/png",
+    }
+    assert assets["sub/icons/x.svg"]["type"] == "image/svg+xml"

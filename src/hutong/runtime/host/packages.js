@@ -32,10 +32,30 @@ export class Packages {
     return this.host.config.pageConfigs?.[route]?.package || '';
   }
 
-  /** Load the package holding `route`, once; resolves at once for the main package. @param {string} route */
+  /**
+   * Load the package holding `route`, once; resolves at once for the main package. Entering `route`
+   * also starts app.json's `preloadRule[route].packages` (roots or names) in the background.
+   * @param {string} route
+   */
   ensure(route) {
     const root = this.rootOf(route);
+    const rule = this.host.config.app?.preloadRule?.[route];
+    if (rule && Array.isArray(rule.packages)) setTimeout(() => this.preload(rule.packages), 0);
     if (!root) return Promise.resolve();
+    return this.once(root);
+  }
+
+  /** @param {string[]} wanted package roots or names */
+  preload(wanted) {
+    for (const info of this.host.config.packages || []) {
+      if (info.root && (wanted.includes(info.root) || wanted.includes(info.name))) {
+        this.once(info.root).catch(() => {});
+      }
+    }
+  }
+
+  /** @param {string} root */
+  once(root) {
     let loading = this.loading.get(root);
     if (!loading) {
       loading = this.load(root);
