@@ -403,3 +403,26 @@ def test_assets_ship_under_their_paths_with_hash_and_type(tmp_path: Path) -> Non
         "type": "image/png",
     }
     assert assets["sub/icons/x.svg"]["type"] == "image/svg+xml"
+
+
+def test_cloud_functions_and_pack_ignores_are_not_part_of_the_app(tmp_path: Path) -> None:
+    write_tree(
+        tmp_path,
+        {
+            "project.config.json": {
+                "cloudfunctionRoot": "cloudfunctions/",
+                "packOptions": {
+                    "ignore": [{"type": "folder", "value": "docs"}, {"type": "file", "value": "x.js"}]
+                },
+            },
+            "app.json": {"pages": ["a"]},
+            **page("a"),
+            "cloudfunctions/login/index.js": "const cloud = require('wx-server-sdk')",
+            "docs/tool.js": "require('webpack')",
+            "x.js": "require('nothing-here')",
+        },
+    )
+    result = build_project(tmp_path)
+    logic = result.files["logic.js"].decode()
+    assert "cloudfunctions" not in logic and "docs/tool.js" not in logic and '"x.js"' not in logic
+    assert result.warnings == []

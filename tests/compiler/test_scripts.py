@@ -174,18 +174,26 @@ def test_unresolvable_static_require_is_an_error_at_the_specifier(tmp_path: Path
     )
 
 
-def test_unresolvable_require_in_try_or_unused_file_only_warns(tmp_path: Path) -> None:
+def test_unresolvable_require_that_may_never_run_only_warns(tmp_path: Path) -> None:
+    """In a try block, in a function body (WeChat fails it only when called), or in a file nothing uses."""
     write_tree(
         tmp_path,
         {
             "app.json": {"pages": ["a"]},
-            **page("a", js="try { require('optional') } catch (e) {}\nPage({})"),
+            **page(
+                "a",
+                js=(
+                    "try { require('optional') } catch (e) {}\n"
+                    "Page({ login() { const c = require('./gone.js') } })"
+                ),
+            ),
             "tools/unused.js": "require('gulp')",
         },
     )
     result = build_project(tmp_path)
     assert result.warnings == [
         "a.js:1:15: cannot resolve require('optional'); left for the runtime",
+        "a.js:2:36: cannot resolve require('./gone.js'); left for the runtime",
         "tools/unused.js:1:9: cannot resolve require('gulp'); left for the runtime",
     ]
     assert b"require('optional')" in result.files["logic.js"]

@@ -82,7 +82,7 @@ class Slot:
     specifier: str
     position: Position
     literal: str  # the string literal as written, kept when the specifier stays unresolved
-    in_try: bool = False
+    deferred: bool = False  # in a try block or a function body: runs later, if ever
     async_: bool = False  # require.async / import(): may cross into another subpackage
 
 
@@ -162,7 +162,7 @@ class _Transformer:
         value = _string_value(node)
         if value is None:
             return self.text(node)
-        return Slot(value, self.position(node), self.text(node), in_try=_inside_try(node))
+        return Slot(value, self.position(node), self.text(node), deferred=_deferred(node))
 
     def export(self, name: str, getter: str) -> None:
         self.has_exports = True
@@ -269,7 +269,7 @@ class _Transformer:
                         piece = self.slot(argument)
                         if isinstance(piece, Slot):
                             piece = Slot(
-                                piece.specifier, piece.position, piece.literal, piece.in_try, async_=True
+                                piece.specifier, piece.position, piece.literal, piece.deferred, async_=True
                             )
                         self.edits.append(_Edit(argument.start_byte, argument.end_byte, [piece]))
                 continue
@@ -283,7 +283,7 @@ class _Transformer:
             piece = self.slot(argument)
             if isinstance(piece, Slot):
                 if method:
-                    piece = Slot(piece.specifier, piece.position, piece.literal, piece.in_try, async_=True)
+                    piece = Slot(piece.specifier, piece.position, piece.literal, piece.deferred, async_=True)
                 self.edits.append(_Edit(argument.start_byte, argument.end_byte, [piece]))
 
     def run(self) -> ModuleUnit:
@@ -378,10 +378,12 @@ def _binding_names(transformer: _Transformer, node: Node, names: list[str]) -> N
             _binding_names(transformer, child, names)
 
 
-def _inside_try(node: Node) -> bool:
+def _deferred(node: Node) -> bool:
+    """Whether a failing require here would not break loading the module: it sits in a try block or
+    in a function body (which may never run, as in WeChat, where such a require fails only if called)."""
     current = node.parent
     while current is not None:
-        if current.type == "try_statement":
+        if current.type == "try_statement" or current.type in _FUNCTIONS:
             return True
         current = current.parent
     return False

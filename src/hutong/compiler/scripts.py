@@ -11,9 +11,11 @@ root-absolute module path (``"/utils/util.js"``), so the runtime never guesses:
 4. each base is tried as written, then with ``.js``, then as ``<base>/index.js``.
 
 A module may require only its own package's modules and the main package's (an independent subpackage
-only its own); ``require.async`` and ``import()`` may cross. An unresolvable static require in code that
-the app reaches is a CompileError at the specifier; elsewhere (inside ``try``, in miniprogram_npm, in
-files nothing requires) it is a warning and stays as written, for the runtime to report if it runs.
+only its own); ``require.async`` and ``import()`` may cross. An unresolvable static require that runs when
+the app loads (at the top level of a module the app reaches) is a CompileError at the specifier. One that
+runs only if called (inside a function), inside ``try``, in miniprogram_npm or in a file nothing requires
+is a warning and stays as written: WeChat fails such a require only when it runs, and real apps carry
+dead code that does.
 
 Each module's first source line sits at a known bundle line (``LogicBundle.line_map``), so runtime errors
 map back to the source file and line.
@@ -181,7 +183,7 @@ def _link(project: Project, cache: CompileCache) -> _Linked:
                 json_modules.add(target)
     reachable = _reachable(_entry_points(project, modules), edges)
     for path, slot in unresolved:
-        lenient = slot.in_try or "miniprogram_npm/" in path or path not in reachable
+        lenient = slot.deferred or "miniprogram_npm/" in path or path not in reachable
         message = f"cannot resolve require({slot.specifier!r})"
         if lenient:
             project.warn(f"{slot.position}: {message}; left for the runtime")
