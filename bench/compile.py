@@ -5,7 +5,8 @@
 Every example under examples/ (and tests/apps/) is measured, plus any folder given. Each app runs in a
 fresh Python process, on a copy of the project: ``cold`` is the first build (empty cache), ``incr`` a
 rebuild after one page script changed, with the cache of the first build. ``process`` is the child's
-whole wall time, interpreter start and imports included; ``peak`` its peak resident memory.
+whole wall time, interpreter start and imports included; ``peak`` its peak resident memory, and
+``worker`` that of the largest compile worker it forked (big apps only, see compiler/parallel.py).
 """
 
 from __future__ import annotations
@@ -59,6 +60,8 @@ def measure(directory: Path) -> dict[str, object]:
         "cold_ms": round(cold, 1),
         "incremental_ms": round(sorted(incremental)[len(incremental) // 2], 1),
         "peak_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        # Big builds fork compile workers (compiler/parallel.py): the largest one's peak.
+        "worker_mb": round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1),
     }
 
 
@@ -81,7 +84,15 @@ def main(arguments: list[str]) -> None:
     apps = sorted(path.parent for path in (ROOT / "examples").glob("*/project.config.json"))
     apps += sorted(path.parent for path in (ROOT / "tests" / "apps").glob("*/project.config.json"))
     apps += [Path(argument) for argument in arguments]
-    columns = ("pages", 5), ("files", 5), ("cold ms", 8), ("incr ms", 8), ("process ms", 10), ("peak MB", 8)
+    columns = (
+        ("pages", 5),
+        ("files", 5),
+        ("cold ms", 8),
+        ("incr ms", 8),
+        ("process ms", 10),
+        ("peak MB", 8),
+        ("worker MB", 9),
+    )
     print(f"{'app':<34} " + " ".join(f"{name:>{width}}" for name, width in columns))
     for directory in apps:
         report = run_child(directory)
@@ -91,7 +102,8 @@ def main(arguments: list[str]) -> None:
             continue
         print(
             f"{name[-34:]:<34} {report['pages']:>5} {report['files']:>5} {report['cold_ms']:>8} "
-            f"{report['incremental_ms']:>8} {report['process_ms']:>10} {report['peak_mb']:>8}"
+            f"{report['incremental_ms']:>8} {report['process_ms']:>10} {report['peak_mb']:>8} "
+            f"{report['worker_mb']:>9}"
         )
 
 

@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
 
-from hutong.compiler.cache import CompileCache
+from hutong.compiler.cache import CompileCache, Job
 from hutong.compiler.components import package_main
 from hutong.compiler.errors import CompileError, Position
 from hutong.compiler.jsmodule import PRELUDE, ModuleUnit, Slot, transform_module
@@ -159,13 +159,14 @@ class _Linked:
 def _link(project: Project, cache: CompileCache) -> _Linked:
     modules = module_sources(project)
     resolver = Resolver(project, modules)
-    units: dict[str, ModuleUnit] = {}
+    jobs = []
     for path, source in modules.items():
         data, text = decode_source(project, source)
         if source.endswith(".ts"):
-            units[path] = cache.get("ts", source, data, partial(_typescript_module, text, source))
+            jobs.append(Job("ts", source, data, partial(_typescript_module, text, source)))
         else:
-            units[path] = cache.get("js", path, data, partial(transform_module, text, path))
+            jobs.append(Job("js", path, data, partial(transform_module, text, path)))
+    units: dict[str, ModuleUnit] = dict(zip(modules, cache.get_all(jobs), strict=True))
     resolved: dict[tuple[str, Slot], str] = {}
     unresolved: list[tuple[str, Slot]] = []
     edges: dict[str, list[str]] = {}
