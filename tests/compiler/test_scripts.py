@@ -269,3 +269,30 @@ def test_every_source_line_keeps_its_number(tmp_path: Path) -> None:
     assert json.loads(result.files["app-config.json"])["lineMap"] == [
         list(e) for e in result.config["lineMap"]
     ]
+
+
+def test_the_wrapper_line_of_hoisted_code_maps_to_its_own_module(tmp_path: Path) -> None:
+    write_tree(
+        tmp_path,
+        {
+            "app.json": {"pages": ["a"]},
+            **page("a", js="import { x } from './b';\nPage({ x })"),
+            "b.js": "exports.x = 1",
+        },
+    )
+    result = build_project(tmp_path)
+    lines = result.files["logic.js"].decode().split("\n")
+    wrapper = next(n for n, text in enumerate(lines, 1) if text.startswith('__hutong_define("a.js"'))
+    assert "__hutong_get(" in lines[wrapper - 1]
+
+    def lookup(line: int) -> tuple[str, int] | None:
+        # The runtime's rule (logic/errors.js): the last entry starting at or before the line.
+        found = None
+        for start, file in result.config["lineMap"]:
+            if start <= line:
+                found = (file, line - start + 1)
+        return found
+
+    assert lookup(wrapper) == ("a.js", 1)
+    assert lookup(wrapper + 2) == ("a.js", 2)
+    assert lines[wrapper + 1] == "Page({ x })"

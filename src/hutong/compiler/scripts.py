@@ -244,6 +244,9 @@ def build_logic(project: Project, cache: CompileCache | None = None) -> dict[str
             lines.append(
                 f"__hutong_define({json.dumps(path)}, function (require, module, exports) {{{header}"
             )
+            if header:
+                # The hoisted imports and exports run on the wrapper line: report them at line 1.
+                line_map.append((len(lines), path))
             line_map.append((len(lines) + 1, path))
             lines.extend(_render(unit.body, path, linked).split("\n"))
             lines.append("});")
