@@ -5,9 +5,7 @@ from __future__ import annotations
 import asyncio
 import os
 import secrets
-import socket
 import threading
-import time
 from collections.abc import AsyncIterator, Callable, Coroutine, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass
@@ -16,13 +14,12 @@ from typing import Any
 
 import asyncpg
 import pytest
-import uvicorn
 from playwright.async_api import Browser, FrameLocator, Page, async_playwright, expect
 
 from hutong.examples import load_examples
-from hutong.server.app import create_app
 from hutong.server.db import Database
 from hutong.server.db.migrate import downgrade, upgrade_async
+from hutong.server.embedded import embedded_server
 from hutong.server.storage import BlobStore
 from hutong.settings import Settings
 
@@ -120,13 +117,6 @@ async def database(database_url: str) -> AsyncIterator[Database]:
     await db.dispose()
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
 @dataclass
 class LiveServer:
     url: str
@@ -136,23 +126,8 @@ class LiveServer:
 @asynccontextmanager
 async def serve(settings: Settings) -> AsyncIterator[LiveServer]:
     """The platform for ``settings`` (already migrated) on a loopback port, in a thread of its own."""
-    port = _free_port()
-    settings = settings.model_copy(update={"public_url": f"http://127.0.0.1:{port}"})
-    server = uvicorn.Server(
-        uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        if time.monotonic() > deadline:
-            raise RuntimeError("the test server did not start")
-        await asyncio.sleep(0.05)
-    try:
-        yield LiveServer(f"http://127.0.0.1:{port}", settings)
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
+    async with embedded_server(settings) as url:
+        yield LiveServer(url, settings.model_copy(update={"public_url": url}))
 
 
 @pytest.fixture(scope="session")

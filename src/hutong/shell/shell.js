@@ -10,8 +10,23 @@ const devPanel = /** @type {HTMLElement} */ (document.getElementById('dev-panel'
 /** @type {MiniProgram | null} */
 let current = null;
 
+/**
+ * What happened to the running mini program, in order, for `hutong check` and the tests to read:
+ * `{kind: 'firstcontent', ms}`, `{kind: 'error', message}`, `{kind: 'unsupported', what, name}`,
+ * `{kind: 'fatal', message}` (the launch itself failed).
+ * @type {Record<string, any>[]}
+ */
+const log = [];
+/** @type {any} */ (window).__hutongLog = log;
+
+surface.addEventListener('hutong:firstcontent', () => log.push({ kind: 'firstcontent', ms: performance.now() }));
+surface.addEventListener('hutong:unsupported', (event) => {
+  log.push({ kind: 'unsupported', .../** @type {CustomEvent} */ (event).detail });
+});
+
 /** @param {string} message */
 function showError(message) {
+  log.push({ kind: 'error', message });
   devPanel.hidden = false;
   const line = document.createElement('div');
   line.textContent = message;
@@ -35,8 +50,9 @@ function showLaunchError(message) {
 /**
  * @param {string} appid
  * @param {string} [channel] release (default), trial, develop or review
+ * @param {{path?: string, query?: Record<string, string>, scene?: number}} [launch]
  */
-async function open(appid, channel = 'release') {
+async function open(appid, channel = 'release', launch = {}) {
   home.hidden = true;
   running.hidden = false;
   const query = channel === 'release' ? '' : `?channel=${encodeURIComponent(channel)}`;
@@ -49,9 +65,10 @@ async function open(appid, channel = 'release') {
   });
   try {
     // Scene 1017 is WeChat's "trial version QR code"; 1001 the app list.
-    await current.start({ scene: channel === 'trial' ? 1017 : 1001 });
+    await current.start({ scene: channel === 'trial' ? 1017 : 1001, ...launch });
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
+    log.push({ kind: 'fatal', message });
     showLaunchError(message);
     showError(message);
   }
@@ -85,8 +102,13 @@ async function loadApps() {
 }
 
 document.getElementById('close-app')?.addEventListener('click', close);
+// `/?open=<appid>&channel=<trial|develop|review>&path=<page>&query=<k=v&...>` opens a mini program at once.
 const params = new URLSearchParams(location.search);
 const direct = params.get('open');
 loadApps().then(() => {
-  if (direct) open(direct, params.get('channel') || 'release');
+  if (!direct) return;
+  /** @type {Record<string, string>} */
+  const query = {};
+  for (const [key, value] of new URLSearchParams(params.get('query') || '')) query[key] = value;
+  open(direct, params.get('channel') || 'release', { path: params.get('path') || undefined, query });
 });

@@ -187,6 +187,9 @@ export class MiniProgram {
       case 'error':
         this.onError(message.message);
         break;
+      case 'unsupported':
+        this.reportUnsupported(message);
+        break;
       default:
         break;
     }
@@ -212,9 +215,17 @@ export class MiniProgram {
     } else if (message.t === 'rendered') {
       this.toLogic({ t: 'page:rendered', id: page.id, seq: message.seq });
       if (message.seq === 0) this.surface.dispatchEvent(new CustomEvent('hutong:firstcontent', { detail: message }));
+    } else if (message.t === 'unsupported') {
+      this.reportUnsupported(message);
     } else if (message.t === 'event' && typeof message.handler === 'string') {
       this.toLogic({ t: 'event', id: page.id, handler: message.handler, event: message.event });
     }
+  }
+
+  /** A component or API the app used that the runtime lacks. @param {Record<string, any>} message */
+  reportUnsupported(message) {
+    const detail = { what: String(message.what), name: String(message.name) };
+    this.surface.dispatchEvent(new CustomEvent('hutong:unsupported', { detail }));
   }
 
   /** @param {string} name @param {Record<string, any>} args */

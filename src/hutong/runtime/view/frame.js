@@ -5,6 +5,7 @@
  */
 import { parsePath, setPath } from '../common/data-path.js';
 import { dispatchEvent } from './events.js';
+import { setReporter } from './diagnostics.js';
 import { R } from './render-helpers.js';
 import { create, patchChildren } from './vdom.js';
 
@@ -24,12 +25,15 @@ function send(message) {
   port?.postMessage(message);
 }
 
+setReporter(send);
+
 /** @param {Record<string, any>} bundle */
 function install(bundle, /** @type {string} */ route) {
   const styles = [bundle.wxss.app, bundle.wxss[route]].filter(Boolean).join('\n');
   const style = document.createElement('style');
   style.textContent = styles;
   document.head.appendChild(style);
+  R.use(bundle, send);
   const factory = bundle.wxml[route];
   if (!factory) throw new Error(`page "${route}" has no template`);
   render = factory(R).render;
@@ -77,7 +81,8 @@ root.addEventListener('click', (event) => {
     'tap',
     { x: event.pageX ?? rect.left, y: event.pageY ?? rect.top },
     Math.round(event.timeStamp),
-    (handler, wxEvent) => send({ t: 'event', handler, event: wxEvent }),
+    (handler, wxEvent) =>
+      typeof handler === 'function' ? R.wxsEvent(handler, wxEvent) : send({ t: 'event', handler, event: wxEvent }),
   );
 });
 

@@ -7,6 +7,8 @@
  * DOM so that they never pick up an HTML element's behaviour (`button`, `form`, `input`).
  */
 
+import { checkTag } from './diagnostics.js';
+
 /** @typedef {{t: string, a: Record<string, any>, e: any[], c: VNode[], k?: any, cp?: string}} VElement */
 /** @typedef {string | VElement} VNode */
 
@@ -35,6 +37,7 @@ function setAttribute(el, name, value) {
 /** @param {VNode} vnode @returns {Node} */
 export function create(vnode) {
   if (typeof vnode === 'string') return document.createTextNode(vnode);
+  if (!vnode.cp) checkTag(vnode.t);
   const el = document.createElement(domTag(vnode.t));
   for (const name in vnode.a) setAttribute(el, name, vnode.a[name]);
   for (const child of vnode.c) el.appendChild(create(child));

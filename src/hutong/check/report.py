@@ -1,0 +1,60 @@
+"""What `hutong check` found, per page, and how it is printed."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+
+
+@dataclass
+class PageReport:
+    route: str
+    status: str = "ok"  # ok | blank | error | timeout
+    first_content_ms: float | None = None
+    errors: list[str] = field(default_factory=list)  # uncaught errors in app code, with file:line
+    console_errors: list[str] = field(default_factory=list)
+    unsupported: list[str] = field(default_factory=list)  # "component:map", "api:wx.startWifi"
+    screenshot: str | None = None
+
+    @property
+    def passed(self) -> bool:
+        return self.status == "ok" and not self.errors and not self.console_errors and not self.unsupported
+
+
+@dataclass
+class CheckReport:
+    project: str
+    compile_error: str | None = None
+    compile_ms: float | None = None
+    warnings: list[str] = field(default_factory=list)
+    pages: list[PageReport] = field(default_factory=list)
+
+    @property
+    def passed(self) -> bool:
+        return self.compile_error is None and bool(self.pages) and all(page.passed for page in self.pages)
+
+    def to_json(self) -> str:
+        body = asdict(self)
+        body["passed"] = self.passed
+        for page, original in zip(body["pages"], self.pages, strict=True):
+            page["passed"] = original.passed
+        return json.dumps(body, ensure_ascii=False, indent=2)
+
+    def to_text(self) -> str:
+        lines = [f"hutong check {self.project}"]
+        if self.compile_error is not None:
+            lines.append(f"  compile FAILED: {self.compile_error}")
+            return "\n".join(lines)
+        lines.append(f"  compiled in {self.compile_ms:.0f} ms")
+        for warning in self.warnings:
+            lines.append(f"  warning: {warning}")
+        for page in self.pages:
+            timing = f"{page.first_content_ms:.0f} ms" if page.first_content_ms is not None else "-"
+            mark = "ok  " if page.passed else "FAIL"
+            lines.append(f"  {mark} {page.route}  [{page.status}, first content {timing}]")
+            lines.extend(f"       error: {error}" for error in page.errors)
+            lines.extend(f"       console: {message}" for message in page.console_errors)
+            lines.extend(f"       unsupported: {name}" for name in page.unsupported)
+        passed = sum(page.passed for page in self.pages)
+        lines.append(f"  {passed} of {len(self.pages)} pages clean")
+        return "\n".join(lines)

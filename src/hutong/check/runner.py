@@ -1,0 +1,167 @@
+"""Visit every page of a compiled mini program in headless Chromium and judge each one.
+
+A page passes only if its first content arrives, something visible is drawn, and no uncaught error,
+console error or unsupported component or API shows up. A blank or broken page never passes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from playwright.async_api import Browser, ConsoleMessage, Page, async_playwright
+
+from hutong.check.browser import CHROMIUM, CHROMIUM_ARGS
+from hutong.check.report import CheckReport, PageReport
+from hutong.compiler import BuildResult, CompileError, build_project
+from hutong.compiler.project import load_project
+from hutong.server.apps import service
+from hutong.server.db import Database
+from hutong.server.db.migrate import upgrade_async
+from hutong.server.embedded import embedded_server
+from hutong.server.storage import BlobStore
+from hutong.settings import Settings
+
+CHECK_APPID = "hutong-check"
+
+# Measures what a page draws, shadow roots included: characters of text and elements with a size.
+_MEASURE = """
+() => {
+  const root = document.querySelector('wx-page');
+  if (!root) return { text: 0, visible: 0 };
+  let text = 0, visible = 0;
+  const walk = (node) => {
+    for (const child of node.childNodes) {
+      if (child.nodeType === 3) { text += child.nodeValue.trim().length; continue; }
+      if (child.nodeType !== 1) continue;
+      const rect = child.getBoundingClientRect();
+      const style = getComputedStyle(child);
+      if (rect.width > 0 && rect.height > 0 && style.visibility !== 'hidden' && style.display !== 'none') {
+        visible += 1;
+        if (child.shadowRoot) walk(child.shadowRoot);
+        walk(child);
+      }
+    }
+  };
+  walk(root);
+  return { text, visible };
+}
+"""
+
+
+def all_pages(directory: Path) -> list[str]:
+    """Every page of app.json, subpackages included, in app.json's order."""
+    app_config = load_project(directory).app_config
+    pages = [str(page).strip("/") for page in app_config.get("pages", [])]
+    for package in app_config.get("subpackages") or app_config.get("subPackages") or []:
+        root = str(package.get("root", "")).strip("/")
+        pages.extend(f"{root}/{str(page).strip('/')}" for page in package.get("pages", []))
+    return pages
+
+
+async def _publish(settings: Settings, build: BuildResult) -> None:
+    await upgrade_async(settings.effective_database_url)
+    database = Database(settings.effective_database_url)
+    try:
+        async with database.session() as session:
+            await service.publish(
+                session,
+                BlobStore(settings.blob_dir),
+                appid=CHECK_APPID,
+                name="check",
+                description="",
+                version="0.0.0-check",
+                build=build,
+            )
+    finally:
+        await database.dispose()
+
+
+async def _visit(
+    browser: Browser, base_url: str, route: str, timeout_ms: float, screenshots: Path | None
+) -> PageReport:
+    report = PageReport(route=route)
+    context = await browser.new_context()
+    page = await context.new_page()
+
+    def on_console(message: ConsoleMessage) -> None:
+        if message.type == "error":
+            report.console_errors.append(message.text)
+
+    page.on("console", on_console)
+    page.on("pageerror", lambda error: report.errors.append(f"host: {error}"))
+    try:
+        await page.goto(f"{base_url}/?open={CHECK_APPID}&path={quote(route)}")
+        await _wait_for_first_content(page, report, timeout_ms)
+        log: list[dict[str, Any]] = await page.evaluate("window.__hutongLog || []")
+        for entry in log:
+            if entry.get("kind") == "error":
+                report.errors.append(str(entry.get("message")))
+            elif entry.get("kind") == "unsupported":
+                name = f"{entry.get('what')}:{entry.get('name')}"
+                if name not in report.unsupported:
+                    report.unsupported.append(name)
+        if report.status == "ok":
+            frame = next((f for f in page.frames if f.url.endswith("/_rt/view/view.html")), None)
+            measure = await frame.evaluate(_MEASURE) if frame else {"text": 0, "visible": 0}
+            if measure["text"] == 0 and measure["visible"] == 0:
+                report.status = "blank"
+        if report.errors and report.status == "ok":
+            report.status = "error"
+        if screenshots is not None:
+            await asyncio.to_thread(screenshots.mkdir, parents=True, exist_ok=True)
+            target = screenshots / (route.replace("/", "_") + ".png")
+            await page.locator("main.phone").screenshot(path=str(target))
+            report.screenshot = str(target)
+    finally:
+        await context.close()
+    return report
+
+
+async def _wait_for_first_content(page: Page, report: PageReport, timeout_ms: float) -> None:
+    deadline = time.monotonic() + timeout_ms / 1000
+    while time.monotonic() < deadline:
+        log: list[dict[str, Any]] = await page.evaluate("window.__hutongLog || []")
+        first = next((entry for entry in log if entry.get("kind") == "firstcontent"), None)
+        if first is not None:
+            report.first_content_ms = float(first.get("ms", 0))
+            # Let the first round of the page's own work (onLoad, setData, requests) settle.
+            await page.wait_for_timeout(300)
+            return
+        if any(entry.get("kind") == "fatal" for entry in log):
+            report.status = "error"
+            return
+        await page.wait_for_timeout(50)
+    report.status = "timeout"
+
+
+async def check_project(
+    directory: Path, *, timeout_ms: float = 10_000, screenshots: Path | None = None, pages: str = "all"
+) -> CheckReport:
+    report = CheckReport(project=str(directory))
+    started = time.perf_counter()
+    try:
+        build = build_project(directory)
+        routes = all_pages(directory)
+    except CompileError as error:
+        report.compile_error = str(error)
+        return report
+    report.compile_ms = (time.perf_counter() - started) * 1000
+    report.warnings = list(build.warnings)
+    if pages != "all":
+        routes = routes[:1]
+    with tempfile.TemporaryDirectory(prefix="hutong-check-") as data_dir:
+        settings = Settings(data_dir=Path(data_dir))
+        await _publish(settings, build)
+        async with embedded_server(settings) as base_url, async_playwright() as playwright:
+            browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            try:
+                for route in routes:
+                    report.pages.append(await _visit(browser, base_url, route, timeout_ms, screenshots))
+            finally:
+                await browser.close()
+    return report

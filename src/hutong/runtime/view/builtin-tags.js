@@ -1,0 +1,12 @@
+// @ts-check
+/** WeChat's built-in component names (kept equal to compiler/builtins.py; a test checks the two agree). */
+export const BUILTIN_TAGS = new Set([
+   'page', 'view', 'scroll-view', 'swiper', 'swiper-item', 'movable-area', 'movable-view',
+   'cover-view', 'cover-image', 'match-media', 'page-container', 'root-portal', 'text', 'icon',
+   'progress', 'rich-text', 'button', 'checkbox', 'checkbox-group', 'editor', 'form', 'input',
+   'keyboard-accessory', 'label', 'picker', 'picker-view', 'picker-view-column', 'radio',
+   'radio-group', 'slider', 'switch', 'textarea', 'navigator', 'functional-page-navigator', 'audio',
+   'camera', 'image', 'live-player', 'live-pusher', 'video', 'voip-room', 'map', 'canvas',
+   'web-view', 'ad', 'ad-custom', 'official-account', 'open-data', 'navigation-bar', 'page-meta',
+   'channel-live', 'channel-video', 'store-product', 'block', 'slot',
+]);

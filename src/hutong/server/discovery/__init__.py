@@ -1,0 +1,1 @@
+"""Discovery: search, mini program codes and links."""

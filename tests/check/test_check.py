@@ -1,0 +1,77 @@
+"""`hutong check` must be trustworthy: clean pages pass, blank or broken ones never do."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from hutong.check.runner import check_project
+from hutong.cli.main import app
+from hutong.compiler.builtins import BUILTIN_TAGS
+
+PAGES = {
+    "pages/good/good": ("<view class='t'>Hello {{name}}</view>", "Page({data: {name: 'tea'}})"),
+    "pages/blank/blank": (
+        "<view wx:if='{{shown}}'>never</view><view></view>",
+        "Page({data: {shown: false}})",
+    ),
+    "pages/throws/throws": (
+        "<view>text</view>",
+        "Page({\n  onLoad() {\n    const order = null\n    order.total += 1\n  },\n})",
+    ),
+    "pages/unknown/unknown": ("<view>x</view><fancy-widget>y</fancy-widget>", "Page({})"),
+    "pages/noisy/noisy": ("<view>x</view>", "Page({onLoad() { console.error('boom') }})"),
+}
+
+
+def write_app(root: Path) -> None:
+    (root / "app.json").write_text(json.dumps({"pages": list(PAGES)}))
+    (root / "app.js").write_text("App({})")
+    for route, (wxml, js) in PAGES.items():
+        (root / route).parent.mkdir(parents=True, exist_ok=True)
+        (root / f"{route}.wxml").write_text(wxml)
+        (root / f"{route}.js").write_text(js)
+
+
+async def test_each_kind_of_broken_page_fails_and_a_clean_one_passes(tmp_path: Path) -> None:
+    write_app(tmp_path)
+    report = await check_project(tmp_path, timeout_ms=8000)
+    by_route = {page.route: page for page in report.pages}
+    assert list(by_route) == list(PAGES)
+    good = by_route["pages/good/good"]
+    assert good.passed, good
+    assert good.first_content_ms is not None and good.first_content_ms > 0
+    assert by_route["pages/blank/blank"].status == "blank"
+    throws = by_route["pages/throws/throws"]
+    assert throws.status == "error"
+    assert any("pages/throws/throws.js:4" in error for error in throws.errors), throws.errors
+    assert by_route["pages/unknown/unknown"].unsupported == ["component:fancy-widget"]
+    assert by_route["pages/noisy/noisy"].console_errors == ["boom"]
+    assert [page.passed for page in report.pages] == [True, False, False, False, False]
+    assert not report.passed
+
+
+def test_cli_exit_codes_and_json(tmp_path: Path) -> None:
+    good = tmp_path / "good"
+    (good / "pages").mkdir(parents=True)
+    (good / "app.json").write_text('{"pages": ["pages/a"]}')
+    (good / "pages/a.wxml").write_text("<view>fine</view>")
+    (good / "pages/a.js").write_text("Page({})")
+    runner = CliRunner()
+    result = runner.invoke(app, ["check", str(good), "--json", "--screenshots", str(tmp_path / "shots")])
+    assert result.exit_code == 0, result.output
+    body = json.loads(result.output)
+    assert body["passed"] is True
+    assert Path(body["pages"][0]["screenshot"]).is_file()
+    (good / "pages/a.wxml").write_text("<view>{{ a + }}</view>")
+    broken = runner.invoke(app, ["check", str(good)])
+    assert broken.exit_code == 1
+    assert "compile FAILED: pages/a.wxml:1:" in broken.output
+
+
+def test_runtime_and_compiler_agree_on_builtin_tags() -> None:
+    source = (Path(__file__).parents[2] / "src/hutong/runtime/view/builtin-tags.js").read_text()
+    assert set(re.findall(r"'([a-z-]+)'", source)) == set(BUILTIN_TAGS)
