@@ -244,3 +244,18 @@ async def test_redis_limits_are_shared_between_processes(tmp_path: Path) -> None
         codes = [(await first.get("/api/nothing")).status_code for _ in range(3)]
         codes += [(await second.get("/api/nothing")).status_code for _ in range(2)]
     assert codes == [404, 404, 404, 404, 429]
+
+
+async def test_oversized_bodies_are_refused_before_parsing(tmp_path: Path) -> None:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'x.db'}"
+    await upgrade_async(url)
+    async with platform(settings_for(tmp_path, url, upload_max_bytes=1000)) as (_app, client):
+        auth = await token_for(client, "big@example.com")
+        response = await client.post(
+            "/api/manage/apps/hxanything/versions",
+            data={"version": "1.0.0"},
+            files={"project": ("p.zip", b"0" * 2_200_000, "application/zip")},
+            headers=auth,
+        )
+    assert response.status_code == 413
+    assert response.json()["code"] == "too_large"
