@@ -56,6 +56,7 @@ PUBLIC = {
     ("POST", "/api/accounts/signup"),
     ("POST", "/api/accounts/signin"),
     ("GET", "/api/accounts/me"),  # answers 401 itself
+    ("GET", "/api/accounts/session"),  # says whether anyone is signed in
     ("POST", "/api/tokens"),
 }
 

@@ -101,7 +101,12 @@ async def test_console_controls_and_takedown(
     await expect(page.get_by_role("alert")).to_contain_text("counterfeit tea")
     user = await browser.new_page()
     await user.goto(f"{live_server.url}/?open={appid}")
-    await expect(user.get_by_role("alert")).to_contain_text("cannot be opened")
+    await expect(user.get_by_role("alert")).to_contain_text("was taken down")
+    # From the admins' list of every app, it comes back.
+    await admin.goto(f"{live_server.url}/console/admin")
+    await admin.get_by_role("row", name=appid).get_by_role("button", name="Restore").click()
+    await expect(admin.get_by_role("status")).to_have_text(f"{appid} restored")
+    await expect(admin.get_by_role("row", name=appid)).to_contain_text("active")
     await user.close()
     await database.dispose()
     for context in (owner_context, tester_context, admin_context):

@@ -434,6 +434,16 @@ async def decide(review_id: int, verdict: str, request: Request) -> Response:
     return response
 
 
+@router.get("/admin")
+async def admin_page(request: Request) -> Response:
+    user, csrf = await resolve(request)
+    if user is None:
+        return SIGN_IN
+    async with database(request).session() as session:
+        apps = await review.all_apps(session, user)
+    return _page(request, "admin.html", user, csrf, apps=apps)
+
+
 @router.post("/admin/apps/{appid}/{verb}")
 async def admin_app(appid: str, verb: str, request: Request) -> Response:
     async def action(session: AsyncSession, user: User, form: dict[str, str]) -> str:
@@ -445,4 +455,5 @@ async def admin_app(appid: str, verb: str, request: Request) -> Response:
             return f"{appid} restored"
         raise Problem(404, "not_found", "no such action")
 
-    return await _act(request, "/console/review", action)
+    back = "/console/admin" if "/console/admin" in request.headers.get("referer", "") else "/console/review"
+    return await _act(request, back, action)
