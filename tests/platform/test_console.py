@@ -120,6 +120,12 @@ async def test_console_controls_and_takedown(
     await expect(admin.get_by_role("status")).to_have_text(f"{appid} restored")
     await expect(admin.get_by_role("row", name=appid)).to_contain_text("active")
     await user.close()
+    # The CLI's token can be revoked from the console; the CLI is then refused.
+    await page.goto(f"{live_server.url}/console/tokens")
+    await page.get_by_role("row", name="hutong CLI").get_by_role("button", name="Revoke").click()
+    await expect(page.get_by_role("status")).to_have_text("token revoked")
+    revoked = CliRunner().invoke(cli, ["preview", "--appid", appid])
+    assert revoked.exit_code == 1 and "invalid_token" in revoked.output
     await database.dispose()
     for context in (owner_context, tester_context, admin_context):
         await context.close()

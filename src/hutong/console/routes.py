@@ -143,6 +143,25 @@ async def sign_out(request: Request) -> Response:
     return response
 
 
+@router.get("/tokens")
+async def tokens_page(request: Request) -> Response:
+    user, csrf = await resolve(request)
+    if user is None:
+        return SIGN_IN
+    async with database(request).session() as session:
+        tokens = await accounts.list_api_tokens(session, user)
+    return _page(request, "tokens.html", user, csrf, tokens=tokens)
+
+
+@router.post("/tokens/{token_id}/revoke")
+async def revoke_token(token_id: int, request: Request) -> Response:
+    async def action(session: AsyncSession, user: User, form: dict[str, str]) -> str:
+        await accounts.revoke_api_token(session, user, token_id)
+        return "token revoked"
+
+    return await _act(request, "/console/tokens", action)
+
+
 # Organizations -------------------------------------------------------------------------------------
 
 
