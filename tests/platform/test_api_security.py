@@ -260,3 +260,25 @@ async def test_oversized_bodies_are_refused_before_parsing(tmp_path: Path) -> No
         )
     assert response.status_code == 413
     assert response.json()["code"] == "too_large"
+
+
+async def test_console_sign_in_redirects_only_within_the_site(tmp_path: Path) -> None:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'x.db'}"
+    await upgrade_async(url)
+    async with platform(settings_for(tmp_path, url)) as (_app, client):
+        await client.post("/api/accounts/signup", json={"email": "r@example.com", "password": "long enough"})
+        form = {"email": "r@example.com", "password": "long enough"}
+        for target, expected in [
+            ("/", "/"),
+            ("/console/apps/x", "/console/apps/x"),
+            ("//evil.example", "/console/"),
+            ("/\\evil.example", "/console/"),
+            ("https://evil.example", "/console/"),
+        ]:
+            response = await client.post("/console/signin", params={"next": target}, data=form)
+            assert response.status_code == 303
+            assert response.headers["location"] == expected
+        shell = await client.get("/")
+        assert shell.headers["content-security-policy"] == "frame-ancestors 'self'"
+        page = await client.get("/console/")
+        assert page.headers["x-frame-options"] == "SAMEORIGIN"

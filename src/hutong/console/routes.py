@@ -57,6 +57,13 @@ def _back(path: str, *, error: str | None = None, notice: str | None = None) -> 
     return RedirectResponse(path, status_code=303)
 
 
+def _local(target: str) -> str:
+    """Only a path on this site: "//evil.example" and "/\\evil.example" would leave it."""
+    if not target.startswith("/") or target.startswith("//") or "\\" in target or "\n" in target:
+        return "/console/"
+    return target
+
+
 SIGN_IN = RedirectResponse("/console/signin", status_code=303)
 
 
@@ -115,8 +122,7 @@ async def _start(request: Request, mode: str) -> Response:
             new = await accounts.start_session(session, user)
     except Problem as problem:
         return _back(f"/console/{mode}", error=problem.detail)
-    target = request.query_params.get("next", "/console/")
-    response = _back(target if target.startswith("/") and not target.startswith("//") else "/console/")
+    response = _back(_local(request.query_params.get("next", "/console/")))
     set_session_cookie(request, response, new.token)
     return response
 

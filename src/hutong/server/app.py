@@ -68,6 +68,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @app.get("/", include_in_schema=False)
     async def shell_index() -> FileResponse:
-        return FileResponse(SHELL_DIR / "index.html", headers={"Cache-Control": "no-cache"})
+        # Only the platform's own pages (the review console's live preview) may frame the host.
+        return FileResponse(
+            SHELL_DIR / "index.html",
+            headers={"Cache-Control": "no-cache", "Content-Security-Policy": "frame-ancestors 'self'"},
+        )
 
     return app
