@@ -39,7 +39,7 @@ pytest: install chromium postgres
 test: lint typecheck pytest
 
 bench: install chromium
-	$(BIN)/python bench/runtime.py
+	$(BIN)/python bench/compile.py
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

@@ -85,3 +85,19 @@ async def test_organization_roles_and_the_last_owner(database: Database) -> None
         assert [o.name for o, _ in await service.organizations_of(session, stranger)] == []
         reviewer = await service.set_operator_role(session, "stranger@example.com", "reviewer")
         assert isinstance(reviewer, User) and reviewer.operator_role == "reviewer"
+
+
+async def test_expired_sessions_stop_working_and_are_cleared(database: Database) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    async with database.session() as session:
+        user = await service.sign_up(session, "old@example.com", "long enough")
+        old = await service.start_session(session, user)
+        row = await session.scalar(select(Session))
+        assert row is not None
+        row.expires_at = datetime.now(UTC) - timedelta(minutes=1)
+    async with database.session() as session:
+        assert await service.session_for(session, old.token) is None
+        await service.start_session(session, user)
+    async with database.session() as session:
+        assert len(list(await session.scalars(select(Session)))) == 1

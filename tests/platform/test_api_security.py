@@ -56,6 +56,7 @@ PUBLIC = {
     ("POST", "/api/accounts/signup"),
     ("POST", "/api/accounts/signin"),
     ("GET", "/api/accounts/me"),  # answers 401 itself
+    ("GET", "/api/accounts/session"),  # says whether anyone is signed in
     ("POST", "/api/tokens"),
 }
 
@@ -244,3 +245,40 @@ async def test_redis_limits_are_shared_between_processes(tmp_path: Path) -> None
         codes = [(await first.get("/api/nothing")).status_code for _ in range(3)]
         codes += [(await second.get("/api/nothing")).status_code for _ in range(2)]
     assert codes == [404, 404, 404, 404, 429]
+
+
+async def test_oversized_bodies_are_refused_before_parsing(tmp_path: Path) -> None:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'x.db'}"
+    await upgrade_async(url)
+    async with platform(settings_for(tmp_path, url, upload_max_bytes=1000)) as (_app, client):
+        auth = await token_for(client, "big@example.com")
+        response = await client.post(
+            "/api/manage/apps/hxanything/versions",
+            data={"version": "1.0.0"},
+            files={"project": ("p.zip", b"0" * 2_200_000, "application/zip")},
+            headers=auth,
+        )
+    assert response.status_code == 413
+    assert response.json()["code"] == "too_large"
+
+
+async def test_console_sign_in_redirects_only_within_the_site(tmp_path: Path) -> None:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'x.db'}"
+    await upgrade_async(url)
+    async with platform(settings_for(tmp_path, url)) as (_app, client):
+        await client.post("/api/accounts/signup", json={"email": "r@example.com", "password": "long enough"})
+        form = {"email": "r@example.com", "password": "long enough"}
+        for target, expected in [
+            ("/", "/"),
+            ("/console/apps/x", "/console/apps/x"),
+            ("//evil.example", "/console/"),
+            ("/\\evil.example", "/console/"),
+            ("https://evil.example", "/console/"),
+        ]:
+            response = await client.post("/console/signin", params={"next": target}, data=form)
+            assert response.status_code == 303
+            assert response.headers["location"] == expected
+        shell = await client.get("/")
+        assert shell.headers["content-security-policy"] == "frame-ancestors 'self'"
+        page = await client.get("/console/")
+        assert page.headers["x-frame-options"] == "SAMEORIGIN"

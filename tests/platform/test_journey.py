@@ -179,6 +179,22 @@ async def test_developer_to_user_journey(
     other_page = await _open(outside, server, appid)
     await expect(other_page.frame_locator("iframe.hutong-page").locator(".label")).to_have_text("Count")
 
+    # An end user who signs up from the host is bucketed by account, not by device.
+    signed = await browser.new_context()
+    home = await signed.new_page()
+    await home.goto(f"{server.url}/")
+    await home.get_by_role("link", name="Sign in").click()
+    await home.get_by_role("link", name="Create an account").click()
+    await home.get_by_label("Email").fill("enduser@example.com")
+    await home.get_by_label("Password").fill(PASSWORD)
+    await home.get_by_role("button", name="Sign up").click()
+    await expect(home.locator("#account")).to_have_text("enduser@example.com")
+    user_id = (await (await signed.request.get(f"{server.url}/api/accounts/me")).json())["id"]
+    expected = "Count v2" if bucket(appid, f"user:{user_id}") < 50 else "Count"
+    await home.goto(f"{server.url}/?open={appid}")
+    await expect(home.frame_locator("iframe.hutong-page").locator(".label")).to_have_text(expected)
+    await signed.close()
+
     # Roll back: the user gets 1.0.0 on their next launch; the history shows every step.
     await row.get_by_role("button", name="Roll back to this").click()
     await expect(console.locator("#current-version")).to_have_text("1.0.0")

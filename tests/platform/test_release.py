@@ -188,7 +188,12 @@ async def test_phased_release_is_stable_per_user_and_rollback_returns_everyone(w
     await world.approve(two.id)
     async with world.db.session() as session:
         await release.release(
-            session, world.owner, world.appid, two.id, percentage=30, allowlist=["VIP-device"]
+            session,
+            world.owner,
+            world.appid,
+            two.id,
+            percentage=30,
+            allowlist=["VIP-device", "Owner@Example.com"],
         )
     devices = [f"device-{i}" for i in range(200)]
     got = {device: await world.launch(device) for device in devices}
@@ -197,6 +202,10 @@ async def test_phased_release_is_stable_per_user_and_rollback_returns_everyone(w
         assert got[device] == expected
     assert 20 < sum(v == "2.0.0" for v in got.values()) < 100
     assert await world.launch("vip-device") == "2.0.0"
+    # Signed in, the bucket is the account's, and the allow-list names accounts by email.
+    assert await world.launch("any-device", world.owner) == "2.0.0"
+    expected = "2.0.0" if bucket(world.appid, f"user:{world.reviewer.id}") < 30 else "1.0.0"
+    assert [await world.launch(device, world.reviewer) for device in ("d1", "d2", "d3")] == [expected] * 3
 
     async with world.db.session() as session:
         with pytest.raises(Problem) as narrow:
@@ -306,3 +315,20 @@ async def test_app_settings_secret_and_domains(world: World) -> None:
             session, world.owner, world.appid, name="Counter Pro", keywords=["a", " b "]
         )
         assert (updated.name, updated.keywords) == ("Counter Pro", ["a", "b"])
+
+
+async def test_the_database_refuses_a_second_pending_review(world: World) -> None:
+    from sqlalchemy.exc import IntegrityError
+
+    from hutong.server.review.models import Review
+
+    one = await world.upload("1.0.0")
+    async with world.db.session() as session:
+        app = await session.scalar(select(App).where(App.appid == world.appid))
+        assert app is not None
+        app_id = app.id
+    with pytest.raises(IntegrityError):
+        async with world.db.session() as session:
+            session.add_all(
+                [Review(app_id=app_id, release_id=one.id), Review(app_id=app_id, release_id=one.id)]
+            )

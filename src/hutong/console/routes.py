@@ -57,6 +57,13 @@ def _back(path: str, *, error: str | None = None, notice: str | None = None) -> 
     return RedirectResponse(path, status_code=303)
 
 
+def _local(target: str) -> str:
+    """Only a path on this site: "//evil.example" and "/\\evil.example" would leave it."""
+    if not target.startswith("/") or target.startswith("//") or "\\" in target or "\n" in target:
+        return "/console/"
+    return target
+
+
 SIGN_IN = RedirectResponse("/console/signin", status_code=303)
 
 
@@ -115,8 +122,7 @@ async def _start(request: Request, mode: str) -> Response:
             new = await accounts.start_session(session, user)
     except Problem as problem:
         return _back(f"/console/{mode}", error=problem.detail)
-    target = request.query_params.get("next", "/console/")
-    response = _back(target if target.startswith("/") and not target.startswith("//") else "/console/")
+    response = _back(_local(request.query_params.get("next", "/console/")))
     set_session_cookie(request, response, new.token)
     return response
 
@@ -141,6 +147,25 @@ async def sign_out(request: Request) -> Response:
     response = _back("/console/signin")
     clear_session_cookie(response)
     return response
+
+
+@router.get("/tokens")
+async def tokens_page(request: Request) -> Response:
+    user, csrf = await resolve(request)
+    if user is None:
+        return SIGN_IN
+    async with database(request).session() as session:
+        tokens = await accounts.list_api_tokens(session, user)
+    return _page(request, "tokens.html", user, csrf, tokens=tokens)
+
+
+@router.post("/tokens/{token_id}/revoke")
+async def revoke_token(token_id: int, request: Request) -> Response:
+    async def action(session: AsyncSession, user: User, form: dict[str, str]) -> str:
+        await accounts.revoke_api_token(session, user, token_id)
+        return "token revoked"
+
+    return await _act(request, "/console/tokens", action)
 
 
 # Organizations -------------------------------------------------------------------------------------
@@ -434,6 +459,16 @@ async def decide(review_id: int, verdict: str, request: Request) -> Response:
     return response
 
 
+@router.get("/admin")
+async def admin_page(request: Request) -> Response:
+    user, csrf = await resolve(request)
+    if user is None:
+        return SIGN_IN
+    async with database(request).session() as session:
+        apps = await review.all_apps(session, user)
+    return _page(request, "admin.html", user, csrf, apps=apps)
+
+
 @router.post("/admin/apps/{appid}/{verb}")
 async def admin_app(appid: str, verb: str, request: Request) -> Response:
     async def action(session: AsyncSession, user: User, form: dict[str, str]) -> str:
@@ -445,4 +480,5 @@ async def admin_app(appid: str, verb: str, request: Request) -> Response:
             return f"{appid} restored"
         raise Problem(404, "not_found", "no such action")
 
-    return await _act(request, "/console/review", action)
+    back = "/console/admin" if "/console/admin" in request.headers.get("referer", "") else "/console/review"
+    return await _act(request, back, action)

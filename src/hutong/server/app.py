@@ -16,6 +16,7 @@ from hutong.console.routes import router as console_router
 from hutong.server.accounts.routes import router as accounts_router
 from hutong.server.apps.release_routes import router as versions_router
 from hutong.server.apps.routes import router as apps_router
+from hutong.server.bodylimit import BodyLimitMiddleware
 from hutong.server.db import Database
 from hutong.server.delivery.routes import router as delivery_router
 from hutong.server.delivery.runtime_files import RuntimeFiles
@@ -52,6 +53,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_problem_handlers(app)
     app.add_middleware(GZipMiddleware, minimum_size=1024)
     app.add_middleware(RateLimitMiddleware, limiter=limiter, per_minute=settings.rate_limit_per_minute)
+    # The multipart envelope around the largest project zip fits in 1 MB more.
+    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.upload_max_bytes + 1024 * 1024)
     app.include_router(health_router)
     app.include_router(accounts_router)
     app.include_router(apps_router)
@@ -65,6 +68,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @app.get("/", include_in_schema=False)
     async def shell_index() -> FileResponse:
-        return FileResponse(SHELL_DIR / "index.html", headers={"Cache-Control": "no-cache"})
+        # Only the platform's own pages (the review console's live preview) may frame the host.
+        return FileResponse(
+            SHELL_DIR / "index.html",
+            headers={"Cache-Control": "no-cache", "Content-Security-Policy": "frame-ancestors 'self'"},
+        )
 
     return app

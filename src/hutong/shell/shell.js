@@ -107,7 +107,17 @@ async function loadApps() {
   );
 }
 
+/** Signed in, launches carry the user (phased release, trial versions); otherwise a device id. */
+async function showAccount() {
+  const link = /** @type {HTMLAnchorElement | null} */ (document.getElementById('account'));
+  const { user } = await (await fetch('/api/accounts/session')).json();
+  if (!link || !user) return;
+  link.textContent = user.email;
+  link.href = '/console/';
+}
+
 document.getElementById('close-app')?.addEventListener('click', close);
+showAccount();
 // `/?open=<appid>&channel=<trial|develop|review>&path=<page>&query=<k=v&...>` opens a mini program at once.
 const params = new URLSearchParams(location.search);
 const direct = params.get('open');

@@ -8,6 +8,7 @@
 import { Chrome } from './chrome.js';
 import { showToast } from './dialogs.js';
 import { fetchSignedManifest, fetchVerified } from './integrity.js';
+import { Packages } from './packages.js';
 
 const MAX_PAGES = 10;
 
@@ -53,6 +54,8 @@ export class MiniProgram {
     /** @type {any[] | null} messages for the logic thread held until it has run the app's code */
     this.logicQueue = [];
     this.foreground = true;
+    /** @type {Packages | null} subpackages, loaded on first use (packages.js) */
+    this.packages = null;
     /** @type {Chrome | null} */
     this.chrome = null;
     this.onFrameMessage = this.onFrameMessage.bind(this);
@@ -85,6 +88,7 @@ export class MiniProgram {
       logicCode = logic;
       this.config = JSON.parse(configText);
       this.viewCode = viewCode;
+      this.packages = new Packages(this, manifest.bundles);
     } catch (error) {
       this.close();
       throw error;
@@ -100,6 +104,7 @@ export class MiniProgram {
     };
     this.initWorker(logicCode, launchOptions);
     if (this.config.pages.includes(route)) {
+      await this.packages.ensure(route);
       this.openPage(route, launchQuery);
     } else {
       this.toLogic({ t: 'page:notfound', path: route, query: launchQuery, isEntryPage: true });
@@ -386,10 +391,14 @@ export class MiniProgram {
         );
         break;
       case 'notfound:done':
-        if (!message.handled || this.pages.length === 0) {
-          if (!message.handled) this.onError('page not found; opening the home page');
-          if (this.pages.length === 0) this.safely(() => this.openPage(this.config.entryPagePath, {}));
-        }
+        if (!message.handled) this.onError('page not found; opening the home page');
+        // App.onPageNotFound is expected to redirect; if it opened nothing, show the home page.
+        setTimeout(
+          () => {
+            if (this.pages.length === 0) this.safely(() => this.openPage(this.config.entryPagePath, {}));
+          },
+          message.handled ? 1000 : 0,
+        );
         break;
       case 'error':
         this.onError(message.message);
@@ -424,7 +433,8 @@ export class MiniProgram {
     // only the host can hand out: the port itself says which page speaks.
     const direct = new MessageChannel();
     this.toLogic({ t: 'page:port', id: page.id }, [direct.port1]);
-    page.port.postMessage({ t: 'init', viewCode: this.viewCode, route: page.route, window }, [direct.port2]);
+    const viewCode = this.packages?.viewCode(page.route, this.viewCode) ?? this.viewCode;
+    page.port.postMessage({ t: 'init', viewCode, route: page.route, window }, [direct.port2]);
   }
 
   /** @param {PageFrame} page @param {Record<string, any>} message */
@@ -458,6 +468,10 @@ export class MiniProgram {
   /** @param {string} name @param {Record<string, any>} args */
   async callApi(name, args) {
     const ok = { errMsg: `${name}:ok` };
+    // A page in a subpackage opens only once its bundles are fetched, verified and running.
+    if (typeof args.url === 'string' && this.packages?.rootOf(parseUrl(args.url).route)) {
+      await this.packages.ensure(parseUrl(args.url).route);
+    }
     const top = this.top;
     switch (name) {
       case 'showToast':

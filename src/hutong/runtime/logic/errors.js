@@ -2,14 +2,18 @@
 /** Uncaught errors in app code: mapped to source file and line, sent to App.onError and the host. */
 import { send } from './bridge.js';
 
-/** @type {[number, string][]} */
-let lineMap = [];
+/** @type {Map<string, [number, string][]>} line maps by bundle name: `bundle` (main), or a subpackage root */
+const lineMaps = new Map();
 /** @type {((message: string) => void) | null} */
 let appErrorHandler = null;
 
-/** @param {[number, string][]} map */
-export function setLineMap(map) {
-  lineMap = map;
+/**
+ * The main bundle's line map and each subpackage's (app-config.json `lineMap`, `packages[].lineMap`).
+ * @param {Record<string, any>} config
+ */
+export function setLineMaps(config) {
+  lineMaps.set('bundle', config.lineMap || []);
+  for (const info of config.packages || []) if (info.root) lineMaps.set(info.root, info.lineMap || []);
 }
 
 /** @param {((message: string) => void) | null} handler */
@@ -23,11 +27,12 @@ export function setAppErrorHandler(handler) {
  * @returns {{file: string, line: number} | null}
  */
 export function sourceLocation(stack) {
-  const match = /logic-bundle[^:]*:(\d+):\d+/.exec(stack);
+  // Bundles run from blob URLs named `#logic-bundle` (main) or `#logic-<subpackage root>`.
+  const match = /#logic-(.+?):(\d+):\d+/.exec(stack);
   if (!match) return null;
-  const bundleLine = Number(match[1]);
+  const bundleLine = Number(match[2]);
   let found = null;
-  for (const [start, file] of lineMap) {
+  for (const [start, file] of lineMaps.get(match[1]) || []) {
     if (start <= bundleLine) found = { file, line: bundleLine - start + 1 };
     else break;
   }

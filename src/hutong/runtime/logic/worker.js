@@ -18,7 +18,7 @@ import { R } from '../view/render-helpers.js';
 import { App, callApp, getApp, hasApp } from './app.js';
 import { attachFramePort, detachFramePort, dispatch, on, send } from './bridge.js';
 import { setComponentLoader } from './component.js';
-import { guard, reportError, setLineMap } from './errors.js';
+import { guard, reportError, setLineMaps } from './errors.js';
 import { dispatchFromView } from './events.js';
 import { setViewBundle } from './instance.js';
 import * as modules from './modules.js';
@@ -82,11 +82,9 @@ function loadMainPackagePages() {
 on('init', async (message) => {
   config = message.config;
   globals.__wxConfig = { pages: config.pages, entryPagePath: config.entryPagePath, global: { window: config.window }, tabBar: config.tabBar, envVersion: 'release', platform: 'hutong' };
-  setLineMap(config.lineMap || []);
+  setLineMaps(config);
   configureTabBar(config);
   setComponentLoader((path) => definitionFor(path, false), config.components || {});
-  /** @type {any} */
-  let viewBundle = { wxml: {}, wxss: {} };
   globals.__hutong_view = (/** @type {any} */ bundle) => {
     viewBundle = bundle;
   };
@@ -116,6 +114,34 @@ on('init', async (message) => {
   callApp('onLaunch', { ...message.launch });
   callApp('onShow', { ...message.launch });
   send({ t: 'ready' });
+});
+
+/** @type {any} the templates, wxs and styles of every package loaded so far */
+let viewBundle = { wxml: {}, wxss: {}, wxs: {} };
+
+// A subpackage's bundles, verified by the host before a page in it opens (host/packages.js): its
+// templates join the main package's (this thread renders them), then its logic runs.
+on('package:logic', async (message) => {
+  try {
+    if (message.view) {
+      globals.__hutong_view = (/** @type {any} */ bundle) => {
+        for (const key of Object.keys(bundle)) viewBundle[key] = { ...(viewBundle[key] || {}), ...bundle[key] };
+        R.use(bundle);
+        setViewBundle(viewBundle, R);
+      };
+      const viewUrl = URL.createObjectURL(new Blob([message.view], { type: 'text/javascript' }));
+      await import(viewUrl);
+      URL.revokeObjectURL(viewUrl);
+    }
+    const url = URL.createObjectURL(new Blob([message.code], { type: 'text/javascript' }));
+    await import(`${url}#logic-${message.root}`);
+    URL.revokeObjectURL(url);
+    if (message.entry) modules.load(message.entry);
+    send({ t: 'package:loaded', root: message.root });
+  } catch (error) {
+    reportError(error);
+    send({ t: 'package:loaded', root: message.root, error: String(error) });
+  }
 });
 
 let firstPage = true;

@@ -25,6 +25,11 @@ def verify_password(password_hash: str | None, password: str) -> bool:
         return False
 
 
+def needs_rehash(password_hash: str) -> bool:
+    """True when the hash was made with weaker parameters than today's defaults."""
+    return _hasher.check_needs_rehash(password_hash)
+
+
 def new_secret(prefix: str = "") -> str:
     """A random secret with a readable prefix (``hut_`` tokens are easy to spot in a leak scan)."""
     return prefix + secrets.token_urlsafe(32)

@@ -90,6 +90,17 @@ async def me(request: Request) -> MeOut:
     return _me(user, csrf)
 
 
+class SessionOut(BaseModel):
+    user: MeOut | None
+
+
+@router.get("/accounts/session", response_model=SessionOut)
+async def current_session(request: Request) -> SessionOut:
+    """Who is signed in, if anyone: always 200, so a page can ask without logging an error."""
+    user, csrf = await resolve(request)
+    return SessionOut(user=_me(user, csrf) if user else None)
+
+
 class TokenIn(BaseModel):
     email: str = Field(max_length=320)
     password: str = Field(max_length=1000)

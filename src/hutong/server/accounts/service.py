@@ -23,6 +23,7 @@ from hutong.server.accounts.passwords import (
     MIN_PASSWORD_LENGTH,
     digest,
     hash_password,
+    needs_rehash,
     new_secret,
     verify_password,
 )
@@ -67,6 +68,8 @@ async def authenticate(session: AsyncSession, email: str, password: str) -> User
     user = await session.scalar(select(User).where(User.email == email.strip().lower()))
     if not verify_password(user.password_hash if user else None, password) or user is None:
         raise Problem(401, "bad_credentials", "wrong email or password")
+    if needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
     return user
 
 
@@ -93,12 +96,15 @@ class NewSession:
 async def start_session(session: AsyncSession, user: User) -> NewSession:
     token = new_secret()
     csrf = secrets.token_urlsafe(24)
+    now = datetime.now(UTC)
+    # Tidy as we go: a user's expired sessions go when they sign in again.
+    await session.execute(delete(Session).where(Session.user_id == user.id, Session.expires_at < now))
     session.add(
         Session(
             token_hash=digest(token),
             user_id=user.id,
             csrf_token=csrf,
-            expires_at=datetime.now(UTC) + SESSION_LIFETIME,
+            expires_at=now + SESSION_LIFETIME,
         )
     )
     await session.flush()

@@ -64,6 +64,7 @@ async def submit_for_review(
     previous = await pending_review(session, app)
     if previous is not None:
         await _withdraw(session, previous, actor)
+        await session.flush()  # the old one stops being pending before the new one is
     review = Review(app_id=app.id, release_id=release.id, submitted_by=actor.id, notes=notes.strip()[:2000])
     session.add(review)
     release.review_state = "pending"

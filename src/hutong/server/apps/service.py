@@ -54,13 +54,6 @@ def new_appid() -> str:
     return "hx" + secrets.token_hex(8)
 
 
-async def _load(session: AsyncSession, appid: str) -> App:
-    app = await session.scalar(select(App).where(App.appid == appid))
-    if app is None:
-        raise Problem(404, "app_not_found", f"no mini program {appid!r}")
-    return app
-
-
 async def get_app(session: AsyncSession, actor: User, appid: str, action: Action = Action.READ) -> App:
     """The app if ``actor``'s role in its organization allows ``action``; outsiders get 404."""
     app = await session.scalar(select(App).where(App.appid == appid))

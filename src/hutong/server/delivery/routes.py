@@ -6,6 +6,7 @@ import secrets
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
+from pydantic import BaseModel
 
 from hutong.server.accounts.auth import DEVICE_COOKIE, optional_user
 from hutong.server.delivery import launch as launches
@@ -34,10 +35,33 @@ async def platform_keys(request: Request) -> Response:
     )
 
 
+class BundleDoc(BaseModel):
+    url: str
+    sha256: str
+    size: int
+
+
+class LaunchManifestDoc(BaseModel):
+    """The launch manifest's shape (the route sends the signed bytes itself)."""
+
+    appid: str
+    name: str
+    version: str
+    release_id: int
+    channel: str
+    issued_at: int
+    expires_at: int
+    bundles: dict[str, BundleDoc]
+    domains: dict[str, list[str]]
+
+
 @router.get(
     "/api/apps/{appid}/launch",
     responses={
-        200: {"description": "The launch manifest; its Hutong-Signature header signs the exact body."}
+        200: {
+            "model": LaunchManifestDoc,
+            "description": "The launch manifest; its Hutong-Signature header signs the exact body.",
+        }
     },
 )
 async def launch(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import os
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -37,13 +38,19 @@ class PlatformKey:
             serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
         )
         path.parent.mkdir(parents=True, exist_ok=True)
-        # O_EXCL: two processes starting at once must not each write a different key.
+        # Written whole beside the target, then linked into place: two processes starting at once never
+        # see half a key, and the first link wins (the other loads the winner's key).
+        fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=".key-")
         try:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:
-            return cls.load_or_create(path)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(pem)
+            os.fchmod(fd, 0o600)
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(pem)
+            try:
+                os.link(temporary, path)
+            except FileExistsError:
+                return cls.load_or_create(path)
+        finally:
+            os.unlink(temporary)
         return cls(key)
 
     def sign(self, payload: bytes) -> str:

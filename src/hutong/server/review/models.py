@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import DateTime, ForeignKey, String, Text
+from sqlalchemy import DateTime, ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from hutong.server.db.base import Base, Timestamped
@@ -14,6 +14,16 @@ REVIEW_STATES = ("pending", "approved", "rejected", "withdrawn")
 
 class Review(Timestamped, Base):
     __tablename__ = "reviews"
+    # At most one pending review per app, even when two submissions race.
+    __table_args__ = (
+        Index(
+            "uq_reviews_one_pending",
+            "app_id",
+            unique=True,
+            sqlite_where=text("status = 'pending'"),
+            postgresql_where=text("status = 'pending'"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     app_id: Mapped[int] = mapped_column(ForeignKey("apps.id", ondelete="CASCADE"), index=True)

@@ -103,6 +103,12 @@ async def restore(session: AsyncSession, actor: User, appid: str) -> App:
     return app
 
 
+async def all_apps(session: AsyncSession, actor: User) -> list[App]:
+    """Every app on the platform, for the admins' takedown page."""
+    require_operator(actor, "admin")
+    return list(await session.scalars(select(App).order_by(App.name, App.id)))
+
+
 async def decisions_for(session: AsyncSession, app: App) -> list[Review]:
     rows = await session.scalars(select(Review).where(Review.app_id == app.id).order_by(Review.id.desc()))
     return list(rows)
