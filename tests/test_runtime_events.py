@@ -61,5 +61,15 @@ async def test_event_phases_and_objects(live_server: LiveServer, browser: Browse
     await view.locator("#bound").click()
     await view.locator("#outer").click(position={"x": 5, "y": 5})
     await expect(log).to_have_text("viaData outer:tap:outer:outer outer:tap:outer:outer")
+    # hover-class while pressed (after hover-start-time), gone hover-stay-time after release.
+    box = await view.locator("#hover").bounding_box()
+    assert box is not None
+    await app.page.mouse.move(box["x"] + 5, box["y"] + 5)
+    await app.page.mouse.down()
+    await expect(view.locator("#hover")).to_have_class("pad pressed")
+    await app.page.mouse.up()
+    await expect(view.locator("#hover")).to_have_class("pad")
+    # catchtouchmove keeps the page from scrolling under the element.
+    assert await view.locator("#modal").evaluate("el => getComputedStyle(el).touchAction") == "none"
     assert app.errors == []
     await app.page.close()

@@ -107,11 +107,20 @@ function snapshot(value) {
   }
 }
 
-/** @param {any[]} bindings */
+/**
+ * The event types bound on a node, for the frame (it sends only what someone listens to).
+ * `catchtouchmove` is marked as `!touchmove`: the frame then stops the page from scrolling under it.
+ * @param {any[]} bindings
+ */
 function eventTypes(bindings) {
   if (!bindings || bindings.length === 0) return '';
-  if (bindings.length === 1) return bindings[0][0];
-  return Array.from(new Set(bindings.map((b) => b[0]))).join(',');
+  if (bindings.length === 1) {
+    const [type, , flags] = bindings[0];
+    return type === 'touchmove' && flags & 1 ? 'touchmove,!touchmove' : type;
+  }
+  const types = new Set(bindings.map((b) => b[0]));
+  if (bindings.some((b) => b[0] === 'touchmove' && b[2] & 1)) types.add('!touchmove');
+  return Array.from(types).join(',');
 }
 
 /** @param {any} node */

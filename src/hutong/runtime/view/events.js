@@ -45,8 +45,41 @@ function touchOf(event) {
 }
 
 /**
- * @typedef {{target: any, x: number, y: number, timer: number, tap: boolean, longpressed: boolean, touch: any}} Press
+ * @typedef {{target: any, x: number, y: number, timer: number, tap: boolean, longpressed: boolean, touch: any,
+ *   hover: {el: Element, classes: string[], timer: number}[]}} Press
  */
+
+/**
+ * `hover-class`: pressed elements take the class after `hover-start-time` (50 ms) and keep it for
+ * `hover-stay-time` (400 ms) after release; `hover-stop-propagation` keeps ancestors out of it.
+ * @param {any} start
+ */
+function startHover(start) {
+  /** @type {{el: Element, classes: string[], timer: number}[]} */
+  const hovered = [];
+  for (let n = start; n; n = up(n)) {
+    if (n.nodeType !== 1) continue;
+    const value = n.getAttribute('hover-class');
+    if (value && value !== 'none') {
+      const classes = value.split(/\s+/).filter(Boolean);
+      const delay = Number(n.getAttribute('hover-start-time') ?? 50);
+      const entry = { el: n, classes, timer: 0 };
+      entry.timer = window.setTimeout(() => n.classList.add(...classes), Number.isFinite(delay) ? delay : 50);
+      hovered.push(entry);
+    }
+    if (n.hasAttribute('hover-stop-propagation')) break;
+  }
+  return hovered;
+}
+
+/** @param {{el: Element, classes: string[], timer: number}[]} hovered @param {boolean} now */
+function endHover(hovered, now) {
+  for (const { el, classes, timer } of hovered) {
+    clearTimeout(timer);
+    const stay = now ? 0 : Number(el.getAttribute('hover-stay-time') ?? 400);
+    window.setTimeout(() => el.classList.remove(...classes), Number.isFinite(stay) ? stay : 400);
+  }
+}
 /** @type {Map<number, Press>} */
 const presses = new Map();
 
@@ -71,7 +104,16 @@ function onDown(event) {
   const target = targetOf(event.composedPath()[0]);
   if (!target) return;
   /** @type {Press} */
-  const press = { target, x: event.clientX, y: event.clientY, timer: 0, tap: true, longpressed: false, touch: touchOf(event) };
+  const press = {
+    target,
+    x: event.clientX,
+    y: event.clientY,
+    timer: 0,
+    tap: true,
+    longpressed: false,
+    touch: touchOf(event),
+    hover: startHover(event.composedPath()[0]),
+  };
   presses.set(event.pointerId, press);
   sendTouch('touchstart', event, press);
   if (bound(target, 'longpress') || bound(target, 'longtap')) {
@@ -93,6 +135,8 @@ function onMove(event) {
   if (Math.abs(event.clientX - press.x) > TAP_SLOP || Math.abs(event.clientY - press.y) > TAP_SLOP) {
     press.tap = false;
     clearTimeout(press.timer);
+    endHover(press.hover, true);
+    press.hover = [];
   }
   sendTouch('touchmove', event, press);
 }
@@ -102,6 +146,7 @@ function onUp(event) {
   const press = presses.get(event.pointerId);
   if (!press) return;
   clearTimeout(press.timer);
+  endHover(press.hover, false);
   press.touch = touchOf(event);
   sendTouch('touchend', event, press);
   presses.delete(event.pointerId);
@@ -120,6 +165,7 @@ function onCancel(event) {
   const press = presses.get(event.pointerId);
   if (!press) return;
   clearTimeout(press.timer);
+  endHover(press.hover, true);
   sendTouch('touchcancel', event, press);
   presses.delete(event.pointerId);
 }

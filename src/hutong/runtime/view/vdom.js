@@ -131,6 +131,17 @@ function setAttribute(el, name, value) {
   el.setAttribute(name, value === true ? '' : String(value));
 }
 
+/**
+ * The event types bound on an element (events.js reads them); `catchtouchmove` also keeps the page
+ * from scrolling under the element, as in WeChat.
+ * @param {any} el @param {string} types
+ */
+function setEvents(el, types) {
+  el.__ev = types;
+  if (types.includes('!touchmove')) el.setAttribute('hutong-catchmove', '');
+  else if (el.hasAttribute('hutong-catchmove')) el.removeAttribute('hutong-catchmove');
+}
+
 /** Build a subtree from its tree form (see common/ops.js). @param {any[]} tree @returns {Node} */
 export function build(tree) {
   if (tree.length === 2) {
@@ -143,7 +154,7 @@ export function build(tree) {
   nodes.set(tree[0], el);
   const attrs = tree[2];
   if (attrs) for (const name in attrs) setAttribute(el, name, attrs[name]);
-  if (tree[3]) el.__ev = tree[3];
+  if (tree[3]) setEvents(el, tree[3]);
   const children = tree[4];
   for (let i = 0; i < children.length; i += 1) el.appendChild(build(children[i]));
   if (tree[5]) attachComponent(el, tree[5]);
@@ -216,7 +227,7 @@ export function apply(ops) {
       }
       case EVENTS: {
         const el = /** @type {any} */ (nodes.get(ops[i + 1]));
-        if (el) el.__ev = ops[i + 2];
+        if (el) setEvents(el, ops[i + 2]);
         i += 3;
         break;
       }

@@ -13,6 +13,7 @@ Page({
   viaData(e) {
     this.setData({ log: this.data.log + 'viaData ', handler: '' })
   },
+  noop() {},
   clear() {
     this.setData({ log: '' })
   },
