@@ -15,7 +15,7 @@ async def test_app_and_page_lifecycle_and_set_data(live_server: LiveServer, brow
     view = app.view()
     # Components are created and attached before the page's onLoad; ready comes before onReady.
     await expect(view.locator("#order")).to_have_text(
-        'app:launch:pages/index/index:1001:{"from":"test"} app:show probe:created probe:attached:one '
+        'app:launch:pages/index/index:1001:{"from":"test"} app:show wx:show probe:created probe:attached:one '
         'page:load:{"from":"test"} page:show probe:ready page:ready'
     )
     await expect(view.locator(".probe")).to_have_text("probe one")
@@ -61,6 +61,7 @@ async def test_app_and_page_lifecycle_and_set_data(live_server: LiveServer, brow
     await view.locator("#reject").click()
     await view.locator("#refresh").click()
     await expect(view.locator("#errors")).to_contain_text("pages/index/index.js:42")
+    await expect(view.locator("#errors")).to_contain_text("wx.onError:1")
     await expect(view.locator("#rejections")).to_have_text("nobody caught this")
     await expect(view.locator("#pages")).to_have_text("1")
 
@@ -69,7 +70,7 @@ async def test_app_and_page_lifecycle_and_set_data(live_server: LiveServer, brow
     await app.page.get_by_role("button", name="lifecycle").click()
     await app.view().locator("#refresh").click()
     await expect(app.view().locator("#order")).to_contain_text(
-        "page:ready page:show page:show app:hide app:show page:show"
+        "page:ready page:show page:show app:hide wx:hide app:show wx:show page:show"
     )
     await expect(app.view().locator("#shows")).to_have_text("4")
     assert app.errors == []

@@ -1,8 +1,11 @@
 const log = []
 App({
-  globalData: { log, errors: [], rejections: [] },
+  globalData: { log, errors: [], rejections: [], wxErrors: 0 },
   onLaunch(options) {
     log.push('app:launch:' + options.path + ':' + options.scene + ':' + JSON.stringify(options.query))
+    wx.onAppShow(() => log.push('wx:show'))
+    wx.onAppHide(() => log.push('wx:hide'))
+    wx.onError(() => { this.globalData.wxErrors += 1 })
   },
   onShow() {
     log.push('app:show')

@@ -73,6 +73,9 @@ export class MiniProgram {
     });
     window.addEventListener('message', this.onFrameMessage);
     document.addEventListener('visibilitychange', this.onVisibility);
+    this.darkScheme = window.matchMedia('(prefers-color-scheme: dark)');
+    this.onScheme = () => this.toLogic({ t: 'theme', theme: this.darkScheme?.matches ? 'dark' : 'light' });
+    this.darkScheme.addEventListener('change', this.onScheme);
     this.bootWorker();
     this.prepareFrame();
     let logicCode;
@@ -560,6 +563,7 @@ export class MiniProgram {
     this.worker = null;
     window.removeEventListener('message', this.onFrameMessage);
     document.removeEventListener('visibilitychange', this.onVisibility);
+    if (this.onScheme) this.darkScheme?.removeEventListener('change', this.onScheme);
     this.surface.replaceChildren();
   }
 }

@@ -15,7 +15,7 @@ import './selector.js';
 import './tree.js';
 import './wxs-events.js';
 import { R } from '../view/render-helpers.js';
-import { App, callApp, getApp, hasApp } from './app.js';
+import { App, callApp, getApp, hasApp, hasAppListeners } from './app.js';
 import { attachFramePort, detachFramePort, dispatch, on, send } from './bridge.js';
 import { setComponentLoader } from './component.js';
 import { guard, reportError, setLineMaps } from './errors.js';
@@ -160,7 +160,7 @@ on('page:load', (message) => {
 
 on('page:notfound', (message) => {
   const app = getApp();
-  const handled = Boolean(app && typeof app.onPageNotFound === 'function');
+  const handled = Boolean(app && typeof app.onPageNotFound === 'function') || hasAppListeners('onPageNotFound');
   callApp('onPageNotFound', { path: message.path, query: message.query || {}, isEntryPage: Boolean(message.isEntryPage) });
   send({ t: 'notfound:done', handled });
 });
@@ -247,7 +247,7 @@ globals.addEventListener('error', (/** @type {ErrorEvent} */ event) => {
 });
 globals.addEventListener('unhandledrejection', (/** @type {PromiseRejectionEvent} */ event) => {
   const app = getApp();
-  if (app && typeof app.onUnhandledRejection === 'function') {
+  if ((app && typeof app.onUnhandledRejection === 'function') || hasAppListeners('onUnhandledRejection')) {
     callApp('onUnhandledRejection', { reason: event.reason, promise: event.promise });
   } else {
     reportError(event.reason);

@@ -1,5 +1,6 @@
 // @ts-check
 /** The `wx` object: each API calls the host and answers in WeChat's success/fail/complete shape. */
+import { addAppListener, removeAppListener } from './app.js';
 import { send } from './bridge.js';
 import { stack } from './page.js';
 import { createIntersectionObserver, createSelectorQuery } from './query.js';
@@ -120,6 +121,30 @@ export const wx = {
     const scope = component && component.__root ? component : page;
     return createIntersectionObserver(scope.__tree, scope, options || {});
   },
+  /** @param {Function} fn */
+  onAppShow: (fn) => addAppListener('onShow', fn),
+  /** @param {Function} [fn] */
+  offAppShow: (fn) => removeAppListener('onShow', fn),
+  /** @param {Function} fn */
+  onAppHide: (fn) => addAppListener('onHide', fn),
+  /** @param {Function} [fn] */
+  offAppHide: (fn) => removeAppListener('onHide', fn),
+  /** @param {Function} fn */
+  onError: (fn) => addAppListener('onError', fn),
+  /** @param {Function} [fn] */
+  offError: (fn) => removeAppListener('onError', fn),
+  /** @param {Function} fn */
+  onPageNotFound: (fn) => addAppListener('onPageNotFound', fn),
+  /** @param {Function} [fn] */
+  offPageNotFound: (fn) => removeAppListener('onPageNotFound', fn),
+  /** @param {Function} fn */
+  onUnhandledRejection: (fn) => addAppListener('onUnhandledRejection', fn),
+  /** @param {Function} [fn] */
+  offUnhandledRejection: (fn) => removeAppListener('onUnhandledRejection', fn),
+  /** @param {Function} fn */
+  onThemeChange: (fn) => addAppListener('onThemeChange', fn),
+  /** @param {Function} [fn] */
+  offThemeChange: (fn) => removeAppListener('onThemeChange', fn),
   /** @param {Function} fn */
   nextTick(fn) {
     setTimeout(fn, 0);

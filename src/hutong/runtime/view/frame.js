@@ -222,6 +222,8 @@ async function onMessage(event) {
       windowConfig = message.window || {};
       installPage(root, builtins, bundle.wxss || {}, message.route);
       if (windowConfig.backgroundColor) document.documentElement.style.background = windowConfig.backgroundColor;
+      // disableScroll: the page itself never scrolls (scroll-views inside it still do).
+      if (windowConfig.disableScroll) document.documentElement.style.overflow = 'hidden';
       send({ t: 'ready' });
       logic = event.ports[0] || null;
       if (logic) logic.onmessage = (direct) => onMessage(direct);

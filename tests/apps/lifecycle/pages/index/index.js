@@ -48,6 +48,6 @@ Page({
     wx.navigateTo({ url: '/pages/comp/comp?id=9' })
   },
   refresh() {
-    this.setData({ order: app.globalData.log.join(' '), pages: getCurrentPages().length, errors: app.globalData.errors.join('|'), rejections: app.globalData.rejections.join('|') })
+    this.setData({ order: app.globalData.log.join(' '), pages: getCurrentPages().length, errors: app.globalData.errors.join('|') + ' wx.onError:' + app.globalData.wxErrors, rejections: app.globalData.rejections.join('|') })
   },
 })
