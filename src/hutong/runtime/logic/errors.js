@@ -39,12 +39,26 @@ export function sourceLocation(stack) {
   return found;
 }
 
+/** A thrown or rejected value that is not an Error: WeChat's `{errMsg}` results, or its JSON. @param {unknown} value */
+function describe(value) {
+  if (value && typeof value === 'object') {
+    const errMsg = /** @type {any} */ (value).errMsg;
+    if (typeof errMsg === 'string') return errMsg;
+    try {
+      return JSON.stringify(value);
+    } catch {
+      return Object.prototype.toString.call(value);
+    }
+  }
+  return String(value);
+}
+
 /**
  * Report an error thrown by app code; the runtime itself carries on.
  * @param {unknown} error
  */
 export function reportError(error) {
-  const err = error instanceof Error ? error : new Error(String(error));
+  const err = error instanceof Error ? error : new Error(describe(error));
   const where = sourceLocation(err.stack || '');
   const message = `${err.message}${where ? ` (${where.file}:${where.line})` : ''}`;
   send({ t: 'error', message, stack: err.stack || '', file: where?.file, line: where?.line });

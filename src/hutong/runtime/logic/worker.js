@@ -26,7 +26,7 @@ import { callPage, configureTabBar, createPage, destroyPage, instances, pageLife
 import { intersection, settleQuery } from './query.js';
 import { Behavior, Component, definitionOf, normalise, Page, setRegistering, setRegisteringPage } from './registry.js';
 import { takeChannel } from './router.js';
-import { launchState, settle, wx } from './wx.js';
+import { launchState, settle, wxGlobal } from './wx.js';
 
 /** @type {Record<string, any>} */
 let config = {};
@@ -39,7 +39,7 @@ Object.assign(globals, {
   Behavior,
   getApp,
   getCurrentPages: () => stack.slice(),
-  wx,
+  wx: wxGlobal,
   __hutong_define: modules.define,
 });
 

@@ -150,3 +150,41 @@ export const wx = {
     setTimeout(fn, 0);
   },
 };
+
+/** @type {Set<string>} */
+const reportedApis = new Set();
+
+/**
+ * Stand-in for an API the runtime does not have: reported once to the host (`hutong check` lists it),
+ * then failing the WeChat way instead of throwing "is not a function" into the app.
+ * @param {string} name
+ */
+function unsupported(name) {
+  return (/** @type {any} */ options) => {
+    if (!reportedApis.has(name)) {
+      reportedApis.add(name);
+      console.warn(`[hutong] API wx.${name} is not supported`);
+      send({ t: 'unsupported', what: 'api', name: `wx.${name}` });
+    }
+    if (name.endsWith('Sync') || /^(on|off)[A-Z]/.test(name)) return undefined;
+    const res = { errMsg: `${name}:fail not supported` };
+    if (options && typeof options === 'object') {
+      if (typeof options.fail === 'function') options.fail(res);
+      if (typeof options.complete === 'function') options.complete(res);
+      if (options.fail || options.complete || options.success) return undefined;
+    }
+    const promise = Promise.reject(res);
+    promise.catch(() => {});
+    return promise;
+  };
+}
+
+/** `wx` as apps see it: the APIs above, `canIUse`, and a stand-in for any other name. */
+export const wxGlobal = new Proxy(wx, {
+  get(target, name) {
+    if (typeof name !== 'string' || name in target) return /** @type {any} */ (target)[name];
+    if (name === 'canIUse') return (/** @type {string} */ what) => String(what).split('.')[0] in target;
+    if (name === 'then' || name === 'toJSON') return undefined; // not a thenable, not serialisable
+    return unsupported(name);
+  },
+});
