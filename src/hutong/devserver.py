@@ -107,7 +107,8 @@ class DevSession:
             state = "ok" if report.ok else "failed"
             print(
                 f"build {report.generation} {state} in {report.milliseconds:.0f} ms "
-                f"({report.recompiled} files recompiled)" + ("" if report.ok else f"\n{report.message}"),
+                f"({report.recompiled} file{'' if report.recompiled == 1 else 's'} recompiled)"
+                + ("" if report.ok else f"\n{report.message}"),
                 flush=True,
             )
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 from typing import Any
@@ -66,7 +67,7 @@ def test_subpackages_get_their_own_bundles_and_page_index(tmp_path: Path) -> Non
     assert config["pageConfigs"]["pages/home/home"]["package"] == ""
     packages = {p["root"]: p for p in config["packages"]}
     assert packages["shop"]["logic"] == "shop/logic.js" and packages["shop"]["view"] == "shop/view.js"
-    assert packages["solo"]["independent"] is True and packages["solo"]["entry"] == "entry.js"
+    assert packages["solo"]["independent"] is True and packages["solo"]["entry"] == "solo/entry.js"
     assert packages[""]["logic"] == "logic.js"
 
 
@@ -378,3 +379,50 @@ def test_component_style_isolation_is_recorded(tmp_path: Path) -> None:
     assert result.config["components"]["c/c"]["styleIsolation"] == "apply-shared"
     view = result.files["view.js"].decode()
     assert '"c/c": ":host { display: block } .x { width: 1.333333vw }"' in view
+
+
+def test_assets_ship_under_their_paths_with_hash_and_type(tmp_path: Path) -> None:
+    write_tree(
+        tmp_path,
+        {
+            "app.json": {"pages": ["a"], "subpackages": [{"root": "sub", "pages": ["b"]}]},
+            **page("a", '<image src="/images/logo.png"/>'),
+            **page("sub/b"),
+            "images/logo.png": b"\x89PNG main",
+            "sub/icons/x.svg": "<svg/>",
+            "notes.txt": "not an asset",
+        },
+    )
+    result = build_project(tmp_path)
+    assert result.files["images/logo.png"] == b"\x89PNG main"
+    assert "notes.txt" not in result.files
+    assets = result.config["assets"]
+    assert assets["images/logo.png"] == {
+        "sha256": hashlib.sha256(b"\x89PNG main").hexdigest(),
+        "size": 9,
+        "type": "image/png",
+    }
+    assert assets["sub/icons/x.svg"]["type"] == "image/svg+xml"
+
+
+def test_cloud_functions_and_pack_ignores_are_not_part_of_the_app(tmp_path: Path) -> None:
+    write_tree(
+        tmp_path,
+        {
+            "project.config.json": {
+                "cloudfunctionRoot": "cloudfunctions/",
+                "packOptions": {
+                    "ignore": [{"type": "folder", "value": "docs"}, {"type": "file", "value": "x.js"}]
+                },
+            },
+            "app.json": {"pages": ["a"]},
+            **page("a"),
+            "cloudfunctions/login/index.js": "const cloud = require('wx-server-sdk')",
+            "docs/tool.js": "require('webpack')",
+            "x.js": "require('nothing-here')",
+        },
+    )
+    result = build_project(tmp_path)
+    logic = result.files["logic.js"].decode()
+    assert "cloudfunctions" not in logic and "docs/tool.js" not in logic and '"x.js"' not in logic
+    assert result.warnings == []

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from hutong.compiler import CompileError, build_project
 from hutong.compiler.jsmodule import transform_module
 from hutong.compiler.jsonfile import parse_json
+from hutong.compiler.typescript import strip_types
 from hutong.compiler.wxss import compile_unit, compile_wxss
 
 CSS_PIECES = st.sampled_from(
@@ -133,11 +134,43 @@ def test_wxss_never_raises_anything_but_compile_error(source: str) -> None:
         pass
 
 
+TS_PIECES = st.one_of(
+    JS_PIECES,
+    st.sampled_from(
+        [
+            ": number",
+            "<T>",
+            "as",
+            "enum",
+            "interface",
+            "type",
+            "declare",
+            "!",
+            "?",
+            "public",
+            "abstract",
+            "implements",
+            "namespace",
+            "satisfies",
+            "readonly",
+            "constructor(",
+        ]
+    ),
+)
+
+
 @given(joined(JS_PIECES))
 @settings(max_examples=300, deadline=None)
 def test_js_never_raises_anything_but_compile_error(source: str) -> None:
     with contextlib.suppress(CompileError):
         transform_module(source, "x.js")
+
+
+@given(joined(TS_PIECES))
+@settings(max_examples=300, deadline=None)
+def test_typescript_never_raises_anything_but_compile_error(source: str) -> None:
+    with contextlib.suppress(CompileError):
+        transform_module(strip_types(source, "x.ts"), "x.ts")
 
 
 @given(joined(JSON_PIECES))

@@ -116,7 +116,8 @@ async def test_require_resolution_follows_wechat(tmp_path: Path, browser: Browse
         {
             "app.json": {
                 "pages": ["pages/a/a"],
-                "resolveAlias": {"@/*": "/src/*", "~config": "/config/index.js"},
+                # The longest key wins; a value without a leading slash is from the root too.
+                "resolveAlias": {"@/*": "/src/*", "@/deep/*": "src/deeper/*", "~config": "/config/index.js"},
             },
             **page(
                 "pages/a/a",
@@ -132,7 +133,7 @@ async def test_require_resolution_follows_wechat(tmp_path: Path, browser: Browse
             "miniprogram_npm/npm-a/index.js": "module.exports = 'npm-a'",
             "pages/miniprogram_npm/npm-b/sub.js": "module.exports = 'npm-b-near'",
             "miniprogram_npm/@scope/pkg/index.js": "module.exports = 'scoped'",
-            "src/deep/x.js": "module.exports = 'alias'",
+            "src/deeper/x.js": "module.exports = 'alias'",
             "config/index.js": "module.exports = 'exact-alias'",
             "miniprogram_npm/npm-main/package.json": '{"main": "lib/entry.js"}',
             "miniprogram_npm/npm-main/lib/entry.js": "module.exports = 'main-field'",
@@ -173,18 +174,26 @@ def test_unresolvable_static_require_is_an_error_at_the_specifier(tmp_path: Path
     )
 
 
-def test_unresolvable_require_in_try_or_unused_file_only_warns(tmp_path: Path) -> None:
+def test_unresolvable_require_that_may_never_run_only_warns(tmp_path: Path) -> None:
+    """In a try block, in a function body (WeChat fails it only when called), or in a file nothing uses."""
     write_tree(
         tmp_path,
         {
             "app.json": {"pages": ["a"]},
-            **page("a", js="try { require('optional') } catch (e) {}\nPage({})"),
+            **page(
+                "a",
+                js=(
+                    "try { require('optional') } catch (e) {}\n"
+                    "Page({ login() { const c = require('./gone.js') } })"
+                ),
+            ),
             "tools/unused.js": "require('gulp')",
         },
     )
     result = build_project(tmp_path)
     assert result.warnings == [
         "a.js:1:15: cannot resolve require('optional'); left for the runtime",
+        "a.js:2:36: cannot resolve require('./gone.js'); left for the runtime",
         "tools/unused.js:1:9: cannot resolve require('gulp'); left for the runtime",
     ]
     assert b"require('optional')" in result.files["logic.js"]
@@ -260,3 +269,30 @@ def test_every_source_line_keeps_its_number(tmp_path: Path) -> None:
     assert json.loads(result.files["app-config.json"])["lineMap"] == [
         list(e) for e in result.config["lineMap"]
     ]
+
+
+def test_the_wrapper_line_of_hoisted_code_maps_to_its_own_module(tmp_path: Path) -> None:
+    write_tree(
+        tmp_path,
+        {
+            "app.json": {"pages": ["a"]},
+            **page("a", js="import { x } from './b';\nPage({ x })"),
+            "b.js": "exports.x = 1",
+        },
+    )
+    result = build_project(tmp_path)
+    lines = result.files["logic.js"].decode().split("\n")
+    wrapper = next(n for n, text in enumerate(lines, 1) if text.startswith('__hutong_define("a.js"'))
+    assert "__hutong_get(" in lines[wrapper - 1]
+
+    def lookup(line: int) -> tuple[str, int] | None:
+        # The runtime's rule (logic/errors.js): the last entry starting at or before the line.
+        found = None
+        for start, file in result.config["lineMap"]:
+            if start <= line:
+                found = (file, line - start + 1)
+        return found
+
+    assert lookup(wrapper) == ("a.js", 1)
+    assert lookup(wrapper + 2) == ("a.js", 2)
+    assert lines[wrapper + 1] == "Page({ x })"

@@ -18,7 +18,7 @@ from typing import Any
 
 from hutong.compiler.appconfig import runtime_config
 from hutong.compiler.assets import collect_assets
-from hutong.compiler.cache import CompileCache
+from hutong.compiler.cache import CompileCache, Job
 from hutong.compiler.errors import CompileError, Position
 from hutong.compiler.project import Package, Project, load_project
 from hutong.compiler.scripts import build_logic, decode_source
@@ -103,6 +103,14 @@ def _styles(project: Project, package: Package, cache: CompileCache) -> dict[str
     owners = [*project.pages, *project.component_configs]
     if package.is_main:
         owners.insert(0, "app")
+    # Compile the package's own stylesheets together (in parallel when many); imports follow lazily.
+    first = [f"{owner}.wxss" for owner in owners if project.exists(f"{owner}.wxss")]
+    first = [path for path in first if path == "app.wxss" or project.package_of(path) is package]
+    jobs = []
+    for path in first:
+        data, text = decode_source(project, path)
+        jobs.append(Job("wxss", path, data, partial(compile_unit, text, path)))
+    cache.get_all(jobs)
     styles = {}
     for owner in owners:
         path = f"{owner}.wxss"

@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any, TypeVar
+
+from hutong.compiler.parallel import run_all
 
 T = TypeVar("T")
 
@@ -21,7 +24,7 @@ class CompileCache:
 
     def get(self, kind: str, path: str, content: bytes, compute: Callable[[], T], context: str = "") -> T:
         """The cached result for ``path`` if its content and ``context`` are unchanged, else compute it."""
-        digest = hashlib.sha256(content + b"\0" + context.encode()).hexdigest()
+        digest = _digest(content, context)
         entry = self._entries.get((kind, path))
         if entry is not None and entry[0] == digest:
             self.hits += 1
@@ -31,6 +34,41 @@ class CompileCache:
         value = compute()
         self._entries[(kind, path)] = (digest, value)
         return value
+
+    def get_all(self, jobs: list[Job]) -> list[Any]:
+        """Each job's result, from the cache where the content is unchanged; the rest computed together
+        (in parallel when there are many: ``parallel.run_all``)."""
+        results: list[Any] = [None] * len(jobs)
+        missing: list[tuple[int, str]] = []
+        for index, job in enumerate(jobs):
+            digest = _digest(job.content, job.context)
+            entry = self._entries.get((job.kind, job.path))
+            if entry is not None and entry[0] == digest:
+                self.hits += 1
+                results[index] = entry[1]
+            else:
+                missing.append((index, digest))
+        computed = run_all([jobs[index].compute for index, _ in missing])
+        for (index, digest), value in zip(missing, computed, strict=True):
+            self.misses += 1
+            self._entries[(jobs[index].kind, jobs[index].path)] = (digest, value)
+            results[index] = value
+        return results
+
+
+@dataclass
+class Job:
+    """One file's compile step: what it is, its content (and context), and how to compute it."""
+
+    kind: str
+    path: str
+    content: bytes
+    compute: Callable[[], Any]
+    context: str = ""
+
+
+def _digest(content: bytes, context: str) -> str:
+    return hashlib.sha256(content + b"\0" + context.encode()).hexdigest()
 
 
 def no_cache() -> CompileCache:

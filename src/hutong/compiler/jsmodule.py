@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import ast
 import json
+import re
 from dataclasses import dataclass, field
 
 import tree_sitter_javascript
@@ -39,6 +40,8 @@ _OWN_REQUIRE = Query(
     '(variable_declarator name: (identifier) @n (#eq? @n "require")) '
     '(function_declaration name: (identifier) @n (#eq? @n "require"))',
 )
+# A cheap first look before the exact (slower) query: does the text declare a `require` at all?
+_OWN_REQUIRE_TEXT = re.compile(rb"\b(?:var|let|const|function)\s+require\b")
 _PROBLEMS = Query(_LANGUAGE, "(ERROR) @error (MISSING) @missing")
 _FUNCTIONS = frozenset(
     {
@@ -79,7 +82,7 @@ class Slot:
     specifier: str
     position: Position
     literal: str  # the string literal as written, kept when the specifier stays unresolved
-    in_try: bool = False
+    deferred: bool = False  # in a try block or a function body: runs later, if ever
     async_: bool = False  # require.async / import(): may cross into another subpackage
 
 
@@ -159,7 +162,7 @@ class _Transformer:
         value = _string_value(node)
         if value is None:
             return self.text(node)
-        return Slot(value, self.position(node), self.text(node), in_try=_inside_try(node))
+        return Slot(value, self.position(node), self.text(node), deferred=_deferred(node))
 
     def export(self, name: str, getter: str) -> None:
         self.has_exports = True
@@ -249,7 +252,9 @@ class _Transformer:
 
     # Calls ----------------------------------------------------------------------------------
     def calls(self, root: Node) -> None:
-        shadowed_everywhere = _declares_require(root)
+        if b"require" not in self.data and b"import" not in self.data:
+            return  # nothing to find: skip the query walk
+        shadowed_everywhere = _OWN_REQUIRE_TEXT.search(self.data) is not None and _declares_require(root)
         for _, captures in QueryCursor(_CALLS).matches(root):
             if "import" in captures:
                 keyword = captures["import"][0]
@@ -264,7 +269,7 @@ class _Transformer:
                         piece = self.slot(argument)
                         if isinstance(piece, Slot):
                             piece = Slot(
-                                piece.specifier, piece.position, piece.literal, piece.in_try, async_=True
+                                piece.specifier, piece.position, piece.literal, piece.deferred, async_=True
                             )
                         self.edits.append(_Edit(argument.start_byte, argument.end_byte, [piece]))
                 continue
@@ -278,15 +283,15 @@ class _Transformer:
             piece = self.slot(argument)
             if isinstance(piece, Slot):
                 if method:
-                    piece = Slot(piece.specifier, piece.position, piece.literal, piece.in_try, async_=True)
+                    piece = Slot(piece.specifier, piece.position, piece.literal, piece.deferred, async_=True)
                 self.edits.append(_Edit(argument.start_byte, argument.end_byte, [piece]))
 
     def run(self) -> ModuleUnit:
         tree = _PARSER.parse(self.data)
         root = tree.root_node
-        if root.has_error:
-            raise _syntax_error(self, root)
-        for statement in root.children:
+        if root.has_error and (error := _syntax_error(self, root)) is not None:
+            raise error
+        for statement in root.children if (b"import" in self.data or b"export" in self.data) else ():
             if statement.type == "import_statement":
                 self.is_esm = True
                 self.import_statement(statement)
@@ -373,10 +378,12 @@ def _binding_names(transformer: _Transformer, node: Node, names: list[str]) -> N
             _binding_names(transformer, child, names)
 
 
-def _inside_try(node: Node) -> bool:
+def _deferred(node: Node) -> bool:
+    """Whether a failing require here would not break loading the module: it sits in a try block or
+    in a function body (which may never run, as in WeChat, where such a require fails only if called)."""
     current = node.parent
     while current is not None:
-        if current.type == "try_statement":
+        if current.type == "try_statement" or current.type in _FUNCTIONS:
             return True
         current = current.parent
     return False
@@ -405,12 +412,31 @@ def _declares_require(root: Node) -> bool:
     return bool(QueryCursor(_OWN_REQUIRE).captures(root))
 
 
-def _syntax_error(transformer: _Transformer, root: Node) -> CompileError:
+def automatic_semicolon(data: bytes, node: Node) -> bool:
+    """A semicolon tree-sitter found missing at a line end: JavaScript inserts it there itself (ASI)."""
+    if not node.is_missing or node.type != ";":
+        return False
+    rest = data[
+        node.start_byte : data.find(b"\n", node.start_byte) if b"\n" in data[node.start_byte :] else None
+    ]
+    rest = rest.strip()
+    return not rest or rest.startswith((b"//", b"/*"))
+
+
+def _syntax_error(transformer: _Transformer, root: Node) -> CompileError | None:
+    """The first real syntax problem; None when tree-sitter only stumbled over automatic semicolons."""
     captures = QueryCursor(_PROBLEMS).captures(root)
     problems = sorted(
-        [*captures.get("error", []), *captures.get("missing", [])], key=lambda n: (n.start_byte, -n.end_byte)
+        (
+            node
+            for node in (*captures.get("error", []), *captures.get("missing", []))
+            if not automatic_semicolon(transformer.data, node)
+        ),
+        key=lambda n: (n.start_byte, -n.end_byte),
     )
-    node = problems[0] if problems else root
+    if not problems:
+        return None
+    node = problems[0]
     if node.is_missing:
         message = f"JavaScript syntax error: missing {node.type!r}"
     else:

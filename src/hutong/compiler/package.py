@@ -55,26 +55,13 @@ def _window(window: dict[str, Any]) -> dict[str, Any]:
 
 
 def source_files(project: Project) -> list[str]:
-    """The files that travel in the package: everything under the root but hidden files and ignores."""
-    ignored = set()
-    options = project.project_config.get("packOptions")
-    for rule in (options or {}).get("ignore", []) if isinstance(options, dict) else []:
-        if (
-            isinstance(rule, dict)
-            and rule.get("type") in ("file", "folder")
-            and isinstance(rule.get("value"), str)
-        ):
-            ignored.add((rule["type"], rule["value"].strip("/")))
-    files = []
-    for path in project.file_list:
-        if any(part.startswith(".") for part in path.split("/")) or path in _GENERATED:
-            continue
-        if ("file", path) in ignored or any(
-            kind == "folder" and (path.startswith(value + "/")) for kind, value in ignored
-        ):
-            continue
-        files.append(path)
-    return files
+    """The files that travel in the package: the project's files (``packOptions.ignore`` and cloud
+    function folders are already out of ``file_list``) but hidden ones and those we generate."""
+    return [
+        path
+        for path in project.file_list
+        if not any(part.startswith(".") for part in path.split("/")) and path not in _GENERATED
+    ]
 
 
 def check_sizes(project: Project, sizes: dict[str, int]) -> None:

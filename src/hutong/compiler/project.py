@@ -7,6 +7,7 @@ Custom components are resolved by ``components.resolve_components`` once the pag
 
 from __future__ import annotations
 
+import contextlib
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -140,14 +141,40 @@ class Project:
             self.warnings.append(message)
 
 
-def list_files(root: Path) -> list[str]:
+def _excluded(project_dir: Path, root: Path, config: dict[str, Any]) -> tuple[set[str], set[str]]:
+    """Folders and files (relative to ``root``) that are not part of the mini program: the cloud
+    functions and plugin folders project.config.json names, and its ``packOptions.ignore`` rules."""
+    folders: set[str] = set()
+    files: set[str] = set()
+    for key in ("cloudfunctionRoot", "cloudbaseRoot", "pluginRoot", "cloudcontainerRoot"):
+        value = config.get(key)
+        if isinstance(value, str) and value.strip("./"):
+            with contextlib.suppress(ValueError):  # a folder outside the mini program root: nothing to do
+                folders.add((project_dir / value).resolve().relative_to(root).as_posix())
+    options = config.get("packOptions")
+    rules = options.get("ignore") if isinstance(options, dict) else None
+    for rule in rules if isinstance(rules, list) else []:
+        if isinstance(rule, dict) and isinstance(rule.get("value"), str):
+            value = rule["value"].strip().strip("/").removeprefix("./")
+            if rule.get("type") == "folder":
+                folders.add(value)
+            elif rule.get("type") == "file":
+                files.add(value)
+    return folders, files
+
+
+def list_files(
+    root: Path, skip_folders: set[str] | None = None, skip_files: set[str] | None = None
+) -> list[str]:
     """Every file under ``root`` (skipping tool and VCS folders), sorted, as POSIX relative paths."""
+    skip_folders = skip_folders or set()
+    skip_files = skip_files or set()
     found: list[str] = []
     for directory, dirs, files in os.walk(root):
-        dirs[:] = [name for name in dirs if name not in _SKIPPED_DIRS]
         relative = Path(directory).relative_to(root).as_posix()
         prefix = "" if relative == "." else relative + "/"
-        found.extend(prefix + name for name in files)
+        dirs[:] = [name for name in dirs if name not in _SKIPPED_DIRS and prefix + name not in skip_folders]
+        found.extend(prefix + name for name in files if prefix + name not in skip_files)
     return sorted(found)
 
 
@@ -205,7 +232,8 @@ def _read_packages(app: JsonFile, main_pages: list[str]) -> list[Package]:
                 name=str(item.get("name") or root),
                 pages=[f"{root}/{page}" for page in pages],
                 independent=item.get("independent") is True,
-                entry=entry.strip("/") if isinstance(entry, str) else None,
+                # The entry script is named relative to the subpackage root.
+                entry=f"{root}/{entry.strip('/')}" if isinstance(entry, str) and entry.strip("/") else None,
             )
         )
     for index, page in enumerate(main_pages):
@@ -276,6 +304,7 @@ def _read_page_config(project: Project, page: str, index: tuple[str | int, ...])
 def load_project(directory: Path) -> Project:
     """Find the mini program root and read app.json, its packages and every page's config."""
     root, project_config = find_root(directory)
+    skip_folders, skip_files = _excluded(directory.resolve(), root, project_config)
     app = read_json_file(root / "app.json", "app.json")
     if not isinstance(app.data, dict):
         raise app.error("app.json must hold a JSON object")
@@ -291,7 +320,7 @@ def load_project(directory: Path) -> Project:
         app=app,
         pages=all_pages,
         packages=packages,
-        file_list=list_files(root),
+        file_list=list_files(root, skip_folders, skip_files),
         project_config=project_config,
     )
     for key in sorted(app.data):

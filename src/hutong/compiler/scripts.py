@@ -11,9 +11,11 @@ root-absolute module path (``"/utils/util.js"``), so the runtime never guesses:
 4. each base is tried as written, then with ``.js``, then as ``<base>/index.js``.
 
 A module may require only its own package's modules and the main package's (an independent subpackage
-only its own); ``require.async`` and ``import()`` may cross. An unresolvable static require in code that
-the app reaches is a CompileError at the specifier; elsewhere (inside ``try``, in miniprogram_npm, in
-files nothing requires) it is a warning and stays as written, for the runtime to report if it runs.
+only its own); ``require.async`` and ``import()`` may cross. An unresolvable static require that runs when
+the app loads (at the top level of a module the app reaches) is a CompileError at the specifier. One that
+runs only if called (inside a function), inside ``try``, in miniprogram_npm or in a file nothing requires
+is a warning and stays as written: WeChat fails such a require only when it runs, and real apps carry
+dead code that does.
 
 Each module's first source line sits at a known bundle line (``LogicBundle.line_map``), so runtime errors
 map back to the source file and line.
@@ -27,13 +29,14 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
 
-from hutong.compiler.cache import CompileCache
+from hutong.compiler.cache import CompileCache, Job
 from hutong.compiler.components import package_main
 from hutong.compiler.errors import CompileError, Position
 from hutong.compiler.jsmodule import PRELUDE, ModuleUnit, Slot, transform_module
 from hutong.compiler.jsonfile import parse_json
 from hutong.compiler.paths import is_relative, join, npm_candidates, parent_dir
 from hutong.compiler.project import Project
+from hutong.compiler.typescript import strip_types
 
 
 @dataclass
@@ -52,11 +55,24 @@ def decode_source(project: Project, path: str) -> tuple[bytes, str]:
     return data, text.removeprefix("\ufeff").replace("\r\n", "\n")
 
 
+def module_sources(project: Project) -> dict[str, str]:
+    """Module path -> source file: every .js file, and every .ts file (but .d.ts) as the .js it becomes.
+
+    A .js beside a .ts of the same name wins: it is usually the compiled output.
+    """
+    sources = {path: path for path in project.files(".js")}
+    for path in project.files(".ts"):
+        if not path.endswith(".d.ts"):
+            sources.setdefault(path[: -len(".ts")] + ".js", path)
+    return dict(sorted(sources.items()))
+
+
 class Resolver:
     """WeChat's require resolution over the project's files."""
 
-    def __init__(self, project: Project) -> None:
+    def __init__(self, project: Project, modules: dict[str, str] | None = None) -> None:
         self.project = project
+        self.modules = modules if modules is not None else module_sources(project)
         aliases = project.app_config.get("resolveAlias") or {}
         self.aliases = (
             sorted(((str(k), str(v)) for k, v in aliases.items()), key=lambda kv: -len(kv[0]))
@@ -67,20 +83,25 @@ class Resolver:
     def _file(self, base: str | None) -> str | None:
         if base is None:
             return None
-        exists = self.project.exists
-        if base.endswith((".js", ".json")) and exists(base):
+        modules = self.modules
+        if (base.endswith(".js") and base in modules) or (
+            base.endswith(".json") and self.project.exists(base)
+        ):
             return base
+        if base.endswith(".ts") and base[: -len(".ts")] + ".js" in modules:
+            return base[: -len(".ts")] + ".js"
         for candidate in (f"{base}.js", f"{base}/index.js"):
-            if exists(candidate):
+            if candidate in modules:
                 return candidate
         return None
 
     def _alias(self, specifier: str) -> str:
+        """``resolveAlias``: the longest matching key wins; its value is a path from the root."""
         for key, value in self.aliases:
             if key.endswith("*") and value.endswith("*") and specifier.startswith(key[:-1]):
-                return value[:-1] + specifier[len(key) - 1 :]
+                return "/" + (value[:-1] + specifier[len(key) - 1 :]).lstrip("/")
             if key == specifier:
-                return value
+                return "/" + value.lstrip("/")
         return specifier
 
     def resolve(self, from_path: str, specifier: str) -> str | None:
@@ -100,14 +121,14 @@ class Resolver:
         return None
 
 
-def _entry_points(project: Project) -> set[str]:
+def _entry_points(project: Project, modules: dict[str, str]) -> set[str]:
     entries = {"app.js"}
     for owner in (*project.pages, *project.component_configs):
         entries.add(f"{owner}.js")
     for package in project.packages:
         if package.entry:
             entries.add(package.entry if package.entry.endswith(".js") else f"{package.entry}.js")
-    return {entry for entry in entries if project.exists(entry)}
+    return {entry for entry in entries if entry in modules}
 
 
 def _check_package(project: Project, path: str, target: str, slot: Slot) -> None:
@@ -125,7 +146,7 @@ def _check_package(project: Project, path: str, target: str, slot: Slot) -> None
         + ("" if mine.independent or mine.is_main else " and the main package's")
         + " modules (use require.async to load another subpackage)",
         slot.position,
-        project.read_text(path),
+        project.read_text(slot.position.file),
     )
 
 
@@ -136,11 +157,16 @@ class _Linked:
 
 
 def _link(project: Project, cache: CompileCache) -> _Linked:
-    resolver = Resolver(project)
-    units: dict[str, ModuleUnit] = {}
-    for path in project.files(".js"):
-        data, text = decode_source(project, path)
-        units[path] = cache.get("js", path, data, partial(transform_module, text, path))
+    modules = module_sources(project)
+    resolver = Resolver(project, modules)
+    jobs = []
+    for path, source in modules.items():
+        data, text = decode_source(project, source)
+        if source.endswith(".ts"):
+            jobs.append(Job("ts", source, data, partial(_typescript_module, text, source)))
+        else:
+            jobs.append(Job("js", path, data, partial(transform_module, text, path)))
+    units: dict[str, ModuleUnit] = dict(zip(modules, cache.get_all(jobs), strict=True))
     resolved: dict[tuple[str, Slot], str] = {}
     unresolved: list[tuple[str, Slot]] = []
     edges: dict[str, list[str]] = {}
@@ -156,19 +182,23 @@ def _link(project: Project, cache: CompileCache) -> _Linked:
             edges.setdefault(path, []).append(target)
             if target.endswith(".json"):
                 json_modules.add(target)
-    reachable = _reachable(_entry_points(project), edges)
+    reachable = _reachable(_entry_points(project, modules), edges)
     for path, slot in unresolved:
-        lenient = slot.in_try or "miniprogram_npm/" in path or path not in reachable
+        lenient = slot.deferred or "miniprogram_npm/" in path or path not in reachable
         message = f"cannot resolve require({slot.specifier!r})"
         if lenient:
             project.warn(f"{slot.position}: {message}; left for the runtime")
         else:
-            raise CompileError(message, slot.position, project.read_text(path))
+            raise CompileError(message, slot.position, project.read_text(slot.position.file))
     for path in sorted(json_modules):
         data, text = decode_source(project, path)
         value = cache.get("json", path, data, partial(_json_value, text, path))
         units[path] = ModuleUnit(body=["module.exports = " + json.dumps(value, ensure_ascii=False) + ";"])
     return _Linked(units, resolved)
+
+
+def _typescript_module(text: str, path: str) -> ModuleUnit:
+    return transform_module(strip_types(text, path), path)
 
 
 def _json_value(text: str, path: str) -> Any:
@@ -214,6 +244,9 @@ def build_logic(project: Project, cache: CompileCache | None = None) -> dict[str
             lines.append(
                 f"__hutong_define({json.dumps(path)}, function (require, module, exports) {{{header}"
             )
+            if header:
+                # The hoisted imports and exports run on the wrapper line: report them at line 1.
+                line_map.append((len(lines), path))
             line_map.append((len(lines) + 1, path))
             lines.extend(_render(unit.body, path, linked).split("\n"))
             lines.append("});")

@@ -6,6 +6,7 @@
  */
 import { showToast } from './dialogs.js';
 import { fetchSignedManifest, fetchVerified } from './integrity.js';
+import { Packages } from './packages.js';
 
 const MAX_PAGES = 10;
 
@@ -42,6 +43,8 @@ export class MiniProgram {
     this.viewCode = '';
     /** @type {Worker | null} */
     this.worker = null;
+    /** @type {Packages | null} */
+    this.packages = null;
     this.onFrameMessage = this.onFrameMessage.bind(this);
   }
 
@@ -57,11 +60,13 @@ export class MiniProgram {
     ]);
     this.config = JSON.parse(configText);
     this.viewCode = viewCode;
+    this.packages = new Packages(this, manifest.bundles);
     this.buildChrome();
     window.addEventListener('message', this.onFrameMessage);
     const route = launch.path || this.config.entryPagePath;
     const launchOptions = { path: route, query: launch.query || {}, scene: launch.scene ?? 1001, referrerInfo: {} };
     this.startWorker(logicCode, launchOptions);
+    await this.packages.ensure(route);
     this.pushPage(route, launch.query || {});
   }
 
@@ -203,7 +208,8 @@ export class MiniProgram {
     page.port = channel.port1;
     page.port.onmessage = (portEvent) => this.onViewMessage(page, portEvent.data);
     page.frame.contentWindow?.postMessage({ t: 'port' }, '*', [channel.port2]);
-    page.port.postMessage({ t: 'init', viewCode: this.viewCode, route: page.route });
+    const viewCode = this.packages?.viewCode(page.route, this.viewCode) ?? this.viewCode;
+    page.port.postMessage({ t: 'init', viewCode, route: page.route });
   }
 
   /** @param {PageFrame} page @param {Record<string, any>} message */
@@ -230,6 +236,8 @@ export class MiniProgram {
 
   /** @param {string} name @param {Record<string, any>} args */
   async callApi(name, args) {
+    // A page in a subpackage opens only once its bundles are fetched, verified and running.
+    if (typeof args.url === 'string') await this.packages?.ensure(parseUrl(args.url).route);
     switch (name) {
       case 'showToast':
         showToast(this.surface, args);

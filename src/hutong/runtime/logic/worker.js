@@ -55,6 +55,19 @@ on('init', async (message) => {
   send({ t: 'ready' });
 });
 
+// A subpackage's logic bundle, verified by the host before a page in it opens (host/packages.js).
+on('package:logic', async (message) => {
+  try {
+    const url = URL.createObjectURL(new Blob([message.code], { type: 'text/javascript' }));
+    await import(`${url}#logic-${message.root}`);
+    if (message.entry) modules.load(message.entry);
+    send({ t: 'package:loaded', root: message.root });
+  } catch (error) {
+    reportError(error);
+    send({ t: 'package:loaded', root: message.root, error: String(error) });
+  }
+});
+
 on('page:load', (message) => {
   loadPage(message.route);
   const page = new PageInstance(message.id, message.route, message.query || {});

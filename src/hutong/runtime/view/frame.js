@@ -57,7 +57,8 @@ async function onMessage(event) {
     /** @type {any} */
     let bundle = null;
     /** @type {any} */ (globalThis).__hutong_view = (/** @type {any} */ b) => {
-      bundle = b;
+      // A subpackage page gets the main view bundle, then its package's: merge them.
+      bundle = bundle ? Object.fromEntries(Object.keys({ ...bundle, ...b }).map((k) => [k, { ...bundle[k], ...b[k] }])) : b;
     };
     const url = URL.createObjectURL(new Blob([message.viewCode], { type: 'text/javascript' }));
     await import(url);
