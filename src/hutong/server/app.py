@@ -12,6 +12,7 @@ from starlette.middleware.gzip import GZipMiddleware
 from starlette.responses import FileResponse
 
 import hutong
+from hutong.console.codes import router as console_codes_router
 from hutong.console.routes import router as console_router
 from hutong.server.accounts.routes import router as accounts_router
 from hutong.server.apps.release_routes import router as versions_router
@@ -68,6 +69,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(delivery_router)
     app.include_router(discovery_router)
     app.include_router(codes_router)
+    app.include_router(console_codes_router)
     app.include_router(console_router)
     app.mount("/_rt", RuntimeFiles(), name="runtime")
     app.mount("/shell", StaticFiles(directory=SHELL_DIR), name="shell")

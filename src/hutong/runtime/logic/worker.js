@@ -85,6 +85,16 @@ on('page:rendered', (message) => {
   page.__rendered(message.seq);
 });
 
+// The app to the background and back (added for the shell; the runtime branch has its own).
+on('app:hide', () => {
+  stack[stack.length - 1]?.__call('onHide');
+  callApp('onHide');
+});
+on('app:show', (message) => {
+  callApp('onShow', message.options || {});
+  stack[stack.length - 1]?.__call('onShow');
+});
+
 on('page:show', (message) => instances.get(message.id)?.__call('onShow'));
 on('page:hide', (message) => instances.get(message.id)?.__call('onHide'));
 on('page:unload', (message) => {
