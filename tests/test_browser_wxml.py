@@ -30,8 +30,9 @@ async def test_templates_wxs_loops_conditions_and_events(live_server: LiveServer
     await expect(view.locator("#numbers")).to_have_text("012")
     await expect(view.locator("#object")).to_have_text("a=1;b=2;")
     await expect(view.locator("#cond")).to_have_text("medium")
-    # getDate, getRegExp, the WXS `constructor` names, require between .wxs files.
-    await expect(view.locator("#wxs")).to_have_text("1970 123 Array,Array,Date,RegExp ¥12.50 ¥1.00")
+    # getDate, getRegExp (with a WXS string keeping `\d`), the WXS `constructor` names, require
+    # between .wxs files.
+    await expect(view.locator("#wxs")).to_have_text("1970 123 Array,Array,Date,RegExp ¥12.50 ¥1.00 true")
     await expect(view.locator("#text")).to_have_text("<b> & <i> yes 1,2 1")
     attrs = view.locator("#attrs")
     await expect(attrs).to_have_attribute("title", "n=3")
@@ -53,6 +54,8 @@ async def test_templates_wxs_loops_conditions_and_events(live_server: LiveServer
     await tap("#plain", "capture:plain,plain,outer")
     # catch stops the event at the catching element.
     await tap("#caught", "capture:caught,caught,catcher")
+    # capture-catch stops the event on the way down.
+    await tap("#capture-caught", "capture:capture-caught,capture-catcher")
     # A handler named by data; an empty name disables the binding (the event still bubbles).
     await tap("#dynamic", "capture:dynamic,log2:dynamic,outer")
     await tap("#disabled", "capture:disabled,outer")

@@ -52,7 +52,6 @@ def test_object_body_for_template_data() -> None:
         ("<view>\n  <text>hi</view>", 2, 11, "does not match <text>"),
         ("<view>\n<view>", 2, 1, "never closed"),
         ('<view class="{{a b}}"/>', 1, 18, "bad expression"),
-        ("<view wx:else>x</view>", 1, 7, "wx:else without a wx:if"),
         ("</view>", 1, 1, "closes nothing"),
     ],
 )
@@ -86,6 +85,11 @@ def test_unknown_tags_self_closing_and_valueless_attributes_are_kept() -> None:
     assert 'R.e("my-thing", {"a": "1", "b": true, "c": "x"}, [], [])' in code
     assert 'R.e("foo:bar", {"z": 1}, [], [])' in code
     assert 'R.e("slot", {"name": "s"}, [], [])' in code
+
+
+def test_stray_slashes_and_missing_spaces_between_attributes_are_tolerated() -> None:
+    code = compile_wxml('<view class="a"style="b" / ><text / x>t</text>', "p.wxml")
+    assert 'R.e("view", {"class": "a", "style": "b"}, [], []), R.e("text", {"x": true}, [], ["t"])' in code
 
 
 def test_entities_are_decoded_in_static_text_and_attributes_only() -> None:
@@ -133,6 +137,7 @@ def test_a_space_beside_the_braces_makes_a_string_and_true_false_stay_typed() ->
         ("a ?? b", '(d["a"] ?? d["b"])'),
         ("typeof a === 'string'", '((typeof d["a"]) === "string")'),
         ("null", "null"),
+        (" /* nothing */ ", "undefined"),
     ],
 )
 def test_the_whole_expression_subset(source: str, expected: str) -> None:
@@ -212,11 +217,26 @@ def test_templates_static_and_dynamic_with_data_forms() -> None:
         "p.wxml",
     )
     assert 'T["row"] = (d) => [R.e("text", {}, [], [R.s(d["a"]) + " " + R.s(d["b"])])];' in code
-    assert '...R.ti(T, I, "row", ({...d["item"], "b": 2}))' in code
-    assert '...R.ti(T, I, "row", ({"a": d["a"], "b": d["b"]}))' in code
-    assert '...R.ti(T, I, (d["kind"] + "x"), ({"item": d["item"]}))' in code
-    assert '...R.ti(T, I, "row", undefined)' in code
+    assert '...R.ti(T, I, "row", ({...d["item"], "b": 2}), C)' in code
+    assert '...R.ti(T, I, "row", ({"a": d["a"], "b": d["b"]}), C)' in code
+    assert '...R.ti(T, I, (d["kind"] + "x"), ({"item": d["item"]}), C)' in code
+    assert '...R.ti(T, I, "row", undefined, C)' in code
     assert "return { t: T, render:" in code
+
+
+def test_template_tags_resolve_against_the_components_of_the_user() -> None:
+    code = compile_wxml(
+        '<template name="t"><van-tag>x</van-tag><view/><my-card/><template is="t2"/></template>'
+        '<template name="t2"/><template is="t"/>',
+        "pages/p.wxml",
+        components={"my-card": "components/card/card"},
+    )
+    # Known here: a component; unknown: decided by whoever instantiates the template.
+    assert 'R.u("van-tag", {}, [], ["x"]), R.e("view", {}, [], []), R.c("my-card"' in code
+    assert 'const C = {"my-card": "components/card/card"};' in code
+    assert '...R.ti(T, I, "t2", undefined)]' in code  # inside a template: the outer user's stay
+    assert '...R.ti(T, I, "t", undefined, C)' in code
+    assert "const C" not in compile_wxml("<view/>", "p.wxml")
 
 
 def test_a_template_sees_only_its_data_and_its_files_wxs() -> None:
@@ -228,7 +248,7 @@ def test_a_template_sees_only_its_data_and_its_files_wxs() -> None:
     )
     # Inside the template, `outer` is data (d), not the page's loop variable.
     assert 'R.s(R.x("pages/p.wxml#fmt")?.["up"]?.($item)) + " " + R.s(d["outer"])' in code
-    assert '...R.ti(T, I, "t", ({"xs": $outer}))' in code
+    assert '...R.ti(T, I, "t", ({"xs": $outer}), C)' in code
 
 
 def test_import_is_not_transitive_and_include_copies_all_but_templates_and_wxs() -> None:
@@ -248,7 +268,7 @@ def test_import_is_not_transitive_and_include_copies_all_but_templates_and_wxs()
         files=files,
     )
     assert 'I = ["common/b", "common/a"]' in code  # the include brought its import along
-    assert '...R.ti(T, I, "fromB", undefined)' in code
+    assert '...R.ti(T, I, "fromB", undefined, C)' in code
     assert 'R.e("view", {"class": "header"}, [], [R.s(d["title"]) + " " + R.s($item)])' in code
     assert "notCopied" not in code
     assert "common/header.wxml#w" not in code
@@ -256,10 +276,17 @@ def test_import_is_not_transitive_and_include_copies_all_but_templates_and_wxs()
     assert 'I = ["common/a"]' in b
 
 
+def test_else_without_if_is_a_warning_and_shows_unconditionally() -> None:
+    compiler = WxmlCompiler({"a.wxml": '<view wx:for="{{l}}" wx:if="{{l}}"/>\n<text wx:else>x</text>'}.get)
+    code = compiler.compile("a.wxml")
+    assert 'R.e("text", {}, [], ["x"])' in code
+    assert compiler.warnings[0].startswith("a.wxml:2:7: wx:else without a wx:if before it")
+
+
 def test_unknown_static_template_is_a_warning_and_missing_import_too() -> None:
     compiler = WxmlCompiler({"a.wxml": '<import src="nope.wxml"/><template is="ghost"/>'}.get)
     code = compiler.compile("a.wxml")
-    assert '...R.ti(T, I, "ghost", undefined)' in code
+    assert '...R.ti(T, I, "ghost", undefined, C)' in code
     assert [w.split(": ")[0] for w in compiler.warnings] == ["a.wxml:1:14", "a.wxml:1:40"]
     assert "no such file" in compiler.warnings[0] and "unknown template 'ghost'" in compiler.warnings[1]
 
@@ -329,3 +356,12 @@ def test_bad_syntax_in_a_wxs_file_names_that_file() -> None:
     with pytest.raises(CompileError) as raised:
         WxmlCompiler(files.get).compile("p.wxml")
     assert str(raised.value).startswith("u.wxs:2:13: bad wxs syntax: unexpected '+'")
+
+
+def test_absurd_nesting_is_a_compile_error_not_a_crash() -> None:
+    with pytest.raises(CompileError, match="nested too deeply"):
+        compile_wxml("<view>" * 3000 + "</view>" * 3000, "p.wxml")
+    with pytest.raises(CompileError, match="nested too deeply"):
+        compile_wxml("{{" + "(" * 3000 + "1" + ")" * 3000 + "}}", "p.wxml")
+    # Real pages nest far less, and compile.
+    assert compile_wxml("<view>" * 60 + "x" + "</view>" * 60, "p.wxml").count("R.e(") == 60

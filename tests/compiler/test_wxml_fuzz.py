@@ -1,4 +1,4 @@
-"""Whatever WXML or WXS it is given, the compiler answers with code or a CompileError, nothing else."""
+"""Whatever WXML or WXS it is given, the compiler answers with valid JavaScript or a CompileError."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from hutong.compiler import CompileError
+from hutong.compiler.jsparse import first_syntax_error, parse_js
 from hutong.compiler.wxml.codegen import WxmlCompiler
 
 # Fragments that reach every branch of the parser and code generator, glued at random.
@@ -87,10 +88,10 @@ def _compile(files: dict[str, str]) -> None:
         compiler.wxs_file("u.wxs")
     except CompileError:
         return
-    # What comes out goes into a UTF-8 bundle.
-    code.encode("utf-8")
-    for factory in compiler.wxs.values():
-        factory.encode("utf-8")
+    # What comes out is valid JavaScript, for a UTF-8 bundle.
+    for js in [code, *compiler.wxs.values()]:
+        data = f"({js});".encode()
+        assert first_syntax_error(parse_js(data)) is None, js
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])

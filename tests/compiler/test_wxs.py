@@ -67,3 +67,23 @@ def test_inline_module_positions_count_from_where_the_block_starts() -> None:
         compile_wxs("var ok;\n  var = 2;", WxsPlace("p.wxml#m", "", line=5, column=20), lambda path: False)
     assert raised.value.position is not None
     assert (raised.value.position.line, raised.value.position.column) == (6, 3)
+
+
+def test_unknown_string_escapes_keep_their_backslash_as_in_wxs() -> None:
+    factory, _ = compile_one(r"""var r = getRegExp('^-?\d+(\.\d+)?$'); var s = "a\nb\\c\'\u0041\-";""")
+    assert r"getRegExp('^-?\\d+(\\.\\d+)?$')" in factory
+    assert r""""a\nb\\c\'\u0041\\-";""" in factory
+
+
+def test_reserved_words_may_name_wxs_variables() -> None:
+    factory, _ = compile_one(
+        "var class = ''; var o = {class: 1}; var p = o.class;\n"
+        "function f(static) { class = static ? 'x' : class; return class + o.class + 010; }"
+    )
+    assert "var clas$ = ''; var o = {class: 1}; var p = o.class;" in factory
+    assert "function f(stati$) { clas$ = stati$ ? 'x' : clas$; return clas$ + o.class + 8; }" in factory
+    # Positions in errors stay those of the source.
+    with pytest.raises(CompileError) as raised:
+        compile_one("var class = 1;\nvar x = ;")
+    assert raised.value.position is not None
+    assert (raised.value.position.line, raised.value.position.column) == (2, 7)

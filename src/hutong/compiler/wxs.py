@@ -5,9 +5,13 @@ differences we bridge are made explicit here:
 
 - ``require("./x.wxs")`` takes a path relative to the module; the compiler resolves it to the target's
   bundle key (and reports a missing file at the call), so the runtime loader needs no path logic.
+- a backslash before a character JavaScript gives no escape meaning stays (`'\\d'` is two characters
+  in WXS, one in JS), so regular expressions written as strings keep working;
 - ``x.constructor`` is a *string* in WXS (`"Array"`, `"Object"`, `"Date"`, …) and type checks rely on
   it, so each such read becomes ``__wxsType(x)``.
 - the bundle is strict-mode code, so names a module assigns without declaring them get a ``var``;
+- words JavaScript reserves (`class`, strict mode's `public`, `static`, …) may name WXS variables, so
+  such variables are renamed; legacy octal literals (`010`) become decimal;
 - ``getDate()`` and ``getRegExp()`` are parameters of the factory, supplied by the runtime.
 
 The factory is ``function (require, module, exports, getDate, getRegExp, __wxsType) {…}``; the runtime
@@ -17,6 +21,7 @@ The factory is ``function (require, module, exports, getDate, getRegExp, __wxsTy
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -26,6 +31,8 @@ from hutong.compiler.errors import CompileError, Position
 from hutong.compiler.jsparse import first_syntax_error, line_column, parse_js, walk
 from hutong.compiler.paths import resolve_path
 
+# After a backslash in a string, these mean what JavaScript says (octal digits, line breaks included).
+_JS_ESCAPES = frozenset(b"'\"\\/bfnrtvxu01234567\r\n\xe2")
 FACTORY_PARAMS = "require, module, exports, getDate, getRegExp, __wxsType"
 
 
@@ -54,12 +61,25 @@ def compile_wxs(code: str, place: WxsPlace, exists: Callable[[str], bool]) -> tu
     tree = parse_js(data)
     error = first_syntax_error(tree)
     if error is not None:
-        offset, description = error
-        raise CompileError(f"bad wxs syntax: {description}", place.position(data, offset), place.file_source)
+        # WXS lets words that JavaScript reserves name variables (iView's steps: `var class = ''`).
+        renamed = _rename_reserved_words(data)
+        if renamed != data:
+            # Same length, so offsets in the renamed code are offsets in the source.
+            data, tree = renamed, parse_js(renamed)
+            error = first_syntax_error(tree)
+        if error is not None:
+            offset, description = error
+            position = place.position(data, offset)
+            raise CompileError(f"bad wxs syntax: {description}", position, place.file_source)
     edits: list[tuple[int, int, bytes]] = []
     required: list[str] = []
     for node in walk(tree.root_node):
-        if node.type == "member_expression":
+        if node.type == "identifier" and node.text in _STRICT_RESERVED:
+            # Reserved in strict mode, which the bundle's module code is: give the variable another name.
+            edits.append((node.start_byte, node.end_byte, _renamed(node.text or b"")))
+        elif node.type == "number" and _LEGACY_OCTAL.fullmatch(node.text or b""):
+            edits.append((node.start_byte, node.end_byte, str(int(node.text or b"0", 8)).encode()))
+        elif node.type == "member_expression":
             prop = node.child_by_field_name("property")
             target = node.child_by_field_name("object")
             parent = node.parent
@@ -72,6 +92,12 @@ def compile_wxs(code: str, place: WxsPlace, exists: Callable[[str], bool]) -> tu
                 # Replace the `.constructor` tail; the object's own code (and its edits) stay in place.
                 edits.append((node.start_byte, node.start_byte, b"__wxsType("))
                 edits.append((target.end_byte, node.end_byte, b")"))
+        elif node.type == "escape_sequence" and node.parent is not None and node.parent.type == "string":
+            text = node.text or b""
+            if len(text) > 1 and text[1] not in _JS_ESCAPES:
+                # WXS keeps the backslash of an escape JavaScript does not know: vant and TDesign write
+                # getRegExp('^-?\d+(\.\d+)?$') and rely on it.
+                edits.append((node.start_byte, node.start_byte, b"\\"))
         elif node.type == "call_expression":
             callee = node.child_by_field_name("function")
             arguments = node.child_by_field_name("arguments")
@@ -141,3 +167,45 @@ def _implicit_globals(root: tree_sitter.Node) -> set[str]:
 _GLOBAL_NAMES = frozenset(
     {"module", "exports", "require", "getDate", "getRegExp", "__wxsType", "undefined", "NaN", "Infinity"}
 )
+
+
+# Words JavaScript reserves that WXS code may use as variable names.
+_RESERVED = frozenset({b"class", b"enum", b"export", b"import", b"super", b"extends"})
+_STRICT_RESERVED = frozenset(
+    {
+        b"implements",
+        b"interface",
+        b"package",
+        b"private",
+        b"protected",
+        b"public",
+        b"static",
+        b"let",
+        b"yield",
+    }
+)
+_LEGACY_OCTAL = re.compile(rb"0[0-7]+")
+_TOKEN = re.compile(
+    rb"""//[^\n]*|/\*.*?\*/|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|[A-Za-z_$][\w$]*|\S""", re.DOTALL
+)
+
+
+def _renamed(word: bytes) -> bytes:
+    """A same-length name no WXS author writes: offsets (and error positions) stay valid."""
+    return word[:-1] + b"$"
+
+
+def _rename_reserved_words(data: bytes) -> bytes:
+    """Rename reserved words where they name a variable (not after `.`, not as an object key)."""
+    tokens = [match for match in _TOKEN.finditer(data) if not match.group().startswith((b"//", b"/*"))]
+    out = bytearray(data)
+    for index, match in enumerate(tokens):
+        word = match.group()
+        if word not in _RESERVED:
+            continue
+        before = tokens[index - 1].group() if index > 0 else b""
+        after = tokens[index + 1].group() if index + 1 < len(tokens) else b""
+        if before == b"." or (after == b":" and before in (b"{", b",")):
+            continue
+        out[match.start() : match.end()] = _renamed(word)
+    return bytes(out)

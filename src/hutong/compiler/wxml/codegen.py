@@ -10,9 +10,10 @@ Each WXML file compiles to a module, a JS function of the runtime helpers ``R``:
 
 The helpers are defined in runtime/view/render-helpers.js: ``R.e(tag, attrs, events, children)`` makes
 an element, ``R.c(...)`` a custom component, ``R.s(value)`` formats text, ``R.f(list, loopId, key, fn)``
-runs a keyed ``wx:for``, ``R.ti(T, I, name, data)`` instantiates a template (own ones first, then those
-of the imported files, the later import winning), ``R.x(key)`` loads a wxs module (a singleton, run on
-first use).
+runs a keyed ``wx:for``, ``R.ti(T, I, name, data, C)`` instantiates a template (own ones first, then
+those of the imported files, the later import winning) for a page or component whose custom components
+are ``C``, ``R.u(...)`` is a tag in a template body that is a custom component if the instantiating
+page's ``C`` says so, ``R.x(key)`` loads a wxs module (a singleton, run on first use).
 
 Compile-time resolution follows WeChat: ``import`` brings in only the templates defined directly in
 the imported file; ``include`` copies in the included file's content except its ``<template>`` and
@@ -27,6 +28,7 @@ import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from hutong.compiler.builtins import BUILTIN_TAGS
 from hutong.compiler.errors import CompileError, Position
 from hutong.compiler.paths import resolve_path
 from hutong.compiler.wxml.expr import compile_expression, js_string
@@ -70,10 +72,6 @@ class WxmlFile:
     imports: list[str] = field(default_factory=list)  # module keys (paths without `.wxml`)
     wxs: dict[str, str] = field(default_factory=dict)  # module name -> wxs bundle key
 
-    @property
-    def key(self) -> str:
-        return self.path[: -len(".wxml")] if self.path.endswith(".wxml") else self.path
-
 
 @dataclass
 class _Scope:
@@ -89,7 +87,6 @@ class WxmlCompiler:
     def __init__(self, read: Callable[[str], str | None]) -> None:
         self._read = read
         self._files: dict[str, WxmlFile] = {}
-        self._analysing: set[str] = set()
         self.wxs: dict[str, str] = {}  # bundle key -> factory JS
         self.warnings: list[str] = []  # file:line:column messages about what WeChat also tolerates
 
@@ -108,31 +105,31 @@ class WxmlCompiler:
                 raise CompileError(f"{path} is missing")
         source = source.removeprefix("\ufeff")
         parsed = WxmlFile(path, source, parse_wxml(source, path))
-        self._files[path] = parsed
-        self._analysing.add(path)
-        try:
-            self._declarations(parsed, parsed, parsed.nodes, set())
-        finally:
-            self._analysing.discard(path)
+        self._files[path] = parsed  # before analysing: include cycles find it
+        self._declarations(parsed, parsed, parsed.nodes, set())
         return parsed
 
-    def _error(self, message: str, position: Position) -> CompileError:
+    def source_of(self, path: str) -> str:
+        return self.file(path).source
+
+    def error_at(self, message: str, position: Position) -> CompileError:
+        """A CompileError at ``position``, showing the line from whichever file it is in."""
         source = self._files[position.file].source if position.file in self._files else None
         return CompileError(message, position, source)
 
-    def _src(self, element: Element, owner: WxmlFile, suffix: str) -> tuple[str, Attribute]:
+    def src_of(self, element: Element, owner: WxmlFile, suffix: str) -> tuple[str, Attribute]:
         """The file a `src` attribute names, checked to exist; `.wxml` may be left out."""
         attribute = element.attribute("src")
         if attribute is None or not attribute.value or not attribute.value.strip():
-            raise self._error(f"<{element.tag}> needs a src", element.position)
+            raise self.error_at(f"<{element.tag}> needs a src", element.position)
         request = attribute.value.strip()
         if "{{" in request:
-            raise self._error(f"<{element.tag}> src must be a fixed path", attribute.value_position)
+            raise self.error_at(f"<{element.tag}> src must be a fixed path", attribute.value_position)
         path = resolve_path(owner.path, request)
         if path is not None and not path.endswith(suffix) and self.exists(path + suffix):
             path += suffix
         if path is None or not path.endswith(suffix) or not self.exists(path):
-            raise self._error(f"<{element.tag}> src {request!r}: no such file", attribute.value_position)
+            raise self.error_at(f"<{element.tag}> src {request!r}: no such file", attribute.value_position)
         return path, attribute
 
     def _declarations(
@@ -150,7 +147,7 @@ class WxmlCompiler:
                 continue
             if node.tag == "import":
                 try:
-                    path, _ = self._src(node, current, ".wxml")
+                    path, _ = self.src_of(node, current, ".wxml")
                 except CompileError as error:
                     # WeChat builds a page whose import names no file (miniprogram-demo has one):
                     # nothing is imported, and we say so.
@@ -161,10 +158,10 @@ class WxmlCompiler:
                     owner.imports.append(key)
                 continue
             if node.tag == "include":
-                path, attribute = self._src(node, current, ".wxml")
+                path, attribute = self.src_of(node, current, ".wxml")
                 if path in including or path == current.path:
-                    raise self._error(f"<include> cycle through {path}", attribute.value_position)
-                included = self._parsed_only(path)
+                    raise self.error_at(f"<include> cycle through {path}", attribute.value_position)
+                included = self.file(path)
                 self._declarations(owner, included, included.nodes, including | {current.path})
                 continue
             if node.tag == "wxs":
@@ -173,22 +170,16 @@ class WxmlCompiler:
                 continue
             self._declarations(owner, current, node.children, including)
 
-    def _parsed_only(self, path: str) -> WxmlFile:
-        """A file's tree without analysing it (an included file's own templates and wxs stay its own)."""
-        if path in self._files:
-            return self._files[path]
-        return self.file(path)
-
     def _wxs_module(self, owner: WxmlFile, element: Element) -> None:
         attribute = element.attribute("module")
         name = (attribute.value or "").strip() if attribute is not None else ""
         if attribute is None or not _WXS_MODULE_NAME.fullmatch(name):
-            raise self._error(
+            raise self.error_at(
                 "<wxs> needs a module name made of letters, digits and _",
                 attribute.value_position if attribute is not None else element.position,
             )
         if element.attribute("src") is not None:
-            path, _ = self._src(element, owner, ".wxs")
+            path, _ = self.src_of(element, owner, ".wxs")
             self.wxs_file(path)
             owner.wxs[name] = path
             return
@@ -224,7 +215,6 @@ class WxmlCompiler:
             source = self._read(current)
             if source is None:
                 raise CompileError(f"{current} is missing")
-            self.wxs[current] = ""  # mark before recursing: modules may require each other
             source = source.removeprefix("\ufeff")
             factory, required = self._compile_wxs(source, WxsPlace(current, source))
             self.wxs[current] = factory
@@ -235,13 +225,12 @@ class WxmlCompiler:
         self, path: str, components: Mapping[str, str] | None = None, source: str | None = None
     ) -> str:
         """The module JS for one WXML file; ``components`` maps its custom component tags to paths."""
-        owner = self.file(path, source)
-        generator = _Generator(self, owner, components or {})
         try:
-            return generator.module()
+            owner = self.file(path, source)
+            return _Generator(self, owner, components or {}).module()
         except RecursionError:
-            position = owner.nodes[0].position if owner.nodes else None
-            raise CompileError("elements are nested too deeply", position) from None
+            self._files.pop(path, None)
+            raise CompileError("elements are nested too deeply", Position(path, 1, 1)) from None
 
     def known_templates(self, owner: WxmlFile) -> set[str]:
         names = set(owner.templates)
@@ -257,10 +246,12 @@ class _Generator:
         self.components = components
         self.loop_count = 0
         self.include_stack: list[str] = [owner.path]
+        self.in_template = False  # generating a template body
+        self.passes_components = False  # the render instantiates templates: they get our components
         self.wxs_names = {name: f"R.x({js_string(key)})" for name, key in owner.wxs.items()}
 
     def error(self, message: str, position: Position) -> CompileError:
-        return self.compiler._error(message, position)
+        return self.compiler.error_at(message, position)
 
     def module(self) -> str:
         owner = self.owner
@@ -268,10 +259,17 @@ class _Generator:
             "function (R) {",
             f"  const T = {{}}, I = [{', '.join(js_string(k) for k in owner.imports)}];",
         ]
+        self.in_template = True
         for name, template in owner.templates.items():
             body = self.children(template.children, self.fresh_scope())
             lines.append(f"  T[{js_string(name)}] = (d) => {body};")
+        self.in_template = False
         render = self.children(owner.nodes, self.fresh_scope())
+        if self.passes_components:
+            components = ", ".join(
+                f"{js_string(tag)}: {js_string(path)}" for tag, path in self.components.items()
+            )
+            lines.insert(2, f"  const C = {{{components}}};")
         lines.append(f"  return {{ t: T, render: (d) => {render} }};")
         lines.append("}")
         return "\n".join(lines)
@@ -302,7 +300,7 @@ class _Generator:
         self, text: str, position: Position, scope: _Scope, prefer_object: bool
     ) -> Iterator[tuple[str, str]]:
         last = 0
-        source = self.compiler._files[position.file].source
+        source = self.compiler.source_of(position.file)
         for match in _MUSTACHE.finditer(text):
             if match.start() > last:
                 yield "text", js_string(decode_entities(text[last : match.start()]))
@@ -356,7 +354,9 @@ class _Generator:
             for stray in ("wx:elif", "wx:else"):
                 attribute = node.attribute(stray)
                 if attribute is not None:
-                    raise self.error(f"{stray} without a wx:if before it", attribute.position)
+                    # As in WeChat's compiler: a warning, and the element shows unconditionally.
+                    warning = self.error(f"{stray} without a wx:if before it", attribute.position)
+                    self.compiler.warnings.append(str(warning))
             items.append(self.element_with_for(node, scope))
             index += 1
         return "[" + ", ".join(items) + "]"
@@ -444,6 +444,9 @@ class _Generator:
         if component is not None:
             # A custom component: its children are the light DOM its <slot>s show.
             return f"R.c({js_string(tag)}, {js_string(component)}, {attrs_js}, {events_js}, {children})"
+        if self.in_template and tag not in BUILTIN_TAGS:
+            # A template's tags are custom components of whichever page or component uses it.
+            return f"R.u({js_string(tag)}, {attrs_js}, {events_js}, {children})"
         return f"R.e({js_string(tag)}, {attrs_js}, {events_js}, {children})"
 
     def handler(self, attribute: Attribute, scope: _Scope) -> str:
@@ -471,13 +474,16 @@ class _Generator:
             name_js = js_string(name)
         data = element.attribute("data")
         data_js = "undefined" if data is None else self.attribute_value(data, scope, prefer_object=True)
-        return f"...R.ti(T, I, {name_js}, {data_js})"
+        if self.in_template:
+            return f"...R.ti(T, I, {name_js}, {data_js})"
+        self.passes_components = True
+        return f"...R.ti(T, I, {name_js}, {data_js}, C)"
 
     def include(self, element: Element, scope: _Scope) -> str:
-        path, attribute = self.compiler._src(element, self._file_of(element), ".wxml")
+        path, attribute = self.compiler.src_of(element, self._file_of(element), ".wxml")
         if path in self.include_stack:
             raise self.error(f"<include> cycle through {path}", attribute.value_position)
-        included = self.compiler._parsed_only(path)
+        included = self.compiler.file(path)
         self.include_stack.append(path)
         try:
             # Copy in everything except templates and wxs: the included nodes read this scope.
@@ -487,7 +493,7 @@ class _Generator:
             self.include_stack.pop()
 
     def _file_of(self, element: Element) -> WxmlFile:
-        return self.compiler._files[element.position.file]
+        return self.compiler.file(element.position.file)
 
 
 def _plain(attribute: Attribute | None, default: str) -> str:

@@ -310,6 +310,8 @@ def parse_expression(source: str, *, prefer_object: bool = False) -> Node:
     """
     parser = _Parser(source)
     node: Node
+    if parser.peek.kind == "eof":
+        return Name(0, "undefined")  # `{{ }}`: WeChat warns and shows nothing
     if _looks_like_object_body(parser, prefer_object):
         node = parser.object_body(0, None)
     else:

@@ -21,6 +21,13 @@ let sendToLogic = () => {};
 const modules = new Map();
 /** @type {Map<string, {exports: any}>} */
 const wxsModules = new Map();
+/**
+ * The custom components of the page or component whose template is being instantiated: a template's
+ * tags resolve against its user's `usingComponents`, not its own file's.
+ * @type {Record<string, string> | null}
+ */
+let templateUser = null;
+const hasOwn = (/** @type {object} */ object, /** @type {string} */ key) => Object.prototype.hasOwnProperty.call(object, key);
 
 /** Helpers that compiled render functions receive as `R`. */
 export const R = {
@@ -38,6 +45,16 @@ export const R = {
 
   /** @returns {VElement} */
   e: (/** @type {string} */ t, /** @type {Record<string, any>} */ a, /** @type {any[]} */ e, /** @type {VNode[]} */ c) => ({ t, a, e, c }),
+
+  /**
+   * A tag in a template body that is not a built-in: a custom component if the template's user
+   * declares it, otherwise a plain element.
+   * @returns {VElement}
+   */
+  u(/** @type {string} */ t, /** @type {Record<string, any>} */ a, /** @type {any[]} */ e, /** @type {VNode[]} */ c) {
+    const cp = templateUser && hasOwn(templateUser, t) ? templateUser[t] : undefined;
+    return cp ? { t, a, e, c, cp } : { t, a, e, c };
+  },
 
   /**
    * A custom component: `cp` is its resolved path (its template is `wxml[cp]`); `c` is the light DOM.
@@ -114,17 +131,25 @@ export const R = {
    * @param {string[]} imports
    * @param {any} name
    * @param {any} data
+   * @param {Record<string, string>} [using] the user's custom components (absent inside a template:
+   *   the outer user's stay in force)
    * @returns {VNode[]}
    */
-  ti(own, imports, name, data) {
+  ti(own, imports, name, data, using) {
     const key = String(name ?? '');
-    let template = Object.prototype.hasOwnProperty.call(own, key) ? own[key] : undefined;
+    let template = hasOwn(own, key) ? own[key] : undefined;
     for (let i = imports.length - 1; i >= 0 && !template; i -= 1) {
       const imported = R.m(imports[i]);
-      if (imported && Object.prototype.hasOwnProperty.call(imported.t, key)) template = imported.t[key];
+      if (imported && hasOwn(imported.t, key)) template = imported.t[key];
     }
     if (!template) return [];
-    return template(data !== null && typeof data === 'object' ? data : {});
+    const outer = templateUser;
+    if (using) templateUser = using;
+    try {
+      return template(data !== null && typeof data === 'object' ? data : {});
+    } finally {
+      templateUser = outer;
+    }
   },
 
   /**
