@@ -3,19 +3,21 @@ the capsule menu, apps alive in the background, signing up and in."""
 
 from __future__ import annotations
 
+import io
 import json
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-from playwright.async_api import Browser, BrowserContext, FrameLocator, Page, expect
+from PIL import Image
+from playwright.async_api import Browser, BrowserContext, FrameLocator, Page, async_playwright, expect
 from sqlalchemy import select
 
 from hutong.server.apps.models import App
 from hutong.server.db import Database
 from hutong.server.discovery import links, scenes
 from hutong.server.discovery.codes import render_code
-from tests.conftest import LiveServer
+from tests.conftest import CHROMIUM, CHROMIUM_ARGS, LiveServer
 
 APPID = "test-launch"
 TOP = ".surface:not([hidden]) iframe.hutong-page:not([hidden])"
@@ -238,3 +240,46 @@ async def test_sign_up_pin_sign_out_and_in(
     await expect(page.locator("#account")).to_have_text("tea-lover@example.com")
     await expect(page.locator(f'#pinned-list button[data-appid="{tea}"]')).to_be_visible()
     assert errors == []
+
+
+def _y4m(picture: Image.Image, frames: int = 3) -> bytes:
+    """A tiny Y4M video of one still picture, for Chromium's fake camera."""
+    picture = picture.convert("RGB").resize((640, 480))
+    y, cb, cr = picture.convert("YCbCr").split()
+    half = (320, 240)
+    frame = y.tobytes() + cb.resize(half).tobytes() + cr.resize(half).tobytes()
+    header = b"YUV4MPEG2 W640 H480 F10:1 Ip A1:1 C420jpeg\n"
+    return header + b"".join(b"FRAME\n" + frame for _ in range(frames))
+
+
+async def test_scan_with_the_camera(live_server: LiveServer, tea: str, tmp_path: Path) -> None:
+    """Chromium's fake camera films a code; the host reads it (here by sending frames to the platform,
+    as Chromium on Linux has no BarcodeDetector) and opens the page, scene 1047."""
+    db = Database(live_server.settings.effective_database_url)
+    async with db.session() as session:
+        app = await session.scalar(select(App).where(App.appid == tea))
+        assert app is not None
+        code = await scenes.create(session, app, page="pages/detail/detail", query={"from": "camera"})
+        scene = code.scene
+    await db.dispose()
+    poster = Image.new("RGB", (640, 480), "white")
+    qr = Image.open(io.BytesIO(render_code(links.code_link(live_server.url, tea, scene), scale=6)))
+    poster.paste(qr, ((640 - qr.width) // 2, (480 - qr.height) // 2))
+    video = tmp_path / "camera.y4m"
+    video.write_bytes(_y4m(poster))
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                *CHROMIUM_ARGS,
+                "--use-fake-device-for-media-stream",
+                f"--use-file-for-fake-video-capture={video}",
+            ],
+        )
+        context = await browser.new_context(permissions=["camera"])
+        page = await context.new_page()
+        await page.goto(live_server.url)
+        await page.get_by_role("button", name="Scan").click()
+        await expect(view(page).locator("#detail")).to_have_text("detail from camera", timeout=15_000)
+        await expect(page.locator("#scan-video")).to_be_hidden()
+        await browser.close()

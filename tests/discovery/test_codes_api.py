@@ -17,6 +17,7 @@ from sqlalchemy import select
 from hutong.compiler import build_project
 from hutong.server.apps import service
 from hutong.server.apps.models import App
+from hutong.server.discovery import code_routes
 from hutong.server.discovery.codes import read_codes
 from tests.conftest import EXAMPLES
 from tests.platform.apiclient import platform, settings_for, token_for
@@ -177,3 +178,14 @@ async def test_the_apps_server_makes_unlimited_codes_with_its_secret(world: Worl
     assert unchecked.status_code == 200 and unchecked.content.startswith(b"<svg")
     listed = (await client.get(f"/api/manage/apps/{appid}/codes", headers=world.owner)).json()
     assert {(c["scene"], c["source"]) for c in listed} == {("order=991", "server"), ("x", "server")}
+
+
+async def test_reading_pictures_has_its_own_budget(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(code_routes, "SCANS_PER_MINUTE", 2)
+    blank = io.BytesIO()
+    Image.new("RGB", (40, 40), "white").save(blank, format="PNG")
+    statuses = [
+        (await world.client.post("/api/codes/read", files={"image": ("b.png", blank.getvalue())})).status_code
+        for _ in range(3)
+    ]
+    assert statuses == [200, 200, 429]

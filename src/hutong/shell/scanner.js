@@ -76,7 +76,7 @@ export class CameraScan {
           const frame = await new Promise((resolve) => canvas.toBlob(resolve, 'image/jpeg', 0.85));
           const texts = frame ? await readOnServer(/** @type {Blob} */ (frame)) : [];
           if (texts.length) return texts[0];
-          await sleep(1000);
+          await sleep(1200);
         }
       } catch {
         await sleep(500);

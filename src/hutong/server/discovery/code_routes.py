@@ -26,11 +26,13 @@ from hutong.server.discovery import links, scenes
 from hutong.server.discovery.codes import UnreadableImage, read_codes, render_code
 from hutong.server.discovery.models import SceneCode
 from hutong.server.problems import Problem
+from hutong.server.ratelimit import Limiter, client_address
 from hutong.server.storage import BlobStore
 
 router = APIRouter(tags=["codes"])
 CurrentUser = Annotated[User, Depends(current_user)]
 MAX_SCAN_BYTES = 8 * 1024 * 1024
+SCANS_PER_MINUTE = 90
 
 
 class CodeIn(BaseModel):
@@ -258,7 +260,17 @@ async def resolve(
     return Target(appid=appid, page=page, query=query, channel="release", kind="code")
 
 
-@router.post("/api/codes/read", response_model=list[ReadOut])
+async def scan_rate_limit(request: Request) -> None:
+    """Reading a picture costs real CPU: a budget per client of its own (a camera sends ≤ 1 frame/s)."""
+    limiter: Limiter = request.app.state.limiter
+    wait = await limiter.hit(f"scan:{client_address(request.scope)}", SCANS_PER_MINUTE, 60)
+    if wait is not None:
+        raise Problem(
+            429, "rate_limited", "too many pictures to scan; wait a minute", retry_after=int(wait) + 1
+        )
+
+
+@router.post("/api/codes/read", response_model=list[ReadOut], dependencies=[Depends(scan_rate_limit)])
 async def read(request: Request, image: Annotated[UploadFile, File()]) -> list[ReadOut]:
     """Every QR code in a photo or screenshot, and where each leads if it is a mini program's."""
     data = await image.read(MAX_SCAN_BYTES + 1)
