@@ -15,6 +15,26 @@ export const BACKGROUND_LIFETIME = 5 * 60 * 1000;
  *   usedAt: number, timer: ReturnType<typeof setTimeout> | null}} Alive
  */
 
+/**
+ * App.onHide, through the runtime's own method when it has one, else by telling the logic thread.
+ * @param {any} program
+ */
+function appHide(program) {
+  if (typeof program.hide === 'function') program.hide();
+  else program.toLogic({ t: 'app:hide' });
+}
+
+/** @param {any} program @param {{scene?: number, query?: Record<string, string>}} options */
+function appShow(program, options) {
+  if (typeof program.show === 'function') {
+    program.show(options);
+    return;
+  }
+  const top = program.pages[program.pages.length - 1];
+  const query = options.query || top?.query || {};
+  program.toLogic({ t: 'app:show', options: { path: top?.route, query, scene: options.scene ?? 1001, referrerInfo: {} } });
+}
+
 export class AliveApps {
   /**
    * @param {HTMLElement} container where each app's surface lives
@@ -52,7 +72,7 @@ export class AliveApps {
     alive.usedAt = Date.now();
     alive.surface.hidden = false;
     this.current = alive;
-    alive.program.show?.(options);
+    appShow(alive.program, options);
   }
 
   /**
@@ -87,7 +107,7 @@ export class AliveApps {
     if (!alive) return;
     this.current = null;
     alive.surface.hidden = true;
-    alive.program.hide?.();
+    appHide(alive.program);
     alive.timer = setTimeout(() => this.destroy(alive), BACKGROUND_LIFETIME);
   }
 

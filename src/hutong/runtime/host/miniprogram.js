@@ -262,23 +262,6 @@ export class MiniProgram {
     }
   }
 
-  // -- foreground and background (added for the shell; the runtime branch has its own, same names) --
-  /** The app leaves the screen but stays alive: the top page's onHide, then App.onHide. */
-  hide() {
-    if (this.hidden) return;
-    this.hidden = true;
-    this.toLogic({ t: 'app:hide' });
-  }
-
-  /** The app comes back: App.onShow, then the top page's onShow. @param {{scene?: number, query?: Record<string, string>}} [options] */
-  show(options = {}) {
-    if (!this.hidden) return;
-    this.hidden = false;
-    const top = this.pages[this.pages.length - 1];
-    const query = options.query || top?.query || {};
-    this.toLogic({ t: 'app:show', options: { path: top?.route, query, scene: options.scene ?? 1001, referrerInfo: {} } });
-  }
-
   close() {
     this.worker?.terminate();
     window.removeEventListener('message', this.onFrameMessage);
