@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from PIL import Image
 from playwright.async_api import Browser, expect
 
 from hutong.server.discovery.codes import read_codes
@@ -24,6 +25,11 @@ async def test_codes_page(live_server: LiveServer, browser: Browser, tmp_path: P
     await page.get_by_role("button", name="Register").click()
     appid = (await page.locator("#appid").text_content()) or ""
     await page.get_by_role("link", name="Continue to the app").click()
+    icon = tmp_path / "icon.jpg"
+    Image.new("RGB", (200, 200), (7, 193, 96)).save(icon, format="JPEG")
+    await page.get_by_label("Icon image").set_input_files(icon)
+    await page.get_by_role("button", name="Upload icon").click()
+    await expect(page.get_by_role("status")).to_have_text("icon saved")
     await page.get_by_role("link", name="Codes and links").click()
 
     await expect(page.locator("#https-link")).to_have_text(f"{live_server.url}/miniapp/{appid}/")
@@ -47,6 +53,9 @@ async def test_codes_page(live_server: LiveServer, browser: Browser, tmp_path: P
     saved = tmp_path / download.suggested_filename
     await download.save_as(saved)
     assert saved.name == f"{appid}-table12.png"
+    # The app's icon sits at the centre, and the code still reads.
+    picture = Image.open(saved).convert("RGB")
+    assert picture.getpixel((picture.width // 2, picture.height // 2)) == (7, 193, 96)
     [content] = read_codes(saved.read_bytes())
     assert content == f"{live_server.url}/s/{appid}/table12"
     resolved = await context.request.get(f"{live_server.url}/api/codes/resolve?appid={appid}&scene=table12")

@@ -1,5 +1,6 @@
 """Console pages for an app's mini program codes and links: make a code for a page and query, see it,
-download it as PNG or SVG, delete it; the app's https and hutong:// links."""
+download it as PNG or SVG, delete it; the app's https and hutong:// links; the icon upload (the icon
+sits at the centre of the app's codes)."""
 
 from __future__ import annotations
 
@@ -8,13 +9,16 @@ from urllib.parse import parse_qsl
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from sqlalchemy.ext.asyncio import AsyncSession
+from starlette.datastructures import UploadFile
 
 from hutong.console.routes import SIGN_IN, _act, _page
 from hutong.server.accounts import service as accounts
 from hutong.server.accounts.auth import resolve
 from hutong.server.accounts.models import User
 from hutong.server.accounts.permissions import Action, allows
-from hutong.server.deps import database, settings
+from hutong.server.apps import service
+from hutong.server.apps.icons import MAX_ICON_BYTES
+from hutong.server.deps import blob_store, database, settings
 from hutong.server.discovery import links, scenes
 
 router = APIRouter(prefix="/console", include_in_schema=False)
@@ -72,3 +76,16 @@ async def delete_code(appid: str, code_id: int, request: Request) -> Response:
         return "code deleted"
 
     return await _act(request, f"/console/apps/{appid}/codes", action)
+
+
+@router.post("/apps/{appid}/icon/upload")
+async def upload_icon(appid: str, request: Request) -> Response:
+    form = await request.form()  # cached: _act reads the same form for its CSRF token
+    upload = form.get("image")
+    data = await upload.read(MAX_ICON_BYTES + 1) if isinstance(upload, UploadFile) else b""
+
+    async def action(session: AsyncSession, user: User, _form: dict[str, str]) -> str:
+        await service.set_icon(session, blob_store(request), user, appid, data)
+        return "icon saved"
+
+    return await _act(request, f"/console/apps/{appid}", action)

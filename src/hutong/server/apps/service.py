@@ -225,6 +225,8 @@ async def publish(
     version: str,
     build: BuildResult,
     organization_id: int | None = None,
+    keywords: list[str] | None = None,
+    category: str | None = None,
 ) -> Release:
     """Seed a build straight to everyone (the demo and the tests): no review, recorded in the audit log."""
     app = await session.scalar(select(App).where(App.appid == appid))
@@ -243,6 +245,10 @@ async def publish(
         app.name, app.description = name, description
         if organization_id is not None:
             app.organization_id = organization_id
+    if keywords is not None:
+        app.keywords = _clean_keywords(keywords)
+    if category is not None:
+        app.category = category.strip()[:100]
     bundles = {}
     for bundle_name, data in sorted(build.files.items()):
         bundles[bundle_name] = {"sha256": store.put(data), "size": len(data)}
