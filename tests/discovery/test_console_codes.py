@@ -30,6 +30,9 @@ async def test_codes_page(live_server: LiveServer, browser: Browser, tmp_path: P
     await page.get_by_label("Icon image").set_input_files(icon)
     await page.get_by_role("button", name="Upload icon").click()
     await expect(page.get_by_role("status")).to_have_text("icon saved")
+    shown = page.locator("h1 img")
+    await expect(shown).to_have_js_property("complete", True)
+    assert await shown.evaluate("img => img.naturalWidth") == 200
     await page.get_by_role("link", name="Codes and links").click()
 
     await expect(page.locator("#https-link")).to_have_text(f"{live_server.url}/miniapp/{appid}/")
