@@ -206,7 +206,10 @@ async def test_sign_up_pin_sign_out_and_in(
 ) -> None:
     page = await context.new_page()
     errors = await _errors(page)
-    await page.goto(live_server.url)
+    # Opened before signing up: it stays on the recent list afterwards.
+    await page.goto(f"{live_server.url}/?open=hutong-counter")
+    await expect(view(page).locator("#count")).to_have_text("0")
+    await page.locator("#close-app").click()
     await page.get_by_role("button", name="Sign in").click()
     sheet = page.get_by_role("dialog", name="Sign in")
     await sheet.get_by_role("button", name="Create an account").click()
@@ -216,6 +219,7 @@ async def test_sign_up_pin_sign_out_and_in(
     await sheet.get_by_label("Name").fill("Tea Lover")
     await sheet.get_by_role("button", name="Sign up").click()
     await expect(page.locator("#account")).to_have_text("tea-lover@example.com")
+    await expect(page.locator('#recent-list button[data-appid="hutong-counter"]')).to_be_visible()
 
     await page.locator(f'#home button[data-appid="{tea}"]').click()
     await expect(view(page).locator("#scene")).to_have_text("1001")

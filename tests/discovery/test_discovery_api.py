@@ -182,6 +182,11 @@ async def test_recent_and_pinned_per_person(catalogue: Catalogue) -> None:
     await client.get(f"/api/apps/{tea}/launch")
     assert await recent() == [tea]
     assert await recent(alice) == [moving, tea]
+    # Signing in keeps what this device opened (the newer of two opening times wins).
+    adopted = await client.post("/api/me/recent/adopt", headers=bob)
+    assert [app["appid"] for app in adopted.json()] == [tea, moving]
+    assert await recent(bob) == [tea, moving]
+    assert (await client.post("/api/me/recent/adopt")).status_code == 401
     forgot = await client.delete(f"/api/me/recent/{moving}", headers=alice)
     assert forgot.status_code == 204
     assert await recent(alice) == [tea]

@@ -437,6 +437,8 @@ accountForm.addEventListener('submit', async (event) => {
   accountForm.reset();
   closeSheets();
   showUser();
+  // What this device opened before signing in stays on the recent list.
+  await api('/api/me/recent/adopt', { method: 'POST' }).catch(() => undefined);
   loadHome();
 });
 $('sign-out').addEventListener('click', async () => {

@@ -104,6 +104,16 @@ async def recent(request: Request) -> list[ListingOut]:
         return [listing_out(app) for app in await service.recent(session, who)]
 
 
+@router.post("/me/recent/adopt", response_model=list[ListingOut])
+async def adopt_recent(request: Request, user: CurrentUser) -> list[ListingOut]:
+    """After signing in: this device's recent mini programs join the user's (the host calls this)."""
+    device = request.cookies.get(DEVICE_COOKIE, "")[:64]
+    async with database(request).session() as session:
+        await service.adopt_device_recents(session, user, device)
+    async with database(request).session() as session:
+        return [listing_out(app) for app in await service.recent(session, Audience(user, ""))]
+
+
 @router.delete("/me/recent/{appid}", status_code=204)
 async def forget_recent(appid: str, request: Request, user: CurrentUser) -> Response:
     """Take a mini program off the signed-in user's recent list."""

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import case, delete, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -81,6 +81,31 @@ async def forget_recent(session: AsyncSession, audience: Audience, appid: str) -
         await session.execute(
             delete(RecentApp).where(RecentApp.audience == audience.key, RecentApp.app_id == app.id)
         )
+
+
+async def adopt_device_recents(session: AsyncSession, user: User, device_id: str) -> int:
+    """Someone who used apps before signing in keeps them on their recent list; returns how many."""
+    if not device_id:
+        return 0
+    device = Audience(None, device_id).key
+    rows = list(await session.scalars(select(RecentApp).where(RecentApp.audience == device)))
+    insert = await _upsert(session)
+    for row in rows:
+        statement = insert(RecentApp).values(
+            audience=Audience(user, "").key, app_id=row.app_id, opened_at=row.opened_at
+        )
+        await session.execute(
+            statement.on_conflict_do_update(
+                index_elements=[RecentApp.audience, RecentApp.app_id],
+                set_={
+                    "opened_at": case(
+                        (statement.excluded.opened_at > RecentApp.opened_at, statement.excluded.opened_at),
+                        else_=RecentApp.opened_at,
+                    )
+                },
+            )
+        )
+    return len(rows)
 
 
 async def pinned(session: AsyncSession, user: User) -> list[Listing]:
