@@ -287,3 +287,31 @@ async def test_scan_with_the_camera(live_server: LiveServer, tea: str, tmp_path:
         await expect(view(page).locator("#detail")).to_have_text("detail from camera", timeout=15_000)
         await expect(page.locator("#scan-video")).to_be_hidden()
         await browser.close()
+
+
+async def test_how_many_stay_alive_and_for_how_long(live_server: LiveServer, context: BrowserContext) -> None:
+    """The shell's own AliveApps, with small limits: the least recently used app goes first, and one
+    left in the background past its lifetime is closed. (Apps are created, not started.)"""
+    page = await context.new_page()
+    await page.goto(live_server.url)
+    result = await page.evaluate(
+        """async () => {
+          const { AliveApps } = await import('/shell/alive.js');
+          const box = document.createElement('div');
+          document.body.appendChild(box);
+          const alive = new AliveApps(box, () => {}, () => {}, { max: 2, lifetime: 60_000 });
+          const a = alive.create('a', 'release', '/nowhere');
+          const b = alive.create('b', 'release', '/nowhere');
+          alive.resume(a, { scene: 1001 });  // a is now the most recently used
+          alive.create('c', 'release', '/nowhere');
+          const kept = [...alive.apps.values()].map((x) => x.appid).sort().join(',');
+          const surfaces = box.querySelectorAll('.surface').length;
+          const shortLived = new AliveApps(box, () => {}, () => {}, { max: 5, lifetime: 10 });
+          shortLived.create('d', 'release', '/nowhere');
+          shortLived.background();
+          const hiddenAtOnce = shortLived.apps.size;
+          await new Promise((resolve) => setTimeout(resolve, 100));
+          return { kept, surfaces, bGone: !b.surface.isConnected, hiddenAtOnce, after: shortLived.apps.size };
+        }"""
+    )
+    assert result == {"kept": "a,c", "surfaces": 2, "bGone": True, "hiddenAtOnce": 1, "after": 0}

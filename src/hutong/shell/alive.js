@@ -40,11 +40,16 @@ export class AliveApps {
    * @param {HTMLElement} container where each app's surface lives
    * @param {(surface: HTMLElement) => void} watch called with each new surface (for the host's log)
    * @param {(message: string) => void} onError
+   * @param {{max?: number, lifetime?: number}} [limits] how many stay alive; how long one waits hidden (ms)
    */
-  constructor(container, watch, onError) {
+  constructor(container, watch, onError, limits = {}) {
     this.container = container;
     this.watch = watch;
     this.onError = onError;
+    this.max = limits.max ?? MAX_ALIVE;
+    this.lifetime = limits.lifetime ?? BACKGROUND_LIFETIME;
+    /** Ticks on every use: orders apps by recency even within one millisecond. */
+    this.uses = 0;
     /** @type {Map<string, Alive>} */
     this.apps = new Map();
     /** @type {Alive | null} */
@@ -69,7 +74,7 @@ export class AliveApps {
     this.background();
     if (alive.timer) clearTimeout(alive.timer);
     alive.timer = null;
-    alive.usedAt = Date.now();
+    alive.usedAt = ++this.uses;
     alive.surface.hidden = false;
     this.current = alive;
     appShow(alive.program, options);
@@ -84,7 +89,7 @@ export class AliveApps {
     const old = this.apps.get(key);
     if (old) this.destroy(old);
     this.background();
-    while (this.apps.size >= MAX_ALIVE) {
+    while (this.apps.size >= this.max) {
       const oldest = [...this.apps.values()].sort((a, b) => a.usedAt - b.usedAt)[0];
       this.destroy(oldest);
     }
@@ -95,7 +100,7 @@ export class AliveApps {
     this.watch(surface);
     const program = new MiniProgram({ appid, surface, runtimeBase: '/_rt/', launchUrl, onError: this.onError });
     /** @type {Alive} */
-    const alive = { key, appid, channel, program, surface, usedAt: Date.now(), timer: null };
+    const alive = { key, appid, channel, program, surface, usedAt: ++this.uses, timer: null };
     this.apps.set(key, alive);
     this.current = alive;
     return alive;
@@ -108,7 +113,7 @@ export class AliveApps {
     this.current = null;
     alive.surface.hidden = true;
     appHide(alive.program);
-    alive.timer = setTimeout(() => this.destroy(alive), BACKGROUND_LIFETIME);
+    alive.timer = setTimeout(() => this.destroy(alive), this.lifetime);
   }
 
   /** @param {Alive} alive */
