@@ -27,8 +27,8 @@ postgres:
 	@bash scripts/ensure-postgres.sh
 
 lint: install
-	$(BIN)/ruff check src tests
-	$(BIN)/ruff format --check src tests
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
 
 typecheck: install
 	$(BIN)/mypy
@@ -39,6 +39,7 @@ pytest: install chromium postgres
 test: lint typecheck pytest
 
 bench: install chromium
+	$(BIN)/python bench/compile.py
 	$(BIN)/python bench/runtime.py
 
 clean:

@@ -7,6 +7,7 @@ import os
 import secrets
 import threading
 from collections.abc import AsyncIterator, Callable, Coroutine, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -36,6 +37,10 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+# A browser assertion waits up to 15 s: on a loaded 2-core machine, 5 s is too tight, and waiting
+# longer only costs time when a test is failing anyway.
+expect.set_options(timeout=15_000)
+
 POSTGRES_ADMIN = os.environ.get("HUTONG_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres")
 
 
@@ -74,6 +79,28 @@ def postgres_url() -> Iterator[str]:
     _in_thread(lambda: _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
+@contextmanager
+def scratch_postgres() -> Iterator[str]:
+    """A PostgreSQL database of one's own (for a module or a live server), dropped afterwards."""
+    name = f"hutong_scratch_{secrets.token_hex(4)}"
+    _in_thread(lambda: _admin(f'CREATE DATABASE "{name}"'))
+    base = POSTGRES_ADMIN.rsplit("/", 1)[0].replace("postgresql://", "postgresql+asyncpg://")
+    try:
+        yield f"{base}/{name}"
+    finally:
+        _in_thread(lambda: _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+@contextmanager
+def scratch_database(kind: str, directory: Path) -> Iterator[str]:
+    """An empty database URL of ``kind`` ("sqlite" or "postgres"), not yet migrated."""
+    if kind == "sqlite":
+        yield f"sqlite+aiosqlite:///{directory / 'scratch.db'}"
+    else:
+        with scratch_postgres() as url:
+            yield url
+
+
 @pytest.fixture(params=["sqlite", "postgres"])
 async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
     """Each data-layer test runs on SQLite and on PostgreSQL, migrated from empty."""
@@ -100,6 +127,13 @@ class LiveServer:
     settings: Settings
 
 
+@asynccontextmanager
+async def serve(settings: Settings) -> AsyncIterator[LiveServer]:
+    """The platform for ``settings`` (already migrated) on a loopback port, in a thread of its own."""
+    async with embedded_server(settings) as url:
+        yield LiveServer(url, settings.model_copy(update={"public_url": url}))
+
+
 @pytest.fixture(scope="session")
 async def live_server(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[LiveServer]:
     """The platform on a loopback port, on SQLite, with every example mini program released."""
@@ -111,8 +145,8 @@ async def live_server(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator
     if TEST_APPS.is_dir():
         await load_examples(db, BlobStore(settings.blob_dir), TEST_APPS)
     await db.dispose()
-    async with embedded_server(settings) as url:
-        yield LiveServer(url, settings)
+    async with serve(settings) as server:
+        yield server
 
 
 @pytest.fixture(scope="session")

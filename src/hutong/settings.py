@@ -16,13 +16,33 @@ class Settings(BaseSettings):
     database_url: str | None = Field(
         default=None, description="SQLAlchemy async URL; defaults to SQLite in data_dir."
     )
+    redis_url: str | None = Field(
+        default=None, description="Redis for limits shared across processes; in-process otherwise."
+    )
     log_level: str = "INFO"
     log_json: bool = False
     public_url: str = Field(default="http://127.0.0.1:8000", description="How users reach the platform.")
+    secure_cookies: bool = Field(default=False, description="Mark cookies Secure (set behind HTTPS).")
+    rate_limit_per_minute: int = Field(default=1200, description="API requests per client per minute.")
+    auth_rate_limit_per_minute: int = Field(
+        default=30, description="Sign-in, sign-up and token requests per client per minute."
+    )
+    upload_max_bytes: int = Field(default=20 * 1024 * 1024, description="Largest project zip accepted.")
+    upload_max_unpacked_bytes: int = Field(default=60 * 1024 * 1024, description="Largest unpacked project.")
+    upload_max_files: int = Field(default=5000, description="Most files in one uploaded project.")
 
     @property
     def blob_dir(self) -> Path:
         return self.data_dir / "blobs"
+
+    @property
+    def source_dir(self) -> Path:
+        """Uploaded project zips: private, unlike blobs, which anyone with the hash may fetch."""
+        return self.data_dir / "sources"
+
+    @property
+    def signing_key_path(self) -> Path:
+        return self.data_dir / "platform-signing-key.pem"
 
     @property
     def effective_database_url(self) -> str:

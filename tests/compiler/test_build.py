@@ -75,5 +75,5 @@ def test_missing_component_names_the_json_file(tmp_path: Path) -> None:
     (tmp_path / "app.json").write_text('{"pages": ["a"]}')
     (tmp_path / "a.json").write_text('{"usingComponents": {"x": "./nope"}}')
     (tmp_path / "a.wxml").write_text("<x/>")
-    with pytest.raises(CompileError, match=r"a\.json:1:1: usingComponents: component 'x'"):
+    with pytest.raises(CompileError, match=r"a\.json:1:27: usingComponents: component 'x'"):
         build_project(tmp_path)

@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from hutong.compiler.wxss import compile_wxss
+import json
+from pathlib import Path
+
+import pytest
+
+from hutong.compiler import CompileError, build_project
+from hutong.compiler.wxss import compile_unit, compile_wxss
+from tests.compiler.helpers import page, write_tree
 
 
 def test_rpx_becomes_a_share_of_the_width() -> None:
@@ -23,3 +30,64 @@ def test_strings_and_comments_are_not_rewritten() -> None:
     css = compile_wxss('.a::after{content:"10rpx view"} /* 5rpx */ .b{top:0}')
     assert 'content:"10rpx view"' in css
     assert "5rpx" not in css
+
+
+def _styles(root: Path) -> dict[str, str]:
+    view = build_project(root).files["view.js"].decode()
+    start = view.index("wxss: ") + len("wxss: ")
+    styles: dict[str, str] = json.loads(view[start : view.rindex("\n});")])
+    return styles
+
+
+def test_imports_are_inlined_relative_and_from_the_root(tmp_path: Path) -> None:
+    write_tree(
+        tmp_path,
+        {
+            "app.json": {"pages": ["pages/a/a"]},
+            "app.wxss": '@import "/styles/base.wxss";\npage { color: red }',
+            **page("pages/a/a"),
+            "pages/a/a.wxss": "@import '../../styles/mixins';\n.a { width: 75rpx }",
+            "styles/base.wxss": "@import url('./reset.wxss');\n.base { margin: 0 }",
+            "styles/reset.wxss": "view { padding: 0 }",
+            "styles/mixins.wxss": ".m { top: 1px }",
+        },
+    )
+    styles = _styles(tmp_path)
+    assert styles["app"] == "wx-view { padding: 0 }\n.base { margin: 0 }\nwx-page { color: red }"
+    assert styles["pages/a/a"] == ".m { top: 1px }\n.a { width: 10vw }"
+    assert "styles/base" not in styles
+
+
+def test_import_cycle_is_reported_where_it_closes(tmp_path: Path) -> None:
+    write_tree(
+        tmp_path,
+        {
+            "app.json": {"pages": ["a"]},
+            **page("a"),
+            "a.wxss": '@import "x.wxss";',
+            "x.wxss": '.x {}\n  @import "y.wxss";',
+            "y.wxss": '@import "x.wxss";',
+        },
+    )
+    with pytest.raises(CompileError) as raised:
+        build_project(tmp_path)
+    assert str(raised.value) == "y.wxss:1:1: @import cycle: x.wxss -> y.wxss -> x.wxss"
+
+
+def test_missing_import_names_its_place(tmp_path: Path) -> None:
+    write_tree(
+        tmp_path, {"app.json": {"pages": ["a"]}, **page("a"), "a.wxss": '.a {}\n  @import "gone.wxss";'}
+    )
+    with pytest.raises(CompileError) as raised:
+        build_project(tmp_path)
+    assert str(raised.value) == "a.wxss:2:3: @import 'gone.wxss': no such file"
+
+
+def test_host_and_external_class_selectors_pass_through() -> None:
+    unit = compile_unit(":host { color: red }\n:host(.on) .my-class { width: 2rpx }", "c.wxss")
+    assert unit.pieces == [":host { color: red }\n:host(.on) .my-class { width: 0.266667vw }"]
+
+
+def test_broken_rules_are_skipped_with_a_warning() -> None:
+    unit = compile_unit(".a { color: red }\n.b", "x.wxss")
+    assert unit.warnings == ["x.wxss:2:2: CSS EOF reached before {} block for a qualified rule, skipped"]

@@ -1,21 +1,41 @@
-"""`hutong`: serve the platform, run the demo, migrate, build mini programs."""
+"""`hutong`: serve the platform, run the demo, migrate, build mini programs, and talk to a platform
+(login, upload, preview) as a developer."""
 
 from __future__ import annotations
 
 import asyncio
+import json
+import os
+import tempfile
 from pathlib import Path
 from typing import Annotated
 
+import httpx
+import segno
 import typer
 import uvicorn
 
+from hutong.cli import config
+from hutong.cli.platform import PlatformClient, PlatformError, zip_project
 from hutong.compiler import CompileError, build_project
+from hutong.compiler.package import PackageInfo, pack
+from hutong.compiler.project import find_root
+from hutong.compiler.signing import (
+    SignatureError,
+    generate_key,
+    load_private_key,
+    private_key_pem,
+    public_key_hex,
+)
+from hutong.compiler.signing import verify as verify_package
+from hutong.devserver import dev_server
+from hutong.devserver import serve as serve_dev
 from hutong.examples import load_examples
 from hutong.logs import configure_logging
 from hutong.server.db import Database
 from hutong.server.db.migrate import upgrade
 from hutong.server.storage import BlobStore
-from hutong.settings import get_settings
+from hutong.settings import Settings, get_settings
 
 app = typer.Typer(help="Hutong: an open-source mini program platform.", no_args_is_help=True)
 
@@ -72,25 +92,82 @@ def demo(
     uvicorn.run("hutong.server.app:create_app", factory=True, host=host, port=port, log_level="info")
 
 
+def _default_key() -> Path:
+    return Path(
+        os.environ.get("HUTONG_DEVELOPER_KEY") or Path.home() / ".config" / "hutong" / "developer.pem"
+    )
+
+
 @app.command()
 def build(
     directory: Annotated[Path, typer.Argument(help="The mini program project.")],
-    output: Annotated[Path, typer.Option("-o", "--output", help="Folder for the compiled bundles.")] = Path(
-        "build"
-    ),
+    output: Annotated[
+        Path,
+        typer.Option("-o", "--output", help="A folder for the bundles, or NAME.ma for a signed package."),
+    ] = Path("build"),
+    key: Annotated[
+        Path | None, typer.Option(help="Developer key (PEM) to sign a .ma; default $HUTONG_DEVELOPER_KEY.")
+    ] = None,
+    version: Annotated[str, typer.Option(help="Version name for the package manifest.")] = "1.0.0",
+    version_code: Annotated[int, typer.Option(help="Version code for the package manifest.")] = 1,
 ) -> None:
-    """Compile a mini program into its runtime bundles."""
+    """Compile a mini program into its runtime bundles, or into a signed .ma package."""
     try:
         result = build_project(directory)
-    except CompileError as error:
+        for warning in result.warnings:
+            typer.echo(f"warning: {warning}", err=True)
+        if output.suffix == ".ma":
+            key_path = key or _default_key()
+            if not key_path.is_file():
+                typer.echo(f"error: no developer key at {key_path}; run `hutong keygen` first", err=True)
+                raise typer.Exit(1)
+            config = result.project.project_config if result.project else {}
+            appid = str(config.get("appid") or directory.resolve().name)
+            info = PackageInfo(
+                app_id=appid,
+                name=str(config.get("projectname") or appid),
+                version_name=version,
+                version_code=version_code,
+            )
+            data = pack(result, info, load_private_key(key_path.read_bytes()))
+            output.parent.mkdir(parents=True, exist_ok=True)
+            output.write_bytes(data)
+            typer.echo(f"packed {directory} into {output} ({len(data)} bytes, signed)")
+            return
+    except (CompileError, SignatureError) as error:
         typer.echo(f"error: {error}", err=True)
         raise typer.Exit(1) from None
     output.mkdir(parents=True, exist_ok=True)
     for name, data in result.files.items():
-        (output / name).write_bytes(data)
-    for warning in result.warnings:
-        typer.echo(f"warning: {warning}", err=True)
+        target = output / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
     typer.echo(f"compiled {directory} into {output} ({len(result.files)} files)")
+
+
+@app.command()
+def dev(
+    directory: Annotated[Path, typer.Argument(help="The mini program project.")],
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    data_dir: Annotated[
+        Path | None, typer.Option(help="Where the local platform keeps its data (default: a temp folder).")
+    ] = None,
+) -> None:
+    """Watch a mini program, rebuild what changes, and serve it with live reload."""
+    try:
+        _, project_config = find_root(directory)
+    except CompileError as error:
+        typer.echo(f"error: {error}", err=True)
+        raise typer.Exit(1) from None
+    appid = str(project_config.get("appid") or directory.resolve().name)
+    settings = Settings(data_dir=data_dir or Path(tempfile.gettempdir()) / f"hutong-dev-{appid}")
+    configure_logging(settings.log_level, settings.log_json)
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    upgrade(settings.effective_database_url)
+    server, session = dev_server(directory, settings, host, port)
+    typer.echo(f"Open http://{host}:{port}/?open={session.appid} in a browser; watching {directory}")
+    asyncio.run(serve_dev(server, session))
 
 
 @app.command()
@@ -112,6 +189,159 @@ def check(
     typer.echo(report.to_json() if as_json else report.to_text())
     if not report.passed:
         raise typer.Exit(1)
+
+
+@app.command()
+def keygen(
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="Where to write the key (PEM).")
+    ] = None,
+    force: Annotated[bool, typer.Option(help="Replace an existing key.")] = False,
+) -> None:
+    """Create a developer signing key (Ed25519)."""
+    path = output or _default_key()
+    if path.exists() and not force:
+        typer.echo(f"error: {path} exists; pass --force to replace it", err=True)
+        raise typer.Exit(1)
+    key = generate_key()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.touch(mode=0o600)
+    path.write_bytes(private_key_pem(key))
+    typer.echo(f"wrote {path}\npublic key: {public_key_hex(key)}")
+
+
+@app.command()
+def verify(
+    package: Annotated[Path, typer.Argument(help="The .ma package.")],
+    developer: Annotated[str | None, typer.Option(help="Require this developer public key (hex).")] = None,
+) -> None:
+    """Check a package's signature; a package changed after signing is refused."""
+    try:
+        verified = verify_package(package.read_bytes())
+    except SignatureError as error:
+        typer.echo(f"error: {package}: {error}", err=True)
+        raise typer.Exit(1) from None
+    signer = verified.developer
+    if developer is not None and signer.public_key.hex() != developer.lower():
+        typer.echo(f"error: {package}: signed by {signer.public_key.hex()}, not by {developer}", err=True)
+        raise typer.Exit(1)
+    typer.echo(f"{package}: signature OK\ndeveloper key: {signer.public_key.hex()}")
+    if verified.platform:
+        typer.echo(f"platform key: {verified.platform.public_key.hex()}")
+
+
+def _client() -> PlatformClient:
+    saved = config.load()
+    if not saved.get("token"):
+        typer.echo("error: not signed in; run `hutong login` first", err=True)
+        raise typer.Exit(1)
+    return PlatformClient(saved["server"], saved["token"])
+
+
+def _appid_of(directory: Path, appid: str | None) -> str:
+    if appid:
+        return appid
+    project_config = directory / "project.config.json"
+    if project_config.exists():
+        found = json.loads(project_config.read_text(encoding="utf-8")).get("appid")
+        if found:
+            return str(found)
+    typer.echo("error: give --appid (project.config.json has none)", err=True)
+    raise typer.Exit(1)
+
+
+@app.command()
+def login(
+    server: Annotated[str, typer.Option(help="The platform's address.")] = "http://127.0.0.1:8000",
+    email: Annotated[str, typer.Option(prompt=True, help="Your account's email.")] = "",
+    password: Annotated[
+        str, typer.Option(prompt=True, hide_input=True, envvar="HUTONG_PASSWORD", help="Your password.")
+    ] = "",
+) -> None:
+    """Sign in and keep a personal API token in ~/.config/hutong/cli.json (readable by you only)."""
+    client = PlatformClient(server)
+    try:
+        token = client.create_token(email, password, "hutong CLI")
+    except (PlatformError, httpx.HTTPError) as error:
+        typer.echo(f"error: {error}", err=True)
+        raise typer.Exit(1) from None
+    finally:
+        client.close()
+    path = config.save({"server": server, "token": token["token"], "email": email})
+    typer.echo(f"signed in to {server} as {email}; token saved in {path}")
+
+
+@app.command()
+def upload(
+    directory: Annotated[Path, typer.Argument(help="The mini program project folder.")],
+    version: Annotated[str, typer.Option("--version", "-v", help="Version number, like 1.2.0.")],
+    desc: Annotated[str, typer.Option("--desc", "-d", help="What changed.")] = "",
+    appid: Annotated[str | None, typer.Option(help="Defaults to project.config.json's appid.")] = None,
+) -> None:
+    """Upload the project; the platform compiles it into your development version."""
+    if not directory.is_dir():
+        typer.echo(f"error: {directory} is not a folder", err=True)
+        raise typer.Exit(1)
+    target = _appid_of(directory, appid)
+    data = zip_project(directory)
+    client = _client()
+    try:
+        with typer.progressbar(length=len(data), label=f"uploading {len(data) // 1024 + 1} KB") as bar:
+            created = client.upload(target, data, version, desc, bar.update)
+    except (PlatformError, httpx.HTTPError) as error:
+        typer.echo(f"error: {error}", err=True)
+        raise typer.Exit(1) from None
+    finally:
+        client.close()
+    typer.echo(
+        f"uploaded {target} {created['version']} (version id {created['id']}), compiled by the platform"
+    )
+
+
+@app.command()
+def preview(
+    directory: Annotated[Path, typer.Argument(help="The project folder (for its appid).")] = Path("."),
+    appid: Annotated[str | None, typer.Option(help="Defaults to project.config.json's appid.")] = None,
+) -> None:
+    """Print the trial version's QR code and link."""
+    target = _appid_of(directory, appid)
+    client = _client()
+    try:
+        url = client.trial_link(target)
+    except (PlatformError, httpx.HTTPError) as error:
+        typer.echo(f"error: {error}", err=True)
+        raise typer.Exit(1) from None
+    finally:
+        client.close()
+    segno.make(url, error="m").terminal(compact=True)
+    typer.echo(url)
+
+
+@app.command()
+def operator(
+    email: Annotated[str, typer.Argument(help="The account to change.")],
+    role: Annotated[str, typer.Option(help="reviewer, admin, or none to revoke.")] = "reviewer",
+) -> None:
+    """Grant or revoke a platform operator role (run on the server)."""
+    from hutong.server.accounts.service import set_operator_role
+
+    _prepare()
+    settings = get_settings()
+
+    async def run() -> None:
+        database = Database(settings.effective_database_url)
+        try:
+            async with database.session() as session:
+                await set_operator_role(session, email, None if role == "none" else role)
+        finally:
+            await database.dispose()
+
+    try:
+        asyncio.run(run())
+    except Exception as error:
+        typer.echo(f"error: {error}", err=True)
+        raise typer.Exit(1) from None
+    typer.echo(f"{email}: operator role {role}")
 
 
 if __name__ == "__main__":

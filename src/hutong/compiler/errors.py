@@ -26,6 +26,10 @@ class CompileError(Exception):
         self.source = source
         super().__init__(self.render())
 
+    def __reduce__(self) -> tuple[type[CompileError], tuple[str, Position | None, str | None]]:
+        # Keeps the position when the error crosses a process boundary (parallel compiles).
+        return (CompileError, (self.message, self.position, self.source))
+
     def render(self) -> str:
         if self.position is None:
             return self.message

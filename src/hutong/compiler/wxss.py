@@ -1,15 +1,26 @@
 """WXSS to CSS, parsed with tinycss2 (never regexes on CSS).
 
 ``rpx`` becomes a share of the page width (750 rpx span it), and type selectors naming built-in
-components (`view`, `page`, `button`) become their `wx-` element names.
+components (`view`, `page`, `button`) become their `wx-` element names. ``@import "x.wxss";``
+(relative, or root-absolute with a leading slash) is inlined where it stands; a cycle or a missing file
+is a CompileError at the ``@import``. ``:host`` and everything else pass through: each component's
+styles go into its own shadow root (see docs/ARCHITECTURE.md, "Styles").
+
+A file compiles on its own into a ``StyleUnit`` (cacheable by content hash); ``link_style`` then
+inlines the imports.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 import tinycss2
 from tinycss2 import ast
 
 from hutong.compiler.builtins import BUILTIN_TAGS
+from hutong.compiler.errors import CompileError, Position
+from hutong.compiler.paths import join, parent_dir
 
 _RPX_PER_VW = 7.5
 # At-rules whose block holds rules rather than declarations.
@@ -50,7 +61,11 @@ def _convert_rules(rules: list[ast.Node]) -> None:
         elif isinstance(rule, ast.AtRule) and rule.content is not None:
             _convert_tokens(rule.prelude)
             if rule.lower_at_keyword in _NESTING_AT_RULES:
-                inner = tinycss2.parse_rule_list(rule.content, skip_comments=True)
+                inner = [
+                    node
+                    for node in tinycss2.parse_rule_list(rule.content, skip_comments=True)
+                    if not isinstance(node, ast.ParseError)
+                ]
                 _convert_rules(inner)
                 rule.content = inner
             else:
@@ -58,8 +73,105 @@ def _convert_rules(rules: list[ast.Node]) -> None:
 
 
 def compile_wxss(source: str) -> str:
-    """Convert one stylesheet, keeping everything else as written."""
-    rules = tinycss2.parse_stylesheet(source, skip_comments=True, skip_whitespace=False)
+    """Convert one stylesheet with no imports, keeping everything else as written."""
+    rules = [
+        rule
+        for rule in tinycss2.parse_stylesheet(source, skip_comments=True, skip_whitespace=False)
+        if not isinstance(rule, ast.ParseError)
+    ]
     _convert_rules(rules)
     css: str = tinycss2.serialize(rules)
     return css
+
+
+@dataclass(frozen=True)
+class StyleImport:
+    specifier: str
+    position: Position
+
+
+@dataclass
+class StyleUnit:
+    """One stylesheet, converted, with its @import rules left as markers."""
+
+    pieces: list[str | StyleImport] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def _import_specifier(rule: ast.AtRule) -> str | None:
+    for token in rule.prelude:
+        if isinstance(token, ast.WhitespaceToken | ast.Comment):
+            continue
+        if isinstance(token, ast.StringToken | ast.URLToken):
+            return str(token.value)
+        if isinstance(token, ast.FunctionBlock) and token.lower_name == "url":
+            for argument in token.arguments:
+                if isinstance(argument, ast.StringToken):
+                    return str(argument.value)
+        return None
+    return None
+
+
+def compile_unit(source: str, path: str) -> StyleUnit:
+    """Convert one .wxss file, leaving its imports to ``link_style``."""
+    rules = tinycss2.parse_stylesheet(source, skip_comments=True, skip_whitespace=False)
+    unit = StyleUnit()
+    pending: list[ast.Node] = []
+    for rule in rules:
+        if isinstance(rule, ast.AtRule) and rule.lower_at_keyword == "import":
+            specifier = _import_specifier(rule)
+            position = Position(path, rule.source_line, rule.source_column)
+            if specifier is None:
+                raise CompileError("@import needs a quoted path", position, source)
+            _convert_rules(pending)
+            unit.pieces.append(tinycss2.serialize(pending))
+            pending = []
+            unit.pieces.append(StyleImport(specifier, position))
+        elif isinstance(rule, ast.ParseError):
+            unit.warnings.append(
+                f"{path}:{rule.source_line}:{rule.source_column}: CSS {rule.message.rstrip('.')}, skipped"
+            )
+        else:
+            pending.append(rule)
+    _convert_rules(pending)
+    unit.pieces.append(tinycss2.serialize(pending))
+    return unit
+
+
+def resolve_import(path: str, specifier: str, exists: Callable[[str], bool]) -> str | None:
+    """The .wxss file an @import in ``path`` names: relative to it, or from the root with a slash."""
+    base = join(parent_dir(path), specifier.split("?")[0].strip())
+    if base is None:
+        return None
+    for candidate in (base, f"{base}.wxss"):
+        if exists(candidate):
+            return candidate
+    return None
+
+
+def link_style(
+    path: str,
+    unit_of: Callable[[str], StyleUnit],
+    exists: Callable[[str], bool],
+    check: Callable[[str, str, Position], None] | None = None,
+) -> str:
+    """``path``'s CSS with every @import inlined, depth first; cycles and missing files are errors."""
+    out: list[str] = []
+
+    def visit(current: str, stack: list[str]) -> None:
+        for piece in unit_of(current).pieces:
+            if isinstance(piece, str):
+                out.append(piece)
+                continue
+            target = resolve_import(current, piece.specifier, exists)
+            if target is None:
+                raise CompileError(f"@import {piece.specifier!r}: no such file", piece.position)
+            if target in stack:
+                cycle = " -> ".join([*stack[stack.index(target) :], target])
+                raise CompileError(f"@import cycle: {cycle}", piece.position)
+            if check is not None:
+                check(current, target, piece.position)
+            visit(target, [*stack, target])
+
+    visit(path, [path])
+    return "".join(out)

@@ -12,40 +12,88 @@ from starlette.middleware.gzip import GZipMiddleware
 from starlette.responses import FileResponse
 
 import hutong
+from hutong.console.codes import router as console_codes_router
+from hutong.console.routes import router as console_router
+from hutong.server.accounts.routes import router as accounts_router
+from hutong.server.apps.release_routes import router as versions_router
 from hutong.server.apps.routes import router as apps_router
+from hutong.server.bodylimit import BodyLimitMiddleware
 from hutong.server.db import Database
 from hutong.server.delivery.routes import router as delivery_router
 from hutong.server.delivery.runtime_files import RuntimeFiles
+from hutong.server.delivery.signing import PlatformKey
+from hutong.server.discovery.catalogue import Catalogue
+from hutong.server.discovery.code_routes import router as codes_router
+from hutong.server.discovery.routes import router as discovery_router
 from hutong.server.health import router as health_router
 from hutong.server.problems import install_problem_handlers
+from hutong.server.ratelimit import RateLimitMiddleware, make_limiter
+from hutong.server.review.routes import router as review_router
 from hutong.server.storage import BlobStore
 from hutong.settings import Settings, get_settings
 
 SHELL_DIR = Path(__file__).parent.parent / "shell"
+CONSOLE_STATIC = Path(__file__).parent.parent / "console" / "static"
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
+    limiter = make_limiter(settings.redis_url)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         yield
         await app.state.database.dispose()
+        await limiter.close()
 
     app = FastAPI(title="Hutong", version=hutong.__version__, lifespan=lifespan)
     app.state.settings = settings
     app.state.database = Database(settings.effective_database_url)
     app.state.blobs = BlobStore(settings.blob_dir)
+    app.state.sources = BlobStore(settings.source_dir)
+    # Generated into the data dir on first start; its public half is at /.well-known/hutong/.
+    app.state.platform_key = PlatformKey.load_or_create(settings.signing_key_path)
+    app.state.limiter = limiter
+    # This process's search index; it rebuilds itself when the apps table changes (catalogue.py).
+    app.state.catalogue = Catalogue()
     install_problem_handlers(app)
     app.add_middleware(GZipMiddleware, minimum_size=1024)
+    app.add_middleware(RateLimitMiddleware, limiter=limiter, per_minute=settings.rate_limit_per_minute)
+    # The multipart envelope around the largest project zip fits in 1 MB more.
+    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.upload_max_bytes + 1024 * 1024)
     app.include_router(health_router)
+    app.include_router(accounts_router)
     app.include_router(apps_router)
+    app.include_router(versions_router)
+    app.include_router(review_router)
     app.include_router(delivery_router)
+    app.include_router(discovery_router)
+    app.include_router(codes_router)
+    app.include_router(console_codes_router)
+    app.include_router(console_router)
     app.mount("/_rt", RuntimeFiles(), name="runtime")
     app.mount("/shell", StaticFiles(directory=SHELL_DIR), name="shell")
+    app.mount("/console/static", StaticFiles(directory=CONSOLE_STATIC), name="console-static")
+
+    def shell_page() -> FileResponse:
+        # Only the platform's own pages (the review console's live preview) may frame the host.
+        return FileResponse(
+            SHELL_DIR / "index.html",
+            headers={"Cache-Control": "no-cache", "Content-Security-Policy": "frame-ancestors 'self'"},
+        )
 
     @app.get("/", include_in_schema=False)
     async def shell_index() -> FileResponse:
-        return FileResponse(SHELL_DIR / "index.html", headers={"Cache-Control": "no-cache"})
+        return shell_page()
+
+    # Links (/miniapp/<appid>[;version=v]/<page>?<query>) and scanned codes (/s/<appid>/<scene>) open
+    # in the host, which reads its own address and launches the mini program.
+    @app.get("/miniapp/{rest:path}", include_in_schema=False)
+    async def shell_link(rest: str) -> FileResponse:
+        return shell_page()
+
+    @app.get("/s/{appid}/{scene:path}", include_in_schema=False)
+    async def shell_code(appid: str, scene: str) -> FileResponse:
+        return shell_page()
 
     return app

@@ -26,6 +26,8 @@ def free_port() -> int:
 async def embedded_server(settings: Settings, start_within: float = 20.0) -> AsyncIterator[str]:
     """Serve the platform with ``settings`` in a background thread; yields its base URL."""
     port = free_port()
+    # Links and codes the platform makes must point at where it really listens.
+    settings = settings.model_copy(update={"public_url": f"http://127.0.0.1:{port}"})
     config = uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True, name="hutong-embedded-server")

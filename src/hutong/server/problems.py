@@ -36,6 +36,13 @@ class Problem(Exception):
         self.detail = detail
         self.extra = extra
 
+    @property
+    def headers(self) -> dict[str, str]:
+        # A 429 says when to come back (RFC 9110 Retry-After), in the header as well as the body.
+        if self.status == 429 and "retry_after" in self.extra:
+            return {"Retry-After": str(self.extra["retry_after"])}
+        return {}
+
 
 def problem_response(status: int, code: str, detail: str, **extra: Any) -> JSONResponse:
     body = {
@@ -52,7 +59,9 @@ def problem_response(status: int, code: str, detail: str, **extra: Any) -> JSONR
 def install_problem_handlers(app: FastAPI) -> None:
     @app.exception_handler(Problem)
     async def _problem(_: Request, exc: Problem) -> JSONResponse:
-        return problem_response(exc.status, exc.code, exc.detail, **exc.extra)
+        response = problem_response(exc.status, exc.code, exc.detail, **exc.extra)
+        response.headers.update(exc.headers)
+        return response
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:

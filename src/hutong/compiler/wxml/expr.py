@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 
 from hutong.compiler.errors import CompileError, Position
@@ -81,11 +81,11 @@ class ObjectLit(Node):
 
 _TOKEN = re.compile(
     r"""
-    (?P<ws>\s+)
-  | (?P<num>(?:\d+\.?\d*(?:[eE][+-]?\d+)?|\.\d+(?:[eE][+-]?\d+)?|0[xX][0-9a-fA-F]+))
+    (?P<ws>\s+|/\*.*?\*/)
+  | (?P<num>(?:0[xX][0-9a-fA-F]+|\d+\.?\d*(?:[eE][+-]?\d+)?|\.\d+(?:[eE][+-]?\d+)?))
   | (?P<str>"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*')
   | (?P<name>[A-Za-z_$][\w$]*)
-  | (?P<op>\.\.\.|===|!==|\?\?|\?\.|==|!=|<=|>=|&&|\|\||[-+*/%<>!?:.,()\[\]{}])
+  | (?P<op>\.\.\.|===|!==|>>>|\?\?|\?\.(?!\d)|==|!=|<=|>=|<<|>>|&&|\|\||[-+*/%<>!?:.,()\[\]{}&|^~])
     """,
     re.VERBOSE | re.DOTALL,
 )
@@ -94,10 +94,14 @@ _BINARY_PRECEDENCE = {
     "??": 1,
     "||": 2,
     "&&": 3,
-    "==": 4, "!=": 4, "===": 4, "!==": 4,
-    "<": 5, ">": 5, "<=": 5, ">=": 5, "in": 5, "instanceof": 5,
-    "+": 6, "-": 6,
-    "*": 7, "/": 7, "%": 7,
+    "|": 4,
+    "^": 5,
+    "&": 6,
+    "==": 7, "!=": 7, "===": 7, "!==": 7,
+    "<": 8, ">": 8, "<=": 8, ">=": 8, "in": 8, "instanceof": 8,
+    "<<": 9, ">>": 9, ">>>": 9,
+    "+": 10, "-": 10,
+    "*": 11, "/": 11, "%": 11,
 }  # fmt: skip
 
 _KEYWORD_LITERALS: dict[str, object] = {"true": True, "false": False, "null": None}
@@ -181,13 +185,8 @@ class _Parser:
 
     def unary(self) -> Node:
         token = self.peek
-        if (token.kind == "op" and token.text in ("!", "-", "+")) or (
-            token.kind == "name"
-            and token.text
-            in (
-                "typeof",
-                "void",
-            )
+        if (token.kind == "op" and token.text in ("!", "-", "+", "~")) or (
+            token.kind == "name" and token.text in ("typeof", "void")
         ):
             self.next()
             return Unary(token.offset, token.text, self.unary())
@@ -283,17 +282,37 @@ class _Parser:
         return obj
 
 
+_ESCAPE = re.compile(r"\\(u\{[0-9a-fA-F]+\}|u[0-9a-fA-F]{4}|x[0-9a-fA-F]{2}|\r\n|[\s\S])")
+_SIMPLE_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "b": "\b", "f": "\f", "v": "\v", "0": "\0"}
+
+
+def _unescape(match: re.Match[str]) -> str:
+    text = match.group(1)
+    if text[0] in "ux" and len(text) > 1:
+        code = int(text.strip("u{}x"), 16)
+        return chr(code) if code <= 0x10FFFF else "\ufffd"
+    if text in ("\n", "\r", "\r\n", "\u2028", "\u2029"):
+        return ""  # a line continuation
+    return _SIMPLE_ESCAPES.get(text, text)
+
+
 def _unquote(text: str) -> str:
+    """The value of a JavaScript string literal (quotes included in ``text``)."""
     body = text[1:-1]
-    # Python's escape rules match JavaScript's for everything WXML strings use.
-    return body.encode("latin-1", "backslashreplace").decode("unicode_escape") if "\\" in body else body
+    return _ESCAPE.sub(_unescape, body) if "\\" in body else body
 
 
-def parse_expression(source: str, *, object_body: bool = False) -> Node:
-    """Parse one `{{ }}` body. ``object_body`` reads `a, b: 1, ...c` as an object literal."""
+def parse_expression(source: str, *, prefer_object: bool = False) -> Node:
+    """Parse one `{{ }}` body.
+
+    As in WeChat, a body that starts like an object's members (`a: 1`, `a, b`, `...c`) is an object
+    literal without braces; ``prefer_object`` (template `data`) also reads a lone name `{{a}}` as `{a}`.
+    """
     parser = _Parser(source)
     node: Node
-    if object_body and _looks_like_object_body(parser):
+    if parser.peek.kind == "eof":
+        return Name(0, "undefined")  # `{{ }}`: WeChat warns and shows nothing
+    if _looks_like_object_body(parser, prefer_object):
         node = parser.object_body(0, None)
     else:
         node = parser.expression()
@@ -302,71 +321,100 @@ def parse_expression(source: str, *, object_body: bool = False) -> Node:
     return node
 
 
-def _looks_like_object_body(parser: _Parser) -> bool:
+def _looks_like_object_body(parser: _Parser, prefer_object: bool) -> bool:
     tokens = parser.tokens
     first = tokens[0]
-    if first.text == "...":
+    if first.text == "..." and first.kind == "op":
         return True
-    return first.kind in ("name", "str") and tokens[1].text in (",", ":")
+    if first.kind not in ("name", "str"):
+        return False
+    follow = tokens[1]
+    return follow.text in (",", ":") or (prefer_object and first.kind == "name" and follow.kind == "eof")
 
 
-def to_js(node: Node, local_names: Collection[str]) -> str:
-    """Emit JavaScript for ``node``; names not in ``local_names`` are read from the data scope ``d``."""
+Locals = Mapping[str, str]
+"""Names bound in the template (loop items and indexes, wxs modules), each with the JS that reads it."""
+
+
+def _locals(names: Locals | Collection[str]) -> Locals:
+    if isinstance(names, Mapping):
+        return names
+    return {name: f"${name}" for name in names}
+
+
+def js_string(value: str) -> str:
+    """A JS string literal; lone surrogates (from `\\ud800` escapes) are kept as escapes."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return json.dumps(value)
+    return json.dumps(value, ensure_ascii=False)
+
+
+def to_js(node: Node, local_names: Locals | Collection[str]) -> str:
+    """Emit JavaScript for ``node``; names not bound locally are read from the data scope ``d``."""
+    return _emit(node, _locals(local_names))
+
+
+def _emit(node: Node, names: Locals) -> str:
     if isinstance(node, Literal):
-        return json.dumps(node.value, ensure_ascii=False)
+        if isinstance(node.value, str):
+            return js_string(node.value)
+        return json.dumps(node.value)
     if isinstance(node, Name):
         if node.name == "undefined":
             return "undefined"
-        # Locals (loop items, wxs modules) are JS variables prefixed with `$`, so no name can shadow
-        # the data scope `d` or the helpers `R`.
-        return f"${node.name}" if node.name in local_names else f"d[{json.dumps(node.name)}]"
+        # Locals are JS variables prefixed with `$` (or wxs module loads), so no name can shadow the
+        # data scope `d` or the helpers `R`.
+        local = names.get(node.name)
+        return local if local is not None else f"d[{js_string(node.name)}]"
     if isinstance(node, Member):
-        target = to_js(node.target, local_names)
-        key = to_js(node.key, local_names)
-        return f"{target}?.[{key}]"
+        return f"{_emit(node.target, names)}?.[{_emit(node.key, names)}]"
     if isinstance(node, Call):
-        args = ", ".join(_item_js(arg, local_names) for arg in node.args)
-        return f"{to_js(node.callee, local_names)}?.({args})"
+        args = ", ".join(_item_js(arg, names) for arg in node.args)
+        return f"{_emit(node.callee, names)}?.({args})"
     if isinstance(node, Unary):
         space = " " if node.op in ("typeof", "void") else ""
-        return f"({node.op}{space}{to_js(node.operand, local_names)})"
+        return f"({node.op}{space}{_emit(node.operand, names)})"
     if isinstance(node, Binary):
-        return f"({to_js(node.left, local_names)} {node.op} {to_js(node.right, local_names)})"
+        return f"({_emit(node.left, names)} {node.op} {_emit(node.right, names)})"
     if isinstance(node, Conditional):
-        parts = (to_js(part, local_names) for part in (node.test, node.then, node.otherwise))
+        parts = (_emit(part, names) for part in (node.test, node.then, node.otherwise))
         return "({} ? {} : {})".format(*parts)
     if isinstance(node, ArrayLit):
-        return "[" + ", ".join(_item_js(item, local_names) for item in node.items) + "]"
+        return "[" + ", ".join(_item_js(item, names) for item in node.items) + "]"
     if isinstance(node, ObjectLit):
         entries: list[str] = []
         for entry_key, value in node.entries:
             if entry_key is None:
-                entries.append(_item_js(value, local_names))
+                entries.append(_item_js(value, names))
             else:
-                entries.append(f"{json.dumps(entry_key, ensure_ascii=False)}: {to_js(value, local_names)}")
+                entries.append(f"{js_string(entry_key)}: {_emit(value, names)}")
         return "({" + ", ".join(entries) + "})"
     if isinstance(node, Spread):
-        return _item_js(node, local_names)
+        return _item_js(node, names)
     raise TypeError(f"unknown expression node {node!r}")
 
 
-def _item_js(node: Node, local_names: Collection[str]) -> str:
+def _item_js(node: Node, names: Locals) -> str:
     if isinstance(node, Spread):
-        return f"...{to_js(node.value, local_names)}"
-    return to_js(node, local_names)
+        return f"...{_emit(node.value, names)}"
+    return _emit(node, names)
 
 
 def compile_expression(
     source: str,
     position: Position,
     file_source: str,
-    local_names: Collection[str],
+    local_names: Locals | Collection[str],
     *,
-    object_body: bool = False,
+    prefer_object: bool = False,
 ) -> str:
     """Parse and emit, turning a syntax error into a CompileError at its exact place in the file."""
     try:
-        return to_js(parse_expression(source, object_body=object_body), local_names)
+        return to_js(parse_expression(source, prefer_object=prefer_object), local_names)
+    except RecursionError:
+        raise CompileError("expression is nested too deeply", position, file_source) from None
     except ExprSyntaxError as error:
         line, column = position.line, position.column
         before = source[: error.offset]

@@ -18,7 +18,7 @@ _RAW_TEXT_TAGS = frozenset({"wxs"})
 _VOID_TAGS = frozenset({"import", "include", "input", "image", "icon", "progress", "br", "img", "wxs-void"})
 
 _NAME = re.compile(r"[^\s/>=\"'<]+")
-_TAG_NAME = re.compile(r"[A-Za-z_][\w\-.:]*")
+_TAG_NAME = re.compile(r"[A-Za-z_][\w\-.:$]*")
 _UNQUOTED = re.compile(r"[^\s>]+")
 
 
@@ -134,6 +134,14 @@ def _open_tag(reader: _Reader) -> tuple[Element, bool]:
         if reader.startswith(">"):
             reader.pos += 1
             return element, False
+        if reader.startswith("/"):
+            # `<view / >` closes itself too; a slash before another attribute means nothing.
+            reader.pos += 1
+            reader.skip_space()
+            if reader.startswith(">"):
+                reader.pos += 1
+                return element, True
+            continue
         name_match = _NAME.match(source, reader.pos)
         if name_match is None:
             raise reader.error(f"unexpected {source[reader.pos]!r} in <{element.tag}>", reader.pos)

@@ -1,5 +1,11 @@
 // @ts-check
-/** Fetch a bundle and refuse it unless its SHA-256 matches the launch manifest. */
+/**
+ * Nothing runs unless the platform vouches for it: the launch manifest must carry a valid Ed25519
+ * signature by the platform key (published at /.well-known/hutong/platform-keys.json), and every
+ * bundle must match the SHA-256 the manifest gives for it.
+ */
+
+const KEYS_URL = '/.well-known/hutong/platform-keys.json';
 
 /** @param {ArrayBuffer} buffer */
 async function sha256Hex(buffer) {
@@ -8,6 +14,79 @@ async function sha256Hex(buffer) {
 }
 
 export class IntegrityError extends Error {}
+
+/** @param {string} text base64url without padding */
+function fromBase64Url(text) {
+  const plain = text.replace(/-/g, '+').replace(/_/g, '/');
+  const binary = atob(plain + '='.repeat((4 - (plain.length % 4)) % 4));
+  return Uint8Array.from(binary, (c) => c.charCodeAt(0));
+}
+
+/** @type {Promise<Map<string, CryptoKey>> | null} */
+let platformKeys = null;
+
+/** The platform's verification keys by key id, fetched once per page. */
+function loadPlatformKeys() {
+  platformKeys ??= (async () => {
+    const response = await fetch(KEYS_URL);
+    if (!response.ok) throw new IntegrityError(`cannot fetch the platform key (HTTP ${response.status})`);
+    /** @type {{keys: {kid: string, kty: string, crv: string, x: string}[]}} */
+    const jwks = await response.json();
+    const keys = new Map();
+    for (const jwk of jwks.keys) {
+      if (jwk.kty !== 'OKP' || jwk.crv !== 'Ed25519') continue;
+      const key = await crypto.subtle.importKey('jwk', { kty: 'OKP', crv: 'Ed25519', x: jwk.x }, { name: 'Ed25519' }, false, [
+        'verify',
+      ]);
+      keys.set(jwk.kid, key);
+    }
+    return keys;
+  })();
+  platformKeys.catch(() => {
+    platformKeys = null;
+  });
+  return platformKeys;
+}
+
+/** @param {string} header `keyid="…", sig="…"` */
+function parseSignature(header) {
+  /** @type {Record<string, string>} */
+  const fields = {};
+  for (const match of header.matchAll(/(\w+)="([^"]*)"/g)) fields[match[1]] = match[2];
+  return fields;
+}
+
+/**
+ * Fetch the launch manifest and verify its signature over the exact bytes received.
+ * @param {string} url
+ * @param {string} appid the app the host asked for: a valid manifest for another app is refused too
+ * @returns {Promise<Record<string, any>>}
+ */
+export async function fetchSignedManifest(url, appid) {
+  const keys = loadPlatformKeys(); // in parallel with the manifest, not after it
+  const response = await fetch(url, { credentials: 'same-origin' });
+  const body = await response.arrayBuffer();
+  if (!response.ok) {
+    let detail = `HTTP ${response.status}`;
+    try {
+      detail = JSON.parse(new TextDecoder().decode(body)).detail || detail;
+    } catch {
+      /* not problem JSON: keep the status */
+    }
+    throw new Error(`cannot launch ${appid}: ${detail}`);
+  }
+  const { keyid = '', sig = '' } = parseSignature(response.headers.get('Hutong-Signature') || '');
+  const key = (await keys).get(keyid);
+  if (!key || !sig) throw new IntegrityError(`the launch manifest of ${appid} is not signed by the platform`);
+  const valid = await crypto.subtle.verify({ name: 'Ed25519' }, key, fromBase64Url(sig), body);
+  if (!valid) throw new IntegrityError(`the launch manifest of ${appid} was tampered with: bad signature`);
+  const manifest = JSON.parse(new TextDecoder().decode(body));
+  if (manifest.appid !== appid) throw new IntegrityError(`the launch manifest is for ${manifest.appid}, not ${appid}`);
+  if (typeof manifest.expires_at === 'number' && manifest.expires_at * 1000 < Date.now()) {
+    throw new IntegrityError(`the launch manifest of ${appid} has expired`);
+  }
+  return manifest;
+}
 
 /**
  * @param {{url: string, sha256: string}} bundle

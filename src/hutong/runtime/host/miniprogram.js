@@ -2,26 +2,33 @@
 /**
  * A running mini program, as the host's native layer sees it: one logic Worker, a stack of page
  * frames, and the relay between them. Every message passes through here, stamped with the page it
- * came from, so a frame can only ever speak for itself.
+ * came from, so a frame can only ever speak for itself. The host owns the page stack (routing),
+ * draws the navigation and tab bars, and runs the app's foreground/background cycle.
  */
+import { Chrome } from './chrome.js';
 import { showToast } from './dialogs.js';
-import { fetchVerified } from './integrity.js';
+import { fetchSignedManifest, fetchVerified } from './integrity.js';
+import { Packages } from './packages.js';
 
 const MAX_PAGES = 10;
 
 /**
  * @typedef {{id: number, route: string, query: Record<string, string>, frame: HTMLIFrameElement,
- *   port: MessagePort | null, ready: boolean, queue: any[], title?: string}} PageFrame
+ *   port: MessagePort | null, ready: boolean, queue: any[], title?: string,
+ *   colors?: {frontColor?: string, backgroundColor?: string}, loading?: boolean, homeHidden?: boolean}} PageFrame
  */
 
 /** @param {string} url */
-function parseUrl(url) {
-  const [path, search = ''] = url.split('?');
+export function parseUrl(url) {
+  const [path, search = ''] = String(url).split(/\?(.*)/s);
   /** @type {Record<string, string>} */
   const query = {};
   for (const [key, value] of new URLSearchParams(search)) query[key] = value;
-  return { route: path.replace(/^\//, ''), query };
+  return { route: path.replace(/^\//, '').replace(/\.(js|wxml)$/, ''), query };
 }
+
+/** A failure whose message goes to the app as `<api>:fail <message>`. */
+class ApiError extends Error {}
 
 export class MiniProgram {
   /**
@@ -34,142 +41,345 @@ export class MiniProgram {
     this.runtimeBase = new URL(options.runtimeBase, location.href).href;
     this.launchUrl = options.launchUrl;
     this.onError = options.onError || ((message) => console.error(message));
-    /** @type {PageFrame[]} */
+    /** @type {PageFrame[]} the page stack, bottom first */
     this.pages = [];
+    /** @type {Map<string, PageFrame>} tab pages stay alive once opened */
+    this.tabPages = new Map();
     this.nextPageId = 1;
     /** @type {Record<string, any>} */
     this.config = {};
     this.viewCode = '';
     /** @type {Worker | null} */
     this.worker = null;
+    /** @type {any[] | null} messages for the logic thread held until it has run the app's code */
+    this.logicQueue = [];
+    this.foreground = true;
+    /** @type {Packages | null} subpackages, loaded on first use (packages.js) */
+    this.packages = null;
+    /** @type {Chrome | null} */
+    this.chrome = null;
     this.onFrameMessage = this.onFrameMessage.bind(this);
+    this.onVisibility = this.onVisibility.bind(this);
   }
 
-  /** @param {{path?: string, query?: Record<string, string>, scene?: number}} [launch] */
+  /** @param {{path?: string, query?: Record<string, string>, scene?: number, referrerInfo?: any, shareTicket?: string}} [launch] */
   async start(launch = {}) {
-    const manifest = await (await fetch(this.launchUrl)).json();
-    if (!manifest.bundles) throw new Error(manifest.detail || 'launch manifest has no bundles');
-    const [logicCode, viewCode, configText] = await Promise.all([
-      fetchVerified(manifest.bundles['logic.js'], 'logic.js'),
-      fetchVerified(manifest.bundles['view.js'], 'view.js'),
-      fetchVerified(manifest.bundles['app-config.json'], 'app-config.json'),
-    ]);
-    this.config = JSON.parse(configText);
-    this.viewCode = viewCode;
-    this.buildChrome();
+    // The logic thread and the first page frame boot while the bundles download; nothing runs the
+    // app's code before every hash has been checked.
+    this.chrome = new Chrome(this.surface, {
+      onBack: () => this.safely(() => this.navigateBack(1)),
+      onHome: () => this.safely(() => this.goHome()),
+      onTab: (index) => this.safely(() => this.tapTab(index)),
+    });
     window.addEventListener('message', this.onFrameMessage);
-    const route = launch.path || this.config.entryPagePath;
-    const launchOptions = { path: route, query: launch.query || {}, scene: launch.scene ?? 1001, referrerInfo: {} };
-    this.startWorker(logicCode, launchOptions);
-    this.pushPage(route, launch.query || {});
+    document.addEventListener('visibilitychange', this.onVisibility);
+    this.darkScheme = window.matchMedia('(prefers-color-scheme: dark)');
+    this.onScheme = () => this.toLogic({ t: 'theme', theme: this.darkScheme?.matches ? 'dark' : 'light' });
+    this.darkScheme.addEventListener('change', this.onScheme);
+    this.bootWorker();
+    this.prepareFrame();
+    let logicCode;
+    try {
+      const manifest = await fetchSignedManifest(this.launchUrl, this.appid);
+      /** Allowed origins per kind (request, upload, download, socket, webview), from the signed manifest. */
+      this.domains = manifest.domains || {};
+      const [logic, viewCode, configText] = await Promise.all([
+        fetchVerified(manifest.bundles['logic.js'], 'logic.js'),
+        fetchVerified(manifest.bundles['view.js'], 'view.js'),
+        fetchVerified(manifest.bundles['app-config.json'], 'app-config.json'),
+      ]);
+      logicCode = logic;
+      this.config = JSON.parse(configText);
+      this.viewCode = viewCode;
+      this.packages = new Packages(this, manifest.bundles);
+    } catch (error) {
+      this.close();
+      throw error;
+    }
+    const { route, query } = parseUrl(launch.path || this.config.entryPagePath);
+    const launchQuery = { ...query, ...(launch.query || {}) };
+    const launchOptions = {
+      path: route,
+      query: launchQuery,
+      scene: launch.scene ?? 1001,
+      referrerInfo: launch.referrerInfo || {},
+      ...(launch.shareTicket ? { shareTicket: launch.shareTicket } : {}),
+    };
+    this.initWorker(logicCode, launchOptions);
+    if (this.config.pages.includes(route)) {
+      await this.packages.ensure(route);
+      this.openPage(route, launchQuery);
+    } else {
+      this.toLogic({ t: 'page:notfound', path: route, query: launchQuery, isEntryPage: true });
+    }
   }
 
-  buildChrome() {
-    this.surface.classList.add('hutong-surface');
-    this.navbar = document.createElement('div');
-    this.navbar.className = 'hutong-navbar';
-    this.backButton = document.createElement('button');
-    this.backButton.className = 'hutong-back';
-    this.backButton.textContent = '‹';
-    this.backButton.setAttribute('aria-label', 'Back');
-    this.backButton.addEventListener('click', () => this.navigateBack(1));
-    this.title = document.createElement('div');
-    this.title.className = 'hutong-title';
-    this.navbar.append(this.backButton, this.title);
-    this.frames = document.createElement('div');
-    this.frames.className = 'hutong-frames';
-    this.surface.replaceChildren(this.navbar, this.frames);
-  }
-
-  /** @param {string} logicCode @param {Record<string, any>} launch */
-  startWorker(logicCode, launch) {
+  bootWorker() {
     // A data: URL gives the worker an opaque origin: it cannot reach the host's storage or cookies.
     const boot = `import(${JSON.stringify(`${this.runtimeBase}logic/worker.js`)});`;
     this.worker = new Worker(`data:text/javascript,${encodeURIComponent(boot)}`, { type: 'module' });
     this.worker.onmessage = (event) => this.onLogicMessage(event.data);
     this.worker.onerror = (event) => this.onError(`logic thread failed: ${event.message}`);
-    this.pendingInit = { t: 'init', config: this.config, logicCode, launch };
+    this.workerBooted = false;
   }
 
-  /** @param {string} route @param {Record<string, string>} query */
-  pushPage(route, query) {
-    if (!this.config.pages.includes(route)) throw new Error(`page "${route}" is not in app.json`);
-    if (this.pages.length >= MAX_PAGES) throw new Error('the page stack is full (10 pages)');
+  /** The verified bundles are here: the logic thread may run them. @param {string} logicCode @param {Record<string, any>} launch */
+  initWorker(logicCode, launch) {
+    this.pendingInit = { t: 'init', config: this.config, logicCode, viewCode: this.viewCode, launch };
+    if (this.workerBooted) this.sendInit();
+  }
+
+  sendInit() {
+    this.worker?.postMessage(this.pendingInit);
+    this.pendingInit = null;
+  }
+
+  /**
+   * A page frame booting in advance, as WeChat keeps a webview ready: the next page opened takes it.
+   * It is no page until then and has no port: it cannot hear or say anything.
+   */
+  prepareFrame() {
+    if (this.spare || !this.chrome) return;
     const frame = document.createElement('iframe');
-    frame.className = 'hutong-page';
+    frame.className = 'hutong-spare';
+    frame.hidden = true;
     frame.setAttribute('sandbox', 'allow-scripts');
     frame.src = `${this.runtimeBase}view/view.html`;
+    this.spare = { frame, booted: false };
+    this.chrome.frames.appendChild(frame);
+  }
+
+  /** @param {() => void} action */
+  safely(action) {
+    try {
+      action();
+    } catch (error) {
+      this.onError(error instanceof Error ? error.message : String(error));
+    }
+  }
+
+  // -- the page stack ---------------------------------------------------------------------------------
+  get top() {
+    return this.pages[this.pages.length - 1];
+  }
+
+  /** @param {string} route */
+  tabIndex(route) {
+    const list = this.config.tabBar?.list || [];
+    return list.findIndex((/** @type {any} */ item) => String(item.pagePath).replace(/^\//, '') === route);
+  }
+
+  /** @param {string} route */
+  isTab(route) {
+    return this.tabIndex(route) >= 0;
+  }
+
+  /**
+   * Make a frame for a new page and have the logic thread create the page; both start at once.
+   * @param {string} route @param {Record<string, string>} query @param {number} [channel]
+   */
+  openPage(route, query, channel) {
+    if (!this.spare) this.prepareFrame();
+    const { frame, booted } = /** @type {{frame: HTMLIFrameElement, booted: boolean}} */ (this.spare);
+    this.spare = null;
+    frame.className = 'hutong-page';
     /** @type {PageFrame} */
     const page = { id: this.nextPageId++, route, query, frame, port: null, ready: false, queue: [] };
-    const previous = this.pages[this.pages.length - 1];
+    const previous = this.top;
     this.pages.push(page);
-    this.frames?.appendChild(frame);
-    if (previous) {
-      previous.frame.hidden = true;
-      this.toLogic({ t: 'page:hide', id: previous.id });
-    }
+    if (this.isTab(route)) this.tabPages.set(route, page);
+    // Already in the document (moving an iframe would reload it); spares are made after every page,
+    // so the top page's frame is the last one.
+    frame.hidden = false;
+    if (booted) this.connectFrame(page);
+    if (previous) this.hideFrame(previous);
+    this.toLogic({ t: 'page:load', id: page.id, route, query, channel });
+    this.afterNavigation();
+    return page;
+  }
+
+  /** @param {PageFrame} page */
+  hideFrame(page) {
+    page.frame.hidden = true;
+    this.toLogic({ t: 'page:hide', id: page.id });
+  }
+
+  /** @param {PageFrame} page */
+  showFrame(page) {
+    page.frame.hidden = false;
+    this.toLogic({ t: 'page:show', id: page.id });
+  }
+
+  /** @param {PageFrame} page */
+  closeFrame(page) {
+    this.toLogic({ t: 'page:unload', id: page.id });
+    page.port?.close();
+    // Out of sight at once, out of the document a moment later (the page's exit): input that is still
+    // being delivered to the frame (the tap that closed it) must not land in a destroyed document.
+    page.frame.hidden = true;
+    page.frame.className = 'hutong-page-closing';
+    setTimeout(() => page.frame.remove(), 300);
+    if (this.tabPages.get(page.route) === page) this.tabPages.delete(page.route);
+  }
+
+  afterNavigation() {
+    this.toLogic({ t: 'stack', ids: this.pages.map((p) => p.id) });
     this.updateChrome();
-    this.toLogic({ t: 'page:load', id: page.id, route, query });
+  }
+
+  /** @param {string} route */
+  checkRoute(route) {
+    if (!this.config.pages.includes(route)) throw new ApiError(`page "${route}" is not found`);
+  }
+
+  /** @param {string} url @param {number} [channel] */
+  navigateTo(url, channel) {
+    const { route, query } = parseUrl(url);
+    this.checkRoute(route);
+    if (this.isTab(route)) throw new ApiError('can not navigateTo a tabbar page');
+    if (this.pages.length >= MAX_PAGES) throw new ApiError('webview count limit exceed');
+    this.openPage(route, query, channel);
+  }
+
+  /** @param {string} url */
+  redirectTo(url) {
+    const { route, query } = parseUrl(url);
+    this.checkRoute(route);
+    if (this.isTab(route)) throw new ApiError('can not redirectTo a tabbar page');
+    const old = this.pages.pop();
+    if (old) this.closeFrame(old);
+    this.openPage(route, query);
   }
 
   /** @param {number} delta */
   navigateBack(delta) {
-    const count = Math.min(Math.max(1, delta), this.pages.length - 1);
+    if (this.pages.length < 2) throw new ApiError('cannot navigate back at first page.');
+    const count = Math.min(Math.max(1, Math.floor(delta) || 1), this.pages.length - 1);
     for (let i = 0; i < count; i += 1) {
       const page = /** @type {PageFrame} */ (this.pages.pop());
-      this.toLogic({ t: 'page:unload', id: page.id });
-      page.port?.close();
-      page.frame.remove();
+      if (this.isTab(page.route) && this.tabPages.get(page.route) === page) {
+        this.tabPages.delete(page.route);
+      }
+      this.closeFrame(page);
     }
-    const top = this.pages[this.pages.length - 1];
-    top.frame.hidden = false;
-    this.toLogic({ t: 'page:show', id: top.id });
-    this.updateChrome();
+    this.showFrame(this.top);
+    this.afterNavigation();
+  }
+
+  /** @param {string} url */
+  switchTab(url) {
+    const { route } = parseUrl(url);
+    this.checkRoute(route);
+    if (!this.isTab(route)) throw new ApiError('can not switch to no-tabBar page');
+    const current = this.top;
+    // Pages above the tab pages close; tab pages stay alive, hidden.
+    while (this.pages.length) {
+      const page = /** @type {PageFrame} */ (this.pages.pop());
+      if (this.tabPages.get(page.route) === page) {
+        if (page.route !== route && page === current) this.hideFrame(page);
+      } else {
+        this.closeFrame(page);
+      }
+    }
+    const existing = this.tabPages.get(route);
+    if (existing) {
+      this.pages.push(existing);
+      if (existing !== current) this.showFrame(existing);
+      this.afterNavigation();
+    } else {
+      this.openPage(route, {});
+    }
+  }
+
+  /** @param {string} url */
+  reLaunch(url) {
+    const { route, query } = parseUrl(url);
+    this.checkRoute(route);
+    const open = new Set([...this.pages, ...this.tabPages.values()]);
+    this.pages = [];
+    this.tabPages.clear();
+    for (const page of Array.from(open).reverse()) this.closeFrame(page);
+    this.openPage(route, query);
+  }
+
+  goHome() {
+    const entry = this.config.entryPagePath;
+    if (this.isTab(entry)) this.switchTab(entry);
+    else this.reLaunch(entry);
+  }
+
+  /** The user tapped a native tab: switch to it; its page hears onTabItemTap. @param {number} index */
+  tapTab(index) {
+    const item = this.config.tabBar?.list?.[index];
+    if (!item) return;
+    const route = String(item.pagePath).replace(/^\//, '');
+    if (this.top?.route !== route) this.switchTab(route);
+    this.toLogic({ t: 'page:event', id: this.top.id, name: 'onTabItemTap', arg: { index, pagePath: route, text: item.text } });
   }
 
   updateChrome() {
-    const top = this.pages[this.pages.length - 1];
-    const window = { ...this.config.window, ...(this.config.pageConfigs[top.route]?.window || {}) };
-    if (this.title) this.title.textContent = top.title ?? window.navigationBarTitleText ?? '';
-    if (this.navbar) {
-      this.navbar.style.background = window.navigationBarBackgroundColor;
-      this.navbar.style.color = window.navigationBarTextStyle === 'black' ? '#000' : '#fff';
-    }
-    if (this.backButton) this.backButton.hidden = this.pages.length < 2;
+    const top = this.top;
+    if (!top || !this.chrome) return;
+    const isHome = top.route === this.config.entryPagePath || this.isTab(top.route);
+    this.chrome.update(this.config, top, { depth: this.pages.length, isHome });
   }
 
-  /** @param {Record<string, any>} message */
-  toLogic(message) {
+  // -- foreground and background ----------------------------------------------------------------------
+  /** The app leaves the screen (the user closed it or switched away): App.onHide after the page's onHide. */
+  hide() {
+    if (!this.foreground) return;
+    this.foreground = false;
+    this.toLogic({ t: 'app:hide' });
+  }
+
+  /** The app comes back: App.onShow, then the page's onShow. @param {{scene?: number, query?: Record<string, string>}} [options] */
+  show(options = {}) {
+    if (this.foreground) return;
+    this.foreground = true;
+    const top = this.top;
+    this.toLogic({
+      t: 'app:show',
+      options: { path: top?.route, query: options.query || top?.query || {}, scene: options.scene ?? 1001, referrerInfo: {} },
+    });
+  }
+
+  onVisibility() {
+    if (document.visibilityState === 'hidden') this.hide();
+    else if (this.surface.isConnected && !this.surface.closest('[hidden]')) this.show();
+  }
+
+  // -- relay ------------------------------------------------------------------------------------------
+  /** @param {Record<string, any>} message @param {Transferable[]} [transfer] */
+  toLogic(message, transfer = []) {
     if (!this.worker) return;
-    if (this.pendingInit) {
-      (this.logicQueue ||= []).push(message);
-    } else {
-      this.worker.postMessage(message);
-    }
+    if (this.logicQueue) this.logicQueue.push([message, transfer]);
+    else this.worker.postMessage(message, transfer);
   }
 
   /** @param {number} id @param {Record<string, any>} message */
   toView(id, message) {
-    const page = this.pages.find((p) => p.id === id);
+    const page = this.pages.find((p) => p.id === id) || Array.from(this.tabPages.values()).find((p) => p.id === id);
     if (!page) return;
     // Until the frame has installed the view bundle, hold its messages here, in order.
     if (page.ready) page.port?.postMessage(message);
     else page.queue.push(message);
   }
 
+  /** @param {number} id */
+  pageById(id) {
+    return this.pages.find((p) => p.id === id) || Array.from(this.tabPages.values()).find((p) => p.id === id);
+  }
+
   /** @param {Record<string, any>} message */
   onLogicMessage(message) {
     switch (message.t) {
       case 'booted':
-        this.worker?.postMessage(this.pendingInit);
+        this.workerBooted = true;
+        if (this.pendingInit) this.sendInit();
         break;
       case 'ready':
-        this.pendingInit = null;
-        for (const queued of this.logicQueue || []) this.worker?.postMessage(queued);
-        this.logicQueue = [];
-        break;
-      case 'page:data':
-        this.toView(message.id, { t: 'data', seq: message.seq, data: message.data });
+        for (const [queued, transfer] of this.logicQueue || []) this.worker?.postMessage(queued, transfer);
+        this.logicQueue = null;
         break;
       case 'api':
         this.callApi(message.name, message.args || {}).then(
@@ -183,6 +393,16 @@ export class MiniProgram {
             }),
         );
         break;
+      case 'notfound:done':
+        if (!message.handled) this.onError('page not found; opening the home page');
+        // App.onPageNotFound is expected to redirect; if it opened nothing, show the home page.
+        setTimeout(
+          () => {
+            if (this.pages.length === 0) this.safely(() => this.openPage(this.config.entryPagePath, {}));
+          },
+          message.handled ? 1000 : 0,
+        );
+        break;
       case 'error':
         this.onError(message.message);
         break;
@@ -194,30 +414,50 @@ export class MiniProgram {
     }
   }
 
-  /** A frame announced itself: hand it a private port and its page. @param {MessageEvent} event */
+  /** A frame announced itself: connect it if it is a page's, or keep it ready. @param {MessageEvent} event */
   onFrameMessage(event) {
-    const page = this.pages.find((p) => p.frame.contentWindow === event.source);
-    if (!page || page.port || event.data?.t !== 'frame:booted') return;
+    if (event.data?.t !== 'frame:booted') return;
+    if (this.spare && this.spare.frame.contentWindow === event.source) {
+      this.spare.booted = true;
+      return;
+    }
+    const page = [...this.pages, ...this.tabPages.values()].find((p) => p.frame.contentWindow === event.source);
+    if (page && !page.port) this.connectFrame(page);
+  }
+
+  /** Hand a booted frame a private port, its page and the page's channel to the logic thread. @param {PageFrame} page */
+  connectFrame(page) {
     const channel = new MessageChannel();
     page.port = channel.port1;
     page.port.onmessage = (portEvent) => this.onViewMessage(page, portEvent.data);
     page.frame.contentWindow?.postMessage({ t: 'port' }, '*', [channel.port2]);
-    page.port.postMessage({ t: 'init', viewCode: this.viewCode, route: page.route });
+    const window = { ...this.config.window, ...(this.config.pageConfigs?.[page.route]?.window || {}) };
+    // Render operations and input go straight between the logic thread and this frame, on a channel
+    // only the host can hand out: the port itself says which page speaks.
+    const direct = new MessageChannel();
+    this.toLogic({ t: 'page:port', id: page.id }, [direct.port1]);
+    const viewCode = this.packages?.viewCode(page.route, this.viewCode) ?? this.viewCode;
+    page.port.postMessage({ t: 'init', viewCode, route: page.route, window }, [direct.port2]);
   }
 
   /** @param {PageFrame} page @param {Record<string, any>} message */
   onViewMessage(page, message) {
-    if (message.t === 'ready') {
-      page.ready = true;
-      for (const queued of page.queue) page.port?.postMessage(queued);
-      page.queue = [];
-    } else if (message.t === 'rendered') {
-      this.toLogic({ t: 'page:rendered', id: page.id, seq: message.seq });
-      if (message.seq === 0) this.surface.dispatchEvent(new CustomEvent('hutong:firstcontent', { detail: message }));
-    } else if (message.t === 'unsupported') {
-      this.reportUnsupported(message);
-    } else if (message.t === 'event' && typeof message.handler === 'string') {
-      this.toLogic({ t: 'event', id: page.id, handler: message.handler, event: message.event });
+    switch (message.t) {
+      case 'ready':
+        page.ready = true;
+        for (const queued of page.queue) page.port?.postMessage(queued);
+        page.queue = [];
+        break;
+      case 'firstcontent':
+        // The page is up: boot the frame the next page will use.
+        setTimeout(() => this.prepareFrame(), 0);
+        this.surface.dispatchEvent(new CustomEvent('hutong:firstcontent', { detail: { ...message, pageId: page.id } }));
+        break;
+      case 'unsupported':
+        this.reportUnsupported(message);
+        break;
+      default:
+        break;
     }
   }
 
@@ -227,35 +467,103 @@ export class MiniProgram {
     this.surface.dispatchEvent(new CustomEvent('hutong:unsupported', { detail }));
   }
 
+  // -- APIs the host answers --------------------------------------------------------------------------
   /** @param {string} name @param {Record<string, any>} args */
   async callApi(name, args) {
+    const ok = { errMsg: `${name}:ok` };
+    // A page in a subpackage opens only once its bundles are fetched, verified and running.
+    if (typeof args.url === 'string' && this.packages?.rootOf(parseUrl(args.url).route)) {
+      await this.packages.ensure(parseUrl(args.url).route);
+    }
+    const top = this.top;
     switch (name) {
       case 'showToast':
         showToast(this.surface, args);
-        return { errMsg: 'showToast:ok' };
-      case 'navigateTo': {
-        const { route, query } = parseUrl(String(args.url || ''));
-        this.pushPage(route, query);
-        return { errMsg: 'navigateTo:ok' };
-      }
+        return ok;
+      case 'hideToast':
+        this.surface.querySelector('.hutong-toast')?.remove();
+        return ok;
+      case 'navigateTo':
+        this.navigateTo(String(args.url || ''), args.channel);
+        return ok;
+      case 'redirectTo':
+        this.redirectTo(String(args.url || ''));
+        return ok;
+      case 'switchTab':
+        this.switchTab(String(args.url || ''));
+        return ok;
+      case 'reLaunch':
+        this.reLaunch(String(args.url || ''));
+        return ok;
       case 'navigateBack':
-        if (this.pages.length < 2) throw new Error('cannot navigate back at first page');
         this.navigateBack(Number(args.delta) || 1);
-        return { errMsg: 'navigateBack:ok' };
-      case 'setNavigationBarTitle': {
-        const top = this.pages[this.pages.length - 1];
+        return ok;
+      case 'setNavigationBarTitle':
         top.title = String(args.title ?? '');
         this.updateChrome();
-        return { errMsg: 'setNavigationBarTitle:ok' };
+        return ok;
+      case 'setNavigationBarColor':
+        top.colors = { frontColor: args.frontColor, backgroundColor: args.backgroundColor };
+        this.updateChrome();
+        return ok;
+      case 'showNavigationBarLoading':
+      case 'hideNavigationBarLoading':
+        top.loading = name === 'showNavigationBarLoading';
+        this.updateChrome();
+        return ok;
+      case 'hideHomeButton':
+        top.homeHidden = true;
+        this.updateChrome();
+        return ok;
+      case 'startPullDownRefresh':
+        this.toView(top.id, { t: 'pulldown:start' });
+        return ok;
+      case 'stopPullDownRefresh':
+        this.toView(top.id, { t: 'pulldown:stop' });
+        return ok;
+      case 'pageScrollTo':
+        this.toView(top.id, { t: 'scrollTo', scrollTop: args.scrollTop, duration: args.duration ?? 300, selector: args.selector, offsetTop: args.offsetTop });
+        return ok;
+      case 'showTabBar':
+      case 'hideTabBar':
+        if (this.chrome) this.chrome.tabBarHiddenByApi = name === 'hideTabBar';
+        this.updateChrome();
+        return ok;
+      case 'setTabBarBadge':
+      case 'removeTabBarBadge':
+      case 'showTabBarRedDot':
+      case 'hideTabBarRedDot':
+      case 'setTabBarItem': {
+        if (!this.chrome) return ok;
+        const index = Number(args.index);
+        if (!this.config.tabBar?.list?.[index]) throw new ApiError('tabbar item not found');
+        const item = (this.chrome.tabOverrides[index] ||= {});
+        if (name === 'setTabBarBadge') item.badge = String(args.text ?? '');
+        if (name === 'removeTabBarBadge') item.badge = '';
+        if (name === 'showTabBarRedDot') item.dot = true;
+        if (name === 'hideTabBarRedDot') item.dot = false;
+        if (name === 'setTabBarItem' && args.text !== undefined) item.text = String(args.text);
+        this.updateChrome();
+        return ok;
       }
+      case 'setTabBarStyle':
+        if (this.chrome) Object.assign(this.chrome.tabStyle, args);
+        this.updateChrome();
+        return ok;
+      case 'setBackgroundColor':
+      case 'setBackgroundTextStyle':
+        return ok;
       default:
-        throw new Error('not supported');
+        throw new ApiError('not supported');
     }
   }
 
   close() {
     this.worker?.terminate();
+    this.worker = null;
     window.removeEventListener('message', this.onFrameMessage);
+    document.removeEventListener('visibilitychange', this.onVisibility);
+    if (this.onScheme) this.darkScheme?.removeEventListener('change', this.onScheme);
     this.surface.replaceChildren();
   }
 }

@@ -8,17 +8,53 @@ let instance = null;
 /** @param {Record<string, any>} options */
 export function App(options) {
   if (instance) throw new Error('App() may be called only once');
+  // Keys other than the lifecycle (globalData, helpers) are reachable through `this` and getApp().
   instance = { ...(options || {}) };
-  const app = instance;
-  if (typeof app.onError === 'function') setAppErrorHandler((message) => app.onError(message));
 }
 
-export function getApp() {
+export function hasApp() {
+  return instance !== null;
+}
+
+/** @param {{allowDefault?: boolean}} [options] */
+export function getApp(options) {
+  if (!instance && options && options.allowDefault) instance = {};
   return instance;
 }
 
-/** @param {string} name @param {...any} args */
+/** Listeners added with wx.onAppShow, wx.onAppHide, wx.onError, … by lifecycle name. */
+const listeners = /** @type {Record<string, Function[]>} */ ({
+  onShow: [],
+  onHide: [],
+  onError: [],
+  onPageNotFound: [],
+  onUnhandledRejection: [],
+  onThemeChange: [],
+});
+
+/** @param {string} name @param {Function} fn */
+export function addAppListener(name, fn) {
+  if (typeof fn === 'function') listeners[name].push(fn);
+}
+
+/** @param {string} name @param {Function} [fn] */
+export function removeAppListener(name, fn) {
+  listeners[name] = fn ? listeners[name].filter((l) => l !== fn) : [];
+}
+
+/** @param {string} name */
+export function hasAppListeners(name) {
+  return (listeners[name] || []).length > 0;
+}
+
+// Uncaught errors go to App.onError and the wx.onError listeners.
+setAppErrorHandler((message) => callApp('onError', message));
+
+/** The App's own hook, then the wx.on* listeners. @param {string} name @param {...any} args */
 export function callApp(name, ...args) {
   const app = instance;
-  if (app && typeof app[name] === 'function') guard(() => app[name](...args));
+  let result;
+  if (app && typeof app[name] === 'function') result = guard(() => app[name](...args));
+  for (const listener of (listeners[name] || []).slice()) guard(() => listener(...args));
+  return result;
 }

@@ -2,14 +2,18 @@
 /** Uncaught errors in app code: mapped to source file and line, sent to App.onError and the host. */
 import { send } from './bridge.js';
 
-/** @type {[number, string][]} */
-let lineMap = [];
+/** @type {Map<string, [number, string][]>} line maps by bundle name: `bundle` (main), or a subpackage root */
+const lineMaps = new Map();
 /** @type {((message: string) => void) | null} */
 let appErrorHandler = null;
 
-/** @param {[number, string][]} map */
-export function setLineMap(map) {
-  lineMap = map;
+/**
+ * The main bundle's line map and each subpackage's (app-config.json `lineMap`, `packages[].lineMap`).
+ * @param {Record<string, any>} config
+ */
+export function setLineMaps(config) {
+  lineMaps.set('bundle', config.lineMap || []);
+  for (const info of config.packages || []) if (info.root) lineMaps.set(info.root, info.lineMap || []);
 }
 
 /** @param {((message: string) => void) | null} handler */
@@ -23,15 +27,30 @@ export function setAppErrorHandler(handler) {
  * @returns {{file: string, line: number} | null}
  */
 export function sourceLocation(stack) {
-  const match = /logic-bundle[^:]*:(\d+):\d+/.exec(stack);
+  // Bundles run from blob URLs named `#logic-bundle` (main) or `#logic-<subpackage root>`.
+  const match = /#logic-(.+?):(\d+):\d+/.exec(stack);
   if (!match) return null;
-  const bundleLine = Number(match[1]);
+  const bundleLine = Number(match[2]);
   let found = null;
-  for (const [start, file] of lineMap) {
+  for (const [start, file] of lineMaps.get(match[1]) || []) {
     if (start <= bundleLine) found = { file, line: bundleLine - start + 1 };
     else break;
   }
   return found;
+}
+
+/** A thrown or rejected value that is not an Error: WeChat's `{errMsg}` results, or its JSON. @param {unknown} value */
+function describe(value) {
+  if (value && typeof value === 'object') {
+    const errMsg = /** @type {any} */ (value).errMsg;
+    if (typeof errMsg === 'string') return errMsg;
+    try {
+      return JSON.stringify(value);
+    } catch {
+      return Object.prototype.toString.call(value);
+    }
+  }
+  return String(value);
 }
 
 /**
@@ -39,7 +58,7 @@ export function sourceLocation(stack) {
  * @param {unknown} error
  */
 export function reportError(error) {
-  const err = error instanceof Error ? error : new Error(String(error));
+  const err = error instanceof Error ? error : new Error(describe(error));
   const where = sourceLocation(err.stack || '');
   const message = `${err.message}${where ? ` (${where.file}:${where.line})` : ''}`;
   send({ t: 'error', message, stack: err.stack || '', file: where?.file, line: where?.line });

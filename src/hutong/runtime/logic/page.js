@@ -1,111 +1,197 @@
 // @ts-check
-/** Page(): definitions, instances, lifecycle and setData. */
-import { parsePath, setPath } from '../common/data-path.js';
-import { send } from './bridge.js';
+/**
+ * Pages: an instance per entry in the host's page stack, built from Page() or Component(); the first
+ * render (components created and attached before onLoad, as in WeChat) goes out as one message.
+ */
+import { toView } from './bridge.js';
+import { ComponentInstance } from './component.js';
 import { guard } from './errors.js';
+import { flush, Instance } from './instance.js';
+import { INSERT, ROOT_ID, TAB_BAR_ID } from '../common/ops.js';
+import { PageTree } from './tree.js';
 
-const SET_DATA_LIMIT = 1024 * 1024;
-const LIFECYCLE = new Set(['onLoad', 'onShow', 'onReady', 'onHide', 'onUnload']);
-
-/** @type {Map<string, Record<string, any>>} */
-const definitions = new Map();
-/** @type {string | null} */
-let registering = null;
-/** @type {Map<number, PageInstance>} */
+/** @type {Map<number, any>} */
 export const instances = new Map();
-/** @type {PageInstance[]} */
+/** @type {any[]} */
 export const stack = [];
 
-/** Set by the module loader: which route's module is running now. @param {string | null} route */
-export function setRegistering(route) {
-  registering = route;
+const CUSTOM_TAB_BAR = 'custom-tab-bar/index';
+/** @type {Set<string>} the tab pages, when the app draws its own tab bar */
+const customTabBar = new Set();
+
+/** @param {Record<string, any>} config the app config */
+export function configureTabBar(config) {
+  const tabBar = config.tabBar;
+  if (!tabBar || !tabBar.custom || !Array.isArray(tabBar.list)) return;
+  for (const item of tabBar.list) customTabBar.add(String(item.pagePath).replace(/^\//, ''));
 }
 
-/** @param {Record<string, any>} options */
-export function Page(options) {
-  if (!registering) throw new Error('Page() must be called in a page file');
-  definitions.set(registering, options || {});
-}
+/** Page events the frame reports only when the page has a handler: each is a message per scroll. */
+const FRAME_EVENTS = ['onPageScroll', 'onReachBottom', 'onPullDownRefresh'];
 
-/** @param {string} route */
-export function hasDefinition(route) {
-  return definitions.has(route);
-}
-
-function deepCopy(/** @type {any} */ value) {
-  return value === undefined ? undefined : JSON.parse(JSON.stringify(value));
-}
-
-export class PageInstance {
-  /** @param {number} id @param {string} route @param {Record<string, string>} query */
-  constructor(id, route, query) {
-    const options = definitions.get(route) || {};
-    this.__id = id;
-    this.__seq = 0;
-    /** @type {Record<string, any> | null} */
-    this.__pending = null;
-    /** @type {Map<number, Function[]>} */
-    this.__callbacks = new Map();
-    /** @type {Function[]} */
-    this.__pendingCallbacks = [];
-    this.route = route;
-    this.options = query;
-    this.data = deepCopy(options.data) || {};
-    for (const [key, value] of Object.entries(options)) {
-      if (key === 'data') continue;
-      /** @type {any} */ (this)[key] = typeof value === 'function' || LIFECYCLE.has(key) ? value : deepCopy(value);
-    }
+/** @param {any} value */
+function deepCopy(value) {
+  if (value === undefined) return undefined;
+  try {
+    return structuredClone(value);
+  } catch {
+    return JSON.parse(JSON.stringify(value));
   }
+}
 
+/** A page built with Page(): its options' functions are its methods, other keys are copied in. */
+export class PageInstance extends Instance {
   /**
-   * Change data now; the view follows asynchronously, batched per tick.
-   * @param {Record<string, any>} changes
-   * @param {Function} [callback] runs after the view has rendered
+   * @param {PageTree} tree @param {import('./registry.js').Definition} def
+   * @param {string} route @param {Record<string, string>} query
    */
-  setData(changes, callback) {
-    if (changes === null || typeof changes !== 'object') throw new TypeError('setData expects an object');
-    const serialised = JSON.stringify(changes);
-    if (serialised.length > SET_DATA_LIMIT) {
-      throw new Error(`setData: data exceeds 1024 kB (${Math.round(serialised.length / 1024)} kB)`);
-    }
-    const copy = JSON.parse(serialised);
-    for (const [path, value] of Object.entries(changes)) {
-      if (value === undefined) continue; // WeChat drops undefined values, with a warning
-      setPath(this.data, parsePath(path), value);
-    }
-    if (!this.__pending) {
-      this.__pending = {};
-      queueMicrotask(() => this.__flush());
-    }
-    Object.assign(this.__pending, copy);
-    if (callback) this.__pendingCallbacks.push(callback);
+  constructor(tree, def, route, query) {
+    super(tree, def);
+    this.data = deepCopy(def.data) || {};
+    for (const [name, method] of Object.entries(def.methods)) /** @type {any} */ (this)[name] = method;
+    for (const [name, value] of Object.entries(def.extra)) /** @type {any} */ (this)[name] = deepCopy(value);
   }
+}
 
-  __flush() {
-    const changes = this.__pending;
-    this.__pending = null;
-    if (!changes) return;
-    this.__seq += 1;
-    if (this.__pendingCallbacks.length) {
-      this.__callbacks.set(this.__seq, this.__pendingCallbacks);
-      this.__pendingCallbacks = [];
-    }
-    send({ t: 'page:data', id: this.__id, seq: this.__seq, data: JSON.stringify(changes) });
-  }
+/**
+ * The parts of a page instance that do not depend on how it was defined.
+ * @param {any} page @param {number} id @param {string} route @param {Record<string, string>} query
+ */
+function pageFields(page, id, route, query) {
+  page.route = route;
+  page.__route__ = route;
+  page.options = query;
+  page.__pageId = id;
+  page.__isPage = true;
+  const router = {
+    navigateTo: (/** @type {any} */ o) => globalThis.wx.navigateTo(o),
+    redirectTo: (/** @type {any} */ o) => globalThis.wx.redirectTo(o),
+    navigateBack: (/** @type {any} */ o) => globalThis.wx.navigateBack(o),
+    switchTab: (/** @type {any} */ o) => globalThis.wx.switchTab(o),
+    reLaunch: (/** @type {any} */ o) => globalThis.wx.reLaunch(o),
+  };
+  // Own properties: a page built with Component() has these as getters on its prototype.
+  Object.defineProperty(page, 'router', { value: router, configurable: true });
+  Object.defineProperty(page, 'pageRouter', { value: router, configurable: true });
+}
 
-  /** The view rendered up to `seq`: run the callbacks that waited for it. @param {number} seq */
-  __rendered(seq) {
-    for (const [done, callbacks] of this.__callbacks) {
-      if (done > seq) continue;
-      this.__callbacks.delete(done);
-      for (const callback of callbacks) guard(() => callback.call(this));
-    }
-  }
+/** @param {any} page @param {string} name @param {...any} args */
+export function callPage(page, name, ...args) {
+  const method = page && page[name];
+  if (typeof method === 'function') return guard(() => method.apply(page, args));
+  return undefined;
+}
 
-  /** @param {string} name @param {...any} args */
-  __call(name, ...args) {
-    const method = /** @type {any} */ (this)[name];
-    if (typeof method === 'function') return guard(() => method.apply(this, args));
-    return undefined;
+/**
+ * Create the page, render it with its components, run onLoad and onShow, and send the frame the
+ * whole first render in one message.
+ * @param {number} id @param {string} route @param {Record<string, string>} query
+ * @param {import('./registry.js').Definition} def
+ * @param {(page: any) => void} [beforeLoad] wiring that must exist before onLoad (the opener's channel)
+ */
+export function createPage(id, route, query, def, beforeLoad) {
+  const tree = new PageTree(id);
+  /** @type {any} */
+  let page;
+  if (def.builtWith === 'Page') {
+    page = new PageInstance(tree, def, route, query);
+  } else {
+    page = new ComponentInstance(def, null, null, tree);
+    // Query parameters fill the properties of a page built with Component().
+    page.__lifetime('created');
+    page.__receive(query, true);
   }
+  pageFields(page, id, route, query);
+  tree.page = page;
+  tree.root.o = page;
+  page.__root = tree.root;
+  tree.nodes.set(ROOT_ID, tree.root);
+  instances.set(id, page);
+  stack.push(page);
+  if (beforeLoad) beforeLoad(page);
+  let vnodes = [];
+  try {
+    vnodes = page.__render(page.data);
+  } catch (error) {
+    guard(() => {
+      throw error;
+    });
+  }
+  for (let i = 0; i < vnodes.length; i += 1) vnodes[i] = tree.mount(vnodes[i], tree.root, page);
+  tree.root.c = vnodes;
+  /** @type {any} */
+  let tabBarRoot = null;
+  if (customTabBar.has(route)) {
+    // tabBar.custom: each tab page gets its own instance of custom-tab-bar/index, below the page.
+    tabBarRoot = { n: TAB_BAR_ID, c: [], o: page, p: null };
+    tree.nodes.set(TAB_BAR_ID, tabBarRoot);
+    const vnode = { t: 'custom-tab-bar', a: {}, e: [], c: [], cp: CUSTOM_TAB_BAR };
+    tabBarRoot.c = [tree.mount(vnode, tabBarRoot, page)];
+  }
+  page.getTabBar = () => (tabBarRoot ? tabBarRoot.c[0].comp.__exported(page) : null);
+  if (page instanceof ComponentInstance) tree.attachQueue.unshift(page);
+  flush(tree); // components attached (before onLoad, as in WeChat)
+  callPage(page, 'onLoad', query);
+  callPage(page, 'onShow');
+  flush(tree); // what onLoad and onShow changed, still before anything is sent
+  tree.ops = [];
+  for (const child of tree.root.c) tree.ops.push(INSERT, ROOT_ID, 0, tree.serialize(child));
+  if (tabBarRoot) tree.ops.push(INSERT, TAB_BAR_ID, 0, tree.serialize(tabBarRoot.c[0]));
+  tree.inView = true;
+  tree.readyAt.set(0, tree.readyQueue.splice(0));
+  if (tree.pendingCallbacks.length) {
+    tree.callbacks.set(0, tree.pendingCallbacks);
+    tree.pendingCallbacks = [];
+  }
+  const ops = tree.ops;
+  tree.ops = [];
+  /** @type {Record<string, boolean>} */
+  const listens = {};
+  for (const name of FRAME_EVENTS) listens[name] = typeof page[name] === 'function';
+  toView(id, { t: 'render', seq: 0, ops, listens });
+  return page;
+}
+
+/**
+ * The frame applied render `seq`: ready lifetimes (and onReady after the first), then callbacks.
+ * @param {any} page @param {number} seq
+ */
+export function rendered(page, seq) {
+  const tree = /** @type {PageTree} */ (page.__tree);
+  for (const [at, components] of tree.readyAt) {
+    if (at > seq) continue;
+    tree.readyAt.delete(at);
+    for (const component of components) if (component !== page) component.__ready();
+  }
+  if (seq === 0) {
+    if (page instanceof ComponentInstance) page.__lifetime('ready');
+    callPage(page, 'onReady');
+  }
+  for (const [at, callbacks] of tree.callbacks) {
+    if (at > seq) continue;
+    tree.callbacks.delete(at);
+    for (const callback of callbacks) guard(() => callback());
+  }
+}
+
+/** @param {any} page @param {string} name @param {...any} args */
+export function pageLifetime(page, name, ...args) {
+  for (const component of page.__tree.components) component.__pageLifetime(name, ...args);
+}
+
+/** @param {number} id */
+export function destroyPage(id) {
+  const page = instances.get(id);
+  if (!page) return;
+  callPage(page, 'onUnload');
+  const tree = /** @type {PageTree} */ (page.__tree);
+  tree.closed = true;
+  for (const child of tree.root.c) tree.unmount(child);
+  const tabBarRoot = tree.nodes.get(TAB_BAR_ID);
+  if (tabBarRoot) for (const child of tabBarRoot.c) tree.unmount(child);
+  if (page instanceof ComponentInstance) page.__detach();
+  instances.delete(id);
+  const index = stack.indexOf(page);
+  if (index >= 0) stack.splice(index, 1);
+  page.__alive = false;
 }

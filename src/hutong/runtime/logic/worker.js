@@ -1,14 +1,32 @@
 // @ts-check
 /**
  * The logic thread's entry point. The host starts it from a data: URL, so it runs in an opaque origin
- * with no DOM; the host sends the verified logic bundle as text and this module runs it.
+ * with no DOM; the host sends the verified bundles as text. This thread runs the app's code and the
+ * compiled templates, and sends each page frame the DOM operations that bring it up to date.
  */
-import { App, callApp, getApp } from './app.js';
-import { dispatch, on, send } from './bridge.js';
-import { guard, reportError, setLineMap } from './errors.js';
+// Every module of the logic thread is named here, even those only other modules import, so that the
+// browser fetches them all at once instead of discovering them level by level (a cold start's cost).
+import '../common/data-path.js';
+import '../common/ops.js';
+import '../view/builtin-tags.js';
+import '../view/wxs-runtime.js';
+import './names.js';
+import './selector.js';
+import './tree.js';
+import './wxs-events.js';
+import { R } from '../view/render-helpers.js';
+import { App, callApp, getApp, hasApp, hasAppListeners } from './app.js';
+import { attachFramePort, detachFramePort, dispatch, on, send } from './bridge.js';
+import { setComponentLoader } from './component.js';
+import { guard, reportError, setLineMaps } from './errors.js';
+import { dispatchFromView } from './events.js';
+import { setViewBundle } from './instance.js';
 import * as modules from './modules.js';
-import { hasDefinition, instances, Page, PageInstance, setRegistering, stack } from './page.js';
-import { settle, wx } from './wx.js';
+import { callPage, configureTabBar, createPage, destroyPage, instances, pageLifetime, rendered, stack } from './page.js';
+import { intersection, settleQuery } from './query.js';
+import { Behavior, Component, definitionOf, normalise, Page, setRegistering, setRegisteringPage } from './registry.js';
+import { takeChannel } from './router.js';
+import { launchState, settle, wxGlobal } from './wx.js';
 
 /** @type {Record<string, any>} */
 let config = {};
@@ -17,93 +35,232 @@ const globals = /** @type {any} */ (globalThis);
 Object.assign(globals, {
   App,
   Page,
+  Component,
+  Behavior,
   getApp,
   getCurrentPages: () => stack.slice(),
-  wx,
+  wx: wxGlobal,
   __hutong_define: modules.define,
 });
 
-/** Run the app's code: app.js first, then each page's module in its own registration slot. */
-function boot() {
-  if (modules.has('app.js')) guard(() => modules.load('app.js'));
+/**
+ * Run a page's or component's module with its registration slot open; the definition it registered
+ * (or an empty one, if it registered none).
+ * @param {string} path @param {boolean} isPage
+ */
+function definitionFor(path, isPage) {
+  let def = definitionOf(path);
+  if (def) return def;
+  if (modules.has(`${path}.js`)) {
+    setRegistering(path);
+    setRegisteringPage(isPage);
+    try {
+      modules.load(`${path}.js`);
+    } catch (error) {
+      reportError(error);
+    } finally {
+      setRegistering(null);
+      setRegisteringPage(false);
+    }
+  }
+  def = definitionOf(path);
+  return def || normalise(isPage ? 'page' : 'component', path, {}, isPage);
 }
 
-/** @param {string} route */
-function loadPage(route) {
-  if (hasDefinition(route)) return;
-  const path = `${route}.js`;
-  if (!modules.has(path)) return;
-  setRegistering(route);
-  try {
-    modules.load(path);
-  } catch (error) {
-    reportError(error);
-  } finally {
-    setRegistering(null);
+/** Main-package pages: WeChat runs their code at launch (unless lazyCodeLoading), so do we, after the first render. */
+function loadMainPackagePages() {
+  if (config.lazyCodeLoading === 'requiredComponents') return;
+  const roots = [...(config.subPackages || []), ...(config.subpackages || [])]
+    .map((p) => String(p?.root || '').replace(/^\/|\/$/g, ''))
+    .filter(Boolean);
+  for (const route of config.pages || []) {
+    if (roots.some((root) => route.startsWith(`${root}/`))) continue;
+    definitionFor(route, true);
   }
+}
+
+// Kept before any app code runs: the app's own code must not get at eval through globalThis.
+const globalEval = globalThis.eval;
+
+/**
+ * Run a logic bundle as a classic script, so that app code is sloppy unless it says 'use strict', as
+ * in WeChat (a module would force strict mode on code written for sloppy mode). The bundle is named so
+ * that stack traces map back to source lines (errors.js): `logic.js#logic-<package>`.
+ * @param {string} code
+ * @param {string} name 'bundle' for the main package, else the subpackage root
+ */
+function runAppScript(code, name) {
+  globalEval(`${code}\n//# sourceURL=logic.js#logic-${name}`);
 }
 
 on('init', async (message) => {
   config = message.config;
-  setLineMap(config.lineMap || []);
-  const url = URL.createObjectURL(new Blob([message.logicCode], { type: 'text/javascript' }));
-  // The bundle is named so that stack traces can be mapped back to source lines (errors.js).
-  await import(`${url}#logic-bundle`);
-  boot();
-  callApp('onLaunch', message.launch);
-  callApp('onShow', message.launch);
+  globals.__wxConfig = { pages: config.pages, entryPagePath: config.entryPagePath, global: { window: config.window }, tabBar: config.tabBar, envVersion: 'release', platform: 'hutong' };
+  setLineMaps(config);
+  configureTabBar(config);
+  setComponentLoader((path) => definitionFor(path, false), config.components || {});
+  globals.__hutong_view = (/** @type {any} */ bundle) => {
+    viewBundle = bundle;
+  };
+  const viewUrl = URL.createObjectURL(new Blob([message.viewCode], { type: 'text/javascript' }));
+  await import(viewUrl);
+  R.use(viewBundle);
+  setViewBundle(viewBundle, R);
+  try {
+    runAppScript(message.logicCode, 'bundle');
+  } catch (error) {
+    reportError(error);
+  }
+  URL.revokeObjectURL(viewUrl);
+  if (modules.has('app.js')) {
+    try {
+      modules.load('app.js');
+    } catch (error) {
+      reportError(error);
+    }
+  }
+  if (!hasApp()) App({});
+  launchState.launch = { ...message.launch };
+  launchState.enter = { ...message.launch };
+  callApp('onLaunch', { ...message.launch });
+  callApp('onShow', { ...message.launch });
   send({ t: 'ready' });
 });
 
+/** @type {any} the templates, wxs and styles of every package loaded so far */
+let viewBundle = { wxml: {}, wxss: {}, wxs: {} };
+
+// A subpackage's bundles, verified by the host before a page in it opens (host/packages.js): its
+// templates join the main package's (this thread renders them), then its logic runs.
+on('package:logic', async (message) => {
+  try {
+    if (message.view) {
+      globals.__hutong_view = (/** @type {any} */ bundle) => {
+        for (const key of Object.keys(bundle)) viewBundle[key] = { ...(viewBundle[key] || {}), ...bundle[key] };
+        R.use(bundle);
+        setViewBundle(viewBundle, R);
+      };
+      const viewUrl = URL.createObjectURL(new Blob([message.view], { type: 'text/javascript' }));
+      await import(viewUrl);
+      URL.revokeObjectURL(viewUrl);
+    }
+    runAppScript(message.code, message.root);
+    if (message.entry) modules.load(message.entry);
+    send({ t: 'package:loaded', root: message.root });
+  } catch (error) {
+    reportError(error);
+    send({ t: 'package:loaded', root: message.root, error: String(error) });
+  }
+});
+
+let firstPage = true;
+
 on('page:load', (message) => {
-  loadPage(message.route);
-  const page = new PageInstance(message.id, message.route, message.query || {});
-  instances.set(message.id, page);
-  stack.push(page);
-  send({ t: 'page:data', id: page.__id, seq: 0, data: JSON.stringify(page.data) });
-  page.__call('onLoad', page.options);
-  page.__call('onShow');
+  const def = definitionFor(message.route, true);
+  const opened = takeChannel(message.channel);
+  createPage(message.id, message.route, message.query || {}, def, (page) => {
+    page.getOpenerEventChannel = () => opened;
+  });
+  if (firstPage) {
+    firstPage = false;
+    setTimeout(() => guard(loadMainPackagePages), 0);
+  }
+});
+
+on('page:notfound', (message) => {
+  const app = getApp();
+  const handled = Boolean(app && typeof app.onPageNotFound === 'function') || hasAppListeners('onPageNotFound');
+  callApp('onPageNotFound', { path: message.path, query: message.query || {}, isEntryPage: Boolean(message.isEntryPage) });
+  send({ t: 'notfound:done', handled });
 });
 
 on('page:rendered', (message) => {
   const page = instances.get(message.id);
-  if (!page) return;
-  if (message.seq === 0) page.__call('onReady');
-  page.__rendered(message.seq);
+  if (page) rendered(page, message.seq);
 });
 
-on('page:show', (message) => instances.get(message.id)?.__call('onShow'));
-on('page:hide', (message) => instances.get(message.id)?.__call('onHide'));
-on('page:unload', (message) => {
+on('page:show', (message) => {
   const page = instances.get(message.id);
   if (!page) return;
-  page.__call('onUnload');
-  instances.delete(message.id);
-  const index = stack.indexOf(page);
-  if (index >= 0) stack.splice(index, 1);
+  callPage(page, 'onShow');
+  pageLifetime(page, 'show');
+});
+
+on('page:hide', (message) => {
+  const page = instances.get(message.id);
+  if (!page) return;
+  callPage(page, 'onHide');
+  pageLifetime(page, 'hide');
+});
+
+on('page:unload', (message) => {
+  destroyPage(message.id);
+  detachFramePort(message.id);
+});
+
+/** The host's page stack changed: getCurrentPages() follows it. */
+on('stack', (message) => {
+  const pages = (message.ids || []).map((/** @type {number} */ id) => instances.get(id)).filter(Boolean);
+  stack.splice(0, stack.length, ...pages);
+});
+
+/** Page events the frame or the host reports: scroll, reach bottom, pull-down, tab taps, resize. */
+on('page:event', (message) => {
+  const page = instances.get(message.id);
+  if (!page) return;
+  if (message.name === 'onResize') pageLifetime(page, 'resize', message.arg);
+  if (message.name === 'onShareAppMessage') {
+    const result = callPage(page, 'onShareAppMessage', message.arg || { from: 'menu' });
+    send({ t: 'share', id: message.id, result: result && typeof result === 'object' ? JSON.parse(JSON.stringify(result)) : {} });
+    return;
+  }
+  callPage(page, message.name, message.arg);
 });
 
 on('event', (message) => {
   const page = instances.get(message.id);
-  if (!page) return;
-  const handler = /** @type {any} */ (page)[message.handler];
-  if (typeof handler !== 'function') {
-    console.warn(`Component "${page.route}" does not have a method "${message.handler}" to handle event "${message.event.type}".`);
-    return;
-  }
-  guard(() => handler.call(page, message.event));
+  if (page) dispatchFromView(page.__tree, message);
 });
 
+on('app:hide', () => {
+  const top = stack[stack.length - 1];
+  if (top) {
+    callPage(top, 'onHide');
+    pageLifetime(top, 'hide');
+  }
+  callApp('onHide');
+});
+
+on('app:show', (message) => {
+  launchState.enter = { ...(message.options || {}) };
+  callApp('onShow', { ...(message.options || {}) });
+  const top = stack[stack.length - 1];
+  if (top) {
+    callPage(top, 'onShow');
+    pageLifetime(top, 'show');
+  }
+});
+
+on('theme', (message) => callApp('onThemeChange', { theme: message.theme }));
+on('query:result', (message) => settleQuery(message.qid, message.results));
+on('intersection', (message) => intersection(message.oid, message.entry));
 on('api:result', (message) => settle(message.cb, message));
 
-globals.addEventListener('message', (/** @type {MessageEvent} */ event) => dispatch(event.data));
+globals.addEventListener('message', (/** @type {MessageEvent} */ event) => {
+  if (event.data?.t === 'page:port' && event.ports[0]) attachFramePort(event.data.id, event.ports[0]);
+  else dispatch(event.data);
+});
 globals.addEventListener('error', (/** @type {ErrorEvent} */ event) => {
   reportError(event.error || event.message);
   event.preventDefault();
 });
 globals.addEventListener('unhandledrejection', (/** @type {PromiseRejectionEvent} */ event) => {
-  callApp('onUnhandledRejection', { reason: event.reason, promise: event.promise });
-  reportError(event.reason);
+  const app = getApp();
+  if ((app && typeof app.onUnhandledRejection === 'function') || hasAppListeners('onUnhandledRejection')) {
+    callApp('onUnhandledRejection', { reason: event.reason, promise: event.promise });
+  } else {
+    reportError(event.reason);
+  }
   event.preventDefault();
 });
 send({ t: 'booted' });

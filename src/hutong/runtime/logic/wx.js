@@ -1,6 +1,10 @@
 // @ts-check
 /** The `wx` object: each API calls the host and answers in WeChat's success/fail/complete shape. */
+import { addAppListener, removeAppListener } from './app.js';
 import { send } from './bridge.js';
+import { stack } from './page.js';
+import { createIntersectionObserver, createSelectorQuery } from './query.js';
+import { channelPair, parkChannel, resolveUrl } from './router.js';
 
 let nextCallback = 1;
 /** @type {Map<number, (result: {ok: boolean, res: any}) => void>} */
@@ -17,24 +21,26 @@ export function settle(id, result) {
  * Call a host API the WeChat way: callbacks when any is given, otherwise a Promise.
  * @param {string} name
  * @param {Record<string, any>} [options]
+ * @param {(res: any) => any} [decorate] adds logic-side fields to a successful result
  */
-export function callHost(name, options = {}) {
+export function callHost(name, options = {}, decorate) {
   const { success, fail, complete, ...args } = options || {};
   const id = nextCallback++;
   const promise = new Promise((resolve, reject) => {
     waiting.set(id, ({ ok, res }) => {
+      if (ok && decorate) res = decorate(res);
       if (ok) {
-        if (success) success(res);
-        if (complete) complete(res);
+        if (typeof success === 'function') success(res);
+        if (typeof complete === 'function') complete(res);
         resolve(res);
       } else {
-        if (fail) fail(res);
-        if (complete) complete(res);
+        if (typeof fail === 'function') fail(res);
+        if (typeof complete === 'function') complete(res);
         reject(res);
       }
     });
   });
-  send({ t: 'api', name, args, cb: id });
+  send({ t: 'api', name, args: plain(args), cb: id });
   if (success || fail || complete) {
     promise.catch(() => {});
     return undefined;
@@ -42,13 +48,152 @@ export function callHost(name, options = {}) {
   return promise;
 }
 
+/** Only what survives a structured clone goes to the host. @param {Record<string, any>} args */
+function plain(args) {
+  /** @type {Record<string, any>} */
+  const out = {};
+  for (const [key, value] of Object.entries(args)) if (typeof value !== 'function') out[key] = value;
+  return out;
+}
+
+function currentRoute() {
+  return stack.length ? stack[stack.length - 1].route : undefined;
+}
+
+/** Launch options, kept by worker.js. */
+export const launchState = { launch: /** @type {Record<string, any>} */ ({}), enter: /** @type {Record<string, any>} */ ({}) };
+
+/** @param {string} name */
+const forward = (name) => (/** @type {any} */ options) => callHost(name, options);
+
+/** @param {string} name */
+const route = (name) => (/** @type {any} */ options = {}) =>
+  callHost(name, { ...options, url: resolveUrl(options?.url, currentRoute()) });
+
 export const wx = {
+  showToast: forward('showToast'),
+  hideToast: forward('hideToast'),
   /** @param {any} options */
-  showToast: (options) => callHost('showToast', options),
+  navigateTo(options = {}) {
+    const [openerEnd, openedEnd] = channelPair();
+    for (const [name, fn] of Object.entries(options?.events || {})) {
+      if (typeof fn === 'function') openerEnd.on(name, fn);
+    }
+    const channel = parkChannel(openedEnd);
+    const { events, ...rest } = options || {};
+    return callHost('navigateTo', { ...rest, url: resolveUrl(rest.url, currentRoute()), channel }, (res) => ({
+      ...res,
+      eventChannel: openerEnd,
+    }));
+  },
+  redirectTo: route('redirectTo'),
+  switchTab: route('switchTab'),
+  reLaunch: route('reLaunch'),
+  navigateBack: forward('navigateBack'),
+  setNavigationBarTitle: forward('setNavigationBarTitle'),
+  setNavigationBarColor: forward('setNavigationBarColor'),
+  showNavigationBarLoading: forward('showNavigationBarLoading'),
+  hideNavigationBarLoading: forward('hideNavigationBarLoading'),
+  hideHomeButton: forward('hideHomeButton'),
+  setBackgroundColor: forward('setBackgroundColor'),
+  setBackgroundTextStyle: forward('setBackgroundTextStyle'),
+  startPullDownRefresh: forward('startPullDownRefresh'),
+  stopPullDownRefresh: forward('stopPullDownRefresh'),
+  pageScrollTo: forward('pageScrollTo'),
+  showTabBar: forward('showTabBar'),
+  hideTabBar: forward('hideTabBar'),
+  setTabBarBadge: forward('setTabBarBadge'),
+  removeTabBarBadge: forward('removeTabBarBadge'),
+  showTabBarRedDot: forward('showTabBarRedDot'),
+  hideTabBarRedDot: forward('hideTabBarRedDot'),
+  setTabBarItem: forward('setTabBarItem'),
+  setTabBarStyle: forward('setTabBarStyle'),
+  getLaunchOptionsSync: () => ({ ...launchState.launch }),
+  // Third-party platform ext config: none on this platform, which WeChat gives as {}.
+  getExtConfigSync: () => ({}),
   /** @param {any} options */
-  navigateTo: (options) => callHost('navigateTo', options),
-  /** @param {any} options */
-  navigateBack: (options) => callHost('navigateBack', options),
-  /** @param {any} options */
-  setNavigationBarTitle: (options) => callHost('setNavigationBarTitle', options),
+  getExtConfig(options = {}) {
+    const res = { errMsg: 'getExtConfig:ok', extConfig: {} };
+    if (options?.success) options.success(res);
+    if (options?.complete) options.complete(res);
+    return options?.success || options?.complete ? undefined : Promise.resolve(res);
+  },
+  getEnterOptionsSync: () => ({ ...launchState.enter }),
+  createSelectorQuery() {
+    const page = stack[stack.length - 1];
+    if (!page) throw new Error('createSelectorQuery: there is no page yet');
+    return createSelectorQuery(page.__tree);
+  },
+  /** @param {any} component @param {Record<string, any>} [options] */
+  createIntersectionObserver(component, options) {
+    const page = stack[stack.length - 1];
+    const scope = component && component.__root ? component : page;
+    return createIntersectionObserver(scope.__tree, scope, options || {});
+  },
+  /** @param {Function} fn */
+  onAppShow: (fn) => addAppListener('onShow', fn),
+  /** @param {Function} [fn] */
+  offAppShow: (fn) => removeAppListener('onShow', fn),
+  /** @param {Function} fn */
+  onAppHide: (fn) => addAppListener('onHide', fn),
+  /** @param {Function} [fn] */
+  offAppHide: (fn) => removeAppListener('onHide', fn),
+  /** @param {Function} fn */
+  onError: (fn) => addAppListener('onError', fn),
+  /** @param {Function} [fn] */
+  offError: (fn) => removeAppListener('onError', fn),
+  /** @param {Function} fn */
+  onPageNotFound: (fn) => addAppListener('onPageNotFound', fn),
+  /** @param {Function} [fn] */
+  offPageNotFound: (fn) => removeAppListener('onPageNotFound', fn),
+  /** @param {Function} fn */
+  onUnhandledRejection: (fn) => addAppListener('onUnhandledRejection', fn),
+  /** @param {Function} [fn] */
+  offUnhandledRejection: (fn) => removeAppListener('onUnhandledRejection', fn),
+  /** @param {Function} fn */
+  onThemeChange: (fn) => addAppListener('onThemeChange', fn),
+  /** @param {Function} [fn] */
+  offThemeChange: (fn) => removeAppListener('onThemeChange', fn),
+  /** @param {Function} fn */
+  nextTick(fn) {
+    setTimeout(fn, 0);
+  },
 };
+
+/** @type {Set<string>} */
+const reportedApis = new Set();
+
+/**
+ * Stand-in for an API the runtime does not have: reported once to the host (`hutong check` lists it),
+ * then failing the WeChat way instead of throwing "is not a function" into the app.
+ * @param {string} name
+ */
+function unsupported(name) {
+  return (/** @type {any} */ options) => {
+    if (!reportedApis.has(name)) {
+      reportedApis.add(name);
+      console.warn(`[hutong] API wx.${name} is not supported`);
+      send({ t: 'unsupported', what: 'api', name: `wx.${name}` });
+    }
+    if (name.endsWith('Sync') || /^(on|off)[A-Z]/.test(name)) return undefined;
+    const res = { errMsg: `${name}:fail not supported` };
+    if (options && typeof options === 'object') {
+      if (typeof options.fail === 'function') options.fail(res);
+      if (typeof options.complete === 'function') options.complete(res);
+      if (options.fail || options.complete || options.success) return undefined;
+    }
+    const promise = Promise.reject(res);
+    promise.catch(() => {});
+    return promise;
+  };
+}
+
+/** `wx` as apps see it: the APIs above, `canIUse`, and a stand-in for any other name. */
+export const wxGlobal = new Proxy(wx, {
+  get(target, name) {
+    if (typeof name !== 'string' || name in target) return /** @type {any} */ (target)[name];
+    if (name === 'canIUse') return (/** @type {string} */ what) => String(what).split('.')[0] in target;
+    if (name === 'then' || name === 'toJSON') return undefined; // not a thenable, not serialisable
+    return unsupported(name);
+  },
+});

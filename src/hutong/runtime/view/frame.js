@@ -1,88 +1,289 @@
 // @ts-check
 /**
  * One page's view layer, in a sandboxed frame with an opaque origin. It hears only the MessagePort the
- * host hands it, runs the compiled templates and keeps the DOM in line with the page's data.
+ * host hands it: it applies the DOM operations the logic thread sends, reports input, page scrolling
+ * and pull-down, and measures nodes for selector queries.
  */
-import { parsePath, setPath } from '../common/data-path.js';
-import { dispatchEvent } from './events.js';
+// Every module of the frame is named here, so that the browser fetches them all at once.
+import '../common/ops.js';
+import './builtin-tags.js';
 import { setReporter } from './diagnostics.js';
-import { R } from './render-helpers.js';
-import { create, patchChildren } from './vdom.js';
+import { listen } from './events.js';
+import { apply, installPage, nodeById } from './vdom.js';
 
-/** @type {MessagePort | null} */
+/** @type {MessagePort | null} the host's port */
 let port = null;
-/** @type {Record<string, any>} */
-let data = {};
-/** @type {import('./vdom.js').VNode[]} */
-let tree = [];
-/** @type {((d: Record<string, any>) => any[]) | null} */
-let render = null;
-const root = /** @type {Element} */ (document.querySelector('wx-page'));
+/** @type {MessagePort | null} the logic thread's port for this page (brokered by the host) */
+let logic = null;
+/** What goes to the logic thread directly; everything else goes to the host. */
+const TO_LOGIC = new Set(['event', 'rendered', 'page:event', 'query:result', 'intersection']);
+const root = /** @type {HTMLElement} */ (document.querySelector('wx-page'));
 const started = performance.now();
+/** @type {Record<string, any>} */
+let windowConfig = {};
+/** @type {Record<string, boolean>} */
+let listens = {};
 
 /** @param {Record<string, any>} message */
 function send(message) {
-  port?.postMessage(message);
+  if (TO_LOGIC.has(message.t)) logic?.postMessage(message);
+  else port?.postMessage(message);
 }
 
 setReporter(send);
 
-/** @param {Record<string, any>} bundle */
-function install(bundle, /** @type {string} */ route) {
-  const styles = [bundle.wxss.app, bundle.wxss[route]].filter(Boolean).join('\n');
-  const style = document.createElement('style');
-  style.textContent = styles;
-  document.head.appendChild(style);
-  const factory = bundle.wxml[route];
-  if (!factory) throw new Error(`page "${route}" has no template`);
-  render = factory(R).render;
-}
-
-function draw() {
-  if (!render) return;
-  const next = render(data);
-  if (tree.length === 0 && root.childNodes.length === 0) {
-    for (const vnode of next) root.appendChild(create(vnode));
-  } else {
-    patchChildren(root, tree, next);
+/**
+ * WeChat's default styles as a constructable stylesheet, for the shadow roots of custom components
+ * (the document has them from view.html's <link>, read here through CORS).
+ */
+async function builtinSheet() {
+  const link = /** @type {HTMLLinkElement} */ (document.getElementById('hutong-builtins'));
+  if (!link.sheet) {
+    await new Promise((resolve) => {
+      link.addEventListener('load', resolve, { once: true });
+      link.addEventListener('error', resolve, { once: true });
+    });
   }
-  tree = next;
+  const sheet = new CSSStyleSheet();
+  const rules = link.sheet ? Array.from(link.sheet.cssRules, (rule) => rule.cssText) : [];
+  sheet.replaceSync(rules.join('\n'));
+  return sheet;
 }
 
+/** @param {string} name @param {any} [arg] */
+function pageEvent(name, arg) {
+  send({ t: 'page:event', name, arg });
+}
+
+// -- scrolling: onPageScroll (only when the page has it), onReachBottom once per entry ---------------
+let scrollQueued = false;
+let inBottomZone = false;
+
+function onScroll() {
+  if (scrollQueued) return;
+  scrollQueued = true;
+  requestAnimationFrame(() => {
+    scrollQueued = false;
+    const scrollTop = document.scrollingElement?.scrollTop || 0;
+    if (listens.onPageScroll) pageEvent('onPageScroll', { scrollTop });
+    checkBottom();
+  });
+}
+
+function checkBottom() {
+  const scroller = /** @type {Element} */ (document.scrollingElement);
+  const distance = Number(windowConfig.onReachBottomDistance ?? 50);
+  const atBottom = scroller.scrollHeight - scroller.scrollTop - window.innerHeight <= distance;
+  if (atBottom && !inBottomZone && scroller.scrollHeight > window.innerHeight && listens.onReachBottom) {
+    pageEvent('onReachBottom');
+  }
+  inBottomZone = atBottom;
+}
+
+// -- pull-down refresh --------------------------------------------------------------------------------
+const PULL_TRIGGER = 50;
+/** @type {HTMLElement | null} */
+let refresher = null;
+let pullStart = -1;
+let refreshing = false;
+
+function showRefresher() {
+  if (!refresher) {
+    refresher = document.createElement('div');
+    refresher.className = 'hutong-refresh';
+    refresher.setAttribute('aria-label', 'Refreshing');
+    refresher.innerHTML = '<i></i><i></i><i></i>';
+    refresher.style.background = windowConfig.backgroundColor || '';
+    if (windowConfig.backgroundTextStyle === 'light') refresher.classList.add('light');
+    document.body.prepend(refresher);
+  }
+  refresher.hidden = false;
+}
+
+function startRefresh() {
+  if (refreshing) return;
+  refreshing = true;
+  showRefresher();
+  pageEvent('onPullDownRefresh');
+}
+
+function stopRefresh() {
+  refreshing = false;
+  if (refresher) refresher.hidden = true;
+}
+
+/** @param {PointerEvent} event */
+function onPullStart(event) {
+  pullStart = windowConfig.enablePullDownRefresh && (document.scrollingElement?.scrollTop || 0) <= 0 ? event.clientY : -1;
+}
+
+/** @param {PointerEvent} event */
+function onPullMove(event) {
+  if (pullStart < 0 || refreshing) return;
+  if (event.clientY - pullStart > PULL_TRIGGER) {
+    pullStart = -1;
+    startRefresh();
+  }
+}
+
+// -- selector queries and intersection observers ------------------------------------------------------
+/** @param {Element} el @param {Record<string, any>} fields */
+function measure(el, fields) {
+  /** @type {Record<string, any>} */
+  const out = {};
+  if (fields.rect || fields.size) {
+    const rect = el.getBoundingClientRect();
+    if (fields.rect) Object.assign(out, { left: rect.left, right: rect.right, top: rect.top, bottom: rect.bottom });
+    if (fields.size) Object.assign(out, { width: rect.width, height: rect.height });
+  }
+  if (fields.scrollOffset) {
+    Object.assign(out, { scrollLeft: el.scrollLeft, scrollTop: el.scrollTop, scrollWidth: el.scrollWidth, scrollHeight: el.scrollHeight });
+  }
+  if (Array.isArray(fields.computedStyle)) {
+    const style = getComputedStyle(el);
+    for (const name of fields.computedStyle) out[name] = style.getPropertyValue(name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`));
+  }
+  return out;
+}
+
+/** @param {{qid: number, requests: {ids: number[], fields: Record<string, any>, viewport: boolean}[]}} message */
+function answerQuery(message) {
+  const results = message.requests.map((request) => {
+    if (request.viewport) {
+      const scroller = /** @type {Element} */ (document.scrollingElement);
+      const out = measure(scroller, request.fields);
+      if (request.fields.rect || request.fields.size) {
+        Object.assign(out, request.fields.size ? { width: window.innerWidth, height: window.innerHeight } : {});
+        if (request.fields.rect) Object.assign(out, { left: 0, top: 0, right: window.innerWidth, bottom: window.innerHeight });
+      }
+      return [out];
+    }
+    return request.ids
+      .map((id) => nodeById(id))
+      .filter((el) => el && el.nodeType === 1)
+      .map((el) => measure(/** @type {Element} */ (el), request.fields));
+  });
+  send({ t: 'query:result', qid: message.qid, results });
+}
+
+/** @type {Map<number, IntersectionObserver>} */
+const intersections = new Map();
+
+/** @param {Record<string, any>} message */
+function observe(message) {
+  const target = /** @type {Element | undefined} */ (nodeById(message.target));
+  if (!target) return;
+  const rootEl = message.root ? /** @type {Element} */ (nodeById(message.root)) : null;
+  const m = message.margins || {};
+  const px = (/** @type {any} */ v) => `${Number(v) || 0}px`;
+  let first = true;
+  const observer = new IntersectionObserver(
+    (entries) => {
+      for (const entry of entries) {
+        // WeChat reports the first state only when it differs from initialRatio.
+        if (first && entry.intersectionRatio === message.initialRatio) {
+          first = false;
+          continue;
+        }
+        first = false;
+        const rect = (/** @type {DOMRectReadOnly | null} */ r) =>
+          r ? { left: r.left, right: r.right, top: r.top, bottom: r.bottom, width: r.width, height: r.height } : {};
+        send({
+          t: 'intersection',
+          oid: message.oid,
+          entry: {
+            intersectionRatio: entry.intersectionRatio,
+            intersectionRect: rect(entry.intersectionRect),
+            boundingClientRect: rect(entry.boundingClientRect),
+            relativeRect: rect(entry.rootBounds),
+            time: Math.round(entry.time),
+          },
+        });
+      }
+    },
+    {
+      root: rootEl,
+      rootMargin: `${px(m.top)} ${px(m.right)} ${px(m.bottom)} ${px(m.left)}`,
+      threshold: message.thresholds,
+    },
+  );
+  observer.observe(target);
+  intersections.set(message.oid, observer);
+}
+
+/** @param {Record<string, any>} message */
+function scrollTo(message) {
+  let top = Number(message.scrollTop) || 0;
+  if (message.selector) {
+    const el = document.querySelector(message.selector);
+    if (el) top = el.getBoundingClientRect().top + window.scrollY + (Number(message.offsetTop) || 0);
+  }
+  window.scrollTo({ top, behavior: Number(message.duration) === 0 ? 'instant' : 'smooth' });
+}
+
+// -- messages from the host ---------------------------------------------------------------------------
 /** @param {MessageEvent} event */
 async function onMessage(event) {
   const message = event.data;
-  if (message.t === 'init') {
-    /** @type {any} */
-    let bundle = null;
-    /** @type {any} */ (globalThis).__hutong_view = (/** @type {any} */ b) => {
-      bundle = b;
-    };
-    const url = URL.createObjectURL(new Blob([message.viewCode], { type: 'text/javascript' }));
-    await import(url);
-    URL.revokeObjectURL(url);
-    install(bundle, message.route);
-    send({ t: 'ready' });
-  } else if (message.t === 'data') {
-    const changes = JSON.parse(message.data);
-    if (message.seq === 0) data = changes;
-    else for (const path in changes) setPath(data, parsePath(path), changes[path]);
-    draw();
-    send({ t: 'rendered', seq: message.seq, firstContentMs: performance.now() - started });
+  switch (message.t) {
+    case 'init': {
+      /** @type {any} */
+      let bundle = null;
+      /** @type {any} */ (globalThis).__hutong_view = (/** @type {any} */ b) => {
+        // A subpackage page gets the main view bundle, then its package's: merge them.
+        bundle = bundle ? Object.fromEntries(Object.keys({ ...bundle, ...b }).map((k) => [k, { ...bundle[k], ...b[k] }])) : b;
+      };
+      const url = URL.createObjectURL(new Blob([message.viewCode], { type: 'text/javascript' }));
+      await import(url);
+      URL.revokeObjectURL(url);
+      windowConfig = message.window || {};
+      installPage(root, await builtinSheet(), bundle.wxss || {}, message.route);
+      if (windowConfig.backgroundColor) document.documentElement.style.background = windowConfig.backgroundColor;
+      // disableScroll: the page itself never scrolls (scroll-views inside it still do).
+      if (windowConfig.disableScroll) document.documentElement.style.overflow = 'hidden';
+      send({ t: 'ready' });
+      logic = event.ports[0] || null;
+      if (logic) logic.onmessage = (direct) => onMessage(direct);
+      break;
+    }
+    case 'render':
+      if (message.listens) listens = message.listens;
+      apply(message.ops);
+      send({ t: 'rendered', seq: message.seq });
+      if (message.seq === 0) send({ t: 'firstcontent', firstContentMs: performance.now() - started });
+      if (message.seq === 0 && listens.onReachBottom) requestAnimationFrame(checkBottom);
+      break;
+    case 'query':
+      answerQuery(message);
+      break;
+    case 'observe':
+      observe(message);
+      break;
+    case 'unobserve':
+      intersections.get(message.oid)?.disconnect();
+      intersections.delete(message.oid);
+      break;
+    case 'scrollTo':
+      scrollTo(message);
+      break;
+    case 'pulldown:start':
+      startRefresh();
+      break;
+    case 'pulldown:stop':
+      stopRefresh();
+      break;
+    default:
+      break;
   }
 }
 
-root.addEventListener('click', (event) => {
-  const target = /** @type {Element} */ (event.target);
-  const rect = target.getBoundingClientRect();
-  dispatchEvent(
-    target,
-    'tap',
-    { x: event.pageX ?? rect.left, y: event.pageY ?? rect.top },
-    Math.round(event.timeStamp),
-    (handler, wxEvent) => send({ t: 'event', handler, event: wxEvent }),
-  );
-});
+listen(send);
+window.addEventListener('scroll', onScroll, { passive: true });
+window.addEventListener('resize', () =>
+  pageEvent('onResize', { size: { windowWidth: window.innerWidth, windowHeight: window.innerHeight } }),
+);
+document.addEventListener('pointerdown', onPullStart, { capture: true, passive: true });
+document.addEventListener('pointermove', onPullMove, { capture: true, passive: true });
 
 window.addEventListener('message', (event) => {
   // Only the host's first message carries the port; everything after arrives on the port itself.

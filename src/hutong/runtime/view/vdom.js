@@ -1,13 +1,26 @@
 // @ts-check
 /**
- * The patcher that brings the DOM in line with the virtual nodes compiled templates build.
+ * The page frame's half of rendering: it applies the DOM operations the logic thread computed
+ * (common/ops.js) and gives each custom component its shadow root and stylesheets.
  *
- * A vnode is a string (text) or `{t, a, e, c, k}`: tag, attributes, event bindings
- * `[type, handler, flags]`, children, and the `wx:for` key. Built-in tags get a `wx-` prefix in the
- * DOM so that they never pick up an HTML element's behaviour (`button`, `form`, `input`).
+ * Built-in tags arrive as `wx-view`, `wx-button`, … so that none picks up an HTML element's
+ * behaviour; components arrive as valid custom element names so that they can have a shadow root.
  */
-
-import { checkTag } from './diagnostics.js';
+import {
+  ATTR,
+  EVENTS,
+  EXTERNAL_CLASSES_BIT,
+  INSERT,
+  MOVE,
+  PROP,
+  REMOVE,
+  ROOT_ID,
+  TAB_BAR_ID,
+  STYLE_APPLY_SHARED,
+  STYLE_SHARED,
+  TEXT,
+  VIRTUAL_HOST_BIT,
+} from '../common/ops.js';
 
 /** @typedef {{t: string, a: Record<string, any>, e: any[], c: VNode[], k?: any, cp?: string}} VElement */
 /** @typedef {string | VElement} VNode */
@@ -19,106 +32,215 @@ export function convertRpx(style) {
   return style.includes('rpx') ? style.replace(RPX, (_, n) => `${Number(n) / 7.5}vw`) : style;
 }
 
-/** @param {string} tag */
-function domTag(tag) {
-  return tag.includes('-') ? tag : `wx-${tag}`;
+/** Nodes by id: ids are small dense integers, so an array beats a Map on the hot path. */
+/** @type {(Node | undefined)[]} */
+const nodes = [];
+
+/** @type {{builtins: CSSStyleSheet | null, page: CSSStyleSheet[], wxss: Record<string, string>, shared: CSSStyleSheet[]}} */
+const styles = { builtins: null, page: [], wxss: {}, shared: [] };
+/** @type {Map<string, CSSStyleSheet>} */
+const componentSheets = new Map();
+/** @type {Set<ShadowRoot>} shadow roots that show shared components' styles */
+const sharingRoots = new Set();
+
+/** @param {string} css */
+function sheetOf(css) {
+  const sheet = new CSSStyleSheet();
+  try {
+    sheet.replaceSync(css);
+  } catch (error) {
+    console.warn('[hutong] a stylesheet could not be parsed', error);
+  }
+  return sheet;
+}
+
+/**
+ * The page's styles: WeChat's defaults, app.wxss, the page's wxss.
+ * @param {Element} root the `wx-page` element @param {CSSStyleSheet} builtins
+ * @param {Record<string, string>} wxss compiled styles by path @param {string} route
+ */
+export function installPage(root, builtins, wxss, route) {
+  nodes[ROOT_ID] = root;
+  const tabBar = document.createElement('hutong-tab-bar');
+  document.body.appendChild(tabBar);
+  nodes[TAB_BAR_ID] = tabBar;
+  styles.builtins = builtins;
+  styles.wxss = wxss;
+  styles.page = [wxss.app, wxss[route]].filter(Boolean).map(sheetOf);
+  // The document has WeChat's defaults from view.html's <link>; shadow roots adopt `builtins`.
+  document.adoptedStyleSheets = [...styles.page];
+}
+
+/** @param {string} path */
+function componentSheet(path) {
+  let sheet = componentSheets.get(path);
+  if (!sheet) {
+    sheet = sheetOf(styles.wxss[path] || '');
+    componentSheets.set(path, sheet);
+  }
+  return sheet;
+}
+
+/** The sheets an owner's classes live in (a page's, or a component's own). @param {string} owner */
+function ownerSheets(owner) {
+  return owner && componentSheets.has(owner) ? [componentSheet(owner)] : styles.page;
+}
+
+/**
+ * @param {Element} host @param {[number, string, number, any[], string]} shadow
+ */
+function attachComponent(host, shadow) {
+  const [rootId, path, mode, children, owner] = shadow;
+  const root = host.attachShadow({ mode: 'open' });
+  nodes[rootId] = root;
+  /** @type {any} */ (root).__id = rootId;
+  const own = componentSheet(path);
+  const isolation = mode & 3;
+  /** @type {CSSStyleSheet[]} */
+  const sheets = [/** @type {CSSStyleSheet} */ (styles.builtins)];
+  if (isolation === STYLE_APPLY_SHARED || isolation === STYLE_SHARED) {
+    sheets.push(...styles.page, ...styles.shared);
+    sharingRoots.add(root);
+  } else if (mode & EXTERNAL_CLASSES_BIT) {
+    sheets.push(...ownerSheets(owner));
+  }
+  sheets.push(own);
+  root.adoptedStyleSheets = sheets;
+  if (isolation === STYLE_SHARED && !styles.shared.includes(own)) {
+    // A shared component's styles reach the page and every component that accepts the page's.
+    styles.shared.push(own);
+    document.adoptedStyleSheets = [...document.adoptedStyleSheets, own];
+    for (const other of sharingRoots) {
+      if (other !== root && !other.adoptedStyleSheets.includes(own)) {
+        other.adoptedStyleSheets = [...other.adoptedStyleSheets.slice(0, -1), own, ...other.adoptedStyleSheets.slice(-1)];
+      }
+    }
+  }
+  if (mode & VIRTUAL_HOST_BIT) host.setAttribute('hutong-virtual', '');
+  for (const child of children) root.appendChild(build(child));
 }
 
 /** @param {Element} el @param {string} name @param {any} value */
 function setAttribute(el, name, value) {
-  if (name === 'style' && typeof value === 'string') value = convertRpx(value);
-  if (name === 'hidden') value = Boolean(value) && value !== 'false' ? '' : null;
-  if (value === undefined || value === null || value === false) el.removeAttribute(name);
-  else if (typeof value !== 'object' && typeof value !== 'function') {
-    el.setAttribute(name, value === true ? '' : String(value));
-  }
-}
-
-/** @param {VNode} vnode @returns {Node} */
-export function create(vnode) {
-  if (typeof vnode === 'string') return document.createTextNode(vnode);
-  if (!vnode.cp) checkTag(vnode.t);
-  const el = document.createElement(domTag(vnode.t));
-  for (const name in vnode.a) setAttribute(el, name, vnode.a[name]);
-  for (const child of vnode.c) el.appendChild(create(child));
-  /** @type {any} */ (el).__v = vnode;
-  return el;
-}
-
-/**
- * Bring `el`, made from `old`, in line with `next`; returns the node now standing for `next`.
- * @param {Node} node @param {VNode} old @param {VNode} next
- * @returns {Node}
- */
-export function patch(node, old, next) {
-  if (old === next) return node;
-  if (typeof old === 'string' || typeof next === 'string' || old.t !== next.t) {
-    if (typeof old === 'string' && typeof next === 'string') {
-      if (old !== next) node.nodeValue = next;
-      return node;
-    }
-    const replacement = create(next);
-    node.parentNode?.replaceChild(replacement, node);
-    return replacement;
-  }
-  const el = /** @type {Element} */ (node);
-  const oldAttrs = old.a;
-  const newAttrs = next.a;
-  for (const name in newAttrs) {
-    if (oldAttrs[name] !== newAttrs[name]) setAttribute(el, name, newAttrs[name]);
-  }
-  for (const name in oldAttrs) {
-    if (!(name in newAttrs)) el.removeAttribute(name);
-  }
-  patchChildren(el, old.c, next.c);
-  /** @type {any} */ (el).__v = next;
-  return el;
-}
-
-/** @param {VNode} vnode */
-function keyOf(vnode) {
-  return typeof vnode === 'object' ? vnode.k : undefined;
-}
-
-/**
- * Children: matched by key where `wx:for` gave one, otherwise by position.
- * @param {Element} parent @param {VNode[]} oldChildren @param {VNode[]} newChildren
- */
-export function patchChildren(parent, oldChildren, newChildren) {
-  const nodes = Array.from(parent.childNodes);
-  const sameShape =
-    oldChildren.length === newChildren.length &&
-    oldChildren.every((child, i) => keyOf(child) === keyOf(newChildren[i]));
-  if (sameShape) {
-    for (let i = 0; i < newChildren.length; i += 1) patch(nodes[i], oldChildren[i], newChildren[i]);
+  if (value === null || value === undefined) {
+    el.removeAttribute(name);
     return;
   }
-  /** @type {Map<any, {node: Node, vnode: VNode}>} */
-  const keyed = new Map();
-  /** @type {{node: Node, vnode: VNode}[]} */
-  const unkeyed = [];
-  oldChildren.forEach((vnode, i) => {
-    const key = keyOf(vnode);
-    if (key !== undefined && !keyed.has(key)) keyed.set(key, { node: nodes[i], vnode });
-    else unkeyed.push({ node: nodes[i], vnode });
-  });
-  /** @type {Node[]} */
-  const result = [];
-  for (const vnode of newChildren) {
-    const key = keyOf(vnode);
-    const match = key !== undefined ? keyed.get(key) : unkeyed.shift();
-    if (match && (key === undefined || keyed.delete(key))) {
-      result.push(patch(match.node, match.vnode, vnode));
-    } else {
-      result.push(create(vnode));
+  if (name === 'style') value = convertRpx(String(value));
+  else if (name === 'hidden' && value === 'false') {
+    el.removeAttribute(name);
+    return;
+  }
+  el.setAttribute(name, value === true ? '' : String(value));
+}
+
+/**
+ * The event types bound on an element (events.js reads them); `catchtouchmove` also keeps the page
+ * from scrolling under the element, as in WeChat.
+ * @param {any} el @param {string} types
+ */
+function setEvents(el, types) {
+  el.__ev = types;
+  if (types.includes('!touchmove')) el.setAttribute('hutong-catchmove', '');
+  else if (el.hasAttribute('hutong-catchmove')) el.removeAttribute('hutong-catchmove');
+}
+
+/** Build a subtree from its tree form (see common/ops.js). @param {any[]} tree @returns {Node} */
+export function build(tree) {
+  if (tree.length === 2) {
+    const text = document.createTextNode(tree[1]);
+    nodes[tree[0]] = text;
+    return text;
+  }
+  const el = /** @type {any} */ (document.createElement(tree[1]));
+  el.__id = tree[0];
+  nodes[tree[0]] = el;
+  const attrs = tree[2];
+  if (attrs) for (const name in attrs) setAttribute(el, name, attrs[name]);
+  if (tree[3]) setEvents(el, tree[3]);
+  const children = tree[4];
+  for (let i = 0; i < children.length; i += 1) el.appendChild(build(children[i]));
+  if (tree[5]) attachComponent(el, tree[5]);
+  if (tree[6]) el.__props = tree[6];
+  return el;
+}
+
+/** Forget the ids of a removed subtree. @param {Node} node */
+function forget(node) {
+  const any = /** @type {any} */ (node);
+  if (any.__id !== undefined) nodes[any.__id] = undefined;
+  for (let child = node.firstChild; child; child = child.nextSibling) forget(child);
+  const shadow = /** @type {Element} */ (node).shadowRoot;
+  if (shadow) forget(shadow);
+}
+
+/**
+ * Apply one render's operations, in order.
+ * @param {any[]} ops
+ */
+export function apply(ops) {
+  let i = 0;
+  while (i < ops.length) {
+    switch (ops[i]) {
+      case TEXT: {
+        const node = nodes[ops[i + 1]];
+        if (node) node.nodeValue = ops[i + 2];
+        i += 3;
+        break;
+      }
+      case ATTR: {
+        const el = /** @type {Element | undefined} */ (nodes[ops[i + 1]]);
+        if (el) setAttribute(el, ops[i + 2], ops[i + 3]);
+        i += 4;
+        break;
+      }
+      case INSERT: {
+        const parent = nodes[ops[i + 1]];
+        const before = ops[i + 2] ? nodes[ops[i + 2]] || null : null;
+        parent?.insertBefore(build(ops[i + 3]), before);
+        i += 4;
+        break;
+      }
+      case MOVE: {
+        const node = nodes[ops[i + 1]];
+        const parent = nodes[ops[i + 2]];
+        const before = ops[i + 3] ? nodes[ops[i + 3]] || null : null;
+        if (node && parent) parent.insertBefore(node, before);
+        i += 4;
+        break;
+      }
+      case REMOVE: {
+        const node = nodes[ops[i + 1]];
+        if (node) {
+          forget(node);
+          node.parentNode?.removeChild(node);
+        }
+        i += 2;
+        break;
+      }
+      case PROP: {
+        // Object and array attributes of built-in elements: `__props`, and a hook to react to them.
+        const el = /** @type {any} */ (nodes[ops[i + 1]]);
+        if (el) {
+          (el.__props ||= {})[ops[i + 2]] = ops[i + 3];
+          if (typeof el.hutongPropChanged === 'function') el.hutongPropChanged(ops[i + 2], ops[i + 3]);
+        }
+        i += 4;
+        break;
+      }
+      case EVENTS: {
+        const el = /** @type {any} */ (nodes[ops[i + 1]]);
+        if (el) setEvents(el, ops[i + 2]);
+        i += 3;
+        break;
+      }
+      default:
+        throw new Error(`unknown render operation ${ops[i]} at ${i}`);
     }
   }
-  for (const { node } of keyed.values()) node.parentNode?.removeChild(node);
-  for (const { node } of unkeyed) node.parentNode?.removeChild(node);
-  // Put nodes in order, moving only those that are out of place.
-  let cursor = parent.firstChild;
-  for (const node of result) {
-    if (node === cursor) cursor = cursor.nextSibling;
-    else parent.insertBefore(node, cursor);
-  }
+}
+
+/** @param {number} id */
+export function nodeById(id) {
+  return nodes[id];
 }

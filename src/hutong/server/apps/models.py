@@ -1,13 +1,26 @@
-"""A mini program (App) and its immutable compiled releases."""
+"""A mini program (App), its immutable compiled releases, and the pointers that say who gets which."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    literal_column,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from hutong.server.db.base import Base, Timestamped
+
+DOMAIN_KINDS = ("request", "upload", "download", "socket", "webview")
 
 
 class App(Timestamped, Base):
@@ -15,11 +28,36 @@ class App(Timestamped, Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     appid: Mapped[str] = mapped_column(String(64), unique=True)
+    organization_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organizations.id", ondelete="CASCADE"), index=True, nullable=True
+    )
     name: Mapped[str] = mapped_column(String(200))
     description: Mapped[str] = mapped_column(Text, default="")
+    icon: Mapped[str] = mapped_column(String(500), default="")
+    category: Mapped[str] = mapped_column(String(100), default="")
+    keywords: Mapped[list[str]] = mapped_column(JSON, default=list)
+    secret_hash: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    # kind (DOMAIN_KINDS) -> list of origins the runtime lets the app reach
+    domains: Mapped[dict[str, list[str]]] = mapped_column(JSON, default=dict)
+    status: Mapped[str] = mapped_column(String(20), default="active")  # or "taken_down"
+    status_reason: Mapped[str] = mapped_column(Text, default="")
+
+    # Everyone gets current_release unless a phased rollout picks them for rollout_release.
     current_release_id: Mapped[int | None] = mapped_column(
         ForeignKey("releases.id", use_alter=True, ondelete="SET NULL"), nullable=True
     )
+    trial_release_id: Mapped[int | None] = mapped_column(
+        ForeignKey("releases.id", use_alter=True, ondelete="SET NULL"), nullable=True
+    )
+    rollout_release_id: Mapped[int | None] = mapped_column(
+        ForeignKey("releases.id", use_alter=True, ondelete="SET NULL"), nullable=True
+    )
+    rollout_percentage: Mapped[int] = mapped_column(Integer, default=0)
+    rollout_allowlist: Mapped[list[str]] = mapped_column(JSON, default=list)
+    rollout_paused: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Goes up by one in the database on every change to the row: the search index of every server
+    # process compares the sum over all apps with the one it was built from (no clocks involved).
+    revision: Mapped[int] = mapped_column(Integer, default=0, onupdate=literal_column("revision + 1"))
 
     releases: Mapped[list[Release]] = relationship(
         back_populates="app", foreign_keys="Release.app_id", cascade="all, delete-orphan"
@@ -27,7 +65,7 @@ class App(Timestamped, Base):
 
 
 class Release(Timestamped, Base):
-    """A compiled version of an app; its bundles are content-addressed blobs and never change."""
+    """A compiled upload of an app; its bundles are content-addressed blobs and never change."""
 
     __tablename__ = "releases"
     __table_args__ = (UniqueConstraint("app_id", "version"),)
@@ -35,7 +73,15 @@ class Release(Timestamped, Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     app_id: Mapped[int] = mapped_column(ForeignKey("apps.id", ondelete="CASCADE"), index=True)
     version: Mapped[str] = mapped_column(String(64))
+    description: Mapped[str] = mapped_column(Text, default="")
+    uploader_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), nullable=True, index=True
+    )
+    # The uploaded project zip, kept so the platform can recompile it with a newer compiler.
+    source_sha256: Mapped[str | None] = mapped_column(String(64), nullable=True)
     # bundle name -> {"sha256": ..., "size": ...}
     bundles: Mapped[dict[str, Any]] = mapped_column(JSON)
+    review_state: Mapped[str] = mapped_column(String(20), default="none")  # pending, approved, rejected
+    released_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
 
     app: Mapped[App] = relationship(back_populates="releases", foreign_keys=[app_id])

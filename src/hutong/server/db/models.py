@@ -1,8 +1,27 @@
 """Every model, imported in one place so that Alembic and the tests see the whole schema."""
 
+from hutong.server.accounts.models import ApiToken, Membership, Organization, Session, User
 from hutong.server.apps.models import App, Release
+from hutong.server.audit.models import AuditEntry
 from hutong.server.db.base import Base
+from hutong.server.discovery.models import LaunchEvent, PinnedApp, RecentApp, SceneCode
+from hutong.server.review.models import Review
 
 metadata = Base.metadata
 
-__all__ = ["App", "Release", "metadata"]
+__all__ = [
+    "ApiToken",
+    "App",
+    "AuditEntry",
+    "LaunchEvent",
+    "Membership",
+    "Organization",
+    "PinnedApp",
+    "RecentApp",
+    "Release",
+    "Review",
+    "SceneCode",
+    "Session",
+    "User",
+    "metadata",
+]

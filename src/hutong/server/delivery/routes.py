@@ -1,15 +1,110 @@
-"""Serve blobs by SHA-256, immutable and cacheable for a year, with ETag and gzip."""
+"""The signed launch manifest, the platform's public key, and immutable blobs (ETag, gzip, a year's cache)."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request, Response
+import secrets
+from typing import Annotated
 
-from hutong.server.deps import blob_store
+from fastapi import APIRouter, Query, Request, Response
+from pydantic import BaseModel
+
+from hutong.server.accounts.auth import DEVICE_COOKIE, optional_user
+from hutong.server.delivery import launch as launches
+from hutong.server.delivery.signing import PlatformKey
+from hutong.server.deps import blob_store, database, settings
+from hutong.server.discovery.service import record_launch
 from hutong.server.problems import Problem
 
 router = APIRouter(tags=["delivery"])
 
 IMMUTABLE = "public, max-age=31536000, immutable"
+SIGNATURE_HEADER = "Hutong-Signature"
+DEVICE_MAX_AGE = 2 * 365 * 24 * 3600
+
+
+def platform_key(request: Request) -> PlatformKey:
+    key: PlatformKey = request.app.state.platform_key
+    return key
+
+
+@router.get("/.well-known/hutong/platform-keys.json")
+async def platform_keys(request: Request) -> Response:
+    """The public keys that sign launch manifests, as a JWK set (RFC 7517)."""
+    body = launches.encode({"keys": [platform_key(request).jwk()]})
+    return Response(
+        body, media_type="application/jwk-set+json", headers={"Cache-Control": "public, max-age=300"}
+    )
+
+
+class BundleDoc(BaseModel):
+    url: str
+    sha256: str
+    size: int
+
+
+class LaunchManifestDoc(BaseModel):
+    """The launch manifest's shape (the route sends the signed bytes itself)."""
+
+    appid: str
+    name: str
+    version: str
+    release_id: int
+    channel: str
+    issued_at: int
+    expires_at: int
+    bundles: dict[str, BundleDoc]
+    domains: dict[str, list[str]]
+
+
+@router.get(
+    "/api/apps/{appid}/launch",
+    responses={
+        200: {
+            "model": LaunchManifestDoc,
+            "description": "The launch manifest; its Hutong-Signature header signs the exact body.",
+        }
+    },
+)
+async def launch(
+    appid: str,
+    request: Request,
+    channel: Annotated[str, Query(max_length=16)] = "release",
+    scene: Annotated[int | None, Query(description="Where the launch came from (WeChat's numbers).")] = None,
+    path: Annotated[str, Query(max_length=500, description="The page the launch opens.")] = "",
+) -> Response:
+    """Which release this user gets, its bundles' hashes and the app's allowed domains, signed (Ed25519)."""
+    user = await optional_user(request)
+    device = request.cookies.get(DEVICE_COOKIE, "")
+    new_device = not (0 < len(device) <= 64 and device.replace("-", "").replace("_", "").isalnum())
+    if new_device:
+        device = secrets.token_urlsafe(16)
+    async with database(request).session() as session:
+        audience = launches.Audience(user, device)
+        app, release = await launches.choose_release(session, appid, audience, channel)
+        body = launches.encode(launches.manifest(app, release, channel))
+        if channel == "release":
+            # Counted for analytics and ranking, and put on the launcher's recent list.
+            await record_launch(session, app, release, audience, scene, path)
+    response = Response(
+        body,
+        media_type="application/json",
+        headers={
+            SIGNATURE_HEADER: platform_key(request).signature_header(body),
+            # Per user (phased release): never shared by a cache.
+            "Cache-Control": "private, no-store",
+        },
+    )
+    if new_device:
+        response.set_cookie(
+            DEVICE_COOKIE,
+            device,
+            max_age=DEVICE_MAX_AGE,
+            httponly=True,
+            samesite="lax",
+            secure=settings(request).secure_cookies,
+            path="/",
+        )
+    return response
 
 
 @router.get("/blobs/{sha256}")

@@ -1,0 +1,260 @@
+// @ts-check
+/**
+ * What pages and components share: `data` and setData (synchronous data, asynchronous batched view
+ * updates), data observers, re-rendering their template into the page's tree, and component lookup.
+ */
+import { parsePath, setPath } from '../common/data-path.js';
+import { toView } from './bridge.js';
+import { guard, reportError } from './errors.js';
+import { createIntersectionObserver, createSelectorQuery } from './query.js';
+import { querySelectorIn } from './selector.js';
+
+const SET_DATA_LIMIT = 1024 * 1024;
+
+/** @type {Map<string, (string|number)[]>} */
+const pathCache = new Map();
+
+/** @param {string} key */
+export function pathOf(key) {
+  let segments = pathCache.get(key);
+  if (!segments) {
+    segments = parsePath(key);
+    if (pathCache.size > 20000) pathCache.clear();
+    pathCache.set(key, segments);
+  }
+  return segments;
+}
+
+/**
+ * The JSON size of a setData payload, as WeChat limits it; strings and numbers are counted without
+ * serialising them (1,000 path keys of strings is the common large case).
+ * @param {Record<string, any>} changes
+ */
+function payloadSize(changes) {
+  let size = 2;
+  for (const key in changes) {
+    const value = changes[key];
+    const type = typeof value;
+    size += key.length + 4;
+    if (type === 'string') size += value.length + 2;
+    else if (type === 'number' || type === 'boolean') size += 8;
+    else if (value !== undefined) size += (JSON.stringify(value) || '').length;
+  }
+  return size;
+}
+
+/** @type {Record<string, any>} */
+let viewBundle = { wxml: {}, wxss: {} };
+/** @type {any} */
+let helpers = null;
+/** @type {Map<string, (d: any) => any[]>} */
+const renders = new Map();
+
+/** The compiled templates the logic thread renders with. @param {Record<string, any>} bundle @param {any} R */
+export function setViewBundle(bundle, R) {
+  viewBundle = bundle;
+  helpers = R;
+}
+
+/** @param {string} path */
+export function templateOf(path) {
+  let render = renders.get(path);
+  if (!render) {
+    const factory = viewBundle.wxml[path];
+    render = factory ? factory(helpers).render : () => [];
+    renders.set(path, /** @type {(d: any) => any[]} */ (render));
+  }
+  return /** @type {(d: any) => any[]} */ (render);
+}
+
+/** @param {any} value */
+function sameSegments(/** @type {any[]} */ a, /** @type {any[]} */ b, /** @type {number} */ length) {
+  for (let i = 0; i < length; i += 1) if (String(a[i]) !== String(b[i])) return false;
+  return true;
+}
+
+/**
+ * Does setting `set` fire an observer on `observed`? Setting a path fires observers on it and below
+ * it; `observed.**` also fires for anything set below it.
+ * @param {{segments: any[], deep: boolean}} observed @param {any[]} set
+ */
+function observes(observed, set) {
+  const o = observed.segments;
+  if (set.length <= o.length) return sameSegments(set, o, set.length);
+  return observed.deep && sameSegments(set, o, o.length);
+}
+
+/** @param {any} data @param {any[]} segments */
+function valueAt(data, segments) {
+  let node = data;
+  for (const segment of segments) {
+    if (node === null || node === undefined) return undefined;
+    node = node[segment];
+  }
+  return node;
+}
+
+export class Instance {
+  /**
+   * @param {import('./tree.js').PageTree} tree
+   * @param {import('./registry.js').Definition} def
+   */
+  constructor(tree, def) {
+    /** @type {import('./tree.js').PageTree} */
+    this.__tree = tree;
+    this.__def = def;
+    this.__alive = true;
+    this.__depth = 0;
+    /** @type {Record<string, any>} */
+    this.data = {};
+    /** @type {any} */
+    this.__root = null;
+    this.__render = templateOf(def.path);
+  }
+
+  /**
+   * Change data now; the view follows asynchronously, with every change of this tick in one message.
+   * @param {Record<string, any>} changes
+   * @param {Function} [callback] runs once the view has rendered the change
+   */
+  setData(changes, callback) {
+    if (changes === null || typeof changes !== 'object') throw new TypeError('setData expects an object');
+    const size = payloadSize(changes);
+    if (size > SET_DATA_LIMIT) {
+      throw new Error(`setData: the data exceeds 1024 kB (${Math.ceil(size / 1024)} kB); send less at a time`);
+    }
+    /** @type {any[][]} */
+    const set = [];
+    for (const key in changes) {
+      const value = changes[key];
+      if (value === undefined) {
+        console.warn(`setData: "${key}" is undefined and is ignored`);
+        continue;
+      }
+      const segments = pathOf(key);
+      if (segments.length === 0) continue;
+      this.__write(segments, value);
+      set.push(segments);
+    }
+    this.__observe(set);
+    if (typeof callback === 'function') this.__tree.pendingCallbacks.push(() => callback.call(this));
+    this.__invalidate();
+  }
+
+  /** @param {any[]} segments @param {any} value */
+  __write(segments, value) {
+    setPath(this.data, segments, value);
+  }
+
+  /** Run data observers for the paths just set. @param {any[][]} set */
+  __observe(set) {
+    const observers = this.__def.observers;
+    if (!observers.length || !set.length) return;
+    for (const observer of observers) {
+      if (!observer.paths.some((path) => set.some((segments) => observes(path, segments)))) continue;
+      const args = observer.paths.map((path) => valueAt(this.data, path.segments));
+      guard(() => observer.fn.apply(this, args));
+    }
+  }
+
+  /** Re-render this scope's template in the next flush. */
+  __invalidate() {
+    const tree = this.__tree;
+    if (!this.__root) return; // not mounted yet: the first render reads data as it is then
+    tree.dirty.add(this);
+    scheduleFlush(tree);
+  }
+
+  /** Render this scope's template again and patch its part of the tree. */
+  __rerender() {
+    let next;
+    try {
+      next = this.__render(this.data);
+    } catch (error) {
+      reportError(error);
+      return;
+    }
+    this.__tree.patchChildren(this.__root, this.__root.c, next, this);
+  }
+
+  /** @param {string} selector */
+  selectComponent(selector) {
+    const node = querySelectorIn(this.__root, this, selector, false).find((n) => n.comp);
+    return node ? node.comp.__exported(this) : null;
+  }
+
+  /** @param {string} selector */
+  selectAllComponents(selector) {
+    return querySelectorIn(this.__root, this, selector, true)
+      .filter((n) => n.comp)
+      .map((n) => n.comp.__exported(this));
+  }
+
+  createSelectorQuery() {
+    return createSelectorQuery(this.__tree).in(this);
+  }
+
+  /** @param {Record<string, any>} [options] */
+  createIntersectionObserver(options) {
+    return createIntersectionObserver(this.__tree, this, options || {});
+  }
+
+  getPageId() {
+    return `pageId:${this.__tree.pageId}`;
+  }
+
+  /** @param {Function} fn */
+  groupSetData(fn) {
+    if (typeof fn === 'function') fn.call(this);
+  }
+}
+
+/** @param {import('./tree.js').PageTree} tree */
+export function scheduleFlush(tree) {
+  if (tree.scheduled || tree.closed) return;
+  tree.scheduled = true;
+  queueMicrotask(() => flush(tree));
+}
+
+/**
+ * Re-render what changed (outer scopes first, since they pass properties down), run `attached` for
+ * components mounted on the way, and send the page frame one message with every DOM operation.
+ * @param {import('./tree.js').PageTree} tree
+ */
+export function flush(tree) {
+  tree.scheduled = false;
+  for (let rounds = 0; rounds < 1000; rounds += 1) {
+    if (tree.dirty.size) {
+      /** @type {any} */
+      let next = null;
+      for (const instance of tree.dirty) if (!next || instance.__depth < next.__depth) next = instance;
+      tree.dirty.delete(next);
+      if (next.__alive) next.__rerender();
+      continue;
+    }
+    if (tree.attachQueue.length) {
+      const queue = tree.attachQueue;
+      tree.attachQueue = [];
+      for (const component of queue) if (component.__alive) component.__attached();
+      continue;
+    }
+    if (tree.movedQueue.length) {
+      const queue = tree.movedQueue;
+      tree.movedQueue = [];
+      for (const component of queue) if (component.__alive) component.__moved();
+      continue;
+    }
+    break;
+  }
+  if (!tree.inView) return; // the page's first render goes out whole, from page.js
+  if (tree.ops.length === 0 && tree.pendingCallbacks.length === 0) return;
+  tree.seq += 1;
+  if (tree.pendingCallbacks.length) {
+    tree.callbacks.set(tree.seq, tree.pendingCallbacks);
+    tree.pendingCallbacks = [];
+  }
+  if (tree.readyQueue.length) tree.readyAt.set(tree.seq, tree.readyQueue.splice(0));
+  const ops = tree.ops;
+  tree.ops = [];
+  toView(tree.pageId, { t: 'render', seq: tree.seq, ops });
+}

@@ -1,0 +1,34 @@
+"""Who may do what in an organization, in one table (after WeChat's admin / developer / analyst split)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Action(StrEnum):
+    READ = "read"  # see the org, its apps, versions and history
+    MANAGE_MEMBERS = "manage_members"
+    EDIT_APP = "edit_app"  # name, icon, category, description, keywords, allowed domains
+    ROTATE_SECRET = "rotate_secret"  # noqa: S105 (an action name, not a secret)
+    UPLOAD = "upload"  # development versions
+    SET_TRIAL = "set_trial"
+    USE_TRIAL = "use_trial"
+    SUBMIT_REVIEW = "submit_review"
+    RELEASE = "release"  # release, phase, pause, complete, roll back
+
+
+ALLOWED: dict[Action, frozenset[str]] = {
+    Action.READ: frozenset({"owner", "developer", "tester", "analyst"}),
+    Action.MANAGE_MEMBERS: frozenset({"owner"}),
+    Action.EDIT_APP: frozenset({"owner", "developer"}),
+    Action.ROTATE_SECRET: frozenset({"owner"}),
+    Action.UPLOAD: frozenset({"owner", "developer"}),
+    Action.SET_TRIAL: frozenset({"owner", "developer"}),
+    Action.USE_TRIAL: frozenset({"owner", "developer", "tester"}),
+    Action.SUBMIT_REVIEW: frozenset({"owner", "developer"}),
+    Action.RELEASE: frozenset({"owner"}),
+}
+
+
+def allows(role: str | None, action: Action) -> bool:
+    return role is not None and role in ALLOWED[action]

@@ -1,0 +1,90 @@
+"""Uploads: a project zip in, compiled by the platform with the same compiler, out as an immutable release."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import tempfile
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from hutong.compiler import BuildResult, CompileError, build_project
+from hutong.server.accounts.models import User
+from hutong.server.accounts.permissions import Action
+from hutong.server.apps.models import App, Release
+from hutong.server.apps.service import get_app
+from hutong.server.apps.uploads import UploadLimits, unpack_project
+from hutong.server.audit.service import record
+from hutong.server.problems import Problem
+from hutong.server.storage import BlobStore
+
+_VERSION = re.compile(r"^[0-9A-Za-z][0-9A-Za-z.+-]{0,63}$")
+
+
+def _compile(data: bytes, limits: UploadLimits) -> BuildResult:
+    with tempfile.TemporaryDirectory(prefix="hutong-upload-") as temporary:
+        root = unpack_project(data, Path(temporary), limits)
+        try:
+            return build_project(root)
+        except CompileError as error:
+            # The temp dir is meaningless to the developer: name files relative to the project.
+            message = str(error).replace(str(root) + "/", "")
+            raise Problem(422, "compile_error", message) from None
+
+
+async def upload_version(
+    session: AsyncSession,
+    store: BlobStore,
+    sources: BlobStore,
+    limits: UploadLimits,
+    actor: User,
+    appid: str,
+    *,
+    version: str,
+    description: str,
+    project_zip: bytes,
+) -> Release:
+    """Compile the uploaded project into a release: the uploader's new development version."""
+    app = await get_app(session, actor, appid, Action.UPLOAD)
+    if not _VERSION.match(version):
+        raise Problem(422, "invalid_version", "a version is letters, digits, '.', '+' and '-', like 1.2.0")
+    existing = await session.scalar(
+        select(Release.id).where(Release.app_id == app.id, Release.version == version)
+    )
+    if existing is not None:
+        raise Problem(409, "version_exists", f"version {version} was already uploaded; pick a new one")
+    build = await asyncio.to_thread(_compile, project_zip, limits)
+    bundles = {
+        name: {"sha256": store.put(data), "size": len(data)} for name, data in sorted(build.files.items())
+    }
+    release = Release(
+        app_id=app.id,
+        version=version,
+        description=description.strip()[:2000],
+        uploader_id=actor.id,
+        source_sha256=sources.put(project_zip),
+        bundles=bundles,
+    )
+    session.add(release)
+    await session.flush()
+    await record(session, app.id, actor, "version.upload", release_id=release.id, version=version)
+    return release
+
+
+async def list_versions(session: AsyncSession, actor: User, appid: str) -> tuple[App, list[Release]]:
+    app = await get_app(session, actor, appid, Action.READ)
+    rows = await session.scalars(select(Release).where(Release.app_id == app.id).order_by(Release.id.desc()))
+    return app, list(rows)
+
+
+async def development_version(session: AsyncSession, app: App, user: User) -> Release | None:
+    """A developer's development version is their latest upload (WeChat keeps one per developer)."""
+    release: Release | None = await session.scalar(
+        select(Release)
+        .where(Release.app_id == app.id, Release.uploader_id == user.id)
+        .order_by(Release.id.desc())
+        .limit(1)
+    )
+    return release

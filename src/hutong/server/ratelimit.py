@@ -1,0 +1,91 @@
+"""A small fixed-window rate limiter: Redis when HUTONG_REDIS_URL is set (shared by every process),
+in-process otherwise; and the pure-ASGI middleware that answers 429 problem JSON with Retry-After."""
+
+from __future__ import annotations
+
+import math
+import time
+from typing import Protocol
+
+from redis.asyncio import Redis
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from hutong.server.problems import problem_response
+
+
+class Limiter(Protocol):
+    async def hit(self, key: str, limit: int, window: int) -> float | None:
+        """Count one request; None if allowed, else the seconds until the window ends."""
+
+    async def close(self) -> None: ...
+
+
+class MemoryLimiter:
+    def __init__(self) -> None:
+        self._counts: dict[str, tuple[int, int]] = {}
+
+    async def hit(self, key: str, limit: int, window: int) -> float | None:
+        now = time.time()
+        slot = int(now // window)
+        count_slot, count = self._counts.get(key, (slot, 0))
+        count = count + 1 if count_slot == slot else 1
+        self._counts[key] = (slot, count)
+        if len(self._counts) > 100_000:  # forget old windows rather than grow without bound
+            self._counts = {k: v for k, v in self._counts.items() if v[0] == slot}
+        return None if count <= limit else (slot + 1) * window - now
+
+    async def close(self) -> None:
+        return None
+
+
+class RedisLimiter:
+    def __init__(self, url: str) -> None:
+        self._redis: Redis = Redis.from_url(url)
+
+    async def hit(self, key: str, limit: int, window: int) -> float | None:
+        now = time.time()
+        slot = int(now // window)
+        name = f"hutong:rl:{key}:{slot}"
+        async with self._redis.pipeline(transaction=True) as pipe:
+            pipe.incr(name)
+            pipe.expire(name, window + 1)
+            count, _ = await pipe.execute()
+        return None if int(count) <= limit else (slot + 1) * window - now
+
+    async def close(self) -> None:
+        await self._redis.aclose()
+
+
+def make_limiter(redis_url: str | None) -> Limiter:
+    return RedisLimiter(redis_url) if redis_url else MemoryLimiter()
+
+
+def client_address(scope: Scope) -> str:
+    client = scope.get("client")
+    return str(client[0]) if client else "unknown"
+
+
+def too_many(retry_after: float) -> tuple[int, dict[str, str]]:
+    return 429, {"Retry-After": str(max(1, math.ceil(retry_after)))}
+
+
+class RateLimitMiddleware:
+    """Every /api/ request counts against its client's per-minute budget."""
+
+    def __init__(self, app: ASGIApp, limiter: Limiter, per_minute: int) -> None:
+        self.app = app
+        self.limiter = limiter
+        self.per_minute = per_minute
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or not scope["path"].startswith("/api/"):
+            await self.app(scope, receive, send)
+            return
+        wait = await self.limiter.hit(f"api:{client_address(scope)}", self.per_minute, 60)
+        if wait is None:
+            await self.app(scope, receive, send)
+            return
+        _, headers = too_many(wait)
+        response = problem_response(429, "rate_limited", "too many requests; slow down")
+        response.headers.update(headers)
+        await response(scope, receive, send)

@@ -1,0 +1,1 @@
+"""Review: developers submit a version, operators approve or reject it with a reason."""

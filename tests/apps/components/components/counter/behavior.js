@@ -1,0 +1,5 @@
+module.exports = Behavior({
+  data: { fromBehavior: 'mixed in' },
+  lifetimes: { attached() { this.setData({ behaviorAttached: true }) } },
+  methods: { shout() { return 'behavior method' } },
+})

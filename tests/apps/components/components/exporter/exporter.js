@@ -1,0 +1,4 @@
+Component({
+  behaviors: ['wx://component-export'],
+  export() { return { secret: 42 } },
+})

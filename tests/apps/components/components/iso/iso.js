@@ -1,0 +1,5 @@
+Component({
+  lifetimes: {
+    detached() { getApp().detached.push(this.id || 'anonymous') },
+  },
+})

@@ -1,0 +1,3 @@
+Page({
+  onShow() { this.getTabBar().setData({ selected: 'one' === 'one' ? 0 : 1 }) },
+})

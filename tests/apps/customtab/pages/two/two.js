@@ -1,0 +1,3 @@
+Page({
+  onShow() { this.getTabBar().setData({ selected: 'two' === 'one' ? 0 : 1 }) },
+})

@@ -1,0 +1,5 @@
+Page({
+  go() {
+    wx.navigateTo({ url: '/shop/list/list?x=1' })
+  },
+})

@@ -1,0 +1,1 @@
+getApp().globalData.entered = true

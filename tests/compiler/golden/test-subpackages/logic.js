@@ -1,0 +1,23 @@
+/* hutong logic bundle */
+function __hutong_default(m) { return m && m.__esModule ? m.default : m; }
+function __hutong_ns(m) { if (m && m.__esModule) return m; var n = {}; if (m != null && (typeof m === 'object' || typeof m === 'function')) for (var k in m) if (k !== 'default') n[k] = m[k]; n.default = m; return n; }
+function __hutong_get(m, k) { return k === 'default' ? __hutong_default(m) : m && m[k]; }
+function __hutong_export(e, k, g) { Object.defineProperty(e, k, {enumerable: true, configurable: true, get: g}); }
+function __hutong_star(e, m) { if (m) Object.keys(m).forEach(function (k) { if (k !== 'default' && k !== '__esModule' && !Object.prototype.hasOwnProperty.call(e, k)) __hutong_export(e, k, function () { return m[k]; }); }); }
+function __hutong_import(r, s) { return Promise.resolve().then(function () { return __hutong_ns(r(s)); }); }
+__hutong_define("app.js", function (require, module, exports) {
+App({ globalData: { entered: false } })
+
+});
+__hutong_define("pages/home/home.js", function (require, module, exports) {
+Page({
+  go() {
+    wx.navigateTo({ url: '/shop/list/list?x=1' })
+  },
+})
+
+});
+__hutong_define("utils/format.js", function (require, module, exports) {
+module.exports = { upper: (s) => s.toUpperCase() }
+
+});

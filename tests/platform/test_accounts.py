@@ -1,0 +1,103 @@
+"""Accounts, sessions, API tokens and organizations, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from hutong.server.accounts import service
+from hutong.server.accounts.models import ApiToken, Session, User
+from hutong.server.accounts.permissions import Action
+from hutong.server.db import Database
+from hutong.server.problems import Problem
+
+
+async def test_passwords_are_argon2_and_checked(database: Database) -> None:
+    async with database.session() as session:
+        user = await service.sign_up(session, " Ada@Example.com ", "correct horse", "Ada")
+    assert user.email == "ada@example.com"
+    assert user.password_hash.startswith("$argon2id$")
+    async with database.session() as session:
+        assert (await service.authenticate(session, "ADA@example.com", "correct horse")).id == user.id
+        for email, password in [("ada@example.com", "wrong password"), ("bob@example.com", "correct horse")]:
+            with pytest.raises(Problem) as refused:
+                await service.authenticate(session, email, password)
+            assert refused.value.code == "bad_credentials"
+        with pytest.raises(Problem) as taken:
+            await service.sign_up(session, "ada@example.com", "another one")
+        assert taken.value.code == "email_taken"
+        with pytest.raises(Problem) as weak:
+            await service.sign_up(session, "c@example.com", "short")
+        assert weak.value.code == "weak_password"
+
+
+async def test_sessions_and_tokens_are_stored_hashed(database: Database) -> None:
+    async with database.session() as session:
+        user = await service.sign_up(session, "dev@example.com", "long enough")
+        new = await service.start_session(session, user)
+        _row, secret = await service.create_api_token(session, user, "laptop")
+    assert secret.startswith("hut_")
+    async with database.session() as session:
+        stored_sessions = list(await session.scalars(select(Session.token_hash)))
+        stored_tokens = list(await session.scalars(select(ApiToken.token_hash)))
+        assert new.token not in stored_sessions and len(stored_sessions) == 1
+        assert secret not in stored_tokens and len(stored_tokens) == 1
+        found = await service.session_for(session, new.token)
+        assert found is not None and found[0].id == user.id and found[1].csrf_token == new.csrf_token
+        assert (await service.user_for_token(session, secret)) is not None
+        assert await service.user_for_token(session, secret + "x") is None
+        await service.end_session(session, new.token)
+        tokens = await service.list_api_tokens(session, user)
+        await service.revoke_api_token(session, user, tokens[0].id)
+    async with database.session() as session:
+        assert await service.session_for(session, new.token) is None
+        assert await service.user_for_token(session, secret) is None
+
+
+async def test_organization_roles_and_the_last_owner(database: Database) -> None:
+    async with database.session() as session:
+        owner = await service.sign_up(session, "owner@example.com", "long enough")
+        tester = await service.sign_up(session, "tester@example.com", "long enough")
+        stranger = await service.sign_up(session, "stranger@example.com", "long enough")
+        org = await service.create_organization(session, owner, "Tea Shop")
+        await service.set_member(session, owner, org.id, "tester@example.com", "tester")
+    async with database.session() as session:
+        assert await service.require(session, tester, org.id, Action.USE_TRIAL) == "tester"
+        with pytest.raises(Problem) as forbidden:
+            await service.require(session, tester, org.id, Action.UPLOAD)
+        assert forbidden.value.status == 403
+        with pytest.raises(Problem) as hidden:
+            await service.require(session, stranger, org.id, Action.READ)
+        assert hidden.value.status == 404
+        with pytest.raises(Problem):
+            await service.set_member(session, tester, org.id, "stranger@example.com", "owner")
+        with pytest.raises(Problem) as last:
+            await service.remove_member(session, owner, org.id, owner.id)
+        assert last.value.code == "last_owner"
+        with pytest.raises(Problem) as bad_role:
+            await service.set_member(session, owner, org.id, "stranger@example.com", "emperor")
+        assert bad_role.value.code == "invalid_role"
+        members = await service.list_members(session, owner, org.id)
+        assert [(m.email, m.role) for m in members] == [
+            ("owner@example.com", "owner"),
+            ("tester@example.com", "tester"),
+        ]
+        assert [o.name for o, _ in await service.organizations_of(session, stranger)] == []
+        reviewer = await service.set_operator_role(session, "stranger@example.com", "reviewer")
+        assert isinstance(reviewer, User) and reviewer.operator_role == "reviewer"
+
+
+async def test_expired_sessions_stop_working_and_are_cleared(database: Database) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    async with database.session() as session:
+        user = await service.sign_up(session, "old@example.com", "long enough")
+        old = await service.start_session(session, user)
+        row = await session.scalar(select(Session))
+        assert row is not None
+        row.expires_at = datetime.now(UTC) - timedelta(minutes=1)
+    async with database.session() as session:
+        assert await service.session_for(session, old.token) is None
+        await service.start_session(session, user)
+    async with database.session() as session:
+        assert len(list(await session.scalars(select(Session)))) == 1
