@@ -5,6 +5,8 @@ import { send } from './bridge.js';
 import { stack } from './page.js';
 import { createIntersectionObserver, createSelectorQuery } from './query.js';
 import { channelPair, parkChannel, resolveUrl } from './router.js';
+import { apis } from './api/index.js';
+import { canIUse } from './api/can-i-use.js';
 
 let nextCallback = 1;
 /** @type {Map<number, (result: {ok: boolean, res: any}) => void>} */
@@ -150,6 +152,8 @@ export const wx = {
     setTimeout(fn, 0);
   },
 };
+// The API families (logic/api/): base, interaction, network, storage, media, file, location, device…
+Object.assign(wx, apis);
 
 /** @type {Set<string>} */
 const reportedApis = new Set();
@@ -161,11 +165,7 @@ const reportedApis = new Set();
  */
 function unsupported(name) {
   return (/** @type {any} */ options) => {
-    if (!reportedApis.has(name)) {
-      reportedApis.add(name);
-      console.warn(`[hutong] API wx.${name} is not supported`);
-      send({ t: 'unsupported', what: 'api', name: `wx.${name}` });
-    }
+    reportUnsupported(name);
     if (name.endsWith('Sync') || /^(on|off)[A-Z]/.test(name)) return undefined;
     const res = { errMsg: `${name}:fail not supported` };
     if (options && typeof options === 'object') {
@@ -179,11 +179,19 @@ function unsupported(name) {
   };
 }
 
+/** Say once (console warning, host diagnostic) that the app used `wx.<name>`, which the runtime lacks. @param {string} name */
+export function reportUnsupported(name) {
+  if (reportedApis.has(name)) return;
+  reportedApis.add(name);
+  console.warn(`[hutong] API wx.${name} is not supported`);
+  send({ t: 'unsupported', what: 'api', name: `wx.${name}` });
+}
+
 /** `wx` as apps see it: the APIs above, `canIUse`, and a stand-in for any other name. */
 export const wxGlobal = new Proxy(wx, {
   get(target, name) {
     if (typeof name !== 'string' || name in target) return /** @type {any} */ (target)[name];
-    if (name === 'canIUse') return (/** @type {string} */ what) => String(what).split('.')[0] in target;
+    if (name === 'canIUse') return (/** @type {string} */ what) => canIUse(target, what);
     if (name === 'then' || name === 'toJSON') return undefined; // not a thenable, not serialisable
     return unsupported(name);
   },
