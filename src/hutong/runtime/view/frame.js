@@ -7,7 +7,6 @@
 // Every module of the frame is named here, so that the browser fetches them all at once.
 import '../common/ops.js';
 import './builtin-tags.js';
-import builtins from './builtins.css' with { type: 'css' };
 import { setReporter } from './diagnostics.js';
 import { listen } from './events.js';
 import { apply, installPage, nodeById } from './vdom.js';
@@ -32,6 +31,24 @@ function send(message) {
 }
 
 setReporter(send);
+
+/**
+ * WeChat's default styles as a constructable stylesheet, for the shadow roots of custom components
+ * (the document has them from view.html's <link>, read here through CORS).
+ */
+async function builtinSheet() {
+  const link = /** @type {HTMLLinkElement} */ (document.getElementById('hutong-builtins'));
+  if (!link.sheet) {
+    await new Promise((resolve) => {
+      link.addEventListener('load', resolve, { once: true });
+      link.addEventListener('error', resolve, { once: true });
+    });
+  }
+  const sheet = new CSSStyleSheet();
+  const rules = link.sheet ? Array.from(link.sheet.cssRules, (rule) => rule.cssText) : [];
+  sheet.replaceSync(rules.join('\n'));
+  return sheet;
+}
 
 /** @param {string} name @param {any} [arg] */
 function pageEvent(name, arg) {
@@ -220,7 +237,7 @@ async function onMessage(event) {
       await import(url);
       URL.revokeObjectURL(url);
       windowConfig = message.window || {};
-      installPage(root, builtins, bundle.wxss || {}, message.route);
+      installPage(root, await builtinSheet(), bundle.wxss || {}, message.route);
       if (windowConfig.backgroundColor) document.documentElement.style.background = windowConfig.backgroundColor;
       // disableScroll: the page itself never scrolls (scroll-views inside it still do).
       if (windowConfig.disableScroll) document.documentElement.style.overflow = 'hidden';
