@@ -30,6 +30,7 @@ async def test_base_unsupported_and_open_apis(live_server: LiveServer, browser: 
     r = await out(app.view())
     assert r["info"] == ["number", "number", "3.4.0", "hutong", "object"]
     assert r["window"] is True
+    assert r["menu"] is True
     assert r["async"] == "getSystemInfo:ok"
     # request yes; login (not yet) no; unknown no; task methods, components and return fields yes.
     assert r["canIUse"] == [True, False, False, True, True, True, True, False]

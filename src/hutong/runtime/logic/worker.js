@@ -14,6 +14,7 @@ import './names.js';
 import './selector.js';
 import './tree.js';
 import './wxs-events.js';
+import './call.js';
 import { R } from '../view/render-helpers.js';
 import { App, callApp, getApp, hasApp, hasAppListeners } from './app.js';
 import { attachFramePort, detachFramePort, dispatch, on, send } from './bridge.js';

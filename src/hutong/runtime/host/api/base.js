@@ -42,5 +42,27 @@ export function systemInfo(mp) {
     theme: dark ? 'dark' : 'light',
     host: { env: 'hutong' },
     deviceOrientation: 'portrait',
+    menuButton: menuButton(mp, screenWidth),
   };
+}
+
+/** Where the host draws the capsule (WeChat's menu button), in the app's window coordinates. @param {MiniProgram} mp @param {number} screenWidth */
+function menuButton(mp, screenWidth) {
+  const capsule = mp.surface.closest('.running')?.querySelector('.capsule') || document.querySelector('.capsule');
+  const surface = mp.surface.getBoundingClientRect();
+  const rect = capsule?.getBoundingClientRect();
+  if (!rect || !rect.width) return { width: 87, height: 32, top: 6, bottom: 38, left: screenWidth - 94, right: screenWidth - 7 };
+  const left = Math.round(rect.left - surface.left);
+  const top = Math.round(rect.top - surface.top);
+  return { width: Math.round(rect.width), height: Math.round(rect.height), top, bottom: top + Math.round(rect.height), left, right: left + Math.round(rect.width) };
+}
+
+/** Tell the logic thread when the window changes size (wx.onWindowResize). @param {MiniProgram} mp */
+export function watchWindow(mp) {
+  const report = () => {
+    const info = systemInfo(mp);
+    mp.worker?.postMessage({ t: 'window:resize', info });
+  };
+  window.addEventListener('resize', report);
+  return () => window.removeEventListener('resize', report);
 }

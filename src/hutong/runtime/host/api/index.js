@@ -5,7 +5,7 @@
  * Each handler takes the running MiniProgram and the call's arguments and returns the result's
  * fields (errMsg is added by the caller), or throws an Error whose message is the fail reason.
  */
-import { systemInfo } from './base.js';
+import { systemInfo, watchWindow } from './base.js';
 import { device, watchNetwork } from './device.js';
 import { files, loadFiles } from './files.js';
 import { interaction } from './interaction.js';
@@ -29,10 +29,10 @@ export const hostApis = { ...interaction, ...network, ...storage, ...files, ...m
  */
 export async function launchData(mp) {
   const [storageEntries, fileEntries] = await Promise.all([loadStorage(mp).catch(() => []), loadFiles(mp).catch(() => [])]);
-  const stop = watchNetwork(mp);
+  const stops = [watchNetwork(mp), watchWindow(mp)];
   const close = mp.close.bind(mp);
   mp.close = () => {
-    stop();
+    for (const stop of stops) stop();
     close();
   };
   return { system: systemInfo(mp), storage: storageEntries, files: fileEntries };

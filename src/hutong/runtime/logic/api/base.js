@@ -1,14 +1,23 @@
 // @ts-check
 /** Base: system information, canIUse, the update manager, base64, env. */
+import { on } from '../bridge.js';
 import { answer, listeners } from './shape.js';
 
 /** What the host measured at launch (host/api/base.js `systemInfo`). */
-const system = { info: /** @type {Record<string, any>} */ ({}) };
+const system = { info: /** @type {Record<string, any>} */ ({}), menuButton: /** @type {Record<string, number>} */ ({}) };
 
 /** @param {Record<string, any>} info */
 export function setSystemInfo(info) {
-  system.info = { ...info };
+  const { menuButton, ...rest } = info;
+  system.info = rest;
+  system.menuButton = menuButton || {};
 }
+
+const resized = listeners();
+on('window:resize', (message) => {
+  setSystemInfo(message.info || {});
+  resized.emit({ size: { windowWidth: system.info.windowWidth, windowHeight: system.info.windowHeight } });
+});
 
 const WINDOW = ['pixelRatio', 'screenWidth', 'screenHeight', 'windowWidth', 'windowHeight', 'statusBarHeight', 'safeArea', 'screenTop'];
 const DEVICE = ['brand', 'model', 'system', 'platform', 'benchmarkLevel', 'abi', 'deviceAbi', 'cpuType', 'memorySize'];
@@ -59,6 +68,9 @@ export const base = {
   getAppAuthorizeSetting: () => ({ albumAuthorized: 'not determined', cameraAuthorized: 'not determined', locationAuthorized: 'not determined', microphoneAuthorized: 'not determined', notificationAuthorized: 'not determined', clipboardAuthorized: 'not determined' }),
   getAccountInfoSync: () => ({ miniProgram: { appId: system.info.appId || '', envVersion: 'release', version: system.info.appVersion || '' }, plugin: {} }),
   getUpdateManager,
+  getMenuButtonBoundingClientRect: () => ({ ...system.menuButton }),
+  onWindowResize: resized.on,
+  offWindowResize: resized.off,
   env: { USER_DATA_PATH: 'wxfile://usr' },
   arrayBufferToBase64,
   base64ToArrayBuffer,

@@ -1,7 +1,7 @@
 // @ts-check
 /** Device: clipboard, phone calls, scanning, vibration, network state, screen. */
 import { on } from '../bridge.js';
-import { callHost } from '../wx.js';
+import { callHost } from '../call.js';
 import { listeners } from './shape.js';
 
 /** @param {string} name */

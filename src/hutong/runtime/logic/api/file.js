@@ -5,7 +5,7 @@
  * `wxfile://usr/…` and saved files. Temporary files (`wxfile://tmp_…`: downloads, chosen images) live
  * for the run. Only `wxfile://usr/` is writable, as in WeChat.
  */
-import { callHost } from '../wx.js';
+import { callHost } from '../call.js';
 import { answer, sync } from './shape.js';
 
 const USR = 'wxfile://usr';

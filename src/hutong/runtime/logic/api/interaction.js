@@ -1,6 +1,6 @@
 // @ts-check
 /** Interaction: toasts, loading, modals and action sheets are drawn by the host, outside every frame. */
-import { callHost } from '../wx.js';
+import { callHost } from '../call.js';
 
 /** @param {string} name */
 const host = (name) => (/** @type {any} */ options) => callHost(name, options || {});

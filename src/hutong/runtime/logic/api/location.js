@@ -1,6 +1,6 @@
 // @ts-check
 /** Location: the browser's geolocation, after a consent prompt the host draws. */
-import { callHost } from '../wx.js';
+import { callHost } from '../call.js';
 
 /** @param {string} name */
 const host = (name) => (/** @type {any} */ options) => callHost(name, options || {});

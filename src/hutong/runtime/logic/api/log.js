@@ -3,7 +3,7 @@
  * Logs: the app's console reaches the host's developer panel; LogManager and RealtimeLogManager write
  * there too; reportEvent/reportAnalytics are queued and posted to the platform by the host.
  */
-import { callHost } from '../wx.js';
+import { callHost } from '../call.js';
 
 /** @param {any[]} args */
 function text(args) {

@@ -4,7 +4,7 @@
  * join this thread's file system (file.js). Image information and compression run here, on
  * OffscreenCanvas, for files the app holds; audio plays in the host.
  */
-import { callHost } from '../wx.js';
+import { callHost } from '../call.js';
 import { addTempFile, bytesOf } from './file.js';
 import { listeners } from './shape.js';
 import { newTask } from './tasks.js';

@@ -3,7 +3,7 @@
  * Network: the host performs every call (this thread has no fetch, XMLHttpRequest or WebSocket; see
  * worker.js), checks the app's allowed domains and limits concurrency (host/api/network.js).
  */
-import { callHost } from '../wx.js';
+import { callHost } from '../call.js';
 import { addTempFile, bytesOf } from './file.js';
 import { answer } from './shape.js';
 import { newTask } from './tasks.js';

@@ -5,7 +5,7 @@
  * use is reported like any unsupported API); getSetting and requestSubscribeMessage answer in their
  * real shape.
  */
-import { callHost, reportUnsupported } from '../wx.js';
+import { callHost, reportUnsupported } from '../call.js';
 
 const ANSWERED = ['getSetting', 'requestSubscribeMessage'];
 const NOT_YET = ['login', 'checkSession', 'getUserProfile', 'getUserInfo', 'authorize', 'openSetting', 'getPhoneNumber', 'requestPayment', 'navigateToMiniProgram', 'navigateBackMiniProgram', 'exitMiniProgram'];

@@ -1,6 +1,6 @@
 // @ts-check
 /** Share: the menu's state is the host's (it draws the share entry); sharing itself is a later issue. */
-import { callHost } from '../wx.js';
+import { callHost } from '../call.js';
 
 /** @param {string} name */
 const host = (name) => (/** @type {any} */ options) => callHost(name, options || {});

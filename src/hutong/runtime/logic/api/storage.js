@@ -4,7 +4,7 @@
  * preloaded into this thread at launch and every change is written through to the host, which keeps
  * it in IndexedDB per app and per user (host/api/storage.js).
  */
-import { callHost } from '../wx.js';
+import { callHost } from '../call.js';
 import { answer, sync } from './shape.js';
 
 const KEY_LIMIT = 1024 * 1024;

@@ -6,6 +6,8 @@ Page({
     const info = wx.getSystemInfoSync();
     r.info = [typeof info.windowWidth, typeof info.pixelRatio, info.SDKVersion, info.brand, typeof info.safeArea];
     r.window = Object.keys(wx.getWindowInfo()).includes('windowHeight');
+    const menu = wx.getMenuButtonBoundingClientRect();
+    r.menu = menu.width > 0 && menu.bottom - menu.top === menu.height && menu.right <= info.screenWidth;
     r.async = (await wx.getSystemInfo()).errMsg;
     r.canIUse = ['request', 'login', 'noSuchApi', 'SocketTask.onOpen', 'view', 'getSystemInfoSync.return.screenWidth', 'showToast.object.image', 'fancy-widget'].map((s) => wx.canIUse(s));
     r.b64 = wx.arrayBufferToBase64(new Uint8Array([104, 117, 116, 111, 110, 103]).buffer);
