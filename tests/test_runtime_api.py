@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from typing import Any
 from urllib.parse import quote
 
 import pytest
+import segno
 from playwright.async_api import Browser, FrameLocator, expect
 
+from hutong.server.db import Database
+from hutong.server.events.service import recent_events
 from tests.api_server import backend, png
 from tests.conftest import LiveServer, OpenedApp, open_app
 
@@ -225,6 +229,14 @@ async def test_host_drawn_interaction(live_server: LiveServer, browser: Browser,
     await host.locator(".hutong-dialog-cancel").click()
     await expect(view.locator("#out")).to_have_text('{"errMsg":"makePhoneCall:fail cancel"}')
 
+    # scanCode from a chosen picture (read by the browser, or by the platform's code reader).
+    code = tmp_path / "code.png"
+    segno.make("https://example.com/hello", error="m").save(str(code), scale=8)
+    async with host.expect_file_chooser() as chooser:
+        await view.locator("#scan").click()
+    await (await chooser.value).set_files(str(code))
+    await expect(view.locator("#out")).to_have_text('["scanCode:ok","https://example.com/hello","QR_CODE"]')
+
     await view.locator("#openLocation").click()
     await expect(host.locator(".hutong-location")).to_contain_text("39.900000, 116.400000")
     await host.locator(".hutong-location button").click()
@@ -260,4 +272,19 @@ async def test_device_permissions_and_reports(live_server: LiveServer, browser: 
         == "showActionSheet:fail parameter error: parameter.itemList should have at least 1 item;"
     )
     await expect(app.page.locator("#dev-panel")).to_contain_text("[info] [log] from log manager")
+    # Reported events reach the platform, stored for this app (the launch's events token).
+    db = Database(live_server.settings.effective_database_url)
+    try:
+        for _ in range(50):
+            async with db.session() as session:
+                events = await recent_events(session, "test-apis")
+            if len(events) >= 2:
+                break
+            await asyncio.sleep(0.1)
+    finally:
+        await db.dispose()
+    assert sorted((e.name, json.dumps(e.data)) for e in events) == [
+        ("page_open", '{"page": "device"}'),
+        ("purchase", '{"price": 120}'),
+    ]
     await app.page.close()

@@ -43,6 +43,7 @@ export class MiniProgram {
     this.onError = options.onError || ((message) => console.error(message));
     /** Whose storage and files the app sees (host/api/idb.js keys them by appid and user). */
     this.user = options.user || 'guest';
+    this.userGiven = Boolean(options.user);
     /** @type {PageFrame[]} the page stack, bottom first */
     this.pages = [];
     /** @type {Map<string, PageFrame>} tab pages stay alive once opened */
@@ -87,6 +88,8 @@ export class MiniProgram {
       this.domains = manifest.domains || {};
       this.appName = manifest.name;
       this.eventsToken = manifest.events_token;
+      // Storage and files are kept per app and per person; the manifest names the person opaquely.
+      if (!this.userGiven && manifest.audience) this.user = String(manifest.audience);
       const [logic, viewCode, configText, apiData] = await Promise.all([
         fetchVerified(manifest.bundles['logic.js'], 'logic.js'),
         fetchVerified(manifest.bundles['view.js'], 'view.js'),

@@ -27,13 +27,28 @@ export function watchNetwork(mp) {
   };
 }
 
-/** @param {ImageBitmapSource} image */
-async function detectCode(image) {
+/**
+ * The first code in a picture: the browser's BarcodeDetector where there is one, otherwise the
+ * platform's reader (POST /api/codes/read, QR codes only), as the shell's own scanner does.
+ * @param {Blob} blob @returns {Promise<{rawValue: string, format: string}>}
+ */
+async function detectCode(blob) {
   const Detector = /** @type {any} */ (globalThis).BarcodeDetector;
-  if (!Detector) throw new Error('this browser cannot read codes');
-  const codes = await new Detector().detect(image);
-  if (!codes.length) throw new Error('no code found');
-  return codes[0];
+  if (Detector) {
+    try {
+      const codes = await new Detector().detect(await createImageBitmap(blob));
+      if (codes.length) return codes[0];
+    } catch {
+      // The platform reads more kinds of picture.
+    }
+  }
+  const form = new FormData();
+  form.append('image', blob, 'scan.png');
+  const response = await fetch('/api/codes/read', { method: 'POST', body: form, credentials: 'same-origin' });
+  if (!response.ok) throw new Error('no code found');
+  const found = await response.json();
+  if (!found.length) throw new Error('no code found');
+  return { rawValue: String(found[0].text), format: 'qr_code' };
 }
 
 export const device = {
@@ -60,8 +75,7 @@ export const device = {
   async scanCode(mp, args) {
     const { media } = await import('./media.js');
     const picked = await media.chooseImage(mp, { count: 1, sourceType: args.onlyFromCamera ? ['camera'] : undefined });
-    const blob = new Blob([picked.tempFiles[0].bytes]);
-    const code = await detectCode(await createImageBitmap(blob));
+    const code = await detectCode(new Blob([picked.tempFiles[0].bytes]));
     const format = String(code.format || '').toUpperCase();
     return { result: code.rawValue, scanType: format === 'QR_CODE' ? 'QR_CODE' : format, charSet: 'utf-8', path: '', rawData: btoa(unescape(encodeURIComponent(code.rawValue))) };
   },

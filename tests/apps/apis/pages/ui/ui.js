@@ -1,6 +1,6 @@
 // Host-drawn interaction: each button shows one thing; the answer lands in #out.
 Page({
-  data: { out: '', buttons: ['toast', 'loading', 'modal', 'editable', 'sheet', 'choose', 'preview', 'call', 'clipboard', 'location', 'openLocation'] },
+  data: { out: '', buttons: ['toast', 'loading', 'modal', 'editable', 'sheet', 'choose', 'preview', 'call', 'clipboard', 'location', 'openLocation', 'scan'] },
   show(out) {
     this.setData({ out: typeof out === 'string' ? out : JSON.stringify(out) });
   },
@@ -47,6 +47,9 @@ Page({
         break;
       case 'openLocation':
         wx.openLocation({ latitude: 39.9, longitude: 116.4, name: 'Hutong', success: done });
+        break;
+      case 'scan':
+        wx.scanCode({ onlyFromCamera: false }).then((res) => done([res.errMsg, res.result, res.scanType]), done);
         break;
       default:
         break;
