@@ -219,6 +219,9 @@ async def test_host_drawn_interaction(live_server: LiveServer, browser: Browser,
         "type": "png",
         "small": [2, 1],
     }
+    # A wxfile:// src reaches the frame as a data: URL of the file.
+    src = await view.locator("#photo").get_attribute("src") or ""
+    assert src.startswith("data:image/png;base64,iVBORw0KGgo")
     await view.locator("#preview").click()
     await expect(host.locator(".hutong-preview img")).to_have_js_property("naturalWidth", 3)
     await host.locator(".hutong-preview").click()
@@ -236,6 +239,11 @@ async def test_host_drawn_interaction(live_server: LiveServer, browser: Browser,
         await view.locator("#scan").click()
     await (await chooser.value).set_files(str(code))
     await expect(view.locator("#out")).to_have_text('["scanCode:ok","https://example.com/hello","QR_CODE"]')
+
+    # createAnimation's data, applied by the `animation` attribute step after step.
+    await view.locator("#animate").click()
+    await expect(view.locator("#box")).to_have_css("transform", "matrix(2, 0, 0, 2, 30, 0)")
+    await expect(view.locator("#box")).to_have_css("opacity", "0.5")
 
     await view.locator("#openLocation").click()
     await expect(host.locator(".hutong-location")).to_contain_text("39.900000, 116.400000")

@@ -343,3 +343,25 @@ export const file = {
   /** @param {any} options */
   removeSavedFile: (options) => answer('removeSavedFile', options, ops.removeSavedFile),
 };
+
+const MIME = /** @type {Record<string, string>} */ ({ png: 'image/png', jpg: 'image/jpeg', jpeg: 'image/jpeg', gif: 'image/gif', webp: 'image/webp', svg: 'image/svg+xml', mp3: 'audio/mpeg', mp4: 'video/mp4' });
+/** @type {Map<string, {data: Uint8Array | undefined, url: string}>} */
+const urls = new Map();
+
+/**
+ * What a page frame can load for a `wxfile://` path the app put in a `src`: a data: URL of the file
+ * (the frame cannot reach this thread's file system; its CSP allows data: images and media). Made
+ * once per file version. A path that names no file stays as it is.
+ * @param {string} path
+ */
+export function fileUrl(path) {
+  const p = normalise(path);
+  const entry = files.get(p);
+  if (!entry || entry.dir || !entry.data) return path;
+  const cached = urls.get(p);
+  if (cached && cached.data === entry.data) return cached.url;
+  const ext = /\.([A-Za-z0-9]+)$/.exec(p)?.[1]?.toLowerCase() || '';
+  const url = `data:${MIME[ext] || 'application/octet-stream'};base64,${decode(entry.data, 'base64')}`;
+  urls.set(p, { data: entry.data, url });
+  return url;
+}

@@ -1,6 +1,6 @@
 // Host-drawn interaction: each button shows one thing; the answer lands in #out.
 Page({
-  data: { out: '', buttons: ['toast', 'loading', 'modal', 'editable', 'sheet', 'choose', 'preview', 'call', 'clipboard', 'location', 'openLocation', 'scan'] },
+  data: { out: '', buttons: ['toast', 'loading', 'modal', 'editable', 'sheet', 'choose', 'preview', 'call', 'clipboard', 'location', 'openLocation', 'scan', 'animate'] },
   show(out) {
     this.setData({ out: typeof out === 'string' ? out : JSON.stringify(out) });
   },
@@ -30,6 +30,7 @@ Page({
           const small = await wx.compressImage({ src: res.tempFilePaths[0], quality: 50, compressedWidth: 2 });
           const smallInfo = await wx.getImageInfo({ src: small.tempFilePath });
           this.path = res.tempFilePaths[0];
+          this.setData({ photo: this.path });
           done({ errMsg: res.errMsg, size: res.tempFiles[0].size, width: info.width, height: info.height, type: info.type, small: [smallInfo.width, smallInfo.height] });
         }, done);
         break;
@@ -48,6 +49,12 @@ Page({
       case 'openLocation':
         wx.openLocation({ latitude: 39.9, longitude: 116.4, name: 'Hutong', success: done });
         break;
+      case 'animate': {
+        const animation = wx.createAnimation({ duration: 50, timingFunction: 'ease' });
+        animation.translateX(30).step().translateX(30).scale(2).opacity(0.5).step({ duration: 50 });
+        this.setData({ anim: animation.export() });
+        break;
+      }
       case 'scan':
         wx.scanCode({ onlyFromCamera: false }).then((res) => done([res.errMsg, res.result, res.scanType]), done);
         break;
