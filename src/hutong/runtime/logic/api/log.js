@@ -20,8 +20,15 @@ function text(args) {
     .join(' ');
 }
 
+/** An app that logs in a loop must not flood the host: the first lines are mirrored, then one notice. */
+const MAX_LINES = 1000;
+let lines = 0;
+
 /** @param {string} level @param {any[]} args */
 function forward(level, args) {
+  lines += 1;
+  if (lines > MAX_LINES + 1) return;
+  if (lines === MAX_LINES + 1) args = [`[hutong] more than ${MAX_LINES} console lines: the rest stay in the logic thread's console`];
   const pending = callHost('hutongConsole', { level, text: text(args).slice(0, 4000) });
   pending?.catch(() => {});
 }
