@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from playwright.async_api import Browser
 
-from hutong.compat_doc import DOC_PATH, collect, render
+from hutong.compat_doc import DOC_PATH, ORIGIN, collect, render, serve_runtime
 from tests.conftest import ROOT
 
 pytestmark = pytest.mark.browser
@@ -23,3 +23,30 @@ async def test_compatibility_doc_matches_the_runtime(browser: Browser) -> None:
     assert "| `wx.createTCPSocket` | unsupported |" in document
     assert "| `wx.login` | unsupported | fails `not supported yet`" in document
     assert (ROOT / DOC_PATH).read_text(encoding="utf-8") == document, "run `hutong compat-doc` and commit"
+
+
+async def test_can_i_use_answers_attributes_from_a_components_registry(browser: Browser) -> None:
+    page = await browser.new_page()
+    await page.route(f"{ORIGIN}/**", serve_runtime)
+    await page.goto(f"{ORIGIN}/")
+    answers = await page.evaluate(
+        """async () => {
+          const { canIUse, setComponentRegistry } = await import('/logic/api/can-i-use.js');
+          const wx = { request() {} };
+          const before = ['scroll-view', 'scroll-view.scroll-x'].map((s) => canIUse(wx, s));
+          setComponentRegistry({
+            'scroll-view': { status: 'partial', missing: 'enhanced, bounces and paging-enabled are ignored' },
+            picker: { status: 'partial', missing: ['header-text'] },
+            editor: { status: 'unsupported' },
+          });
+          const after = ['scroll-view', 'scroll-view.scroll-x', 'scroll-view.enhanced',
+            'scroll-view.paging-enabled', 'picker.header-text', 'picker.mode', 'editor', 'video',
+            'request', 'request.object.timeout', 'nope'];
+          return [before, after.map((s) => canIUse(wx, s))];
+        }"""
+    )
+    await page.close()
+    assert answers == [
+        [True, False],  # without a registry: the tag exists, its attributes are unknown
+        [True, True, False, False, False, True, False, False, True, True, False],
+    ]

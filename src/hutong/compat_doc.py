@@ -73,7 +73,8 @@ class Compat:
     extra: list[str] = field(default_factory=list)
 
 
-async def _serve_runtime(route: Route) -> None:
+async def serve_runtime(route: Route) -> None:
+    """Answer requests to ORIGIN from the runtime's files (module scripts need an http origin)."""
     path = route.request.url.removeprefix(ORIGIN).split("?")[0].lstrip("/")
     file = (RUNTIME_DIR / path).resolve()
     if path == "" or not file.is_relative_to(RUNTIME_DIR) or not file.is_file():
@@ -89,7 +90,7 @@ async def collect(browser: Browser) -> Compat:
     """Load the runtime's registries in a page of ``browser`` and read them."""
     page = await browser.new_page()
     try:
-        await page.route(f"{ORIGIN}/**", _serve_runtime)
+        await page.route(f"{ORIGIN}/**", serve_runtime)
         await page.goto(f"{ORIGIN}/")
         data = await page.evaluate(COLLECT, COMPONENTS_REGISTRY.is_file())
     finally:
@@ -174,7 +175,8 @@ def render(compat: Compat) -> str:
         lines += ["| component | status | what is missing |", "|---|---|---|"]
         for tag in compat.tags:
             entry = compat.components.get(tag) or {"status": "unsupported"}
-            missing = ", ".join(str(item) for item in entry.get("missing") or [])
+            raw = entry.get("missing") or ""
+            missing = raw if isinstance(raw, str) else ", ".join(str(item) for item in raw)
             lines.append(f"| `<{tag}>` | {entry.get('status', 'unsupported')} | {_cell(missing)} |")
         lines.append("")
     return "\n".join(lines)

@@ -8,12 +8,12 @@
 import { BUILTIN_TAGS } from '../../view/builtin-tags.js';
 import { notYet } from './open.js';
 
-/** @type {Record<string, {status: string, missing?: string[]}> | null} */
+/** @type {Record<string, {status: string, missing?: string | string[]}> | null} */
 let components = null;
 
 /**
  * The built-in components registry, given by whoever loads it (worker.js), so that canIUse knows
- * attributes too. @param {Record<string, {status: string, missing?: string[]}>} registry
+ * attributes too. @param {Record<string, {status: string, missing?: string | string[]}>} registry
  */
 export function setComponentRegistry(registry) {
   components = registry;
@@ -51,7 +51,9 @@ export function canIUse(wx, schema) {
   const entry = components[head];
   if (!entry || entry.status === 'unsupported') return false;
   if (!second) return true;
-  const missing = entry.missing || [];
   const attribute = rest.length ? `${second}.${rest.join('.')}` : second;
-  return !missing.some((item) => item === second || item === attribute);
+  // `missing` is a list of names, or a sentence naming them: an attribute it names is not there.
+  if (Array.isArray(entry.missing)) return !entry.missing.some((item) => item === second || item === attribute);
+  const named = new RegExp(`(^|[^\\w-])${second.replace(/[^\w-]/g, '')}($|[^\\w-])`);
+  return !named.test(String(entry.missing || ''));
 }
