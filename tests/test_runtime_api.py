@@ -240,6 +240,14 @@ async def test_host_drawn_interaction(live_server: LiveServer, browser: Browser,
     await (await chooser.value).set_files(str(code))
     await expect(view.locator("#out")).to_have_text('["scanCode:ok","https://example.com/hello","QR_CODE"]')
 
+    # chooseVideo: chooseMedia for one video; the file joins the app's file system.
+    clip = tmp_path / "clip.mp4"
+    clip.write_bytes(b"\x00\x00\x00\x18ftypmp42" + bytes(100))
+    async with host.expect_file_chooser() as chooser:
+        await view.locator("#video").click()
+    await (await chooser.value).set_files(str(clip))
+    await expect(view.locator("#out")).to_have_text('["chooseVideo:ok",112,true,112,true]')
+
     # createAnimation's data, applied by the `animation` attribute step after step.
     await view.locator("#animate").click()
     await expect(view.locator("#box")).to_have_css("transform", "matrix(2, 0, 0, 2, 30, 0)")

@@ -53,6 +53,8 @@ export const partial = {
   previewImage: 'no zoom or long-press menu',
   saveImageToPhotosAlbum: 'saves as a browser download',
   createInnerAudioContext: 'obeyMuteSwitch and buffered are ignored',
+  getBackgroundAudioManager: 'plays in the page while the app runs; no system media controls, onPrev/onNext never fire',
+  chooseVideo: 'duration, width and height are reported as 0',
   getRecorderManager: 'recording is not supported: start() reports onError',
   getLocation: 'the browser\'s position; type gcj02 is given as wgs84 coordinates',
   openLocation: 'shows the coordinates; no map',

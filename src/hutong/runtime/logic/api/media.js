@@ -139,6 +139,47 @@ function createInnerAudioContext() {
   return context;
 }
 
+/** @type {Record<string, any> | null} */
+let backgroundAudio = null;
+
+/**
+ * The background audio manager: one player for the app, playing as soon as `src` is set, as in
+ * WeChat. It plays in the host page (no system media controls in a browser).
+ */
+function getBackgroundAudioManager() {
+  if (backgroundAudio) return backgroundAudio;
+  const player = createInnerAudioContext();
+  /** @type {Record<string, any>} */
+  const manager = { title: '', epname: '', singer: '', coverImgUrl: '', webUrl: '', protocol: 'http', referrerPolicy: '' };
+  for (const key of Object.keys(player)) {
+    const descriptor = /** @type {PropertyDescriptor} */ (Object.getOwnPropertyDescriptor(player, key));
+    if (key === 'src') {
+      Object.defineProperty(manager, 'src', {
+        get: () => player.src,
+        set: (value) => {
+          player.autoplay = true;
+          player.src = value;
+        },
+        enumerable: true,
+      });
+    } else Object.defineProperty(manager, key, descriptor);
+  }
+  manager.onPrev = () => {};
+  manager.onNext = () => {};
+  backgroundAudio = manager;
+  return manager;
+}
+
+/** chooseVideo: chooseMedia for one video, in chooseVideo's result shape. @param {any} options */
+function chooseVideo(options) {
+  const { success, fail, complete, ...rest } = options || {};
+  const run = /** @type {Promise<any>} */ (callHost('chooseMedia', { ...rest, count: 1, mediaType: ['video'] }, adoptFiles)).then((res) => {
+    const file = res.tempFiles[0];
+    return { errMsg: 'chooseVideo:ok', tempFilePath: file.tempFilePath, size: file.size, duration: 0, width: 0, height: 0 };
+  }, (res) => Promise.reject({ errMsg: String(res?.errMsg || '').replace('chooseMedia', 'chooseVideo') }));
+  return settleLocal(run, { success, fail, complete });
+}
+
 const recorder = listeners();
 
 export const media = {
@@ -155,6 +196,8 @@ export const media = {
   /** @param {any} options */
   saveImageToPhotosAlbum: (options) => callHost('saveImageToPhotosAlbum', { ...(options || {}), file: withBytes([options?.filePath])[0] }),
   createInnerAudioContext,
+  getBackgroundAudioManager,
+  chooseVideo,
   /** A recorder needs the microphone: not yet. Listening works; starting fails in onError. */
   getRecorderManager: () => ({
     start: () => recorder.emit({ errMsg: 'operateRecorder:fail not supported' }),

@@ -1,6 +1,6 @@
 // Host-drawn interaction: each button shows one thing; the answer lands in #out.
 Page({
-  data: { out: '', buttons: ['toast', 'loading', 'modal', 'editable', 'sheet', 'choose', 'preview', 'call', 'clipboard', 'location', 'openLocation', 'scan', 'animate'] },
+  data: { out: '', buttons: ['toast', 'loading', 'modal', 'editable', 'sheet', 'choose', 'preview', 'call', 'clipboard', 'location', 'openLocation', 'scan', 'animate', 'video'] },
   show(out) {
     this.setData({ out: typeof out === 'string' ? out : JSON.stringify(out) });
   },
@@ -55,6 +55,15 @@ Page({
         this.setData({ anim: animation.export() });
         break;
       }
+      case 'video':
+        wx.chooseVideo({
+          success: (res) => {
+            const same = wx.getBackgroundAudioManager() === wx.getBackgroundAudioManager();
+            done([res.errMsg, res.size, /^wxfile:\/\/tmp_.*\.mp4$/.test(res.tempFilePath), wx.getFileSystemManager().statSync(res.tempFilePath).size, same]);
+          },
+          fail: done,
+        });
+        break;
       case 'scan':
         wx.scanCode({ onlyFromCamera: false }).then((res) => done([res.errMsg, res.result, res.scanType]), done);
         break;
