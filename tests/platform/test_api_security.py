@@ -73,6 +73,10 @@ PUBLIC = {
     ("GET", "/api/codes/resolve"),
     ("POST", "/api/codes/read"),
     ("POST", "/api/server/getwxacodeunlimit"),  # the app's own server: AppSecret (tested in discovery)
+    (
+        "POST",
+        "/api/apps/{appid}/events",
+    ),  # the launch manifest's events token (tests/platform/test_events.py)
 }
 
 

@@ -191,6 +191,19 @@ def check(
         raise typer.Exit(1)
 
 
+@app.command("compat-doc")
+def compat_doc(
+    output: Annotated[Path, typer.Option(help="Where to write the document.")] = Path(
+        "docs/compatibility.md"
+    ),
+) -> None:
+    """Write docs/compatibility.md from the runtime's own registries (APIs and components)."""
+    from hutong.compat_doc import generate  # Playwright loads only for this command
+
+    output.write_text(asyncio.run(generate()), encoding="utf-8")
+    typer.echo(f"wrote {output}")
+
+
 @app.command()
 def keygen(
     output: Annotated[

@@ -46,6 +46,15 @@ function watch(surface) {
   surface.addEventListener('hutong:unsupported', (event) => {
     log.push({ kind: 'unsupported', .../** @type {CustomEvent} */ (event).detail });
   });
+  // The app's console (wx API family "log"): each line in the developer panel, which stays closed for it.
+  surface.addEventListener('hutong:console', (event) => {
+    const { level, text } = /** @type {CustomEvent} */ (event).detail;
+    log.push({ kind: 'console', level, text });
+    const line = document.createElement('div');
+    line.className = `console console-${level}`;
+    line.textContent = `[${level}] ${text}`;
+    devPanel.appendChild(line);
+  });
 }
 
 /** @param {string} message */

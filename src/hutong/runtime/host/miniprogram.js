@@ -6,7 +6,7 @@
  * draws the navigation and tab bars, and runs the app's foreground/background cycle.
  */
 import { Chrome } from './chrome.js';
-import { showToast } from './dialogs.js';
+import { hostApis, launchData } from './api/index.js';
 import { fetchSignedManifest, fetchVerified } from './integrity.js';
 import { Packages } from './packages.js';
 
@@ -33,7 +33,7 @@ class ApiError extends Error {}
 export class MiniProgram {
   /**
    * @param {{appid: string, surface: HTMLElement, runtimeBase: string, launchUrl: string,
-   *   onError?: (message: string) => void}} options
+   *   onError?: (message: string) => void, user?: string}} options
    */
   constructor(options) {
     this.appid = options.appid;
@@ -41,6 +41,9 @@ export class MiniProgram {
     this.runtimeBase = new URL(options.runtimeBase, location.href).href;
     this.launchUrl = options.launchUrl;
     this.onError = options.onError || ((message) => console.error(message));
+    /** Whose storage and files the app sees (host/api/idb.js keys them by appid and user). */
+    this.user = options.user || 'guest';
+    this.userGiven = Boolean(options.user);
     /** @type {PageFrame[]} the page stack, bottom first */
     this.pages = [];
     /** @type {Map<string, PageFrame>} tab pages stay alive once opened */
@@ -83,11 +86,17 @@ export class MiniProgram {
       const manifest = await fetchSignedManifest(this.launchUrl, this.appid);
       /** Allowed origins per kind (request, upload, download, socket, webview), from the signed manifest. */
       this.domains = manifest.domains || {};
-      const [logic, viewCode, configText] = await Promise.all([
+      this.appName = manifest.name;
+      this.eventsToken = manifest.events_token;
+      // Storage and files are kept per app and per person; the manifest names the person opaquely.
+      if (!this.userGiven && manifest.audience) this.user = String(manifest.audience);
+      const [logic, viewCode, configText, apiData] = await Promise.all([
         fetchVerified(manifest.bundles['logic.js'], 'logic.js'),
         fetchVerified(manifest.bundles['view.js'], 'view.js'),
         fetchVerified(manifest.bundles['app-config.json'], 'app-config.json'),
+        launchData(this),
       ]);
+      this.apiData = apiData;
       logicCode = logic;
       this.config = JSON.parse(configText);
       this.viewCode = viewCode;
@@ -125,7 +134,7 @@ export class MiniProgram {
 
   /** The verified bundles are here: the logic thread may run them. @param {string} logicCode @param {Record<string, any>} launch */
   initWorker(logicCode, launch) {
-    this.pendingInit = { t: 'init', config: this.config, logicCode, viewCode: this.viewCode, launch };
+    this.pendingInit = { t: 'init', config: this.config, logicCode, viewCode: this.viewCode, launch, apis: this.apiData };
     if (this.workerBooted) this.sendInit();
   }
 
@@ -477,12 +486,6 @@ export class MiniProgram {
     }
     const top = this.top;
     switch (name) {
-      case 'showToast':
-        showToast(this.surface, args);
-        return ok;
-      case 'hideToast':
-        this.surface.querySelector('.hutong-toast')?.remove();
-        return ok;
       case 'navigateTo':
         this.navigateTo(String(args.url || ''), args.channel);
         return ok;
@@ -553,8 +556,12 @@ export class MiniProgram {
       case 'setBackgroundColor':
       case 'setBackgroundTextStyle':
         return ok;
-      default:
+      default: {
+        // The API families (host/api/): interaction, network, storage, media, location, device…
+        const handler = Object.hasOwn(hostApis, name) ? hostApis[name] : null;
+        if (handler) return { errMsg: `${name}:ok`, ...(await handler(this, args)) };
         throw new ApiError('not supported');
+      }
     }
   }
 

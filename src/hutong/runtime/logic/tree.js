@@ -11,6 +11,7 @@
  *   container {n, c, o, host?} — the page root, or a component's shadow root (host = its element)
  */
 import { BUILTIN_TAGS } from '../view/builtin-tags.js';
+import { fileUrl } from './api/file.js';
 import { send } from './bridge.js';
 import { effectiveClass, effectiveStyle } from './wxs-events.js';
 import { ATTR, EVENTS, INSERT, MOVE, PROP, REMOVE, ROOT_ID, TAB_BAR_ID, TEXT } from '../common/ops.js';
@@ -90,6 +91,8 @@ function domValue(value) {
   if (value === undefined || value === null || value === false) return null;
   const type = typeof value;
   if (type === 'object' || type === 'function') return null;
+  // The app's own files (wxfile://…) reach the frame as data: URLs (logic/api/file.js).
+  if (type === 'string' && value.startsWith('wxfile://')) return fileUrl(value);
   return value;
 }
 

@@ -14,6 +14,7 @@ import './names.js';
 import './selector.js';
 import './tree.js';
 import './wxs-events.js';
+import './call.js';
 import { R } from '../view/render-helpers.js';
 import { App, callApp, getApp, hasApp, hasAppListeners } from './app.js';
 import { attachFramePort, detachFramePort, dispatch, on, send } from './bridge.js';
@@ -27,6 +28,14 @@ import { intersection, settleQuery } from './query.js';
 import { Behavior, Component, definitionOf, normalise, Page, setRegistering, setRegisteringPage } from './registry.js';
 import { takeChannel } from './router.js';
 import { launchState, settle, wxGlobal } from './wx.js';
+import { preloadApis } from './api/index.js';
+
+// The logic thread has no network of its own: the host performs every request (logic/api/network.js)
+// and checks it against the app's allowed domains. Removed before any of the app's code runs.
+for (const name of ['fetch', 'XMLHttpRequest', 'WebSocket', 'EventSource', 'importScripts', 'WebTransport', 'Request']) {
+  Reflect.deleteProperty(globalThis, name);
+  if (name in globalThis) Object.defineProperty(globalThis, name, { value: undefined, configurable: false, writable: false });
+}
 
 /** @type {Record<string, any>} */
 let config = {};
@@ -97,6 +106,7 @@ on('init', async (message) => {
   config = message.config;
   globals.__wxConfig = { pages: config.pages, entryPagePath: config.entryPagePath, global: { window: config.window }, tabBar: config.tabBar, envVersion: 'release', platform: 'hutong' };
   setLineMaps(config);
+  preloadApis(message.apis);
   configureTabBar(config);
   setComponentLoader((path) => definitionFor(path, false), config.components || {});
   globals.__hutong_view = (/** @type {any} */ bundle) => {

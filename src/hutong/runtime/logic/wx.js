@@ -1,60 +1,14 @@
 // @ts-check
 /** The `wx` object: each API calls the host and answers in WeChat's success/fail/complete shape. */
 import { addAppListener, removeAppListener } from './app.js';
-import { send } from './bridge.js';
+import { canIUse } from './api/can-i-use.js';
+import { apis } from './api/index.js';
+import { callHost, reportUnsupported } from './call.js';
 import { stack } from './page.js';
 import { createIntersectionObserver, createSelectorQuery } from './query.js';
 import { channelPair, parkChannel, resolveUrl } from './router.js';
 
-let nextCallback = 1;
-/** @type {Map<number, (result: {ok: boolean, res: any}) => void>} */
-const waiting = new Map();
-
-/** @param {number} id @param {{ok: boolean, res: any}} result */
-export function settle(id, result) {
-  const resolve = waiting.get(id);
-  waiting.delete(id);
-  if (resolve) resolve(result);
-}
-
-/**
- * Call a host API the WeChat way: callbacks when any is given, otherwise a Promise.
- * @param {string} name
- * @param {Record<string, any>} [options]
- * @param {(res: any) => any} [decorate] adds logic-side fields to a successful result
- */
-export function callHost(name, options = {}, decorate) {
-  const { success, fail, complete, ...args } = options || {};
-  const id = nextCallback++;
-  const promise = new Promise((resolve, reject) => {
-    waiting.set(id, ({ ok, res }) => {
-      if (ok && decorate) res = decorate(res);
-      if (ok) {
-        if (typeof success === 'function') success(res);
-        if (typeof complete === 'function') complete(res);
-        resolve(res);
-      } else {
-        if (typeof fail === 'function') fail(res);
-        if (typeof complete === 'function') complete(res);
-        reject(res);
-      }
-    });
-  });
-  send({ t: 'api', name, args: plain(args), cb: id });
-  if (success || fail || complete) {
-    promise.catch(() => {});
-    return undefined;
-  }
-  return promise;
-}
-
-/** Only what survives a structured clone goes to the host. @param {Record<string, any>} args */
-function plain(args) {
-  /** @type {Record<string, any>} */
-  const out = {};
-  for (const [key, value] of Object.entries(args)) if (typeof value !== 'function') out[key] = value;
-  return out;
-}
+export { callHost, reportUnsupported, settle } from './call.js';
 
 function currentRoute() {
   return stack.length ? stack[stack.length - 1].route : undefined;
@@ -159,9 +113,8 @@ export const wx = {
     setTimeout(fn, 0);
   },
 };
-
-/** @type {Set<string>} */
-const reportedApis = new Set();
+// The API families (logic/api/): base, interaction, network, storage, media, file, location, device…
+Object.assign(wx, apis, { canIUse: (/** @type {string} */ what) => canIUse(wx, what) });
 
 /**
  * Stand-in for an API the runtime does not have: reported once to the host (`hutong check` lists it),
@@ -170,11 +123,7 @@ const reportedApis = new Set();
  */
 function unsupported(name) {
   return (/** @type {any} */ options) => {
-    if (!reportedApis.has(name)) {
-      reportedApis.add(name);
-      console.warn(`[hutong] API wx.${name} is not supported`);
-      send({ t: 'unsupported', what: 'api', name: `wx.${name}` });
-    }
+    reportUnsupported(name);
     if (name.endsWith('Sync') || /^(on|off)[A-Z]/.test(name)) return undefined;
     const res = { errMsg: `${name}:fail not supported` };
     if (options && typeof options === 'object') {
@@ -192,7 +141,6 @@ function unsupported(name) {
 export const wxGlobal = new Proxy(wx, {
   get(target, name) {
     if (typeof name !== 'string' || name in target) return /** @type {any} */ (target)[name];
-    if (name === 'canIUse') return (/** @type {string} */ what) => String(what).split('.')[0] in target;
     if (name === 'then' || name === 'toJSON') return undefined; // not a thenable, not serialisable
     return unsupported(name);
   },

@@ -6,6 +6,7 @@
  * Built-in tags arrive as `wx-view`, `wx-button`, … so that none picks up an HTML element's
  * behaviour; components arrive as valid custom element names so that they can have a shadow root.
  */
+import { playAnimation } from './animation.js';
 import {
   ATTR,
   EVENTS,
@@ -162,6 +163,7 @@ export function build(tree) {
   for (let i = 0; i < children.length; i += 1) el.appendChild(build(children[i]));
   if (tree[5]) attachComponent(el, tree[5]);
   if (tree[6]) el.__props = tree[6];
+  if (tree[6]?.animation) playAnimation(el, tree[6].animation);
   return el;
 }
 
@@ -224,6 +226,7 @@ export function apply(ops) {
         if (el) {
           (el.__props ||= {})[ops[i + 2]] = ops[i + 3];
           if (typeof el.hutongPropChanged === 'function') el.hutongPropChanged(ops[i + 2], ops[i + 3]);
+          if (ops[i + 2] === 'animation') playAnimation(el, ops[i + 3]);
         }
         i += 4;
         break;

@@ -5,6 +5,7 @@ from hutong.server.apps.models import App, Release
 from hutong.server.audit.models import AuditEntry
 from hutong.server.db.base import Base
 from hutong.server.discovery.models import LaunchEvent, PinnedApp, RecentApp, SceneCode
+from hutong.server.events.models import AppEvent
 from hutong.server.review.models import Review
 
 metadata = Base.metadata
@@ -12,6 +13,7 @@ metadata = Base.metadata
 __all__ = [
     "ApiToken",
     "App",
+    "AppEvent",
     "AuditEntry",
     "LaunchEvent",
     "Membership",

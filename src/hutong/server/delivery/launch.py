@@ -50,6 +50,11 @@ def bucket(appid: str, audience_key: str) -> int:
     return int.from_bytes(digest[:8], "big") % 100
 
 
+def opaque_audience(appid: str, audience_key: str) -> str:
+    """Who launches, as the host may know it: stable per app and person, naming neither."""
+    return hashlib.sha256(f"storage\x00{appid}\x00{audience_key}".encode()).hexdigest()[:32]
+
+
 def in_rollout(app: App, audience: Audience) -> bool:
     if app.rollout_release_id is None:
         return False

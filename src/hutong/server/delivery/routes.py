@@ -6,13 +6,14 @@ import secrets
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from hutong.server.accounts.auth import DEVICE_COOKIE, optional_user
 from hutong.server.delivery import launch as launches
 from hutong.server.delivery.signing import PlatformKey
 from hutong.server.deps import blob_store, database, settings
 from hutong.server.discovery.service import record_launch
+from hutong.server.events import tokens as events_tokens
 from hutong.server.problems import Problem
 
 router = APIRouter(tags=["delivery"])
@@ -54,6 +55,10 @@ class LaunchManifestDoc(BaseModel):
     expires_at: int
     bundles: dict[str, BundleDoc]
     domains: dict[str, list[str]]
+    audience: str = Field(
+        description="Who launches, as an opaque id: the host keeps storage per app and per it."
+    )
+    events_token: str = Field(description="Send as Hutong-Events-Token with the app's reported events.")
 
 
 @router.get(
@@ -81,7 +86,10 @@ async def launch(
     async with database(request).session() as session:
         audience = launches.Audience(user, device)
         app, release = await launches.choose_release(session, appid, audience, channel)
-        body = launches.encode(launches.manifest(app, release, channel))
+        document = launches.manifest(app, release, channel)
+        document["audience"] = launches.opaque_audience(app.appid, audience.key)
+        document["events_token"] = events_tokens.issue(platform_key(request), app.appid, audience.key)
+        body = launches.encode(document)
         if channel == "release":
             # Counted for analytics and ranking, and put on the launcher's recent list.
             await record_launch(session, app, release, audience, scene, path)

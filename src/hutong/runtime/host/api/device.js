@@ -1,0 +1,116 @@
+// @ts-check
+/** Device: clipboard, phone calls, scanning, vibration, network state, wake lock, brightness, battery. */
+import { ask, el } from './ui.js';
+
+/** @typedef {import('../miniprogram.js').MiniProgram} MiniProgram */
+
+/** @type {WeakMap<MiniProgram, any>} */
+const wakeLocks = new WeakMap();
+
+function networkType() {
+  const connection = /** @type {any} */ (navigator).connection;
+  if (!navigator.onLine) return 'none';
+  if (!connection) return 'unknown';
+  if (connection.type === 'wifi' || connection.type === 'ethernet') return 'wifi';
+  const effective = String(connection.effectiveType || '');
+  return ['2g', '3g', '4g', '5g'].includes(effective) ? effective : 'unknown';
+}
+
+/** Tell the logic thread when the browser's connectivity changes. @param {MiniProgram} mp */
+export function watchNetwork(mp) {
+  const report = () => mp.worker?.postMessage({ t: 'network:change', res: { isConnected: navigator.onLine, networkType: networkType() } });
+  window.addEventListener('online', report);
+  window.addEventListener('offline', report);
+  return () => {
+    window.removeEventListener('online', report);
+    window.removeEventListener('offline', report);
+  };
+}
+
+/**
+ * The first code in a picture: the browser's BarcodeDetector where there is one, otherwise the
+ * platform's reader (POST /api/codes/read, QR codes only), as the shell's own scanner does.
+ * @param {Blob} blob @returns {Promise<{rawValue: string, format: string}>}
+ */
+async function detectCode(blob) {
+  const Detector = /** @type {any} */ (globalThis).BarcodeDetector;
+  if (Detector) {
+    try {
+      const codes = await new Detector().detect(await createImageBitmap(blob));
+      if (codes.length) return codes[0];
+    } catch {
+      // The platform reads more kinds of picture.
+    }
+  }
+  const form = new FormData();
+  form.append('image', blob, 'scan.png');
+  const response = await fetch('/api/codes/read', { method: 'POST', body: form, credentials: 'same-origin' });
+  if (!response.ok) throw new Error('no code found');
+  const found = await response.json();
+  if (!found.length) throw new Error('no code found');
+  return { rawValue: String(found[0].text), format: 'qr_code' };
+}
+
+export const device = {
+  /** @param {MiniProgram} mp @param {Record<string, any>} args */
+  async setClipboardData(mp, args) {
+    await navigator.clipboard.writeText(String(args.data ?? ''));
+    const { interaction } = await import('./interaction.js');
+    interaction.showToast(mp, { title: '内容已复制', icon: 'none' });
+    return {};
+  },
+  async getClipboardData() {
+    return { data: await navigator.clipboard.readText() };
+  },
+  /** Only after the user confirms, with the number shown by the host. @param {MiniProgram} mp @param {Record<string, any>} args */
+  async makePhoneCall(mp, args) {
+    const number = String(args.phoneNumber ?? '').trim();
+    if (!/^[0-9+\-*#() ]{1,32}$/.test(number)) throw new Error('parameter error: parameter.phoneNumber is invalid');
+    const pressed = await ask(mp, { title: number, content: '', buttons: [{ label: '取消', value: 'cancel' }, { label: '呼叫', value: 'confirm' }], className: 'hutong-phone' });
+    if (pressed !== 'confirm') throw new Error('cancel');
+    el('a', { href: `tel:${number.replace(/[^0-9+*#]/g, '')}` }).click();
+    return {};
+  },
+  /** From a chosen image (the browser's file chooser may offer the camera). @param {MiniProgram} mp @param {Record<string, any>} args */
+  async scanCode(mp, args) {
+    const { media } = await import('./media.js');
+    const picked = await media.chooseImage(mp, { count: 1, sourceType: args.onlyFromCamera ? ['camera'] : undefined });
+    const code = await detectCode(new Blob([picked.tempFiles[0].bytes]));
+    const format = String(code.format || '').toUpperCase();
+    return { result: code.rawValue, scanType: format === 'QR_CODE' ? 'QR_CODE' : format, charSet: 'utf-8', path: '', rawData: btoa(unescape(encodeURIComponent(code.rawValue))) };
+  },
+  vibrateShort: () => {
+    navigator.vibrate?.(15);
+    return {};
+  },
+  vibrateLong: () => {
+    navigator.vibrate?.(400);
+    return {};
+  },
+  getNetworkType: () => ({ networkType: networkType(), signalStrength: 0, hasSystemProxy: false }),
+  /** @param {MiniProgram} mp @param {Record<string, any>} args */
+  async setKeepScreenOn(mp, args) {
+    const wakeLock = /** @type {any} */ (navigator).wakeLock;
+    if (!wakeLock) throw new Error('not supported by this browser');
+    if (args.keepScreenOn) {
+      if (!wakeLocks.get(mp)) wakeLocks.set(mp, await wakeLock.request('screen'));
+    } else {
+      await wakeLocks.get(mp)?.release();
+      wakeLocks.delete(mp);
+    }
+    return {};
+  },
+  /** @param {MiniProgram} _mp @param {Record<string, any>} args */
+  setScreenBrightness(_mp, args) {
+    const value = Number(args.value);
+    if (!(value >= 0 && value <= 1)) throw new Error('parameter error: value should be between 0 and 1');
+    return {};
+  },
+  getScreenBrightness: () => ({ value: 1 }),
+  async getBatteryInfo() {
+    const getBattery = /** @type {any} */ (navigator).getBattery;
+    if (!getBattery) throw new Error('not supported by this browser');
+    const battery = await getBattery.call(navigator);
+    return { level: Math.round(battery.level * 100), isCharging: battery.charging };
+  },
+};

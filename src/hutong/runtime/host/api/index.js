@@ -1,0 +1,39 @@
+// @ts-check
+/**
+ * The host's side of the wx API families (one module each, as WeChat's documentation files them).
+ * `callApi` in miniprogram.js looks a name up here when it is not one of its own (routing, bars).
+ * Each handler takes the running MiniProgram and the call's arguments and returns the result's
+ * fields (errMsg is added by the caller), or throws an Error whose message is the fail reason.
+ */
+import { systemInfo, watchWindow } from './base.js';
+import { device, watchNetwork } from './device.js';
+import { files, loadFiles } from './files.js';
+import { interaction } from './interaction.js';
+import { location } from './location.js';
+import { log } from './log.js';
+import { media } from './media.js';
+import { network } from './network.js';
+import { open } from './open.js';
+import { share } from './share.js';
+import { loadStorage, storage } from './storage.js';
+
+/** @typedef {import('../miniprogram.js').MiniProgram} MiniProgram */
+
+/** @type {Record<string, (mp: MiniProgram, args: Record<string, any>) => any>} */
+export const hostApis = { ...interaction, ...network, ...storage, ...files, ...media, ...location, ...device, ...share, ...log, ...open };
+
+/**
+ * What the logic thread needs before the app's code runs: system information, the app's storage
+ * and files (for the sync forms). Starts watching what the app may listen to.
+ * @param {MiniProgram} mp
+ */
+export async function launchData(mp) {
+  const [storageEntries, fileEntries] = await Promise.all([loadStorage(mp).catch(() => []), loadFiles(mp).catch(() => [])]);
+  const stops = [watchNetwork(mp), watchWindow(mp)];
+  const close = mp.close.bind(mp);
+  mp.close = () => {
+    for (const stop of stops) stop();
+    close();
+  };
+  return { system: systemInfo(mp), storage: storageEntries, files: fileEntries };
+}

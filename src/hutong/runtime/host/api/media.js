@@ -1,0 +1,198 @@
+// @ts-check
+/**
+ * Media, drawn and done by the host: choosing images and videos (a file input), previewing (an
+ * overlay), saving (a download), image information for URLs, and audio playback.
+ */
+import { newTempFile } from './transfer-files.js';
+import { assetUrl, el, overlay } from './ui.js';
+
+/** @typedef {import('../miniprogram.js').MiniProgram} MiniProgram */
+
+/**
+ * Ask the user for files with the browser's own chooser (the host's input, never a frame's).
+ * @param {MiniProgram} mp @param {string} accept @param {boolean} multiple @param {string} [capture]
+ * @returns {Promise<File[]>}
+ */
+function pickFiles(mp, accept, multiple, capture) {
+  return new Promise((resolve, reject) => {
+    const input = /** @type {HTMLInputElement} */ (el('input', { type: 'file', accept, multiple, className: 'hutong-file-input', hidden: true }));
+    if (capture) input.setAttribute('capture', capture);
+    input.addEventListener('change', () => {
+      input.remove();
+      const files = Array.from(input.files || []);
+      if (files.length) resolve(files);
+      else reject(new Error('cancel'));
+    });
+    input.addEventListener('cancel', () => {
+      input.remove();
+      reject(new Error('cancel'));
+    });
+    mp.surface.appendChild(input);
+    input.click();
+  });
+}
+
+/** @param {MiniProgram} mp @param {File} file */
+async function tempFile(mp, file) {
+  const made = newTempFile(mp, await file.arrayBuffer(), file.type, file.name);
+  return { path: made.path, size: file.size, bytes: made.bytes, type: file.type };
+}
+
+/** @param {string[] | undefined} sourceType */
+const captureOf = (sourceType) => (Array.isArray(sourceType) && sourceType.length === 1 && sourceType[0] === 'camera' ? 'environment' : undefined);
+
+/** @param {string} src @param {MiniProgram} mp */
+function loadImage(src, mp) {
+  return new Promise((resolve, reject) => {
+    const image = new Image();
+    image.onload = () => resolve(image);
+    image.onerror = () => reject(new Error('download image fail'));
+    image.src = assetUrl(mp, src);
+  });
+}
+
+/** @type {WeakMap<MiniProgram, Map<number, HTMLAudioElement>>} */
+const players = new WeakMap();
+
+export const media = {
+  /** @param {MiniProgram} mp @param {Record<string, any>} args */
+  async chooseImage(mp, args) {
+    const count = Math.min(Math.max(Number(args.count) || 9, 1), 9);
+    const files = (await pickFiles(mp, 'image/*', count > 1, captureOf(args.sourceType))).slice(0, count);
+    const tempFiles = await Promise.all(files.map((file) => tempFile(mp, file)));
+    return { tempFilePaths: tempFiles.map((f) => f.path), tempFiles: tempFiles.map(({ path, size, bytes }) => ({ path, size, bytes, tempFilePath: path })) };
+  },
+  /** @param {MiniProgram} mp @param {Record<string, any>} args */
+  async chooseMedia(mp, args) {
+    const count = Math.min(Math.max(Number(args.count) || 9, 1), 20);
+    const types = Array.isArray(args.mediaType) ? args.mediaType : ['image', 'video'];
+    const accept = types.map((/** @type {string} */ t) => (t === 'mix' ? 'image/*,video/*' : `${t}/*`)).join(',');
+    const files = (await pickFiles(mp, accept, count > 1, captureOf(args.sourceType))).slice(0, count);
+    const tempFiles = await Promise.all(files.map((file) => tempFile(mp, file)));
+    const isVideo = tempFiles.every((f) => f.type.startsWith('video/'));
+    return {
+      type: isVideo ? 'video' : tempFiles.some((f) => f.type.startsWith('video/')) ? 'mix' : 'image',
+      tempFiles: tempFiles.map(({ path, size, bytes, type }) => ({ tempFilePath: path, size, bytes, fileType: type.startsWith('video/') ? 'video' : 'image' })),
+    };
+  },
+  /** @param {MiniProgram} mp @param {Record<string, any>} args */
+  previewImage(mp, args) {
+    /** @type {{url: string, bytes?: ArrayBuffer}[]} */
+    const urls = Array.isArray(args.urls) ? args.urls : [];
+    if (!urls.length) throw new Error('parameter error: parameter.urls should have at least 1 item');
+    const layer = overlay(mp, 'hutong-preview');
+    /** @type {string[]} */
+    const blobUrls = [];
+    const sources = urls.map((item) => {
+      if (item.bytes) {
+        const url = URL.createObjectURL(new Blob([item.bytes]));
+        blobUrls.push(url);
+        return url;
+      }
+      return assetUrl(mp, item.url);
+    });
+    let index = Math.max(0, typeof args.current === 'number' ? args.current : urls.findIndex((item) => item.url === args.current));
+    const image = /** @type {HTMLImageElement} */ (el('img', { className: 'hutong-preview-image', alt: '' }));
+    const count = el('div', { className: 'hutong-preview-count' });
+    const show = () => {
+      image.src = sources[index];
+      count.textContent = `${index + 1} / ${sources.length}`;
+    };
+    layer.append(image, count);
+    // A tap closes the preview; swiping is a left/right tap on the sides.
+    layer.addEventListener('click', (event) => {
+      const x = event.offsetX / layer.clientWidth;
+      if (sources.length > 1 && (x < 0.2 || x > 0.8)) {
+        index = (index + (x < 0.2 ? sources.length - 1 : 1)) % sources.length;
+        show();
+        return;
+      }
+      layer.remove();
+      blobUrls.forEach((url) => URL.revokeObjectURL(url));
+    });
+    show();
+    return {};
+  },
+  /** @param {MiniProgram} mp @param {Record<string, any>} args */
+  async getImageInfo(mp, args) {
+    const src = String(args.src ?? '');
+    if (/^https?:/.test(src)) {
+      const { checkUrl } = await import('./network.js');
+      checkUrl(mp, 'download', src);
+    }
+    const image = /** @type {HTMLImageElement} */ (await loadImage(src, mp));
+    const type = /\.(png|gif|webp|jpe?g|bmp|svg)(\?|$)/i.exec(src)?.[1]?.toLowerCase().replace('jpg', 'jpeg') || 'unknown';
+    return { width: image.naturalWidth, height: image.naturalHeight, path: src, orientation: 'up', type };
+  },
+  /** @param {MiniProgram} _mp @param {Record<string, any>} args */
+  saveImageToPhotosAlbum(_mp, args) {
+    const file = args.file || {};
+    if (!file.bytes) throw new Error(`file not found: ${args.filePath}`);
+    const url = URL.createObjectURL(new Blob([file.bytes]));
+    const link = /** @type {HTMLAnchorElement} */ (el('a', { href: url, download: String(args.filePath).split('/').pop() || 'image' }));
+    link.click();
+    setTimeout(() => URL.revokeObjectURL(url), 10000);
+    return {};
+  },
+  /** @param {MiniProgram} mp @param {Record<string, any>} args */
+  hutongAudio(mp, args) {
+    let map = players.get(mp);
+    if (!map) players.set(mp, (map = new Map()));
+    const task = Number(args.task);
+    let audio = map.get(task);
+    /** @param {string} type @param {any} [res] */
+    const emit = (type, res = {}) => mp.worker?.postMessage({ t: 'api:event', task, type, res });
+    if (!audio) {
+      audio = new Audio();
+      const a = audio;
+      map.set(task, a);
+      a.addEventListener('canplay', () => emit('canplay'));
+      a.addEventListener('play', () => emit('play'));
+      a.addEventListener('pause', () => emit('pause'));
+      a.addEventListener('ended', () => emit('ended'));
+      a.addEventListener('waiting', () => emit('waiting'));
+      a.addEventListener('seeking', () => emit('seeking'));
+      a.addEventListener('seeked', () => emit('seeked'));
+      a.addEventListener('error', () => emit('error', { errMsg: 'InnerAudioContext:fail', errCode: 10001 }));
+      a.addEventListener('timeupdate', () => emit('timeUpdate', { currentTime: a.currentTime, duration: Number.isFinite(a.duration) ? a.duration : 0 }));
+    }
+    switch (args.action) {
+      case 'set': {
+        const p = args.props || {};
+        const src = p.src?.bytes ? URL.createObjectURL(new Blob([p.src.bytes])) : p.src?.url ? assetUrl(mp, p.src.url) : '';
+        if (src && audio.dataset.src !== (p.src?.url || '')) {
+          audio.dataset.src = p.src?.url || '';
+          audio.src = src;
+        }
+        audio.loop = Boolean(p.loop);
+        audio.autoplay = Boolean(p.autoplay);
+        audio.volume = Math.min(1, Math.max(0, Number(p.volume ?? 1)));
+        audio.playbackRate = Number(p.playbackRate) || 1;
+        if (p.startTime) audio.currentTime = Number(p.startTime);
+        break;
+      }
+      case 'play':
+        audio.play().catch((error) => emit('error', { errMsg: String(error?.message || error), errCode: -1 }));
+        break;
+      case 'pause':
+        audio.pause();
+        break;
+      case 'stop':
+        audio.pause();
+        audio.currentTime = 0;
+        emit('stop');
+        break;
+      case 'seek':
+        audio.currentTime = Number(args.position) || 0;
+        break;
+      case 'destroy':
+        audio.pause();
+        audio.removeAttribute('src');
+        map.delete(task);
+        break;
+      default:
+        throw new Error(`unknown action ${args.action}`);
+    }
+    return {};
+  },
+};

@@ -1,0 +1,86 @@
+// @ts-check
+/**
+ * The wx API families, one module each as WeChat's documentation files them. wx.js adds them all to
+ * `wx`; `status` says, for canIUse and docs/compatibility.md, which are partial and what they lack.
+ */
+import { on } from '../bridge.js';
+import { createAnimation } from './animation.js';
+import { base, setSystemInfo } from './base.js';
+import { device } from './device.js';
+import { file, preloadFiles } from './file.js';
+import { interaction } from './interaction.js';
+import { location } from './location.js';
+import { forwardConsole, log } from './log.js';
+import { media } from './media.js';
+import { network } from './network.js';
+import { notYet, open } from './open.js';
+import { share } from './share.js';
+import { preloadStorage, storage } from './storage.js';
+
+/** Every family's APIs, by family (the order of WeChat's documentation). */
+export const families = {
+  base,
+  interaction: { ...interaction, createAnimation },
+  network,
+  storage,
+  media,
+  file,
+  location,
+  device,
+  share,
+  log,
+  open,
+};
+
+/** @type {Record<string, any>} */
+export const apis = Object.assign({}, ...Object.values(families));
+
+/**
+ * What is partial, and what it lacks. Anything in `wx` not named here is supported; anything not in
+ * `wx` is unsupported (canIUse answers false; a call fails "not supported" and is reported).
+ * @type {Record<string, string>}
+ */
+export const partial = {
+  getUpdateManager: 'every launch already runs the newest release: onCheckForUpdate always reports hasUpdate false',
+  getSystemInfoSync: 'measured once at launch; brand/model are "hutong"; statusBarHeight is 0',
+  request: 'the server must allow CORS from the platform origin; enableHttp2/enableQuic/enableCache ignored; cookies not exposed; onChunkReceived never fires',
+  downloadFile: 'the server must allow CORS from the platform origin',
+  connectSocket: 'no custom headers (browsers cannot send them)',
+  uploadFile: 'progress is reported at start and end only; the server must allow CORS from the platform origin',
+  getFileInfo: 'no digest (md5/sha1)',
+  chooseImage: 'no camera capture beyond what the browser offers; sizeType is ignored',
+  chooseMedia: 'video duration and thumbnails are not reported',
+  previewImage: 'no zoom or long-press menu',
+  saveImageToPhotosAlbum: 'saves as a browser download',
+  createInnerAudioContext: 'obeyMuteSwitch and buffered are ignored',
+  getBackgroundAudioManager: 'plays in the page while the app runs; no system media controls, onPrev/onNext never fire',
+  chooseVideo: 'duration, width and height are reported as 0',
+  getRecorderManager: 'recording is not supported: start() reports onError',
+  getLocation: 'the browser\'s position; type gcj02 is given as wgs84 coordinates',
+  openLocation: 'shows the coordinates; no map',
+  scanCode: 'from a chosen image only (BarcodeDetector where the browser has it)',
+  setScreenBrightness: 'not possible in a browser: accepted, no effect',
+  getScreenBrightness: 'always 1 (the browser cannot read it)',
+  getNetworkType: 'from the Network Information API where present, else "unknown"',
+  vibrateShort: 'navigator.vibrate where present',
+  vibrateLong: 'navigator.vibrate where present',
+  showShareMenu: 'state only; sharing itself is not yet connected',
+  updateShareMenu: 'state only; sharing itself is not yet connected',
+  getSetting: 'always an empty authSetting until the identity work lands',
+  requestSubscribeMessage: 'answers every template "reject" until the platform sends subscribe messages',
+  getLogManager: 'writes to the developer panel',
+  getRealtimeLogManager: 'writes to the developer panel',
+  createAnimation: 'animation data applied with CSS transitions',
+  getFuzzyLocation: 'the browser\'s position, rounded',
+};
+
+export { notYet };
+
+/** Launch-time state the host sends with `init` (host/api/index.js `launchData`). @param {Record<string, any>} data */
+export function preloadApis(data) {
+  setSystemInfo(data?.system || {});
+  preloadStorage(data?.storage || []);
+  preloadFiles(data?.files || []);
+  forwardConsole();
+}
+

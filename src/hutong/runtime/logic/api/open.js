@@ -1,0 +1,25 @@
+// @ts-check
+/**
+ * Open APIs that need the platform (identity, payment, other mini programs). Each calls the host,
+ * which answers honestly "not supported yet" until the identity work connects them (and the app's
+ * use is reported like any unsupported API); getSetting and requestSubscribeMessage answer in their
+ * real shape.
+ */
+import { callHost, reportUnsupported } from '../call.js';
+
+const ANSWERED = ['getSetting', 'requestSubscribeMessage'];
+const NOT_YET = ['login', 'checkSession', 'getUserProfile', 'getUserInfo', 'authorize', 'openSetting', 'getPhoneNumber', 'requestPayment', 'navigateToMiniProgram', 'navigateBackMiniProgram', 'exitMiniProgram'];
+
+/** Names that exist (so apps can call them) but do not work yet: canIUse answers false for them. */
+export const notYet = new Set(NOT_YET);
+
+export const open = Object.fromEntries([
+  ...ANSWERED.map((name) => [name, (/** @type {any} */ options) => callHost(name, options || {})]),
+  ...NOT_YET.map((name) => [
+    name,
+    (/** @type {any} */ options) => {
+      reportUnsupported(name);
+      return callHost(name, options || {});
+    },
+  ]),
+]);

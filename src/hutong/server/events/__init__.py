@@ -1,0 +1,1 @@
+"""Events a mini program reports (wx.reportEvent, wx.reportAnalytics), stored per app."""

@@ -1,0 +1,32 @@
+// Base, unsupported APIs, open APIs: every answer goes into #out as JSON.
+Page({
+  data: { out: '' },
+  async onLoad() {
+    const r = {};
+    const info = wx.getSystemInfoSync();
+    r.info = [typeof info.windowWidth, typeof info.pixelRatio, info.SDKVersion, info.brand, typeof info.safeArea];
+    r.window = Object.keys(wx.getWindowInfo()).includes('windowHeight');
+    const menu = wx.getMenuButtonBoundingClientRect();
+    r.menu = menu.width > 0 && menu.bottom - menu.top === menu.height && menu.right <= info.screenWidth;
+    r.async = (await wx.getSystemInfo()).errMsg;
+    r.canIUse = ['request', 'login', 'noSuchApi', 'SocketTask.onOpen', 'view', 'getSystemInfoSync.return.screenWidth', 'showToast.object.image', 'fancy-widget'].map((s) => wx.canIUse(s));
+    r.b64 = wx.arrayBufferToBase64(new Uint8Array([104, 117, 116, 111, 110, 103]).buffer);
+    r.back = Array.from(new Uint8Array(wx.base64ToArrayBuffer('aHV0b25n'))).join(',');
+    r.env = wx.env.USER_DATA_PATH;
+    r.network = [typeof fetch, typeof XMLHttpRequest, typeof WebSocket, typeof importScripts];
+    r.unknown = await new Promise((resolve) => wx.noSuchApi({ fail: (res) => resolve(res.errMsg) }));
+    r.unknownPromise = await wx.noSuchApi().catch((res) => res.errMsg);
+    r.login = await wx.login().catch((res) => res.errMsg);
+    r.setting = await wx.getSetting();
+    r.subscribe = await wx.requestSubscribeMessage({ tmplIds: ['t1'] });
+    r.update = await new Promise((resolve) => wx.getUpdateManager().onCheckForUpdate(resolve));
+    r.completeOrder = await new Promise((resolve) => {
+      const seen = [];
+      wx.getSystemInfo({ success: () => seen.push('success'), complete: () => { seen.push('complete'); resolve(seen.join(',')); } });
+    });
+    const animation = wx.createAnimation({ duration: 200 });
+    r.animation = animation.translateX(10).opacity(0.5).step().rotate(45).step({ duration: 100 }).export();
+    console.log('hello from the app', { n: 1 });
+    this.setData({ out: JSON.stringify(r) });
+  },
+});
