@@ -437,7 +437,8 @@ export class MiniProgram {
     const direct = new MessageChannel();
     this.toLogic({ t: 'page:port', id: page.id }, [direct.port1]);
     const viewCode = this.packages?.viewCode(page.route, this.viewCode) ?? this.viewCode;
-    page.port.postMessage({ t: 'init', viewCode, route: page.route, window }, [direct.port2]);
+    const webview = this.domains?.webview || [];
+    page.port.postMessage({ t: 'init', viewCode, route: page.route, window, webview }, [direct.port2]);
   }
 
   /** @param {PageFrame} page @param {Record<string, any>} message */

@@ -51,7 +51,8 @@ export function domTag(m) {
     const lower = m.t.toLowerCase();
     name = CUSTOM_ELEMENT.test(lower) && !RESERVED.has(lower) ? lower : `c-${lower.replace(/[^a-z0-9-]/g, '-')}`;
   } else if (m.t === 'slot') name = 'slot';
-  else name = m.t.includes('-') ? m.t : `wx-${m.t}`;
+  // Built-ins are `wx-scroll-view`, … (as the compiled WXSS names them); an unknown tag keeps its name.
+  else name = BUILTIN_TAGS.has(m.t) || !m.t.includes('-') ? `wx-${m.t}` : m.t;
   tagNames.set(m.cp ? `c:${m.t}` : m.t, name);
   return name;
 }

@@ -14,6 +14,8 @@ import './names.js';
 import './selector.js';
 import './tree.js';
 import './wxs-events.js';
+import './builtins.js';
+import './api/media-context.js';
 import { R } from '../view/render-helpers.js';
 import { App, callApp, getApp, hasApp, hasAppListeners } from './app.js';
 import { attachFramePort, detachFramePort, dispatch, on, send } from './bridge.js';

@@ -1,0 +1,22 @@
+Page({
+  data: {
+    name: 'Ann', out: '', log: '', pick: 1, colors: ['red', 'green', 'blue'], time: '',
+    multi: [['a', 'b'], ['x', 'y', 'z']],
+    html: '<p class="p">Hello <b>bold</b><img src="x" onerror="alert(1)"><a href="javascript:alert(1)">bad</a><script>alert(1)</script></p>',
+    nodes: [{ name: 'div', attrs: { class: 'n', style: 'color: red', onclick: 'x()' }, children: [{ type: 'text', text: 'node text' }] }],
+  },
+  add(entry) { this.setData({ log: this.data.log + entry + ';' }) },
+  onInput(e) { this.add('input:' + e.detail.value) },
+  onConfirm(e) { this.add('confirm:' + e.detail.value) },
+  onGroup(e) { this.add('group:' + e.detail.value.join('+')) },
+  onRadio(e) { this.add('radio:' + e.detail.value) },
+  onSwitch(e) { this.add('switch:' + e.detail.value) },
+  onPick(e) { this.setData({ pick: e.detail.value }); this.add('pick:' + e.detail.value) },
+  onTime(e) { this.setData({ time: e.detail.value }) },
+  onColumn(e) { this.add('col:' + e.detail.column + '=' + e.detail.value) },
+  onMulti(e) { this.add('multi:' + e.detail.value.join(',')) },
+  onRegion(e) { this.add('region:' + e.detail.value.slice(0, 2).join('/')) },
+  onPhone(e) { this.add('phone:' + e.detail.errMsg) },
+  onSubmit(e) { this.setData({ out: JSON.stringify(e.detail.value) }) },
+  onReset() { this.add('reset') },
+})
