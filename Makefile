@@ -40,6 +40,7 @@ test: lint typecheck pytest
 
 bench: install chromium
 	$(BIN)/python bench/compile.py
+	$(BIN)/python bench/runtime.py
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

@@ -12,6 +12,8 @@ const handlers = new Map();
 const framePorts = new Map();
 /** @type {Map<number, Message[]>} messages for a frame whose port has not arrived yet */
 const waitingForPort = new Map();
+/** @type {Set<number>} pages that are gone: what is still sent to them is dropped */
+const closed = new Set();
 
 /** @param {Message} message */
 export function send(message) {
@@ -56,6 +58,7 @@ export function attachFramePort(id, port) {
 
 /** @param {number} id */
 export function detachFramePort(id) {
+  closed.add(id);
   framePorts.get(id)?.close();
   framePorts.delete(id);
   waitingForPort.delete(id);
@@ -63,6 +66,7 @@ export function detachFramePort(id) {
 
 /** Send page `id`'s frame a message, in order, straight down its port. @param {number} id @param {Message} message */
 export function toView(id, message) {
+  if (closed.has(id)) return;
   const port = framePorts.get(id);
   if (port) port.postMessage(message);
   else {

@@ -211,7 +211,7 @@ export class Instance {
 
 /** @param {import('./tree.js').PageTree} tree */
 export function scheduleFlush(tree) {
-  if (tree.scheduled) return;
+  if (tree.scheduled || tree.closed) return;
   tree.scheduled = true;
   queueMicrotask(() => flush(tree));
 }

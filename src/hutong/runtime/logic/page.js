@@ -185,6 +185,7 @@ export function destroyPage(id) {
   if (!page) return;
   callPage(page, 'onUnload');
   const tree = /** @type {PageTree} */ (page.__tree);
+  tree.closed = true;
   for (const child of tree.root.c) tree.unmount(child);
   const tabBarRoot = tree.nodes.get(TAB_BAR_ID);
   if (tabBarRoot) for (const child of tabBarRoot.c) tree.unmount(child);

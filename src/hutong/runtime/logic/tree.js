@@ -165,6 +165,8 @@ export class PageTree {
     this.readyAt = new Map();
     /** @type {any} the page instance */
     this.page = null;
+    /** true once the page is unloaded: late setData calls (timers, requests) change data only */
+    this.closed = false;
   }
 
   newId() {

@@ -109,6 +109,15 @@ export const wx = {
   setTabBarItem: forward('setTabBarItem'),
   setTabBarStyle: forward('setTabBarStyle'),
   getLaunchOptionsSync: () => ({ ...launchState.launch }),
+  // Third-party platform ext config: none on this platform, which WeChat gives as {}.
+  getExtConfigSync: () => ({}),
+  /** @param {any} options */
+  getExtConfig(options = {}) {
+    const res = { errMsg: 'getExtConfig:ok', extConfig: {} };
+    if (options?.success) options.success(res);
+    if (options?.complete) options.complete(res);
+    return options?.success || options?.complete ? undefined : Promise.resolve(res);
+  },
   getEnterOptionsSync: () => ({ ...launchState.enter }),
   createSelectorQuery() {
     const page = stack[stack.length - 1];

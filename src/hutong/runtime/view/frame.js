@@ -8,7 +8,6 @@
 import '../common/ops.js';
 import './builtin-tags.js';
 import './components/index.js';
-import builtins from './builtins.css' with { type: 'css' };
 import { platform, setSender } from './components/base.js';
 import { setReporter } from './diagnostics.js';
 import { listen } from './events.js';
@@ -35,6 +34,24 @@ function send(message) {
 
 setReporter(send);
 setSender(send);
+
+/**
+ * WeChat's default styles as a constructable stylesheet, for the shadow roots of custom components
+ * (the document has them from view.html's <link>, read here through CORS).
+ */
+async function builtinSheet() {
+  const link = /** @type {HTMLLinkElement} */ (document.getElementById('hutong-builtins'));
+  if (!link.sheet) {
+    await new Promise((resolve) => {
+      link.addEventListener('load', resolve, { once: true });
+      link.addEventListener('error', resolve, { once: true });
+    });
+  }
+  const sheet = new CSSStyleSheet();
+  const rules = link.sheet ? Array.from(link.sheet.cssRules, (rule) => rule.cssText) : [];
+  sheet.replaceSync(rules.join('\n'));
+  return sheet;
+}
 
 /** @param {string} name @param {any} [arg] */
 function pageEvent(name, arg) {
@@ -224,7 +241,7 @@ async function onMessage(event) {
       URL.revokeObjectURL(url);
       windowConfig = message.window || {};
       platform.webviewDomains = Array.isArray(message.webview) ? message.webview : [];
-      installPage(root, builtins, bundle.wxss || {}, message.route);
+      installPage(root, await builtinSheet(), bundle.wxss || {}, message.route);
       if (windowConfig.backgroundColor) document.documentElement.style.background = windowConfig.backgroundColor;
       // disableScroll: the page itself never scrolls (scroll-views inside it still do).
       if (windowConfig.disableScroll) document.documentElement.style.overflow = 'hidden';

@@ -66,7 +66,8 @@ export function installPage(root, builtins, wxss, route) {
   styles.builtins = builtins;
   styles.wxss = wxss;
   styles.page = [wxss.app, wxss[route]].filter(Boolean).map(sheetOf);
-  document.adoptedStyleSheets = [builtins, ...styles.page];
+  // The document has WeChat's defaults from view.html's <link>; shadow roots adopt `builtins`.
+  document.adoptedStyleSheets = [...styles.page];
 }
 
 /** @param {string} path */
