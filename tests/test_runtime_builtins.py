@@ -153,6 +153,14 @@ async def test_scroll_swiper_media_and_navigation(live_server: LiveServer, brows
     await expect(other.locator("#from")).to_have_text("from=nav")
     await expect(app.page.locator(".hutong-title")).to_have_text("Custom title")
     await expect(other.locator("#nick")).to_have_text("微信用户")
+    # The early modal and toast components: confirm hides the modal, the toast reports its end.
+    await expect(other.locator("#modal .title")).to_have_text("Sure?")
+    await other.locator("#modal .confirm").click()
+    await expect(other.locator("#legacy")).to_have_text("confirm;toast;")
+    await expect(other.locator("#modal")).to_be_hidden()
+    await expect(other.locator("#toast")).to_be_hidden()
+    await expect(other.locator("#mm-wide")).to_be_hidden()
+    await expect(other.locator("#mm-any")).to_have_text("any width")
     await other.locator("#back").click()
     await expect(app.page.locator("iframe.hutong-page")).to_have_count(1)
     assert app.errors == []

@@ -3,6 +3,7 @@
 import './base.js';
 import './basic.js';
 import './fields.js';
+import './legacy.js';
 import './form.js';
 import './media.js';
 import './picker.js';
