@@ -161,6 +161,10 @@ async def test_scroll_swiper_media_and_navigation(live_server: LiveServer, brows
     await expect(other.locator("#toast")).to_be_hidden()
     await expect(other.locator("#mm-wide")).to_be_hidden()
     await expect(other.locator("#mm-any")).to_have_text("any width")
+    # Skyline's grid-view and sticky-header, in web layout: three cells a row, a sticky header.
+    tops = await other.locator("#gv .cell").evaluate_all("els => els.map(e => e.getBoundingClientRect().top)")
+    assert tops[0] == tops[1] == tops[2] < tops[3]
+    assert await other.locator("#sh").evaluate("el => getComputedStyle(el).position") == "sticky"
     await other.locator("#back").click()
     await expect(app.page.locator("iframe.hutong-page")).to_have_count(1)
     assert app.errors == []

@@ -64,5 +64,13 @@ BUILTIN_TAGS = frozenset(
         "action-sheet",
         "action-sheet-item",
         "action-sheet-cancel",
+        # Skyline's layout components, drawn with web layout.
+        "list-view",
+        "grid-view",
+        "sticky-section",
+        "sticky-header",
+        "span",
+        "snapshot",
+        "selection",
     }
 )

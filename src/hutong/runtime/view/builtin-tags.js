@@ -11,4 +11,6 @@ export const BUILTIN_TAGS = new Set([
    'channel-live', 'channel-video', 'store-product', 'block', 'slot',
   // Early components WeChat has since replaced with APIs; older public mini programs still use them.
   'toast', 'loading', 'modal', 'action-sheet', 'action-sheet-item', 'action-sheet-cancel',
+  // Skyline's layout components, drawn with web layout.
+  'list-view', 'grid-view', 'sticky-section', 'sticky-header', 'span', 'snapshot', 'selection',
 ]);

@@ -11,4 +11,5 @@ import './platform.js';
 import './regions.js';
 import './registry.js';
 import './scroll.js';
+import './skyline.js';
 import './swiper.js';

@@ -67,4 +67,11 @@ export const COMPONENTS = {
   'action-sheet': { status: 'supported' },
   'action-sheet-item': { status: 'supported' },
   'action-sheet-cancel': { status: 'supported' },
+  'list-view': { status: 'partial', missing: 'a plain block list: no lazy building of off-screen items' },
+  'grid-view': { status: 'partial', missing: 'masonry fills columns top to bottom (CSS columns), not shortest-first' },
+  'sticky-section': { status: 'supported' },
+  'sticky-header': { status: 'partial', missing: 'offset-top and bindstickontopchange' },
+  span: { status: 'supported' },
+  snapshot: { status: 'partial', missing: 'SnapshotContext.takeSnapshot' },
+  selection: { status: 'partial', missing: 'bindselectionchange; the browser\'s own selection and menu' },
 };
