@@ -30,6 +30,8 @@ async def test_custom_components(live_server: LiveServer, browser: Browser) -> N
     await view.locator("#retitle").click()
     await expect(counter.locator(".title-log")).to_have_text("first>second")
     await expect(counter.locator(".summary")).to_have_text("second=6")
+    # The owner re-rendered twice with an equal array literal: the items observer ran only at creation.
+    await expect(counter.locator(".items-seen")).to_have_text("1")
     # selectComponent, wx://component-export, selectAllComponents
     await expect(view.locator("#selected")).to_have_text("5,components/counter/counter,42,2")
 

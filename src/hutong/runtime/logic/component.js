@@ -62,6 +62,15 @@ export function coerce(property, value) {
   return value;
 }
 
+/** @param {any} value @returns {string | undefined} */
+function safeJson(value) {
+  try {
+    return JSON.stringify(value);
+  } catch {
+    return undefined;
+  }
+}
+
 /** @param {any} value */
 function clonePlain(value) {
   if (value === null || typeof value !== 'object') return value;
@@ -91,6 +100,8 @@ export class ComponentInstance extends Instance {
     this.__extClasses = new Map();
     /** @type {Map<string, any[]>} */
     this.__relations = new Map();
+    /** @type {Map<string, string | undefined>} what object properties held when last received */
+    this.__snapshots = new Map();
     const options = { ...def.options };
     const isolation = options.styleIsolation || config.styleIsolation || (options.addGlobalClass ? 'apply-shared' : 'isolated');
     this.__styleMode =
@@ -161,6 +172,15 @@ export class ComponentInstance extends Instance {
       const next = coerce(property, value);
       const old = this.data[key];
       if (initial && next === old) continue;
+      if (next !== null && typeof next === 'object') {
+        // The owner re-rendered: an object property counts as set only if its content changed (WeChat
+        // updates a property only when the data it is bound to was set).
+        const snapshot = safeJson(next);
+        if (!initial && snapshot !== undefined && this.__snapshots.get(key) === snapshot) continue;
+        this.__snapshots.set(key, snapshot);
+      } else {
+        this.__snapshots.delete(key);
+      }
       this.data[key] = next;
       set.push([key]);
       if (property.observer && next !== old) this.__propertyObserver(property, next, old);

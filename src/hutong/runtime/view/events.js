@@ -19,7 +19,7 @@ function up(node) {
 
 /** The nearest element the logic thread knows (it has an id), from where the input landed. @param {any} node */
 function targetOf(node) {
-  for (let n = node; n; n = up(n)) if (n.__id !== undefined) return n;
+  for (let n = node; n; n = up(n)) if (n.nodeType === 1 && n.__id !== undefined) return n;
   return null;
 }
 

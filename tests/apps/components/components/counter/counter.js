@@ -8,9 +8,10 @@ Component({
     items: { type: Array, value: [] },
     either: { type: Number, optionalTypes: [String], value: 0 },
   },
-  data: { titleLog: '', summary: '', types: '', width: 0, behaviorAttached: false },
+  data: { itemsSeen: 0, titleLog: '', summary: '', types: '', width: 0, behaviorAttached: false },
   observers: {
     'count, title': function (count, title) { this.setData({ summary: title + '=' + count }) },
+    items: function () { this.setData({ itemsSeen: this.data.itemsSeen + 1 }) },
   },
   lifetimes: {
     attached() {
