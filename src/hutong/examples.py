@@ -22,6 +22,9 @@ class ExampleInfo:
     appid: str
     name: str
     description: str
+    # From project.config.json's "hutong" object: what the platform's search knows the app by.
+    keywords: tuple[str, ...] = ()
+    category: str = ""
 
 
 def find_examples(root: Path) -> list[ExampleInfo]:
@@ -30,12 +33,15 @@ def find_examples(root: Path) -> list[ExampleInfo]:
     for config_path in sorted(root.glob("*/project.config.json")):
         config = json.loads(config_path.read_text(encoding="utf-8"))
         directory = config_path.parent
+        listing = config.get("hutong") if isinstance(config.get("hutong"), dict) else {}
         found.append(
             ExampleInfo(
                 directory=directory,
                 appid=str(config.get("appid") or directory.name),
                 name=str(config.get("projectname") or directory.name),
                 description=str(config.get("description") or ""),
+                keywords=tuple(str(word) for word in listing.get("keywords") or ()),
+                category=str(listing.get("category") or ""),
             )
         )
     return found
@@ -72,6 +78,8 @@ async def load_examples(
                 version=version,
                 build=build,
                 organization_id=org.id,
+                keywords=list(example.keywords),
+                category=example.category,
             )
         loaded.append(example.appid)
     return loaded

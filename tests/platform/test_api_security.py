@@ -3,6 +3,7 @@ cookie flags, rate limits (in-process and Redis) — on SQLite and PostgreSQL.""
 
 from __future__ import annotations
 
+import io
 import secrets
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -11,6 +12,7 @@ from typing import Any
 
 import httpx
 import pytest
+from PIL import Image
 
 from hutong.cli.platform import zip_project
 from hutong.server.db.migrate import upgrade_async
@@ -47,6 +49,12 @@ SCOPED: list[tuple[str, str, Any]] = [
     ("GET", "/api/apps/{app}/launch?channel=trial", None),
     ("GET", "/api/apps/{app}/launch?channel=develop", None),
     ("GET", "/api/apps/{app}/launch?channel=review", None),
+    ("PUT", "/api/manage/apps/{app}/icon", "icon"),
+    ("GET", "/api/manage/apps/{app}/codes", None),
+    ("POST", "/api/manage/apps/{app}/codes", {"page": "pages/index/index"}),
+    ("GET", "/api/manage/apps/{app}/codes/{code}/image", None),
+    ("DELETE", "/api/manage/apps/{app}/codes/{code}", None),
+    ("GET", "/api/manage/apps/{app}/links", None),
 ]
 # Reachable without signing in, on purpose.
 PUBLIC = {
@@ -58,7 +66,20 @@ PUBLIC = {
     ("GET", "/api/accounts/me"),  # answers 401 itself
     ("GET", "/api/accounts/session"),  # says whether anyone is signed in
     ("POST", "/api/tokens"),
+    ("GET", "/api/search"),
+    ("GET", "/api/categories"),
+    ("GET", "/api/apps/{appid}/about"),
+    ("GET", "/api/me/recent"),  # the user's, or the device's
+    ("GET", "/api/codes/resolve"),
+    ("POST", "/api/codes/read"),
+    ("POST", "/api/server/getwxacodeunlimit"),  # the app's own server: AppSecret (tested in discovery)
 }
+
+
+def _png() -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (8, 8), "red").save(buffer, format="PNG")
+    return buffer.getvalue()
 
 
 def _fill(value: Any, ids: dict[str, Any]) -> Any:
@@ -83,6 +104,7 @@ async def _snapshot(client: httpx.AsyncClient, auth: dict[str, str], ids: dict[s
         "/api/manage/apps/{app}/versions",
         "/api/manage/apps/{app}/release",
         "/api/manage/apps/{app}/audit",
+        "/api/manage/apps/{app}/codes",
     ]
     return [(await client.get(_fill(path, ids), headers=auth)).json() for path in paths]
 
@@ -132,6 +154,11 @@ async def two_orgs(
                 f"/api/manage/apps/{app_b['appid']}/trial", json={"release_id": ids["release"]}, headers=b
             )
             assert trial.status_code == 200
+            code = await client.post(
+                f"/api/manage/apps/{app_b['appid']}/codes", json={"page": "pages/index/index"}, headers=b
+            )
+            assert code.status_code == 201, code.text
+            ids["code"] = code.json()["id"]
             yield TwoOrganizations(client, a, b, ids, project)
 
 
@@ -142,7 +169,11 @@ async def test_a_member_of_one_organization_cannot_touch_another(
     client, ids = two_orgs.client, two_orgs.ids
     before = await _snapshot(client, two_orgs.b, ids)
     url = _fill(path, ids)
-    if body == "upload":
+    if body == "icon":
+        response = await client.request(
+            method, url, files={"image": ("i.png", _png(), "image/png")}, headers=two_orgs.a
+        )
+    elif body == "upload":
         response = await client.request(
             method,
             url,
@@ -170,7 +201,13 @@ async def test_the_table_covers_every_scoped_route(tmp_path: Path) -> None:
         if "{org_id}" in path or ("{appid}" in path and path.startswith("/api/manage"))
     }
     covered = {
-        (m, p.replace("{org}", "{org_id}").replace("{app}", "{appid}").replace("{user}", "{user_id}"))
+        (
+            m,
+            p.replace("{org}", "{org_id}")
+            .replace("{app}", "{appid}")
+            .replace("{user}", "{user_id}")
+            .replace("{code}", "{code_id}"),
+        )
         for m, p, _ in SCOPED
     }
     assert scoped <= covered, scoped - covered
@@ -188,6 +225,7 @@ async def test_every_other_endpoint_needs_credentials(tmp_path: Path) -> None:
                     continue
                 concrete = path.replace("{org_id}", "1").replace("{appid}", "hxabc").replace("{user_id}", "1")
                 concrete = concrete.replace("{token_id}", "1").replace("{review_id}", "1")
+                concrete = concrete.replace("{code_id}", "1")
                 response = await client.request(method.upper(), concrete, json={})
                 assert response.status_code == 401, (method, path, response.text)
                 bad_token = await client.request(

@@ -183,8 +183,8 @@ async def test_developer_to_user_journey(
     signed = await browser.new_context()
     home = await signed.new_page()
     await home.goto(f"{server.url}/")
-    await home.get_by_role("link", name="Sign in").click()
-    await home.get_by_role("link", name="Create an account").click()
+    await home.get_by_role("button", name="Sign in").click()
+    await home.get_by_role("button", name="Create an account").click()
     await home.get_by_label("Email").fill("enduser@example.com")
     await home.get_by_label("Password").fill(PASSWORD)
     await home.get_by_role("button", name="Sign up").click()
@@ -212,7 +212,7 @@ async def test_developer_to_user_journey(
         await route.fulfill(response=response, body=body)
 
     tampered_manifest = await inside.new_page()
-    await tampered_manifest.route(f"**/api/apps/{appid}/launch", tamper)
+    await tampered_manifest.route(f"**/api/apps/{appid}/launch?*", tamper)
     await tampered_manifest.goto(f"{server.url}/?open={appid}")
     await expect(tampered_manifest.get_by_role("alert")).to_contain_text("bad signature")
 

@@ -12,6 +12,7 @@ from starlette.middleware.gzip import GZipMiddleware
 from starlette.responses import FileResponse
 
 import hutong
+from hutong.console.codes import router as console_codes_router
 from hutong.console.routes import router as console_router
 from hutong.server.accounts.routes import router as accounts_router
 from hutong.server.apps.release_routes import router as versions_router
@@ -21,6 +22,9 @@ from hutong.server.db import Database
 from hutong.server.delivery.routes import router as delivery_router
 from hutong.server.delivery.runtime_files import RuntimeFiles
 from hutong.server.delivery.signing import PlatformKey
+from hutong.server.discovery.catalogue import Catalogue
+from hutong.server.discovery.code_routes import router as codes_router
+from hutong.server.discovery.routes import router as discovery_router
 from hutong.server.health import router as health_router
 from hutong.server.problems import install_problem_handlers
 from hutong.server.ratelimit import RateLimitMiddleware, make_limiter
@@ -50,6 +54,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # Generated into the data dir on first start; its public half is at /.well-known/hutong/.
     app.state.platform_key = PlatformKey.load_or_create(settings.signing_key_path)
     app.state.limiter = limiter
+    # This process's search index; it rebuilds itself when the apps table changes (catalogue.py).
+    app.state.catalogue = Catalogue()
     install_problem_handlers(app)
     app.add_middleware(GZipMiddleware, minimum_size=1024)
     app.add_middleware(RateLimitMiddleware, limiter=limiter, per_minute=settings.rate_limit_per_minute)
@@ -61,17 +67,33 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(versions_router)
     app.include_router(review_router)
     app.include_router(delivery_router)
+    app.include_router(discovery_router)
+    app.include_router(codes_router)
+    app.include_router(console_codes_router)
     app.include_router(console_router)
     app.mount("/_rt", RuntimeFiles(), name="runtime")
     app.mount("/shell", StaticFiles(directory=SHELL_DIR), name="shell")
     app.mount("/console/static", StaticFiles(directory=CONSOLE_STATIC), name="console-static")
 
-    @app.get("/", include_in_schema=False)
-    async def shell_index() -> FileResponse:
+    def shell_page() -> FileResponse:
         # Only the platform's own pages (the review console's live preview) may frame the host.
         return FileResponse(
             SHELL_DIR / "index.html",
             headers={"Cache-Control": "no-cache", "Content-Security-Policy": "frame-ancestors 'self'"},
         )
+
+    @app.get("/", include_in_schema=False)
+    async def shell_index() -> FileResponse:
+        return shell_page()
+
+    # Links (/miniapp/<appid>[;version=v]/<page>?<query>) and scanned codes (/s/<appid>/<scene>) open
+    # in the host, which reads its own address and launches the mini program.
+    @app.get("/miniapp/{rest:path}", include_in_schema=False)
+    async def shell_link(rest: str) -> FileResponse:
+        return shell_page()
+
+    @app.get("/s/{appid}/{scene:path}", include_in_schema=False)
+    async def shell_code(appid: str, scene: str) -> FileResponse:
+        return shell_page()
 
     return app

@@ -1,17 +1,38 @@
 // @ts-check
-/** The end-user host: the list of mini programs, and one running in a phone-sized frame. */
-import { MiniProgram } from '/_rt/host/miniprogram.js';
+/**
+ * The end-user host: home (pinned, recent, every mini program by category), search as you type, scan a
+ * code, open a link, sign in; and the running mini programs, each in its own surface inside the phone
+ * frame, with the capsule (menu and close) drawn by the host above them.
+ */
+import { AliveApps } from './alive.js';
+import { ApiError, api, refreshSession, session } from './api.js';
+import { linkTo, parseAddress, parsePath } from './links.js';
+import { CameraScan, readImage } from './scanner.js';
 
-const list = /** @type {HTMLUListElement} */ (document.getElementById('app-list'));
-const home = /** @type {HTMLElement} */ (document.getElementById('home'));
-const running = /** @type {HTMLElement} */ (document.getElementById('running'));
-const surface = /** @type {HTMLElement} */ (document.getElementById('surface'));
-const devPanel = /** @type {HTMLElement} */ (document.getElementById('dev-panel'));
-/** @type {MiniProgram | null} */
-let current = null;
+/** Launch scenes (WeChat's numbers): where an opening came from. */
+export const SCENES = {
+  recent: 1001,
+  search: 1005,
+  share: 1007,
+  scanQr: 1011,
+  albumQr: 1013,
+  trial: 1017,
+  scanCode: 1047,
+  albumCode: 1049,
+  scheme: 1065,
+  pinned: 1104,
+  link: 1194,
+};
+
+/** @param {string} id */
+const $ = (id) => /** @type {HTMLElement} */ (document.getElementById(id));
+const home = $('home');
+const running = $('running');
+const devPanel = $('dev-panel');
+const backdrop = $('sheet-backdrop');
 
 /**
- * What happened to the running mini program, in order, for `hutong check` and the tests to read:
+ * What happened to the running mini programs, in order, for `hutong check` and the tests to read:
  * `{kind: 'firstcontent', ms}`, `{kind: 'error', message}`, `{kind: 'unsupported', what, name}`,
  * `{kind: 'fatal', message}` (the launch itself failed).
  * @type {Record<string, any>[]}
@@ -19,10 +40,13 @@ let current = null;
 const log = [];
 /** @type {any} */ (window).__hutongLog = log;
 
-surface.addEventListener('hutong:firstcontent', () => log.push({ kind: 'firstcontent', ms: performance.now() }));
-surface.addEventListener('hutong:unsupported', (event) => {
-  log.push({ kind: 'unsupported', .../** @type {CustomEvent} */ (event).detail });
-});
+/** @param {HTMLElement} surface */
+function watch(surface) {
+  surface.addEventListener('hutong:firstcontent', () => log.push({ kind: 'firstcontent', ms: performance.now() }));
+  surface.addEventListener('hutong:unsupported', (event) => {
+    log.push({ kind: 'unsupported', .../** @type {CustomEvent} */ (event).detail });
+  });
+}
 
 /** @param {string} message */
 function showError(message) {
@@ -33,9 +57,13 @@ function showError(message) {
   devPanel.appendChild(line);
 }
 
+const alive = new AliveApps($('apps'), watch, showError);
+/** @type {Set<string>} */
+let pinnedIds = new Set();
+
 /** The host refuses to run what it cannot verify, and says so where the user is looking. */
-/** @param {string} message */
-function showLaunchError(message) {
+/** @param {HTMLElement} surface @param {string} message */
+function showLaunchError(surface, message) {
   const box = document.createElement('div');
   box.className = 'launch-error';
   box.setAttribute('role', 'alert');
@@ -47,85 +75,460 @@ function showLaunchError(message) {
   surface.replaceChildren(box);
 }
 
+/** @param {string} message */
+function notice(message) {
+  const box = $('home-notice');
+  box.textContent = message;
+  box.hidden = !message;
+}
+
 /**
+ * Open a mini program: resume it if it is alive in the background (and no page was asked for), else
+ * start it at `path` with `query`, telling App.onLaunch/onShow where the opening came from (`scene`).
  * @param {string} appid
  * @param {string} [channel] release (default), trial, develop or review
  * @param {{path?: string, query?: Record<string, string>, scene?: number}} [launch]
  */
 async function open(appid, channel = 'release', launch = {}) {
+  closeSheets();
   home.hidden = true;
   running.hidden = false;
-  if (current && current.appid === appid) {
-    // It was only in the background: bring it back (App.onShow, the page's onShow).
-    current.show({ scene: launch.scene ?? 1001 });
+  const scene = launch.scene ?? (channel === 'trial' ? SCENES.trial : SCENES.recent);
+  const existing = alive.get(appid, channel);
+  if (existing && !launch.path) {
+    alive.resume(existing, { scene, query: launch.query });
     return;
   }
-  current?.close();
-  const query = channel === 'release' ? '' : `?channel=${encodeURIComponent(channel)}`;
-  current = new MiniProgram({
-    appid,
-    surface,
-    runtimeBase: '/_rt/',
-    launchUrl: `/api/apps/${encodeURIComponent(appid)}/launch${query}`,
-    onError: showError,
-  });
+  const params = new URLSearchParams({ scene: String(scene) });
+  if (channel !== 'release') params.set('channel', channel);
+  if (launch.path) params.set('path', launch.path);
+  const entry = alive.create(appid, channel, `/api/apps/${encodeURIComponent(appid)}/launch?${params}`);
   try {
-    // Scene 1017 is WeChat's "trial version QR code"; 1001 the app list.
-    await current.start({ scene: channel === 'trial' ? 1017 : 1001, ...launch });
+    await entry.program.start({ ...launch, scene });
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     log.push({ kind: 'fatal', message });
-    showLaunchError(message);
+    showLaunchError(entry.surface, message);
     showError(message);
   }
 }
 
 /** The capsule's close button sends the app to the background, as WeChat's does; it stays alive. */
-function close() {
-  current?.hide();
+function closeApp() {
+  closeSheets();
+  const current = alive.current;
+  alive.background();
+  // An app that never started has nothing to come back to.
+  if (current && current.surface.querySelector('.launch-error')) alive.destroy(current);
   running.hidden = true;
   home.hidden = false;
+  loadHome();
 }
 
-async function loadApps() {
-  const apps = await (await fetch('/api/apps')).json();
-  list.replaceChildren(
-    ...apps.map((/** @type {{appid: string, name: string}} */ app) => {
-      const item = document.createElement('li');
-      const button = document.createElement('button');
-      button.dataset.appid = app.appid;
-      const icon = document.createElement('span');
-      icon.className = 'app-icon';
-      icon.textContent = app.name.slice(0, 1);
-      const label = document.createElement('span');
-      label.textContent = app.name;
-      button.append(icon, label);
-      button.addEventListener('click', () => open(app.appid));
-      item.appendChild(button);
+/**
+ * Open whatever a link or scanned code names.
+ * @param {string} text @param {{link: number, scheme: number, code: number}} scenes
+ */
+async function openAddress(text, scenes) {
+  const address = parseAddress(text);
+  if (!address) {
+    notice(`Not a mini program link or code: ${text}`);
+    return;
+  }
+  await openParsed(address, scenes);
+}
+
+/**
+ * @param {import('./links.js').Address} address
+ * @param {{link: number, scheme: number, code: number}} scenes
+ */
+async function openParsed(address, scenes) {
+  if (address.kind === 'code') {
+    try {
+      const params = new URLSearchParams({ appid: address.appid, scene: address.scene || '' });
+      const target = await api(`/api/codes/resolve?${params}`);
+      await open(target.appid, 'release', { path: target.page, query: target.query, scene: scenes.code });
+    } catch (error) {
+      notice(error instanceof ApiError ? error.message : String(error));
+    }
+    return;
+  }
+  await open(address.appid, address.channel, {
+    path: address.page || undefined,
+    query: address.query,
+    scene: scenes[address.kind],
+  });
+}
+
+// -- home -----------------------------------------------------------------------------------------------
+
+/** @param {import('./api.js').Listing} app @param {number} scene */
+function appButton(app, scene) {
+  const item = document.createElement('li');
+  const button = document.createElement('button');
+  button.type = 'button';
+  button.dataset.appid = app.appid;
+  const icon = document.createElement('span');
+  icon.className = 'app-icon';
+  if (app.icon) {
+    const image = document.createElement('img');
+    image.src = app.icon;
+    image.alt = '';
+    icon.appendChild(image);
+  } else {
+    icon.textContent = app.name.slice(0, 1);
+    icon.setAttribute('aria-hidden', 'true');
+  }
+  const label = document.createElement('span');
+  label.className = 'app-name';
+  label.textContent = app.name;
+  button.append(icon, label);
+  button.addEventListener('click', () => open(app.appid, 'release', { scene }));
+  item.appendChild(button);
+  return item;
+}
+
+/** @type {string | null} */
+let category = null;
+
+/** Pinned first, then recent, then every other mini program: each app shows once. */
+async function loadHome() {
+  const [recent, pinned, apps, categories] = await Promise.all([
+    api('/api/me/recent').catch(() => []),
+    session.user ? api('/api/me/pinned').catch(() => []) : Promise.resolve([]),
+    api(category === null ? '/api/apps' : `/api/apps?category=${encodeURIComponent(category)}`),
+    api('/api/categories').catch(() => []),
+  ]);
+  pinnedIds = new Set(pinned.map((/** @type {any} */ app) => app.appid));
+  const shown = new Set(pinnedIds);
+  const recentOnly = recent.filter((/** @type {any} */ app) => !shown.has(app.appid));
+  for (const app of recentOnly) shown.add(app.appid);
+  $('pinned-list').replaceChildren(...pinned.map((/** @type {any} */ app) => appButton(app, SCENES.pinned)));
+  $('pinned-section').hidden = pinned.length === 0;
+  $('recent-list').replaceChildren(...recentOnly.map((/** @type {any} */ app) => appButton(app, SCENES.recent)));
+  $('recent-section').hidden = recentOnly.length === 0;
+  $('app-list').replaceChildren(
+    ...apps.filter((/** @type {any} */ app) => !shown.has(app.appid)).map((/** @type {any} */ app) => appButton(app, SCENES.recent)),
+  );
+  const chips = categories.map((/** @type {{name: string}} */ item) => {
+    const chip = document.createElement('button');
+    chip.type = 'button';
+    chip.className = 'chip';
+    chip.textContent = item.name;
+    chip.setAttribute('aria-pressed', String(item.name === category));
+    chip.addEventListener('click', () => {
+      category = category === item.name ? null : item.name;
+      loadHome();
+    });
+    return chip;
+  });
+  $('categories').replaceChildren(...chips);
+}
+
+// -- search as you type ---------------------------------------------------------------------------------
+
+const searchBox = /** @type {HTMLInputElement} */ ($('search'));
+let searchTimer = 0;
+let searchSeq = 0;
+
+async function runSearch() {
+  const query = searchBox.value.trim();
+  const seq = ++searchSeq;
+  const results = $('search-results');
+  if (!query) {
+    results.hidden = true;
+    $('search-empty').hidden = true;
+    $('sections').hidden = false;
+    return;
+  }
+  const hits = await api(`/api/search?q=${encodeURIComponent(query)}`).catch(() => []);
+  if (seq !== searchSeq) return; // a later keystroke's answer wins
+  results.replaceChildren(
+    ...hits.map((/** @type {any} */ hit) => {
+      const item = appButton(hit, SCENES.search);
+      const description = document.createElement('span');
+      description.className = 'app-description';
+      description.textContent = hit.description || hit.category || '';
+      item.querySelector('button')?.appendChild(description);
       return item;
     }),
   );
+  results.hidden = hits.length === 0;
+  $('search-empty').hidden = hits.length > 0;
+  $('sections').hidden = true;
 }
 
-/** Signed in, launches carry the user (phased release, trial versions); otherwise a device id. */
-async function showAccount() {
-  const link = /** @type {HTMLAnchorElement | null} */ (document.getElementById('account'));
-  const { user } = await (await fetch('/api/accounts/session')).json();
-  if (!link || !user) return;
-  link.textContent = user.email;
-  link.href = '/console/';
+searchBox.addEventListener('input', () => {
+  clearTimeout(searchTimer);
+  searchTimer = window.setTimeout(runSearch, 120);
+});
+
+// -- sheets: menu, info, account, scan -----------------------------------------------------------------
+
+/** @param {string} id */
+function openSheet(id) {
+  closeSheets();
+  backdrop.hidden = false;
+  $(id).hidden = false;
 }
 
-document.getElementById('close-app')?.addEventListener('click', close);
-showAccount();
-// `/?open=<appid>&channel=<trial|develop|review>&path=<page>&query=<k=v&...>` opens a mini program at once.
-const params = new URLSearchParams(location.search);
-const direct = params.get('open');
-// The list loads beside the app, not before it: opening does not wait for it.
-loadApps();
-if (direct) {
+function closeSheets() {
+  for (const sheet of document.querySelectorAll('.sheet')) /** @type {HTMLElement} */ (sheet).hidden = true;
+  backdrop.hidden = true;
+  camera?.stop();
+  camera = null;
+}
+
+backdrop.addEventListener('click', closeSheets);
+for (const button of document.querySelectorAll('[data-close]')) button.addEventListener('click', closeSheets);
+
+/** @param {string} title @param {Node[]} body */
+function showInfo(title, body) {
+  openSheet('info-sheet');
+  $('info-title').textContent = title;
+  $('info-body').replaceChildren(...body);
+}
+
+/** @param {string} tag @param {string} text @param {string} [className] */
+function el(tag, text, className) {
+  const node = document.createElement(tag);
+  node.textContent = text;
+  if (className) node.className = className;
+  return node;
+}
+
+// The capsule's menu ------------------------------------------------------------------------------------
+
+$('capsule-menu').addEventListener('click', () => {
+  const current = alive.current;
+  const pin = /** @type {HTMLElement} */ (document.querySelector('#menu-sheet [data-action="pin"]'));
+  pin.textContent = current && pinnedIds.has(current.appid) ? 'Remove from My mini programs' : 'Add to My mini programs';
+  openSheet('menu-sheet');
+});
+
+/** @type {Record<string, () => Promise<void> | void>} */
+const menuActions = {
+  cancel: closeSheets,
+  async about() {
+    const current = alive.current;
+    if (!current) return;
+    const rows = [];
+    try {
+      const about = await api(`/api/apps/${encodeURIComponent(current.appid)}/about`);
+      if (about.icon) {
+        const image = document.createElement('img');
+        image.src = about.icon;
+        image.alt = '';
+        image.className = 'about-icon';
+        rows.push(image);
+      }
+      rows.push(el('p', about.name, 'about-name'));
+      if (about.description) rows.push(el('p', about.description));
+      const facts = document.createElement('dl');
+      for (const [term, value] of [
+        ['Developer', about.developer || '—'],
+        ['Version', about.version],
+        ['Category', about.category || '—'],
+        ['AppID', about.appid],
+      ]) {
+        facts.append(el('dt', term), el('dd', value));
+      }
+      rows.push(facts);
+    } catch (error) {
+      // A trial or development version has no public page: say what the host knows.
+      rows.push(el('p', current.appid), el('p', `${current.channel} version`));
+    }
+    showInfo('About', rows);
+  },
+  share() {
+    const current = alive.current;
+    if (!current) return;
+    const top = current.program.pages[current.program.pages.length - 1];
+    const link = `${linkTo(current.appid, top?.route || '', top?.query || {})}#share`;
+    const field = document.createElement('input');
+    field.readOnly = true;
+    field.value = link;
+    field.className = 'share-link';
+    field.setAttribute('aria-label', 'Link to this page');
+    const copy = el('button', 'Copy link');
+    copy.addEventListener('click', async () => {
+      field.select();
+      await navigator.clipboard?.writeText(link).catch(() => undefined);
+      copy.textContent = 'Copied';
+    });
+    showInfo('Share', [el('p', 'Anyone with this link opens this page.'), field, copy]);
+  },
+  async pin() {
+    const current = alive.current;
+    if (!current) return;
+    if (!session.user) {
+      showAccount('signin');
+      return;
+    }
+    const method = pinnedIds.has(current.appid) ? 'DELETE' : 'PUT';
+    await api(`/api/me/pinned/${encodeURIComponent(current.appid)}`, { method });
+    if (method === 'PUT') pinnedIds.add(current.appid);
+    else pinnedIds.delete(current.appid);
+    closeSheets();
+  },
+  settings() {
+    showInfo('Settings', [el('p', 'This mini program has not asked for any permission.')]);
+  },
+  async restart() {
+    const current = alive.current;
+    if (!current) return;
+    closeSheets();
+    const { appid, channel } = current;
+    alive.destroy(current);
+    await open(appid, channel, { scene: SCENES.recent, path: '' });
+  },
+};
+
+for (const button of document.querySelectorAll('#menu-sheet [data-action]')) {
+  const action = /** @type {HTMLElement} */ (button).dataset.action || '';
+  button.addEventListener('click', () => {
+    Promise.resolve(menuActions[action]?.()).catch((error) => showError(String(error?.message || error)));
+  });
+}
+$('close-app').addEventListener('click', closeApp);
+
+// Signing up and in, inside the host --------------------------------------------------------------------
+
+const accountForm = /** @type {HTMLFormElement} */ ($('account-form'));
+let accountMode = 'signin';
+
+/** @param {'signin' | 'signup'} mode */
+function showAccount(mode) {
+  accountMode = mode;
+  openSheet('account-sheet');
+  const signedIn = Boolean(session.user);
+  accountForm.hidden = signedIn;
+  $('account-switch').hidden = signedIn;
+  $('signed-in').hidden = !signedIn;
+  $('signed-in-as').textContent = session.user ? `Signed in as ${session.user.email}` : '';
+  const signup = mode === 'signup';
+  $('account-title').textContent = signedIn ? 'Account' : signup ? 'Create an account' : 'Sign in';
+  $('account-submit').textContent = signup ? 'Sign up' : 'Sign in';
+  $('account-switch').textContent = signup ? 'I have an account' : 'Create an account';
+  $('name-field').hidden = !signup;
+  const password = /** @type {HTMLInputElement} */ (accountForm.elements.namedItem('password'));
+  password.autocomplete = signup ? 'new-password' : 'current-password';
+  $('account-error').hidden = true;
+}
+
+function showUser() {
+  $('account').textContent = session.user ? session.user.email : 'Sign in';
+}
+
+$('account').addEventListener('click', () => showAccount('signin'));
+$('account-switch').addEventListener('click', () => showAccount(accountMode === 'signin' ? 'signup' : 'signin'));
+accountForm.addEventListener('submit', async (event) => {
+  event.preventDefault();
+  const form = new FormData(accountForm);
+  const body = { email: String(form.get('email')), password: String(form.get('password')) };
+  if (accountMode === 'signup') Object.assign(body, { name: String(form.get('name') || '') });
+  try {
+    session.user = await api(`/api/accounts/${accountMode}`, { method: 'POST', json: body });
+  } catch (error) {
+    $('account-error').textContent = error instanceof Error ? error.message : String(error);
+    $('account-error').hidden = false;
+    return;
+  }
+  accountForm.reset();
+  closeSheets();
+  showUser();
+  // What this device opened before signing in stays on the recent list.
+  await api('/api/me/recent/adopt', { method: 'POST' }).catch(() => undefined);
+  loadHome();
+});
+$('sign-out').addEventListener('click', async () => {
+  await api('/api/accounts/signout', { method: 'POST' }).catch(() => undefined);
+  session.user = null;
+  closeSheets();
+  showUser();
+  loadHome();
+});
+
+// Scanning and links -----------------------------------------------------------------------------------
+
+/** @type {CameraScan | null} */
+let camera = null;
+
+$('scan').addEventListener('click', async () => {
+  openSheet('scan-sheet');
+  $('scan-status').textContent = '';
+  if (!CameraScan.available()) {
+    $('scan-status').textContent = 'No camera here: pick a picture of the code.';
+    return;
+  }
+  const scan = new CameraScan(/** @type {HTMLVideoElement} */ ($('scan-video')));
+  camera = scan;
+  try {
+    const text = await scan.start();
+    if (text === null) return;
+    closeSheets();
+    await openAddress(text, { link: SCENES.scanQr, scheme: SCENES.scanQr, code: SCENES.scanCode });
+  } catch {
+    scan.stop();
+    if (camera === scan) $('scan-status').textContent = 'The camera is not available: pick a picture of the code.';
+  }
+});
+
+const scanFile = /** @type {HTMLInputElement} */ ($('scan-file'));
+scanFile.addEventListener('change', async () => {
+  const file = scanFile.files?.[0];
+  scanFile.value = '';
+  if (!file) return;
+  $('scan-status').textContent = 'Reading…';
+  try {
+    const texts = await readImage(file);
+    if (!texts.length) {
+      $('scan-status').textContent = 'No code found in that image.';
+      return;
+    }
+    closeSheets();
+    await openAddress(texts[0], { link: SCENES.albumQr, scheme: SCENES.albumQr, code: SCENES.albumCode });
+  } catch (error) {
+    $('scan-status').textContent = error instanceof Error ? error.message : String(error);
+  }
+});
+
+$('link-form').addEventListener('submit', (event) => {
+  event.preventDefault();
+  const input = /** @type {HTMLInputElement} */ ($('link-input'));
+  openAddress(input.value, { link: SCENES.link, scheme: SCENES.scheme, code: SCENES.scanCode });
+});
+// A mini program link typed into the search box opens directly.
+searchBox.addEventListener('keydown', (event) => {
+  if (event.key === 'Enter' && parseAddress(searchBox.value)) {
+    openAddress(searchBox.value, { link: SCENES.link, scheme: SCENES.scheme, code: SCENES.scanCode });
+  }
+});
+
+// -- start ----------------------------------------------------------------------------------------------
+
+async function boot() {
+  await refreshSession().catch(() => null);
+  showUser();
+  const homeLoaded = loadHome();
+  // This page's own address may be a link (/miniapp/…), a scanned code (/s/…) or `/?open=<appid>&
+  // channel=<trial|develop|review>&path=<page>&query=<k=v&...>` (the consoles' preview links).
+  const own = parsePath(location.pathname, location.search);
+  if (own) {
+    const shared = location.hash === '#share';
+    const scene = shared ? SCENES.share : SCENES.link;
+    await openParsed(own, { link: scene, scheme: SCENES.scheme, code: SCENES.scanCode });
+    return;
+  }
+  const params = new URLSearchParams(location.search);
+  const direct = params.get('open');
+  await homeLoaded;
+  if (!direct) return;
   /** @type {Record<string, string>} */
   const query = {};
   for (const [key, value] of new URLSearchParams(params.get('query') || '')) query[key] = value;
-  open(direct, params.get('channel') || 'release', { path: params.get('path') || undefined, query });
+  const scene = Number(params.get('scene')) || undefined;
+  open(direct, params.get('channel') || 'release', { path: params.get('path') || undefined, query, scene });
 }
+
+boot();

@@ -5,7 +5,17 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    literal_column,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from hutong.server.db.base import Base, Timestamped
@@ -45,6 +55,9 @@ class App(Timestamped, Base):
     rollout_percentage: Mapped[int] = mapped_column(Integer, default=0)
     rollout_allowlist: Mapped[list[str]] = mapped_column(JSON, default=list)
     rollout_paused: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Goes up by one in the database on every change to the row: the search index of every server
+    # process compares the sum over all apps with the one it was built from (no clocks involved).
+    revision: Mapped[int] = mapped_column(Integer, default=0, onupdate=literal_column("revision + 1"))
 
     releases: Mapped[list[Release]] = relationship(
         back_populates="app", foreign_keys="Release.app_id", cascade="all, delete-orphan"

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, File, Query, Request, UploadFile
 from pydantic import BaseModel, Field
 
 from hutong.server.accounts.auth import current_user
 from hutong.server.accounts.models import User
 from hutong.server.apps import service
+from hutong.server.apps.icons import MAX_ICON_BYTES
 from hutong.server.apps.models import App
-from hutong.server.deps import database
+from hutong.server.deps import blob_store, database
 
 router = APIRouter(prefix="/api", tags=["apps"])
 CurrentUser = Annotated[User, Depends(current_user)]
@@ -73,10 +74,12 @@ def detail(app: App) -> AppDetail:
 
 
 @router.get("/apps", response_model=list[AppOut])
-async def list_apps(request: Request) -> list[Any]:
-    """Every released mini program anyone can open."""
+async def list_apps(
+    request: Request, category: Annotated[str | None, Query(max_length=100)] = None
+) -> list[Any]:
+    """Every released mini program anyone can open (of one category, if given)."""
     async with database(request).session() as session:
-        return list(await service.list_apps(session))
+        return list(await service.list_apps(session, category))
 
 
 @router.post("/orgs/{org_id}/apps", response_model=RegisteredApp, status_code=201)
@@ -102,6 +105,17 @@ async def get_app(appid: str, request: Request, user: CurrentUser) -> AppDetail:
 async def update_app(appid: str, body: AppPatch, request: Request, user: CurrentUser) -> AppDetail:
     async with database(request).session() as session:
         return detail(await service.update_app(session, user, appid, **body.model_dump()))
+
+
+@router.put("/manage/apps/{appid}/icon", response_model=AppDetail)
+async def set_icon(
+    appid: str, request: Request, user: CurrentUser, image: Annotated[UploadFile, File()]
+) -> AppDetail:
+    """Upload the app's icon (PNG, JPEG, GIF or WebP, at most 2 MB); it is stored as a 256 px PNG and
+    shown in the host and at the centre of the app's codes."""
+    data = await image.read(MAX_ICON_BYTES + 1)
+    async with database(request).session() as session:
+        return detail(await service.set_icon(session, blob_store(request), user, appid, data))
 
 
 @router.post("/manage/apps/{appid}/secret", response_model=SecretOut)

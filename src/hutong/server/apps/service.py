@@ -16,6 +16,7 @@ from hutong.server.accounts import service as accounts
 from hutong.server.accounts.models import User
 from hutong.server.accounts.passwords import digest, new_secret
 from hutong.server.accounts.permissions import Action
+from hutong.server.apps.icons import store_icon
 from hutong.server.apps.models import DOMAIN_KINDS, App, Release
 from hutong.server.audit.service import record
 from hutong.server.problems import Problem
@@ -144,6 +145,14 @@ async def update_app(
     return app
 
 
+async def set_icon(session: AsyncSession, store: BlobStore, actor: User, appid: str, image: bytes) -> App:
+    """Store an uploaded icon (re-encoded as a PNG) and make it the app's."""
+    app = await get_app(session, actor, appid, Action.EDIT_APP)
+    app.icon = store_icon(store, image)
+    await record(session, app.id, actor, "app.icon", icon=app.icon)
+    return app
+
+
 async def rotate_secret(session: AsyncSession, actor: User, appid: str) -> str:
     """A new AppSecret; the old one stops working at once."""
     app = await get_app(session, actor, appid, Action.ROTATE_SECRET)
@@ -197,11 +206,12 @@ async def set_domains(session: AsyncSession, actor: User, appid: str, domains: d
 # The public list and seeding ------------------------------------------------------------------
 
 
-async def list_apps(session: AsyncSession) -> list[AppSummary]:
-    """Mini programs anyone can open: released and not taken down."""
-    rows = await session.scalars(
-        select(App).where(App.current_release_id.is_not(None), App.status == "active").order_by(App.name)
-    )
+async def list_apps(session: AsyncSession, category: str | None = None) -> list[AppSummary]:
+    """Mini programs anyone can open: released and not taken down; optionally of one category."""
+    statement = select(App).where(App.current_release_id.is_not(None), App.status == "active")
+    if category is not None:
+        statement = statement.where(App.category == category)
+    rows = await session.scalars(statement.order_by(App.name))
     return [summary(app) for app in rows]
 
 
@@ -215,6 +225,8 @@ async def publish(
     version: str,
     build: BuildResult,
     organization_id: int | None = None,
+    keywords: list[str] | None = None,
+    category: str | None = None,
 ) -> Release:
     """Seed a build straight to everyone (the demo and the tests): no review, recorded in the audit log."""
     app = await session.scalar(select(App).where(App.appid == appid))
@@ -233,6 +245,10 @@ async def publish(
         app.name, app.description = name, description
         if organization_id is not None:
             app.organization_id = organization_id
+    if keywords is not None:
+        app.keywords = _clean_keywords(keywords)
+    if category is not None:
+        app.category = category.strip()[:100]
     bundles = {}
     for bundle_name, data in sorted(build.files.items()):
         bundles[bundle_name] = {"sha256": store.put(data), "size": len(data)}

@@ -4,6 +4,7 @@ from hutong.server.accounts.models import ApiToken, Membership, Organization, Se
 from hutong.server.apps.models import App, Release
 from hutong.server.audit.models import AuditEntry
 from hutong.server.db.base import Base
+from hutong.server.discovery.models import LaunchEvent, PinnedApp, RecentApp, SceneCode
 from hutong.server.review.models import Review
 
 metadata = Base.metadata
@@ -12,10 +13,14 @@ __all__ = [
     "ApiToken",
     "App",
     "AuditEntry",
+    "LaunchEvent",
     "Membership",
     "Organization",
+    "PinnedApp",
+    "RecentApp",
     "Release",
     "Review",
+    "SceneCode",
     "Session",
     "User",
     "metadata",

@@ -12,6 +12,7 @@ from hutong.server.accounts.auth import DEVICE_COOKIE, optional_user
 from hutong.server.delivery import launch as launches
 from hutong.server.delivery.signing import PlatformKey
 from hutong.server.deps import blob_store, database, settings
+from hutong.server.discovery.service import record_launch
 from hutong.server.problems import Problem
 
 router = APIRouter(tags=["delivery"])
@@ -68,6 +69,8 @@ async def launch(
     appid: str,
     request: Request,
     channel: Annotated[str, Query(max_length=16)] = "release",
+    scene: Annotated[int | None, Query(description="Where the launch came from (WeChat's numbers).")] = None,
+    path: Annotated[str, Query(max_length=500, description="The page the launch opens.")] = "",
 ) -> Response:
     """Which release this user gets, its bundles' hashes and the app's allowed domains, signed (Ed25519)."""
     user = await optional_user(request)
@@ -76,8 +79,12 @@ async def launch(
     if new_device:
         device = secrets.token_urlsafe(16)
     async with database(request).session() as session:
-        app, release = await launches.choose_release(session, appid, launches.Audience(user, device), channel)
+        audience = launches.Audience(user, device)
+        app, release = await launches.choose_release(session, appid, audience, channel)
         body = launches.encode(launches.manifest(app, release, channel))
+        if channel == "release":
+            # Counted for analytics and ranking, and put on the launcher's recent list.
+            await record_launch(session, app, release, audience, scene, path)
     response = Response(
         body,
         media_type="application/json",

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter, defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from hutong.server.discovery.text import has_han, normalise, pinyin_forms, words
@@ -106,7 +107,8 @@ class SearchIndex:
                     scores[appid] += weight * idf * tf * discount
         return scores
 
-    def search(self, query: str, limit: int = 20) -> list[SearchHit]:
+    def search(self, query: str, limit: int = 20, uses: Mapping[str, int] | None = None) -> list[SearchHit]:
+        """The best ``limit`` matches; ``uses`` (appid → recent launches) overrides documents' own."""
         query = normalise(query)
         if not query:
             return []
@@ -128,8 +130,12 @@ class SearchIndex:
                     if len(compact) >= 2 and form.startswith(compact):
                         scores[appid] += 6.0
                         break
+
+        def used(appid: str) -> int:
+            return uses.get(appid, 0) if uses is not None else self.documents[appid].uses
+
         hits = [
-            SearchHit(appid, score + math.log1p(self.documents[appid].uses) * 0.5)
+            SearchHit(appid, score + math.log1p(used(appid)) * 0.5)
             for appid, score in scores.items()
             if score > 0
         ]

@@ -1,0 +1,19 @@
+const app = getApp()
+
+Page({
+  data: { scene: '', path: '', query: '', events: '' },
+  onLoad(query) {
+    const launch = app.globalData.launch
+    this.setData({
+      scene: String(launch.scene),
+      path: launch.path,
+      query: JSON.stringify(query),
+    })
+  },
+  onShow() {
+    this.setData({ events: app.globalData.events.join(' ') })
+  },
+  detail() {
+    wx.navigateTo({ url: '/pages/detail/detail?from=index' })
+  },
+})
