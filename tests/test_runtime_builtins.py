@@ -112,6 +112,9 @@ async def test_scroll_swiper_media_and_navigation(live_server: LiveServer, brows
     # Images: bindload with the natural size; aspectFit; widthFix takes its height from the picture.
     await expect(log).to_contain_text("load:40x20;")
     await expect(log).to_contain_text("error:y;")
+    # The app's own images, by absolute and page-relative path, load from their blobs.
+    await expect(log).to_contain_text("local:3x2;local:3x2;")
+    assert "/blobs/" in await view.locator("#img-abs img").evaluate("el => el.src")
     fit = view.locator("#img-fit .pic")
     assert await fit.evaluate("el => el.style.backgroundSize") == "contain"
     await expect(view.locator("#img-wf")).to_have_attribute("style", "width: 80px; height: 40px;")

@@ -241,6 +241,8 @@ async function onMessage(event) {
       URL.revokeObjectURL(url);
       windowConfig = message.window || {};
       platform.webviewDomains = Array.isArray(message.webview) ? message.webview : [];
+      platform.assets = message.assets || {};
+      platform.route = message.route || '';
       installPage(root, await builtinSheet(), bundle.wxss || {}, message.route);
       if (windowConfig.backgroundColor) document.documentElement.style.background = windowConfig.backgroundColor;
       // disableScroll: the page itself never scrolls (scroll-views inside it still do).

@@ -88,4 +88,28 @@ export function closest(node, tag) {
 export const platform = {
   /** Origins `<web-view>` may open (the manifest's webview domains). @type {string[]} */
   webviewDomains: /** @type {string[]} */ ([]),
+  /** The app's assets: source path (`images/a.png`) to blob URL. @type {Record<string, string>} */
+  assets: /** @type {Record<string, string>} */ ({}),
+  /** This page's route, for paths relative to it. */
+  route: '',
 };
+
+/**
+ * A `src` as the app wrote it, made loadable: `/images/a.png` or `../../images/a.png` (relative to the
+ * page, or to the custom component whose template holds `el`) becomes that asset's blob URL. URLs with a
+ * scheme pass through; a path the app does not ship stays as written (and fails to load, with binderror).
+ * @param {Element | null} el @param {string} src
+ */
+export function resolveAsset(el, src) {
+  if (!src || /^[a-z][a-z0-9+.-]*:/i.test(src) || src.startsWith('//')) return src;
+  const clean = src.split(/[?#]/)[0];
+  /** @type {any} */
+  const root = el ? el.getRootNode() : null;
+  const base = root && root.__path ? String(root.__path) : platform.route;
+  const parts = clean.startsWith('/') ? [] : base.split('/').slice(0, -1);
+  for (const part of clean.split('/')) {
+    if (part === '..') parts.pop();
+    else if (part && part !== '.') parts.push(part);
+  }
+  return platform.assets[parts.join('/')] || src;
+}

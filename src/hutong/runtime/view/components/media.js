@@ -1,7 +1,7 @@
 // @ts-check
 /** `<image>` with WeChat's 14 modes, lazy-load and load/error events; `<cover-image>` is an image too. */
 import { emit } from '../events.js';
-import { Builtin, define, flag } from './base.js';
+import { Builtin, define, flag, resolveAsset } from './base.js';
 
 /** background-size / background-position for each mode (widthFix and heightFix size the element). */
 const MODES = /** @type {Record<string, [string, string]>} */ ({
@@ -100,7 +100,7 @@ class Image extends Builtin {
       this.pic.style.backgroundImage = '';
       return;
     }
-    this.img.src = src;
+    this.img.src = resolveAsset(this, src);
   }
 }
 define('wx-image', Image);

@@ -7,7 +7,7 @@
  */
 import { reportUnsupported } from '../diagnostics.js';
 import { emit } from '../events.js';
-import { Builtin, define, flag, num, platform, toLogic } from './base.js';
+import { Builtin, define, flag, num, platform, resolveAsset, toLogic } from './base.js';
 
 // -- video ------------------------------------------------------------------------------------------------
 class Video extends Builtin {
@@ -38,13 +38,13 @@ class Video extends Builtin {
 
   render() {
     const v = this.video;
-    const src = this.getAttribute('src') || '';
+    const src = resolveAsset(this, this.getAttribute('src') || '');
     if (v.getAttribute('src') !== src) v.src = src;
     v.controls = this.getAttribute('controls') === null || flag(this, 'controls');
     v.autoplay = flag(this, 'autoplay');
     v.loop = flag(this, 'loop');
     v.muted = flag(this, 'muted');
-    v.poster = this.getAttribute('poster') || '';
+    v.poster = resolveAsset(this, this.getAttribute('poster') || '');
     const fit = this.getAttribute('object-fit') || 'contain';
     v.style.objectFit = fit === 'fill' ? 'fill' : fit;
   }
@@ -178,7 +178,7 @@ class Canvas extends Builtin {
     if (!img) {
       const next = new window.Image();
       next.onload = () => this.replay();
-      next.src = src;
+      next.src = resolveAsset(this, src);
       this.images.set(src, next);
     }
   }

@@ -8,6 +8,7 @@ Page({
   onLower(e) { this.add('lower:' + e.detail.direction) },
   onSwiper(e) { this.add('swiper:' + e.detail.current + ':' + e.detail.currentItemId + ':' + e.detail.source) },
   onImage(e) { this.add('load:' + e.detail.width + 'x' + e.detail.height) },
+  onLocal(e) { this.add('local:' + e.detail.width + 'x' + e.detail.height) },
   onError(e) { this.add('error:' + (e.detail.errMsg ? 'y' : 'n')) },
   onPlay() {},
   jump() { this.setData({ into: 'row8', current: 2 }) },
