@@ -28,6 +28,9 @@ async def test_form_fields_and_display_components(live_server: LiveServer, brows
     await expect(log).to_contain_text("confirm:Annab;")
     await view.locator("#age input").press_sequentially("4x2")
     await expect(view.locator("#age input")).to_have_value("42")
+    # A bindinput handler's returned string replaces what the input shows, as in WeChat.
+    await view.locator("#upper input").press_sequentially("abc")
+    await expect(view.locator("#upper input")).to_have_value("ABC")
     # A label passes its tap to the checkbox it wraps; the group reports every checked value.
     await view.locator("#pear").click()
     await expect(log).to_contain_text("group:apple+pear;")

@@ -18,7 +18,7 @@ import './builtins.js';
 import './api/media-context.js';
 import { R } from '../view/render-helpers.js';
 import { App, callApp, getApp, hasApp, hasAppListeners } from './app.js';
-import { attachFramePort, detachFramePort, dispatch, on, send } from './bridge.js';
+import { attachFramePort, detachFramePort, dispatch, on, send, toView } from './bridge.js';
 import { setComponentLoader } from './component.js';
 import { guard, reportError, setLineMaps } from './errors.js';
 import { dispatchFromView } from './events.js';
@@ -212,7 +212,12 @@ on('page:event', (message) => {
 
 on('event', (message) => {
   const page = instances.get(message.id);
-  if (page) dispatchFromView(page.__tree, message);
+  if (!page) return;
+  const returned = dispatchFromView(page.__tree, message);
+  // As in WeChat, a bindinput handler that returns a string (or number) replaces what the input shows.
+  if (message.type === 'input' && (typeof returned === 'string' || typeof returned === 'number')) {
+    toView(message.id, { t: 'component:call', target: message.target, method: 'setValue', args: [String(returned)] });
+  }
 });
 
 on('app:hide', () => {

@@ -142,6 +142,17 @@ class TextField extends Builtin {
     return this.field.value;
   }
 
+  /** A bindinput handler returned the value to show (logic/worker.js). @param {string} method @param {any[]} args */
+  hutongCall(method, args) {
+    if (method !== 'setValue') return;
+    const value = String(args[0]);
+    if (value === this.field.value) return;
+    const cursor = Math.min(this.field.selectionStart ?? value.length, value.length);
+    this.field.value = value;
+    if (document.activeElement === this) this.field.setSelectionRange(cursor, cursor);
+    this.updatePlaceholder();
+  }
+
   hutongReset() {
     this.field.value = '';
     this.applied = null;

@@ -26,7 +26,7 @@ export const COMPONENTS = {
   'checkbox-group': { status: 'supported' },
   editor: { status: 'unsupported', missing: 'rich text editor and EditorContext' },
   form: { status: 'supported' },
-  input: { status: 'partial', missing: 'a bindinput handler\'s returned value does not replace the input; cursor, selection-start/end, adjust-position and always-embed are ignored' },
+  input: { status: 'partial', missing: 'cursor, selection-start/end, adjust-position, always-embed and cursor-spacing are ignored' },
   'keyboard-accessory': { status: 'unsupported', missing: 'no custom keyboard toolbar in a browser' },
   label: { status: 'supported' },
   picker: { status: 'partial', missing: 'region mode bundles provinces and main cities only (no districts); a bottom sheet of lists rather than wheels' },
