@@ -522,13 +522,14 @@ async function boot() {
   }
   const params = new URLSearchParams(location.search);
   const direct = params.get('open');
-  await homeLoaded;
   if (!direct) return;
   /** @type {Record<string, string>} */
   const query = {};
   for (const [key, value] of new URLSearchParams(params.get('query') || '')) query[key] = value;
   const scene = Number(params.get('scene')) || undefined;
+  // The app opens beside the home lists, not after them: they are not what the user is waiting for.
   open(direct, params.get('channel') || 'release', { path: params.get('path') || undefined, query, scene });
+  await homeLoaded;
 }
 
 boot();
