@@ -95,6 +95,7 @@ async def test_form_fields_and_display_components(live_server: LiveServer, brows
     # rich-text keeps markup and classes, drops scripts, handlers and javascript: URLs.
     rich = view.locator("#rt1 div[part=content]")
     assert await rich.locator("b").inner_text() == "bold"
+    assert await rich.locator(".p").evaluate("el => getComputedStyle(el).color") == "rgb(0, 0, 255)"
     assert await rich.locator("script").count() == 0
     assert await rich.locator("img").get_attribute("onerror") is None
     assert await rich.locator("a").get_attribute("href") is None
@@ -125,6 +126,8 @@ async def test_scroll_swiper_media_and_navigation(live_server: LiveServer, brows
     await view.locator("#jump").click()
     await expect(log).to_contain_text("scroll:true:400;")
     await expect(log).to_contain_text("lower:bottom;")
+    # A new style from setData keeps widthFix's height following the width.
+    await expect(view.locator("#img-wf")).to_have_attribute("style", "width: 120px; height: 60px;")
     assert await view.locator("#sv .scroller").evaluate("el => el.scrollTop") > 250
     await expect(view.locator("#sw .dot.on")).to_have_count(1)
     assert await view.locator("#sw .dot").nth(2).evaluate("el => el.classList.contains('on')")

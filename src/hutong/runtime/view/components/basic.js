@@ -225,7 +225,9 @@ class RichText extends HTMLElement {
   }
 
   connectedCallback() {
-    this.root.adoptedStyleSheets = document.adoptedStyleSheets;
+    // The classes of whoever's template holds it: the page's, or the custom component's own.
+    const owner = /** @type {Document | ShadowRoot} */ (this.getRootNode());
+    this.root.adoptedStyleSheets = owner.adoptedStyleSheets || document.adoptedStyleSheets;
     this.show(/** @type {any} */ (this).__props?.nodes ?? this.getAttribute('nodes'));
   }
 

@@ -27,7 +27,8 @@ const IMAGE_CSS = `:host { display: inline-block; overflow: hidden; position: re
 img { display: none; }`;
 
 class Image extends Builtin {
-  static observed = ['src', 'mode', 'lazy-load', 'show-menu-by-longpress', 'webp', 'fade-in'];
+  // `style` too: a re-render that sets the style attribute must not lose widthFix's computed side.
+  static observed = ['src', 'mode', 'lazy-load', 'show-menu-by-longpress', 'webp', 'fade-in', 'style'];
   /** @type {HTMLImageElement} */
   img;
   /** @type {HTMLElement} */
@@ -63,10 +64,13 @@ class Image extends Builtin {
     const mode = this.getAttribute('mode') || 'scaleToFill';
     const { width, height } = this.natural;
     if (!width || !height) return;
+    // Only when it changes: writing the style attribute calls render() again.
     if (mode === 'widthFix') {
-      this.style.height = `${(this.getBoundingClientRect().width * height) / width}px`;
+      const h = `${(this.getBoundingClientRect().width * height) / width}px`;
+      if (this.style.height !== h) this.style.height = h;
     } else if (mode === 'heightFix') {
-      this.style.width = `${(this.getBoundingClientRect().height * width) / height}px`;
+      const w = `${(this.getBoundingClientRect().height * width) / height}px`;
+      if (this.style.width !== w) this.style.width = w;
     }
     const [size, position] = MODES[mode] || MODES.scaleToFill;
     // The positioned modes show the picture at its own size, cropped by the box.
