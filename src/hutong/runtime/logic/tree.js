@@ -11,6 +11,7 @@
  *   container {n, c, o, host?} — the page root, or a component's shadow root (host = its element)
  */
 import { BUILTIN_TAGS } from '../view/builtin-tags.js';
+import { HTML_TAGS } from '../view/html-tags.js';
 import { send } from './bridge.js';
 import { effectiveClass, effectiveStyle } from './wxs-events.js';
 import { ATTR, EVENTS, INSERT, MOVE, PROP, REMOVE, ROOT_ID, TAB_BAR_ID, TEXT } from '../common/ops.js';
@@ -20,7 +21,7 @@ const reported = new Set();
 
 /** A tag that is neither a WeChat built-in nor a declared custom component: reported once. @param {string} tag */
 function checkTag(tag) {
-  if (BUILTIN_TAGS.has(tag) || reported.has(tag)) return;
+  if (BUILTIN_TAGS.has(tag) || HTML_TAGS.has(tag) || reported.has(tag)) return;
   reported.add(tag);
   console.warn(`[hutong] component "${tag}" is not supported`);
   send({ t: 'unsupported', what: 'component', name: tag });
