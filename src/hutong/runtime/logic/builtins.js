@@ -38,7 +38,10 @@ export function setOpenTypeHandler(openType, handler) {
 function navigate(page, message) {
   const wx = /** @type {any} */ (globalThis).wx;
   const url = String(message.url || '');
-  switch (message.openType) {
+  const openType = message.openType || 'navigate';
+  // `url="javascript:;"` or none: a navigator used as a styled link that goes nowhere (WeUI does this).
+  if (openType !== 'navigateBack' && openType !== 'exit' && (!url || /^javascript:/i.test(url))) return undefined;
+  switch (openType) {
     case 'redirect':
       return wx.redirectTo({ url });
     case 'switchTab':
