@@ -71,3 +71,18 @@ async def test_custom_components(live_server: LiveServer, browser: Browser) -> N
     assert app.errors == []
     assert await app.dev_panel_text() == ""
     await app.page.close()
+
+
+async def test_moved_and_link_changed_fire_for_components_a_keyed_list_moves(
+    live_server: LiveServer, browser: Browser
+) -> None:
+    opened = await open_app(browser, live_server, "test-moved")
+    view = opened.view()
+    rows = view.locator("c-row .row, row .row")
+    await expect(rows).to_have_text(["a:0:0", "b:0:0", "c:0:0"])
+    await view.locator("#swap").click()
+    # Only c changed place: its `moved` lifetime and both ends' `linkChanged` ran once; a and b did not.
+    await expect(rows).to_have_text(["c:1:1", "a:0:0", "b:0:0"])
+    await expect(view.locator("#rows-changed")).to_have_text("1 c")
+    assert opened.errors == []
+    await opened.page.close()

@@ -87,3 +87,16 @@ async def test_launch_path_not_found_goes_to_on_page_not_found(
     await expect(app.page.locator("iframe.hutong-page")).to_have_count(1)
     assert app.errors == []
     await app.page.close()
+
+
+async def test_app_code_runs_in_sloppy_mode_unless_it_asks_for_strict(
+    live_server: LiveServer, browser: Browser
+) -> None:
+    """Code written for sloppy mode (implicit globals, arguments.callee) runs as it does in WeChat."""
+    opened = await open_app(browser, live_server, "test-sloppy")
+    view = opened.view()
+    await expect(view.locator("#result")).to_have_text("ok 121")
+    await expect(view.locator("#strict")).to_have_text("strict true")
+    assert opened.errors == []
+    assert await opened.dev_panel_text() == ""
+    await opened.page.close()

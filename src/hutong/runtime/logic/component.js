@@ -227,6 +227,19 @@ export class ComponentInstance extends Instance {
     if (this.__alive) this.__lifetime('ready');
   }
 
+  /** Its place among its siblings changed (a keyed wx:for reordered): `moved`, then `linkChanged`. */
+  __moved() {
+    this.__lifetime('moved');
+    const link = this.__linkedTo;
+    if (!link) return;
+    if (typeof link.relation.linkChanged === 'function') {
+      guard(() => link.relation.linkChanged.call(this, link.ancestor));
+    }
+    if (typeof link.back.linkChanged === 'function') {
+      guard(() => link.back.linkChanged.call(link.ancestor, this));
+    }
+  }
+
   __detach() {
     if (!this.__alive) return;
     this.__unlink();

@@ -238,6 +238,12 @@ export function flush(tree) {
       for (const component of queue) if (component.__alive) component.__attached();
       continue;
     }
+    if (tree.movedQueue.length) {
+      const queue = tree.movedQueue;
+      tree.movedQueue = [];
+      for (const component of queue) if (component.__alive) component.__moved();
+      continue;
+    }
     break;
   }
   if (!tree.inView) return; // the page's first render goes out whole, from page.js

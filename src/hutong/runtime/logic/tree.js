@@ -16,6 +16,17 @@ import { send } from './bridge.js';
 import { effectiveClass, effectiveStyle } from './wxs-events.js';
 import { ATTR, EVENTS, INSERT, MOVE, PROP, REMOVE, ROOT_ID, TAB_BAR_ID, TEXT } from '../common/ops.js';
 
+/**
+ * The component instances in a mounted subtree, outermost first (a moved node moves what it holds).
+ * @param {any} node
+ * @param {any[]} out
+ */
+function collectComponents(node, out) {
+  if (node.comp) out.push(node.comp);
+  for (const child of node.c || []) if (child.x === undefined) collectComponents(child, out);
+  if (node.comp?.__root) for (const child of node.comp.__root.c || []) collectComponents(child, out);
+}
+
 /** @type {Set<string>} */
 const reported = new Set();
 
@@ -150,6 +161,8 @@ export class PageTree {
     this.attachQueue = [];
     /** @type {any[]} components attached and waiting for the render that shows them (`ready`) */
     this.readyQueue = [];
+    /** @type {any[]} components whose place among their siblings changed in this pass (`moved`) */
+    this.movedQueue = [];
     /** @type {Set<any>} every live component instance of the page */
     this.components = new Set();
     /** @type {Set<any>} scopes whose template must render again */
@@ -407,7 +420,10 @@ export class PageTree {
     for (let j = newLength - 1; j >= 0; j -= 1) {
       const node = newChildren[j];
       if (sources[j] < 0) this.ops.push(INSERT, parent.n, before, this.serialize(node));
-      else if (!stay.has(j)) this.ops.push(MOVE, node.n, parent.n, before);
+      else if (!stay.has(j)) {
+        this.ops.push(MOVE, node.n, parent.n, before);
+        collectComponents(node, this.movedQueue);
+      }
       before = node.n;
     }
     parent.c = newChildren;

@@ -81,6 +81,20 @@ function loadMainPackagePages() {
   }
 }
 
+// Kept before any app code runs: the app's own code must not get at eval through globalThis.
+const globalEval = globalThis.eval;
+
+/**
+ * Run a logic bundle as a classic script, so that app code is sloppy unless it says 'use strict', as
+ * in WeChat (a module would force strict mode on code written for sloppy mode). The bundle is named so
+ * that stack traces map back to source lines (errors.js): `logic.js#logic-<package>`.
+ * @param {string} code
+ * @param {string} name 'bundle' for the main package, else the subpackage root
+ */
+function runAppScript(code, name) {
+  globalEval(`${code}\n//# sourceURL=logic.js#logic-${name}`);
+}
+
 on('init', async (message) => {
   config = message.config;
   globals.__wxConfig = { pages: config.pages, entryPagePath: config.entryPagePath, global: { window: config.window }, tabBar: config.tabBar, envVersion: 'release', platform: 'hutong' };
@@ -91,18 +105,15 @@ on('init', async (message) => {
     viewBundle = bundle;
   };
   const viewUrl = URL.createObjectURL(new Blob([message.viewCode], { type: 'text/javascript' }));
-  const logicUrl = URL.createObjectURL(new Blob([message.logicCode], { type: 'text/javascript' }));
   await import(viewUrl);
   R.use(viewBundle);
   setViewBundle(viewBundle, R);
-  // The bundle is named so that stack traces can be mapped back to source lines (errors.js).
   try {
-    await import(`${logicUrl}#logic-bundle`);
+    runAppScript(message.logicCode, 'bundle');
   } catch (error) {
     reportError(error);
   }
   URL.revokeObjectURL(viewUrl);
-  URL.revokeObjectURL(logicUrl);
   if (modules.has('app.js')) {
     try {
       modules.load('app.js');
@@ -135,9 +146,7 @@ on('package:logic', async (message) => {
       await import(viewUrl);
       URL.revokeObjectURL(viewUrl);
     }
-    const url = URL.createObjectURL(new Blob([message.code], { type: 'text/javascript' }));
-    await import(`${url}#logic-${message.root}`);
-    URL.revokeObjectURL(url);
+    runAppScript(message.code, message.root);
     if (message.entry) modules.load(message.entry);
     send({ t: 'package:loaded', root: message.root });
   } catch (error) {
