@@ -71,7 +71,11 @@ async def test_form_fields_and_display_components(live_server: LiveServer, brows
         "on": True,
         "level": 30,
         "pick": 2,
+        "pv": [1, 0],
     }
+    # picker-view: scrolling a column to a row reports every column's index.
+    await view.locator("#pv wx-picker-view-column").nth(1).evaluate("el => { el.scrollTop = 2 * 34 }")
+    await expect(log).to_contain_text("pv:1,2;")
     await view.locator("#reset").click()
     await expect(log).to_contain_text("reset;")
     await expect(name).to_have_value("")

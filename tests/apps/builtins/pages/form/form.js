@@ -8,6 +8,7 @@ Page({
   add(entry) { this.setData({ log: this.data.log + entry + ';' }) },
   onInput(e) { this.add('input:' + e.detail.value) },
   onUpper(e) { return e.detail.value.toUpperCase() },
+  onPickerView(e) { this.add('pv:' + e.detail.value.join(',')) },
   onConfirm(e) { this.add('confirm:' + e.detail.value) },
   onGroup(e) { this.add('group:' + e.detail.value.join('+')) },
   onRadio(e) { this.add('radio:' + e.detail.value) },
