@@ -163,6 +163,11 @@ async def test_scroll_swiper_media_and_navigation(live_server: LiveServer, brows
             break
         await asyncio.sleep(0.1)
     assert await view.locator("#cv").evaluate(pixel) == "0,255,0,255"
+    # VideoContext from the logic thread drives the page's <video>.
+    await view.locator("#seek").click()
+    await expect(log).to_contain_text("seek:5;")
+    assert await view.locator("#vid video").evaluate("el => el.currentTime") == 5
+    assert await view.locator("#vid video").evaluate("el => el.controls") is False
     # navigator opens the page with its query; navigation-bar sets the host's bar; back returns.
     await view.locator("#nav").click()
     other = app.view()

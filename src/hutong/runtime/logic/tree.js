@@ -87,13 +87,18 @@ function domVisible(name, isComponent) {
   return !name.startsWith('mark:') && !name.startsWith('generic:') && !name.startsWith('wx:');
 }
 
-/** @param {any} value */
-function domValue(value) {
+/** @param {any} value @param {string} [name] a built-in's attribute name */
+function domValue(value, name = '') {
+  if (value === false && TRUE_BY_DEFAULT.has(name)) return 'false';
   if (value === undefined || value === null || value === false) return null;
   const type = typeof value;
   if (type === 'object' || type === 'function') return null;
   return value;
 }
+
+/** Built-in attributes that are on unless set false: `false` must reach the frame as "false", not as absence. */
+const TRUE_BY_DEFAULT = new Set(['controls', 'show-center-play-btn', 'show-progress', 'show-fullscreen-btn', 'show-play-btn',
+  'enable-progress-gesture', 'adjust-position', 'show-confirm-bar', 'enable-play-gesture', 'show-mute-btn']);
 
 /** `class` with the component's external classes replaced by what its owner passed. @param {string} value @param {any} scope */
 function mapClass(value, scope) {
@@ -236,7 +241,7 @@ export class PageTree {
     let attrs = 0;
     for (const name in m.a) {
       if (!domVisible(name, isComponent) || (name === 'slot' && !namedSlots(m))) continue;
-      let value = domValue(m.a[name]);
+      let value = domValue(m.a[name], m.cp ? '' : name);
       if (value === null) continue;
       if (name === 'class') value = effectiveClass(m, (m.mc = mapClass(value, m.o)));
       else if (name === 'style' && m.ws) value = effectiveStyle(m, value);
@@ -310,9 +315,9 @@ export class PageTree {
         continue;
       }
       if (domVisible(name, isComponent) && name !== 'class' && (name !== 'slot' || namedSlots(old))) {
-        let dom = domValue(value);
+        let dom = domValue(value, isComponent ? '' : name);
         if (name === 'style' && old.ws) dom = effectiveStyle(old, dom);
-        if (dom !== domValue(oldAttrs[name])) this.ops.push(ATTR, old.n, name, dom);
+        if (dom !== domValue(oldAttrs[name], isComponent ? '' : name)) this.ops.push(ATTR, old.n, name, dom);
       }
     }
     for (const name in oldAttrs) {

@@ -225,7 +225,7 @@ on('event', (message) => {
   const returned = dispatchFromView(page.__tree, message);
   // As in WeChat, a bindinput handler that returns a string (or number) replaces what the input shows.
   if (message.type === 'input' && (typeof returned === 'string' || typeof returned === 'number')) {
-    toView(message.id, { t: 'component:call', target: message.target, method: 'setValue', args: [String(returned)] });
+    toView(message.id, { t: 'component:call', target: message.target, method: 'setValue', args: [String(returned), message.detail?.value] });
   }
 });
 

@@ -146,8 +146,11 @@ class TextField extends Builtin {
   hutongCall(method, args) {
     if (method !== 'setValue') return;
     const value = String(args[0]);
-    if (value === this.field.value) return;
-    const cursor = Math.min(this.field.selectionStart ?? value.length, value.length);
+    const old = this.field.value;
+    // The answer to an older keystroke is stale once more has been typed: the next answer will come.
+    if (value === old || (args[1] !== undefined && String(args[1]) !== old)) return;
+    const at = this.field.selectionStart ?? old.length;
+    const cursor = Math.max(0, Math.min(value.length, at + value.length - old.length));
     this.field.value = value;
     if (document.activeElement === this) this.field.setSelectionRange(cursor, cursor);
     this.updatePlaceholder();

@@ -40,6 +40,7 @@ class Video extends Builtin {
     const v = this.video;
     const src = resolveAsset(this, this.getAttribute('src') || '');
     if (v.getAttribute('src') !== src) v.src = src;
+    // On unless set false (logic/tree.js sends a false here as "false").
     v.controls = this.getAttribute('controls') === null || flag(this, 'controls');
     v.autoplay = flag(this, 'autoplay');
     v.loop = flag(this, 'loop');

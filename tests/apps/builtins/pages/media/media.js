@@ -11,6 +11,8 @@ Page({
   onLocal(e) { this.add('local:' + e.detail.width + 'x' + e.detail.height) },
   onError(e) { this.add('error:' + (e.detail.errMsg ? 'y' : 'n')) },
   onPlay() {},
+  onSeek(e) { this.add('seek:' + e.detail.position) },
+  seek() { wx.createVideoContext('vid').seek(5) },
   jump() { this.setData({ into: 'row8', current: 2, wf: 120 }) },
   draw() {
     const ctx = wx.createCanvasContext('cv')
