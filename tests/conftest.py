@@ -37,6 +37,10 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+# A browser assertion waits up to 15 s: on a loaded 2-core machine, 5 s is too tight, and waiting
+# longer only costs time when a test is failing anyway.
+expect.set_options(timeout=15_000)
+
 POSTGRES_ADMIN = os.environ.get("HUTONG_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres")
 
 

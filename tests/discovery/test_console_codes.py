@@ -11,14 +11,14 @@ from playwright.async_api import Browser, expect
 
 from hutong.server.discovery.codes import read_codes
 from tests.conftest import LiveServer
-from tests.platform.test_journey import _sign_up
+from tests.platform.steps import sign_up
 
 pytestmark = pytest.mark.browser
 
 
 async def test_codes_page(live_server: LiveServer, browser: Browser, tmp_path: Path) -> None:
     context = await browser.new_context(accept_downloads=True)
-    page = await _sign_up(context, live_server, "codes-owner@example.com")
+    page = await sign_up(context, live_server, "codes-owner@example.com")
     await page.get_by_label("Name").fill("Codes Co")
     await page.get_by_role("button", name="Create organization").click()
     await page.get_by_label("Name", exact=True).fill("Poster shop")

@@ -13,7 +13,7 @@ from hutong.cli.main import app as cli
 from hutong.server.accounts.service import set_operator_role
 from hutong.server.db import Database
 from tests.conftest import EXAMPLES, LiveServer
-from tests.platform.test_journey import PASSWORD, _cli, _sign_up
+from tests.platform.steps import PASSWORD, cli_run, sign_up
 
 pytestmark = pytest.mark.browser
 
@@ -22,11 +22,11 @@ async def test_console_controls_and_takedown(
     live_server: LiveServer, browser: Browser, tmp_path: object, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     owner_context = await browser.new_context()
-    page = await _sign_up(owner_context, live_server, "owner-console@example.com")
+    page = await sign_up(owner_context, live_server, "owner-console@example.com")
     tester_context = await browser.new_context()
-    await _sign_up(tester_context, live_server, "tester-console@example.com")
+    await sign_up(tester_context, live_server, "tester-console@example.com")
     admin_context = await browser.new_context()
-    admin = await _sign_up(admin_context, live_server, "admin-console@example.com")
+    admin = await sign_up(admin_context, live_server, "admin-console@example.com")
     database = Database(live_server.settings.effective_database_url)
     async with database.session() as session:
         await set_operator_role(session, "admin-console@example.com", "admin")
@@ -64,7 +64,7 @@ async def test_console_controls_and_takedown(
 
     # Upload, submit, and the admin (an operator) rejects with a reason the developer then reads.
     config = tmp_path / "cli.json"  # type: ignore[operator]
-    _cli(
+    cli_run(
         monkeypatch,
         config,
         "login",
@@ -75,7 +75,7 @@ async def test_console_controls_and_takedown(
         "--password",
         PASSWORD,
     )
-    _cli(monkeypatch, config, "upload", str(EXAMPLES / "counter"), "--version", "0.1.0", "--appid", appid)
+    cli_run(monkeypatch, config, "upload", str(EXAMPLES / "counter"), "--version", "0.1.0", "--appid", appid)
     # A project that does not compile is refused with the file and line, and nothing is kept.
     broken = tmp_path / "broken"  # type: ignore[operator]
     shutil.copytree(EXAMPLES / "counter", broken)

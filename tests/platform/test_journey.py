@@ -7,80 +7,25 @@ from __future__ import annotations
 import asyncio
 import shutil
 import stat
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-from playwright.async_api import Browser, BrowserContext, Page, Route, expect
-from typer.testing import CliRunner
+from playwright.async_api import Browser, Route, expect
 
-from hutong.cli.main import app as cli
 from hutong.server.accounts.service import set_operator_role
 from hutong.server.db import Database
-from hutong.server.db.migrate import upgrade_async
 from hutong.server.delivery.launch import bucket
-from hutong.settings import Settings
-from tests.conftest import EXAMPLES, LiveServer, scratch_database, serve
+from tests.conftest import EXAMPLES, LiveServer
+from tests.platform.steps import PASSWORD, cli_run, device_in, end_user, open_app_page, sign_up
 
 pytestmark = pytest.mark.browser
-PASSWORD = "journey password"
-
-
-@pytest.fixture(scope="module", params=["sqlite", "postgres"])
-async def server(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> AsyncIterator[LiveServer]:
-    directory = tmp_path_factory.mktemp(f"journey-{request.param}")
-    with scratch_database(request.param, directory) as url:
-        await upgrade_async(url)
-        async with serve(Settings(data_dir=directory, database_url=url)) as live:
-            yield live
-
-
-def _cli(monkeypatch: pytest.MonkeyPatch, config: Path, *args: str) -> str:
-    monkeypatch.setenv("HUTONG_CLI_CONFIG", str(config))
-    result = CliRunner().invoke(cli, list(args))
-    assert result.exit_code == 0, result.output
-    return result.output
-
-
-async def _sign_up(context: BrowserContext, server: LiveServer, email: str) -> Page:
-    page = await context.new_page()
-    await page.goto(f"{server.url}/console/signup")
-    await page.get_by_label("Name").fill(email.split("@")[0])
-    await page.get_by_label("Email").fill(email)
-    await page.get_by_label("Password").fill(PASSWORD)
-    await page.get_by_role("button", name="Sign up").click()
-    await expect(page.get_by_role("heading", name="Your organizations")).to_be_visible()
-    return page
-
-
-def _device_in(appid: str, inside: bool) -> str:
-    """A device id whose bucket for ``appid`` is inside (or outside) a 50% phase."""
-    for n in range(1000):
-        device = f"device-{n}"
-        if (bucket(appid, f"device:{device}") < 50) == inside:
-            return device
-    raise AssertionError("no device found")
-
-
-async def _end_user(browser: Browser, server: LiveServer, device: str) -> BrowserContext:
-    context = await browser.new_context()
-    await context.add_cookies([{"name": "hutong_device", "value": device, "url": server.url}])
-    return context
-
-
-async def _open(context: BrowserContext, server: LiveServer, appid: str) -> Page:
-    page = await context.new_page()
-    await page.goto(f"{server.url}/?open={appid}")
-    return page
 
 
 async def test_developer_to_user_journey(
     server: LiveServer, browser: Browser, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     developer = await browser.new_context()
-    console = await _sign_up(developer, server, "dev@example.com")
+    console = await sign_up(developer, server, "dev@example.com")
 
     # An organization and an app; the AppSecret is shown once.
     await console.get_by_label("Name").fill("Counter Co")
@@ -95,7 +40,7 @@ async def test_developer_to_user_journey(
 
     # The CLI signs in (token file readable by its owner only) and uploads the project.
     config = tmp_path / "cli.json"
-    _cli(
+    cli_run(
         monkeypatch,
         config,
         "login",
@@ -107,7 +52,7 @@ async def test_developer_to_user_journey(
         PASSWORD,
     )
     assert stat.S_IMODE(config.stat().st_mode) == 0o600
-    out = _cli(
+    out = cli_run(
         monkeypatch,
         config,
         "upload",
@@ -126,14 +71,14 @@ async def test_developer_to_user_journey(
     await row.get_by_role("button", name="Make trial").click()
     await expect(console.locator("#trial-version")).to_have_text("1.0.0")
     await expect(console.locator(".qr svg")).to_be_visible()
-    preview = _cli(monkeypatch, config, "preview", "--appid", appid)
+    preview = cli_run(monkeypatch, config, "preview", "--appid", appid)
     assert f"/?open={appid}&channel=trial" in preview and "█" in preview
     await row.get_by_role("button", name="Submit for review").click()
     await expect(console.locator("#in-review")).to_have_text("1.0.0")
 
     # A reviewer sees it running in the live preview and approves it.
     reviewer = await browser.new_context()
-    reviewer_page = await _sign_up(reviewer, server, "reviewer@example.com")
+    reviewer_page = await sign_up(reviewer, server, "reviewer@example.com")
     database = Database(server.settings.effective_database_url)
     async with database.session() as session:
         await set_operator_role(session, "reviewer@example.com", "reviewer")
@@ -157,7 +102,9 @@ async def test_developer_to_user_journey(
     shutil.copytree(EXAMPLES / "counter", v2)
     wxml = v2 / "pages" / "index" / "index.wxml"
     wxml.write_text(wxml.read_text().replace(">Count<", ">Count v2<"))
-    _cli(monkeypatch, config, "upload", str(v2), "--version", "1.1.0", "--desc", "second", "--appid", appid)
+    cli_run(
+        monkeypatch, config, "upload", str(v2), "--version", "1.1.0", "--desc", "second", "--appid", appid
+    )
     await console.goto(f"{server.url}/console/apps/{appid}")
     row2 = console.locator('#versions tr[data-version="1.1.0"]')
     await row2.get_by_role("button", name="Submit for review").click()
@@ -169,14 +116,14 @@ async def test_developer_to_user_journey(
     await row2.get_by_role("button", name="Release").click()
     await expect(console.locator("#rollout")).to_have_text("1.1.0 to 50%")
 
-    inside = await _end_user(browser, server, _device_in(appid, True))
-    outside = await _end_user(browser, server, _device_in(appid, False))
-    user_page = await _open(inside, server, appid)
+    inside = await end_user(browser, server, device_in(appid, True))
+    outside = await end_user(browser, server, device_in(appid, False))
+    user_page = await open_app_page(inside, server, appid)
     view = user_page.frame_locator("iframe.hutong-page")
     await expect(view.locator(".label")).to_have_text("Count v2")
     await view.locator("#increment").click()
     await expect(view.locator("#count")).to_have_text("1")
-    other_page = await _open(outside, server, appid)
+    other_page = await open_app_page(outside, server, appid)
     await expect(other_page.frame_locator("iframe.hutong-page").locator(".label")).to_have_text("Count")
 
     # An end user who signs up from the host is bucketed by account, not by device.
@@ -221,7 +168,7 @@ async def test_developer_to_user_journey(
     logic = manifest["bundles"]["logic.js"]["sha256"]
     (server.settings.blob_dir / logic[:2] / logic).write_text("globalThis.pwned = true;")
     fresh = await browser.new_context()
-    broken = await _open(fresh, server, appid)
+    broken = await open_app_page(fresh, server, appid)
     await expect(broken.get_by_role("alert")).to_contain_text("logic.js was tampered with")
     await asyncio.sleep(0.2)
     assert await broken.locator("iframe.hutong-page").count() == 0

@@ -1,0 +1,8 @@
+Component({
+  properties: {
+    title: String,
+    time: String,
+    state: { type: String, value: 'todo' },
+    last: Boolean,
+  },
+})

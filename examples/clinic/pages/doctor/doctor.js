@@ -1,0 +1,37 @@
+Page({
+  data: {
+    doctor: null,
+    times: ['今天 19:00', '今天 20:00', '明天 09:00', '明天 10:00'],
+    time: 0,
+    symptoms: '',
+  },
+
+  onLoad(query) {
+    const doctor = getApp().globalData.doctors.find((item) => item.id === query.id)
+    this.setData({ doctor })
+  },
+
+  onTime(event) {
+    this.setData({ time: Number(event.detail.value) })
+  },
+
+  onSymptoms(event) {
+    this.setData({ symptoms: event.detail.value })
+  },
+
+  onBook() {
+    const { doctor, times, time, symptoms } = this.data
+    if (symptoms.trim().length < 4) {
+      wx.showToast({ title: '请描述症状 Describe your symptoms', icon: 'none' })
+      return
+    }
+    wx.requestSubscribeMessage({
+      tmplIds: ['consultation-reminder'],
+      complete: () => {
+        const booking = { id: 'C' + Date.now(), doctor: doctor.name, when: times[time], fee: doctor.fee, symptoms }
+        wx.setStorageSync('consultation', booking)
+        wx.redirectTo({ url: `/pages/booked/booked?id=${booking.id}` })
+      },
+    })
+  },
+})

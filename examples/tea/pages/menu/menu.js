@@ -1,0 +1,52 @@
+const menu = require('../../utils/menu.js')
+const cart = require('../../utils/cart.js')
+
+Page({
+  data: {
+    categories: [],
+    active: 'milk',
+    counts: {},
+    summary: { count: 0, total: 0 },
+    banners: ['新品上市 · 芋泥波波', '第二杯半价 · 每周三', '会员积分兑好礼'],
+  },
+
+  onLoad() {
+    this.setData({ categories: menu.byCategory() })
+  },
+
+  onShow() {
+    this.refresh()
+  },
+
+  refresh() {
+    const counts = {}
+    this.data.categories.forEach((category) =>
+      category.products.forEach((product) => {
+        counts[product.id] = cart.count(product.id)
+      }),
+    )
+    this.setData({ counts, summary: cart.summary() })
+  },
+
+  onPickCategory(event) {
+    this.setData({ active: event.currentTarget.dataset.id })
+  },
+
+  onCountChange(event) {
+    const { id, value } = event.detail
+    cart.set(id, value)
+    this.refresh()
+  },
+
+  onCheckout() {
+    if (this.data.summary.count === 0) {
+      wx.showToast({ title: '先选一杯吧 Pick a drink', icon: 'none' })
+      return
+    }
+    wx.navigateTo({ url: '/pages/cart/cart' })
+  },
+
+  onShareAppMessage() {
+    return { title: '茶小铺：一起喝奶茶', path: '/pages/menu/menu' }
+  },
+})

@@ -1,0 +1,341 @@
+/* hutong logic bundle */
+function __hutong_default(m) { return m && m.__esModule ? m.default : m; }
+function __hutong_ns(m) { if (m && m.__esModule) return m; var n = {}; if (m != null && (typeof m === 'object' || typeof m === 'function')) for (var k in m) if (k !== 'default') n[k] = m[k]; n.default = m; return n; }
+function __hutong_get(m, k) { return k === 'default' ? __hutong_default(m) : m && m[k]; }
+function __hutong_export(e, k, g) { Object.defineProperty(e, k, {enumerable: true, configurable: true, get: g}); }
+function __hutong_star(e, m) { if (m) Object.keys(m).forEach(function (k) { if (k !== 'default' && k !== '__esModule' && !Object.prototype.hasOwnProperty.call(e, k)) __hutong_export(e, k, function () { return m[k]; }); }); }
+function __hutong_import(r, s) { return Promise.resolve().then(function () { return __hutong_ns(r(s)); }); }
+__hutong_define("app.js", function (require, module, exports) {
+const cart = require("/utils/cart.js")
+
+App({
+  onLaunch(options) {
+    this.globalData.scene = options.scene
+    cart.load()
+  },
+  globalData: {
+    shopName: '茶小铺',
+    scene: 0,
+  },
+})
+
+});
+__hutong_define("components/product-card/product-card.js", function (require, module, exports) {
+Component({
+  options: {
+    multipleSlots: true,
+  },
+  externalClasses: ['card-class'],
+  properties: {
+    product: Object,
+    count: { type: Number, value: 0 },
+  },
+  methods: {
+    onChange(event) {
+      this.triggerEvent('countchange', { id: this.data.product.id, value: event.detail.value })
+    },
+  },
+})
+
+});
+__hutong_define("components/stepper/stepper.js", function (require, module, exports) {
+// A count with − and + buttons; tells its parent with a `change` event.
+Component({
+  properties: {
+    value: { type: Number, value: 0 },
+    max: { type: Number, value: 99 },
+  },
+  methods: {
+    minus() {
+      if (this.data.value > 0) this.triggerEvent('change', { value: this.data.value - 1 })
+    },
+    plus() {
+      if (this.data.value < this.data.max) this.triggerEvent('change', { value: this.data.value + 1 })
+    },
+  },
+})
+
+});
+__hutong_define("pages/cart/cart.js", function (require, module, exports) {
+const cart = require("/utils/cart.js")
+const orders = require("/utils/orders.js")
+
+Page({
+  data: {
+    items: [],
+    summary: { count: 0, total: 0 },
+    remark: '',
+    pickup: 0,
+    pickups: ['到店自取 Pick up', '外卖配送 Delivery'],
+  },
+
+  onShow() {
+    this.setData({ items: cart.items(), summary: cart.summary() })
+  },
+
+  onCount(event) {
+    cart.set(event.currentTarget.dataset.id, event.detail.value)
+    this.onShow()
+  },
+
+  onRemark(event) {
+    this.setData({ remark: event.detail.value })
+  },
+
+  onPickup(event) {
+    this.setData({ pickup: Number(event.detail.value) })
+  },
+
+  onPlaceOrder() {
+    const { items, summary, remark, pickup, pickups } = this.data
+    if (items.length === 0) return
+    wx.showModal({
+      title: '确认下单 Confirm',
+      content: `共 ${summary.count} 杯，合计 ¥${(summary.total / 100).toFixed(2)}`,
+      success: (res) => {
+        if (!res.confirm) return
+        const order = orders.add({
+          id: 'T' + Date.now(),
+          items,
+          total: summary.total,
+          remark,
+          pickup: pickups[pickup],
+          status: 'unpaid',
+          createdAt: Date.now(),
+        })
+        cart.clear()
+        wx.redirectTo({ url: `/pages/order/order?id=${order.id}` })
+      },
+    })
+  },
+})
+
+});
+__hutong_define("pages/me/me.js", function (require, module, exports) {
+const orders = require("/utils/orders.js")
+
+Page({
+  data: {
+    shopName: getApp().globalData.shopName,
+    orderCount: 0,
+    points: 0,
+  },
+
+  onShow() {
+    const list = orders.all()
+    const paid = list.filter((order) => order.status === 'paid')
+    this.setData({
+      orderCount: list.length,
+      points: Math.floor(paid.reduce((sum, order) => sum + order.total, 0) / 100),
+    })
+  },
+
+  onCall() {
+    wx.makePhoneCall({ phoneNumber: '4001234567' })
+  },
+})
+
+});
+__hutong_define("pages/menu/menu.js", function (require, module, exports) {
+const menu = require("/utils/menu.js")
+const cart = require("/utils/cart.js")
+
+Page({
+  data: {
+    categories: [],
+    active: 'milk',
+    counts: {},
+    summary: { count: 0, total: 0 },
+    banners: ['新品上市 · 芋泥波波', '第二杯半价 · 每周三', '会员积分兑好礼'],
+  },
+
+  onLoad() {
+    this.setData({ categories: menu.byCategory() })
+  },
+
+  onShow() {
+    this.refresh()
+  },
+
+  refresh() {
+    const counts = {}
+    this.data.categories.forEach((category) =>
+      category.products.forEach((product) => {
+        counts[product.id] = cart.count(product.id)
+      }),
+    )
+    this.setData({ counts, summary: cart.summary() })
+  },
+
+  onPickCategory(event) {
+    this.setData({ active: event.currentTarget.dataset.id })
+  },
+
+  onCountChange(event) {
+    const { id, value } = event.detail
+    cart.set(id, value)
+    this.refresh()
+  },
+
+  onCheckout() {
+    if (this.data.summary.count === 0) {
+      wx.showToast({ title: '先选一杯吧 Pick a drink', icon: 'none' })
+      return
+    }
+    wx.navigateTo({ url: '/pages/cart/cart' })
+  },
+
+  onShareAppMessage() {
+    return { title: '茶小铺：一起喝奶茶', path: '/pages/menu/menu' }
+  },
+})
+
+});
+__hutong_define("pages/order/order.js", function (require, module, exports) {
+const orders = require("/utils/orders.js")
+
+Page({
+  data: {
+    order: null,
+  },
+
+  onLoad(query) {
+    this.orderId = query.id
+    this.setData({ order: orders.get(query.id) || null })
+  },
+
+  onPay() {
+    // Payment arrives with the platform's wallet; until then the order is marked paid locally.
+    const all = orders.all().map((order) => (order.id === this.orderId ? { ...order, status: 'paid' } : order))
+    wx.setStorageSync('tea-orders', all)
+    this.setData({ 'order.status': 'paid' })
+    wx.showToast({ title: '支付成功 Paid', icon: 'success' })
+  },
+
+  onBackToMenu() {
+    wx.switchTab({ url: '/pages/menu/menu' })
+  },
+})
+
+});
+__hutong_define("pages/orders/orders.js", function (require, module, exports) {
+const orders = require("/utils/orders.js")
+
+Page({
+  data: {
+    orders: [],
+  },
+
+  onShow() {
+    this.setData({ orders: orders.all() })
+  },
+
+  onPullDownRefresh() {
+    this.setData({ orders: orders.all() }, () => wx.stopPullDownRefresh())
+  },
+
+  onOpen(event) {
+    wx.navigateTo({ url: `/pages/order/order?id=${event.currentTarget.dataset.id}` })
+  },
+})
+
+});
+__hutong_define("utils/cart.js", function (require, module, exports) {
+// The cart lives in storage, so it survives closing the mini program.
+const menu = require("/utils/menu.js")
+
+const KEY = 'tea-cart'
+let lines = {}
+
+function load() {
+  lines = wx.getStorageSync(KEY) || {}
+}
+
+function save() {
+  wx.setStorageSync(KEY, lines)
+}
+
+function set(productId, count) {
+  if (count > 0) lines[productId] = count
+  else delete lines[productId]
+  save()
+}
+
+function count(productId) {
+  return lines[productId] || 0
+}
+
+function items() {
+  return Object.keys(lines).map((id) => {
+    const product = menu.find(id)
+    return { id, name: product.name, price: product.price, count: lines[id], total: product.price * lines[id] }
+  })
+}
+
+function summary() {
+  const list = items()
+  return {
+    count: list.reduce((sum, item) => sum + item.count, 0),
+    total: list.reduce((sum, item) => sum + item.total, 0),
+  }
+}
+
+function clear() {
+  lines = {}
+  save()
+}
+
+module.exports = { load, set, count, items, summary, clear }
+
+});
+__hutong_define("utils/menu.js", function (require, module, exports) {
+// The shop's menu. A real shop loads this with wx.request from its own server.
+const categories = [
+  { id: 'milk', name: '奶茶 Milk tea' },
+  { id: 'fruit', name: '果茶 Fruit tea' },
+  { id: 'extras', name: '小料 Toppings' },
+]
+
+const products = [
+  { id: 'm1', category: 'milk', name: '珍珠奶茶 Pearl milk tea', price: 1500, tags: ['招牌'] },
+  { id: 'm2', category: 'milk', name: '黑糖鲜奶 Brown sugar milk', price: 1800, tags: [] },
+  { id: 'm3', category: 'milk', name: '芋泥波波 Taro boba', price: 1900, tags: ['新品'] },
+  { id: 'f1', category: 'fruit', name: '满杯百香果 Passion fruit', price: 1600, tags: [] },
+  { id: 'f2', category: 'fruit', name: '杨枝甘露 Mango pomelo', price: 2200, tags: ['招牌'] },
+  { id: 'e1', category: 'extras', name: '加珍珠 Extra pearls', price: 200, tags: [] },
+]
+
+function byCategory() {
+  return categories.map((category) => ({
+    ...category,
+    products: products.filter((product) => product.category === category.id),
+  }))
+}
+
+function find(id) {
+  return products.find((product) => product.id === id)
+}
+
+module.exports = { byCategory, find }
+
+});
+__hutong_define("utils/orders.js", function (require, module, exports) {
+const KEY = 'tea-orders'
+
+function all() {
+  return wx.getStorageSync(KEY) || []
+}
+
+function add(order) {
+  const list = [order, ...all()]
+  wx.setStorageSync(KEY, list)
+  return order
+}
+
+function get(id) {
+  return all().find((order) => order.id === id)
+}
+
+module.exports = { all, add, get }
+
+});

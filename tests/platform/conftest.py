@@ -1,0 +1,22 @@
+"""The platform journeys' live server: one per database, migrated from empty."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import pytest
+
+from hutong.server.db.migrate import upgrade_async
+from hutong.settings import Settings
+from tests.conftest import LiveServer, scratch_database, serve
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgres"])
+async def server(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> AsyncIterator[LiveServer]:
+    directory = tmp_path_factory.mktemp(f"journey-{request.param}")
+    with scratch_database(request.param, directory) as url:
+        await upgrade_async(url)
+        async with serve(Settings(data_dir=directory, database_url=url)) as live:
+            yield live
