@@ -92,10 +92,11 @@ async def test_launch_path_not_found_goes_to_on_page_not_found(
 async def test_app_code_runs_in_sloppy_mode_unless_it_asks_for_strict(
     live_server: LiveServer, browser: Browser
 ) -> None:
-    """Code written for sloppy mode (implicit globals, arguments.callee) runs as it does in WeChat."""
+    """Code written for sloppy mode (implicit globals, arguments.callee) runs as it does in WeChat, and
+    `global` is there for npm code that looks for it."""
     opened = await open_app(browser, live_server, "test-sloppy")
     view = opened.view()
-    await expect(view.locator("#result")).to_have_text("ok 121")
+    await expect(view.locator("#result")).to_have_text("ok 121 shared")
     await expect(view.locator("#strict")).to_have_text("strict true")
     assert opened.errors == []
     assert await opened.dev_panel_text() == ""

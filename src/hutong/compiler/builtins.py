@@ -57,5 +57,20 @@ BUILTIN_TAGS = frozenset(
         "store-product",
         "block",
         "slot",
+        # Early components since replaced by APIs, still used by older mini programs.
+        "toast",
+        "loading",
+        "modal",
+        "action-sheet",
+        "action-sheet-item",
+        "action-sheet-cancel",
+        # Skyline's layout components, drawn with web layout.
+        "list-view",
+        "grid-view",
+        "sticky-section",
+        "sticky-header",
+        "span",
+        "snapshot",
+        "selection",
     }
 )

@@ -101,6 +101,12 @@ export class MiniProgram {
       this.config = JSON.parse(configText);
       this.viewCode = viewCode;
       this.packages = new Packages(this, manifest.bundles);
+      /** The app's images and media by source path: their blob URLs, for the page frames. @type {Record<string, string>} */
+      this.assetUrls = Object.fromEntries(
+        Object.keys(this.config.assets || {})
+          .filter((path) => manifest.bundles[path])
+          .map((path) => [path, new URL(manifest.bundles[path].url, location.href).href]),
+      );
     } catch (error) {
       this.close();
       throw error;
@@ -446,7 +452,9 @@ export class MiniProgram {
     const direct = new MessageChannel();
     this.toLogic({ t: 'page:port', id: page.id }, [direct.port1]);
     const viewCode = this.packages?.viewCode(page.route, this.viewCode) ?? this.viewCode;
-    page.port.postMessage({ t: 'init', viewCode, route: page.route, window }, [direct.port2]);
+    const webview = this.domains?.webview || [];
+    const assets = this.assetUrls || {};
+    page.port.postMessage({ t: 'init', viewCode, route: page.route, window, webview, assets }, [direct.port2]);
   }
 
   /** @param {PageFrame} page @param {Record<string, any>} message */

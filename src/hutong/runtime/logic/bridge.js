@@ -38,6 +38,7 @@ const FROM_FRAME = /** @type {Record<string, string>} */ ({
   'page:event': 'page:event',
   'query:result': 'query:result',
   intersection: 'intersection',
+  builtin: 'builtin',
 });
 
 /**

@@ -63,6 +63,8 @@ function eventPath(origin, composed) {
  */
 function deliver(path, type, phases, build, tree) {
   let stopped = false;
+  /** @type {any} what the target's own (bubble-phase) handler returned */
+  let returned;
   let mutDone = false;
   /** @param {any} node @param {boolean} capture */
   const visit = (node, capture) => {
@@ -74,15 +76,19 @@ function deliver(path, type, phases, build, tree) {
         if (mutDone) continue;
         mutDone = true;
       }
-      if (typeof handler === 'string' && handler) call(node.o, handler, build(node));
+      if (typeof handler === 'string' && handler) {
+        const result = call(node.o, handler, build(node));
+        if (!capture && node === path[0]) returned = result;
+      }
       else if (typeof handler === 'function' && callWxsHandler(handler, build(node), node, tree) === false) stopped = true;
       if (flags & FLAG_CATCH) stopped = true;
     }
   };
   if (phases.capture) for (let i = path.length - 1; i >= 0 && !stopped; i -= 1) visit(path[i], true);
-  if (stopped) return;
+  if (stopped) return undefined;
   const last = phases.bubbles ? path.length : Math.min(1, path.length);
   for (let i = 0; i < last && !stopped; i += 1) visit(path[i], false);
+  return returned;
 }
 
 /** @param {any} scope @param {string} name @param {Record<string, any>} event */
@@ -91,9 +97,9 @@ function call(scope, name, event) {
   if (typeof method !== 'function') {
     const where = scope?.is || scope?.route || 'page';
     console.warn(`Component "${where}" does not have a method "${name}" to handle event "${event.type}".`);
-    return;
+    return undefined;
   }
-  guard(() => method.call(scope, event));
+  return guard(() => method.call(scope, event));
 }
 
 /** The target as a listener in `scope` sees it: the nearest path node that belongs to that scope. */
@@ -120,17 +126,19 @@ const BUBBLING = new Set([
 ]);
 
 /**
- * An event from the page frame: input on the node with id `message.target`.
+ * An event from the page frame: input on the node with id `message.target`. Returns what the target's
+ * own handler returned (an `<input>`'s bindinput may return the value to show instead).
  * @param {import('./tree.js').PageTree} tree
  * @param {Record<string, any>} message
+ * @returns {any}
  */
 export function dispatchFromView(tree, message) {
   const origin = tree.nodes.get(message.target);
-  if (!origin || !origin.t) return;
+  if (!origin || !origin.t) return undefined;
   const type = String(message.type);
   const bubbles = message.bubbles ?? BUBBLING.has(type);
   const path = eventPath(origin, true);
-  deliver(path, type, { bubbles, capture: true }, (node) => {
+  return deliver(path, type, { bubbles, capture: true }, (node) => {
     const target = retarget(path, node.o);
     /** @type {Record<string, any>} */
     const event = {

@@ -12,6 +12,7 @@
  */
 import { BUILTIN_TAGS } from '../view/builtin-tags.js';
 import { fileUrl } from './api/file.js';
+import { HTML_TAGS } from '../view/html-tags.js';
 import { send } from './bridge.js';
 import { effectiveClass, effectiveStyle } from './wxs-events.js';
 import { ATTR, EVENTS, INSERT, MOVE, PROP, REMOVE, ROOT_ID, TAB_BAR_ID, TEXT } from '../common/ops.js';
@@ -32,7 +33,7 @@ const reported = new Set();
 
 /** A tag that is neither a WeChat built-in nor a declared custom component: reported once. @param {string} tag */
 function checkTag(tag) {
-  if (BUILTIN_TAGS.has(tag) || reported.has(tag)) return;
+  if (BUILTIN_TAGS.has(tag) || HTML_TAGS.has(tag) || reported.has(tag)) return;
   reported.add(tag);
   console.warn(`[hutong] component "${tag}" is not supported`);
   send({ t: 'unsupported', what: 'component', name: tag });
@@ -63,7 +64,8 @@ export function domTag(m) {
     const lower = m.t.toLowerCase();
     name = CUSTOM_ELEMENT.test(lower) && !RESERVED.has(lower) ? lower : `c-${lower.replace(/[^a-z0-9-]/g, '-')}`;
   } else if (m.t === 'slot') name = 'slot';
-  else name = m.t.includes('-') ? m.t : `wx-${m.t}`;
+  // Built-ins are `wx-scroll-view`, … (as the compiled WXSS names them); an unknown tag keeps its name.
+  else name = BUILTIN_TAGS.has(m.t) || !m.t.includes('-') ? `wx-${m.t}` : m.t;
   tagNames.set(m.cp ? `c:${m.t}` : m.t, name);
   return name;
 }
@@ -86,8 +88,9 @@ function domVisible(name, isComponent) {
   return !name.startsWith('mark:') && !name.startsWith('generic:') && !name.startsWith('wx:');
 }
 
-/** @param {any} value */
-function domValue(value) {
+/** @param {any} value @param {string} [name] a built-in's attribute name */
+function domValue(value, name = '') {
+  if (value === false && TRUE_BY_DEFAULT.has(name)) return 'false';
   if (value === undefined || value === null || value === false) return null;
   const type = typeof value;
   if (type === 'object' || type === 'function') return null;
@@ -95,6 +98,10 @@ function domValue(value) {
   if (type === 'string' && value.startsWith('wxfile://')) return fileUrl(value);
   return value;
 }
+
+/** Built-in attributes that are on unless set false: `false` must reach the frame as "false", not as absence. */
+const TRUE_BY_DEFAULT = new Set(['controls', 'show-center-play-btn', 'show-progress', 'show-fullscreen-btn', 'show-play-btn',
+  'enable-progress-gesture', 'adjust-position', 'show-confirm-bar', 'enable-play-gesture', 'show-mute-btn']);
 
 /** `class` with the component's external classes replaced by what its owner passed. @param {string} value @param {any} scope */
 function mapClass(value, scope) {
@@ -237,7 +244,7 @@ export class PageTree {
     let attrs = 0;
     for (const name in m.a) {
       if (!domVisible(name, isComponent) || (name === 'slot' && !namedSlots(m))) continue;
-      let value = domValue(m.a[name]);
+      let value = domValue(m.a[name], m.cp ? '' : name);
       if (value === null) continue;
       if (name === 'class') value = effectiveClass(m, (m.mc = mapClass(value, m.o)));
       else if (name === 'style' && m.ws) value = effectiveStyle(m, value);
@@ -311,9 +318,9 @@ export class PageTree {
         continue;
       }
       if (domVisible(name, isComponent) && name !== 'class' && (name !== 'slot' || namedSlots(old))) {
-        let dom = domValue(value);
+        let dom = domValue(value, isComponent ? '' : name);
         if (name === 'style' && old.ws) dom = effectiveStyle(old, dom);
-        if (dom !== domValue(oldAttrs[name])) this.ops.push(ATTR, old.n, name, dom);
+        if (dom !== domValue(oldAttrs[name], isComponent ? '' : name)) this.ops.push(ATTR, old.n, name, dom);
       }
     }
     for (const name in oldAttrs) {

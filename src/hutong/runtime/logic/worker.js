@@ -15,9 +15,13 @@ import './selector.js';
 import './tree.js';
 import './wxs-events.js';
 import './call.js';
+import './builtins.js';
+import './api/media-context.js';
+import { COMPONENTS } from '../view/components/registry.js';
 import { R } from '../view/render-helpers.js';
+import { setComponentRegistry } from './api/can-i-use.js';
 import { App, callApp, getApp, hasApp, hasAppListeners } from './app.js';
-import { attachFramePort, detachFramePort, dispatch, on, send } from './bridge.js';
+import { attachFramePort, detachFramePort, dispatch, on, send, toView } from './bridge.js';
 import { setComponentLoader } from './component.js';
 import { guard, reportError, setLineMaps } from './errors.js';
 import { dispatchFromView } from './events.js';
@@ -29,6 +33,9 @@ import { Behavior, Component, definitionOf, normalise, Page, setRegistering, set
 import { takeChannel } from './router.js';
 import { launchState, settle, wxGlobal } from './wx.js';
 import { preloadApis } from './api/index.js';
+
+// canIUse answers component attributes from the same registry the compatibility doc is made from.
+setComponentRegistry(COMPONENTS);
 
 // The logic thread has no network of its own: the host performs every request (logic/api/network.js)
 // and checks it against the app's allowed domains. Removed before any of the app's code runs.
@@ -50,6 +57,8 @@ Object.assign(globals, {
   getCurrentPages: () => stack.slice(),
   wx: wxGlobal,
   __hutong_define: modules.define,
+  // WeChat's logic layer has a `global` that npm code (mobx, lodash, the official demo's app.js) uses.
+  global: globalThis,
 });
 
 /**
@@ -229,7 +238,12 @@ on('page:event', (message) => {
 
 on('event', (message) => {
   const page = instances.get(message.id);
-  if (page) dispatchFromView(page.__tree, message);
+  if (!page) return;
+  const returned = dispatchFromView(page.__tree, message);
+  // As in WeChat, a bindinput handler that returns a string (or number) replaces what the input shows.
+  if (message.type === 'input' && (typeof returned === 'string' || typeof returned === 'number')) {
+    toView(message.id, { t: 'component:call', target: message.target, method: 'setValue', args: [String(returned), message.detail?.value] });
+  }
 });
 
 on('app:hide', () => {

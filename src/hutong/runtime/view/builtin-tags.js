@@ -9,4 +9,8 @@ export const BUILTIN_TAGS = new Set([
    'camera', 'image', 'live-player', 'live-pusher', 'video', 'voip-room', 'map', 'canvas',
    'web-view', 'ad', 'ad-custom', 'official-account', 'open-data', 'navigation-bar', 'page-meta',
    'channel-live', 'channel-video', 'store-product', 'block', 'slot',
+  // Early components WeChat has since replaced with APIs; older public mini programs still use them.
+  'toast', 'loading', 'modal', 'action-sheet', 'action-sheet-item', 'action-sheet-cancel',
+  // Skyline's layout components, drawn with web layout.
+  'list-view', 'grid-view', 'sticky-section', 'sticky-header', 'span', 'snapshot', 'selection',
 ]);

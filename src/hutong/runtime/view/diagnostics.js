@@ -1,6 +1,7 @@
 // @ts-check
 /** What the page uses that the runtime cannot do, reported once each to the host (and `hutong check`). */
 import { BUILTIN_TAGS } from './builtin-tags.js';
+import { HTML_TAGS } from './html-tags.js';
 
 /** @type {(message: Record<string, any>) => void} */
 let reporter = () => {};
@@ -22,5 +23,5 @@ export function reportUnsupported(what, name) {
 
 /** A tag that is neither a WeChat built-in nor a declared custom component. @param {string} tag */
 export function checkTag(tag) {
-  if (!BUILTIN_TAGS.has(tag)) reportUnsupported('component', tag);
+  if (!BUILTIN_TAGS.has(tag) && !HTML_TAGS.has(tag)) reportUnsupported('component', tag);
 }

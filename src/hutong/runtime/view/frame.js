@@ -7,6 +7,8 @@
 // Every module of the frame is named here, so that the browser fetches them all at once.
 import '../common/ops.js';
 import './builtin-tags.js';
+import './components/index.js';
+import { platform, setSender } from './components/base.js';
 import { setReporter } from './diagnostics.js';
 import { listen } from './events.js';
 import { apply, installPage, nodeById } from './vdom.js';
@@ -16,7 +18,7 @@ let port = null;
 /** @type {MessagePort | null} the logic thread's port for this page (brokered by the host) */
 let logic = null;
 /** What goes to the logic thread directly; everything else goes to the host. */
-const TO_LOGIC = new Set(['event', 'rendered', 'page:event', 'query:result', 'intersection']);
+const TO_LOGIC = new Set(['event', 'rendered', 'page:event', 'query:result', 'intersection', 'builtin']);
 const root = /** @type {HTMLElement} */ (document.querySelector('wx-page'));
 const started = performance.now();
 /** @type {Record<string, any>} */
@@ -31,6 +33,7 @@ function send(message) {
 }
 
 setReporter(send);
+setSender(send);
 
 /**
  * WeChat's default styles as a constructable stylesheet, for the shadow roots of custom components
@@ -237,6 +240,9 @@ async function onMessage(event) {
       await import(url);
       URL.revokeObjectURL(url);
       windowConfig = message.window || {};
+      platform.webviewDomains = Array.isArray(message.webview) ? message.webview : [];
+      platform.assets = message.assets || {};
+      platform.route = message.route || '';
       installPage(root, await builtinSheet(), bundle.wxss || {}, message.route);
       if (windowConfig.backgroundColor) document.documentElement.style.background = windowConfig.backgroundColor;
       // disableScroll: the page itself never scrolls (scroll-views inside it still do).
@@ -266,6 +272,12 @@ async function onMessage(event) {
     case 'scrollTo':
       scrollTo(message);
       break;
+    case 'component:call': {
+      // VideoContext, the legacy canvas context (logic/api/media-context.js).
+      const el = /** @type {any} */ (nodeById(message.target));
+      if (el && typeof el.hutongCall === 'function') el.hutongCall(message.method, message.args || []);
+      break;
+    }
     case 'pulldown:start':
       startRefresh();
       break;

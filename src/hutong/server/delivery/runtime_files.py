@@ -13,7 +13,7 @@ from hutong.runtime import RUNTIME_DIR
 VIEW_FRAME_CSP = (
     "sandbox allow-scripts; default-src 'none'; script-src {origin} blob:; "
     "style-src {origin} 'unsafe-inline'; img-src * data: blob:; media-src * data: blob:; "
-    "font-src * data:; connect-src 'none'; base-uri 'none'"
+    "font-src * data:; connect-src 'none'; frame-src https:; base-uri 'none'"
 )
 
 

@@ -11,6 +11,6 @@ Page({
   data: { result: '', strict: '' },
   onLoad() {
     sloppyGlobal = factorial(5) + launchCount
-    this.setData({ result: 'ok ' + sloppyGlobal, strict: 'strict ' + strictThis() })
+    this.setData({ result: 'ok ' + sloppyGlobal + ' ' + global.shared, strict: 'strict ' + strictThis() })
   },
 })

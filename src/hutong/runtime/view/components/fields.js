@@ -1,0 +1,416 @@
+// @ts-check
+/**
+ * Form fields: input, textarea, checkbox(-group), radio(-group), switch, slider. Each field answers
+ * `hutongValue()` and `hutongReset()` for `<form>`, and reports WeChat's events with WeChat's details.
+ */
+import { emit } from '../events.js';
+import { Builtin, closest, define, flag, num } from './base.js';
+
+const TEXT_CSS = `:host { display: block; }
+.box { position: relative; min-height: 1.4rem; }
+input, textarea { all: unset; display: block; width: 100%; box-sizing: border-box; font: inherit; color: inherit;
+  text-align: inherit; line-height: inherit; min-height: 1.4rem; overflow-wrap: break-word; white-space: pre-wrap; }
+textarea { height: 100%; }
+.ph { position: absolute; inset: 0; color: #808080; pointer-events: none; overflow: hidden; white-space: nowrap;
+  text-overflow: ellipsis; }
+.ph[hidden] { display: none; }`;
+
+/** The `<input>` type for WeChat's type/password. @param {Element} el */
+function inputType(el) {
+  if (flag(el, 'password')) return 'password';
+  const type = el.getAttribute('type') || 'text';
+  return type === 'safe-password' ? 'password' : 'text';
+}
+
+/** @param {Element} el */
+function inputMode(el) {
+  const type = el.getAttribute('type') || 'text';
+  return type === 'number' ? 'numeric' : type === 'digit' ? 'decimal' : 'text';
+}
+
+/** WeChat's input filters what the keyboard can type: digits for number, a decimal for digit, an ID card's characters. */
+const FILTERS = /** @type {Record<string, RegExp>} */ ({ number: /[^0-9]/g, digit: /[^0-9.]/g, idcard: /[^0-9xX]/g });
+
+class TextField extends Builtin {
+  static observed = ['value', 'placeholder', 'placeholder-style', 'placeholder-class', 'maxlength', 'disabled', 'focus',
+    'password', 'type', 'auto-focus', 'confirm-type', 'auto-height'];
+  /** @type {HTMLInputElement | HTMLTextAreaElement} */
+  field;
+  /** @type {HTMLElement} */
+  ph;
+  /** textarea: several lines, Enter makes a new line */
+  get multiline() {
+    return this.localName === 'wx-textarea';
+  }
+
+  constructor() {
+    super();
+    const tag = this.multiline ? 'textarea' : 'input';
+    const root = this.shadow(TEXT_CSS, `<div class="box" part="box"><div class="ph" part="placeholder"></div><${tag}></${tag}></div>`);
+    this.field = /** @type {any} */ (root.querySelector(tag));
+    this.ph = /** @type {HTMLElement} */ (root.querySelector('.ph'));
+    this.field.addEventListener('input', () => this.onInput());
+    this.field.addEventListener('focus', () => emit(this, 'focus', { value: this.field.value, height: 0 }));
+    this.field.addEventListener('blur', () => {
+      emit(this, 'blur', { value: this.field.value, cursor: this.field.selectionStart ?? this.field.value.length });
+    });
+    this.field.addEventListener('keydown', (event) => {
+      const key = /** @type {KeyboardEvent} */ (event);
+      if (key.key === 'Enter' && (!this.multiline || flag(this, 'confirm-hold'))) {
+        emit(this, 'confirm', { value: this.field.value });
+        if (!this.multiline && !flag(this, 'confirm-hold')) this.field.blur();
+      }
+      this.lastKey = key.keyCode;
+    });
+  }
+
+  lastKey = 0;
+  /** @type {string | null} the value attribute last applied */
+  applied = null;
+
+  onInput() {
+    const type = this.getAttribute('type') || 'text';
+    let value = this.field.value;
+    if (FILTERS[type]) value = value.replace(FILTERS[type], '');
+    const max = num(this, 'maxlength', 140);
+    if (max >= 0 && value.length > max) value = value.slice(0, max);
+    if (value !== this.field.value) this.field.value = value;
+    this.updatePlaceholder();
+    if (this.multiline && flag(this, 'auto-height')) this.grow();
+    emit(this, 'input', { value, cursor: this.field.selectionStart ?? value.length, keyCode: this.lastKey });
+  }
+
+  updatePlaceholder() {
+    this.ph.hidden = this.field.value !== '';
+  }
+
+  grow() {
+    this.field.style.height = 'auto';
+    this.style.height = `${this.field.scrollHeight}px`;
+    this.field.style.height = '100%';
+  }
+
+  render() {
+    const value = this.getAttribute('value') ?? '';
+    if (value !== this.applied) {
+      // Only a changed value attribute replaces what was typed (setData of the same value does not).
+      this.applied = value;
+      this.field.value = value;
+    }
+    if (!this.multiline) {
+      /** @type {HTMLInputElement} */ (this.field).type = inputType(this);
+      this.field.setAttribute('enterkeyhint', this.getAttribute('confirm-type') || (this.multiline ? 'enter' : 'done'));
+    }
+    this.field.inputMode = inputMode(this);
+    this.field.disabled = flag(this, 'disabled');
+    const max = num(this, 'maxlength', 140);
+    if (max >= 0) this.field.maxLength = max;
+    else this.field.removeAttribute('maxlength');
+    this.ph.textContent = this.getAttribute('placeholder') || '';
+    this.ph.setAttribute('style', this.getAttribute('placeholder-style') || '');
+    // placeholder-class names a class of the page's styles: copy its computed look onto the placeholder.
+    const phClass = this.getAttribute('placeholder-class');
+    if (phClass) this.applyPlaceholderClass(phClass);
+    this.updatePlaceholder();
+    if ((flag(this, 'focus') || flag(this, 'auto-focus')) && !this.focused) {
+      this.focused = true;
+      requestAnimationFrame(() => this.field.focus());
+    } else if (!flag(this, 'focus') && this.focused && this.hasAttribute('focus')) {
+      this.focused = false;
+      this.field.blur();
+    }
+    if (this.multiline && flag(this, 'auto-height')) requestAnimationFrame(() => this.grow());
+  }
+
+  focused = false;
+
+  /** @param {string} names */
+  applyPlaceholderClass(names) {
+    const probe = document.createElement('span');
+    probe.className = names;
+    probe.style.position = 'absolute';
+    probe.style.visibility = 'hidden';
+    this.append(probe);
+    const style = getComputedStyle(probe);
+    this.ph.style.color = style.color;
+    this.ph.style.fontSize = style.fontSize;
+    this.ph.style.fontWeight = style.fontWeight;
+    probe.remove();
+  }
+
+  hutongValue() {
+    return this.field.value;
+  }
+
+  /** A bindinput handler returned the value to show (logic/worker.js). @param {string} method @param {any[]} args */
+  hutongCall(method, args) {
+    if (method !== 'setValue') return;
+    const value = String(args[0]);
+    const old = this.field.value;
+    // The answer to an older keystroke is stale once more has been typed: the next answer will come.
+    if (value === old || (args[1] !== undefined && String(args[1]) !== old)) return;
+    const at = this.field.selectionStart ?? old.length;
+    const cursor = Math.max(0, Math.min(value.length, at + value.length - old.length));
+    this.field.value = value;
+    if (document.activeElement === this) this.field.setSelectionRange(cursor, cursor);
+    this.updatePlaceholder();
+  }
+
+  hutongReset() {
+    this.field.value = '';
+    this.applied = null;
+    this.updatePlaceholder();
+  }
+
+  hutongActivate() {
+    this.field.focus();
+  }
+}
+
+class Input extends TextField {}
+class Textarea extends TextField {}
+define('wx-input', Input);
+define('wx-textarea', Textarea);
+
+// -- checkbox and radio ---------------------------------------------------------------------------------
+const CHECK_CSS = `:host { display: inline-block; cursor: pointer; }
+:host([disabled]) { cursor: default; }
+.row { display: inline-flex; align-items: center; }
+.box { box-sizing: border-box; width: 24px; height: 24px; margin-right: 5px; border: 1px solid #d1d1d1;
+  background: #fff; border-radius: 3px; display: inline-flex; align-items: center; justify-content: center;
+  color: var(--hutong-check-color, #09bb07); font-size: 22px; line-height: 1; }
+:host([hutong-kind="radio"]) .box { border-radius: 50%; }
+:host([hutong-checked][hutong-kind="radio"]) .box { background: var(--hutong-check-color, #09bb07);
+  border-color: var(--hutong-check-color, #09bb07); color: #fff; }
+:host([disabled]) .box { background: #e1e1e1; }
+svg { width: 70%; height: 70%; display: none; }
+:host([hutong-checked]) svg { display: block; }`;
+const TICK = '<svg viewBox="0 0 24 24"><path d="M4 12.5l5 5L20 6.5" fill="none" stroke="currentColor" stroke-width="2.6"/></svg>';
+
+class Check extends Builtin {
+  static observed = ['checked', 'disabled', 'color', 'value'];
+  kind = 'checkbox';
+  /** @type {boolean | null} */
+  applied = null;
+
+  constructor() {
+    super();
+    this.shadow(CHECK_CSS, `<span class="row"><span class="box" part="box">${TICK}</span><slot></slot></span>`);
+    this.addEventListener('click', () => this.hutongActivate());
+  }
+
+  get checked() {
+    return this.hasAttribute('hutong-checked');
+  }
+
+  /** @param {boolean} on */
+  set checked(on) {
+    this.toggleAttribute('hutong-checked', on);
+  }
+
+  render() {
+    this.setAttribute('hutong-kind', this.kind);
+    const checked = flag(this, 'checked');
+    if (checked !== this.applied) {
+      this.applied = checked;
+      this.checked = checked;
+    }
+    const color = this.getAttribute('color');
+    if (color) this.style.setProperty('--hutong-check-color', color);
+  }
+
+  hutongActivate() {
+    if (flag(this, 'disabled')) return;
+    const group = closest(this, `wx-${this.kind}-group`);
+    if (this.kind === 'radio') {
+      if (this.checked) return;
+      if (group) for (const other of group.querySelectorAll('wx-radio')) /** @type {any} */ (other).checked = false;
+      this.checked = true;
+    } else {
+      this.checked = !this.checked;
+    }
+    if (group) group.changed();
+  }
+}
+
+class Checkbox extends Check {}
+class Radio extends Check {
+  kind = 'radio';
+}
+define('wx-checkbox', Checkbox);
+define('wx-radio', Radio);
+
+class CheckboxGroup extends HTMLElement {
+  /** @returns {any} */
+  hutongValue() {
+    const checked = Array.from(this.querySelectorAll('wx-checkbox')).filter((c) => /** @type {any} */ (c).checked);
+    return checked.map((c) => c.getAttribute('value') ?? '');
+  }
+
+  changed() {
+    emit(this, 'change', { value: this.hutongValue() });
+  }
+
+  hutongReset() {
+    for (const c of this.querySelectorAll('wx-checkbox')) /** @type {any} */ (c).checked = false;
+  }
+}
+
+class RadioGroup extends CheckboxGroup {
+  /** @returns {any} */
+  hutongValue() {
+    const checked = Array.from(this.querySelectorAll('wx-radio')).find((c) => /** @type {any} */ (c).checked);
+    return checked ? checked.getAttribute('value') ?? '' : '';
+  }
+
+  hutongReset() {
+    for (const c of this.querySelectorAll('wx-radio')) /** @type {any} */ (c).checked = false;
+  }
+}
+define('wx-checkbox-group', CheckboxGroup);
+define('wx-radio-group', RadioGroup);
+
+// -- switch ---------------------------------------------------------------------------------------------
+const SWITCH_CSS = `:host { display: inline-block; cursor: pointer; vertical-align: middle; }
+.track { position: relative; width: 52px; height: 32px; border-radius: 16px; border: 1px solid #dfdfdf;
+  background: #dfdfdf; box-sizing: border-box; transition: background-color .1s, border .1s; display: inline-block; }
+.track::before { content: ""; position: absolute; top: 0; left: 0; width: 50px; height: 30px; border-radius: 15px;
+  background: #fdfdfd; transition: transform .3s; }
+.track::after { content: ""; position: absolute; top: 0; left: 0; width: 30px; height: 30px; border-radius: 15px;
+  background: #fff; box-shadow: 0 1px 3px rgba(0,0,0,.4); transition: transform .3s; }
+:host([hutong-checked]) .track { background: var(--hutong-switch-color, #04be02); border-color: var(--hutong-switch-color, #04be02); }
+:host([hutong-checked]) .track::before { transform: scale(0); }
+:host([hutong-checked]) .track::after { transform: translateX(20px); }
+:host([disabled]) { opacity: .7; cursor: default; }
+.track[hidden] { display: none; }
+.check { display: none; }
+:host([type="checkbox"]) .check { display: inline-flex; }`;
+
+class Switch extends Check {
+  static observed = ['checked', 'disabled', 'color', 'type'];
+  constructor() {
+    super();
+    /** @type {ShadowRoot} */ (this.shadowRoot).innerHTML = `<style>${SWITCH_CSS}${CHECK_CSS}</style>
+      <span class="track" part="track"></span><span class="row check"><span class="box">${TICK}</span></span><slot></slot>`;
+  }
+
+  render() {
+    super.render();
+    const isCheckbox = this.getAttribute('type') === 'checkbox';
+    /** @type {HTMLElement} */ (this.shadowRoot?.querySelector('.track')).hidden = isCheckbox;
+    const color = this.getAttribute('color');
+    if (color) this.style.setProperty('--hutong-switch-color', color);
+  }
+
+  hutongActivate() {
+    if (flag(this, 'disabled')) return;
+    this.checked = !this.checked;
+    emit(this, 'change', { value: this.checked });
+  }
+
+  hutongValue() {
+    return this.checked;
+  }
+
+  hutongReset() {
+    this.checked = false;
+  }
+}
+define('wx-switch', Switch);
+
+// -- slider ---------------------------------------------------------------------------------------------
+const SLIDER_CSS = `:host { display: block; margin: 10px 18px; padding: 0; }
+.wrap { display: flex; align-items: center; min-height: 16px; }
+.tap { flex: 1; padding: 8px 0; cursor: pointer; touch-action: none; }
+.track { position: relative; height: 2px; border-radius: 5px; background: var(--bg, #e9e9e9); }
+.fill { position: absolute; left: 0; top: 0; height: 100%; background: var(--fg, #1aad19); border-radius: 5px; }
+.thumb { position: absolute; top: 50%; width: var(--size, 28px); height: var(--size, 28px); margin: calc(var(--size, 28px) / -2);
+  border-radius: 50%; background: var(--thumb, #fff); box-shadow: 0 0 4px rgba(0,0,0,.2); }
+.value { width: 3ch; margin-left: 14px; color: #888; font-size: 14px; text-align: left; }
+.value[hidden] { display: none; }
+:host([disabled]) .tap { cursor: default; }`;
+
+class Slider extends Builtin {
+  static observed = ['min', 'max', 'step', 'value', 'show-value', 'disabled', 'activecolor', 'active-color',
+    'backgroundcolor', 'background-color', 'block-size', 'block-color', 'selected-color', 'color'];
+  current = 0;
+  /** @type {string | null} */
+  applied = null;
+
+  constructor() {
+    super();
+    const root = this.shadow(SLIDER_CSS, `<div class="wrap"><div class="tap"><div class="track"><div class="fill"></div>
+      <div class="thumb" role="slider" tabindex="0"></div></div></div><span class="value"></span></div>`);
+    const tap = /** @type {HTMLElement} */ (root.querySelector('.tap'));
+    tap.addEventListener('pointerdown', (event) => {
+      if (flag(this, 'disabled')) return;
+      tap.setPointerCapture(event.pointerId);
+      this.dragging = true;
+      this.moveTo(event.clientX, tap, true);
+    });
+    tap.addEventListener('pointermove', (event) => {
+      if (this.dragging) this.moveTo(event.clientX, tap, true);
+    });
+    const end = () => {
+      if (!this.dragging) return;
+      this.dragging = false;
+      emit(this, 'change', { value: this.current });
+    };
+    tap.addEventListener('pointerup', end);
+    tap.addEventListener('pointercancel', end);
+  }
+
+  dragging = false;
+
+  /** @param {number} x @param {HTMLElement} tap @param {boolean} changing */
+  moveTo(x, tap, changing) {
+    const rect = tap.getBoundingClientRect();
+    const min = num(this, 'min', 0);
+    const max = num(this, 'max', 100);
+    const step = num(this, 'step', 1) || 1;
+    const ratio = Math.min(1, Math.max(0, (x - rect.left) / rect.width));
+    const value = Math.min(max, min + Math.round((ratio * (max - min)) / step) * step);
+    if (value !== this.current) {
+      this.current = value;
+      this.draw();
+      if (changing) emit(this, 'changing', { value });
+    }
+  }
+
+  draw() {
+    const min = num(this, 'min', 0);
+    const max = num(this, 'max', 100);
+    const pct = max > min ? ((this.current - min) / (max - min)) * 100 : 0;
+    const root = /** @type {ShadowRoot} */ (this.shadowRoot);
+    /** @type {HTMLElement} */ (root.querySelector('.fill')).style.width = `${pct}%`;
+    /** @type {HTMLElement} */ (root.querySelector('.thumb')).style.left = `${pct}%`;
+    const label = /** @type {HTMLElement} */ (root.querySelector('.value'));
+    label.textContent = String(this.current);
+    label.hidden = !flag(this, 'show-value');
+  }
+
+  render() {
+    const value = this.getAttribute('value');
+    if (value !== this.applied) {
+      this.applied = value;
+      this.current = Math.min(num(this, 'max', 100), Math.max(num(this, 'min', 0), num(this, 'value', 0)));
+    }
+    const set = (/** @type {string} */ name, /** @type {string | null} */ v) => v && this.style.setProperty(name, v);
+    set('--fg', this.getAttribute('activeColor') || this.getAttribute('active-color') || this.getAttribute('selected-color'));
+    set('--bg', this.getAttribute('backgroundColor') || this.getAttribute('background-color') || this.getAttribute('color'));
+    set('--thumb', this.getAttribute('block-color'));
+    const size = this.getAttribute('block-size');
+    if (size) this.style.setProperty('--size', `${Math.min(28, Math.max(12, Number(size)))}px`);
+    this.draw();
+  }
+
+  hutongValue() {
+    return this.current;
+  }
+
+  hutongReset() {
+    this.current = num(this, 'min', 0);
+    this.draw();
+  }
+}
+define('wx-slider', Slider);

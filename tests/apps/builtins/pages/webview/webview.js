@@ -1,0 +1,1 @@
+Page({ data: { src: 'https://evil.example/' } })
