@@ -16,6 +16,7 @@ import asyncpg
 import pytest
 from playwright.async_api import Browser, FrameLocator, Page, async_playwright, expect
 
+from hutong.check.browser import CHROMIUM, CHROMIUM_ARGS
 from hutong.examples import load_examples
 from hutong.server.db import Database
 from hutong.server.db.migrate import downgrade, upgrade_async
@@ -27,16 +28,6 @@ ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
 # Small mini programs written for the tests, one behaviour each; loaded beside the examples.
 TEST_APPS = Path(__file__).resolve().parent / "apps"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 # A browser assertion waits up to 15 s: on a loaded 2-core machine, 5 s is too tight, and waiting
 # longer only costs time when a test is failing anyway.
 expect.set_options(timeout=15_000)
