@@ -37,7 +37,8 @@ async def test_base_unsupported_and_open_apis(live_server: LiveServer, browser: 
     assert r["menu"] is True
     assert r["async"] == "getSystemInfo:ok"
     # request yes; login (not yet) no; unknown no; task methods, components and return fields yes.
-    assert r["canIUse"] == [True, False, False, True, True, True, True, False]
+    # The last two come from the built-in components registry: scroll-x is there, map is unsupported.
+    assert r["canIUse"] == [True, False, False, True, True, True, True, False, True, False]
     assert r["b64"] == "aHV0b25n"
     assert r["back"] == "104,117,116,111,110,103"
     assert r["env"] == "wxfile://usr"
