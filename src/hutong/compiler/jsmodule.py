@@ -16,6 +16,7 @@ import ast
 import json
 import re
 from dataclasses import dataclass, field
+from typing import Protocol
 
 import tree_sitter_javascript
 from tree_sitter import Language, Node, Parser, Query, QueryCursor
@@ -289,7 +290,7 @@ class _Transformer:
     def run(self) -> ModuleUnit:
         tree = _PARSER.parse(self.data)
         root = tree.root_node
-        if root.has_error and (error := _syntax_error(self, root)) is not None:
+        if root.has_error and (error := syntax_error(self, root, _PROBLEMS, "JavaScript")) is not None:
             raise error
         for statement in root.children if (b"import" in self.data or b"export" in self.data) else ():
             if statement.type == "import_statement":
@@ -423,14 +424,26 @@ def automatic_semicolon(data: bytes, node: Node) -> bool:
     return not rest or rest.startswith((b"//", b"/*"))
 
 
-def _syntax_error(transformer: _Transformer, root: Node) -> CompileError | None:
-    """The first real syntax problem; None when tree-sitter only stumbled over automatic semicolons."""
-    captures = QueryCursor(_PROBLEMS).captures(root)
+class ParsedSource(Protocol):
+    """What syntax_error needs of a parsed file: its text, bytes, and how to place a node."""
+
+    source: str
+    data: bytes
+
+    def text(self, node: Node) -> str: ...
+
+    def position(self, node: Node) -> Position: ...
+
+
+def syntax_error(unit: ParsedSource, root: Node, problems_query: Query, language: str) -> CompileError | None:
+    """The first real syntax problem; None when tree-sitter only stumbled over automatic semicolons.
+    ``problems_query`` captures ERROR and MISSING nodes in ``language``'s grammar."""
+    captures = QueryCursor(problems_query).captures(root)
     problems = sorted(
         (
             node
             for node in (*captures.get("error", []), *captures.get("missing", []))
-            if not automatic_semicolon(transformer.data, node)
+            if not automatic_semicolon(unit.data, node)
         ),
         key=lambda n: (n.start_byte, -n.end_byte),
     )
@@ -438,15 +451,17 @@ def _syntax_error(transformer: _Transformer, root: Node) -> CompileError | None:
         return None
     node = problems[0]
     if node.is_missing:
-        message = f"JavaScript syntax error: missing {node.type!r}"
+        message = f"{language} syntax error: missing {node.type!r}"
     else:
         first = node
         while first.child_count:
             first = first.children[0]
-        snippet = transformer.text(first).split("\n")[0][:20] or transformer.text(node).split("\n")[0][:20]
-        message = f"JavaScript syntax error: unexpected {snippet!r}" if snippet else "JavaScript syntax error"
+        snippet = unit.text(first).split("\n")[0][:20] or unit.text(node).split("\n")[0][:20]
+        message = (
+            f"{language} syntax error: unexpected {snippet!r}" if snippet else f"{language} syntax error"
+        )
         node = first
-    return CompileError(message, transformer.position(node), transformer.source)
+    return CompileError(message, unit.position(node), unit.source)
 
 
 def transform_module(source: str, path: str) -> ModuleUnit:

@@ -14,10 +14,10 @@ from __future__ import annotations
 import json
 
 import tree_sitter_typescript
-from tree_sitter import Language, Node, Parser, Query, QueryCursor
+from tree_sitter import Language, Node, Parser, Query
 
 from hutong.compiler.errors import CompileError, Position
-from hutong.compiler.jsmodule import automatic_semicolon
+from hutong.compiler.jsmodule import syntax_error
 
 _LANGUAGE = Language(tree_sitter_typescript.language_typescript())
 _PARSER = Parser(_LANGUAGE)
@@ -222,7 +222,7 @@ class _Stripper:
     def run(self) -> str:
         tree = _PARSER.parse(self.data)
         root = tree.root_node
-        if root.has_error and (error := _syntax_error(self, root)) is not None:
+        if root.has_error and (error := syntax_error(self, root, _PROBLEMS, "TypeScript")) is not None:
             raise error
         self.visit(root)
         self.elide_type_only_imports(root)
@@ -282,29 +282,6 @@ def _merge(ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
 
 def _inside(ranges: list[tuple[int, int]], start: int, end: int) -> bool:
     return any(a <= start and end <= b for a, b in ranges)
-
-
-def _syntax_error(stripper: _Stripper, root: Node) -> CompileError | None:
-    captures = QueryCursor(_PROBLEMS).captures(root)
-    problems = sorted(
-        (
-            node
-            for node in (*captures.get("error", []), *captures.get("missing", []))
-            if not automatic_semicolon(stripper.data, node)
-        ),
-        key=lambda n: (n.start_byte, -n.end_byte),
-    )
-    if not problems:
-        return None
-    node = problems[0]
-    if node.is_missing:
-        message = f"TypeScript syntax error: missing {node.type!r}"
-    else:
-        while node.child_count:
-            node = node.children[0]
-        snippet = stripper.text(node).split("\n")[0][:20]
-        message = f"TypeScript syntax error: unexpected {snippet!r}" if snippet else "TypeScript syntax error"
-    return CompileError(message, stripper.position(node), stripper.source)
 
 
 def strip_types(source: str, path: str) -> str:
