@@ -100,11 +100,13 @@ async def issue_code(session: AsyncSession, appid: str, user: User, kind: str) -
     moment = now()
     # Spent and expired codes of this user and app are of no use to anyone: forget them.
     await session.execute(
-        delete(OneTimeCode).where(
+        delete(OneTimeCode)
+        .where(
             OneTimeCode.app_id == app.id,
             OneTimeCode.user_id == user.id,
             OneTimeCode.expires_at < moment - timedelta(days=1),
         )
+        .execution_options(synchronize_session=False)
     )
     code = new_code()
     session.add(

@@ -46,9 +46,9 @@ async def _shorten_others(session: AsyncSession, app: App, kind: str) -> None:
     """The app's other tokens of ``kind`` keep at most GRACE; long-dead rows are dropped."""
     moment = service.now()
     await session.execute(
-        delete(AccessToken).where(
-            AccessToken.app_id == app.id, AccessToken.expires_at < moment - KEEP_EXPIRED
-        )
+        delete(AccessToken)
+        .where(AccessToken.app_id == app.id, AccessToken.expires_at < moment - KEEP_EXPIRED)
+        .execution_options(synchronize_session=False)
     )
     rows = await session.scalars(
         select(AccessToken).where(AccessToken.app_id == app.id, AccessToken.kind == kind)
