@@ -172,3 +172,18 @@ async def test_data_rights_export_and_delete(tmp_path: Path, database_url: str) 
             assert (await service.export_user_data(session, user_id, a2.id))["unionid"] is None
         again = await w.login(w.a1)
         assert again["openid"] != one["openid"] and again["unionid"] != two["unionid"]
+
+
+async def test_codes_for_a_token_at_wechats_path(tmp_path: Path, database_url: str) -> None:
+    async with world(tmp_path, database_url) as w:
+        token = (await w.token(w.a1))["access_token"]
+        url = "/wxa/getwxacodeunlimit"
+        image = await w.client.post(
+            url, params={"access_token": token}, json={"scene": "a=1", "check_path": False}
+        )
+        assert image.status_code == 200 and image.headers["content-type"] == "image/png"
+        assert (await w.client.post(url, json={"scene": "a=1"})).json()["errcode"] == 41001
+        unreleased = await w.client.post(
+            url, params={"access_token": token}, json={"scene": "b", "page": "pages/x"}
+        )
+        assert unreleased.json()["errcode"] == 41030
