@@ -4,9 +4,12 @@
  * code, open a link, sign in; and the running mini programs, each in its own surface inside the phone
  * frame, with the capsule (menu and close) drawn by the host above them.
  */
+import { openSettings } from '/_rt/host/api/consent.js';
 import { AliveApps } from './alive.js';
 import { ApiError, api, refreshSession, session } from './api.js';
+import { authorizationsView } from './authorizations.js';
 import { linkTo, parseAddress, parsePath } from './links.js';
+import { loadProfile, setupProfile } from './profile.js';
 import { CameraScan, readImage } from './scanner.js';
 
 /** Launch scenes (WeChat's numbers): where an opening came from. */
@@ -380,8 +383,11 @@ const menuActions = {
     else pinnedIds.delete(current.appid);
     closeSheets();
   },
-  settings() {
-    showInfo('Settings', [el('p', 'This mini program has not asked for any permission.')]);
+  async settings() {
+    // The app's own settings page (the one wx.openSetting shows), drawn by the host over the app.
+    const current = alive.current;
+    closeSheets();
+    if (current) await openSettings(current.program);
   },
   async restart() {
     const current = alive.current;
@@ -423,6 +429,7 @@ function showAccount(mode) {
   const password = /** @type {HTMLInputElement} */ (accountForm.elements.namedItem('password'));
   password.autocomplete = signup ? 'new-password' : 'current-password';
   $('account-error').hidden = true;
+  if (signedIn) loadProfile();
 }
 
 function showUser() {
@@ -430,6 +437,11 @@ function showUser() {
 }
 
 $('account').addEventListener('click', () => showAccount('signin'));
+setupProfile();
+// Me → Authorizations: what each mini program may use, with switches to take it back.
+$('open-authorizations').addEventListener('click', async () => {
+  showInfo('Authorizations', [await authorizationsView()]);
+});
 $('account-switch').addEventListener('click', () => showAccount(accountMode === 'signin' ? 'signup' : 'signin'));
 accountForm.addEventListener('submit', async (event) => {
   event.preventDefault();
