@@ -349,7 +349,11 @@ class OpenData extends HTMLElement {
     let text = value === undefined || value === '' ? fallback : String(value);
     if (type === 'userNickName' && !this.data?.allowed) text = fallback || String(value ?? '微信用户');
     if (type === 'userGender') text = ['', '男', '女'][Number(value)] || fallback;
-    this.view.replaceChildren(document.createTextNode(text));
+    const span = document.createElement('span');
+    span.className = 'text';
+    span.setAttribute('part', 'text');
+    span.textContent = text;
+    this.view.replaceChildren(span);
   }
 }
 define('wx-open-data', OpenData);

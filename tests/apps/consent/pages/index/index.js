@@ -1,8 +1,8 @@
 // Scopes and the user's profile: each button asks one thing; the answer lands in #out as JSON.
 Page({
-  data: { out: '', avatar: '', nickLog: '', buttons: ['camera', 'record', 'setting', 'openSetting', 'profile', 'profileLater', 'userInfo', 'location', 'badScope'] },
+  data: { out: '', n: 0, avatar: '', nickLog: '', buttons: ['camera', 'record', 'setting', 'openSetting', 'profile', 'profileLater', 'userInfo', 'location', 'badScope'] },
   show(res) {
-    this.setData({ out: JSON.stringify(res) });
+    this.setData({ out: JSON.stringify(res), n: this.data.n + 1 });
   },
   tap(event) {
     const done = (res) => this.show(res);
