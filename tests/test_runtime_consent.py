@@ -161,8 +161,8 @@ async def test_authorize_getsetting_opensetting_and_me(live_server: LiveServer, 
     await expect(revoke).not_to_be_checked()
     await expect(revoke).to_be_enabled()
     await page.locator("#info-sheet [data-close]").click()
-    page2 = await context.new_page()
-    view = await opened(page2, live_server)
+    # Back to the app, still alive in this tab: it sees the change at once.
+    await page.locator('#home button[data-appid="test-consent"]').first.click()
     n = await tap(view, "camera")
     assert await out(view, n) == {"errMsg": "authorize:fail auth deny"}
     n = await tap(view, "setting")

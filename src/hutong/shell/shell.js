@@ -4,6 +4,7 @@
  * code, open a link, sign in; and the running mini programs, each in its own surface inside the phone
  * frame, with the capsule (menu and close) drawn by the host above them.
  */
+import { forget as forgetConsent } from '/_rt/host/api/consent-store.js';
 import { openSettings } from '/_rt/host/api/consent.js';
 import { AliveApps } from './alive.js';
 import { ApiError, api, refreshSession, session } from './api.js';
@@ -456,6 +457,7 @@ accountForm.addEventListener('submit', async (event) => {
     return;
   }
   accountForm.reset();
+  forgetConsent();
   closeSheets();
   showUser();
   // What this device opened before signing in stays on the recent list.
@@ -465,6 +467,7 @@ accountForm.addEventListener('submit', async (event) => {
 $('sign-out').addEventListener('click', async () => {
   await api('/api/accounts/signout', { method: 'POST' }).catch(() => undefined);
   session.user = null;
+  forgetConsent();
   closeSheets();
   showUser();
   loadHome();
