@@ -268,12 +268,14 @@ async def test_device_permissions_and_reports(live_server: LiveServer, browser: 
     page = await context.new_page()
     await page.goto(f"{live_server.url}/?open=test-apis&path={quote('pages/ui/ui')}")
     view = page.frame_locator("iframe.hutong-page").last
+    # Reading the clipboard and the location only after the user allows it in the host's prompt.
     await view.locator("#clipboard").click()
+    await expect(page.locator(".hutong-consent")).to_contain_text("读取你的剪贴板")
+    await page.locator(".hutong-consent .hutong-consent-allow").click()
     await expect(view.locator("#out")).to_have_text('{"errMsg":"getClipboardData:ok","data":"copied text"}')
-    # Location only after the user allows it in the host's prompt.
     await view.locator("#location").click()
-    await expect(page.locator(".hutong-consent")).to_contain_text("location")
-    await page.locator(".hutong-consent .hutong-dialog-confirm").click()
+    await expect(page.locator(".hutong-consent")).to_contain_text("获取你的位置信息")
+    await page.locator(".hutong-consent .hutong-consent-allow").click()
     await expect(view.locator("#out")).to_have_text('["getLocation:ok",39.9,116.4]')
     await context.close()
 

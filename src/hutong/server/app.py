@@ -18,6 +18,7 @@ from hutong.server.accounts.routes import router as accounts_router
 from hutong.server.apps.release_routes import router as versions_router
 from hutong.server.apps.routes import router as apps_router
 from hutong.server.bodylimit import BodyLimitMiddleware
+from hutong.server.consent.routes import router as consent_router
 from hutong.server.db import Database
 from hutong.server.delivery.routes import router as delivery_router
 from hutong.server.delivery.runtime_files import RuntimeFiles
@@ -76,6 +77,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(events_router)
     app.include_router(identity_router)
     app.include_router(developer_server_router)
+    app.include_router(consent_router)
     app.include_router(codes_router)
     app.include_router(console_codes_router)
     app.include_router(console_router)
