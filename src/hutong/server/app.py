@@ -25,6 +25,7 @@ from hutong.server.delivery.signing import PlatformKey
 from hutong.server.discovery.catalogue import Catalogue
 from hutong.server.discovery.code_routes import router as codes_router
 from hutong.server.discovery.routes import router as discovery_router
+from hutong.server.egress.routes import router as egress_router
 from hutong.server.events.routes import router as events_router
 from hutong.server.health import router as health_router
 from hutong.server.problems import install_problem_handlers
@@ -70,6 +71,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(delivery_router)
     app.include_router(discovery_router)
     app.include_router(events_router)
+    app.include_router(egress_router)
     app.include_router(codes_router)
     app.include_router(console_codes_router)
     app.include_router(console_router)
