@@ -1,5 +1,6 @@
-"""A mini program's back end that sends no CORS headers, on a loopback address of the test's choosing:
-what the egress proxy exists for. It reports what it received, so tests see what was forwarded."""
+"""A mini program's back end that sends no CORS headers (unless asked to), on a loopback address of the
+test's choosing: what the egress proxy exists for. It records what it received, so tests see what was
+forwarded, and that a refused attempt never arrived."""
 
 from __future__ import annotations
 
@@ -11,9 +12,12 @@ from contextlib import contextmanager
 
 import uvicorn
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
-from starlette.routing import Route
+from starlette.routing import Route, WebSocketRoute
+from starlette.websockets import WebSocket
 
 from hutong.server.embedded import free_port
 
@@ -25,7 +29,7 @@ class Received:
         self.paths: list[str] = []
 
 
-def _app(received: Received) -> Starlette:
+def _app(received: Received, cors: bool) -> Starlette:
     async def echo(request: Request) -> Response:
         received.paths.append(request.url.path)
         return JSONResponse(
@@ -64,6 +68,11 @@ def _app(received: Received) -> Starlette:
         size = len(await photo.read()) if not isinstance(photo, str) else -1
         return JSONResponse({"note": form.get("note"), "size": size})
 
+    async def socket(websocket: WebSocket) -> None:
+        received.paths.append(websocket.url.path)
+        await websocket.accept()
+        await websocket.close()
+
     routes = [
         Route("/echo", echo, methods=["GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS"]),
         Route("/redirect", redirect, methods=["GET", "POST"]),
@@ -71,16 +80,21 @@ def _app(received: Received) -> Starlette:
         Route("/slow", slow),
         Route("/cookie", cookie),
         Route("/upload", upload, methods=["POST"]),
+        WebSocketRoute("/ws", socket),
     ]
-    return Starlette(routes=routes)
+    if not cors:
+        return Starlette(routes=routes)
+    allow = Middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["*"], allow_headers=["*"])
+    return Starlette(routes=routes, middleware=[allow])
 
 
 @contextmanager
-def nocors_backend(host: str = "127.0.0.1") -> Iterator[tuple[str, Received]]:
-    """The back end on a free port of ``host``; yields its origin and what it received."""
+def nocors_backend(host: str = "127.0.0.1", cors: bool = False) -> Iterator[tuple[str, Received]]:
+    """The back end on a free port of ``host``; yields its origin and what it received. With ``cors``
+    it allows every origin (a server a browser could reach directly)."""
     received = Received()
     port = free_port()
-    server = uvicorn.Server(uvicorn.Config(_app(received), host=host, port=port, log_level="warning"))
+    server = uvicorn.Server(uvicorn.Config(_app(received, cors), host=host, port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 10

@@ -77,8 +77,7 @@ export function checkUrl(mp, kind, raw) {
     showDevBanner(mp);
     return url;
   }
-  if (url.protocol !== secure) throw new Error(`url not in domain list (${kind} needs ${secure}//)`);
-  throw new Error(`url not in domain list: ${url.origin}`);
+  throw new Error(`url not in domain list: ${url.origin}${url.protocol === secure ? '' : ` (${kind} needs ${secure}//)`}`);
 }
 
 /** @param {Uint8Array} bytes */
