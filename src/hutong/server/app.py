@@ -28,6 +28,7 @@ from hutong.server.discovery.routes import router as discovery_router
 from hutong.server.egress.routes import router as egress_router
 from hutong.server.events.routes import router as events_router
 from hutong.server.health import router as health_router
+from hutong.server.privacy.routes import router as privacy_router
 from hutong.server.problems import install_problem_handlers
 from hutong.server.ratelimit import RateLimitMiddleware, make_limiter
 from hutong.server.review.routes import router as review_router
@@ -72,6 +73,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(discovery_router)
     app.include_router(events_router)
     app.include_router(egress_router)
+    app.include_router(privacy_router)
     app.include_router(codes_router)
     app.include_router(console_codes_router)
     app.include_router(console_router)
