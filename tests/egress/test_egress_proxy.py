@@ -76,6 +76,10 @@ async def test_a_name_that_resolves_to_loopback_is_refused() -> None:
         await resolve("localhost", 80)
     with pytest.raises(AddressRefused):
         await resolve("[::1]", 80)
+    # Other spellings of 127.0.0.1 that a name check would miss: the resolver reads them as addresses.
+    for spelling in ("0x7f000001", "2130706433", "127.1", "0177.0.0.1"):
+        with pytest.raises(AddressRefused):
+            await resolve(spelling, 80)
     # With 127.0.0.1 allowed, localhost is still refused: it also resolves to ::1 (when it does).
     assert str(await resolve("127.0.0.1", 80, parse_networks("127.0.0.1/32"))) == "127.0.0.1"
 

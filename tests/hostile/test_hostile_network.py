@@ -31,6 +31,7 @@ class Targets:
     offlist: str  # on no list; CORS on, so only the allow-list stands between it and the app
     private_seen: Received
     offlist_seen: Received
+    allowed_seen: Received
 
     def query(self) -> str:
         params = {
@@ -45,12 +46,12 @@ class Targets:
 @pytest.fixture(scope="module")
 def targets() -> Iterator[Targets]:
     with (
-        nocors_backend(cors=True) as (allowed, _),
+        nocors_backend(cors=True) as (allowed, allowed_seen),
         nocors_backend() as (proxied, _),
         nocors_backend("127.0.0.2") as (private, private_seen),
         nocors_backend(cors=True) as (offlist, offlist_seen),
     ):
-        yield Targets(allowed, proxied, private, offlist, private_seen, offlist_seen)
+        yield Targets(allowed, proxied, private, offlist, private_seen, offlist_seen, allowed_seen)
 
 
 @pytest.fixture(scope="module")
@@ -85,6 +86,7 @@ async def test_hostile_network_calls_off_the_lists_fail(
 ) -> None:
     targets.offlist_seen.paths.clear()
     targets.private_seen.paths.clear()
+    targets.allowed_seen.paths.clear()
     app, r = await run(browser, server, targets, "attempts")
     off = targets.offlist
     # (a) wx.request: off the list; https://allowed@offlist; a redirect from an allowed server (CORS on)
@@ -93,6 +95,7 @@ async def test_hostile_network_calls_off_the_lists_fail(
     assert r["userinfo"].startswith("request:fail invalid url")
     assert r["directRedirect"].startswith("request:fail redirect refused")
     assert r["httpsTwin"].startswith("request:fail url not in domain list")
+    assert r["aliasHost"].startswith("request:fail url not in domain list: http://localhost:")
     # (b) uploadFile, downloadFile, connectSocket.
     assert r["upload"].startswith(f"uploadFile:fail url not in domain list: {off} ")
     assert r["download"].startswith(f"downloadFile:fail url not in domain list: {off} ")
@@ -111,6 +114,7 @@ async def test_hostile_network_calls_off_the_lists_fail(
     # Nothing arrived where the app aimed.
     assert targets.offlist_seen.paths == []
     assert targets.private_seen.paths == []
+    assert targets.allowed_seen.paths == ["/redirect"]  # the redirect it answered, and nothing else
     await app.page.close()
 
 

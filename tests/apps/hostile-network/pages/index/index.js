@@ -36,6 +36,8 @@ Page({
     r.userinfo = await call(wx.request, { url: `http://${hostPort(allowed)}@${hostPort(offlist)}/echo?b` });
     r.directRedirect = await call(wx.request, { url: `${allowed}/redirect?to=${encodeURIComponent(`${offlist}/echo?c`)}` });
     r.httpsTwin = await call(wx.request, { url: `${allowed.replace('http:', 'https:')}/echo` });
+    // The allowed server under another name (localhost for 127.0.0.1): another origin, not on the list.
+    r.aliasHost = await call(wx.request, { url: `${allowed.replace('127.0.0.1', 'localhost')}/echo?alias` });
     // (b) the other network APIs off their lists.
     wx.getFileSystemManager().writeFileSync(`${wx.env.USER_DATA_PATH}/secret.txt`, 'secret', 'utf8');
     r.upload = await call(wx.uploadFile, { url: `${offlist}/upload`, filePath: `${wx.env.USER_DATA_PATH}/secret.txt`, name: 'photo' });
