@@ -229,6 +229,9 @@ async def test_off_list_and_malformed_targets_are_refused(
     assert download.json()["code"] == "egress_domain_not_allowed"
     method = await relay(open_server, {"url": f"{base}/echo", "method": "TRACE"})
     assert method.json()["code"] == "egress_method_not_allowed"
+    for header in ({"X-A": "1\r\nX-Injected: 1"}, {"Bad Name": "1"}, {"X-B": "a\x00"}):
+        injected = await relay(open_server, {"url": f"{base}/echo", "header": header})
+        assert injected.status_code == 422 and injected.json()["code"] == "egress_invalid_header", header
     assert len(seen.paths) == before
 
 

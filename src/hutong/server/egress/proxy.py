@@ -8,6 +8,7 @@ which leaves no gap for DNS rebinding between the check and the connection."""
 from __future__ import annotations
 
 import ipaddress
+import re
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 
@@ -46,6 +47,9 @@ HOP_BY_HOP = frozenset(
 # Sent by the mini program's server to a browser, meaningless once we have decoded the body.
 RESPONSE_DROPPED = frozenset({"content-encoding", "content-length", "transfer-encoding", "connection"})
 PLATFORM_COOKIE_PREFIX = "hutong_"
+# RFC 9110 field names (tokens) and values (no CR, LF or NUL: no header injection).
+_FIELD_NAME = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")
+_FIELD_VALUE = re.compile(r"^[^\r\n\x00]*$")
 
 
 @dataclass
@@ -118,6 +122,8 @@ def request_headers(given: dict[str, str]) -> dict[str, str]:
     }
     out: dict[str, str] = {}
     for key, value in given.items():
+        if not _FIELD_NAME.match(key.strip()) or not _FIELD_VALUE.match(value):
+            raise Problem(422, "egress_invalid_header", f"the header {key[:40]!r} is not a valid HTTP field")
         name = key.strip().lower()
         if not name or name in HOP_BY_HOP or name in connection_named:
             continue
