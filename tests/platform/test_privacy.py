@@ -27,7 +27,8 @@ async def sign_up(client: httpx.AsyncClient, email: str) -> str:
 
 
 async def use(client: httpx.AsyncClient, csrf: str, appid: str, event: str) -> None:
-    """Launch ``appid``, pin it and report one event, as the host would for this user."""
+    """Launch ``appid``, pin it, report one event, ask for a wx.login code and allow a scope, as the
+    host would for this user."""
     launch = await client.get(
         f"/api/apps/{appid}/launch", params={"scene": 1001, "path": "pages/index/index"}
     )
@@ -41,6 +42,13 @@ async def use(client: httpx.AsyncClient, csrf: str, appid: str, event: str) -> N
         headers={"Hutong-Events-Token": token},
     )
     assert reported.status_code == 202, reported.text
+    csrf_header = {"X-CSRF-Token": csrf}
+    login = await client.post("/api/identity/login", json={"appid": appid}, headers=csrf_header)
+    assert login.status_code == 200, login.text
+    decided = await client.patch(
+        f"/api/me/authorizations/{appid}", json={"scopes": {"scope.userLocation": True}}, headers=csrf_header
+    )
+    assert decided.status_code == 200, decided.text
 
 
 async def test_a_user_sees_exports_and_deletes_their_data_per_app(server: LiveServer) -> None:
@@ -53,10 +61,8 @@ async def test_a_user_sees_exports_and_deletes_their_data_per_app(server: LiveSe
         await use(bob, bob_csrf, APP, "bob-event")
 
         listing = (await ada.get("/api/me/data")).json()
-        assert [(h["appid"], h["kinds"]) for h in listing] == [
-            (APP, ["events", "launches", "pinned", "recent"]),
-            (OTHER, ["events", "launches", "pinned", "recent"]),
-        ]
+        kinds = ["consent", "events", "identity", "launches", "pinned", "recent"]
+        assert [(h["appid"], h["kinds"]) for h in listing] == [(APP, kinds), (OTHER, kinds)]
         seen = (await ada.get(f"/api/me/data/{APP}")).json()
         assert seen["appid"] == APP and seen["user"]["email"] == "ada@example.com"
         assert [e["name"] for e in seen["data"]["events"]] == ["ada-event"]  # not Bob's
@@ -65,6 +71,8 @@ async def test_a_user_sees_exports_and_deletes_their_data_per_app(server: LiveSe
         ]
         assert set(seen["data"]["pinned"]) == {"pinned_at"}
         assert set(seen["data"]["recent"]) == {"last_opened_at"}
+        assert seen["data"]["consent"]["scopes"][0]["scope"] == "scope.userLocation"
+        assert [code["kind"] for code in seen["data"]["identity"]["codes"]] == ["login"]
         # The launch manifest's storage id for this user and app: the host clears local data with it.
         manifest = json.loads((await ada.get(f"/api/apps/{APP}/launch")).content)
         assert seen["local_storage_id"] == manifest["audience"]
@@ -79,12 +87,16 @@ async def test_a_user_sees_exports_and_deletes_their_data_per_app(server: LiveSe
         assert refused.status_code == 403 and refused.json()["code"] == "csrf_failed"
         deleted = await ada.delete(f"/api/me/data/{APP}", headers={"X-CSRF-Token": ada_csrf})
         assert deleted.status_code == 200, deleted.text
-        assert deleted.json()["deleted"] == {"events": 1, "launches": 2, "pinned": 1, "recent": 1}
+        counted = {k: v for k, v in deleted.json()["deleted"].items() if v is not None}
+        assert counted == {"events": 1, "launches": 2, "pinned": 1, "recent": 1}
+        authorizations = await ada.get(f"/api/me/authorizations/{APP}")
+        assert authorizations.json()["authSetting"] == {}
         assert [h["appid"] for h in (await ada.get("/api/me/data")).json()] == [OTHER]
         assert (await ada.get(f"/api/me/data/{APP}")).json()["data"] == {}
         assert [h["appid"] for h in (await ada.get("/api/me/recent")).json()] == [OTHER]
         bobs = (await bob.get(f"/api/me/data/{APP}")).json()["data"]
         assert [e["name"] for e in bobs["events"]] == ["bob-event"]
+        assert bobs["consent"]["scopes"] and bobs["identity"]["codes"]
 
         missing = await ada.get("/api/me/data/no-such-app")
         assert missing.status_code == 404 and missing.json()["code"] == "app_not_found"
@@ -124,7 +136,7 @@ def test_registering_a_provider_is_one_call() -> None:
         return set()
 
     names = [p.name for p in providers()]
-    assert names == ["events", "launches", "pinned", "recent"]
+    assert names == ["consent", "events", "identity", "launches", "pinned", "recent"]
     extra = register(DataProvider("zz-test", nothing, none, no_apps))
     try:
         assert [p.name for p in providers()] == [*names, "zz-test"]

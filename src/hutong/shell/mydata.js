@@ -13,6 +13,8 @@ const KINDS = /** @type {Record<string, string>} */ ({
   pinned: 'In My mini programs',
   launches: 'Times you opened it',
   events: 'Events it reported',
+  identity: 'Your ids in it (openid, unionid, login codes)',
+  consent: 'What you allowed it',
 });
 
 /** @param {string} tag @param {Record<string, any>} [props] @param {(Node | string)[]} [children] */
@@ -22,11 +24,13 @@ function el(tag, props = {}, children = []) {
   return node;
 }
 
-/** @param {any} value */
+/** A line for one kind's data: a count for lists, a date for a record, else "yes". @param {any} value */
 function summary(value) {
   if (Array.isArray(value)) return String(value.length);
   if (value && typeof value === 'object') {
-    const when = Object.values(value).find((v) => typeof v === 'string');
+    const values = Object.values(value);
+    if (values.length === 1 && Array.isArray(values[0])) return String(values[0].length);
+    const when = values.find((v) => typeof v === 'string' && /^\d{4}-\d\d-\d\dT/.test(v));
     return when ? new Date(when).toLocaleString() : 'yes';
   }
   return String(value);

@@ -1,5 +1,6 @@
-"""What the platform keeps per user and mini program today. A domain with more (openid mappings,
-consent decisions) adds its provider with one register() call, here or in its own module imported here."""
+"""What the platform keeps per user and mini program: recents, pins, launches, reported events, the
+user's ids in the app (identity) and their consent decisions. A domain with more adds its provider with
+one register() call, here or in its own module imported here."""
 
 from __future__ import annotations
 
@@ -9,8 +10,12 @@ from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hutong.server.apps.models import Release
+from hutong.server.consent import service as consent
+from hutong.server.consent.models import ScopeDecision
 from hutong.server.discovery.models import LaunchEvent, PinnedApp, RecentApp
 from hutong.server.events.models import AppEvent
+from hutong.server.identity import service as identity
+from hutong.server.identity.models import OneTimeCode, OpenId, SessionKey
 from hutong.server.privacy.registry import DataProvider, register
 
 
@@ -110,7 +115,31 @@ async def _apps_events(session: AsyncSession, user_id: int) -> set[int]:
     return set(rows)
 
 
+async def _apps_identity(session: AsyncSession, user_id: int) -> set[int]:
+    found: set[int] = set()
+    for model in (OpenId, OneTimeCode, SessionKey):
+        found |= set(await session.scalars(select(model.app_id).where(model.user_id == user_id).distinct()))
+    return found
+
+
+async def _apps_consent(session: AsyncSession, user_id: int) -> set[int]:
+    rows = await session.scalars(
+        select(ScopeDecision.app_id).where(ScopeDecision.user_id == user_id).distinct()
+    )
+    return set(rows)
+
+
 register(DataProvider("recent", _export_recent, _delete_recent, _apps_recent, "on your recent list"))
 register(DataProvider("pinned", _export_pinned, _delete_pinned, _apps_pinned, "in My mini programs"))
 register(DataProvider("launches", _export_launches, _delete_launches, _apps_launches, "when you opened it"))
 register(DataProvider("events", _export_events, _delete_events, _apps_events, "what it reported"))
+register(
+    DataProvider(
+        "identity", identity.export_user_data, identity.delete_user_data, _apps_identity, "your ids in it"
+    )
+)
+register(
+    DataProvider(
+        "consent", consent.export_user_data, consent.delete_user_data, _apps_consent, "what you allowed"
+    )
+)

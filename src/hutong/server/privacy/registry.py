@@ -2,8 +2,9 @@
 
     register(DataProvider("events", export_events, delete_events, apps_with_events))
 
-``export(session, user_id, app_id)`` answers JSON-ready data (empty when there is none), ``delete``
-removes it and answers how many records went, ``apps`` answers the ids of the apps that hold any."""
+``export(session, user_id, app_id)`` answers JSON-ready data (empty, or only empty values, when there
+is none), ``delete`` removes it and answers how many records went (or None when it does not count),
+``apps`` answers the ids of the apps that hold any."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 Export = Callable[[AsyncSession, int, int], Awaitable[Any]]
-Delete = Callable[[AsyncSession, int, int], Awaitable[int]]
+Delete = Callable[[AsyncSession, int, int], Awaitable[int | None]]
 Apps = Callable[[AsyncSession, int], Awaitable[set[int]]]
 
 

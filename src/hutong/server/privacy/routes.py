@@ -43,7 +43,7 @@ class HoldingOut(BaseModel):
 
 class DeletedOut(BaseModel):
     appid: str
-    deleted: dict[str, int]
+    deleted: dict[str, int | None]
 
 
 @router.get("", response_model=list[HoldingOut])

@@ -26,7 +26,11 @@ class Holding:
 
 
 def _empty(value: Any) -> bool:
-    return value in (None, {}, [], "")
+    """Nothing there: None, "", an empty list, or a dict whose values are all empty (a provider may
+    answer ``{"openid": None, "codes": []}`` for an app that knows nothing of the user)."""
+    if isinstance(value, dict):
+        return all(_empty(item) for item in value.values())
+    return value is None or value == "" or value == []
 
 
 async def holdings(session: AsyncSession, user: User) -> list[Holding]:
@@ -67,10 +71,11 @@ async def user_data(session: AsyncSession, user: User, appid: str) -> dict[str, 
     }
 
 
-async def delete_user_data(session: AsyncSession, user: User, appid: str) -> dict[str, int]:
-    """Remove everything ``appid`` holds about ``user``; how many records each provider removed."""
+async def delete_user_data(session: AsyncSession, user: User, appid: str) -> dict[str, int | None]:
+    """Remove everything ``appid`` holds about ``user``; how many records each provider removed (None
+    for a provider that does not count)."""
     app = await _app(session, appid)
-    removed = {}
+    removed: dict[str, int | None] = {}
     for provider in providers():
         removed[provider.name] = await provider.delete_user_data(session, user.id, app.id)
     await session.commit()
