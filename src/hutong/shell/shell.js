@@ -10,6 +10,7 @@ import { AliveApps } from './alive.js';
 import { ApiError, api, refreshSession, session } from './api.js';
 import { authorizationsView } from './authorizations.js';
 import { linkTo, parseAddress, parsePath } from './links.js';
+import { initMyData } from './mydata.js';
 import { loadProfile, setupProfile } from './profile.js';
 import { CameraScan, readImage } from './scanner.js';
 
@@ -505,6 +506,16 @@ accountForm.addEventListener('submit', async (event) => {
   // What this device opened before signing in stays on the recent list.
   await api('/api/me/recent/adopt', { method: 'POST' }).catch(() => undefined);
   loadHome();
+});
+// Account → My data (mydata.js); clearing an app's local data first closes it if it is alive.
+initMyData({
+  openSheet,
+  forget: (appid) => {
+    for (const channel of ['release', 'trial', 'develop', 'review']) {
+      const entry = alive.get(appid, channel);
+      if (entry) alive.destroy(entry);
+    }
+  },
 });
 $('sign-out').addEventListener('click', async () => {
   await api('/api/accounts/signout', { method: 'POST' }).catch(() => undefined);
