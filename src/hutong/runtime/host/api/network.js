@@ -53,6 +53,9 @@ export function checkUrl(mp, kind, raw) {
   const secure = kind === 'socket' ? 'wss:' : 'https:';
   const plain = kind === 'socket' ? 'ws:' : 'http:';
   if (url.protocol !== secure && url.protocol !== plain) throw new Error(`invalid url "${raw}"`);
+  // Never the platform itself: its API answers with the host's session (a socket would carry the
+  // host's cookies), and nothing there is meant for a mini program.
+  if (url.host === location.host) throw new Error(`url not in domain list: ${url.origin}`);
   if (LOOPBACK.has(url.hostname) && LOOPBACK.has(location.hostname)) return url;
   if (isDevMode()) {
     showDevBanner(mp);
