@@ -4,6 +4,7 @@ hostile mini programs to try to steal."""
 
 from __future__ import annotations
 
+import asyncio
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -174,3 +175,12 @@ async def host_secrets_intact(page: Page) -> None:
     values = await page.evaluate(READ_HOST_SECRETS)
     assert values[:3] == [HOST_SECRET] * 3
     assert f"host_secret={HOST_SECRET}" in values[3]
+
+
+async def wait_for_hit(canary: Canary, path: str, seconds: float = 15) -> None:
+    """Wait until a request for ``path`` (an allowed one: the sign that the page's loads have run)."""
+    for _ in range(int(seconds * 10)):
+        if any(p.startswith(path) for p in canary.paths()):
+            return
+        await asyncio.sleep(0.1)
+    raise AssertionError(f"{path} never reached the canary; it saw {canary.paths()}")
