@@ -19,14 +19,25 @@ from tests.conftest import LiveServer
 HOST_SECRET = "HOST-SECRET-9d2e"
 
 READ_HOST_SECRETS = """async () => {
-  const db = await new Promise((resolve) => {
-    const r = indexedDB.open('host-secret-db');
-    r.onsuccess = () => resolve(r.result);
-  });
-  const secret = await new Promise((resolve) => {
-    const r = db.transaction('secrets').objectStore('secrets').get('secret');
-    r.onsuccess = () => resolve(r.result);
-  });
+  // Read the database only once it exists with its store (opening it sooner would create it empty).
+  let secret = null;
+  for (let i = 0; i < 100 && secret === null; i += 1) {
+    const names = (await indexedDB.databases()).map((d) => d.name + '@' + d.version);
+    if (names.includes('host-secret-db@1')) {
+      const db = await new Promise((resolve) => {
+        const r = indexedDB.open('host-secret-db', 1);
+        r.onsuccess = () => resolve(r.result);
+      });
+      if (db.objectStoreNames.contains('secrets')) {
+        secret = await new Promise((resolve) => {
+          const r = db.transaction('secrets').objectStore('secrets').get('secret');
+          r.onsuccess = () => resolve(r.result);
+        });
+      }
+      db.close();
+    }
+    if (secret === null) await new Promise((resolve) => setTimeout(resolve, 100));
+  }
   return [localStorage.getItem('hostSecret'), sessionStorage.getItem('hostSecret'), secret, document.cookie];
 }"""
 
@@ -36,8 +47,17 @@ PLANT_SECRETS = f"""
   if (window !== window.top) return;
   localStorage.setItem('hostSecret', '{HOST_SECRET}');
   sessionStorage.setItem('hostSecret', '{HOST_SECRET}');
-  const open = indexedDB.open('host-secret-db', 1);
-  open.onupgradeneeded = () => open.result.createObjectStore('secrets').put('{HOST_SECRET}', 'secret');
+  const plant = () => {{
+    const open = indexedDB.open('host-secret-db', 1);
+    open.onupgradeneeded = () => open.result.createObjectStore('secrets').put('{HOST_SECRET}', 'secret');
+    // An upgrade cut short by a navigation leaves an empty database: plant again.
+    open.onsuccess = () => {{
+      if (open.result.objectStoreNames.contains('secrets')) return;
+      open.result.close();
+      indexedDB.deleteDatabase('host-secret-db').onsuccess = plant;
+    }};
+  }};
+  plant();
 }})();
 """
 
@@ -139,6 +159,15 @@ class HostileApp:
         return outcomes
 
 
+async def host_page(browser: Browser, server: LiveServer) -> Page:
+    """A fresh browser context's page whose host origin holds the secrets."""
+    page = await browser.new_page()
+    cookie = {"name": "host_secret", "value": HOST_SECRET, "url": server.url, "sameSite": "Lax"}
+    await page.context.add_cookies([cookie])  # type: ignore[list-item]
+    await page.add_init_script(PLANT_SECRETS)
+    return page
+
+
 async def open_hostile(
     browser: Browser,
     server: LiveServer,
@@ -149,19 +178,7 @@ async def open_hostile(
 ) -> HostileApp:
     """Open ``appid`` at ``path`` in a host page holding secrets; the page learns the canary's address."""
     if page is None:
-        page = await browser.new_page()
-        await page.context.add_cookies(
-            [
-                {
-                    "name": "host_secret",
-                    "value": HOST_SECRET,
-                    "url": server.url,
-                    "sameSite": "Lax",
-                    "httpOnly": False,
-                }
-            ]
-        )
-        await page.add_init_script(PLANT_SECRETS)
+        page = await host_page(browser, server)
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
     query = f"canary={quote(canary.url if canary else '', safe='')}&platform={quote(server.url, safe='')}"
