@@ -6,6 +6,8 @@ payload that ran would call the canary server and try to navigate the top window
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from playwright.async_api import Browser, expect
 
 from tests.conftest import LiveServer
@@ -62,5 +64,38 @@ async def test_markup_cannot_run_script_leave_the_frame_or_reach_the_host(
     # (The compiler names unknown tags wx-<tag>, so they arrive as inert elements.)
     assert {"wx-iframe", "wx-meta", "wx-script"} <= {e["tag"] for e in page_elements}
     assert [e for e in page_elements if any(a.startswith("on") for a in e["attrs"])] == []
+    await host_secrets_intact(app.page)
+    await app.page.close()
+
+
+def probe(name: str) -> str:
+    text = (Path(__file__).parent / "probes" / name).read_text(encoding="utf-8")
+    return "\n".join(line for line in text.splitlines() if not line.startswith("//"))
+
+
+async def test_raw_dom_operations_from_a_compromised_worker_stay_inert(
+    browser: Browser, live_server: LiveServer, canary: Canary
+) -> None:
+    app = await open_hostile(browser, live_server, "test-hostile", "pages/storage/storage", canary)
+    host_url = app.page.url
+    view = app.view()
+    await expect(view.locator("#done")).to_be_attached()
+    worker = next(w for w in app.page.workers if w.url.startswith("data:"))
+    await worker.evaluate(probe("raw_ops.js"), {"base": f"{live_server.url}/_rt/", "canary": canary.url})
+    await expect(view.locator("#raw-a")).to_be_attached()
+    for selector in ("#raw-a", "#raw-a-top", "#raw-a-blank", "#raw-submit", "#raw-handler"):
+        await view.locator(selector).click()
+    await view.locator("#raw-a").hover()
+    await wait_for_hit(canary, "/hit/raw-sync")
+    assert canary.escapes(allowed=("raw-sync",)) == []
+    assert app.page.url == host_url
+    assert app.page.context.pages == [app.page]
+    frame = app.view_frame()
+    assert frame.url.endswith("/_rt/view/view.html")
+    page_elements = await frame.evaluate(PAGE_ELEMENTS)
+    dangerous = {"iframe", "script", "meta", "base", "link", "object", "embed", "form"}
+    assert [e for e in page_elements if e["tag"] in dangerous] == []
+    assert len([e for e in page_elements if e["tag"] == "hutong-inert"]) == 9
+    assert [e for e in page_elements if any(a.startswith("on") or a == "srcdoc" for a in e["attrs"])] == []
     await host_secrets_intact(app.page)
     await app.page.close()
