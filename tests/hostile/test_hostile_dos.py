@@ -1,6 +1,6 @@
 """Denial of service (tests/hostile/apps/hostile, pages/spam): 15 pages where WeChat allows 10, 5,000
-toasts and 20,000 bridge calls in one go. The stack stops at 10, the host draws one toast, and the
-host page still answers its user: the capsule closes the app."""
+toasts, 20,000 bridge calls and 1,500 dialogs in one go. The stack stops at 10, the host draws one
+toast and one dialog at a time, and the host page still answers its user: the capsule closes the app."""
 
 from __future__ import annotations
 
@@ -20,6 +20,11 @@ async def test_a_flood_stays_bounded_and_the_host_stays_responsive(
     await expect(app.page.locator("iframe.hutong-page")).to_have_count(10)
     await expect(app.view().locator("#depth")).to_have_text("10")
     assert await app.page.locator(".hutong-toast").count() <= 1
+    # 1,500 dialogs asked for at once: each takes the place of the one before, so the user has one to
+    # answer, and the capsule is theirs again.
+    await expect(first.locator("#answered")).to_have_text("1499")
+    await expect(app.page.locator(".hutong-dialog")).to_have_count(1)
+    await app.page.locator(".hutong-dialog-cancel").click()
     await app.page.locator("#close-app").click()
     await expect(app.page.locator("#home")).to_be_visible()
     await app.page.close()

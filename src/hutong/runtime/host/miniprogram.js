@@ -11,6 +11,8 @@ import { fetchSignedManifest, fetchVerified } from './integrity.js';
 import { Packages } from './packages.js';
 
 const MAX_PAGES = 10;
+/** Calls the host is still answering for one app (dialogs waiting for a tap, queued requests): a flood beyond this fails at once, so the host's memory stays bounded. */
+const MAX_CALLS_IN_FLIGHT = 1000;
 
 /**
  * @typedef {{id: number, route: string, query: Record<string, string>, frame: HTMLIFrameElement,
@@ -63,6 +65,7 @@ export class MiniProgram {
     /** @type {any[] | null} messages for the logic thread held until it has run the app's code */
     this.logicQueue = [];
     this.foreground = true;
+    this.callsInFlight = 0;
     /** @type {Packages | null} subpackages, loaded on first use (packages.js) */
     this.packages = null;
     /** @type {Chrome | null} */
@@ -417,8 +420,17 @@ export class MiniProgram {
         for (const [queued, transfer] of this.logicQueue || []) this.worker?.postMessage(queued, transfer);
         this.logicQueue = null;
         break;
-      case 'api':
-        this.callApi(message.name, message.args || {}).then(
+      case 'api': {
+        if (this.callsInFlight >= MAX_CALLS_IN_FLIGHT) {
+          const errMsg = `${message.name}:fail too many calls in flight`;
+          this.worker?.postMessage({ t: 'api:result', cb: message.cb, ok: false, res: { errMsg } });
+          break;
+        }
+        this.callsInFlight += 1;
+        const done = () => {
+          this.callsInFlight -= 1;
+        };
+        this.callApi(String(message.name), message.args || {}).finally(done).then(
           (res) => this.worker?.postMessage({ t: 'api:result', cb: message.cb, ok: true, res }),
           (error) =>
             this.worker?.postMessage({
@@ -429,6 +441,7 @@ export class MiniProgram {
             }),
         );
         break;
+      }
       case 'notfound:done':
         if (!message.handled) this.onError('page not found; opening the home page');
         // App.onPageNotFound is expected to redirect; if it opened nothing, show the home page.
