@@ -4,10 +4,15 @@ toast and one dialog at a time, and the host page still answers its user: the ca
 
 from __future__ import annotations
 
+import socket
+import threading
+from collections.abc import Iterator
+
+import pytest
 from playwright.async_api import Browser, expect
 
 from tests.conftest import LiveServer
-from tests.hostile.conftest import open_hostile
+from tests.hostile.conftest import Canary, open_hostile
 
 
 async def test_a_flood_stays_bounded_and_the_host_stays_responsive(
@@ -27,4 +32,35 @@ async def test_a_flood_stays_bounded_and_the_host_stays_responsive(
     await app.page.locator(".hutong-dialog-cancel").click()
     await app.page.locator("#close-app").click()
     await expect(app.page.locator("#home")).to_be_visible()
+    await app.page.close()
+
+
+@pytest.fixture
+def silent_server() -> Iterator[str]:
+    """A loopback server that accepts connections and never answers."""
+    listener = socket.create_server(("127.0.0.1", 0))
+    held: list[socket.socket] = []
+
+    def accept() -> None:
+        while True:
+            try:
+                held.append(listener.accept()[0])
+            except OSError:
+                return
+
+    threading.Thread(target=accept, daemon=True).start()
+    yield f"http://127.0.0.1:{listener.getsockname()[1]}"
+    listener.close()
+    for connection in held:
+        connection.close()
+
+
+async def test_calls_in_flight_are_bounded(
+    browser: Browser, live_server: LiveServer, silent_server: str
+) -> None:
+    # 1,200 requests to a server that never answers: 10 run, the rest wait in the host, up to 1,000 calls
+    # in all; the last 200 fail at once.
+    app = await open_hostile(browser, live_server, "test-hostile", "pages/flood/flood", Canary(silent_server))
+    await expect(app.view().locator("#sent")).to_be_attached()
+    await expect(app.view().locator("#refused")).to_have_text("200")
     await app.page.close()

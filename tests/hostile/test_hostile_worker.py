@@ -49,6 +49,11 @@ async def test_every_escape_from_the_logic_thread_fails(
     assert sorted(outcomes) == sorted(ATTEMPTS)
     escaped = {name: outcome for name, outcome in outcomes.items() if not outcome.startswith("blocked")}
     assert escaped == {}
+    # Blocked for the right reasons: the host refuses its own origin; the allowed request has no cookie.
+    assert "url not in domain list" in outcomes["request-platform-with-cookies"]
+    assert "url not in domain list" in outcomes["socket-platform"]
+    assert outcomes["request-credentials"] == "blocked: got nothing (no cookie)"
+    assert "unsafe-eval" in outcomes["eval"] and "unsafe-eval" in outcomes["new-function"]
     # Seen from outside: nothing reached the canary but the one request the host made for the app
     # (loopback is an allowed domain while the platform itself runs on loopback), and it carried no
     # cookie of the host's.

@@ -10,6 +10,11 @@ function judge(value) {
   return text && text.includes(SECRET) ? `ESCAPED: read ${text}` : `blocked: got nothing (${String(text).slice(0, 60)})`;
 }
 
+/** wx.request as a Promise (it returns a RequestTask, as in WeChat). */
+function request(url) {
+  return new Promise((resolve, reject) => wx.request({ url, success: resolve, fail: reject }));
+}
+
 function waitFor(target, good, bad) {
   return new Promise((resolve, reject) => {
     target[good] = () => resolve(`ESCAPED: ${good}`);
@@ -88,7 +93,7 @@ function attempts(canary, platform) {
       location.href = `${canary}/hit/navigate-top`;
       return location.href.includes('/hit/') ? 'ESCAPED: navigated' : 'blocked: location unchanged';
     }],
-    ['request-platform-with-cookies', () => wx.request({ url: `${platform}/api/me/recent` }).then((res) => judge(res.header) + ` status ${res.statusCode}`)],
+    ['request-platform-with-cookies', () => request(`${platform}/api/me/recent`).then((res) => `ESCAPED: status ${res.statusCode} ${judge(res.data)}`)],
     ['socket-platform', () => new Promise((resolve, reject) => {
       const task = wx.connectSocket({ url: `${platform.replace('http', 'ws')}/api/health`, fail: reject });
       if (task) {
@@ -96,7 +101,8 @@ function attempts(canary, platform) {
         task.onError((e) => reject(e));
       }
     })],
-    ['request-credentials', () => wx.request({ url: `${canary}/hit/request-credentials` }).then((res) => judge(res.data))],
+    // Loopback is an allowed domain while the platform runs on loopback: the request is made, without cookies.
+    ['request-credentials', () => request(`${canary}/hit/request-credentials`).then((res) => judge(res.data))],
   ];
 }
 
