@@ -97,3 +97,33 @@ async def test_raw_bridge_messages_cannot_claim_another_app_or_reach_host_intern
     await expect(again.view().locator("#secret")).to_have_text("VICTIM-SECRET-5f1c")
     await host_secrets_intact(page)
     await page.close()
+
+
+async def test_polluting_its_own_runtime_catches_nothing_of_another_app(
+    browser: Browser, live_server: LiveServer
+) -> None:
+    page = await host_page(browser, live_server)
+    app = await open_hostile(browser, live_server, "test-hostile", "pages/bridge/bridge", page=page)
+    hostile = await logic_worker(app)
+    assert await hostile.evaluate(probe("pollute.js")) is True
+    # The traps work: they catch the hostile app's own call.
+    await hostile.evaluate(
+        "async (base) => (await import(base + 'logic/call.js')).callHost('getSetting')",
+        f"{live_server.url}/_rt/",
+    )
+    # The victim opens beside it, from the home screen, while the hostile app stays alive.
+    await page.locator("#close-app").click()
+    await page.locator('[data-appid="test-hostile-victim"]').first.click()
+    victim_view = page.frame_locator(".surface:not([hidden]) iframe.hutong-page").last
+    await expect(victim_view.locator("#status")).to_have_text("saved")
+    captured = "\n".join(await hostile.evaluate("globalThis.__captured"))
+    assert '"name":"getSetting"' in captured
+    assert "VICTIM-SECRET" not in captured and "test-hostile-victim" not in captured
+    # The victim's thread and the host are clean: each app's worker is a world of its own.
+    victim = next(w for w in page.workers if w.url.startswith("data:") and w != hostile)
+    clean = (
+        "() => [({}).polluted ?? null, String(MessagePort.prototype.postMessage).includes('[native code]')]"
+    )
+    assert await victim.evaluate(clean) == [None, True]
+    assert await page.evaluate(clean) == [None, True]
+    await page.close()
