@@ -171,6 +171,16 @@ class OpenedApp:
         return await self.page.locator("#dev-panel").text_content() or ""
 
 
+async def wait_until(page: Page, expression: str, seconds: float = 15) -> None:
+    """Wait until ``expression`` is true in ``page``. Polled from here, not with wait_for_function: the
+    host page's and the frames' policies refuse the eval its string predicates need."""
+    for _ in range(int(seconds * 20)):
+        if await page.evaluate(expression):
+            return
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"never true: {expression}")
+
+
 async def open_app(browser: Browser, server: LiveServer, appid: str, query: str = "") -> OpenedApp:
     """Open ``appid`` in the host shell and wait until its first page frame exists."""
     page = await browser.new_page()
