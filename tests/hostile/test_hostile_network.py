@@ -118,11 +118,6 @@ async def test_hostile_network_calls_off_the_lists_fail(
     await app.page.close()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the logic worker's dynamic import() still sends a GET to any origin (a one-way leak through "
-    "the URL); the strict CSP for the logic thread (sandbox hardening, issue 7) closes it",
-)
 async def test_hostile_network_worker_dynamic_import_fails(
     server: LiveServer, browser: Browser, targets: Targets
 ) -> None:

@@ -40,6 +40,12 @@ from hutong.server.storage import BlobStore
 from hutong.settings import Settings, get_settings
 
 SHELL_DIR = Path(__file__).parent.parent / "shell"
+# The host page's own policy (docs/security.md): scripts only from the platform (no inline script, no
+# eval: a hole in the shell cannot be widened into running code), no plugins, no <base>; and only the
+# platform's own pages (the review console's live preview) may frame it, so no other site can dress
+# the host's consent dialogs up for a click. Requests, images and media stay open: the host performs
+# the apps' network calls and shows their images after its own checks.
+SHELL_CSP = "frame-ancestors 'self'; script-src 'self'; object-src 'none'; base-uri 'none'"
 CONSOLE_STATIC = Path(__file__).parent.parent / "console" / "static"
 
 
@@ -90,10 +96,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.mount("/console/static", StaticFiles(directory=CONSOLE_STATIC), name="console-static")
 
     def shell_page() -> FileResponse:
-        # Only the platform's own pages (the review console's live preview) may frame the host.
         return FileResponse(
             SHELL_DIR / "index.html",
-            headers={"Cache-Control": "no-cache", "Content-Security-Policy": "frame-ancestors 'self'"},
+            headers={"Cache-Control": "no-cache", "Content-Security-Policy": SHELL_CSP},
         )
 
     @app.get("/", include_in_schema=False)

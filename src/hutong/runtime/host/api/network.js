@@ -71,6 +71,9 @@ export function checkUrl(mp, kind, raw) {
   const secure = kind === 'socket' ? 'wss:' : 'https:';
   const plain = kind === 'socket' ? 'ws:' : 'http:';
   if (url.protocol !== secure && url.protocol !== plain) throw new Error(`invalid url "${raw}"`);
+  // Never the platform itself: its API answers with the host's session (a socket would carry the
+  // host's cookies), and nothing there is meant for a mini program.
+  if (url.host === location.host) throw new Error(`url not in domain list: ${url.origin}`);
   if (url.username || url.password) throw new Error(`invalid url "${raw}" (no user name or password)`);
   if (listed(mp, kind).includes(url.origin)) return url;
   if (isDevMode()) {
