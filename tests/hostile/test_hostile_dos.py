@@ -11,7 +11,7 @@ from collections.abc import Iterator
 import pytest
 from playwright.async_api import Browser, expect
 
-from tests.conftest import LiveServer
+from tests.conftest import LiveServer, allow_domains
 from tests.hostile.conftest import Canary, open_hostile
 
 
@@ -60,6 +60,7 @@ async def test_calls_in_flight_are_bounded(
 ) -> None:
     # 1,200 requests to a server that never answers: 10 run, the rest wait in the host, up to 1,000 calls
     # in all; the last 200 fail at once.
+    await allow_domains(live_server, "test-hostile", {"request": [silent_server]})
     app = await open_hostile(browser, live_server, "test-hostile", "pages/flood/flood", Canary(silent_server))
     await expect(app.view().locator("#sent")).to_be_attached()
     await expect(app.view().locator("#refused")).to_have_text("200")

@@ -6,7 +6,7 @@
  * draws the navigation and tab bars, and runs the app's foreground/background cycle.
  */
 import { Chrome } from './chrome.js';
-import { hostApis, launchData } from './api/index.js';
+import { hostApis, launchData, viewMessages } from './api/index.js';
 import { fetchSignedManifest, fetchVerified } from './integrity.js';
 import { Packages } from './packages.js';
 
@@ -522,6 +522,8 @@ export class MiniProgram {
         this.reportUnsupported(message);
         break;
       default:
+        // Built-ins that need the host (open-data, nickname input): host/api/index.js viewMessages.
+        if (typeof message.t === 'string' && Object.hasOwn(viewMessages, message.t)) viewMessages[message.t](this, page, message);
         break;
     }
   }

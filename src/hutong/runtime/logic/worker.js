@@ -48,10 +48,18 @@ const revokeObjectURL = URL.revokeObjectURL.bind(URL);
 
 // The logic thread has no network of its own: the host performs every request (logic/api/network.js)
 // and checks it against the app's allowed domains. The policy blocks the network anyway; removing the
-// names makes an attempt fail at once, the WeChat way, and takes away nested workers too.
-// Some live on the global's prototypes (WorkerGlobalScope.prototype.fetch), so every level loses them.
-for (const name of ['fetch', 'XMLHttpRequest', 'WebSocket', 'EventSource', 'importScripts', 'WebTransport', 'Request', 'Worker', 'SharedWorker']) {
-  for (let level = globalThis; level; level = Object.getPrototypeOf(level)) Reflect.deleteProperty(level, name);
+// names makes an attempt fail at once, the WeChat way. Removed before any of the app's code runs; so
+// are nested workers, whose fresh global scope would have all of these again.
+const NETWORK = ['fetch', 'XMLHttpRequest', 'WebSocket', 'EventSource', 'importScripts', 'WebTransport', 'Request', 'Worker', 'SharedWorker'];
+// Some live on the scope's prototypes (WorkerGlobalScope.prototype.fetch), not on the global itself.
+for (let scope = globalThis; scope && scope !== Object.prototype; scope = Object.getPrototypeOf(scope)) {
+  for (const name of NETWORK) {
+    if (!Object.prototype.hasOwnProperty.call(scope, name)) continue;
+    Reflect.deleteProperty(scope, name);
+    if (Object.prototype.hasOwnProperty.call(scope, name)) Object.defineProperty(scope, name, { value: undefined, configurable: false, writable: false });
+  }
+}
+for (const name of NETWORK) {
   if (name in globalThis) Object.defineProperty(globalThis, name, { value: undefined, configurable: false, writable: false });
 }
 Reflect.deleteProperty(URL, 'createObjectURL');
