@@ -61,8 +61,7 @@ async def test_every_escape_from_the_logic_thread_fails(
     assert outcomes["request-credentials"] == "blocked: got nothing (no cookie)"
     assert "unsafe-eval" in outcomes["eval"] and "unsafe-eval" in outcomes["new-function"]
     # Seen from outside: nothing reached the canary but the one request the host made for the app
-    # (loopback is an allowed domain while the platform itself runs on loopback), and it carried no
-    # cookie of the host's.
+    # (the canary is on its list), and it carried no cookie of the host's.
     assert canary.escapes(allowed=("request-credentials",)) == []
     assert canary.leaked() == []
     assert all("cookie" not in hit.headers for hit in canary.hits)

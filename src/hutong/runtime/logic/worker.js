@@ -48,8 +48,8 @@ const revokeObjectURL = URL.revokeObjectURL.bind(URL);
 
 // The logic thread has no network of its own: the host performs every request (logic/api/network.js)
 // and checks it against the app's allowed domains. The policy blocks the network anyway; removing the
-// names makes an attempt fail at once, the WeChat way. Removed before any of the app's code runs; so
-// are nested workers, whose fresh global scope would have all of these again.
+// names makes an attempt fail at once, the WeChat way, and takes away nested workers, whose fresh
+// global scope would have all of these again.
 const NETWORK = ['fetch', 'XMLHttpRequest', 'WebSocket', 'EventSource', 'importScripts', 'WebTransport', 'Request', 'Worker', 'SharedWorker'];
 // Some live on the scope's prototypes (WorkerGlobalScope.prototype.fetch), not on the global itself.
 for (let scope = globalThis; scope && scope !== Object.prototype; scope = Object.getPrototypeOf(scope)) {
