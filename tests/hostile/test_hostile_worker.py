@@ -44,8 +44,12 @@ ATTEMPTS = [
 async def test_every_escape_from_the_logic_thread_fails(
     browser: Browser, live_server: LiveServer, canary: Canary
 ) -> None:
-    # The canary is the app's one allowed origin: the request the host makes for the app reaches it.
-    await allow_domains(live_server, "test-hostile", {"request": [canary.url]})
+    # The canary and the platform itself are on the app's lists: the canary so that one request can
+    # show it carries no cookie, the platform so that only the host's own rule refuses it.
+    socket_origin = live_server.url.replace("http", "ws")
+    await allow_domains(
+        live_server, "test-hostile", {"request": [canary.url, live_server.url], "socket": [socket_origin]}
+    )
     app = await open_hostile(browser, live_server, "test-hostile", "pages/worker/worker", canary)
     outcomes = await app.outcomes()
     assert sorted(outcomes) == sorted(ATTEMPTS)
