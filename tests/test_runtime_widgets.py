@@ -7,7 +7,7 @@ import struct
 import zlib
 
 import pytest
-from playwright.async_api import Browser, FrameLocator, expect
+from playwright.async_api import Browser, FloatRect, FrameLocator, expect
 
 from tests.conftest import LiveServer, open_app
 
@@ -97,4 +97,100 @@ async def test_canvas_nodes_and_the_legacy_context(live_server: LiveServer, brow
     assert await pixel(view, "#old", 60, 20) == RED
     assert await pixel(view, "#old", 90, 20) == BLUE
     await expect(log).to_contain_text(f"pixels:{BLUE}/0,0,0,0:21x1;")
+    assert app.errors == []
+
+
+async def box_of(view: FrameLocator, selector: str) -> FloatRect:
+    box = await view.locator(selector).bounding_box()
+    assert box is not None
+    return box
+
+
+async def test_swiper_loops_seamlessly_by_touch_mouse_and_autoplay(
+    live_server: LiveServer, browser: Browser
+) -> None:
+    app = await open_app(browser, live_server, "test-widgets", "&path=pages/swiper/swiper")
+    view = app.view()
+    log = view.locator("#log")
+    page = app.page
+    touch = await page.context.new_cdp_session(page)
+
+    async def finger(kind: str, x: float, y: float) -> None:
+        points = [] if kind == "touchEnd" else [{"x": x, "y": y}]
+        await touch.send("Input.dispatchTouchEvent", {"type": kind, "touchPoints": points})
+
+    circ = await box_of(view, "#circ")
+    mid_y = circ["y"] + 50
+    # A mouse drag to the left turns to the next item: change at once, animationfinish after it.
+    await page.mouse.move(circ["x"] + 250, mid_y)
+    await page.mouse.down()
+    await page.mouse.move(circ["x"] + 60, mid_y, steps=8)
+    await page.mouse.up()
+    await expect(log).to_contain_text("transition:next:0;circ:1:B:touch;finish:1:touch;")
+    # A touch drag to the right goes back to A; another goes from A, the first, to C, the last.
+    for expected in ("circ:0:A:touch;finish:0:touch;", "circ:2:C:touch;finish:2:touch;"):
+        await finger("touchStart", circ["x"] + 40, mid_y)
+        for step in range(1, 9):
+            await finger("touchMove", circ["x"] + 40 + step * 25, mid_y)
+        await finger("touchEnd", 0, 0)
+        await expect(log).to_contain_text(expected)
+    # Seamless: while a finger pulls the last item (C) to the left, A comes in from the right.
+    await finger("touchStart", circ["x"] + 250, mid_y)
+    for step in range(1, 5):
+        await finger("touchMove", circ["x"] + 250 - step * 25, mid_y)
+    a = await box_of(view, "#circ .s0")
+    c = await box_of(view, "#circ .s2")
+    assert circ["x"] - 100 <= c["x"] < circ["x"] - 20
+    assert a["x"] == pytest.approx(c["x"] + 300, abs=1)
+    await finger("touchEnd", 0, 0)
+    await expect(log).to_contain_text("circ:0:A:touch;finish:0:touch;")
+    await expect(view.locator("#circ .dot").nth(0)).to_have_class("dot on")
+
+    # Autoplay from the last item goes on to the first without passing the middle one: B's place is
+    # recorded on every change and never comes into view.
+    await view.locator("#auto").evaluate(
+        """el => {
+          window.__places = [];
+          const items = el.querySelectorAll('wx-swiper-item');
+          const left = (i) => Math.round(i.getBoundingClientRect().left - el.getBoundingClientRect().left);
+          const watch = { subtree: true, attributes: true, attributeFilter: ['style'] };
+          new MutationObserver(() => window.__places.push(Array.from(items, left))).observe(el, watch);
+        }"""
+    )
+    await view.locator("#start").click()
+    await expect(log).to_contain_text("auto:0::autoplay;")
+    places = await view.locator("#auto").evaluate("() => window.__places")
+    first_move = [p for p in places if p[2] != 0]
+    assert first_move, places
+    # While C leaves to the left, A comes from the right and B stays out of the frame.
+    assert all(-300 <= p[2] <= 0 and 0 <= p[0] <= 300 for p in first_move[:3]), places
+    assert all(p[1] <= -300 or p[1] >= 300 for p in first_move[:3]), places
+    await expect(log).to_contain_text("auto:1::autoplay;")
+    await view.locator("#start").click()  # autoplay off again
+
+    # Two items a frame, with margins: the previous item shows in the left margin, the next in the right.
+    multi = await box_of(view, "#multi")
+    d = await box_of(view, "#multi .s3")
+    b = await box_of(view, "#multi .s1")
+    assert d["x"] + d["width"] == pytest.approx(multi["x"] + 20, abs=1)
+    assert b["x"] == pytest.approx(multi["x"] + 20 + 130, abs=1)
+    await page.mouse.move(multi["x"] + 200, multi["y"] + 30)
+    await page.mouse.down()
+    await page.mouse.move(multi["x"] + 40, multi["y"] + 30, steps=6)
+    await page.mouse.up()
+    await expect(log).to_contain_text("multi:1::touch;")
+
+    # Vertical: dragging up turns to the next; from the first, dragging down wraps to the last.
+    vert = await box_of(view, "#vert")
+    await page.mouse.move(vert["x"] + 100, vert["y"] + 70)
+    await page.mouse.down()
+    await page.mouse.move(vert["x"] + 100, vert["y"] + 10, steps=6)
+    await page.mouse.up()
+    await expect(log).to_contain_text("vert:1::touch;")
+    # Without circular, a setData current moves there, reported with an empty source.
+    await view.locator("#jump").click()
+    await expect(log).to_contain_text("plain:2::;")
+    await expect(log).to_contain_text("finish:2:;")
+    plain = await box_of(view, "#plain")
+    assert (await box_of(view, "#plain .s2"))["x"] == pytest.approx(plain["x"], abs=1)
     assert app.errors == []

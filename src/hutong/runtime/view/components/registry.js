@@ -8,7 +8,7 @@
 export const COMPONENTS = {
   view: { status: 'supported' },
   'scroll-view': { status: 'partial', missing: 'enhanced, bounces, fast-deceleration, paging-enabled and scroll-anchoring are ignored; custom refresher slots are not placed' },
-  swiper: { status: 'partial', missing: 'circular wraps by rewinding instead of looping seamlessly; easing-function and custom layout types are ignored' },
+  swiper: { status: 'partial', missing: 'Skyline layout-type and transformer-type, snap-to-edge and the indicator-* offsets are ignored' },
   'swiper-item': { status: 'supported' },
   'movable-area': { status: 'partial', missing: 'scale-area' },
   'movable-view': { status: 'partial', missing: 'inertia, damping, friction and pinch scaling' },
