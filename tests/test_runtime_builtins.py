@@ -42,7 +42,7 @@ async def test_form_fields_and_display_components(live_server: LiveServer, brows
     # a tap on a row turns its wheel there, a mouse wheel notch turns one row.
     sheet_column = view.locator(".hutong-picker wx-picker-view-column")
     await view.locator("#pk").click()
-    await sheet_column.locator("div", has_text="blue").click()
+    await sheet_column.locator(".hutong-picker-row", has_text="blue").click()
     await view.locator(".hutong-picker .ok").click()
     await expect(log).to_contain_text("pick:2;")
     await expect(view.locator("#pk")).to_have_text("blue")
@@ -53,7 +53,7 @@ async def test_form_fields_and_display_components(live_server: LiveServer, brows
     await view.locator(".hutong-picker .ok").click()
     await expect(view.locator("#pt")).to_have_text("time 10:30")
     await view.locator("#pm").click()
-    await sheet_column.nth(1).locator("div", has_text="z").click()
+    await sheet_column.nth(1).locator(".hutong-picker-row", has_text="z").click()
     await expect(log).to_contain_text("col:1=2;")
     await view.locator(".hutong-picker .ok").click()
     await expect(log).to_contain_text("col:1=2;multi:0,2;")
@@ -61,8 +61,8 @@ async def test_form_fields_and_display_components(live_server: LiveServer, brows
     await sheet_column.nth(0).hover()
     for _ in range(19):  # 北京市 … 广东省 is 19 rows down
         await app.page.mouse.wheel(0, 100)
-    await expect(sheet_column.nth(1).locator("div").first).to_have_text("广州市")
-    await sheet_column.nth(1).locator("div", has_text="深圳市").click()
+    await expect(sheet_column.nth(1).locator(".hutong-picker-row").first).to_have_text("广州市")
+    await sheet_column.nth(1).locator(".hutong-picker-row", has_text="深圳市").click()
     await expect(sheet_column.nth(1)).to_have_js_property("target", 1)
     await view.locator(".hutong-picker .ok").click()
     await expect(log).to_contain_text("region:广东省/深圳市;")

@@ -194,3 +194,119 @@ async def test_swiper_loops_seamlessly_by_touch_mouse_and_autoplay(
     plain = await box_of(view, "#plain")
     assert (await box_of(view, "#plain .s2"))["x"] == pytest.approx(plain["x"], abs=1)
     assert app.errors == []
+
+
+async def test_picker_sheets_and_picker_view_wheels(live_server: LiveServer, browser: Browser) -> None:
+    app = await open_app(browser, live_server, "test-widgets", "&path=pages/picker/picker")
+    view = app.view()
+    page = app.page
+    log = view.locator("#log")
+    sheet = view.locator(".hutong-picker")
+    column = sheet.locator("wx-picker-view-column")
+    ok = sheet.locator(".ok")
+
+    async def turn(index: int, notches: int) -> None:
+        await column.nth(index).hover()
+        for _ in range(abs(notches)):
+            await page.mouse.wheel(0, 100 if notches > 0 else -100)
+
+    # selector: WeChat's sheet (mask, 取消/确定, a title); change only on 确定.
+    await view.locator("#sel").click()
+    await expect(sheet.locator(".hutong-picker-title")).to_have_text("Fruit")
+    mask = view.locator(".hutong-picker-mask")
+    assert await mask.evaluate("el => getComputedStyle(el).backgroundColor") == "rgba(0, 0, 0, 0.6)"
+    assert await ok.evaluate("el => getComputedStyle(el).color") == "rgb(7, 193, 96)"
+    assert await sheet.locator(".cancel").inner_text() == "取消"
+    await column.locator(".hutong-picker-row", has_text="cherry").click()
+    await expect(column).to_have_js_property("target", 2)
+    await ok.click()
+    await expect(log).to_have_text("sel:2;")
+    await expect(sheet).to_have_count(0)
+    await expect(view.locator("#sel")).to_have_text("cherry")
+    # The mask cancels: cancel, and no change.
+    await view.locator("#sel").click()
+    await column.locator(".hutong-picker-row", has_text="apple").click()
+    await mask.click(position={"x": 10, "y": 10})
+    await expect(log).to_have_text("sel:2;cancel;")
+    await expect(view.locator("#sel")).to_have_text("cherry")
+    # disabled: no sheet.
+    await view.locator("#off").click()
+    await expect(sheet).to_have_count(0)
+
+    # multiSelector: columnchange while turning; the app's new range shows at once.
+    await view.locator("#multi").click()
+    await column.nth(0).locator(".hutong-picker-row", has_text="Y").click()
+    await expect(log).to_contain_text("col:0=1;")
+    await expect(column.nth(1).locator(".hutong-picker-row")).to_have_text(["y1", "y2", "y3"])
+    await turn(1, 2)
+    await expect(log).to_contain_text("col:1=2;")
+    await ok.click()
+    await expect(log).to_contain_text("multi:[1,2];")
+
+    # time within start and end: 08 has minutes from 30 only.
+    await view.locator("#time").click()
+    await expect(column.nth(0).locator(".hutong-picker-row").first).to_have_text("08")
+    await expect(column.nth(0).locator(".hutong-picker-row").last).to_have_text("18")
+    await turn(0, -1)
+    await expect(column.nth(1).locator(".hutong-picker-row").first).to_have_text("30")
+    await ok.click()
+    await expect(log).to_contain_text('time:"08:30";')
+
+    # date with fields="month": two wheels, the years from start to end.
+    await view.locator("#month").click()
+    await expect(column).to_have_count(2)
+    await expect(column.nth(0).locator(".hutong-picker-row")).to_have_text(["2023年", "2024年", "2025年"])
+    await ok.click()
+    await expect(log).to_contain_text('month:"2024-11";')
+    # A day follows its month: 31 January turns to February 2024, which has 29 days.
+    await view.locator("#day").click()
+    await turn(1, 1)
+    await expect(column.nth(2).locator(".hutong-picker-row")).to_have_count(29)
+    await ok.click()
+    await expect(log).to_contain_text('day:"2024-02-29";')
+
+    # region with level="city" and a custom item first in each column.
+    await view.locator("#region").click()
+    await expect(column).to_have_count(2)
+    await expect(column.nth(0).locator(".hutong-picker-row").first).to_have_text("全部")
+    await turn(0, 19)
+    await expect(column.nth(1).locator(".hutong-picker-row").nth(1)).to_have_text("广州市")
+    await column.nth(1).locator(".hutong-picker-row", has_text="深圳市").click()
+    await expect(column.nth(1)).to_have_js_property("target", 2)
+    await ok.click()
+    await expect(log).to_contain_text("region:广东省/深圳市:440000;")
+
+    # picker-view: the indicator's height is the row height; indicator-class comes from the page.
+    pv = view.locator("#pv")
+    indicator = pv.locator(".indicator")
+    assert await indicator.evaluate("el => el.getBoundingClientRect().height") == 50
+    assert await indicator.evaluate("el => getComputedStyle(el).backgroundColor") == "rgba(0, 0, 255, 0.1)"
+    assert (
+        await pv.locator(".mask").evaluate("el => getComputedStyle(el).backgroundColor")
+        == "rgba(255, 0, 0, 0.2)"
+    )
+    row = pv.locator("wx-picker-view-column").nth(0).locator(".row", has_text="1")
+    row_box, ind_box = await row.bounding_box(), await indicator.bounding_box()
+    assert row_box is not None and ind_box is not None
+    assert row_box["y"] == pytest.approx(ind_box["y"], abs=1)
+    # A flick by touch: pickstart, the new value at release (immediate-change), pickend at rest.
+    touch = await page.context.new_cdp_session(page)
+    first = await pv.locator("wx-picker-view-column").nth(0).bounding_box()
+    assert first is not None
+    x, y = first["x"] + first["width"] / 2, first["y"] + 200
+    await touch.send("Input.dispatchTouchEvent", {"type": "touchStart", "touchPoints": [{"x": x, "y": y}]})
+    for step in range(1, 6):
+        await touch.send(
+            "Input.dispatchTouchEvent", {"type": "touchMove", "touchPoints": [{"x": x, "y": y - step * 30}]}
+        )
+    await touch.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
+    await expect(log).to_contain_text("pickend;")
+    text = await log.inner_text()
+    flick = text[text.index("pickstart;") :]
+    value = int(flick.split("view:")[1].split(",")[0])
+    assert value > 3 and flick.endswith(f"view:{value},2;pickend;")
+    # A mouse wheel notch turns the second column one row.
+    await pv.locator("wx-picker-view-column").nth(1).hover()
+    await page.mouse.wheel(0, 100)
+    await expect(log).to_contain_text(f"view:{value},3;pickend;")
+    assert app.errors == []

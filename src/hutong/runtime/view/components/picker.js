@@ -21,7 +21,7 @@ const SHEET_CSS = `.hutong-picker-mask { position: fixed; inset: 0; background: 
 .hutong-picker-bar .ok { color: #07c160; font-weight: 600; }
 .hutong-picker-title { position: absolute; left: 80px; right: 80px; text-align: center; font-weight: 600; overflow: hidden; white-space: nowrap; text-overflow: ellipsis; }
 .hutong-picker wx-picker-view { height: 238px; margin: 0 16px; }
-.hutong-picker wx-picker-view-column > div { white-space: nowrap; text-overflow: ellipsis; padding: 0 4px; font-size: 17px; }
+.hutong-picker-row { white-space: nowrap; text-overflow: ellipsis; padding: 0 4px; font-size: 17px; }
 @keyframes hutong-picker-up { from { transform: translateY(100%); } }
 @keyframes hutong-picker-fade { from { opacity: 0; } }`;
 
@@ -276,6 +276,7 @@ class Picker extends HTMLElement {
       if (labels.join('\n') !== col.labels.join('\n')) {
         column.replaceChildren(...col.labels.map((text) => {
           const row = document.createElement('div');
+          row.className = 'hutong-picker-row';
           row.textContent = text;
           return row;
         }));
