@@ -6,17 +6,21 @@ from hutong.server.audit.models import AuditEntry
 from hutong.server.db.base import Base
 from hutong.server.discovery.models import LaunchEvent, PinnedApp, RecentApp, SceneCode
 from hutong.server.events.models import AppEvent
+from hutong.server.identity.models import AccessToken, OneTimeCode, OpenId, SessionKey, UnionId
 from hutong.server.review.models import Review
 
 metadata = Base.metadata
 
 __all__ = [
+    "AccessToken",
     "ApiToken",
     "App",
     "AppEvent",
     "AuditEntry",
     "LaunchEvent",
     "Membership",
+    "OneTimeCode",
+    "OpenId",
     "Organization",
     "PinnedApp",
     "RecentApp",
@@ -24,6 +28,8 @@ __all__ = [
     "Review",
     "SceneCode",
     "Session",
+    "SessionKey",
+    "UnionId",
     "User",
     "metadata",
 ]

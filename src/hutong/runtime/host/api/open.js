@@ -20,13 +20,10 @@ export const open = {
     if (!ids.length) throw new Error('TmplIds can\'t be empty');
     return Object.fromEntries(ids.map((id) => [id, 'reject']));
   },
-  login: notYet,
-  checkSession: notYet,
   getUserProfile: notYet,
   getUserInfo: notYet,
   authorize: notYet,
   openSetting: notYet,
-  getPhoneNumber: notYet,
   requestPayment: notYet,
   navigateToMiniProgram: notYet,
   navigateBackMiniProgram: notYet,

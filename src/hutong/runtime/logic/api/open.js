@@ -8,7 +8,7 @@
 import { callHost, reportUnsupported } from '../call.js';
 
 const ANSWERED = ['getSetting', 'requestSubscribeMessage'];
-const NOT_YET = ['login', 'checkSession', 'getUserProfile', 'getUserInfo', 'authorize', 'openSetting', 'getPhoneNumber', 'requestPayment', 'navigateToMiniProgram', 'navigateBackMiniProgram', 'exitMiniProgram'];
+const NOT_YET = ['getUserProfile', 'getUserInfo', 'authorize', 'openSetting', 'requestPayment', 'navigateToMiniProgram', 'navigateBackMiniProgram', 'exitMiniProgram'];
 
 /** Names that exist (so apps can call them) but do not work yet: canIUse answers false for them. */
 export const notYet = new Set(NOT_YET);

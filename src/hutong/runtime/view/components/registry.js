@@ -21,7 +21,7 @@ export const COMPONENTS = {
   icon: { status: 'supported' },
   progress: { status: 'supported' },
   'rich-text': { status: 'partial', missing: 'space attribute; user-select' },
-  button: { status: 'partial', missing: 'open types needing the platform (getPhoneNumber, getUserInfo, chooseAvatar, openSetting, contact, feedback) report fail until the identity issue registers handlers; share calls onShareAppMessage only' },
+  button: { status: 'partial', missing: 'open types needing the platform (getUserInfo, chooseAvatar, openSetting, contact, feedback) report fail until the identity issue registers handlers; share calls onShareAppMessage only' },
   checkbox: { status: 'supported' },
   'checkbox-group': { status: 'supported' },
   editor: { status: 'unsupported', missing: 'rich text editor and EditorContext' },
