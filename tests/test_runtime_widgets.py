@@ -97,6 +97,10 @@ async def test_canvas_nodes_and_the_legacy_context(live_server: LiveServer, brow
     assert await pixel(view, "#old", 60, 20) == RED
     assert await pixel(view, "#old", 90, 20) == BLUE
     await expect(log).to_contain_text(f"pixels:{BLUE}/0,0,0,0:21x1;")
+    # Touches on a canvas carry x and y from its corner; disable-scroll keeps the page still.
+    await view.locator("#c2d").click(position={"x": 10, "y": 20})
+    await expect(log).to_contain_text("touch:10,20;")
+    assert await view.locator("#c2d").evaluate("el => getComputedStyle(el).touchAction") == "none"
     assert app.errors == []
 
 

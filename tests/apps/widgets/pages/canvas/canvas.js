@@ -4,6 +4,9 @@ Page({
   add(text) {
     this.setData({ log: `${this.data.log}${text};` });
   },
+  onTouch(e) {
+    this.add(`touch:${Math.round(e.touches[0].x)},${Math.round(e.touches[0].y)}`);
+  },
   onReady() {
     wx.createSelectorQuery().select('#c2d').fields({ node: true, size: true }).exec((res) => this.draw2d(res[0]));
     wx.createSelectorQuery().select('#gl').node().exec((res) => this.drawGl(res[0].node));
