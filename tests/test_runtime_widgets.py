@@ -313,4 +313,8 @@ async def test_picker_sheets_and_picker_view_wheels(live_server: LiveServer, bro
     await pv.locator("wx-picker-view-column").nth(1).hover()
     await page.mouse.wheel(0, 100)
     await expect(log).to_contain_text(f"view:{value},3;pickend;")
+    # Rows that arrive after the value still show the value's row.
+    late = view.locator("#late wx-picker-view-column")
+    await expect(late).to_have_js_property("target", 3)
+    assert await view.locator("#late").evaluate("el => el.hutongValue()") == [3]
     assert app.errors == []

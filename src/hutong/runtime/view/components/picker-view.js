@@ -142,6 +142,8 @@ define('wx-picker-view', PickerView);
 export class PickerViewColumn extends HTMLElement {
   /** The row the column shows, or is heading for. */
   target = 0;
+  /** The row asked for by the value, which may not exist yet. */
+  wanted = 0;
   /** The rows' offset in px (0: the first row under the indicator). */
   offset = 0;
   row = ROW;
@@ -153,10 +155,14 @@ export class PickerViewColumn extends HTMLElement {
     const root = this.attachShadow({ mode: 'open' });
     root.innerHTML = `<style>${COLUMN_CSS}</style><div class="content"><slot></slot></div>`;
     this.content = /** @type {HTMLElement} */ (root.querySelector('.content'));
+    // Rows can arrive after the value (a list loaded later): the wanted row is kept until they do.
     root.querySelector('slot')?.addEventListener('slotchange', () => {
-      // Fewer rows than before: stay on the last.
-      if (this.target > this.count - 1) this.show(this.count - 1);
-      else this.place();
+      const target = Math.max(0, Math.min(this.count - 1, this.wanted));
+      if (target !== this.target && !this.moving) {
+        this.target = target;
+        if (this.view) this.view.reported = this.view.hutongValue();
+      }
+      this.place();
     });
     // Nothing scrolls this column but its own transform (a focus or find can scroll overflow: hidden).
     this.addEventListener('scroll', () => {
@@ -194,7 +200,8 @@ export class PickerViewColumn extends HTMLElement {
   show(index) {
     cancelAnimationFrame(this.frameId);
     this.moving = false;
-    this.target = Math.max(0, Math.min(this.count - 1, Math.round(index)));
+    this.wanted = Math.max(0, Math.round(index));
+    this.target = Math.max(0, Math.min(this.count - 1, this.wanted));
     this.place();
   }
 
@@ -203,6 +210,7 @@ export class PickerViewColumn extends HTMLElement {
     const view = this.view;
     view?.started();
     this.target = Math.max(0, Math.min(this.count - 1, index));
+    this.wanted = this.target;
     this.moving = true;
     view?.settled(false);
     const from = this.offset;

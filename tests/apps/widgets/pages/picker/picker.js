@@ -7,6 +7,11 @@ Page({
     sel: 0,
     multi: [['X', 'Y'], CITIES[0]],
     multiIndex: [0, 0],
+    lateRows: [],
+  },
+  onReady() {
+    // Rows that arrive after the value (as a list loaded from a server does).
+    this.setData({ lateRows: ['r0', 'r1', 'r2', 'r3', 'r4'] });
   },
   add(text) {
     this.setData({ log: `${this.data.log}${text};` });
