@@ -47,7 +47,7 @@ export const COMPONENTS = {
   video: { status: 'partial', missing: 'danmu, custom controls (show-progress, show-play-btn …), picture-in-picture' },
   'voip-room': { status: 'unsupported', missing: 'voice and video calls' },
   map: { status: 'unsupported', missing: 'no map provider is bundled' },
-  canvas: { status: 'partial', missing: 'a Canvas node draws in the logic thread and its frames reach the page as copied bitmaps after each task that drew (not a shared surface); Canvas.toDataURL always gives a PNG, whatever type is asked for' },
+  canvas: { status: 'partial', missing: 'a Canvas node draws in the logic thread and its frames reach the page as copied bitmaps after each task that drew (not a shared surface); Canvas.toDataURL always gives a PNG, whatever type is asked for; createImage with a network URL needs the image server to allow CORS' },
   'web-view': { status: 'partial', missing: 'wx.miniProgram.* messaging from the embedded page; bindmessage' },
   ad: { status: 'unsupported', missing: 'no ad network' },
   'ad-custom': { status: 'unsupported', missing: 'no ad network' },
