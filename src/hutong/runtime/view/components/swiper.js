@@ -44,6 +44,11 @@ class Swiper extends Builtin {
   heading = 1;
   /** The position a transition's dx and dy count from. */
   anchor = 0;
+  /** Where the last move was going, to carry on after a touch that did not drag. */
+  goal = { target: 0, source: '' };
+  animating = false;
+  /** A touch stopped a move half way. */
+  interrupted = false;
   /** @type {string | null} */
   appliedCurrent = null;
   /** @type {string | null} */
@@ -141,6 +146,7 @@ class Swiper extends Builtin {
     if (!this.circular) target = Math.min(this.last, Math.max(0, target));
     const index = this.circular ? mod(target, count) : target;
     const changed = index !== this.current;
+    this.goal = { target, source };
     cancelAnimationFrame(this.frameId);
     if (target !== this.pos) this.heading = target > this.pos ? 1 : -1;
     this.current = index;
@@ -151,6 +157,7 @@ class Swiper extends Builtin {
     if (source !== 'touch') this.anchor = from;
     const duration = num(this, 'duration', 500);
     const finish = () => {
+      this.animating = false;
       this.pos = index;
       this.layout();
       this.restartAutoplay();
@@ -162,6 +169,7 @@ class Swiper extends Builtin {
       finish();
       return;
     }
+    this.animating = true;
     const ease = EASING[this.getAttribute('easing-function') || 'default'] || EASING.default;
     const start = performance.now();
     const step = (/** @type {number} */ now) => {
@@ -182,6 +190,8 @@ class Swiper extends Builtin {
     const along = (/** @type {PointerEvent} */ event) => (this.vertical ? event.clientY : event.clientX);
     this.frame.addEventListener('pointerdown', (event) => {
       if (start || !this.items.length || (event.pointerType === 'mouse' && event.button !== 0)) return;
+      this.interrupted = this.animating;
+      this.animating = false;
       cancelAnimationFrame(this.frameId);
       clearTimeout(this.timer);
       start = { x: event.clientX, y: event.clientY, id: event.pointerId, pos: this.pos, moved: false, samples: [[event.timeStamp, along(event)]] };
@@ -196,6 +206,7 @@ class Swiper extends Builtin {
         if (Math.max(Math.abs(dx), Math.abs(dy)) < 5) return;
         if (Math.abs(this.vertical ? dx : dy) > Math.abs(this.vertical ? dy : dx)) {
           start = null;
+          this.resume();
           return;
         }
         start.moved = true;
@@ -218,7 +229,7 @@ class Swiper extends Builtin {
       start = null;
       this.dragging = false;
       if (!moved) {
-        this.restartAutoplay();
+        this.resume();
         return;
       }
       const [t0, p0] = samples[0];
@@ -232,6 +243,12 @@ class Swiper extends Builtin {
     };
     this.frame.addEventListener('pointerup', end);
     this.frame.addEventListener('pointercancel', end);
+  }
+
+  /** A touch stopped the items and did not drag them: finish the move it interrupted. */
+  resume() {
+    if (this.interrupted) this.moveTo(this.goal.target, this.goal.source);
+    else this.restartAutoplay();
   }
 
   drawDots() {
