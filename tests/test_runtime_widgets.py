@@ -71,6 +71,7 @@ async def test_canvas_nodes_and_the_legacy_context(live_server: LiveServer, brow
     await expect(log).to_contain_text("oldtemp:true;")
     await expect(log).to_contain_text("gl:60x40;")
     # The node starts at the element's CSS size; measureText, createImage and requestAnimationFrame work.
+    await expect(log).to_contain_text("offscreen:0,255,0,255;")
     await expect(log).to_contain_text("size:100x80:100x80;text:true;")
     await expect(log).to_contain_text("img:4x4;raf;temp:true;measure:true;drawn;")
     # What the logic thread drew is what the page shows: red left, the blue image top right, green

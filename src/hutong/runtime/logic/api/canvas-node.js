@@ -22,8 +22,8 @@ const DRAWS_2D = ['fillRect', 'strokeRect', 'clearRect', 'fill', 'stroke', 'fill
 /** What marks a WebGL context's canvas as changed. */
 const DRAWS_GL = ['clear', 'drawArrays', 'drawElements'];
 
-/** @param {any} image an image made by createImage, or anything drawImage takes */
-const unwrap = (image) => (image instanceof CanvasImage ? image.bitmap : image);
+/** @param {any} image an image made by createImage, another Canvas, or anything drawImage takes */
+const unwrap = (image) => (image instanceof CanvasImage ? image.bitmap : image instanceof Canvas ? image.__canvas : image);
 
 /** An image for drawImage and createPattern, loaded the way WeChat's `Canvas.createImage()` is. */
 export class CanvasImage {

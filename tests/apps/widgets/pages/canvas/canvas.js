@@ -7,6 +7,17 @@ Page({
   onTouch(e) {
     this.add(`touch:${Math.round(e.touches[0].x)},${Math.round(e.touches[0].y)}`);
   },
+  onLoad() {
+    // An offscreen canvas, drawn onto another with drawImage.
+    const off = wx.createOffscreenCanvas({ type: '2d', width: 4, height: 4 });
+    const offCtx = off.getContext('2d');
+    offCtx.fillStyle = '#00ff00';
+    offCtx.fillRect(0, 0, 4, 4);
+    const dst = wx.createOffscreenCanvas({ type: '2d', width: 4, height: 4 });
+    const dstCtx = dst.getContext('2d');
+    dstCtx.drawImage(off, 0, 0);
+    this.add(`offscreen:${Array.from(dstCtx.getImageData(1, 1, 1, 1).data).join(',')}`);
+  },
   onReady() {
     wx.createSelectorQuery().select('#c2d').fields({ node: true, size: true }).exec((res) => this.draw2d(res[0]));
     wx.createSelectorQuery().select('#gl').node().exec((res) => this.drawGl(res[0].node));
