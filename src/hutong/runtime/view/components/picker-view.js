@@ -265,10 +265,10 @@ export class PickerViewColumn extends HTMLElement {
       const { moved, samples } = drag;
       drag = null;
       if (!moved) {
-        // A tap on a row turns to it.
+        // A tap on a row turns to it (the row under the finger now, even while the wheel moves).
         const center = this.getBoundingClientRect().top + this.clientHeight / 2;
-        const rows = Math.round((event.clientY - center) / this.row);
-        if (rows) this.turnTo(this.target + rows);
+        const row = Math.round((event.clientY - center - this.offset) / this.row);
+        if (row !== this.target || this.offset !== -this.target * this.row) this.turnTo(row);
         return;
       }
       const recent = samples.filter(([t]) => event.timeStamp - t < 100);
