@@ -180,7 +180,7 @@ async def test_swiper_loops_seamlessly_by_touch_mouse_and_autoplay(
     await expect(log).to_contain_text("auto:1::autoplay;")
     places = await view.locator("#auto").evaluate("() => window.__places")
     # From C starting to move until A arrives: A comes from the right, B stays out of the frame.
-    moving = []
+    moving: list[list[int]] = []
     for place in places:
         if place[2] == 0 and not moving:
             continue
