@@ -38,23 +38,32 @@ async def test_form_fields_and_display_components(live_server: LiveServer, brows
     await expect(log).to_contain_text("radio:s;")
     await view.locator("#sw-label").click()
     await expect(log).to_contain_text("switch:true;")
-    # The selector picker's sheet, the time picker, a multiSelector's columnchange and the region list.
+    # The selector picker's sheet, the time picker, a multiSelector's columnchange and the region list:
+    # a tap on a row turns its wheel there, a mouse wheel notch turns one row.
+    sheet_column = view.locator(".hutong-picker wx-picker-view-column")
     await view.locator("#pk").click()
-    await view.locator(".hutong-picker-col div", has_text="blue").click()
+    await sheet_column.locator(".hutong-picker-row", has_text="blue").click()
     await view.locator(".hutong-picker .ok").click()
     await expect(log).to_contain_text("pick:2;")
     await expect(view.locator("#pk")).to_have_text("blue")
     await view.locator("#pt").click()
-    await view.locator(".hutong-picker-col").nth(0).locator("div", has_text="10").click()
+    await sheet_column.nth(0).hover()
+    await app.page.mouse.wheel(0, 100)
+    await expect(sheet_column.nth(0)).to_have_js_property("target", 10)
     await view.locator(".hutong-picker .ok").click()
     await expect(view.locator("#pt")).to_have_text("time 10:30")
     await view.locator("#pm").click()
-    await view.locator(".hutong-picker-col").nth(1).locator("div", has_text="z").click()
+    await sheet_column.nth(1).locator(".hutong-picker-row", has_text="z").click()
+    await expect(log).to_contain_text("col:1=2;")
     await view.locator(".hutong-picker .ok").click()
     await expect(log).to_contain_text("col:1=2;multi:0,2;")
     await view.locator("#pr").click()
-    await view.locator(".hutong-picker-col").nth(0).locator("div", has_text="广东省").click()
-    await view.locator(".hutong-picker-col").nth(1).locator("div", has_text="深圳市").click()
+    await sheet_column.nth(0).hover()
+    for _ in range(19):  # 北京市 … 广东省 is 19 rows down
+        await app.page.mouse.wheel(0, 100)
+    await expect(sheet_column.nth(1).locator(".hutong-picker-row").first).to_have_text("广州市")
+    await sheet_column.nth(1).locator(".hutong-picker-row", has_text="深圳市").click()
+    await expect(sheet_column.nth(1)).to_have_js_property("target", 1)
     await view.locator(".hutong-picker .ok").click()
     await expect(log).to_contain_text("region:广东省/深圳市;")
 
@@ -74,7 +83,9 @@ async def test_form_fields_and_display_components(live_server: LiveServer, brows
         "pv": [1, 0],
     }
     # picker-view: scrolling a column to a row reports every column's index.
-    await view.locator("#pv wx-picker-view-column").nth(1).evaluate("el => { el.scrollTop = 2 * 34 }")
+    await view.locator("#pv wx-picker-view-column").nth(1).hover()
+    await app.page.mouse.wheel(0, 100)
+    await app.page.mouse.wheel(0, 100)
     await expect(log).to_contain_text("pv:1,2;")
     await view.locator("#reset").click()
     await expect(log).to_contain_text("reset;")

@@ -45,6 +45,9 @@ COLLECT = """async (withComponents) => {
   const { CATALOG } = await import('/logic/api/catalog.js');
   const { partial, notYet } = await import('/logic/api/index.js');
   const { wx } = await import('/logic/wx.js');
+  // The contexts and canvas APIs join wx from their own modules, as the worker imports them.
+  await import('/logic/api/media-context.js');
+  await import('/logic/api/canvas.js');
   const { BUILTIN_TAGS } = await import('/view/builtin-tags.js');
   let components = null;
   if (withComponents) {

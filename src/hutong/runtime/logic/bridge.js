@@ -55,6 +55,7 @@ const FROM_FRAME = /** @type {Record<string, string>} */ ({
   'query:result': 'query:result',
   intersection: 'intersection',
   builtin: 'builtin',
+  'component:answer': 'component:answer',
 });
 
 /**
@@ -80,11 +81,14 @@ export function detachFramePort(id) {
   waitingForPort.delete(id);
 }
 
-/** Send page `id`'s frame a message, in order, straight down its port. @param {number} id @param {Message} message */
-export function toView(id, message) {
+/**
+ * Send page `id`'s frame a message, in order, straight down its port.
+ * @param {number} id @param {Message} message @param {Transferable[]} [transfer] moved, not copied (canvas frames)
+ */
+export function toView(id, message, transfer) {
   if (closed.has(id)) return;
   const port = framePorts.get(id);
-  if (port) port.postMessage(message);
+  if (port) port.postMessage(message, transfer || []);
   else {
     const queue = waitingForPort.get(id) || [];
     queue.push(message);

@@ -7,6 +7,7 @@ import { toView } from './bridge.js';
 import { datasetOf } from './names.js';
 import { guard } from './errors.js';
 import { querySelectorIn } from './selector.js';
+import { canvasNodeFor } from './api/canvas-node.js';
 
 let nextQuery = 1;
 /** @type {Map<number, (results: any[]) => void>} */
@@ -110,6 +111,12 @@ class SelectorQuery {
           if (request.fields.dataset) out.dataset = node ? datasetOf(node.a) : {};
           if (request.fields.properties && node) {
             for (const name of request.fields.properties) out[name] = node.a[name];
+          }
+          if (request.fields.node) {
+            // A canvas of type 2d or webgl gives its Canvas node (api/canvas.js).
+            delete out.__nodeSize;
+            const canvas = canvasNodeFor(this.tree.pageId, node, m.__nodeSize);
+            if (canvas) out.node = canvas;
           }
           return out;
         };

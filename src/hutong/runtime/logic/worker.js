@@ -18,6 +18,8 @@ import './call.js';
 import './builtins.js';
 import { hutong } from './identity.js';
 import './api/media-context.js';
+import './api/canvas-node.js';
+import './api/canvas.js';
 import { COMPONENTS } from '../view/components/registry.js';
 import { R } from '../view/render-helpers.js';
 import { setComponentRegistry } from './api/can-i-use.js';
@@ -34,6 +36,7 @@ import { Behavior, Component, definitionOf, normalise, Page, setRegistering, set
 import { takeChannel } from './router.js';
 import { launchState, settle, wxGlobal } from './wx.js';
 import { preloadApis } from './api/index.js';
+import { forgetCanvases } from './api/canvas-node.js';
 
 // canIUse answers component attributes from the same registry the compatibility doc is made from.
 setComponentRegistry(COMPONENTS);
@@ -239,6 +242,7 @@ on('page:hide', (message) => {
 on('page:unload', (message) => {
   destroyPage(message.id);
   detachFramePort(message.id);
+  forgetCanvases(message.id);
 });
 
 /** The host's page stack changed: getCurrentPages() follows it. */

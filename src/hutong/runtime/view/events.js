@@ -32,9 +32,13 @@ function bound(node, type) {
   return false;
 }
 
-/** @param {PointerEvent} event */
-function touchOf(event) {
-  return {
+/**
+ * A touch as WeChat describes it; on a `<canvas>` also `x` and `y` from the canvas's top left corner.
+ * @param {PointerEvent} event @param {any} target
+ */
+function touchOf(event, target) {
+  /** @type {Record<string, number>} */
+  const touch = {
     identifier: event.pointerId,
     pageX: event.pageX,
     pageY: event.pageY,
@@ -42,6 +46,12 @@ function touchOf(event) {
     clientY: event.clientY,
     force: event.pressure,
   };
+  if (target && target.localName === 'wx-canvas') {
+    const box = target.getBoundingClientRect();
+    touch.x = event.clientX - box.left;
+    touch.y = event.clientY - box.top;
+  }
+  return touch;
 }
 
 /**
@@ -95,7 +105,7 @@ function sendTouch(type, event, press) {
   send(type, press.target, event, {
     detail: { x: event.pageX, y: event.pageY },
     touches: type === 'touchend' || type === 'touchcancel' ? touches.filter((t) => t.identifier !== event.pointerId) : touches,
-    changedTouches: [touchOf(event)],
+    changedTouches: [touchOf(event, press.target)],
   });
 }
 
@@ -111,7 +121,7 @@ function onDown(event) {
     timer: 0,
     tap: true,
     longpressed: false,
-    touch: touchOf(event),
+    touch: touchOf(event, target),
     hover: startHover(event.composedPath()[0]),
   };
   presses.set(event.pointerId, press);
@@ -131,7 +141,7 @@ function onDown(event) {
 function onMove(event) {
   const press = presses.get(event.pointerId);
   if (!press) return;
-  press.touch = touchOf(event);
+  press.touch = touchOf(event, press.target);
   if (Math.abs(event.clientX - press.x) > TAP_SLOP || Math.abs(event.clientY - press.y) > TAP_SLOP) {
     press.tap = false;
     clearTimeout(press.timer);
@@ -147,7 +157,7 @@ function onUp(event) {
   if (!press) return;
   clearTimeout(press.timer);
   endHover(press.hover, false);
-  press.touch = touchOf(event);
+  press.touch = touchOf(event, press.target);
   sendTouch('touchend', event, press);
   presses.delete(event.pointerId);
   if (press.tap && !press.longpressed && bound(press.target, 'tap')) {

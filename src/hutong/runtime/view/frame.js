@@ -18,7 +18,7 @@ let port = null;
 /** @type {MessagePort | null} the logic thread's port for this page (brokered by the host) */
 let logic = null;
 /** What goes to the logic thread directly; everything else goes to the host. */
-const TO_LOGIC = new Set(['event', 'rendered', 'page:event', 'query:result', 'intersection', 'builtin']);
+const TO_LOGIC = new Set(['event', 'rendered', 'page:event', 'query:result', 'intersection', 'builtin', 'component:answer']);
 const root = /** @type {HTMLElement} */ (document.querySelector('wx-page'));
 const started = performance.now();
 /** @type {Record<string, any>} */
@@ -26,10 +26,10 @@ let windowConfig = {};
 /** @type {Record<string, boolean>} */
 let listens = {};
 
-/** @param {Record<string, any>} message */
-function send(message) {
-  if (TO_LOGIC.has(message.t)) logic?.postMessage(message);
-  else port?.postMessage(message);
+/** @param {Record<string, any>} message @param {Transferable[]} [transfer] */
+function send(message, transfer) {
+  if (TO_LOGIC.has(message.t)) logic?.postMessage(message, transfer || []);
+  else port?.postMessage(message, transfer || []);
 }
 
 setReporter(send);
@@ -139,6 +139,8 @@ function measure(el, fields) {
     if (fields.rect) Object.assign(out, { left: rect.left, right: rect.right, top: rect.top, bottom: rect.bottom });
     if (fields.size) Object.assign(out, { width: rect.width, height: rect.height });
   }
+  // A canvas node starts at its CSS size (logic/api/canvas.js).
+  if (fields.node && el.localName === 'wx-canvas') out.__nodeSize = [el.clientWidth, el.clientHeight];
   if (fields.scrollOffset) {
     Object.assign(out, { scrollLeft: el.scrollLeft, scrollTop: el.scrollTop, scrollWidth: el.scrollWidth, scrollHeight: el.scrollHeight });
   }
@@ -275,7 +277,17 @@ async function onMessage(event) {
     case 'component:call': {
       // VideoContext, the legacy canvas context (logic/api/media-context.js).
       const el = /** @type {any} */ (nodeById(message.target));
-      if (el && typeof el.hutongCall === 'function') el.hutongCall(message.method, message.args || []);
+      const has = el && typeof el.hutongCall === 'function';
+      if (!message.ask) {
+        if (has) el.hutongCall(message.method, message.args || []);
+        break;
+      }
+      // A call that waits for its answer (canvasToTempFilePath, canvasGetImageData, draw's callback).
+      const answer = (/** @type {Record<string, any>} */ reply, /** @type {Transferable[]} */ transfer = []) => send({ t: 'component:answer', ask: message.ask, ...reply }, transfer);
+      Promise.resolve(has ? el.hutongCall(message.method, message.args || []) : Promise.reject(new Error('element not found'))).then(
+        (value) => answer({ value }, value && value.bitmap ? [value.bitmap] : []),
+        (error) => answer({ error: String(error?.message || error) }),
+      );
       break;
     }
     case 'pulldown:start':

@@ -127,6 +127,21 @@ export const media = {
     const type = /\.(png|gif|webp|jpe?g|bmp|svg)(\?|$)/i.exec(src)?.[1]?.toLowerCase().replace('jpg', 'jpeg') || 'unknown';
     return { width: image.naturalWidth, height: image.naturalHeight, path: src, orientation: 'up', type };
   },
+  /**
+   * The bytes of an image a Canvas node draws (canvas.createImage): a package image, or a network
+   * image on the download allow-list whose server allows CORS. The logic thread has no network.
+   * @param {MiniProgram} mp @param {Record<string, any>} args
+   */
+  async hutongImageBytes(mp, args) {
+    const src = String(args.src ?? '');
+    if (/^https?:/.test(src)) {
+      const { checkUrl } = await import('./network.js');
+      checkUrl(mp, 'download', src);
+    } else if (!mp.config.assets?.[src.replace(/^\.?\//, '')]) throw new Error(`image not found: ${src}`);
+    const response = await fetch(assetUrl(mp, src), { credentials: 'omit' }).catch(() => null);
+    if (!response || !response.ok) throw new Error(`download image fail: ${src}`);
+    return { bytes: await response.arrayBuffer() };
+  },
   /** @param {MiniProgram} mp @param {Record<string, any>} args */
   async saveImageToPhotosAlbum(mp, args) {
     const file = args.file || {};

@@ -8,7 +8,10 @@
 import { toView } from '../bridge.js';
 import { stack } from '../page.js';
 import { querySelectorIn } from '../selector.js';
+import { guard } from '../errors.js';
 import { wx } from '../wx.js';
+import { askElement } from './canvas.js';
+import { fileUrl } from './file.js';
 
 /** The page (or component) whose template holds the element. @param {any} component */
 function scopeOf(component) {
@@ -113,20 +116,29 @@ class CanvasContext {
     this.state = {};
   }
 
-  /** @param {boolean} [reserve] keep what is drawn @param {Function} [callback] */
+  /**
+   * Send what was recorded to the canvas; `reserve` keeps what is already drawn. The callback runs
+   * once the frame has drawn it, images included.
+   * @param {boolean} [reserve] @param {Function} [callback]
+   */
   draw(reserve, callback) {
     const node = findIn(this.scope, (n) => n.t === 'canvas' && String(n.a['canvas-id'] ?? n.a.canvasId ?? '') === this.canvasId);
-    call(this.scope, node, 'draw', [this.actions, Boolean(reserve)]);
+    const actions = this.actions;
     this.actions = [];
-    if (typeof callback === 'function') setTimeout(() => callback(), 0);
+    if (!node) return;
+    askElement(this.scope.__tree.pageId, node.n, 'draw', [actions, Boolean(reserve)]).then(
+      () => typeof callback === 'function' && guard(() => callback()),
+      () => {},
+    );
   }
 
-  /** Text width, estimated: the frame's fonts are not here (half an em per Latin letter, a full em otherwise). @param {string} text */
+  /** Measured with this thread's own 2D context and the font set so far. @param {string} text */
   measureText(text) {
-    const size = Number(/(\d+(?:\.\d+)?)px/.exec(String(this.state.font || ''))?.[1] || this.state.fontSize || 10);
-    let width = 0;
-    for (const ch of String(text)) width += ch.charCodeAt(0) < 256 ? size * 0.55 : size;
-    return { width };
+    measurer ||= /** @type {OffscreenCanvasRenderingContext2D} */ (new OffscreenCanvas(1, 1).getContext('2d'));
+    const size = this.state.fontSize || 10;
+    measurer.font = this.state.font || `${size}px sans-serif`;
+    const metrics = measurer.measureText(String(text));
+    return { width: metrics.width, actualBoundingBoxAscent: metrics.actualBoundingBoxAscent, actualBoundingBoxDescent: metrics.actualBoundingBoxDescent };
   }
 
   /** Gradients are recorded as descriptions the frame turns into real ones. @param {number[]} args */
@@ -146,7 +158,7 @@ class CanvasContext {
 
   /** @param {string} image @param {string} repetition */
   createPattern(image, repetition) {
-    return { __pattern: [image, repetition] };
+    return { __pattern: [fileUrl(String(image)), repetition] };
   }
 }
 
@@ -166,14 +178,23 @@ function gradient(kind, args) {
 /** A value that can travel: gradients lose their method. @param {any} value */
 function plain(value) {
   if (value && typeof value === 'object' && value.__gradient) return { __gradient: value.__gradient };
+  if (value && typeof value === 'object' && value.__pattern) return { __pattern: value.__pattern };
   return value;
 }
+
+/** @type {OffscreenCanvasRenderingContext2D | null} */
+let measurer = null;
 
 for (const name of CANVAS_METHODS) {
   Object.defineProperty(CanvasContext.prototype, name, {
     value(/** @type {any[]} */ ...args) {
+      // A file of the app's (a chosen image, a temp file) reaches the frame as a data: URL.
+      if (name === 'drawImage' && typeof args[0] === 'string') args[0] = fileUrl(args[0]);
       this.actions.push([name, args.map(plain)]);
-      if (name === 'setFontSize') this.state.fontSize = args[0];
+      if (name === 'setFontSize') {
+        this.state.fontSize = args[0];
+        if (this.state.font) this.state.font = String(this.state.font).replace(/\d+(\.\d+)?px/, `${args[0]}px`);
+      }
     },
   });
 }

@@ -6,6 +6,7 @@ import './fields.js';
 import './legacy.js';
 import './form.js';
 import './media.js';
+import './picker-view.js';
 import './picker.js';
 import './platform.js';
 import './regions.js';

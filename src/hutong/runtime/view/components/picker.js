@@ -1,24 +1,29 @@
 // @ts-check
 /**
- * `<picker>` (selector, multiSelector, time, date, region) opens a bottom sheet of columns inside the
- * frame; `<picker-view>` shows its `<picker-view-column>`s inline. Values and events as WeChat's:
- * change `{value}` (an index, an array of indexes, "HH:mm", "YYYY-MM-DD" or the region's names),
- * columnchange `{column, value}`, cancel.
+ * `<picker>` (selector, multiSelector, time, date, region): a tap opens WeChat's bottom sheet over a
+ * mask, with 取消 and 确定 and a wheel per column (a `<wx-picker-view>` of picker-view.js). change
+ * `{value}` comes only from 确定 (an index, an array of indexes, "HH:mm", "YYYY[-MM[-DD]]", or the
+ * region's names with their codes); cancel from 取消 or the mask; columnchange `{column, value}` while
+ * a multiSelector turns. Columns that depend on others (days of a month, a province's cities, start
+ * and end limits) are rebuilt as the wheels turn.
  */
 import { emit } from '../events.js';
 import { define, flag } from './base.js';
+import { PickerView } from './picker-view.js';
 import { REGIONS } from './regions.js';
 
-const SHEET_CSS = `.hutong-picker-mask { position: fixed; inset: 0; background: rgba(0,0,0,.6); z-index: 1000; }
-.hutong-picker { position: fixed; left: 0; right: 0; bottom: 0; background: #fff; z-index: 1001; font-size: 17px; }
-.hutong-picker-bar { display: flex; justify-content: space-between; padding: 0 16px; height: 48px; align-items: center;
-  border-bottom: 1px solid #e5e5e5; }
-.hutong-picker-bar button { all: unset; cursor: pointer; padding: 8px 4px; color: #888; }
+const SHEET_CSS = `.hutong-picker-mask { position: fixed; inset: 0; background: rgba(0,0,0,.6); z-index: 1000; animation: hutong-picker-fade .3s; }
+.hutong-picker { position: fixed; left: 0; right: 0; bottom: 0; background: #fff; z-index: 1001; font-size: 17px; color: rgba(0,0,0,.9);
+  padding-bottom: env(safe-area-inset-bottom); animation: hutong-picker-up .3s; font-family: -apple-system, "PingFang SC", "Helvetica Neue", sans-serif; }
+.hutong-picker-bar { display: flex; justify-content: space-between; align-items: center; height: 56px; padding: 0 16px; position: relative; }
+.hutong-picker-bar::after { content: ''; position: absolute; left: 0; right: 0; bottom: 0; height: 1px; background: rgba(0,0,0,.1); transform: scaleY(.5); }
+.hutong-picker-bar button { all: unset; cursor: pointer; padding: 8px 4px; font-size: 17px; color: rgba(0,0,0,.9); }
 .hutong-picker-bar .ok { color: #07c160; font-weight: 600; }
-.hutong-picker-cols { display: flex; height: 238px; }
-.hutong-picker-col { flex: 1; overflow-y: auto; text-align: center; }
-.hutong-picker-col div { height: 34px; line-height: 34px; cursor: pointer; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
-.hutong-picker-col div.on { color: #000; font-weight: 600; background: #f2f2f2; }`;
+.hutong-picker-title { position: absolute; left: 80px; right: 80px; text-align: center; font-weight: 600; overflow: hidden; white-space: nowrap; text-overflow: ellipsis; }
+.hutong-picker wx-picker-view { height: 238px; margin: 0 16px; }
+.hutong-picker-row { white-space: nowrap; text-overflow: ellipsis; padding: 0 4px; font-size: 17px; }
+@keyframes hutong-picker-up { from { transform: translateY(100%); } }
+@keyframes hutong-picker-fade { from { opacity: 0; } }`;
 
 let styled = false;
 function ensureStyle() {
@@ -43,11 +48,25 @@ const span = (from, to) => Array.from({ length: Math.max(0, to - from + 1) }, (_
 /** @param {number} y @param {number} m */
 const daysIn = (y, m) => new Date(y, m, 0).getDate();
 
+/** Province codes of GB/T 2260, by the first two characters of the name. */
+const PROVINCE_CODES = /** @type {Record<string, string>} */ ({
+  北京: '110000', 天津: '120000', 河北: '130000', 山西: '140000', 内蒙: '150000', 辽宁: '210000', 吉林: '220000',
+  黑龙: '230000', 上海: '310000', 江苏: '320000', 浙江: '330000', 安徽: '340000', 福建: '350000', 江西: '360000',
+  山东: '370000', 河南: '410000', 湖北: '420000', 湖南: '430000', 广东: '440000', 广西: '450000', 海南: '460000',
+  重庆: '500000', 四川: '510000', 贵州: '520000', 云南: '530000', 西藏: '540000', 陕西: '610000', 甘肃: '620000',
+  青海: '630000', 宁夏: '640000', 新疆: '650000', 台湾: '710000', 香港: '810000', 澳门: '820000',
+});
+
+/** The region list's third column: districts are not bundled. */
+const ALL = '全部';
+
+/** @typedef {{labels: string[], values: any[]}} Column */
+
 class Picker extends HTMLElement {
   constructor() {
     super();
-    this.addEventListener('click', (event) => {
-      if (flag(this, 'disabled') || /** @type {Element} */ (event.target).closest?.('.hutong-picker, .hutong-picker-mask')) return;
+    this.addEventListener('click', () => {
+      if (flag(this, 'disabled') || this.sheet) return;
       this.open();
     });
   }
@@ -60,8 +79,7 @@ class Picker extends HTMLElement {
   prop(name) {
     const props = /** @type {any} */ (this).__props || {};
     if (name in props) return props[name];
-    const attr = this.getAttribute(name);
-    return attr;
+    return this.getAttribute(name);
   }
 
   /** @type {any} what was chosen last, or undefined to use the value attribute */
@@ -88,222 +106,228 @@ class Picker extends HTMLElement {
     this.chosen = undefined;
   }
 
-  /** @param {string} name @param {any} value */
-  hutongPropChanged(name, value) {
+  /** @param {string} name @param {any} _value */
+  hutongPropChanged(name, _value) {
     if (name === 'value') this.chosen = undefined;
-    if (this.sheet && (name === 'range' || name === 'value')) this.draw();
+    // A multiSelector's range and value may change while its sheet is open (columnchange handlers).
+    if (this.sheet && (name === 'range' || name === 'value')) {
+      if (name === 'value') this.picked = this.initial();
+      this.draw();
+    }
   }
 
-  /** @type {{cols: string[][], sel: number[]} | null} */
-  state = null;
   /** @type {HTMLElement | null} */
   sheet = null;
+  /** @type {PickerView | null} */
+  view = null;
+  /** What each column shows now, as values (not indexes) where columns depend on each other. @type {any[]} */
+  picked = [];
+  /** @type {Column[]} */
+  cols = [];
 
-  /** The columns and selection for the mode, from `sel` (or the value). @param {number[] | null} sel */
-  columns(sel) {
+  /** The picked values the sheet opens with, from the value. */
+  initial() {
+    const value = this.hutongValue();
+    const today = new Date();
+    switch (this.mode) {
+      case 'multiSelector':
+        return Array.isArray(value) ? value.map(Number) : [];
+      case 'time': {
+        const [h, m] = String(value || '').split(':').map(Number);
+        return Number.isFinite(h) && Number.isFinite(m) ? [h, m] : [today.getHours(), today.getMinutes()];
+      }
+      case 'date': {
+        const parts = String(value || '').split('-').map(Number);
+        return [parts[0] || today.getFullYear(), parts[1] || today.getMonth() + 1, parts[2] || today.getDate()];
+      }
+      case 'region':
+        return Array.isArray(value) ? value.slice() : [];
+      default:
+        return [Number(value) || 0];
+    }
+  }
+
+  /** Columns for what is picked; `picked` is brought inside the limits. @returns {Column[]} */
+  columns() {
     const key = this.getAttribute('range-key');
     const range = this.prop('range');
+    const p = this.picked;
     switch (this.mode) {
-      case 'multiSelector': {
-        const cols = (Array.isArray(range) ? range : []).map((/** @type {any} */ col) => (Array.isArray(col) ? col : []).map((x) => label(x, key)));
-        const value = this.hutongValue();
-        return { cols, sel: sel || cols.map((_, i) => Number(value[i]) || 0) };
-      }
+      case 'multiSelector':
+        return (Array.isArray(range) ? range : []).map((/** @type {any} */ col) => {
+          const items = Array.isArray(col) ? col : [];
+          return { labels: items.map((x) => label(x, key)), values: items.map((_, i) => i) };
+        });
       case 'time': {
-        const cols = [span(0, 23).map(pad), span(0, 59).map(pad)];
-        const [h, m] = String(this.hutongValue() || '00:00').split(':').map(Number);
-        return { cols, sel: sel || [h || 0, m || 0] };
+        const [sh, sm] = String(this.getAttribute('start') || '00:00').split(':').map(Number);
+        const [eh, em] = String(this.getAttribute('end') || '23:59').split(':').map(Number);
+        const hours = span(sh || 0, Number.isFinite(eh) ? eh : 23);
+        p[0] = Math.min(hours[hours.length - 1], Math.max(hours[0], p[0]));
+        const minutes = span(p[0] === sh ? sm || 0 : 0, p[0] === eh ? (Number.isFinite(em) ? em : 59) : 59);
+        p[1] = Math.min(minutes[minutes.length - 1], Math.max(minutes[0], p[1]));
+        return [{ labels: hours.map(pad), values: hours }, { labels: minutes.map(pad), values: minutes }];
       }
       case 'date': {
         const start = String(this.getAttribute('start') || '1900-01-01').split('-').map(Number);
         const end = String(this.getAttribute('end') || '2100-12-31').split('-').map(Number);
-        const today = new Date();
-        const value = String(this.hutongValue() || `${today.getFullYear()}-${pad(today.getMonth() + 1)}-${pad(today.getDate())}`).split('-').map(Number);
-        const years = span(start[0], end[0]);
         const fields = this.getAttribute('fields') || 'day';
-        const y = sel ? years[sel[0]] : value[0];
-        const month = sel ? sel[1] + 1 : value[1] || 1;
-        const cols = [years.map((n) => `${n}年`)];
-        if (fields !== 'year') cols.push(span(1, 12).map((n) => `${n}月`));
-        if (fields === 'day') cols.push(span(1, daysIn(y, month)).map((n) => `${n}日`));
-        const base = [Math.max(0, years.indexOf(y)), (month || 1) - 1, ((sel ? sel[2] : value[2]) || 1) - (sel ? 0 : 1)];
-        return { cols, sel: base.slice(0, cols.length).map((v, i) => Math.min(v, cols[i].length - 1)) };
+        const years = span(start[0], end[0]);
+        p[0] = Math.min(years[years.length - 1], Math.max(years[0], p[0]));
+        /** @type {Column[]} */
+        const cols = [{ labels: years.map((n) => `${n}年`), values: years }];
+        if (fields === 'year') return cols;
+        const months = span(p[0] === start[0] ? start[1] || 1 : 1, p[0] === end[0] ? end[1] || 12 : 12);
+        p[1] = Math.min(months[months.length - 1], Math.max(months[0], p[1]));
+        cols.push({ labels: months.map((n) => `${n}月`), values: months });
+        if (fields === 'month') return cols;
+        const atStart = p[0] === start[0] && p[1] === start[1];
+        const atEnd = p[0] === end[0] && p[1] === end[1];
+        const days = span(atStart ? start[2] || 1 : 1, atEnd ? Math.min(end[2] || 31, daysIn(p[0], p[1])) : daysIn(p[0], p[1]));
+        p[2] = Math.min(days[days.length - 1], Math.max(days[0], p[2]));
+        cols.push({ labels: days.map((n) => `${n}日`), values: days });
+        return cols;
       }
       case 'region': {
-        const value = this.hutongValue();
-        const p = sel ? sel[0] : Math.max(0, REGIONS.findIndex((r) => r[0] === value[0]));
-        const cities = REGIONS[p][1];
-        const c = sel ? Math.min(sel[1], cities.length - 1) : Math.max(0, cities.indexOf(value[1]));
-        return { cols: [REGIONS.map((r) => r[0]), cities, ['全部']], sel: [p, c, 0] };
+        const custom = this.getAttribute('custom-item');
+        const level = this.getAttribute('level') || 'region';
+        const depth = level === 'province' ? 1 : level === 'city' ? 2 : 3;
+        const extra = custom ? [custom] : [];
+        const provinces = [...extra, ...REGIONS.map((r) => r[0])];
+        if (!provinces.includes(p[0])) p[0] = REGIONS[0][0];
+        /** @type {Column[]} */
+        const cols = [{ labels: provinces, values: provinces }];
+        const province = REGIONS.find((r) => r[0] === p[0]);
+        // After the custom item, the following columns offer only the custom item.
+        const cities = province ? [...extra, ...province[1]] : extra;
+        if (depth > 1) {
+          if (!cities.includes(p[1])) p[1] = province ? province[1][0] : custom;
+          cols.push({ labels: cities, values: cities });
+        }
+        if (depth > 2) {
+          const districts = p[1] === custom ? extra : [...extra, ALL];
+          if (!districts.includes(p[2])) p[2] = p[1] === custom ? custom : ALL;
+          cols.push({ labels: districts, values: districts });
+        }
+        return cols;
       }
       default: {
-        const cols = [(Array.isArray(range) ? range : []).map((x) => label(x, key))];
-        return { cols, sel: sel || [Number(this.hutongValue()) || 0] };
+        const items = Array.isArray(range) ? range : [];
+        return [{ labels: items.map((x) => label(x, key)), values: items.map((_, i) => i) }];
       }
     }
   }
 
   open() {
     ensureStyle();
-    this.state = this.columns(null);
+    this.picked = this.initial();
     const mask = document.createElement('div');
     mask.className = 'hutong-picker-mask';
     const sheet = document.createElement('div');
     sheet.className = 'hutong-picker';
-    sheet.innerHTML = '<div class="hutong-picker-bar"><button class="cancel">取消</button><button class="ok">确定</button></div><div class="hutong-picker-cols"></div>';
+    sheet.setAttribute('role', 'dialog');
+    sheet.innerHTML = '<div class="hutong-picker-bar"><button class="cancel">取消</button><div class="hutong-picker-title"></div><button class="ok">确定</button></div>';
+    /** @type {HTMLElement} */ (sheet.querySelector('.hutong-picker-title')).textContent = this.getAttribute('header-text') || '';
+    const view = /** @type {PickerView} */ (document.createElement('wx-picker-view'));
+    view.listener = { change: (value) => this.turned(value) };
+    sheet.append(view);
     const close = () => {
       mask.remove();
       sheet.remove();
       this.sheet = null;
+      this.view = null;
     };
-    mask.addEventListener('click', () => {
+    const cancel = () => {
       close();
       emit(this, 'cancel', {});
-    });
-    /** @type {HTMLElement} */ (sheet.querySelector('.cancel')).addEventListener('click', () => {
-      close();
-      emit(this, 'cancel', {});
-    });
+    };
+    mask.addEventListener('click', cancel);
+    /** @type {HTMLElement} */ (sheet.querySelector('.cancel')).addEventListener('click', cancel);
     /** @type {HTMLElement} */ (sheet.querySelector('.ok')).addEventListener('click', () => {
-      const value = this.result();
+      // A wheel still turning counts as the row it is heading for.
+      const heading = view.hutongValue();
+      if (heading.join() !== this.indexes().join()) this.turned(heading);
+      const detail = this.result();
       close();
-      this.chosen = value;
-      emit(this, 'change', { value });
+      this.chosen = detail.value;
+      emit(this, 'change', detail);
     });
     // The sheet lives on the body, above the page, like WeChat's native picker.
     document.body.append(mask, sheet);
     this.sheet = sheet;
+    this.view = view;
     this.draw();
   }
 
+  /** (Re)build the wheels for `picked`. */
   draw() {
-    if (!this.sheet || !this.state) return;
-    const box = /** @type {HTMLElement} */ (this.sheet.querySelector('.hutong-picker-cols'));
-    box.replaceChildren();
-    this.state.cols.forEach((col, c) => {
-      const column = document.createElement('div');
-      column.className = 'hutong-picker-col';
-      col.forEach((text, i) => {
-        const row = document.createElement('div');
-        row.textContent = text;
-        if (this.state?.sel[c] === i) row.className = 'on';
-        row.addEventListener('click', () => this.select(c, i));
-        column.append(row);
-      });
-      box.append(column);
-      const on = /** @type {HTMLElement | null} */ (column.querySelector('.on'));
-      if (on) column.scrollTop = on.offsetTop - 102;
+    const view = this.view;
+    if (!view) return;
+    this.cols = this.columns();
+    const columns = /** @type {HTMLElement[]} */ (Array.from(view.children));
+    while (columns.length > this.cols.length) /** @type {HTMLElement} */ (columns.pop()).remove();
+    while (columns.length < this.cols.length) {
+      const column = document.createElement('wx-picker-view-column');
+      view.append(column);
+      columns.push(column);
+    }
+    this.cols.forEach((col, c) => {
+      const column = columns[c];
+      const labels = Array.from(column.children, (row) => row.textContent);
+      if (labels.join('\n') !== col.labels.join('\n')) {
+        column.replaceChildren(...col.labels.map((text) => {
+          const row = document.createElement('div');
+          row.className = 'hutong-picker-row';
+          row.textContent = text;
+          return row;
+        }));
+      }
     });
+    view.setValue(this.indexes());
   }
 
-  /** @param {number} column @param {number} index */
-  select(column, index) {
-    if (!this.state) return;
-    const sel = [...this.state.sel];
-    sel[column] = index;
-    if (this.mode === 'region' && column === 0) sel[1] = 0;
-    this.state = this.mode === 'multiSelector' ? { cols: this.state.cols, sel } : this.columns(sel);
-    if (this.mode === 'multiSelector') emit(this, 'columnchange', { column, value: index });
+  /** Each column's index for `picked`. */
+  indexes() {
+    return this.cols.map((col, c) => Math.max(0, col.values.indexOf(this.picked[c])));
+  }
+
+  /** The wheels came to rest on `value` (indexes). @param {number[]} value */
+  turned(value) {
+    const before = this.indexes();
+    value.forEach((index, c) => {
+      this.picked[c] = this.cols[c]?.values[index];
+    });
+    if (this.mode === 'multiSelector') {
+      value.forEach((index, c) => {
+        if (index !== before[c]) emit(this, 'columnchange', { column: c, value: index });
+      });
+      return;
+    }
+    if (this.mode === 'region') {
+      // A new province starts at its first city; a new city at its first district.
+      const changed = value.findIndex((index, c) => index !== before[c]);
+      if (changed >= 0) this.picked.length = changed + 1;
+    }
     this.draw();
   }
 
+  /** WeChat's change detail for what is picked. @returns {Record<string, any>} */
   result() {
-    const state = /** @type {{cols: string[][], sel: number[]}} */ (this.state);
-    const { sel, cols } = state;
+    const p = this.picked;
     switch (this.mode) {
       case 'multiSelector':
-        return sel;
+        return { value: this.cols.map((_, c) => Number(p[c]) || 0) };
       case 'time':
-        return `${cols[0][sel[0]]}:${cols[1][sel[1]]}`;
-      case 'date': {
-        const parts = sel.map((s, i) => parseInt(cols[i][s], 10));
-        return parts.map((n, i) => (i ? pad(n) : String(n))).join('-');
+        return { value: `${pad(p[0])}:${pad(p[1])}` };
+      case 'date':
+        return { value: [String(p[0]), ...p.slice(1, this.cols.length).map(pad)].join('-') };
+      case 'region': {
+        const value = p.slice(0, this.cols.length);
+        const code = value.map((name, i) => (i === 0 ? PROVINCE_CODES[String(name).slice(0, 2)] || '' : ''));
+        return { value, code, postcode: '' };
       }
-      case 'region':
-        return [cols[0][sel[0]], cols[1][sel[1]], cols[2][sel[2]]];
       default:
-        return sel[0];
+        return { value: Number(p[0]) || 0 };
     }
   }
 }
 define('wx-picker', Picker);
-
-// -- picker-view ------------------------------------------------------------------------------------------
-const ROW = 34;
-const VIEW_CSS = `:host { display: flex; position: relative; overflow: hidden; height: 200px; }
-.mask { position: absolute; inset: 0; pointer-events: none; z-index: 2;
-  background: linear-gradient(180deg, rgba(255,255,255,.95), rgba(255,255,255,.6)) top / 100% calc(50% - ${ROW / 2}px) no-repeat,
-  linear-gradient(0deg, rgba(255,255,255,.95), rgba(255,255,255,.6)) bottom / 100% calc(50% - ${ROW / 2}px) no-repeat; }
-.line { position: absolute; left: 0; right: 0; top: 50%; height: ${ROW}px; margin-top: -${ROW / 2}px; pointer-events: none;
-  border-top: 1px solid #e5e5e5; border-bottom: 1px solid #e5e5e5; z-index: 3; box-sizing: border-box; }
-::slotted(wx-picker-view-column) { flex: 1; }`;
-
-class PickerView extends HTMLElement {
-  constructor() {
-    super();
-    const root = this.attachShadow({ mode: 'open' });
-    root.innerHTML = `<style>${VIEW_CSS}</style><slot></slot><div class="mask"></div><div class="line"></div>`;
-  }
-
-  get columns() {
-    return /** @type {any[]} */ (Array.from(this.children).filter((c) => c.localName === 'wx-picker-view-column'));
-  }
-
-  connectedCallback() {
-    requestAnimationFrame(() => this.applyValue(/** @type {any} */ (this).__props?.value));
-  }
-
-  /** @param {string} name @param {any} value */
-  hutongPropChanged(name, value) {
-    if (name === 'value') requestAnimationFrame(() => this.applyValue(value));
-  }
-
-  /** @param {any} value */
-  applyValue(value) {
-    if (!Array.isArray(value)) return;
-    this.columns.forEach((col, i) => col.scrollToIndex(Number(value[i]) || 0));
-  }
-
-  hutongValue() {
-    return this.columns.map((col) => col.index);
-  }
-
-  changed() {
-    emit(this, 'change', { value: this.hutongValue() });
-  }
-}
-define('wx-picker-view', PickerView);
-
-class PickerViewColumn extends HTMLElement {
-  index = 0;
-  constructor() {
-    super();
-    const root = this.attachShadow({ mode: 'open' });
-    root.innerHTML = `<style>:host { display: block; height: 100%; overflow-y: auto; scroll-snap-type: y mandatory; scrollbar-width: none; }
-      .pad { height: calc(50% - ${ROW / 2}px); } ::slotted(*) { height: ${ROW}px; line-height: ${ROW}px; text-align: center;
-      scroll-snap-align: center; overflow: hidden; }</style><div class="pad"></div><slot></slot><div class="pad"></div>`;
-    let timer = 0;
-    this.addEventListener('scroll', () => {
-      clearTimeout(timer);
-      timer = window.setTimeout(() => {
-        const index = Math.round(this.scrollTop / this.rowHeight());
-        if (index !== this.index) {
-          this.index = index;
-          /** @type {any} */ (this.parentElement)?.changed?.();
-        }
-      }, 120);
-    }, { passive: true });
-  }
-
-  rowHeight() {
-    const first = this.firstElementChild;
-    return first ? first.getBoundingClientRect().height || ROW : ROW;
-  }
-
-  /** @param {number} index */
-  scrollToIndex(index) {
-    this.index = index;
-    this.scrollTop = index * this.rowHeight();
-  }
-}
-define('wx-picker-view-column', PickerViewColumn);

@@ -85,18 +85,6 @@ class Video extends Builtin {
 define('wx-video', Video);
 
 // -- canvas -----------------------------------------------------------------------------------------------
-/** @param {CanvasRenderingContext2D} ctx @param {any} value */
-function paint(ctx, value) {
-  if (value && typeof value === 'object' && value.__gradient) {
-    const [kind, args, stops] = value.__gradient;
-    const g = kind === 'linear' ? ctx.createLinearGradient(args[0], args[1], args[2], args[3])
-      : ctx.createRadialGradient(args[0], args[1], args[2], args[3], args[4], args[5]);
-    for (const [offset, color] of stops) g.addColorStop(offset, color);
-    return g;
-  }
-  return value;
-}
-
 /** The legacy setters, as canvas properties. */
 const SETTERS = /** @type {Record<string, string>} */ ({
   setFillStyle: 'fillStyle', setStrokeStyle: 'strokeStyle', setLineWidth: 'lineWidth', setLineCap: 'lineCap',
@@ -104,12 +92,19 @@ const SETTERS = /** @type {Record<string, string>} */ ({
   setTextBaseline: 'textBaseline',
 });
 
+/**
+ * `<canvas>`. With `type="2d"` or `"webgl"` the logic thread draws (logic/api/canvas.js) and sends each
+ * finished frame as an ImageBitmap, shown here by a `bitmaprenderer` context. The legacy canvas
+ * (`canvas-id`, wx.createCanvasContext) records drawing calls in the logic thread and replays them here.
+ */
 class Canvas extends Builtin {
   static observed = ['type', 'canvas-id'];
   /** @type {HTMLCanvasElement} */
   canvas;
   /** @type {Map<string, HTMLImageElement>} */
   images = new Map();
+  /** @type {any[][]} what is on the canvas now, replayed after a resize */
+  drawn = [];
 
   constructor() {
     super();
@@ -118,7 +113,14 @@ class Canvas extends Builtin {
     new ResizeObserver(() => this.size()).observe(this);
   }
 
+  /** A Canvas node's pixels are the logic thread's; only the legacy canvas follows the element's size. */
+  get modern() {
+    const type = this.getAttribute('type');
+    return type === '2d' || type === 'webgl';
+  }
+
   size() {
+    if (this.modern) return;
     const rect = this.getBoundingClientRect();
     const ratio = window.devicePixelRatio || 1;
     const width = Math.round(rect.width * ratio);
@@ -130,24 +132,58 @@ class Canvas extends Builtin {
     }
   }
 
-  render() {
-    const type = this.getAttribute('type');
-    // type="2d"/"webgl" hand the page a Canvas node in WeChat; the logic thread has no DOM to hand it.
-    if (type === '2d' || type === 'webgl') reportUnsupported('component', `canvas type=${type}`);
-  }
-
-  /** @type {any[][]} what is on the canvas now, replayed after a resize */
-  drawn = [];
-
   /** @param {string} method @param {any[]} args */
   hutongCall(method, args) {
-    if (method !== 'draw') return;
-    const [actions, reserve] = args;
-    this.drawn = reserve ? [...this.drawn, ...actions] : actions;
-    this.replay();
+    switch (method) {
+      case 'frame': {
+        const bitmap = /** @type {ImageBitmap} */ (args[0]);
+        if (this.canvas.width !== bitmap.width) this.canvas.width = bitmap.width;
+        if (this.canvas.height !== bitmap.height) this.canvas.height = bitmap.height;
+        /** @type {ImageBitmapRenderingContext} */ (this.canvas.getContext('bitmaprenderer')).transferFromImageBitmap(bitmap);
+        return undefined;
+      }
+      case 'draw': {
+        const [actions, reserve] = args;
+        this.drawn = reserve ? [...this.drawn, ...actions] : actions;
+        this.replay();
+        return this.loaded();
+      }
+      case 'snapshot':
+        return this.loaded().then(async () => ({ bitmap: await createImageBitmap(this.canvas), ratio: window.devicePixelRatio || 1 }));
+      case 'getImageData':
+        return this.loaded().then(() => this.imageData(args[0], args[1], args[2], args[3]));
+      case 'putImageData':
+        this.drawn = [...this.drawn, ['__put', args]];
+        this.replay();
+        return undefined;
+      default:
+        return undefined;
+    }
+  }
+
+  /** Once every image the drawing uses has arrived (and been drawn). */
+  async loaded() {
+    const arrival = (/** @type {HTMLImageElement} */ img) => new Promise((done) => {
+      img.addEventListener('load', done, { once: true });
+      img.addEventListener('error', done, { once: true });
+    });
+    await Promise.all(Array.from(this.images.values(), (img) => (img.complete ? null : arrival(img))));
+    return undefined;
+  }
+
+  /** Pixels in CSS units, as WeChat's canvasGetImageData gives them. @param {number} x @param {number} y @param {number} w @param {number} h */
+  imageData(x, y, w, h) {
+    const ratio = window.devicePixelRatio || 1;
+    const out = document.createElement('canvas');
+    out.width = w;
+    out.height = h;
+    const ctx = /** @type {CanvasRenderingContext2D} */ (out.getContext('2d'));
+    ctx.drawImage(this.canvas, x * ratio, y * ratio, w * ratio, h * ratio, 0, 0, w, h);
+    return { width: w, height: h, data: Array.from(ctx.getImageData(0, 0, w, h).data) };
   }
 
   replay() {
+    if (this.modern) return;
     const ctx = /** @type {CanvasRenderingContext2D} */ (this.canvas.getContext('2d'));
     const ratio = window.devicePixelRatio || 1;
     ctx.reset?.();
@@ -159,29 +195,53 @@ class Canvas extends Builtin {
   /** @param {CanvasRenderingContext2D} ctx @param {string} name @param {any[]} args */
   run(ctx, name, args) {
     const any = /** @type {any} */ (ctx);
-    if (name === '=') any[args[0]] = paint(ctx, args[1]);
-    else if (SETTERS[name]) any[SETTERS[name]] = paint(ctx, args[0]);
+    if (name === '=') any[args[0]] = this.paint(ctx, args[1]);
+    else if (SETTERS[name]) any[SETTERS[name]] = this.paint(ctx, args[0]);
     else if (name === 'setFontSize') ctx.font = ctx.font.replace(/\d+(\.\d+)?px/, `${args[0]}px`);
-    else if (name === 'setLineDash') ctx.setLineDash(args[0] || []);
-    else if (name === 'setShadow') Object.assign(ctx, { shadowOffsetX: args[0], shadowOffsetY: args[1], shadowBlur: args[2], shadowColor: args[3] });
-    else if (name === 'drawImage') this.drawImage(ctx, args);
-    else if (typeof any[name] === 'function') any[name](...args);
+    else if (name === 'setLineDash') {
+      ctx.setLineDash(Array.isArray(args[0]) ? args[0] : []);
+      ctx.lineDashOffset = Number(args[1]) || 0;
+    } else if (name === 'setShadow') Object.assign(ctx, { shadowOffsetX: args[0], shadowOffsetY: args[1], shadowBlur: args[2], shadowColor: args[3] });
+    else if (name === 'drawImage') {
+      const img = this.image(String(args[0]));
+      if (img) any.drawImage(img, ...args.slice(1));
+    } else if (name === '__put') {
+      const [data, x, y, w, h] = args;
+      const tile = document.createElement('canvas');
+      tile.width = w;
+      tile.height = h;
+      /** @type {CanvasRenderingContext2D} */ (tile.getContext('2d')).putImageData(new ImageData(new Uint8ClampedArray(data), w, h), 0, 0);
+      ctx.drawImage(tile, x, y);
+    } else if (typeof any[name] === 'function') any[name](...args);
   }
 
-  /** Images load asynchronously: draw now if cached, or redraw everything once it arrives. @param {CanvasRenderingContext2D} ctx @param {any[]} args */
-  drawImage(ctx, args) {
-    const src = String(args[0]);
-    const img = this.images.get(src);
-    if (img && img.complete && img.naturalWidth) {
-      /** @type {any} */ (ctx).drawImage(img, ...args.slice(1));
-      return;
+  /** Gradients and patterns arrive as descriptions. @param {CanvasRenderingContext2D} ctx @param {any} value */
+  paint(ctx, value) {
+    if (value && typeof value === 'object' && value.__gradient) {
+      const [kind, args, stops] = value.__gradient;
+      const g = kind === 'linear' ? ctx.createLinearGradient(args[0], args[1], args[2], args[3])
+        : ctx.createRadialGradient(args[0], args[1], args[2], args[3], args[4], args[5]);
+      for (const [offset, color] of stops) g.addColorStop(offset, color);
+      return g;
     }
+    if (value && typeof value === 'object' && value.__pattern) {
+      const img = this.image(String(value.__pattern[0]));
+      return img ? ctx.createPattern(img, value.__pattern[1] || 'repeat') : 'transparent';
+    }
+    return value;
+  }
+
+  /** An image, if it has arrived; otherwise it starts loading and everything is redrawn once it has. @param {string} src */
+  image(src) {
+    const img = this.images.get(src);
+    if (img && img.complete && img.naturalWidth) return img;
     if (!img) {
       const next = new window.Image();
       next.onload = () => this.replay();
       next.src = resolveAsset(this, src);
       this.images.set(src, next);
     }
+    return null;
   }
 }
 define('wx-canvas', Canvas);
