@@ -39,6 +39,7 @@ const FROM_FRAME = /** @type {Record<string, string>} */ ({
   'query:result': 'query:result',
   intersection: 'intersection',
   builtin: 'builtin',
+  'animate:done': 'animate:done',
 });
 
 /**

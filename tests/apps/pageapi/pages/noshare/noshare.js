@@ -1,0 +1,2 @@
+// No onShareAppMessage: WeChat offers no Forward in the menu.
+Page({});

@@ -1,0 +1,71 @@
+"""Page-level APIs in real Chromium, through the test-pageapi mini program: selector queries from
+every lifecycle, this.animate / clearAnimation, and the capsule menu's share entry."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+from urllib.parse import quote
+
+import pytest
+from playwright.async_api import Browser, FrameLocator, expect
+
+from tests.conftest import LiveServer, OpenedApp, open_app
+
+pytestmark = pytest.mark.browser
+
+
+async def out(view: FrameLocator) -> Any:
+    """The JSON a test page wrote into #out, once it is there."""
+    await expect(view.locator("#out")).not_to_be_empty()
+    return json.loads(await view.locator("#out").text_content() or "")
+
+
+async def open_page(browser: Browser, server: LiveServer, page: str) -> OpenedApp:
+    return await open_app(browser, server, "test-pageapi", f"&path={quote(page)}")
+
+
+async def test_selector_queries_answer_from_onload_onshow_and_onready(
+    live_server: LiveServer, browser: Browser
+) -> None:
+    app = await open_page(browser, live_server, "pages/query/query")
+    r = await out(app.view())
+    # Queries made before the first render wait for it, as WeChat's exec waits for the view.
+    assert r["onLoad"] == [120, 40, "box"]
+    assert r["lateInOnLoad"] == [60, 30, "late"]  # set in onLoad before the query
+    assert r["onShow"] == [120, 40]
+    assert r["viewport"] == "number"
+    assert r["onReady"] == [120, 40, "box"]
+    assert app.errors == []
+
+
+async def test_animate_and_clear_animation(live_server: LiveServer, browser: Browser) -> None:
+    app = await open_page(browser, live_server, "pages/animate/animate")
+    view = app.view()
+    r = await out(view)
+    # The last keyframe stays once the animation is over (fill forwards); the callback ran after it.
+    assert r["a"]["opacity"] == "0.2"
+    assert r["a"]["background-color"] == "rgb(0, 255, 0)"
+    # translate(30px, 10px) rotate(90deg) scale(2, 2): the matrix [0, 2, -2, 0, 30, 10].
+    assert r["a"]["transform"] == "matrix(0, 2, -2, 0, 30, 10)"
+    assert r["a"]["width"] == "50px"  # width: 50 is in pixels
+    assert r["pair"] == ["0.5", "0.5"]  # every node the selector matches
+    # Clearing opacity alone leaves the transform; clearing all gives the styles back.
+    assert r["partly"]["opacity"] == "1"
+    assert r["partly"]["transform"] == "matrix(0, 2, -2, 0, 30, 10)"
+    assert r["cleared"] == {
+        "opacity": "1",
+        "transform": "none",
+        "background-color": "rgb(74, 144, 226)",
+        "width": 100,
+        "height": 20,
+    }
+    assert r["component"] == "0.25"
+    # The ScrollTimeline form: 0…200 px of scrolling plays the keyframes.
+    assert r["scrollStart"] == "1"
+    await view.locator("#scroller").evaluate("el => { el.scroller.scrollTop = 100; }")
+    opacity = view.locator("#c")
+    await expect(opacity).to_have_css("opacity", "0.5")
+    await view.locator("#scroller").evaluate("el => { el.scroller.scrollTop = 400; }")
+    await expect(opacity).to_have_css("opacity", "0")
+    assert app.errors == []
