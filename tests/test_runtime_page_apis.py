@@ -69,3 +69,58 @@ async def test_animate_and_clear_animation(live_server: LiveServer, browser: Bro
     await view.locator("#scroller").evaluate("el => { el.scroller.scrollTop = 400; }")
     await expect(opacity).to_have_css("opacity", "0")
     assert app.errors == []
+
+
+async def test_capsule_menu_shares_what_the_page_says(live_server: LiveServer, browser: Browser) -> None:
+    app = await open_page(browser, live_server, "pages/share/share")
+    page, view = app.page, app.view()
+    base = f"{live_server.url}/miniapp/test-pageapi/pages/share/share"
+    link = page.get_by_label("Link to this page")
+
+    # Share from the menu: onShareAppMessage({from: 'menu'}); its promise's answer wins.
+    await page.get_by_role("button", name="More").click()
+    await expect(page.get_by_role("menuitem", name="Share to Timeline")).to_be_visible()
+    await page.get_by_role("menuitem", name="Share", exact=True).click()
+    await expect(view.locator("#from")).to_have_text("menu")
+    await expect(link).to_have_value(f"{base}?via=promise#share")
+    await expect(page.locator("#info-sheet")).to_contain_text("Shared after a promise")
+    await page.get_by_role("button", name="Done").click()
+
+    # Share to Timeline and Add to Favorites call their own handlers.
+    await page.get_by_role("button", name="More").click()
+    await page.get_by_role("menuitem", name="Share to Timeline").click()
+    await expect(view.locator("#from")).to_have_text("timeline")
+    await expect(link).to_have_value(f"{base}?via=timeline#share")
+    await page.get_by_role("button", name="Done").click()
+    await page.get_by_role("button", name="More").click()
+    await page.get_by_role("menuitem", name="Add to Favorites").click()
+    await expect(view.locator("#from")).to_have_text("favorites")
+    await expect(page.locator("#info-sheet")).to_contain_text("Kept")
+    await page.get_by_role("button", name="Done").click()
+
+    # The share button draws the same sheet, with from: 'button' and its target.
+    await view.locator("#share-button").click()
+    await expect(view.locator("#from")).to_have_text("button:tea")
+    await expect(link).to_have_value(f"{base}?item=tea#share")
+    await page.get_by_role("button", name="Done").click()
+
+    # hideShareMenu takes Share (and the timeline) out of the menu; showShareMenu brings them back.
+    await view.locator("#hide").click()
+    await page.get_by_role("button", name="More").click()
+    await expect(page.get_by_role("menuitem", name="Share", exact=True)).to_be_disabled()
+    await expect(page.get_by_role("menuitem", name="Share to Timeline")).to_be_hidden()
+    await page.get_by_role("menuitem", name="Cancel").click()
+    await view.locator("#show").click()
+    await page.get_by_role("button", name="More").click()
+    await expect(page.get_by_role("menuitem", name="Share", exact=True)).to_be_enabled()
+    await page.get_by_role("menuitem", name="Cancel").click()
+    assert app.errors == []
+
+
+async def test_no_share_handler_no_share_entry(live_server: LiveServer, browser: Browser) -> None:
+    app = await open_page(browser, live_server, "pages/noshare/noshare")
+    await expect(app.view().locator("#plain")).to_be_visible()
+    await app.page.get_by_role("button", name="More").click()
+    await expect(app.page.get_by_role("menuitem", name="Share", exact=True)).to_be_disabled()
+    await expect(app.page.get_by_role("menuitem", name="Share to Timeline")).to_be_hidden()
+    await expect(app.page.get_by_role("menuitem", name="Add to Favorites")).to_be_hidden()

@@ -16,6 +16,7 @@ import './tree.js';
 import './wxs-events.js';
 import './call.js';
 import './builtins.js';
+import './share.js';
 import './api/media-context.js';
 import { COMPONENTS } from '../view/components/registry.js';
 import { R } from '../view/render-helpers.js';
@@ -229,11 +230,6 @@ on('page:event', (message) => {
   const page = instances.get(message.id);
   if (!page) return;
   if (message.name === 'onResize') pageLifetime(page, 'resize', message.arg);
-  if (message.name === 'onShareAppMessage') {
-    const result = callPage(page, 'onShareAppMessage', message.arg || { from: 'menu' });
-    send({ t: 'share', id: message.id, result: result && typeof result === 'object' ? JSON.parse(JSON.stringify(result)) : {} });
-    return;
-  }
   callPage(page, message.name, message.arg);
 });
 
