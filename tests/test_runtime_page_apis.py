@@ -124,3 +124,19 @@ async def test_no_share_handler_no_share_entry(live_server: LiveServer, browser:
     await expect(app.page.get_by_role("menuitem", name="Share", exact=True)).to_be_disabled()
     await expect(app.page.get_by_role("menuitem", name="Share to Timeline")).to_be_hidden()
     await expect(app.page.get_by_role("menuitem", name="Add to Favorites")).to_be_hidden()
+
+
+async def test_cloud_init_is_accepted_and_cloud_calls_fail(live_server: LiveServer, browser: Browser) -> None:
+    app = await open_page(browser, live_server, "pages/cloud/cloud")
+    r = await out(app.view())
+    assert r == {
+        "callFunction": "cloud.callFunction:fail not supported",
+        "callback": "cloud.uploadFile:fail not supported",
+        "query": "cloud.database.get:fail not supported",
+        "doc": "cloud.database.update:fail not supported",
+        "other": "function",
+    }
+    log = await app.page.evaluate("window.__hutongLog")
+    unsupported = {e["name"] for e in log if e["kind"] == "unsupported"}
+    assert {"wx.cloud.init", "wx.cloud.callFunction", "wx.cloud.database"} <= unsupported
+    assert app.errors == []

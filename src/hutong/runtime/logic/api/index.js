@@ -6,6 +6,7 @@
 import { on } from '../bridge.js';
 import { createAnimation } from './animation.js';
 import { base, setSystemInfo } from './base.js';
+import { cloud } from './cloud.js';
 import { device } from './device.js';
 import { file, preloadFiles } from './file.js';
 import { interaction } from './interaction.js';
@@ -30,6 +31,7 @@ export const families = {
   share,
   log,
   open,
+  cloud,
 };
 
 /** @type {Record<string, any>} */
@@ -72,6 +74,7 @@ export const partial = {
   getRealtimeLogManager: 'writes to the developer panel',
   createAnimation: 'animation data applied with CSS transitions',
   getFuzzyLocation: 'the browser\'s position, rounded',
+  cloud: 'no cloud development back end: init is accepted so the app starts; functions, database and storage fail "not supported"',
 };
 
 export { notYet };
