@@ -4,11 +4,12 @@ every lifecycle, this.animate / clearAnimation, and the capsule menu's share ent
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
 import pytest
-from playwright.async_api import Browser, FrameLocator, expect
+from playwright.async_api import Browser, FrameLocator, Route, expect
 
 from tests.conftest import LiveServer, OpenedApp, open_app
 
@@ -140,3 +141,40 @@ async def test_cloud_init_is_accepted_and_cloud_calls_fail(live_server: LiveServ
     unsupported = {e["name"] for e in log if e["kind"] == "unsupported"}
     assert {"wx.cloud.init", "wx.cloud.callFunction", "wx.cloud.database"} <= unsupported
     assert app.errors == []
+
+
+async def test_load_font_face(live_server: LiveServer, browser: Browser) -> None:
+    font = Path("/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf").read_bytes()
+    page = await browser.new_page()
+
+    async def serve_font(route: Route) -> None:
+        if route.request.url.endswith("/probe.ttf"):
+            headers = {"Access-Control-Allow-Origin": "*", "Content-Type": "font/ttf"}
+            await route.fulfill(status=200, body=font, headers=headers)
+        else:
+            await route.fulfill(status=404, body="", headers={"Access-Control-Allow-Origin": "*"})
+
+    await page.route("https://fonts.hutong.test/**", serve_font)
+    await page.goto(f"{live_server.url}/?open=test-pageapi&path={quote('pages/font/font')}")
+    view = page.frame_locator("iframe.hutong-page").last
+    r = await out(view)
+    assert r == {
+        "page": "loadFontFace:ok",
+        "global": "loadFontFace:ok loaded",
+        "missing": "loadFontFace:fail",
+        "noFamily": "loadFontFace:fail family and source are required",
+    }
+    assert await view.locator("#sample").evaluate("() => document.fonts.check('12px Probe')")
+    # A global font reaches the pages opened later.
+    await view.locator("#next").click()
+    await expect(page.locator("iframe.hutong-page")).to_have_count(2)
+    later = page.frame_locator("iframe.hutong-page").nth(1)
+    await expect(later.locator("#sample")).to_be_attached()
+    loaded = await later.locator("#sample").evaluate(
+        """async () => {
+            await document.fonts.ready;
+            return [...document.fonts].some((f) => f.family === 'Everywhere' && f.status === 'loaded');
+        }"""
+    )
+    assert loaded
+    await page.close()

@@ -40,6 +40,7 @@ const FROM_FRAME = /** @type {Record<string, string>} */ ({
   intersection: 'intersection',
   builtin: 'builtin',
   'animate:done': 'animate:done',
+  'font:done': 'font:done',
 });
 
 /**

@@ -6,6 +6,7 @@
 import { toView } from './bridge.js';
 import { ComponentInstance } from './component.js';
 import { guard } from './errors.js';
+import { globalFonts } from './fonts.js';
 import { flush, Instance } from './instance.js';
 import { INSERT, ROOT_ID, TAB_BAR_ID } from '../common/ops.js';
 import { PageTree } from './tree.js';
@@ -148,6 +149,7 @@ export function createPage(id, route, query, def, beforeLoad) {
   /** @type {Record<string, boolean>} */
   const listens = {};
   for (const name of FRAME_EVENTS) listens[name] = typeof page[name] === 'function';
+  for (const font of globalFonts) toView(id, font); // wx.loadFontFace({global: true}) before this page
   toView(id, { t: 'render', seq: 0, ops, listens });
   return page;
 }

@@ -31,6 +31,7 @@ import * as modules from './modules.js';
 import { callPage, configureTabBar, createPage, destroyPage, instances, pageLifetime, rendered, stack } from './page.js';
 import { intersection, settleQuery } from './query.js';
 import { animationDone } from './animate.js';
+import { fontLoaded } from './fonts.js';
 import { Behavior, Component, definitionOf, normalise, Page, setRegistering, setRegisteringPage } from './registry.js';
 import { takeChannel } from './router.js';
 import { launchState, settle, wxGlobal } from './wx.js';
@@ -265,6 +266,7 @@ on('app:show', (message) => {
 on('theme', (message) => callApp('onThemeChange', { theme: message.theme }));
 on('query:result', (message) => settleQuery(message.qid, message.results));
 on('animate:done', (message) => animationDone(message.aid));
+on('font:done', (message) => fontLoaded(message.fid, message));
 on('intersection', (message) => intersection(message.oid, message.entry));
 on('api:result', (message) => settle(message.cb, message));
 

@@ -4,6 +4,7 @@ import { addAppListener, removeAppListener } from './app.js';
 import { canIUse } from './api/can-i-use.js';
 import { apis } from './api/index.js';
 import { callHost, reportUnsupported } from './call.js';
+import { loadFontFace } from './fonts.js';
 import { stack } from './page.js';
 import { createIntersectionObserver, createSelectorQuery } from './query.js';
 import { channelPair, parkChannel, resolveUrl } from './router.js';
@@ -73,6 +74,7 @@ export const wx = {
     return options?.success || options?.complete ? undefined : Promise.resolve(res);
   },
   getEnterOptionsSync: () => ({ ...launchState.enter }),
+  loadFontFace,
   createSelectorQuery() {
     const page = stack[stack.length - 1];
     if (!page) throw new Error('createSelectorQuery: there is no page yet');

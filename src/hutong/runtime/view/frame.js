@@ -11,6 +11,7 @@ import './components/index.js';
 import { platform, setSender } from './components/base.js';
 import { setReporter } from './diagnostics.js';
 import { listen } from './events.js';
+import { loadFont } from './fonts.js';
 import { clearAnimation, startAnimation } from './keyframes.js';
 import { apply, installPage, nodeById } from './vdom.js';
 
@@ -19,7 +20,7 @@ let port = null;
 /** @type {MessagePort | null} the logic thread's port for this page (brokered by the host) */
 let logic = null;
 /** What goes to the logic thread directly; everything else goes to the host. */
-const TO_LOGIC = new Set(['event', 'rendered', 'page:event', 'query:result', 'intersection', 'builtin', 'animate:done']);
+const TO_LOGIC = new Set(['event', 'rendered', 'page:event', 'query:result', 'intersection', 'builtin', 'animate:done', 'font:done']);
 const root = /** @type {HTMLElement} */ (document.querySelector('wx-page'));
 const started = performance.now();
 /** @type {Record<string, any>} */
@@ -268,6 +269,9 @@ async function onMessage(event) {
       break;
     case 'animate':
       startAnimation(message, (aid) => send({ t: 'animate:done', aid }));
+      break;
+    case 'font':
+      loadFont(message, send);
       break;
     case 'animate:clear':
       clearAnimation(message, (aid) => send({ t: 'animate:done', aid }));

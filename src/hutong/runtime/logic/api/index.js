@@ -74,6 +74,7 @@ export const partial = {
   getRealtimeLogManager: 'writes to the developer panel',
   createAnimation: 'animation data applied with CSS transitions',
   getFuzzyLocation: 'the browser\'s position, rounded',
+  loadFontFace: 'https and data: URLs (the font server must allow CORS); the app\'s own font files fail, as the platform serves them without CORS; scopes is ignored',
   cloud: 'no cloud development back end: init is accepted so the app starts; functions, database and storage fail "not supported"',
 };
 
