@@ -178,3 +178,25 @@ async def test_load_font_face(live_server: LiveServer, browser: Browser) -> None
     )
     assert loaded
     await page.close()
+
+
+async def test_performance_background_fetch_random_and_keyboard(
+    live_server: LiveServer, browser: Browser
+) -> None:
+    app = await open_page(browser, live_server, "pages/misc/misc")
+    view = app.view()
+    r = await out(view)
+    assert r["observed"] == ["navigation:appLaunch", "render:firstRender"]
+    assert r["launch"] == ["navigation", "pages/misc/misc", True]
+    assert r["render"] == ["firstRender"]
+    assert r["now"] == "number"
+    assert r["fetch"] == "getBackgroundFetchData:fail no background fetch data"
+    assert r["token"] == "t-1"
+    assert r["random"] == 16
+    assert r["badRandom"] == "getRandomValues:fail length must be between 1 and 65536"
+    # hideKeyboard: the focused field lets go (its blur event fires).
+    await view.locator("#field input, #field textarea").first.focus()
+    await view.locator("#field input, #field textarea").first.press("a")
+    await view.locator("#hide").dispatch_event("click")
+    await expect(view.locator("#blurred")).to_have_text("yes")
+    assert app.errors == []

@@ -270,6 +270,13 @@ async function onMessage(event) {
     case 'animate':
       startAnimation(message, (aid) => send({ t: 'animate:done', aid }));
       break;
+    case 'blur': {
+      // The focused field may sit in a built-in's or a component's shadow root.
+      let focused = document.activeElement;
+      while (focused?.shadowRoot?.activeElement) focused = focused.shadowRoot.activeElement;
+      if (focused instanceof HTMLElement) focused.blur();
+      break;
+    }
     case 'font':
       loadFont(message, send);
       break;

@@ -5,6 +5,7 @@
  */
 import { on } from '../bridge.js';
 import { createAnimation } from './animation.js';
+import { background, deviceEvents } from './background.js';
 import { base, setSystemInfo } from './base.js';
 import { cloud } from './cloud.js';
 import { device } from './device.js';
@@ -23,11 +24,11 @@ export const families = {
   base,
   interaction: { ...interaction, createAnimation },
   network,
-  storage,
+  storage: { ...storage, ...background },
   media,
   file,
   location,
-  device,
+  device: { ...device, ...deviceEvents },
   share,
   log,
   open,
@@ -75,6 +76,12 @@ export const partial = {
   createAnimation: 'animation data applied with CSS transitions',
   getFuzzyLocation: 'the browser\'s position, rounded',
   loadFontFace: 'https and data: URLs (the font server must allow CORS); the app\'s own font files fail, as the platform serves them without CORS; scopes is ignored',
+  getBackgroundFetchData: 'the platform fetches nothing ahead: fails "no background fetch data"',
+  onBackgroundFetchData: 'never called: the platform fetches nothing ahead',
+  onMemoryWarning: 'never called: a browser page is not warned',
+  onUserCaptureScreen: 'never called: a browser page cannot see screenshots',
+  onKeyboardHeightChange: 'never called yet',
+  getPerformance: 'navigation (appLaunch, route) and render (firstRender) entries, timed in the logic thread; no script, loadPackage or resource entries',
   cloud: 'no cloud development back end: init is accepted so the app starts; functions, database and storage fail "not supported"',
 };
 

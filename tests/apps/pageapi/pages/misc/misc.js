@@ -1,0 +1,31 @@
+// getPerformance, background fetch, getRandomValues, hideKeyboard.
+const perf = wx.getPerformance();
+const observed = [];
+const observer = perf.createObserver((list) => observed.push(...list.getEntries().map((e) => `${e.entryType}:${e.name}`)));
+observer.observe({ entryTypes: ['navigation', 'render'] });
+
+Page({
+  data: { out: '', blurred: '' },
+  async onReady() {
+    const r = {};
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    r.observed = observed.slice();
+    const launch = perf.getEntriesByName('appLaunch')[0];
+    r.launch = launch ? [launch.entryType, launch.path, launch.duration >= 0] : null;
+    r.render = perf.getEntriesByType('render').map((e) => e.name);
+    r.now = typeof perf.now();
+    r.fetch = await wx.getBackgroundFetchData({ fetchType: 'pre' }).catch((res) => res.errMsg);
+    await wx.setBackgroundFetchToken({ token: 't-1' });
+    r.token = (await wx.getBackgroundFetchToken()).token;
+    r.random = (await wx.getRandomValues({ length: 16 })).randomValues.byteLength;
+    r.badRandom = await wx.getRandomValues({ length: 0 }).catch((res) => res.errMsg);
+    wx.onMemoryWarning(() => {});
+    this.setData({ out: JSON.stringify(r) });
+  },
+  hide() {
+    wx.hideKeyboard();
+  },
+  blurred() {
+    this.setData({ blurred: 'yes' });
+  },
+});
