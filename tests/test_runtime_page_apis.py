@@ -200,3 +200,16 @@ async def test_performance_background_fetch_random_and_keyboard(
     await view.locator("#hide").dispatch_event("click")
     await expect(view.locator("#blurred")).to_have_text("yes")
     assert app.errors == []
+
+
+async def test_menu_button_rect_is_where_the_capsule_is(live_server: LiveServer, browser: Browser) -> None:
+    app = await open_page(browser, live_server, "pages/capsule/capsule")
+    r = await out(app.view())
+    assert r["width"] > 0 and r["height"] > 0
+    assert r["right"] - r["left"] == r["width"] and r["bottom"] - r["top"] == r["height"]
+    # The page draws a box at that rect: on screen it covers the host's capsule exactly.
+    capsule = await app.page.locator(".capsule").bounding_box()
+    box = await app.view().locator("#bar").bounding_box()
+    assert capsule and box
+    for key in ("x", "y", "width", "height"):
+        assert abs(box[key] - capsule[key]) <= 1, (key, box, capsule)
