@@ -34,20 +34,23 @@ _MEASURE = """
   const root = document.querySelector('wx-page');
   if (!root) return { text: 0, visible: 0 };
   let text = 0, visible = 0;
-  const walk = (node) => {
+  // What sits in an element without a size is not drawn, except position: fixed elements, which
+  // leave their container (a floating button in an empty view is drawn all the same).
+  const walk = (node, shown) => {
     for (const child of node.childNodes) {
-      if (child.nodeType === 3) { text += child.nodeValue.trim().length; continue; }
+      if (child.nodeType === 3) { if (shown) text += child.nodeValue.trim().length; continue; }
       if (child.nodeType !== 1) continue;
-      const rect = child.getBoundingClientRect();
       const style = getComputedStyle(child);
-      if (rect.width > 0 && rect.height > 0 && style.visibility !== 'hidden' && style.display !== 'none') {
-        visible += 1;
-        if (child.shadowRoot) walk(child.shadowRoot);
-        walk(child);
-      }
+      if (style.display === 'none') continue;
+      const rect = child.getBoundingClientRect();
+      const sized = rect.width > 0 && rect.height > 0 && style.visibility !== 'hidden';
+      const drawn = sized && (shown || style.position === 'fixed');
+      if (drawn) visible += 1;
+      if (child.shadowRoot) walk(child.shadowRoot, drawn);
+      walk(child, drawn);
     }
   };
-  walk(root);
+  walk(root, true);
   return { text, visible };
 }
 """
