@@ -213,3 +213,15 @@ async def test_menu_button_rect_is_where_the_capsule_is(live_server: LiveServer,
     assert capsule and box
     for key in ("x", "y", "width", "height"):
         assert abs(box[key] - capsule[key]) <= 1, (key, box, capsule)
+
+
+async def test_width_fix_with_an_endless_decimal_settles(live_server: LiveServer, browser: Browser) -> None:
+    app = await open_page(browser, live_server, "pages/image/image")
+    view = app.view()
+    await expect(view.locator("#out")).to_have_text("loaded")
+    third = await view.locator("#third").bounding_box()
+    tall = await view.locator("#tall").bounding_box()
+    assert third and tall
+    assert abs(third["height"] - 200 / 3) < 0.5
+    assert abs(tall["width"] - 105) < 0.5
+    assert app.errors == []  # no endless re-render of the style attribute
