@@ -5,6 +5,7 @@
  */
 import { on } from '../bridge.js';
 import { createAnimation } from './animation.js';
+import { ads } from './ads.js';
 import { background, deviceEvents } from './background.js';
 import { base, setSystemInfo } from './base.js';
 import { cloud } from './cloud.js';
@@ -21,7 +22,7 @@ import { preloadStorage, storage } from './storage.js';
 
 /** Every family's APIs, by family (the order of WeChat's documentation). */
 export const families = {
-  base,
+  base: { ...base, ...ads },
   interaction: { ...interaction, createAnimation },
   network,
   storage: { ...storage, ...background },
@@ -82,6 +83,8 @@ export const partial = {
   onUserCaptureScreen: 'never called: a browser page cannot see screenshots',
   onKeyboardHeightChange: 'never called yet',
   getPerformance: 'navigation (appLaunch, route) and render (firstRender) entries, timed in the logic thread; no script, loadPackage or resource entries',
+  createInterstitialAd: 'no ads are served: onError fires with errCode 1004 (no ad), load() and show() reject',
+  createRewardedVideoAd: 'no ads are served: onError fires with errCode 1004 (no ad), load() and show() reject',
   cloud: 'no cloud development back end: init is accepted so the app starts; functions, database and storage fail "not supported"',
 };
 

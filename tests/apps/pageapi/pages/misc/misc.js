@@ -20,6 +20,8 @@ Page({
     r.random = (await wx.getRandomValues({ length: 16 })).randomValues.byteLength;
     r.badRandom = await wx.getRandomValues({ length: 0 }).catch((res) => res.errMsg);
     wx.onMemoryWarning(() => {});
+    r.adError = await new Promise((resolve) => wx.createInterstitialAd({ adUnitId: 'a' }).onError((e) => resolve(e.errCode)));
+    r.adShow = await wx.createRewardedVideoAd({ adUnitId: 'b' }).show().catch((e) => e.errMsg);
     this.setData({ out: JSON.stringify(r) });
   },
   hide() {
