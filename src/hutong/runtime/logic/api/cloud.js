@@ -1,8 +1,9 @@
 // @ts-check
 /**
  * `wx.cloud`: WeChat's cloud development (functions, database, storage) has no back end on this
- * platform. Apps call `wx.cloud.init()` at launch, so that must not throw; every call that would
- * reach the cloud fails the WeChat way ("cloud.<name>:fail not supported") and is reported once.
+ * platform. Apps call `wx.cloud.init()` at launch and build database handles at the top of modules,
+ * so neither throws nor counts as use; every call that would reach the cloud fails the WeChat way
+ * ("cloud.<name>:fail not supported") and is reported once.
  */
 import { reportUnsupported } from '../call.js';
 
@@ -44,7 +45,6 @@ function chain() {
 
 /** The database's helpers (command, serverDate, Geo, RegExp): values an app can build, not send. */
 function database() {
-  reportUnsupported('cloud.database');
   const db = chain();
   return new Proxy(db, {
     get(_, name) {
@@ -61,10 +61,8 @@ function database() {
 
 function makeCloud() {
   return {
-    /** Nothing to connect to: accepted, reported once, so the app launches. */
-    init: () => {
-      reportUnsupported('cloud.init');
-    },
+    /** Nothing to connect to: accepted, so the app launches; what would reach the cloud is reported. */
+    init: () => {},
     /** @param {any} options */
     callFunction: (options) => fail('callFunction', options),
     /** @param {any} options */
