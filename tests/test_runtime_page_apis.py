@@ -196,6 +196,7 @@ async def test_performance_background_fetch_random_and_keyboard(
     assert r["token"] == "t-1"
     assert r["random"] == 16
     assert r["badRandom"] == "getRandomValues:fail length must be between 1 and 65536"
+    assert r["media"] == [True, False, True]
     assert r["adError"] == 1004  # no ad to show, as WeChat reports it
     assert r["adShow"] == "RewardedVideoAd.show:fail no advertisement"
     # hideKeyboard: the focused field lets go (its blur event fires).

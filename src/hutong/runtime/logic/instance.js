@@ -7,6 +7,7 @@ import { parsePath, setPath } from '../common/data-path.js';
 import { toView } from './bridge.js';
 import { guard, reportError } from './errors.js';
 import { animate, clearAnimation } from './animate.js';
+import { createMediaQueryObserver } from './media-query.js';
 import { createIntersectionObserver, createSelectorQuery } from './query.js';
 import { querySelectorIn } from './selector.js';
 
@@ -212,6 +213,10 @@ export class Instance {
   /** @param {string} selector @param {Record<string, boolean> | Function} [options] @param {Function} [callback] */
   clearAnimation(selector, options, callback) {
     clearAnimation(this, selector, options, callback);
+  }
+
+  createMediaQueryObserver() {
+    return createMediaQueryObserver();
   }
 
   getPageId() {

@@ -5,6 +5,7 @@ import { canIUse } from './api/can-i-use.js';
 import { apis } from './api/index.js';
 import { callHost, reportUnsupported } from './call.js';
 import { loadFontFace } from './fonts.js';
+import { createMediaQueryObserver } from './media-query.js';
 import { getPerformance } from './performance.js';
 import { stack } from './page.js';
 import { answer } from './api/shape.js';
@@ -78,6 +79,7 @@ export const wx = {
   },
   getEnterOptionsSync: () => ({ ...launchState.enter }),
   loadFontFace,
+  createMediaQueryObserver,
   /** The focused field of the top page lets go, and the keyboard closes. @param {any} options */
   hideKeyboard(options) {
     const page = stack[stack.length - 1];

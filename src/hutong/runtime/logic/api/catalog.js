@@ -152,7 +152,7 @@ export const CATALOG = {
     'createWorker',
   ],
   wxml: [
-    'createIntersectionObserver', 'createSelectorQuery',
+    'createIntersectionObserver', 'createMediaQueryObserver', 'createSelectorQuery',
   ],
   chattool: [
     'enterChatToolMode', 'getChatToolInfo', 'getGroupEnterInfo', 'notifyGroupMembers', 'selectGroupMembers',

@@ -20,6 +20,11 @@ Page({
     r.random = (await wx.getRandomValues({ length: 16 })).randomValues.byteLength;
     r.badRandom = await wx.getRandomValues({ length: 0 }).catch((res) => res.errMsg);
     wx.onMemoryWarning(() => {});
+    const info = wx.getWindowInfo();
+    const wide = await new Promise((resolve) => wx.createMediaQueryObserver().observe({ minWidth: 1 }, resolve));
+    const narrow = await new Promise((resolve) => this.createMediaQueryObserver().observe({ maxWidth: info.windowWidth - 1 }, resolve));
+    const exact = await new Promise((resolve) => this.createMediaQueryObserver().observe({ width: info.windowWidth, orientation: info.windowHeight >= info.windowWidth ? 'portrait' : 'landscape' }, resolve));
+    r.media = [wide.matches, narrow.matches, exact.matches];
     r.adError = await new Promise((resolve) => wx.createInterstitialAd({ adUnitId: 'a' }).onError((e) => resolve(e.errCode)));
     r.adShow = await wx.createRewardedVideoAd({ adUnitId: 'b' }).show().catch((e) => e.errMsg);
     this.setData({ out: JSON.stringify(r) });
