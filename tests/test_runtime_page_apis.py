@@ -125,6 +125,13 @@ async def test_no_share_handler_no_share_entry(live_server: LiveServer, browser:
     await expect(app.page.get_by_role("menuitem", name="Share", exact=True)).to_be_disabled()
     await expect(app.page.get_by_role("menuitem", name="Share to Timeline")).to_be_hidden()
     await expect(app.page.get_by_role("menuitem", name="Add to Favorites")).to_be_hidden()
+    await app.page.get_by_role("menuitem", name="Cancel").click()
+    # showShareMenu offers Share all the same: the page as it is, titled with the app's name.
+    await app.view().locator("#show").click()
+    await app.page.get_by_role("button", name="More").click()
+    await app.page.get_by_role("menuitem", name="Share", exact=True).click()
+    link = f"{live_server.url}/miniapp/test-pageapi/pages/noshare/noshare#share"
+    await expect(app.page.get_by_label("Link to this page")).to_have_value(link)
 
 
 async def test_cloud_init_is_accepted_and_cloud_calls_fail(live_server: LiveServer, browser: Browser) -> None:

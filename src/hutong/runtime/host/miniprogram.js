@@ -446,8 +446,8 @@ export class MiniProgram {
 
   // -- the capsule menu's share entries ---------------------------------------------------------------
   /**
-   * What the capsule menu offers for the top page, as WeChat decides it: Share only if the page
-   * defines onShareAppMessage and has not hidden it; Share to Timeline if it also defines
+   * What the capsule menu offers for the top page, as WeChat decides it: Share if the page defines
+   * onShareAppMessage or called showShareMenu, and has not hidden it; Share to Timeline if it also defines
    * onShareTimeline; Add to Favorites if it defines onAddToFavorites.
    * @returns {Promise<{appMessage: boolean, timeline: boolean, favorites: boolean}>}
    */
@@ -463,7 +463,7 @@ export class MiniProgram {
       setTimeout(() => resolve(none), 2000); // a logic thread busy in a loop: offer nothing rather than hang
     });
     const menu = shareMenuOf(this);
-    const appMessage = Boolean(handlers.appMessage) && !menu.hidden.has('shareAppMessage');
+    const appMessage = (Boolean(handlers.appMessage) || menu.shown.has('shareAppMessage')) && !menu.hidden.has('shareAppMessage');
     return {
       appMessage,
       timeline: appMessage && Boolean(handlers.timeline) && !menu.hidden.has('shareTimeline'),

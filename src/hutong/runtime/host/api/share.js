@@ -6,14 +6,14 @@
 
 /** @typedef {import('../miniprogram.js').MiniProgram} MiniProgram */
 
-/** @typedef {{hidden: Set<string>, withShareTicket: boolean, isUpdatableMessage: boolean}} ShareMenu */
+/** @typedef {{hidden: Set<string>, shown: Set<string>, withShareTicket: boolean, isUpdatableMessage: boolean}} ShareMenu */
 
 const MENUS = ['shareAppMessage', 'shareTimeline'];
 
 /** The top page's share menu. @param {MiniProgram} mp @returns {ShareMenu} */
 export function shareMenuOf(mp) {
   const page = /** @type {any} */ (mp.top || {});
-  page.shareMenu ||= { hidden: new Set(), withShareTicket: false, isUpdatableMessage: false };
+  page.shareMenu ||= { hidden: new Set(), shown: new Set(), withShareTicket: false, isUpdatableMessage: false };
   return page.shareMenu;
 }
 
@@ -26,14 +26,20 @@ export const share = {
   /** @param {MiniProgram} mp @param {Record<string, any>} args */
   showShareMenu: (mp, args) => {
     const menu = shareMenuOf(mp);
-    for (const name of menusOf(args.menus, ['shareAppMessage'])) menu.hidden.delete(name);
+    for (const name of menusOf(args.menus, ['shareAppMessage'])) {
+      menu.hidden.delete(name);
+      menu.shown.add(name); // shown on purpose: offered even without a handler (the page as it is)
+    }
     menu.withShareTicket = Boolean(args.withShareTicket);
     return {};
   },
   /** @param {MiniProgram} mp @param {Record<string, any>} args */
   hideShareMenu: (mp, args) => {
     const menu = shareMenuOf(mp);
-    for (const name of menusOf(args.menus, MENUS)) menu.hidden.add(name);
+    for (const name of menusOf(args.menus, MENUS)) {
+      menu.hidden.add(name);
+      menu.shown.delete(name);
+    }
     return {};
   },
   /** @param {MiniProgram} mp @param {Record<string, any>} args */
