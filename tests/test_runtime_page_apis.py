@@ -237,3 +237,11 @@ async def test_width_fix_with_an_endless_decimal_settles(live_server: LiveServer
     assert abs(third["height"] - 200 / 3) < 0.5
     assert abs(tall["width"] - 105) < 0.5
     assert app.errors == []  # no endless re-render of the style attribute
+
+
+async def test_select_components_before_the_first_render(live_server: LiveServer, browser: Browser) -> None:
+    app = await open_page(browser, live_server, "pages/early/early")
+    # The observer ran while the component was being created: nothing to find yet, and no error.
+    assert await out(app.view()) == [[0, None]]
+    assert app.errors == []
+    assert "Cannot read properties" not in await app.dev_panel_text()
