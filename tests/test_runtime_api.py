@@ -36,16 +36,16 @@ async def test_base_unsupported_and_open_apis(live_server: LiveServer, browser: 
     assert r["window"] is True
     assert r["menu"] is True
     assert r["async"] == "getSystemInfo:ok"
-    # request yes; login (not yet) no; unknown no; task methods, components and return fields yes.
+    # request yes; login yes; unknown no; task methods, components and return fields yes.
     # The last two come from the built-in components registry: scroll-x is there, map is unsupported.
-    assert r["canIUse"] == [True, False, False, True, True, True, True, False, True, False]
+    assert r["canIUse"] == [True, True, False, True, True, True, True, False, True, False]
     assert r["b64"] == "aHV0b25n"
     assert r["back"] == "104,117,116,111,110,103"
     assert r["env"] == "wxfile://usr"
     assert r["network"] == ["undefined"] * 4  # the logic thread has no network of its own
     assert r["unknown"] == "noSuchApi:fail not supported"
     assert r["unknownPromise"] == "noSuchApi:fail not supported"
-    assert r["login"] == "login:fail not supported yet"
+    assert r["notYet"] == "navigateToMiniProgram:fail not supported yet"
     assert r["setting"] == {"errMsg": "getSetting:ok", "authSetting": {}}
     assert r["subscribe"] == {"errMsg": "requestSubscribeMessage:ok", "t1": "reject"}
     assert r["update"] == {"hasUpdate": False}
@@ -76,7 +76,7 @@ async def test_base_unsupported_and_open_apis(live_server: LiveServer, browser: 
     log = await app.page.evaluate("window.__hutongLog")
     unsupported = [e["name"] for e in log if e["kind"] == "unsupported"]
     assert unsupported.count("wx.noSuchApi") == 1
-    assert "wx.login" in unsupported
+    assert "wx.navigateToMiniProgram" in unsupported and "wx.login" not in unsupported
     await expect(app.page.locator("#dev-panel")).to_contain_text('[log] hello from the app {"n":1}')
     await expect(app.page.locator("#dev-panel")).to_contain_text(
         "[warn] [hutong] API wx.noSuchApi is not supported"
@@ -268,12 +268,14 @@ async def test_device_permissions_and_reports(live_server: LiveServer, browser: 
     page = await context.new_page()
     await page.goto(f"{live_server.url}/?open=test-apis&path={quote('pages/ui/ui')}")
     view = page.frame_locator("iframe.hutong-page").last
+    # Reading the clipboard and the location only after the user allows it in the host's prompt.
     await view.locator("#clipboard").click()
+    await expect(page.locator(".hutong-consent")).to_contain_text("读取你的剪贴板")
+    await page.locator(".hutong-consent .hutong-consent-allow").click()
     await expect(view.locator("#out")).to_have_text('{"errMsg":"getClipboardData:ok","data":"copied text"}')
-    # Location only after the user allows it in the host's prompt.
     await view.locator("#location").click()
-    await expect(page.locator(".hutong-consent")).to_contain_text("location")
-    await page.locator(".hutong-consent .hutong-dialog-confirm").click()
+    await expect(page.locator(".hutong-consent")).to_contain_text("获取你的位置信息")
+    await page.locator(".hutong-consent .hutong-consent-allow").click()
     await expect(view.locator("#out")).to_have_text('["getLocation:ok",39.9,116.4]')
     await context.close()
 

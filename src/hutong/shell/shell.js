@@ -4,9 +4,13 @@
  * code, open a link, sign in; and the running mini programs, each in its own surface inside the phone
  * frame, with the capsule (menu and close) drawn by the host above them.
  */
+import { forget as forgetConsent } from '/_rt/host/api/consent-store.js';
+import { openSettings } from '/_rt/host/api/consent.js';
 import { AliveApps } from './alive.js';
 import { ApiError, api, refreshSession, session } from './api.js';
+import { authorizationsView } from './authorizations.js';
 import { linkTo, parseAddress, parsePath } from './links.js';
+import { loadProfile, setupProfile } from './profile.js';
 import { CameraScan, readImage } from './scanner.js';
 
 /** Launch scenes (WeChat's numbers): where an opening came from. */
@@ -30,6 +34,8 @@ const home = $('home');
 const running = $('running');
 const devPanel = $('dev-panel');
 const backdrop = $('sheet-backdrop');
+/** Mini programs waiting for the user to sign in (see alive.requestSignIn). @type {((ok: boolean) => void)[]} */
+let signInWaiters = [];
 
 /**
  * What happened to the running mini programs, in order, for `hutong check` and the tests to read:
@@ -283,6 +289,7 @@ function openSheet(id) {
 }
 
 function closeSheets() {
+  settleSignIn(Boolean(session.user));
   for (const sheet of document.querySelectorAll('.sheet')) /** @type {HTMLElement} */ (sheet).hidden = true;
   backdrop.hidden = true;
   camera?.stop();
@@ -422,8 +429,11 @@ const menuActions = {
     else pinnedIds.delete(current.appid);
     closeSheets();
   },
-  settings() {
-    showInfo('Settings', [el('p', 'This mini program has not asked for any permission.')]);
+  async settings() {
+    // The app's own settings page (the one wx.openSetting shows), drawn by the host over the app.
+    const current = alive.current;
+    closeSheets();
+    if (current) await openSettings(current.program);
   },
   async restart() {
     const current = alive.current;
@@ -465,13 +475,58 @@ function showAccount(mode) {
   const password = /** @type {HTMLInputElement} */ (accountForm.elements.namedItem('password'));
   password.autocomplete = signup ? 'new-password' : 'current-password';
   $('account-error').hidden = true;
+  $('account-reason').hidden = true;
+  if (signedIn) {
+    loadProfile();
+    loadPhone();
+  }
 }
+
+// A mini program that needs a signed-in user (wx.login, getPhoneNumber) asks through the runtime; the
+// answer is whether the user signed in before the sheet closed.
+/** @param {boolean} ok */
+function settleSignIn(ok) {
+  const waiting = signInWaiters;
+  signInWaiters = [];
+  for (const resolve of waiting) resolve(ok);
+}
+alive.requestSignIn = (reason) =>
+  new Promise((resolve) => {
+    showAccount('signin');
+    $('account-reason').textContent = reason;
+    $('account-reason').hidden = false;
+    signInWaiters.push(resolve);
+  });
+
+const phoneForm = /** @type {HTMLFormElement} */ ($('phone-form'));
+async function loadPhone() {
+  $('phone-status').textContent = '';
+  const phone = await api('/api/me/phone').catch(() => null);
+  /** @type {HTMLInputElement} */ (phoneForm.elements.namedItem('country_code')).value = phone?.country_code || '86';
+  /** @type {HTMLInputElement} */ (phoneForm.elements.namedItem('number')).value = phone?.number || '';
+}
+phoneForm.addEventListener('submit', async (event) => {
+  event.preventDefault();
+  const form = new FormData(phoneForm);
+  const number = String(form.get('number') || '').trim();
+  try {
+    await api('/api/me/phone', { method: 'PUT', json: { country_code: String(form.get('country_code') || '86'), number: number || null } });
+    $('phone-status').textContent = number ? 'Saved' : 'Removed';
+  } catch (error) {
+    $('phone-status').textContent = error instanceof Error ? error.message : String(error);
+  }
+});
 
 function showUser() {
   $('account').textContent = session.user ? session.user.email : 'Sign in';
 }
 
 $('account').addEventListener('click', () => showAccount('signin'));
+setupProfile();
+// Me → Authorizations: what each mini program may use, with switches to take it back.
+$('open-authorizations').addEventListener('click', async () => {
+  showInfo('Authorizations', [await authorizationsView()]);
+});
 $('account-switch').addEventListener('click', () => showAccount(accountMode === 'signin' ? 'signup' : 'signin'));
 accountForm.addEventListener('submit', async (event) => {
   event.preventDefault();
@@ -486,6 +541,7 @@ accountForm.addEventListener('submit', async (event) => {
     return;
   }
   accountForm.reset();
+  forgetConsent();
   closeSheets();
   showUser();
   // What this device opened before signing in stays on the recent list.
@@ -495,6 +551,7 @@ accountForm.addEventListener('submit', async (event) => {
 $('sign-out').addEventListener('click', async () => {
   await api('/api/accounts/signout', { method: 'POST' }).catch(() => undefined);
   session.user = null;
+  forgetConsent();
   closeSheets();
   showUser();
   loadHome();

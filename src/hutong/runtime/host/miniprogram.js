@@ -6,7 +6,7 @@
  * draws the navigation and tab bars, and runs the app's foreground/background cycle.
  */
 import { Chrome } from './chrome.js';
-import { hostApis, launchData } from './api/index.js';
+import { hostApis, launchData, viewMessages } from './api/index.js';
 import { shareMenuOf } from './api/share.js';
 import { fetchSignedManifest, fetchVerified } from './integrity.js';
 import { Packages } from './packages.js';
@@ -34,7 +34,7 @@ class ApiError extends Error {}
 export class MiniProgram {
   /**
    * @param {{appid: string, surface: HTMLElement, runtimeBase: string, launchUrl: string,
-   *   onError?: (message: string) => void, user?: string}} options
+   *   onError?: (message: string) => void, user?: string, requestSignIn?: (reason: string) => Promise<boolean>}} options
    */
   constructor(options) {
     this.appid = options.appid;
@@ -45,6 +45,8 @@ export class MiniProgram {
     /** Whose storage and files the app sees (host/api/idb.js keys them by appid and user). */
     this.user = options.user || 'guest';
     this.userGiven = Boolean(options.user);
+    /** The shell's sign-in sheet, for APIs that need a signed-in user (host/api/login.js). */
+    this.requestSignIn = options.requestSignIn || null;
     /** @type {PageFrame[]} the page stack, bottom first */
     this.pages = [];
     /** @type {Map<string, PageFrame>} tab pages stay alive once opened */
@@ -124,6 +126,7 @@ export class MiniProgram {
       referrerInfo: launch.referrerInfo || {},
       ...(launch.shareTicket ? { shareTicket: launch.shareTicket } : {}),
     };
+    this.launchOptions = launchOptions;
     this.initWorker(logicCode, launchOptions);
     if (this.config.pages.includes(route)) {
       await this.packages.ensure(route);
@@ -522,6 +525,8 @@ export class MiniProgram {
         this.reportUnsupported(message);
         break;
       default:
+        // Built-ins that need the host (open-data, nickname input): host/api/index.js viewMessages.
+        if (typeof message.t === 'string' && Object.hasOwn(viewMessages, message.t)) viewMessages[message.t](this, page, message);
         break;
     }
   }

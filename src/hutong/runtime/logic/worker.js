@@ -17,6 +17,7 @@ import './wxs-events.js';
 import './call.js';
 import './builtins.js';
 import './share.js';
+import { hutong } from './identity.js';
 import './api/media-context.js';
 import { COMPONENTS } from '../view/components/registry.js';
 import { R } from '../view/render-helpers.js';
@@ -59,6 +60,8 @@ Object.assign(globals, {
   getApp,
   getCurrentPages: () => stack.slice(),
   wx: wxGlobal,
+  // Hutong's own additions (hutong.getLaunchData): apart from wx, which stays WeChat's.
+  hutong,
   __hutong_define: modules.define,
   // WeChat's logic layer has a `global` that npm code (mobx, lodash, the official demo's app.js) uses.
   global: globalThis,

@@ -3,27 +3,36 @@
 from hutong.server.accounts.models import ApiToken, Membership, Organization, Session, User
 from hutong.server.apps.models import App, Release
 from hutong.server.audit.models import AuditEntry
+from hutong.server.consent.models import ScopeDecision, UserProfile
 from hutong.server.db.base import Base
 from hutong.server.discovery.models import LaunchEvent, PinnedApp, RecentApp, SceneCode
 from hutong.server.events.models import AppEvent
+from hutong.server.identity.models import AccessToken, OneTimeCode, OpenId, SessionKey, UnionId
 from hutong.server.review.models import Review
 
 metadata = Base.metadata
 
 __all__ = [
+    "AccessToken",
     "ApiToken",
     "App",
     "AppEvent",
     "AuditEntry",
     "LaunchEvent",
     "Membership",
+    "OneTimeCode",
+    "OpenId",
     "Organization",
     "PinnedApp",
     "RecentApp",
     "Release",
     "Review",
     "SceneCode",
+    "ScopeDecision",
     "Session",
+    "SessionKey",
+    "UnionId",
     "User",
+    "UserProfile",
     "metadata",
 ]

@@ -9,11 +9,13 @@ import { ads } from './ads.js';
 import { background, deviceEvents } from './background.js';
 import { base, setSystemInfo } from './base.js';
 import { cloud } from './cloud.js';
+import { consent } from './consent.js';
 import { device } from './device.js';
 import { file, preloadFiles } from './file.js';
 import { interaction } from './interaction.js';
 import { location } from './location.js';
 import { forwardConsole, log } from './log.js';
+import { login } from './login.js';
 import { media } from './media.js';
 import { network } from './network.js';
 import { notYet, open } from './open.js';
@@ -32,7 +34,7 @@ export const families = {
   device: { ...device, ...deviceEvents },
   share,
   log,
-  open,
+  open: { ...open, ...login, ...consent },
   cloud,
 };
 
@@ -70,11 +72,12 @@ export const partial = {
   vibrateLong: 'navigator.vibrate where present',
   showShareMenu: 'per page, decides what the capsule menu offers; shares are links (no chats, no share tickets)',
   updateShareMenu: 'kept, but no share tickets or updatable messages are issued',
-  getSetting: 'always an empty authSetting until the identity work lands',
   requestSubscribeMessage: 'answers every template "reject" until the platform sends subscribe messages',
   getLogManager: 'writes to the developer panel',
   getRealtimeLogManager: 'writes to the developer panel',
   createAnimation: 'animation data applied with CSS transitions',
+  getUserProfile: 'userInfo and rawData only: no signature, encryptedData or iv (no session key yet)',
+  getUserInfo: 'the anonymous "微信用户" answer, as WeChat gives since 2022; no signature, encryptedData or iv',
   getFuzzyLocation: 'the browser\'s position, rounded',
   loadFontFace: 'https and data: URLs (the font server must allow CORS); the app\'s own font files fail, as the platform serves them without CORS; scopes is ignored',
   getBackgroundFetchData: 'the platform fetches nothing ahead: fails "no background fetch data"',
