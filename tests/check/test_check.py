@@ -18,6 +18,20 @@ PAGES = {
         "<view wx:if='{{shown}}'>never</view><view></view>",
         "Page({data: {shown: false}})",
     ),
+    # Content that is only a position: fixed button inside an empty view is drawn: not blank.
+    "pages/floating/floating": (
+        "<view><view style='position: fixed; right: 0; bottom: 0; width: 40px; height: 40px;"
+        " background: red'></view></view>",
+        "Page({})",
+    ),
+    # Text inside a collapsed container is not drawn: blank.
+    "pages/collapsed/collapsed": (
+        "<view style='height: 0; overflow: hidden'><view>hidden text</view></view>",
+        "Page({})",
+    ),
+    # A splash page that hands over at once: what is measured is the page on screen, not the
+    # splash's frame, hidden below it.
+    "pages/splash/splash": ("<view></view>", "Page({onLoad() { wx.navigateTo({url: '/pages/good/good'}) }})"),
     "pages/throws/throws": (
         "<view>text</view>",
         "Page({\n  onLoad() {\n    const order = null\n    order.total += 1\n  },\n})",
@@ -45,12 +59,15 @@ async def test_each_kind_of_broken_page_fails_and_a_clean_one_passes(tmp_path: P
     assert good.passed, good
     assert good.first_content_ms is not None and good.first_content_ms > 0
     assert by_route["pages/blank/blank"].status == "blank"
+    assert by_route["pages/floating/floating"].passed, by_route["pages/floating/floating"]
+    assert by_route["pages/collapsed/collapsed"].status == "blank"
+    assert by_route["pages/splash/splash"].passed, by_route["pages/splash/splash"]
     throws = by_route["pages/throws/throws"]
     assert throws.status == "error"
     assert any("pages/throws/throws.js:4" in error for error in throws.errors), throws.errors
     assert by_route["pages/unknown/unknown"].unsupported == ["component:fancy-widget"]
     assert by_route["pages/noisy/noisy"].console_errors == ["boom"]
-    assert [page.passed for page in report.pages] == [True, False, False, False, False]
+    assert [page.passed for page in report.pages] == [True, False, True, False, True, False, False, False]
     assert not report.passed
 
 

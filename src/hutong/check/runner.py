@@ -14,6 +14,7 @@ from typing import Any
 from urllib.parse import quote
 
 from playwright.async_api import Browser, ConsoleMessage, Page, async_playwright
+from playwright.async_api import Error as PlaywrightError
 
 from hutong.check.browser import CHROMIUM, CHROMIUM_ARGS
 from hutong.check.report import CheckReport, PageReport
@@ -34,23 +35,31 @@ _MEASURE = """
   const root = document.querySelector('wx-page');
   if (!root) return { text: 0, visible: 0 };
   let text = 0, visible = 0;
-  const walk = (node) => {
+  // What sits in an element without a size is not drawn, except position: fixed elements, which
+  // leave their container (a floating button in an empty view is drawn all the same).
+  const walk = (node, shown) => {
     for (const child of node.childNodes) {
-      if (child.nodeType === 3) { text += child.nodeValue.trim().length; continue; }
+      if (child.nodeType === 3) { if (shown) text += child.nodeValue.trim().length; continue; }
       if (child.nodeType !== 1) continue;
-      const rect = child.getBoundingClientRect();
       const style = getComputedStyle(child);
-      if (rect.width > 0 && rect.height > 0 && style.visibility !== 'hidden' && style.display !== 'none') {
-        visible += 1;
-        if (child.shadowRoot) walk(child.shadowRoot);
-        walk(child);
-      }
+      if (style.display === 'none') continue;
+      const rect = child.getBoundingClientRect();
+      const sized = rect.width > 0 && rect.height > 0 && style.visibility !== 'hidden';
+      const drawn = sized && (shown || style.position === 'fixed');
+      if (drawn) visible += 1;
+      if (child.shadowRoot) walk(child.shadowRoot, drawn);
+      walk(child, drawn);
     }
   };
-  walk(root);
+  walk(root, true);
   return { text, visible };
 }
 """
+
+
+# The top page's frame of the app on screen (others are hidden, closing or spare).
+_TOP_FRAME = ".surface:not([hidden]) iframe.hutong-page:not([hidden])"
+_MEASURE_TRIES = 10
 
 
 def all_pages(directory: Path) -> list[str]:
@@ -106,8 +115,7 @@ async def _visit(
                 if name not in report.unsupported:
                     report.unsupported.append(name)
         if report.status == "ok":
-            frame = next((f for f in page.frames if f.url.endswith("/_rt/view/view.html")), None)
-            measure = await frame.evaluate(_MEASURE) if frame else {"text": 0, "visible": 0}
+            measure = await _measure_top_page(page)
             if measure["text"] == 0 and measure["visible"] == 0:
                 report.status = "blank"
         if report.errors and report.status == "ok":
@@ -120,6 +128,25 @@ async def _visit(
     finally:
         await context.close()
     return report
+
+
+async def _measure_top_page(page: Page) -> dict[str, int]:
+    """What the page on screen draws. The app may have moved on (a splash page that opens the next
+    one): the frame on top is measured, one that closes meanwhile is looked up again, and a page
+    still blank is given a moment (the next page's first render may be on its way)."""
+    blank = {"text": 0, "visible": 0}
+    for _ in range(_MEASURE_TRIES):
+        handles = await page.query_selector_all(_TOP_FRAME)
+        frame = await handles[-1].content_frame() if handles else None
+        if frame is not None:
+            try:
+                measured: dict[str, int] = await frame.evaluate(_MEASURE)
+            except PlaywrightError:
+                measured = blank  # that frame closed: the next page is taking its place
+            if measured["text"] or measured["visible"]:
+                return measured
+        await page.wait_for_timeout(200)
+    return blank
 
 
 async def _wait_for_first_content(page: Page, report: PageReport, timeout_ms: float) -> None:

@@ -50,6 +50,7 @@ const log = [];
 /** @param {HTMLElement} surface */
 function watch(surface) {
   surface.addEventListener('hutong:firstcontent', () => log.push({ kind: 'firstcontent', ms: performance.now() }));
+  surface.addEventListener('hutong:share', (event) => showShare(/** @type {CustomEvent} */ (event).detail));
   surface.addEventListener('hutong:unsupported', (event) => {
     log.push({ kind: 'unsupported', .../** @type {CustomEvent} */ (event).detail });
   });
@@ -316,12 +317,58 @@ function el(tag, text, className) {
 
 // The capsule's menu ------------------------------------------------------------------------------------
 
-$('capsule-menu').addEventListener('click', () => {
+/** @param {string} action */
+const menuItem = (action) => /** @type {HTMLButtonElement} */ (document.querySelector(`#menu-sheet [data-action="${action}"]`));
+
+$('capsule-menu').addEventListener('click', async () => {
   const current = alive.current;
-  const pin = /** @type {HTMLElement} */ (document.querySelector('#menu-sheet [data-action="pin"]'));
+  const pin = menuItem('pin');
   pin.textContent = current && pinnedIds.has(current.appid) ? 'Remove from My mini programs' : 'Add to My mini programs';
+  // As in WeChat, the page decides what can be shared: Share needs its onShareAppMessage (and no
+  // hideShareMenu), Share to Timeline its onShareTimeline, Add to Favorites its onAddToFavorites.
+  const offered = current?.program.shareEntries ? await current.program.shareEntries() : null;
+  menuItem('share').disabled = !offered?.appMessage;
+  menuItem('timeline').hidden = !offered?.timeline;
+  menuItem('favorite').hidden = !offered?.favorites;
   openSheet('menu-sheet');
 });
+
+/**
+ * The page said what to share (from the menu or a share button): the host draws the share sheet,
+ * with a link that opens that page (scene 1007).
+ * @param {{kind: string, result: Record<string, any>, route?: string, query?: Record<string, string>}} detail
+ */
+function showShare(detail) {
+  const current = alive.current;
+  if (!current) return;
+  const result = detail.result || {};
+  let route = detail.route || '';
+  /** @type {Record<string, string>} */
+  let query = detail.query || {};
+  if (detail.kind === 'appMessage' && typeof result.path === 'string' && result.path) {
+    const [path, search = ''] = result.path.split(/\?(.*)/s);
+    route = path.replace(/^\//, '');
+    query = Object.fromEntries(new URLSearchParams(search));
+  } else if (detail.kind !== 'appMessage' && result.query !== undefined) {
+    query = Object.fromEntries(new URLSearchParams(String(result.query)));
+  }
+  const link = `${linkTo(current.appid, route, query)}#share`;
+  const field = document.createElement('input');
+  field.readOnly = true;
+  field.value = link;
+  field.className = 'share-link';
+  field.setAttribute('aria-label', 'Link to this page');
+  const copy = el('button', 'Copy link');
+  copy.addEventListener('click', async () => {
+    field.select();
+    await navigator.clipboard?.writeText(link).catch(() => undefined);
+    copy.textContent = 'Copied';
+  });
+  const title = el('p', String(result.title || current.program.appName || current.appid), 'share-title');
+  const heading = detail.kind === 'timeline' ? 'Share to Timeline' : detail.kind === 'favorites' ? 'Add to Favorites' : 'Share';
+  const note = detail.kind === 'favorites' ? 'Keep this link to come back to this page.' : 'Anyone with this link opens this page.';
+  showInfo(heading, [title, el('p', note), field, copy]);
+}
 
 /** @type {Record<string, () => Promise<void> | void>} */
 const menuActions = {
@@ -357,23 +404,18 @@ const menuActions = {
     }
     showInfo('About', rows);
   },
+  // The page's handler answers; its hutong:share event draws the sheet (showShare).
   share() {
-    const current = alive.current;
-    if (!current) return;
-    const top = current.program.pages[current.program.pages.length - 1];
-    const link = `${linkTo(current.appid, top?.route || '', top?.query || {})}#share`;
-    const field = document.createElement('input');
-    field.readOnly = true;
-    field.value = link;
-    field.className = 'share-link';
-    field.setAttribute('aria-label', 'Link to this page');
-    const copy = el('button', 'Copy link');
-    copy.addEventListener('click', async () => {
-      field.select();
-      await navigator.clipboard?.writeText(link).catch(() => undefined);
-      copy.textContent = 'Copied';
-    });
-    showInfo('Share', [el('p', 'Anyone with this link opens this page.'), field, copy]);
+    closeSheets();
+    alive.current?.program.shareFromMenu('appMessage');
+  },
+  timeline() {
+    closeSheets();
+    alive.current?.program.shareFromMenu('timeline');
+  },
+  favorite() {
+    closeSheets();
+    alive.current?.program.shareFromMenu('favorites');
   },
   async pin() {
     const current = alive.current;

@@ -7,6 +7,7 @@
  */
 import { Chrome } from './chrome.js';
 import { hostApis, launchData, viewMessages } from './api/index.js';
+import { shareMenuOf } from './api/share.js';
 import { fetchSignedManifest, fetchVerified } from './integrity.js';
 import { Packages } from './packages.js';
 
@@ -70,6 +71,9 @@ export class MiniProgram {
     this.packages = null;
     /** @type {Chrome | null} */
     this.chrome = null;
+    /** @type {Map<number, (handlers: Record<string, boolean>) => void>} */
+    this.shareAnswers = new Map();
+    this.nextShareRequest = 1;
     this.onFrameMessage = this.onFrameMessage.bind(this);
     this.onVisibility = this.onVisibility.bind(this);
   }
@@ -458,9 +462,53 @@ export class MiniProgram {
       case 'unsupported':
         this.reportUnsupported(message);
         break;
+      case 'share:handlers':
+        this.shareAnswers.get(message.req)?.(message.handlers || {});
+        this.shareAnswers.delete(message.req);
+        break;
+      case 'share:show': {
+        // The shell draws the share sheet (or whatever the embedding host does with it).
+        const page = this.pageById(message.id);
+        const detail = { kind: message.kind, from: message.from, result: message.result || {}, route: page?.route, query: page?.query || {} };
+        this.surface.dispatchEvent(new CustomEvent('hutong:share', { detail }));
+        break;
+      }
       default:
         break;
     }
+  }
+
+  // -- the capsule menu's share entries ---------------------------------------------------------------
+  /**
+   * What the capsule menu offers for the top page, as WeChat decides it: Share if the page defines
+   * onShareAppMessage or called showShareMenu, and has not hidden it; Share to Timeline if it also defines
+   * onShareTimeline; Add to Favorites if it defines onAddToFavorites.
+   * @returns {Promise<{appMessage: boolean, timeline: boolean, favorites: boolean}>}
+   */
+  async shareEntries() {
+    const top = this.top;
+    const none = { appMessage: false, timeline: false, favorites: false };
+    if (!top || !this.worker) return none;
+    const req = this.nextShareRequest++;
+    /** @type {Record<string, boolean>} */
+    const handlers = await new Promise((resolve) => {
+      this.shareAnswers.set(req, resolve);
+      this.toLogic({ t: 'share:which', id: top.id, req });
+      setTimeout(() => resolve(none), 2000); // a logic thread busy in a loop: offer nothing rather than hang
+    });
+    const menu = shareMenuOf(this);
+    const appMessage = (Boolean(handlers.appMessage) || menu.shown.has('shareAppMessage')) && !menu.hidden.has('shareAppMessage');
+    return {
+      appMessage,
+      timeline: appMessage && Boolean(handlers.timeline) && !menu.hidden.has('shareTimeline'),
+      favorites: Boolean(handlers.favorites),
+    };
+  }
+
+  /** The user chose a share entry in the capsule menu. @param {'appMessage' | 'timeline' | 'favorites'} kind */
+  shareFromMenu(kind) {
+    const top = this.top;
+    if (top) this.toLogic({ t: 'share:ask', id: top.id, kind });
   }
 
   /** A frame announced itself: connect it if it is a page's, or keep it ready. @param {MessageEvent} event */

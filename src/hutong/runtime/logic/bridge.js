@@ -56,6 +56,8 @@ const FROM_FRAME = /** @type {Record<string, string>} */ ({
   intersection: 'intersection',
   builtin: 'builtin',
   'component:answer': 'component:answer',
+  'animate:done': 'animate:done',
+  'font:done': 'font:done',
 });
 
 /**

@@ -10,7 +10,8 @@
  */
 import { on } from './bridge.js';
 import { dispatchFromView } from './events.js';
-import { callPage, instances } from './page.js';
+import { instances } from './page.js';
+import { share } from './share.js';
 
 /** The event each open type reports to, as in WeChat (`share` and `contact` report none of their own). */
 export const OPEN_TYPE_EVENTS = /** @type {Record<string, string>} */ ({
@@ -72,8 +73,8 @@ function navigationBar(message) {
 async function openType(page, message) {
   const type = String(message.openType);
   if (type === 'share') {
-    // The share panel is the host's: the page's onShareAppMessage says what is shared.
-    callPage(page, 'onShareAppMessage', { from: 'button', target: { id: message.elementId, dataset: message.dataset || {} } });
+    // The share sheet is the host's: the page's onShareAppMessage says what is shared.
+    share(page, 'appMessage', { from: 'button', target: { id: message.elementId, dataset: message.dataset || {} } });
     return;
   }
   const eventType = OPEN_TYPE_EVENTS[type];

@@ -6,6 +6,8 @@
 import { parsePath, setPath } from '../common/data-path.js';
 import { toView } from './bridge.js';
 import { guard, reportError } from './errors.js';
+import { animate, clearAnimation } from './animate.js';
+import { createMediaQueryObserver } from './media-query.js';
 import { createIntersectionObserver, createSelectorQuery } from './query.js';
 import { querySelectorIn } from './selector.js';
 
@@ -197,6 +199,24 @@ export class Instance {
   /** @param {Record<string, any>} [options] */
   createIntersectionObserver(options) {
     return createIntersectionObserver(this.__tree, this, options || {});
+  }
+
+  /**
+   * WeChat's keyframe animation of the nodes `selector` matches in this scope (logic/animate.js).
+   * @param {string} selector @param {any[]} keyframes @param {number} duration
+   * @param {Function | Record<string, any>} [callback] or the ScrollTimeline options
+   */
+  animate(selector, keyframes, duration, callback) {
+    animate(this, selector, keyframes, duration, callback);
+  }
+
+  /** @param {string} selector @param {Record<string, boolean> | Function} [options] @param {Function} [callback] */
+  clearAnimation(selector, options, callback) {
+    clearAnimation(this, selector, options, callback);
+  }
+
+  createMediaQueryObserver() {
+    return createMediaQueryObserver();
   }
 
   getPageId() {

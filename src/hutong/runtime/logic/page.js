@@ -6,6 +6,8 @@
 import { toView } from './bridge.js';
 import { ComponentInstance } from './component.js';
 import { guard } from './errors.js';
+import { globalFonts } from './fonts.js';
+import { pageShown } from './performance.js';
 import { flush, Instance } from './instance.js';
 import { INSERT, ROOT_ID, TAB_BAR_ID } from '../common/ops.js';
 import { PageTree } from './tree.js';
@@ -90,6 +92,7 @@ export function callPage(page, name, ...args) {
  * @param {(page: any) => void} [beforeLoad] wiring that must exist before onLoad (the opener's channel)
  */
 export function createPage(id, route, query, def, beforeLoad) {
+  const createdAt = performance.now();
   const tree = new PageTree(id);
   /** @type {any} */
   let page;
@@ -148,7 +151,9 @@ export function createPage(id, route, query, def, beforeLoad) {
   /** @type {Record<string, boolean>} */
   const listens = {};
   for (const name of FRAME_EVENTS) listens[name] = typeof page[name] === 'function';
+  for (const font of globalFonts) toView(id, font); // wx.loadFontFace({global: true}) before this page
   toView(id, { t: 'render', seq: 0, ops, listens });
+  page.__timing = { createdAt, sentAt: performance.now() };
   return page;
 }
 
@@ -164,6 +169,7 @@ export function rendered(page, seq) {
     for (const component of components) if (component !== page) component.__ready();
   }
   if (seq === 0) {
+    if (page.__timing) pageShown(page.route, page.__pageId, page.__timing.createdAt, page.__timing.sentAt);
     if (page instanceof ComponentInstance) page.__lifetime('ready');
     callPage(page, 'onReady');
   }

@@ -93,8 +93,20 @@ class SelectorQuery {
     return new NodesRef(this, null, false);
   }
 
-  /** @param {Function} [callback] */
+  /**
+   * As in WeChat, the answer describes the page as the view shows it after what was set before this
+   * call: resolving waits for this tick's render (and, in onLoad or onShow, for the first render).
+   * @param {Function} [callback]
+   */
   exec(callback) {
+    queueMicrotask(() => {
+      if (!this.tree.closed) this.run(callback);
+    });
+    return this;
+  }
+
+  /** @param {Function} [callback] */
+  run(callback) {
     const qid = nextQuery++;
     const resolved = this.requests.map(({ ref, fields }) => {
       if (ref.selector === null) return { viewport: true, ids: [], fields };
@@ -131,7 +143,6 @@ class SelectorQuery {
       if (typeof callback === 'function') guard(() => callback(answers));
     });
     toView(this.tree.pageId, { t: 'query', qid, requests: resolved.map(({ ids, fields, viewport }) => ({ ids, fields: plainFields(fields), viewport: Boolean(viewport) })) });
-    return this;
   }
 }
 

@@ -97,6 +97,7 @@ export function matches(node, list) {
  * @param {any} container @param {any} scope @param {string} selector @param {boolean} all
  */
 export function querySelectorIn(container, scope, selector, all) {
+  if (!container) return []; // a scope not rendered yet (a property observer during creation)
   const list = parseSelector(selector);
   /** @type {any[]} */
   const found = [];

@@ -16,6 +16,7 @@ import './tree.js';
 import './wxs-events.js';
 import './call.js';
 import './builtins.js';
+import './share.js';
 import { hutong } from './identity.js';
 import './api/media-context.js';
 import './api/canvas-node.js';
@@ -32,6 +33,8 @@ import { setViewBundle } from './instance.js';
 import * as modules from './modules.js';
 import { callPage, configureTabBar, createPage, destroyPage, instances, pageLifetime, rendered, stack } from './page.js';
 import { intersection, settleQuery } from './query.js';
+import { animationDone } from './animate.js';
+import { fontLoaded } from './fonts.js';
 import { Behavior, Component, definitionOf, normalise, Page, setRegistering, setRegisteringPage } from './registry.js';
 import { takeChannel } from './router.js';
 import { launchState, settle, wxGlobal } from './wx.js';
@@ -256,11 +259,6 @@ on('page:event', (message) => {
   const page = instances.get(message.id);
   if (!page) return;
   if (message.name === 'onResize') pageLifetime(page, 'resize', message.arg);
-  if (message.name === 'onShareAppMessage') {
-    const result = callPage(page, 'onShareAppMessage', message.arg || { from: 'menu' });
-    send({ t: 'share', id: message.id, result: result && typeof result === 'object' ? JSON.parse(JSON.stringify(result)) : {} });
-    return;
-  }
   callPage(page, message.name, message.arg);
 });
 
@@ -295,6 +293,8 @@ on('app:show', (message) => {
 
 on('theme', (message) => callApp('onThemeChange', { theme: message.theme }));
 on('query:result', (message) => settleQuery(message.qid, message.results));
+on('animate:done', (message) => animationDone(message.aid));
+on('font:done', (message) => fontLoaded(message.fid, message));
 on('intersection', (message) => intersection(message.oid, message.entry));
 on('api:result', (message) => settle(message.cb, message));
 

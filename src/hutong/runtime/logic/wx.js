@@ -4,7 +4,12 @@ import { addAppListener, removeAppListener } from './app.js';
 import { canIUse } from './api/can-i-use.js';
 import { apis } from './api/index.js';
 import { callHost, reportUnsupported } from './call.js';
+import { loadFontFace } from './fonts.js';
+import { createMediaQueryObserver } from './media-query.js';
+import { getPerformance } from './performance.js';
 import { stack } from './page.js';
+import { answer } from './api/shape.js';
+import { toView } from './bridge.js';
 import { createIntersectionObserver, createSelectorQuery } from './query.js';
 import { channelPair, parkChannel, resolveUrl } from './router.js';
 
@@ -73,6 +78,15 @@ export const wx = {
     return options?.success || options?.complete ? undefined : Promise.resolve(res);
   },
   getEnterOptionsSync: () => ({ ...launchState.enter }),
+  loadFontFace,
+  createMediaQueryObserver,
+  /** The focused field of the top page lets go, and the keyboard closes. @param {any} options */
+  hideKeyboard(options) {
+    const page = stack[stack.length - 1];
+    if (page) toView(page.__pageId, { t: 'blur' });
+    return answer('hideKeyboard', options, () => {});
+  },
+  getPerformance,
   createSelectorQuery() {
     const page = stack[stack.length - 1];
     if (!page) throw new Error('createSelectorQuery: there is no page yet');

@@ -11,6 +11,8 @@ import './components/index.js';
 import { platform, setSender } from './components/base.js';
 import { setReporter } from './diagnostics.js';
 import { listen } from './events.js';
+import { loadFont } from './fonts.js';
+import { clearAnimation, startAnimation } from './keyframes.js';
 import { apply, installPage, nodeById } from './vdom.js';
 
 /** @type {MessagePort | null} the host's port */
@@ -18,7 +20,7 @@ let port = null;
 /** @type {MessagePort | null} the logic thread's port for this page (brokered by the host) */
 let logic = null;
 /** What goes to the logic thread directly; everything else goes to the host. */
-const TO_LOGIC = new Set(['event', 'rendered', 'page:event', 'query:result', 'intersection', 'builtin', 'component:answer']);
+const TO_LOGIC = new Set(['event', 'rendered', 'page:event', 'query:result', 'intersection', 'builtin', 'component:answer', 'animate:done', 'font:done']);
 const root = /** @type {HTMLElement} */ (document.querySelector('wx-page'));
 const started = performance.now();
 /** @type {Record<string, any>} */
@@ -266,6 +268,22 @@ async function onMessage(event) {
       break;
     case 'observe':
       observe(message);
+      break;
+    case 'animate':
+      startAnimation(message, (aid) => send({ t: 'animate:done', aid }));
+      break;
+    case 'blur': {
+      // The focused field may sit in a built-in's or a component's shadow root.
+      let focused = document.activeElement;
+      while (focused?.shadowRoot?.activeElement) focused = focused.shadowRoot.activeElement;
+      if (focused instanceof HTMLElement) focused.blur();
+      break;
+    }
+    case 'font':
+      loadFont(message, send);
+      break;
+    case 'animate:clear':
+      clearAnimation(message, (aid) => send({ t: 'animate:done', aid }));
       break;
     case 'unobserve':
       intersections.get(message.oid)?.disconnect();

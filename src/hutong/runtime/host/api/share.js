@@ -1,29 +1,50 @@
 // @ts-check
-/** Share: the share menu's state, kept by the host (which draws the share entry). */
+/**
+ * Share: each page's share menu state (WeChat's showShareMenu, hideShareMenu and updateShareMenu act
+ * on the current page), which decides what the capsule menu offers (MiniProgram.shareEntries).
+ */
 
 /** @typedef {import('../miniprogram.js').MiniProgram} MiniProgram */
 
-/** @param {MiniProgram} mp */
-function menu(mp) {
-  const any = /** @type {any} */ (mp);
-  any.shareMenu ||= { shown: true, withShareTicket: false, menus: ['shareAppMessage'] };
-  return any.shareMenu;
+/** @typedef {{hidden: Set<string>, shown: Set<string>, withShareTicket: boolean, isUpdatableMessage: boolean}} ShareMenu */
+
+const MENUS = ['shareAppMessage', 'shareTimeline'];
+
+/** The top page's share menu. @param {MiniProgram} mp @returns {ShareMenu} */
+export function shareMenuOf(mp) {
+  const page = /** @type {any} */ (mp.top || {});
+  page.shareMenu ||= { hidden: new Set(), shown: new Set(), withShareTicket: false, isUpdatableMessage: false };
+  return page.shareMenu;
+}
+
+/** @param {any} menus @param {string[]} fallback */
+function menusOf(menus, fallback) {
+  return Array.isArray(menus) ? menus.map(String).filter((m) => MENUS.includes(m)) : fallback;
 }
 
 export const share = {
   /** @param {MiniProgram} mp @param {Record<string, any>} args */
   showShareMenu: (mp, args) => {
-    Object.assign(menu(mp), { shown: true, withShareTicket: Boolean(args.withShareTicket), menus: Array.isArray(args.menus) ? args.menus : ['shareAppMessage'] });
+    const menu = shareMenuOf(mp);
+    for (const name of menusOf(args.menus, ['shareAppMessage'])) {
+      menu.hidden.delete(name);
+      menu.shown.add(name); // shown on purpose: offered even without a handler (the page as it is)
+    }
+    menu.withShareTicket = Boolean(args.withShareTicket);
     return {};
   },
-  /** @param {MiniProgram} mp */
-  hideShareMenu: (mp) => {
-    menu(mp).shown = false;
+  /** @param {MiniProgram} mp @param {Record<string, any>} args */
+  hideShareMenu: (mp, args) => {
+    const menu = shareMenuOf(mp);
+    for (const name of menusOf(args.menus, MENUS)) {
+      menu.hidden.add(name);
+      menu.shown.delete(name);
+    }
     return {};
   },
   /** @param {MiniProgram} mp @param {Record<string, any>} args */
   updateShareMenu: (mp, args) => {
-    Object.assign(menu(mp), { withShareTicket: Boolean(args.withShareTicket), isUpdatableMessage: Boolean(args.isUpdatableMessage) });
+    Object.assign(shareMenuOf(mp), { withShareTicket: Boolean(args.withShareTicket), isUpdatableMessage: Boolean(args.isUpdatableMessage) });
     return {};
   },
 };

@@ -13,9 +13,17 @@ export function setSystemInfo(info) {
   system.menuButton = menuButton || {};
 }
 
+/** The window's size as the host last reported it (media query observers). */
+export function windowSize() {
+  return { width: Number(system.info.windowWidth) || 0, height: Number(system.info.windowHeight) || 0 };
+}
+
 const resized = listeners();
+/** The runtime's own listeners for a new window size (the app's are `resized`, which offWindowResize clears). */
+export const windowChanged = listeners();
 on('window:resize', (message) => {
   setSystemInfo(message.info || {});
+  windowChanged.emit();
   resized.emit({ size: { windowWidth: system.info.windowWidth, windowHeight: system.info.windowHeight } });
 });
 

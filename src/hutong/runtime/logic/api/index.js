@@ -5,7 +5,10 @@
  */
 import { on } from '../bridge.js';
 import { createAnimation } from './animation.js';
+import { ads } from './ads.js';
+import { background, deviceEvents } from './background.js';
 import { base, setSystemInfo } from './base.js';
+import { cloud } from './cloud.js';
 import { consent } from './consent.js';
 import { device } from './device.js';
 import { file, preloadFiles } from './file.js';
@@ -21,17 +24,18 @@ import { preloadStorage, storage } from './storage.js';
 
 /** Every family's APIs, by family (the order of WeChat's documentation). */
 export const families = {
-  base,
+  base: { ...base, ...ads },
   interaction: { ...interaction, createAnimation },
   network,
-  storage,
+  storage: { ...storage, ...background },
   media,
   file,
   location,
-  device,
+  device: { ...device, ...deviceEvents },
   share,
   log,
   open: { ...open, ...login, ...consent },
+  cloud,
 };
 
 /** @type {Record<string, any>} */
@@ -66,8 +70,8 @@ export const partial = {
   getNetworkType: 'from the Network Information API where present, else "unknown"',
   vibrateShort: 'navigator.vibrate where present',
   vibrateLong: 'navigator.vibrate where present',
-  showShareMenu: 'state only; sharing itself is not yet connected',
-  updateShareMenu: 'state only; sharing itself is not yet connected',
+  showShareMenu: 'per page, decides what the capsule menu offers; shares are links (no chats, no share tickets)',
+  updateShareMenu: 'kept, but no share tickets or updatable messages are issued',
   requestSubscribeMessage: 'answers every template "reject" until the platform sends subscribe messages',
   getLogManager: 'writes to the developer panel',
   getRealtimeLogManager: 'writes to the developer panel',
@@ -75,6 +79,16 @@ export const partial = {
   getUserProfile: 'userInfo and rawData only: no signature, encryptedData or iv (no session key yet)',
   getUserInfo: 'the anonymous "微信用户" answer, as WeChat gives since 2022; no signature, encryptedData or iv',
   getFuzzyLocation: 'the browser\'s position, rounded',
+  loadFontFace: 'https and data: URLs (the font server must allow CORS); the app\'s own font files fail, as the platform serves them without CORS; scopes is ignored',
+  getBackgroundFetchData: 'the platform fetches nothing ahead: fails "no background fetch data"',
+  onBackgroundFetchData: 'never called: the platform fetches nothing ahead',
+  onMemoryWarning: 'never called: a browser page is not warned',
+  onUserCaptureScreen: 'never called: a browser page cannot see screenshots',
+  onKeyboardHeightChange: 'never called yet',
+  getPerformance: 'navigation (appLaunch, route) and render (firstRender) entries, timed in the logic thread; no script, loadPackage or resource entries',
+  createInterstitialAd: 'no ads are served: onError fires with errCode 1004 (no ad), load() and show() reject',
+  createRewardedVideoAd: 'no ads are served: onError fires with errCode 1004 (no ad), load() and show() reject',
+  cloud: 'no cloud development back end: init is accepted so the app starts; functions, database and storage fail "not supported"',
 };
 
 export { notYet };

@@ -1,5 +1,5 @@
 // @ts-check
-/** Share: the menu's state is the host's (it draws the share entry); sharing itself is a later issue. */
+/** Share: each page's menu state is the host's (it draws the capsule menu and the share sheet; logic/share.js calls the page). */
 import { callHost } from '../call.js';
 
 /** @param {string} name */

@@ -38,6 +38,8 @@ class Image extends Builtin {
   loaded = null;
   /** @type {IntersectionObserver | null} */
   lazy = null;
+  /** true while fit() writes the size it computed (which calls render() again) */
+  fitting = false;
 
   constructor() {
     super();
@@ -64,13 +66,20 @@ class Image extends Builtin {
     const mode = this.getAttribute('mode') || 'scaleToFill';
     const { width, height } = this.natural;
     if (!width || !height) return;
-    // Only when it changes: writing the style attribute calls render() again.
-    if (mode === 'widthFix') {
-      const h = `${(this.getBoundingClientRect().width * height) / width}px`;
-      if (this.style.height !== h) this.style.height = h;
-    } else if (mode === 'heightFix') {
-      const w = `${(this.getBoundingClientRect().height * width) / height}px`;
-      if (this.style.width !== w) this.style.width = w;
+    // Only when it changes by half a pixel or more: writing the style attribute calls render() again,
+    // and the browser may round what it keeps ("133.333px"), so comparing strings never settles.
+    if (this.fitting) return;
+    this.fitting = true;
+    try {
+      if (mode === 'widthFix') {
+        const h = (this.getBoundingClientRect().width * height) / width;
+        if (!(Math.abs(parseFloat(this.style.height) - h) < 0.5)) this.style.height = `${h}px`;
+      } else if (mode === 'heightFix') {
+        const w = (this.getBoundingClientRect().height * width) / height;
+        if (!(Math.abs(parseFloat(this.style.width) - w) < 0.5)) this.style.width = `${w}px`;
+      }
+    } finally {
+      this.fitting = false;
     }
     const [size, position] = MODES[mode] || MODES.scaleToFill;
     // The positioned modes show the picture at its own size, cropped by the box.

@@ -13,6 +13,8 @@ Page({
   onShow() {
     this.setData({ events: app.globalData.events.join(' ') })
   },
+  // Nothing returned: the share is this page as it is, titled with the app's name.
+  onShareAppMessage() {},
   detail() {
     wx.navigateTo({ url: '/pages/detail/detail?from=index' })
   },

@@ -1,0 +1,45 @@
+// @ts-check
+/**
+ * Background fetch (WeChat's pre-fetch and periodic fetch of the app's data): the platform does not
+ * fetch anything ahead, so there is never data; the token is kept for the app to read back.
+ * And the device events a browser page cannot see: the listeners are kept but never called.
+ */
+import { answer, listeners } from './shape.js';
+
+let fetchToken = '';
+const fetched = listeners();
+const memory = listeners();
+const capture = listeners();
+const keyboard = listeners();
+
+export const background = {
+  /** @param {any} options */
+  getBackgroundFetchData: (options) =>
+    answer('getBackgroundFetchData', options, () => {
+      throw new Error('no background fetch data');
+    }),
+  onBackgroundFetchData: fetched.on,
+  /** @param {any} options */
+  setBackgroundFetchToken: (options) =>
+    answer('setBackgroundFetchToken', options, (o) => {
+      fetchToken = String(o.token ?? '');
+    }),
+  /** @param {any} options */
+  getBackgroundFetchToken: (options) => answer('getBackgroundFetchToken', options, () => ({ token: fetchToken })),
+};
+
+export const deviceEvents = {
+  onMemoryWarning: memory.on,
+  offMemoryWarning: memory.off,
+  onUserCaptureScreen: capture.on,
+  offUserCaptureScreen: capture.off,
+  onKeyboardHeightChange: keyboard.on,
+  offKeyboardHeightChange: keyboard.off,
+  /** @param {any} options */
+  getRandomValues: (options) =>
+    answer('getRandomValues', options, (o) => {
+      const length = Math.floor(Number(o.length));
+      if (!(length > 0 && length <= 65536)) throw new Error('length must be between 1 and 65536');
+      return { randomValues: crypto.getRandomValues(new Uint8Array(length)).buffer };
+    }),
+};

@@ -1,0 +1,247 @@
+"""Page-level APIs in real Chromium, through the test-pageapi mini program: selector queries from
+every lifecycle, this.animate / clearAnimation, and the capsule menu's share entry."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+import pytest
+from playwright.async_api import Browser, FrameLocator, Route, expect
+
+from tests.conftest import LiveServer, OpenedApp, open_app
+
+pytestmark = pytest.mark.browser
+
+
+async def out(view: FrameLocator) -> Any:
+    """The JSON a test page wrote into #out, once it is there."""
+    await expect(view.locator("#out")).not_to_be_empty()
+    return json.loads(await view.locator("#out").text_content() or "")
+
+
+async def open_page(browser: Browser, server: LiveServer, page: str) -> OpenedApp:
+    return await open_app(browser, server, "test-pageapi", f"&path={quote(page)}")
+
+
+async def test_selector_queries_answer_from_onload_onshow_and_onready(
+    live_server: LiveServer, browser: Browser
+) -> None:
+    app = await open_page(browser, live_server, "pages/query/query")
+    r = await out(app.view())
+    # Queries made before the first render wait for it, as WeChat's exec waits for the view.
+    assert r["onLoad"] == [120, 40, "box"]
+    assert r["lateInOnLoad"] == [60, 30, "late"]  # set in onLoad before the query
+    assert r["onShow"] == [120, 40]
+    assert r["viewport"] == "number"
+    assert r["onReady"] == [120, 40, "box"]
+    assert app.errors == []
+
+
+async def test_animate_and_clear_animation(live_server: LiveServer, browser: Browser) -> None:
+    app = await open_page(browser, live_server, "pages/animate/animate")
+    view = app.view()
+    r = await out(view)
+    # The last keyframe stays once the animation is over (fill forwards); the callback ran after it.
+    assert r["a"]["opacity"] == "0.2"
+    assert r["a"]["background-color"] == "rgb(0, 255, 0)"
+    # translate(30px, 10px) rotate(90deg) scale(2, 2): the matrix [0, 2, -2, 0, 30, 10].
+    assert r["a"]["transform"] == "matrix(0, 2, -2, 0, 30, 10)"
+    assert r["a"]["width"] == "50px"  # width: 50 is in pixels
+    assert r["pair"] == ["0.5", "0.5"]  # every node the selector matches
+    # Clearing opacity alone leaves the transform; clearing all gives the styles back.
+    assert r["partly"]["opacity"] == "1"
+    assert r["partly"]["transform"] == "matrix(0, 2, -2, 0, 30, 10)"
+    assert r["cleared"] == {
+        "opacity": "1",
+        "transform": "none",
+        "background-color": "rgb(74, 144, 226)",
+        "width": 100,
+        "height": 20,
+    }
+    assert r["component"] == "0.25"
+    # The ScrollTimeline form: 0…200 px of scrolling plays the keyframes.
+    assert r["scrollStart"] == "1"
+    await view.locator("#scroller").evaluate("el => { el.scroller.scrollTop = 100; }")
+    opacity = view.locator("#c")
+    await expect(opacity).to_have_css("opacity", "0.5")
+    await view.locator("#scroller").evaluate("el => { el.scroller.scrollTop = 400; }")
+    await expect(opacity).to_have_css("opacity", "0")
+    assert app.errors == []
+
+
+async def test_capsule_menu_shares_what_the_page_says(live_server: LiveServer, browser: Browser) -> None:
+    app = await open_page(browser, live_server, "pages/share/share")
+    page, view = app.page, app.view()
+    base = f"{live_server.url}/miniapp/test-pageapi/pages/share/share"
+    link = page.get_by_label("Link to this page")
+
+    # Share from the menu: onShareAppMessage({from: 'menu'}); its promise's answer wins.
+    await page.get_by_role("button", name="More").click()
+    await expect(page.get_by_role("menuitem", name="Share to Timeline")).to_be_visible()
+    await page.get_by_role("menuitem", name="Share", exact=True).click()
+    await expect(view.locator("#from")).to_have_text("menu")
+    await expect(link).to_have_value(f"{base}?via=promise#share")
+    await expect(page.locator("#info-sheet")).to_contain_text("Shared after a promise")
+    await page.get_by_role("button", name="Done").click()
+
+    # Share to Timeline and Add to Favorites call their own handlers.
+    await page.get_by_role("button", name="More").click()
+    await page.get_by_role("menuitem", name="Share to Timeline").click()
+    await expect(view.locator("#from")).to_have_text("timeline")
+    await expect(link).to_have_value(f"{base}?via=timeline#share")
+    await page.get_by_role("button", name="Done").click()
+    await page.get_by_role("button", name="More").click()
+    await page.get_by_role("menuitem", name="Add to Favorites").click()
+    await expect(view.locator("#from")).to_have_text("favorites")
+    await expect(page.locator("#info-sheet")).to_contain_text("Kept")
+    await page.get_by_role("button", name="Done").click()
+
+    # The share button draws the same sheet, with from: 'button' and its target.
+    await view.locator("#share-button").click()
+    await expect(view.locator("#from")).to_have_text("button:tea")
+    await expect(link).to_have_value(f"{base}?item=tea#share")
+    await page.get_by_role("button", name="Done").click()
+
+    # hideShareMenu takes Share (and the timeline) out of the menu; showShareMenu brings them back.
+    await view.locator("#hide").click()
+    await page.get_by_role("button", name="More").click()
+    await expect(page.get_by_role("menuitem", name="Share", exact=True)).to_be_disabled()
+    await expect(page.get_by_role("menuitem", name="Share to Timeline")).to_be_hidden()
+    await page.get_by_role("menuitem", name="Cancel").click()
+    await view.locator("#show").click()
+    await page.get_by_role("button", name="More").click()
+    await expect(page.get_by_role("menuitem", name="Share", exact=True)).to_be_enabled()
+    await page.get_by_role("menuitem", name="Cancel").click()
+    assert app.errors == []
+
+
+async def test_no_share_handler_no_share_entry(live_server: LiveServer, browser: Browser) -> None:
+    app = await open_page(browser, live_server, "pages/noshare/noshare")
+    await expect(app.view().locator("#plain")).to_be_visible()
+    await app.page.get_by_role("button", name="More").click()
+    await expect(app.page.get_by_role("menuitem", name="Share", exact=True)).to_be_disabled()
+    await expect(app.page.get_by_role("menuitem", name="Share to Timeline")).to_be_hidden()
+    await expect(app.page.get_by_role("menuitem", name="Add to Favorites")).to_be_hidden()
+    await app.page.get_by_role("menuitem", name="Cancel").click()
+    # showShareMenu offers Share all the same: the page as it is, titled with the app's name.
+    await app.view().locator("#show").click()
+    await app.page.get_by_role("button", name="More").click()
+    await app.page.get_by_role("menuitem", name="Share", exact=True).click()
+    link = f"{live_server.url}/miniapp/test-pageapi/pages/noshare/noshare#share"
+    await expect(app.page.get_by_label("Link to this page")).to_have_value(link)
+
+
+async def test_cloud_init_is_accepted_and_cloud_calls_fail(live_server: LiveServer, browser: Browser) -> None:
+    app = await open_page(browser, live_server, "pages/cloud/cloud")
+    r = await out(app.view())
+    assert r == {
+        "callFunction": "cloud.callFunction:fail not supported",
+        "callback": "cloud.uploadFile:fail not supported",
+        "query": "cloud.database.get:fail not supported",
+        "doc": "cloud.database.update:fail not supported",
+        "other": "function",
+    }
+    log = await app.page.evaluate("window.__hutongLog")
+    unsupported = {e["name"] for e in log if e["kind"] == "unsupported"}
+    # Only what would reach the cloud counts as use: init and building queries do not.
+    assert {"wx.cloud.callFunction", "wx.cloud.uploadFile", "wx.cloud.database.get"} <= unsupported
+    assert "wx.cloud.init" not in unsupported and "wx.cloud.database" not in unsupported
+    assert app.errors == []
+
+
+async def test_load_font_face(live_server: LiveServer, browser: Browser) -> None:
+    font = Path("/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf").read_bytes()
+    page = await browser.new_page()
+
+    async def serve_font(route: Route) -> None:
+        if route.request.url.endswith("/probe.ttf"):
+            headers = {"Access-Control-Allow-Origin": "*", "Content-Type": "font/ttf"}
+            await route.fulfill(status=200, body=font, headers=headers)
+        else:
+            await route.fulfill(status=404, body="", headers={"Access-Control-Allow-Origin": "*"})
+
+    await page.route("https://fonts.hutong.test/**", serve_font)
+    await page.goto(f"{live_server.url}/?open=test-pageapi&path={quote('pages/font/font')}")
+    view = page.frame_locator("iframe.hutong-page").last
+    r = await out(view)
+    assert r == {
+        "page": "loadFontFace:ok",
+        "global": "loadFontFace:ok loaded",
+        "missing": "loadFontFace:fail",
+        "noFamily": "loadFontFace:fail family and source are required",
+    }
+    assert await view.locator("#sample").evaluate("() => document.fonts.check('12px Probe')")
+    # A global font reaches the pages opened later.
+    await view.locator("#next").click()
+    await expect(page.locator("iframe.hutong-page")).to_have_count(2)
+    later = page.frame_locator("iframe.hutong-page").nth(1)
+    await expect(later.locator("#sample")).to_be_attached()
+    loaded = await later.locator("#sample").evaluate(
+        """async () => {
+            await document.fonts.ready;
+            return [...document.fonts].some((f) => f.family === 'Everywhere' && f.status === 'loaded');
+        }"""
+    )
+    assert loaded
+    await page.close()
+
+
+async def test_performance_background_fetch_random_and_keyboard(
+    live_server: LiveServer, browser: Browser
+) -> None:
+    app = await open_page(browser, live_server, "pages/misc/misc")
+    view = app.view()
+    r = await out(view)
+    assert r["observed"] == ["navigation:appLaunch", "render:firstRender"]
+    assert r["launch"] == ["navigation", "pages/misc/misc", True]
+    assert r["render"] == ["firstRender"]
+    assert r["now"] == "number"
+    assert r["fetch"] == "getBackgroundFetchData:fail no background fetch data"
+    assert r["token"] == "t-1"
+    assert r["random"] == 16
+    assert r["badRandom"] == "getRandomValues:fail length must be between 1 and 65536"
+    assert r["media"] == [True, False, True]
+    assert r["adError"] == 1004  # no ad to show, as WeChat reports it
+    assert r["adShow"] == "RewardedVideoAd.show:fail no advertisement"
+    # hideKeyboard: the focused field lets go (its blur event fires).
+    await view.locator("#field input, #field textarea").first.focus()
+    await view.locator("#field input, #field textarea").first.press("a")
+    await view.locator("#hide").dispatch_event("click")
+    await expect(view.locator("#blurred")).to_have_text("yes")
+    assert app.errors == []
+
+
+async def test_menu_button_rect_is_where_the_capsule_is(live_server: LiveServer, browser: Browser) -> None:
+    app = await open_page(browser, live_server, "pages/capsule/capsule")
+    r = await out(app.view())
+    assert r["width"] > 0 and r["height"] > 0
+    assert r["right"] - r["left"] == r["width"] and r["bottom"] - r["top"] == r["height"]
+    # The page draws a box at that rect: on screen it covers the host's capsule exactly.
+    capsule = await app.page.locator(".capsule").bounding_box()
+    box = await app.view().locator("#bar").bounding_box()
+    assert capsule and box
+    for key in ("x", "y", "width", "height"):
+        assert abs(box[key] - capsule[key]) <= 1, (key, box, capsule)
+
+
+async def test_width_fix_with_an_endless_decimal_settles(live_server: LiveServer, browser: Browser) -> None:
+    app = await open_page(browser, live_server, "pages/image/image")
+    view = app.view()
+    await expect(view.locator("#out")).to_have_text("loaded")
+    third = await view.locator("#third").bounding_box()
+    tall = await view.locator("#tall").bounding_box()
+    assert third and tall
+    assert abs(third["height"] - 200 / 3) < 0.5
+    assert abs(tall["width"] - 105) < 0.5
+    assert app.errors == []  # no endless re-render of the style attribute
+
+
+async def test_select_components_before_the_first_render(live_server: LiveServer, browser: Browser) -> None:
+    app = await open_page(browser, live_server, "pages/early/early")
+    # The observer ran while the component was being created: nothing to find yet, and no error.
+    assert await out(app.view()) == [[0, None]]
+    assert app.errors == []
+    assert "Cannot read properties" not in await app.dev_panel_text()
