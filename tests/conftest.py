@@ -140,6 +140,25 @@ async def live_server(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator
         yield server
 
 
+async def allow_domains(server: LiveServer, appid: str, domains: dict[str, list[str]]) -> None:
+    """Set an app's allowed origins straight in the database: the tests' back ends are loopback http
+    origins, which the platform's API refuses (it takes https/wss domain names only). The next launch's
+    manifest carries them."""
+    from sqlalchemy import select
+
+    from hutong.server.apps.models import DOMAIN_KINDS, App
+
+    db = Database(server.settings.effective_database_url)
+    try:
+        async with db.session() as session:
+            app = await session.scalar(select(App).where(App.appid == appid))
+            assert app is not None, appid
+            app.domains = {kind: list(domains.get(kind, [])) for kind in DOMAIN_KINDS}
+            await session.commit()
+    finally:
+        await db.dispose()
+
+
 @pytest.fixture(scope="session")
 async def browser() -> AsyncIterator[Browser]:
     async with async_playwright() as playwright:

@@ -14,7 +14,7 @@ from playwright.async_api import Browser, FrameLocator, expect
 from hutong.server.db import Database
 from hutong.server.events.service import recent_events
 from tests.api_server import backend, png
-from tests.conftest import LiveServer, OpenedApp, open_app
+from tests.conftest import LiveServer, OpenedApp, allow_domains, open_app
 
 pytestmark = pytest.mark.browser
 
@@ -36,16 +36,16 @@ async def test_base_unsupported_and_open_apis(live_server: LiveServer, browser: 
     assert r["window"] is True
     assert r["menu"] is True
     assert r["async"] == "getSystemInfo:ok"
-    # request yes; login (not yet) no; unknown no; task methods, components and return fields yes.
+    # request yes; login yes; unknown no; task methods, components and return fields yes.
     # The last two come from the built-in components registry: scroll-x is there, map is unsupported.
-    assert r["canIUse"] == [True, False, False, True, True, True, True, False, True, False]
+    assert r["canIUse"] == [True, True, False, True, True, True, True, False, True, False]
     assert r["b64"] == "aHV0b25n"
     assert r["back"] == "104,117,116,111,110,103"
     assert r["env"] == "wxfile://usr"
     assert r["network"] == ["undefined"] * 4  # the logic thread has no network of its own
     assert r["unknown"] == "noSuchApi:fail not supported"
     assert r["unknownPromise"] == "noSuchApi:fail not supported"
-    assert r["login"] == "login:fail not supported yet"
+    assert r["notYet"] == "navigateToMiniProgram:fail not supported yet"
     assert r["setting"] == {"errMsg": "getSetting:ok", "authSetting": {}}
     assert r["subscribe"] == {"errMsg": "requestSubscribeMessage:ok", "t1": "reject"}
     assert r["update"] == {"hasUpdate": False}
@@ -76,7 +76,7 @@ async def test_base_unsupported_and_open_apis(live_server: LiveServer, browser: 
     log = await app.page.evaluate("window.__hutongLog")
     unsupported = [e["name"] for e in log if e["kind"] == "unsupported"]
     assert unsupported.count("wx.noSuchApi") == 1
-    assert "wx.login" in unsupported
+    assert "wx.navigateToMiniProgram" in unsupported and "wx.login" not in unsupported
     await expect(app.page.locator("#dev-panel")).to_contain_text('[log] hello from the app {"n":1}')
     await expect(app.page.locator("#dev-panel")).to_contain_text(
         "[warn] [hutong] API wx.noSuchApi is not supported"
@@ -119,6 +119,12 @@ async def test_storage_persists_per_app_with_limits(live_server: LiveServer, bro
 
 async def test_network_request_transfers_and_sockets(live_server: LiveServer, browser: Browser) -> None:
     with backend(ports=3) as (bases, state):
+        sockets = [base.replace("http", "ws") for base in bases]
+        await allow_domains(
+            live_server,
+            "test-apis",
+            {"request": bases, "upload": bases, "download": bases, "socket": sockets},
+        )
         query = quote(f"base={bases[0]}&more={','.join(bases[1:])}", safe="")
         app = await open_page(browser, live_server, "pages/network/network", f"&query={query}")
         view = app.view()

@@ -83,7 +83,7 @@ async def test_form_fields_and_display_components(live_server: LiveServer, brows
 
     # An open type with no platform handler yet still answers, the WeChat way.
     await view.locator("#phone").click()
-    await expect(log).to_contain_text("phone:getphonenumber:fail not supported;")
+    await expect(log).to_contain_text("phone:launchapp:fail not supported;")
     assert await view.locator("#phone .hutong-loading svg").count() == 1
     assert (
         await view.locator("#submit").evaluate("el => getComputedStyle(el).backgroundColor")

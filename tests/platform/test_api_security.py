@@ -77,6 +77,7 @@ PUBLIC = {
         "POST",
         "/api/apps/{appid}/events",
     ),  # the launch manifest's events token (tests/platform/test_events.py)
+    ("POST", "/api/apps/{appid}/egress"),  # the same token (tests/egress/test_egress_proxy.py)
 }
 
 

@@ -26,8 +26,13 @@ from hutong.server.delivery.signing import PlatformKey
 from hutong.server.discovery.catalogue import Catalogue
 from hutong.server.discovery.code_routes import router as codes_router
 from hutong.server.discovery.routes import router as discovery_router
+from hutong.server.egress.routes import router as egress_router
 from hutong.server.events.routes import router as events_router
 from hutong.server.health import router as health_router
+from hutong.server.identity.routes import router as identity_router
+from hutong.server.identity.server_routes import router as developer_server_router
+from hutong.server.identity.wxerrors import install_wx_errors
+from hutong.server.privacy.routes import router as privacy_router
 from hutong.server.problems import install_problem_handlers
 from hutong.server.ratelimit import RateLimitMiddleware, make_limiter
 from hutong.server.review.routes import router as review_router
@@ -59,6 +64,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # This process's search index; it rebuilds itself when the apps table changes (catalogue.py).
     app.state.catalogue = Catalogue()
     install_problem_handlers(app)
+    install_wx_errors(app)
     app.add_middleware(GZipMiddleware, minimum_size=1024)
     app.add_middleware(RateLimitMiddleware, limiter=limiter, per_minute=settings.rate_limit_per_minute)
     # The multipart envelope around the largest project zip fits in 1 MB more.
@@ -71,6 +77,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(delivery_router)
     app.include_router(discovery_router)
     app.include_router(events_router)
+    app.include_router(egress_router)
+    app.include_router(privacy_router)
+    app.include_router(identity_router)
+    app.include_router(developer_server_router)
     app.include_router(consent_router)
     app.include_router(codes_router)
     app.include_router(console_codes_router)

@@ -54,6 +54,8 @@ export class AliveApps {
     this.apps = new Map();
     /** @type {Alive | null} */
     this.current = null;
+    /** Set by the shell: its sign-in sheet, for mini programs that need a signed-in user. @type {((reason: string) => Promise<boolean>) | undefined} */
+    this.requestSignIn = undefined;
   }
 
   /** @param {string} appid @param {string} channel */
@@ -98,7 +100,7 @@ export class AliveApps {
     surface.dataset.appid = appid;
     this.container.appendChild(surface);
     this.watch(surface);
-    const program = new MiniProgram({ appid, surface, runtimeBase: '/_rt/', launchUrl, onError: this.onError });
+    const program = new MiniProgram({ appid, surface, runtimeBase: '/_rt/', launchUrl, onError: this.onError, requestSignIn: this.requestSignIn });
     /** @type {Alive} */
     const alive = { key, appid, channel, program, surface, usedAt: ++this.uses, timer: null };
     this.apps.set(key, alive);

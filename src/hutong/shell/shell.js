@@ -10,6 +10,7 @@ import { AliveApps } from './alive.js';
 import { ApiError, api, refreshSession, session } from './api.js';
 import { authorizationsView } from './authorizations.js';
 import { linkTo, parseAddress, parsePath } from './links.js';
+import { initMyData } from './mydata.js';
 import { loadProfile, setupProfile } from './profile.js';
 import { CameraScan, readImage } from './scanner.js';
 
@@ -34,6 +35,8 @@ const home = $('home');
 const running = $('running');
 const devPanel = $('dev-panel');
 const backdrop = $('sheet-backdrop');
+/** Mini programs waiting for the user to sign in (see alive.requestSignIn). @type {((ok: boolean) => void)[]} */
+let signInWaiters = [];
 
 /**
  * What happened to the running mini programs, in order, for `hutong check` and the tests to read:
@@ -286,6 +289,7 @@ function openSheet(id) {
 }
 
 function closeSheets() {
+  settleSignIn(Boolean(session.user));
   for (const sheet of document.querySelectorAll('.sheet')) /** @type {HTMLElement} */ (sheet).hidden = true;
   backdrop.hidden = true;
   camera?.stop();
@@ -430,8 +434,47 @@ function showAccount(mode) {
   const password = /** @type {HTMLInputElement} */ (accountForm.elements.namedItem('password'));
   password.autocomplete = signup ? 'new-password' : 'current-password';
   $('account-error').hidden = true;
-  if (signedIn) loadProfile();
+  $('account-reason').hidden = true;
+  if (signedIn) {
+    loadProfile();
+    loadPhone();
+  }
 }
+
+// A mini program that needs a signed-in user (wx.login, getPhoneNumber) asks through the runtime; the
+// answer is whether the user signed in before the sheet closed.
+/** @param {boolean} ok */
+function settleSignIn(ok) {
+  const waiting = signInWaiters;
+  signInWaiters = [];
+  for (const resolve of waiting) resolve(ok);
+}
+alive.requestSignIn = (reason) =>
+  new Promise((resolve) => {
+    showAccount('signin');
+    $('account-reason').textContent = reason;
+    $('account-reason').hidden = false;
+    signInWaiters.push(resolve);
+  });
+
+const phoneForm = /** @type {HTMLFormElement} */ ($('phone-form'));
+async function loadPhone() {
+  $('phone-status').textContent = '';
+  const phone = await api('/api/me/phone').catch(() => null);
+  /** @type {HTMLInputElement} */ (phoneForm.elements.namedItem('country_code')).value = phone?.country_code || '86';
+  /** @type {HTMLInputElement} */ (phoneForm.elements.namedItem('number')).value = phone?.number || '';
+}
+phoneForm.addEventListener('submit', async (event) => {
+  event.preventDefault();
+  const form = new FormData(phoneForm);
+  const number = String(form.get('number') || '').trim();
+  try {
+    await api('/api/me/phone', { method: 'PUT', json: { country_code: String(form.get('country_code') || '86'), number: number || null } });
+    $('phone-status').textContent = number ? 'Saved' : 'Removed';
+  } catch (error) {
+    $('phone-status').textContent = error instanceof Error ? error.message : String(error);
+  }
+});
 
 function showUser() {
   $('account').textContent = session.user ? session.user.email : 'Sign in';
@@ -463,6 +506,16 @@ accountForm.addEventListener('submit', async (event) => {
   // What this device opened before signing in stays on the recent list.
   await api('/api/me/recent/adopt', { method: 'POST' }).catch(() => undefined);
   loadHome();
+});
+// Account → My data (mydata.js); clearing an app's local data first closes it if it is alive.
+initMyData({
+  openSheet,
+  forget: (appid) => {
+    for (const channel of ['release', 'trial', 'develop', 'review']) {
+      const entry = alive.get(appid, channel);
+      if (entry) alive.destroy(entry);
+    }
+  },
 });
 $('sign-out').addEventListener('click', async () => {
   await api('/api/accounts/signout', { method: 'POST' }).catch(() => undefined);

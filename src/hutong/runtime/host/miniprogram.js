@@ -33,7 +33,7 @@ class ApiError extends Error {}
 export class MiniProgram {
   /**
    * @param {{appid: string, surface: HTMLElement, runtimeBase: string, launchUrl: string,
-   *   onError?: (message: string) => void, user?: string}} options
+   *   onError?: (message: string) => void, user?: string, requestSignIn?: (reason: string) => Promise<boolean>}} options
    */
   constructor(options) {
     this.appid = options.appid;
@@ -44,6 +44,8 @@ export class MiniProgram {
     /** Whose storage and files the app sees (host/api/idb.js keys them by appid and user). */
     this.user = options.user || 'guest';
     this.userGiven = Boolean(options.user);
+    /** The shell's sign-in sheet, for APIs that need a signed-in user (host/api/login.js). */
+    this.requestSignIn = options.requestSignIn || null;
     /** @type {PageFrame[]} the page stack, bottom first */
     this.pages = [];
     /** @type {Map<string, PageFrame>} tab pages stay alive once opened */
@@ -120,6 +122,7 @@ export class MiniProgram {
       referrerInfo: launch.referrerInfo || {},
       ...(launch.shareTicket ? { shareTicket: launch.shareTicket } : {}),
     };
+    this.launchOptions = launchOptions;
     this.initWorker(logicCode, launchOptions);
     if (this.config.pages.includes(route)) {
       await this.packages.ensure(route);

@@ -16,6 +16,7 @@ import './tree.js';
 import './wxs-events.js';
 import './call.js';
 import './builtins.js';
+import { hutong } from './identity.js';
 import './api/media-context.js';
 import { COMPONENTS } from '../view/components/registry.js';
 import { R } from '../view/render-helpers.js';
@@ -38,9 +39,18 @@ import { preloadApis } from './api/index.js';
 setComponentRegistry(COMPONENTS);
 
 // The logic thread has no network of its own: the host performs every request (logic/api/network.js)
-// and checks it against the app's allowed domains. Removed before any of the app's code runs.
-for (const name of ['fetch', 'XMLHttpRequest', 'WebSocket', 'EventSource', 'importScripts', 'WebTransport', 'Request']) {
-  Reflect.deleteProperty(globalThis, name);
+// and checks it against the app's allowed domains. Removed before any of the app's code runs; so are
+// nested workers, whose fresh global scope would have all of these again.
+const NETWORK = ['fetch', 'XMLHttpRequest', 'WebSocket', 'EventSource', 'importScripts', 'WebTransport', 'Request', 'Worker', 'SharedWorker'];
+// Some live on the scope's prototypes (WorkerGlobalScope.prototype.fetch), not on the global itself.
+for (let scope = globalThis; scope && scope !== Object.prototype; scope = Object.getPrototypeOf(scope)) {
+  for (const name of NETWORK) {
+    if (!Object.prototype.hasOwnProperty.call(scope, name)) continue;
+    Reflect.deleteProperty(scope, name);
+    if (Object.prototype.hasOwnProperty.call(scope, name)) Object.defineProperty(scope, name, { value: undefined, configurable: false, writable: false });
+  }
+}
+for (const name of NETWORK) {
   if (name in globalThis) Object.defineProperty(globalThis, name, { value: undefined, configurable: false, writable: false });
 }
 
@@ -56,6 +66,8 @@ Object.assign(globals, {
   getApp,
   getCurrentPages: () => stack.slice(),
   wx: wxGlobal,
+  // Hutong's own additions (hutong.getLaunchData): apart from wx, which stays WeChat's.
+  hutong,
   __hutong_define: modules.define,
   // WeChat's logic layer has a `global` that npm code (mobx, lodash, the official demo's app.js) uses.
   global: globalThis,

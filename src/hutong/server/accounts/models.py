@@ -24,6 +24,10 @@ class User(Timestamped, Base):
     password_hash: Mapped[str] = mapped_column(String(200))
     # None for everyone but platform staff: "reviewer" or "admin".
     operator_role: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    # Optional, for getPhoneNumber: digits only, country code apart ("86", "13800138000"). Set by the
+    # user in the host; confirming it by SMS needs a gateway this platform does not have.
+    phone_country_code: Mapped[str | None] = mapped_column(String(4), nullable=True)
+    phone_number: Mapped[str | None] = mapped_column(String(20), nullable=True)
 
 
 class Session(Timestamped, Base):

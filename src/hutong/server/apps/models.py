@@ -20,7 +20,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from hutong.server.db.base import Base, Timestamped
 
-DOMAIN_KINDS = ("request", "upload", "download", "socket", "webview")
+# "proxy" marks request/upload/download origins the host reaches through the platform's egress proxy
+# (their server sends no CORS headers); it allows nothing by itself.
+DOMAIN_KINDS = ("request", "upload", "download", "socket", "webview", "proxy")
 
 
 class App(Timestamped, Base):
@@ -37,6 +39,9 @@ class App(Timestamped, Base):
     category: Mapped[str] = mapped_column(String(100), default="")
     keywords: Mapped[list[str]] = mapped_column(JSON, default=list)
     secret_hash: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    # HMAC-SHA256(key="HutongLaunchData", msg=AppSecret), hex: the key that signs launch data. Derived
+    # when the secret is made, since only the secret's hash is kept (identity/launch.py).
+    launch_key: Mapped[str | None] = mapped_column(String(64), nullable=True)
     # kind (DOMAIN_KINDS) -> list of origins the runtime lets the app reach
     domains: Mapped[dict[str, list[str]]] = mapped_column(JSON, default=dict)
     status: Mapped[str] = mapped_column(String(20), default="active")  # or "taken_down"

@@ -19,6 +19,8 @@ from hutong.server.accounts.permissions import Action
 from hutong.server.apps.icons import store_icon
 from hutong.server.apps.models import DOMAIN_KINDS, App, Release
 from hutong.server.audit.service import record
+from hutong.server.identity import tokens
+from hutong.server.identity.launch import key_for_secret
 from hutong.server.problems import Problem
 from hutong.server.storage import BlobStore
 
@@ -31,6 +33,7 @@ DOMAIN_SCHEMES = {
     "download": ("https",),
     "socket": ("wss",),
     "webview": ("https",),
+    "proxy": ("https",),
 }
 _HOST = re.compile(
     r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$"
@@ -101,6 +104,7 @@ async def register_app(
         category=category.strip()[:100],
         keywords=_clean_keywords(keywords or []),
         secret_hash=digest(secret),
+        launch_key=key_for_secret(secret),
         domains={kind: [] for kind in DOMAIN_KINDS},
     )
     session.add(app)
@@ -154,16 +158,18 @@ async def set_icon(session: AsyncSession, store: BlobStore, actor: User, appid: 
 
 
 async def rotate_secret(session: AsyncSession, actor: User, appid: str) -> str:
-    """A new AppSecret; the old one stops working at once."""
+    """A new AppSecret; the old one, and every access token made with it, stop working at once."""
     app = await get_app(session, actor, appid, Action.ROTATE_SECRET)
     secret = new_secret()
     app.secret_hash = digest(secret)
+    app.launch_key = key_for_secret(secret)
+    await tokens.revoke_all(session, app.id)
     await record(session, app.id, actor, "app.secret_rotated")
     return secret
 
 
 async def check_secret(session: AsyncSession, appid: str, secret: str) -> bool:
-    """For the developer's server calling code2session and friends (a later task)."""
+    """For the developer's server calling code2session, token and the like."""
     app = await session.scalar(select(App).where(App.appid == appid))
     return bool(app and app.secret_hash and secrets.compare_digest(app.secret_hash, digest(secret)))
 

@@ -7,17 +7,21 @@ from hutong.server.consent.models import ScopeDecision, UserProfile
 from hutong.server.db.base import Base
 from hutong.server.discovery.models import LaunchEvent, PinnedApp, RecentApp, SceneCode
 from hutong.server.events.models import AppEvent
+from hutong.server.identity.models import AccessToken, OneTimeCode, OpenId, SessionKey, UnionId
 from hutong.server.review.models import Review
 
 metadata = Base.metadata
 
 __all__ = [
+    "AccessToken",
     "ApiToken",
     "App",
     "AppEvent",
     "AuditEntry",
     "LaunchEvent",
     "Membership",
+    "OneTimeCode",
+    "OpenId",
     "Organization",
     "PinnedApp",
     "RecentApp",
@@ -26,6 +30,8 @@ __all__ = [
     "SceneCode",
     "ScopeDecision",
     "Session",
+    "SessionKey",
+    "UnionId",
     "User",
     "UserProfile",
     "metadata",

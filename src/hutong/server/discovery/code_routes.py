@@ -24,6 +24,8 @@ from hutong.server.deps import blob_store, database, settings
 from hutong.server.discovery import links, scenes
 from hutong.server.discovery.codes import UnreadableImage, read_codes, render_code
 from hutong.server.discovery.models import SceneCode
+from hutong.server.identity.server_routes import ServerApp
+from hutong.server.identity.wxerrors import WxError
 from hutong.server.problems import Problem
 from hutong.server.ratelimit import Limiter, client_address
 from hutong.server.storage import BlobStore
@@ -206,6 +208,18 @@ async def unlimited_code(
         code = await scenes.create(session, fresh, page=body.page, scene=body.scene, source="server")
         scene = code.scene
     return await asyncio.to_thread(_image, request, app, scene, body.format, True, False)
+
+
+@router.post(
+    "/wxa/getwxacodeunlimit",
+    responses={200: {"content": {"image/png": {}, "image/svg+xml": {}}}},
+)
+async def unlimited_code_wechat(body: UnlimitedCodeIn, request: Request, app: ServerApp) -> Response:
+    """WeChat's path and credentials (``?access_token=``): the same code; errors as ``{errcode, errmsg}``."""
+    try:
+        return await unlimited_code(body, request, app)
+    except Problem as problem:
+        raise WxError(41030 if problem.code == "invalid_page" else 40097, problem.detail) from None
 
 
 async def _check_page(session: AsyncSession, store: BlobStore, app: App, page: str) -> None:

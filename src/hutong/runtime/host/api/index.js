@@ -12,6 +12,7 @@ import { files, loadFiles } from './files.js';
 import { interaction } from './interaction.js';
 import { location } from './location.js';
 import { log } from './log.js';
+import { login } from './login.js';
 import { media } from './media.js';
 import { network } from './network.js';
 import { open } from './open.js';
@@ -22,7 +23,7 @@ import { loadStorage, storage } from './storage.js';
 /** @typedef {import('../miniprogram.js').MiniProgram} MiniProgram */
 
 /** @type {Record<string, (mp: MiniProgram, args: Record<string, any>) => any>} */
-export const hostApis = { ...interaction, ...network, ...storage, ...files, ...media, ...location, ...device, ...share, ...log, ...open, ...consent, ...profile };
+export const hostApis = { ...interaction, ...network, ...storage, ...files, ...media, ...location, ...device, ...share, ...log, ...open, ...login, ...consent, ...profile };
 
 /**
  * What page frames tell the host about built-ins that need it (`open-data`, `input type="nickname"`):

@@ -18,9 +18,6 @@ export const open = {
     if (!ids.length) throw new Error('TmplIds can\'t be empty');
     return Object.fromEntries(ids.map((id) => [id, 'reject']));
   },
-  login: notYet,
-  checkSession: notYet,
-  getPhoneNumber: notYet,
   requestPayment: notYet,
   navigateToMiniProgram: notYet,
   navigateBackMiniProgram: notYet,

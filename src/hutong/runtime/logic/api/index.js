@@ -12,6 +12,7 @@ import { file, preloadFiles } from './file.js';
 import { interaction } from './interaction.js';
 import { location } from './location.js';
 import { forwardConsole, log } from './log.js';
+import { login } from './login.js';
 import { media } from './media.js';
 import { network } from './network.js';
 import { notYet, open } from './open.js';
@@ -30,7 +31,7 @@ export const families = {
   device,
   share,
   log,
-  open: { ...open, ...consent },
+  open: { ...open, ...login, ...consent },
 };
 
 /** @type {Record<string, any>} */

@@ -8,7 +8,7 @@
 import { callHost, reportUnsupported } from '../call.js';
 
 const ANSWERED = ['requestSubscribeMessage'];
-const NOT_YET = ['login', 'checkSession', 'getPhoneNumber', 'requestPayment', 'navigateToMiniProgram', 'navigateBackMiniProgram', 'exitMiniProgram'];
+const NOT_YET = ['requestPayment', 'navigateToMiniProgram', 'navigateBackMiniProgram', 'exitMiniProgram'];
 
 /** Names that exist (so apps can call them) but do not work yet: canIUse answers false for them. */
 export const notYet = new Set(NOT_YET);

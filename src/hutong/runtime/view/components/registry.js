@@ -21,7 +21,7 @@ export const COMPONENTS = {
   icon: { status: 'supported' },
   progress: { status: 'supported' },
   'rich-text': { status: 'partial', missing: 'space attribute; user-select' },
-  button: { status: 'partial', missing: 'open types needing the platform (getPhoneNumber, contact, feedback) report fail until they are connected; share calls onShareAppMessage only' },
+  button: { status: 'partial', missing: 'open types contact and feedback report fail (no customer service on this platform); share calls onShareAppMessage only' },
   checkbox: { status: 'supported' },
   'checkbox-group': { status: 'supported' },
   editor: { status: 'unsupported', missing: 'rich text editor and EditorContext' },

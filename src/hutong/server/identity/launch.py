@@ -1,0 +1,40 @@
+"""Signed launch data for a signed-in user (hutong.getLaunchData in the mini program): see
+hutong.launchdata for the format and how a back end checks it."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from urllib.parse import urlencode
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from hutong.launchdata import data_check_string, ed25519_message, launch_key
+from hutong.server.accounts.models import User
+from hutong.server.apps.models import App
+from hutong.server.delivery.signing import PlatformKey
+from hutong.server.identity import service
+
+
+def key_for_secret(app_secret: str) -> str:
+    """What the apps table keeps to sign launch data (hex), made whenever a secret is made."""
+    return launch_key(app_secret).hex()
+
+
+async def launch_data(
+    session: AsyncSession, app: App, user: User, key: PlatformKey, scene: int, start_param: str
+) -> str:
+    fields = {
+        "appid": app.appid,
+        "auth_date": str(int(service.now().timestamp())),
+        "key_id": key.kid,
+        "openid": await service.openid_for(session, app, user.id),
+        "scene": str(scene),
+        "start_param": start_param,
+    }
+    check = data_check_string(fields).encode()
+    if app.launch_key:
+        # An app registered before launch data existed has no key until its secret is renewed.
+        fields["hash"] = hmac.new(bytes.fromhex(app.launch_key), check, hashlib.sha256).hexdigest()
+    fields["signature"] = key.sign(ed25519_message(fields))
+    return urlencode(fields)

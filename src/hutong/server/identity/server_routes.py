@@ -1,0 +1,185 @@
+"""The APIs an app's own server calls, at WeChat's paths and in WeChat's shapes: code2session,
+access tokens, session checks and phone numbers. Errors are ``{errcode, errmsg}`` (wxerrors.py)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+
+from hutong.server.apps.models import App
+from hutong.server.apps.service import check_secret
+from hutong.server.deps import database, settings
+from hutong.server.identity import service, tokens
+from hutong.server.identity.wxerrors import WxError
+from hutong.server.ratelimit import Limiter
+
+router = APIRouter(tags=["developer server"])
+
+OK = {"errcode": 0, "errmsg": "ok"}
+# force_refresh of a stable token: at most 20 a day, 30 s apart (WeChat's rule).
+FORCE_REFRESH_PER_DAY = 20
+FORCE_REFRESH_GAP = 30
+
+
+def _answer(body: dict[str, Any]) -> JSONResponse:
+    return JSONResponse(body, headers={"Cache-Control": "no-store"})
+
+
+async def _throttle(request: Request, key: str, limit: int, window: int, errcode: int = 45011) -> None:
+    limiter: Limiter = request.app.state.limiter
+    if await limiter.hit(key, limit, window) is not None:
+        raise WxError(errcode)
+
+
+async def _per_minute(request: Request, appid: str) -> None:
+    """Each app's server gets a per-minute budget over every call here (45011 beyond it)."""
+    await _throttle(request, f"srv:{appid}", settings(request).server_api_per_minute, 60)
+
+
+async def _credentials(request: Request, appid: str | None, secret: str | None) -> App:
+    """The app, if ``secret`` is its AppSecret: 41002/41004 missing, 40013 unknown, 40125 wrong."""
+    if not appid:
+        raise WxError(41002)
+    if not secret:
+        raise WxError(41004)
+    await _per_minute(request, appid)
+    async with database(request).session() as session:
+        app = await service.app_by_appid(session, appid)
+        if app is None or app.secret_hash is None:
+            raise WxError(40013)
+        if not await check_secret(session, appid, secret):
+            raise WxError(40125)
+        return app
+
+
+async def server_app(request: Request, access_token: Annotated[str | None, Query()] = None) -> App:
+    """Every developer-server API: the app whose access_token this is (41001, 40001, 42001 if not)."""
+    async with database(request).session() as session:
+        found = await tokens.app_for_token(session, access_token)
+    if isinstance(found, int):
+        raise WxError(found)
+    await _per_minute(request, found.appid)
+    return found
+
+
+ServerApp = Annotated[App, Depends(server_app)]
+
+
+@router.get("/sns/jscode2session")
+async def jscode2session(
+    request: Request,
+    appid: str | None = None,
+    secret: str | None = None,
+    js_code: str | None = None,
+    grant_type: str | None = None,
+) -> JSONResponse:
+    """Exchange a wx.login code for the user's openid, unionid and a new session_key."""
+    app = await _credentials(request, appid, secret)
+    if grant_type != "authorization_code":
+        raise WxError(40002)
+    if not js_code:
+        raise WxError(41008)
+    async with database(request).session() as session:
+        login = await service.code2session(session, app, js_code[:128])
+    if login is None:
+        raise WxError(40029)
+    body = {"openid": login.openid, "session_key": login.session_key}
+    if login.unionid:
+        body["unionid"] = login.unionid
+    return _answer(body)
+
+
+@router.get("/cgi-bin/token")
+async def get_token(
+    request: Request,
+    grant_type: str | None = None,
+    appid: str | None = None,
+    secret: str | None = None,
+) -> JSONResponse:
+    """A new access token (7,200 s); the app's earlier ones keep at most 5 minutes."""
+    app = await _credentials(request, appid, secret)
+    if grant_type != "client_credential":
+        raise WxError(40002)
+    async with database(request).session() as session:
+        issued = await tokens.issue_token(session, app)
+    return _answer({"access_token": issued.token, "expires_in": issued.expires_in})
+
+
+class StableTokenIn(BaseModel):
+    grant_type: str | None = None
+    appid: str | None = None
+    secret: str | None = None
+    force_refresh: bool = False
+
+
+@router.post("/cgi-bin/stable_token")
+async def stable_token(request: Request, body: StableTokenIn) -> JSONResponse:
+    """The app's stable token: the same one while it has over 5 minutes left, unless force_refresh."""
+    app = await _credentials(request, body.appid, body.secret)
+    if body.grant_type != "client_credential":
+        raise WxError(40002)
+    if body.force_refresh:
+        await _throttle(request, f"stable-gap:{app.appid}", 1, FORCE_REFRESH_GAP)
+        await _throttle(request, f"stable-day:{app.appid}", FORCE_REFRESH_PER_DAY, 86400, errcode=45009)
+    async with database(request).session() as session:
+        issued = await tokens.stable_token(session, app, request.app.state.platform_key, body.force_refresh)
+    return _answer({"access_token": issued.token, "expires_in": issued.expires_in})
+
+
+def _hmac_method(sig_method: str | None) -> None:
+    if sig_method != "hmac_sha256":
+        raise WxError(87009, "invalid sig_method: only hmac_sha256")
+
+
+@router.get("/wxa/checksession")
+async def check_session(
+    request: Request,
+    app: ServerApp,
+    openid: str = "",
+    signature: str = "",
+    sig_method: str | None = None,
+) -> JSONResponse:
+    """Is this the user's current session_key? ``signature`` = hex HMAC-SHA256(session_key, "")."""
+    _hmac_method(sig_method)
+    async with database(request).session() as session:
+        user_id = await service.signed_by_session(session, app, openid, signature)
+    if user_id is None:
+        raise WxError(87009)
+    return _answer(OK)
+
+
+@router.get("/wxa/resetusersessionkey")
+async def reset_session_key(
+    request: Request,
+    app: ServerApp,
+    openid: str = "",
+    signature: str = "",
+    sig_method: str | None = None,
+) -> JSONResponse:
+    """A new session_key for the user (signed with the current one); the old one stops working."""
+    _hmac_method(sig_method)
+    async with database(request).session() as session:
+        user_id = await service.signed_by_session(session, app, openid, signature)
+        if user_id is None:
+            raise WxError(87009)
+        key = await service.reset_session_key(session, app, user_id)
+    return _answer({**OK, "openid": openid, "session_key": key})
+
+
+class PhoneCodeIn(BaseModel):
+    code: str | None = None
+
+
+@router.post("/wxa/business/getuserphonenumber")
+async def get_user_phone_number(request: Request, app: ServerApp, body: PhoneCodeIn) -> JSONResponse:
+    """Exchange a getPhoneNumber code (5 minutes, one use) for the user's phone number."""
+    if not body.code:
+        raise WxError(41008)
+    async with database(request).session() as session:
+        info = await service.phone_for_code(session, app, body.code[:128])
+    if info is None:
+        raise WxError(40029)
+    return _answer({**OK, "phone_info": info})

@@ -1,0 +1,43 @@
+"""WeChat's error shape for the developer-server APIs: HTTP 200 with ``{"errcode", "errmsg"}``, as
+WeChat answers, so that existing WeChat SDKs read our errors unchanged."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+
+MESSAGES = {
+    40001: "invalid credential, access_token is invalid or not latest",
+    40002: "invalid grant_type",
+    40013: "invalid appid",
+    40029: "invalid code",
+    40125: "invalid appsecret",
+    40097: "invalid args",
+    41001: "access_token missing",
+    41002: "appid missing",
+    41004: "appsecret missing",
+    41008: "missing code",
+    41030: "invalid page",
+    42001: "access_token expired",
+    44002: "empty post data",
+    45009: "reach max api daily quota limit",
+    45011: "api minute-quota reach limit, must slower, retry next minute",
+    47001: "data format error",
+    87009: "invalid signature",
+}
+
+
+class WxError(Exception):
+    def __init__(self, errcode: int, errmsg: str | None = None) -> None:
+        super().__init__(errmsg or MESSAGES.get(errcode, "error"))
+        self.errcode = errcode
+        self.errmsg = errmsg or MESSAGES.get(errcode, "error")
+
+
+def install_wx_errors(app: FastAPI) -> None:
+    @app.exception_handler(WxError)
+    async def wx_error(_request: Request, error: WxError) -> JSONResponse:
+        # Never cached: a retry after a rate limit or a fresh token must reach us.
+        return JSONResponse(
+            {"errcode": error.errcode, "errmsg": error.errmsg}, headers={"Cache-Control": "no-store"}
+        )
