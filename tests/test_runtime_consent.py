@@ -89,11 +89,13 @@ async def test_authorize_getsetting_opensetting_and_me(live_server: LiveServer, 
     assert await out(view, n) == {"errMsg": "authorize:fail auth deny"}
     await expect(host_dialog).to_have_count(0)
 
-    # A denied scope fails at once, without asking again.
+    # A denied scope fails at once, without asking again; so do the APIs that need it.
     n = await tap(view, "setting")
     assert (await out(view, n))["authSetting"] == {"scope.camera": False}
     n = await tap(view, "camera")
     assert await out(view, n) == {"errMsg": "authorize:fail auth deny"}
+    n = await tap(view, "photo")
+    assert await out(view, n) == {"errMsg": "chooseImage:fail auth deny"}
     await expect(host_dialog).to_have_count(0)
 
     # Allowing: the call succeeds, and the next one does not ask.
@@ -208,7 +210,7 @@ async def test_profile_open_data_avatar_and_nickname(live_server: LiveServer, br
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
     await page.goto(live_server.url)
-    await signed_in(page, live_server, "tea-lover@example.com", "Tea Lover", PNG)
+    await signed_in(page, live_server, "consent-profile@example.com", "Tea Lover", PNG)
     view = await opened(page, live_server)
 
     # Before any consent, open-data shows WeChat's anonymous user; so does getUserInfo, always.

@@ -41,11 +41,22 @@ async function avatarData(/** @type {string} */ url) {
   return { bytes: await blob.arrayBuffer(), type: blob.type, dataUrl: /** @type {string} */ (dataUrl) };
 }
 
-/** What the host shows as "you": the account's nickname and avatar, or anonymous for a guest. */
-async function me() {
-  const profile = await hostProfile().catch(() => ({ signedIn: false, nickname: '', avatarUrl: '' }));
-  const avatar = await avatarData(profile.avatarUrl).catch(() => null);
-  return { signedIn: profile.signedIn, nickname: profile.nickname || ANONYMOUS, avatar };
+/** @type {{at: number, value: Promise<{signedIn: boolean, nickname: string, avatar: {bytes: ArrayBuffer, type: string, dataUrl: string} | null}>} | null} */
+let kept = null;
+
+/**
+ * What the host shows as "you": the account's nickname and avatar, or anonymous for a guest. Kept two
+ * seconds: a page of open-data elements asks once.
+ */
+function me() {
+  if (kept && performance.now() - kept.at < 2000) return kept.value;
+  const value = (async () => {
+    const profile = await hostProfile().catch(() => ({ signedIn: false, nickname: '', avatarUrl: '' }));
+    const avatar = await avatarData(profile.avatarUrl).catch(() => null);
+    return { signedIn: profile.signedIn, nickname: profile.nickname || ANONYMOUS, avatar };
+  })();
+  kept = { at: performance.now(), value };
+  return value;
 }
 
 // -- open-data: the frames that show the user, redrawn when a decision changes ---------------------

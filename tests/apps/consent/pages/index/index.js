@@ -1,6 +1,6 @@
 // Scopes and the user's profile: each button asks one thing; the answer lands in #out as JSON.
 Page({
-  data: { out: '', n: 0, avatar: '', nickLog: '', buttons: ['camera', 'record', 'setting', 'openSetting', 'profile', 'profileLater', 'userInfo', 'location', 'badScope'] },
+  data: { out: '', n: 0, avatar: '', nickLog: '', buttons: ['camera', 'record', 'setting', 'openSetting', 'profile', 'profileLater', 'userInfo', 'location', 'badScope', 'photo'] },
   show(res) {
     this.setData({ out: JSON.stringify(res), n: this.data.n + 1 });
   },
@@ -31,6 +31,9 @@ Page({
         break;
       case 'location':
         wx.getLocation({ type: 'wgs84' }).then((res) => done([res.errMsg, res.latitude, res.longitude]), done);
+        break;
+      case 'photo':
+        wx.chooseImage({ count: 1, sourceType: ['camera'] }).then(done, done);
         break;
       case 'badScope':
         wx.authorize({ scope: 'scope.everything' }).then(done, done);

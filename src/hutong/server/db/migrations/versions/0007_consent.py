@@ -1,7 +1,7 @@
 """Scope decisions per user and mini program, and the host profile (nickname, avatar).
 
 Revision ID: 0007
-Revises: 0005
+Revises: 0006
 """
 
 from __future__ import annotations
