@@ -28,6 +28,8 @@ ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
 # Small mini programs written for the tests, one behaviour each; loaded beside the examples.
 TEST_APPS = Path(__file__).resolve().parent / "apps"
+# Mini programs that try to escape their sandbox (tests/hostile); released beside the others.
+HOSTILE_APPS = Path(__file__).resolve().parent / "hostile" / "apps"
 # A browser assertion waits up to 15 s: on a loaded 2-core machine, 5 s is too tight, and waiting
 # longer only costs time when a test is failing anyway.
 expect.set_options(timeout=15_000)
@@ -133,11 +135,31 @@ async def live_server(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator
     await upgrade_async(settings.effective_database_url)
     db = Database(settings.effective_database_url)
     await load_examples(db, BlobStore(settings.blob_dir), EXAMPLES)
-    if TEST_APPS.is_dir():
-        await load_examples(db, BlobStore(settings.blob_dir), TEST_APPS)
+    for apps in (TEST_APPS, HOSTILE_APPS):
+        if apps.is_dir():
+            await load_examples(db, BlobStore(settings.blob_dir), apps)
     await db.dispose()
     async with serve(settings) as server:
         yield server
+
+
+async def allow_domains(server: LiveServer, appid: str, domains: dict[str, list[str]]) -> None:
+    """Set an app's allowed origins straight in the database: the tests' back ends are loopback http
+    origins, which the platform's API refuses (it takes https/wss domain names only). The next launch's
+    manifest carries them."""
+    from sqlalchemy import select
+
+    from hutong.server.apps.models import DOMAIN_KINDS, App
+
+    db = Database(server.settings.effective_database_url)
+    try:
+        async with db.session() as session:
+            app = await session.scalar(select(App).where(App.appid == appid))
+            assert app is not None, appid
+            app.domains = {kind: list(domains.get(kind, [])) for kind in DOMAIN_KINDS}
+            await session.commit()
+    finally:
+        await db.dispose()
 
 
 @pytest.fixture(scope="session")
@@ -166,6 +188,16 @@ class OpenedApp:
 
     async def dev_panel_text(self) -> str:
         return await self.page.locator("#dev-panel").text_content() or ""
+
+
+async def wait_until(page: Page, expression: str, seconds: float = 15) -> None:
+    """Wait until ``expression`` is true in ``page``. Polled from here, not with wait_for_function: the
+    host page's and the frames' policies refuse the eval its string predicates need."""
+    for _ in range(int(seconds * 20)):
+        if await page.evaluate(expression):
+            return
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"never true: {expression}")
 
 
 async def open_app(browser: Browser, server: LiveServer, appid: str, query: str = "") -> OpenedApp:

@@ -54,7 +54,16 @@ async def test_runtime_files_are_served_with_cors_and_the_frame_policy(live_serv
         frame = await client.get("/_rt/view/view.html")
         worker = await client.get("/_rt/logic/worker.js")
         source = await client.get("/_rt/__init__.py")
+        logic = await client.get("/_rt/logic/sandbox.html")
+        shell = await client.get("/")
     assert frame.headers["access-control-allow-origin"] == "*"
+    # The logic thread's frame: its worker inherits this policy (docs/security.md).
+    policy = logic.headers["content-security-policy"]
+    assert "sandbox allow-scripts" in policy and "connect-src 'none'" in policy
+    assert f"script-src {live_server.url}/_rt/ blob:;" in policy and "unsafe-eval" not in policy
+    # The host page's own: scripts only from the platform, framed only by the platform.
+    assert "script-src 'self'" in shell.headers["content-security-policy"]
+    assert "frame-ancestors 'self'" in shell.headers["content-security-policy"]
     assert "sandbox allow-scripts" in frame.headers["content-security-policy"]
     assert "connect-src 'none'" in frame.headers["content-security-policy"]
     assert worker.status_code == 200

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from playwright.async_api import Browser, expect
 
-from tests.conftest import LiveServer, open_app
+from tests.conftest import LiveServer, open_app, wait_until
 
 pytestmark = pytest.mark.browser
 
@@ -17,7 +17,8 @@ async def test_subpackage_loads_on_first_navigation(live_server: LiveServer, bro
     await expect(home.locator("#home")).to_have_css("color", "rgb(0, 0, 255)")
     # logic.js, view.js, app-config.json, and the "extras" subpackage that preloadRule names for home.
     fetched = "performance.getEntriesByType('resource').filter((e) => e.name.includes('/blobs/')).length"
-    await opened.page.wait_for_function(f"{fetched} === 5")
+    # Polled from here: the host page's policy has no 'unsafe-eval' for wait_for_function's predicate.
+    await wait_until(opened.page, f"{fetched} === 5")
     await home.locator("#go").click()
     shop = opened.view()
     await expect(shop.locator("#text")).to_have_text("HELLO SHOP")

@@ -14,7 +14,7 @@ from playwright.async_api import Browser, FrameLocator, expect
 from hutong.server.db import Database
 from hutong.server.events.service import recent_events
 from tests.api_server import backend, png
-from tests.conftest import LiveServer, OpenedApp, open_app
+from tests.conftest import LiveServer, OpenedApp, allow_domains, open_app
 
 pytestmark = pytest.mark.browser
 
@@ -119,6 +119,12 @@ async def test_storage_persists_per_app_with_limits(live_server: LiveServer, bro
 
 async def test_network_request_transfers_and_sockets(live_server: LiveServer, browser: Browser) -> None:
     with backend(ports=3) as (bases, state):
+        sockets = [base.replace("http", "ws") for base in bases]
+        await allow_domains(
+            live_server,
+            "test-apis",
+            {"request": bases, "upload": bases, "download": bases, "socket": sockets},
+        )
         query = quote(f"base={bases[0]}&more={','.join(bases[1:])}", safe="")
         app = await open_page(browser, live_server, "pages/network/network", f"&query={query}")
         view = app.view()
@@ -268,12 +274,14 @@ async def test_device_permissions_and_reports(live_server: LiveServer, browser: 
     page = await context.new_page()
     await page.goto(f"{live_server.url}/?open=test-apis&path={quote('pages/ui/ui')}")
     view = page.frame_locator("iframe.hutong-page").last
+    # Reading the clipboard and the location only after the user allows it in the host's prompt.
     await view.locator("#clipboard").click()
+    await expect(page.locator(".hutong-consent")).to_contain_text("读取你的剪贴板")
+    await page.locator(".hutong-consent .hutong-consent-allow").click()
     await expect(view.locator("#out")).to_have_text('{"errMsg":"getClipboardData:ok","data":"copied text"}')
-    # Location only after the user allows it in the host's prompt.
     await view.locator("#location").click()
-    await expect(page.locator(".hutong-consent")).to_contain_text("location")
-    await page.locator(".hutong-consent .hutong-dialog-confirm").click()
+    await expect(page.locator(".hutong-consent")).to_contain_text("获取你的位置信息")
+    await page.locator(".hutong-consent .hutong-consent-allow").click()
     await expect(view.locator("#out")).to_have_text('["getLocation:ok",39.9,116.4]')
     await context.close()
 

@@ -37,6 +37,19 @@ class Settings(BaseSettings):
     upload_max_bytes: int = Field(default=20 * 1024 * 1024, description="Largest project zip accepted.")
     upload_max_unpacked_bytes: int = Field(default=60 * 1024 * 1024, description="Largest unpacked project.")
     upload_max_files: int = Field(default=5000, description="Most files in one uploaded project.")
+    egress_allow_networks: str = Field(
+        default="",
+        description="Comma-separated networks the egress proxy may reach although they are private or "
+        "loopback (tests and local development only; empty in production).",
+    )
+    egress_max_bytes: int = Field(
+        default=10 * 1024 * 1024, description="Largest request or response body the egress proxy carries."
+    )
+    egress_max_seconds: float = Field(default=60.0, description="Longest an egress request may take.")
+    egress_app_per_minute: int = Field(default=600, description="Egress requests per app per minute.")
+    egress_client_per_minute: int = Field(
+        default=120, description="Egress requests per client (address and audience) per minute."
+    )
 
     @property
     def blob_dir(self) -> Path:

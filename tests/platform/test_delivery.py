@@ -51,7 +51,7 @@ async def test_launch_manifest_is_signed_by_the_published_key(tmp_path: Path) ->
         pass
     manifest = json.loads(first.content)
     assert manifest["appid"] == "hutong-counter" and manifest["channel"] == "release"
-    assert set(manifest["domains"]) == {"request", "upload", "download", "socket", "webview"}
+    assert set(manifest["domains"]) == {"request", "upload", "download", "socket", "webview", "proxy"}
     assert manifest["expires_at"] > manifest["issued_at"]
     assert first.headers["cache-control"] == "private, no-store"
     device_cookie = first.headers["set-cookie"].lower()

@@ -20,7 +20,7 @@ from hutong.server.accounts import service as accounts
 from hutong.server.apps import service as apps
 from hutong.server.db import Database
 from hutong.server.storage import BlobStore
-from tests.conftest import TEST_APPS, LiveServer
+from tests.conftest import TEST_APPS, LiveServer, allow_domains
 from tests.identity.backend import developer_backend
 
 pytestmark = pytest.mark.browser
@@ -84,6 +84,8 @@ async def end_user(
 async def open_login_app(
     context: BrowserContext, server: LiveServer, appid: str, base: str
 ) -> tuple[Page, FrameLocator]:
+    # The developer's back end is a loopback origin: on the app's request list, as its domain would be.
+    await allow_domains(server, appid, {"request": [base]})
     page = await context.new_page()
     await page.goto(f"{server.url}/?open={appid}&query={quote('base=' + base, safe='')}")
     view = page.frame_locator("iframe.hutong-page").last

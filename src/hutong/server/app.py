@@ -18,6 +18,7 @@ from hutong.server.accounts.routes import router as accounts_router
 from hutong.server.apps.release_routes import router as versions_router
 from hutong.server.apps.routes import router as apps_router
 from hutong.server.bodylimit import BodyLimitMiddleware
+from hutong.server.consent.routes import router as consent_router
 from hutong.server.db import Database
 from hutong.server.delivery.routes import router as delivery_router
 from hutong.server.delivery.runtime_files import RuntimeFiles
@@ -25,11 +26,13 @@ from hutong.server.delivery.signing import PlatformKey
 from hutong.server.discovery.catalogue import Catalogue
 from hutong.server.discovery.code_routes import router as codes_router
 from hutong.server.discovery.routes import router as discovery_router
+from hutong.server.egress.routes import router as egress_router
 from hutong.server.events.routes import router as events_router
 from hutong.server.health import router as health_router
 from hutong.server.identity.routes import router as identity_router
 from hutong.server.identity.server_routes import router as developer_server_router
 from hutong.server.identity.wxerrors import install_wx_errors
+from hutong.server.privacy.routes import router as privacy_router
 from hutong.server.problems import install_problem_handlers
 from hutong.server.ratelimit import RateLimitMiddleware, make_limiter
 from hutong.server.review.routes import router as review_router
@@ -37,6 +40,12 @@ from hutong.server.storage import BlobStore
 from hutong.settings import Settings, get_settings
 
 SHELL_DIR = Path(__file__).parent.parent / "shell"
+# The host page's own policy (docs/security.md): scripts only from the platform (no inline script, no
+# eval: a hole in the shell cannot be widened into running code), no plugins, no <base>; and only the
+# platform's own pages (the review console's live preview) may frame it, so no other site can dress
+# the host's consent dialogs up for a click. Requests, images and media stay open: the host performs
+# the apps' network calls and shows their images after its own checks.
+SHELL_CSP = "frame-ancestors 'self'; script-src 'self'; object-src 'none'; base-uri 'none'"
 CONSOLE_STATIC = Path(__file__).parent.parent / "console" / "static"
 
 
@@ -74,8 +83,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(delivery_router)
     app.include_router(discovery_router)
     app.include_router(events_router)
+    app.include_router(egress_router)
+    app.include_router(privacy_router)
     app.include_router(identity_router)
     app.include_router(developer_server_router)
+    app.include_router(consent_router)
     app.include_router(codes_router)
     app.include_router(console_codes_router)
     app.include_router(console_router)
@@ -84,10 +96,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.mount("/console/static", StaticFiles(directory=CONSOLE_STATIC), name="console-static")
 
     def shell_page() -> FileResponse:
-        # Only the platform's own pages (the review console's live preview) may frame the host.
         return FileResponse(
             SHELL_DIR / "index.html",
-            headers={"Cache-Control": "no-cache", "Content-Security-Policy": "frame-ancestors 'self'"},
+            headers={"Cache-Control": "no-cache", "Content-Security-Policy": SHELL_CSP},
         )
 
     @app.get("/", include_in_schema=False)

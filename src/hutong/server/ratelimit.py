@@ -1,5 +1,8 @@
-"""A small fixed-window rate limiter: Redis when HUTONG_REDIS_URL is set (shared by every process),
-in-process otherwise; and the pure-ASGI middleware that answers 429 problem JSON with Retry-After."""
+"""A small sliding-window rate limiter: Redis when HUTONG_REDIS_URL is set (shared by every process),
+in-process otherwise; and the pure-ASGI middleware that answers 429 problem JSON with Retry-After.
+
+The window slides by weighting the previous fixed window's count by how much of it still overlaps
+the last `window` seconds, so a client cannot spend two budgets across a window boundary."""
 
 from __future__ import annotations
 
@@ -20,19 +23,32 @@ class Limiter(Protocol):
     async def close(self) -> None: ...
 
 
+def verdict(now: float, window: int, current: int, previous: int, limit: int) -> float | None:
+    """None if `current` hits this window plus the overlapping share of `previous` fit the limit,
+    else the seconds until they would."""
+    slot_start = (now // window) * window
+    overlap = 1 - (now - slot_start) / window
+    if current + previous * overlap <= limit:
+        return None
+    if current > limit:
+        return slot_start + window - now
+    # Wait until enough of the previous window has slid out of view.
+    needed = (current + previous * overlap - limit) / previous
+    return max(1.0, needed * window)
+
+
 class MemoryLimiter:
     def __init__(self) -> None:
-        self._counts: dict[str, tuple[int, int]] = {}
+        self._counts: dict[tuple[str, int], int] = {}
 
     async def hit(self, key: str, limit: int, window: int) -> float | None:
         now = time.time()
         slot = int(now // window)
-        count_slot, count = self._counts.get(key, (slot, 0))
-        count = count + 1 if count_slot == slot else 1
-        self._counts[key] = (slot, count)
+        current = self._counts.get((key, slot), 0) + 1
+        self._counts[(key, slot)] = current
         if len(self._counts) > 100_000:  # forget old windows rather than grow without bound
-            self._counts = {k: v for k, v in self._counts.items() if v[0] == slot}
-        return None if count <= limit else (slot + 1) * window - now
+            self._counts = {k: v for k, v in self._counts.items() if k[1] >= slot - 1}
+        return verdict(now, window, current, self._counts.get((key, slot - 1), 0), limit)
 
     async def close(self) -> None:
         return None
@@ -48,9 +64,10 @@ class RedisLimiter:
         name = f"hutong:rl:{key}:{slot}"
         async with self._redis.pipeline(transaction=True) as pipe:
             pipe.incr(name)
-            pipe.expire(name, window + 1)
-            count, _ = await pipe.execute()
-        return None if int(count) <= limit else (slot + 1) * window - now
+            pipe.expire(name, 2 * window + 1)
+            pipe.get(f"hutong:rl:{key}:{slot - 1}")
+            current, _, previous = await pipe.execute()
+        return verdict(now, window, int(current), int(previous or 0), limit)
 
     async def close(self) -> None:
         await self._redis.aclose()

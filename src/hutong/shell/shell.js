@@ -4,9 +4,14 @@
  * code, open a link, sign in; and the running mini programs, each in its own surface inside the phone
  * frame, with the capsule (menu and close) drawn by the host above them.
  */
+import { forget as forgetConsent } from '/_rt/host/api/consent-store.js';
+import { openSettings } from '/_rt/host/api/consent.js';
 import { AliveApps } from './alive.js';
 import { ApiError, api, refreshSession, session } from './api.js';
+import { authorizationsView } from './authorizations.js';
 import { linkTo, parseAddress, parsePath } from './links.js';
+import { initMyData } from './mydata.js';
+import { loadProfile, setupProfile } from './profile.js';
 import { CameraScan, readImage } from './scanner.js';
 
 /** Launch scenes (WeChat's numbers): where an opening came from. */
@@ -383,8 +388,11 @@ const menuActions = {
     else pinnedIds.delete(current.appid);
     closeSheets();
   },
-  settings() {
-    showInfo('Settings', [el('p', 'This mini program has not asked for any permission.')]);
+  async settings() {
+    // The app's own settings page (the one wx.openSetting shows), drawn by the host over the app.
+    const current = alive.current;
+    closeSheets();
+    if (current) await openSettings(current.program);
   },
   async restart() {
     const current = alive.current;
@@ -427,7 +435,10 @@ function showAccount(mode) {
   password.autocomplete = signup ? 'new-password' : 'current-password';
   $('account-error').hidden = true;
   $('account-reason').hidden = true;
-  if (signedIn) loadPhone();
+  if (signedIn) {
+    loadProfile();
+    loadPhone();
+  }
 }
 
 // A mini program that needs a signed-in user (wx.login, getPhoneNumber) asks through the runtime; the
@@ -474,6 +485,11 @@ function showUser() {
 }
 
 $('account').addEventListener('click', () => showAccount('signin'));
+setupProfile();
+// Me → Authorizations: what each mini program may use, with switches to take it back.
+$('open-authorizations').addEventListener('click', async () => {
+  showInfo('Authorizations', [await authorizationsView()]);
+});
 $('account-switch').addEventListener('click', () => showAccount(accountMode === 'signin' ? 'signup' : 'signin'));
 accountForm.addEventListener('submit', async (event) => {
   event.preventDefault();
@@ -488,15 +504,27 @@ accountForm.addEventListener('submit', async (event) => {
     return;
   }
   accountForm.reset();
+  forgetConsent();
   closeSheets();
   showUser();
   // What this device opened before signing in stays on the recent list.
   await api('/api/me/recent/adopt', { method: 'POST' }).catch(() => undefined);
   loadHome();
 });
+// Account → My data (mydata.js); clearing an app's local data first closes it if it is alive.
+initMyData({
+  openSheet,
+  forget: (appid) => {
+    for (const channel of ['release', 'trial', 'develop', 'review']) {
+      const entry = alive.get(appid, channel);
+      if (entry) alive.destroy(entry);
+    }
+  },
+});
 $('sign-out').addEventListener('click', async () => {
   await api('/api/accounts/signout', { method: 'POST' }).catch(() => undefined);
   session.user = null;
+  forgetConsent();
   closeSheets();
   showUser();
   loadHome();

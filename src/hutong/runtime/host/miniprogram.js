@@ -6,11 +6,13 @@
  * draws the navigation and tab bars, and runs the app's foreground/background cycle.
  */
 import { Chrome } from './chrome.js';
-import { hostApis, launchData } from './api/index.js';
+import { hostApis, launchData, viewMessages } from './api/index.js';
 import { fetchSignedManifest, fetchVerified } from './integrity.js';
 import { Packages } from './packages.js';
 
 const MAX_PAGES = 10;
+/** Calls the host is still answering for one app (dialogs waiting for a tap, queued requests): a flood beyond this fails at once, so the host's memory stays bounded. */
+const MAX_CALLS_IN_FLIGHT = 1000;
 
 /**
  * @typedef {{id: number, route: string, query: Record<string, string>, frame: HTMLIFrameElement,
@@ -54,11 +56,16 @@ export class MiniProgram {
     /** @type {Record<string, any>} */
     this.config = {};
     this.viewCode = '';
-    /** @type {Worker | null} */
+    /** @type {MessagePort | null} the host's end of the channel to the logic thread (see bootWorker) */
     this.worker = null;
+    /** @type {HTMLIFrameElement | null} the sandboxed frame that started the logic thread */
+    this.logicFrame = null;
+    /** @type {MessagePort | null} the logic thread's end, until its frame asks for it */
+    this.logicEnd = null;
     /** @type {any[] | null} messages for the logic thread held until it has run the app's code */
     this.logicQueue = [];
     this.foreground = true;
+    this.callsInFlight = 0;
     /** @type {Packages | null} subpackages, loaded on first use (packages.js) */
     this.packages = null;
     /** @type {Chrome | null} */
@@ -132,13 +139,27 @@ export class MiniProgram {
     }
   }
 
+  /**
+   * Start the logic thread inside a hidden sandboxed frame (logic/sandbox.html), whose own strict
+   * policy the worker inherits: no network, no eval, scripts only from the runtime (the host page's
+   * policy would not bind it). The worker's data: URL gives it an opaque origin of its own: no cookies,
+   * storage or IndexedDB of the host's. Host and worker talk on a MessageChannel made here; the frame
+   * only passes the worker its end.
+   */
   bootWorker() {
-    // A data: URL gives the worker an opaque origin: it cannot reach the host's storage or cookies.
-    const boot = `import(${JSON.stringify(`${this.runtimeBase}logic/worker.js`)});`;
-    this.worker = new Worker(`data:text/javascript,${encodeURIComponent(boot)}`, { type: 'module' });
+    const frame = document.createElement('iframe');
+    frame.className = 'hutong-logic';
+    frame.hidden = true;
+    frame.setAttribute('sandbox', 'allow-scripts');
+    frame.setAttribute('aria-hidden', 'true');
+    frame.src = `${this.runtimeBase}logic/sandbox.html`;
+    const channel = new MessageChannel();
+    this.worker = channel.port1;
     this.worker.onmessage = (event) => this.onLogicMessage(event.data);
-    this.worker.onerror = (event) => this.onError(`logic thread failed: ${event.message}`);
+    this.logicEnd = channel.port2;
+    this.logicFrame = frame;
     this.workerBooted = false;
+    this.surface.appendChild(frame);
   }
 
   /** The verified bundles are here: the logic thread may run them. @param {string} logicCode @param {Record<string, any>} launch */
@@ -399,8 +420,17 @@ export class MiniProgram {
         for (const [queued, transfer] of this.logicQueue || []) this.worker?.postMessage(queued, transfer);
         this.logicQueue = null;
         break;
-      case 'api':
-        this.callApi(message.name, message.args || {}).then(
+      case 'api': {
+        if (this.callsInFlight >= MAX_CALLS_IN_FLIGHT) {
+          const errMsg = `${message.name}:fail too many calls in flight`;
+          this.worker?.postMessage({ t: 'api:result', cb: message.cb, ok: false, res: { errMsg } });
+          break;
+        }
+        this.callsInFlight += 1;
+        const done = () => {
+          this.callsInFlight -= 1;
+        };
+        this.callApi(String(message.name), message.args || {}).finally(done).then(
           (res) => this.worker?.postMessage({ t: 'api:result', cb: message.cb, ok: true, res }),
           (error) =>
             this.worker?.postMessage({
@@ -411,6 +441,7 @@ export class MiniProgram {
             }),
         );
         break;
+      }
       case 'notfound:done':
         if (!message.handled) this.onError('page not found; opening the home page');
         // App.onPageNotFound is expected to redirect; if it opened nothing, show the home page.
@@ -434,6 +465,10 @@ export class MiniProgram {
 
   /** A frame announced itself: connect it if it is a page's, or keep it ready. @param {MessageEvent} event */
   onFrameMessage(event) {
+    if (this.logicFrame && event.source === this.logicFrame.contentWindow) {
+      this.onLogicFrameMessage(event.data);
+      return;
+    }
     if (event.data?.t !== 'frame:booted') return;
     if (this.spare && this.spare.frame.contentWindow === event.source) {
       this.spare.booted = true;
@@ -441,6 +476,16 @@ export class MiniProgram {
     }
     const page = [...this.pages, ...this.tabPages.values()].find((p) => p.frame.contentWindow === event.source);
     if (page && !page.port) this.connectFrame(page);
+  }
+
+  /** What the logic thread's frame says: it is ready for the worker's port, or the worker failed. @param {any} message */
+  onLogicFrameMessage(message) {
+    if (message?.t === 'logic:sandbox' && this.logicEnd) {
+      this.logicFrame?.contentWindow?.postMessage({ t: 'logic:port' }, '*', [this.logicEnd]);
+      this.logicEnd = null;
+    } else if (message?.t === 'logic:error') {
+      this.onError(`logic thread failed: ${String(message.message)}`);
+    }
   }
 
   /** Hand a booted frame a private port, its page and the page's channel to the logic thread. @param {PageFrame} page */
@@ -477,6 +522,8 @@ export class MiniProgram {
         this.reportUnsupported(message);
         break;
       default:
+        // Built-ins that need the host (open-data, nickname input): host/api/index.js viewMessages.
+        if (typeof message.t === 'string' && Object.hasOwn(viewMessages, message.t)) viewMessages[message.t](this, page, message);
         break;
     }
   }
@@ -561,7 +608,12 @@ export class MiniProgram {
         return ok;
       }
       case 'setTabBarStyle':
-        if (this.chrome) Object.assign(this.chrome.tabStyle, args);
+        // Only the style's own fields: an argument named __proto__ must not reach Object.assign.
+        if (this.chrome) {
+          for (const key of ['color', 'selectedColor', 'backgroundColor', 'borderStyle']) {
+            if (Object.hasOwn(args, key)) this.chrome.tabStyle[key] = args[key];
+          }
+        }
         this.updateChrome();
         return ok;
       case 'setBackgroundColor':
@@ -577,8 +629,11 @@ export class MiniProgram {
   }
 
   close() {
-    this.worker?.terminate();
+    // Removing the frame ends the worker it started.
+    this.worker?.close();
     this.worker = null;
+    this.logicFrame?.remove();
+    this.logicFrame = null;
     window.removeEventListener('message', this.onFrameMessage);
     document.removeEventListener('visibilitychange', this.onVisibility);
     if (this.onScheme) this.darkScheme?.removeEventListener('change', this.onScheme);

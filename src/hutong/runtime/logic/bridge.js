@@ -15,9 +15,25 @@ const waitingForPort = new Map();
 /** @type {Set<number>} pages that are gone: what is still sent to them is dropped */
 const closed = new Set();
 
+/** @type {MessagePort | null} the host's channel: the only way to the host (the frame that started this worker hears nothing) */
+let hostPort = null;
+/** @type {Message[]} what was said before the host's port arrived */
+const beforePort = [];
+
 /** @param {Message} message */
 export function send(message) {
-  /** @type {any} */ (globalThis).postMessage(message);
+  if (hostPort) hostPort.postMessage(message);
+  else beforePort.push(message);
+}
+
+/** The host's end of the logic channel arrived: listen to it, and say what waited. @param {MessagePort} port */
+export function setHostPort(port) {
+  hostPort = port;
+  port.onmessage = (event) => {
+    if (event.data?.t === 'page:port' && event.ports[0]) attachFramePort(event.data.id, event.ports[0]);
+    else dispatch(event.data);
+  };
+  for (const message of beforePort.splice(0)) port.postMessage(message);
 }
 
 /** @param {string} type @param {(message: Message) => void} handler */

@@ -6,6 +6,7 @@
  */
 import { datasetOf } from './names.js';
 import { guard } from './errors.js';
+import { asGesture, GESTURE_EVENTS } from './gesture.js';
 import { callWxsHandler } from './wxs-events.js';
 
 const FLAG_CATCH = 1;
@@ -138,6 +139,12 @@ export function dispatchFromView(tree, message) {
   const type = String(message.type);
   const bubbles = message.bubbles ?? BUBBLING.has(type);
   const path = eventPath(origin, true);
+  if (GESTURE_EVENTS.has(type)) return asGesture(() => dispatchPath(path, type, bubbles, message, tree));
+  return dispatchPath(path, type, bubbles, message, tree);
+}
+
+/** @param {any[]} path @param {string} type @param {boolean} bubbles @param {Record<string, any>} message @param {any} tree */
+function dispatchPath(path, type, bubbles, message, tree) {
   return deliver(path, type, { bubbles, capture: true }, (node) => {
     const target = retarget(path, node.o);
     /** @type {Record<string, any>} */

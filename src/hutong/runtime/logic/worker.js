@@ -22,7 +22,7 @@ import { COMPONENTS } from '../view/components/registry.js';
 import { R } from '../view/render-helpers.js';
 import { setComponentRegistry } from './api/can-i-use.js';
 import { App, callApp, getApp, hasApp, hasAppListeners } from './app.js';
-import { attachFramePort, detachFramePort, dispatch, on, send, toView } from './bridge.js';
+import { detachFramePort, on, send, setHostPort, toView } from './bridge.js';
 import { setComponentLoader } from './component.js';
 import { guard, reportError, setLineMaps } from './errors.js';
 import { dispatchFromView } from './events.js';
@@ -38,12 +38,31 @@ import { preloadApis } from './api/index.js';
 // canIUse answers component attributes from the same registry the compatibility doc is made from.
 setComponentRegistry(COMPONENTS);
 
+// What only the runtime may use, kept before any of the app's code runs: importScripts runs the
+// verified bundles, createObjectURL names them. The app gets neither, so it has no way to turn a string
+// into code (the policy this worker inherits from logic/sandbox.html already refuses eval and
+// new Function, and scripts from anywhere but the runtime and its blobs).
+const importScript = /** @type {(url: string) => void} */ (/** @type {any} */ (globalThis).importScripts.bind(globalThis));
+const createObjectURL = URL.createObjectURL.bind(URL);
+const revokeObjectURL = URL.revokeObjectURL.bind(URL);
+
 // The logic thread has no network of its own: the host performs every request (logic/api/network.js)
-// and checks it against the app's allowed domains. Removed before any of the app's code runs.
-for (const name of ['fetch', 'XMLHttpRequest', 'WebSocket', 'EventSource', 'importScripts', 'WebTransport', 'Request']) {
-  Reflect.deleteProperty(globalThis, name);
+// and checks it against the app's allowed domains. The policy blocks the network anyway; removing the
+// names makes an attempt fail at once, the WeChat way, and takes away nested workers, whose fresh
+// global scope would have all of these again.
+const NETWORK = ['fetch', 'XMLHttpRequest', 'WebSocket', 'EventSource', 'importScripts', 'WebTransport', 'Request', 'Worker', 'SharedWorker'];
+// Some live on the scope's prototypes (WorkerGlobalScope.prototype.fetch), not on the global itself.
+for (let scope = globalThis; scope && scope !== Object.prototype; scope = Object.getPrototypeOf(scope)) {
+  for (const name of NETWORK) {
+    if (!Object.prototype.hasOwnProperty.call(scope, name)) continue;
+    Reflect.deleteProperty(scope, name);
+    if (Object.prototype.hasOwnProperty.call(scope, name)) Object.defineProperty(scope, name, { value: undefined, configurable: false, writable: false });
+  }
+}
+for (const name of NETWORK) {
   if (name in globalThis) Object.defineProperty(globalThis, name, { value: undefined, configurable: false, writable: false });
 }
+Reflect.deleteProperty(URL, 'createObjectURL');
 
 /** @type {Record<string, any>} */
 let config = {};
@@ -100,9 +119,6 @@ function loadMainPackagePages() {
   }
 }
 
-// Kept before any app code runs: the app's own code must not get at eval through globalThis.
-const globalEval = globalThis.eval;
-
 /**
  * Run a logic bundle as a classic script, so that app code is sloppy unless it says 'use strict', as
  * in WeChat (a module would force strict mode on code written for sloppy mode). The bundle is named so
@@ -111,7 +127,12 @@ const globalEval = globalThis.eval;
  * @param {string} name 'bundle' for the main package, else the subpackage root
  */
 function runAppScript(code, name) {
-  globalEval(`${code}\n//# sourceURL=logic.js#logic-${name}`);
+  const url = createObjectURL(new Blob([`${code}\n//# sourceURL=logic.js#logic-${name}`], { type: 'text/javascript' }));
+  try {
+    importScript(url);
+  } finally {
+    revokeObjectURL(url);
+  }
 }
 
 on('init', async (message) => {
@@ -124,7 +145,7 @@ on('init', async (message) => {
   globals.__hutong_view = (/** @type {any} */ bundle) => {
     viewBundle = bundle;
   };
-  const viewUrl = URL.createObjectURL(new Blob([message.viewCode], { type: 'text/javascript' }));
+  const viewUrl = createObjectURL(new Blob([message.viewCode], { type: 'text/javascript' }));
   await import(viewUrl);
   R.use(viewBundle);
   setViewBundle(viewBundle, R);
@@ -133,7 +154,7 @@ on('init', async (message) => {
   } catch (error) {
     reportError(error);
   }
-  URL.revokeObjectURL(viewUrl);
+  revokeObjectURL(viewUrl);
   if (modules.has('app.js')) {
     try {
       modules.load('app.js');
@@ -162,9 +183,9 @@ on('package:logic', async (message) => {
         R.use(bundle);
         setViewBundle(viewBundle, R);
       };
-      const viewUrl = URL.createObjectURL(new Blob([message.view], { type: 'text/javascript' }));
+      const viewUrl = createObjectURL(new Blob([message.view], { type: 'text/javascript' }));
       await import(viewUrl);
-      URL.revokeObjectURL(viewUrl);
+      revokeObjectURL(viewUrl);
     }
     runAppScript(message.code, message.root);
     if (message.entry) modules.load(message.entry);
@@ -273,10 +294,6 @@ on('query:result', (message) => settleQuery(message.qid, message.results));
 on('intersection', (message) => intersection(message.oid, message.entry));
 on('api:result', (message) => settle(message.cb, message));
 
-globals.addEventListener('message', (/** @type {MessageEvent} */ event) => {
-  if (event.data?.t === 'page:port' && event.ports[0]) attachFramePort(event.data.id, event.ports[0]);
-  else dispatch(event.data);
-});
 globals.addEventListener('error', (/** @type {ErrorEvent} */ event) => {
   reportError(event.error || event.message);
   event.preventDefault();
@@ -291,3 +308,7 @@ globals.addEventListener('unhandledrejection', (/** @type {PromiseRejectionEvent
   event.preventDefault();
 });
 send({ t: 'booted' });
+// The host's port, which logic/sandbox.js's boot script caught in the worker's first message.
+const hostPort = await globals.__hutongHost;
+delete globals.__hutongHost;
+setHostPort(hostPort);

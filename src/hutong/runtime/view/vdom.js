@@ -121,8 +121,23 @@ function attachComponent(host, shadow) {
   for (const child of children) root.appendChild(build(child));
 }
 
+/**
+ * Tags a template may not create, whatever it writes: each would load, run or navigate to something
+ * outside the frame's rules (a meta refresh leaves the runtime, an iframe skips the web-view domain
+ * list, a form or base changes where things go). They become inert elements that keep their children.
+ * The frame's policy refuses most of this anyway; this is the second lock.
+ */
+const INERT_TAGS = new Set(['script', 'iframe', 'frame', 'frameset', 'object', 'embed', 'applet', 'meta', 'base', 'link', 'form', 'portal', 'fencedframe']);
+
+/** @param {string} tag */
+function createElement(tag) {
+  return document.createElement(INERT_TAGS.has(String(tag).toLowerCase()) ? 'hutong-inert' : tag);
+}
+
 /** @param {Element} el @param {string} name @param {any} value */
 function setAttribute(el, name, value) {
+  // Inline event handlers are script (the policy already refuses them): no attribute named on… is set.
+  if (/^on/i.test(name) || /^(srcdoc|formaction)$/i.test(name)) return;
   if (value === null || value === undefined) {
     el.removeAttribute(name);
     return;
@@ -153,7 +168,7 @@ export function build(tree) {
     nodes[tree[0]] = text;
     return text;
   }
-  const el = /** @type {any} */ (document.createElement(tree[1]));
+  const el = /** @type {any} */ (createElement(tree[1]));
   el.__id = tree[0];
   nodes[tree[0]] = el;
   const attrs = tree[2];

@@ -20,7 +20,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from hutong.server.db.base import Base, Timestamped
 
-DOMAIN_KINDS = ("request", "upload", "download", "socket", "webview")
+# "proxy" marks request/upload/download origins the host reaches through the platform's egress proxy
+# (their server sends no CORS headers); it allows nothing by itself.
+DOMAIN_KINDS = ("request", "upload", "download", "socket", "webview", "proxy")
 
 
 class App(Timestamped, Base):

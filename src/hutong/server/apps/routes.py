@@ -129,6 +129,7 @@ async def rotate_secret(appid: str, request: Request, user: CurrentUser) -> Secr
 async def set_domains(
     appid: str, body: dict[str, list[str]], request: Request, user: CurrentUser
 ) -> AppDetail:
-    """Allowed origins per kind: request, upload, download (https://), socket (wss://), webview."""
+    """Allowed origins per kind: request, upload, download (https://), socket (wss://), webview; proxy
+    marks request/upload/download origins the host reaches through the egress proxy (no CORS)."""
     async with database(request).session() as session:
         return detail(await service.set_domains(session, user, appid, body))

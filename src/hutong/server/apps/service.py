@@ -33,6 +33,7 @@ DOMAIN_SCHEMES = {
     "download": ("https",),
     "socket": ("wss",),
     "webview": ("https",),
+    "proxy": ("https",),
 }
 _HOST = re.compile(
     r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$"

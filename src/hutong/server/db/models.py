@@ -3,6 +3,7 @@
 from hutong.server.accounts.models import ApiToken, Membership, Organization, Session, User
 from hutong.server.apps.models import App, Release
 from hutong.server.audit.models import AuditEntry
+from hutong.server.consent.models import ScopeDecision, UserProfile
 from hutong.server.db.base import Base
 from hutong.server.discovery.models import LaunchEvent, PinnedApp, RecentApp, SceneCode
 from hutong.server.events.models import AppEvent
@@ -27,9 +28,11 @@ __all__ = [
     "Release",
     "Review",
     "SceneCode",
+    "ScopeDecision",
     "Session",
     "SessionKey",
     "UnionId",
     "User",
+    "UserProfile",
     "metadata",
 ]

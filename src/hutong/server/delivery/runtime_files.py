@@ -16,6 +16,15 @@ VIEW_FRAME_CSP = (
     "font-src * data:; connect-src 'none'; frame-src https:; base-uri 'none'"
 )
 
+# The logic thread's frame (logic/sandbox.html) and so the worker it starts from a data: URL, which
+# inherits this policy: scripts only from the runtime's own files and the blobs the runtime makes (the
+# verified bundles), no 'unsafe-eval' (eval, new Function and string timers throw, as in WeChat), no
+# network of any kind, no nested frames; the host performs every request after checking its domain.
+LOGIC_FRAME_CSP = (
+    "sandbox allow-scripts; default-src 'none'; script-src {origin}/_rt/ blob:; worker-src data:; "
+    "connect-src 'none'; base-uri 'none'; form-action 'none'"
+)
+
 
 class RuntimeFiles(StaticFiles):
     def __init__(self) -> None:
@@ -28,8 +37,9 @@ class RuntimeFiles(StaticFiles):
         # The worker and the frames have opaque origins: module scripts reach them only with CORS.
         response.headers["Access-Control-Allow-Origin"] = "*"
         response.headers["Cache-Control"] = "no-cache"
-        if path.endswith("view.html"):
+        policy = {"view/view.html": VIEW_FRAME_CSP, "logic/sandbox.html": LOGIC_FRAME_CSP}.get(path)
+        if policy:
             host = dict(scope["headers"]).get(b"host", b"").decode()
             origin = f"{scope.get('scheme', 'http')}://{host}"
-            response.headers["Content-Security-Policy"] = VIEW_FRAME_CSP.format(origin=origin)
+            response.headers["Content-Security-Policy"] = policy.format(origin=origin)
         return response

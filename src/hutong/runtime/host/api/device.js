@@ -1,5 +1,6 @@
 // @ts-check
 /** Device: clipboard, phone calls, scanning, vibration, network state, wake lock, brightness, battery. */
+import { requireScope } from './consent.js';
 import { ask, el } from './ui.js';
 
 /** @typedef {import('../miniprogram.js').MiniProgram} MiniProgram */
@@ -59,7 +60,9 @@ export const device = {
     interaction.showToast(mp, { title: '内容已复制', icon: 'none' });
     return {};
   },
-  async getClipboardData() {
+  /** Reading what the user copied elsewhere is asked once (scope.clipboard, remembered). @param {MiniProgram} mp */
+  async getClipboardData(mp) {
+    await requireScope(mp, 'scope.clipboard');
     return { data: await navigator.clipboard.readText() };
   },
   /** Only after the user confirms, with the number shown by the host. @param {MiniProgram} mp @param {Record<string, any>} args */

@@ -6,6 +6,7 @@
  * fields (errMsg is added by the caller), or throws an Error whose message is the fail reason.
  */
 import { systemInfo, watchWindow } from './base.js';
+import { consent } from './consent.js';
 import { device, watchNetwork } from './device.js';
 import { files, loadFiles } from './files.js';
 import { interaction } from './interaction.js';
@@ -15,13 +16,21 @@ import { login } from './login.js';
 import { media } from './media.js';
 import { network } from './network.js';
 import { open } from './open.js';
+import { profile, profileViewMessages } from './profile.js';
 import { share } from './share.js';
 import { loadStorage, storage } from './storage.js';
 
 /** @typedef {import('../miniprogram.js').MiniProgram} MiniProgram */
 
 /** @type {Record<string, (mp: MiniProgram, args: Record<string, any>) => any>} */
-export const hostApis = { ...interaction, ...network, ...storage, ...files, ...media, ...location, ...device, ...share, ...log, ...open, ...login };
+export const hostApis = { ...interaction, ...network, ...storage, ...files, ...media, ...location, ...device, ...share, ...log, ...open, ...login, ...consent, ...profile };
+
+/**
+ * What page frames tell the host about built-ins that need it (`open-data`, `input type="nickname"`):
+ * `onViewMessage` in miniprogram.js hands any message type named here to its handler.
+ * @type {Record<string, (mp: MiniProgram, page: any, message: Record<string, any>) => void>}
+ */
+export const viewMessages = { ...profileViewMessages };
 
 /**
  * What the logic thread needs before the app's code runs: system information, the app's storage

@@ -1,23 +1,12 @@
 // @ts-check
 /**
- * Location: the browser's geolocation, only after the user allows it in a prompt the host draws
- * (asked once per run; the full scope system, scope.userLocation, is a later issue).
+ * Location: the browser's geolocation, only after the user allows scope.userLocation (or
+ * scope.userFuzzyLocation) in the host's consent dialog; the decision is remembered (consent.js).
  */
-import { ask, el, overlay } from './ui.js';
+import { requireScope } from './consent.js';
+import { el, overlay } from './ui.js';
 
 /** @typedef {import('../miniprogram.js').MiniProgram} MiniProgram */
-
-/** @type {WeakMap<MiniProgram, boolean>} */
-const allowed = new WeakMap();
-
-/** @param {MiniProgram} mp */
-async function consent(mp) {
-  if (allowed.get(mp)) return;
-  const name = /** @type {any} */ (mp).appName || mp.appid;
-  const pressed = await ask(mp, { title: '获取你的位置信息', content: `“${name}” wants to use your location`, buttons: [{ label: '拒绝', value: 'cancel' }, { label: '允许', value: 'confirm' }], className: 'hutong-consent' });
-  if (pressed !== 'confirm') throw new Error('auth deny');
-  allowed.set(mp, true);
-}
 
 /** @param {Record<string, any>} args @returns {Promise<GeolocationPosition>} */
 function position(args) {
@@ -33,13 +22,13 @@ function position(args) {
 export const location = {
   /** @param {MiniProgram} mp @param {Record<string, any>} args */
   async getLocation(mp, args) {
-    await consent(mp);
+    await requireScope(mp, 'scope.userLocation');
     const { coords } = await position(args);
     return { latitude: coords.latitude, longitude: coords.longitude, speed: coords.speed ?? -1, accuracy: coords.accuracy, altitude: coords.altitude ?? 0, verticalAccuracy: coords.altitudeAccuracy ?? 0, horizontalAccuracy: coords.accuracy };
   },
   /** @param {MiniProgram} mp @param {Record<string, any>} args */
   async getFuzzyLocation(mp, args) {
-    await consent(mp);
+    await requireScope(mp, 'scope.userFuzzyLocation');
     const { coords } = await position(args);
     return { latitude: Math.round(coords.latitude * 100) / 100, longitude: Math.round(coords.longitude * 100) / 100 };
   },

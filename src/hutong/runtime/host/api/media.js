@@ -3,6 +3,7 @@
  * Media, drawn and done by the host: choosing images and videos (a file input), previewing (an
  * overlay), saving (a download), image information for URLs, and audio playback.
  */
+import { requireScope } from './consent.js';
 import { newTempFile } from './transfer-files.js';
 import { assetUrl, el, overlay } from './ui.js';
 
@@ -13,7 +14,7 @@ import { assetUrl, el, overlay } from './ui.js';
  * @param {MiniProgram} mp @param {string} accept @param {boolean} multiple @param {string} [capture]
  * @returns {Promise<File[]>}
  */
-function pickFiles(mp, accept, multiple, capture) {
+export function pickFiles(mp, accept, multiple, capture) {
   return new Promise((resolve, reject) => {
     const input = /** @type {HTMLInputElement} */ (el('input', { type: 'file', accept, multiple, className: 'hutong-file-input', hidden: true }));
     if (capture) input.setAttribute('capture', capture);
@@ -58,6 +59,7 @@ export const media = {
   /** @param {MiniProgram} mp @param {Record<string, any>} args */
   async chooseImage(mp, args) {
     const count = Math.min(Math.max(Number(args.count) || 9, 1), 9);
+    if (captureOf(args.sourceType)) await requireScope(mp, 'scope.camera');
     const files = (await pickFiles(mp, 'image/*', count > 1, captureOf(args.sourceType))).slice(0, count);
     const tempFiles = await Promise.all(files.map((file) => tempFile(mp, file)));
     return { tempFilePaths: tempFiles.map((f) => f.path), tempFiles: tempFiles.map(({ path, size, bytes }) => ({ path, size, bytes, tempFilePath: path })) };
@@ -65,6 +67,7 @@ export const media = {
   /** @param {MiniProgram} mp @param {Record<string, any>} args */
   async chooseMedia(mp, args) {
     const count = Math.min(Math.max(Number(args.count) || 9, 1), 20);
+    if (captureOf(args.sourceType)) await requireScope(mp, 'scope.camera');
     const types = Array.isArray(args.mediaType) ? args.mediaType : ['image', 'video'];
     const accept = types.map((/** @type {string} */ t) => (t === 'mix' ? 'image/*,video/*' : `${t}/*`)).join(',');
     const files = (await pickFiles(mp, accept, count > 1, captureOf(args.sourceType))).slice(0, count);
@@ -124,10 +127,11 @@ export const media = {
     const type = /\.(png|gif|webp|jpe?g|bmp|svg)(\?|$)/i.exec(src)?.[1]?.toLowerCase().replace('jpg', 'jpeg') || 'unknown';
     return { width: image.naturalWidth, height: image.naturalHeight, path: src, orientation: 'up', type };
   },
-  /** @param {MiniProgram} _mp @param {Record<string, any>} args */
-  saveImageToPhotosAlbum(_mp, args) {
+  /** @param {MiniProgram} mp @param {Record<string, any>} args */
+  async saveImageToPhotosAlbum(mp, args) {
     const file = args.file || {};
     if (!file.bytes) throw new Error(`file not found: ${args.filePath}`);
+    await requireScope(mp, 'scope.writePhotosAlbum');
     const url = URL.createObjectURL(new Blob([file.bytes]));
     const link = /** @type {HTMLAnchorElement} */ (el('a', { href: url, download: String(args.filePath).split('/').pop() || 'image' }));
     link.click();

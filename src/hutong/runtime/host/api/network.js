@@ -1,9 +1,16 @@
 // @ts-check
 /**
  * Network, performed by the host for the logic thread (which has no network of its own): only the
- * app's allowed domains from the signed launch manifest, HTTPS/WSS only. Loopback targets are allowed
- * when the platform itself is served from loopback (a developer's machine, `hutong check`, the tests);
- * `hutong dev` allows every domain, and says so in a banner over the app.
+ * origins on the app's lists in the signed launch manifest, compared exactly (scheme, host, port; the
+ * WHATWG URL parser has already resolved userinfo, IDN, default ports and the like, so
+ * `https://allowed.example@evil.example` is evil.example). The platform only accepts https/wss
+ * origins for those lists; the tests write loopback http origins straight into the database.
+ * `hutong dev` allows every origin, and says so in a banner over the app.
+ *
+ * Direct requests follow no redirect: the browser would follow it before the host could see where it
+ * leads. Origins on the manifest's `proxy` list (servers that send no CORS headers) go through the
+ * platform's egress proxy (`POST /api/apps/{appid}/egress`), which follows up to 5 redirects and checks
+ * each hop against the lists and its address rules.
  * At most 10 requests/transfers and 5 sockets at once; more wait in line, as in WeChat.
  */
 import { el, ensureStyles } from './ui.js';
@@ -13,7 +20,6 @@ import { fileBytes, newTempFile } from './transfer-files.js';
 
 const MAX_REQUESTS = 10;
 const MAX_SOCKETS = 5;
-const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
 
 /** Per running mini program: its queue, running tasks and sockets. @type {WeakMap<MiniProgram, {active: number, queue: (() => void)[], aborts: Map<number, () => void>, sockets: Map<number, WebSocket>}>} */
 const states = new WeakMap();
@@ -39,6 +45,18 @@ function showDevBanner(mp) {
   mp.surface.appendChild(el('div', { className: 'hutong-dev-banner' }, ['hutong dev: domain allow-list not enforced']));
 }
 
+/** @param {MiniProgram} mp @param {string} kind @returns {string[]} the origins on that list */
+function listed(mp, kind) {
+  const entries = /** @type {string[]} */ ((/** @type {any} */ (mp).domains || {})[kind] || []);
+  return entries.flatMap((entry) => {
+    try {
+      return [new URL(entry).origin];
+    } catch {
+      return [];
+    }
+  });
+}
+
 /**
  * The URL, if this app may reach it for `kind`; an Error saying why not otherwise.
  * @param {MiniProgram} mp @param {string} kind @param {any} raw
@@ -53,15 +71,81 @@ export function checkUrl(mp, kind, raw) {
   const secure = kind === 'socket' ? 'wss:' : 'https:';
   const plain = kind === 'socket' ? 'ws:' : 'http:';
   if (url.protocol !== secure && url.protocol !== plain) throw new Error(`invalid url "${raw}"`);
-  if (LOOPBACK.has(url.hostname) && LOOPBACK.has(location.hostname)) return url;
+  // Never the platform itself: its API answers with the host's session (a socket would carry the
+  // host's cookies), and nothing there is meant for a mini program.
+  if (url.host === location.host) throw new Error(`url not in domain list: ${url.origin}`);
+  if (url.username || url.password) throw new Error(`invalid url "${raw}" (no user name or password)`);
+  if (listed(mp, kind).includes(url.origin)) return url;
   if (isDevMode()) {
     showDevBanner(mp);
     return url;
   }
-  if (url.protocol !== secure) throw new Error(`url not in domain list (${kind} needs ${secure}//)`);
-  const allowed = /** @type {string[]} */ ((/** @type {any} */ (mp).domains || {})[kind] || []);
-  if (!allowed.some((entry) => new URL(entry).origin === url.origin)) throw new Error(`url not in domain list: ${url.origin}`);
-  return url;
+  throw new Error(`url not in domain list: ${url.origin}${url.protocol === secure ? '' : ` (${kind} needs ${secure}//)`}`);
+}
+
+/** @param {Uint8Array} bytes */
+function toBase64(bytes) {
+  let text = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) text += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(text);
+}
+
+/** @param {string} text */
+function fromBase64(text) {
+  const binary = atob(text);
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i += 1) bytes[i] = binary.charCodeAt(i);
+  return bytes;
+}
+
+/** HTTP statuses whose Response must have no body. */
+const NULL_BODY = new Set([101, 103, 204, 205, 304]);
+
+/**
+ * Fetch `url` for the app: directly (no redirects followed), or through the platform's egress proxy
+ * when its origin is on the `proxy` list. Either way the answer is a Response.
+ * @param {MiniProgram} mp @param {'request'|'upload'|'download'} kind @param {URL} url
+ * @param {{method?: string, headers?: Record<string, string>, body?: any, signal: AbortSignal, timeout: number}} init
+ * @returns {Promise<Response>}
+ */
+async function send(mp, kind, url, init) {
+  const method = init.method || 'GET';
+  if (!listed(mp, 'proxy').includes(url.origin)) {
+    const response = await fetch(url, { method, headers: init.headers, body: init.body, signal: init.signal, credentials: 'omit', redirect: 'manual' });
+    if (response.type === 'opaqueredirect') throw new Error(`redirect refused: ${url.origin} answered with a redirect (only origins on the proxy list follow redirects)`);
+    return response;
+  }
+  /** @type {Record<string, string>} */
+  const headers = { ...(init.headers || {}) };
+  let bytes = null;
+  if (init.body !== undefined && init.body !== null) {
+    // FormData and strings become bytes the way fetch would send them (with the multipart boundary).
+    const encoded = new Response(init.body);
+    const type = encoded.headers.get('content-type');
+    if (type && !Object.keys(headers).some((k) => k.toLowerCase() === 'content-type')) headers['content-type'] = type;
+    bytes = new Uint8Array(await encoded.arrayBuffer());
+  }
+  const token = /** @type {any} */ (mp).eventsToken || '';
+  const relay = await fetch(`/api/apps/${encodeURIComponent(mp.appid)}/egress`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'hutong-app-token': token },
+    body: JSON.stringify({ url: url.href, method, header: headers, body: bytes ? toBase64(bytes) : null, kind, timeout: init.timeout }),
+    signal: init.signal,
+    // The platform's own cookies are not the mini program's business, and the proxy needs none.
+    credentials: 'omit',
+  });
+  const answer = await relay.json().catch(() => ({}));
+  if (!relay.ok) throw new Error(`${answer.code || relay.status}: ${answer.detail || 'egress refused'}`);
+  const responseHeaders = new Headers();
+  for (const [name, value] of answer.headers || []) {
+    try {
+      responseHeaders.append(name, value);
+    } catch {
+      // A header value the Fetch API refuses is dropped, as a browser would.
+    }
+  }
+  const status = Number(answer.status);
+  return new Response(NULL_BODY.has(status) ? null : fromBase64(String(answer.body || '')), { status, headers: responseHeaders });
 }
 
 /**
@@ -195,7 +279,7 @@ async function request(mp, args) {
   if (payload !== undefined && !Object.keys(header).some((k) => k.toLowerCase() === 'content-type')) header['content-type'] = 'application/json';
   return queued(mp, () =>
     abortable(mp, args.task, 'request', timeoutFor(mp, 'request', args.timeout), async (signal) => {
-      const response = await fetch(url, { method, headers: header, body: payload, signal, credentials: 'omit', redirect: 'follow' });
+      const response = await send(mp, 'request', url, { method, headers: header, body: payload, signal, timeout: timeoutFor(mp, 'request', args.timeout) });
       const headerRes = headerObject(response.headers);
       taskEvent(mp, args.task, 'headersReceived', { header: headerRes, statusCode: response.status });
       /** @type {any} */
@@ -221,7 +305,7 @@ async function downloadFile(mp, args) {
   const url = checkUrl(mp, 'download', args.url);
   return queued(mp, () =>
     abortable(mp, args.task, 'download', timeoutFor(mp, 'downloadFile', args.timeout), async (signal) => {
-      const response = await fetch(url, { headers: args.header || {}, signal, credentials: 'omit' });
+      const response = await send(mp, 'download', url, { headers: args.header || {}, signal, timeout: timeoutFor(mp, 'downloadFile', args.timeout) });
       taskEvent(mp, args.task, 'headersReceived', { header: headerObject(response.headers) });
       const bytes = await readWithProgress(response, (loaded, total) =>
         taskEvent(mp, args.task, 'progressUpdate', { progress: total ? Math.round((loaded / total) * 100) : 0, totalBytesWritten: loaded, totalBytesExpectedToWrite: total }),
@@ -245,7 +329,7 @@ async function uploadFile(mp, args) {
   return queued(mp, () =>
     abortable(mp, args.task, 'upload', timeoutFor(mp, 'uploadFile', args.timeout), async (signal) => {
       taskEvent(mp, args.task, 'progressUpdate', { progress: 0, totalBytesSent: 0, totalBytesExpectedToSend: bytes.byteLength });
-      const response = await fetch(url, { method: 'POST', headers: args.header || {}, body: form, signal, credentials: 'omit' });
+      const response = await send(mp, 'upload', url, { method: 'POST', headers: args.header || {}, body: form, signal, timeout: timeoutFor(mp, 'uploadFile', args.timeout) });
       taskEvent(mp, args.task, 'progressUpdate', { progress: 100, totalBytesSent: bytes.byteLength, totalBytesExpectedToSend: bytes.byteLength });
       return { data: await response.text(), statusCode: response.status };
     }),

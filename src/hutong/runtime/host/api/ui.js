@@ -39,6 +39,9 @@ export function el(tag, props = {}, children = []) {
   return node;
 }
 
+/** @type {WeakMap<object, (value: string) => void>} the dialog each app shows, by its answer function */
+const openDialogs = new WeakMap();
+
 /**
  * A question the user answers in a host dialog: resolves with the button pressed.
  * @param {{surface: HTMLElement, runtimeBase: string}} mp
@@ -46,13 +49,20 @@ export function el(tag, props = {}, children = []) {
  * @returns {Promise<string>}
  */
 export function ask(mp, spec) {
+  // One dialog at a time per app, as on a phone: a new one takes the place of the one showing, which
+  // answers as cancelled. An app asking in a loop leaves the user one dialog to answer, not thousands.
+  openDialogs.get(mp)?.('cancel');
   return new Promise((resolve) => {
     const layer = overlay(mp, `hutong-dialog-layer ${spec.className || ''}`);
+    /** @param {string} value */
+    const answer = (value) => {
+      if (openDialogs.get(mp) === answer) openDialogs.delete(mp);
+      layer.remove();
+      resolve(value);
+    };
+    openDialogs.set(mp, answer);
     const buttons = spec.buttons.map((button) =>
-      el('button', { type: 'button', className: `hutong-dialog-button hutong-dialog-${button.value}`, style: button.color ? { color: button.color } : {}, onclick: () => {
-        layer.remove();
-        resolve(button.value);
-      } }, [button.label]),
+      el('button', { type: 'button', className: `hutong-dialog-button hutong-dialog-${button.value}`, style: button.color ? { color: button.color } : {}, onclick: () => answer(button.value) }, [button.label]),
     );
     const box = el('div', { className: 'hutong-dialog', role: 'dialog' }, [
       ...(spec.title ? [el('div', { className: 'hutong-dialog-title' }, [spec.title])] : []),

@@ -6,6 +6,7 @@
 import { on } from '../bridge.js';
 import { createAnimation } from './animation.js';
 import { base, setSystemInfo } from './base.js';
+import { consent } from './consent.js';
 import { device } from './device.js';
 import { file, preloadFiles } from './file.js';
 import { interaction } from './interaction.js';
@@ -30,7 +31,7 @@ export const families = {
   device,
   share,
   log,
-  open: { ...open, ...login },
+  open: { ...open, ...login, ...consent },
 };
 
 /** @type {Record<string, any>} */
@@ -67,11 +68,12 @@ export const partial = {
   vibrateLong: 'navigator.vibrate where present',
   showShareMenu: 'state only; sharing itself is not yet connected',
   updateShareMenu: 'state only; sharing itself is not yet connected',
-  getSetting: 'always an empty authSetting until the identity work lands',
   requestSubscribeMessage: 'answers every template "reject" until the platform sends subscribe messages',
   getLogManager: 'writes to the developer panel',
   getRealtimeLogManager: 'writes to the developer panel',
   createAnimation: 'animation data applied with CSS transitions',
+  getUserProfile: 'userInfo and rawData only: no signature, encryptedData or iv (no session key yet)',
+  getUserInfo: 'the anonymous "微信用户" answer, as WeChat gives since 2022; no signature, encryptedData or iv',
   getFuzzyLocation: 'the browser\'s position, rounded',
 };
 

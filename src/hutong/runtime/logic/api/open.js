@@ -2,13 +2,13 @@
 /**
  * Open APIs that need the platform (identity, payment, other mini programs). Each calls the host,
  * which answers honestly "not supported yet" until the identity work connects them (and the app's
- * use is reported like any unsupported API); getSetting and requestSubscribeMessage answer in their
- * real shape.
+ * use is reported like any unsupported API); requestSubscribeMessage answers in its real shape.
+ * Scopes and the user's profile are in consent.js.
  */
 import { callHost, reportUnsupported } from '../call.js';
 
-const ANSWERED = ['getSetting', 'requestSubscribeMessage'];
-const NOT_YET = ['getUserProfile', 'getUserInfo', 'authorize', 'openSetting', 'requestPayment', 'navigateToMiniProgram', 'navigateBackMiniProgram', 'exitMiniProgram'];
+const ANSWERED = ['requestSubscribeMessage'];
+const NOT_YET = ['requestPayment', 'navigateToMiniProgram', 'navigateBackMiniProgram', 'exitMiniProgram'];
 
 /** Names that exist (so apps can call them) but do not work yet: canIUse answers false for them. */
 export const notYet = new Set(NOT_YET);

@@ -15,6 +15,14 @@ export function toLogic(el, message) {
   sender({ t: 'builtin', target: id, elementId: el.id || '', dataset: datasetOf(el), ...message });
 }
 
+/**
+ * Tell the host something only it can answer (open-data, the nickname suggestion); it answers with a
+ * `component:call` to this element. @param {Element} el @param {Record<string, any>} message
+ */
+export function toHost(el, message) {
+  sender({ ...message, target: /** @type {any} */ (el).__id });
+}
+
 /** `data-*` attributes as WeChat's dataset (camelCased). @param {Element} el */
 export function datasetOf(el) {
   /** @type {Record<string, string>} */

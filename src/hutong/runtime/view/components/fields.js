@@ -4,7 +4,7 @@
  * `hutongValue()` and `hutongReset()` for `<form>`, and reports WeChat's events with WeChat's details.
  */
 import { emit } from '../events.js';
-import { Builtin, closest, define, flag, num } from './base.js';
+import { Builtin, closest, define, flag, num, toHost } from './base.js';
 
 const TEXT_CSS = `:host { display: block; }
 .box { position: relative; min-height: 1.4rem; }
@@ -50,9 +50,17 @@ class TextField extends Builtin {
     this.field = /** @type {any} */ (root.querySelector(tag));
     this.ph = /** @type {HTMLElement} */ (root.querySelector('.ph'));
     this.field.addEventListener('input', () => this.onInput());
-    this.field.addEventListener('focus', () => emit(this, 'focus', { value: this.field.value, height: 0 }));
+    this.field.addEventListener('focus', () => {
+      emit(this, 'focus', { value: this.field.value, height: 0 });
+      // type="nickname": the host offers the host account's nickname above the page (profile.js).
+      if (this.isNickname) toHost(this, { t: 'nickname', action: 'focus' });
+    });
     this.field.addEventListener('blur', () => {
       emit(this, 'blur', { value: this.field.value, cursor: this.field.selectionStart ?? this.field.value.length });
+      if (this.isNickname) {
+        toHost(this, { t: 'nickname', action: 'blur' });
+        emit(this, 'nicknamereview', { pass: true, timeout: false });
+      }
     });
     this.field.addEventListener('keydown', (event) => {
       const key = /** @type {KeyboardEvent} */ (event);
@@ -142,8 +150,28 @@ class TextField extends Builtin {
     return this.field.value;
   }
 
-  /** A bindinput handler returned the value to show (logic/worker.js). @param {string} method @param {any[]} args */
+  get isNickname() {
+    return !this.multiline && this.getAttribute('type') === 'nickname';
+  }
+
+  /** The user took the host's nickname suggestion: as if typed, then reviewed (WeChat's order). @param {string} value */
+  takeNickname(value) {
+    const max = num(this, 'maxlength', 140);
+    const text = max >= 0 ? value.slice(0, max) : value;
+    this.field.value = text;
+    this.updatePlaceholder();
+    emit(this, 'input', { value: text, cursor: text.length, keyCode: 0 });
+    emit(this, 'change', { value: text });
+    emit(this, 'blur', { value: text, cursor: text.length });
+    emit(this, 'nicknamereview', { pass: true, timeout: false });
+  }
+
+  /**
+   * A bindinput handler returned the value to show (logic/worker.js); or the host filled in a nickname.
+   * @param {string} method @param {any[]} args
+   */
   hutongCall(method, args) {
+    if (method === 'nickname' && this.isNickname) this.takeNickname(String(args[0] ?? ''));
     if (method !== 'setValue') return;
     const value = String(args[0]);
     const old = this.field.value;

@@ -7,7 +7,7 @@
  */
 import { reportUnsupported } from '../diagnostics.js';
 import { emit } from '../events.js';
-import { Builtin, define, flag, num, platform, resolveAsset, toLogic } from './base.js';
+import { Builtin, define, flag, num, platform, resolveAsset, toHost, toLogic } from './base.js';
 
 // -- video ------------------------------------------------------------------------------------------------
 class Video extends Builtin {
@@ -286,24 +286,74 @@ define('wx-page-meta', PageMeta);
 
 // -- open-data --------------------------------------------------------------------------------------------
 /**
- * The user's own nickname and avatar need the host's identity with the user's consent, which the
- * runtime does not have yet: a neutral placeholder stands in (registry status: partial).
+ * The user's own nickname and avatar (and the other userInfo fields), drawn here from what the host
+ * sends this frame (host/api/profile.js): the real values only once the user allowed scope.userInfo
+ * for this app, WeChat's anonymous ones before. The logic thread never sees them (no event, query or
+ * render carries them back), only this frame's DOM holds them.
  */
-class OpenData extends Builtin {
-  static observed = ['type', 'default-text', 'default-avatar'];
+const OPEN_DATA_FIELDS = /** @type {Record<string, string>} */ ({
+  userNickName: 'nickName',
+  userAvatarUrl: 'avatarUrl',
+  userGender: 'gender',
+  userCity: 'city',
+  userProvince: 'province',
+  userCountry: 'country',
+  userLanguage: 'language',
+});
+
+class OpenData extends HTMLElement {
+  static observedAttributes = ['type', 'default-text', 'default-avatar', 'lang'];
+  /** @type {Record<string, any> | null} */
+  data = null;
+  asked = false;
+
+  constructor() {
+    super();
+    this.view = this.attachShadow({ mode: 'open' });
+  }
+
+  connectedCallback() {
+    if (!this.asked) {
+      this.asked = true;
+      toHost(this, { t: 'open-data' });
+    }
+    this.render();
+  }
+
+  attributeChangedCallback() {
+    if (this.isConnected) this.render();
+  }
+
+  /** The host's answer (and its updates when the user decides). @param {string} method @param {any[]} args */
+  hutongCall(method, args) {
+    if (method !== 'openData') return;
+    this.data = args[0] && typeof args[0] === 'object' ? args[0] : null;
+    this.render();
+  }
 
   render() {
     const type = this.getAttribute('type') || '';
+    const field = OPEN_DATA_FIELDS[type];
+    const value = field && this.data ? this.data[field] : undefined;
     if (type === 'userAvatarUrl') {
-      const avatar = this.getAttribute('default-avatar');
-      this.innerHTML = '';
+      const avatar = (this.data?.allowed && value) || this.getAttribute('default-avatar') || value || '';
       const img = document.createElement('span');
-      img.className = 'hutong-open-avatar';
-      if (avatar) img.style.backgroundImage = `url("${avatar.replace(/"/g, '%22')}")`;
-      this.append(img);
-    } else {
-      this.textContent = this.getAttribute('default-text') || (type === 'userNickName' ? '微信用户' : '');
+      img.className = 'avatar';
+      img.setAttribute('part', 'avatar');
+      img.style.cssText = 'display:inline-block;width:100%;height:100%;min-width:1em;min-height:1em;background:#dcdcdc center/cover no-repeat';
+      if (avatar) img.style.backgroundImage = `url("${String(avatar).replace(/"/g, '%22')}")`;
+      this.view.replaceChildren(img);
+      return;
     }
+    const fallback = this.getAttribute('default-text') || '';
+    let text = value === undefined || value === '' ? fallback : String(value);
+    if (type === 'userNickName' && !this.data?.allowed) text = fallback || String(value ?? '微信用户');
+    if (type === 'userGender') text = ['', '男', '女'][Number(value)] || fallback;
+    const span = document.createElement('span');
+    span.className = 'text';
+    span.setAttribute('part', 'text');
+    span.textContent = text;
+    this.view.replaceChildren(span);
   }
 }
 define('wx-open-data', OpenData);

@@ -1,0 +1,33 @@
+// @ts-check
+/**
+ * The logic thread's nursery: a hidden frame, sandboxed (opaque origin) and served with its own strict
+ * policy (server/delivery/runtime_files.py), that starts the app's logic Worker. A worker started from
+ * a data: URL inherits its creator's policy, so the app's code runs with no network (connect-src
+ * 'none'), no code from strings (no 'unsafe-eval') and scripts only from the runtime and its own blobs,
+ * whatever the host page allows. The host hands this frame one end of a MessageChannel, which goes on
+ * to the worker: from then on host and worker talk directly, and this frame takes no part.
+ */
+(() => {
+  const runtimeBase = new URL('../', location.href).href;
+  // Classic, not module: a classic worker runs the app's bundles as sloppy-mode scripts through
+  // importScripts. The first message brings the host's port; the runtime (worker.js) takes it.
+  const boot = [
+    'self.__hutongHost = new Promise((resolve) => {',
+    "  self.addEventListener('message', (event) => resolve(event.ports[0]), { once: true });",
+    '});',
+    `import(${JSON.stringify(`${runtimeBase}logic/worker.js`)});`,
+  ].join('\n');
+  const worker = new Worker(`data:text/javascript,${encodeURIComponent(boot)}`, { name: 'logic' });
+  worker.onerror = (event) => {
+    parent.postMessage({ t: 'logic:error', message: String(event.message || 'the logic thread failed') }, '*');
+  };
+  /** @param {MessageEvent} event */
+  const takePort = (event) => {
+    // Only the host (this frame's parent) hands over a port, and only once.
+    if (event.source !== parent || event.data?.t !== 'logic:port' || !event.ports[0]) return;
+    window.removeEventListener('message', takePort);
+    worker.postMessage(null, [event.ports[0]]);
+  };
+  window.addEventListener('message', takePort);
+  parent.postMessage({ t: 'logic:sandbox' }, '*');
+})();

@@ -1,0 +1,145 @@
+"""What the platform keeps per user and mini program: recents, pins, launches, reported events, the
+user's ids in the app (identity) and their consent decisions. A domain with more adds its provider with
+one register() call, here or in its own module imported here."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import delete, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from hutong.server.apps.models import Release
+from hutong.server.consent import service as consent
+from hutong.server.consent.models import ScopeDecision
+from hutong.server.discovery.models import LaunchEvent, PinnedApp, RecentApp
+from hutong.server.events.models import AppEvent
+from hutong.server.identity import service as identity
+from hutong.server.identity.models import OneTimeCode, OpenId, SessionKey
+from hutong.server.privacy.registry import DataProvider, register
+
+
+def audience(user_id: int) -> str:
+    """How launches, recents and events name a signed-in user (delivery/launch.py Audience.key)."""
+    return f"user:{user_id}"
+
+
+def _when(value: Any) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+async def _export_recent(session: AsyncSession, user_id: int, app_id: int) -> Any:
+    row = await session.scalar(
+        select(RecentApp).where(RecentApp.audience == audience(user_id), RecentApp.app_id == app_id)
+    )
+    return {"last_opened_at": _when(row.opened_at)} if row else {}
+
+
+async def _delete_recent(session: AsyncSession, user_id: int, app_id: int) -> int:
+    result = await session.execute(
+        delete(RecentApp).where(RecentApp.audience == audience(user_id), RecentApp.app_id == app_id)
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+async def _apps_recent(session: AsyncSession, user_id: int) -> set[int]:
+    rows = await session.scalars(select(RecentApp.app_id).where(RecentApp.audience == audience(user_id)))
+    return set(rows)
+
+
+async def _export_pinned(session: AsyncSession, user_id: int, app_id: int) -> Any:
+    row = await session.scalar(
+        select(PinnedApp).where(PinnedApp.user_id == user_id, PinnedApp.app_id == app_id)
+    )
+    return {"pinned_at": _when(row.created_at)} if row else {}
+
+
+async def _delete_pinned(session: AsyncSession, user_id: int, app_id: int) -> int:
+    result = await session.execute(
+        delete(PinnedApp).where(PinnedApp.user_id == user_id, PinnedApp.app_id == app_id)
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+async def _apps_pinned(session: AsyncSession, user_id: int) -> set[int]:
+    return set(await session.scalars(select(PinnedApp.app_id).where(PinnedApp.user_id == user_id)))
+
+
+async def _export_launches(session: AsyncSession, user_id: int, app_id: int) -> Any:
+    rows = await session.execute(
+        select(LaunchEvent, Release.version)
+        .outerjoin(Release, Release.id == LaunchEvent.release_id)
+        .where(LaunchEvent.audience == audience(user_id), LaunchEvent.app_id == app_id)
+        .order_by(LaunchEvent.id)
+    )
+    return [
+        {"at": _when(row.created_at), "scene": row.scene, "path": row.path, "version": version}
+        for row, version in rows
+    ]
+
+
+async def _delete_launches(session: AsyncSession, user_id: int, app_id: int) -> int:
+    result = await session.execute(
+        delete(LaunchEvent).where(LaunchEvent.audience == audience(user_id), LaunchEvent.app_id == app_id)
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+async def _apps_launches(session: AsyncSession, user_id: int) -> set[int]:
+    rows = await session.scalars(
+        select(LaunchEvent.app_id).where(LaunchEvent.audience == audience(user_id)).distinct()
+    )
+    return set(rows)
+
+
+async def _export_events(session: AsyncSession, user_id: int, app_id: int) -> Any:
+    rows = await session.scalars(
+        select(AppEvent)
+        .where(AppEvent.audience == audience(user_id), AppEvent.app_id == app_id)
+        .order_by(AppEvent.id)
+    )
+    return [{"at": _when(row.created_at), "name": row.name, "data": row.data} for row in rows]
+
+
+async def _delete_events(session: AsyncSession, user_id: int, app_id: int) -> int:
+    result = await session.execute(
+        delete(AppEvent).where(AppEvent.audience == audience(user_id), AppEvent.app_id == app_id)
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+async def _apps_events(session: AsyncSession, user_id: int) -> set[int]:
+    rows = await session.scalars(
+        select(AppEvent.app_id).where(AppEvent.audience == audience(user_id)).distinct()
+    )
+    return set(rows)
+
+
+async def _apps_identity(session: AsyncSession, user_id: int) -> set[int]:
+    found: set[int] = set()
+    for model in (OpenId, OneTimeCode, SessionKey):
+        found |= set(await session.scalars(select(model.app_id).where(model.user_id == user_id).distinct()))
+    return found
+
+
+async def _apps_consent(session: AsyncSession, user_id: int) -> set[int]:
+    rows = await session.scalars(
+        select(ScopeDecision.app_id).where(ScopeDecision.user_id == user_id).distinct()
+    )
+    return set(rows)
+
+
+register(DataProvider("recent", _export_recent, _delete_recent, _apps_recent, "on your recent list"))
+register(DataProvider("pinned", _export_pinned, _delete_pinned, _apps_pinned, "in My mini programs"))
+register(DataProvider("launches", _export_launches, _delete_launches, _apps_launches, "when you opened it"))
+register(DataProvider("events", _export_events, _delete_events, _apps_events, "what it reported"))
+register(
+    DataProvider(
+        "identity", identity.export_user_data, identity.delete_user_data, _apps_identity, "your ids in it"
+    )
+)
+register(
+    DataProvider(
+        "consent", consent.export_user_data, consent.delete_user_data, _apps_consent, "what you allowed"
+    )
+)

@@ -1,0 +1,65 @@
+"""A platform for the egress tests: SQLite or PostgreSQL, only the named test mini programs released,
+and the egress proxy's address override as the test asks (off unless given)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+import httpx
+
+from hutong.compiler import build_project
+from hutong.examples import demo_organization
+from hutong.server.apps import service
+from hutong.server.db import Database
+from hutong.server.db.migrate import upgrade_async
+from hutong.server.storage import BlobStore
+from hutong.settings import Settings
+from tests.conftest import TEST_APPS, LiveServer, scratch_database, serve
+
+
+async def publish_test_apps(settings: Settings, folders: list[str]) -> None:
+    db = Database(settings.effective_database_url)
+    try:
+        for folder in folders:
+            directory = TEST_APPS / folder
+            config = json.loads((directory / "project.config.json").read_text())
+            async with db.session() as session:
+                org = await demo_organization(session)
+                await service.publish(
+                    session,
+                    BlobStore(settings.blob_dir),
+                    appid=config["appid"],
+                    name=config.get("projectname", folder),
+                    description="",
+                    version="1.0.0",
+                    build=build_project(directory),
+                    organization_id=org.id,
+                )
+                await session.commit()
+    finally:
+        await db.dispose()
+
+
+@asynccontextmanager
+async def egress_platform(
+    directory: Path, folders: list[str], allow_networks: str = "", kind: str = "sqlite"
+) -> AsyncIterator[LiveServer]:
+    """The platform on a loopback port with ``folders`` of tests/apps released."""
+    with scratch_database(kind, directory) as url:
+        await upgrade_async(url)
+        settings = Settings(data_dir=directory, database_url=url, egress_allow_networks=allow_networks)
+        await publish_test_apps(settings, folders)
+        async with serve(settings) as live:
+            yield live
+
+
+async def app_token(server: LiveServer, appid: str) -> str:
+    """The launch manifest's token for ``appid``, as the host gets it."""
+    async with httpx.AsyncClient(base_url=server.url) as client:
+        response = await client.get(f"/api/apps/{appid}/launch")
+        assert response.status_code == 200, response.text
+        token: str = json.loads(response.content)["events_token"]
+        return token

@@ -1,0 +1,304 @@
+"""Scopes and consent, drawn by the host: authorize, getSetting, openSetting, Me → Authorizations,
+through the test-consent mini program in real Chromium (a guest: decisions kept in the host's storage)."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+import pytest
+from playwright.async_api import Browser, FrameLocator, Page, expect
+
+from tests.conftest import LiveServer
+
+pytestmark = pytest.mark.browser
+
+
+async def tap(view: FrameLocator, name: str) -> int:
+    """Press one of the page's buttons; returns how many answers the page had shown before."""
+    before = int(await view.locator("#n").text_content() or "0")
+    await view.locator(f"#{name}").click()
+    return before
+
+
+async def out(view: FrameLocator, before: int) -> Any:
+    """The JSON of the page's next answer after ``before`` (from ``tap``)."""
+    await expect(view.locator("#n")).not_to_have_text(str(before), timeout=20000)
+    return json.loads(await view.locator("#out").text_content() or "")
+
+
+async def opened(page: Page, server: LiveServer) -> FrameLocator:
+    await page.goto(f"{server.url}/?open=test-consent")
+    view = page.frame_locator("iframe.hutong-page").last
+    await expect(view.locator("#camera")).to_be_visible()
+    return view
+
+
+async def assert_host_only(page: Page) -> None:
+    """The dialog is the host document's own, outside every iframe; no page frame can reach or cover it."""
+    where = await page.evaluate(
+        """() => {
+          const dialog = document.querySelector('.hutong-consent');
+          const allow = dialog.querySelector('.hutong-consent-allow');
+          const box = allow.getBoundingClientRect();
+          const hit = document.elementFromPoint(box.x + box.width / 2, box.y + box.height / 2);
+          return {
+            inHost: dialog.ownerDocument === document,
+            inFrame: Boolean(dialog.closest('iframe')),
+            hitIsAllow: hit === allow,
+          };
+        }"""
+    )
+    assert where == {"inHost": True, "inFrame": False, "hitIsAllow": True}
+    frames = [frame for frame in page.frames if frame != page.main_frame]
+    assert frames
+    for frame in frames:
+        # The page frames have opaque origins: the host document is out of their reach.
+        assert await frame.evaluate("() => document.querySelector('.hutong-consent') === null")
+        reach = await frame.evaluate(
+            "() => { try { return String(window.parent.document.querySelector('.hutong-consent')); }"
+            " catch (error) { return error.name; } }"
+        )
+        assert reach == "SecurityError"
+
+
+async def test_authorize_getsetting_opensetting_and_me(live_server: LiveServer, browser: Browser) -> None:
+    context = await browser.new_context(
+        permissions=["geolocation"], geolocation={"latitude": 39.9, "longitude": 116.4}
+    )
+    page = await context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    view = await opened(page, live_server)
+    host_dialog = page.locator(".hutong-consent")
+
+    # Nothing decided yet.
+    n = await tap(view, "setting")
+    assert await out(view, n) == {
+        "errMsg": "getSetting:ok",
+        "authSetting": {},
+        "subscriptionsSetting": {"mainSwitch": False, "itemSettings": {}},
+    }
+
+    # An undecided scope: the host asks; denying fails the call.
+    n = await tap(view, "camera")
+    await expect(host_dialog).to_contain_text("使用你的摄像头")
+    await assert_host_only(page)
+    await page.locator(".hutong-consent .hutong-consent-deny").click()
+    assert await out(view, n) == {"errMsg": "authorize:fail auth deny"}
+    await expect(host_dialog).to_have_count(0)
+
+    # A denied scope fails at once, without asking again.
+    n = await tap(view, "setting")
+    assert (await out(view, n))["authSetting"] == {"scope.camera": False}
+    n = await tap(view, "camera")
+    assert await out(view, n) == {"errMsg": "authorize:fail auth deny"}
+    await expect(host_dialog).to_have_count(0)
+
+    # Allowing: the call succeeds, and the next one does not ask.
+    n = await tap(view, "record")
+    await expect(host_dialog).to_contain_text("使用你的麦克风")
+    await page.locator(".hutong-consent .hutong-consent-allow").click()
+    assert await out(view, n) == {"errMsg": "authorize:ok"}
+    n = await tap(view, "setting")
+    assert (await out(view, n))["authSetting"] == {"scope.camera": False, "scope.record": True}
+    n = await tap(view, "record")
+    assert await out(view, n) == {"errMsg": "authorize:ok"}
+    await expect(host_dialog).to_have_count(0)
+
+    # The reason the app declares in app.json `permission` is shown with the question.
+    n = await tap(view, "location")
+    await expect(host_dialog).to_contain_text("获取你的位置信息")
+    await expect(host_dialog).to_contain_text("用于为你推荐附近的茶馆")
+    await page.locator(".hutong-consent .hutong-consent-allow").click()
+    assert await out(view, n) == ["getLocation:ok", 39.9, 116.4]
+
+    n = await tap(view, "badScope")
+    assert await out(view, n) == {"errMsg": "authorize:fail invalid scope"}
+
+    # openSetting: the host's settings page; the user flips the camera on.
+    n = await tap(view, "openSetting")
+    settings = page.locator(".hutong-settings")
+    await expect(settings).to_be_visible()
+    camera = settings.get_by_role("switch", name="Camera")
+    await expect(camera).not_to_be_checked()
+    await expect(settings.get_by_role("switch", name="Microphone")).to_be_checked()
+    await camera.click()
+    await expect(camera).to_be_checked()
+    await expect(camera).to_be_enabled()
+    await settings.locator(".hutong-settings-done").click()
+    assert await out(view, n) == {
+        "errMsg": "openSetting:ok",
+        "authSetting": {"scope.camera": True, "scope.record": True, "scope.userLocation": True},
+    }
+    n = await tap(view, "camera")
+    assert await out(view, n) == {"errMsg": "authorize:ok"}
+
+    # The button form of openSetting reports through bindopensetting.
+    n = await tap(view, "settingButton")
+    await page.locator(".hutong-settings .hutong-settings-done").click()
+    assert (await out(view, n))["authSetting"]["scope.camera"] is True
+
+    # A guest's decisions live in the host's own storage: they survive a reload.
+    view = await opened(page, live_server)
+    n = await tap(view, "setting")
+    assert (await out(view, n))["authSetting"] == {
+        "scope.camera": True,
+        "scope.record": True,
+        "scope.userLocation": True,
+    }
+
+    # Me → Authorizations: the app is listed; revoking the camera is seen when the app asks next.
+    await page.locator("#close-app").click()
+    await page.locator("#account").click()
+    await page.locator("#open-authorizations").click()
+    listed = page.locator('.authorized-app[data-appid="test-consent"]')
+    await expect(listed).to_be_visible()
+    revoke = listed.get_by_role("switch", name="Camera")
+    await expect(revoke).to_be_checked()
+    await revoke.click()
+    await expect(revoke).not_to_be_checked()
+    await expect(revoke).to_be_enabled()
+    await page.locator("#info-sheet [data-close]").click()
+    # Back to the app, still alive in this tab: it sees the change at once.
+    await page.locator('#home button[data-appid="test-consent"]').first.click()
+    n = await tap(view, "camera")
+    assert await out(view, n) == {"errMsg": "authorize:fail auth deny"}
+    n = await tap(view, "setting")
+    assert (await out(view, n))["authSetting"]["scope.camera"] is False
+    assert errors == []
+    await context.close()
+
+
+PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c63f8cfc0f01f0005000201a5f6e1b80000000049454e44ae426082"
+)
+
+
+async def signed_in(
+    page: Page, server: LiveServer, email: str, nickname: str = "", avatar: bytes = b""
+) -> str:
+    """Sign ``page``'s context up to the host (and give the account a profile); returns the CSRF token."""
+    response = await page.request.post(
+        f"{server.url}/api/accounts/signup", data={"email": email, "password": "long enough"}
+    )
+    assert response.ok, await response.text()
+    csrf: str = (await response.json())["csrf_token"]
+    headers = {"X-CSRF-Token": csrf}
+    if nickname:
+        put = await page.request.put(
+            f"{server.url}/api/me/profile", data={"nickname": nickname}, headers=headers
+        )
+        assert put.ok, await put.text()
+    if avatar:
+        put = await page.request.put(
+            f"{server.url}/api/me/profile/avatar",
+            data=avatar,
+            headers={**headers, "Content-Type": "image/png"},
+        )
+        assert put.ok, await put.text()
+    return csrf
+
+
+async def test_profile_open_data_avatar_and_nickname(live_server: LiveServer, browser: Browser) -> None:
+    context = await browser.new_context()
+    page = await context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    await page.goto(live_server.url)
+    await signed_in(page, live_server, "tea-lover@example.com", "Tea Lover", PNG)
+    view = await opened(page, live_server)
+
+    # Before any consent, open-data shows WeChat's anonymous user; so does getUserInfo, always.
+    await expect(view.locator("#openName .text")).to_have_text("微信用户")
+    n = await tap(view, "userInfo")
+    info = await out(view, n)
+    assert info["errMsg"] == "getUserInfo:ok"
+    assert info["userInfo"]["nickName"] == "微信用户"
+    assert json.loads(info["rawData"]) == info["userInfo"]
+    n = await tap(view, "infoButton")
+    assert (await out(view, n))["userInfo"]["nickName"] == "微信用户"
+
+    # getUserProfile only inside a tap.
+    n = await tap(view, "profileLater")
+    assert await out(view, n) == {"errMsg": "getUserProfile:fail can only be invoked by user TAP gesture."}
+
+    # The host's sheet shows the account's nickname and the app's reason; denying fails.
+    n = await tap(view, "profile")
+    sheet = page.locator(".hutong-consent")
+    await expect(sheet).to_contain_text("Tea Lover")
+    await expect(sheet).to_contain_text("用于完善会员资料")
+    await assert_host_only(page)
+    await sheet.locator(".hutong-consent-deny").click()
+    assert await out(view, n) == {"errMsg": "getUserProfile:fail auth deny"}
+    await expect(view.locator("#openName .text")).to_have_text("微信用户")
+
+    # Allowing gives the profile; open-data now draws the account's nickname and avatar.
+    n = await tap(view, "profile")
+    await page.locator(".hutong-consent .hutong-consent-allow").click()
+    profile = await out(view, n)
+    user = profile["userInfo"]
+    assert user["nickName"] == "Tea Lover"
+    assert user["avatarUrl"].startswith("data:image/png;base64,")
+    assert {k: user[k] for k in ("gender", "country", "province", "city", "language")} == {
+        "gender": 0,
+        "country": "",
+        "province": "",
+        "city": "",
+        "language": "zh_CN",
+    }
+    assert json.loads(profile["rawData"]) == user
+    assert "signature" not in profile
+    await expect(view.locator("#openName .text")).to_have_text("Tea Lover")
+    await expect(view.locator("#openAvatar .avatar")).to_have_attribute(
+        "style", re.compile("data:image/png;base64,")
+    )
+
+    # chooseAvatar: the host's sheet; the host avatar becomes a temporary file of the app's.
+    n = await tap(view, "avatarButton")
+    await page.locator(".hutong-avatar-host").click()
+    chosen = await out(view, n)
+    assert chosen["avatarUrl"].startswith("wxfile://tmp_")
+    assert chosen["size"] == len(PNG)
+    await expect(view.locator("#avatar")).to_be_visible()
+    # …or an image the user picks.
+    n = await tap(view, "avatarButton")
+    async with page.expect_file_chooser() as chooser:
+        await page.locator(".hutong-avatar-album").click()
+    await (await chooser.value).set_files(
+        {"name": "me.png", "mimeType": "image/png", "buffer": PNG + b"\x00"}
+    )
+    await expect(view.locator("#out")).to_contain_text(f'"size":{len(PNG) + 1}')
+
+    # input type="nickname": the host offers the account's nickname above the page.
+    await view.locator("#nickname input").click()
+    suggestion = page.locator(".hutong-nickname-use")
+    await expect(suggestion).to_contain_text("Tea Lover")
+    await suggestion.click()
+    await expect(view.locator("#nickLog")).to_contain_text("input:Tea Lover;")
+    await expect(view.locator("#nickLog")).to_contain_text("blur:Tea Lover;review:true;")
+    await expect(view.locator("#nickname input")).to_have_value("Tea Lover")
+    await expect(suggestion).to_have_count(0)
+
+    # Me → Authorizations (on the platform for a signed-in user): revoking the profile is seen at once.
+    await page.locator("#close-app").click()
+    await page.locator("#account").click()
+    await expect(page.locator("#profile-form input[name=nickname]")).to_have_value("Tea Lover")
+    await page.locator("#open-authorizations").click()
+    revoke = page.locator('.authorized-app[data-appid="test-consent"]').get_by_role(
+        "switch", name="Nickname and avatar"
+    )
+    await expect(revoke).to_be_checked()
+    await revoke.click()
+    await expect(revoke).not_to_be_checked()
+    await expect(revoke).to_be_enabled()
+    await page.locator("#info-sheet [data-close]").click()
+    page2 = await context.new_page()
+    view = await opened(page2, live_server)
+    await expect(view.locator("#openName .text")).to_have_text("微信用户")
+    n = await tap(view, "setting")
+    assert (await out(view, n))["authSetting"] == {"scope.userInfo": False}
+    assert errors == []
+    await context.close()

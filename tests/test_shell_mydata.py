@@ -1,0 +1,79 @@
+"""Account → My data in Chromium: a signed-in user sees which mini programs hold data about them, opens
+one, exports it, clears its storage on this device and deletes what the platform keeps."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from playwright.async_api import Browser, Page, expect
+
+from tests.conftest import LiveServer
+
+pytestmark = pytest.mark.browser
+
+STORAGE_PAGE = "/?open=test-apis&path=pages%2Fstorage%2Fstorage"
+
+
+async def launches(page: Page) -> int:
+    """The test-apis storage page counts its launches in wx storage and shows the count."""
+    out = page.frame_locator("iframe.hutong-page").last.locator("#out")
+    await expect(out).to_contain_text('"launches"', timeout=20000)
+    count: int = json.loads(await out.text_content() or "{}")["launches"]
+    return count
+
+
+async def test_my_data_lists_exports_clears_and_deletes(live_server: LiveServer, browser: Browser) -> None:
+    context = await browser.new_context()
+    page = await context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    signup = await page.request.post(
+        f"{live_server.url}/api/accounts/signup",
+        data={"email": "mydata@example.com", "password": "long enough"},
+    )
+    assert signup.ok
+    await page.goto(f"{live_server.url}{STORAGE_PAGE}")
+    assert await launches(page) == 1
+    await page.reload()
+    assert await launches(page) == 2  # the host keeps the app's storage for this user
+    await page.locator("#close-app").click()
+
+    await page.locator("#account").click()
+    await page.get_by_role("button", name="My data").click()
+    sheet = page.get_by_role("dialog", name="My data")
+    apps = sheet.get_by_role("list", name="Mini programs holding your data")
+    await expect(apps.get_by_role("button")).to_have_count(1)
+    await expect(apps.get_by_role("button")).to_contain_text("apis")
+    await expect(apps.get_by_role("button")).to_contain_text("Times you opened it")
+    await apps.get_by_role("button").click()
+    sheet = page.get_by_role("dialog", name="apis")
+    await expect(sheet.locator("dt")).to_have_text(["Times you opened it", "On your recent list"])
+    await expect(sheet.locator("dd").first).to_have_text("2")
+
+    export = sheet.get_by_role("link", name="Export (JSON)")
+    href = await export.get_attribute("href")
+    assert href == "/api/me/data/test-apis/export"
+    exported = await (await page.request.get(f"{live_server.url}{href}")).json()
+    assert exported["appid"] == "test-apis" and len(exported["data"]["launches"]) == 2
+
+    await sheet.get_by_role("button", name="Clear its storage and files on this device").click()
+    await expect(sheet.get_by_role("status")).to_have_text("Storage and files cleared on this device.")
+    await page.goto(f"{live_server.url}{STORAGE_PAGE}")
+    assert await launches(page) == 1  # counted from nothing again
+    await page.locator("#close-app").click()
+
+    await page.locator("#account").click()
+    await page.get_by_role("button", name="My data").click()
+    await page.get_by_role("dialog", name="My data").get_by_role("button", name="apis").click()
+    sheet = page.get_by_role("dialog", name="apis")
+    await sheet.get_by_role("button", name="Delete my data on Hutong").click()
+    await sheet.get_by_role("button", name="Delete everything apis holds about you").click()
+    await expect(sheet.get_by_role("status")).to_have_text("Deleted.")
+    await expect(sheet).to_contain_text("It holds nothing about you on Hutong.")
+    await sheet.get_by_role("button", name="All mini programs").click()
+    await expect(page.get_by_role("dialog", name="My data")).to_contain_text(
+        "No mini program holds data about you on Hutong."
+    )
+    assert errors == []
+    await context.close()
