@@ -41,6 +41,7 @@ test: lint typecheck pytest
 bench: install chromium
 	$(BIN)/python bench/compile.py
 	$(BIN)/python bench/runtime.py
+	$(BIN)/python bench/login.py
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

@@ -130,6 +130,12 @@ async def test_rate_limits(tmp_path: Path, database_url: str) -> None:
             "/api/identity/login", json={"appid": w.a1.appid}, headers={"X-CSRF-Token": w.csrf}
         )
         assert third.status_code == 429 and "Retry-After" in third.headers
+        # A stranger without the secret (appids are public) does not spend the app's budget.
+        strangers = [(await w.exchange(w.a2, "nonsense", secret="guess"))["errcode"] for _ in range(5)]
+        assert strangers == [40125] * 5
         answers = [(await w.exchange(w.a2, "nonsense"))["errcode"] for _ in range(4)]
         assert answers == [40029, 40029, 40029, 45011]
         assert (await w.exchange(w.b1, "nonsense"))["errcode"] == 40029  # each app has its own budget
+        # The client address has a budget of its own, ten apps' worth, before any secret is checked.
+        flood = [(await w.exchange(w.b1, "nonsense", secret="guess"))["errcode"] for _ in range(25)]
+        assert flood[-1] == 45011 and flood.count(40125) == 30 - 5 - 4 - 1

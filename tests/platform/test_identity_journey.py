@@ -146,7 +146,7 @@ async def test_login_openids_unionids_phone_and_launch_data(server: LiveServer, 
         # Signed launch data, checked by the back end with the AppSecret and the platform's public key.
         await view.locator("#launch").click()
         launched = await result(view, json.dumps(denied, separators=(",", ":")))
-        assert launched["errMsg"] == "getLaunchData:ok" or launched["errMsg"].endswith(":ok")
+        assert launched["errMsg"] == "hutong.getLaunchData:ok"
         assert launched["checked"]["openid"] == first["openid"]
         assert launched["checked"]["start_param"].startswith("pages/index/index?base=")
     await context.close()
@@ -172,4 +172,12 @@ async def test_a_guest_is_asked_to_sign_in_by_the_host(server: LiveServer, brows
         await sheet.get_by_role("button", name="Sign in").click()
         signed = await result(view, json.dumps(declined, separators=(",", ":")))
         assert signed["errMsg"] == "login:ok" and len(signed["openid"]) == 28
+        # Signed in, the account sheet (on the home screen) keeps the number getPhoneNumber shares.
+        await page.locator("#close-app").click()
+        await page.locator("#account").click()
+        await sheet.get_by_label("Number").fill("139 0000 1111")
+        await sheet.get_by_role("button", name="Save phone number").click()
+        await expect(page.locator("#phone-status")).to_have_text("Saved")
+        phone = await (await context.request.get(f"{server.url}/api/me/phone")).json()
+        assert phone == {"country_code": "86", "number": "13900001111", "verified": False}
     await context.close()

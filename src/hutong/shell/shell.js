@@ -502,9 +502,13 @@ alive.requestSignIn = (reason) =>
 const phoneForm = /** @type {HTMLFormElement} */ ($('phone-form'));
 async function loadPhone() {
   $('phone-status').textContent = '';
+  // Nothing can be typed until the saved number is in, so the answer never overwrites typing.
+  const fieldset = /** @type {HTMLFieldSetElement} */ (phoneForm.querySelector('fieldset'));
+  fieldset.disabled = true;
   const phone = await api('/api/me/phone').catch(() => null);
   /** @type {HTMLInputElement} */ (phoneForm.elements.namedItem('country_code')).value = phone?.country_code || '86';
   /** @type {HTMLInputElement} */ (phoneForm.elements.namedItem('number')).value = phone?.number || '';
+  fieldset.disabled = false;
 }
 phoneForm.addEventListener('submit', async (event) => {
   event.preventDefault();

@@ -14,7 +14,7 @@ from hutong.server.apps.service import check_secret
 from hutong.server.deps import database, settings
 from hutong.server.identity import service, tokens
 from hutong.server.identity.wxerrors import WxError
-from hutong.server.ratelimit import Limiter
+from hutong.server.ratelimit import Limiter, client_address
 
 router = APIRouter(tags=["developer server"])
 
@@ -22,6 +22,8 @@ OK = {"errcode": 0, "errmsg": "ok"}
 # force_refresh of a stable token: at most 20 a day, 30 s apart (WeChat's rule).
 FORCE_REFRESH_PER_DAY = 20
 FORCE_REFRESH_GAP = 30
+# One address may serve several apps' servers (a shared host): its budget is this many apps' worth.
+CLIENT_BUDGET_FACTOR = 10
 
 
 def _answer(body: dict[str, Any]) -> JSONResponse:
@@ -35,8 +37,15 @@ async def _throttle(request: Request, key: str, limit: int, window: int, errcode
 
 
 async def _per_minute(request: Request, appid: str) -> None:
-    """Each app's server gets a per-minute budget over every call here (45011 beyond it)."""
+    """Each app's server gets a per-minute budget over every call here (45011 beyond it). Charged only
+    once the caller has proved it is the app: appids are public, and a stranger must not spend it."""
     await _throttle(request, f"srv:{appid}", settings(request).server_api_per_minute, 60)
+
+
+async def _per_client(request: Request) -> None:
+    """Before any credential is checked: a budget per client address (guessing, floods)."""
+    limit = settings(request).server_api_per_minute * CLIENT_BUDGET_FACTOR
+    await _throttle(request, f"srvip:{client_address(request.scope)}", limit, 60)
 
 
 async def _credentials(request: Request, appid: str | None, secret: str | None) -> App:
@@ -45,18 +54,20 @@ async def _credentials(request: Request, appid: str | None, secret: str | None) 
         raise WxError(41002)
     if not secret:
         raise WxError(41004)
-    await _per_minute(request, appid)
+    await _per_client(request)
     async with database(request).session() as session:
         app = await service.app_by_appid(session, appid)
         if app is None or app.secret_hash is None:
             raise WxError(40013)
         if not await check_secret(session, appid, secret):
             raise WxError(40125)
-        return app
+    await _per_minute(request, appid)
+    return app
 
 
 async def server_app(request: Request, access_token: Annotated[str | None, Query()] = None) -> App:
     """Every developer-server API: the app whose access_token this is (41001, 40001, 42001 if not)."""
+    await _per_client(request)
     async with database(request).session() as session:
         found = await tokens.app_for_token(session, access_token)
     if isinstance(found, int):
