@@ -217,7 +217,7 @@ async def test_sign_up_pin_sign_out_and_in(
     sheet = page.get_by_role("dialog", name="Create an account")
     await sheet.get_by_label("Email").fill("tea-lover@example.com")
     await sheet.get_by_label("Password").fill("long enough")
-    await sheet.get_by_label("Name").fill("Tea Lover")
+    await sheet.get_by_label("Name", exact=True).fill("Tea Lover")
     await sheet.get_by_role("button", name="Sign up").click()
     await expect(page.locator("#account")).to_have_text("tea-lover@example.com")
     await expect(page.locator('#recent-list button[data-appid="hutong-counter"]')).to_be_visible()
