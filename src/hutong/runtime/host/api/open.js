@@ -1,8 +1,8 @@
 // @ts-check
 /**
- * Open APIs. Identity, payment and other mini programs need the platform's identity work, which is
- * not there yet: they fail "not supported yet". requestSubscribeMessage answers in its real shape: every
- * template is refused. Scopes are in consent.js, the user's profile in profile.js.
+ * Open APIs still waiting for the platform (payment, other mini programs): they fail "not supported
+ * yet". requestSubscribeMessage answers in its real shape: every template is refused. Login, session
+ * and phone number are in login.js, scopes in consent.js, the user's profile in profile.js.
  */
 
 /** @typedef {import('../miniprogram.js').MiniProgram} MiniProgram */

@@ -1,9 +1,9 @@
 // @ts-check
 /**
- * Open APIs that need the platform (identity, payment, other mini programs). Each calls the host,
- * which answers honestly "not supported yet" until the identity work connects them (and the app's
- * use is reported like any unsupported API); requestSubscribeMessage answers in its real shape.
- * Scopes and the user's profile are in consent.js.
+ * Open APIs still waiting for the platform (payment, other mini programs). Each calls the host, which
+ * answers honestly "not supported yet" (and the app's use is reported like any unsupported API);
+ * requestSubscribeMessage answers in its real shape. Login is in login.js, scopes and the user's
+ * profile in consent.js.
  */
 import { callHost, reportUnsupported } from '../call.js';
 
