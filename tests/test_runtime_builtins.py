@@ -149,8 +149,13 @@ async def test_scroll_swiper_media_and_navigation(live_server: LiveServer, brows
     assert await view.locator("#sv .scroller").evaluate("el => el.scrollTop") > 250
     await expect(view.locator("#sw .dot.on")).to_have_count(1)
     assert await view.locator("#sw .dot").nth(2).evaluate("el => el.classList.contains('on')")
-    # A swipe by touch moves to the previous slide.
+    # A swipe by touch moves to the previous slide, once the move to slide 2 has come to rest (a touch
+    # during the move would stop the items where they are and drag from there).
     await view.locator("#sw").scroll_into_view_if_needed()
+    for _ in range(300):
+        if await view.locator("#sw").evaluate("el => el.pos") == 2:
+            break
+        await asyncio.sleep(0.05)
     box = await view.locator("#sw").bounding_box()
     assert box is not None
     await app.page.mouse.move(box["x"] + 40, box["y"] + 40)
