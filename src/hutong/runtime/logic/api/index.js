@@ -49,10 +49,10 @@ export const apis = Object.assign({}, ...Object.values(families));
 export const partial = {
   getUpdateManager: 'every launch already runs the newest release: onCheckForUpdate always reports hasUpdate false',
   getSystemInfoSync: 'measured once at launch; brand/model are "hutong"; statusBarHeight is 0',
-  request: 'the server must allow CORS from the platform origin; enableHttp2/enableQuic/enableCache ignored; cookies not exposed; onChunkReceived never fires',
-  downloadFile: 'the server must allow CORS from the platform origin',
+  request: 'a server without CORS is reached only through the egress proxy (its origin on the app\'s proxy list); enableHttp2/enableQuic/enableCache ignored; cookies not exposed; onChunkReceived never fires',
+  downloadFile: 'a server without CORS is reached only through the egress proxy (its origin on the app\'s proxy list)',
   connectSocket: 'no custom headers (browsers cannot send them)',
-  uploadFile: 'progress is reported at start and end only; the server must allow CORS from the platform origin',
+  uploadFile: 'progress is reported at start and end only; a server without CORS is reached only through the egress proxy (its origin on the app\'s proxy list)',
   getFileInfo: 'no digest (md5/sha1)',
   chooseImage: 'no camera capture beyond what the browser offers; sizeType is ignored',
   chooseMedia: 'video duration and thumbnails are not reported',
