@@ -8,6 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from hutong.server.apps.models import App
 from hutong.server.apps.service import check_secret
@@ -140,9 +141,16 @@ async def stable_token(request: Request, body: StableTokenIn) -> JSONResponse:
     return _answer({"access_token": issued.token, "expires_in": issued.expires_in})
 
 
-def _hmac_method(sig_method: str | None) -> None:
+async def _signing_user(
+    session: AsyncSession, app: App, openid: str, signature: str, sig_method: str | None
+) -> int:
+    """The user whose current session_key made ``signature`` (hex HMAC-SHA256(session_key, ""))."""
     if sig_method != "hmac_sha256":
         raise WxError(87009, "invalid sig_method: only hmac_sha256")
+    user_id = await service.signed_by_session(session, app, openid, signature)
+    if user_id is None:
+        raise WxError(87009)
+    return user_id
 
 
 @router.get("/wxa/checksession")
@@ -154,11 +162,8 @@ async def check_session(
     sig_method: str | None = None,
 ) -> JSONResponse:
     """Is this the user's current session_key? ``signature`` = hex HMAC-SHA256(session_key, "")."""
-    _hmac_method(sig_method)
     async with database(request).session() as session:
-        user_id = await service.signed_by_session(session, app, openid, signature)
-    if user_id is None:
-        raise WxError(87009)
+        await _signing_user(session, app, openid, signature, sig_method)
     return _answer(OK)
 
 
@@ -171,11 +176,8 @@ async def reset_session_key(
     sig_method: str | None = None,
 ) -> JSONResponse:
     """A new session_key for the user (signed with the current one); the old one stops working."""
-    _hmac_method(sig_method)
     async with database(request).session() as session:
-        user_id = await service.signed_by_session(session, app, openid, signature)
-        if user_id is None:
-            raise WxError(87009)
+        user_id = await _signing_user(session, app, openid, signature, sig_method)
         key = await service.reset_session_key(session, app, user_id)
     return _answer({**OK, "openid": openid, "session_key": key})
 
