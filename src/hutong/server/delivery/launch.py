@@ -25,6 +25,11 @@ CHANNELS = ("release", "trial", "develop", "review")
 MANIFEST_LIFETIME = timedelta(hours=1)
 
 
+def user_audience(user_id: int) -> str:
+    """How launches, recents and events name a signed-in user."""
+    return f"user:{user_id}"
+
+
 @dataclass(frozen=True)
 class Audience:
     """Who is launching: a signed-in user, or an anonymous device with a stable random id."""
@@ -34,7 +39,7 @@ class Audience:
 
     @property
     def key(self) -> str:
-        return f"user:{self.user.id}" if self.user else f"device:{self.device_id}"
+        return user_audience(self.user.id) if self.user else f"device:{self.device_id}"
 
     def names(self) -> set[str]:
         """What an allow-list entry may name: the user's email, or the device id."""

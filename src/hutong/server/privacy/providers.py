@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from hutong.server.apps.models import Release
 from hutong.server.consent import service as consent
 from hutong.server.consent.models import ScopeDecision
+from hutong.server.delivery.launch import user_audience
 from hutong.server.discovery.models import LaunchEvent, PinnedApp, RecentApp
 from hutong.server.events.models import AppEvent
 from hutong.server.identity import service as identity
@@ -19,9 +20,9 @@ from hutong.server.identity.models import OneTimeCode, OpenId, SessionKey
 from hutong.server.privacy.registry import DataProvider, register
 
 
-def audience(user_id: int) -> str:
-    """How launches, recents and events name a signed-in user (delivery/launch.py Audience.key)."""
-    return f"user:{user_id}"
+def _removed(result: Any) -> int:
+    """How many rows a DELETE removed."""
+    return int(getattr(result, "rowcount", 0) or 0)
 
 
 def _when(value: Any) -> str | None:
@@ -30,20 +31,20 @@ def _when(value: Any) -> str | None:
 
 async def _export_recent(session: AsyncSession, user_id: int, app_id: int) -> Any:
     row = await session.scalar(
-        select(RecentApp).where(RecentApp.audience == audience(user_id), RecentApp.app_id == app_id)
+        select(RecentApp).where(RecentApp.audience == user_audience(user_id), RecentApp.app_id == app_id)
     )
     return {"last_opened_at": _when(row.opened_at)} if row else {}
 
 
 async def _delete_recent(session: AsyncSession, user_id: int, app_id: int) -> int:
     result = await session.execute(
-        delete(RecentApp).where(RecentApp.audience == audience(user_id), RecentApp.app_id == app_id)
+        delete(RecentApp).where(RecentApp.audience == user_audience(user_id), RecentApp.app_id == app_id)
     )
-    return int(getattr(result, "rowcount", 0) or 0)
+    return _removed(result)
 
 
 async def _apps_recent(session: AsyncSession, user_id: int) -> set[int]:
-    rows = await session.scalars(select(RecentApp.app_id).where(RecentApp.audience == audience(user_id)))
+    rows = await session.scalars(select(RecentApp.app_id).where(RecentApp.audience == user_audience(user_id)))
     return set(rows)
 
 
@@ -58,7 +59,7 @@ async def _delete_pinned(session: AsyncSession, user_id: int, app_id: int) -> in
     result = await session.execute(
         delete(PinnedApp).where(PinnedApp.user_id == user_id, PinnedApp.app_id == app_id)
     )
-    return int(getattr(result, "rowcount", 0) or 0)
+    return _removed(result)
 
 
 async def _apps_pinned(session: AsyncSession, user_id: int) -> set[int]:
@@ -69,7 +70,7 @@ async def _export_launches(session: AsyncSession, user_id: int, app_id: int) -> 
     rows = await session.execute(
         select(LaunchEvent, Release.version)
         .outerjoin(Release, Release.id == LaunchEvent.release_id)
-        .where(LaunchEvent.audience == audience(user_id), LaunchEvent.app_id == app_id)
+        .where(LaunchEvent.audience == user_audience(user_id), LaunchEvent.app_id == app_id)
         .order_by(LaunchEvent.id)
     )
     return [
@@ -80,14 +81,16 @@ async def _export_launches(session: AsyncSession, user_id: int, app_id: int) -> 
 
 async def _delete_launches(session: AsyncSession, user_id: int, app_id: int) -> int:
     result = await session.execute(
-        delete(LaunchEvent).where(LaunchEvent.audience == audience(user_id), LaunchEvent.app_id == app_id)
+        delete(LaunchEvent).where(
+            LaunchEvent.audience == user_audience(user_id), LaunchEvent.app_id == app_id
+        )
     )
-    return int(getattr(result, "rowcount", 0) or 0)
+    return _removed(result)
 
 
 async def _apps_launches(session: AsyncSession, user_id: int) -> set[int]:
     rows = await session.scalars(
-        select(LaunchEvent.app_id).where(LaunchEvent.audience == audience(user_id)).distinct()
+        select(LaunchEvent.app_id).where(LaunchEvent.audience == user_audience(user_id)).distinct()
     )
     return set(rows)
 
@@ -95,7 +98,7 @@ async def _apps_launches(session: AsyncSession, user_id: int) -> set[int]:
 async def _export_events(session: AsyncSession, user_id: int, app_id: int) -> Any:
     rows = await session.scalars(
         select(AppEvent)
-        .where(AppEvent.audience == audience(user_id), AppEvent.app_id == app_id)
+        .where(AppEvent.audience == user_audience(user_id), AppEvent.app_id == app_id)
         .order_by(AppEvent.id)
     )
     return [{"at": _when(row.created_at), "name": row.name, "data": row.data} for row in rows]
@@ -103,14 +106,14 @@ async def _export_events(session: AsyncSession, user_id: int, app_id: int) -> An
 
 async def _delete_events(session: AsyncSession, user_id: int, app_id: int) -> int:
     result = await session.execute(
-        delete(AppEvent).where(AppEvent.audience == audience(user_id), AppEvent.app_id == app_id)
+        delete(AppEvent).where(AppEvent.audience == user_audience(user_id), AppEvent.app_id == app_id)
     )
-    return int(getattr(result, "rowcount", 0) or 0)
+    return _removed(result)
 
 
 async def _apps_events(session: AsyncSession, user_id: int) -> set[int]:
     rows = await session.scalars(
-        select(AppEvent.app_id).where(AppEvent.audience == audience(user_id)).distinct()
+        select(AppEvent.app_id).where(AppEvent.audience == user_audience(user_id)).distinct()
     )
     return set(rows)
 

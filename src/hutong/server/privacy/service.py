@@ -11,8 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from hutong.server.accounts.models import User
 from hutong.server.apps.models import App
-from hutong.server.delivery.launch import opaque_audience
-from hutong.server.privacy.providers import audience
+from hutong.server.delivery.launch import opaque_audience, user_audience
 from hutong.server.privacy.registry import providers
 from hutong.server.problems import Problem
 
@@ -66,7 +65,7 @@ async def user_data(session: AsyncSession, user: User, appid: str) -> dict[str, 
         "name": app.name,
         "user": {"id": user.id, "email": user.email},
         "exported_at": datetime.now(UTC).isoformat(),
-        "local_storage_id": opaque_audience(app.appid, audience(user.id)),
+        "local_storage_id": opaque_audience(app.appid, user_audience(user.id)),
         "data": data,
     }
 
