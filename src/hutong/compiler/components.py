@@ -12,7 +12,14 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
-from hutong.compiler.jsonfile import JsonFile, read_json_file
+from hutong.compiler.extlib import (
+    WEUI_PREFIX,
+    component_name,
+    load_component,
+    load_styles,
+    weui_enabled,
+)
+from hutong.compiler.jsonfile import JsonFile
 from hutong.compiler.paths import is_relative, join, npm_candidates, parent_dir
 
 if TYPE_CHECKING:
@@ -58,16 +65,13 @@ def resolve_component(project: Project, owner: str, request: str) -> str | None:
 
 
 def _extended_library(project: Project, request: str) -> bool:
-    """Whether ``request`` names a component of a library WeChat provides (app.json useExtendedLib)."""
+    """Whether ``request`` names a component of a library WeChat provides that Hutong does not (kbone)."""
     libraries = project.app_config.get("useExtendedLib")
-    if not isinstance(libraries, dict):
-        return False
-    prefixes = {"weui": "weui-miniprogram/", "kbone": "kbone"}
-    return any(libraries.get(name) and request.startswith(prefix) for name, prefix in prefixes.items())
+    return isinstance(libraries, dict) and bool(libraries.get("kbone")) and request.startswith("kbone")
 
 
 def _load_json(project: Project, path: str) -> JsonFile:
-    parsed = read_json_file(project.root / f"{path}.json", f"{path}.json")
+    parsed = project.json_file(f"{path}.json")
     if not isinstance(parsed.data, dict):
         raise parsed.error(f"{path}.json must hold a JSON object")
     return parsed
@@ -104,6 +108,25 @@ def _resolve_map(project: Project, owner: str, config: JsonFile, check: bool) ->
         if request.startswith("plugin://") or request.startswith("plugin-private://"):
             project.warn(f"{config.position('usingComponents', tag)}: plugin component {request!r} skipped")
             continue
+        if weui_enabled(project) and request.strip().lstrip("/").startswith(WEUI_PREFIX):
+            # WeChat's extended library wins over any copy the app ships.
+            path = load_component(project, request)
+            if path is None:
+                raise config.error(
+                    f"usingComponents: {tag!r}: {WEUI_PREFIX}{component_name(request)} "
+                    "is not supported by Hutong",
+                    "usingComponents",
+                    tag,
+                )
+            if check and project.package_of(owner).independent:
+                raise config.error(
+                    f"usingComponents: {tag!r}: extended library components are not available "
+                    "in an independent subpackage in Hutong",
+                    "usingComponents",
+                    tag,
+                )
+            resolved[tag] = path
+            continue
         path = resolve_component(project, owner, request)
         if path is None and _extended_library(project, request):
             position = config.position("usingComponents", tag)
@@ -121,6 +144,8 @@ def _resolve_map(project: Project, owner: str, config: JsonFile, check: bool) ->
 
 def resolve_components(project: Project) -> None:
     """Follow usingComponents from app.json and every page, transitively through components."""
+    if weui_enabled(project):
+        load_styles(project)
     project.global_using = _resolve_map(project, "app.json", project.app, check=False)
     pending: list[str] = list(project.global_using.values())
     tab_bar: Any = project.app_config.get("tabBar")

@@ -1,0 +1,10 @@
+// mp-cells: a titled group of mp-cell rows (weui-miniprogram's interface, Hutong's implementation).
+Component({
+  options: { multipleSlots: true },
+  properties: {
+    title: { type: String, value: '' },
+    extClass: { type: String, value: '' },
+    footer: { type: String, value: '' },
+    ariaRole: { type: String, value: '' },
+  },
+})

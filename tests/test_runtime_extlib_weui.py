@@ -1,0 +1,143 @@
+"""useExtendedLib weui: Hutong's own weui-miniprogram components, rendered and used in Chromium."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.async_api import Browser, expect
+
+from tests.conftest import LiveServer, open_app
+
+pytestmark = pytest.mark.browser
+
+COLOR = "el => getComputedStyle(el).color"
+BACKGROUND = "el => getComputedStyle(el).backgroundColor"
+# The start of a function body that waits for the element's animations to end.
+SETTLED = "async el => { await Promise.all(el.getAnimations().map((a) => a.finished))"
+
+
+async def test_cells_and_cell(live_server: LiveServer, browser: Browser) -> None:
+    app = await open_app(browser, live_server, "test-extlib-weui")
+    view = app.view()
+    cells = view.locator("#cells")
+    await expect(cells.locator(".weui-cells__title")).to_have_text("Settings")
+    await expect(cells.locator(".weui-cells__tips")).to_have_text("Footer note")
+    # ext-class lands on the group and the app's selector through it styles the inner title.
+    assert await cells.locator(".weui-cells__title").evaluate(COLOR) == "rgb(0, 128, 0)"
+    await expect(view.locator("#plain .weui-cell__bd")).to_have_text("Plain value")
+    await expect(view.locator("#plain .weui-cell__ft")).to_have_text("Right")
+    # Slots: the default one fills the body, the named one the footer, side by side.
+    body = await view.locator(".slot-body").bounding_box()
+    footer = await view.locator(".slot-footer").bounding_box()
+    assert body and footer and footer["x"] > body["x"] + body["width"] - 1
+    assert abs(footer["y"] - body["y"]) < 4
+    # WeUI's look: white rows, 16px padding, hairlines between rows but not above the first.
+    assert await cells.locator(".weui-cells").evaluate(BACKGROUND) == "rgb(255, 255, 255)"
+    padding = "el => getComputedStyle(el).paddingLeft"
+    assert await view.locator("#plain .weui-cell").evaluate(padding) == "16px"
+    hairline = "el => getComputedStyle(el, '::before').display"
+    assert await view.locator("#plain .weui-cell").evaluate(hairline) == "none"
+    assert await view.locator("#slotted .weui-cell").evaluate(hairline) == "block"
+    # The page's own weui-* classes take the library's sheet (applied app-wide).
+    assert await view.locator(".weui-cells").last.evaluate(BACKGROUND) == "rgb(255, 255, 255)"
+    assert await view.locator("#raw-btn").evaluate(BACKGROUND) == "rgb(7, 193, 96)"
+    # title sits in the header; a tap on the cell reaches the page's bindtap.
+    await expect(view.locator("#titled .weui-cell__hd .weui-label")).to_have_text("Name")
+    await view.locator("#titled .weui-cell__hd").click()
+    await expect(view.locator("#log")).to_have_text("tap;")
+    # A link cell shows its arrow and opens its url.
+    arrow = "el => getComputedStyle(el, '::after').borderTopWidth"
+    assert await view.locator("#link .weui-cell__ft").evaluate(arrow) == "2px"
+    await view.locator("#link").click()
+    await expect(app.page.locator("iframe.hutong-page")).to_have_count(2)
+    await expect(app.view().locator("#open-dialog")).to_be_visible()
+    assert not app.errors
+    await app.page.close()
+
+
+async def test_dialog_half_screen_actionsheet_toptips(live_server: LiveServer, browser: Browser) -> None:
+    app = await open_app(browser, live_server, "test-extlib-weui", "&path=pages/popups/popups")
+    view = app.view()
+    log = view.locator("#log")
+    dialog = view.locator("#dialog .weui-dialog")
+    await expect(dialog).to_have_count(0)
+    await view.locator("#open-dialog").click()
+    await expect(dialog).to_be_visible()
+    await expect(dialog.locator(".weui-dialog__title")).to_have_text("Confirm")
+    # The page's content goes into the dialog's body through the default slot.
+    content = view.locator("#dialog .dialog-body")
+    await expect(content).to_be_visible()
+    assert await content.evaluate("el => el.assignedSlot.parentElement.className") == "weui-dialog__bd"
+    buttons = dialog.locator(".weui-dialog__btn")
+    await expect(buttons).to_have_text(["Cancel", "OK"])
+    # The dialog sits centred over a dimming mask; the last button is the primary one.
+    assert await view.locator("#dialog .weui-mask").evaluate(BACKGROUND) == "rgba(0, 0, 0, 0.6)"
+    assert await buttons.nth(1).evaluate(COLOR) == "rgb(87, 107, 149)"
+    assert "ok-btn" in (await buttons.nth(1).get_attribute("class") or "")
+    await buttons.nth(0).click()
+    await expect(log).to_have_text("button:0:Cancel;")
+    await expect(dialog).to_be_visible()
+    await buttons.nth(1).click()
+    await expect(log).to_have_text("button:0:Cancel;button:1:OK;")
+    await expect(dialog).to_have_count(0)
+    # The mask closes it (maskClosable by default) with a close event; a later page render keeps it shut.
+    await view.locator("#open-dialog").click()
+    await expect(dialog).to_be_visible()
+    await view.locator("#dialog .weui-mask").click(position={"x": 10, "y": 10})
+    await expect(log).to_contain_text("dialogclose;")
+    await expect(dialog).to_have_count(0)
+    await view.locator("#bump").click()
+    await expect(log).to_contain_text("bump;")
+    await expect(dialog).to_have_count(0)
+
+    # Half screen: title, sub title, desc, tips, typed buttons; the mask does not close it here.
+    await view.locator("#open-half").click()
+    half = view.locator("#half .weui-half-screen-dialog")
+    await expect(half).to_be_visible()
+    await expect(half.locator(".weui-half-screen-dialog__title")).to_have_text("Half title")
+    await expect(half.locator(".weui-half-screen-dialog__subtitle")).to_have_text("Sub")
+    await expect(half.locator(".weui-half-screen-dialog__desc")).to_have_text("Described")
+    await expect(half.locator(".weui-half-screen-dialog__tips")).to_have_text("A tip")
+    main = half.locator(".weui-btn_primary")
+    await expect(main).to_have_text("Main")
+    assert await main.evaluate(BACKGROUND) == "rgb(7, 193, 96)"
+    # Once risen, it rests on the bottom edge of the page.
+    gap = await half.evaluate(SETTLED + "; return innerHeight - el.getBoundingClientRect().bottom }")
+    assert abs(gap) < 1
+    await main.click()
+    await expect(log).to_contain_text("half:1:1;")
+    # maskClosable false: a tap on the mask (which keeps the page from being tapped) leaves it open.
+    await view.locator("#half .weui-mask").click(position={"x": 10, "y": 10})
+    await half.locator(".weui-btn_default").click()
+    await expect(log).to_contain_text("half:1:1;half:0:0;")
+    assert "halfclose" not in (await log.text_content() or "")
+    await expect(half).to_be_visible()
+    await half.locator(".weui-half-screen-dialog__close").click()
+    await expect(log).to_contain_text("halfclose;")
+    await expect(half).to_have_count(0)
+
+    # Action sheet: a flat actions list becomes one group; actiontap carries value, index, groupindex.
+    await view.locator("#open-sheet").click()
+    sheet = view.locator("#sheet .weui-actionsheet")
+    await expect(sheet).to_be_visible()
+    await expect(sheet.locator(".weui-actionsheet__title")).to_have_text("Pick one")
+    cells = sheet.locator(".weui-actionsheet__cell")
+    await expect(cells).to_have_text(["First", "Delete", "取消"])
+    assert await cells.nth(1).evaluate(COLOR) == "rgb(250, 81, 81)"
+    await cells.nth(1).click()
+    await expect(log).to_contain_text("action:1:d:0;")
+    await expect(sheet).to_have_count(0)
+    await view.locator("#open-sheet").click()
+    await expect(sheet).to_be_visible()
+    await sheet.locator(".weui-actionsheet__cell_cancel").click()
+    await expect(log).to_contain_text("sheetclose;")
+    await expect(sheet).to_have_count(0)
+
+    # Top tips: shown by msg, hidden after `delay` with a hide event.
+    await view.locator("#open-tips").click()
+    tips = view.locator("#tips .weui-toptips")
+    await expect(tips).to_have_text("Saved")
+    assert await tips.evaluate(BACKGROUND) == "rgb(7, 193, 96)"
+    await expect(log).to_contain_text("tipshide;")
+    await expect(tips).to_have_count(0)
+    assert not app.errors
+    await app.page.close()
