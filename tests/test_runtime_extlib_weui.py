@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.async_api import Browser, expect
 
@@ -139,5 +141,101 @@ async def test_dialog_half_screen_actionsheet_toptips(live_server: LiveServer, b
     assert await tips.evaluate(BACKGROUND) == "rgb(7, 193, 96)"
     await expect(log).to_contain_text("tipshide;")
     await expect(tips).to_have_count(0)
+    assert not app.errors
+    await app.page.close()
+
+
+async def test_navigation_bar_searchbar_slideview_and_small_ones(
+    live_server: LiveServer, browser: Browser
+) -> None:
+    app = await open_app(browser, live_server, "test-extlib-weui")
+    await app.view().locator("#more-link").click()
+    await expect(app.page.locator("iframe.hutong-page")).to_have_count(2)
+    view = app.view()
+    log = view.locator("#log")
+
+    # Navigation bar: title, colours, the right slot; fixed at the top with a placeholder under it.
+    nav = view.locator("#nav .weui-navigation-bar__inner")
+    await expect(nav.locator(".weui-navigation-bar__title")).to_have_text("More")
+    assert await nav.evaluate(BACKGROUND) == "rgb(1, 2, 3)"
+    assert await nav.evaluate(COLOR) == "rgb(255, 255, 255)"
+    assert await nav.evaluate("el => getComputedStyle(el).position") == "fixed"
+    await expect(view.locator("#nav .nav-right")).to_have_text("R")
+    placeholder = await view.locator("#nav .weui-navigation-bar__placeholder").bounding_box()
+    search_box = await view.locator("#search .weui-search-bar").bounding_box()
+    assert placeholder and search_box and search_box["y"] >= placeholder["y"] + placeholder["height"] - 1
+    await expect(view.locator("#nav .weui-navigation-bar__loading")).to_have_count(0)
+    await view.locator("#toggle").click()
+    await expect(view.locator("#nav .weui-navigation-bar__loading")).to_have_count(1)
+
+    # Loading: dots; a circle with tips that hides when show turns false (toggled above).
+    await expect(view.locator("#dots .wx_dot")).to_have_count(3)
+    await expect(view.locator("#circle .weui-loadmore__tips")).to_have_text("Wait")
+    assert "wx_loading_view__hide" in (
+        await view.locator("#circle .wx_loading_view").get_attribute("class") or ""
+    )
+
+    # Badge: a count, or a dot without content.
+    await expect(view.locator("#count .weui-badge")).to_have_text("8")
+    assert await view.locator("#count .weui-badge").evaluate(BACKGROUND) == "rgb(250, 81, 81)"
+    dot = await view.locator("#dot .weui-badge").bounding_box()
+    assert dot and round(dot["width"]) == 8 and round(dot["height"]) == 8
+
+    # Icon: drawn in its colour at its size (arrow is twice as tall as wide, as in WeUI).
+    add = view.locator("#icon-add .weui-icon")
+    assert await add.evaluate(BACKGROUND) == "rgb(7, 193, 96)"
+    box = await add.bounding_box()
+    assert box and round(box["width"]) == 30 and round(box["height"]) == 30
+    assert "data:image/svg+xml" in await add.evaluate("el => getComputedStyle(el).maskImage")
+    arrow = await view.locator("#icon-arrow .weui-icon").bounding_box()
+    assert arrow and round(arrow["width"]) == 12 and round(arrow["height"]) == 24
+
+    # Searchbar: the label opens the field; typing reports input and asks search() for results.
+    await view.locator("#search .weui-search-bar__label").click()
+    await expect(view.locator("#search .weui-search-bar__cancel-btn")).to_have_text("取消")
+    field = view.locator("#search input")
+    await field.press_sequentially("ap")
+    # (search may also run for "a", depending on typing speed; it always runs for the last value.)
+    await expect(log).to_have_text(re.compile(r"input:a;.*input:ap;(search:ap;)$"))
+    results = view.locator("#search .weui-search-bar__result-item")
+    await expect(results).to_have_count(2)
+    await expect(results.nth(1)).to_have_text("apricot")
+    await results.nth(1).click()
+    await expect(log).to_contain_text("select:1:apricot:7;")
+    await view.locator("#search .weui-search-bar__clear").click()
+    await expect(log).to_contain_text("clear;")
+    await expect(field).to_have_value("")
+    await expect(results).to_have_count(0)
+    await view.locator("#search .weui-search-bar__cancel-btn").click()
+    await expect(log).to_contain_text("cancel;")
+    await expect(view.locator("#search .weui-search-bar__label")).to_be_visible()
+
+    # Slideview: a drag to the left shows the buttons; a button reports {index, data} and closes it.
+    row = view.locator("#slide .weui-slideview__left")
+    buttons = view.locator("#slide .weui-slideview__btn")
+    await expect(buttons).to_have_text(["Read", "Delete"])
+    start = await row.bounding_box()
+    hidden = await buttons.nth(0).bounding_box()
+    # At rest the buttons wait past the row's right edge (clipped).
+    assert start and hidden and hidden["x"] >= start["x"] + start["width"] - 1
+    y = start["y"] + start["height"] / 2
+    await app.page.mouse.move(start["x"] + start["width"] - 20, y)
+    await app.page.mouse.down()
+    await app.page.mouse.move(start["x"] + start["width"] - 220, y, steps=8)
+    await app.page.mouse.up()
+    await expect(log).to_contain_text("slideshow;")
+    delete = buttons.nth(1)
+    await row.evaluate(SETTLED + " }")
+    shown = await delete.bounding_box()
+    assert shown and abs(shown["x"] + shown["width"] - (start["x"] + start["width"])) < 2
+    assert await delete.evaluate("el => getComputedStyle(el).backgroundColor") == "rgb(250, 81, 81)"
+    await delete.click()
+    await expect(log).to_contain_text('slide:1:{"id":7};')
+    await expect(log).to_contain_text("slidehide;")
+
+    # Back: navigateBack with delta and the back event's detail.
+    await view.locator("#nav .weui-navigation-bar__btn_goback").click()
+    await expect(app.page.locator("iframe.hutong-page")).to_have_count(1)
+    await expect(app.view().locator("#back")).to_have_text("back:1")
     assert not app.errors
     await app.page.close()

@@ -1,5 +1,8 @@
 Page({
-  data: { log: '' },
+  data: { log: '', back: '' },
+  onShow() {
+    this.setData({ back: getApp().back || '' })
+  },
   onTap() {
     this.setData({ log: this.data.log + 'tap;' })
   },
