@@ -239,3 +239,94 @@ async def test_navigation_bar_searchbar_slideview_and_small_ones(
     await expect(app.view().locator("#back")).to_have_text("back:1")
     assert not app.errors
     await app.page.close()
+
+
+async def test_form_checkboxes_and_form_page(live_server: LiveServer, browser: Browser) -> None:
+    app = await open_app(browser, live_server, "test-extlib-weui", "&path=pages/forms/forms")
+    view = app.view()
+    log = view.locator("#log")
+    # form-page: title, subtitle and the named slots in their areas.
+    await expect(view.locator("#page .weui-form__title")).to_have_text("Sign up")
+    await expect(view.locator("#page .weui-form__desc")).to_have_text("All fields are checked")
+    tips = await view.locator(".tips").bounding_box()
+    submit = await view.locator("#submit").bounding_box()
+    footer = await view.locator(".footer").bounding_box()
+    assert tips and submit and footer and tips["y"] < submit["y"] < footer["y"]
+
+    # Checkboxes (several): the initial state, a tap toggles, the group reports the chosen values.
+    boxes = view.locator("#fruit mp-checkbox")
+    await expect(boxes).to_have_count(2)
+    checked = view.locator("#fruit .weui-icon-is-checked")
+    await expect(checked).to_have_count(1)
+    assert await checked.evaluate(BACKGROUND) == "rgb(7, 193, 96)"
+    await boxes.nth(0).click()
+    await expect(log).to_contain_text("fruit:apple,pear;")
+    await expect(checked).to_have_count(2)
+    # One of several: choosing Large unchooses Small; the group reports the chosen value.
+    sizes = view.locator("#size mp-checkbox")
+    await sizes.nth(1).click()
+    await expect(log).to_contain_text("size:l;")
+    await expect(view.locator("#size .weui-icon-is-checked")).to_have_count(1)
+    assert await sizes.nth(1).locator(".weui-icon-checked").get_attribute("class") == (
+        "weui-icon-checked weui-icon-is-checked"
+    )
+
+    # validate(): every rule, errors in rule order with name and message; show-error cells turn red.
+    await view.locator("#submit").click()
+    await expect(log).to_contain_text(
+        "fail:validate:name=Name is required|mobile=Mobile is required;valid:false:2;"
+    )
+    name_cell = view.locator("#name-cell .weui-cell")
+    await expect(name_cell).to_have_class(re.compile("weui-cell_warn"))
+    assert await name_cell.evaluate(COLOR) == "rgb(250, 81, 81)"
+    # A change to models validates the changed field (trigger change) and clears its error.
+    await view.locator("#name input").fill("Ann")
+    await expect(log).to_contain_text("success:change;")
+    await expect(name_cell).not_to_have_class(re.compile("weui-cell_warn"))
+    await view.locator("#mobile input").fill("12")
+    await expect(log).to_contain_text("fail:change:mobile=Mobile is wrong;")
+    await view.locator("#mobile input").fill("13800138000")
+    await view.locator("#submit").click()
+    await expect(log).to_contain_text("success:validate;valid:true:0;")
+    assert not app.errors
+    await app.page.close()
+
+
+async def test_msg_tabbar_grids(live_server: LiveServer, browser: Browser) -> None:
+    app = await open_app(browser, live_server, "test-extlib-weui", "&path=pages/extra/extra")
+    view = app.view()
+    # msg: an icon of the type, title, desc and the named slots.
+    await expect(view.locator("#msg .weui-msg__title")).to_have_text("Done")
+    await expect(view.locator("#msg .weui-msg__desc")).to_have_text("It worked")
+    await expect(view.locator("#msg wx-icon")).to_have_attribute("type", "success")
+    await expect(view.locator("#msg-btn")).to_be_visible()
+    await expect(view.locator(".msg-footer")).to_be_visible()
+
+    # tabbar: current from the property, badges, a tap changes the tab and reports {index, item}.
+    items = view.locator("#tabbar .weui-tabbar__item")
+    await expect(items).to_have_count(3)
+    await expect(items.nth(1)).to_have_class(re.compile("weui-bar__item_on"))
+    label = items.nth(1).locator(".weui-tabbar__label")
+    assert await label.evaluate(COLOR) == "rgb(7, 193, 96)"
+    await expect(items.nth(0).locator(".weui-badge")).to_have_text("3")
+    await expect(items.nth(2).locator(".weui-badge_dot")).to_have_count(1)
+    # The current tab shows its selected icon.
+    await expect(items.nth(1).locator(".weui-tabbar__icon")).to_have_attribute("src", "/images/dot-on.png")
+    await expect(items.nth(0).locator(".weui-tabbar__icon")).to_have_attribute("src", "/images/dot.png")
+    await items.nth(2).click()
+    await expect(view.locator("#log")).to_have_text("tab:2:Me;")
+    await expect(items.nth(2)).to_have_class(re.compile("weui-bar__item_on"))
+    await expect(items.nth(1)).not_to_have_class(re.compile("weui-bar__item_on"))
+
+    # grids: three to a row, each a navigator to its url.
+    grids = view.locator("#grids .weui-grid")
+    await expect(grids).to_have_count(4)
+    await expect(grids.nth(0).locator(".weui-grid__label")).to_have_text("Popups")
+    first = await grids.nth(0).bounding_box()
+    fourth = await grids.nth(3).bounding_box()
+    assert first and fourth and abs(first["x"] - fourth["x"]) < 1 and fourth["y"] > first["y"]
+    await grids.nth(0).click()
+    await expect(app.page.locator("iframe.hutong-page")).to_have_count(2)
+    await expect(app.view().locator("#open-dialog")).to_be_visible()
+    assert not app.errors
+    await app.page.close()

@@ -23,6 +23,9 @@ Component({
     ariaRole: { type: String, value: '' },
   },
   data: { error: false },
+  relations: {
+    '../form/form': { type: 'ancestor' },
+  },
   methods: {
     /** A link cell with a url opens it; the outcome is reported as navigatesuccess / navigateerror. */
     navigateTo() {
