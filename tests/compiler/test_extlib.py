@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from hutong.compiler import CompileError, build_project
-from hutong.compiler.extlib import supported_components
+from hutong.compiler.extlib import WEUI_COMPONENTS, compat_section, icon_names, supported_components
 from tests.compiler.helpers import page, write_tree
 
 WEUI = {"weui": True}
@@ -113,3 +113,14 @@ def test_every_supported_component_compiles(tmp_path: Path) -> None:
     for name in names:
         assert f'"__extlib__/weui-miniprogram/{name}/{name}":' in view
     assert not [warning for warning in result.warnings if "__extlib__" in warning]
+
+
+def test_the_compatibility_table_lists_exactly_the_implemented_components() -> None:
+    implemented = {name for name, note in WEUI_COMPONENTS.items() if note is not None}
+    assert implemented == set(supported_components())
+    section = "\n".join(compat_section())
+    assert "| `weui-miniprogram/dialog` | partial | rootPortal is ignored" in section
+    assert "| `weui-miniprogram/cells` | supported |" in section
+    assert "| `weui-miniprogram/video-swiper` | unsupported | compile error |" in section
+    assert "`weui-cells`" in section and "`weui-btn_primary`" in section
+    assert "star" in icon_names() and "add" in icon_names()

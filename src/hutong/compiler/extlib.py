@@ -78,3 +78,89 @@ def style_alias(specifier: str) -> str | None:
     if not cleaned.startswith(WEUI_PREFIX):
         return None
     return f"{VIRTUAL_ROOT}/{cleaned.removeprefix(WEUI_PREFIX)}"
+
+
+# Every component of weui-miniprogram, with what Hutong's implementation lacks ("" when nothing; None
+# when Hutong has none). docs/compatibility.md is generated from this; a test keeps it equal to the
+# folders of the library.
+WEUI_COMPONENTS: dict[str, str | None] = {
+    "actionsheet": "rootPortal is ignored (the sheet is fixed to the page)",
+    "badge": "",
+    "cell": "",
+    "cells": "",
+    "checkbox": "",
+    "checkbox-group": "",
+    "dialog": "rootPortal is ignored (the dialog is fixed to the page)",
+    "form": "",
+    "form-page": "",
+    "gallery": None,
+    "grids": "",
+    "half-screen-dialog": "rootPortal is ignored (the dialog is fixed to the page)",
+    "icon": "draws {icon_count} of WeUI's icon names ({icon_names}); others show nothing and warn",
+    "loading": "",
+    "msg": "",
+    "navigation-bar": "homeButton is not drawn",
+    "searchbar": "",
+    "slideview": "",
+    "tabbar": "",
+    "toptips": "",
+    "uploader": None,
+    "video-swiper": None,
+    "tabs": None,
+    "sticky": None,
+    "index-list": None,
+    "emoji": None,
+}
+
+
+def icon_names() -> list[str]:
+    """The icon names mp-icon draws (the keys of icon/shapes.js)."""
+    import re
+
+    text = (LIBRARY_DIR / "icon" / "shapes.js").read_text(encoding="utf-8")
+    body = text[text.index("export const SHAPES") :]
+    return sorted(re.findall(r"^  '?([a-z0-9-]+)'?: \{", body, re.MULTILINE))
+
+
+def style_classes() -> list[str]:
+    """The weui-* classes the base sheet styles."""
+    import re
+
+    found: set[str] = set()
+    for sheet in sorted((LIBRARY_DIR / STYLE_FOLDER).glob("*.wxss")):
+        found.update(re.findall(r"\.(weui-[A-Za-z0-9_-]+)", sheet.read_text(encoding="utf-8")))
+    return sorted(found)
+
+
+def compat_section() -> list[str]:
+    """docs/compatibility.md's section on the extended library."""
+    names = icon_names()
+    lines = [
+        "## Extended library: WeUI",
+        "",
+        'With `"useExtendedLib": {"weui": true}` in app.json, `weui-miniprogram/<name>/<name>` in',
+        "usingComponents names Hutong's own implementation of that component (same properties, defaults,",
+        "slots, events and `ext-class` hooks; compiled into the app, never counted in its size). A",
+        "component Hutong lacks is a compile error at its place in the page's json. Without",
+        "`useExtendedLib` such paths are looked up like any other (and usually not found).",
+        "",
+        "| component | status | what is missing |",
+        "|---|---|---|",
+    ]
+    for name, note in WEUI_COMPONENTS.items():
+        if note is None:
+            lines.append(f"| `weui-miniprogram/{name}` | unsupported | compile error |")
+            continue
+        text = note.format(icon_count=len(names), icon_names=", ".join(names))
+        lines.append(f"| `weui-miniprogram/{name}` | {'partial' if text else 'supported'} | {text} |")
+    lines += [
+        "",
+        "The library's style sheet applies app-wide (as in WeChat); `@import",
+        "'weui-miniprogram/weui-wxss/dist/style/weui.wxss'` is accepted and puts it where the import is.",
+        'It is Hutong\'s own WeUI-like sheet, light theme only (`data-weui-theme="dark"` changes nothing),',
+        "styling these classes:",
+        "",
+        ", ".join(f"`{name}`" for name in style_classes()),
+        "",
+    ]
+    return lines
