@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import re
+import struct
+import zlib
+from pathlib import Path
 
 import pytest
 from playwright.async_api import Browser, expect
@@ -14,6 +17,26 @@ pytestmark = pytest.mark.browser
 COLOR = "el => getComputedStyle(el).color"
 BACKGROUND = "el => getComputedStyle(el).backgroundColor"
 # The start of a function body that waits for the element's animations to end.
+
+
+def _png(width: int, height: int) -> bytes:
+    """A small opaque grey PNG."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    rows = b"".join(b"\x00" + b"\x80\x80\x80" * width for _ in range(height))
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(rows))
+        + chunk(b"IEND", b"")
+    )
+
+
+PNG = _png(4, 3)
 SETTLED = "async el => { await Promise.all(el.getAnimations().map((a) => a.finished))"
 
 
@@ -328,5 +351,67 @@ async def test_msg_tabbar_grids(live_server: LiveServer, browser: Browser) -> No
     await grids.nth(0).click()
     await expect(app.page.locator("iframe.hutong-page")).to_have_count(2)
     await expect(app.view().locator("#open-dialog")).to_be_visible()
+    assert not app.errors
+    await app.page.close()
+
+
+async def test_uploader_and_gallery(live_server: LiveServer, browser: Browser, tmp_path: Path) -> None:
+    app = await open_app(browser, live_server, "test-extlib-weui", "&path=pages/media/media")
+    view = app.view()
+    log = view.locator("#log")
+    uploader = view.locator("#uploader")
+    await expect(uploader.locator(".weui-uploader__title")).to_have_text("Photos")
+    await expect(uploader.locator(".weui-uploader__tips")).to_have_text("Up to two")
+    await expect(uploader.locator(".weui-uploader__info")).to_have_text("1/2")
+    await expect(uploader.locator(".weui-uploader__file")).to_have_count(1)
+    # The add box opens the host's chooser; the page's select filter, then select with the bytes read,
+    # then upload(); the picture shows as loading until upload resolves with its url.
+    picture = tmp_path / "p.png"
+    picture.write_bytes(PNG)
+    async with app.page.expect_file_chooser() as chooser:
+        await uploader.locator(".weui-uploader__input").click()
+    await (await chooser.value).set_files(str(picture))
+    await expect(log).to_have_text(f"filter:1;select:1:{len(PNG)};upload:1;")
+    files = uploader.locator(".weui-uploader__file")
+    await expect(files).to_have_count(2)
+    await expect(files.nth(1).locator(".weui-loading")).to_have_count(1)
+    # Full: no add box any more.
+    await expect(uploader.locator(".weui-uploader__input-box")).to_have_count(0)
+    await view.locator("#finish").click()
+    await expect(log).to_contain_text("success:/images/dot-on.png;")
+    await expect(files.nth(1).locator(".weui-loading")).to_have_count(0)
+    await expect(files.nth(1).locator(".weui-uploader__img")).to_have_attribute("src", "/images/dot-on.png")
+    # A tap previews in the gallery; its delete removes the picture and reports {index, item}.
+    await files.nth(0).click()
+    preview = view.locator("#uploader .weui-gallery")
+    await expect(preview).to_be_visible()
+    await expect(preview.locator(".weui-gallery__info")).to_have_text("1/2")
+    await preview.locator(".weui-gallery__del").click()
+    await expect(log).to_contain_text("delete:0:/images/dot.png;")
+    await expect(uploader.locator(".weui-uploader__info")).to_have_text("1/2")
+    await expect(files).to_have_count(1)
+    await preview.locator(".weui-gallery__img").first.click()
+    await expect(preview).to_have_count(0)
+
+    # The gallery alone: counter, swipe (change), delete (url, index), a tap hides it.
+    await view.locator("#open-gallery").click()
+    gallery = view.locator("#gallery .weui-gallery")
+    await expect(gallery).to_be_visible()
+    await expect(gallery.locator(".weui-gallery__info")).to_have_text("1/2")
+    assert await gallery.evaluate(BACKGROUND) == "rgb(0, 0, 0)"
+    box = await gallery.locator("wx-swiper").bounding_box()
+    assert box is not None
+    await app.page.mouse.move(box["x"] + box["width"] - 30, box["y"] + box["height"] / 2)
+    await app.page.mouse.down()
+    await app.page.mouse.move(box["x"] + 30, box["y"] + box["height"] / 2, steps=8)
+    await app.page.mouse.up()
+    await expect(log).to_contain_text("change:1;")
+    await expect(gallery.locator(".weui-gallery__info")).to_have_text("2/2")
+    await gallery.locator(".weui-gallery__del").click()
+    await expect(log).to_contain_text("gdelete:1:/images/dot-on.png;")
+    await expect(gallery.locator(".weui-gallery__info")).to_have_text("1/1")
+    await gallery.locator(".weui-gallery__img").first.click()
+    await expect(log).to_contain_text("hide;")
+    await expect(gallery).to_have_count(0)
     assert not app.errors
     await app.page.close()
