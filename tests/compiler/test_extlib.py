@@ -121,6 +121,25 @@ def test_the_compatibility_table_lists_exactly_the_implemented_components() -> N
     section = "\n".join(compat_section())
     assert "| `weui-miniprogram/dialog` | partial | rootPortal is ignored" in section
     assert "| `weui-miniprogram/cells` | supported |" in section
-    assert "| `weui-miniprogram/video-swiper` | unsupported | compile error |" in section
+    assert "video-swiper" not in WEUI_COMPONENTS and "are separate npm packages" in section
     assert "`weui-cells`" in section and "`weui-btn_primary`" in section
     assert "star" in icon_names() and "add" in icon_names()
+
+
+def test_the_npm_form_names_the_library_and_an_npm_copy_is_overridden(tmp_path: Path) -> None:
+    app(
+        tmp_path,
+        {"mp-badge": "/miniprogram_npm/weui-miniprogram/badge/badge"},
+        **{
+            "app.wxss": '@import "/miniprogram_npm/weui-miniprogram/weui-wxss/dist/style/weui.wxss";',
+            "miniprogram_npm/weui-miniprogram/badge/badge.json": {"component": True},
+            "miniprogram_npm/weui-miniprogram/badge/badge.wxml": "<view>npm copy</view>",
+            "miniprogram_npm/weui-miniprogram/badge/badge.js": "Component({})",
+        },
+    )
+    result = build_project(tmp_path)
+    config = json.loads(result.files["app-config.json"])
+    using = config["pageConfigs"]["pages/index/index"]["usingComponents"]
+    assert using == {"mp-badge": "__extlib__/weui-miniprogram/badge/badge"}
+    assert result.app_css.count(".weui-cells__tips {") == 1
+    assert any("miniprogram_npm/weui-miniprogram is in the app too" in w for w in result.warnings)

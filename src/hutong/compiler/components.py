@@ -15,8 +15,10 @@ from typing import TYPE_CHECKING, Any
 from hutong.compiler.extlib import (
     WEUI_PREFIX,
     component_name,
+    library_path,
     load_component,
     load_styles,
+    npm_copy,
     weui_enabled,
 )
 from hutong.compiler.jsonfile import JsonFile
@@ -108,7 +110,7 @@ def _resolve_map(project: Project, owner: str, config: JsonFile, check: bool) ->
         if request.startswith("plugin://") or request.startswith("plugin-private://"):
             project.warn(f"{config.position('usingComponents', tag)}: plugin component {request!r} skipped")
             continue
-        if weui_enabled(project) and request.strip().lstrip("/").startswith(WEUI_PREFIX):
+        if weui_enabled(project) and library_path(request) is not None:
             # WeChat's extended library wins over any copy the app ships.
             path = load_component(project, request)
             if path is None:
@@ -146,6 +148,12 @@ def resolve_components(project: Project) -> None:
     """Follow usingComponents from app.json and every page, transitively through components."""
     if weui_enabled(project):
         load_styles(project)
+        if copy := npm_copy(project):
+            # WeChat's tools refuse both; Hutong builds, and the library wins.
+            project.warn(
+                f"app.json: useExtendedLib.weui is on and {copy} is in the app too: "
+                "weui-miniprogram paths use the extended library"
+            )
     project.global_using = _resolve_map(project, "app.json", project.app, check=False)
     pending: list[str] = list(project.global_using.values())
     tab_bar: Any = project.app_config.get("tabBar")

@@ -39,9 +39,16 @@ def supported_components() -> list[str]:
     )
 
 
+def library_path(request: str) -> str | None:
+    """What a request names inside the library (``dialog/dialog``), or None when it is not the
+    library's. WeChat takes ``weui-miniprogram/...`` and the npm form ``/miniprogram_npm/weui-...``."""
+    cleaned = request.split("?")[0].strip().lstrip("/").removeprefix("miniprogram_npm/")
+    return cleaned.removeprefix(WEUI_PREFIX) if cleaned.startswith(WEUI_PREFIX) else None
+
+
 def component_name(request: str) -> str:
     """``weui-miniprogram/dialog/dialog`` -> ``dialog`` (the first folder after the prefix)."""
-    return request.strip().strip("/").removeprefix(WEUI_PREFIX).split("/")[0]
+    return (library_path(request) or "").split("/")[0]
 
 
 def _load_folder(project: Project, folder: str) -> None:
@@ -62,8 +69,8 @@ def load_component(project: Project, request: str) -> str | None:
     """The virtual component path for a ``weui-miniprogram/<name>/<name>`` request, its files added to
     ``project``; None when Hutong has no such component (the caller reports it)."""
     name = component_name(request)
-    parts = request.strip().strip("/").removesuffix(".json").split("/")
-    if name not in supported_components() or parts[1:] not in ([name, name], [name, "index"], [name]):
+    parts = (library_path(request) or "").strip("/").removesuffix(".json").split("/")
+    if name not in supported_components() or parts not in ([name, name], [name, "index"], [name]):
         return None
     path = f"{VIRTUAL_ROOT}/{name}/{name}"
     if not project.exists(f"{path}.json"):
@@ -74,14 +81,22 @@ def load_component(project: Project, request: str) -> str | None:
 
 def style_alias(specifier: str) -> str | None:
     """The virtual sheet an app's ``@import "weui-miniprogram/..."`` names."""
-    cleaned = specifier.split("?")[0].strip().lstrip("/")
-    if not cleaned.startswith(WEUI_PREFIX):
-        return None
-    return f"{VIRTUAL_ROOT}/{cleaned.removeprefix(WEUI_PREFIX)}"
+    inside = library_path(specifier)
+    return f"{VIRTUAL_ROOT}/{inside}" if inside is not None else None
 
 
-# Every component of weui-miniprogram, with what Hutong's implementation lacks ("" when nothing; None
-# when Hutong has none). docs/compatibility.md is generated from this; a test keeps it equal to the
+def npm_copy(project: Project) -> str | None:
+    """A weui-miniprogram package the app ships in a miniprogram_npm folder, if any."""
+    marker = "/miniprogram_npm/weui-miniprogram/"
+    for path in project.file_list:
+        at = f"/{path}".find(marker)
+        if at >= 0:
+            return path[: at + len(marker) - 2]
+    return None
+
+
+# Every component of weui-miniprogram 1.x, with what Hutong's implementation lacks ("" when nothing;
+# None when Hutong has none). docs/compatibility.md is generated from this; a test keeps it equal to the
 # folders of the library.
 WEUI_COMPONENTS: dict[str, str | None] = {
     "actionsheet": "rootPortal is ignored (the sheet is fixed to the page)",
@@ -105,11 +120,6 @@ WEUI_COMPONENTS: dict[str, str | None] = {
     "tabbar": "",
     "toptips": "",
     "uploader": "",
-    "video-swiper": None,
-    "tabs": None,
-    "sticky": None,
-    "index-list": None,
-    "emoji": None,
 }
 
 
@@ -142,7 +152,8 @@ def compat_section() -> list[str]:
         "usingComponents names Hutong's own implementation of that component (same properties, defaults,",
         "slots, events and `ext-class` hooks; compiled into the app, never counted in its size). A",
         "component Hutong lacks is a compile error at its place in the page's json. Without",
-        "`useExtendedLib` such paths are looked up like any other (and usually not found).",
+        "`useExtendedLib` such paths are looked up like any other (and usually not found). The npm form",
+        "`/miniprogram_npm/weui-miniprogram/...` names the library too when it is on.",
         "",
         "| component | status | what is missing |",
         "|---|---|---|",
@@ -154,6 +165,9 @@ def compat_section() -> list[str]:
         text = note.format(icon_count=len(names), icon_names=", ".join(names))
         lines.append(f"| `weui-miniprogram/{name}` | {'partial' if text else 'supported'} | {text} |")
     lines += [
+        "",
+        "tabs, sticky, index-list, video-swiper, emoji and the like are separate npm packages",
+        "(`@miniprogram-component-plus/...`), not part of this library: ship them in miniprogram_npm.",
         "",
         "The library's style sheet applies app-wide (as in WeChat); `@import",
         "'weui-miniprogram/weui-wxss/dist/style/weui.wxss'` is accepted and puts it where the import is.",
