@@ -14,6 +14,65 @@ const help =
 const plus = '<path d="M12 7v10M7 12h10"/>'
 
 export const SHAPES = {
+  album: {
+    outline: '<rect x="3.5" y="4.5" width="17" height="15" rx="1"/><circle cx="9" cy="9.5" r="1.5"/><path d="M3.5 16.5l5-4.5 4 3.5 3-2.5 5 4"/>',
+  },
+  at: { outline: '<circle cx="12" cy="12" r="3.5"/><path d="M15.5 12v1.5a2.5 2.5 0 0 0 5 0V12a8.5 8.5 0 1 0-3.5 6.9"/>' },
+  'bellring-on': {
+    outline: '<path d="M6 16.5V11a6 6 0 0 1 12 0v5.5l1.5 1.5h-15zM10 20.5h4"/>',
+    field: '<path d="M6 16.5V11a6 6 0 0 1 12 0v5.5l1.5 1.5h-15z" fill="#000"/><path d="M10 20.5h4"/>',
+  },
+  'bellring-off': { outline: '<path d="M6 16.5V11a6 6 0 0 1 12 0v5.5l1.5 1.5h-15zM10 20.5h4M4 4l16 16"/>' },
+  cellphone: { outline: '<rect x="6.5" y="3" width="11" height="18" rx="1.5"/><path d="M11 18h2"/>' },
+  clip: { outline: '<path d="M16.5 8.5l-7 7a2 2 0 0 1-3-3l8-8a3.5 3.5 0 0 1 5 5l-8.5 8.5a5 5 0 0 1-7-7L11 4"/>' },
+  comment: {
+    outline: '<path d="M4 5.5h16v11H9.5L6 19.5v-3H4z"/>',
+    field: '<path d="M4 5.5h16v11H9.5L6 19.5v-3H4z" fill="#000"/>',
+  },
+  contacts: { outline: '<circle cx="12" cy="9" r="3.5"/><path d="M5.5 19.5a6.5 6.5 0 0 1 13 0"/><rect x="3" y="3" width="18" height="18" rx="1.5"/>' },
+  discover: { outline: ring + '<path d="M15.5 8.5l-2 5-5 2 2-5z"/>', field: disc('<path d="M15.5 8.5l-2 5-5 2 2-5z"/>') },
+  display: { outline: '<rect x="3" y="4.5" width="18" height="12" rx="1"/><path d="M8.5 20h7M12 16.5V20"/>' },
+  folder: {
+    outline: '<path d="M3.5 6.5a1 1 0 0 1 1-1h5l2 2h8a1 1 0 0 1 1 1v10a1 1 0 0 1-1 1h-15a1 1 0 0 1-1-1z"/>',
+    field: '<path d="M3.5 6.5a1 1 0 0 1 1-1h5l2 2h8a1 1 0 0 1 1 1v10a1 1 0 0 1-1 1h-15a1 1 0 0 1-1-1z" fill="#000"/>',
+  },
+  keyboard: {
+    outline: '<rect x="2.5" y="6" width="19" height="12" rx="1"/><path d="M6 9.5h1M9.5 9.5h1M13 9.5h1M16.5 9.5h1M6 12.5h1M17 12.5h1M8.5 15h7"/>',
+  },
+  link: {
+    outline: '<path d="M10 14a4 4 0 0 0 5.7 0l3-3a4 4 0 0 0-5.7-5.7l-1 1M14 10a4 4 0 0 0-5.7 0l-3 3a4 4 0 0 0 5.7 5.7l1-1"/>',
+  },
+  mike: {
+    outline: '<rect x="9" y="3.5" width="6" height="11" rx="3"/><path d="M6 11.5a6 6 0 0 0 12 0M12 17.5v3"/>',
+    field: '<rect x="9" y="3.5" width="6" height="11" rx="3" fill="#000"/><path d="M6 11.5a6 6 0 0 0 12 0M12 17.5v3"/>',
+  },
+  music: {
+    outline: '<path d="M9 17.5V5.5l10-2v12"/><circle cx="6.5" cy="17.5" r="2.5"/><circle cx="16.5" cy="15.5" r="2.5"/>',
+  },
+  note: { outline: '<rect x="5" y="3.5" width="14" height="17" rx="1"/><path d="M8.5 8h7M8.5 12h7M8.5 16h4"/>' },
+  pad: { outline: '<rect x="4.5" y="3" width="15" height="18" rx="1.5"/><path d="M11 18h2"/>' },
+  pause: { outline: '<path d="M9 6v12M15 6v12"/>' },
+  play: {
+    outline: '<path d="M8 5.5v13l10-6.5z"/>',
+    field: '<path d="M8 5.5v13l10-6.5z" fill="#000"/>',
+  },
+  previous: { outline: '<path d="M17 5.5v13L8 12zM6.5 5.5v13"/>', field: '<path d="M17 5.5v13L8 12z" fill="#000"/><path d="M6.5 5.5v13"/>' },
+  'qr-code': {
+    outline:
+      '<rect x="4" y="4" width="6" height="6"/><rect x="14" y="4" width="6" height="6"/><rect x="4" y="14" width="6" height="6"/>' +
+      '<path d="M14 14h2v2h-2zM18 18h2v2h-2zM14 18h2M18 14h2"/>',
+  },
+  sending: { outline: '<path d="M3.5 11.5l17-7-5 16-4-6.5zM11.5 14l9-9.5"/>' },
+  shop: { outline: '<path d="M4 9.5l1.5-5h13L20 9.5M5 9.5v10h14v-10M4 9.5h16M9.5 19.5v-5h5v5"/>' },
+  tag: {
+    outline: '<path d="M3.5 12.5v-8h8l9 9-8 8z"/><circle cx="8" cy="8" r="1.3"/>',
+  },
+  text: { outline: '<path d="M5 6V4.5h14V6M12 4.5v15M9 19.5h6"/>' },
+  tv: { outline: '<rect x="3" y="6.5" width="18" height="13" rx="1"/><path d="M8.5 3l3.5 3.5L15.5 3"/>' },
+  voice: { outline: '<path d="M8 9.5a3.5 3.5 0 0 1 0 5M11.5 7a7 7 0 0 1 0 10M15 4.5a10.5 10.5 0 0 1 0 15"/>' },
+  'volume-up': { outline: '<path d="M4 9.5h3.5L12 5.5v13L7.5 14.5H4zM15.5 9a4 4 0 0 1 0 6M18 6.5a7.5 7.5 0 0 1 0 11"/>' },
+  'volume-down': { outline: '<path d="M4 9.5h3.5L12 5.5v13L7.5 14.5H4zM15.5 9a4 4 0 0 1 0 6"/>' },
+  'volume-off': { outline: '<path d="M4 9.5h3.5L12 5.5v13L7.5 14.5H4zM15.5 9.5l5 5M20.5 9.5l-5 5"/>' },
   add: { outline: '<path d="M12 4v16M4 12h16"/>' },
   add2: { outline: ring + plus, field: disc(plus) },
   arrow: { outline: '<path d="M2.5 6.5L8 12l-5.5 5.5"/>', tall: true },
