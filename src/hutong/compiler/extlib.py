@@ -111,7 +111,7 @@ WEUI_COMPONENTS: dict[str, str | None] = {
     "gallery": "rootPortal is ignored (the viewer is fixed to the page)",
     "grids": "",
     "half-screen-dialog": "rootPortal is ignored (the dialog is fixed to the page)",
-    "icon": "draws {icon_count} of WeUI's icon names ({icon_names}); others show nothing and warn",
+    "icon": "",
     "loading": "",
     "msg": "",
     "navigation-bar": "homeButton is not drawn",
@@ -162,9 +162,12 @@ def compat_section() -> list[str]:
         if note is None:
             lines.append(f"| `weui-miniprogram/{name}` | unsupported | compile error |")
             continue
-        text = note.format(icon_count=len(names), icon_names=", ".join(names))
+        text = note
         lines.append(f"| `weui-miniprogram/{name}` | {'partial' if text else 'supported'} | {text} |")
     lines += [
+        "",
+        f"mp-icon draws all {len(names)} of WeUI's icon names in both types with Hutong's own drawings;",
+        "another name shows nothing and warns in the console.",
         "",
         "tabs, sticky, index-list, video-swiper, emoji and the like are separate npm packages",
         "(`@miniprogram-component-plus/...`), not part of this library: ship them in miniprogram_npm.",

@@ -14,6 +14,49 @@ const help =
 const plus = '<path d="M12 7v10M7 12h10"/>'
 
 export const SHAPES = {
+  'add-friends': { outline: '<circle cx="10" cy="8.5" r="3.5"/><path d="M3.5 19.5a6.5 6.5 0 0 1 11-4.7M18 14v6M15 17h6"/>' },
+  back2: { outline: ring + '<path d="M13.5 8L9.5 12l4 4"/>', field: disc('<path d="M13.5 8L9.5 12l4 4"/>') },
+  'delete-on': {
+    outline: '<path d="M4 6.5h16M9.5 6.5V4.5h5v2M6.5 6.5l1 13.5h9l1-13.5M9.5 11l5 5M14.5 11l-5 5"/>',
+  },
+  'group-detail': {
+    outline: '<circle cx="9" cy="8.5" r="3"/><path d="M3.5 18.5a5.5 5.5 0 0 1 11 0M15.5 6a3 3 0 0 1 0 5.5M17 13.5a5.5 5.5 0 0 1 3.5 5"/>',
+  },
+  imac: { outline: '<rect x="3" y="4" width="18" height="12.5" rx="1"/><path d="M3 13.5h18M10 16.5l-.5 3.5h5l-.5-3.5M8 20h8"/>' },
+  'max-window': { outline: '<path d="M4 9V4h5M20 9V4h-5M4 15v5h5M20 15v5h-5"/>' },
+  mike2: { outline: ring + '<rect x="10" y="6.5" width="4" height="7" rx="2"/><path d="M8.5 12a3.5 3.5 0 0 0 7 0M12 15.5v2"/>' },
+  'mobile-contacts': {
+    outline: '<rect x="6.5" y="3" width="11" height="18" rx="1.5"/><circle cx="12" cy="10" r="2"/><path d="M9 15.5a3 3 0 0 1 6 0"/>',
+  },
+  more2: {
+    outline:
+      ring + '<circle cx="8" cy="12" r=".9" fill="#000"/><circle cx="12" cy="12" r=".9" fill="#000"/><circle cx="16" cy="12" r=".9" fill="#000"/>',
+    field: disc('<circle cx="8" cy="12" r=".9"/><circle cx="12" cy="12" r=".9"/><circle cx="16" cy="12" r=".9"/>'),
+  },
+  mosaic: {
+    outline:
+      '<rect x="4" y="4" width="16" height="16"/><path d="M4 9.3h16M4 14.7h16M9.3 4v16M14.7 4v16"/>' +
+      '<path d="M4 4h5.3v5.3H4zM14.7 4H20v5.3h-5.3zM9.3 9.3h5.4v5.4H9.3zM4 14.7h5.3V20H4zM14.7 14.7H20V20h-5.3z" fill="#000"/>',
+  },
+  'music-off': {
+    outline: '<path d="M9 17.5V5.5l10-2v12M3.5 3.5l17 17"/><circle cx="6.5" cy="17.5" r="2.5"/><circle cx="16.5" cy="15.5" r="2.5"/>',
+  },
+  'photo-wall': {
+    outline: '<rect x="3.5" y="3.5" width="7" height="7"/><rect x="13.5" y="3.5" width="7" height="7"/><rect x="3.5" y="13.5" width="7" height="7"/><rect x="13.5" y="13.5" width="7" height="7"/>',
+  },
+  play2: { outline: ring + '<path d="M10 8.5v7l5.5-3.5z"/>', field: disc('<path d="M10 8.5v7l5.5-3.5z"/>') },
+  previous2: { outline: ring + '<path d="M14.5 8.5v7L9.5 12zM9 8.5v7"/>', field: disc('<path d="M14.5 8.5v7L9.5 12zM9 8.5v7"/>') },
+  'report-problem': {
+    outline: '<path d="M12 3.5l9 16H3z"/><path d="M12 9.5v5" /><circle cx="12" cy="17" r=".6"/>',
+    field:
+      '<mask id="m"><rect width="24" height="24" fill="#fff"/><g stroke="#000" fill="#000"><path d="M12 9.5v5"/><circle cx="12" cy="17" r=".6"/></g></mask>' +
+      '<path d="M12 3.5l9 16H3z" fill="#000" mask="url(#m)"/>',
+  },
+  sticker: { outline: '<path d="M4 4h16v9l-7 7H4z"/><path d="M20 13h-7v7"/><path d="M8.5 9.5h.01M14.5 9.5h.01M8.5 13.5a3.5 3.5 0 0 0 3.5 2"/>' },
+  'transfer-text': { outline: '<path d="M4 5.5h16v11H9.5L6 19.5v-3H4z"/><path d="M8 9.5h8M8 12.5h5"/>' },
+  transfer2: { outline: '<path d="M4 9h15l-4-4M20 15H5l4 4"/>' },
+  translate: { outline: '<path d="M3.5 6h9M8 4v2M5.5 6a9 9 0 0 0 6 7.5M11 6a9 9 0 0 1-6.5 8M13 20l3.5-9 3.5 9M14.2 17h4.6"/>' },
+  'video-call': { outline: '<rect x="3" y="6.5" width="12.5" height="11" rx="1"/><path d="M15.5 10.5l5.5-3v9l-5.5-3z"/>' },
   album: {
     outline: '<rect x="3.5" y="4.5" width="17" height="15" rx="1"/><circle cx="9" cy="9.5" r="1.5"/><path d="M3.5 16.5l5-4.5 4 3.5 3-2.5 5 4"/>',
   },
