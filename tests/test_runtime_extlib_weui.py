@@ -415,3 +415,13 @@ async def test_uploader_and_gallery(live_server: LiveServer, browser: Browser, t
     await expect(gallery).to_have_count(0)
     assert not app.errors
     await app.page.close()
+
+
+async def test_a_subpackage_page_uses_the_library(live_server: LiveServer, browser: Browser) -> None:
+    app = await open_app(browser, live_server, "test-extlib-weui", "&path=sub/badge/badge")
+    view = app.view()
+    await expect(view.locator("#cells .weui-cells__title")).to_have_text("In a subpackage")
+    await expect(view.locator("#badge .weui-badge")).to_have_text("5")
+    assert await view.locator("#badge .weui-badge").evaluate(BACKGROUND) == "rgb(250, 81, 81)"
+    assert not app.errors
+    await app.page.close()

@@ -143,3 +143,32 @@ def test_the_npm_form_names_the_library_and_an_npm_copy_is_overridden(tmp_path: 
     assert using == {"mp-badge": "__extlib__/weui-miniprogram/badge/badge"}
     assert result.app_css.count(".weui-cells__tips {") == 1
     assert any("miniprogram_npm/weui-miniprogram is in the app too" in w for w in result.warnings)
+
+
+def test_subpackage_pages_and_app_wide_using_components_reach_the_library(tmp_path: Path) -> None:
+    app(
+        tmp_path,
+        {},
+        **{
+            "app.json": {
+                "pages": ["pages/index/index"],
+                "useExtendedLib": WEUI,
+                "usingComponents": {"mp-badge": "weui-miniprogram/badge/badge"},
+                "subpackages": [{"root": "sub", "pages": ["p"]}],
+            },
+            **page(
+                "sub/p",
+                "<mp-cell/><mp-badge/>",
+                json_config={"usingComponents": {"mp-cell": "weui-miniprogram/cell/cell"}},
+            ),
+        },
+    )
+    result = build_project(tmp_path)
+    config = json.loads(result.files["app-config.json"])
+    assert config["pageConfigs"]["sub/p"]["usingComponents"] == {
+        "mp-badge": "__extlib__/weui-miniprogram/badge/badge",
+        "mp-cell": "__extlib__/weui-miniprogram/cell/cell",
+    }
+    # The library's components live in the main package, which a subpackage's pages can use.
+    assert '"__extlib__/weui-miniprogram/cell/cell":' in result.files["view.js"].decode()
+    assert '"__extlib__/weui-miniprogram/cell/cell":' not in result.files["sub/view.js"].decode()
