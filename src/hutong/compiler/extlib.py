@@ -10,6 +10,7 @@ source, and compiled like the app's own components.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -125,8 +126,6 @@ WEUI_COMPONENTS: dict[str, str | None] = {
 
 def icon_names() -> list[str]:
     """The icon names mp-icon draws (the keys of icon/shapes.js)."""
-    import re
-
     text = (LIBRARY_DIR / "icon" / "shapes.js").read_text(encoding="utf-8")
     body = text[text.index("export const SHAPES") :]
     return sorted(re.findall(r"^  '?([a-z0-9-]+)'?: \{", body, re.MULTILINE))
@@ -134,8 +133,6 @@ def icon_names() -> list[str]:
 
 def style_classes() -> list[str]:
     """The weui-* classes the base sheet styles."""
-    import re
-
     found: set[str] = set()
     for sheet in sorted((LIBRARY_DIR / STYLE_FOLDER).glob("*.wxss")):
         found.update(re.findall(r"\.(weui-[A-Za-z0-9_-]+)", sheet.read_text(encoding="utf-8")))
@@ -162,8 +159,7 @@ def compat_section() -> list[str]:
         if note is None:
             lines.append(f"| `weui-miniprogram/{name}` | unsupported | compile error |")
             continue
-        text = note
-        lines.append(f"| `weui-miniprogram/{name}` | {'partial' if text else 'supported'} | {text} |")
+        lines.append(f"| `weui-miniprogram/{name}` | {'partial' if note else 'supported'} | {note} |")
     lines += [
         "",
         f"mp-icon draws all {len(names)} of WeUI's icon names in both types with Hutong's own drawings;",
