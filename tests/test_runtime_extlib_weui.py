@@ -417,11 +417,16 @@ async def test_uploader_and_gallery(live_server: LiveServer, browser: Browser, t
     await app.page.close()
 
 
-async def test_a_subpackage_page_uses_the_library(live_server: LiveServer, browser: Browser) -> None:
+async def test_a_subpackage_page_and_the_dark_theme(live_server: LiveServer, browser: Browser) -> None:
     app = await open_app(browser, live_server, "test-extlib-weui", "&path=sub/badge/badge")
     view = app.view()
     await expect(view.locator("#cells .weui-cells__title")).to_have_text("In a subpackage")
     await expect(view.locator("#badge .weui-badge")).to_have_text("5")
     assert await view.locator("#badge .weui-badge").evaluate(BACKGROUND) == "rgb(250, 81, 81)"
+    # data-weui-theme="dark" on an ancestor: the palette's variables reach into the components.
+    assert await view.locator("#cells .weui-cells").evaluate(BACKGROUND) == "rgb(255, 255, 255)"
+    assert await view.locator("#dark .weui-cells").evaluate(BACKGROUND) == "rgb(25, 25, 25)"
+    assert await view.locator("#dark .weui-cells__title").evaluate(COLOR) == "rgba(255, 255, 255, 0.5)"
+    assert await view.locator("#dark-cell .weui-cell__bd").evaluate(COLOR) == "rgba(255, 255, 255, 0.8)"
     assert not app.errors
     await app.page.close()
