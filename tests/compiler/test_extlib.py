@@ -85,6 +85,7 @@ def test_an_unsupported_weui_component_is_a_clear_error_at_its_place(tmp_path: P
     message = str(raised.value)
     assert message.startswith("pages/index/index.json:3:17: ")
     assert "weui-miniprogram/video-swiper is not supported by Hutong" in message
+    assert "nor is it one of WeChat's WeUI ones" in message
 
 
 def test_independent_subpackages_are_told_the_library_is_not_available(tmp_path: Path) -> None:
@@ -172,3 +173,9 @@ def test_subpackage_pages_and_app_wide_using_components_reach_the_library(tmp_pa
     # The library's components live in the main package, which a subpackage's pages can use.
     assert '"__extlib__/weui-miniprogram/cell/cell":' in result.files["view.js"].decode()
     assert '"__extlib__/weui-miniprogram/cell/cell":' not in result.files["sub/view.js"].decode()
+
+
+def test_a_wrong_file_of_a_supported_component_is_named(tmp_path: Path) -> None:
+    app(tmp_path, {"mp-dialog": "weui-miniprogram/dialog/index2"})
+    with pytest.raises(CompileError, match=r"weui-miniprogram/dialog/index2 is not a file of the library"):
+        build_project(tmp_path)

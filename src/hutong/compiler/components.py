@@ -13,12 +13,14 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from hutong.compiler.extlib import (
+    WEUI_COMPONENTS,
     WEUI_PREFIX,
     component_name,
     library_path,
     load_component,
     load_styles,
     npm_copy,
+    supported_components,
     weui_enabled,
 )
 from hutong.compiler.jsonfile import JsonFile
@@ -114,12 +116,13 @@ def _resolve_map(project: Project, owner: str, config: JsonFile, check: bool) ->
             # WeChat's extended library wins over any copy the app ships.
             path = load_component(project, request)
             if path is None:
-                raise config.error(
-                    f"usingComponents: {tag!r}: {WEUI_PREFIX}{component_name(request)} "
-                    "is not supported by Hutong",
-                    "usingComponents",
-                    tag,
-                )
+                name = component_name(request)
+                if name in supported_components():
+                    problem = f"{WEUI_PREFIX}{library_path(request)} is not a file of the library"
+                else:
+                    unknown = "" if name in WEUI_COMPONENTS else " (nor is it one of WeChat's WeUI ones)"
+                    problem = f"{WEUI_PREFIX}{name} is not supported by Hutong{unknown}"
+                raise config.error(f"usingComponents: {tag!r}: {problem}", "usingComponents", tag)
             if check and project.package_of(owner).independent:
                 raise config.error(
                     f"usingComponents: {tag!r}: extended library components are not available "
