@@ -275,6 +275,9 @@ async def test_form_checkboxes_and_form_page(live_server: LiveServer, browser: B
     submit = await view.locator("#submit").bounding_box()
     footer = await view.locator(".footer").bounding_box()
     assert tips and submit and footer and tips["y"] < submit["y"] < footer["y"]
+    # Its cells groups take the form layout: rows indented 32px.
+    await expect(view.locator("#name-cell .weui-cell")).to_have_css("padding-left", "32px")
+    await expect(view.locator("#name-cell .weui-cell")).to_have_css("padding-top", "16px")
 
     # Checkboxes (several): the initial state, a tap toggles, the group reports the chosen values.
     boxes = view.locator("#fruit mp-checkbox")

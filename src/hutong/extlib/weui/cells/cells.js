@@ -7,4 +7,14 @@ Component({
     footer: { type: String, value: '' },
     ariaRole: { type: String, value: '' },
   },
+  data: { outerClass: '' },
+  relations: {
+    '../form-page/form-page': { type: 'ancestor' },
+  },
+  methods: {
+    /** Set by mp-form-page: its groups take the form layout (wider margins). */
+    setOuterClass(outerClass) {
+      this.setData({ outerClass })
+    },
+  },
 })

@@ -6,4 +6,12 @@ Component({
     title: { type: String, value: '' },
     subtitle: { type: String, value: '' },
   },
+  relations: {
+    '../cells/cells': {
+      type: 'descendant',
+      linked(cells) {
+        cells.setOuterClass('weui-cells__group_form')
+      },
+    },
+  },
 })
