@@ -260,6 +260,12 @@ async def test_navigation_bar_searchbar_slideview_and_small_ones(
     await view.locator("#nav .weui-navigation-bar__btn_goback").click()
     await expect(app.page.locator("iframe.hutong-page")).to_have_count(1)
     await expect(app.view().locator("#back")).to_have_text("back:1")
+    # Home: relaunches the entry page (the stack is only it again).
+    await app.view().locator("#more-link").click()
+    await expect(app.page.locator("iframe.hutong-page")).to_have_count(2)
+    await app.view().locator("#nav .weui-navigation-bar__btn_home").click()
+    await expect(app.page.locator("iframe.hutong-page")).to_have_count(1)
+    await expect(app.view().locator("#cells .weui-cells__title")).to_have_text("Settings")
     assert not app.errors
     await app.page.close()
 

@@ -115,7 +115,7 @@ WEUI_COMPONENTS: dict[str, str | None] = {
     "icon": "",
     "loading": "",
     "msg": "",
-    "navigation-bar": "homeButton is not drawn",
+    "navigation-bar": "",
     "searchbar": "",
     "slideview": "",
     "tabbar": "",

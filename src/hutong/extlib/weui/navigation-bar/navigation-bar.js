@@ -32,6 +32,13 @@ Component({
         : `display: ${show ? 'flex' : 'none'};`
       this.setData({ displayStyle })
     },
+    /** The home button: reports `home` and relaunches the app's entry page. */
+    home() {
+      const config = typeof __wxConfig === 'object' && __wxConfig ? __wxConfig : {}
+      const entry = config.entryPagePath || (config.pages || [])[0]
+      this.triggerEvent('home', {}, {})
+      if (entry) wx.reLaunch({ url: '/' + String(entry).replace(/^\//, '') })
+    },
     back() {
       const delta = this.data.delta
       if (delta) wx.navigateBack({ delta })
