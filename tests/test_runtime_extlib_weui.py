@@ -255,6 +255,16 @@ async def test_navigation_bar_searchbar_slideview_and_small_ones(
     await delete.click()
     await expect(log).to_contain_text('slide:1:{"id":7};')
     await expect(log).to_contain_text("slidehide;")
+    # Open again (once the row has slid back), then a tap on the row closes it.
+    await row.evaluate(SETTLED + " }")
+    await app.page.mouse.move(start["x"] + start["width"] - 20, y)
+    await app.page.mouse.down()
+    await app.page.mouse.move(start["x"] + start["width"] - 220, y, steps=8)
+    await app.page.mouse.up()
+    await expect(log).to_contain_text("slidehide;slideshow;")
+    await row.evaluate(SETTLED + " }")
+    await app.page.mouse.click(start["x"] + 20, y)
+    await expect(log).to_contain_text("slidehide;slideshow;slidehide;")
 
     # Back: navigateBack with delta and the back event's detail.
     await view.locator("#nav .weui-navigation-bar__btn_goback").click()

@@ -1,6 +1,6 @@
 // mp-slideview: a row that slides left to show buttons (weui-miniprogram's interface, Hutong's
 // implementation). The content and the buttons follow the finger; on release the row opens when it
-// moved left by more than `throttle` px and closes when it moved right by as much.
+// moved left by more than `throttle` px and closes when it moved right by as much, or was tapped.
 Component({
   options: { multipleSlots: true },
   properties: {
@@ -66,6 +66,7 @@ Component({
       let open = start.offset < 0
       if (dx < -this.data.throttle) open = true
       else if (dx > this.data.throttle) open = false
+      else if (Math.abs(dx) < 5) open = false // a tap on an open row closes it
       this._settle(open && width > 0, width)
     },
     /** A button reports {index, data} and the row closes. */
