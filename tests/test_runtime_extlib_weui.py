@@ -330,6 +330,11 @@ async def test_form_checkboxes_and_form_page(live_server: LiveServer, browser: B
     await view.locator("#mobile input").fill("13800138000")
     await view.locator("#submit").click()
     await expect(log).to_contain_text("success:validate;valid:true:0;")
+    # validateField with a value of its own: that field only, reported to the callback and as fail.
+    await view.locator("#check-mobile").click()
+    await expect(log).to_contain_text(
+        "fail:validate:mobile=Mobile is wrong;field:false:mobile=Mobile is wrong;"
+    )
     assert not app.errors
     await app.page.close()
 

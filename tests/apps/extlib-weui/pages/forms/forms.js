@@ -34,6 +34,12 @@ Page({
   onFail(e) {
     this.add('fail:' + e.detail.trigger + ':' + e.detail.errors.map((x) => x.name + '=' + x.message).join('|'))
   },
+  checkMobile() {
+    const form = this.selectComponent('#form')
+    form.validateField('mobile', '1380013800', (valid, errors) => {
+      this.add('field:' + valid + ':' + errors.map((x) => x.name + '=' + x.message).join('|'))
+    })
+  },
   submit() {
     this.selectComponent('#form').validate((valid, errors) => {
       this.add('valid:' + valid + ':' + (errors ? errors.length : 0))
