@@ -29,7 +29,7 @@ export const COMPONENTS = {
   input: { status: 'partial', missing: 'cursor, selection-start/end, adjust-position, always-embed and cursor-spacing are ignored' },
   'keyboard-accessory': { status: 'unsupported', missing: 'no custom keyboard toolbar in a browser' },
   label: { status: 'supported' },
-  picker: { status: 'partial', missing: 'region mode bundles provinces and main cities only: the district column offers 全部 (or the custom-item), level="sub-district" shows three columns, and only province codes are given (postcode is empty)' },
+  picker: { status: 'partial', missing: 'region mode gives no postcode (no open postcode table is bundled); level="sub-district" shows three columns (no streets); below the province, Taiwan, Hong Kong and Macau have no code' },
   'picker-view': { status: 'supported' },
   'picker-view-column': { status: 'supported' },
   radio: { status: 'supported' },
