@@ -405,3 +405,63 @@ async def test_region_picker_has_every_district_with_codes(live_server: LiveServ
     await expect(log).to_contain_text("full:河南省/省直辖县级行政区划/济源市:410000,419000,419001:false;")
     assert len(await loaded()) == 1
     assert app.errors == []
+
+
+async def test_keyboard_height_from_the_visible_viewport(live_server: LiveServer, browser: Browser) -> None:
+    app = await open_app(browser, live_server, "test-widgets", "&path=pages/keyboard/keyboard")
+    page = app.page
+    view = app.view()
+    log = view.locator("#log")
+    await page.set_viewport_size({"width": 400, "height": 800})
+    await expect(view.locator("#name")).to_be_visible()
+    tall = await view.locator("body").evaluate("() => innerHeight")
+
+    # No field has focus: the viewport shrinking is no keyboard.
+    await page.set_viewport_size({"width": 400, "height": 500})
+    await wait_frame_height(view, tall - 300)
+    await page.set_viewport_size({"width": 400, "height": 800})
+    await wait_frame_height(view, tall)
+    assert await log.inner_text() == ""
+    # A focused field: the visible area losing 300 px is a 300 px keyboard, for the field and for
+    # wx.onKeyboardHeightChange; growing back brings it to 0.
+    await view.locator("#name input").click()
+    await expect(log).to_have_text("focus:0;")
+    await page.set_viewport_size({"width": 400, "height": 500})
+    await expect(log).to_have_text("focus:0;name:300:0;wx:300;")
+    await page.set_viewport_size({"width": 400, "height": 800})
+    await expect(log).to_have_text("focus:0;name:300:0;wx:300;name:0:0;wx:0;")
+    # Letting go while the keyboard is up brings it down too.
+    await page.set_viewport_size({"width": 400, "height": 500})
+    await expect(log).to_contain_text("wx:0;name:300:0;wx:300;")
+    await view.locator("#tap").click()
+    await expect(log).to_have_text("focus:0;" + "name:300:0;wx:300;name:0:0;wx:0;" * 2 + "tap;")
+    await page.set_viewport_size({"width": 400, "height": 800})
+    await wait_frame_height(view, tall)
+
+    # hold-keyboard: a tap elsewhere on the page leaves the field focused.
+    await view.locator("#held input").click()
+    await view.locator("#tap").click()
+    await expect(log).to_contain_text("wx:0;tap;tap;")
+    await expect(view.locator("#held input")).to_be_focused()
+    assert "blur" not in await log.inner_text()
+
+    # adjust-position with cursor-spacing: the field low on the page comes up above the keyboard, 40 px
+    # clear of it; wx.offKeyboardHeightChange stops the app's listener, the field still hears it.
+    await view.locator("#off").click()
+    await expect(log).to_contain_text(";off;")
+    await view.locator("#low textarea").click()
+    # Where it stands, a 300 px keyboard would cover it.
+    assert await view.locator("#low").evaluate("el => el.getBoundingClientRect().bottom") > tall - 300
+    await page.set_viewport_size({"width": 400, "height": 500})
+    await expect(log).to_contain_text(";off;blur;low:300:0;")
+    bottom = await view.locator("#low").evaluate("el => el.getBoundingClientRect().bottom")
+    assert bottom + 40 == pytest.approx(tall - 300, abs=1)
+    assert await view.locator("body").evaluate("() => scrollY") > 0
+    await page.set_viewport_size({"width": 400, "height": 800})
+    await expect(log).to_contain_text(";off;blur;low:300:0;low:0:0;")
+    assert (await log.inner_text()).endswith("off;blur;low:300:0;low:0:0;")
+    assert app.errors == []
+
+
+async def wait_frame_height(view: FrameLocator, height: int) -> None:
+    await expect(view.locator("html")).to_have_js_property("clientHeight", height)

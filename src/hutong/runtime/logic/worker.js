@@ -35,6 +35,7 @@ import { callPage, configureTabBar, createPage, destroyPage, instances, pageLife
 import { intersection, settleQuery } from './query.js';
 import { animationDone } from './animate.js';
 import { fontLoaded } from './fonts.js';
+import { keyboardChanged } from './api/background.js';
 import { Behavior, Component, definitionOf, normalise, Page, setRegistering, setRegisteringPage } from './registry.js';
 import { takeChannel } from './router.js';
 import { launchState, settle, wxGlobal } from './wx.js';
@@ -295,6 +296,7 @@ on('theme', (message) => callApp('onThemeChange', { theme: message.theme }));
 on('query:result', (message) => settleQuery(message.qid, message.results));
 on('animate:done', (message) => animationDone(message.aid));
 on('font:done', (message) => fontLoaded(message.fid, message));
+on('keyboard', (message) => keyboardChanged({ height: message.height }));
 on('intersection', (message) => intersection(message.oid, message.entry));
 on('api:result', (message) => settle(message.cb, message));
 

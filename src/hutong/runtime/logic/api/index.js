@@ -84,7 +84,7 @@ export const partial = {
   onBackgroundFetchData: 'never called: the platform fetches nothing ahead',
   onMemoryWarning: 'never called: a browser page is not warned',
   onUserCaptureScreen: 'never called: a browser page cannot see screenshots',
-  onKeyboardHeightChange: 'never called yet',
+  onKeyboardHeightChange: 'the height the page\'s visible area lost while a field has focus (navigator.virtualKeyboard where the browser reports it), 0 when it grows back or the field lets go: a browser is not told about the keyboard itself, and one that only shrinks the host page\'s visual viewport (iOS Safari) is not seen',
   getPerformance: 'navigation (appLaunch, route) and render (firstRender) entries, timed in the logic thread; no script, loadPackage or resource entries',
   createInterstitialAd: 'no ads are served: onError fires with errCode 1004 (no ad), load() and show() reject',
   createRewardedVideoAd: 'no ads are served: onError fires with errCode 1004 (no ad), load() and show() reject',
