@@ -79,7 +79,7 @@ export const partial = {
   getUserProfile: 'userInfo and rawData only: no signature, encryptedData or iv (no session key yet)',
   getUserInfo: 'the anonymous "微信用户" answer, as WeChat gives since 2022; no signature, encryptedData or iv',
   getFuzzyLocation: 'the browser\'s position, rounded',
-  loadFontFace: 'https and data: URLs (the font server must allow CORS); the app\'s own font files fail, as the platform serves them without CORS; scopes is ignored',
+  loadFontFace: 'the native scope (canvas) takes data: URLs and the app\'s own files only, not https fonts (the logic thread has no network); an https font server must allow CORS',
   getBackgroundFetchData: 'the platform fetches nothing ahead: fails "no background fetch data"',
   onBackgroundFetchData: 'never called: the platform fetches nothing ahead',
   onMemoryWarning: 'never called: a browser page is not warned',
