@@ -85,7 +85,12 @@ async function loadHere(family, bytes, desc) {
 function loadInFrames(font, global) {
   const top = stack[stack.length - 1];
   return new Promise((resolve, reject) => {
-    if (global) globalFonts.push(font);
+    if (global) {
+      // The same face loaded again replaces the one kept for later pages, rather than piling up.
+      const same = globalFonts.findIndex((f) => f.family === font.family && JSON.stringify(f.desc) === JSON.stringify(font.desc));
+      if (same >= 0) globalFonts.splice(same, 1);
+      globalFonts.push(font);
+    }
     if (!top) {
       // Called from app.js before any page: the first page's frame loads it with the other global fonts.
       if (global) resolve();

@@ -52,6 +52,12 @@ function report(value) {
 
 function measure() {
   if (!field) return;
+  if (!field.isConnected) {
+    // The field left the page while focused (no blur fires then): the keyboard goes with it.
+    report(0);
+    field = null;
+    return;
+  }
   const now = visibleHeight();
   if (now > baseline) baseline = now;
   const keyboard = /** @type {any} */ (navigator).virtualKeyboard;
