@@ -3,6 +3,7 @@ every lifecycle, this.animate / clearAnimation, and the capsule menu's share ent
 
 from __future__ import annotations
 
+import base64
 import json
 from pathlib import Path
 from typing import Any
@@ -250,6 +251,8 @@ async def test_select_components_before_the_first_render(live_server: LiveServer
 
 def test_the_test_font_is_our_own_generated_font() -> None:
     assert (TEST_APPS / "pageapi/fonts/box.ttf").read_bytes() == box_font()
+    page = (TEST_APPS / "pageapi/pages/fontfile/fontfile.js").read_text()
+    assert f"data:font/ttf;base64,{base64.b64encode(box_font()).decode()}'" in page
 
 
 async def test_load_font_face_from_the_apps_own_files(live_server: LiveServer, browser: Browser) -> None:
@@ -258,12 +261,14 @@ async def test_load_font_face_from_the_apps_own_files(live_server: LiveServer, b
     r = await out(view)
     # Canvas (the native scope, in the logic thread) measures "iiii" at 20px: 80px in the box font,
     # under 50 in the fallback; a font loaded for webview only is not there.
-    widths = [r.pop(name) for name in ("canvasBefore", "canvasAfter", "relativeCanvas")]
+    widths = [r.pop(name) for name in ("canvasBefore", "canvasAfter", "relativeCanvas", "dataCanvas")]
     assert widths[0] < 50 and widths[1] == pytest.approx(80, abs=0.5) and widths[2] < 50
+    assert widths[3] == pytest.approx(80, abs=0.5)
     assert r == {
         "root": "loadFontFace:ok loaded",
         "relative": "loadFontFace:ok",
         "global": "loadFontFace:ok",
+        "data": "loadFontFace:ok",
         "missing": "loadFontFace:fail file not found: /fonts/missing.ttf error",
         "scope": 'loadFontFace:fail scopes: unknown scope "paper"',
     }
@@ -274,12 +279,12 @@ async def test_load_font_face_from_the_apps_own_files(live_server: LiveServer, b
         return box
 
     # Every character of the box font is 1 em wide: "iiii" at 20px is 80px.
-    for selector in ("#root", "#relative", "#everywhere"):
+    for selector in ("#root", "#relative", "#everywhere", "#data"):
         assert await width(view, selector) == pytest.approx(80, abs=0.5)
     families = await view.locator("#root").evaluate(
         "() => [...document.fonts].filter((f) => f.status === 'loaded').map((f) => f.family).sort()"
     )
-    assert families == ["Box Everywhere", "Box Relative", "Box Root"]
+    assert families == ["Box Data", "Box Everywhere", "Box Relative", "Box Root"]
     # The global font reaches the next page; the page's own fonts do not.
     await view.locator("#next").click()
     await expect(app.page.locator("iframe.hutong-page")).to_have_count(2)
