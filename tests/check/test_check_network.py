@@ -78,10 +78,8 @@ def test_allow_domain_must_be_an_origin(tmp_path: Path) -> None:
 
 def test_an_origin_joins_every_list_sockets_in_their_own_scheme() -> None:
     lists = domain_lists(["https://API.example.com:443/", "ws://127.0.0.1:9000"])
-    assert lists["request"] == lists["upload"] == lists["download"] == [
-        "https://api.example.com",
-        "http://127.0.0.1:9000",
-    ]
+    both = ["https://api.example.com", "http://127.0.0.1:9000"]
+    assert lists["request"] == both and lists["upload"] == both and lists["download"] == both
     assert lists["socket"] == ["wss://api.example.com", "ws://127.0.0.1:9000"]
     # Servers without CORS headers are reached through the egress proxy, which never takes loopback.
     assert lists["proxy"] == ["https://api.example.com"]
