@@ -37,6 +37,8 @@ from hutong.server.problems import install_problem_handlers
 from hutong.server.ratelimit import RateLimitMiddleware, make_limiter
 from hutong.server.review.routes import router as review_router
 from hutong.server.storage import BlobStore
+from hutong.server.support.routes import router as support_router
+from hutong.server.support.server_routes import router as support_server_router
 from hutong.settings import Settings, get_settings
 
 SHELL_DIR = Path(__file__).parent.parent / "shell"
@@ -88,6 +90,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(identity_router)
     app.include_router(developer_server_router)
     app.include_router(consent_router)
+    app.include_router(support_router)
+    app.include_router(support_server_router)
     app.include_router(codes_router)
     app.include_router(console_codes_router)
     app.include_router(console_router)

@@ -555,6 +555,15 @@ async def set_push(
     return row
 
 
+async def push_target(session: AsyncSession, appid: str, user_id: int) -> tuple[str, str, str] | None:
+    """(url, token, the user's openid) when the app pushes its messages to its server, else None."""
+    app = await identity.live_app(session, appid)
+    row = await session.get(PushSettings, app.id)
+    if row is None:
+        return None
+    return row.url, row.token, await identity.openid_for(session, app, user_id)
+
+
 # -- feedback ------------------------------------------------------------------------------------------
 
 
