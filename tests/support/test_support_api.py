@@ -256,3 +256,53 @@ async def test_push_never_reaches_private_addresses_by_default(tmp_path: Path, d
             assert sent.status_code == 201  # stored whatever the push does
             await asyncio.sleep(0.5)
     assert received == []
+
+
+async def test_console_lists_replies_and_keeps_to_its_roles(tmp_path: Path, database_url: str) -> None:
+    async with world(tmp_path, database_url) as w:
+        csrf = {"X-CSRF-Token": w.csrf}
+        openid = await _openid(w, w.a1.appid)
+        await w.client.post(
+            f"/api/me/support/{w.a1.appid}/messages",
+            json={"type": "text", "content": "Is it fresh?"},
+            headers=csrf,
+        )
+        await w.client.post(
+            f"/api/me/feedback/{w.a1.appid}",
+            json={"category": "suggestion", "content": "More oolong"},
+            headers=csrf,
+        )
+        owner = httpx.AsyncClient(transport=w.client._transport, base_url="http://testserver")
+        signin = await owner.post(
+            "/api/accounts/signin", json={"email": "a@example.com", "password": "long enough"}
+        )
+        owner_csrf = signin.json()["csrf_token"]
+        page = await owner.get(f"/console/apps/{w.a1.appid}/support")
+        assert page.status_code == 200 and openid in page.text and "Is it fresh?" in page.text
+        assert '<td class="unread">1</td>' in page.text
+        link = f"/console/apps/{w.a1.appid}/support/"
+        conversation_id = page.text.split(link, 1)[1].split('"', 1)[0]
+        thread = await owner.get(link + conversation_id)
+        assert "Is it fresh?" in thread.text and 'id="reply"' in thread.text
+        page = await owner.get(f"/console/apps/{w.a1.appid}/support")
+        assert '<td class="unread">0</td>' in page.text  # seen
+        # The reply form needs the CSRF token.
+        forged = await owner.post(link + conversation_id + "/reply", data={"content": "Yes"})
+        assert forged.status_code == 403
+        sent = await owner.post(
+            link + conversation_id + "/reply",
+            data={"content": "Picked this morning", "csrf_token": owner_csrf},
+        )
+        assert sent.status_code == 303 and "notice=reply%20sent" in sent.headers["location"]
+        user_thread = (await w.client.get(f"/api/me/support/{w.a1.appid}")).json()
+        assert user_thread["messages"][-1]["body"] == {"content": "Picked this morning"}
+        feedback = await owner.get(f"/console/apps/{w.a1.appid}/feedback")
+        assert "More oolong" in feedback.text and "产品建议" in feedback.text
+        # Another organization's owner finds nothing: not the pages, not the conversation through their app.
+        other = httpx.AsyncClient(transport=w.client._transport, base_url="http://testserver")
+        await other.post("/api/accounts/signin", json={"email": "b@example.com", "password": "long enough"})
+        assert (await other.get(f"/console/apps/{w.a1.appid}/support")).status_code == 404
+        assert (await other.get(f"/console/apps/{w.a1.appid}/feedback")).status_code == 404
+        assert (await other.get(f"/console/apps/{w.b1.appid}/support/{conversation_id}")).status_code == 404
+        await owner.aclose()
+        await other.aclose()

@@ -14,6 +14,7 @@ from starlette.responses import FileResponse
 import hutong
 from hutong.console.codes import router as console_codes_router
 from hutong.console.routes import router as console_router
+from hutong.console.support import router as console_support_router
 from hutong.server.accounts.routes import router as accounts_router
 from hutong.server.apps.release_routes import router as versions_router
 from hutong.server.apps.routes import router as apps_router
@@ -94,6 +95,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(support_server_router)
     app.include_router(codes_router)
     app.include_router(console_codes_router)
+    app.include_router(console_support_router)
     app.include_router(console_router)
     app.mount("/_rt", RuntimeFiles(), name="runtime")
     app.mount("/shell", StaticFiles(directory=SHELL_DIR), name="shell")
