@@ -14,7 +14,7 @@ from typing import Any
 
 import httpx
 import pytest
-from playwright.async_api import Browser, FrameLocator, expect
+from playwright.async_api import Browser, FilePayload, FrameLocator, expect
 
 from hutong.compiler import build_project
 from hutong.server.accounts import service as accounts
@@ -145,9 +145,8 @@ async def test_contact_reply_card_and_feedback(server: LiveServer, browser: Brow
     await form.get_by_label("产品建议").check()
     await form.get_by_label("问题描述").fill("Please add jasmine tea")
     await form.get_by_label("联系方式").fill("me@example.com")
-    await form.locator("input[type=file]").set_input_files(
-        [{"name": "shot.png", "mimeType": "image/png", "buffer": PNG}]
-    )
+    shot: FilePayload = {"name": "shot.png", "mimeType": "image/png", "buffer": PNG}
+    await form.locator("input[type=file]").set_input_files([shot])
     await form.get_by_role("button", name="提交").click()
     await expect(page.locator(".hutong-feedback-done")).to_be_visible()
     await expect(page.locator(".hutong-feedback-layer")).to_be_hidden()
