@@ -39,6 +39,7 @@ export function initMessages(host) {
   let open = null;
 
   const stop = () => {
+    if (open) refresh();  // what the thread marked read no longer counts
     open?.stop();
     open = null;
   };
