@@ -84,9 +84,14 @@ async def test_contact_reply_card_and_feedback(server: LiveServer, browser: Brow
     view = page.frame_locator("iframe.hutong-page").last
     await expect(view.locator("#contact")).to_be_visible()
 
-    # A guest is asked to sign in by the host's own sheet first.
+    # A guest is asked to sign in by the host's own sheet first; declining fails bindcontact.
     await view.locator("#contact").click()
     account = page.locator("#account-sheet")
+    await expect(page.locator("#account-reason")).to_contain_text("asks you to sign in")
+    await account.get_by_role("button", name="Close").click()
+    declined = await out(view)
+    assert declined == {"errMsg": "enterContact:fail user not signed in"}
+    await view.locator("#contact").click()
     await expect(page.locator("#account-reason")).to_contain_text("asks you to sign in")
     await account.get_by_label("Email").fill(email)
     await account.get_by_label("Password").fill(PASSWORD)
@@ -123,7 +128,7 @@ async def test_contact_reply_card_and_feedback(server: LiveServer, browser: Brow
         # Back: bindcontact fires with no card.
         await sheet.get_by_role("button", name="Back").click()
         await expect(sheet).to_be_hidden()
-        left = await out(view)
+        left = await out(view, json.dumps(declined, separators=(",", ":")))
         assert left == {"errMsg": "enterContact:ok", "path": "", "query": {}}
 
         # The developer sends a card; tapping it in the session returns its page to the app.
