@@ -18,6 +18,7 @@ import './call.js';
 import './builtins.js';
 import './share.js';
 import { hutong } from './identity.js';
+import './support.js';
 import './api/media-context.js';
 import './api/canvas-node.js';
 import './api/canvas.js';
