@@ -122,7 +122,8 @@ class Project:
         return config
 
     def read_text(self, relative: str) -> str:
-        return self.read_bytes(relative).decode("utf-8")
+        # Universal newlines, as a file opened in text mode reads.
+        return self.read_bytes(relative).decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
 
     def read_bytes(self, relative: str) -> bytes:
         if relative in self.virtual:
