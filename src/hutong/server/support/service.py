@@ -20,6 +20,8 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import and_, delete, func, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hutong.server.accounts.models import User
@@ -143,13 +145,25 @@ async def _conversation(session: AsyncSession, app: App, user_id: int) -> Conver
 
 
 async def _open_conversation(session: AsyncSession, app: App, user_id: int) -> Conversation:
+    """The user's conversation with ``app``, made on first need. Two first messages at once (two
+    tabs, a double tap) must not fail: INSERT … ON CONFLICT DO NOTHING, and one row wins."""
     row = await _conversation(session, app, user_id)
     if row is None:
-        row = Conversation(
-            app_id=app.id, user_id=user_id, session_from="", user_read_id=0, agent_read_id=0, created_at=now()
-        )
-        session.add(row)
-        await session.flush()
+        dialect = session.get_bind().dialect.name
+        insert = pg_insert if dialect == "postgresql" else sqlite_insert
+        moment = now()
+        values = {
+            "app_id": app.id,
+            "user_id": user_id,
+            "session_from": "",
+            "user_read_id": 0,
+            "agent_read_id": 0,
+            "created_at": moment,
+            "updated_at": moment,
+        }
+        await session.execute(insert(Conversation).values(**values).on_conflict_do_nothing())
+        row = await _conversation(session, app, user_id)
+    assert row is not None
     return row
 
 
