@@ -12,6 +12,7 @@ import json
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -123,6 +124,14 @@ async def test_developer_server_sends_within_the_window(tmp_path: Path, database
         )
         assert empty.json()["errcode"] == 44002
         assert await send(text) == {"errcode": 0, "errmsg": "ok"}
+        # 48 hours after the user's last message the window is closed again.
+        real_now = service.now
+        later = real_now() + timedelta(hours=48, minutes=1)
+        service.now = lambda: later
+        try:
+            assert (await send(text))["errcode"] == 45015
+        finally:
+            service.now = real_now
 
         # An image: upload it first, then send its media_id; the user's host fetches it.
         bad_type = await w.client.post(
@@ -296,6 +305,18 @@ async def test_console_lists_replies_and_keeps_to_its_roles(tmp_path: Path, data
         assert sent.status_code == 303 and "notice=reply%20sent" in sent.headers["location"]
         user_thread = (await w.client.get(f"/api/me/support/{w.a1.appid}")).json()
         assert user_thread["messages"][-1]["body"] == {"content": "Picked this morning"}
+        # Message push settings: checked, then saved.
+        push = f"/console/apps/{w.a1.appid}/support-push"
+        bad = await owner.post(push, data={"url": "ftp://x", "token": "abc", "csrf_token": owner_csrf})
+        assert "error=" in bad.headers["location"]
+        saved = await owner.post(
+            push, data={"url": "https://api.example.com/wx", "token": "Tok3n", "csrf_token": owner_csrf}
+        )
+        assert "notice=message%20push%20saved" in saved.headers["location"]
+        assert (
+            'value="https://api.example.com/wx"'
+            in (await owner.get(f"/console/apps/{w.a1.appid}/support")).text
+        )
         feedback = await owner.get(f"/console/apps/{w.a1.appid}/feedback")
         assert "More oolong" in feedback.text and "产品建议" in feedback.text
         # Another organization's owner finds nothing: not the pages, not the conversation through their app.
