@@ -196,6 +196,17 @@ def push_receiver() -> Iterator[tuple[str, list[dict[str, Any]]]]:
     received: list[dict[str, Any]] = []
 
     class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            # WeChat's URL check: answer the echostr if the signature is the token's.
+            query = {k: v[0] for k, v in parse_qs(urlsplit(self.path).query).items()}
+            signed = "".join(sorted(["secretToken1", query.get("timestamp", ""), query.get("nonce", "")]))
+            good = hashlib.sha1(signed.encode()).hexdigest() == query.get("signature")
+            answer = query.get("echostr", "").encode() if good else b"no"
+            self.send_response(200)
+            self.send_header("content-length", str(len(answer)))
+            self.end_headers()
+            self.wfile.write(answer)
+
         def do_POST(self) -> None:
             length = int(self.headers.get("content-length", "0"))
             query = {k: v[0] for k, v in parse_qs(urlsplit(self.path).query).items()}
@@ -223,11 +234,17 @@ async def test_messages_are_pushed_signed_to_the_developers_server(tmp_path: Pat
         async with world(tmp_path, database_url, egress_allow_networks="127.0.0.0/8") as w:
             csrf = {"X-CSRF-Token": w.csrf}
             openid = await _openid(w, w.a1.appid)
-            database = Database(database_url)
-            async with database.session() as session:
-                owner = await _user(session, "a@example.com")
-                await service.set_push(session, owner, w.a1.appid, url, "secretToken1")
-            await database.dispose()
+            # Saved in the console: the receiver answers WeChat's signed echostr check.
+            owner = httpx.AsyncClient(transport=w.client._transport, base_url="http://testserver")
+            signin = await owner.post(
+                "/api/accounts/signin", json={"email": "a@example.com", "password": "long enough"}
+            )
+            saved = await owner.post(
+                f"/console/apps/{w.a1.appid}/support-push",
+                data={"url": url, "token": "secretToken1", "csrf_token": signin.json()["csrf_token"]},
+            )
+            assert "notice=message%20push%20saved" in saved.headers["location"], saved.headers["location"]
+            await owner.aclose()
             base = f"/api/me/support/{w.a1.appid}"
             await w.client.post(f"{base}/enter", json={"session_from": "cart"}, headers=csrf)
             await w.client.post(f"{base}/messages", json={"type": "text", "content": "Hi"}, headers=csrf)
@@ -305,18 +322,16 @@ async def test_console_lists_replies_and_keeps_to_its_roles(tmp_path: Path, data
         assert sent.status_code == 303 and "notice=reply%20sent" in sent.headers["location"]
         user_thread = (await w.client.get(f"/api/me/support/{w.a1.appid}")).json()
         assert user_thread["messages"][-1]["body"] == {"content": "Picked this morning"}
-        # Message push settings: checked, then saved.
+        # Message push settings: checked; a server that cannot answer WeChat's echostr check is refused
+        # (this one is not even reachable: the platform never pushes to private addresses).
         push = f"/console/apps/{w.a1.appid}/support-push"
         bad = await owner.post(push, data={"url": "ftp://x", "token": "abc", "csrf_token": owner_csrf})
         assert "error=" in bad.headers["location"]
-        saved = await owner.post(
-            push, data={"url": "https://api.example.com/wx", "token": "Tok3n", "csrf_token": owner_csrf}
+        unverified = await owner.post(
+            push, data={"url": "http://127.0.0.1:9/wx", "token": "Tok3n", "csrf_token": owner_csrf}
         )
-        assert "notice=message%20push%20saved" in saved.headers["location"]
-        assert (
-            'value="https://api.example.com/wx"'
-            in (await owner.get(f"/console/apps/{w.a1.appid}/support")).text
-        )
+        assert "error=" in unverified.headers["location"] and "echostr" in unverified.headers["location"]
+        assert "127.0.0.1:9" not in (await owner.get(f"/console/apps/{w.a1.appid}/support")).text
         feedback = await owner.get(f"/console/apps/{w.a1.appid}/feedback")
         assert "More oolong" in feedback.text and "产品建议" in feedback.text
         # Another organization's owner finds nothing: not the pages, not the conversation through their app.

@@ -544,6 +544,14 @@ async def push_settings(session: AsyncSession, actor: User, appid: str) -> tuple
     return app, await session.get(PushSettings, app.id)
 
 
+def check_push(url: str, token: str) -> None:
+    """A push URL and token as WeChat takes them (raises Problem otherwise)."""
+    if not re.fullmatch(r"https?://[^\s]+", url.strip()) or len(url.strip()) > 500:
+        raise Problem(422, "invalid_push_url", "the push URL must be an http(s) URL")
+    if not re.fullmatch(r"[A-Za-z0-9]{3,32}", token):
+        raise Problem(422, "invalid_push_token", "the token has 3 to 32 letters and digits")
+
+
 async def set_push(
     session: AsyncSession, actor: User, appid: str, url: str, token: str
 ) -> PushSettings | None:
@@ -556,10 +564,7 @@ async def set_push(
         if row is not None:
             await session.delete(row)
         return None
-    if not re.fullmatch(r"https?://[^\s]+", url) or len(url) > 500:
-        raise Problem(422, "invalid_push_url", "the push URL must be an http(s) URL")
-    if not re.fullmatch(r"[A-Za-z0-9]{3,32}", token):
-        raise Problem(422, "invalid_push_token", "the token has 3 to 32 letters and digits")
+    check_push(url, token)
     if row is None:
         row = PushSettings(app_id=app.id, url=url, token=token, updated_at=now())
         session.add(row)
