@@ -31,6 +31,7 @@ from hutong.server.apps.service import get_app
 from hutong.server.consent.service import image_type
 from hutong.server.identity import service as identity
 from hutong.server.identity.ids import aware
+from hutong.server.identity.models import OpenId
 from hutong.server.problems import Problem
 from hutong.server.support.models import (
     Conversation,
@@ -329,6 +330,19 @@ async def conversations_of_user(session: AsyncSession, user_id: int) -> list[Con
     ]
 
 
+async def _openids(session: AsyncSession, app: App, user_ids: set[int]) -> dict[int, str]:
+    """Each user's openid in ``app``, in one query (made on first need for the few without one)."""
+    if not user_ids:
+        return {}
+    rows = await session.execute(
+        select(OpenId.user_id, OpenId.openid).where(OpenId.app_id == app.id, OpenId.user_id.in_(user_ids))
+    )
+    found: dict[int, str] = {user_id: openid for user_id, openid in rows.all()}
+    for user_id in user_ids - found.keys():
+        found[user_id] = await identity.openid_for(session, app, user_id)
+    return found
+
+
 # -- the agent's side (the console) -------------------------------------------------------------------
 
 
@@ -352,13 +366,14 @@ async def conversations_of_app(
         .group_by(Conversation.id)
         .order_by(Conversation.updated_at.desc(), Conversation.id.desc())
     )
-    found = rows.all()
+    found = [(c, count) for c, count in rows.all()]
     last = await _last_messages(session, [row[0].id for row in found])
+    # Opened, never written in: nothing to answer.
+    found = [(c, count) for c, count in found if c.id in last]
+    openids = await _openids(session, app, {c.user_id for c, _ in found})
     out = []
     for conversation, count in found:
-        if conversation.id not in last:
-            continue  # opened, never written in: nothing to answer
-        openid = await identity.openid_for(session, app, conversation.user_id)
+        openid = openids[conversation.user_id]
         out.append(
             ConversationSummary(
                 conversation.id,
@@ -640,7 +655,8 @@ async def feedback_of_app(
             select(Feedback).where(Feedback.app_id == app.id).order_by(Feedback.id.desc()).limit(500)
         )
     )
-    return app, [(row, await identity.openid_for(session, app, row.user_id)) for row in rows]
+    openids = await _openids(session, app, {row.user_id for row in rows})
+    return app, [(row, openids[row.user_id]) for row in rows]
 
 
 async def feedback_image(
