@@ -30,11 +30,27 @@ function collectComponents(node, out) {
 
 /** @type {Set<string>} */
 const reported = new Set();
+/** @type {Set<string>} the tags some page or component of the app declares in usingComponents */
+let declaredTags = new Set();
 
-/** A tag that is neither a WeChat built-in nor a declared custom component: reported once. @param {string} tag */
+/** worker.js: every usingComponents name of the app. @param {Set<string>} tags */
+export function setDeclaredTags(tags) {
+  declaredTags = tags;
+}
+
+/**
+ * A tag that is neither a WeChat built-in nor a declared custom component: reported once. One the app
+ * declares elsewhere is the app's slip, not something the runtime lacks: WeChat draws it as a plain
+ * element, and so do we, with a warning.
+ * @param {string} tag
+ */
 function checkTag(tag) {
   if (BUILTIN_TAGS.has(tag) || HTML_TAGS.has(tag) || reported.has(tag)) return;
   reported.add(tag);
+  if (declaredTags.has(tag)) {
+    console.warn(`[hutong] <${tag}> is used where usingComponents does not declare it: drawn as a plain element, as in WeChat`);
+    return;
+  }
   console.warn(`[hutong] component "${tag}" is not supported`);
   send({ t: 'unsupported', what: 'component', name: tag });
 }
@@ -167,7 +183,7 @@ export class PageTree {
     this.root = { n: ROOT_ID, c: [], o: null, p: null };
     /** @type {any[]} components mounted in this pass, waiting for `attached` (pre-order) */
     this.attachQueue = [];
-    /** @type {any[]} components attached and waiting for the render that shows them (`ready`) */
+    /** @type {any[]} components mounted and waiting for the render that shows them (`ready`), post-order */
     this.readyQueue = [];
     /** @type {any[]} components whose place among their siblings changed in this pass (`moved`) */
     this.movedQueue = [];
@@ -216,6 +232,8 @@ export class PageTree {
     const children = m.c;
     for (let i = 0; i < children.length; i += 1) children[i] = this.mount(children[i], m, owner);
     if (m.t === 'slot' && owner && owner.__slots) owner.__slots.set(String(m.a.name || ''), m);
+    // `ready` goes children first: a component is queued once everything inside it is mounted.
+    if (m.comp) this.readyQueue.push(m.comp);
     return m;
   }
 

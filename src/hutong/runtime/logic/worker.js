@@ -12,7 +12,7 @@ import '../view/builtin-tags.js';
 import '../view/wxs-runtime.js';
 import './names.js';
 import './selector.js';
-import './tree.js';
+import { setDeclaredTags } from './tree.js';
 import './wxs-events.js';
 import './call.js';
 import './builtins.js';
@@ -36,6 +36,7 @@ import { callPage, configureTabBar, createPage, destroyPage, instances, pageLife
 import { intersection, settleQuery } from './query.js';
 import { animationDone } from './animate.js';
 import { fontLoaded } from './fonts.js';
+import { keyboardChanged } from './api/background.js';
 import { Behavior, Component, definitionOf, normalise, Page, setRegistering, setRegisteringPage } from './registry.js';
 import { takeChannel } from './router.js';
 import { launchState, settle, wxGlobal } from './wx.js';
@@ -149,6 +150,12 @@ on('init', async (message) => {
   preloadApis(message.apis);
   configureTabBar(config);
   setComponentLoader((path) => definitionFor(path, false), config.components || {});
+  /** @type {Set<string>} */
+  const declared = new Set();
+  for (const owner of [...Object.values(config.components || {}), ...Object.values(config.pageConfigs || {})]) {
+    for (const name of Object.keys(owner.usingComponents || {})) declared.add(name);
+  }
+  setDeclaredTags(declared);
   globals.__hutong_view = (/** @type {any} */ bundle) => {
     viewBundle = bundle;
   };
@@ -296,6 +303,7 @@ on('theme', (message) => callApp('onThemeChange', { theme: message.theme }));
 on('query:result', (message) => settleQuery(message.qid, message.results));
 on('animate:done', (message) => animationDone(message.aid));
 on('font:done', (message) => fontLoaded(message.fid, message));
+on('keyboard', (message) => keyboardChanged({ height: message.height }));
 on('intersection', (message) => intersection(message.oid, message.entry));
 on('api:result', (message) => settle(message.cb, message));
 
