@@ -190,5 +190,9 @@ async def test_contact_reply_card_and_feedback(server: LiveServer, browser: Brow
     await expect(page.locator("#messages-sheet .hutong-support-agent").last).to_have_text(
         "Jasmine is coming next week"
     )
+    # The card the developer sent opens the mini program at its page.
+    await page.locator("#messages-sheet .hutong-support-agent .hutong-support-card").click()
+    await expect(page.locator("#messages-sheet")).to_be_hidden()
+    await expect(page.frame_locator("iframe.hutong-page").last.locator("#item")).to_have_text("item 9")
     assert errors == []
     await context.close()

@@ -12,6 +12,7 @@ import json
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -123,6 +124,14 @@ async def test_developer_server_sends_within_the_window(tmp_path: Path, database
         )
         assert empty.json()["errcode"] == 44002
         assert await send(text) == {"errcode": 0, "errmsg": "ok"}
+        # 48 hours after the user's last message the window is closed again.
+        real_now = service.now
+        later = real_now() + timedelta(hours=48, minutes=1)
+        service.now = lambda: later
+        try:
+            assert (await send(text))["errcode"] == 45015
+        finally:
+            service.now = real_now
 
         # An image: upload it first, then send its media_id; the user's host fetches it.
         bad_type = await w.client.post(
@@ -187,6 +196,17 @@ def push_receiver() -> Iterator[tuple[str, list[dict[str, Any]]]]:
     received: list[dict[str, Any]] = []
 
     class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            # WeChat's URL check: answer the echostr if the signature is the token's.
+            query = {k: v[0] for k, v in parse_qs(urlsplit(self.path).query).items()}
+            signed = "".join(sorted(["secretToken1", query.get("timestamp", ""), query.get("nonce", "")]))
+            good = hashlib.sha1(signed.encode()).hexdigest() == query.get("signature")
+            answer = query.get("echostr", "").encode() if good else b"no"
+            self.send_response(200)
+            self.send_header("content-length", str(len(answer)))
+            self.end_headers()
+            self.wfile.write(answer)
+
         def do_POST(self) -> None:
             length = int(self.headers.get("content-length", "0"))
             query = {k: v[0] for k, v in parse_qs(urlsplit(self.path).query).items()}
@@ -214,11 +234,17 @@ async def test_messages_are_pushed_signed_to_the_developers_server(tmp_path: Pat
         async with world(tmp_path, database_url, egress_allow_networks="127.0.0.0/8") as w:
             csrf = {"X-CSRF-Token": w.csrf}
             openid = await _openid(w, w.a1.appid)
-            database = Database(database_url)
-            async with database.session() as session:
-                owner = await _user(session, "a@example.com")
-                await service.set_push(session, owner, w.a1.appid, url, "secretToken1")
-            await database.dispose()
+            # Saved in the console: the receiver answers WeChat's signed echostr check.
+            owner = httpx.AsyncClient(transport=w.client._transport, base_url="http://testserver")
+            signin = await owner.post(
+                "/api/accounts/signin", json={"email": "a@example.com", "password": "long enough"}
+            )
+            saved = await owner.post(
+                f"/console/apps/{w.a1.appid}/support-push",
+                data={"url": url, "token": "secretToken1", "csrf_token": signin.json()["csrf_token"]},
+            )
+            assert "notice=message%20push%20saved" in saved.headers["location"], saved.headers["location"]
+            await owner.aclose()
             base = f"/api/me/support/{w.a1.appid}"
             await w.client.post(f"{base}/enter", json={"session_from": "cart"}, headers=csrf)
             await w.client.post(f"{base}/messages", json={"type": "text", "content": "Hi"}, headers=csrf)
@@ -296,6 +322,16 @@ async def test_console_lists_replies_and_keeps_to_its_roles(tmp_path: Path, data
         assert sent.status_code == 303 and "notice=reply%20sent" in sent.headers["location"]
         user_thread = (await w.client.get(f"/api/me/support/{w.a1.appid}")).json()
         assert user_thread["messages"][-1]["body"] == {"content": "Picked this morning"}
+        # Message push settings: checked; a server that cannot answer WeChat's echostr check is refused
+        # (this one is not even reachable: the platform never pushes to private addresses).
+        push = f"/console/apps/{w.a1.appid}/support-push"
+        bad = await owner.post(push, data={"url": "ftp://x", "token": "abc", "csrf_token": owner_csrf})
+        assert "error=" in bad.headers["location"]
+        unverified = await owner.post(
+            push, data={"url": "http://127.0.0.1:9/wx", "token": "Tok3n", "csrf_token": owner_csrf}
+        )
+        assert "error=" in unverified.headers["location"] and "echostr" in unverified.headers["location"]
+        assert "127.0.0.1:9" not in (await owner.get(f"/console/apps/{w.a1.appid}/support")).text
         feedback = await owner.get(f"/console/apps/{w.a1.appid}/feedback")
         assert "More oolong" in feedback.text and "产品建议" in feedback.text
         # Another organization's owner finds nothing: not the pages, not the conversation through their app.

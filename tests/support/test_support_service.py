@@ -3,6 +3,7 @@ read state on both sides, the 48-hour rule and WeChat's reply counts, roles, fee
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -263,3 +264,18 @@ async def test_feedback_and_data_rights(database: Database) -> None:
         assert await feedback.export_user_data(session, s.alice, s.app.id) == []
         _, rows = await service.feedback_of_app(session, s.owner, "support-a")
         assert [f.content for f, _ in rows] == ["More tea"]  # Bob's stays
+
+
+async def test_two_first_messages_at_once_make_one_conversation(database: Database) -> None:
+    s = await _setup(database)
+
+    async def first(text: str) -> None:
+        async with database.session() as session:
+            await service.send_user_text(session, s.alice, "support-a", text)
+
+    await asyncio.gather(first("one"), first("two"), first("three"))
+    async with database.session() as session:
+        thread = await service.thread_for_user(session, s.alice, "support-a")
+        assert sorted(m.body["content"] for m in thread.messages) == ["one", "three", "two"]
+        _, listed = await service.conversations_of_app(session, s.owner, "support-a")
+        assert [c.unread for c in listed] == [3]

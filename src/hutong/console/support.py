@@ -9,13 +9,15 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hutong.console.routes import SIGN_IN, _act, _page
+from hutong.console.routes import SIGN_IN, _act, _back, _page
 from hutong.server.accounts import service as accounts
-from hutong.server.accounts.auth import resolve
+from hutong.server.accounts.auth import check_csrf, resolve
 from hutong.server.accounts.models import User
 from hutong.server.accounts.permissions import Action, allows
-from hutong.server.deps import database
-from hutong.server.support import service
+from hutong.server.apps.service import get_app
+from hutong.server.deps import database, settings
+from hutong.server.problems import Problem
+from hutong.server.support import push, service
 
 router = APIRouter(prefix="/console", include_in_schema=False)
 
@@ -62,8 +64,33 @@ async def reply(appid: str, conversation_id: int, request: Request) -> Response:
 
 @router.post("/apps/{appid}/support-push")
 async def set_push(appid: str, request: Request) -> Response:
-    async def action(session: AsyncSession, user: User, form: dict[str, str]) -> str:
-        row = await service.set_push(session, user, appid, form.get("url", ""), form.get("token", ""))
+    user, csrf = await resolve(request)
+    if user is None or csrf is None:
+        return SIGN_IN
+    await check_csrf(request, csrf)  # before anything reaches out to the URL
+    form = await request.form()  # cached: _act reads the same form
+    url, token = str(form.get("url") or "").strip(), str(form.get("token") or "")
+    verified = True
+    try:
+        async with database(request).session() as session:
+            await get_app(session, user, appid, Action.EDIT_APP)
+    except Problem as problem:
+        return _back(f"/console/apps/{appid}/support", error=problem.detail)
+    if url:
+        # As WeChat: the server must answer a signed GET with its echostr before the URL is kept. Checked
+        # before the transaction, so no database lock waits on someone else's server.
+        try:
+            service.check_push(url, token)
+            verified = await push.verify(url, token, settings(request).egress_allow_networks)
+        except Problem:
+            pass  # set_push below says what is wrong with them
+
+    async def action(session: AsyncSession, user: User, _form: dict[str, str]) -> str:
+        row = await service.set_push(session, user, appid, url, token)
+        if row and not verified:
+            raise Problem(
+                422, "push_url_not_verified", "the server did not answer the signed check with its echostr"
+            )
         return "message push saved" if row else "message push off"
 
     return await _act(request, f"/console/apps/{appid}/support", action)

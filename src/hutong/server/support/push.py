@@ -5,7 +5,8 @@ sorted, concatenated token, timestamp and nonce, with ``timestamp`` and ``nonce`
 The platform reaches the developer's URL through the egress proxy's checks (no private, loopback or
 metadata addresses unless the operator's HUTONG_EGRESS_ALLOW_NETWORKS says so; no redirects), so a
 push URL cannot point the platform at its own network. Pushes run after the user's request has been
-answered; a failed push is logged and dropped, as WeChat retries only a few times and then gives up."""
+answered; a failed push is logged and dropped, as WeChat retries only a few times and then gives up.
+Saving a URL first checks it as WeChat does: a signed GET whose ``echostr`` the server must echo."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ import asyncio
 import hashlib
 import json
 import secrets
+import time
 from typing import Any
 
 from hutong.logs import get_logger
@@ -86,6 +88,25 @@ async def deliver(url: str, token: str, event: dict[str, Any], allow_networks: s
     async with asyncio.timeout(PUSH_SECONDS + 1):
         answer = await proxy.forward(outgoing, policy)
     return answer.status
+
+
+async def verify(url: str, token: str, allow_networks: str) -> bool:
+    """WeChat's check of a push URL before it is saved: a signed GET with ``echostr``, which the
+    developer's server must answer with the echostr itself (proving it holds the token)."""
+    echostr = secrets.token_hex(8)
+    target = signed_url(url, token, int(time.time())) + f"&echostr={echostr}"
+    policy = proxy.Policy(
+        origins=proxy.origins([url]),
+        networks=parse_networks(allow_networks),
+        max_bytes=PUSH_MAX_BYTES,
+        max_redirects=0,
+    )
+    try:
+        async with asyncio.timeout(PUSH_SECONDS + 1):
+            answer = await proxy.forward(proxy.Outgoing(target, "GET", {}, b"", PUSH_SECONDS), policy)
+    except (Problem, TimeoutError):
+        return False
+    return answer.status == 200 and answer.body.strip() == echostr.encode()
 
 
 def push_later(url: str, token: str, event: dict[str, Any], allow_networks: str) -> None:

@@ -20,6 +20,8 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import and_, delete, func, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hutong.server.accounts.models import User
@@ -29,6 +31,7 @@ from hutong.server.apps.service import get_app
 from hutong.server.consent.service import image_type
 from hutong.server.identity import service as identity
 from hutong.server.identity.ids import aware
+from hutong.server.identity.models import OpenId
 from hutong.server.problems import Problem
 from hutong.server.support.models import (
     Conversation,
@@ -143,13 +146,25 @@ async def _conversation(session: AsyncSession, app: App, user_id: int) -> Conver
 
 
 async def _open_conversation(session: AsyncSession, app: App, user_id: int) -> Conversation:
+    """The user's conversation with ``app``, made on first need. Two first messages at once (two
+    tabs, a double tap) must not fail: INSERT … ON CONFLICT DO NOTHING, and one row wins."""
     row = await _conversation(session, app, user_id)
     if row is None:
-        row = Conversation(
-            app_id=app.id, user_id=user_id, session_from="", user_read_id=0, agent_read_id=0, created_at=now()
-        )
-        session.add(row)
-        await session.flush()
+        dialect = session.get_bind().dialect.name
+        insert = pg_insert if dialect == "postgresql" else sqlite_insert
+        moment = now()
+        values = {
+            "app_id": app.id,
+            "user_id": user_id,
+            "session_from": "",
+            "user_read_id": 0,
+            "agent_read_id": 0,
+            "created_at": moment,
+            "updated_at": moment,
+        }
+        await session.execute(insert(Conversation).values(**values).on_conflict_do_nothing())
+        row = await _conversation(session, app, user_id)
+    assert row is not None
     return row
 
 
@@ -315,6 +330,19 @@ async def conversations_of_user(session: AsyncSession, user_id: int) -> list[Con
     ]
 
 
+async def _openids(session: AsyncSession, app: App, user_ids: set[int]) -> dict[int, str]:
+    """Each user's openid in ``app``, in one query (made on first need for the few without one)."""
+    if not user_ids:
+        return {}
+    rows = await session.execute(
+        select(OpenId.user_id, OpenId.openid).where(OpenId.app_id == app.id, OpenId.user_id.in_(user_ids))
+    )
+    found: dict[int, str] = {user_id: openid for user_id, openid in rows.all()}
+    for user_id in user_ids - found.keys():
+        found[user_id] = await identity.openid_for(session, app, user_id)
+    return found
+
+
 # -- the agent's side (the console) -------------------------------------------------------------------
 
 
@@ -338,13 +366,14 @@ async def conversations_of_app(
         .group_by(Conversation.id)
         .order_by(Conversation.updated_at.desc(), Conversation.id.desc())
     )
-    found = rows.all()
+    found = [(c, count) for c, count in rows.all()]
     last = await _last_messages(session, [row[0].id for row in found])
+    # Opened, never written in: nothing to answer.
+    found = [(c, count) for c, count in found if c.id in last]
+    openids = await _openids(session, app, {c.user_id for c, _ in found})
     out = []
     for conversation, count in found:
-        if conversation.id not in last:
-            continue  # opened, never written in: nothing to answer
-        openid = await identity.openid_for(session, app, conversation.user_id)
+        openid = openids[conversation.user_id]
         out.append(
             ConversationSummary(
                 conversation.id,
@@ -530,6 +559,14 @@ async def push_settings(session: AsyncSession, actor: User, appid: str) -> tuple
     return app, await session.get(PushSettings, app.id)
 
 
+def check_push(url: str, token: str) -> None:
+    """A push URL and token as WeChat takes them (raises Problem otherwise)."""
+    if not re.fullmatch(r"https?://[^\s]+", url.strip()) or len(url.strip()) > 500:
+        raise Problem(422, "invalid_push_url", "the push URL must be an http(s) URL")
+    if not re.fullmatch(r"[A-Za-z0-9]{3,32}", token):
+        raise Problem(422, "invalid_push_token", "the token has 3 to 32 letters and digits")
+
+
 async def set_push(
     session: AsyncSession, actor: User, appid: str, url: str, token: str
 ) -> PushSettings | None:
@@ -542,10 +579,7 @@ async def set_push(
         if row is not None:
             await session.delete(row)
         return None
-    if not re.fullmatch(r"https?://[^\s]+", url) or len(url) > 500:
-        raise Problem(422, "invalid_push_url", "the push URL must be an http(s) URL")
-    if not re.fullmatch(r"[A-Za-z0-9]{3,32}", token):
-        raise Problem(422, "invalid_push_token", "the token has 3 to 32 letters and digits")
+    check_push(url, token)
     if row is None:
         row = PushSettings(app_id=app.id, url=url, token=token, updated_at=now())
         session.add(row)
@@ -621,7 +655,8 @@ async def feedback_of_app(
             select(Feedback).where(Feedback.app_id == app.id).order_by(Feedback.id.desc()).limit(500)
         )
     )
-    return app, [(row, await identity.openid_for(session, app, row.user_id)) for row in rows]
+    openids = await _openids(session, app, {row.user_id for row in rows})
+    return app, [(row, openids[row.user_id]) for row in rows]
 
 
 async def feedback_image(
