@@ -48,3 +48,13 @@ async def test_a_component_used_where_it_is_not_declared_is_a_plain_element(
     assert [entry for entry in log if entry["kind"] == "unsupported"] == []
     assert app.errors == []
     await app.page.close()
+
+
+async def test_require_async_loads_the_subpackage_holding_the_module(
+    live_server: LiveServer, browser: Browser
+) -> None:
+    app = await open_app(browser, live_server, "test-compat-patterns", "&path=pages/async/async")
+    view = app.view()
+    await expect(view.locator("#loaded")).to_have_text("from extra")
+    await expect(view.locator("#missing")).to_have_text("rejected ../../extra/utils/nothing.js")
+    await app.page.close()
