@@ -3,6 +3,7 @@ every lifecycle, this.animate / clearAnimation, and the capsule menu's share ent
 
 from __future__ import annotations
 
+import base64
 import json
 from pathlib import Path
 from typing import Any
@@ -11,7 +12,8 @@ from urllib.parse import quote
 import pytest
 from playwright.async_api import Browser, FrameLocator, Route, expect
 
-from tests.conftest import LiveServer, OpenedApp, open_app
+from tests.conftest import TEST_APPS, LiveServer, OpenedApp, open_app
+from tests.fontgen import box_font
 
 pytestmark = pytest.mark.browser
 
@@ -245,3 +247,49 @@ async def test_select_components_before_the_first_render(live_server: LiveServer
     assert await out(app.view()) == [[0, None]]
     assert app.errors == []
     assert "Cannot read properties" not in await app.dev_panel_text()
+
+
+def test_the_test_font_is_our_own_generated_font() -> None:
+    assert (TEST_APPS / "pageapi/fonts/box.ttf").read_bytes() == box_font()
+    page = (TEST_APPS / "pageapi/pages/fontfile/fontfile.js").read_text()
+    assert f"data:font/ttf;base64,{base64.b64encode(box_font()).decode()}'" in page
+
+
+async def test_load_font_face_from_the_apps_own_files(live_server: LiveServer, browser: Browser) -> None:
+    app = await open_page(browser, live_server, "pages/fontfile/fontfile")
+    view = app.view()
+    r = await out(view)
+    # Canvas (the native scope, in the logic thread) measures "iiii" at 20px: 80px in the box font,
+    # under 50 in the fallback; a font loaded for webview only is not there.
+    widths = [r.pop(name) for name in ("canvasBefore", "canvasAfter", "relativeCanvas", "dataCanvas")]
+    assert widths[0] < 50 and widths[1] == pytest.approx(80, abs=0.5) and widths[2] < 50
+    assert widths[3] == pytest.approx(80, abs=0.5)
+    assert r == {
+        "root": "loadFontFace:ok loaded",
+        "relative": "loadFontFace:ok",
+        "global": "loadFontFace:ok",
+        "data": "loadFontFace:ok",
+        "missing": "loadFontFace:fail file not found: /fonts/missing.ttf error",
+        "scope": 'loadFontFace:fail scopes: unknown scope "paper"',
+    }
+
+    async def width(frame: FrameLocator, selector: str) -> float:
+        script = "async (el) => { await document.fonts.ready; return el.getBoundingClientRect().width; }"
+        box: float = await frame.locator(selector).evaluate(script)
+        return box
+
+    # Every character of the box font is 1 em wide: "iiii" at 20px is 80px.
+    for selector in ("#root", "#relative", "#everywhere", "#data"):
+        assert await width(view, selector) == pytest.approx(80, abs=0.5)
+    families = await view.locator("#root").evaluate(
+        "() => [...document.fonts].filter((f) => f.status === 'loaded').map((f) => f.family).sort()"
+    )
+    assert families == ["Box Data", "Box Everywhere", "Box Relative", "Box Root"]
+    # The global font reaches the next page; the page's own fonts do not.
+    await view.locator("#next").click()
+    await expect(app.page.locator("iframe.hutong-page")).to_have_count(2)
+    later = app.view()
+    await expect(later.locator("#everywhere")).to_be_attached()
+    assert await width(later, "#everywhere") == pytest.approx(80, abs=0.5)
+    assert await width(later, "#root") < 60
+    assert app.errors == []

@@ -293,12 +293,18 @@ async def test_picker_sheets_and_picker_view_wheels(live_server: LiveServer, bro
     await view.locator("#region").click()
     await expect(column).to_have_count(2)
     await expect(column.nth(0).locator(".hutong-picker-row").first).to_have_text("全部")
-    await turn(0, 19)
+    await turn(0, 18)
     await expect(column.nth(1).locator(".hutong-picker-row").nth(1)).to_have_text("广州市")
     await column.nth(1).locator(".hutong-picker-row", has_text="深圳市").click()
-    await expect(column.nth(1)).to_have_js_property("target", 2)
+    await expect(column.nth(1)).to_have_js_property("target", 3)
     await ok.click()
-    await expect(log).to_contain_text("region:广东省/深圳市:440000;")
+    await expect(log).to_contain_text("region:广东省/深圳市:440000,440300;")
+    # The custom item picked first leaves only itself in the next column.
+    await view.locator("#region").click()
+    await turn(0, -19)
+    await expect(column.nth(1).locator(".hutong-picker-row")).to_have_text(["全部"])
+    await ok.click()
+    await expect(log).to_contain_text("region:全部/全部:,;")
 
     # picker-view: the indicator's height is the row height; indicator-class comes from the page.
     pv = view.locator("#pv")
@@ -338,3 +344,124 @@ async def test_picker_sheets_and_picker_view_wheels(live_server: LiveServer, bro
     await expect(late).to_have_js_property("target", 3)
     assert await view.locator("#late").evaluate("el => el.hutongValue()") == [3]
     assert app.errors == []
+
+
+async def test_region_picker_has_every_district_with_codes(live_server: LiveServer, browser: Browser) -> None:
+    app = await open_app(browser, live_server, "test-widgets", "&path=pages/picker/picker")
+    view = app.view()
+    log = view.locator("#log")
+    column = view.locator(".hutong-picker wx-picker-view-column")
+    rows = column.locator(".hutong-picker-row")
+    await expect(view.locator("#full")).to_have_text("full region")
+
+    async def pick(index: int, name: str) -> None:
+        """Turn wheel ``index`` to the row ``name`` with the mouse wheel, a row per notch."""
+        labels = await column.nth(index).locator(".hutong-picker-row").all_inner_texts()
+        target = labels.index(name)
+        now = await column.nth(index).evaluate("el => el.target")
+        await column.nth(index).hover()
+        for _ in range(abs(target - now)):
+            await app.page.mouse.wheel(0, 100 if target > now else -100)
+        await expect(column.nth(index)).to_have_js_property("target", target)
+
+    async def loaded() -> list[str]:
+        names: list[str] = await view.locator("body").evaluate(
+            "() => performance.getEntriesByType('resource').map((e) => e.name)"
+        )
+        return [name for name in names if "region-data" in name]
+
+    # The region list is not part of the frame's startup: it arrives when a region picker opens.
+    assert await loaded() == []
+    await view.locator("#full").click()
+    await expect(column).to_have_count(3)
+    assert len(await loaded()) == 1
+    await expect(column.nth(0).locator(".hutong-picker-row").first).to_have_text("北京市")
+    await expect(column.nth(1).locator(".hutong-picker-row")).to_have_text(["北京市"])
+    await expect(column.nth(2).locator(".hutong-picker-row").first).to_have_text("东城区")
+    # Every province of the mainland, then Taiwan, Hong Kong and Macau, as WeChat lists them.
+    await expect(column.nth(0).locator(".hutong-picker-row")).to_have_count(34)
+    await expect(column.nth(0).locator(".hutong-picker-row").last).to_have_text("澳门特别行政区")
+    await pick(0, "广东省")
+    await expect(column.nth(1).locator(".hutong-picker-row").first).to_have_text("广州市")
+    await expect(column.nth(2).locator(".hutong-picker-row").first).to_have_text("荔湾区")
+    await pick(1, "深圳市")
+    await expect(column.nth(2).locator(".hutong-picker-row").first).to_have_text("罗湖区")
+    await pick(2, "南山区")
+    await expect(column.nth(2)).to_have_js_property("target", 2)
+    await view.locator(".hutong-picker .ok").click()
+    # WeChat's detail: names and the statistical code of each level; no postcode (none is bundled).
+    await expect(log).to_contain_text("full:广东省/深圳市/南山区:440000,440300,440305:false;")
+    await expect(view.locator("#full")).to_have_text("广东省 深圳市 南山区")
+    # Opened again, the wheels stand on the value; a county-level city under its province's
+    # "省直辖县级行政区划", as WeChat lists it.
+    await view.locator("#full").click()
+    await expect(column.nth(2)).to_have_js_property("target", 2)
+    await expect(rows.filter(has_text="南山区")).to_have_count(1)
+    await pick(0, "河南省")
+    await expect(column.nth(1).locator(".hutong-picker-row").first).to_have_text("郑州市")
+    await pick(1, "省直辖县级行政区划")
+    await expect(column.nth(2).locator(".hutong-picker-row")).to_have_text(["济源市"])
+    await view.locator(".hutong-picker .ok").click()
+    await expect(log).to_contain_text("full:河南省/省直辖县级行政区划/济源市:410000,419000,419001:false;")
+    assert len(await loaded()) == 1
+    assert app.errors == []
+
+
+async def test_keyboard_height_from_the_visible_viewport(live_server: LiveServer, browser: Browser) -> None:
+    app = await open_app(browser, live_server, "test-widgets", "&path=pages/keyboard/keyboard")
+    page = app.page
+    view = app.view()
+    log = view.locator("#log")
+    await page.set_viewport_size({"width": 400, "height": 800})
+    await expect(view.locator("#name")).to_be_visible()
+    tall = await view.locator("body").evaluate("() => innerHeight")
+
+    # No field has focus: the viewport shrinking is no keyboard.
+    await page.set_viewport_size({"width": 400, "height": 500})
+    await wait_frame_height(view, tall - 300)
+    await page.set_viewport_size({"width": 400, "height": 800})
+    await wait_frame_height(view, tall)
+    assert await log.inner_text() == ""
+    # A focused field: the visible area losing 300 px is a 300 px keyboard, for the field and for
+    # wx.onKeyboardHeightChange; growing back brings it to 0.
+    await view.locator("#name input").click()
+    await expect(log).to_have_text("focus:0;")
+    await page.set_viewport_size({"width": 400, "height": 500})
+    await expect(log).to_have_text("focus:0;name:300:0;wx:300;")
+    await page.set_viewport_size({"width": 400, "height": 800})
+    await expect(log).to_have_text("focus:0;name:300:0;wx:300;name:0:0;wx:0;")
+    # Letting go while the keyboard is up brings it down too.
+    await page.set_viewport_size({"width": 400, "height": 500})
+    await expect(log).to_contain_text("wx:0;name:300:0;wx:300;")
+    await view.locator("#tap").click()
+    await expect(log).to_have_text("focus:0;" + "name:300:0;wx:300;name:0:0;wx:0;" * 2 + "tap;")
+    await page.set_viewport_size({"width": 400, "height": 800})
+    await wait_frame_height(view, tall)
+
+    # hold-keyboard: a tap elsewhere on the page leaves the field focused.
+    await view.locator("#held input").click()
+    await view.locator("#tap").click()
+    await expect(log).to_contain_text("wx:0;tap;tap;")
+    await expect(view.locator("#held input")).to_be_focused()
+    assert "blur" not in await log.inner_text()
+
+    # adjust-position with cursor-spacing: the field low on the page comes up above the keyboard, 40 px
+    # clear of it; wx.offKeyboardHeightChange stops the app's listener, the field still hears it.
+    await view.locator("#off").click()
+    await expect(log).to_contain_text(";off;")
+    await view.locator("#low textarea").click()
+    # Where it stands, a 300 px keyboard would cover it.
+    assert await view.locator("#low").evaluate("el => el.getBoundingClientRect().bottom") > tall - 300
+    await page.set_viewport_size({"width": 400, "height": 500})
+    await expect(log).to_contain_text(";off;blur;low:300:0;")
+    bottom = await view.locator("#low").evaluate("el => el.getBoundingClientRect().bottom")
+    assert bottom + 40 == pytest.approx(tall - 300, abs=1)
+    assert await view.locator("body").evaluate("() => scrollY") > 0
+    await page.set_viewport_size({"width": 400, "height": 800})
+    await expect(log).to_contain_text(";off;blur;low:300:0;low:0:0;")
+    assert (await log.inner_text()).endswith("off;blur;low:300:0;low:0:0;")
+    assert app.errors == []
+
+
+async def wait_frame_height(view: FrameLocator, height: int) -> None:
+    await expect(view.locator("html")).to_have_js_property("clientHeight", height)

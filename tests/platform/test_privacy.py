@@ -88,7 +88,7 @@ async def test_a_user_sees_exports_and_deletes_their_data_per_app(server: LiveSe
         deleted = await ada.delete(f"/api/me/data/{APP}", headers={"X-CSRF-Token": ada_csrf})
         assert deleted.status_code == 200, deleted.text
         counted = {k: v for k, v in deleted.json()["deleted"].items() if v is not None}
-        assert counted == {"events": 1, "launches": 2, "pinned": 1, "recent": 1}
+        assert counted == {"events": 1, "feedback": 0, "launches": 2, "pinned": 1, "recent": 1, "support": 0}
         authorizations = await ada.get(f"/api/me/authorizations/{APP}")
         assert authorizations.json()["authSetting"] == {}
         assert [h["appid"] for h in (await ada.get("/api/me/data")).json()] == [OTHER]

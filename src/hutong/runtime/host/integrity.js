@@ -94,6 +94,15 @@ export async function fetchSignedManifest(url, appid) {
  * @returns {Promise<string>} the bundle's text, verified
  */
 export async function fetchVerified(bundle, name) {
+  return new TextDecoder().decode(await fetchVerifiedBytes(bundle, name));
+}
+
+/**
+ * @param {{url: string, sha256: string}} bundle
+ * @param {string} name for the error message
+ * @returns {Promise<ArrayBuffer>} the file's bytes, verified
+ */
+export async function fetchVerifiedBytes(bundle, name) {
   const response = await fetch(bundle.url);
   if (!response.ok) throw new IntegrityError(`${name}: download failed (HTTP ${response.status})`);
   const buffer = await response.arrayBuffer();
@@ -101,5 +110,5 @@ export async function fetchVerified(bundle, name) {
   if (actual !== bundle.sha256) {
     throw new IntegrityError(`${name} was tampered with: its SHA-256 is ${actual}, not ${bundle.sha256}`);
   }
-  return new TextDecoder().decode(buffer);
+  return buffer;
 }

@@ -58,6 +58,7 @@ const FROM_FRAME = /** @type {Record<string, string>} */ ({
   'component:answer': 'component:answer',
   'animate:done': 'animate:done',
   'font:done': 'font:done',
+  keyboard: 'keyboard',
 });
 
 /**

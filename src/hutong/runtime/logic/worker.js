@@ -18,6 +18,7 @@ import { callHost } from './call.js';
 import './builtins.js';
 import './share.js';
 import { hutong } from './identity.js';
+import './support.js';
 import './api/media-context.js';
 import './api/canvas-node.js';
 import './api/canvas.js';
@@ -35,6 +36,7 @@ import { callPage, configureTabBar, createPage, destroyPage, instances, pageLife
 import { intersection, settleQuery } from './query.js';
 import { animationDone } from './animate.js';
 import { fontLoaded } from './fonts.js';
+import { keyboardChanged } from './api/background.js';
 import { Behavior, Component, definitionOf, normalise, Page, setRegistering, setRegisteringPage } from './registry.js';
 import { takeChannel } from './router.js';
 import { launchState, settle, wxGlobal } from './wx.js';
@@ -308,6 +310,7 @@ on('theme', (message) => callApp('onThemeChange', { theme: message.theme }));
 on('query:result', (message) => settleQuery(message.qid, message.results));
 on('animate:done', (message) => animationDone(message.aid));
 on('font:done', (message) => fontLoaded(message.fid, message));
+on('keyboard', (message) => keyboardChanged({ height: message.height }));
 on('intersection', (message) => intersection(message.oid, message.entry));
 on('api:result', (message) => settle(message.cb, message));
 

@@ -12,6 +12,7 @@ import { platform, setSender } from './components/base.js';
 import { setReporter } from './diagnostics.js';
 import { listen } from './events.js';
 import { loadFont } from './fonts.js';
+import { setKeyboardSender } from './keyboard.js';
 import { clearAnimation, startAnimation } from './keyframes.js';
 import { apply, installPage, nodeById } from './vdom.js';
 
@@ -20,7 +21,7 @@ let port = null;
 /** @type {MessagePort | null} the logic thread's port for this page (brokered by the host) */
 let logic = null;
 /** What goes to the logic thread directly; everything else goes to the host. */
-const TO_LOGIC = new Set(['event', 'rendered', 'page:event', 'query:result', 'intersection', 'builtin', 'component:answer', 'animate:done', 'font:done']);
+const TO_LOGIC = new Set(['event', 'rendered', 'page:event', 'query:result', 'intersection', 'builtin', 'component:answer', 'animate:done', 'font:done', 'keyboard']);
 const root = /** @type {HTMLElement} */ (document.querySelector('wx-page'));
 const started = performance.now();
 /** @type {Record<string, any>} */
@@ -36,6 +37,7 @@ function send(message, transfer) {
 
 setReporter(send);
 setSender(send);
+setKeyboardSender(send);
 
 /**
  * WeChat's default styles as a constructable stylesheet, for the shadow roots of custom components

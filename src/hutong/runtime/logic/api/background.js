@@ -2,7 +2,8 @@
 /**
  * Background fetch (WeChat's pre-fetch and periodic fetch of the app's data): the platform does not
  * fetch anything ahead, so there is never data; the token is kept for the app to read back.
- * And the device events a browser page cannot see: the listeners are kept but never called.
+ * And the device events a browser page cannot see: the listeners are kept but never called. The
+ * keyboard's height comes from the page frame with the focused field (view/keyboard.js).
  */
 import { answer, listeners } from './shape.js';
 
@@ -27,6 +28,11 @@ export const background = {
   /** @param {any} options */
   getBackgroundFetchToken: (options) => answer('getBackgroundFetchToken', options, () => ({ token: fetchToken })),
 };
+
+/** The soft keyboard's height changed. @param {{height: number}} res */
+export function keyboardChanged(res) {
+  keyboard.emit(res);
+}
 
 export const deviceEvents = {
   onMemoryWarning: memory.on,

@@ -4,6 +4,7 @@
  * `hutongValue()` and `hutongReset()` for `<form>`, and reports WeChat's events with WeChat's details.
  */
 import { emit } from '../events.js';
+import { fieldBlurred, fieldFocused, keyboardHeight } from '../keyboard.js';
 import { Builtin, closest, define, flag, num, toHost } from './base.js';
 
 const TEXT_CSS = `:host { display: block; }
@@ -51,11 +52,13 @@ class TextField extends Builtin {
     this.ph = /** @type {HTMLElement} */ (root.querySelector('.ph'));
     this.field.addEventListener('input', () => this.onInput());
     this.field.addEventListener('focus', () => {
-      emit(this, 'focus', { value: this.field.value, height: 0 });
+      fieldFocused(this);
+      emit(this, 'focus', { value: this.field.value, height: keyboardHeight() });
       // type="nickname": the host offers the host account's nickname above the page (profile.js).
       if (this.isNickname) toHost(this, { t: 'nickname', action: 'focus' });
     });
-    this.field.addEventListener('blur', () => {
+    this.field.addEventListener('blur', (event) => {
+      fieldBlurred(this, /** @type {FocusEvent} */ (event).relatedTarget);
       emit(this, 'blur', { value: this.field.value, cursor: this.field.selectionStart ?? this.field.value.length });
       if (this.isNickname) {
         toHost(this, { t: 'nickname', action: 'blur' });

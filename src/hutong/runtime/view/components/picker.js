@@ -10,7 +10,7 @@
 import { emit } from '../events.js';
 import { define, flag } from './base.js';
 import { PickerView } from './picker-view.js';
-import { REGIONS } from './regions.js';
+import { loadRegions } from './regions.js';
 
 const SHEET_CSS = `.hutong-picker-mask { position: fixed; inset: 0; background: rgba(0,0,0,.6); z-index: 1000; animation: hutong-picker-fade .3s; }
 .hutong-picker { position: fixed; left: 0; right: 0; bottom: 0; background: #fff; z-index: 1001; font-size: 17px; color: rgba(0,0,0,.9);
@@ -48,17 +48,11 @@ const span = (from, to) => Array.from({ length: Math.max(0, to - from + 1) }, (_
 /** @param {number} y @param {number} m */
 const daysIn = (y, m) => new Date(y, m, 0).getDate();
 
-/** Province codes of GB/T 2260, by the first two characters of the name. */
-const PROVINCE_CODES = /** @type {Record<string, string>} */ ({
-  北京: '110000', 天津: '120000', 河北: '130000', 山西: '140000', 内蒙: '150000', 辽宁: '210000', 吉林: '220000',
-  黑龙: '230000', 上海: '310000', 江苏: '320000', 浙江: '330000', 安徽: '340000', 福建: '350000', 江西: '360000',
-  山东: '370000', 河南: '410000', 湖北: '420000', 湖南: '430000', 广东: '440000', 广西: '450000', 海南: '460000',
-  重庆: '500000', 四川: '510000', 贵州: '520000', 云南: '530000', 西藏: '540000', 陕西: '610000', 甘肃: '620000',
-  青海: '630000', 宁夏: '640000', 新疆: '650000', 台湾: '710000', 香港: '810000', 澳门: '820000',
-});
+/** How many columns each region `level` shows. sub-district (streets) is not bundled: three columns. */
+const LEVELS = /** @type {Record<string, number>} */ ({ province: 1, city: 2, region: 3, 'sub-district': 3 });
 
-/** The region list's third column: districts are not bundled. */
-const ALL = '全部';
+/** The region list once a region picker has loaded it (regions.js). @type {import('./regions.js').Division[] | null} */
+let regions = null;
 
 /** @typedef {{labels: string[], values: any[]}} Column */
 
@@ -66,7 +60,20 @@ class Picker extends HTMLElement {
   constructor() {
     super();
     this.addEventListener('click', () => {
-      if (flag(this, 'disabled') || this.sheet) return;
+      if (flag(this, 'disabled') || this.sheet || this.loading) return;
+      if (this.mode === 'region' && !regions) {
+        // The region list is loaded on first use, not with the frame.
+        this.loading = true;
+        loadRegions()
+          .then((list) => {
+            regions = list;
+            this.open();
+          })
+          .finally(() => {
+            this.loading = false;
+          });
+        return;
+      }
       this.open();
     });
   }
@@ -81,6 +88,8 @@ class Picker extends HTMLElement {
     if (name in props) return props[name];
     return this.getAttribute(name);
   }
+
+  loading = false;
 
   /** @type {any} what was chosen last, or undefined to use the value attribute */
   chosen = undefined;
@@ -124,6 +133,8 @@ class Picker extends HTMLElement {
   picked = [];
   /** @type {Column[]} */
   cols = [];
+  /** The region codes of what is picked, per column. @type {string[]} */
+  codes = [];
 
   /** The picked values the sheet opens with, from the value. */
   initial() {
@@ -188,25 +199,22 @@ class Picker extends HTMLElement {
         return cols;
       }
       case 'region': {
+        // custom-item heads every column; once picked, the columns after it offer only that item.
         const custom = this.getAttribute('custom-item');
-        const level = this.getAttribute('level') || 'region';
-        const depth = level === 'province' ? 1 : level === 'city' ? 2 : 3;
         const extra = custom ? [custom] : [];
-        const provinces = [...extra, ...REGIONS.map((r) => r[0])];
-        if (!provinces.includes(p[0])) p[0] = REGIONS[0][0];
+        const depth = LEVELS[this.getAttribute('level') || 'region'] || 3;
         /** @type {Column[]} */
-        const cols = [{ labels: provinces, values: provinces }];
-        const province = REGIONS.find((r) => r[0] === p[0]);
-        // After the custom item, the following columns offer only the custom item.
-        const cities = province ? [...extra, ...province[1]] : extra;
-        if (depth > 1) {
-          if (!cities.includes(p[1])) p[1] = province ? province[1][0] : custom;
-          cols.push({ labels: cities, values: cities });
-        }
-        if (depth > 2) {
-          const districts = p[1] === custom ? extra : [...extra, ALL];
-          if (!districts.includes(p[2])) p[2] = p[1] === custom ? custom : ALL;
-          cols.push({ labels: districts, values: districts });
+        const cols = [];
+        this.codes = [];
+        let list = regions || [];
+        for (let c = 0; c < depth; c++) {
+          const names = list.map((d) => d.name);
+          const labels = [...extra, ...names];
+          if (!labels.includes(p[c])) p[c] = names[0] ?? custom ?? '';
+          cols.push({ labels, values: labels });
+          const picked = list.find((d) => d.name === p[c]);
+          this.codes.push(picked ? picked.code : '');
+          list = picked ? picked.children : [];
         }
         return cols;
       }
@@ -321,9 +329,8 @@ class Picker extends HTMLElement {
       case 'date':
         return { value: [String(p[0]), ...p.slice(1, this.cols.length).map(pad)].join('-') };
       case 'region': {
-        const value = p.slice(0, this.cols.length);
-        const code = value.map((name, i) => (i === 0 ? PROVINCE_CODES[String(name).slice(0, 2)] || '' : ''));
-        return { value, code, postcode: '' };
+        // No postcode: there is no open, complete postcode table to bundle (see registry.js).
+        return { value: p.slice(0, this.cols.length), code: this.codes.slice() };
       }
       default:
         return { value: Number(p[0]) || 0 };

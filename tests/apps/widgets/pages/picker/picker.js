@@ -8,6 +8,7 @@ Page({
     multi: [['X', 'Y'], CITIES[0]],
     multiIndex: [0, 0],
     lateRows: [],
+    region: [],
   },
   onReady() {
     // Rows that arrive after the value (as a list loaded from a server does).
@@ -30,7 +31,11 @@ Page({
     if (e.detail.column === 0) this.setData({ multi: [this.data.multi[0], CITIES[e.detail.value]], multiIndex: [e.detail.value, 0] });
   },
   onRegion(e) {
-    this.add(`region:${e.detail.value.join('/')}:${e.detail.code[0]}`);
+    this.add(`region:${e.detail.value.join('/')}:${e.detail.code.join(',')}`);
+  },
+  onFull(e) {
+    this.setData({ region: e.detail.value });
+    this.add(`full:${e.detail.value.join('/')}:${e.detail.code.join(',')}:${'postcode' in e.detail}`);
   },
   onView(e) {
     this.add(`view:${e.detail.value.join(',')}`);
