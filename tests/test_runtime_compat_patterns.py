@@ -57,6 +57,8 @@ async def test_require_async_loads_the_subpackage_holding_the_module(
     view = app.view()
     await expect(view.locator("#loaded")).to_have_text("from extra")
     await expect(view.locator("#missing")).to_have_text("rejected ../../extra/utils/nothing.js")
+    # A namespace the runtime lacks is absent, so feature checks take the path for clients without it.
+    await expect(view.locator("#worklet")).to_have_text("absent")
     await app.page.close()
 
 

@@ -62,7 +62,11 @@ function loadAsync(from, request) {
     () => {
       const path = find(joined);
       if (!path) throw { mod: request, errMsg: `module "${request}" is not defined (required from ${from})` };
-      return load(path);
+      try {
+        return load(path);
+      } catch (error) {
+        throw { mod: request, errMsg: String(error && error.message ? error.message : error) };
+      }
     },
     (error) => {
       throw { mod: request, errMsg: String(error && error.message ? error.message : error) };

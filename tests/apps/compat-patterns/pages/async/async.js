@@ -1,5 +1,5 @@
 Page({
-  data: { loaded: 'waiting', missing: 'waiting' },
+  data: { loaded: 'waiting', missing: 'waiting', worklet: wx.worklet ? 'present' : 'absent' },
   onLoad() {
     // A module of a subpackage nothing has opened yet: require.async loads that package first.
     require.async('../../extra/utils/lib.js')
