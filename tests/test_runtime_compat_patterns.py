@@ -25,7 +25,7 @@ async def test_behavior_definition_filter_rewrites_the_component_using_it(
 
 
 async def test_a_page_whose_module_is_missing_fails_alone(live_server: LiveServer, browser: Browser) -> None:
-    app = await open_app(browser, live_server, "test-compat-patterns", "&path=pages/missing/missing")
+    app = await open_app(browser, live_server, "test-compat-patterns", "&path=extra/pages/missing/missing")
     # The require fails when the page loads, reported with the module that asked for it.
     await expect(app.page.locator("#dev-panel")).to_contain_text("gone-helper")
     await app.page.close()
@@ -47,4 +47,37 @@ async def test_a_component_used_where_it_is_not_declared_is_a_plain_element(
     log = await app.page.evaluate("window.__hutongLog")
     assert [entry for entry in log if entry["kind"] == "unsupported"] == []
     assert app.errors == []
+    await app.page.close()
+
+
+async def test_require_async_loads_the_subpackage_holding_the_module(
+    live_server: LiveServer, browser: Browser
+) -> None:
+    app = await open_app(browser, live_server, "test-compat-patterns", "&path=pages/async/async")
+    view = app.view()
+    await expect(view.locator("#loaded")).to_have_text("from extra")
+    await expect(view.locator("#missing")).to_have_text("rejected ../../extra/utils/nothing.js")
+    # A namespace the runtime lacks is absent, so feature checks take the path for clients without it.
+    await expect(view.locator("#worklet")).to_have_text("absent")
+    await app.page.close()
+
+
+async def test_keyboard_accessory_shows_while_its_field_has_focus(
+    live_server: LiveServer, browser: Browser
+) -> None:
+    app = await open_app(browser, live_server, "test-compat-patterns", "&path=pages/accessory/accessory")
+    view = app.view()
+    bar = view.locator("#bar")
+    await expect(view.locator("#taps")).to_have_text("0")
+    await expect(bar).to_be_hidden()
+    await view.locator("#field input").focus()
+    await expect(bar).to_be_visible()
+    # Pressing the toolbar keeps the field focused, as a keyboard's toolbar does.
+    await bar.click()
+    await expect(view.locator("#taps")).to_have_text("1")
+    await expect(bar).to_be_visible()
+    await view.locator("#taps").click()
+    await expect(bar).to_be_hidden()
+    log = await app.page.evaluate("window.__hutongLog")
+    assert [entry for entry in log if entry["kind"] == "unsupported"] == []
     await app.page.close()

@@ -86,15 +86,20 @@ def test_an_origin_joins_every_list_sockets_in_their_own_scheme() -> None:
 
 
 async def test_a_remote_resource_this_machine_cannot_reach_is_noted_not_failed(tmp_path: Path) -> None:
-    """A network image whose host does not resolve is the checking machine's network, not the app."""
+    """A network image whose host does not resolve is the checking machine's network, not the app; so
+    is the egress proxy's 502 for an allowed server it cannot reach (the app hears request:fail)."""
     (tmp_path / "pages").mkdir()
     (tmp_path / "app.json").write_text(json.dumps({"pages": ["pages/remote"]}))
     (tmp_path / "app.js").write_text("App({})")
     src = "https://images.example.invalid/cover.png"
     (tmp_path / "pages/remote.wxml").write_text(f"<view>cover</view><image src='{src}' />")
-    (tmp_path / "pages/remote.js").write_text("Page({})")
-    report = await check_project(tmp_path, timeout_ms=8000)
+    (tmp_path / "pages/remote.js").write_text(
+        "Page({onLoad() { wx.request({url: 'https://api.example.invalid/feed', fail: () => {}}) }})"
+    )
+    report = await check_project(tmp_path, timeout_ms=8000, allow_domains=["https://api.example.invalid"])
     remote = report.pages[0]
     assert remote.passed, remote
-    assert len(remote.unreachable) == 1 and remote.unreachable[0].startswith(src), remote
+    assert len(remote.unreachable) == 2, remote
+    assert any(note.startswith(src) for note in remote.unreachable), remote
+    assert any("/egress (the server responded with a status of 502" in note for note in remote.unreachable)
     assert "unreachable from here (not counted): " + src in report.to_text()

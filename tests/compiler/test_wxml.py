@@ -24,6 +24,21 @@ def test_parser_keeps_positions_and_tolerates_wechat_forms() -> None:
     assert isinstance(text, Text) and text.value == "x {{ a < b }}"
 
 
+def test_an_input_holding_its_keyboard_accessory_is_closed_by_its_end_tag() -> None:
+    """<input> is void when written unclosed, but WeChat writes the keyboard's toolbar inside it."""
+    nodes = parse_wxml(
+        "<view><input value='a'>\n  <!-- toolbar --><keyboard-accessory><cover-view>ok</cover-view>"
+        "</keyboard-accessory>\n</input><input value='b'><text>after</text></view>",
+        "p.wxml",
+    )
+    view = nodes[0]
+    assert isinstance(view, Element)
+    first, second, text = [child for child in view.children if isinstance(child, Element)]
+    assert (first.tag, second.tag, text.tag) == ("input", "input", "text")
+    assert [child.tag for child in first.children if isinstance(child, Element)] == ["keyboard-accessory"]
+    assert second.children == []
+
+
 @pytest.mark.parametrize(
     ("source", "expected"),
     [

@@ -7,6 +7,7 @@ console error or unsupported component or API shows up. A blank or broken page n
 from __future__ import annotations
 
 import asyncio
+import re
 import tempfile
 import time
 from pathlib import Path
@@ -64,6 +65,7 @@ _MEASURE = """
 
 
 # The top page's frame of the app on screen (others are hidden, closing or spare).
+_EGRESS_UNREACHABLE = re.compile(r"^Failed to load resource: the server responded with a status of 50[24]\b")
 _TOP_FRAME = ".surface:not([hidden]) iframe.hutong-page:not([hidden])"
 _MEASURE_TRIES = 10
 
@@ -175,13 +177,20 @@ def _unreachable(message: ConsoleMessage, base_url: str) -> str | None:
     """The browser's own note that a remote resource (a network image, say) could not be reached at
     all: no name resolution, no route. That is the checking machine's network, not the app or the
     runtime (WeChat shows a broken image and logs no error), so it is reported but does not fail the
-    page. A server's error status, or anything from the platform itself, stays a console error."""
-    if not message.text.startswith("Failed to load resource: net::"):
-        return None
+    page. So is the egress proxy's 502/504 (it could not reach the app's server; the app hears
+    `request:fail` and the report has that). A server's error status, or anything else from the
+    platform itself, stays a console error."""
+    text = message.text
     url = str(message.location.get("url") or "")
+    if url.startswith(f"{base_url}/api/apps/") and url.endswith("/egress"):
+        if _EGRESS_UNREACHABLE.search(text):
+            return f"{url} ({text.removeprefix('Failed to load resource: ')})"
+        return None
+    if not text.startswith("Failed to load resource: net::"):
+        return None
     if not url.startswith(("http://", "https://")) or url.startswith(base_url):
         return None
-    return f"{url} ({message.text.removeprefix('Failed to load resource: ')})"
+    return f"{url} ({text.removeprefix('Failed to load resource: ')})"
 
 
 async def _measure_top_page(page: Page) -> dict[str, int]:

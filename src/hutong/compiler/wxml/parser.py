@@ -16,6 +16,8 @@ from hutong.compiler.errors import CompileError, Position, position_at
 _RAW_TEXT_TAGS = frozenset({"wxs"})
 # Tags that never have children, closed or not (HTML void elements WXML authors write unclosed).
 _VOID_TAGS = frozenset({"import", "include", "input", "image", "icon", "progress", "br", "img", "wxs-void"})
+# ...except an <input> holding its <keyboard-accessory> (then closed by </input>, as WeChat writes it).
+_ACCESSORY_NEXT = re.compile(r"\s*(?:<!--.*?-->\s*)*<keyboard-accessory\b", re.DOTALL)
 
 _NAME = re.compile(r"[^\s/>=\"'<]+")
 _TAG_NAME = re.compile(r"[A-Za-z_][\w\-.:$]*")
@@ -88,7 +90,10 @@ def parse_wxml(source: str, file: str) -> list[Element | Text]:
             stack[-1].children.append(element)
             if element.tag in _RAW_TEXT_TAGS and not self_closing:
                 _raw_text(reader, element)
-            elif not self_closing and element.tag not in _VOID_TAGS:
+            elif not self_closing and (
+                element.tag not in _VOID_TAGS
+                or (element.tag == "input" and _ACCESSORY_NEXT.match(source, reader.pos))
+            ):
                 stack.append(element)
         else:
             _text(reader, stack[-1])

@@ -592,6 +592,11 @@ export class MiniProgram {
     }
     const top = this.top;
     switch (name) {
+      case 'hutong:loadPackage':
+        // require.async of a module in a subpackage not loaded yet (logic/modules.js).
+        if (!this.packages) throw new Error('no subpackages');
+        await this.packages.once(String(args.root || ''));
+        return ok;
       case 'navigateTo':
         this.navigateTo(String(args.url || ''), args.channel);
         return ok;

@@ -14,7 +14,7 @@ import './names.js';
 import './selector.js';
 import { setDeclaredTags } from './tree.js';
 import './wxs-events.js';
-import './call.js';
+import { callHost } from './call.js';
 import './builtins.js';
 import './share.js';
 import { hutong } from './identity.js';
@@ -156,6 +156,13 @@ on('init', async (message) => {
     for (const name of Object.keys(owner.usingComponents || {})) declared.add(name);
   }
   setDeclaredTags(declared);
+  modules.setPackageLoader((path) => {
+    const info = (config.packages || []).find((/** @type {any} */ p) => p.root && path.startsWith(`${p.root}/`));
+    if (!info) return Promise.reject(new Error(`module "${path}" is not defined`));
+    return new Promise((resolve, reject) => {
+      callHost('hutong:loadPackage', { root: info.root, success: () => resolve(undefined), fail: (/** @type {any} */ res) => reject(new Error(res.errMsg)) });
+    });
+  });
   globals.__hutong_view = (/** @type {any} */ bundle) => {
     viewBundle = bundle;
   };

@@ -151,11 +151,16 @@ function unsupported(name) {
   };
 }
 
+const ABSENT_NAMESPACES = new Set(['worklet']);
+
 /** `wx` as apps see it: the APIs above, `canIUse`, and a stand-in for any other name. */
 export const wxGlobal = new Proxy(wx, {
   get(target, name) {
     if (typeof name !== 'string' || name in target) return /** @type {any} */ (target)[name];
     if (name === 'then' || name === 'toJSON') return undefined; // not a thenable, not serialisable
+    // Namespaces (not functions) the runtime lacks: absent, so that `if (wx.worklet)` feature checks
+    // take the path written for clients without them, instead of destructuring a stand-in function.
+    if (ABSENT_NAMESPACES.has(name)) return undefined;
     return unsupported(name);
   },
 });

@@ -14,7 +14,9 @@ input, textarea { all: unset; display: block; width: 100%; box-sizing: border-bo
 textarea { height: 100%; }
 .ph { position: absolute; inset: 0; color: #808080; pointer-events: none; overflow: hidden; white-space: nowrap;
   text-overflow: ellipsis; }
-.ph[hidden] { display: none; }`;
+.ph[hidden] { display: none; }
+.accessory { position: fixed; left: 0; right: 0; bottom: 0; z-index: 1000; }
+.accessory[hidden] { display: none; }`;
 
 /** The `<input>` type for WeChat's type/password. @param {Element} el */
 function inputType(el) {
@@ -39,6 +41,8 @@ class TextField extends Builtin {
   field;
   /** @type {HTMLElement} */
   ph;
+  /** @type {HTMLElement} where a <keyboard-accessory> child shows while the field has focus */
+  accessory;
   /** textarea: several lines, Enter makes a new line */
   get multiline() {
     return this.localName === 'wx-textarea';
@@ -47,17 +51,25 @@ class TextField extends Builtin {
   constructor() {
     super();
     const tag = this.multiline ? 'textarea' : 'input';
-    const root = this.shadow(TEXT_CSS, `<div class="box" part="box"><div class="ph" part="placeholder"></div><${tag}></${tag}></div>`);
+    // A <keyboard-accessory> child is the toolbar over the keyboard: shown at the bottom of the page
+    // while the field has focus (where the browser shrinks the page for a keyboard, that is above it).
+    const root = this.shadow(TEXT_CSS, `<div class="box" part="box"><div class="ph" part="placeholder"></div><${tag}></${tag}></div>`
+      + '<div class="accessory" part="accessory" hidden><slot></slot></div>');
     this.field = /** @type {any} */ (root.querySelector(tag));
     this.ph = /** @type {HTMLElement} */ (root.querySelector('.ph'));
+    this.accessory = /** @type {HTMLElement} */ (root.querySelector('.accessory'));
+    // Pressing the toolbar keeps the field focused, as a keyboard's toolbar does.
+    this.accessory.addEventListener('mousedown', (event) => event.preventDefault());
     this.field.addEventListener('input', () => this.onInput());
     this.field.addEventListener('focus', () => {
+      this.accessory.hidden = !this.querySelector(':scope > wx-keyboard-accessory');
       fieldFocused(this);
       emit(this, 'focus', { value: this.field.value, height: keyboardHeight() });
       // type="nickname": the host offers the host account's nickname above the page (profile.js).
       if (this.isNickname) toHost(this, { t: 'nickname', action: 'focus' });
     });
     this.field.addEventListener('blur', (event) => {
+      this.accessory.hidden = true;
       fieldBlurred(this, /** @type {FocusEvent} */ (event).relatedTarget);
       emit(this, 'blur', { value: this.field.value, cursor: this.field.selectionStart ?? this.field.value.length });
       if (this.isNickname) {
@@ -199,6 +211,15 @@ class TextField extends Builtin {
 }
 
 class Input extends TextField {}
+
+/** The toolbar an input or textarea shows over the keyboard while focused (TextField places it). */
+class KeyboardAccessory extends Builtin {
+  constructor() {
+    super();
+    this.shadow(':host { display: block; overflow: hidden; }', '<slot></slot>');
+  }
+}
+define('wx-keyboard-accessory', KeyboardAccessory);
 class Textarea extends TextField {}
 define('wx-input', Input);
 define('wx-textarea', Textarea);

@@ -27,7 +27,7 @@ export const COMPONENTS = {
   editor: { status: 'unsupported', missing: 'rich text editor and EditorContext' },
   form: { status: 'supported' },
   input: { status: 'partial', missing: 'cursor and selection-start/end are ignored; always-embed means nothing in a browser; keyboardheightchange reports what the visible area lost while the field has focus (duration 0), so a keyboard that only shrinks the host page\'s visual viewport (iOS Safari) is not seen; adjust-position=false cannot stop a mobile browser\'s own scrolling to the field; hold-keyboard keeps the focus against presses on the page' },
-  'keyboard-accessory': { status: 'unsupported', missing: 'no custom keyboard toolbar in a browser' },
+  'keyboard-accessory': { status: 'partial', missing: 'shown as a bar at the bottom of the page while its input or textarea has focus: over the keyboard only where the browser shrinks the page for it' },
   label: { status: 'supported' },
   picker: { status: 'partial', missing: 'region mode gives no postcode (no open postcode table is bundled); level="sub-district" shows three columns (no streets); below the province, Taiwan, Hong Kong and Macau have no code; cities without districts (东莞, 中山, 儋州, 嘉峪关) offer themselves as their one district, where WeChat lists towns' },
   'picker-view': { status: 'supported' },

@@ -1,0 +1,6 @@
+Page({
+  data: { taps: 0 },
+  tapped() {
+    this.setData({ taps: this.data.taps + 1 })
+  },
+})
