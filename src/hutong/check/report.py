@@ -5,6 +5,11 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass, field
 
+ANY_DOMAIN_NOTE = (
+    "BYPASS: --allow-any-domain, the domain allow-list was not enforced "
+    "(a released app reaches only the origins on its lists)"
+)
+
 
 @dataclass
 class PageReport:
@@ -14,11 +19,18 @@ class PageReport:
     errors: list[str] = field(default_factory=list)  # uncaught errors in app code, with file:line
     console_errors: list[str] = field(default_factory=list)
     unsupported: list[str] = field(default_factory=list)  # "component:map", "api:wx.startWifi"
+    refused: list[str] = field(default_factory=list)  # "request:https://api.example.com", not on the lists
     screenshot: str | None = None
 
     @property
     def passed(self) -> bool:
-        return self.status == "ok" and not self.errors and not self.console_errors and not self.unsupported
+        return (
+            self.status == "ok"
+            and not self.errors
+            and not self.console_errors
+            and not self.unsupported
+            and not self.refused
+        )
 
 
 @dataclass
@@ -27,6 +39,10 @@ class CheckReport:
     compile_error: str | None = None
     compile_ms: float | None = None
     warnings: list[str] = field(default_factory=list)
+    # What the run allowed beyond the app's own (empty) domain lists: --allow-domain origins, and
+    # whether --allow-any-domain lifted the allow-list altogether (then requests never count as refused).
+    allowed_domains: list[str] = field(default_factory=list)
+    allow_any_domain: bool = False
     pages: list[PageReport] = field(default_factory=list)
 
     @property
@@ -36,6 +52,8 @@ class CheckReport:
     def to_json(self) -> str:
         body = asdict(self)
         body["passed"] = self.passed
+        if self.allow_any_domain:
+            body["bypass"] = ANY_DOMAIN_NOTE
         for page, original in zip(body["pages"], self.pages, strict=True):
             page["passed"] = original.passed
         return json.dumps(body, ensure_ascii=False, indent=2)
@@ -46,6 +64,10 @@ class CheckReport:
             lines.append(f"  compile FAILED: {self.compile_error}")
             return "\n".join(lines)
         lines.append(f"  compiled in {self.compile_ms:.0f} ms")
+        if self.allow_any_domain:
+            lines.append(f"  {ANY_DOMAIN_NOTE}")
+        if self.allowed_domains:
+            lines.append(f"  allowed domains: {', '.join(self.allowed_domains)}")
         for warning in self.warnings:
             lines.append(f"  warning: {warning}")
         for page in self.pages:
@@ -55,6 +77,7 @@ class CheckReport:
             lines.extend(f"       error: {error}" for error in page.errors)
             lines.extend(f"       console: {message}" for message in page.console_errors)
             lines.extend(f"       unsupported: {name}" for name in page.unsupported)
+            lines.extend(f"       refused (not on the domain lists): {name}" for name in page.refused)
         passed = sum(page.passed for page in self.pages)
         lines.append(f"  {passed} of {len(self.pages)} pages clean")
         return "\n".join(lines)

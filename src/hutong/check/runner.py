@@ -13,14 +13,20 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+from fastapi import FastAPI
+from fastapi.responses import HTMLResponse
 from playwright.async_api import Browser, ConsoleMessage, Page, async_playwright
 from playwright.async_api import Error as PlaywrightError
+from sqlalchemy import select
 
 from hutong.check.browser import CHROMIUM, CHROMIUM_ARGS
+from hutong.check.domains import domain_lists
 from hutong.check.report import CheckReport, PageReport
 from hutong.compiler import BuildResult, CompileError, build_project
 from hutong.compiler.project import load_project
+from hutong.server.app import SHELL_DIR
 from hutong.server.apps import service
+from hutong.server.apps.models import DOMAIN_KINDS, App
 from hutong.server.db import Database
 from hutong.server.db.migrate import upgrade_async
 from hutong.server.embedded import embedded_server
@@ -72,7 +78,12 @@ def all_pages(directory: Path) -> list[str]:
     return pages
 
 
-async def _publish(settings: Settings, build: BuildResult) -> None:
+# The marker the host's network code reads (runtime/host/api/network.js): allow every origin, with a
+# banner over the app saying so. Only this run's own throwaway server serves it.
+_ANY_DOMAIN_META = '<meta name="hutong-any-domain" content="hutong check --allow-any-domain">'
+
+
+async def _publish(settings: Settings, build: BuildResult, domains: dict[str, list[str]]) -> None:
     await upgrade_async(settings.effective_database_url)
     database = Database(settings.effective_database_url)
     try:
@@ -86,8 +97,29 @@ async def _publish(settings: Settings, build: BuildResult) -> None:
                 version="0.0.0-check",
                 build=build,
             )
+        if any(domains.values()):
+            # Straight into this run's database: the platform's API takes https/wss names only, and
+            # a check may point at a loopback back end.
+            async with database.session() as session:
+                app = await session.scalar(select(App).where(App.appid == CHECK_APPID))
+                assert app is not None
+                app.domains = {kind: list(domains.get(kind, [])) for kind in DOMAIN_KINDS}
+                await session.commit()
     finally:
         await database.dispose()
+
+
+def _lift_allow_list(platform: FastAPI) -> None:
+    """Serve the host page with the any-domain marker, ahead of the platform's own "/"."""
+
+    async def index() -> HTMLResponse:
+        html = (SHELL_DIR / "index.html").read_text(encoding="utf-8")
+        return HTMLResponse(html.replace("</head>", f"{_ANY_DOMAIN_META}\n</head>", 1))
+
+    platform.add_api_route("/", index, methods=["GET"], include_in_schema=False)
+    ours = platform.router.routes[-1]
+    del platform.router.routes[-1]
+    platform.router.routes.insert(0, ours)
 
 
 async def _visit(
@@ -114,6 +146,10 @@ async def _visit(
                 name = f"{entry.get('what')}:{entry.get('name')}"
                 if name not in report.unsupported:
                     report.unsupported.append(name)
+            elif entry.get("kind") == "refused":
+                name = f"{entry.get('what')}:{entry.get('origin')}"
+                if name not in report.refused:
+                    report.refused.append(name)
         if report.status == "ok":
             measure = await _measure_top_page(page)
             if measure["text"] == 0 and measure["visible"] == 0:
@@ -167,9 +203,23 @@ async def _wait_for_first_content(page: Page, report: PageReport, timeout_ms: fl
 
 
 async def check_project(
-    directory: Path, *, timeout_ms: float = 10_000, screenshots: Path | None = None, pages: str = "all"
+    directory: Path,
+    *,
+    timeout_ms: float = 10_000,
+    screenshots: Path | None = None,
+    pages: str = "all",
+    allow_domains: list[str] | None = None,
+    allow_any_domain: bool = False,
 ) -> CheckReport:
-    report = CheckReport(project=str(directory))
+    """Check every page (or the first). ``allow_domains`` puts origins on the app's domain lists for
+    this run (raises ``OriginError`` for one that is not an origin); ``allow_any_domain`` lifts the
+    allow-list as `hutong dev` does, and the report says so."""
+    domains = domain_lists(allow_domains or [])
+    report = CheckReport(
+        project=str(directory),
+        allowed_domains=list(domains["request"]),
+        allow_any_domain=allow_any_domain,
+    )
     started = time.perf_counter()
     try:
         build = build_project(directory)
@@ -183,8 +233,12 @@ async def check_project(
         routes = routes[:1]
     with tempfile.TemporaryDirectory(prefix="hutong-check-") as data_dir:
         settings = Settings(data_dir=Path(data_dir))
-        await _publish(settings, build)
-        async with embedded_server(settings) as base_url, async_playwright() as playwright:
+        await _publish(settings, build, domains)
+        prepare = _lift_allow_list if allow_any_domain else None
+        async with (
+            embedded_server(settings, prepare=prepare) as base_url,
+            async_playwright() as playwright,
+        ):
             browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             try:
                 for route in routes:

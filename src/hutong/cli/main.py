@@ -179,12 +179,41 @@ def check(
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
     timeout: Annotated[float, typer.Option(help="Seconds to wait for each page's first content.")] = 10.0,
+    allow_domain: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--allow-domain",
+            metavar="ORIGIN",
+            help="Let the app reach this origin in this run (request, upload, download, and the ws(s) "
+            "form for sockets); repeatable. Requests elsewhere still count as refused.",
+        ),
+    ] = None,
+    allow_any_domain: Annotated[
+        bool,
+        typer.Option(
+            "--allow-any-domain",
+            help="BYPASS: do not enforce the domain allow-list at all (as hutong dev); the report says so.",
+        ),
+    ] = False,
 ) -> None:
     """Compile, open every page in headless Chromium, and report what renders and what breaks."""
+    from hutong.check.domains import OriginError, parse_origin
     from hutong.check.runner import check_project  # Playwright loads only for this command
 
+    for origin in allow_domain or []:
+        try:
+            parse_origin(origin)
+        except OriginError as error:
+            raise typer.BadParameter(str(error), param_hint="--allow-domain") from None
     report = asyncio.run(
-        check_project(directory, timeout_ms=timeout * 1000, screenshots=screenshots, pages=pages)
+        check_project(
+            directory,
+            timeout_ms=timeout * 1000,
+            screenshots=screenshots,
+            pages=pages,
+            allow_domains=list(allow_domain or []),
+            allow_any_domain=allow_any_domain,
+        )
     )
     typer.echo(report.to_json() if as_json else report.to_text())
     if not report.passed:

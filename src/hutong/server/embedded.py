@@ -6,10 +6,11 @@ import asyncio
 import socket
 import threading
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
 import uvicorn
+from fastapi import FastAPI
 
 from hutong.server.app import create_app
 from hutong.settings import Settings
@@ -23,12 +24,18 @@ def free_port() -> int:
 
 
 @asynccontextmanager
-async def embedded_server(settings: Settings, start_within: float = 20.0) -> AsyncIterator[str]:
-    """Serve the platform with ``settings`` in a background thread; yields its base URL."""
+async def embedded_server(
+    settings: Settings, start_within: float = 20.0, prepare: Callable[[FastAPI], None] | None = None
+) -> AsyncIterator[str]:
+    """Serve the platform with ``settings`` in a background thread; yields its base URL. ``prepare``
+    may add routes to the app before it serves (`hutong check --allow-any-domain`)."""
     port = free_port()
     # Links and codes the platform makes must point at where it really listens.
     settings = settings.model_copy(update={"public_url": f"http://127.0.0.1:{port}"})
-    config = uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
+    platform = create_app(settings)
+    if prepare is not None:
+        prepare(platform)
+    config = uvicorn.Config(platform, host="127.0.0.1", port=port, log_level="warning")
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True, name="hutong-embedded-server")
     thread.start()

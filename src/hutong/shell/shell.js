@@ -41,7 +41,8 @@ let signInWaiters = [];
 /**
  * What happened to the running mini programs, in order, for `hutong check` and the tests to read:
  * `{kind: 'firstcontent', ms}`, `{kind: 'error', message}`, `{kind: 'unsupported', what, name}`,
- * `{kind: 'fatal', message}` (the launch itself failed).
+ * `{kind: 'fatal', message}` (the launch itself failed), `{kind: 'refused', what, origin}` (a request to
+ * an origin not on the app's lists).
  * @type {Record<string, any>[]}
  */
 const log = [];
@@ -53,6 +54,9 @@ function watch(surface) {
   surface.addEventListener('hutong:share', (event) => showShare(/** @type {CustomEvent} */ (event).detail));
   surface.addEventListener('hutong:unsupported', (event) => {
     log.push({ kind: 'unsupported', .../** @type {CustomEvent} */ (event).detail });
+  });
+  surface.addEventListener('hutong:refused', (event) => {
+    log.push({ kind: 'refused', .../** @type {CustomEvent} */ (event).detail });
   });
   // The app's console (wx API family "log"): each line in the developer panel, which stays closed for it.
   surface.addEventListener('hutong:console', (event) => {

@@ -113,6 +113,9 @@ export class ComponentInstance extends Instance {
       (options.virtualHost ? VIRTUAL_HOST_BIT : 0) |
       (def.externalClasses.length ? EXTERNAL_CLASSES_BIT : 0);
     this.__multipleSlots = Boolean(options.multipleSlots);
+    /** @type {Function[] | null} observers held back until `created` has run (see __mount) */
+    this.__held = null;
+    this.__isAttached = false;
     const data = clonePlain(def.data) || {};
     for (const [name, property] of Object.entries(def.properties)) {
       if (!(name in data)) data[name] = clonePlain(property.value);
@@ -124,15 +127,28 @@ export class ComponentInstance extends Instance {
     for (const name of def.externalClasses) this.__extClasses.set(name, '');
   }
 
-  /** Mount: created, the owner's attributes, then the template. Called by the tree. */
+  /**
+   * Mount, in WeChat's order: the template is built first (the components in it are created, innermost
+   * first), then this component's `created`, then the observers of what its owner passed. So `created`
+   * can already select its children, and observers see what `created` set up. The owner's values are
+   * in `data` before the template renders, so the template renders once. Called by the tree.
+   */
   __mount() {
     const tree = this.__tree;
-    this.__lifetime('created');
-    if (this.__host) this.__receive(this.__host.a, true);
     this.__root = { n: tree.newId(), c: [], o: this, p: null, host: this.__host };
     tree.nodes.set(this.__root.n, this.__root);
     tree.components.add(this);
-    tree.attachQueue.push(this);
+    tree.attachQueue.push(this); // pre-order: this one, then its template's, then its light children
+    /** @type {Function[] | null} */
+    this.__held = [];
+    if (this.__host) this.__receive(this.__host.a, true);
+    this.__renderFirst();
+    this.__created();
+  }
+
+  /** The first render of this scope's template into its (still empty) root. */
+  __renderFirst() {
+    const tree = this.__tree;
     let vnodes = [];
     try {
       vnodes = this.__render(this.data);
@@ -143,6 +159,20 @@ export class ComponentInstance extends Instance {
     }
     for (let i = 0; i < vnodes.length; i += 1) vnodes[i] = tree.mount(vnodes[i], this.__root, this);
     this.__root.c = vnodes;
+  }
+
+  /** `created`, then the observers held back while the owner's values went in. */
+  __created() {
+    this.__lifetime('created');
+    const held = this.__held || [];
+    this.__held = null;
+    for (const fn of held) fn();
+  }
+
+  /** Run now, or after `created` while the component is being mounted. @param {() => void} fn */
+  __later(fn) {
+    if (this.__held) this.__held.push(fn);
+    else fn();
   }
 
   /**
@@ -183,9 +213,9 @@ export class ComponentInstance extends Instance {
       }
       this.data[key] = next;
       set.push([key]);
-      if (property.observer && next !== old) this.__propertyObserver(property, next, old);
+      if (property.observer && next !== old) this.__later(() => this.__propertyObserver(property, next, old));
     }
-    if (set.length) this.__observe(set);
+    if (set.length) this.__later(() => this.__observe(set));
     if ((set.length || restyle) && !initial) this.__invalidate();
   }
 
@@ -218,13 +248,14 @@ export class ComponentInstance extends Instance {
   }
 
   __attached() {
+    this.__isAttached = true;
     this.__lifetime('attached');
     this.__link();
-    this.__tree.readyQueue.push(this);
   }
 
+  /** After the render that first shows it; children before their parents (tree.js queues them). */
   __ready() {
-    if (this.__alive) this.__lifetime('ready');
+    if (this.__alive && this.__isAttached) this.__lifetime('ready');
   }
 
   /** Its place among its siblings changed (a keyed wx:for reordered): `moved`, then `linkChanged`. */
@@ -242,8 +273,9 @@ export class ComponentInstance extends Instance {
 
   __detach() {
     if (!this.__alive) return;
-    this.__unlink();
+    // Children have detached already (tree.js unmounts them first); relations end after `detached`.
     this.__lifetime('detached');
+    this.__unlink();
     this.__alive = false;
     this.__tree.components.delete(this);
     this.__tree.dirty.delete(this);
@@ -322,9 +354,12 @@ export class ComponentInstance extends Instance {
         if (!this.__relationMatches(ancestor, key, relation)) continue;
         const back = ancestor.__findRelation(this, type === 'parent' ? 'child' : 'descendant');
         if (!back) continue;
-        this.__addRelation(key, ancestor, relation, 'linked');
-        ancestor.__addRelation(back.key, this, back.relation, 'linked');
         this.__linkedTo = { ancestor, key, backKey: back.key, relation, back: back.relation };
+        // Both sides know each other before either hears of it; the ancestor hears first (as in WeChat).
+        ancestor.__addRelation(back.key, this);
+        this.__addRelation(key, ancestor);
+        if (typeof back.relation.linked === 'function') guard(() => back.relation.linked.call(ancestor, this));
+        if (typeof relation.linked === 'function') guard(() => relation.linked.call(this, ancestor));
         break;
       }
     }
@@ -352,13 +387,12 @@ export class ComponentInstance extends Instance {
     return null;
   }
 
-  /** @param {string} key @param {any} other @param {any} relation @param {string} hook */
-  __addRelation(key, other, relation, hook) {
+  /** @param {string} key @param {any} other */
+  __addRelation(key, other) {
     const resolved = this.__relationKey(key);
     const list = this.__relations.get(resolved) || [];
     list.push(other);
     this.__relations.set(resolved, list);
-    if (typeof relation[hook] === 'function') guard(() => relation[hook].call(this, other));
   }
 
   /** @param {string} key @param {any} other @param {any} relation */

@@ -2,6 +2,11 @@
 /**
  * Pages: an instance per entry in the host's page stack, built from Page() or Component(); the first
  * render (components created and attached before onLoad, as in WeChat) goes out as one message.
+ * Order, as WeChat's component framework has it: `created` innermost first (a component's template is
+ * built before its own `created`); `attached` outermost first (a component, then what its template
+ * holds, then its slot content), each relation linked right after the `attached` that completes it;
+ * onLoad, onShow; after the first render, `ready` innermost first, then onReady. On removal,
+ * `detached` innermost first, each relation unlinked after it.
  */
 import { toView } from './bridge.js';
 import { ComponentInstance } from './component.js';
@@ -100,8 +105,9 @@ export function createPage(id, route, query, def, beforeLoad) {
     page = new PageInstance(tree, def, route, query);
   } else {
     page = new ComponentInstance(def, null, null, tree);
-    // Query parameters fill the properties of a page built with Component().
-    page.__lifetime('created');
+    // Query parameters fill the properties of a page built with Component(); its `created` runs once
+    // its template is built, with their observers after it (as for any component, component.js).
+    page.__held = [];
     page.__receive(query, true);
   }
   pageFields(page, id, route, query);
@@ -122,6 +128,7 @@ export function createPage(id, route, query, def, beforeLoad) {
   }
   for (let i = 0; i < vnodes.length; i += 1) vnodes[i] = tree.mount(vnodes[i], tree.root, page);
   tree.root.c = vnodes;
+  if (page instanceof ComponentInstance) page.__created();
   /** @type {any} */
   let tabBarRoot = null;
   if (customTabBar.has(route)) {

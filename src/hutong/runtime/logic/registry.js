@@ -50,11 +50,43 @@ export function definitionOf(path) {
 
 /** A marker class so that `behaviors: [x]` can tell a Behavior from anything else. */
 export class BehaviorToken {
-  /** @param {Definition} def @param {string} [name] */
-  constructor(def, name) {
+  /**
+   * @param {Definition} def @param {string} [name]
+   * @param {Function | null} [filter] its `definitionFilter`
+   * @param {Function[]} [used] the definitionFilters of the behaviors it uses (definitionFilterArr)
+   */
+  constructor(def, name, filter = null, used = []) {
     this.def = def;
     this.name = name || '';
+    this.filter = filter;
+    this.used = used;
   }
+}
+
+/**
+ * `definitionFilter`: a behavior may rewrite the definition fields of whatever uses it, before they
+ * are read (computed-property behaviors add observers and methods this way). It is also given the
+ * filters of the behaviors it uses itself, to apply as it sees fit.
+ * @param {Record<string, any>} options the using Component's or Behavior's fields, changed in place
+ */
+function applyDefinitionFilters(options) {
+  for (const item of options.behaviors || []) {
+    const behavior = behaviorOf(item);
+    const filter = behavior && behavior.filter;
+    if (typeof filter === 'function') filter.call(null, options, behavior.used);
+  }
+}
+
+/** The filters `options.behaviors` bring, each ready to apply to a definition. @param {Record<string, any>} options */
+function usedFilters(options) {
+  /** @type {Function[]} */
+  const used = [];
+  for (const item of options.behaviors || []) {
+    const behavior = behaviorOf(item);
+    const filter = behavior && behavior.filter;
+    if (typeof filter === 'function') used.push((/** @type {any} */ fields) => filter.call(null, fields, behavior.used));
+  }
+  return used;
 }
 
 /** @param {any} value */
@@ -156,6 +188,7 @@ function merge(target, source) {
  * @returns {Definition}
  */
 export function normalise(kind, path, options, asPage) {
+  if (!asPage) applyDefinitionFilters(options);
   const def = emptyDefinition(kind, path);
   const own = emptyDefinition(kind, path);
   for (const item of options.behaviors || []) {
@@ -222,7 +255,9 @@ export function setRegisteringPage(isPage) {
 
 /** @param {Record<string, any>} options */
 export function Behavior(options) {
-  return new BehaviorToken(normalise('component', registering || '', options || {}, false));
+  const fields = options || {};
+  const filter = typeof fields.definitionFilter === 'function' ? fields.definitionFilter : null;
+  return new BehaviorToken(normalise('component', registering || '', fields, false), '', filter, usedFilters(fields));
 }
 
 export { PAGE_LIFECYCLE };

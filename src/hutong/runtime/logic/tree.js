@@ -167,7 +167,7 @@ export class PageTree {
     this.root = { n: ROOT_ID, c: [], o: null, p: null };
     /** @type {any[]} components mounted in this pass, waiting for `attached` (pre-order) */
     this.attachQueue = [];
-    /** @type {any[]} components attached and waiting for the render that shows them (`ready`) */
+    /** @type {any[]} components mounted and waiting for the render that shows them (`ready`), post-order */
     this.readyQueue = [];
     /** @type {any[]} components whose place among their siblings changed in this pass (`moved`) */
     this.movedQueue = [];
@@ -216,6 +216,8 @@ export class PageTree {
     const children = m.c;
     for (let i = 0; i < children.length; i += 1) children[i] = this.mount(children[i], m, owner);
     if (m.t === 'slot' && owner && owner.__slots) owner.__slots.set(String(m.a.name || ''), m);
+    // `ready` goes children first: a component is queued once everything inside it is mounted.
+    if (m.comp) this.readyQueue.push(m.comp);
     return m;
   }
 

@@ -5,7 +5,8 @@
  * WHATWG URL parser has already resolved userinfo, IDN, default ports and the like, so
  * `https://allowed.example@evil.example` is evil.example). The platform only accepts https/wss
  * origins for those lists; the tests write loopback http origins straight into the database.
- * `hutong dev` allows every origin, and says so in a banner over the app.
+ * `hutong dev` and `hutong check --allow-any-domain` allow every origin, and say so in a banner over
+ * the app. A refusal is also reported on the app's surface (`hutong:refused`), for `hutong check`.
  *
  * Direct requests follow no redirect: the browser would follow it before the host could see where it
  * leads. Origins on the manifest's `proxy` list (servers that send no CORS headers) go through the
@@ -34,15 +35,27 @@ function state(mp) {
   return s;
 }
 
-export function isDevMode() {
-  return Boolean(document.querySelector('script[src$="/_rt/host/devreload.js"]'));
+/**
+ * Who lifted the allow-list on this host page, if anyone: `hutong dev` (its reload script) or
+ * `hutong check --allow-any-domain` (a meta tag the check's own server adds). Null otherwise.
+ * @returns {string | null}
+ */
+export function allowListLiftedBy() {
+  if (document.querySelector('script[src$="/_rt/host/devreload.js"]')) return 'hutong dev';
+  const meta = document.querySelector('meta[name="hutong-any-domain"]');
+  return meta ? 'hutong check --allow-any-domain' : null;
 }
 
-/** @param {MiniProgram} mp */
-function showDevBanner(mp) {
+/** @param {MiniProgram} mp @param {string} by */
+function showDevBanner(mp, by) {
   if (mp.surface.querySelector('.hutong-dev-banner')) return;
   ensureStyles(mp.runtimeBase);
-  mp.surface.appendChild(el('div', { className: 'hutong-dev-banner' }, ['hutong dev: domain allow-list not enforced']));
+  mp.surface.appendChild(el('div', { className: 'hutong-dev-banner' }, [`${by}: domain allow-list not enforced`]));
+}
+
+/** @param {MiniProgram} mp @param {string} kind @param {string} origin */
+function reportRefused(mp, kind, origin) {
+  mp.surface.dispatchEvent(new CustomEvent('hutong:refused', { detail: { what: kind, origin } }));
 }
 
 /** @param {MiniProgram} mp @param {string} kind @returns {string[]} the origins on that list */
@@ -76,10 +89,12 @@ export function checkUrl(mp, kind, raw) {
   if (url.host === location.host) throw new Error(`url not in domain list: ${url.origin}`);
   if (url.username || url.password) throw new Error(`invalid url "${raw}" (no user name or password)`);
   if (listed(mp, kind).includes(url.origin)) return url;
-  if (isDevMode()) {
-    showDevBanner(mp);
+  const liftedBy = allowListLiftedBy();
+  if (liftedBy) {
+    showDevBanner(mp, liftedBy);
     return url;
   }
+  reportRefused(mp, kind, url.origin);
   throw new Error(`url not in domain list: ${url.origin}${url.protocol === secure ? '' : ` (${kind} needs ${secure}//)`}`);
 }
 

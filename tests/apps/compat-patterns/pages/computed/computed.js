@@ -1,0 +1,5 @@
+Page({
+  bump() {
+    this.selectComponent('#box').bump()
+  },
+})

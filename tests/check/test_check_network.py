@@ -1,0 +1,87 @@
+"""`hutong check --allow-domain` / `--allow-any-domain`: network-heavy apps can be measured, refusals
+still count against a page, and a lifted allow-list is said out loud in the report."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from hutong.check.domains import domain_lists
+from hutong.check.runner import check_project
+from hutong.cli.main import app
+from tests.nocors_server import nocors_backend
+
+PAGE = """
+Page({
+  data: { result: 'waiting' },
+  onLoad() {
+    wx.request({
+      url: '%s/echo?from=%s',
+      success: (res) => this.setData({ result: 'answered ' + res.statusCode }),
+      // A refusal is reported by the host; only a failure of an allowed request is the app's error.
+      fail: (err) => {
+        this.setData({ result: err.errMsg })
+        if (err.errMsg.indexOf('not in domain list') < 0) console.error(err.errMsg)
+      },
+    })
+  },
+})
+"""
+
+
+def write_app(root: Path, allowed: str, other: str) -> None:
+    (root / "pages").mkdir(parents=True)
+    (root / "app.json").write_text(json.dumps({"pages": ["pages/listed", "pages/unlisted"]}))
+    (root / "app.js").write_text("App({})")
+    for name, origin in (("listed", allowed), ("unlisted", other)):
+        (root / f"pages/{name}.wxml").write_text("<view>{{result}}</view>")
+        (root / f"pages/{name}.js").write_text(PAGE % (origin, name))
+
+
+async def test_allow_domain_lets_one_origin_through_and_refusals_fail_the_page(tmp_path: Path) -> None:
+    with nocors_backend(cors=True) as (listed, listed_seen), nocors_backend(cors=True) as (other, other_seen):
+        write_app(tmp_path, listed, other)
+        report = await check_project(tmp_path, timeout_ms=8000, allow_domains=[listed + "/"])
+    by_route = {page.route: page for page in report.pages}
+    assert by_route["pages/listed"].passed, by_route["pages/listed"]
+    assert listed_seen.paths == ["/echo"]
+    unlisted = by_route["pages/unlisted"]
+    assert not unlisted.passed
+    assert unlisted.refused == [f"request:{other}"]
+    assert other_seen.paths == []
+    assert report.allowed_domains == [listed]
+    assert not report.allow_any_domain
+    assert "refused (not on the domain lists): request:" in report.to_text()
+    assert "BYPASS" not in report.to_text()
+
+
+def test_allow_any_domain_is_a_labelled_bypass(tmp_path: Path) -> None:
+    with nocors_backend(cors=True) as (listed, _), nocors_backend(cors=True) as (other, other_seen):
+        write_app(tmp_path, listed, other)
+        runner = CliRunner()
+        result = runner.invoke(app, ["check", str(tmp_path), "--json", "--allow-any-domain"])
+    assert result.exit_code == 0, result.output
+    body = json.loads(result.output)
+    assert body["allow_any_domain"] is True
+    assert "BYPASS: --allow-any-domain" in body["bypass"]
+    assert [page["passed"] for page in body["pages"]] == [True, True]
+    assert other_seen.paths == ["/echo"]
+
+
+def test_allow_domain_must_be_an_origin(tmp_path: Path) -> None:
+    result = CliRunner().invoke(app, ["check", str(tmp_path), "--allow-domain", "https://api.example.com/v1"])
+    assert result.exit_code == 2
+    assert "without a path" in result.output
+
+
+def test_an_origin_joins_every_list_sockets_in_their_own_scheme() -> None:
+    lists = domain_lists(["https://API.example.com:443/", "ws://127.0.0.1:9000"])
+    assert lists["request"] == lists["upload"] == lists["download"] == [
+        "https://api.example.com",
+        "http://127.0.0.1:9000",
+    ]
+    assert lists["socket"] == ["wss://api.example.com", "ws://127.0.0.1:9000"]
+    # Servers without CORS headers are reached through the egress proxy, which never takes loopback.
+    assert lists["proxy"] == ["https://api.example.com"]
