@@ -78,10 +78,23 @@ def test_allow_domain_must_be_an_origin(tmp_path: Path) -> None:
 
 def test_an_origin_joins_every_list_sockets_in_their_own_scheme() -> None:
     lists = domain_lists(["https://API.example.com:443/", "ws://127.0.0.1:9000"])
-    assert lists["request"] == lists["upload"] == lists["download"] == [
-        "https://api.example.com",
-        "http://127.0.0.1:9000",
-    ]
+    both = ["https://api.example.com", "http://127.0.0.1:9000"]
+    assert lists["request"] == both and lists["upload"] == both and lists["download"] == both
     assert lists["socket"] == ["wss://api.example.com", "ws://127.0.0.1:9000"]
     # Servers without CORS headers are reached through the egress proxy, which never takes loopback.
     assert lists["proxy"] == ["https://api.example.com"]
+
+
+async def test_a_remote_resource_this_machine_cannot_reach_is_noted_not_failed(tmp_path: Path) -> None:
+    """A network image whose host does not resolve is the checking machine's network, not the app."""
+    (tmp_path / "pages").mkdir()
+    (tmp_path / "app.json").write_text(json.dumps({"pages": ["pages/remote"]}))
+    (tmp_path / "app.js").write_text("App({})")
+    src = "https://images.example.invalid/cover.png"
+    (tmp_path / "pages/remote.wxml").write_text(f"<view>cover</view><image src='{src}' />")
+    (tmp_path / "pages/remote.js").write_text("Page({})")
+    report = await check_project(tmp_path, timeout_ms=8000)
+    remote = report.pages[0]
+    assert remote.passed, remote
+    assert len(remote.unreachable) == 1 and remote.unreachable[0].startswith(src), remote
+    assert "unreachable from here (not counted): " + src in report.to_text()

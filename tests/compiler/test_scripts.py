@@ -157,21 +157,40 @@ async def test_require_resolution_follows_wechat(tmp_path: Path, browser: Browse
     ]
 
 
-def test_unresolvable_static_require_is_an_error_at_the_specifier(tmp_path: Path) -> None:
+def test_unresolvable_static_require_when_app_js_loads_is_an_error_at_the_specifier(tmp_path: Path) -> None:
     write_tree(
         tmp_path,
         {
             "app.json": {"pages": ["a"]},
-            **page("a", js="const x = 1;\nconst y = require( './missing');\nPage({})"),
+            "app.js": "require('./utils/setup')\nApp({})",
+            "utils/setup.js": "const x = 1;\nconst y = require( './missing');\n",
+            **page("a"),
         },
     )
     with pytest.raises(CompileError) as raised:
         build_project(tmp_path)
     assert str(raised.value) == (
-        "a.js:2:20: cannot resolve require('./missing')\n"
+        "utils/setup.js:2:20: cannot resolve require('./missing')\n"
         "  const y = require( './missing');\n"
         "                     ^"
     )
+
+
+def test_a_page_modules_missing_require_fails_that_page_only(tmp_path: Path) -> None:
+    """WeChat fails the require when the page loads; the rest of the app still builds and runs."""
+    write_tree(
+        tmp_path,
+        {
+            "app.json": {"pages": ["a", "b"]},
+            **page("a", js="const x = 1;\nconst y = require( './missing');\nPage({})"),
+            **page("b"),
+        },
+    )
+    result = build_project(tmp_path)
+    assert result.warnings == [
+        "a.js:2:20: cannot resolve require('./missing'); what loads it fails when it runs"
+    ]
+    assert b"require( './missing')" in result.files["logic.js"]
 
 
 def test_unresolvable_require_that_may_never_run_only_warns(tmp_path: Path) -> None:

@@ -71,8 +71,14 @@ def test_typescript_errors_name_the_ts_file(tmp_path: Path) -> None:
     )
     with pytest.raises(CompileError, match=r"^a\.ts:2:6: TypeScript syntax error: unexpected ':'"):
         build_project(tmp_path)
-    write_tree(tmp_path, {"a.ts": "import { nope } from './missing';\nconsole.log(nope);\n"})
-    with pytest.raises(CompileError, match=r"^a\.ts:1:22: cannot resolve require\('\./missing'\)"):
+    write_tree(
+        tmp_path,
+        {
+            "a.ts": "const a: number = 1;\n",
+            "app.ts": "import { nope } from './missing';\nconsole.log(nope);\n",
+        },
+    )
+    with pytest.raises(CompileError, match=r"^app\.ts:1:22: cannot resolve require\('\./missing'\)"):
         build_project(tmp_path)
 
 

@@ -20,6 +20,8 @@ class PageReport:
     console_errors: list[str] = field(default_factory=list)
     unsupported: list[str] = field(default_factory=list)  # "component:map", "api:wx.startWifi"
     refused: list[str] = field(default_factory=list)  # "request:https://api.example.com", not on the lists
+    # Remote resources this machine could not reach at all (no DNS, no route): noted, not failures.
+    unreachable: list[str] = field(default_factory=list)
     screenshot: str | None = None
 
     @property
@@ -78,6 +80,7 @@ class CheckReport:
             lines.extend(f"       console: {message}" for message in page.console_errors)
             lines.extend(f"       unsupported: {name}" for name in page.unsupported)
             lines.extend(f"       refused (not on the domain lists): {name}" for name in page.refused)
+            lines.extend(f"       unreachable from here (not counted): {url}" for url in page.unreachable)
         passed = sum(page.passed for page in self.pages)
         lines.append(f"  {passed} of {len(self.pages)} pages clean")
         return "\n".join(lines)

@@ -130,8 +130,13 @@ async def _visit(
     page = await context.new_page()
 
     def on_console(message: ConsoleMessage) -> None:
-        if message.type == "error":
+        if message.type != "error":
+            return
+        unreachable = _unreachable(message, base_url)
+        if unreachable is None:
             report.console_errors.append(message.text)
+        elif unreachable not in report.unreachable:
+            report.unreachable.append(unreachable)
 
     page.on("console", on_console)
     page.on("pageerror", lambda error: report.errors.append(f"host: {error}"))
@@ -164,6 +169,19 @@ async def _visit(
     finally:
         await context.close()
     return report
+
+
+def _unreachable(message: ConsoleMessage, base_url: str) -> str | None:
+    """The browser's own note that a remote resource (a network image, say) could not be reached at
+    all: no name resolution, no route. That is the checking machine's network, not the app or the
+    runtime (WeChat shows a broken image and logs no error), so it is reported but does not fail the
+    page. A server's error status, or anything from the platform itself, stays a console error."""
+    if not message.text.startswith("Failed to load resource: net::"):
+        return None
+    url = str(message.location.get("url") or "")
+    if not url.startswith(("http://", "https://")) or url.startswith(base_url):
+        return None
+    return f"{url} ({message.text.removeprefix('Failed to load resource: ')})"
 
 
 async def _measure_top_page(page: Page) -> dict[str, int]:

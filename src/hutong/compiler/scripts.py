@@ -12,10 +12,10 @@ root-absolute module path (``"/utils/util.js"``), so the runtime never guesses:
 
 A module may require only its own package's modules and the main package's (an independent subpackage
 only its own); ``require.async`` and ``import()`` may cross. An unresolvable static require that runs when
-the app loads (at the top level of a module the app reaches) is a CompileError at the specifier. One that
-runs only if called (inside a function), inside ``try``, in miniprogram_npm or in a file nothing requires
-is a warning and stays as written: WeChat fails such a require only when it runs, and real apps carry
-dead code that does.
+app.js loads (at the top level of a module app.js reaches) is a CompileError at the specifier. Anywhere
+else (a page's or component's modules, inside a function or ``try``, in miniprogram_npm, in a file nothing
+requires) it is a warning and stays as written: WeChat fails such a require only when it runs, so one
+page's missing module breaks that page, not the app, and real apps carry dead code that does.
 
 Each module's first source line sits at a known bundle line (``LogicBundle.line_map``), so runtime errors
 map back to the source file and line.
@@ -182,11 +182,16 @@ def _link(project: Project, cache: CompileCache) -> _Linked:
             edges.setdefault(path, []).append(target)
             if target.endswith(".json"):
                 json_modules.add(target)
+    # Only what app.js loads must resolve: WeChat fails a page's or component's missing module when
+    # that page or component loads, and the rest of the app runs.
+    app_loads = _reachable({"app.js"} & set(modules), edges)
     reachable = _reachable(_entry_points(project, modules), edges)
     for path, slot in unresolved:
-        lenient = slot.deferred or "miniprogram_npm/" in path or path not in reachable
+        lenient = slot.deferred or "miniprogram_npm/" in path or path not in app_loads
         message = f"cannot resolve require({slot.specifier!r})"
-        if lenient:
+        if lenient and not slot.deferred and path in reachable and "miniprogram_npm/" not in path:
+            project.warn(f"{slot.position}: {message}; what loads it fails when it runs")
+        elif lenient:
             project.warn(f"{slot.position}: {message}; left for the runtime")
         else:
             raise CompileError(message, slot.position, project.read_text(slot.position.file))
