@@ -1,0 +1,69 @@
+"""How built-in components look when public mini programs style them (tests/apps/compat-ui)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from playwright.async_api import Browser, FrameLocator, expect
+
+from tests.conftest import LiveServer, open_app
+
+pytestmark = pytest.mark.browser
+
+# The computed style of a switch's, checkbox's or radio's inner element (WeChat's .wx-*-input).
+_INNER_STYLE = """(el, pseudo) => {
+  const inner = el.shadowRoot.querySelector('[part*="-input"]');
+  const style = getComputedStyle(inner, pseudo);
+  return { width: style.width, height: style.height, radius: style.borderTopLeftRadius,
+           border: style.borderTopColor, background: style.backgroundColor, color: style.color,
+           content: style.content, part: inner.getAttribute('part') };
+}"""
+
+
+async def _inner(view: FrameLocator, selector: str, pseudo: str | None = None) -> dict[str, Any]:
+    style: dict[str, Any] = await view.locator(selector).evaluate(_INNER_STYLE, pseudo)
+    return style
+
+
+async def test_a_switch_draws_its_track_alone(live_server: LiveServer, browser: Browser) -> None:
+    """A switch is WeChat's 52 px track (and its 5 px margin), without a checkbox square beside it."""
+    app = await open_app(browser, live_server, "test-compat-ui")
+    view = app.view()
+    await view.locator("#on").wait_for()
+    for selector in ("#plain", "#on"):
+        box = await view.locator(selector).bounding_box()
+        assert box is not None
+        assert 52 <= box["width"] <= 58, (selector, box)
+    assert app.errors == []
+    await app.page.close()
+
+
+async def test_apps_restyle_the_inner_elements_by_wechat_class_names(
+    live_server: LiveServer, browser: Browser
+) -> None:
+    app = await open_app(browser, live_server, "test-compat-ui")
+    view = app.view()
+    await view.locator("#on").wait_for()
+    sized = await _inner(view, "#sized")
+    assert (sized["width"], sized["height"]) == ("40px", "20px")
+    # :not(.wx-switch-input-checked) follows the state.
+    assert (await _inner(view, "#plain"))["border"] == "rgb(200, 0, 0)"
+    assert (await _inner(view, "#on"))["border"] == "rgb(4, 190, 2)"
+    boxed = await _inner(view, "#boxed")
+    assert boxed["part"] == "wx-checkbox-input wx-checkbox-input-checked"
+    ticked = await _inner(view, "#ticked")
+    assert (ticked["radius"], ticked["background"]) == ("50%", "rgb(0, 0, 255)")
+    tick = await _inner(view, "#ticked", "::before")
+    assert tick["color"] == "rgb(255, 255, 255)" and tick["content"] != "none"
+    empty = await _inner(view, "#empty")
+    assert (empty["radius"], empty["background"]) == ("50%", "rgb(255, 255, 255)")
+    assert (await _inner(view, "#empty", "::before"))["content"] == "none"
+    # A tap moves the checked classes, and the app's style with them.
+    assert (await _inner(view, "#pick"))["background"] == "rgb(255, 165, 0)"
+    await view.locator("#other").click()
+    await expect(view.locator("#other")).to_have_attribute("hutong-checked", "")
+    assert (await _inner(view, "#other"))["background"] == "rgb(255, 165, 0)"
+    assert (await _inner(view, "#pick"))["background"] == "rgb(255, 255, 255)"
+    assert app.errors == []
+    await app.page.close()
