@@ -67,3 +67,12 @@ async def test_apps_restyle_the_inner_elements_by_wechat_class_names(
     assert (await _inner(view, "#pick"))["background"] == "rgb(255, 255, 255)"
     assert app.errors == []
     await app.page.close()
+
+
+async def test_an_animation_kept_in_data_takes_new_defaults_through_its_option(
+    live_server: LiveServer, browser: Browser
+) -> None:
+    app = await open_app(browser, live_server, "test-compat-ui", "&path=pages/animation/animation")
+    await expect(app.view().locator("#durations")).to_have_text("0,1200;10")
+    assert app.errors == []
+    await app.page.close()
