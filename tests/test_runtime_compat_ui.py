@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import base64
 from typing import Any
 
 import pytest
 from playwright.async_api import Browser, FrameLocator, expect
 
-from tests.conftest import LiveServer, open_app
+from tests.conftest import TEST_APPS, LiveServer, open_app
+from tests.fontgen import box_font
 
 pytestmark = pytest.mark.browser
 
@@ -74,5 +76,24 @@ async def test_an_animation_kept_in_data_takes_new_defaults_through_its_option(
 ) -> None:
     app = await open_app(browser, live_server, "test-compat-ui", "&path=pages/animation/animation")
     await expect(app.view().locator("#durations")).to_have_text("0,1200;10")
+    assert app.errors == []
+    await app.page.close()
+
+
+def test_the_icon_font_is_our_own_generated_font() -> None:
+    styles = (TEST_APPS / "compat-ui/components/glyph/glyph.wxss").read_text()
+    assert base64.b64encode(box_font("Compat Glyphs")).decode() in styles
+
+
+async def test_a_components_own_font_face_applies_inside_it(
+    live_server: LiveServer, browser: Browser
+) -> None:
+    """Browsers ignore @font-face in a shadow root; a component's icon font still draws its glyphs."""
+    app = await open_app(browser, live_server, "test-compat-ui", "&path=pages/iconfont/iconfont")
+    view = app.view()
+    script = "async (el) => { await document.fonts.ready; return el.getBoundingClientRect().width; }"
+    # "iiii" at 20px: 80px in the box font, far less in any fallback.
+    assert await view.locator("#plain").evaluate(script) < 50
+    assert await view.locator("#icon #inner").evaluate(script) == pytest.approx(80, abs=0.5)
     assert app.errors == []
     await app.page.close()
