@@ -97,3 +97,13 @@ async def test_a_components_own_font_face_applies_inside_it(
     assert await view.locator("#icon #inner").evaluate(script) == pytest.approx(80, abs=0.5)
     assert app.errors == []
     await app.page.close()
+
+
+async def test_component_instances_kept_in_data(live_server: LiveServer, browser: Browser) -> None:
+    """A child keeps its linked parent in data and the parent its children: circular, and fine."""
+    app = await open_app(browser, live_server, "test-compat-ui", "&path=pages/relations/relations")
+    view = app.view()
+    await expect(view.locator("#titles")).to_have_text("One|Two")
+    await expect(view.locator(".tab")).to_have_text(["One in tabs", "Two in tabs"])
+    assert app.errors == []
+    await app.page.close()
