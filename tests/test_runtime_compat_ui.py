@@ -107,3 +107,20 @@ async def test_component_instances_kept_in_data(live_server: LiveServer, browser
     await expect(view.locator(".tab")).to_have_text(["One in tabs", "Two in tabs"])
     assert app.errors == []
     await app.page.close()
+
+
+async def test_abstract_tags_take_the_component_their_user_chose(
+    live_server: LiveServer, browser: Browser
+) -> None:
+    """componentGenerics: `generic:cell="fruit-cell"` fills the list's <cell>, with its own styles;
+    <badge> falls back to its declared default."""
+    app = await open_app(browser, live_server, "test-compat-ui", "&path=pages/generics/generics")
+    view = app.view()
+    cells = view.locator("#list .cell")
+    await expect(cells).to_have_text(["fruit apple", "fruit pear"])
+    await expect(cells.first).to_have_css("color", "rgb(0, 128, 0)")
+    await expect(view.locator("#list .badge")).to_have_count(2)
+    await view.locator("#more").click()
+    await expect(cells).to_have_text(["fruit apple", "fruit pear", "fruit plum"])
+    assert app.errors == []
+    await app.page.close()

@@ -432,6 +432,11 @@ class _Generator:
                 handler = self.handler(attribute, scope)
                 events.append(f"[{js_string(event_type)}, {handler}, {_EVENT_FLAGS[prefix]}]")
                 continue
+            chosen = (attribute.value or "").strip()
+            if name.startswith("generic:") and chosen in self.components:
+                # The component chosen for an abstract tag, by the path its name has here.
+                attrs.append(f"{js_string(name)}: {js_string(self.components[chosen])}")
+                continue
             if name.startswith("data-"):
                 # WeChat lowercases data-* names before turning them into dataset keys:
                 # data-foo-bar -> fooBar, data-fooBar -> foobar.

@@ -404,8 +404,33 @@ export class ComponentInstance extends Instance {
   }
 }
 
+const GENERIC = 'generic:';
+
+/**
+ * The component an abstract tag (componentGenerics) stands for: what the component's user chose with
+ * `generic:tag="..."` (the compiler wrote the chosen component's path there, or `generic:other` when
+ * the user passes its own abstract tag on), else the declared default.
+ * @param {string} cp `generic:tag` @param {any} owner the component whose template has the tag
+ */
+function genericPath(cp, owner) {
+  let name = cp.slice(GENERIC.length);
+  let scope = owner;
+  while (scope && scope.__host) {
+    const chosen = scope.__host.a[`${GENERIC}${name}`];
+    if (typeof chosen !== 'string' || !chosen) break;
+    if (!chosen.startsWith(GENERIC)) return chosen;
+    name = chosen.slice(GENERIC.length);
+    scope = scope.__owner;
+  }
+  const tag = cp.slice(GENERIC.length);
+  const fallback = componentConfigs[owner?.__def?.path]?.genericDefaults?.[tag];
+  if (!fallback) console.error(`[hutong] ${owner?.__def?.path}: no component for the abstract tag <${tag}> (generic:${tag} not given)`);
+  return fallback || '';
+}
+
 setComponentFactory((host, owner, tree) => {
-  const def = loadDefinition(/** @type {string} */ (host.cp));
+  const path = /** @type {string} */ (host.cp);
+  const def = loadDefinition(path.startsWith(GENERIC) ? genericPath(path, owner) : path);
   const component = new ComponentInstance(def, host, owner, tree);
   host.comp = component;
   component.__mount();

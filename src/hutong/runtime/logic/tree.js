@@ -268,7 +268,8 @@ export class PageTree {
     if (m.comp) {
       const root = m.comp.__root;
       const children = root.c.map((/** @type {any} */ child) => this.serialize(child));
-      shadow = [root.n, m.cp, m.comp.__styleMode, children, m.o ? m.o.__def.path : ''];
+      // The component's own path (an abstract tag's `cp` only names the tag).
+      shadow = [root.n, m.comp.__def.path, m.comp.__styleMode, children, m.o ? m.o.__def.path : ''];
     }
     return props ? [m.n, domTag(m), attrs, m.ev || '', children, shadow, props] : [m.n, domTag(m), attrs, m.ev || '', children, shadow];
   }
