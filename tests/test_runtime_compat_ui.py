@@ -124,3 +124,14 @@ async def test_abstract_tags_take_the_component_their_user_chose(
     await expect(cells).to_have_text(["fruit apple", "fruit pear", "fruit plum"])
     assert app.errors == []
     await app.page.close()
+
+
+async def test_functions_in_initial_data_reach_a_components_property(
+    live_server: LiveServer, browser: Browser
+) -> None:
+    app = await open_app(browser, live_server, "test-compat-ui", "&path=pages/chart/chart")
+    view = app.view()
+    await expect(view.locator("#chart .chart")).to_have_text("drew 3 bars")
+    await expect(view.locator("#when")).to_have_text("1970-01-02")
+    assert app.errors == []
+    await app.page.close()
