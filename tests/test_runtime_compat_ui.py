@@ -135,3 +135,20 @@ async def test_functions_in_initial_data_reach_a_components_property(
     await expect(view.locator("#when")).to_have_text("1970-01-02")
     assert app.errors == []
     await app.page.close()
+
+
+async def test_wx_if_branches_are_separate_elements(live_server: LiveServer, browser: Browser) -> None:
+    """Switching wx:if/wx:else makes the other branch's element anew (what was typed in the first input
+    does not show in the second), and a sibling moving up keeps its own element."""
+    app = await open_app(browser, live_server, "test-compat-ui", "&path=pages/branches/branches")
+    view = app.view()
+    await view.locator("#first input").fill("typed")
+    await view.locator("#always input").fill("kept")
+    await view.locator("#toggle").click()
+    await expect(view.locator("#second input")).to_have_value("")
+    await expect(view.locator("#always input")).to_have_value("kept")
+    await view.locator("#toggle").click()
+    await expect(view.locator("#first input")).to_have_value("")
+    await expect(view.locator("#always input")).to_have_value("kept")
+    assert app.errors == []
+    await app.page.close()

@@ -39,7 +39,7 @@ function checkTag(tag) {
   send({ t: 'unsupported', what: 'component', name: tag });
 }
 
-/** @typedef {{t: string, a: Record<string, any>, e: any[], c: any[], k?: any, cp?: string, n: number, p: any, o: any, comp?: any, ev?: string, mc?: string}} MElement */
+/** @typedef {{t: string, a: Record<string, any>, e: any[], c: any[], k?: any, cp?: string, b?: number, n: number, p: any, o: any, comp?: any, ev?: string, mc?: string}} MElement */
 
 /** @type {(vnode: MElement, owner: any, tree: PageTree) => any} */
 let componentFactory = () => null;
@@ -146,7 +146,10 @@ function eventTypes(bindings) {
 
 /** @param {any} node */
 function keyOf(node) {
-  return node !== null && typeof node === 'object' ? node.k : undefined;
+  if (node === null || typeof node !== 'object') return undefined;
+  // A wx:if branch's node is matched by its branch, so the siblings outside it keep their elements
+  // when it comes or goes.
+  return node.k !== undefined || node.b === undefined ? node.k : `\u0000if${node.b}`;
 }
 
 /** @param {any} node */
@@ -289,7 +292,7 @@ export class PageTree {
         }
         return old;
       }
-    } else if (old.x === undefined && old.t === next.t && old.cp === next.cp) {
+    } else if (old.x === undefined && old.t === next.t && old.cp === next.cp && old.b === next.b) {
       this.update(old, next, owner);
       return old;
     }
@@ -410,7 +413,7 @@ export class PageTree {
       }
       if (i >= 0) {
         const old = oldChildren[i];
-        const compatible = isText(next) ? old.x !== undefined : old.x === undefined && old.t === next.t && old.cp === next.cp;
+        const compatible = isText(next) ? old.x !== undefined : old.x === undefined && old.t === next.t && old.cp === next.cp && old.b === next.b;
         if (compatible) {
           used[i] = 1;
           sources[j] = i;
