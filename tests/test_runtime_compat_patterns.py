@@ -33,3 +33,18 @@ async def test_a_page_whose_module_is_missing_fails_alone(live_server: LiveServe
     app = await open_app(browser, live_server, "test-compat-patterns")
     await expect(app.view().locator(".sum")).to_have_text("5+2=7 tagged")
     await app.page.close()
+
+
+async def test_a_component_used_where_it_is_not_declared_is_a_plain_element(
+    live_server: LiveServer, browser: Browser
+) -> None:
+    """The app declares sum-box for another page only: WeChat draws the tag as a plain element with its
+    content, so this is the app's slip and not something the runtime lacks."""
+    app = await open_app(browser, live_server, "test-compat-patterns", "&path=pages/undeclared/undeclared")
+    view = app.view()
+    await expect(view.locator("#inside")).to_have_text("inside")
+    await expect(view.locator(".sum")).to_have_count(0)
+    log = await app.page.evaluate("window.__hutongLog")
+    assert [entry for entry in log if entry["kind"] == "unsupported"] == []
+    assert app.errors == []
+    await app.page.close()

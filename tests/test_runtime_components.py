@@ -32,6 +32,10 @@ async def test_custom_components(live_server: LiveServer, browser: Browser) -> N
     await expect(counter.locator(".summary")).to_have_text("second=6")
     # The owner re-rendered twice with an equal array literal: the items observer ran only at creation.
     await expect(counter.locator(".items-seen")).to_have_text("1")
+    # An object property the owner changed in place (setData 'config.n') runs its observer.
+    await expect(counter.locator(".config-log")).to_have_text("1;")
+    await view.locator("#reconfig").click()
+    await expect(counter.locator(".config-log")).to_have_text("1;2;")
     # selectComponent, wx://component-export, selectAllComponents
     await expect(view.locator("#selected")).to_have_text("5,components/counter/counter,42,2")
 

@@ -12,6 +12,7 @@ from typing import Any
 from playwright.async_api import Browser, Route, async_playwright
 
 from hutong.check.browser import CHROMIUM, CHROMIUM_ARGS
+from hutong.compiler.extlib import compat_section
 from hutong.runtime import RUNTIME_DIR
 
 ORIGIN = "http://runtime.hutong.invalid"
@@ -182,6 +183,7 @@ def render(compat: Compat) -> str:
             missing = raw if isinstance(raw, str) else ", ".join(str(item) for item in raw)
             lines.append(f"| `<{tag}>` | {entry.get('status', 'unsupported')} | {_cell(missing)} |")
         lines.append("")
+    lines += compat_section()
     return "\n".join(lines)
 
 

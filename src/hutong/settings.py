@@ -34,6 +34,10 @@ class Settings(BaseSettings):
         default=600,
         description="Calls per minute an app's server may make to code2session, token and the like.",
     )
+    support_messages_per_minute: int = Field(
+        default=30, description="Customer service messages a user may send per minute."
+    )
+    feedback_per_hour: int = Field(default=10, description="Feedback a user may submit per hour.")
     upload_max_bytes: int = Field(default=20 * 1024 * 1024, description="Largest project zip accepted.")
     upload_max_unpacked_bytes: int = Field(default=60 * 1024 * 1024, description="Largest unpacked project.")
     upload_max_files: int = Field(default=5000, description="Most files in one uploaded project.")

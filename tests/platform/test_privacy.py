@@ -88,7 +88,7 @@ async def test_a_user_sees_exports_and_deletes_their_data_per_app(server: LiveSe
         deleted = await ada.delete(f"/api/me/data/{APP}", headers={"X-CSRF-Token": ada_csrf})
         assert deleted.status_code == 200, deleted.text
         counted = {k: v for k, v in deleted.json()["deleted"].items() if v is not None}
-        assert counted == {"events": 1, "launches": 2, "pinned": 1, "recent": 1}
+        assert counted == {"events": 1, "feedback": 0, "launches": 2, "pinned": 1, "recent": 1, "support": 0}
         authorizations = await ada.get(f"/api/me/authorizations/{APP}")
         assert authorizations.json()["authSetting"] == {}
         assert [h["appid"] for h in (await ada.get("/api/me/data")).json()] == [OTHER]
@@ -136,7 +136,7 @@ def test_registering_a_provider_is_one_call() -> None:
         return set()
 
     names = [p.name for p in providers()]
-    assert names == ["consent", "events", "identity", "launches", "pinned", "recent"]
+    assert names == ["consent", "events", "feedback", "identity", "launches", "pinned", "recent", "support"]
     extra = register(DataProvider("zz-test", nothing, none, no_apps))
     try:
         assert [p.name for p in providers()] == [*names, "zz-test"]

@@ -21,6 +21,7 @@ from hutong.compiler.assets import collect_assets
 from hutong.compiler.cache import CompileCache, Job
 from hutong.compiler.components import GENERIC_PREFIX
 from hutong.compiler.errors import CompileError, Position
+from hutong.compiler.extlib import BASE_SHEET, style_alias, weui_enabled
 from hutong.compiler.project import Package, Project, load_project
 from hutong.compiler.scripts import build_logic, decode_source
 from hutong.compiler.wxml.codegen import WxmlCompiler
@@ -116,11 +117,24 @@ def _styles(project: Project, package: Package, cache: CompileCache) -> dict[str
         data, text = decode_source(project, path)
         jobs.append(Job("wxss", path, data, partial(compile_unit, text, path)))
     cache.get_all(jobs)
+    alias = style_alias if weui_enabled(project) else None
+    reached: set[str] = set()
+
+    def check_and_note(importer: str, target: str, position: Position) -> None:
+        check(importer, target, position)
+        reached.add(target)
+
     styles = {}
     for owner in owners:
         path = f"{owner}.wxss"
         if project.exists(path) and (owner == "app" or project.package_of(owner) is package):
-            styles[owner] = link_style(path, unit_of, project.exists, check)
+            reached.clear()
+            styles[owner] = link_style(path, unit_of, project.exists, check_and_note, alias)
+            if owner == "app" and weui_enabled(project) and BASE_SHEET not in reached:
+                # WeChat applies the library's sheet app-wide; the import is optional.
+                styles["app"] = link_style(BASE_SHEET, unit_of, project.exists) + styles["app"]
+    if package.is_main and weui_enabled(project) and "app" not in styles:
+        styles["app"] = link_style(BASE_SHEET, unit_of, project.exists)
     return styles
 
 

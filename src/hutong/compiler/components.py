@@ -12,7 +12,18 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
-from hutong.compiler.jsonfile import JsonFile, read_json_file
+from hutong.compiler.extlib import (
+    WEUI_COMPONENTS,
+    WEUI_PREFIX,
+    component_name,
+    library_path,
+    load_component,
+    load_styles,
+    npm_copy,
+    supported_components,
+    weui_enabled,
+)
+from hutong.compiler.jsonfile import JsonFile
 from hutong.compiler.paths import is_relative, join, npm_candidates, parent_dir
 
 if TYPE_CHECKING:
@@ -63,16 +74,13 @@ def resolve_component(project: Project, owner: str, request: str) -> str | None:
 
 
 def _extended_library(project: Project, request: str) -> bool:
-    """Whether ``request`` names a component of a library WeChat provides (app.json useExtendedLib)."""
+    """Whether ``request`` names a component of a library WeChat provides that Hutong does not (kbone)."""
     libraries = project.app_config.get("useExtendedLib")
-    if not isinstance(libraries, dict):
-        return False
-    prefixes = {"weui": "weui-miniprogram/", "kbone": "kbone"}
-    return any(libraries.get(name) and request.startswith(prefix) for name, prefix in prefixes.items())
+    return isinstance(libraries, dict) and bool(libraries.get("kbone")) and request.startswith("kbone")
 
 
 def _load_json(project: Project, path: str) -> JsonFile:
-    parsed = read_json_file(project.root / f"{path}.json", f"{path}.json")
+    parsed = project.json_file(f"{path}.json")
     if not isinstance(parsed.data, dict):
         raise parsed.error(f"{path}.json must hold a JSON object")
     return parsed
@@ -109,6 +117,26 @@ def _resolve_map(project: Project, owner: str, config: JsonFile, check: bool) ->
         if request.startswith("plugin://") or request.startswith("plugin-private://"):
             project.warn(f"{config.position('usingComponents', tag)}: plugin component {request!r} skipped")
             continue
+        if weui_enabled(project) and library_path(request) is not None:
+            # WeChat's extended library wins over any copy the app ships.
+            path = load_component(project, request)
+            if path is None:
+                name = component_name(request)
+                if name in supported_components():
+                    problem = f"{WEUI_PREFIX}{library_path(request)} is not a file of the library"
+                else:
+                    unknown = "" if name in WEUI_COMPONENTS else " (nor is it one of WeChat's WeUI ones)"
+                    problem = f"{WEUI_PREFIX}{name} is not supported by Hutong{unknown}"
+                raise config.error(f"usingComponents: {tag!r}: {problem}", "usingComponents", tag)
+            if check and project.package_of(owner).independent:
+                raise config.error(
+                    f"usingComponents: {tag!r}: extended library components are not available "
+                    "in an independent subpackage in Hutong",
+                    "usingComponents",
+                    tag,
+                )
+            resolved[tag] = path
+            continue
         path = resolve_component(project, owner, request)
         if path is None and _extended_library(project, request):
             position = config.position("usingComponents", tag)
@@ -126,6 +154,14 @@ def _resolve_map(project: Project, owner: str, config: JsonFile, check: bool) ->
 
 def resolve_components(project: Project) -> None:
     """Follow usingComponents from app.json and every page, transitively through components."""
+    if weui_enabled(project):
+        load_styles(project)
+        if copy := npm_copy(project):
+            # WeChat's tools refuse both; Hutong builds, and the library wins.
+            project.warn(
+                f"app.json: useExtendedLib.weui is on and {copy} is in the app too: "
+                "weui-miniprogram paths use the extended library"
+            )
     project.global_using = _resolve_map(project, "app.json", project.app, check=False)
     pending: list[str] = list(project.global_using.values())
     tab_bar: Any = project.app_config.get("tabBar")

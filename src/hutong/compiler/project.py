@@ -15,7 +15,7 @@ from typing import Any
 
 from hutong.compiler.components import resolve_components
 from hutong.compiler.errors import CompileError
-from hutong.compiler.jsonfile import JsonFile, read_json_file
+from hutong.compiler.jsonfile import JsonFile, parse_json, read_json_file
 
 # app.json fields WeChat documents; any other is kept in the config with a warning.
 APP_FIELDS = frozenset(
@@ -67,7 +67,10 @@ APP_FIELDS = frozenset(
     ]
 )
 # Folders that never hold mini program files.
-_SKIPPED_DIRS = frozenset({"node_modules", ".git", ".svn", ".hg", ".idea", ".vscode", "__pycache__"})
+# ``__extlib__`` is where extended libraries' files appear (extlib.py): an app's own is not read.
+_SKIPPED_DIRS = frozenset(
+    {"node_modules", ".git", ".svn", ".hg", ".idea", ".vscode", "__pycache__", "__extlib__"}
+)
 
 
 @dataclass
@@ -109,6 +112,8 @@ class Project:
     theme_file: JsonFile | None = None
     project_config: dict[str, Any] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    # Files an extended library adds (extlib.py): compiled with the app's, never packed with its source.
+    virtual: dict[str, bytes] = field(default_factory=dict)
     _file_set: frozenset[str] = frozenset()
 
     def __post_init__(self) -> None:
@@ -120,17 +125,31 @@ class Project:
         return config
 
     def read_text(self, relative: str) -> str:
-        return (self.root / relative).read_text(encoding="utf-8")
+        # Universal newlines, as a file opened in text mode reads.
+        return self.read_bytes(relative).decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
 
     def read_bytes(self, relative: str) -> bytes:
+        if relative in self.virtual:
+            return self.virtual[relative]
         return (self.root / relative).read_bytes()
 
     def exists(self, relative: str) -> bool:
-        return relative in self._file_set
+        return relative in self._file_set or relative in self.virtual
 
     def files(self, suffix: str) -> list[str]:
-        """Every file with ``suffix`` under the root, as sorted POSIX paths relative to it."""
-        return [path for path in self.file_list if path.endswith(suffix)]
+        """Every file with ``suffix`` (the app's and the extended libraries'), as sorted POSIX paths."""
+        paths = [path for path in self.file_list if path.endswith(suffix)]
+        paths.extend(path for path in self.virtual if path.endswith(suffix))
+        return sorted(paths)
+
+    def add_virtual(self, relative: str, data: bytes) -> None:
+        self.virtual[relative] = data
+
+    def json_file(self, relative: str) -> JsonFile:
+        """A project JSON file (the app's or an extended library's) that knows where its values are."""
+        if relative in self.virtual:
+            return parse_json(self.virtual[relative].decode("utf-8"), relative)
+        return read_json_file(self.root / relative, relative)
 
     def package_of(self, path: str) -> Package:
         """The package a file or page belongs to: the subpackage whose root holds it, else the main one."""

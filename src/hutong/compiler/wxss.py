@@ -242,14 +242,20 @@ def compile_unit(source: str, path: str) -> StyleUnit:
     return unit
 
 
-def resolve_import(path: str, specifier: str, exists: Callable[[str], bool]) -> str | None:
-    """The .wxss file an @import in ``path`` names: relative to it, or from the root with a slash."""
+def resolve_import(
+    path: str,
+    specifier: str,
+    exists: Callable[[str], bool],
+    alias: Callable[[str], str | None] | None = None,
+) -> str | None:
+    """The .wxss file an @import in ``path`` names: relative to it, or from the root with a slash;
+    else where ``alias`` maps the specifier (an extended library's sheets)."""
     base = join(parent_dir(path), specifier.split("?")[0].strip())
-    if base is None:
-        return None
-    for candidate in (base, f"{base}.wxss"):
-        if exists(candidate):
-            return candidate
+    other = alias(specifier) if alias is not None else None
+    for start in (base, other):
+        for candidate in (start, f"{start}.wxss") if start is not None else ():
+            if exists(candidate):
+                return candidate
     return None
 
 
@@ -258,6 +264,7 @@ def link_style(
     unit_of: Callable[[str], StyleUnit],
     exists: Callable[[str], bool],
     check: Callable[[str, str, Position], None] | None = None,
+    alias: Callable[[str], str | None] | None = None,
 ) -> str:
     """``path``'s CSS with every @import inlined, depth first; cycles and missing files are errors."""
     out: list[str] = []
@@ -267,7 +274,7 @@ def link_style(
             if isinstance(piece, str):
                 out.append(piece)
                 continue
-            target = resolve_import(current, piece.specifier, exists)
+            target = resolve_import(current, piece.specifier, exists, alias)
             if target is None:
                 raise CompileError(f"@import {piece.specifier!r}: no such file", piece.position)
             if target in stack:

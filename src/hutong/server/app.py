@@ -14,6 +14,7 @@ from starlette.responses import FileResponse
 import hutong
 from hutong.console.codes import router as console_codes_router
 from hutong.console.routes import router as console_router
+from hutong.console.support import router as console_support_router
 from hutong.server.accounts.routes import router as accounts_router
 from hutong.server.apps.release_routes import router as versions_router
 from hutong.server.apps.routes import router as apps_router
@@ -37,6 +38,8 @@ from hutong.server.problems import install_problem_handlers
 from hutong.server.ratelimit import RateLimitMiddleware, make_limiter
 from hutong.server.review.routes import router as review_router
 from hutong.server.storage import BlobStore
+from hutong.server.support.routes import router as support_router
+from hutong.server.support.server_routes import router as support_server_router
 from hutong.settings import Settings, get_settings
 
 SHELL_DIR = Path(__file__).parent.parent / "shell"
@@ -88,8 +91,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(identity_router)
     app.include_router(developer_server_router)
     app.include_router(consent_router)
+    app.include_router(support_router)
+    app.include_router(support_server_router)
     app.include_router(codes_router)
     app.include_router(console_codes_router)
+    app.include_router(console_support_router)
     app.include_router(console_router)
     app.mount("/_rt", RuntimeFiles(), name="runtime")
     app.mount("/shell", StaticFiles(directory=SHELL_DIR), name="shell")

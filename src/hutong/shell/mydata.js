@@ -15,6 +15,8 @@ const KINDS = /** @type {Record<string, string>} */ ({
   events: 'Events it reported',
   identity: 'Your ids in it (openid, unionid, login codes)',
   consent: 'What you allowed it',
+  support: 'Your customer service messages',
+  feedback: 'Feedback you sent',
 });
 
 /** @param {string} tag @param {Record<string, any>} [props] @param {(Node | string)[]} [children] */

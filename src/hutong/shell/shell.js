@@ -10,6 +10,7 @@ import { AliveApps } from './alive.js';
 import { ApiError, api, refreshSession, session } from './api.js';
 import { authorizationsView } from './authorizations.js';
 import { linkTo, parseAddress, parsePath } from './links.js';
+import { initMessages } from './messages.js';
 import { initMyData } from './mydata.js';
 import { loadProfile, setupProfile } from './profile.js';
 import { CameraScan, readImage } from './scanner.js';
@@ -37,6 +38,11 @@ const devPanel = $('dev-panel');
 const backdrop = $('sheet-backdrop');
 /** Mini programs waiting for the user to sign in (see alive.requestSignIn). @type {((ok: boolean) => void)[]} */
 let signInWaiters = [];
+// Home → Messages (messages.js): customer service conversations; a card opens its mini program.
+const messages = initMessages({
+  openSheet,
+  openApp: (appid, path, query, scene) => open(appid, 'release', { path, query, scene }),
+});
 
 /**
  * What happened to the running mini programs, in order, for `hutong check` and the tests to read:
@@ -144,6 +150,7 @@ function closeApp() {
   running.hidden = true;
   home.hidden = false;
   loadHome();
+  messages.refresh();
 }
 
 /**
@@ -295,6 +302,7 @@ function openSheet(id) {
 
 function closeSheets() {
   settleSignIn(Boolean(session.user));
+  messages.stop();
   for (const sheet of document.querySelectorAll('.sheet')) /** @type {HTMLElement} */ (sheet).hidden = true;
   backdrop.hidden = true;
   camera?.stop();
@@ -528,6 +536,7 @@ phoneForm.addEventListener('submit', async (event) => {
 
 function showUser() {
   $('account').textContent = session.user ? session.user.email : 'Sign in';
+  messages.refresh();
 }
 
 $('account').addEventListener('click', () => showAccount('signin'));

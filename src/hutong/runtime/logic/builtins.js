@@ -26,7 +26,7 @@ export const OPEN_TYPE_EVENTS = /** @type {Record<string, string>} */ ({
   agreePrivacyAuthorization: 'agreeprivacyauthorization',
 });
 
-/** @typedef {(context: {page: any, openType: string, dataset: Record<string, any>}) => Promise<Record<string, any>> | Record<string, any>} OpenTypeHandler */
+/** @typedef {(context: {page: any, openType: string, dataset: Record<string, any>, attrs: Record<string, any>}) => Promise<Record<string, any>> | Record<string, any>} OpenTypeHandler */
 /** @type {Map<string, OpenTypeHandler>} */
 const handlers = new Map();
 
@@ -83,7 +83,7 @@ async function openType(page, message) {
   /** @type {Record<string, any>} */
   let detail;
   try {
-    detail = handler ? await handler({ page, openType: type, dataset: message.dataset || {} }) : { errMsg: `${eventType}:fail not supported` };
+    detail = handler ? await handler({ page, openType: type, dataset: message.dataset || {}, attrs: message.attrs && typeof message.attrs === 'object' ? message.attrs : {} }) : { errMsg: `${eventType}:fail not supported` };
   } catch (error) {
     detail = { errMsg: `${eventType}:fail ${error instanceof Error ? error.message : String(error)}` };
   }

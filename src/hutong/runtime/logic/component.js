@@ -209,7 +209,9 @@ export class ComponentInstance extends Instance {
       }
       this.data[key] = next;
       set.push([key]);
-      if (property.observer && next !== old) this.__later(() => this.__propertyObserver(property, next, old));
+      // An object the owner changed in place (setData on 'obj.field') is the same object, yet changed.
+      const changed = next !== old || (next !== null && typeof next === 'object' && this.__snapshots.get(key) !== undefined);
+      if (property.observer && changed) this.__later(() => this.__propertyObserver(property, next, old));
     }
     if (set.length) this.__later(() => this.__observe(set));
     if ((set.length || restyle) && !initial) this.__invalidate();

@@ -30,11 +30,27 @@ function collectComponents(node, out) {
 
 /** @type {Set<string>} */
 const reported = new Set();
+/** @type {Set<string>} the tags some page or component of the app declares in usingComponents */
+let declaredTags = new Set();
 
-/** A tag that is neither a WeChat built-in nor a declared custom component: reported once. @param {string} tag */
+/** worker.js: every usingComponents name of the app. @param {Set<string>} tags */
+export function setDeclaredTags(tags) {
+  declaredTags = tags;
+}
+
+/**
+ * A tag that is neither a WeChat built-in nor a declared custom component: reported once. One the app
+ * declares elsewhere is the app's slip, not something the runtime lacks: WeChat draws it as a plain
+ * element, and so do we, with a warning.
+ * @param {string} tag
+ */
 function checkTag(tag) {
   if (BUILTIN_TAGS.has(tag) || HTML_TAGS.has(tag) || reported.has(tag)) return;
   reported.add(tag);
+  if (declaredTags.has(tag)) {
+    console.warn(`[hutong] <${tag}> is used where usingComponents does not declare it: drawn as a plain element, as in WeChat`);
+    return;
+  }
   console.warn(`[hutong] component "${tag}" is not supported`);
   send({ t: 'unsupported', what: 'component', name: tag });
 }

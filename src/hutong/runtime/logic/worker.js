@@ -12,12 +12,13 @@ import '../view/builtin-tags.js';
 import '../view/wxs-runtime.js';
 import './names.js';
 import './selector.js';
-import './tree.js';
+import { setDeclaredTags } from './tree.js';
 import './wxs-events.js';
 import './call.js';
 import './builtins.js';
 import './share.js';
 import { hutong } from './identity.js';
+import './support.js';
 import './api/media-context.js';
 import './api/canvas-node.js';
 import './api/canvas.js';
@@ -149,6 +150,12 @@ on('init', async (message) => {
   preloadApis(message.apis);
   configureTabBar(config);
   setComponentLoader((path) => definitionFor(path, false), config.components || {});
+  /** @type {Set<string>} */
+  const declared = new Set();
+  for (const owner of [...Object.values(config.components || {}), ...Object.values(config.pageConfigs || {})]) {
+    for (const name of Object.keys(owner.usingComponents || {})) declared.add(name);
+  }
+  setDeclaredTags(declared);
   globals.__hutong_view = (/** @type {any} */ bundle) => {
     viewBundle = bundle;
   };

@@ -15,6 +15,7 @@ class Action(StrEnum):
     USE_TRIAL = "use_trial"
     SUBMIT_REVIEW = "submit_review"
     RELEASE = "release"  # release, phase, pause, complete, roll back
+    CUSTOMER_SERVICE = "customer_service"  # read users' messages and feedback, reply
 
 
 ALLOWED: dict[Action, frozenset[str]] = {
@@ -27,6 +28,8 @@ ALLOWED: dict[Action, frozenset[str]] = {
     Action.USE_TRIAL: frozenset({"owner", "developer", "tester"}),
     Action.SUBMIT_REVIEW: frozenset({"owner", "developer"}),
     Action.RELEASE: frozenset({"owner"}),
+    # What users write to an app is theirs: only those who answer for the app read it.
+    Action.CUSTOMER_SERVICE: frozenset({"owner", "developer"}),
 }
 
 

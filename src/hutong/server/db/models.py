@@ -9,6 +9,14 @@ from hutong.server.discovery.models import LaunchEvent, PinnedApp, RecentApp, Sc
 from hutong.server.events.models import AppEvent
 from hutong.server.identity.models import AccessToken, OneTimeCode, OpenId, SessionKey, UnionId
 from hutong.server.review.models import Review
+from hutong.server.support.models import (
+    Conversation,
+    Feedback,
+    FeedbackImage,
+    Media,
+    Message,
+    PushSettings,
+)
 
 metadata = Base.metadata
 
@@ -18,12 +26,18 @@ __all__ = [
     "App",
     "AppEvent",
     "AuditEntry",
+    "Conversation",
+    "Feedback",
+    "FeedbackImage",
     "LaunchEvent",
+    "Media",
     "Membership",
+    "Message",
     "OneTimeCode",
     "OpenId",
     "Organization",
     "PinnedApp",
+    "PushSettings",
     "RecentApp",
     "Release",
     "Review",

@@ -1,6 +1,7 @@
 """What the platform keeps per user and mini program: recents, pins, launches, reported events, the
-user's ids in the app (identity) and their consent decisions. A domain with more adds its provider with
-one register() call, here or in its own module imported here."""
+user's ids in the app (identity), their consent decisions, customer service messages and feedback.
+A domain with more adds its provider with one register() call, here or in its own module imported
+here."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from hutong.server.events.models import AppEvent
 from hutong.server.identity import service as identity
 from hutong.server.identity.models import OneTimeCode, OpenId, SessionKey
 from hutong.server.privacy.registry import DataProvider, register
+from hutong.server.support import service as support
 
 
 def _removed(result: Any) -> int:
@@ -144,5 +146,23 @@ register(
 register(
     DataProvider(
         "consent", consent.export_user_data, consent.delete_user_data, _apps_consent, "what you allowed"
+    )
+)
+register(
+    DataProvider(
+        "support",
+        support.export_conversation,
+        support.delete_conversation,
+        support.apps_with_conversations,
+        "your customer service messages",
+    )
+)
+register(
+    DataProvider(
+        "feedback",
+        support.export_feedback,
+        support.delete_feedback,
+        support.apps_with_feedback,
+        "your feedback",
     )
 )

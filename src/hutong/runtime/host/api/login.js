@@ -19,7 +19,7 @@ async function hostUser() {
 }
 
 /** The signed-in user; a guest is asked to sign in first. @param {MiniProgram} mp @returns {Promise<HostUser>} */
-async function signedIn(mp) {
+export async function signedIn(mp) {
   let user = await hostUser();
   if (user) return user;
   const requestSignIn = /** @type {any} */ (mp).requestSignIn;

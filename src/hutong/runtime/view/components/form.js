@@ -99,7 +99,18 @@ class Button extends HTMLElement {
       }
     }
     const openType = this.getAttribute('open-type');
-    if (openType) toLogic(this, { action: 'open-type', openType });
+    if (!openType) return;
+    // The contact button's attributes say what the host's customer service session offers.
+    const attrs = openType === 'contact'
+      ? {
+          sessionFrom: this.getAttribute('session-from') || '',
+          sendMessageTitle: this.getAttribute('send-message-title') || '',
+          sendMessagePath: this.getAttribute('send-message-path') || '',
+          sendMessageImg: this.getAttribute('send-message-img') || '',
+          showMessageCard: flag(this, 'show-message-card'),
+        }
+      : {};
+    toLogic(this, { action: 'open-type', openType, attrs });
   }
 }
 define('wx-button', Button);

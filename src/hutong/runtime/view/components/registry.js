@@ -21,7 +21,7 @@ export const COMPONENTS = {
   icon: { status: 'supported' },
   progress: { status: 'supported' },
   'rich-text': { status: 'partial', missing: 'space attribute; user-select' },
-  button: { status: 'partial', missing: 'open types contact and feedback report fail (no customer service on this platform); share calls onShareAppMessage only' },
+  button: { status: 'partial', missing: 'share calls onShareAppMessage only; the message card of the contact session has no page screenshot by default (an image must be given)' },
   checkbox: { status: 'supported' },
   'checkbox-group': { status: 'supported' },
   editor: { status: 'unsupported', missing: 'rich text editor and EditorContext' },

@@ -7,8 +7,9 @@ Component({
     title: { type: String, value: 'untitled', observer(next, old) { this.setData({ titleLog: old + '>' + next }) } },
     items: { type: Array, value: [] },
     either: { type: Number, optionalTypes: [String], value: 0 },
+    config: { type: Object, value: {}, observer(next) { this.setData({ configLog: this.data.configLog + next.n + ';' }) } },
   },
-  data: { itemsSeen: 0, titleLog: '', summary: '', types: '', width: 0, behaviorAttached: false },
+  data: { configLog: '', itemsSeen: 0, titleLog: '', summary: '', types: '', width: 0, behaviorAttached: false },
   observers: {
     'count, title': function (count, title) { this.setData({ summary: title + '=' + count }) },
     items: function () { this.setData({ itemsSeen: this.data.itemsSeen + 1 }) },

@@ -1,5 +1,5 @@
 Page({
-  data: { title: 'first', changes: '', heard: '', selected: '', showIso: true, detached: '' },
+  data: { config: { n: 1 }, title: 'first', changes: '', heard: '', selected: '', showIso: true, detached: '' },
   toggle() {
     this.setData({ showIso: !this.data.showIso }, () => this.setData({ detached: getApp().detached.join(',') }))
   },
@@ -10,6 +10,7 @@ Page({
   },
   onChange(e) { this.setData({ changes: this.data.changes + e.detail.count + ';' }) },
   retitle() { this.setData({ title: 'second' }) },
+  reconfig() { this.setData({ 'config.n': 2 }) },
   onPing() { this.setData({ heard: this.data.heard + 'ping;' }) },
   onLocal() { this.setData({ heard: this.data.heard + 'local;' }) },
 })
