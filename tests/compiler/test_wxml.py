@@ -88,7 +88,9 @@ def test_control_flow_and_events_are_generated() -> None:
     )
     assert 'R.f(d["list"], 1, "id", ($item, $index) =>' in code
     assert '[["tap", "go", 1]]' in code
-    assert '(d["a"] ? [R.e("view"' in code
+    # Each branch is marked as its own (R.b), in source order.
+    assert '(d["a"] ? R.b(1, [R.e("view"' in code
+    assert '(d["b"] ? R.b(2, [R.e("view", {}, [], ["B"])]) : R.b(3, [R.e("view", {}, [], ["C"])])' in code
     assert 'R.s($item?.["n"])' in code
 
 
@@ -193,7 +195,10 @@ def test_if_elif_else_chain_on_blocks_skips_whitespace_between() -> None:
         '<block wx:if="{{a}}">A</block>\n  <block wx:elif="{{b}}">B</block>\n<view wx:else>C</view>x',
         "p.wxml",
     )
-    assert '...(d["a"] ? [...["A"]] : (d["b"] ? [...["B"]] : [R.e("view", {}, [], ["C"])]))' in code
+    assert (
+        '...(d["a"] ? R.b(1, [...["A"]]) : (d["b"] ? R.b(2, [...["B"]]) : '
+        'R.b(3, [R.e("view", {}, [], ["C"])])))' in code
+    )
     assert code.rstrip().endswith('"x"] };\n}') or '"x"]' in code
 
 

@@ -91,3 +91,25 @@ def test_host_and_external_class_selectors_pass_through() -> None:
 def test_broken_rules_are_skipped_with_a_warning() -> None:
     unit = compile_unit(".a { color: red }\n.b", "x.wxss")
     assert unit.warnings == ["x.wxss:2:2: CSS EOF reached before {} block for a qualified rule, skipped"]
+
+
+def test_wechat_inner_element_classes_become_parts_of_the_component() -> None:
+    css = compile_wxss(
+        "switch .wx-switch-input.wx-switch-input-checked::after { left: 22px }\n"
+        ".list .wx-checkbox-input, .other { color: red }\n"
+        ".wx-radio-input:not(.wx-radio-input-checked):not([class*=bg-]) { color: blue }\n"
+        ".wx-radio-input .inside { color: green }"
+    )
+    assert (
+        ":is(wx-switch wx-switch, wx-switch:is(wx-switch))"
+        "::part(wx-switch-input wx-switch-input-checked)::after" in css
+    )
+    # An ancestor of the component, or the component itself; the other selector is left alone.
+    assert (
+        ":is(.list :is(wx-checkbox, wx-switch), :is(wx-checkbox, wx-switch):is(.list))"
+        "::part(wx-checkbox-input), .other" in css
+    )
+    # The checked state is the component's; a negation ::part() cannot carry is dropped.
+    assert "wx-radio:not([hutong-checked])::part(wx-radio-input)" in css
+    # Nothing can follow a part: left as written (it matches nothing, as before).
+    assert ".wx-radio-input .inside" in css

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+import secrets
 import tempfile
 import time
 from pathlib import Path
@@ -25,6 +26,8 @@ from hutong.check.domains import domain_lists
 from hutong.check.report import CheckReport, PageReport
 from hutong.compiler import BuildResult, CompileError, build_project
 from hutong.compiler.project import load_project
+from hutong.server.accounts import service as accounts
+from hutong.server.accounts.auth import SESSION_COOKIE
 from hutong.server.app import SHELL_DIR
 from hutong.server.apps import service
 from hutong.server.apps.models import DOMAIN_KINDS, App
@@ -35,6 +38,8 @@ from hutong.server.storage import BlobStore
 from hutong.settings import Settings
 
 CHECK_APPID = "hutong-check"
+# The run's own user, in the run's throwaway database.
+CHECK_USER = "check@example.com"
 
 # Measures what a page draws, shadow roots included: characters of text and elements with a size.
 _MEASURE = """
@@ -85,10 +90,17 @@ def all_pages(directory: Path) -> list[str]:
 _ANY_DOMAIN_META = '<meta name="hutong-any-domain" content="hutong check --allow-any-domain">'
 
 
-async def _publish(settings: Settings, build: BuildResult, domains: dict[str, list[str]]) -> None:
+async def _publish(settings: Settings, build: BuildResult, domains: dict[str, list[str]]) -> str:
+    """Publish the build; returns the session token of the run's throwaway signed-in user."""
     await upgrade_async(settings.effective_database_url)
     database = Database(settings.effective_database_url)
     try:
+        # A WeChat user is always signed in, and apps call wx.login at launch (the quick-start
+        # template does): without a user, the host's sign-in sheet would cover every page.
+        async with database.session() as session:
+            user = await accounts.sign_up(session, CHECK_USER, secrets.token_urlsafe(24), name="check")
+            signed_in = await accounts.start_session(session, user)
+            await session.commit()
         async with database.session() as session:
             await service.publish(
                 session,
@@ -109,6 +121,7 @@ async def _publish(settings: Settings, build: BuildResult, domains: dict[str, li
                 await session.commit()
     finally:
         await database.dispose()
+    return signed_in.token
 
 
 def _lift_allow_list(platform: FastAPI) -> None:
@@ -125,10 +138,16 @@ def _lift_allow_list(platform: FastAPI) -> None:
 
 
 async def _visit(
-    browser: Browser, base_url: str, route: str, timeout_ms: float, screenshots: Path | None
+    browser: Browser,
+    base_url: str,
+    route: str,
+    timeout_ms: float,
+    screenshots: Path | None,
+    session_token: str,
 ) -> PageReport:
     report = PageReport(route=route)
     context = await browser.new_context()
+    await context.add_cookies([{"name": SESSION_COOKIE, "value": session_token, "url": base_url}])
     page = await context.new_page()
 
     def on_console(message: ConsoleMessage) -> None:
@@ -260,7 +279,7 @@ async def check_project(
         routes = routes[:1]
     with tempfile.TemporaryDirectory(prefix="hutong-check-") as data_dir:
         settings = Settings(data_dir=Path(data_dir))
-        await _publish(settings, build, domains)
+        session_token = await _publish(settings, build, domains)
         prepare = _lift_allow_list if allow_any_domain else None
         async with (
             embedded_server(settings, prepare=prepare) as base_url,
@@ -269,7 +288,9 @@ async def check_project(
             browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             try:
                 for route in routes:
-                    report.pages.append(await _visit(browser, base_url, route, timeout_ms, screenshots))
+                    report.pages.append(
+                        await _visit(browser, base_url, route, timeout_ms, screenshots, session_token)
+                    )
             finally:
                 await browser.close()
     return report

@@ -92,6 +92,7 @@ def runtime_config(project: Project) -> dict[str, Any]:
             **config,
             "usingComponents": project.using.get(path, {}),
             "package": project.package_of(path).root,
+            **({"genericDefaults": project.generics[path]} if path in project.generics else {}),
         }
         for path, config in sorted(project.component_configs.items())
     }

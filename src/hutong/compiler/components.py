@@ -32,6 +32,11 @@ if TYPE_CHECKING:
 CUSTOM_TAB_BAR = "custom-tab-bar/index"
 
 
+# What an abstract (componentGenerics) tag's component path is written as until the runtime knows
+# which component the user chose: `generic:<tag>`.
+GENERIC_PREFIX = "generic:"
+
+
 def package_main(project: Project, package_dir: str) -> str | None:
     """The ``main`` of ``package_dir/package.json``, if it names one."""
     path = f"{package_dir}/package.json"
@@ -184,3 +189,30 @@ def resolve_components(project: Project) -> None:
         local = _resolve_map(project, path, config, check=True)
         project.using[path] = {**project.global_using, **local}
         pending.extend(target for target in local.values() if target not in project.component_configs)
+        generics = _resolve_generics(project, path, config)
+        if generics:
+            project.generics[path] = generics
+            pending.extend(target for target in generics.values() if target)
+
+
+def _resolve_generics(project: Project, owner: str, config: JsonFile) -> dict[str, str]:
+    """componentGenerics: each abstract tag and the path of its default component ("" for none)."""
+    declared = config.data.get("componentGenerics") or {}
+    if not isinstance(declared, dict):
+        raise config.error('"componentGenerics" must be an object', "componentGenerics")
+    generics: dict[str, str] = {}
+    for tag, spec in sorted(declared.items()):
+        default = spec.get("default") if isinstance(spec, dict) else None
+        if not isinstance(default, str):
+            generics[tag] = ""
+            continue
+        path = resolve_component(project, owner, default)
+        if path is None:
+            raise config.error(
+                f"componentGenerics: default of {tag!r} at {default!r} not found",
+                "componentGenerics",
+                tag,
+            )
+        _check_package(project, owner, path, tag, config)
+        generics[tag] = path
+    return generics

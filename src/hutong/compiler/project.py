@@ -105,6 +105,9 @@ class Project:
     using: dict[str, dict[str, str]] = field(default_factory=dict)
     # app.json's usingComponents, resolved: usable in every page and component
     global_using: dict[str, str] = field(default_factory=dict)
+    # componentGenerics (abstract nodes): component path -> generic tag -> its default component path
+    # ("" when it has none); the component using it chooses with `generic:tag="some-component"`
+    generics: dict[str, dict[str, str]] = field(default_factory=dict)
     theme: dict[str, dict[str, Any]] | None = None
     theme_file: JsonFile | None = None
     project_config: dict[str, Any] = field(default_factory=dict)

@@ -12,6 +12,7 @@ inlines the imports.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -53,10 +54,113 @@ def _rewrite_selector(prelude: list[ast.Node]) -> None:
         previous = token
 
 
+# WeChat's own class names inside checkbox, radio and switch, which public apps restyle
+# (`checkbox .wx-checkbox-input.wx-checkbox-input-checked::before`). Our components are shadow roots
+# whose inner elements carry the same names as parts (view/components/fields.js), so such a compound
+# becomes `::part()` on the component.
+_INNER = re.compile(r"wx-(checkbox|radio|switch)-input(?:-checked|-disabled)?")
+_HOSTS = {"checkbox": ":is(wx-checkbox, wx-switch)", "radio": "wx-radio", "switch": "wx-switch"}
+_HOST_STATES = {"checked": "[hutong-checked]", "disabled": "[disabled]:not([disabled='false'])"}
+# Pseudo-classes a ::part() may carry (user action only); anything else would void the whole rule.
+_PART_PSEUDO_CLASSES = frozenset({"hover", "active", "focus", "focus-visible", "focus-within"})
+_COMBINATORS = frozenset({">", "+", "~"})
+
+
+def _is_break(token: ast.Node) -> bool:
+    return isinstance(token, ast.WhitespaceToken) or (
+        isinstance(token, ast.LiteralToken) and token.value in _COMBINATORS
+    )
+
+
+def _inner_part_selector(tokens: list[ast.Node]) -> str | None:
+    """``tokens`` (one complex selector) with its WeChat inner-element compound as ``::part()``, or
+    None when it names no inner element (or one we cannot express: something after it)."""
+    at = next(
+        (
+            index
+            for index in range(len(tokens) - 1)
+            if isinstance(tokens[index], ast.LiteralToken)
+            and tokens[index].value == "."
+            and isinstance(tokens[index + 1], ast.IdentToken)
+            and _INNER.fullmatch(tokens[index + 1].value)
+        ),
+        None,
+    )
+    if at is None:
+        return None
+    start = at
+    while start > 0 and not _is_break(tokens[start - 1]):
+        start -= 1
+    end = at
+    while end < len(tokens) and not _is_break(tokens[end]):
+        end += 1
+    if any(not isinstance(token, ast.WhitespaceToken) for token in tokens[end:]):
+        return None
+    kind = ""
+    parts: list[str] = []
+    host_states: list[str] = []
+    pseudo = ""
+    index = start
+    while index < end:
+        token = tokens[index]
+        following = tokens[index + 1] if index + 1 < end else None
+        if (
+            isinstance(token, ast.LiteralToken)
+            and token.value == "."
+            and isinstance(following, ast.IdentToken)
+        ):
+            match = _INNER.fullmatch(following.value)
+            if match:
+                kind = kind or match.group(1)
+                parts.append(following.value)
+            index += 2
+        elif isinstance(token, ast.LiteralToken) and token.value == ":" and following is not None:
+            if isinstance(following, ast.LiteralToken) and following.value == ":":
+                pseudo += tinycss2.serialize(tokens[index:end])  # a pseudo-element ends the compound
+                break
+            if isinstance(following, ast.IdentToken) and following.lower_value in _PART_PSEUDO_CLASSES:
+                pseudo += f":{following.value}"
+            elif isinstance(following, ast.FunctionBlock) and following.lower_name == "not":
+                negated = tinycss2.serialize(following.arguments)
+                state = re.fullmatch(
+                    r"\s*\.wx-(?:checkbox|radio|switch)-input-(checked|disabled)\s*", negated
+                )
+                if state:
+                    host_states.append(f":not({_HOST_STATES[state.group(1)]})")
+            index += 2
+        else:
+            index += 1  # anything else on the inner element (another class, an attribute) is not kept
+    host = _HOSTS[kind] + "".join(host_states)
+    left = tinycss2.serialize(tokens[:start]).strip()
+    while left and left[-1] in "".join(_COMBINATORS):
+        left = left[:-1].strip()
+    scoped = f":is({left} {host}, {host}:is({left}))" if left else host
+    return f"{scoped}::part({' '.join(dict.fromkeys(parts))}){pseudo}"
+
+
+def _rewrite_inner_parts(prelude: list[ast.Node]) -> list[ast.Node]:
+    selectors: list[list[ast.Node]] = [[]]
+    for token in prelude:
+        if isinstance(token, ast.LiteralToken) and token.value == ",":
+            selectors.append([])
+        else:
+            selectors[-1].append(token)
+    rewritten = [_inner_part_selector(selector) for selector in selectors]
+    if all(text is None for text in rewritten):
+        return prelude
+    text = ",".join(
+        tinycss2.serialize(selector) if new is None else new
+        for selector, new in zip(selectors, rewritten, strict=True)
+    )
+    result: list[ast.Node] = tinycss2.parse_component_value_list(text)
+    return result
+
+
 def _convert_rules(rules: list[ast.Node]) -> None:
     for rule in rules:
         if isinstance(rule, ast.QualifiedRule):
             _rewrite_selector(rule.prelude)
+            rule.prelude = _rewrite_inner_parts(rule.prelude)
             _convert_tokens(rule.content)
         elif isinstance(rule, ast.AtRule) and rule.content is not None:
             _convert_tokens(rule.prelude)

@@ -245,6 +245,7 @@ class _Generator:
         self.owner = owner
         self.components = components
         self.loop_count = 0
+        self.branch_count = 0
         self.include_stack: list[str] = [owner.path]
         self.in_template = False  # generating a template body
         self.passes_components = False  # the render instantiates templates: they get our components
@@ -363,9 +364,13 @@ class _Generator:
 
     def condition_chain(self, chain: list[Element], scope: _Scope) -> str:
         code = "[]"
-        for element in reversed(chain):
+        first = self.branch_count + 1
+        self.branch_count += len(chain)
+        for offset, element in reversed(list(enumerate(chain))):
             test = element.attribute("wx:if") or element.attribute("wx:elif")
-            body = f"[{self.element(element, scope)}]"
+            # Each branch is its own node, as in WeChat: R.b marks what it renders, so switching
+            # branches (or an unconditional sibling moving up) makes a new element, not a reused one.
+            body = f"R.b({first + offset}, [{self.element(element, scope)}])"
             code = body if test is None else f"({self.attribute_value(test, scope)} ? {body} : {code})"
         return code
 
@@ -431,6 +436,11 @@ class _Generator:
                 prefix, event_type = event.groups()
                 handler = self.handler(attribute, scope)
                 events.append(f"[{js_string(event_type)}, {handler}, {_EVENT_FLAGS[prefix]}]")
+                continue
+            chosen = (attribute.value or "").strip()
+            if name.startswith("generic:") and chosen in self.components:
+                # The component chosen for an abstract tag, by the path its name has here.
+                attrs.append(f"{js_string(name)}: {js_string(self.components[chosen])}")
                 continue
             if name.startswith("data-"):
                 # WeChat lowercases data-* names before turning them into dataset keys:

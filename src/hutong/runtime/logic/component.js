@@ -3,6 +3,7 @@
  * Custom component instances: properties from the owner's template (coerced to their declared types),
  * observers, lifetimes and page lifetimes, relations, external classes, triggerEvent, export.
  */
+import { copyData } from './copy.js';
 import {
   EXTERNAL_CLASSES_BIT,
   STYLE_APPLY_SHARED,
@@ -51,14 +52,14 @@ export function coerce(property, value) {
   const { type, optionalTypes } = property;
   if (hasType(value, type)) return value;
   for (const optional of optionalTypes) if (hasType(value, optional)) return value;
-  if (value === undefined) return clonePlain(property.value);
+  if (value === undefined) return copyData(property.value);
   if (type === String) return value === null ? '' : typeof value === 'object' ? JSON.stringify(value) : String(value);
   if (type === Number) {
     const number = Number(value);
-    return Number.isFinite(number) ? number : clonePlain(property.value);
+    return Number.isFinite(number) ? number : copyData(property.value);
   }
   if (type === Boolean) return Boolean(value);
-  if (type === Array || type === Object) return clonePlain(property.value);
+  if (type === Array || type === Object) return copyData(property.value);
   return value;
 }
 
@@ -71,11 +72,6 @@ function safeJson(value) {
   }
 }
 
-/** @param {any} value */
-function clonePlain(value) {
-  if (value === null || typeof value !== 'object') return value;
-  return JSON.parse(JSON.stringify(value));
-}
 
 
 export class ComponentInstance extends Instance {
@@ -116,14 +112,14 @@ export class ComponentInstance extends Instance {
     /** @type {Function[] | null} observers held back until `created` has run (see __mount) */
     this.__held = null;
     this.__isAttached = false;
-    const data = clonePlain(def.data) || {};
+    const data = copyData(def.data) || {};
     for (const [name, property] of Object.entries(def.properties)) {
-      if (!(name in data)) data[name] = clonePlain(property.value);
+      if (!(name in data)) data[name] = copyData(property.value);
     }
     this.data = data;
     this.properties = data;
     for (const [name, method] of Object.entries(def.methods)) /** @type {any} */ (this)[name] = method;
-    for (const [name, value] of Object.entries(def.extra)) /** @type {any} */ (this)[name] = clonePlain(value);
+    for (const [name, value] of Object.entries(def.extra)) /** @type {any} */ (this)[name] = copyData(value);
     for (const name of def.externalClasses) this.__extClasses.set(name, '');
   }
 
@@ -406,8 +402,33 @@ export class ComponentInstance extends Instance {
   }
 }
 
+const GENERIC = 'generic:';
+
+/**
+ * The component an abstract tag (componentGenerics) stands for: what the component's user chose with
+ * `generic:tag="..."` (the compiler wrote the chosen component's path there, or `generic:other` when
+ * the user passes its own abstract tag on), else the declared default.
+ * @param {string} cp `generic:tag` @param {any} owner the component whose template has the tag
+ */
+function genericPath(cp, owner) {
+  let name = cp.slice(GENERIC.length);
+  let scope = owner;
+  while (scope && scope.__host) {
+    const chosen = scope.__host.a[`${GENERIC}${name}`];
+    if (typeof chosen !== 'string' || !chosen) break;
+    if (!chosen.startsWith(GENERIC)) return chosen;
+    name = chosen.slice(GENERIC.length);
+    scope = scope.__owner;
+  }
+  const tag = cp.slice(GENERIC.length);
+  const fallback = componentConfigs[owner?.__def?.path]?.genericDefaults?.[tag];
+  if (!fallback) console.error(`[hutong] ${owner?.__def?.path}: no component for the abstract tag <${tag}> (generic:${tag} not given)`);
+  return fallback || '';
+}
+
 setComponentFactory((host, owner, tree) => {
-  const def = loadDefinition(/** @type {string} */ (host.cp));
+  const path = /** @type {string} */ (host.cp);
+  const def = loadDefinition(path.startsWith(GENERIC) ? genericPath(path, owner) : path);
   const component = new ComponentInstance(def, host, owner, tree);
   host.comp = component;
   component.__mount();

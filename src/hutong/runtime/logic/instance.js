@@ -40,9 +40,36 @@ function payloadSize(changes) {
     size += key.length + 4;
     if (type === 'string') size += value.length + 2;
     else if (type === 'number' || type === 'boolean') size += 8;
-    else if (value !== undefined) size += (JSON.stringify(value) || '').length;
+    else if (value !== undefined) size += jsonSize(value);
   }
   return size;
+}
+
+/**
+ * How long `value` is as JSON. Apps put component instances in data (a child keeps the parent it is
+ * linked to, `setData({ parent: target })`), and those are circular: then each object is counted once
+ * and the runtime's own `__` fields not at all, where WeChat would not fail either.
+ * @param {any} value
+ */
+function jsonSize(value) {
+  try {
+    return (JSON.stringify(value) || '').length;
+  } catch {
+    const seen = new WeakSet();
+    try {
+      const text = JSON.stringify(value, (key, item) => {
+        if (key.startsWith('__')) return undefined;
+        if (item !== null && typeof item === 'object') {
+          if (seen.has(item)) return undefined;
+          seen.add(item);
+        }
+        return item;
+      });
+      return (text || '').length;
+    } catch {
+      return 0; // a BigInt, say: WeChat's own serialiser would drop it
+    }
+  }
 }
 
 /** @type {Record<string, any>} */

@@ -8,6 +8,7 @@
  * onLoad, onShow; after the first render, `ready` innermost first, then onReady. On removal,
  * `detached` innermost first, each relation unlinked after it.
  */
+import { copyData } from './copy.js';
 import { toView } from './bridge.js';
 import { ComponentInstance } from './component.js';
 import { guard } from './errors.js';
@@ -36,16 +37,6 @@ export function configureTabBar(config) {
 /** Page events the frame reports only when the page has a handler: each is a message per scroll. */
 const FRAME_EVENTS = ['onPageScroll', 'onReachBottom', 'onPullDownRefresh'];
 
-/** @param {any} value */
-function deepCopy(value) {
-  if (value === undefined) return undefined;
-  try {
-    return structuredClone(value);
-  } catch {
-    return JSON.parse(JSON.stringify(value));
-  }
-}
-
 /** A page built with Page(): its options' functions are its methods, other keys are copied in. */
 export class PageInstance extends Instance {
   /**
@@ -54,9 +45,9 @@ export class PageInstance extends Instance {
    */
   constructor(tree, def, route, query) {
     super(tree, def);
-    this.data = deepCopy(def.data) || {};
+    this.data = copyData(def.data) || {};
     for (const [name, method] of Object.entries(def.methods)) /** @type {any} */ (this)[name] = method;
-    for (const [name, value] of Object.entries(def.extra)) /** @type {any} */ (this)[name] = deepCopy(value);
+    for (const [name, value] of Object.entries(def.extra)) /** @type {any} */ (this)[name] = copyData(value);
   }
 }
 

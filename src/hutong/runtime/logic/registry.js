@@ -24,6 +24,7 @@
  *   builtWith: 'Page' | 'Component',
  * }} Definition
  */
+import { copyData } from './copy.js';
 import { parsePath } from '../common/data-path.js';
 
 const LIFETIMES = ['created', 'attached', 'ready', 'moved', 'detached', 'error'];
@@ -87,16 +88,6 @@ function usedFilters(options) {
     if (typeof filter === 'function') used.push((/** @type {any} */ fields) => filter.call(null, fields, behavior.used));
   }
   return used;
-}
-
-/** @param {any} value */
-function clone(value) {
-  if (value === undefined) return undefined;
-  try {
-    return structuredClone(value);
-  } catch {
-    return JSON.parse(JSON.stringify(value));
-  }
 }
 
 /** @param {any} spec @returns {PropertyDef} */
@@ -169,7 +160,7 @@ function behaviorOf(item) {
  */
 function merge(target, source) {
   Object.assign(target.properties, source.properties);
-  Object.assign(target.data, clone(source.data));
+  Object.assign(target.data, copyData(source.data));
   Object.assign(target.methods, source.methods);
   target.observers.push(...source.observers);
   for (const [name, fns] of Object.entries(source.lifetimes)) (target.lifetimes[name] ||= []).push(...fns);
@@ -197,7 +188,7 @@ export function normalise(kind, path, options, asPage) {
     merge(def, behavior.def);
     def.behaviors.push(behavior);
   }
-  own.data = clone(options.data) || {};
+  own.data = copyData(options.data) || {};
   if (asPage) {
     for (const [key, value] of Object.entries(options)) {
       if (key === 'data' || key === 'behaviors' || key === 'options') continue;

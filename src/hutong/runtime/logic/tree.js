@@ -55,7 +55,7 @@ function checkTag(tag) {
   send({ t: 'unsupported', what: 'component', name: tag });
 }
 
-/** @typedef {{t: string, a: Record<string, any>, e: any[], c: any[], k?: any, cp?: string, n: number, p: any, o: any, comp?: any, ev?: string, mc?: string}} MElement */
+/** @typedef {{t: string, a: Record<string, any>, e: any[], c: any[], k?: any, cp?: string, b?: number, n: number, p: any, o: any, comp?: any, ev?: string, mc?: string}} MElement */
 
 /** @type {(vnode: MElement, owner: any, tree: PageTree) => any} */
 let componentFactory = () => null;
@@ -162,7 +162,10 @@ function eventTypes(bindings) {
 
 /** @param {any} node */
 function keyOf(node) {
-  return node !== null && typeof node === 'object' ? node.k : undefined;
+  if (node === null || typeof node !== 'object') return undefined;
+  // A wx:if branch's node is matched by its branch, so the siblings outside it keep their elements
+  // when it comes or goes.
+  return node.k !== undefined || node.b === undefined ? node.k : `\u0000if${node.b}`;
 }
 
 /** @param {any} node */
@@ -284,7 +287,8 @@ export class PageTree {
     if (m.comp) {
       const root = m.comp.__root;
       const children = root.c.map((/** @type {any} */ child) => this.serialize(child));
-      shadow = [root.n, m.cp, m.comp.__styleMode, children, m.o ? m.o.__def.path : ''];
+      // The component's own path (an abstract tag's `cp` only names the tag).
+      shadow = [root.n, m.comp.__def.path, m.comp.__styleMode, children, m.o ? m.o.__def.path : ''];
     }
     return props ? [m.n, domTag(m), attrs, m.ev || '', children, shadow, props] : [m.n, domTag(m), attrs, m.ev || '', children, shadow];
   }
@@ -304,7 +308,7 @@ export class PageTree {
         }
         return old;
       }
-    } else if (old.x === undefined && old.t === next.t && old.cp === next.cp) {
+    } else if (old.x === undefined && old.t === next.t && old.cp === next.cp && old.b === next.b) {
       this.update(old, next, owner);
       return old;
     }
@@ -425,7 +429,7 @@ export class PageTree {
       }
       if (i >= 0) {
         const old = oldChildren[i];
-        const compatible = isText(next) ? old.x !== undefined : old.x === undefined && old.t === next.t && old.cp === next.cp;
+        const compatible = isText(next) ? old.x !== undefined : old.x === undefined && old.t === next.t && old.cp === next.cp && old.b === next.b;
         if (compatible) {
           used[i] = 1;
           sources[j] = i;

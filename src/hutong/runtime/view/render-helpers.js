@@ -43,6 +43,16 @@ export const R = {
     if (send) sendToLogic = send;
   },
 
+  /**
+   * Mark what one branch of a wx:if chain rendered: the logic thread's diff never matches nodes of
+   * different branches, so an element is made anew when the branch changes (as in WeChat).
+   * @param {number} id @param {VNode[]} list
+   */
+  b(id, list) {
+    for (const node of list) if (node !== null && typeof node === 'object') /** @type {any} */ (node).b = id;
+    return list;
+  },
+
   /** @returns {VElement} */
   e: (/** @type {string} */ t, /** @type {Record<string, any>} */ a, /** @type {any[]} */ e, /** @type {VNode[]} */ c) => ({ t, a, e, c }),
 

@@ -69,7 +69,29 @@ export function installPage(root, builtins, wxss, route) {
   styles.wxss = wxss;
   styles.page = [wxss.app, wxss[route]].filter(Boolean).map(sheetOf);
   // The document has WeChat's defaults from view.html's <link>; shadow roots adopt `builtins`.
-  document.adoptedStyleSheets = [...styles.page];
+  document.adoptedStyleSheets = hoistedFaces ? [...styles.page, hoistedFaces] : [...styles.page];
+}
+
+/** @type {CSSStyleSheet | null} the components' @font-face rules, in the document */
+let hoistedFaces = null;
+/** @type {Set<string>} */
+const faceTexts = new Set();
+
+/**
+ * A browser ignores @font-face inside a shadow root, but a WeChat component's own stylesheet may
+ * declare the icon font it uses: the faces move up to the document, where every shadow root sees
+ * them. @param {CSSStyleSheet} sheet
+ */
+function hoistFontFaces(sheet) {
+  for (const rule of Array.from(sheet.cssRules)) {
+    if (!(rule instanceof CSSFontFaceRule) || faceTexts.has(rule.cssText)) continue;
+    faceTexts.add(rule.cssText);
+    if (!hoistedFaces) {
+      hoistedFaces = new CSSStyleSheet();
+      document.adoptedStyleSheets = [...document.adoptedStyleSheets, hoistedFaces];
+    }
+    hoistedFaces.insertRule(rule.cssText, hoistedFaces.cssRules.length);
+  }
 }
 
 /** @param {string} path */
@@ -77,6 +99,7 @@ function componentSheet(path) {
   let sheet = componentSheets.get(path);
   if (!sheet) {
     sheet = sheetOf(styles.wxss[path] || '');
+    hoistFontFaces(sheet);
     componentSheets.set(path, sheet);
   }
   return sheet;

@@ -10,31 +10,41 @@ const px = (value) => (typeof value === 'number' ? `${value}px` : String(value))
 
 /** @param {Record<string, any>} [defaults] */
 export function createAnimation(defaults = {}) {
-  const base = {
-    duration: defaults.duration ?? 400,
-    timingFunction: defaults.timingFunction ?? 'linear',
-    delay: defaults.delay ?? 0,
-    transformOrigin: defaults.transformOrigin ?? '50% 50% 0',
-  };
   /** @type {{type: string, args: any[]}[]} */
   let current = [];
-  /** @type {any[]} */
-  let actions = [];
   /** @type {Record<string, any>} */
   const animation = {
+    actions: /** @type {any[]} */ ([]),
+    // WeChat's defaults for the next step live here, and apps change them in place
+    // (`animation.option.transition.duration = 0` before a reset step).
+    option: {
+      transition: {
+        duration: defaults.duration ?? 400,
+        timingFunction: defaults.timingFunction ?? 'linear',
+        delay: defaults.delay ?? 0,
+      },
+      transformOrigin: defaults.transformOrigin ?? '50% 50% 0',
+    },
     /** @param {Record<string, any>} [options] */
     step(options = {}) {
-      const o = { ...base, ...options };
-      actions.push({
+      const { transition, transformOrigin } = animation.option;
+      animation.actions.push({
         animates: current,
-        option: { transformOrigin: o.transformOrigin, transition: { duration: o.duration, timingFunction: o.timingFunction, delay: o.delay } },
+        option: {
+          transformOrigin: options.transformOrigin ?? transformOrigin,
+          transition: {
+            duration: options.duration ?? transition.duration,
+            timingFunction: options.timingFunction ?? transition.timingFunction,
+            delay: options.delay ?? transition.delay,
+          },
+        },
       });
       current = [];
       return animation;
     },
     export() {
-      const out = { actions };
-      actions = [];
+      const out = { actions: animation.actions };
+      animation.actions = [];
       return out;
     },
   };

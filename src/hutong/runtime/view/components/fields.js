@@ -225,30 +225,53 @@ define('wx-input', Input);
 define('wx-textarea', Textarea);
 
 // -- checkbox and radio ---------------------------------------------------------------------------------
+// The inside is WeChat's: a wrapper, then `.wx-checkbox-input` (or radio, switch) with `-checked` and
+// `-disabled` classes and the tick as its ::before glyph. Public apps restyle exactly these names
+// (`checkbox .wx-checkbox-input.wx-checkbox-input-checked::before { ... }`); the compiler turns such
+// selectors into ::part() rules, so each inner element is also a part with the same names.
 const CHECK_CSS = `:host { display: inline-block; cursor: pointer; }
-:host([disabled]) { cursor: default; }
-.row { display: inline-flex; align-items: center; }
-.box { box-sizing: border-box; width: 24px; height: 24px; margin-right: 5px; border: 1px solid #d1d1d1;
-  background: #fff; border-radius: 3px; display: inline-flex; align-items: center; justify-content: center;
-  color: var(--hutong-check-color, #09bb07); font-size: 22px; line-height: 1; }
-:host([hutong-kind="radio"]) .box { border-radius: 50%; }
-:host([hutong-checked][hutong-kind="radio"]) .box { background: var(--hutong-check-color, #09bb07);
-  border-color: var(--hutong-check-color, #09bb07); color: #fff; }
-:host([disabled]) .box { background: #e1e1e1; }
-svg { width: 70%; height: 70%; display: none; }
-:host([hutong-checked]) svg { display: block; }`;
-const TICK = '<svg viewBox="0 0 24 24"><path d="M4 12.5l5 5L20 6.5" fill="none" stroke="currentColor" stroke-width="2.6"/></svg>';
+:host([disabled]:not([disabled="false"])) { cursor: default; }
+.wrapper { display: inline-flex; align-items: center; vertical-align: middle; }
+.wx-checkbox-input, .wx-radio-input { position: relative; width: 22px; height: 22px; margin-right: 5px;
+  border: 1px solid #d1d1d1; background-color: #fff; border-radius: 3px; outline: 0; flex: none;
+  font-family: "DejaVu Sans", "Segoe UI Symbol", sans-serif; }
+.wx-radio-input { border-radius: 50%; }
+.wx-checkbox-input-checked { color: var(--hutong-check-color, #09bb07); }
+.wx-radio-input-checked { background-color: var(--hutong-check-color, #09bb07); border-color: var(--hutong-check-color, #09bb07); }
+.wx-checkbox-input-checked::before, .wx-radio-input-checked::before { content: "\\2713"; position: absolute; top: 50%; left: 50%;
+  font-size: 18px; line-height: 1; transform: translate(-50%, -48%); }
+.wx-radio-input-checked::before { color: #fff; font-size: 15px; }
+.wx-checkbox-input-disabled, .wx-radio-input-disabled { background-color: #e1e1e1; }
+.wx-checkbox-input-disabled::before { color: #adadad; }`;
+
+/** The inner element's class and part names for its state. @param {Element} el @param {string} kind @param {boolean} checked @param {boolean} disabled */
+function stateNames(el, kind, checked, disabled) {
+  const names = [`wx-${kind}-input`];
+  if (checked) names.push(`wx-${kind}-input-checked`);
+  if (disabled) names.push(`wx-${kind}-input-disabled`);
+  el.className = names.join(' ');
+  el.setAttribute('part', names.join(' '));
+}
 
 class Check extends Builtin {
   static observed = ['checked', 'disabled', 'color', 'value'];
-  kind = 'checkbox';
   /** @type {boolean | null} */
   applied = null;
 
+  /** What the inner element is drawn as: checkbox, radio or switch. */
+  get kind() {
+    return 'checkbox';
+  }
+
   constructor() {
     super();
-    this.shadow(CHECK_CSS, `<span class="row"><span class="box" part="box">${TICK}</span><slot></slot></span>`);
+    this.shadow(CHECK_CSS, `<span class="wrapper"><span data-input></span><slot></slot></span>`);
     this.addEventListener('click', () => this.hutongActivate());
+  }
+
+  /** The element drawn for the state (the switch's depends on its type). */
+  input() {
+    return /** @type {HTMLElement} */ (this.shadowRoot?.querySelector('[data-input]'));
   }
 
   get checked() {
@@ -258,15 +281,20 @@ class Check extends Builtin {
   /** @param {boolean} on */
   set checked(on) {
     this.toggleAttribute('hutong-checked', on);
+    this.paint();
+  }
+
+  paint() {
+    stateNames(this.input(), this.kind, this.checked, flag(this, 'disabled'));
   }
 
   render() {
-    this.setAttribute('hutong-kind', this.kind);
     const checked = flag(this, 'checked');
     if (checked !== this.applied) {
       this.applied = checked;
       this.checked = checked;
     }
+    this.paint();
     const color = this.getAttribute('color');
     if (color) this.style.setProperty('--hutong-check-color', color);
   }
@@ -287,7 +315,9 @@ class Check extends Builtin {
 
 class Checkbox extends Check {}
 class Radio extends Check {
-  kind = 'radio';
+  get kind() {
+    return 'radio';
+  }
 }
 define('wx-checkbox', Checkbox);
 define('wx-radio', Radio);
@@ -323,33 +353,35 @@ define('wx-checkbox-group', CheckboxGroup);
 define('wx-radio-group', RadioGroup);
 
 // -- switch ---------------------------------------------------------------------------------------------
+// WeChat's `.wx-switch-input`: the track, its ::before (the light inner face) and ::after (the thumb).
 const SWITCH_CSS = `:host { display: inline-block; cursor: pointer; vertical-align: middle; }
-.track { position: relative; width: 52px; height: 32px; border-radius: 16px; border: 1px solid #dfdfdf;
-  background: #dfdfdf; box-sizing: border-box; transition: background-color .1s, border .1s; display: inline-block; }
-.track::before { content: ""; position: absolute; top: 0; left: 0; width: 50px; height: 30px; border-radius: 15px;
-  background: #fdfdfd; transition: transform .3s; }
-.track::after { content: ""; position: absolute; top: 0; left: 0; width: 30px; height: 30px; border-radius: 15px;
-  background: #fff; box-shadow: 0 1px 3px rgba(0,0,0,.4); transition: transform .3s; }
-:host([hutong-checked]) .track { background: var(--hutong-switch-color, #04be02); border-color: var(--hutong-switch-color, #04be02); }
-:host([hutong-checked]) .track::before { transform: scale(0); }
-:host([hutong-checked]) .track::after { transform: translateX(20px); }
-:host([disabled]) { opacity: .7; cursor: default; }
-.track[hidden] { display: none; }
-.check { display: none; }
-:host([type="checkbox"]) .check { display: inline-flex; }`;
+.wx-switch-input { position: relative; width: 52px; height: 32px; margin-right: 5px; border-radius: 16px;
+  border: 1px solid #dfdfdf; background-color: #dfdfdf; box-sizing: border-box; outline: 0; flex: none;
+  transition: background-color .1s, border .1s; }
+.wx-switch-input::before { content: " "; position: absolute; top: 0; left: 0; width: 50px; height: 30px; border-radius: 15px;
+  background-color: #fdfdfd; transition: transform .3s; }
+.wx-switch-input::after { content: " "; position: absolute; top: 0; left: 0; width: 30px; height: 30px; border-radius: 15px;
+  background-color: #fff; box-shadow: 0 1px 3px rgba(0,0,0,.4); transition: transform .3s; }
+.wx-switch-input-checked { background-color: var(--hutong-switch-color, #04be02); border-color: var(--hutong-switch-color, #04be02); }
+.wx-switch-input-checked::before { transform: scale(0); }
+.wx-switch-input-checked::after { transform: translateX(20px); }
+:host([disabled]:not([disabled="false"])) { opacity: .7; cursor: default; }`;
 
 class Switch extends Check {
   static observed = ['checked', 'disabled', 'color', 'type'];
   constructor() {
     super();
-    /** @type {ShadowRoot} */ (this.shadowRoot).innerHTML = `<style>${SWITCH_CSS}${CHECK_CSS}</style>
-      <span class="track" part="track"></span><span class="row check"><span class="box">${TICK}</span></span><slot></slot>`;
+    /** @type {ShadowRoot} */ (this.shadowRoot).innerHTML = `<style>${CHECK_CSS}${SWITCH_CSS}</style>
+      <span class="wrapper"><span data-input></span><slot></slot></span>`;
+  }
+
+  /** type="checkbox" draws WeChat's checkbox square instead of the track. */
+  get kind() {
+    return this.getAttribute('type') === 'checkbox' ? 'checkbox' : 'switch';
   }
 
   render() {
     super.render();
-    const isCheckbox = this.getAttribute('type') === 'checkbox';
-    /** @type {HTMLElement} */ (this.shadowRoot?.querySelector('.track')).hidden = isCheckbox;
     const color = this.getAttribute('color');
     if (color) this.style.setProperty('--hutong-switch-color', color);
   }

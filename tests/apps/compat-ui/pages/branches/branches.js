@@ -1,0 +1,6 @@
+Page({
+  data: { first: true },
+  toggle() {
+    this.setData({ first: !this.data.first });
+  },
+});
