@@ -22,6 +22,8 @@ WEUI_PREFIX = "weui-miniprogram/"
 # Where the library's files sit among the project's files (a folder no app can ship: see project.py).
 VIRTUAL_ROOT = "__extlib__/weui-miniprogram"
 STYLE_FOLDER = "weui-wxss"
+# Behaviors the components share (required by relative path, so shipped beside them).
+SHARED_FOLDER = "behaviors"
 # The sheet WeChat applies app-wide when the library is on (apps may also @import it).
 BASE_SHEET = f"{VIRTUAL_ROOT}/{STYLE_FOLDER}/dist/style/weui.wxss"
 
@@ -76,6 +78,8 @@ def load_component(project: Project, request: str) -> str | None:
     path = f"{VIRTUAL_ROOT}/{name}/{name}"
     if not project.exists(f"{path}.json"):
         load_styles(project)
+        if not project.exists(f"{VIRTUAL_ROOT}/{SHARED_FOLDER}/popup.js"):
+            _load_folder(project, SHARED_FOLDER)
         _load_folder(project, name)
     return path
 

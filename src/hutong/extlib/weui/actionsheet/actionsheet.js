@@ -1,6 +1,9 @@
 // mp-actionsheet: a menu rising from the bottom (weui-miniprogram's interface, Hutong's
 // implementation). `actions` is a list of {text, value, type}, or a list of such lists (groups).
+const popup = require('../behaviors/popup.js')
+
 Component({
+  behaviors: [popup],
   options: { multipleSlots: true },
   properties: {
     title: { type: String, value: '' },
@@ -14,14 +17,10 @@ Component({
     actions: { type: Array, value: [], observer: '_actionsChange' },
     rootPortal: { type: Boolean, value: false },
   },
-  data: { wrapperShow: false, innerShow: false, groups: [] },
+  data: { groups: [] },
   lifetimes: {
     attached() {
       this._actionsChange(this.data.actions)
-      if (this.data.show) this._showChange(true)
-    },
-    detached() {
-      clearTimeout(this._hideTimer)
     },
   },
   methods: {
@@ -29,15 +28,6 @@ Component({
       const list = Array.isArray(actions) ? actions : []
       const grouped = list.length > 0 && list.every((item) => Array.isArray(item))
       this.setData({ groups: grouped ? list : list.length ? [list] : [] })
-    },
-    _showChange(show) {
-      clearTimeout(this._hideTimer)
-      if (show) {
-        this.setData({ wrapperShow: true, innerShow: true })
-      } else {
-        this.setData({ innerShow: false })
-        this._hideTimer = setTimeout(() => this.setData({ wrapperShow: false }), 300)
-      }
     },
     buttonTap(e) {
       const { value, groupindex, index } = e.currentTarget.dataset

@@ -1,5 +1,8 @@
 // mp-dialog: a modal dialog with a button row (weui-miniprogram's interface, Hutong's implementation).
+const popup = require('../behaviors/popup.js')
+
 Component({
+  behaviors: [popup],
   options: { multipleSlots: true, virtualHost: true },
   properties: {
     title: { type: String, value: '' },
@@ -11,26 +14,7 @@ Component({
     buttons: { type: Array, value: [] },
     rootPortal: { type: Boolean, value: false },
   },
-  data: { wrapperShow: false, innerShow: false },
-  lifetimes: {
-    attached() {
-      if (this.data.show) this._showChange(true)
-    },
-    detached() {
-      clearTimeout(this._hideTimer)
-    },
-  },
   methods: {
-    /** Shown at once; hidden after the fade-out. */
-    _showChange(show) {
-      clearTimeout(this._hideTimer)
-      if (show) {
-        this.setData({ wrapperShow: true, innerShow: true })
-      } else {
-        this.setData({ innerShow: false })
-        this._hideTimer = setTimeout(() => this.setData({ wrapperShow: false }), 300)
-      }
-    },
     buttonTap(e) {
       const index = e.currentTarget.dataset.index
       this.triggerEvent('buttontap', { index, item: this.data.buttons[index] }, {})

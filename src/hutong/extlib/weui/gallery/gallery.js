@@ -1,6 +1,9 @@
 // mp-gallery: pictures full screen, one at a time, with delete (weui-miniprogram's interface, Hutong's
 // implementation). Events: change {current}, delete {url, index}, hide.
+const popup = require('../behaviors/popup.js')
+
 Component({
+  behaviors: [popup],
   properties: {
     imgUrls: { type: Array, value: [], observer: '_imgsChange' },
     showDelete: { type: Boolean, value: true },
@@ -10,28 +13,15 @@ Component({
     extClass: { type: String, value: '' },
     rootPortal: { type: Boolean, value: false },
   },
-  data: { wrapperShow: false, innerShow: false, currentImgs: [] },
+  data: { currentImgs: [] },
   lifetimes: {
     attached() {
       this._imgsChange(this.data.imgUrls)
-      if (this.data.show) this._showChange(true)
-    },
-    detached() {
-      clearTimeout(this._hideTimer)
     },
   },
   methods: {
     _imgsChange(urls) {
       this.setData({ currentImgs: Array.isArray(urls) ? urls.slice() : [] })
-    },
-    _showChange(show) {
-      clearTimeout(this._hideTimer)
-      if (show) {
-        this.setData({ wrapperShow: true, innerShow: true })
-      } else {
-        this.setData({ innerShow: false })
-        this._hideTimer = setTimeout(() => this.setData({ wrapperShow: false }), 300)
-      }
     },
     change(e) {
       this.setData({ current: e.detail.current })

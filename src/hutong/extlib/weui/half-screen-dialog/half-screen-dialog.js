@@ -1,6 +1,9 @@
 // mp-half-screen-dialog: a sheet over the lower part of the page (weui-miniprogram's interface,
 // Hutong's implementation).
+const popup = require('../behaviors/popup.js')
+
 Component({
+  behaviors: [popup],
   options: { multipleSlots: true },
   properties: {
     closabled: { type: Boolean, value: true },
@@ -16,25 +19,7 @@ Component({
     buttons: { type: Array, value: [] },
     rootPortal: { type: Boolean, value: false },
   },
-  data: { wrapperShow: false, innerShow: false },
-  lifetimes: {
-    attached() {
-      if (this.data.show) this._showChange(true)
-    },
-    detached() {
-      clearTimeout(this._hideTimer)
-    },
-  },
   methods: {
-    _showChange(show) {
-      clearTimeout(this._hideTimer)
-      if (show) {
-        this.setData({ wrapperShow: true, innerShow: true })
-      } else {
-        this.setData({ innerShow: false })
-        this._hideTimer = setTimeout(() => this.setData({ wrapperShow: false }), 300)
-      }
-    },
     /** The close button always closes; the mask only when maskClosable. */
     close(e) {
       const type = e.currentTarget.dataset.type
