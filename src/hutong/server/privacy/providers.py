@@ -18,13 +18,8 @@ from hutong.server.discovery.models import LaunchEvent, PinnedApp, RecentApp
 from hutong.server.events.models import AppEvent
 from hutong.server.identity import service as identity
 from hutong.server.identity.models import OneTimeCode, OpenId, SessionKey
-from hutong.server.privacy.registry import DataProvider, register
+from hutong.server.privacy.registry import DataProvider, register, rows_removed
 from hutong.server.support import service as support
-
-
-def _removed(result: Any) -> int:
-    """How many rows a DELETE removed."""
-    return int(getattr(result, "rowcount", 0) or 0)
 
 
 def _when(value: Any) -> str | None:
@@ -42,7 +37,7 @@ async def _delete_recent(session: AsyncSession, user_id: int, app_id: int) -> in
     result = await session.execute(
         delete(RecentApp).where(RecentApp.audience == user_audience(user_id), RecentApp.app_id == app_id)
     )
-    return _removed(result)
+    return rows_removed(result)
 
 
 async def _apps_recent(session: AsyncSession, user_id: int) -> set[int]:
@@ -61,7 +56,7 @@ async def _delete_pinned(session: AsyncSession, user_id: int, app_id: int) -> in
     result = await session.execute(
         delete(PinnedApp).where(PinnedApp.user_id == user_id, PinnedApp.app_id == app_id)
     )
-    return _removed(result)
+    return rows_removed(result)
 
 
 async def _apps_pinned(session: AsyncSession, user_id: int) -> set[int]:
@@ -87,7 +82,7 @@ async def _delete_launches(session: AsyncSession, user_id: int, app_id: int) -> 
             LaunchEvent.audience == user_audience(user_id), LaunchEvent.app_id == app_id
         )
     )
-    return _removed(result)
+    return rows_removed(result)
 
 
 async def _apps_launches(session: AsyncSession, user_id: int) -> set[int]:
@@ -110,7 +105,7 @@ async def _delete_events(session: AsyncSession, user_id: int, app_id: int) -> in
     result = await session.execute(
         delete(AppEvent).where(AppEvent.audience == user_audience(user_id), AppEvent.app_id == app_id)
     )
-    return _removed(result)
+    return rows_removed(result)
 
 
 async def _apps_events(session: AsyncSession, user_id: int) -> set[int]:

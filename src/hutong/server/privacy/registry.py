@@ -31,6 +31,11 @@ class DataProvider:
 _PROVIDERS: dict[str, DataProvider] = {}
 
 
+def rows_removed(result: Any) -> int:
+    """How many rows a DELETE removed: what a provider's delete reports."""
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
 def register(provider: DataProvider) -> DataProvider:
     """Add ``provider``; registering the same name again replaces it (a module imported twice)."""
     _PROVIDERS[provider.name] = provider

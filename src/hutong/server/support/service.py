@@ -32,6 +32,7 @@ from hutong.server.consent.service import image_type
 from hutong.server.identity import service as identity
 from hutong.server.identity.ids import aware
 from hutong.server.identity.models import OpenId
+from hutong.server.privacy.registry import rows_removed
 from hutong.server.problems import Problem
 from hutong.server.support.models import (
     Conversation,
@@ -705,7 +706,7 @@ async def delete_conversation(session: AsyncSession, user_id: int, app_id: int) 
         return 0
     result = await session.execute(delete(Message).where(Message.conversation_id.in_(ids)))
     await session.execute(delete(Conversation).where(Conversation.id.in_(ids)))
-    return int(getattr(result, "rowcount", 0) or 0)
+    return rows_removed(result)
 
 
 async def apps_with_conversations(session: AsyncSession, user_id: int) -> set[int]:
