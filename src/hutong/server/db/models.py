@@ -17,6 +17,7 @@ from hutong.server.support.models import (
     Message,
     PushSettings,
 )
+from hutong.server.wechatpay.models import PlatformKey, UsedNonce
 
 metadata = Base.metadata
 
@@ -37,6 +38,7 @@ __all__ = [
     "OpenId",
     "Organization",
     "PinnedApp",
+    "PlatformKey",
     "PushSettings",
     "RecentApp",
     "Release",
@@ -46,6 +48,7 @@ __all__ = [
     "Session",
     "SessionKey",
     "UnionId",
+    "UsedNonce",
     "User",
     "UserProfile",
     "metadata",
