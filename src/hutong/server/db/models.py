@@ -26,6 +26,7 @@ from hutong.server.support.models import (
     Message,
     PushSettings,
 )
+from hutong.server.wechatpay.models import PlatformKey, UsedNonce
 
 metadata = Base.metadata
 
@@ -50,6 +51,7 @@ __all__ = [
     "OpenId",
     "Organization",
     "PinnedApp",
+    "PlatformKey",
     "PushSettings",
     "RecentApp",
     "Release",
@@ -62,6 +64,7 @@ __all__ = [
     "Template",
     "Title",
     "UnionId",
+    "UsedNonce",
     "User",
     "UserProfile",
     "metadata",
