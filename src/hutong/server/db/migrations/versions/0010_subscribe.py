@@ -1,8 +1,8 @@
 """Subscription messages: the public template library (seeded), app templates, grants, switches and
 the messages the host inbox shows.
 
-Revision ID: 0009
-Revises: 0008
+Revision ID: 0010
+Revises: 0009
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ from alembic import op
 
 from hutong.server.subscribe import seed
 
-revision = "0009"
-down_revision = "0008"
+revision = "0010"
+down_revision = "0009"
 branch_labels = None
 depends_on = None
 
