@@ -8,6 +8,7 @@ from hutong.server.db.base import Base
 from hutong.server.discovery.models import LaunchEvent, PinnedApp, RecentApp, SceneCode
 from hutong.server.events.models import AppEvent
 from hutong.server.identity.models import AccessToken, OneTimeCode, OpenId, SessionKey, UnionId
+from hutong.server.payments.models import BillFile, Merchant, MerchantApp, NotifyLog, Order, Refund
 from hutong.server.review.models import Review
 from hutong.server.support.models import (
     Conversation,
@@ -27,20 +28,26 @@ __all__ = [
     "App",
     "AppEvent",
     "AuditEntry",
+    "BillFile",
     "Conversation",
     "Feedback",
     "FeedbackImage",
     "LaunchEvent",
     "Media",
     "Membership",
+    "Merchant",
+    "MerchantApp",
     "Message",
+    "NotifyLog",
     "OneTimeCode",
     "OpenId",
+    "Order",
     "Organization",
     "PinnedApp",
     "PlatformKey",
     "PushSettings",
     "RecentApp",
+    "Refund",
     "Release",
     "Review",
     "SceneCode",
