@@ -10,6 +10,15 @@ from hutong.server.events.models import AppEvent
 from hutong.server.identity.models import AccessToken, OneTimeCode, OpenId, SessionKey, UnionId
 from hutong.server.payments.models import BillFile, Merchant, MerchantApp, NotifyLog, Order, Refund
 from hutong.server.review.models import Review
+from hutong.server.subscribe.models import (
+    Category,
+    Grant,
+    Keyword,
+    Notification,
+    Switch,
+    Template,
+    Title,
+)
 from hutong.server.support.models import (
     Conversation,
     Feedback,
@@ -29,15 +38,19 @@ __all__ = [
     "AppEvent",
     "AuditEntry",
     "BillFile",
+    "Category",
     "Conversation",
     "Feedback",
     "FeedbackImage",
+    "Grant",
+    "Keyword",
     "LaunchEvent",
     "Media",
     "Membership",
     "Merchant",
     "MerchantApp",
     "Message",
+    "Notification",
     "NotifyLog",
     "OneTimeCode",
     "OpenId",
@@ -54,6 +67,9 @@ __all__ = [
     "ScopeDecision",
     "Session",
     "SessionKey",
+    "Switch",
+    "Template",
+    "Title",
     "UnionId",
     "UsedNonce",
     "User",
