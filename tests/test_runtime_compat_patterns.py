@@ -44,8 +44,16 @@ async def test_a_component_used_where_it_is_not_declared_is_a_plain_element(
     view = app.view()
     await expect(view.locator("#inside")).to_have_text("inside")
     await expect(view.locator(".sum")).to_have_count(0)
+    # A tag nothing declares is drawn the same way (glass-easel's plain node): inline, its content shown.
+    mystery = view.locator("#mystery")
+    await expect(mystery).to_have_text("in mystery")
+    assert await mystery.evaluate("el => getComputedStyle(el).display") == "inline"
+    mystery_box = await mystery.bounding_box()
+    after_box = await view.locator("#after").bounding_box()
+    assert mystery_box and after_box and abs(mystery_box["y"] - after_box["y"]) < 2  # on one line
     log = await app.page.evaluate("window.__hutongLog")
     assert [entry for entry in log if entry["kind"] == "unsupported"] == []
+    assert [entry["name"] for entry in log if entry["kind"] == "warning"] == ["sum-box", "mystery-box"]
     assert app.errors == []
     await app.page.close()
 
@@ -80,4 +88,58 @@ async def test_keyboard_accessory_shows_while_its_field_has_focus(
     await expect(bar).to_be_hidden()
     log = await app.page.evaluate("window.__hutongLog")
     assert [entry for entry in log if entry["kind"] == "unsupported"] == []
+    await app.page.close()
+
+
+async def test_module_scope_hides_browser_globals_and_function_return_this_finds_the_global(
+    live_server: LiveServer, browser: Browser
+) -> None:
+    """WeChat wraps each module in a function whose parameters (window, document, self, location,
+    fetch, …) are undefined: `window = window || {}` gives a module a window of its own, which no
+    other module sees; a module may still declare such a name itself with const or class.
+    `Function('return this')()`, with or without new, is the global object; other bodies and eval are
+    refused."""
+    app = await open_app(browser, live_server, "test-compat-patterns", "&path=pages/scope/scope")
+    view = app.view()
+    await expect(view.locator("#shim")).to_have_text(
+        "object shim undefined,undefined,undefined,undefined,undefined,undefined,undefined"
+    )
+    await expect(view.locator("#other")).to_have_text("undefined fetched x function")
+    await expect(view.locator("#call-global")).to_have_text("global")
+    await expect(view.locator("#new-global")).to_have_text("global")
+    await expect(view.locator("#other-body")).to_have_text("refused EvalError")
+    await expect(view.locator("#eval")).to_have_text("refused EvalError")
+    assert app.errors == []
+    await app.page.close()
+
+
+async def test_a_require_across_packages_fails_only_when_it_runs_before_the_package_loads(
+    live_server: LiveServer, browser: Browser
+) -> None:
+    """The app compiles (with a warning, tests/compiler/test_scripts.py); the require fails where it
+    runs while the subpackage is absent, and works once the subpackage has loaded."""
+    app = await open_app(browser, live_server, "test-compat-patterns", "&path=pages/cross/cross")
+    view = app.view()
+    await view.locator("#try").click()
+    await expect(view.locator("#result")).to_have_text(
+        'failed: module "/extra/utils/lib.js" is not defined (required from pages/cross/cross.js)'
+    )
+    await view.locator("#load").click()
+    await expect(view.locator("#result")).to_have_text("extra loaded")
+    await view.locator("#try").click()
+    await expect(view.locator("#result")).to_have_text("from extra")
+    await app.page.close()
+
+
+async def test_a_page_method_passed_as_a_bare_callback_is_not_bound(
+    live_server: LiveServer, browser: Browser
+) -> None:
+    """`setTimeout(this.tick, 0)`: as in WeChat, the method runs with the global object as `this`, so
+    `this.setData` there is an error reported at its line, and the page goes on."""
+    app = await open_app(browser, live_server, "test-compat-patterns", "&path=pages/bare/bare")
+    view = app.view()
+    await expect(view.locator("#seen")).to_have_text("global")
+    await expect(app.page.locator("#dev-panel")).to_contain_text(
+        "this.setData is not a function (pages/bare/bare.js:14)"
+    )
     await app.page.close()

@@ -8,7 +8,17 @@ from hutong.server.db.base import Base
 from hutong.server.discovery.models import LaunchEvent, PinnedApp, RecentApp, SceneCode
 from hutong.server.events.models import AppEvent
 from hutong.server.identity.models import AccessToken, OneTimeCode, OpenId, SessionKey, UnionId
+from hutong.server.payments.models import BillFile, Merchant, MerchantApp, NotifyLog, Order, Refund
 from hutong.server.review.models import Review
+from hutong.server.subscribe.models import (
+    Category,
+    Grant,
+    Keyword,
+    Notification,
+    Switch,
+    Template,
+    Title,
+)
 from hutong.server.support.models import (
     Conversation,
     Feedback,
@@ -17,6 +27,7 @@ from hutong.server.support.models import (
     Message,
     PushSettings,
 )
+from hutong.server.wechatpay.models import PlatformKey, UsedNonce
 
 metadata = Base.metadata
 
@@ -26,26 +37,41 @@ __all__ = [
     "App",
     "AppEvent",
     "AuditEntry",
+    "BillFile",
+    "Category",
     "Conversation",
     "Feedback",
     "FeedbackImage",
+    "Grant",
+    "Keyword",
     "LaunchEvent",
     "Media",
     "Membership",
+    "Merchant",
+    "MerchantApp",
     "Message",
+    "Notification",
+    "NotifyLog",
     "OneTimeCode",
     "OpenId",
+    "Order",
     "Organization",
     "PinnedApp",
+    "PlatformKey",
     "PushSettings",
     "RecentApp",
+    "Refund",
     "Release",
     "Review",
     "SceneCode",
     "ScopeDecision",
     "Session",
     "SessionKey",
+    "Switch",
+    "Template",
+    "Title",
     "UnionId",
+    "UsedNonce",
     "User",
     "UserProfile",
     "metadata",
