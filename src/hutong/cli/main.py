@@ -16,6 +16,7 @@ import typer
 import uvicorn
 
 from hutong.cli import config
+from hutong.cli import outbox as outbox_cli
 from hutong.cli.platform import PlatformClient, PlatformError, zip_project
 from hutong.compiler import CompileError, build_project
 from hutong.compiler.package import PackageInfo, pack
@@ -38,6 +39,7 @@ from hutong.server.storage import BlobStore
 from hutong.settings import Settings, get_settings
 
 app = typer.Typer(help="Hutong: an open-source mini program platform.", no_args_is_help=True)
+app.add_typer(outbox_cli.app, name="outbox")
 
 
 def _prepare() -> None:

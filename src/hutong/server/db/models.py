@@ -8,6 +8,7 @@ from hutong.server.db.base import Base
 from hutong.server.discovery.models import LaunchEvent, PinnedApp, RecentApp, SceneCode
 from hutong.server.events.models import AppEvent
 from hutong.server.identity.models import AccessToken, OneTimeCode, OpenId, SessionKey, UnionId
+from hutong.server.outbox.models import OutboxAttempt, OutboxJob
 from hutong.server.review.models import Review
 from hutong.server.support.models import (
     Conversation,
@@ -36,6 +37,8 @@ __all__ = [
     "OneTimeCode",
     "OpenId",
     "Organization",
+    "OutboxAttempt",
+    "OutboxJob",
     "PinnedApp",
     "PushSettings",
     "RecentApp",
