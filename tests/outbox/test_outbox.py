@@ -19,6 +19,7 @@ from sqlalchemy import func, select
 
 from hutong.server import outbox
 from hutong.server.db import Database
+from hutong.server.db.base import utcnow
 from hutong.server.outbox.models import OutboxAttempt, OutboxJob
 from hutong.server.outbox.service import aware
 from hutong.settings import Settings
@@ -39,12 +40,9 @@ class Clock:
 
 
 def worker(
-    database: Database, topics: set[str], clock: Callable[[], datetime] | None = None, **settings: str
+    database: Database, topics: set[str], clock: Callable[[], datetime] = utcnow, networks: str = ""
 ) -> outbox.Worker:
-    extra = {"clock": clock} if clock else {}
-    return outbox.Worker(
-        database, Settings(egress_allow_networks=settings.get("networks", "")), topics=topics, **extra
-    )
+    return outbox.Worker(database, Settings(egress_allow_networks=networks), topics=topics, clock=clock)
 
 
 async def job_of(database: Database, job_id: int) -> OutboxJob:

@@ -10,6 +10,15 @@ from hutong.server.events.models import AppEvent
 from hutong.server.identity.models import AccessToken, OneTimeCode, OpenId, SessionKey, UnionId
 from hutong.server.outbox.models import OutboxAttempt, OutboxJob
 from hutong.server.review.models import Review
+from hutong.server.subscribe.models import (
+    Category,
+    Grant,
+    Keyword,
+    Notification,
+    Switch,
+    Template,
+    Title,
+)
 from hutong.server.support.models import (
     Conversation,
     Feedback,
@@ -18,6 +27,7 @@ from hutong.server.support.models import (
     Message,
     PushSettings,
 )
+from hutong.server.wechatpay.models import PlatformKey, UsedNonce
 
 metadata = Base.metadata
 
@@ -27,19 +37,24 @@ __all__ = [
     "App",
     "AppEvent",
     "AuditEntry",
+    "Category",
     "Conversation",
     "Feedback",
     "FeedbackImage",
+    "Grant",
+    "Keyword",
     "LaunchEvent",
     "Media",
     "Membership",
     "Message",
+    "Notification",
     "OneTimeCode",
     "OpenId",
     "Organization",
     "OutboxAttempt",
     "OutboxJob",
     "PinnedApp",
+    "PlatformKey",
     "PushSettings",
     "RecentApp",
     "Release",
@@ -48,7 +63,11 @@ __all__ = [
     "ScopeDecision",
     "Session",
     "SessionKey",
+    "Switch",
+    "Template",
+    "Title",
     "UnionId",
+    "UsedNonce",
     "User",
     "UserProfile",
     "metadata",
