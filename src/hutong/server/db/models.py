@@ -9,6 +9,7 @@ from hutong.server.discovery.models import LaunchEvent, PinnedApp, RecentApp, Sc
 from hutong.server.events.models import AppEvent
 from hutong.server.identity.models import AccessToken, OneTimeCode, OpenId, SessionKey, UnionId
 from hutong.server.outbox.models import OutboxAttempt, OutboxJob
+from hutong.server.payments.models import BillFile, Merchant, MerchantApp, NotifyLog, Order, Refund
 from hutong.server.review.models import Review
 from hutong.server.subscribe.models import (
     Category,
@@ -37,6 +38,7 @@ __all__ = [
     "App",
     "AppEvent",
     "AuditEntry",
+    "BillFile",
     "Category",
     "Conversation",
     "Feedback",
@@ -46,10 +48,14 @@ __all__ = [
     "LaunchEvent",
     "Media",
     "Membership",
+    "Merchant",
+    "MerchantApp",
     "Message",
     "Notification",
+    "NotifyLog",
     "OneTimeCode",
     "OpenId",
+    "Order",
     "Organization",
     "OutboxAttempt",
     "OutboxJob",
@@ -57,6 +63,7 @@ __all__ = [
     "PlatformKey",
     "PushSettings",
     "RecentApp",
+    "Refund",
     "Release",
     "Review",
     "SceneCode",
