@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from hutong.cli import config
+from hutong.cli import outbox as outbox_cli
 from hutong.cli.pay import pay
 
 if TYPE_CHECKING:
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
     from hutong.compiler import BuildResult
 
 app = typer.Typer(help="Hutong: an open-source mini program platform.", no_args_is_help=True)
+app.add_typer(outbox_cli.app, name="outbox")
 app.add_typer(pay, name="pay")
 
 
