@@ -16,6 +16,7 @@ import typer
 import uvicorn
 
 from hutong.cli import config
+from hutong.cli.keys import keys
 from hutong.cli.platform import PlatformClient, PlatformError, zip_project
 from hutong.compiler import CompileError, build_project
 from hutong.compiler.package import PackageInfo, pack
@@ -34,10 +35,12 @@ from hutong.examples import load_examples
 from hutong.logs import configure_logging
 from hutong.server.db import Database
 from hutong.server.db.migrate import upgrade
+from hutong.server.sealing import Keyring
 from hutong.server.storage import BlobStore
 from hutong.settings import Settings, get_settings
 
 app = typer.Typer(help="Hutong: an open-source mini program platform.", no_args_is_help=True)
+app.add_typer(keys, name="keys")
 
 
 def _prepare() -> None:
@@ -50,7 +53,8 @@ def _prepare() -> None:
 def migrate() -> None:
     """Bring the database schema up to date."""
     _prepare()
-    upgrade(get_settings().effective_database_url)
+    settings = get_settings()
+    upgrade(settings.effective_database_url, keyring=Keyring.from_settings(settings))
     typer.echo("database is up to date")
 
 
@@ -73,7 +77,7 @@ def demo(
     """Migrate, load the example mini programs, and serve the platform."""
     _prepare()
     settings = get_settings()
-    upgrade(settings.effective_database_url)
+    upgrade(settings.effective_database_url, keyring=Keyring.from_settings(settings))
 
     async def load() -> list[str]:
         database = Database(settings.effective_database_url)
@@ -164,7 +168,7 @@ def dev(
     settings = Settings(data_dir=data_dir or Path(tempfile.gettempdir()) / f"hutong-dev-{appid}")
     configure_logging(settings.log_level, settings.log_json)
     settings.data_dir.mkdir(parents=True, exist_ok=True)
-    upgrade(settings.effective_database_url)
+    upgrade(settings.effective_database_url, keyring=Keyring.from_settings(settings))
     server, session = dev_server(directory, settings, host, port)
     typer.echo(f"Open http://{host}:{port}/?open={session.appid} in a browser; watching {directory}")
     asyncio.run(serve_dev(server, session))
