@@ -9,6 +9,15 @@ from hutong.server.discovery.models import LaunchEvent, PinnedApp, RecentApp, Sc
 from hutong.server.events.models import AppEvent
 from hutong.server.identity.models import AccessToken, OneTimeCode, OpenId, SessionKey, UnionId
 from hutong.server.review.models import Review
+from hutong.server.subscribe.models import (
+    Category,
+    Grant,
+    Keyword,
+    Notification,
+    Switch,
+    Template,
+    Title,
+)
 from hutong.server.support.models import (
     Conversation,
     Feedback,
@@ -17,6 +26,7 @@ from hutong.server.support.models import (
     Message,
     PushSettings,
 )
+from hutong.server.wechatpay.models import PlatformKey, UsedNonce
 
 metadata = Base.metadata
 
@@ -26,17 +36,22 @@ __all__ = [
     "App",
     "AppEvent",
     "AuditEntry",
+    "Category",
     "Conversation",
     "Feedback",
     "FeedbackImage",
+    "Grant",
+    "Keyword",
     "LaunchEvent",
     "Media",
     "Membership",
     "Message",
+    "Notification",
     "OneTimeCode",
     "OpenId",
     "Organization",
     "PinnedApp",
+    "PlatformKey",
     "PushSettings",
     "RecentApp",
     "Release",
@@ -45,7 +60,11 @@ __all__ = [
     "ScopeDecision",
     "Session",
     "SessionKey",
+    "Switch",
+    "Template",
+    "Title",
     "UnionId",
+    "UsedNonce",
     "User",
     "UserProfile",
     "metadata",
