@@ -194,7 +194,7 @@ async def test_rewrap_moves_every_value_to_the_new_master_key(tmp_path: Path, da
 
 
 def seed_plain_secrets(path: Path) -> None:
-    """A user, an app, its session key and push token as a database before sealing (0012) held them."""
+    """A user, an app, its session key and push token as a database before sealing (0013) held them."""
     sync = sa.create_engine(f"sqlite:///{path}")
     with sync.begin() as connection:
         for statement in (

@@ -3,25 +3,22 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from hutong.server.db import Database
-from hutong.server.sealing import (
-    Keyring,
-    RewrapReport,
-    SealingError,
-    count_by_master_key,
-    generate_master_key,
-)
-from hutong.server.sealing import rewrap_all as rewrap_values
-from hutong.settings import get_settings
+if TYPE_CHECKING:
+    from hutong.server.sealing import Keyring, RewrapReport
+
+# The platform's modules are imported by the commands that need them: `hutong --help` stays quick.
 
 keys = typer.Typer(help="Master keys (secrets at rest) and platform signing keys.", no_args_is_help=True)
 
 
 def _keyring() -> Keyring:
+    from hutong.server.sealing import Keyring, SealingError
+    from hutong.settings import get_settings
+
     try:
         return Keyring.from_settings(get_settings())
     except (SealingError, OSError) as error:
@@ -32,12 +29,18 @@ def _keyring() -> Keyring:
 @keys.command("new-master")
 def new_master() -> None:
     """Print a new random master key (base64), to add to HUTONG_MASTER_KEY or the key file."""
+    from hutong.server.sealing import generate_master_key
+
     typer.echo(generate_master_key())
 
 
 @keys.command()
 def status() -> None:
     """The configured master keys and how many sealed values each one wraps."""
+    from hutong.server.db import Database
+    from hutong.server.sealing import count_by_master_key
+    from hutong.settings import get_settings
+
     keyring = _keyring()
 
     async def run() -> dict[str, int]:
@@ -61,6 +64,11 @@ def rewrap(
     batch: Annotated[int, typer.Option(help="Rows per transaction.")] = 500,
 ) -> None:
     """Re-wrap every sealed value under the current master key (safe while the platform serves)."""
+    from hutong.server.db import Database
+    from hutong.server.sealing import SealingError
+    from hutong.server.sealing import rewrap_all as rewrap_values
+    from hutong.settings import get_settings
+
     keyring = _keyring()
 
     async def run() -> RewrapReport:

@@ -16,6 +16,7 @@ import hutong
 from hutong.console.codes import router as console_codes_router
 from hutong.console.routes import router as console_router
 from hutong.console.support import router as console_support_router
+from hutong.server import outbox
 from hutong.server.accounts.routes import router as accounts_router
 from hutong.server.apps.release_routes import router as versions_router
 from hutong.server.apps.routes import router as apps_router
@@ -66,9 +67,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         # During a master key rotation (more than one key configured), re-wrap in the background.
         rewrap = asyncio.create_task(background_rewrap(app.state.database)) if len(keyring.keys) > 1 else None
+        if settings.outbox_worker:
+            outbox.load_handlers()
+            worker = outbox.Worker(app.state.database, settings, poll_seconds=settings.outbox_poll_seconds)
+            app.state.outbox = worker
+            worker.start()
         yield
         if rewrap is not None:
             rewrap.cancel()
+        if settings.outbox_worker:
+            await app.state.outbox.stop()
         await wechatpay_api.close(app)
         await app.state.database.dispose()
         await limiter.close()

@@ -4,8 +4,8 @@ The columns widen to text (a sealed value is longer than the secret) and every e
 sealed for its row. The master key comes from the migration's caller (``upgrade(url, keyring=...)``)
 or the settings, and is needed only when there are rows to seal or open.
 
-Revision ID: 0012
-Revises: 0011
+Revision ID: 0013
+Revises: 0012
 """
 
 from __future__ import annotations
@@ -17,8 +17,8 @@ from alembic import context, op
 
 from hutong.server.sealing import Keyring
 
-revision = "0012"
-down_revision = "0011"
+revision = "0013"
+down_revision = "0012"
 branch_labels = None
 depends_on = None
 
