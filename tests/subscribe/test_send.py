@@ -176,13 +176,14 @@ async def test_asking_rules_and_host_only(tmp_path: Path, database_url: str) -> 
         once, always = await _templates(w, token)
         add = "/wxaapi/newtmpl/addtemplate"
         same_title = (await call(w, "POST", add, token, json={"tid": 3001, "kidList": [2, 4]}))["priTmplId"]
-        for ids, code in [
+        cases: list[tuple[list[Any], int]] = [
             ([], 10001),
             ([once, 3], 10004),
             ([once] * 6, 20003),
             ([once, always], 20002),
             ([once, "x"], 20001),
-        ]:
+        ]
+        for ids, code in cases:
             answer = await _ask(w, w.a1.appid, ids)
             assert answer.status_code == 422 and answer.json()["errCode"] == code, ids
         # A template with the same title as another in the request is filtered, and cannot be granted.
