@@ -206,3 +206,11 @@ async def change_settings(
             grant.long_term = setting == "accept"
         grant.updated_at = now()
     await session.commit()
+
+
+async def apps_with_settings(session: AsyncSession, user_id: int) -> list[App]:
+    """The mini programs whose messages the user has switches for (kept choices or a main switch)."""
+    kept = select(Grant.app_id).where(Grant.user_id == user_id, Grant.kept != "")
+    switched = select(Switch.app_id).where(Switch.user_id == user_id)
+    rows = await session.scalars(select(App).where(App.id.in_(kept.union(switched))).order_by(App.name))
+    return list(rows.all())

@@ -141,6 +141,14 @@ async def _subscriptions(request: Request, user_id: int, appid: str) -> Subscrip
     )
 
 
+@router.get("/subscribe", response_model=list[AppOut])
+async def subscribed_apps(request: Request, user: HostUser) -> list[AppOut]:
+    """The mini programs with message switches to show in Me → Authorizations."""
+    async with database(request).session() as session:
+        apps = await grants.apps_with_settings(session, user.id)
+    return [AppOut(appid=app.appid, name=app.name, icon=app.icon) for app in apps]
+
+
 @router.get("/subscribe/{appid}", response_model=SubscriptionsOut)
 async def get_subscriptions(appid: AppId, request: Request, user: HostUser) -> SubscriptionsOut:
     """wx.getSetting({withSubscriptions: true})'s subscriptionsSetting, with titles for the switches."""
