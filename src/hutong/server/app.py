@@ -9,7 +9,7 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from starlette.middleware.gzip import GZipMiddleware
-from starlette.responses import FileResponse
+from starlette.responses import HTMLResponse
 
 import hutong
 from hutong.console.codes import router as console_codes_router
@@ -22,7 +22,8 @@ from hutong.server.bodylimit import BodyLimitMiddleware
 from hutong.server.consent.routes import router as consent_router
 from hutong.server.db import Database
 from hutong.server.delivery.routes import router as delivery_router
-from hutong.server.delivery.runtime_files import RuntimeFiles
+from hutong.server.delivery.runtime_assets import runtime_assets
+from hutong.server.delivery.runtime_files import RuntimeFilesMiddleware
 from hutong.server.delivery.signing import PlatformKey
 from hutong.server.discovery.catalogue import Catalogue
 from hutong.server.discovery.code_routes import router as codes_router
@@ -33,6 +34,8 @@ from hutong.server.health import router as health_router
 from hutong.server.identity.routes import router as identity_router
 from hutong.server.identity.server_routes import router as developer_server_router
 from hutong.server.identity.wxerrors import install_wx_errors
+from hutong.server.payments.manage_routes import router as payments_manage_router
+from hutong.server.payments.routes import router as payments_router
 from hutong.server.privacy.routes import router as privacy_router
 from hutong.server.problems import install_problem_handlers
 from hutong.server.ratelimit import RateLimitMiddleware, make_limiter
@@ -42,9 +45,9 @@ from hutong.server.subscribe.routes import router as subscribe_router
 from hutong.server.subscribe.server_routes import router as subscribe_server_router
 from hutong.server.support.routes import router as support_router
 from hutong.server.support.server_routes import router as support_server_router
+from hutong.server.wechatpay import api as wechatpay_api
 from hutong.settings import Settings, get_settings
 
-SHELL_DIR = Path(__file__).parent.parent / "shell"
 # The host page's own policy (docs/security.md): scripts only from the platform (no inline script, no
 # eval: a hole in the shell cannot be widened into running code), no plugins, no <base>; and only the
 # platform's own pages (the review console's live preview) may frame it, so no other site can dress
@@ -61,6 +64,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         yield
+        await wechatpay_api.close(app)
         await app.state.database.dispose()
         await limiter.close()
 
@@ -76,10 +80,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.catalogue = Catalogue()
     install_problem_handlers(app)
     install_wx_errors(app)
+    wechatpay_api.install(app, app.state.database, settings.redis_url)
     app.add_middleware(GZipMiddleware, minimum_size=1024)
     app.add_middleware(RateLimitMiddleware, limiter=limiter, per_minute=settings.rate_limit_per_minute)
     # The multipart envelope around the largest project zip fits in 1 MB more.
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.upload_max_bytes + 1024 * 1024)
+    # Outermost: the runtime's files are answered from memory before any other middleware runs.
+    app.state.runtime_assets = runtime_assets()
+    app.add_middleware(RuntimeFilesMiddleware, assets=app.state.runtime_assets)
     app.include_router(health_router)
     app.include_router(accounts_router)
     app.include_router(apps_router)
@@ -98,31 +106,31 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(subscribe_router)
     app.include_router(subscribe_server_router)
     app.include_router(codes_router)
+    app.include_router(payments_router)
+    app.include_router(payments_manage_router)
     app.include_router(console_codes_router)
     app.include_router(console_support_router)
     app.include_router(console_router)
-    app.mount("/_rt", RuntimeFiles(), name="runtime")
-    app.mount("/shell", StaticFiles(directory=SHELL_DIR), name="shell")
     app.mount("/console/static", StaticFiles(directory=CONSOLE_STATIC), name="console-static")
 
-    def shell_page() -> FileResponse:
-        return FileResponse(
-            SHELL_DIR / "index.html",
+    def shell_page() -> HTMLResponse:
+        return HTMLResponse(
+            app.state.runtime_assets.shell_html,
             headers={"Cache-Control": "no-cache", "Content-Security-Policy": SHELL_CSP},
         )
 
     @app.get("/", include_in_schema=False)
-    async def shell_index() -> FileResponse:
+    async def shell_index() -> HTMLResponse:
         return shell_page()
 
     # Links (/miniapp/<appid>[;version=v]/<page>?<query>) and scanned codes (/s/<appid>/<scene>) open
     # in the host, which reads its own address and launches the mini program.
     @app.get("/miniapp/{rest:path}", include_in_schema=False)
-    async def shell_link(rest: str) -> FileResponse:
+    async def shell_link(rest: str) -> HTMLResponse:
         return shell_page()
 
     @app.get("/s/{appid}/{scene:path}", include_in_schema=False)
-    async def shell_code(appid: str, scene: str) -> FileResponse:
+    async def shell_code(appid: str, scene: str) -> HTMLResponse:
         return shell_page()
 
     return app

@@ -5,9 +5,9 @@
  * guest: this browser), so the app's next getSetting or authorize sees it. Below the scopes, each app's
  * subscription messages: the main switch and the kept choices (host/api/subscribe.js).
  */
-import { account, listAuthorizations, writeScopes } from '/_rt/host/api/consent-store.js';
-import { SCOPES } from '/_rt/host/api/consent.js';
-import { subscriptionRows } from '/_rt/host/api/subscribe.js';
+import { account, listAuthorizations, writeScopes } from '../host/api/consent-store.js';
+import { SCOPES } from '../host/api/consent.js';
+import { subscriptionRows } from '../host/api/subscribe.js';
 
 /** @param {string} tag @param {Record<string, string>} [attrs] @param {(Node | string)[]} [children] */
 function h(tag, attrs = {}, children = []) {
@@ -17,7 +17,7 @@ function h(tag, attrs = {}, children = []) {
   return node;
 }
 
-/** @param {import('/_rt/host/api/consent-store.js').AuthorizedApp} app */
+/** @param {import('../host/api/consent-store.js').AuthorizedApp} app */
 function appSection(app) {
   const icon = app.icon ? h('img', { class: 'app-icon small', src: app.icon, alt: '' }) : h('span', { class: 'app-icon small', 'aria-hidden': 'true' }, [app.name.slice(0, 1)]);
   const rows = Object.entries(app.scopes).map(([scope, allowed]) => {

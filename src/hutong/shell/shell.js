@@ -4,8 +4,8 @@
  * code, open a link, sign in; and the running mini programs, each in its own surface inside the phone
  * frame, with the capsule (menu and close) drawn by the host above them.
  */
-import { forget as forgetConsent } from '/_rt/host/api/consent-store.js';
-import { openSettings } from '/_rt/host/api/consent.js';
+import { forget as forgetConsent } from '../host/api/consent-store.js';
+import { openSettings } from '../host/api/consent.js';
 import { AliveApps } from './alive.js';
 import { ApiError, api, refreshSession, session } from './api.js';
 import { authorizationsView } from './authorizations.js';
@@ -47,6 +47,7 @@ const messages = initMessages({
 /**
  * What happened to the running mini programs, in order, for `hutong check` and the tests to read:
  * `{kind: 'firstcontent', ms}`, `{kind: 'error', message}`, `{kind: 'unsupported', what, name}`,
+ * `{kind: 'warning', what, name, text}` (the app's slip WeChat tolerates, such as an unknown tag),
  * `{kind: 'fatal', message}` (the launch itself failed), `{kind: 'refused', what, origin}` (a request to
  * an origin not on the app's lists).
  * @type {Record<string, any>[]}
@@ -60,6 +61,9 @@ function watch(surface) {
   surface.addEventListener('hutong:share', (event) => showShare(/** @type {CustomEvent} */ (event).detail));
   surface.addEventListener('hutong:unsupported', (event) => {
     log.push({ kind: 'unsupported', .../** @type {CustomEvent} */ (event).detail });
+  });
+  surface.addEventListener('hutong:warning', (event) => {
+    log.push({ kind: 'warning', .../** @type {CustomEvent} */ (event).detail });
   });
   surface.addEventListener('hutong:refused', (event) => {
     log.push({ kind: 'refused', .../** @type {CustomEvent} */ (event).detail });

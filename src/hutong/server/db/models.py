@@ -8,6 +8,7 @@ from hutong.server.db.base import Base
 from hutong.server.discovery.models import LaunchEvent, PinnedApp, RecentApp, SceneCode
 from hutong.server.events.models import AppEvent
 from hutong.server.identity.models import AccessToken, OneTimeCode, OpenId, SessionKey, UnionId
+from hutong.server.payments.models import BillFile, Merchant, MerchantApp, NotifyLog, Order, Refund
 from hutong.server.review.models import Review
 from hutong.server.subscribe.models import (
     Category,
@@ -36,6 +37,7 @@ __all__ = [
     "App",
     "AppEvent",
     "AuditEntry",
+    "BillFile",
     "Category",
     "Conversation",
     "Feedback",
@@ -45,15 +47,20 @@ __all__ = [
     "LaunchEvent",
     "Media",
     "Membership",
+    "Merchant",
+    "MerchantApp",
     "Message",
     "Notification",
+    "NotifyLog",
     "OneTimeCode",
     "OpenId",
+    "Order",
     "Organization",
     "PinnedApp",
     "PlatformKey",
     "PushSettings",
     "RecentApp",
+    "Refund",
     "Release",
     "Review",
     "SceneCode",
