@@ -442,7 +442,11 @@ export class MiniProgram {
               t: 'api:result',
               cb: message.cb,
               ok: false,
-              res: { errMsg: `${message.name}:fail ${error instanceof Error ? error.message : error}` },
+              res: {
+                errMsg: `${message.name}:fail ${error instanceof Error ? error.message : error}`,
+                // WeChat's numeric code, for the APIs that have one (requestSubscribeMessage).
+                ...(typeof error?.errCode === 'number' ? { errCode: error.errCode } : {}),
+              },
             }),
         );
         break;
