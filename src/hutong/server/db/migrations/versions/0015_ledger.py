@@ -1,8 +1,8 @@
 """The double-entry ledger: accounts with cached balances, transactions, postings; postings and
 transactions refuse UPDATE and DELETE (triggers on both databases).
 
-Revision ID: 0013
-Revises: 0012
+Revision ID: 0015
+Revises: 0014
 """
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0013"
-down_revision = "0012"
+revision = "0015"
+down_revision = "0014"
 branch_labels = None
 depends_on = None
 
