@@ -121,6 +121,7 @@ export class MiniProgram {
           .filter((path) => manifest.bundles[path])
           .map((path) => [path, new URL(manifest.bundles[path].url, location.href).href]),
       );
+      if (this.chrome) this.chrome.assetUrls = this.assetUrls;
     } catch (error) {
       this.close();
       throw error;
@@ -458,7 +459,11 @@ export class MiniProgram {
               t: 'api:result',
               cb: message.cb,
               ok: false,
-              res: { errMsg: `${message.name}:fail ${error instanceof Error ? error.message : error}` },
+              res: {
+                errMsg: `${message.name}:fail ${error instanceof Error ? error.message : error}`,
+                // WeChat's numeric code, for the APIs that have one (requestSubscribeMessage).
+                ...(typeof error?.errCode === 'number' ? { errCode: error.errCode } : {}),
+              },
             }),
         );
         break;
@@ -478,6 +483,9 @@ export class MiniProgram {
         break;
       case 'unsupported':
         this.reportUnsupported(message);
+        break;
+      case 'warning':
+        this.surface.dispatchEvent(new CustomEvent('hutong:warning', { detail: { what: String(message.what), name: String(message.name), text: String(message.text) } }));
         break;
       case 'share:handlers':
         this.shareAnswers.get(message.req)?.(message.handlers || {});
@@ -673,7 +681,11 @@ export class MiniProgram {
         if (name === 'removeTabBarBadge') item.badge = '';
         if (name === 'showTabBarRedDot') item.dot = true;
         if (name === 'hideTabBarRedDot') item.dot = false;
-        if (name === 'setTabBarItem' && args.text !== undefined) item.text = String(args.text);
+        if (name === 'setTabBarItem') {
+          if (args.text !== undefined) item.text = String(args.text);
+          if (typeof args.iconPath === 'string') item.iconPath = args.iconPath;
+          if (typeof args.selectedIconPath === 'string') item.selectedIconPath = args.selectedIconPath;
+        }
         this.updateChrome();
         return ok;
       }
