@@ -40,6 +40,11 @@ def test_every_import_resolves_and_the_graph_has_no_cycle() -> None:
     assert worker[-1] == "logic/worker.js" and len(worker) > 40
     for index, path in enumerate(worker):
         assert set(assets.imports[path]) <= set(worker[:index]), path
+    # The list is in the page before the script that reads it.
+    sandbox = assets.files["logic/sandbox.html"].body.decode()
+    assert sandbox.index(f'content="{" ".join(worker)}"') < sandbox.index("sandbox.js")
+    view = assets.files["view/view.html"].body.decode()
+    assert view.index('rel="modulepreload" href="../view/vdom.js"') < view.index('src="./frame.js"')
 
 
 async def test_versioned_files_are_immutable_and_plain_ones_revalidate(live_server: LiveServer) -> None:
