@@ -3,8 +3,8 @@ signing keys. The APIv3 key column widens to text; existing values are sealed fo
 opened again on the way down). The master key comes from the caller or the settings, and is needed
 only when there are rows.
 
-Revision ID: 0014
-Revises: 0013
+Revision ID: 0016
+Revises: 0015
 """
 
 from __future__ import annotations
@@ -16,8 +16,8 @@ from alembic import context, op
 
 from hutong.server.sealing import Keyring
 
-revision = "0014"
-down_revision = "0013"
+revision = "0016"
+down_revision = "0015"
 branch_labels = None
 depends_on = None
 
