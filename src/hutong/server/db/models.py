@@ -8,6 +8,7 @@ from hutong.server.db.base import Base
 from hutong.server.discovery.models import LaunchEvent, PinnedApp, RecentApp, SceneCode
 from hutong.server.events.models import AppEvent
 from hutong.server.identity.models import AccessToken, OneTimeCode, OpenId, SessionKey, UnionId
+from hutong.server.ledger.models import LedgerAccount, LedgerPosting, LedgerTransaction
 from hutong.server.outbox.models import OutboxAttempt, OutboxJob
 from hutong.server.payments.models import BillFile, Merchant, MerchantApp, NotifyLog, Order, Refund
 from hutong.server.review.models import Review
@@ -46,6 +47,9 @@ __all__ = [
     "Grant",
     "Keyword",
     "LaunchEvent",
+    "LedgerAccount",
+    "LedgerPosting",
+    "LedgerTransaction",
     "Media",
     "Membership",
     "Merchant",
