@@ -7,12 +7,16 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import httpx
 import pytest
 from playwright.async_api import Browser, Page, expect
 from sqlalchemy import select
 
 from hutong.server.accounts.models import User
+from hutong.server.apps.models import App
 from hutong.server.db import Database
+from hutong.server.identity import service as identity
+from hutong.server.identity import tokens
 from hutong.server.subscribe.models import Grant, Template
 from tests.conftest import LiveServer
 from tests.test_runtime_consent import out, tap
@@ -35,6 +39,31 @@ async def _grants(server: LiveServer) -> dict[str, tuple[int, bool, str]]:
             return {row[0]: (row[1], row[2], row[3]) for row in rows.all()}
     finally:
         await database.dispose()
+
+
+async def _token_and_openid(server: LiveServer, appid: str) -> tuple[str, str]:
+    """The app's server side: an access token, and the user's openid (as wx.login would give it)."""
+    database = Database(server.settings.effective_database_url)
+    try:
+        async with database.session() as session:
+            app = await session.scalar(select(App).where(App.appid == appid))
+            user = await session.scalar(select(User).where(User.email == EMAIL))
+            assert app is not None and user is not None
+            issued = await tokens.issue_token(session, app)
+            openid = await identity.openid_for(session, app, user.id)
+            await session.commit()
+            return issued.token, openid
+    finally:
+        await database.dispose()
+
+
+async def _send(server: LiveServer, token: str, body: dict[str, Any]) -> dict[str, Any]:
+    async with httpx.AsyncClient(base_url=server.url) as client:
+        response = await client.post(
+            "/cgi-bin/message/subscribe/send", params={"access_token": token}, json=body
+        )
+    answer: dict[str, Any] = response.json()
+    return answer
 
 
 async def _dialog_is_the_hosts(page: Page) -> None:
@@ -115,6 +144,45 @@ async def test_asking_in_a_tap(live_server: LiveServer, browser: Browser) -> Non
         "test-sub-paid": (0, False, "reject"),
         "test-sub-long": (0, True, ""),
     }
+
+    # The app's server sends twice on the one-time template (two grants) and a third time in vain.
+    token, openid = await _token_and_openid(live_server, "test-subscribe")
+    message = {
+        "touser": openid,
+        "template_id": "test-sub-once",
+        "page": "pages/index/index?visit=7",
+        "miniprogram_state": "formal",
+        "data": {"name1": {"value": "王医生"}, "time2": {"value": "2026年12月6日 19:00"}},
+    }
+    assert (await _send(live_server, token, message))["errcode"] == 0
+    assert (await _send(live_server, token, {**message, "page": ""}))["errcode"] == 0
+    assert (await _send(live_server, token, message))["errcode"] == 43101
+    assert (await _send(live_server, token, {**message, "page": "pages/nope/nope"}))["errcode"] == 41030
+
+    # The inbox: Messages → Service notifications → the app (2 unread) → the message opens its page
+    # in the mini program with scene 1014.
+    await page.goto(f"{live_server.url}/")
+    await expect(page.locator("#messages-badge")).to_have_text("2")
+    await page.locator("#messages").click()
+    await expect(page.locator("#service-notifications .unread")).to_have_text("2")
+    await page.locator("#service-notifications").click()
+    group = page.locator('#notification-groups [data-appid="test-subscribe"]')
+    await expect(group.locator(".unread")).to_have_text("2")
+    await group.click()
+    cards = page.locator("#notifications-of-app .notification-card")
+    await expect(cards).to_have_count(2)
+    await expect(cards.first).to_be_disabled()  # the newest has no page
+    await expect(cards.nth(1)).to_contain_text("问诊提醒")
+    await expect(cards.nth(1)).to_contain_text("王医生")
+    await cards.nth(1).click()
+    view = page.frame_locator("iframe.hutong-page").last
+    await expect(view.locator("#enter")).not_to_have_text("")
+    entered = json.loads(await view.locator("#enter").text_content() or "")
+    assert entered == {"scene": 1014, "path": "pages/index/index", "query": {"visit": "7"}}
+    assert (await _send(live_server, token, message))["errcode"] == 43101
+    await page.goto(f"{live_server.url}/")
+    await expect(page.locator("#messages")).to_be_visible()
+    await expect(page.locator("#messages-badge")).to_be_hidden()
 
     # Me → Authorizations: the main switch turned off there is what the app sees next.
     await page.goto(f"{live_server.url}/")

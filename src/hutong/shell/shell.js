@@ -39,10 +39,11 @@ const devPanel = $('dev-panel');
 const backdrop = $('sheet-backdrop');
 /** Mini programs waiting for the user to sign in (see alive.requestSignIn). @type {((ok: boolean) => void)[]} */
 let signInWaiters = [];
-// Home → Messages (messages.js): customer service conversations; a card opens its mini program.
+// Home → Messages (messages.js): customer service conversations and service notifications; a card or
+// a notification opens its mini program.
 const messages = initMessages({
   openSheet,
-  openApp: (appid, path, query, scene) => open(appid, 'release', { path, query, scene }),
+  openApp: (appid, path, query, scene, channel = 'release') => open(appid, channel, { path, query, scene }),
 });
 
 /**

@@ -3,8 +3,10 @@
 const ask = (tmplIds) => new Promise((resolve) => wx.requestSubscribeMessage({ tmplIds, success: resolve, fail: resolve }))
 
 Page({
-  data: { out: '', n: 0, load: '', buttons: ['two', 'long', 'mixed', 'many', 'empty', 'unknown', 'later', 'setting'] },
-  async onLoad() {
+  data: { out: '', n: 0, load: '', enter: '', buttons: ['two', 'long', 'mixed', 'many', 'empty', 'unknown', 'later', 'setting'] },
+  async onLoad(query) {
+    const enter = wx.getEnterOptionsSync()
+    this.setData({ enter: JSON.stringify({ scene: enter.scene, path: enter.path, query }) })
     this.setData({ load: JSON.stringify(await ask(['test-sub-once'])) })
   },
   show(res) {
