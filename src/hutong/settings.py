@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -18,6 +18,16 @@ class Settings(BaseSettings):
     )
     redis_url: str | None = Field(
         default=None, description="Redis for limits shared across processes; in-process otherwise."
+    )
+    master_key: SecretStr | None = Field(
+        default=None,
+        description="Master key(s) that seal secrets at rest: base64 of 32 bytes, several separated by "
+        "commas during a rotation (the first seals, all unseal). See docs/security.md.",
+    )
+    master_key_file: Path | None = Field(
+        default=None,
+        description="A file (mode 0600) holding the master key(s), one per line; instead of master_key. "
+        "With neither, <data_dir>/master-key is generated on first start.",
     )
     log_level: str = "INFO"
     log_json: bool = False
@@ -33,6 +43,14 @@ class Settings(BaseSettings):
     server_api_per_minute: int = Field(
         default=600,
         description="Calls per minute an app's server may make to code2session, token and the like.",
+    )
+    vapid_subject: str = Field(
+        default="mailto:operator@hutong.invalid",
+        description="The contact push services see in Web Push requests (VAPID `sub`): mailto: or https:.",
+    )
+    subscribe_send_per_minute: int = Field(
+        default=300,
+        description="Subscription messages an app's server may send per minute (45011 beyond it).",
     )
     support_messages_per_minute: int = Field(
         default=30, description="Customer service messages a user may send per minute."
@@ -63,6 +81,15 @@ class Settings(BaseSettings):
         default=120, description="Egress requests per client (address and audience) per minute."
     )
 
+    outbox_worker: bool = Field(
+        default=True,
+        description="Run an outbox worker in this server process (0 when only `hutong outbox run` workers "
+        "should deliver).",
+    )
+    outbox_poll_seconds: float = Field(
+        default=1.0, description="How often an idle outbox worker looks for due jobs."
+    )
+
     @property
     def blob_dir(self) -> Path:
         return self.data_dir / "blobs"
@@ -74,7 +101,12 @@ class Settings(BaseSettings):
 
     @property
     def signing_key_path(self) -> Path:
+        """The platform's first signing key (PlatformKeys: later ones are in platform_keys_dir)."""
         return self.data_dir / "platform-signing-key.pem"
+
+    @property
+    def platform_keys_dir(self) -> Path:
+        return self.data_dir / "platform-keys"
 
     @property
     def effective_database_url(self) -> str:

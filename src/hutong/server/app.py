@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -9,12 +10,13 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from starlette.middleware.gzip import GZipMiddleware
-from starlette.responses import HTMLResponse
+from starlette.responses import FileResponse, HTMLResponse
 
 import hutong
 from hutong.console.codes import router as console_codes_router
 from hutong.console.routes import router as console_router
 from hutong.console.support import router as console_support_router
+from hutong.server import outbox
 from hutong.server.accounts.routes import router as accounts_router
 from hutong.server.apps.release_routes import router as versions_router
 from hutong.server.apps.routes import router as apps_router
@@ -22,9 +24,9 @@ from hutong.server.bodylimit import BodyLimitMiddleware
 from hutong.server.consent.routes import router as consent_router
 from hutong.server.db import Database
 from hutong.server.delivery.routes import router as delivery_router
-from hutong.server.delivery.runtime_assets import runtime_assets
+from hutong.server.delivery.runtime_assets import SHELL_DIR, runtime_assets
 from hutong.server.delivery.runtime_files import RuntimeFilesMiddleware
-from hutong.server.delivery.signing import PlatformKey
+from hutong.server.delivery.signing import PlatformKeys
 from hutong.server.discovery.catalogue import Catalogue
 from hutong.server.discovery.code_routes import router as codes_router
 from hutong.server.discovery.routes import router as discovery_router
@@ -40,7 +42,9 @@ from hutong.server.privacy.routes import router as privacy_router
 from hutong.server.problems import install_problem_handlers
 from hutong.server.ratelimit import RateLimitMiddleware, make_limiter
 from hutong.server.review.routes import router as review_router
+from hutong.server.sealing import Keyring, background_rewrap
 from hutong.server.storage import BlobStore
+from hutong.server.subscribe.routes import router as subscribe_router
 from hutong.server.subscribe.server_routes import router as subscribe_server_router
 from hutong.server.support.routes import router as support_router
 from hutong.server.support.server_routes import router as support_server_router
@@ -62,18 +66,32 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        # During a master key rotation (more than one key configured), re-wrap in the background.
+        rewrap = asyncio.create_task(background_rewrap(app.state.database)) if len(keyring.keys) > 1 else None
+        if settings.outbox_worker:
+            outbox.load_handlers()
+            worker = outbox.Worker(app.state.database, settings, poll_seconds=settings.outbox_poll_seconds)
+            app.state.outbox = worker
+            worker.start()
         yield
+        if rewrap is not None:
+            rewrap.cancel()
+        if settings.outbox_worker:
+            await app.state.outbox.stop()
         await wechatpay_api.close(app)
         await app.state.database.dispose()
         await limiter.close()
 
     app = FastAPI(title="Hutong", version=hutong.__version__, lifespan=lifespan)
     app.state.settings = settings
-    app.state.database = Database(settings.effective_database_url)
+    # The master keys that seal secrets at rest (server/sealing.py); every session carries them.
+    app.state.keyring = keyring = Keyring.from_settings(settings)
+    app.state.database = Database(settings.effective_database_url, keyring)
     app.state.blobs = BlobStore(settings.blob_dir)
     app.state.sources = BlobStore(settings.source_dir)
-    # Generated into the data dir on first start; its public half is at /.well-known/hutong/.
-    app.state.platform_key = PlatformKey.load_or_create(settings.signing_key_path)
+    # The platform's signing keys (the first generated into the data dir on first start; `hutong keys
+    # rotate` adds newer ones); their public halves are at /.well-known/hutong/platform-keys.json.
+    app.state.platform_key = PlatformKeys(settings.platform_keys_dir, settings.signing_key_path)
     app.state.limiter = limiter
     # This process's search index; it rebuilds itself when the apps table changes (catalogue.py).
     app.state.catalogue = Catalogue()
@@ -102,6 +120,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(consent_router)
     app.include_router(support_router)
     app.include_router(support_server_router)
+    app.include_router(subscribe_router)
     app.include_router(subscribe_server_router)
     app.include_router(codes_router)
     app.include_router(payments_router)
@@ -114,6 +133,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     def shell_page() -> HTMLResponse:
         return HTMLResponse(
             app.state.runtime_assets.shell_html,
+            headers={"Cache-Control": "no-cache", "Content-Security-Policy": SHELL_CSP},
+        )
+
+    # The host's service worker (Web Push of subscription messages) must be served from the root to
+    # control the whole host; never cached, so a new worker is picked up at once.
+    @app.get("/sw.js", include_in_schema=False)
+    async def service_worker() -> FileResponse:
+        return FileResponse(
+            SHELL_DIR / "sw.js",
+            media_type="text/javascript",
             headers={"Cache-Control": "no-cache", "Content-Security-Policy": SHELL_CSP},
         )
 

@@ -7,7 +7,10 @@ from hutong.server.consent.models import ScopeDecision, UserProfile
 from hutong.server.db.base import Base
 from hutong.server.discovery.models import LaunchEvent, PinnedApp, RecentApp, SceneCode
 from hutong.server.events.models import AppEvent
+from hutong.server.idempotency import IdempotencyRecord
 from hutong.server.identity.models import AccessToken, OneTimeCode, OpenId, SessionKey, UnionId
+from hutong.server.ledger.models import LedgerAccount, LedgerPosting, LedgerTransaction
+from hutong.server.outbox.models import OutboxAttempt, OutboxJob
 from hutong.server.payments.models import BillFile, Merchant, MerchantApp, NotifyLog, Order, Refund
 from hutong.server.review.models import Review
 from hutong.server.subscribe.models import (
@@ -15,6 +18,7 @@ from hutong.server.subscribe.models import (
     Grant,
     Keyword,
     Notification,
+    PushSubscription,
     Switch,
     Template,
     Title,
@@ -43,8 +47,12 @@ __all__ = [
     "Feedback",
     "FeedbackImage",
     "Grant",
+    "IdempotencyRecord",
     "Keyword",
     "LaunchEvent",
+    "LedgerAccount",
+    "LedgerPosting",
+    "LedgerTransaction",
     "Media",
     "Membership",
     "Merchant",
@@ -56,9 +64,12 @@ __all__ = [
     "OpenId",
     "Order",
     "Organization",
+    "OutboxAttempt",
+    "OutboxJob",
     "PinnedApp",
     "PlatformKey",
     "PushSettings",
+    "PushSubscription",
     "RecentApp",
     "Refund",
     "Release",

@@ -1,20 +1,18 @@
 // @ts-check
 /**
  * Open APIs still waiting for the platform (payment, other mini programs). Each calls the host, which
- * answers honestly "not supported yet" (and the app's use is reported like any unsupported API);
- * requestSubscribeMessage answers in its real shape. Login is in login.js, scopes and the user's
- * profile in consent.js.
+ * answers honestly "not supported yet" (and the app's use is reported like any unsupported API).
+ * Login is in login.js, scopes, the user's profile and requestSubscribeMessage (a tap only) in
+ * consent.js.
  */
 import { callHost, reportUnsupported } from '../call.js';
 
-const ANSWERED = ['requestSubscribeMessage'];
 const NOT_YET = ['requestPayment', 'navigateToMiniProgram', 'navigateBackMiniProgram', 'exitMiniProgram'];
 
 /** Names that exist (so apps can call them) but do not work yet: canIUse answers false for them. */
 export const notYet = new Set(NOT_YET);
 
 export const open = Object.fromEntries([
-  ...ANSWERED.map((name) => [name, (/** @type {any} */ options) => callHost(name, options || {})]),
   ...NOT_YET.map((name) => [
     name,
     (/** @type {any} */ options) => {
