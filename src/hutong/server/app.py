@@ -37,6 +37,7 @@ from hutong.server.identity.routes import router as identity_router
 from hutong.server.identity.server_routes import router as developer_server_router
 from hutong.server.identity.wxerrors import install_wx_errors
 from hutong.server.payments.manage_routes import router as payments_manage_router
+from hutong.server.payments.refund_routes import router as payments_refund_router
 from hutong.server.payments.routes import router as payments_router
 from hutong.server.privacy.routes import router as privacy_router
 from hutong.server.problems import install_problem_handlers
@@ -124,6 +125,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(subscribe_server_router)
     app.include_router(codes_router)
     app.include_router(payments_router)
+    app.include_router(payments_refund_router)
     app.include_router(payments_manage_router)
     app.include_router(console_codes_router)
     app.include_router(console_support_router)
