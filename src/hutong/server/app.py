@@ -10,7 +10,7 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from starlette.middleware.gzip import GZipMiddleware
-from starlette.responses import HTMLResponse
+from starlette.responses import HTMLResponse, Response
 
 import hutong
 from hutong.console.codes import router as console_codes_router
@@ -138,6 +138,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @app.get("/", include_in_schema=False)
     async def shell_index() -> HTMLResponse:
         return shell_page()
+
+    # The shell's service worker (shell/sw.js): at the root, so its scope covers the shell's addresses.
+    @app.get("/hutong-sw.js", include_in_schema=False)
+    async def service_worker() -> Response:
+        return Response(
+            app.state.runtime_assets.service_worker,
+            media_type="text/javascript",
+            headers={"Cache-Control": "no-cache"},
+        )
 
     # Links (/miniapp/<appid>[;version=v]/<page>?<query>) and scanned codes (/s/<appid>/<scene>) open
     # in the host, which reads its own address and launches the mini program.
