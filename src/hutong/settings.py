@@ -97,7 +97,12 @@ class Settings(BaseSettings):
 
     @property
     def signing_key_path(self) -> Path:
+        """The platform's first signing key (PlatformKeys: later ones are in platform_keys_dir)."""
         return self.data_dir / "platform-signing-key.pem"
+
+    @property
+    def platform_keys_dir(self) -> Path:
+        return self.data_dir / "platform-keys"
 
     @property
     def effective_database_url(self) -> str:
