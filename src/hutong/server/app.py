@@ -136,18 +136,20 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             headers={"Cache-Control": "no-cache", "Content-Security-Policy": SHELL_CSP},
         )
 
-    @app.get("/", include_in_schema=False)
-    async def shell_index() -> HTMLResponse:
-        return shell_page()
-
-    # The shell's service worker (shell/sw.js): at the root, so its scope covers the shell's addresses.
-    @app.get("/hutong-sw.js", include_in_schema=False)
+    # The host's service worker (shell/sw.js: Web Push of subscription messages, and what a launch
+    # needs offline) must be served from the root to control the whole host; never cached, so a new
+    # worker is picked up at once. It carries the runtime's version (runtime_assets.py).
+    @app.get("/sw.js", include_in_schema=False)
     async def service_worker() -> Response:
         return Response(
             app.state.runtime_assets.service_worker,
             media_type="text/javascript",
-            headers={"Cache-Control": "no-cache"},
+            headers={"Cache-Control": "no-cache", "Content-Security-Policy": SHELL_CSP},
         )
+
+    @app.get("/", include_in_schema=False)
+    async def shell_index() -> HTMLResponse:
+        return shell_page()
 
     # Links (/miniapp/<appid>[;version=v]/<page>?<query>) and scanned codes (/s/<appid>/<scene>) open
     # in the host, which reads its own address and launches the mini program.

@@ -656,7 +656,7 @@ searchBox.addEventListener('keydown', (event) => {
 /** The service worker keeps the runtime, the bundles and the last launch manifests (shell/sw.js). */
 function registerServiceWorker() {
   if (!('serviceWorker' in navigator)) return;
-  navigator.serviceWorker.register('/hutong-sw.js', { scope: '/' }).catch(() => undefined);
+  navigator.serviceWorker.register('/sw.js', { scope: '/' }).catch(() => undefined);
 }
 
 /** Who launches changed: the kept launch manifests name the old audience. */

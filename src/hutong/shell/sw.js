@@ -1,8 +1,15 @@
 // @ts-check
+/// <reference lib="webworker" />
+/* global VERSION -- the server prepends `const VERSION = "…";` (server/delivery/runtime_assets.py) */
 /**
- * The shell's service worker (served at /hutong-sw.js, `VERSION` set by the server to the runtime's
- * version): a mini program opened once opens again without the network.
+ * The host's service worker (served at /sw.js, scope /; one worker per scope, so it does two jobs).
  *
+ * Web Push: it shows the subscription messages Web Push brings while the host is closed
+ * (server/subscribe/webpush.py sends them encrypted to this browser; the browser decrypts them before
+ * `push` fires), and a click opens the host at the message's page (scene 1014). It opens only the host's
+ * own addresses: a payload naming another site is ignored.
+ *
+ * Offline: a mini program opened once opens again without the network (`VERSION` is the runtime's).
  * - The runtime and the shell under /_rt/<VERSION>/ and the bundles under /blobs/<sha256>: cache first.
  *   Both are immutable by their address; the host still checks every bundle's SHA-256 against the signed
  *   launch manifest, so a cached bundle can only ever be the one the manifest names.
@@ -13,31 +20,63 @@
  * The page frames and the logic sandbox are not this worker's: sandboxed frames with opaque origins are
  * no service worker's clients (the shell boots them while online, host/preboot.js).
  */
-/// <reference lib="webworker" />
-/* global VERSION -- the server prepends `const VERSION = "…";` (server/delivery/runtime_assets.py) */
+
+const worker = /** @type {ServiceWorkerGlobalScope} */ (/** @type {unknown} */ (self));
+
+/** @param {unknown} value @param {number} limit */
+const text = (value, limit) => String(value ?? '').slice(0, limit);
+
+/** The host's own address for `url`, or the home page. @param {unknown} url */
+function hostUrl(url) {
+  try {
+    const target = new URL(text(url, 2048) || '/', worker.location.origin);
+    return target.origin === worker.location.origin ? target.href : worker.location.origin + '/';
+  } catch {
+    return worker.location.origin + '/';
+  }
+}
+
+worker.addEventListener('push', (event) => {
+  /** @type {Record<string, unknown>} */
+  let data = {};
+  try {
+    data = event.data ? event.data.json() : {};
+  } catch {
+    data = { body: event.data?.text() || '' };
+  }
+  const title = text(data.title, 100) || 'Hutong';
+  const options = { body: text(data.body, 500), tag: text(data.tag, 64) || undefined, data: { url: hostUrl(data.url) } };
+  event.waitUntil(worker.registration.showNotification(title, options));
+});
+
+worker.addEventListener('notificationclick', (event) => {
+  event.notification.close();
+  event.waitUntil(worker.clients.openWindow(hostUrl(event.notification.data?.url)));
+});
+
+// -- offline ------------------------------------------------------------------------------------------
 
 const RUNTIME_CACHE = `hutong-runtime-${VERSION}`;
 const BLOB_CACHE = 'hutong-blobs';
 const LAUNCH_CACHE = 'hutong-launch';
-const sw = /** @type {ServiceWorkerGlobalScope} */ (/** @type {unknown} */ (self));
 
-sw.addEventListener('install', () => {
-  sw.skipWaiting();
+worker.addEventListener('install', () => {
+  worker.skipWaiting();
 });
 
-sw.addEventListener('activate', (event) => {
+worker.addEventListener('activate', (event) => {
   const stale = (/** @type {string} */ name) => name.startsWith('hutong-runtime-') && name !== RUNTIME_CACHE;
   // The open shell pages too, so the launches they make from now on are kept.
   event.waitUntil(
     caches
       .keys()
       .then((names) => Promise.all(names.filter(stale).map((name) => caches.delete(name))))
-      .then(() => sw.clients.claim()),
+      .then(() => worker.clients.claim()),
   );
 });
 
 // Who launches changed (sign in or out): launch manifests name their audience, drop them.
-sw.addEventListener('message', (event) => {
+worker.addEventListener('message', (event) => {
   if (event.data?.t === 'forget-launches') event.waitUntil(caches.delete(LAUNCH_CACHE));
 });
 
@@ -65,10 +104,10 @@ async function networkFirst(cacheName, request, key) {
   }
 }
 
-sw.addEventListener('fetch', (event) => {
+worker.addEventListener('fetch', (event) => {
   const request = event.request;
   const url = new URL(request.url);
-  if (request.method !== 'GET' || url.origin !== location.origin) return;
+  if (request.method !== 'GET' || url.origin !== worker.location.origin) return;
   const path = url.pathname;
   if (path.startsWith(`/_rt/${VERSION}/`)) {
     event.respondWith(cacheFirst(RUNTIME_CACHE, request));

@@ -51,7 +51,7 @@ class RuntimeAssets:
     imports: dict[str, list[str]] = field(default_factory=dict)
     # The host page (shell/index.html with versioned URLs and its module graph preloaded).
     shell_html: str = ""
-    # The shell's service worker, served at /hutong-sw.js (its scope is the whole site).
+    # The shell's service worker, served at /sw.js (its scope is the whole site).
     service_worker: bytes = b""
 
     @property
