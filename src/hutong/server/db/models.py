@@ -7,6 +7,7 @@ from hutong.server.consent.models import ScopeDecision, UserProfile
 from hutong.server.db.base import Base
 from hutong.server.discovery.models import LaunchEvent, PinnedApp, RecentApp, SceneCode
 from hutong.server.events.models import AppEvent
+from hutong.server.idempotency import IdempotencyRecord
 from hutong.server.identity.models import AccessToken, OneTimeCode, OpenId, SessionKey, UnionId
 from hutong.server.ledger.models import LedgerAccount, LedgerPosting, LedgerTransaction
 from hutong.server.outbox.models import OutboxAttempt, OutboxJob
@@ -17,6 +18,7 @@ from hutong.server.subscribe.models import (
     Grant,
     Keyword,
     Notification,
+    PushSubscription,
     Switch,
     Template,
     Title,
@@ -46,6 +48,7 @@ __all__ = [
     "Feedback",
     "FeedbackImage",
     "Grant",
+    "IdempotencyRecord",
     "Keyword",
     "LaunchEvent",
     "LedgerAccount",
@@ -67,6 +70,7 @@ __all__ = [
     "PinnedApp",
     "PlatformKey",
     "PushSettings",
+    "PushSubscription",
     "RecentApp",
     "Refund",
     "Release",
