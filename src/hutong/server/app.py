@@ -10,7 +10,7 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from starlette.middleware.gzip import GZipMiddleware
-from starlette.responses import FileResponse, HTMLResponse
+from starlette.responses import HTMLResponse, Response
 
 import hutong
 from hutong.console.codes import router as console_codes_router
@@ -25,7 +25,7 @@ from hutong.server.bodylimit import BodyLimitMiddleware
 from hutong.server.consent.routes import router as consent_router
 from hutong.server.db import Database
 from hutong.server.delivery.routes import router as delivery_router
-from hutong.server.delivery.runtime_assets import SHELL_DIR, runtime_assets
+from hutong.server.delivery.runtime_assets import runtime_assets
 from hutong.server.delivery.runtime_files import RuntimeFilesMiddleware
 from hutong.server.delivery.signing import PlatformKeys
 from hutong.server.discovery.catalogue import Catalogue
@@ -38,6 +38,7 @@ from hutong.server.identity.routes import router as identity_router
 from hutong.server.identity.server_routes import router as developer_server_router
 from hutong.server.identity.wxerrors import install_wx_errors
 from hutong.server.payments.manage_routes import router as payments_manage_router
+from hutong.server.payments.refund_routes import router as payments_refund_router
 from hutong.server.payments.routes import router as payments_router
 from hutong.server.privacy.routes import router as privacy_router
 from hutong.server.problems import install_problem_handlers
@@ -132,6 +133,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(subscribe_server_router)
     app.include_router(codes_router)
     app.include_router(payments_router)
+    app.include_router(payments_refund_router)
     app.include_router(payments_manage_router)
     app.include_router(console_codes_router)
     app.include_router(console_support_router)
@@ -141,12 +143,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     def shell_page() -> HTMLResponse:
         return shell_response(app.state.runtime_assets.shell_html)
 
-    # The host's service worker (Web Push of subscription messages) must be served from the root to
-    # control the whole host; never cached, so a new worker is picked up at once.
+    # The host's service worker (shell/sw.js: Web Push of subscription messages, and what a launch
+    # needs offline) must be served from the root to control the whole host; never cached, so a new
+    # worker is picked up at once. It carries the runtime's version (runtime_assets.py).
     @app.get("/sw.js", include_in_schema=False)
-    async def service_worker() -> FileResponse:
-        return FileResponse(
-            SHELL_DIR / "sw.js",
+    async def service_worker() -> Response:
+        return Response(
+            app.state.runtime_assets.service_worker,
             media_type="text/javascript",
             headers={"Cache-Control": "no-cache", "Content-Security-Policy": SHELL_CSP},
         )
