@@ -7,6 +7,7 @@ from hutong.server.consent.models import ScopeDecision, UserProfile
 from hutong.server.db.base import Base
 from hutong.server.discovery.models import LaunchEvent, PinnedApp, RecentApp, SceneCode
 from hutong.server.events.models import AppEvent
+from hutong.server.funding.models import FundingTransfer
 from hutong.server.identity.models import AccessToken, OneTimeCode, OpenId, SessionKey, UnionId
 from hutong.server.review.models import Review
 from hutong.server.support.models import (
@@ -17,6 +18,7 @@ from hutong.server.support.models import (
     Message,
     PushSettings,
 )
+from hutong.server.wallet.models import WalletPayment, WalletPin
 
 metadata = Base.metadata
 
@@ -29,6 +31,7 @@ __all__ = [
     "Conversation",
     "Feedback",
     "FeedbackImage",
+    "FundingTransfer",
     "LaunchEvent",
     "Media",
     "Membership",
@@ -48,5 +51,7 @@ __all__ = [
     "UnionId",
     "User",
     "UserProfile",
+    "WalletPayment",
+    "WalletPin",
     "metadata",
 ]

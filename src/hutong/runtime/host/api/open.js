@@ -1,8 +1,8 @@
 // @ts-check
 /**
- * Open APIs still waiting for the platform (payment, other mini programs): they fail "not supported
+ * Open APIs still waiting for the platform (other mini programs): they fail "not supported
  * yet". requestSubscribeMessage answers in its real shape: every template is refused. Login, session
- * and phone number are in login.js, scopes in consent.js, the user's profile in profile.js.
+ * and phone number are in login.js, payment in payment.js, scopes in consent.js, the user's profile in profile.js.
  */
 
 /** @typedef {import('../miniprogram.js').MiniProgram} MiniProgram */
@@ -18,7 +18,6 @@ export const open = {
     if (!ids.length) throw new Error('TmplIds can\'t be empty');
     return Object.fromEntries(ids.map((id) => [id, 'reject']));
   },
-  requestPayment: notYet,
   navigateToMiniProgram: notYet,
   navigateBackMiniProgram: notYet,
   exitMiniProgram: notYet,
