@@ -19,6 +19,7 @@ from hutong.server.support.models import (
     PushSettings,
 )
 from hutong.server.wallet.models import WalletPayment, WalletPin
+from hutong.server.wechatpay.models import PlatformKey, UsedNonce
 
 metadata = Base.metadata
 
@@ -40,6 +41,7 @@ __all__ = [
     "OpenId",
     "Organization",
     "PinnedApp",
+    "PlatformKey",
     "PushSettings",
     "RecentApp",
     "Release",
@@ -49,6 +51,7 @@ __all__ = [
     "Session",
     "SessionKey",
     "UnionId",
+    "UsedNonce",
     "User",
     "UserProfile",
     "WalletPayment",
