@@ -47,7 +47,9 @@ def _journal(transfer: FundingTransfer, suffix: str) -> str:
 
 async def _existing(session: AsyncSession, user_id: int, client_key: str) -> FundingTransfer | None:
     found: FundingTransfer | None = await session.scalar(
-        select(FundingTransfer).where(FundingTransfer.user_id == user_id, FundingTransfer.client_key == client_key)
+        select(FundingTransfer).where(
+            FundingTransfer.user_id == user_id, FundingTransfer.client_key == client_key
+        )
     )
     return found
 
@@ -111,7 +113,9 @@ async def start(
         else:
             submitted = await provider.payout(transfer.reference, amount_fen, party, callback_url)
     except FundingRejected as rejected:
-        event = FundingEvent(f"rejected:{transfer.reference}", kind, transfer.reference, "failed", amount_fen, rejected.code)
+        event = FundingEvent(
+            f"rejected:{transfer.reference}", kind, transfer.reference, "failed", amount_fen, rejected.code
+        )
         await apply(session, provider.name, event)
         await session.refresh(transfer)
         return transfer
@@ -152,16 +156,22 @@ async def apply(session: AsyncSession, provider: str, event: FundingEvent) -> bo
     amount = transfer.amount_fen
     if transfer.kind == "charge" and event.outcome == "succeeded":
         memo = f"top-up from card …{transfer.party_hint}"
-        await ledger.post(session, _journal(transfer, "credit"), memo, [(clearing, -amount), (transfer.account, amount)])
+        await ledger.post(
+            session, _journal(transfer, "credit"), memo, [(clearing, -amount), (transfer.account, amount)]
+        )
     elif transfer.kind == "payout" and event.outcome == "failed":
         memo = f"withdrawal returned: {event.failure_code or 'failed'}"
-        await ledger.post(session, _journal(transfer, "return"), memo, [(clearing, -amount), (transfer.account, amount)])
+        await ledger.post(
+            session, _journal(transfer, "return"), memo, [(clearing, -amount), (transfer.account, amount)]
+        )
     await session.commit()
     log.info("funding.settled", reference=transfer.reference, kind=transfer.kind, outcome=event.outcome)
     return True
 
 
-async def refresh(session: AsyncSession, provider: FundingProvider, transfer: FundingTransfer) -> FundingTransfer:
+async def refresh(
+    session: AsyncSession, provider: FundingProvider, transfer: FundingTransfer
+) -> FundingTransfer:
     """For a transfer still pending (its callback late or lost): ask the provider where it stands."""
     if transfer.state != "pending":
         return transfer
@@ -173,7 +183,12 @@ async def refresh(session: AsyncSession, provider: FundingProvider, transfer: Fu
         if utcnow() - (created if created.tzinfo else created.replace(tzinfo=UTC)) < LOST_AFTER:
             return transfer
         event = FundingEvent(
-            f"lost:{transfer.reference}", kind, transfer.reference, "failed", transfer.amount_fen, "not_received"
+            f"lost:{transfer.reference}",
+            kind,
+            transfer.reference,
+            "failed",
+            transfer.amount_fen,
+            "not_received",
         )
     await apply(session, provider.name, event)
     await session.refresh(transfer)

@@ -18,12 +18,13 @@ from hutong.server.funding import registry
 from hutong.server.funding import service as funding
 from hutong.server.funding.models import FundingTransfer
 from hutong.server.problems import Problem
-from hutong.server.wallet import pin, service
+from hutong.server.wallet import checkout, pin, service
 
 router = APIRouter(prefix="/api/me/wallet", tags=["wallet"], dependencies=[Depends(host_only)])
 CurrentUser = Annotated[User, Depends(current_user)]
 IdempotencyKey = Annotated[str, Header(alias="Idempotency-Key", min_length=8, max_length=128)]
 Fen = Annotated[int, Field(gt=0, le=service.MAX_TRANSFER_FEN, strict=True)]
+PAYMENT_CALLS_PER_MINUTE = 60
 
 
 class WalletOut(BaseModel):
@@ -88,7 +89,9 @@ async def _transfers_rate_limit(request: Request, user: CurrentUser) -> None:
         f"wallet:{user.id}", settings(request).wallet_transfers_per_minute, 60
     )
     if wait is not None:
-        raise Problem(429, "rate_limited", "too many top-ups or withdrawals; wait a minute", retry_after=int(wait) + 1)
+        raise Problem(
+            429, "rate_limited", "too many top-ups or withdrawals; wait a minute", retry_after=int(wait) + 1
+        )
 
 
 @router.get("", response_model=WalletOut)
@@ -111,13 +114,17 @@ async def get_history(request: Request, user: CurrentUser) -> list[EntryOut]:
     return [EntryOut(**e.__dict__) for e in entries]
 
 
-@router.post("/topups", response_model=TransferOut, status_code=202, dependencies=[Depends(_transfers_rate_limit)])
+@router.post(
+    "/topups", response_model=TransferOut, status_code=202, dependencies=[Depends(_transfers_rate_limit)]
+)
 async def top_up(body: TopUpIn, key: IdempotencyKey, request: Request, user: CurrentUser) -> TransferOut:
     """Charge a card into the wallet; credited when the bank confirms (poll the transfer)."""
     provider = registry.provider(request)
     callback = registry.callback_url(settings(request), provider.name)
     async with database(request).session() as session:
-        transfer = await service.top_up(session, provider, user.id, body.amount_fen, body.card_number, key, callback)
+        transfer = await service.top_up(
+            session, provider, user.id, body.amount_fen, body.card_number, key, callback
+        )
         return _transfer_out(transfer)
 
 
@@ -155,3 +162,63 @@ async def put_pin(body: PinIn, request: Request, user: CurrentUser) -> None:
     (with the current PIN)."""
     async with database(request).session() as session:
         await pin.change(session, user.id, user.password_hash, body.pin, body.current_pin, body.password)
+
+
+class PayIn(BaseModel):
+    """What the app gave wx.requestPayment (WeChat's names), and the appid the host launched."""
+
+    appid: str = Field(max_length=64)
+    timeStamp: str = Field(max_length=32)
+    nonceStr: str = Field(max_length=64)
+    package: str = Field(max_length=128)
+    signType: str = Field(max_length=16)
+    paySign: str = Field(max_length=1024)
+
+    def request(self) -> checkout.PayRequest:
+        return checkout.PayRequest(
+            self.appid, self.timeStamp, self.nonceStr, self.package, self.signType, self.paySign
+        )
+
+
+class PayWithPinIn(PayIn):
+    pin: str = Field(max_length=6)
+
+
+class PreviewOut(BaseModel):
+    merchant_name: str
+    app_name: str
+    description: str
+    amount_fen: int
+    balance_fen: int
+    pin_set: bool
+    pin_locked: bool
+
+
+class PaidOut(BaseModel):
+    paid: bool
+    balance_fen: int
+
+
+async def _payments_rate_limit(request: Request, user: CurrentUser) -> None:
+    # A mini program asking in a loop reaches this through the host: it gets one sheet, and refusals.
+    wait = await request.app.state.limiter.hit(f"wallet-pay:{user.id}", PAYMENT_CALLS_PER_MINUTE, 60)
+    if wait is not None:
+        raise Problem(
+            429, "rate_limited", "too many payment requests; wait a minute", retry_after=int(wait) + 1
+        )
+
+
+@router.post("/payments/preview", response_model=PreviewOut, dependencies=[Depends(_payments_rate_limit)])
+async def preview_payment(body: PayIn, request: Request, user: CurrentUser) -> PreviewOut:
+    """Check a wx.requestPayment call and say what the payment sheet shows."""
+    async with database(request).session() as session:
+        summary = await checkout.preview(session, user, body.request())
+    return PreviewOut(**summary.__dict__)
+
+
+@router.post("/payments", response_model=PaidOut, dependencies=[Depends(_payments_rate_limit)])
+async def pay(body: PayWithPinIn, request: Request, user: CurrentUser) -> PaidOut:
+    """Pay the order from the wallet with the payment PIN."""
+    async with database(request).session() as session:
+        balance = await checkout.pay(session, user, body.request(), body.pin)
+    return PaidOut(paid=True, balance_fen=balance)

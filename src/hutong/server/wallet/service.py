@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from hutong.server import ledger
 from hutong.server.funding import service as funding
 from hutong.server.funding.models import FundingTransfer
-from hutong.server.funding.provider import FundingProvider
+from hutong.server.funding.provider import FundingProvider, Kind
 from hutong.server.problems import Problem
 from hutong.server.wallet import pin
 from hutong.server.wallet.models import WalletPayment
@@ -71,7 +71,7 @@ async def withdraw(
 async def _start(
     session: AsyncSession,
     provider: FundingProvider,
-    kind: funding.Kind,
+    kind: Kind,
     user_id: int,
     amount_fen: int,
     party: str,
@@ -100,7 +100,9 @@ async def _start(
 
 async def transfer(session: AsyncSession, user_id: int, reference: str) -> FundingTransfer:
     found: FundingTransfer | None = await session.scalar(
-        select(FundingTransfer).where(FundingTransfer.reference == reference, FundingTransfer.user_id == user_id)
+        select(FundingTransfer).where(
+            FundingTransfer.reference == reference, FundingTransfer.user_id == user_id
+        )
     )
     if found is None:
         raise Problem(404, "transfer_not_found", "no such top-up or withdrawal")
@@ -143,7 +145,9 @@ async def history(session: AsyncSession, user_id: int) -> list[Entry]:
             t.amount_fen if t.kind == "charge" else -t.amount_fen,
             t.state,
             t.created_at,
-            f"Top-up from card …{t.party_hint}" if t.kind == "charge" else f"Withdrawal to account …{t.party_hint}",
+            f"Top-up from card …{t.party_hint}"
+            if t.kind == "charge"
+            else f"Withdrawal to account …{t.party_hint}",
             t.failure_code,
         )
         for t in transfers
