@@ -19,11 +19,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from hutong.server import ledger
 from hutong.server.accounts.models import User
-from hutong.server.identity import service as identity
+from hutong.server.apps.models import App
 from hutong.server.problems import Problem
 from hutong.server.wallet import orders, pin, service
 from hutong.server.wallet.models import WalletPayment
-from hutong.server.wechatpay.crypto import pay_sign_message, rsa_verify
 
 TIMESTAMP = re.compile(r"\d{10}")
 
@@ -53,7 +52,8 @@ def _fail(status: int, code: str, detail: str) -> Problem:
     return Problem(status, code, detail)
 
 
-async def _checked(session: AsyncSession, user: User, request: PayRequest) -> orders.Payable:
+async def _checked(session: AsyncSession, user: User, request: PayRequest) -> tuple[orders.Prepay, str]:
+    """The prepay and the app's name, once every check passes; else the problem to answer."""
     if request.sign_type != "RSA":
         raise _fail(400, "unsupported_sign_type", "signType must be RSA (WeChat Pay API v3)")
     if not TIMESTAMP.fullmatch(request.time_stamp):
@@ -63,32 +63,34 @@ async def _checked(session: AsyncSession, user: User, request: PayRequest) -> or
     prepay_id = request.package.removeprefix("prepay_id=")
     if prepay_id == request.package or not prepay_id:
         raise _fail(400, "invalid_package", 'package must be "prepay_id=…"')
-    order = await orders.find(session, prepay_id)
-    if order is None:
+    prepay = await orders.find(session, prepay_id)
+    if prepay is None:
         raise _fail(404, "prepay_not_found", "no such prepay_id")
-    # The app paying is the app the order was made for; the sign covers the appid too.
-    if order.pay_appid != request.appid:
+    # The app paying is the app the order was made for (the paySign covers its appid too) ...
+    if prepay.appid != request.appid:
         raise _fail(403, "prepay_not_this_app", "this prepay_id belongs to another mini program")
-    app = await identity.app_by_appid(session, request.appid)
-    if app is None or await identity.user_for_openid(session, app, order.payer_openid) != user.id:
+    # ... and the user paying is the order's payer.
+    if prepay.payer_user_id != user.id:
         raise _fail(403, "prepay_not_this_user", "this order is for another user")
-    message = pay_sign_message(request.appid, request.time_stamp, request.nonce_str, request.package)
-    if not any(rsa_verify(key, message, request.pay_sign) for key in order.merchant_keys):
+    if not orders.pay_sign_valid(prepay, request.time_stamp, request.nonce_str, request.package, request.pay_sign):
         raise _fail(403, "invalid_pay_sign", "paySign does not verify with the merchant's key")
-    if not order.payable:
-        raise _fail(409, "order_not_payable", order.why_not_payable or "the order cannot be paid")
-    return order
+    if prepay.trade_state in ("SUCCESS", "REFUND"):
+        raise _fail(409, "order_paid", "the order is already paid")
+    if prepay.trade_state not in ("NOTPAY", "USERPAYING") or prepay.expired:
+        raise _fail(409, "order_not_payable", "the order is closed or has expired")
+    app = await session.get(App, prepay.app_id)
+    return prepay, app.name if app is not None else prepay.appid
 
 
 async def preview(session: AsyncSession, user: User, request: PayRequest) -> Summary:
     """What the payment sheet shows; raises the problem the sheet must not be drawn for."""
-    order = await _checked(session, user, request)
+    prepay, app_name = await _checked(session, user, request)
     pin_set, pin_locked = await pin.state(session, user.id)
     return Summary(
-        merchant_name=order.merchant_name,
-        app_name=order.app_name,
-        description=order.description,
-        amount_fen=order.amount_fen,
+        merchant_name=prepay.merchant_name,
+        app_name=app_name,
+        description=prepay.description,
+        amount_fen=prepay.amount_total,
         balance_fen=await service.balance(session, user.id),
         pin_set=pin_set,
         pin_locked=pin_locked,
@@ -100,19 +102,19 @@ async def pay(session: AsyncSession, user: User, request: PayRequest, pin_code: 
     await _checked(session, user, request)
     await pin.verify(session, user.id, pin_code)
     # Checked again after the PIN: the order may have been closed or paid meanwhile.
-    order = await _checked(session, user, request)
-    journal = f"wallet_payment:{order.prepay_id}"
+    prepay, app_name = await _checked(session, user, request)
+    journal = f"wallet_payment:{prepay.prepay_id}"
     try:
         session.add(
             WalletPayment(
                 user_id=user.id,
-                prepay_id=order.prepay_id,
-                appid=request.appid,
-                app_name=order.app_name,
-                mchid=order.mchid,
-                merchant_name=order.merchant_name,
-                description=order.description,
-                amount_fen=order.amount_fen,
+                prepay_id=prepay.prepay_id,
+                appid=prepay.appid,
+                app_name=app_name,
+                mchid=prepay.mchid,
+                merchant_name=prepay.merchant_name,
+                description=prepay.description[:200],
+                amount_fen=prepay.amount_total,
                 journal_key=journal,
             )
         )
@@ -120,18 +122,18 @@ async def pay(session: AsyncSession, user: User, request: PayRequest, pin_code: 
         await ledger.post(
             session,
             journal,
-            f"{order.merchant_name}: {order.description}"[:200],
-            [
-                (service.account(user.id), -order.amount_fen),
-                (orders.receiving_account(order), order.amount_fen),
-            ],
+            f"{prepay.merchant_name}: {prepay.description}"[:200],
+            [(service.account(user.id), -prepay.amount_total), (orders.receiving_account(prepay), prepay.amount_total)],
         )
-        await orders.mark_paid(session, order, openid=order.payer_openid)
+        await orders.mark_paid(session, prepay, user.id)
         await session.commit()
     except IntegrityError:
         await session.rollback()
-        raise _fail(409, "order_not_payable", "the order has already been paid") from None
+        raise _fail(409, "order_paid", "the order is already paid") from None
     except ledger.InsufficientFunds:
         await session.rollback()
         raise _fail(409, "insufficient_balance", "the wallet balance is too low") from None
+    except Problem:
+        await session.rollback()
+        raise
     return await service.balance(session, user.id)

@@ -1,36 +1,28 @@
-"""The wallet's view of a payments order: what wx.requestPayment needs to check and pay it. The one
-place that talks to the payments service (server/payments/)."""
+"""The wallet's view of a payments order: the one place that asks server/payments/ about one."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from cryptography.hazmat.primitives.asymmetric import rsa
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from hutong.server.payments import service as payments
+from hutong.server.payments.service import PaymentError, Prepay
+from hutong.server.problems import Problem
 
-@dataclass(frozen=True)
-class Payable:
-    prepay_id: str
-    pay_appid: str  # the appid the paySign names: the order's appid, or sub_appid in partner orders
-    payer_openid: str
-    mchid: str
-    merchant_name: str
-    app_name: str
-    description: str
-    amount_fen: int
-    merchant_keys: list[rsa.RSAPublicKey]
-    payable: bool
-    why_not_payable: str = ""
+__all__ = ["PaymentError", "Prepay", "find", "mark_paid", "pay_sign_valid", "receiving_account"]
+
+pay_sign_valid = payments.pay_sign_valid
 
 
-def receiving_account(order: Payable) -> str:
-    return f"merchant_pending:{order.mchid}"
+def receiving_account(prepay: Prepay) -> str:
+    return payments.merchant_pending(prepay.mchid)
 
 
-async def find(session: AsyncSession, prepay_id: str) -> Payable | None:
-    raise NotImplementedError("waiting for server/payments/")
+async def find(session: AsyncSession, prepay_id: str) -> Prepay | None:
+    return await payments.get_prepay(session, prepay_id)
 
 
-async def mark_paid(session: AsyncSession, order: Payable, *, openid: str) -> None:
-    raise NotImplementedError("waiting for server/payments/")
+async def mark_paid(session: AsyncSession, prepay: Prepay, user_id: int) -> None:
+    try:
+        await payments.mark_paid(session, prepay.prepay_id, user_id)  # type: ignore[attr-defined]
+    except PaymentError as error:
+        raise Problem(409, "order_not_payable", str(error)) from None
