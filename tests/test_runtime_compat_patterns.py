@@ -81,3 +81,43 @@ async def test_keyboard_accessory_shows_while_its_field_has_focus(
     log = await app.page.evaluate("window.__hutongLog")
     assert [entry for entry in log if entry["kind"] == "unsupported"] == []
     await app.page.close()
+
+
+async def test_module_scope_hides_browser_globals_and_function_return_this_finds_the_global(
+    live_server: LiveServer, browser: Browser
+) -> None:
+    """WeChat wraps each module in a function whose parameters (window, document, self, location,
+    fetch, …) are undefined: `window = window || {}` gives a module a window of its own, which no
+    other module sees; a module may still declare such a name itself with const or class.
+    `Function('return this')()`, with or without new, is the global object; other bodies and eval are
+    refused."""
+    app = await open_app(browser, live_server, "test-compat-patterns", "&path=pages/scope/scope")
+    view = app.view()
+    await expect(view.locator("#shim")).to_have_text(
+        "object shim undefined,undefined,undefined,undefined,undefined,undefined,undefined"
+    )
+    await expect(view.locator("#other")).to_have_text("undefined fetched x function")
+    await expect(view.locator("#call-global")).to_have_text("global")
+    await expect(view.locator("#new-global")).to_have_text("global")
+    await expect(view.locator("#other-body")).to_have_text("refused EvalError")
+    await expect(view.locator("#eval")).to_have_text("refused EvalError")
+    assert app.errors == []
+    await app.page.close()
+
+
+async def test_a_require_across_packages_fails_only_when_it_runs_before_the_package_loads(
+    live_server: LiveServer, browser: Browser
+) -> None:
+    """The app compiles (with a warning, tests/compiler/test_scripts.py); the require fails where it
+    runs while the subpackage is absent, and works once the subpackage has loaded."""
+    app = await open_app(browser, live_server, "test-compat-patterns", "&path=pages/cross/cross")
+    view = app.view()
+    await view.locator("#try").click()
+    await expect(view.locator("#result")).to_have_text(
+        'failed: module "/extra/utils/lib.js" is not defined (required from pages/cross/cross.js)'
+    )
+    await view.locator("#load").click()
+    await expect(view.locator("#result")).to_have_text("extra loaded")
+    await view.locator("#try").click()
+    await expect(view.locator("#result")).to_have_text("from extra")
+    await app.page.close()

@@ -38,6 +38,14 @@ class Settings(BaseSettings):
         default=30, description="Customer service messages a user may send per minute."
     )
     feedback_per_hour: int = Field(default=10, description="Feedback a user may submit per hour.")
+    payments_api_per_minute: int = Field(
+        default=6000, description="WeChat Pay v3 API calls per merchant per minute."
+    )
+    wechatpay_api_url: str | None = Field(
+        default=None,
+        description="The address merchants' WeChat Pay SDKs reach the /v3 API by, for download URLs "
+        "(https://api.mch.weixin.qq.com behind `hutong pay gateway`); public_url by default.",
+    )
     upload_max_bytes: int = Field(default=20 * 1024 * 1024, description="Largest project zip accepted.")
     upload_max_unpacked_bytes: int = Field(default=60 * 1024 * 1024, description="Largest unpacked project.")
     upload_max_files: int = Field(default=5000, description="Most files in one uploaded project.")

@@ -59,6 +59,35 @@ _DECLARATIONS = frozenset(
     {"function_declaration", "generator_function_declaration", "class_declaration", "class"}
 )
 
+# WeChat wraps every module in a function whose parameters shadow the browser's global names, and
+# calls it with only the first three: in a module these names are undefined, `window = window || {}`
+# gives the module a window of its own, and nothing leaks into another module or into the worker's
+# real globals (self, location, navigator, ...). Newer base libraries add the last three.
+MODULE_SCOPE = (
+    "window",
+    "document",
+    "frames",
+    "self",
+    "location",
+    "navigator",
+    "localStorage",
+    "history",
+    "Caches",
+    "screen",
+    "alert",
+    "confirm",
+    "prompt",
+    "XMLHttpRequest",
+    "WebSocket",
+    "Reporter",
+    "webkit",
+    "WeixinJSCore",
+    "fetch",
+    "print",
+    "WeixinJSBridge",
+)
+_MODULE_SCOPE_TEXT = re.compile(rb"\b(?:" + b"|".join(n.encode() for n in MODULE_SCOPE) + rb")\b")
+
 # Helpers the header code calls; each logic bundle defines them once, before its modules.
 PRELUDE = (
     "function __hutong_default(m) { return m && m.__esModule ? m.default : m; }\n"
@@ -97,6 +126,10 @@ class ModuleUnit:
     header: list[Piece] = field(default_factory=list)
     body: list[Piece] = field(default_factory=list)
     is_esm: bool = False
+    # MODULE_SCOPE names the module declares itself with let, const or class at its top level: a
+    # parameter of the same name would make that a SyntaxError, so the wrapper leaves them out (as
+    # WeChat's ES5 build, where they are vars that take the parameter's place, in effect does).
+    own_scope_names: tuple[str, ...] = ()
 
     @property
     def slots(self) -> list[Slot]:
@@ -139,6 +172,7 @@ class _Transformer:
         self.counter = 0
         self.has_exports = False
         self.is_esm = False
+        self.own_scope_names: tuple[str, ...] = ()
 
     # Positions ------------------------------------------------------------------------------
     def position(self, node: Node) -> Position:
@@ -300,6 +334,8 @@ class _Transformer:
                 self.is_esm = True
                 self.export_statement(statement)
         self.calls(root)
+        if _MODULE_SCOPE_TEXT.search(self.data):
+            self.own_scope_names = _lexical_scope_names(self, root)
         return self.assemble()
 
     def assemble(self) -> ModuleUnit:
@@ -323,7 +359,9 @@ class _Transformer:
                 merged[-1] += piece
             elif piece != "":
                 merged.append(piece)
-        return ModuleUnit(header=header, body=merged, is_esm=self.is_esm)
+        return ModuleUnit(
+            header=header, body=merged, is_esm=self.is_esm, own_scope_names=self.own_scope_names
+        )
 
 
 def _export_name(text: str) -> str:
@@ -360,6 +398,18 @@ def _declared_names(transformer: _Transformer, declaration: Node) -> list[str]:
         return names
     name = declaration.child_by_field_name("name")
     return [transformer.text(name)] if name is not None else []
+
+
+def _lexical_scope_names(transformer: _Transformer, root: Node) -> tuple[str, ...]:
+    """The MODULE_SCOPE names declared by let, const or class at the top level (exported or not)."""
+    names: list[str] = []
+    for statement in root.children:
+        declaration = statement
+        if statement.type == "export_statement":
+            declaration = statement.child_by_field_name("declaration") or statement
+        if declaration.type in ("lexical_declaration", "class_declaration"):
+            names.extend(_declared_names(transformer, declaration))
+    return tuple(sorted(set(names) & set(MODULE_SCOPE)))
 
 
 def _binding_names(transformer: _Transformer, node: Node, names: list[str]) -> None:

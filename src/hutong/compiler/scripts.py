@@ -11,11 +11,14 @@ root-absolute module path (``"/utils/util.js"``), so the runtime never guesses:
 4. each base is tried as written, then with ``.js``, then as ``<base>/index.js``.
 
 A module may require only its own package's modules and the main package's (an independent subpackage
-only its own); ``require.async`` and ``import()`` may cross. An unresolvable static require that runs when
-app.js loads (at the top level of a module app.js reaches) is a CompileError at the specifier. Anywhere
-else (a page's or component's modules, inside a function or ``try``, in miniprogram_npm, in a file nothing
-requires) it is a warning and stays as written: WeChat fails such a require only when it runs, so one
-page's missing module breaks that page, not the app, and real apps carry dead code that does.
+only its own); ``require.async`` and ``import()`` may cross. WeChat enforces this only when the require
+runs (its module registry is shared: the require works once the other package has loaded), so a
+crossing require is a warning with its position, and the runtime fails it only if the module is absent.
+An unresolvable static require that runs when app.js loads (at the top level of a module app.js
+reaches) is a CompileError at the specifier. Anywhere else (a page's or component's modules, inside a
+function or ``try``, in miniprogram_npm, in a file nothing requires) it is a warning and stays as
+written: WeChat fails such a require only when it runs, so one page's missing module breaks that page,
+not the app, and real apps carry dead code that does.
 
 Each module's first source line sits at a known bundle line (``LogicBundle.line_map``), so runtime errors
 map back to the source file and line.
@@ -32,7 +35,7 @@ from typing import Any
 from hutong.compiler.cache import CompileCache, Job
 from hutong.compiler.components import package_main
 from hutong.compiler.errors import CompileError, Position
-from hutong.compiler.jsmodule import PRELUDE, ModuleUnit, Slot, transform_module
+from hutong.compiler.jsmodule import MODULE_SCOPE, PRELUDE, ModuleUnit, Slot, transform_module
 from hutong.compiler.jsonfile import parse_json
 from hutong.compiler.paths import is_relative, join, npm_candidates, parent_dir
 from hutong.compiler.project import Project
@@ -132,6 +135,10 @@ def _entry_points(project: Project, modules: dict[str, str]) -> set[str]:
 
 
 def _check_package(project: Project, path: str, target: str, slot: Slot) -> None:
+    """A require across packages is WeChat's rule, but one it enforces only when the require runs:
+    the module registry is shared, so the require works once the other package has loaded (an
+    independent subpackage reaching the main package, in an app launched through the main package)
+    and fails with "module ... is not defined" otherwise. A warning, then; the runtime does the rest."""
     if slot.async_:
         return
     mine = project.package_of(path)
@@ -139,14 +146,12 @@ def _check_package(project: Project, path: str, target: str, slot: Slot) -> None
     if theirs is mine or (theirs.is_main and not mine.independent):
         return
     where = "the main package" if theirs.is_main else f"subpackage {theirs.root!r}"
-    raise CompileError(
-        f"require({slot.specifier!r}) reaches {target!r} in {where}; code in "
+    project.warn(
+        f"{slot.position}: require({slot.specifier!r}) reaches {target!r} in {where}; code in "
         + (f"subpackage {mine.root!r}" if not mine.is_main else "the main package")
         + " may require only its own package's"
         + ("" if mine.independent or mine.is_main else " and the main package's")
-        + " modules (use require.async to load another subpackage)",
-        slot.position,
-        project.read_text(slot.position.file),
+        + " modules, so it works only once that package has loaded (use require.async to load it)"
     )
 
 
@@ -246,8 +251,9 @@ def build_logic(project: Project, cache: CompileCache | None = None) -> dict[str
         for path in paths:
             unit = linked.units[path]
             header = _render(unit.header, path, linked)
+            scope = ", ".join(name for name in MODULE_SCOPE if name not in unit.own_scope_names)
             lines.append(
-                f"__hutong_define({json.dumps(path)}, function (require, module, exports) {{{header}"
+                f"__hutong_define({json.dumps(path)}, function (require, module, exports, {scope}) {{{header}"
             )
             if header:
                 # The hoisted imports and exports run on the wrapper line: report them at line 1.

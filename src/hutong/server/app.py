@@ -35,14 +35,18 @@ from hutong.server.health import router as health_router
 from hutong.server.identity.routes import router as identity_router
 from hutong.server.identity.server_routes import router as developer_server_router
 from hutong.server.identity.wxerrors import install_wx_errors
+from hutong.server.payments.manage_routes import router as payments_manage_router
+from hutong.server.payments.routes import router as payments_router
 from hutong.server.privacy.routes import router as privacy_router
 from hutong.server.problems import install_problem_handlers
 from hutong.server.ratelimit import RateLimitMiddleware, make_limiter
 from hutong.server.review.routes import router as review_router
 from hutong.server.storage import BlobStore
+from hutong.server.subscribe.server_routes import router as subscribe_server_router
 from hutong.server.support.routes import router as support_router
 from hutong.server.support.server_routes import router as support_server_router
 from hutong.server.wallet.routes import router as wallet_router
+from hutong.server.wechatpay import api as wechatpay_api
 from hutong.settings import Settings, get_settings
 
 SHELL_DIR = Path(__file__).parent.parent / "shell"
@@ -62,6 +66,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         yield
+        await wechatpay_api.close(app)
         await app.state.database.dispose()
         await limiter.close()
 
@@ -79,6 +84,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.funding = providers_from(settings)
     install_problem_handlers(app)
     install_wx_errors(app)
+    wechatpay_api.install(app, app.state.database, settings.redis_url)
     app.add_middleware(GZipMiddleware, minimum_size=1024)
     app.add_middleware(RateLimitMiddleware, limiter=limiter, per_minute=settings.rate_limit_per_minute)
     # The multipart envelope around the largest project zip fits in 1 MB more.
@@ -100,7 +106,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(support_server_router)
     app.include_router(funding_router)
     app.include_router(wallet_router)
+    app.include_router(subscribe_server_router)
     app.include_router(codes_router)
+    app.include_router(payments_router)
+    app.include_router(payments_manage_router)
     app.include_router(console_codes_router)
     app.include_router(console_support_router)
     app.include_router(console_router)

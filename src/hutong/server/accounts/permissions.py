@@ -16,6 +16,8 @@ class Action(StrEnum):
     SUBMIT_REVIEW = "submit_review"
     RELEASE = "release"  # release, phase, pause, complete, roll back
     CUSTOMER_SERVICE = "customer_service"  # read users' messages and feedback, reply
+    MANAGE_PAYMENTS = "manage_payments"  # merchant accounts: keys, APIv3 key, bound apps, rules
+    VIEW_PAYMENTS = "view_payments"  # orders, refunds, bills, notifications (refunds: per merchant)
 
 
 ALLOWED: dict[Action, frozenset[str]] = {
@@ -30,6 +32,9 @@ ALLOWED: dict[Action, frozenset[str]] = {
     Action.RELEASE: frozenset({"owner"}),
     # What users write to an app is theirs: only those who answer for the app read it.
     Action.CUSTOMER_SERVICE: frozenset({"owner", "developer"}),
+    # Merchant credentials move money: only owners hold them. Who refunds is each merchant's setting.
+    Action.MANAGE_PAYMENTS: frozenset({"owner"}),
+    Action.VIEW_PAYMENTS: frozenset({"owner", "developer", "analyst"}),
 }
 
 

@@ -5,7 +5,7 @@ function __hutong_get(m, k) { return k === 'default' ? __hutong_default(m) : m &
 function __hutong_export(e, k, g) { Object.defineProperty(e, k, {enumerable: true, configurable: true, get: g}); }
 function __hutong_star(e, m) { if (m) Object.keys(m).forEach(function (k) { if (k !== 'default' && k !== '__esModule' && !Object.prototype.hasOwnProperty.call(e, k)) __hutong_export(e, k, function () { return m[k]; }); }); }
 function __hutong_import(r, s) { return Promise.resolve().then(function () { return __hutong_ns(r(s)); }); }
-__hutong_define("app.js", function (require, module, exports) {
+__hutong_define("app.js", function (require, module, exports, window, document, frames, self, location, navigator, localStorage, history, Caches, screen, alert, confirm, prompt, XMLHttpRequest, WebSocket, Reporter, webkit, WeixinJSCore, fetch, print, WeixinJSBridge) {
 App({
   globalData: {
     services: [
@@ -17,7 +17,7 @@ App({
 })
 
 });
-__hutong_define("components/status-step/status-step.js", function (require, module, exports) {
+__hutong_define("components/status-step/status-step.js", function (require, module, exports, window, document, frames, self, location, navigator, localStorage, history, Caches, screen, alert, confirm, prompt, XMLHttpRequest, WebSocket, Reporter, webkit, WeixinJSCore, fetch, print, WeixinJSBridge) {
 Component({
   properties: {
     title: String,
@@ -28,7 +28,7 @@ Component({
 })
 
 });
-__hutong_define("pages/appointment/appointment.js", function (require, module, exports) {
+__hutong_define("pages/appointment/appointment.js", function (require, module, exports, window, document, frames, self, location, navigator, localStorage, history, Caches, screen, alert, confirm, prompt, XMLHttpRequest, WebSocket, Reporter, webkit, WeixinJSCore, fetch, print, WeixinJSBridge) {
 const SLOTS = ['09:00', '09:30', '10:00', '10:30', '14:00', '14:30', '15:00', '15:30']
 
 Page({
@@ -81,7 +81,7 @@ Page({
 })
 
 });
-__hutong_define("pages/index/index.js", function (require, module, exports) {
+__hutong_define("pages/index/index.js", function (require, module, exports, window, document, frames, self, location, navigator, localStorage, history, Caches, screen, alert, confirm, prompt, XMLHttpRequest, WebSocket, Reporter, webkit, WeixinJSCore, fetch, print, WeixinJSBridge) {
 Page({
   data: {
     services: getApp().globalData.services,
@@ -101,7 +101,7 @@ Page({
 })
 
 });
-__hutong_define("pages/progress/progress.js", function (require, module, exports) {
+__hutong_define("pages/progress/progress.js", function (require, module, exports, window, document, frames, self, location, navigator, localStorage, history, Caches, screen, alert, confirm, prompt, XMLHttpRequest, WebSocket, Reporter, webkit, WeixinJSCore, fetch, print, WeixinJSBridge) {
 Page({
   data: {
     declaration: null,

@@ -5,7 +5,7 @@ function __hutong_get(m, k) { return k === 'default' ? __hutong_default(m) : m &
 function __hutong_export(e, k, g) { Object.defineProperty(e, k, {enumerable: true, configurable: true, get: g}); }
 function __hutong_star(e, m) { if (m) Object.keys(m).forEach(function (k) { if (k !== 'default' && k !== '__esModule' && !Object.prototype.hasOwnProperty.call(e, k)) __hutong_export(e, k, function () { return m[k]; }); }); }
 function __hutong_import(r, s) { return Promise.resolve().then(function () { return __hutong_ns(r(s)); }); }
-__hutong_define("app.js", function (require, module, exports) {
+__hutong_define("app.js", function (require, module, exports, window, document, frames, self, location, navigator, localStorage, history, Caches, screen, alert, confirm, prompt, XMLHttpRequest, WebSocket, Reporter, webkit, WeixinJSCore, fetch, print, WeixinJSBridge) {
 const courses = require("/data/courses.js")
 
 App({
@@ -26,7 +26,7 @@ App({
 })
 
 });
-__hutong_define("data/courses.js", function (require, module, exports) {
+__hutong_define("data/courses.js", function (require, module, exports, window, document, frames, self, location, navigator, localStorage, history, Caches, screen, alert, confirm, prompt, XMLHttpRequest, WebSocket, Reporter, webkit, WeixinJSCore, fetch, print, WeixinJSBridge) {
 module.exports = [
   {
     id: 'py',
@@ -64,7 +64,7 @@ module.exports = [
 ]
 
 });
-__hutong_define("pages/catalog/catalog.js", function (require, module, exports) {
+__hutong_define("pages/catalog/catalog.js", function (require, module, exports, window, document, frames, self, location, navigator, localStorage, history, Caches, screen, alert, confirm, prompt, XMLHttpRequest, WebSocket, Reporter, webkit, WeixinJSCore, fetch, print, WeixinJSBridge) {
 Page({
   data: {
     courses: [],
@@ -85,7 +85,7 @@ Page({
 })
 
 });
-__hutong_define("pages/course/course.js", function (require, module, exports) {
+__hutong_define("pages/course/course.js", function (require, module, exports, window, document, frames, self, location, navigator, localStorage, history, Caches, screen, alert, confirm, prompt, XMLHttpRequest, WebSocket, Reporter, webkit, WeixinJSCore, fetch, print, WeixinJSBridge) {
 Page({
   data: {
     course: null,
@@ -115,7 +115,7 @@ Page({
 })
 
 });
-__hutong_define("pages/lesson/lesson.js", function (require, module, exports) {
+__hutong_define("pages/lesson/lesson.js", function (require, module, exports, window, document, frames, self, location, navigator, localStorage, history, Caches, screen, alert, confirm, prompt, XMLHttpRequest, WebSocket, Reporter, webkit, WeixinJSCore, fetch, print, WeixinJSBridge) {
 Page({
   data: {
     lesson: null,

@@ -5,7 +5,7 @@ function __hutong_get(m, k) { return k === 'default' ? __hutong_default(m) : m &
 function __hutong_export(e, k, g) { Object.defineProperty(e, k, {enumerable: true, configurable: true, get: g}); }
 function __hutong_star(e, m) { if (m) Object.keys(m).forEach(function (k) { if (k !== 'default' && k !== '__esModule' && !Object.prototype.hasOwnProperty.call(e, k)) __hutong_export(e, k, function () { return m[k]; }); }); }
 function __hutong_import(r, s) { return Promise.resolve().then(function () { return __hutong_ns(r(s)); }); }
-__hutong_define("app.js", function (require, module, exports) {
+__hutong_define("app.js", function (require, module, exports, window, document, frames, self, location, navigator, localStorage, history, Caches, screen, alert, confirm, prompt, XMLHttpRequest, WebSocket, Reporter, webkit, WeixinJSCore, fetch, print, WeixinJSBridge) {
 const doctors = [
   { id: 'd1', name: '王医生 Dr Wang', dept: '全科 General', title: '主任医师', rating: 4.9, fee: 50, online: true },
   { id: 'd2', name: '李医生 Dr Li', dept: '儿科 Paediatrics', title: '副主任医师', rating: 4.8, fee: 40, online: true },
@@ -18,7 +18,7 @@ App({
 })
 
 });
-__hutong_define("pages/booked/booked.js", function (require, module, exports) {
+__hutong_define("pages/booked/booked.js", function (require, module, exports, window, document, frames, self, location, navigator, localStorage, history, Caches, screen, alert, confirm, prompt, XMLHttpRequest, WebSocket, Reporter, webkit, WeixinJSCore, fetch, print, WeixinJSBridge) {
 Page({
   data: {
     booking: null,
@@ -34,7 +34,7 @@ Page({
 })
 
 });
-__hutong_define("pages/doctor/doctor.js", function (require, module, exports) {
+__hutong_define("pages/doctor/doctor.js", function (require, module, exports, window, document, frames, self, location, navigator, localStorage, history, Caches, screen, alert, confirm, prompt, XMLHttpRequest, WebSocket, Reporter, webkit, WeixinJSCore, fetch, print, WeixinJSBridge) {
 Page({
   data: {
     doctor: null,
@@ -74,7 +74,7 @@ Page({
 })
 
 });
-__hutong_define("pages/doctors/doctors.js", function (require, module, exports) {
+__hutong_define("pages/doctors/doctors.js", function (require, module, exports, window, document, frames, self, location, navigator, localStorage, history, Caches, screen, alert, confirm, prompt, XMLHttpRequest, WebSocket, Reporter, webkit, WeixinJSCore, fetch, print, WeixinJSBridge) {
 Page({
   data: {
     depts: ['全部 All', '全科 General', '儿科 Paediatrics', '皮肤科 Dermatology'],

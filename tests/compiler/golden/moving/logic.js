@@ -5,7 +5,7 @@ function __hutong_get(m, k) { return k === 'default' ? __hutong_default(m) : m &
 function __hutong_export(e, k, g) { Object.defineProperty(e, k, {enumerable: true, configurable: true, get: g}); }
 function __hutong_star(e, m) { if (m) Object.keys(m).forEach(function (k) { if (k !== 'default' && k !== '__esModule' && !Object.prototype.hasOwnProperty.call(e, k)) __hutong_export(e, k, function () { return m[k]; }); }); }
 function __hutong_import(r, s) { return Promise.resolve().then(function () { return __hutong_ns(r(s)); }); }
-__hutong_define("app.js", function (require, module, exports) {
+__hutong_define("app.js", function (require, module, exports, window, document, frames, self, location, navigator, localStorage, history, Caches, screen, alert, confirm, prompt, XMLHttpRequest, WebSocket, Reporter, webkit, WeixinJSCore, fetch, print, WeixinJSBridge) {
 App({
   onLaunch(options) {
     // The merchant watches how many inquiries become hires; the launch scene says where people came from.
@@ -18,7 +18,7 @@ App({
 })
 
 });
-__hutong_define("pages/booking/booking.js", function (require, module, exports) {
+__hutong_define("pages/booking/booking.js", function (require, module, exports, window, document, frames, self, location, navigator, localStorage, history, Caches, screen, alert, confirm, prompt, XMLHttpRequest, WebSocket, Reporter, webkit, WeixinJSCore, fetch, print, WeixinJSBridge) {
 Page({
   data: {
     total: 0,
@@ -52,7 +52,7 @@ Page({
 })
 
 });
-__hutong_define("pages/index/index.js", function (require, module, exports) {
+__hutong_define("pages/index/index.js", function (require, module, exports, window, document, frames, self, location, navigator, localStorage, history, Caches, screen, alert, confirm, prompt, XMLHttpRequest, WebSocket, Reporter, webkit, WeixinJSCore, fetch, print, WeixinJSBridge) {
 const { SIZES, EXTRAS } = require("/utils/pricing.js")
 
 function today() {
@@ -107,7 +107,7 @@ Page({
 })
 
 });
-__hutong_define("pages/quote/quote.js", function (require, module, exports) {
+__hutong_define("pages/quote/quote.js", function (require, module, exports, window, document, frames, self, location, navigator, localStorage, history, Caches, screen, alert, confirm, prompt, XMLHttpRequest, WebSocket, Reporter, webkit, WeixinJSCore, fetch, print, WeixinJSBridge) {
 const { SIZES, quote } = require("/utils/pricing.js")
 
 Page({
@@ -136,7 +136,7 @@ Page({
 })
 
 });
-__hutong_define("utils/pricing.js", function (require, module, exports) {
+__hutong_define("utils/pricing.js", function (require, module, exports, window, document, frames, self, location, navigator, localStorage, history, Caches, screen, alert, confirm, prompt, XMLHttpRequest, WebSocket, Reporter, webkit, WeixinJSCore, fetch, print, WeixinJSBridge) {
 // A simple quote: a base price per home size, plus distance, floors without a lift, and extras.
 const SIZES = ['单间 Studio', '一居 1 bedroom', '两居 2 bedrooms', '三居+ 3+ bedrooms']
 const BASE = [299, 499, 799, 1199]

@@ -5,13 +5,13 @@ function __hutong_get(m, k) { return k === 'default' ? __hutong_default(m) : m &
 function __hutong_export(e, k, g) { Object.defineProperty(e, k, {enumerable: true, configurable: true, get: g}); }
 function __hutong_star(e, m) { if (m) Object.keys(m).forEach(function (k) { if (k !== 'default' && k !== '__esModule' && !Object.prototype.hasOwnProperty.call(e, k)) __hutong_export(e, k, function () { return m[k]; }); }); }
 function __hutong_import(r, s) { return Promise.resolve().then(function () { return __hutong_ns(r(s)); }); }
-__hutong_define("app.js", function (require, module, exports) {
+__hutong_define("app.js", function (require, module, exports, window, document, frames, self, location, navigator, localStorage, history, Caches, screen, alert, confirm, prompt, XMLHttpRequest, WebSocket, Reporter, webkit, WeixinJSCore, fetch, print, WeixinJSBridge) {
 App({
   globalData: {},
 })
 
 });
-__hutong_define("pages/index/campaign.js", function (require, module, exports) {
+__hutong_define("pages/index/campaign.js", function (require, module, exports, window, document, frames, self, location, navigator, localStorage, history, Caches, screen, alert, confirm, prompt, XMLHttpRequest, WebSocket, Reporter, webkit, WeixinJSCore, fetch, print, WeixinJSBridge) {
 // This week's campaign. A real brand serves it from its server with wx.request.
 module.exports = [
   { id: 'c10', title: '满 50 减 10 · 全场零食', amount: 10, threshold: 50, stock: 500, days: 7 },
@@ -20,7 +20,7 @@ module.exports = [
 ]
 
 });
-__hutong_define("pages/index/index.js", function (require, module, exports) {
+__hutong_define("pages/index/index.js", function (require, module, exports, window, document, frames, self, location, navigator, localStorage, history, Caches, screen, alert, confirm, prompt, XMLHttpRequest, WebSocket, Reporter, webkit, WeixinJSCore, fetch, print, WeixinJSBridge) {
 const campaign = require("/pages/index/campaign.js")
 
 function claimed() {
@@ -58,7 +58,7 @@ Page({
 })
 
 });
-__hutong_define("pages/mine/mine.js", function (require, module, exports) {
+__hutong_define("pages/mine/mine.js", function (require, module, exports, window, document, frames, self, location, navigator, localStorage, history, Caches, screen, alert, confirm, prompt, XMLHttpRequest, WebSocket, Reporter, webkit, WeixinJSCore, fetch, print, WeixinJSBridge) {
 Page({
   data: {
     coupons: [],
@@ -80,7 +80,7 @@ Page({
 })
 
 });
-__hutong_define("pages/redeem/redeem.js", function (require, module, exports) {
+__hutong_define("pages/redeem/redeem.js", function (require, module, exports, window, document, frames, self, location, navigator, localStorage, history, Caches, screen, alert, confirm, prompt, XMLHttpRequest, WebSocket, Reporter, webkit, WeixinJSCore, fetch, print, WeixinJSBridge) {
 Page({
   data: {
     coupon: null,

@@ -5,7 +5,7 @@ function __hutong_get(m, k) { return k === 'default' ? __hutong_default(m) : m &
 function __hutong_export(e, k, g) { Object.defineProperty(e, k, {enumerable: true, configurable: true, get: g}); }
 function __hutong_star(e, m) { if (m) Object.keys(m).forEach(function (k) { if (k !== 'default' && k !== '__esModule' && !Object.prototype.hasOwnProperty.call(e, k)) __hutong_export(e, k, function () { return m[k]; }); }); }
 function __hutong_import(r, s) { return Promise.resolve().then(function () { return __hutong_ns(r(s)); }); }
-__hutong_define("app.js", function (require, module, exports) {
+__hutong_define("app.js", function (require, module, exports, window, document, frames, self, location, navigator, localStorage, history, Caches, screen, alert, confirm, prompt, XMLHttpRequest, WebSocket, Reporter, webkit, WeixinJSCore, fetch, print, WeixinJSBridge) {
 const cart = require("/utils/cart.js")
 
 App({
@@ -20,7 +20,7 @@ App({
 })
 
 });
-__hutong_define("components/product-card/product-card.js", function (require, module, exports) {
+__hutong_define("components/product-card/product-card.js", function (require, module, exports, window, document, frames, self, location, navigator, localStorage, history, Caches, screen, alert, confirm, prompt, XMLHttpRequest, WebSocket, Reporter, webkit, WeixinJSCore, fetch, print, WeixinJSBridge) {
 Component({
   options: {
     multipleSlots: true,
@@ -38,7 +38,7 @@ Component({
 })
 
 });
-__hutong_define("components/stepper/stepper.js", function (require, module, exports) {
+__hutong_define("components/stepper/stepper.js", function (require, module, exports, window, document, frames, self, location, navigator, localStorage, history, Caches, screen, alert, confirm, prompt, XMLHttpRequest, WebSocket, Reporter, webkit, WeixinJSCore, fetch, print, WeixinJSBridge) {
 // A count with − and + buttons; tells its parent with a `change` event.
 Component({
   properties: {
@@ -56,7 +56,7 @@ Component({
 })
 
 });
-__hutong_define("pages/cart/cart.js", function (require, module, exports) {
+__hutong_define("pages/cart/cart.js", function (require, module, exports, window, document, frames, self, location, navigator, localStorage, history, Caches, screen, alert, confirm, prompt, XMLHttpRequest, WebSocket, Reporter, webkit, WeixinJSCore, fetch, print, WeixinJSBridge) {
 const cart = require("/utils/cart.js")
 const orders = require("/utils/orders.js")
 
@@ -111,7 +111,7 @@ Page({
 })
 
 });
-__hutong_define("pages/me/me.js", function (require, module, exports) {
+__hutong_define("pages/me/me.js", function (require, module, exports, window, document, frames, self, location, navigator, localStorage, history, Caches, screen, alert, confirm, prompt, XMLHttpRequest, WebSocket, Reporter, webkit, WeixinJSCore, fetch, print, WeixinJSBridge) {
 const orders = require("/utils/orders.js")
 
 Page({
@@ -136,7 +136,7 @@ Page({
 })
 
 });
-__hutong_define("pages/menu/menu.js", function (require, module, exports) {
+__hutong_define("pages/menu/menu.js", function (require, module, exports, window, document, frames, self, location, navigator, localStorage, history, Caches, screen, alert, confirm, prompt, XMLHttpRequest, WebSocket, Reporter, webkit, WeixinJSCore, fetch, print, WeixinJSBridge) {
 const menu = require("/utils/menu.js")
 const cart = require("/utils/cart.js")
 
@@ -191,7 +191,7 @@ Page({
 })
 
 });
-__hutong_define("pages/order/order.js", function (require, module, exports) {
+__hutong_define("pages/order/order.js", function (require, module, exports, window, document, frames, self, location, navigator, localStorage, history, Caches, screen, alert, confirm, prompt, XMLHttpRequest, WebSocket, Reporter, webkit, WeixinJSCore, fetch, print, WeixinJSBridge) {
 const orders = require("/utils/orders.js")
 
 Page({
@@ -218,7 +218,7 @@ Page({
 })
 
 });
-__hutong_define("pages/orders/orders.js", function (require, module, exports) {
+__hutong_define("pages/orders/orders.js", function (require, module, exports, window, document, frames, self, location, navigator, localStorage, history, Caches, screen, alert, confirm, prompt, XMLHttpRequest, WebSocket, Reporter, webkit, WeixinJSCore, fetch, print, WeixinJSBridge) {
 const orders = require("/utils/orders.js")
 
 Page({
@@ -240,7 +240,7 @@ Page({
 })
 
 });
-__hutong_define("utils/cart.js", function (require, module, exports) {
+__hutong_define("utils/cart.js", function (require, module, exports, window, document, frames, self, location, navigator, localStorage, history, Caches, screen, alert, confirm, prompt, XMLHttpRequest, WebSocket, Reporter, webkit, WeixinJSCore, fetch, print, WeixinJSBridge) {
 // The cart lives in storage, so it survives closing the mini program.
 const menu = require("/utils/menu.js")
 
@@ -288,7 +288,7 @@ function clear() {
 module.exports = { load, set, count, items, summary, clear }
 
 });
-__hutong_define("utils/menu.js", function (require, module, exports) {
+__hutong_define("utils/menu.js", function (require, module, exports, window, document, frames, self, location, navigator, localStorage, history, Caches, screen, alert, confirm, prompt, XMLHttpRequest, WebSocket, Reporter, webkit, WeixinJSCore, fetch, print, WeixinJSBridge) {
 // The shop's menu. A real shop loads this with wx.request from its own server.
 const categories = [
   { id: 'milk', name: '奶茶 Milk tea' },
@@ -319,7 +319,7 @@ function find(id) {
 module.exports = { byCategory, find }
 
 });
-__hutong_define("utils/orders.js", function (require, module, exports) {
+__hutong_define("utils/orders.js", function (require, module, exports, window, document, frames, self, location, navigator, localStorage, history, Caches, screen, alert, confirm, prompt, XMLHttpRequest, WebSocket, Reporter, webkit, WeixinJSCore, fetch, print, WeixinJSBridge) {
 const KEY = 'tea-orders'
 
 function all() {

@@ -5,11 +5,11 @@ function __hutong_get(m, k) { return k === 'default' ? __hutong_default(m) : m &
 function __hutong_export(e, k, g) { Object.defineProperty(e, k, {enumerable: true, configurable: true, get: g}); }
 function __hutong_star(e, m) { if (m) Object.keys(m).forEach(function (k) { if (k !== 'default' && k !== '__esModule' && !Object.prototype.hasOwnProperty.call(e, k)) __hutong_export(e, k, function () { return m[k]; }); }); }
 function __hutong_import(r, s) { return Promise.resolve().then(function () { return __hutong_ns(r(s)); }); }
-__hutong_define("app.js", function (require, module, exports) {
+__hutong_define("app.js", function (require, module, exports, window, document, frames, self, location, navigator, localStorage, history, Caches, screen, alert, confirm, prompt, XMLHttpRequest, WebSocket, Reporter, webkit, WeixinJSCore, fetch, print, WeixinJSBridge) {
 App({ globalData: { entered: false } })
 
 });
-__hutong_define("pages/home/home.js", function (require, module, exports) {
+__hutong_define("pages/home/home.js", function (require, module, exports, window, document, frames, self, location, navigator, localStorage, history, Caches, screen, alert, confirm, prompt, XMLHttpRequest, WebSocket, Reporter, webkit, WeixinJSCore, fetch, print, WeixinJSBridge) {
 Page({
   go() {
     wx.navigateTo({ url: '/shop/list/list?x=1' })
@@ -17,7 +17,7 @@ Page({
 })
 
 });
-__hutong_define("utils/format.js", function (require, module, exports) {
+__hutong_define("utils/format.js", function (require, module, exports, window, document, frames, self, location, navigator, localStorage, history, Caches, screen, alert, confirm, prompt, XMLHttpRequest, WebSocket, Reporter, webkit, WeixinJSCore, fetch, print, WeixinJSBridge) {
 module.exports = { upper: (s) => s.toUpperCase() }
 
 });

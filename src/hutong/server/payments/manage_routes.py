@@ -1,0 +1,195 @@
+"""The console's API for merchant accounts: an organization's owners create merchants, set their keys,
+APIv3 key, bound apps and rules; members who may see payments read them. A bearer token or a browser
+session with its CSRF token (accounts/auth.py); every call checks the caller's role."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request
+from pydantic import BaseModel, Field
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from hutong.server.accounts import service as accounts
+from hutong.server.accounts.auth import current_user
+from hutong.server.accounts.models import User
+from hutong.server.accounts.permissions import Action
+from hutong.server.audit import service as audit
+from hutong.server.deps import database
+from hutong.server.payments import merchants
+from hutong.server.payments.models import Merchant
+from hutong.server.problems import Problem
+from hutong.server.wechatpay import api
+from hutong.server.wechatpay.keys import KeyRing
+
+router = APIRouter(prefix="/api", tags=["payments"])
+Caller = Annotated[User, Depends(current_user)]
+
+
+class NewMerchant(BaseModel):
+    name: str = Field(min_length=1, max_length=128)
+
+
+class PublicKeyIn(BaseModel):
+    public_key: str = Field(min_length=1, max_length=8192)
+
+
+class ApiV3KeyIn(BaseModel):
+    apiv3_key: str | None = Field(default=None, max_length=64)
+
+
+class RulesIn(BaseModel):
+    notify_prefixes: list[str] | None = Field(default=None, max_length=20)
+    refund_roles: list[str] | None = Field(default=None, max_length=4)
+    platform_key_mode: str | None = None
+
+
+class ServiceProviderIn(BaseModel):
+    sp_mchid: str | None = Field(default=None, max_length=32)
+
+
+async def merchant_for(session: AsyncSession, user: User, mchid: str, action: Action) -> tuple[Merchant, str]:
+    """The merchant and the caller's role, if the role allows ``action``; a stranger learns nothing."""
+    merchant = await merchants.by_mchid(session, mchid)
+    if merchant is None or await accounts.role_in(session, user, merchant.organization_id) is None:
+        raise Problem(404, "merchant_not_found", f"no merchant {mchid!r}")
+    role = await accounts.require(session, user, merchant.organization_id, action)
+    return merchant, role
+
+
+async def describe(session: AsyncSession, ring: KeyRing, merchant: Merchant) -> dict[str, Any]:
+    provider = (
+        await session.get(Merchant, merchant.service_provider_id) if merchant.service_provider_id else None
+    )
+    return {
+        "mchid": merchant.mchid,
+        "name": merchant.name,
+        "organization_id": merchant.organization_id,
+        "serial_no": merchant.serial_no,
+        "public_key": merchant.public_key_pem,
+        "apiv3_key_set": bool(merchant.apiv3_key),
+        "notify_prefixes": merchant.notify_prefixes or [],
+        "refund_roles": merchant.refund_roles or [],
+        "platform_key_mode": merchant.platform_key_mode,
+        "service_provider": provider.mchid if provider else None,
+        "appids": await merchants.bound_appids(session, merchant),
+        # What the merchant's SDK needs to check our signatures, in either mode.
+        "platform_keys": [
+            {
+                "serial_no": key.serial_no,
+                "public_key_id": key.public_key_id,
+                "public_key": key.public_key_pem,
+                "expire_time": key.not_after.isoformat(),
+            }
+            for key in ring.keys
+        ],
+    }
+
+
+@router.post("/orgs/{org_id}/merchants", status_code=201)
+async def create_merchant(request: Request, org_id: int, body: NewMerchant, user: Caller) -> dict[str, Any]:
+    ring = await api.key_ring(request)  # before the session: it may write the first key
+    async with database(request).session() as session:
+        await accounts.require(session, user, org_id, Action.MANAGE_PAYMENTS)
+        merchant = await merchants.create(session, org_id, body.name)
+        await audit.record(session, None, user, "merchant.create", mchid=merchant.mchid, org_id=org_id)
+        return await describe(session, ring, merchant)
+
+
+@router.get("/orgs/{org_id}/merchants")
+async def list_merchants(request: Request, org_id: int, user: Caller) -> list[dict[str, Any]]:
+    async with database(request).session() as session:
+        await accounts.require(session, user, org_id, Action.VIEW_PAYMENTS)
+        rows = await session.scalars(
+            select(Merchant).where(Merchant.organization_id == org_id).order_by(Merchant.id)
+        )
+        return [{"mchid": m.mchid, "name": m.name} for m in rows]
+
+
+@router.get("/merchants/{mchid}")
+async def get_merchant(request: Request, mchid: str, user: Caller) -> dict[str, Any]:
+    ring = await api.key_ring(request)  # before the session: it may write the first key
+    async with database(request).session() as session:
+        merchant, _ = await merchant_for(session, user, mchid, Action.VIEW_PAYMENTS)
+        return await describe(session, ring, merchant)
+
+
+@router.put("/merchants/{mchid}/public-key")
+async def set_public_key(request: Request, mchid: str, body: PublicKeyIn, user: Caller) -> dict[str, Any]:
+    async with database(request).session() as session:
+        merchant, _ = await merchant_for(session, user, mchid, Action.MANAGE_PAYMENTS)
+        serial = merchants.set_public_key(merchant, body.public_key)
+        await audit.record(session, None, user, "merchant.public_key", mchid=mchid, serial_no=serial)
+        return {"serial_no": serial}
+
+
+@router.post("/merchants/{mchid}/keypair")
+async def generate_keypair(request: Request, mchid: str, user: Caller) -> dict[str, Any]:
+    """A new merchant key pair; the private key is in this answer only and is kept nowhere."""
+    async with database(request).session() as session:
+        merchant, _ = await merchant_for(session, user, mchid, Action.MANAGE_PAYMENTS)
+        issued = merchants.generate_key(merchant)
+        await audit.record(session, None, user, "merchant.keypair", mchid=mchid, serial_no=issued.serial_no)
+        return {"serial_no": issued.serial_no, "private_key": issued.private_key_pem}
+
+
+@router.put("/merchants/{mchid}/apiv3-key")
+async def set_apiv3_key(request: Request, mchid: str, body: ApiV3KeyIn, user: Caller) -> dict[str, Any]:
+    """Set the APIv3 key, or make one (answered once) when none is given."""
+    async with database(request).session() as session:
+        merchant, _ = await merchant_for(session, user, mchid, Action.MANAGE_PAYMENTS)
+        key = merchants.set_apiv3_key(merchant, body.apiv3_key)
+        await audit.record(session, None, user, "merchant.apiv3_key", mchid=mchid)
+        return {"apiv3_key": key} if body.apiv3_key is None else {"apiv3_key_set": True}
+
+
+@router.patch("/merchants/{mchid}")
+async def set_rules(request: Request, mchid: str, body: RulesIn, user: Caller) -> dict[str, Any]:
+    ring = await api.key_ring(request)  # before the session: it may write the first key
+    async with database(request).session() as session:
+        merchant, _ = await merchant_for(session, user, mchid, Action.MANAGE_PAYMENTS)
+        merchants.set_rules(merchant, body.notify_prefixes, body.refund_roles, body.platform_key_mode)
+        await audit.record(
+            session, None, user, "merchant.rules", mchid=mchid, **body.model_dump(exclude_none=True)
+        )
+        return await describe(session, ring, merchant)
+
+
+@router.put("/merchants/{mchid}/apps/{appid}", status_code=204)
+async def bind_app(request: Request, mchid: str, appid: str, user: Caller) -> None:
+    async with database(request).session() as session:
+        merchant, _ = await merchant_for(session, user, mchid, Action.MANAGE_PAYMENTS)
+        app = await merchants.bind_app(session, merchant, appid)
+        await audit.record(session, app.id, user, "merchant.bind_app", mchid=mchid)
+
+
+@router.delete("/merchants/{mchid}/apps/{appid}", status_code=204)
+async def unbind_app(request: Request, mchid: str, appid: str, user: Caller) -> None:
+    async with database(request).session() as session:
+        merchant, _ = await merchant_for(session, user, mchid, Action.MANAGE_PAYMENTS)
+        await merchants.unbind_app(session, merchant, appid)
+        await audit.record(session, None, user, "merchant.unbind_app", mchid=mchid, appid=appid)
+
+
+@router.put("/merchants/{mchid}/service-provider")
+async def set_service_provider(
+    request: Request, mchid: str, body: ServiceProviderIn, user: Caller
+) -> dict[str, Any]:
+    """Make ``mchid`` a sub-merchant of ``sp_mchid`` (partner mode): the caller must manage both."""
+    ring = await api.key_ring(request)  # before the session: it may write the first key
+    async with database(request).session() as session:
+        merchant, _ = await merchant_for(session, user, mchid, Action.MANAGE_PAYMENTS)
+        if body.sp_mchid is None:
+            merchant.service_provider_id = None
+        else:
+            provider, _ = await merchant_for(session, user, body.sp_mchid, Action.MANAGE_PAYMENTS)
+            if provider.id == merchant.id:
+                raise Problem(
+                    422, "invalid_service_provider", "a merchant cannot be its own service provider"
+                )
+            merchant.service_provider_id = provider.id
+        await audit.record(
+            session, None, user, "merchant.service_provider", mchid=mchid, sp_mchid=body.sp_mchid
+        )
+        return await describe(session, ring, merchant)

@@ -1,0 +1,145 @@
+"""What the rest of the platform calls: the wallet looks a prepay up, checks the merchant's paySign,
+and marks the order paid (or paying, or failed). The merchant API's own rules are in orders.py,
+refunds.py and bills.py.
+
+Every function works in the caller's session and transaction: ``mark_paid``'s state change, ledger
+postings and notification job commit together or not at all."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from hutong.server.apps.models import App
+from hutong.server.identity import service as identity
+from hutong.server.payments import ids, orders
+from hutong.server.payments.models import Merchant, Order
+from hutong.server.wechatpay import crypto
+
+
+class PaymentError(Exception):
+    """``code``: not_found, expired, closed, already_paid, not_payable, wrong_payer."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+@dataclass(frozen=True)
+class Prepay:
+    """What the host needs to show and check a payment."""
+
+    prepay_id: str
+    order_id: int
+    mchid: str  # the merchant paid (the sub-merchant in partner mode)
+    merchant_name: str
+    appid: str  # the app the user pays in; paySign's appId
+    app_id: int
+    payer_openid: str | None
+    payer_user_id: int | None
+    amount_total: int  # fen
+    currency: str
+    description: str
+    trade_state: str
+    trade_type: str
+    expired: bool  # the prepay_id's 2 hours, or the order's time_expire, have passed
+    signer_public_key_pem: str | None  # the merchant key that must have made paySign
+
+
+async def _prepay(session: AsyncSession, order: Order) -> Prepay:
+    merchant = await session.get(Merchant, order.merchant_id)
+    signer = await session.get(Merchant, order.sp_merchant_id) if order.sp_merchant_id else merchant
+    assert merchant is not None and signer is not None and order.prepay_id is not None
+    now = ids.now()
+    expired = orders.is_expired(order, now) or (
+        order.prepay_expires_at is not None and ids.aware(order.prepay_expires_at) <= now
+    )
+    return Prepay(
+        prepay_id=order.prepay_id,
+        order_id=order.id,
+        mchid=merchant.mchid,
+        merchant_name=merchant.name,
+        appid=order.appid,
+        app_id=order.app_id,
+        payer_openid=order.payer_openid,
+        payer_user_id=order.payer_user_id,
+        amount_total=order.amount_total,
+        currency=order.currency,
+        description=order.description,
+        trade_state=order.trade_state,
+        trade_type=order.trade_type,
+        expired=expired,
+        signer_public_key_pem=signer.public_key_pem,
+    )
+
+
+async def get_prepay(session: AsyncSession, prepay_id: str) -> Prepay | None:
+    """The order behind ``prepay_id`` (from wx.requestPayment's ``package: "prepay_id=…"``), or None."""
+    order = await session.scalar(select(Order).where(Order.prepay_id == prepay_id))
+    return await _prepay(session, order) if order is not None else None
+
+
+def pay_sign_valid(prepay: Prepay, time_stamp: str, nonce_str: str, package: str, pay_sign: str) -> bool:
+    """wx.requestPayment's paySign: SHA256withRSA by the merchant (the service provider in partner
+    mode) over ``appId\\ntimeStamp\\nnonceStr\\npackage\\n``, appId being the prepay's own app. The
+    caller also checks signType == "RSA", that the calling app is ``prepay.appid`` and that the user
+    is ``prepay.payer_user_id``."""
+    if prepay.signer_public_key_pem is None or package != f"prepay_id={prepay.prepay_id}":
+        return False
+    if not (time_stamp.isdigit() and len(time_stamp) == 10) or not 1 <= len(nonce_str) <= 32:
+        return False
+    message = crypto.pay_sign_message(prepay.appid, time_stamp, nonce_str, package)
+    return crypto.rsa_verify(crypto.load_rsa_public_key(prepay.signer_public_key_pem), message, pay_sign)
+
+
+async def bind_native_payer(session: AsyncSession, code_url: str, user_id: int) -> Prepay:
+    """A Native order's code_url scanned by a signed-in user: the order becomes theirs to pay (the
+    first scanner's; another user scanning later is refused)."""
+    order = await session.scalar(select(Order).where(Order.code_url == code_url))
+    if order is None:
+        raise PaymentError("not_found", "no such payment code")
+    if order.payer_user_id is None:
+        app = await session.get(App, order.app_id)
+        assert app is not None
+        order.payer_openid = await identity.openid_for(session, app, user_id)
+        order.payer_user_id = user_id
+        await session.flush()
+    elif order.payer_user_id != user_id:
+        raise PaymentError("wrong_payer", "another user is paying this order")
+    return await _prepay(session, order)
+
+
+def merchant_pending(mchid: str) -> str:
+    return f"merchant_pending:{mchid}"
+
+
+async def _payable(session: AsyncSession, prepay_id: str, user_id: int | None) -> Order:
+    order = await session.scalar(select(Order).where(Order.prepay_id == prepay_id))
+    if order is None:
+        raise PaymentError("not_found", "no such prepay_id")
+    if user_id is not None and order.payer_user_id != user_id:
+        raise PaymentError("wrong_payer", "this order is another user's")
+    if order.trade_state in ("SUCCESS", "REFUND"):
+        raise PaymentError("already_paid", "the order is already paid")
+    if order.trade_state in ("CLOSED", "REVOKED", "PAYERROR"):
+        raise PaymentError("closed", "the order is closed")
+    prepay = await _prepay(session, order)
+    if prepay.expired:
+        raise PaymentError("expired", "the prepay_id or the order has expired")
+    return order
+
+
+async def mark_userpaying(session: AsyncSession, prepay_id: str) -> Order:
+    """The user is confirming (counter payments above the PIN-free limit): NOTPAY → USERPAYING."""
+    order = await _payable(session, prepay_id, None)
+    await orders.transition(session, order, "USERPAYING")
+    return order
+
+
+async def mark_payerror(session: AsyncSession, prepay_id: str) -> Order:
+    """The payment failed for good (declined): NOTPAY/USERPAYING → PAYERROR; no money moved."""
+    order = await _payable(session, prepay_id, None)
+    await orders.transition(session, order, "PAYERROR")
+    return order
