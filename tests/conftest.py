@@ -20,6 +20,7 @@ from hutong.check.browser import CHROMIUM, CHROMIUM_ARGS
 from hutong.examples import load_examples
 from hutong.server.db import Database
 from hutong.server.db.migrate import downgrade, upgrade_async
+from hutong.server.delivery.runtime_assets import runtime_assets
 from hutong.server.embedded import embedded_server
 from hutong.server.storage import BlobStore
 from hutong.settings import Settings
@@ -118,6 +119,11 @@ async def database(database_url: str) -> AsyncIterator[Database]:
 class LiveServer:
     url: str
     settings: Settings
+
+    @property
+    def runtime(self) -> str:
+        """The runtime's versioned root as pages load it (the same files, so the same version)."""
+        return self.url + runtime_assets().base
 
 
 @asynccontextmanager

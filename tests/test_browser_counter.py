@@ -35,7 +35,7 @@ async def test_page_code_runs_in_isolated_contexts(live_server: LiveServer, brow
     await page.goto(live_server.url + "/?open=hutong-counter")
     view = page.frame_locator("iframe.hutong-page")
     await expect(view.locator("#count")).to_have_text("0")
-    frame = next(f for f in page.frames if f.url.endswith("/_rt/view/view.html"))
+    frame = next(f for f in page.frames if f.url.endswith("/view/view.html"))
     assert await frame.evaluate("self.origin") == "null"
     assert (
         await frame.evaluate(

@@ -301,7 +301,7 @@ async def test_how_many_stay_alive_and_for_how_long(live_server: LiveServer, con
     await page.goto(live_server.url)
     result = await page.evaluate(
         """async () => {
-          const { AliveApps } = await import('/shell/alive.js');
+          const { AliveApps } = await import('/_rt/shell/alive.js');
           const box = document.createElement('div');
           document.body.appendChild(box);
           const alive = new AliveApps(box, () => {}, () => {}, { max: 2, lifetime: 60_000 });

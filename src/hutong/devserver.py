@@ -25,7 +25,7 @@ from hutong.compiler import CompileError
 from hutong.compiler.bundle import BuildResult, build_project
 from hutong.compiler.cache import CompileCache
 from hutong.compiler.project import find_root
-from hutong.server.app import SHELL_DIR, create_app
+from hutong.server.app import create_app
 from hutong.server.apps import service
 from hutong.server.db import Database
 from hutong.server.storage import BlobStore
@@ -141,7 +141,7 @@ class DevSession:
             )
 
         async def index() -> HTMLResponse:
-            html = (SHELL_DIR / "index.html").read_text(encoding="utf-8")
+            html: str = app.state.runtime_assets.shell_html
             return HTMLResponse(html.replace("</head>", f"{RELOAD_SCRIPT}\n</head>", 1))
 
         app.add_api_route("/api/dev/events", events, methods=["GET"], include_in_schema=False)

@@ -139,11 +139,11 @@ class HostileApp:
 
     def view_frame(self) -> Frame:
         return next(
-            f for f in self.page.frames if f.url.endswith("/_rt/view/view.html") and f.is_detached() is False
+            f for f in self.page.frames if f.url.endswith("/view/view.html") and f.is_detached() is False
         )
 
     def logic_frame(self) -> Frame:
-        return next(f for f in self.page.frames if f.url.endswith("/_rt/logic/sandbox.html"))
+        return next(f for f in self.page.frames if f.url.endswith("/logic/sandbox.html"))
 
     def logic_worker(self) -> Worker:
         return next(w for w in self.page.workers if w.url.startswith("data:"))

@@ -7,6 +7,7 @@ the policy itself. The host, the frame's own rules and the policy must hold each
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from playwright.async_api import Browser, Worker, expect
 
@@ -40,7 +41,7 @@ async def test_the_policy_holds_for_any_code_in_the_worker(
     assert "EvalError" in outcomes["eval"] and "EvalError" in outcomes["new-function"]
     assert "Failed to fetch" in outcomes["import-remote"] and "Failed to fetch" in outcomes["import-data-url"]
     # The frame that started the worker has fetch, and the policy the worker inherited: no network.
-    frame = next(f for f in app.page.frames if f.url.endswith("/_rt/logic/sandbox.html"))
+    frame = next(f for f in app.page.frames if f.url.endswith("/logic/sandbox.html"))
     blocked = await frame.evaluate(
         "(canary) => fetch(canary + '/hit/sandbox-fetch').then(() => false, () => true)",
         canary.url,
@@ -66,7 +67,7 @@ async def test_raw_bridge_messages_cannot_claim_another_app_or_reach_host_intern
     # The app's own calls past the public API: internal names are not wx APIs; nothing is authorised.
     assert {name: o for name, o in outcomes.items() if not o.startswith("blocked")} == {}
     worker = await logic_worker(app)
-    answers = await worker.evaluate(probe("raw_messages.js"), f"{live_server.url}/_rt/")
+    answers = await worker.evaluate(probe("raw_messages.js"), live_server.runtime)
     internals = {
         name: answer
         for name, answer in answers.items()
@@ -83,11 +84,12 @@ async def test_raw_bridge_messages_cannot_claim_another_app_or_reach_host_intern
     )
     assert state["polluted"] is None
     assert state["dialogs"] == 0
-    assert set(state["frames"]) <= {"/_rt/view/view.html", "/_rt/logic/sandbox.html"}
+    root = urlsplit(live_server.runtime).path
+    assert {frame.removeprefix(root) for frame in state["frames"]} <= {"view/view.html", "logic/sandbox.html"}
     # Settings stay unauthorised for this app, whatever it claimed.
     setting = await worker.evaluate(
         "async (base) => (await import(base + 'logic/call.js')).callHost('getSetting')",
-        f"{live_server.url}/_rt/",
+        live_server.runtime,
     )
     assert True not in setting["authSetting"].values()
 
@@ -109,7 +111,7 @@ async def test_polluting_its_own_runtime_catches_nothing_of_another_app(
     # The traps work: they catch the hostile app's own call.
     await hostile.evaluate(
         "async (base) => (await import(base + 'logic/call.js')).callHost('getSetting')",
-        f"{live_server.url}/_rt/",
+        live_server.runtime,
     )
     # The victim opens beside it, from the home screen, while the hostile app stays alive.
     await page.locator("#close-app").click()

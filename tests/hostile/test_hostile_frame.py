@@ -56,7 +56,7 @@ async def test_markup_cannot_run_script_leave_the_frame_or_reach_the_host(
     assert app.page.url == host_url
     assert app.page.context.pages == [app.page]
     frame = app.view_frame()
-    assert frame.url.endswith("/_rt/view/view.html")
+    assert frame.url.endswith("/view/view.html")
     # What would load or navigate was never created: no iframe, script, meta, base, link, object, embed.
     page_elements = await frame.evaluate(PAGE_ELEMENTS)
     dangerous = {"iframe", "script", "meta", "base", "link", "object", "embed", "form"}
@@ -81,7 +81,7 @@ async def test_raw_dom_operations_from_a_compromised_worker_stay_inert(
     view = app.view()
     await expect(view.locator("#done")).to_be_attached()
     worker = next(w for w in app.page.workers if w.url.startswith("data:"))
-    await worker.evaluate(probe("raw_ops.js"), {"base": f"{live_server.url}/_rt/", "canary": canary.url})
+    await worker.evaluate(probe("raw_ops.js"), {"base": live_server.runtime, "canary": canary.url})
     await expect(view.locator("#raw-a")).to_be_attached()
     for selector in ("#raw-a", "#raw-a-top", "#raw-a-blank", "#raw-submit", "#raw-handler"):
         await view.locator(selector).click()
@@ -91,7 +91,7 @@ async def test_raw_dom_operations_from_a_compromised_worker_stay_inert(
     assert app.page.url == host_url
     assert app.page.context.pages == [app.page]
     frame = app.view_frame()
-    assert frame.url.endswith("/_rt/view/view.html")
+    assert frame.url.endswith("/view/view.html")
     page_elements = await frame.evaluate(PAGE_ELEMENTS)
     dangerous = {"iframe", "script", "meta", "base", "link", "object", "embed", "form"}
     assert [e for e in page_elements if e["tag"] in dangerous] == []

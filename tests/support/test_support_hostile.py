@@ -50,7 +50,7 @@ async def test_a_flood_of_sessions_leaves_one_sheet(live_server: LiveServer, bro
     view = page.frame_locator("iframe.hutong-page").last
     await expect(view.locator("#contact")).to_be_visible()
     worker = next(w for w in page.workers if w.url.startswith("data:"))
-    answers = await worker.evaluate(FLOOD, f"{live_server.url}/_rt/")
+    answers = await worker.evaluate(FLOOD, live_server.runtime)
     # Replaced sessions return as the user leaving; the rest were refused by the rate limit.
     assert set(answers) <= {'{"path":"","query":{}}', "hutongContact:fail too many messages; wait a little"}
     sheet = page.locator(".hutong-support-sheet")

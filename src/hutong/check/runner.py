@@ -28,7 +28,6 @@ from hutong.compiler import BuildResult, CompileError, build_project
 from hutong.compiler.project import load_project
 from hutong.server.accounts import service as accounts
 from hutong.server.accounts.auth import SESSION_COOKIE
-from hutong.server.app import SHELL_DIR
 from hutong.server.apps import service
 from hutong.server.apps.models import DOMAIN_KINDS, App
 from hutong.server.db import Database
@@ -128,7 +127,7 @@ def _lift_allow_list(platform: FastAPI) -> None:
     """Serve the host page with the any-domain marker, ahead of the platform's own "/"."""
 
     async def index() -> HTMLResponse:
-        html = (SHELL_DIR / "index.html").read_text(encoding="utf-8")
+        html: str = platform.state.runtime_assets.shell_html
         return HTMLResponse(html.replace("</head>", f"{_ANY_DOMAIN_META}\n</head>", 1))
 
     platform.add_api_route("/", index, methods=["GET"], include_in_schema=False)

@@ -9,7 +9,7 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from starlette.middleware.gzip import GZipMiddleware
-from starlette.responses import FileResponse
+from starlette.responses import HTMLResponse
 
 import hutong
 from hutong.console.codes import router as console_codes_router
@@ -22,7 +22,8 @@ from hutong.server.bodylimit import BodyLimitMiddleware
 from hutong.server.consent.routes import router as consent_router
 from hutong.server.db import Database
 from hutong.server.delivery.routes import router as delivery_router
-from hutong.server.delivery.runtime_files import RuntimeFiles
+from hutong.server.delivery.runtime_assets import runtime_assets
+from hutong.server.delivery.runtime_files import RuntimeFilesMiddleware
 from hutong.server.delivery.signing import PlatformKey
 from hutong.server.discovery.catalogue import Catalogue
 from hutong.server.discovery.code_routes import router as codes_router
@@ -49,7 +50,6 @@ from hutong.server.wallet.routes import router as wallet_router
 from hutong.server.wechatpay import api as wechatpay_api
 from hutong.settings import Settings, get_settings
 
-SHELL_DIR = Path(__file__).parent.parent / "shell"
 # The host page's own policy (docs/security.md): scripts only from the platform (no inline script, no
 # eval: a hole in the shell cannot be widened into running code), no plugins, no <base>; and only the
 # platform's own pages (the review console's live preview) may frame it, so no other site can dress
@@ -89,6 +89,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(RateLimitMiddleware, limiter=limiter, per_minute=settings.rate_limit_per_minute)
     # The multipart envelope around the largest project zip fits in 1 MB more.
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.upload_max_bytes + 1024 * 1024)
+    # Outermost: the runtime's files are answered from memory before any other middleware runs.
+    app.state.runtime_assets = runtime_assets()
+    app.add_middleware(RuntimeFilesMiddleware, assets=app.state.runtime_assets)
     app.include_router(health_router)
     app.include_router(accounts_router)
     app.include_router(apps_router)
@@ -113,28 +116,26 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(console_codes_router)
     app.include_router(console_support_router)
     app.include_router(console_router)
-    app.mount("/_rt", RuntimeFiles(), name="runtime")
-    app.mount("/shell", StaticFiles(directory=SHELL_DIR), name="shell")
     app.mount("/console/static", StaticFiles(directory=CONSOLE_STATIC), name="console-static")
 
-    def shell_page() -> FileResponse:
-        return FileResponse(
-            SHELL_DIR / "index.html",
+    def shell_page() -> HTMLResponse:
+        return HTMLResponse(
+            app.state.runtime_assets.shell_html,
             headers={"Cache-Control": "no-cache", "Content-Security-Policy": SHELL_CSP},
         )
 
     @app.get("/", include_in_schema=False)
-    async def shell_index() -> FileResponse:
+    async def shell_index() -> HTMLResponse:
         return shell_page()
 
     # Links (/miniapp/<appid>[;version=v]/<page>?<query>) and scanned codes (/s/<appid>/<scene>) open
     # in the host, which reads its own address and launches the mini program.
     @app.get("/miniapp/{rest:path}", include_in_schema=False)
-    async def shell_link(rest: str) -> FileResponse:
+    async def shell_link(rest: str) -> HTMLResponse:
         return shell_page()
 
     @app.get("/s/{appid}/{scene:path}", include_in_schema=False)
-    async def shell_code(appid: str, scene: str) -> FileResponse:
+    async def shell_code(appid: str, scene: str) -> HTMLResponse:
         return shell_page()
 
     return app

@@ -5,7 +5,10 @@
  * most MAX_ALIVE stay alive (the least recently used one is closed), and one left in the background for
  * BACKGROUND_LIFETIME is closed.
  */
-import { MiniProgram } from '/_rt/host/miniprogram.js';
+import { MiniProgram } from '../host/miniprogram.js';
+
+/** The runtime's root, versioned as this module is (served beside it under /_rt/<version>/). */
+const RUNTIME_BASE = new URL('../', import.meta.url).href;
 
 export const MAX_ALIVE = 5;
 export const BACKGROUND_LIFETIME = 5 * 60 * 1000;
@@ -100,7 +103,7 @@ export class AliveApps {
     surface.dataset.appid = appid;
     this.container.appendChild(surface);
     this.watch(surface);
-    const program = new MiniProgram({ appid, surface, runtimeBase: '/_rt/', launchUrl, onError: this.onError, requestSignIn: this.requestSignIn });
+    const program = new MiniProgram({ appid, surface, runtimeBase: RUNTIME_BASE, launchUrl, onError: this.onError, requestSignIn: this.requestSignIn });
     /** @type {Alive} */
     const alive = { key, appid, channel, program, surface, usedAt: ++this.uses, timer: null };
     this.apps.set(key, alive);

@@ -4,8 +4,8 @@
  * scope. Flipping one changes the same store the host's consent dialogs use (signed in: the platform;
  * guest: this browser), so the app's next getSetting or authorize sees it.
  */
-import { listAuthorizations, writeScopes } from '/_rt/host/api/consent-store.js';
-import { SCOPES } from '/_rt/host/api/consent.js';
+import { listAuthorizations, writeScopes } from '../host/api/consent-store.js';
+import { SCOPES } from '../host/api/consent.js';
 
 /** @param {string} tag @param {Record<string, string>} [attrs] @param {(Node | string)[]} [children] */
 function h(tag, attrs = {}, children = []) {
@@ -15,7 +15,7 @@ function h(tag, attrs = {}, children = []) {
   return node;
 }
 
-/** @param {import('/_rt/host/api/consent-store.js').AuthorizedApp} app */
+/** @param {import('../host/api/consent-store.js').AuthorizedApp} app */
 function appSection(app) {
   const icon = app.icon ? h('img', { class: 'app-icon small', src: app.icon, alt: '' }) : h('span', { class: 'app-icon small', 'aria-hidden': 'true' }, [app.name.slice(0, 1)]);
   const rows = Object.entries(app.scopes).map(([scope, allowed]) => {

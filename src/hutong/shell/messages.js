@@ -6,7 +6,7 @@
  * opens the mini program at its page.
  */
 import { api, session } from './api.js';
-import { cardTarget, threadView } from '/_rt/host/api/support-thread.js';
+import { cardTarget, threadView } from '../host/api/support-thread.js';
 
 /** WeChat's scene for a mini program card opened from a customer service conversation. */
 const CARD_SCENE = 1073;

@@ -5,7 +5,7 @@
  * host keeps for the app and user (IndexedDB, keyed by app and the manifest's opaque user id).
  */
 import { ApiError, api } from './api.js';
-import { write } from '/_rt/host/api/idb.js';
+import { write } from '../host/api/idb.js';
 
 /** What each provider's data is, in words (server/privacy/providers.py names them). */
 const KINDS = /** @type {Record<string, string>} */ ({

@@ -4,8 +4,8 @@
  * code, open a link, sign in; and the running mini programs, each in its own surface inside the phone
  * frame, with the capsule (menu and close) drawn by the host above them.
  */
-import { forget as forgetConsent } from '/_rt/host/api/consent-store.js';
-import { openSettings } from '/_rt/host/api/consent.js';
+import { forget as forgetConsent } from '../host/api/consent-store.js';
+import { openSettings } from '../host/api/consent.js';
 import { AliveApps } from './alive.js';
 import { ApiError, api, refreshSession, session } from './api.js';
 import { authorizationsView } from './authorizations.js';

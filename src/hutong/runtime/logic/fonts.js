@@ -10,7 +10,7 @@
  */
 import { callHost } from './call.js';
 import { toView } from './bridge.js';
-import { stack } from './page.js';
+import { stack } from './stack.js';
 
 let nextFont = 1;
 /** @type {Map<number, (result: {ok: boolean, error?: string}) => void>} */

@@ -17,11 +17,11 @@ import { pageShown } from './performance.js';
 import { flush, Instance } from './instance.js';
 import { INSERT, ROOT_ID, TAB_BAR_ID } from '../common/ops.js';
 import { PageTree } from './tree.js';
+import { stack } from './stack.js';
 
 /** @type {Map<number, any>} */
 export const instances = new Map();
-/** @type {any[]} */
-export const stack = [];
+export { stack };
 
 const CUSTOM_TAB_BAR = 'custom-tab-bar/index';
 /** @type {Set<string>} the tab pages, when the app draws its own tab bar */

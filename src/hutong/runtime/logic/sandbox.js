@@ -9,13 +9,20 @@
  */
 (() => {
   const runtimeBase = new URL('../', location.href).href;
+  // The server lists the logic thread's whole module graph, dependencies first (runtime_assets.py). One
+  // module importing them all in that order fetches every one at once and evaluates them in the order
+  // worker.js's own imports would; a browser caches nothing for this opaque origin, so each open
+  // fetches them again, and a waterfall of imports would cost a round trip per level.
+  const listed = document.querySelector('meta[name="hutong-modules"]')?.getAttribute('content') || 'logic/worker.js';
+  const modules = listed.split(/\s+/).filter(Boolean).map((path) => new URL(path, runtimeBase).href);
   // Classic, not module: a classic worker runs the app's bundles as sloppy-mode scripts through
   // importScripts. The first message brings the host's port; the runtime (worker.js) takes it.
   const boot = [
     'self.__hutongHost = new Promise((resolve) => {',
     "  self.addEventListener('message', (event) => resolve(event.ports[0]), { once: true });",
     '});',
-    `import(${JSON.stringify(`${runtimeBase}logic/worker.js`)});`,
+    `const graph = ${JSON.stringify(modules.map((url) => `import ${JSON.stringify(url)};`).join('\n'))};`,
+    "import(URL.createObjectURL(new Blob([graph], { type: 'text/javascript' })));",
   ].join('\n');
   const worker = new Worker(`data:text/javascript,${encodeURIComponent(boot)}`, { name: 'logic' });
   worker.onerror = (event) => {

@@ -1,12 +1,20 @@
-"""The base library's static files under /_rt/, readable from the opaque-origin frames and worker."""
+"""The base library's files under /_rt/, readable from the opaque-origin frames and worker.
+
+A pure-ASGI middleware in front of the whole app answers them from memory (runtime_assets.py):
+``/_rt/<version>/…`` immutable for a year, ``/_rt/…`` revalidated each time. An open fetches dozens of
+these, and the sandboxed frames fetch theirs again on every open (a browser caches nothing for an
+opaque origin), so each one must cost next to nothing: no routing, no file system, no compression.
+"""
 
 from __future__ import annotations
 
-from starlette.responses import Response
-from starlette.staticfiles import StaticFiles
-from starlette.types import Scope
+from starlette.datastructures import Headers
+from starlette.types import ASGIApp, Receive, Scope, Send
 
-from hutong.runtime import RUNTIME_DIR
+from hutong.server.delivery.runtime_assets import VERSION_LENGTH, Asset, RuntimeAssets
+
+IMMUTABLE = "public, max-age=31536000, immutable"
+PREFIX = "/_rt/"
 
 # The page frame's own policy: scripts only from the platform and from blobs the runtime makes, no
 # network for the page's code, and a sandbox even if someone loads the frame outside the host.
@@ -24,22 +32,70 @@ LOGIC_FRAME_CSP = (
     "sandbox allow-scripts; default-src 'none'; script-src {origin}/_rt/ blob:; worker-src data:; "
     "connect-src 'none'; base-uri 'none'; form-action 'none'"
 )
+FRAME_POLICIES = {"view/view.html": VIEW_FRAME_CSP, "logic/sandbox.html": LOGIC_FRAME_CSP}
 
 
-class RuntimeFiles(StaticFiles):
-    def __init__(self) -> None:
-        super().__init__(directory=RUNTIME_DIR, check_dir=True)
+def _looks_like_version(segment: str) -> bool:
+    return len(segment) == VERSION_LENGTH and all(c in "0123456789abcdef" for c in segment)
 
-    async def get_response(self, path: str, scope: Scope) -> Response:
-        if path.endswith(".py") or "__pycache__" in path:
-            return Response(status_code=404)
-        response = await super().get_response(path, scope)
-        # The worker and the frames have opaque origins: module scripts reach them only with CORS.
-        response.headers["Access-Control-Allow-Origin"] = "*"
-        response.headers["Cache-Control"] = "no-cache"
-        policy = {"view/view.html": VIEW_FRAME_CSP, "logic/sandbox.html": LOGIC_FRAME_CSP}.get(path)
+
+class RuntimeFilesMiddleware:
+    """Answers GET and HEAD under /_rt/ from memory; everything else goes on to the app."""
+
+    def __init__(self, app: ASGIApp, assets: RuntimeAssets) -> None:
+        self.app = app
+        self.assets = assets
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        path: str = scope.get("path", "") if scope["type"] == "http" else ""
+        if not path.startswith(PREFIX):
+            await self.app(scope, receive, send)
+            return
+        rest = path[len(PREFIX) :]
+        immutable = False
+        head, _, tail = rest.partition("/")
+        if _looks_like_version(head):
+            if head != self.assets.version:
+                # Another release's files: not these. A page that old reloads to the current shell.
+                await self._plain(send, 404, b"not this runtime version")
+                return
+            rest, immutable = tail, True
+        asset = self.assets.files.get(rest)
+        if asset is None or scope["method"] not in ("GET", "HEAD"):
+            await self._plain(send, 404 if asset is None else 405, b"not found")
+            return
+        await self._send(scope, send, asset, immutable)
+
+    async def _send(self, scope: Scope, send: Send, asset: Asset, immutable: bool) -> None:
+        request = Headers(scope=scope)
+        headers = [
+            (b"access-control-allow-origin", b"*"),  # the frames and the worker have opaque origins
+            (b"cache-control", (IMMUTABLE if immutable else "no-cache").encode()),
+            (b"etag", asset.etag.encode()),
+            (b"x-content-type-options", b"nosniff"),
+            (b"vary", b"Accept-Encoding"),
+        ]
+        policy = FRAME_POLICIES.get(asset.path)
         if policy:
-            host = dict(scope["headers"]).get(b"host", b"").decode()
-            origin = f"{scope.get('scheme', 'http')}://{host}"
-            response.headers["Content-Security-Policy"] = policy.format(origin=origin)
-        return response
+            origin = f"{scope.get('scheme', 'http')}://{request.get('host', '')}"
+            headers.append((b"content-security-policy", policy.format(origin=origin).encode()))
+        if request.get("if-none-match") == asset.etag:
+            await send({"type": "http.response.start", "status": 304, "headers": headers})
+            await send({"type": "http.response.body", "body": b""})
+            return
+        body = asset.body
+        if asset.gzipped is not None and "gzip" in request.get("accept-encoding", ""):
+            body = asset.gzipped
+            headers.append((b"content-encoding", b"gzip"))
+        headers += [
+            (b"content-type", asset.media_type.encode()),
+            (b"content-length", str(len(body)).encode()),
+        ]
+        await send({"type": "http.response.start", "status": 200, "headers": headers})
+        await send({"type": "http.response.body", "body": b"" if scope["method"] == "HEAD" else body})
+
+    @staticmethod
+    async def _plain(send: Send, status: int, text: bytes) -> None:
+        headers = [(b"content-type", b"text/plain"), (b"content-length", str(len(text)).encode())]
+        await send({"type": "http.response.start", "status": status, "headers": headers})
+        await send({"type": "http.response.body", "body": text})
