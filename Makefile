@@ -42,6 +42,7 @@ bench: install chromium
 	$(BIN)/python bench/compile.py
 	$(BIN)/python bench/runtime.py
 	$(BIN)/python bench/login.py
+	$(BIN)/python bench/cli.py
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

@@ -44,8 +44,16 @@ async def test_a_component_used_where_it_is_not_declared_is_a_plain_element(
     view = app.view()
     await expect(view.locator("#inside")).to_have_text("inside")
     await expect(view.locator(".sum")).to_have_count(0)
+    # A tag nothing declares is drawn the same way (glass-easel's plain node): inline, its content shown.
+    mystery = view.locator("#mystery")
+    await expect(mystery).to_have_text("in mystery")
+    assert await mystery.evaluate("el => getComputedStyle(el).display") == "inline"
+    mystery_box = await mystery.bounding_box()
+    after_box = await view.locator("#after").bounding_box()
+    assert mystery_box and after_box and abs(mystery_box["y"] - after_box["y"]) < 2  # on one line
     log = await app.page.evaluate("window.__hutongLog")
     assert [entry for entry in log if entry["kind"] == "unsupported"] == []
+    assert [entry["name"] for entry in log if entry["kind"] == "warning"] == ["sum-box", "mystery-box"]
     assert app.errors == []
     await app.page.close()
 
@@ -120,4 +128,18 @@ async def test_a_require_across_packages_fails_only_when_it_runs_before_the_pack
     await expect(view.locator("#result")).to_have_text("extra loaded")
     await view.locator("#try").click()
     await expect(view.locator("#result")).to_have_text("from extra")
+    await app.page.close()
+
+
+async def test_a_page_method_passed_as_a_bare_callback_is_not_bound(
+    live_server: LiveServer, browser: Browser
+) -> None:
+    """`setTimeout(this.tick, 0)`: as in WeChat, the method runs with the global object as `this`, so
+    `this.setData` there is an error reported at its line, and the page goes on."""
+    app = await open_app(browser, live_server, "test-compat-patterns", "&path=pages/bare/bare")
+    view = app.view()
+    await expect(view.locator("#seen")).to_have_text("global")
+    await expect(app.page.locator("#dev-panel")).to_contain_text(
+        "this.setData is not a function (pages/bare/bare.js:14)"
+    )
     await app.page.close()

@@ -137,6 +137,20 @@ def test_a_space_beside_the_braces_makes_a_string_and_true_false_stay_typed() ->
     assert '"e": " " + R.s(d["n"])' in code
 
 
+def test_a_string_inside_braces_may_hold_braces_and_quotes() -> None:
+    """A popular component library writes `'{{prefix}}__x'` inside an expression: WeChat parses the
+    expression, so the inner braces are the string's own text (and so is a quote of the attribute's
+    kind inside the string); an object literal's closing brace beside `}}` is the object's."""
+    code = compile_wxml(
+        "<view class=\"{{a ? '{{prefix}}__x' : ''}} b\" data-o=\"{{ {k: {v: 1}}}}\">"
+        "{{ t ? \"}}\" : '<i>' }}</view>",
+        "p.wxml",
+    )
+    assert '"class": R.s((d["a"] ? "{{prefix}}__x" : "")) + " b"' in code
+    assert '"data-o": ({"k": ({"v": 1})})' in code
+    assert '[R.s((d["t"] ? "}}" : "<i>"))]' in code
+
+
 @pytest.mark.parametrize(
     ("source", "expected"),
     [
@@ -311,6 +325,16 @@ def test_unknown_static_template_is_a_warning_and_missing_import_too() -> None:
     assert "no such file" in compiler.warnings[0] and "unknown template 'ghost'" in compiler.warnings[1]
 
 
+def test_a_template_with_neither_name_nor_is_builds_with_a_warning_and_draws_nothing() -> None:
+    """WeChat builds `<template data="{{…}}"/>` (real apps ship it) and draws nothing there."""
+    compiler = WxmlCompiler({"a.wxml": '<view>a</view>\n  <template data="{{...item}}"/><view>b</view>'}.get)
+    code = compiler.compile("a.wxml")
+    assert 'R.e("view", {}, [], ["a"]), ...[], R.e("view", {}, [], ["b"])' in code
+    assert [warning.split("\n")[0] for warning in compiler.warnings] == [
+        "a.wxml:2:3: <template> has neither name (to define one) nor is (to use one): it draws nothing"
+    ]
+
+
 # -- wxs in wxml -------------------------------------------------------------------------------------
 
 
@@ -352,7 +376,6 @@ def test_wxs_modules_inline_and_src_the_later_one_wins() -> None:
         ({"p.wxml": '<wxs module="m">var a = (</wxs>'}, 1, 26, "unexpected end of input"),
         ({"p.wxml": '<wxs module="m">require("./no.wxs")</wxs>'}, 1, 25, "'./no.wxs' is not a .wxs file"),
         ({"p.wxml": '<include src="q"/>', "q.wxml": '<include src="p"/>'}, 1, 15, "<include> cycle"),
-        ({"p.wxml": "<template/>"}, 1, 1, "<template> needs a name"),
         ({"p.wxml": "<view>\n  <text>{{ a ? }}</text>\n</view>"}, 2, 16, "bad expression"),
         ({"p.wxml": '<view wx:for="{{x}}" wx:for-item="a b"/>'}, 1, 22, "wx:for-item must be a name"),
         ({"p.wxml": "<view>\n  <view>\n</view>"}, 1, 1, "<view> is never closed"),

@@ -22,6 +22,8 @@ class PageReport:
     refused: list[str] = field(default_factory=list)  # "request:https://api.example.com", not on the lists
     # Remote resources this machine could not reach at all (no DNS, no route): noted, not failures.
     unreachable: list[str] = field(default_factory=list)
+    # What WeChat tolerates and draws its own way (an unknown tag): noted, not failures.
+    warnings: list[str] = field(default_factory=list)
     screenshot: str | None = None
 
     @property
@@ -81,6 +83,7 @@ class CheckReport:
             lines.extend(f"       unsupported: {name}" for name in page.unsupported)
             lines.extend(f"       refused (not on the domain lists): {name}" for name in page.refused)
             lines.extend(f"       unreachable from here (not counted): {url}" for url in page.unreachable)
+            lines.extend(f"       warning (not counted): {text}" for text in page.warnings)
         passed = sum(page.passed for page in self.pages)
         lines.append(f"  {passed} of {len(self.pages)} pages clean")
         return "\n".join(lines)

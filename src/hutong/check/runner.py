@@ -171,6 +171,10 @@ async def _visit(
                 name = f"{entry.get('what')}:{entry.get('name')}"
                 if name not in report.unsupported:
                     report.unsupported.append(name)
+            elif entry.get("kind") == "warning":
+                text = str(entry.get("text"))
+                if text not in report.warnings:
+                    report.warnings.append(text)
             elif entry.get("kind") == "refused":
                 name = f"{entry.get('what')}:{entry.get('origin')}"
                 if name not in report.refused:

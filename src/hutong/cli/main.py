@@ -1,51 +1,35 @@
 """`hutong`: serve the platform, run the demo, migrate, build mini programs, and talk to a platform
-(login, upload, preview) as a developer."""
+(login, upload, preview) as a developer.
+
+Each command imports what it needs in its own body: the server, the database, Playwright and httpx
+cost seconds and well over 100 MB to import, and `hutong --help` or `hutong build` need none of them
+(tests/test_cli_imports.py keeps it so; bench/cli.py measures it).
+"""
 
 from __future__ import annotations
 
-import asyncio
 import json
 import os
 import sys
 import tempfile
-from contextlib import ExitStack
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import httpx
-import segno
 import typer
-import uvicorn
 
 from hutong.cli import config
-from hutong.cli.platform import PlatformClient, PlatformError, zip_project
-from hutong.compiler import CompileError, build_project
-from hutong.compiler.package import PackageInfo, pack
-from hutong.compiler.project import find_root
-from hutong.compiler.signing import (
-    SignatureError,
-    generate_key,
-    load_private_key,
-    private_key_pem,
-    public_key_hex,
-)
-from hutong.compiler.signing import verify as verify_package
-from hutong.devserver import dev_server
-from hutong.devserver import serve as serve_dev
-from hutong.examples import load_examples
-from hutong.logs import configure_logging
-from hutong.server.db import Database
-from hutong.server.db.migrate import upgrade
-from hutong.server.embedded import free_port
-from hutong.server.funding.sandbox_bank import main as bank_main
-from hutong.server.funding.sandbox_bank import run_bank
-from hutong.server.storage import BlobStore
-from hutong.settings import Settings, get_settings
+
+if TYPE_CHECKING:
+    from hutong.cli.platform import PlatformClient
+    from hutong.compiler import BuildResult
 
 app = typer.Typer(help="Hutong: an open-source mini program platform.", no_args_is_help=True)
 
 
 def _prepare() -> None:
+    from hutong.logs import configure_logging
+    from hutong.settings import get_settings
+
     settings = get_settings()
     configure_logging(settings.log_level, settings.log_json)
     settings.data_dir.mkdir(parents=True, exist_ok=True)
@@ -54,6 +38,9 @@ def _prepare() -> None:
 @app.command()
 def migrate() -> None:
     """Bring the database schema up to date."""
+    from hutong.server.db.migrate import upgrade
+    from hutong.settings import get_settings
+
     _prepare()
     upgrade(get_settings().effective_database_url)
     typer.echo("database is up to date")
@@ -65,6 +52,8 @@ def serve(
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
 ) -> None:
     """Serve the platform (run `hutong migrate` first)."""
+    import uvicorn
+
     _prepare()
     uvicorn.run("hutong.server.app:create_app", factory=True, host=host, port=port, log_level="info")
 
@@ -76,6 +65,19 @@ def demo(
     examples: Annotated[Path, typer.Option(help="Folder of example mini programs.")] = Path("examples"),
 ) -> None:
     """Migrate, load the example mini programs, and serve the platform."""
+    import asyncio
+
+    import uvicorn
+
+    from hutong.compiler import CompileError
+    from hutong.examples import load_examples
+    from hutong.server.db import Database
+    from hutong.server.db.migrate import upgrade
+    from hutong.server.embedded import free_port
+    from hutong.server.funding.sandbox_bank import run_bank
+    from hutong.server.storage import BlobStore
+    from hutong.settings import get_settings
+
     _prepare()
     settings = get_settings()
     upgrade(settings.effective_database_url)
@@ -95,6 +97,8 @@ def demo(
     typer.echo(f"loaded {len(loaded)} example mini programs: {', '.join(loaded)}")
     # Wallet top-ups and withdrawals need a bank: the sandbox bank, a process of its own, unless one
     # is configured (docs/payments.md, "Funding providers").
+    from contextlib import ExitStack
+
     with ExitStack() as stack:
         if not settings.funding_sandbox_url:
             bank = stack.enter_context(run_bank(free_port()))
@@ -112,6 +116,8 @@ def sandbox_bank(
     port: Annotated[int, typer.Option(help="Port to listen on (127.0.0.1).")] = 8700,
 ) -> None:
     """Run the sandbox bank alone (set SANDBOX_BANK_API_KEY and SANDBOX_BANK_WEBHOOK_SECRET)."""
+    from hutong.server.funding.sandbox_bank import main as bank_main
+
     sys.argv = ["sandbox-bank", "--port", str(port)]
     bank_main()
 
@@ -136,37 +142,53 @@ def build(
     version_code: Annotated[int, typer.Option(help="Version code for the package manifest.")] = 1,
 ) -> None:
     """Compile a mini program into its runtime bundles, or into a signed .ma package."""
+    from hutong.compiler import CompileError, build_project
+
     try:
         result = build_project(directory)
-        for warning in result.warnings:
-            typer.echo(f"warning: {warning}", err=True)
-        if output.suffix == ".ma":
-            key_path = key or _default_key()
-            if not key_path.is_file():
-                typer.echo(f"error: no developer key at {key_path}; run `hutong keygen` first", err=True)
-                raise typer.Exit(1)
-            config = result.project.project_config if result.project else {}
-            appid = str(config.get("appid") or directory.resolve().name)
-            info = PackageInfo(
-                app_id=appid,
-                name=str(config.get("projectname") or appid),
-                version_name=version,
-                version_code=version_code,
-            )
-            data = pack(result, info, load_private_key(key_path.read_bytes()))
-            output.parent.mkdir(parents=True, exist_ok=True)
-            output.write_bytes(data)
-            typer.echo(f"packed {directory} into {output} ({len(data)} bytes, signed)")
-            return
-    except (CompileError, SignatureError) as error:
+    except CompileError as error:
         typer.echo(f"error: {error}", err=True)
         raise typer.Exit(1) from None
+    for warning in result.warnings:
+        typer.echo(f"warning: {warning}", err=True)
+    if output.suffix == ".ma":
+        _write_package(directory, result, output, key or _default_key(), version, version_code)
+        return
     output.mkdir(parents=True, exist_ok=True)
     for name, data in result.files.items():
         target = output / name
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)
     typer.echo(f"compiled {directory} into {output} ({len(result.files)} files)")
+
+
+def _write_package(
+    directory: Path, result: BuildResult, output: Path, key_path: Path, version: str, version_code: int
+) -> None:
+    """`hutong build -o NAME.ma`: pack the compiled bundles and sign them with the developer key."""
+    from hutong.compiler import CompileError
+    from hutong.compiler.package import PackageInfo, pack
+    from hutong.compiler.signing import SignatureError, load_private_key
+
+    if not key_path.is_file():
+        typer.echo(f"error: no developer key at {key_path}; run `hutong keygen` first", err=True)
+        raise typer.Exit(1)
+    config = result.project.project_config if result.project else {}
+    appid = str(config.get("appid") or directory.resolve().name)
+    info = PackageInfo(
+        app_id=appid,
+        name=str(config.get("projectname") or appid),
+        version_name=version,
+        version_code=version_code,
+    )
+    try:
+        data = pack(result, info, load_private_key(key_path.read_bytes()))
+    except (CompileError, SignatureError) as error:
+        typer.echo(f"error: {error}", err=True)
+        raise typer.Exit(1) from None
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_bytes(data)
+    typer.echo(f"packed {directory} into {output} ({len(data)} bytes, signed)")
 
 
 @app.command()
@@ -179,6 +201,16 @@ def dev(
     ] = None,
 ) -> None:
     """Watch a mini program, rebuild what changes, and serve it with live reload."""
+    import asyncio
+
+    from hutong.compiler import CompileError
+    from hutong.compiler.project import find_root
+    from hutong.devserver import dev_server
+    from hutong.devserver import serve as serve_dev
+    from hutong.logs import configure_logging
+    from hutong.server.db.migrate import upgrade
+    from hutong.settings import Settings
+
     try:
         _, project_config = find_root(directory)
     except CompileError as error:
@@ -221,8 +253,10 @@ def check(
     ] = False,
 ) -> None:
     """Compile, open every page in headless Chromium, and report what renders and what breaks."""
+    import asyncio
+
     from hutong.check.domains import OriginError, parse_origin
-    from hutong.check.runner import check_project  # Playwright loads only for this command
+    from hutong.check.runner import check_project
 
     for origin in allow_domain or []:
         try:
@@ -251,7 +285,9 @@ def compat_doc(
     ),
 ) -> None:
     """Write docs/compatibility.md from the runtime's own registries (APIs and components)."""
-    from hutong.compat_doc import generate  # Playwright loads only for this command
+    import asyncio
+
+    from hutong.compat_doc import generate
 
     output.write_text(asyncio.run(generate()), encoding="utf-8")
     typer.echo(f"wrote {output}")
@@ -265,6 +301,8 @@ def keygen(
     force: Annotated[bool, typer.Option(help="Replace an existing key.")] = False,
 ) -> None:
     """Create a developer signing key (Ed25519)."""
+    from hutong.compiler.signing import generate_key, private_key_pem, public_key_hex
+
     path = output or _default_key()
     if path.exists() and not force:
         typer.echo(f"error: {path} exists; pass --force to replace it", err=True)
@@ -282,6 +320,9 @@ def verify(
     developer: Annotated[str | None, typer.Option(help="Require this developer public key (hex).")] = None,
 ) -> None:
     """Check a package's signature; a package changed after signing is refused."""
+    from hutong.compiler.signing import SignatureError
+    from hutong.compiler.signing import verify as verify_package
+
     try:
         verified = verify_package(package.read_bytes())
     except SignatureError as error:
@@ -297,6 +338,8 @@ def verify(
 
 
 def _client() -> PlatformClient:
+    from hutong.cli.platform import PlatformClient
+
     saved = config.load()
     if not saved.get("token"):
         typer.echo("error: not signed in; run `hutong login` first", err=True)
@@ -325,6 +368,10 @@ def login(
     ] = "",
 ) -> None:
     """Sign in and keep a personal API token in ~/.config/hutong/cli.json (readable by you only)."""
+    import httpx
+
+    from hutong.cli.platform import PlatformClient, PlatformError
+
     client = PlatformClient(server)
     try:
         token = client.create_token(email, password, "hutong CLI")
@@ -345,6 +392,10 @@ def upload(
     appid: Annotated[str | None, typer.Option(help="Defaults to project.config.json's appid.")] = None,
 ) -> None:
     """Upload the project; the platform compiles it into your development version."""
+    import httpx
+
+    from hutong.cli.platform import PlatformError, zip_project
+
     if not directory.is_dir():
         typer.echo(f"error: {directory} is not a folder", err=True)
         raise typer.Exit(1)
@@ -370,6 +421,11 @@ def preview(
     appid: Annotated[str | None, typer.Option(help="Defaults to project.config.json's appid.")] = None,
 ) -> None:
     """Print the trial version's QR code and link."""
+    import httpx
+    import segno
+
+    from hutong.cli.platform import PlatformError
+
     target = _appid_of(directory, appid)
     client = _client()
     try:
@@ -389,7 +445,11 @@ def operator(
     role: Annotated[str, typer.Option(help="reviewer, admin, or none to revoke.")] = "reviewer",
 ) -> None:
     """Grant or revoke a platform operator role (run on the server)."""
+    import asyncio
+
     from hutong.server.accounts.service import set_operator_role
+    from hutong.server.db import Database
+    from hutong.settings import get_settings
 
     _prepare()
     settings = get_settings()

@@ -50,6 +50,7 @@ const wallet = initWallet({ openSheet });
 /**
  * What happened to the running mini programs, in order, for `hutong check` and the tests to read:
  * `{kind: 'firstcontent', ms}`, `{kind: 'error', message}`, `{kind: 'unsupported', what, name}`,
+ * `{kind: 'warning', what, name, text}` (the app's slip WeChat tolerates, such as an unknown tag),
  * `{kind: 'fatal', message}` (the launch itself failed), `{kind: 'refused', what, origin}` (a request to
  * an origin not on the app's lists).
  * @type {Record<string, any>[]}
@@ -63,6 +64,9 @@ function watch(surface) {
   surface.addEventListener('hutong:share', (event) => showShare(/** @type {CustomEvent} */ (event).detail));
   surface.addEventListener('hutong:unsupported', (event) => {
     log.push({ kind: 'unsupported', .../** @type {CustomEvent} */ (event).detail });
+  });
+  surface.addEventListener('hutong:warning', (event) => {
+    log.push({ kind: 'warning', .../** @type {CustomEvent} */ (event).detail });
   });
   surface.addEventListener('hutong:refused', (event) => {
     log.push({ kind: 'refused', .../** @type {CustomEvent} */ (event).detail });

@@ -32,10 +32,9 @@ from hutong.compiler.builtins import BUILTIN_TAGS
 from hutong.compiler.errors import CompileError, Position
 from hutong.compiler.paths import resolve_path
 from hutong.compiler.wxml.expr import compile_expression, js_string
-from hutong.compiler.wxml.parser import Attribute, Element, Text, parse_wxml
+from hutong.compiler.wxml.parser import Attribute, Element, Text, mustaches, parse_wxml
 from hutong.compiler.wxs import WxsPlace, compile_wxs
 
-_MUSTACHE = re.compile(r"\{\{(.*?)\}\}", re.DOTALL)
 _EVENT = re.compile(r"^(capture-catch|capture-bind|mut-bind|catch|bind):?([A-Za-z_][\w-]*)$")
 _EVENT_FLAGS = {"bind": 0, "catch": 1, "capture-bind": 2, "capture-catch": 3, "mut-bind": 4}
 _CONTROL = frozenset(
@@ -302,17 +301,16 @@ class _Generator:
     ) -> Iterator[tuple[str, str]]:
         last = 0
         source = self.compiler.source_of(position.file)
-        for match in _MUSTACHE.finditer(text):
-            if match.start() > last:
-                yield "text", js_string(decode_entities(text[last : match.start()]))
-            inner_position = _advance(position, text, match.start(1))
+        for start, end in mustaches(text):
+            if start > last:
+                yield "text", js_string(decode_entities(text[last:start]))
+            inner_position = _advance(position, text, start + 2)
+            inner = text[start + 2 : end - 2]
             yield (
                 "expr",
-                compile_expression(
-                    match.group(1), inner_position, source, scope.names, prefer_object=prefer_object
-                ),
+                compile_expression(inner, inner_position, source, scope.names, prefer_object=prefer_object),
             )
-            last = match.end()
+            last = end
         if last < len(text):
             yield "text", js_string(decode_entities(text[last:]))
 
@@ -470,7 +468,13 @@ class _Generator:
     def template_instance(self, element: Element, scope: _Scope) -> str:
         is_attribute = element.attribute("is")
         if is_attribute is None or not (is_attribute.value or "").strip():
-            raise self.error("<template> needs a name (to define one) or is (to use one)", element.position)
+            # WeChat builds it (`<template data="{{…}}"/>` in real apps) and draws nothing there.
+            warning = self.error(
+                "<template> has neither name (to define one) nor is (to use one): it draws nothing",
+                element.position,
+            )
+            self.compiler.warnings.append(str(warning))
+            return "...[]"
         value = (is_attribute.value or "").strip()
         if "{{" in value:
             name_js = self.attribute_value(is_attribute, scope)

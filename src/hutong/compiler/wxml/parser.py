@@ -1,7 +1,8 @@
 """A tolerant WXML parser: a tree of elements and text, each with its position in the file.
 
 Tolerant the way WeChat's is: self-closing tags, attributes without values, comments, and `{{ }}`
-whose contents may hold `<` or `>`. Strict where a silent guess would hide a bug: an unclosed or
+whose contents may hold `<` or `>`, quotes, and string literals that themselves hold `{{` or `}}`
+(``mustache_end``). Strict where a silent guess would hide a bug: an unclosed or
 mismatched tag is an error naming where it opened.
 """
 
@@ -22,6 +23,50 @@ _ACCESSORY_NEXT = re.compile(r"\s*(?:<!--.*?-->\s*)*<keyboard-accessory\b", re.D
 _NAME = re.compile(r"[^\s/>=\"'<]+")
 _TAG_NAME = re.compile(r"[A-Za-z_][\w\-.:$]*")
 _UNQUOTED = re.compile(r"[^\s>]+")
+
+
+def mustache_end(text: str, start: int) -> int:
+    """Where the ``}}`` closing the ``{{`` just before ``start`` begins, or -1.
+
+    WeChat parses the expression, so a string literal (`'{{prefix}}__x'`) or an object literal
+    (`{{a: {b: 1}}}`) inside does not end it. When the expression does not scan (a quote never
+    closed), the first ``}}`` ends it, as a plain search would.
+    """
+    depth = 0
+    quote = ""
+    index = start
+    length = len(text)
+    while index < length:
+        char = text[index]
+        if quote:
+            if char == "\\":
+                index += 2
+                continue
+            if char == quote:
+                quote = ""
+        elif char in "'\"":
+            quote = char
+        elif char == "{":
+            depth += 1
+        elif char == "}":
+            if depth == 0 and text.startswith("}}", index):
+                return index
+            depth = max(0, depth - 1)
+        index += 1
+    return text.find("}}", start)
+
+
+def mustaches(text: str) -> list[tuple[int, int]]:
+    """The ``(start, end)`` of each whole `{{ ... }}` in ``text``, in order."""
+    found = []
+    index = text.find("{{")
+    while index >= 0:
+        end = mustache_end(text, index + 2)
+        if end < 0:
+            break
+        found.append((index, end + 2))
+        index = text.find("{{", end + 2)
+    return found
 
 
 @dataclass
@@ -109,7 +154,7 @@ def _text(reader: _Reader, parent: Element) -> None:
     pos = start
     while pos < len(source):
         if source.startswith("{{", pos):
-            end = source.find("}}", pos + 2)
+            end = mustache_end(source, pos + 2)
             pos = len(source) if end < 0 else end + 2
             continue
         if source[pos] == "<" and (
@@ -175,7 +220,7 @@ def _attribute_value(reader: _Reader) -> tuple[str | None, int]:
         while pos < len(source) and source[pos] != quote:
             if source.startswith("{{", pos):
                 # A quote inside {{ }} does not end the value: `title="{{ok ? "a" : "b"}}"`.
-                end = source.find("}}", pos + 2)
+                end = mustache_end(source, pos + 2)
                 if end >= 0 and "\n" not in source[pos:end]:
                     pos = end + 2
                     continue

@@ -462,6 +462,9 @@ export class MiniProgram {
       case 'unsupported':
         this.reportUnsupported(message);
         break;
+      case 'warning':
+        this.surface.dispatchEvent(new CustomEvent('hutong:warning', { detail: { what: String(message.what), name: String(message.name), text: String(message.text) } }));
+        break;
       case 'share:handlers':
         this.shareAnswers.get(message.req)?.(message.handlers || {});
         this.shareAnswers.delete(message.req);

@@ -39,20 +39,19 @@ export function setDeclaredTags(tags) {
 }
 
 /**
- * A tag that is neither a WeChat built-in nor a declared custom component: reported once. One the app
- * declares elsewhere is the app's slip, not something the runtime lacks: WeChat draws it as a plain
- * element, and so do we, with a warning.
+ * A tag that is neither a WeChat built-in nor a declared custom component: the app's slip, not
+ * something the runtime lacks. WeChat (glass-easel: `allowUnusedNativeNode`) draws it as a plain
+ * element named by the tag, inline, with its content; so do we, with a warning, once per tag, which
+ * `hutong check` lists without failing the page.
  * @param {string} tag
  */
 function checkTag(tag) {
   if (BUILTIN_TAGS.has(tag) || HTML_TAGS.has(tag) || reported.has(tag)) return;
   reported.add(tag);
-  if (declaredTags.has(tag)) {
-    console.warn(`[hutong] <${tag}> is used where usingComponents does not declare it: drawn as a plain element, as in WeChat`);
-    return;
-  }
-  console.warn(`[hutong] component "${tag}" is not supported`);
-  send({ t: 'unsupported', what: 'component', name: tag });
+  const where = declaredTags.has(tag) ? 'is used where usingComponents does not declare it' : 'is neither a built-in nor a declared component';
+  const text = `<${tag}> ${where}: drawn as a plain element, as in WeChat`;
+  console.warn(`[hutong] ${text}`);
+  send({ t: 'warning', what: 'tag', name: tag, text });
 }
 
 /** @typedef {{t: string, a: Record<string, any>, e: any[], c: any[], k?: any, cp?: string, b?: number, n: number, p: any, o: any, comp?: any, ev?: string, mc?: string}} MElement */
