@@ -46,7 +46,8 @@ class Merchant:
 
 def _replay(m: Merchant) -> dict[str, Any]:
     """The last order's parameters again, as a dishonest back end would hand them to anyone."""
-    return m.orders[-1]["params"]
+    params: dict[str, Any] = m.orders[-1]["params"]
+    return params
 
 
 def _order(m: Merchant, body: dict[str, Any]) -> dict[str, Any]:

@@ -2,15 +2,20 @@
 payment PIN and tops up in the shell's Wallet (the sandbox bank confirms by callback), opens a mini
 program whose merchant back end makes an order through the WeChat Pay v3 API, pays on the host's
 sheet with the PIN (a wrong one first), sees requestPayment:ok, the order paid and the wallet debited;
-closing the sheet answers requestPayment:fail cancel."""
+closing the sheet answers requestPayment:fail cancel. The wallet's payment code reads back from the
+QR and barcode the shell draws."""
 
 from __future__ import annotations
 
+import io
 from urllib.parse import quote
 
 import pytest
+import zxingcpp
+from PIL import Image
 from playwright.async_api import Browser, Page, expect
 
+from hutong.server.wallet import paycodes
 from tests.wallet.conftest import PASSWORD
 from tests.wallet.shop import ShopWorld, shop_world
 
@@ -49,6 +54,16 @@ async def test_top_up_then_pay_in_a_mini_program(shop_world: ShopWorld, browser:
     await top_up.get_by_role("button", name="Top up").click()
     await expect(page.locator("#wallet-status")).to_have_text("Topped up ¥50.00")
     await expect(page.locator("#wallet-balance")).to_have_text("¥50.00")
+
+    # The payment code a cashier would scan: the QR and the barcode the shell draws read back as the
+    # digits it shows, and the code is this user's.
+    await sheet.get_by_role("button", name="Payment code").click()
+    digits = (await page.locator(".wallet-paycode-digits").text_content() or "").replace(" ", "")
+    assert paycodes.looks_like_code(digits)
+    for alt in ("Payment QR code", "Payment barcode"):
+        shot = await page.get_by_alt_text(alt).screenshot()
+        read = zxingcpp.read_barcodes(Image.open(io.BytesIO(shot)))
+        assert [r.text for r in read] == [digits], alt
 
     # The mini program: its back end makes an order for 18.80; the host draws the sheet.
     query = quote(f"base={shop_world.base}&amount=1880", safe="")

@@ -3,7 +3,8 @@
  * Home → Wallet: the signed-in user's balance, top-up from a card and withdrawal to a bank account
  * (through the platform's funding provider, decided asynchronously: a transfer is polled until the
  * bank's answer arrives), the payment PIN, and the history with each payment's mini program and
- * merchant. Amounts are integer fen on the wire; yuan are parsed from text, never through floats.
+ * merchant, and the payment code a cashier scans (QR and barcode, refreshed every minute). Amounts are
+ * integer fen on the wire; yuan are parsed from text, never through floats.
  */
 import { api, session } from './api.js';
 
@@ -74,6 +75,36 @@ export function initWallet(host) {
     field('or current PIN', { name: 'current', type: 'password', inputMode: 'numeric', autocomplete: 'off', maxLength: 6 }),
     el('button', { type: 'submit', textContent: 'Save PIN' }),
   ]);
+  // The payment code a cashier scans: refreshed every minute while it shows, single use.
+  const codeBox = el('div', { className: 'wallet-paycode', id: 'wallet-paycode', hidden: true });
+  const codeButton = el('button', { type: 'button', id: 'wallet-paycode-show', textContent: 'Payment code' });
+  /** @type {number} */
+  let codeTimer = 0;
+  const stopCode = () => {
+    clearTimeout(codeTimer);
+    codeBox.hidden = true;
+    codeBox.replaceChildren();
+  };
+  /** @param {string} svg @param {string} alt */
+  const svgImage = (svg, alt) => el('img', { src: `data:image/svg+xml,${encodeURIComponent(svg)}`, alt });
+  async function showCode() {
+    if (!document.getElementById('wallet-sheet') || /** @type {HTMLElement} */ (document.getElementById('wallet-sheet')).hidden) return stopCode();
+    try {
+      const made = await api('/api/me/wallet/paycode', { method: 'POST' });
+      codeBox.replaceChildren(
+        svgImage(made.barcode_svg, 'Payment barcode'),
+        el('p', { className: 'wallet-paycode-digits', textContent: made.code.replace(/(\d{4})(?=\d)/g, '$1 ') }),
+        svgImage(made.qr_svg, 'Payment QR code'),
+        el('p', { className: 'hint', textContent: 'Show this to the cashier. It changes every minute and works once.' }),
+      );
+      codeBox.hidden = false;
+      codeTimer = window.setTimeout(showCode, 60_000);
+    } catch (error) {
+      say(error instanceof Error ? error.message : String(error), true);
+    }
+  }
+  codeButton.addEventListener('click', () => (codeBox.hidden ? showCode() : stopCode()));
+
   const pinState = el('p', { className: 'hint', id: 'wallet-pin-state' });
   pinForm.insertBefore(pinState, pinForm.children[1]);
 
@@ -168,7 +199,8 @@ export function initWallet(host) {
   button.addEventListener('click', async () => {
     host.openSheet('wallet-sheet');
     say('');
-    body.replaceChildren(el('p', { className: 'wallet-label', textContent: 'Balance' }), balance, status, topUp, withdraw, pinForm, el('h3', { textContent: 'History' }), history);
+    stopCode();
+    body.replaceChildren(el('p', { className: 'wallet-label', textContent: 'Balance' }), balance, status, codeButton, codeBox, topUp, withdraw, pinForm, el('h3', { textContent: 'History' }), history);
     await load().catch((error) => say(error.message, true));
   });
 

@@ -28,7 +28,7 @@ from hutong.server.support.models import (
     Message,
     PushSettings,
 )
-from hutong.server.wallet.models import WalletPayment, WalletPin
+from hutong.server.wallet.models import PayCode, WalletPayment, WalletPin
 from hutong.server.wechatpay.models import PlatformKey, UsedNonce
 
 metadata = Base.metadata
@@ -59,6 +59,7 @@ __all__ = [
     "OpenId",
     "Order",
     "Organization",
+    "PayCode",
     "PinnedApp",
     "PlatformKey",
     "PushSettings",

@@ -72,7 +72,9 @@ async def _checked(session: AsyncSession, user: User, request: PayRequest) -> tu
     # ... and the user paying is the order's payer.
     if prepay.payer_user_id != user.id:
         raise _fail(403, "prepay_not_this_user", "this order is for another user")
-    if not orders.pay_sign_valid(prepay, request.time_stamp, request.nonce_str, request.package, request.pay_sign):
+    if not orders.pay_sign_valid(
+        prepay, request.time_stamp, request.nonce_str, request.package, request.pay_sign
+    ):
         raise _fail(403, "invalid_pay_sign", "paySign does not verify with the merchant's key")
     if prepay.trade_state in ("SUCCESS", "REFUND"):
         raise _fail(409, "order_paid", "the order is already paid")
@@ -123,7 +125,10 @@ async def pay(session: AsyncSession, user: User, request: PayRequest, pin_code: 
             session,
             journal,
             f"{prepay.merchant_name}: {prepay.description}"[:200],
-            [(service.account(user.id), -prepay.amount_total), (orders.receiving_account(prepay), prepay.amount_total)],
+            [
+                (service.account(user.id), -prepay.amount_total),
+                (orders.receiving_account(prepay), prepay.amount_total),
+            ],
         )
         await orders.mark_paid(session, prepay, user.id)
         await session.commit()

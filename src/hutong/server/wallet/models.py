@@ -37,3 +37,16 @@ class WalletPayment(Timestamped, Base):
     description: Mapped[str] = mapped_column(String(200))
     amount_fen: Mapped[int] = mapped_column(BigInteger)
     journal_key: Mapped[str] = mapped_column(String(128))
+
+
+class PayCode(Base):
+    """A payment code the shell shows at a counter (QR and barcode): 18 digits, single use, valid about
+    a minute. Stored as its SHA-256, like other short-lived secrets."""
+
+    __tablename__ = "wallet_pay_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)

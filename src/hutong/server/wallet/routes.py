@@ -18,7 +18,7 @@ from hutong.server.funding import registry
 from hutong.server.funding import service as funding
 from hutong.server.funding.models import FundingTransfer
 from hutong.server.problems import Problem
-from hutong.server.wallet import checkout, pin, service
+from hutong.server.wallet import checkout, paycodes, pin, service
 
 router = APIRouter(prefix="/api/me/wallet", tags=["wallet"], dependencies=[Depends(host_only)])
 CurrentUser = Annotated[User, Depends(current_user)]
@@ -222,3 +222,23 @@ async def pay(body: PayWithPinIn, request: Request, user: CurrentUser) -> PaidOu
     async with database(request).session() as session:
         balance = await checkout.pay(session, user, body.request(), body.pin)
     return PaidOut(paid=True, balance_fen=balance)
+
+
+class PayCodeOut(BaseModel):
+    code: str
+    expires_at: datetime
+    qr_svg: str
+    barcode_svg: str
+
+
+@router.post("/paycode", response_model=PayCodeOut, dependencies=[Depends(_payments_rate_limit)])
+async def new_pay_code(request: Request, user: CurrentUser) -> PayCodeOut:
+    """A fresh payment code to show at a counter (the earlier one stops working)."""
+    async with database(request).session() as session:
+        code, expires_at = await paycodes.issue(session, user.id)
+    return PayCodeOut(
+        code=code,
+        expires_at=expires_at,
+        qr_svg=paycodes.svg(code, "qr"),
+        barcode_svg=paycodes.svg(code, "barcode"),
+    )

@@ -1,4 +1,4 @@
-"""Funding transfers (top-ups, withdrawals), payment PINs and the wallet's payments.
+"""Funding transfers (top-ups, withdrawals), payment PINs, the wallet's payments and payment codes.
 
 Revision ID: 0012
 Revises: 0011
@@ -73,9 +73,27 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("wallet_payments", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_wallet_payments_user_id"), ["user_id"], unique=False)
+    op.create_table(
+        "wallet_pay_codes",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("code_hash", sa.String(length=64), nullable=False),
+        sa.Column("user_id", sa.Integer(), nullable=False),
+        sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("used_at", sa.DateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["user_id"], ["users.id"], name=op.f("fk_wallet_pay_codes_user_id_users"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_wallet_pay_codes")),
+        sa.UniqueConstraint("code_hash", name=op.f("uq_wallet_pay_codes_code_hash")),
+    )
+    with op.batch_alter_table("wallet_pay_codes", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_wallet_pay_codes_user_id"), ["user_id"], unique=False)
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("wallet_pay_codes", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_wallet_pay_codes_user_id"))
+    op.drop_table("wallet_pay_codes")
     with op.batch_alter_table("wallet_payments", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_wallet_payments_user_id"))
     op.drop_table("wallet_payments")
