@@ -76,6 +76,15 @@ class Settings(BaseSettings):
         default=10, description="Top-ups and withdrawals a user may start per minute."
     )
 
+    outbox_worker: bool = Field(
+        default=True,
+        description="Run an outbox worker in this server process (0 when only `hutong outbox run` workers "
+        "should deliver).",
+    )
+    outbox_poll_seconds: float = Field(
+        default=1.0, description="How often an idle outbox worker looks for due jobs."
+    )
+
     @property
     def blob_dir(self) -> Path:
         return self.data_dir / "blobs"

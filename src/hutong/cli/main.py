@@ -18,12 +18,14 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from hutong.cli import config
+from hutong.cli import outbox as outbox_cli
 
 if TYPE_CHECKING:
     from hutong.cli.platform import PlatformClient
     from hutong.compiler import BuildResult
 
 app = typer.Typer(help="Hutong: an open-source mini program platform.", no_args_is_help=True)
+app.add_typer(outbox_cli.app, name="outbox")
 
 
 def _prepare() -> None:

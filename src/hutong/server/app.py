@@ -15,6 +15,7 @@ import hutong
 from hutong.console.codes import router as console_codes_router
 from hutong.console.routes import router as console_router
 from hutong.console.support import router as console_support_router
+from hutong.server import outbox
 from hutong.server.accounts.routes import router as accounts_router
 from hutong.server.apps.release_routes import router as versions_router
 from hutong.server.apps.routes import router as apps_router
@@ -65,7 +66,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if settings.outbox_worker:
+            outbox.load_handlers()
+            worker = outbox.Worker(app.state.database, settings, poll_seconds=settings.outbox_poll_seconds)
+            app.state.outbox = worker
+            worker.start()
         yield
+        if settings.outbox_worker:
+            await app.state.outbox.stop()
         await wechatpay_api.close(app)
         await app.state.database.dispose()
         await limiter.close()

@@ -40,6 +40,8 @@ export class Chrome {
     this.tabBarHiddenByApi = false;
     /** @type {Record<string, any>} */
     this.tabStyle = {};
+    /** The app's images by package path (host/miniprogram.js), for the tab icons. @type {Record<string, string>} */
+    this.assetUrls = {};
     surface.classList.add('hutong-surface');
     surface.replaceChildren(this.navbar, this.frames, this.tabBar);
   }
@@ -79,32 +81,65 @@ export class Chrome {
     this.tabBar.classList.toggle('top', style.position === 'top');
     this.tabBar.style.background = style.backgroundColor || '#ffffff';
     this.tabBar.style.borderTopColor = style.borderStyle === 'white' ? '#eeeeee' : 'rgba(0,0,0,0.2)';
+    const top = style.position === 'top';
     this.tabBar.replaceChildren(
       ...list.map((/** @type {any} */ item, /** @type {number} */ i) => {
         const override = this.tabOverrides[i] || {};
+        const selected = i === index;
         const tab = document.createElement('button');
         tab.className = 'hutong-tab';
         tab.setAttribute('role', 'tab');
-        tab.setAttribute('aria-selected', String(i === index));
-        tab.style.color = i === index ? style.selectedColor || '#07c160' : style.color || '#7a7e83';
+        tab.setAttribute('aria-selected', String(selected));
+        tab.style.color = selected ? style.selectedColor || '#07c160' : style.color || '#7a7e83';
+        // As WeChat draws it: the selected icon when selected (the plain one if none), none at the top.
+        const iconPath = selected ? override.selectedIconPath || item.selectedIconPath || override.iconPath || item.iconPath : override.iconPath || item.iconPath;
+        const iconUrl = top ? undefined : this.assetUrl(iconPath);
+        const text = String(override.text ?? item.text ?? '');
+        // The badge and the red dot sit over the icon's top right corner (over the text without one).
+        const anchor = document.createElement('span');
+        anchor.className = 'hutong-tab-anchor';
         const label = document.createElement('span');
         label.className = 'hutong-tab-text';
-        label.textContent = override.text ?? item.text ?? '';
-        tab.appendChild(label);
+        label.textContent = text;
+        if (iconUrl) {
+          tab.classList.add('with-icon');
+          const icon = document.createElement('img');
+          icon.className = 'hutong-tab-icon';
+          icon.alt = '';
+          icon.src = iconUrl;
+          anchor.appendChild(icon);
+          tab.appendChild(anchor);
+          if (text) tab.appendChild(label);
+          else tab.setAttribute('aria-label', String(item.pagePath));
+        } else {
+          anchor.appendChild(label);
+          tab.appendChild(anchor);
+        }
         if (override.badge) {
           const badge = document.createElement('span');
           badge.className = 'hutong-tab-badge';
           badge.textContent = override.badge;
-          tab.appendChild(badge);
+          anchor.appendChild(badge);
         } else if (override.dot) {
           const dot = document.createElement('span');
           dot.className = 'hutong-tab-dot';
-          tab.appendChild(dot);
+          anchor.appendChild(dot);
         }
         tab.addEventListener('click', () => this.onTab(i));
         return tab;
       }),
     );
+  }
+
+  /**
+   * The URL of a package image named as app.json or setTabBarItem names it (`/images/a.png`,
+   * `images/a.png`, `./images/a.png`); undefined for anything else (WeChat takes no network icons here).
+   * @param {unknown} path
+   */
+  assetUrl(path) {
+    if (typeof path !== 'string' || !path) return undefined;
+    const key = path.replace(/^(\.\/|\/)+/, '');
+    return Object.hasOwn(this.assetUrls, key) ? this.assetUrls[key] : undefined;
   }
 }
 

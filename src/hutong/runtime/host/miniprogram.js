@@ -120,6 +120,7 @@ export class MiniProgram {
           .filter((path) => manifest.bundles[path])
           .map((path) => [path, new URL(manifest.bundles[path].url, location.href).href]),
       );
+      if (this.chrome) this.chrome.assetUrls = this.assetUrls;
     } catch (error) {
       this.close();
       throw error;
@@ -659,7 +660,11 @@ export class MiniProgram {
         if (name === 'removeTabBarBadge') item.badge = '';
         if (name === 'showTabBarRedDot') item.dot = true;
         if (name === 'hideTabBarRedDot') item.dot = false;
-        if (name === 'setTabBarItem' && args.text !== undefined) item.text = String(args.text);
+        if (name === 'setTabBarItem') {
+          if (args.text !== undefined) item.text = String(args.text);
+          if (typeof args.iconPath === 'string') item.iconPath = args.iconPath;
+          if (typeof args.selectedIconPath === 'string') item.selectedIconPath = args.selectedIconPath;
+        }
         this.updateChrome();
         return ok;
       }

@@ -9,6 +9,7 @@ from hutong.server.discovery.models import LaunchEvent, PinnedApp, RecentApp, Sc
 from hutong.server.events.models import AppEvent
 from hutong.server.funding.models import FundingTransfer
 from hutong.server.identity.models import AccessToken, OneTimeCode, OpenId, SessionKey, UnionId
+from hutong.server.outbox.models import OutboxAttempt, OutboxJob
 from hutong.server.payments.models import BillFile, Merchant, MerchantApp, NotifyLog, Order, Refund
 from hutong.server.review.models import Review
 from hutong.server.subscribe.models import (
@@ -59,6 +60,8 @@ __all__ = [
     "OpenId",
     "Order",
     "Organization",
+    "OutboxAttempt",
+    "OutboxJob",
     "PayCode",
     "PinnedApp",
     "PlatformKey",

@@ -1,0 +1,118 @@
+"""Handlers by topic: ``@handler(topic, schedule=…)`` registers ``async def deliver(job) -> Outcome``.
+
+A worker claims only jobs whose topic has a handler in its process, so a process that does not import
+a domain never takes that domain's jobs."""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, Literal
+
+from hutong.server.outbox.schedules import DEFAULT_RETRY, Schedule
+
+if TYPE_CHECKING:
+    from hutong.server.db import Database
+    from hutong.settings import Settings
+
+# The modules that register handlers; `hutong outbox run` and the app's worker import them all. A
+# domain that adds a topic adds its module here.
+HANDLER_MODULES = ("hutong.server.support.push",)
+# How long past its timeout a claimed job stays leased before another worker may take it again.
+LEASE_GRACE_SECONDS = 30.0
+
+
+@dataclass(frozen=True)
+class Job:
+    """One try of a job, as its handler sees it."""
+
+    id: int
+    topic: str
+    key: str | None
+    payload: dict[str, Any]
+    attempt: int  # 1 on the first try
+    created_at: datetime
+    database: Database = field(repr=False)
+    settings: Settings = field(repr=False)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What became of a try. ``status`` and ``body`` (the answer's first bytes) go into the attempt log."""
+
+    kind: Literal["done", "retry", "dead"]
+    status: int | None = None
+    body: str = ""
+    reason: str = ""
+
+    @classmethod
+    def done(cls, status: int | None = None, body: bytes | str = b"") -> Outcome:
+        return cls("done", status, _text(body))
+
+    @classmethod
+    def retry(cls, status: int | None = None, body: bytes | str = b"", reason: str = "") -> Outcome:
+        """Try again at the schedule's next delay (dead when there is none)."""
+        return cls("retry", status, _text(body), reason)
+
+    @classmethod
+    def dead(cls, reason: str, status: int | None = None, body: bytes | str = b"") -> Outcome:
+        """Never try again."""
+        return cls("dead", status, _text(body), reason)
+
+
+RESPONSE_KEPT = 1024
+
+
+def _text(body: bytes | str) -> str:
+    raw = body.encode() if isinstance(body, str) else body
+    return raw[:RESPONSE_KEPT].decode("utf-8", "replace")
+
+
+Deliver = Callable[[Job], Awaitable[Outcome]]
+
+
+@dataclass(frozen=True)
+class Handler:
+    topic: str
+    deliver: Deliver
+    schedule: Schedule
+    timeout: float  # seconds a try may take; longer is a retry
+
+    @property
+    def lease_seconds(self) -> float:
+        return self.timeout + LEASE_GRACE_SECONDS
+
+
+_handlers: dict[str, Handler] = {}
+
+
+def handler(
+    topic: str, *, schedule: Schedule = DEFAULT_RETRY, timeout: float = 30.0
+) -> Callable[[Deliver], Deliver]:
+    """Register the decorated coroutine as the one handler of ``topic``."""
+
+    def register(deliver: Deliver) -> Deliver:
+        known = _handlers.get(topic)
+        name = f"{deliver.__module__}.{deliver.__qualname__}"
+        if known is not None and f"{known.deliver.__module__}.{known.deliver.__qualname__}" != name:
+            raise ValueError(f"outbox topic {topic!r} already has a handler")
+        _handlers[topic] = Handler(topic, deliver, schedule, timeout)
+        return deliver
+
+    return register
+
+
+def handler_for(topic: str) -> Handler | None:
+    return _handlers.get(topic)
+
+
+def topics() -> list[str]:
+    return sorted(_handlers)
+
+
+def load_handlers(extra: tuple[str, ...] = ()) -> None:
+    """Import every module that registers handlers (and ``extra`` ones, for tests and plugins)."""
+    for module in (*HANDLER_MODULES, *extra):
+        importlib.import_module(module)
