@@ -17,7 +17,9 @@ from typing import Any
 import httpx
 import pytest
 
-from hutong.server.funding import sandbox_bank, signature
+from hutong.server import outbox
+from hutong.server.db import Database
+from hutong.server.funding import checks, sandbox_bank, signature
 from hutong.server.funding.sandbox_bank import RunningBank
 from hutong.server.wechatpay import crypto
 from tests.payments.world import PayWorld, jsapi_body, pay_world
@@ -216,3 +218,29 @@ async def test_concurrent_payments_of_one_order_charge_once(shop: Shop) -> None:
     statuses = sorted(a.status_code for a in answers)
     assert statuses.count(200) == 1, [a.text for a in answers if a.status_code != 409]
     assert await shop.balance() == 9_300
+
+
+async def test_a_lost_callback_is_found_by_asking(shop: Shop) -> None:
+    """The bank's callbacks cannot reach this platform: the transfer's outbox job asks the bank."""
+    started = await shop.client.post(
+        "/api/me/wallet/topups",
+        json={"amount_fen": 4_200, "card_number": sandbox_bank.APPROVED},
+        headers={**shop.csrf, "Idempotency-Key": secrets.token_hex(8)},
+    )
+    reference = started.json()["reference"]
+    app = shop.pw.w.app
+    database: Database = app.state.database
+    async with database.session() as session:
+        job = await outbox.job_by_key(session, checks.TOPIC, reference)
+        assert job is not None and job.state == "pending"
+    await asyncio.sleep(0.3)  # the bank has decided by now
+    assert await shop.balance() == 0
+    try_ = outbox.Job(
+        job.id, job.topic, job.key, job.payload, 1, job.created_at, database, app.state.settings
+    )
+    outcome = await checks.check(try_)
+    assert (outcome.kind, outcome.body) == ("done", "succeeded")
+    assert await shop.balance() == 4_200
+    # Asked again (a second worker, a retry): nothing more.
+    assert (await checks.check(try_)).kind == "done"
+    assert await shop.balance() == 4_200

@@ -17,7 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hutong.logs import get_logger
-from hutong.server import ledger
+from hutong.server import ledger, outbox
 from hutong.server.db.base import utcnow
 from hutong.server.funding.models import FundingTransfer
 from hutong.server.funding.provider import (
@@ -31,6 +31,10 @@ from hutong.server.funding.provider import (
 log = get_logger(__name__)
 # A transfer the provider says it never received (the request was lost) is failed after this long.
 LOST_AFTER = timedelta(minutes=2)
+# A transfer younger than this is not looked up for a user polling it: its callback is on its way.
+LOOKUP_AFTER = timedelta(seconds=3)
+CHECK_TOPIC = "funding.check"  # funding/checks.py
+CHECK_AFTER = timedelta(seconds=30)
 
 
 class IdempotencyMismatch(Exception):
@@ -92,6 +96,14 @@ async def start(
     session.add(transfer)
     try:
         await session.flush()
+        # Committed with the transfer: a lost callback is found by asking (funding/checks.py).
+        await outbox.enqueue(
+            session,
+            CHECK_TOPIC,
+            {"reference": transfer.reference},
+            key=transfer.reference,
+            run_at=utcnow() + CHECK_AFTER,
+        )
         if kind == "payout":
             await ledger.post(
                 session,
@@ -169,18 +181,23 @@ async def apply(session: AsyncSession, provider: str, event: FundingEvent) -> bo
     return True
 
 
+def _age(transfer: FundingTransfer) -> timedelta:
+    created = transfer.created_at
+    # SQLite gives naive datetimes back; they were written in UTC.
+    return utcnow() - (created if created.tzinfo else created.replace(tzinfo=UTC))
+
+
 async def refresh(
-    session: AsyncSession, provider: FundingProvider, transfer: FundingTransfer
+    session: AsyncSession, provider: FundingProvider, transfer: FundingTransfer, *, at_once: bool = False
 ) -> FundingTransfer:
-    """For a transfer still pending (its callback late or lost): ask the provider where it stands."""
-    if transfer.state != "pending":
+    """For a transfer still pending (its callback late or lost): ask the provider where it stands
+    (unless it is only seconds old and ``at_once`` is not given)."""
+    if transfer.state != "pending" or (not at_once and _age(transfer) < LOOKUP_AFTER):
         return transfer
     kind: Kind = "charge" if transfer.kind == "charge" else "payout"
     event = await provider.lookup(kind, transfer.reference)
     if event is None:
-        created = transfer.created_at
-        # SQLite gives naive datetimes back; they were written in UTC.
-        if utcnow() - (created if created.tzinfo else created.replace(tzinfo=UTC)) < LOST_AFTER:
+        if _age(transfer) < LOST_AFTER:
             return transfer
         event = FundingEvent(
             f"lost:{transfer.reference}",

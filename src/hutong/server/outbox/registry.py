@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
 # The modules that register handlers; `hutong outbox run` and the app's worker import them all. A
 # domain that adds a topic adds its module here.
-HANDLER_MODULES = ("hutong.server.support.push",)
+HANDLER_MODULES = ("hutong.server.support.push", "hutong.server.funding.checks")
 # How long past its timeout a claimed job stays leased before another worker may take it again.
 LEASE_GRACE_SECONDS = 30.0
 
