@@ -22,6 +22,7 @@ from hutong.server.db import Database
 from hutong.server.db.migrate import downgrade, upgrade_async
 from hutong.server.delivery.runtime_assets import runtime_assets
 from hutong.server.embedded import embedded_server
+from hutong.server.sealing import Keyring
 from hutong.server.storage import BlobStore
 from hutong.settings import Settings
 
@@ -104,8 +105,9 @@ async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncI
         url = request.getfixturevalue("postgres_url")
     await upgrade_async(url)
     yield url
-    # Downgrading to empty also proves every migration reverses cleanly.
-    await asyncio.to_thread(downgrade, url, "base")
+    # Downgrading to empty also proves every migration reverses cleanly (opening what was sealed with
+    # the master key of the tests' data dir, tmp_path).
+    await asyncio.to_thread(downgrade, url, "base", Keyring.from_settings(Settings(data_dir=tmp_path)))
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -18,6 +18,16 @@ class Settings(BaseSettings):
     )
     redis_url: str | None = Field(
         default=None, description="Redis for limits shared across processes; in-process otherwise."
+    )
+    master_key: SecretStr | None = Field(
+        default=None,
+        description="Master key(s) that seal secrets at rest: base64 of 32 bytes, several separated by "
+        "commas during a rotation (the first seals, all unseal). See docs/security.md.",
+    )
+    master_key_file: Path | None = Field(
+        default=None,
+        description="A file (mode 0600) holding the master key(s), one per line; instead of master_key. "
+        "With neither, <data_dir>/master-key is generated on first start.",
     )
     log_level: str = "INFO"
     log_json: bool = False

@@ -269,7 +269,7 @@ async def test_messages_are_pushed_signed_to_the_developers_server(tmp_path: Pat
 async def test_push_never_reaches_private_addresses_by_default(tmp_path: Path, database_url: str) -> None:
     with push_receiver() as (url, received):
         async with world(tmp_path, database_url) as w:
-            database = Database(database_url)
+            database = Database(database_url, w.app.state.keyring)
             async with database.session() as session:
                 owner = await _user(session, "a@example.com")
                 await service.set_push(session, owner, w.a1.appid, url, "secretToken1")

@@ -33,6 +33,7 @@ from hutong.server.apps.models import DOMAIN_KINDS, App
 from hutong.server.db import Database
 from hutong.server.db.migrate import upgrade_async
 from hutong.server.embedded import embedded_server
+from hutong.server.sealing import Keyring
 from hutong.server.storage import BlobStore
 from hutong.settings import Settings
 
@@ -92,7 +93,7 @@ _ANY_DOMAIN_META = '<meta name="hutong-any-domain" content="hutong check --allow
 async def _publish(settings: Settings, build: BuildResult, domains: dict[str, list[str]]) -> str:
     """Publish the build; returns the session token of the run's throwaway signed-in user."""
     await upgrade_async(settings.effective_database_url)
-    database = Database(settings.effective_database_url)
+    database = Database(settings.effective_database_url, Keyring.from_settings(settings))
     try:
         # A WeChat user is always signed in, and apps call wx.login at launch (the quick-start
         # template does): without a user, the host's sign-in sheet would cover every page.

@@ -19,6 +19,7 @@ import typer
 
 from hutong.cli import config
 from hutong.cli import outbox as outbox_cli
+from hutong.cli.keys import keys
 
 if TYPE_CHECKING:
     from hutong.cli.platform import PlatformClient
@@ -26,6 +27,7 @@ if TYPE_CHECKING:
 
 app = typer.Typer(help="Hutong: an open-source mini program platform.", no_args_is_help=True)
 app.add_typer(outbox_cli.app, name="outbox")
+app.add_typer(keys, name="keys")
 
 
 def _prepare() -> None:
@@ -44,7 +46,10 @@ def migrate() -> None:
     from hutong.settings import get_settings
 
     _prepare()
-    upgrade(get_settings().effective_database_url)
+    settings = get_settings()
+    from hutong.server.sealing import Keyring
+
+    upgrade(settings.effective_database_url, keyring=Keyring.from_settings(settings))
     typer.echo("database is up to date")
 
 
@@ -82,7 +87,9 @@ def demo(
 
     _prepare()
     settings = get_settings()
-    upgrade(settings.effective_database_url)
+    from hutong.server.sealing import Keyring
+
+    upgrade(settings.effective_database_url, keyring=Keyring.from_settings(settings))
 
     async def load() -> list[str]:
         database = Database(settings.effective_database_url)
@@ -222,7 +229,9 @@ def dev(
     settings = Settings(data_dir=data_dir or Path(tempfile.gettempdir()) / f"hutong-dev-{appid}")
     configure_logging(settings.log_level, settings.log_json)
     settings.data_dir.mkdir(parents=True, exist_ok=True)
-    upgrade(settings.effective_database_url)
+    from hutong.server.sealing import Keyring
+
+    upgrade(settings.effective_database_url, keyring=Keyring.from_settings(settings))
     server, session = dev_server(directory, settings, host, port)
     typer.echo(f"Open http://{host}:{port}/?open={session.appid} in a browser; watching {directory}")
     asyncio.run(serve_dev(server, session))

@@ -24,13 +24,15 @@ def run(
     """Deliver due jobs until stopped (SIGINT or SIGTERM); any number may run at once."""
     from hutong.server import outbox
     from hutong.server.db import Database
+    from hutong.server.sealing import Keyring
 
     settings = get_settings()
     configure_logging(settings.log_level, settings.log_json)
     outbox.load_handlers(tuple(modules or ()))
 
     async def serve() -> None:
-        database = Database(settings.effective_database_url)
+        # Handlers may open sealed secrets (merchant keys, push tokens): the sessions carry the keyring.
+        database = Database(settings.effective_database_url, Keyring.from_settings(settings))
         worker = outbox.Worker(database, settings, poll_seconds=settings.outbox_poll_seconds)
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGINT, signal.SIGTERM):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -43,6 +44,7 @@ from hutong.server.privacy.routes import router as privacy_router
 from hutong.server.problems import install_problem_handlers
 from hutong.server.ratelimit import RateLimitMiddleware, make_limiter
 from hutong.server.review.routes import router as review_router
+from hutong.server.sealing import Keyring, background_rewrap
 from hutong.server.storage import BlobStore
 from hutong.server.subscribe.server_routes import router as subscribe_server_router
 from hutong.server.support.routes import router as support_router
@@ -66,12 +68,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        # During a master key rotation (more than one key configured), re-wrap in the background.
+        rewrap = asyncio.create_task(background_rewrap(app.state.database)) if len(keyring.keys) > 1 else None
         if settings.outbox_worker:
             outbox.load_handlers()
             worker = outbox.Worker(app.state.database, settings, poll_seconds=settings.outbox_poll_seconds)
             app.state.outbox = worker
             worker.start()
         yield
+        if rewrap is not None:
+            rewrap.cancel()
         if settings.outbox_worker:
             await app.state.outbox.stop()
         await wechatpay_api.close(app)
@@ -80,7 +86,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app = FastAPI(title="Hutong", version=hutong.__version__, lifespan=lifespan)
     app.state.settings = settings
-    app.state.database = Database(settings.effective_database_url)
+    # The master keys that seal secrets at rest (server/sealing.py); every session carries them.
+    app.state.keyring = keyring = Keyring.from_settings(settings)
+    app.state.database = Database(settings.effective_database_url, keyring)
     app.state.blobs = BlobStore(settings.blob_dir)
     app.state.sources = BlobStore(settings.source_dir)
     # Generated into the data dir on first start; its public half is at /.well-known/hutong/.

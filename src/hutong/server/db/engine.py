@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+
+if TYPE_CHECKING:
+    from hutong.server.sealing import Keyring
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -19,14 +22,16 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 
 class Database:
-    """One engine and its session factory."""
+    """One engine and its session factory. Its sessions carry ``keyring`` (server/sealing.py) for the
+    secrets they seal and unseal."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, keyring: Keyring | None = None) -> None:
         self.url = url
+        self.keyring = keyring
         self.engine: AsyncEngine = create_async_engine(url, pool_pre_ping=not url.startswith("sqlite"))
         if url.startswith("sqlite"):
             event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas)
-        self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
+        self.sessions = async_sessionmaker(self.engine, expire_on_commit=False, info={"keyring": keyring})
 
     @asynccontextmanager
     async def session(self) -> AsyncIterator[AsyncSession]:

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import DateTime, ForeignKey, String, UniqueConstraint
+from sqlalchemy import DateTime, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
+from hutong.server import sealing
 from hutong.server.db.base import Base, Timestamped
 
 
@@ -52,8 +53,9 @@ class OneTimeCode(Timestamped, Base):
 
 
 class SessionKey(Timestamped, Base):
-    """The session_key of the user's latest login to an app (code2session replaces it). Kept in the
-    clear because the platform must compute signatures with it (/wxa/checksession), as WeChat does."""
+    """The session_key of the user's latest login to an app (code2session replaces it). Sealed
+    (server/sealing.py, purpose ``session_key_purpose``): the platform computes signatures with it
+    (/wxa/checksession), as WeChat does, so it is read back rather than hashed."""
 
     __tablename__ = "identity_session_keys"
     __table_args__ = (UniqueConstraint("app_id", "user_id"),)
@@ -61,8 +63,16 @@ class SessionKey(Timestamped, Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     app_id: Mapped[int] = mapped_column(ForeignKey("apps.id", ondelete="CASCADE"), index=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    session_key: Mapped[str] = mapped_column(String(64))
+    session_key: Mapped[str] = mapped_column(Text)
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+sealing.register(SessionKey.__table__.c.session_key)
+
+
+def session_key_purpose(app_id: int, user_id: int) -> str:
+    """What a session key is sealed for: its row, so it opens for no other user or app."""
+    return f"identity_session_keys.session_key:{app_id}:{user_id}"
 
 
 class AccessToken(Timestamped, Base):

@@ -16,11 +16,12 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from hutong.server import sealing
 from hutong.server.accounts.models import User
 from hutong.server.accounts.passwords import digest
 from hutong.server.apps.models import App
 from hutong.server.identity.ids import aware, new_code, new_openid, new_session_key, new_unionid
-from hutong.server.identity.models import OneTimeCode, OpenId, SessionKey, UnionId
+from hutong.server.identity.models import OneTimeCode, OpenId, SessionKey, UnionId, session_key_purpose
 from hutong.server.problems import Problem
 
 CODE_LIFETIME = timedelta(minutes=5)
@@ -156,6 +157,7 @@ async def code2session(session: AsyncSession, app: App, code: str) -> Login | No
     if user_id is None:
         return None
     key = new_session_key()
+    sealed = sealing.keyring_of(session).seal(key, purpose=session_key_purpose(app.id, user_id))
     moment = now()
     existing = await session.scalar(
         select(SessionKey).where(SessionKey.app_id == app.id, SessionKey.user_id == user_id)
@@ -164,7 +166,7 @@ async def code2session(session: AsyncSession, app: App, code: str) -> Login | No
         values = {
             "app_id": app.id,
             "user_id": user_id,
-            "session_key": key,
+            "session_key": sealed,
             "expires_at": moment + SESSION_KEY_LIFETIME,
             "created_at": moment,
         }
@@ -172,7 +174,7 @@ async def code2session(session: AsyncSession, app: App, code: str) -> Login | No
     await session.execute(
         update(SessionKey)
         .where(SessionKey.app_id == app.id, SessionKey.user_id == user_id)
-        .values(session_key=key, expires_at=moment + SESSION_KEY_LIFETIME, created_at=moment)
+        .values(session_key=sealed, expires_at=moment + SESSION_KEY_LIFETIME, created_at=moment)
     )
     return Login(
         openid=await openid_for(session, app, user_id),
@@ -187,7 +189,9 @@ async def current_session_key(session: AsyncSession, app: App, user_id: int) -> 
     )
     if row is None or aware(row.expires_at) <= now():
         return None
-    return row.session_key
+    return sealing.keyring_of(session).unseal_text(
+        row.session_key, purpose=session_key_purpose(app.id, user_id)
+    )
 
 
 async def check_session(session: AsyncSession, appid: str, user: User) -> bool:
@@ -214,11 +218,12 @@ async def signed_by_session(session: AsyncSession, app: App, openid: str, signat
 
 async def reset_session_key(session: AsyncSession, app: App, user_id: int) -> str:
     key = new_session_key()
+    sealed = sealing.keyring_of(session).seal(key, purpose=session_key_purpose(app.id, user_id))
     moment = now()
     await session.execute(
         update(SessionKey)
         .where(SessionKey.app_id == app.id, SessionKey.user_id == user_id)
-        .values(session_key=key, expires_at=moment + SESSION_KEY_LIFETIME, created_at=moment)
+        .values(session_key=sealed, expires_at=moment + SESSION_KEY_LIFETIME, created_at=moment)
     )
     return key
 

@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import JSON, DateTime, ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
+from hutong.server import sealing
 from hutong.server.db.base import Base, Timestamped, utcnow
 
 
@@ -88,11 +89,18 @@ class FeedbackImage(Base):
 
 class PushSettings(Base):
     """Where the platform posts the app's customer service messages (WeChat's 消息推送): the
-    developer's URL and the token both sides sign with."""
+    developer's URL and the token both sides sign with (sealed, purpose ``push_token_purpose``)."""
 
     __tablename__ = "support_push_settings"
 
     app_id: Mapped[int] = mapped_column(ForeignKey("apps.id", ondelete="CASCADE"), primary_key=True)
     url: Mapped[str] = mapped_column(String(500))
-    token: Mapped[str] = mapped_column(String(64))
+    token: Mapped[str] = mapped_column(Text)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+sealing.register(PushSettings.__table__.c.token)
+
+
+def push_token_purpose(app_id: int) -> str:
+    return f"support_push_settings.token:{app_id}"

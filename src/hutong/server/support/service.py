@@ -24,6 +24,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from hutong.server import sealing
 from hutong.server.accounts.models import User
 from hutong.server.accounts.permissions import Action
 from hutong.server.apps.models import App
@@ -41,6 +42,7 @@ from hutong.server.support.models import (
     Media,
     Message,
     PushSettings,
+    push_token_purpose,
 )
 
 TEXT_MAX = 2000
@@ -555,9 +557,23 @@ async def media_for_user(session: AsyncSession, user_id: int, appid: str, media_
 # -- message push to the developer's server ------------------------------------------------------------
 
 
-async def push_settings(session: AsyncSession, actor: User, appid: str) -> tuple[App, PushSettings | None]:
+@dataclass
+class Push:
+    """An app's message push settings, the token unsealed."""
+
+    url: str
+    token: str
+
+
+def _opened(session: AsyncSession, row: PushSettings) -> Push:
+    token = sealing.keyring_of(session).unseal_text(row.token, purpose=push_token_purpose(row.app_id))
+    return Push(row.url, token)
+
+
+async def push_settings(session: AsyncSession, actor: User, appid: str) -> tuple[App, Push | None]:
     app = await get_app(session, actor, appid, Action.CUSTOMER_SERVICE)
-    return app, await session.get(PushSettings, app.id)
+    row = await session.get(PushSettings, app.id)
+    return app, None if row is None else _opened(session, row)
 
 
 def check_push(url: str, token: str) -> None:
@@ -568,9 +584,7 @@ def check_push(url: str, token: str) -> None:
         raise Problem(422, "invalid_push_token", "the token has 3 to 32 letters and digits")
 
 
-async def set_push(
-    session: AsyncSession, actor: User, appid: str, url: str, token: str
-) -> PushSettings | None:
+async def set_push(session: AsyncSession, actor: User, appid: str, url: str, token: str) -> Push | None:
     """Where the app's messages are pushed (empty url: nowhere). The token is WeChat's: 3-32 letters
     and digits, shared with the developer's server, which checks each push's signature with it."""
     app = await get_app(session, actor, appid, Action.EDIT_APP)
@@ -581,13 +595,14 @@ async def set_push(
             await session.delete(row)
         return None
     check_push(url, token)
+    sealed = sealing.keyring_of(session).seal(token, purpose=push_token_purpose(app.id))
     if row is None:
-        row = PushSettings(app_id=app.id, url=url, token=token, updated_at=now())
+        row = PushSettings(app_id=app.id, url=url, token=sealed, updated_at=now())
         session.add(row)
     else:
-        row.url, row.token, row.updated_at = url, token, now()
+        row.url, row.token, row.updated_at = url, sealed, now()
     await session.flush()
-    return row
+    return Push(url, token)
 
 
 async def push_target(session: AsyncSession, appid: str, user_id: int) -> tuple[str, str, str] | None:
@@ -596,7 +611,8 @@ async def push_target(session: AsyncSession, appid: str, user_id: int) -> tuple[
     row = await session.get(PushSettings, app.id)
     if row is None:
         return None
-    return row.url, row.token, await identity.openid_for(session, app, user_id)
+    opened = _opened(session, row)
+    return opened.url, opened.token, await identity.openid_for(session, app, user_id)
 
 
 # -- feedback ------------------------------------------------------------------------------------------
