@@ -47,7 +47,9 @@ async def test_base_unsupported_and_open_apis(live_server: LiveServer, browser: 
     assert r["unknownPromise"] == "noSuchApi:fail not supported"
     assert r["notYet"] == "navigateToMiniProgram:fail not supported yet"
     assert r["setting"] == {"errMsg": "getSetting:ok", "authSetting": {}}
-    assert r["subscribe"] == {"errMsg": "requestSubscribeMessage:ok", "t1": "reject"}
+    # Not in a tap (WeChat's rule): refused without asking.
+    gesture = "requestSubscribeMessage:fail can only be invoked by user TAP gesture."
+    assert r["subscribe"] == {"errMsg": gesture}
     assert r["update"] == {"hasUpdate": False}
     assert r["completeOrder"] == "success,complete"
     assert r["animation"] == {

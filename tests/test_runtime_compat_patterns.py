@@ -143,3 +143,20 @@ async def test_a_page_method_passed_as_a_bare_callback_is_not_bound(
         "this.setData is not a function (pages/bare/bare.js:14)"
     )
     await app.page.close()
+
+
+async def test_a_font_family_the_device_lacks_falls_back_to_sans_serif(
+    live_server: LiveServer, browser: Browser
+) -> None:
+    """A face the machine lacks ("Microsoft YaHei"): drawn in the sans-serif face, as a phone
+    draws it, not in the browser's serif default (the text measures as the sans-serif one does)."""
+    app = await open_app(browser, live_server, "test-compat-patterns", "&path=pages/fonts/fonts")
+    view = app.view()
+    await expect(view.locator("#missing")).to_be_visible()
+    width = "el => el.getBoundingClientRect().width"
+    missing = await view.locator("#missing").evaluate(width)
+    sans = await view.locator("#sans").evaluate(width)
+    serif = await view.locator("#serif").evaluate(width)
+    assert abs(sans - serif) > 5  # the two faces differ on this machine, so the comparison means something
+    assert abs(missing - sans) < 0.5, (missing, sans, serif)
+    await app.page.close()

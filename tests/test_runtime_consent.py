@@ -78,7 +78,7 @@ async def test_authorize_getsetting_opensetting_and_me(live_server: LiveServer, 
     assert await out(view, n) == {
         "errMsg": "getSetting:ok",
         "authSetting": {},
-        "subscriptionsSetting": {"mainSwitch": False, "itemSettings": {}},
+        "subscriptionsSetting": {"mainSwitch": True, "itemSettings": {}},
     }
 
     # An undecided scope: the host asks; denying fails the call.

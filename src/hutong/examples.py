@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -12,8 +13,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from hutong.compiler import build_project
 from hutong.server.accounts.models import Organization
 from hutong.server.apps import service
+from hutong.server.apps.models import App
 from hutong.server.db import Database
 from hutong.server.storage import BlobStore
+from hutong.server.subscribe import library
 
 
 @dataclass
@@ -25,6 +28,8 @@ class ExampleInfo:
     # From project.config.json's "hutong" object: what the platform's search knows the app by.
     keywords: tuple[str, ...] = ()
     category: str = ""
+    # Subscription message templates to create at fixed ids: [{id, tid, kidList, sceneDesc}]
+    subscribe: tuple[dict[str, Any], ...] = ()
 
 
 def find_examples(root: Path) -> list[ExampleInfo]:
@@ -42,6 +47,7 @@ def find_examples(root: Path) -> list[ExampleInfo]:
                 description=str(config.get("description") or ""),
                 keywords=tuple(str(word) for word in listing.get("keywords") or ()),
                 category=str(listing.get("category") or ""),
+                subscribe=tuple(listing.get("subscribe") or ()),
             )
         )
     return found
@@ -69,7 +75,7 @@ async def load_examples(
         build = build_project(example.directory)
         async with database.session() as session:
             org = await demo_organization(session)
-            await service.publish(
+            release = await service.publish(
                 session,
                 store,
                 appid=example.appid,
@@ -81,5 +87,9 @@ async def load_examples(
                 keywords=list(example.keywords),
                 category=example.category,
             )
+            if example.subscribe:
+                app = await session.get(App, release.app_id)
+                assert app is not None
+                await library.seed_templates(session, app, example.subscribe)
         loaded.append(example.appid)
     return loaded

@@ -20,6 +20,7 @@ import hashlib
 import hmac
 import time
 from collections.abc import Mapping
+from typing import Any
 from urllib.parse import parse_qsl
 
 from cryptography.exceptions import InvalidSignature
@@ -92,7 +93,7 @@ def verify_hmac(
     return fields
 
 
-def _public_key(public_key: bytes | str | Mapping[str, str]) -> Ed25519PublicKey:
+def _public_key(public_key: bytes | str | Mapping[str, Any]) -> Ed25519PublicKey:
     if isinstance(public_key, Mapping):  # a JWK from platform-keys.json
         public_key = str(public_key["x"])
     if isinstance(public_key, str):
@@ -102,13 +103,20 @@ def _public_key(public_key: bytes | str | Mapping[str, str]) -> Ed25519PublicKey
 
 def verify_ed25519(
     data: str | Mapping[str, str],
-    public_key: bytes | str | Mapping[str, str],
+    public_key: bytes | str | Mapping[str, Any],
     max_age: int | None = DEFAULT_MAX_AGE,
     now: float | None = None,
 ) -> dict[str, str]:
     """The fields, if the platform's ``signature`` checks with ``public_key`` (raw bytes, base64url,
-    or a JWK) and the data is fresh; else InvalidLaunchData."""
+    a JWK, or the whole published JWK set, whose key named ``key_id`` is used) and the data is fresh;
+    else InvalidLaunchData. With a set, an unknown ``key_id`` means a key retired since (refused) or
+    a rotation the set fetched predates: fetch the set again and retry once."""
     fields = parse(data)
+    if isinstance(public_key, Mapping) and "keys" in public_key:
+        listed = [k for k in public_key["keys"] if k.get("kid") == fields.get("key_id")]
+        if not listed:
+            raise InvalidLaunchData("signed by a platform key the set does not list")
+        public_key = listed[0]
     signature = fields.get("signature", "")
     try:
         raw = base64.urlsafe_b64decode(signature + "=" * (-len(signature) % 4))

@@ -44,6 +44,10 @@ class Settings(BaseSettings):
         default=600,
         description="Calls per minute an app's server may make to code2session, token and the like.",
     )
+    subscribe_send_per_minute: int = Field(
+        default=300,
+        description="Subscription messages an app's server may send per minute (45011 beyond it).",
+    )
     support_messages_per_minute: int = Field(
         default=30, description="Customer service messages a user may send per minute."
     )
@@ -106,7 +110,12 @@ class Settings(BaseSettings):
 
     @property
     def signing_key_path(self) -> Path:
+        """The platform's first signing key (PlatformKeys: later ones are in platform_keys_dir)."""
         return self.data_dir / "platform-signing-key.pem"
+
+    @property
+    def platform_keys_dir(self) -> Path:
+        return self.data_dir / "platform-keys"
 
     @property
     def effective_database_url(self) -> str:

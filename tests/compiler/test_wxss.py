@@ -26,6 +26,24 @@ def test_builtin_type_selectors_get_their_dom_names() -> None:
     assert "wx-text{a:b}" in css
 
 
+def test_a_font_list_without_a_generic_family_ends_in_sans_serif() -> None:
+    """A phone draws a face it lacks in its sans-serif face (the browser test measures it)."""
+    css = compile_wxss(
+        '.a{font-family:"Microsoft YaHei"} .b{font-family: PingFang SC, Helvetica !important}'
+        '.c{font: bold 14px/1.5 "Microsoft YaHei"} .d{font-family:inherit;font:caption}'
+        ".e{font-family:Arial,serif;font-family:var(--f);transition:font 1s}"
+        '@font-face{font-family:"Mine";src:url(a.ttf)} @media (min-width:1px){.f{font-family:Georgia}}'
+    )
+    assert css == (
+        '.a{font-family:"Microsoft YaHei", sans-serif} .b{font-family: PingFang SC, Helvetica, sans-serif '
+        '!important}.c{font: bold 14px/1.5 "Microsoft YaHei", sans-serif} '
+        ".d{font-family:inherit;font:caption}"
+        ".e{font-family:Arial,serif;font-family:var(--f);transition:font 1s}"
+        '@font-face{font-family:"Mine";src:url(a.ttf)} '
+        "@media (min-width:1px){.f{font-family:Georgia, sans-serif}}"
+    )
+
+
 def test_strings_and_comments_are_not_rewritten() -> None:
     css = compile_wxss('.a::after{content:"10rpx view"} /* 5rpx */ .b{top:0}')
     assert 'content:"10rpx view"' in css

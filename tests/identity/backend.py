@@ -51,10 +51,10 @@ def _handle(state: BackendState, path: str, body: dict[str, Any]) -> dict[str, A
             ).json()
             return {"errcode": answer["errcode"], "phone": answer.get("phone_info", {}).get("phoneNumber")}
         if path == "/launch":
-            keys = platform.get("/.well-known/hutong/platform-keys.json").json()["keys"]
+            keys = platform.get("/.well-known/hutong/platform-keys.json").json()
             try:
                 fields = verify_hmac(body.get("launchData", ""), state.secret)
-                verify_ed25519(body.get("launchData", ""), keys[0])
+                verify_ed25519(body.get("launchData", ""), keys)  # the key named by key_id
             except InvalidLaunchData as error:
                 return {"invalid": str(error)}
             return {"checked": {key: fields[key] for key in ("openid", "scene", "start_param")}}

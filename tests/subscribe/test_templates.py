@@ -25,12 +25,12 @@ async def test_library_and_templates(tmp_path: Path, database_url: str) -> None:
 
         titles_path = "/wxaapi/newtmpl/getpubtemplatetitles"
         page = await call(w, "GET", titles_path, token, params={"ids": str(MEDICAL), "start": 0, "limit": 2})
-        assert page["count"] == 4 and len(page["data"]) == 2
+        assert page["count"] == 5 and len(page["data"]) == 2
         assert page["data"][0] == {"tid": 3001, "title": "预约成功通知", "type": 2, "categoryId": "420"}
         rest = await call(w, "GET", titles_path, token, params={"ids": str(MEDICAL), "start": 2, "limit": 30})
-        assert [t["tid"] for t in rest["data"]] == [3003, 3004] and rest["data"][0]["type"] == 3
+        assert [t["tid"] for t in rest["data"]] == [3003, 3004, 3005] and rest["data"][0]["type"] == 3
         found = await call(w, "GET", titles_path, token, params={"ids": "420", "limit": 5, "keyword": "提醒"})
-        assert [t["tid"] for t in found["data"]] == [3002]
+        assert [t["tid"] for t in found["data"]] == [3002, 3005]
         for params, errcode in [
             ({"limit": 5}, 200018),
             ({"ids": str(FOOD), "limit": 5}, 200019),  # not the app's category

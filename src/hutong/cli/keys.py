@@ -1,4 +1,4 @@
-"""hutong keys: the master keys that seal secrets at rest (and, later, the platform signing keys)."""
+"""hutong keys: the master keys that seal secrets at rest, and the platform's signing keys."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 if TYPE_CHECKING:
+    from hutong.server.delivery.signing import PlatformKeys
     from hutong.server.sealing import Keyring, RewrapReport
 
 # The platform's modules are imported by the commands that need them: `hutong --help` stays quick.
@@ -34,13 +35,45 @@ def new_master() -> None:
     typer.echo(generate_master_key())
 
 
+def _platform_keys() -> PlatformKeys:
+    from hutong.server.delivery.signing import PlatformKeys
+    from hutong.settings import get_settings
+
+    settings = get_settings()
+    return PlatformKeys(settings.platform_keys_dir, settings.signing_key_path)
+
+
+@keys.command()
+def rotate() -> None:
+    """Add a new platform signing key: it signs from now on; the older ones stay accepted."""
+    key = _platform_keys().rotate()
+    typer.echo(f"platform key {key.kid} signs from now on (older keys stay accepted until retired)")
+
+
+@keys.command()
+def retire(
+    kid: Annotated[str, typer.Argument(help="The key id to retire (see `hutong keys status`).")],
+) -> None:
+    """Stop accepting a platform signing key: what it signed is refused from now on."""
+    try:
+        _platform_keys().retire(kid)
+    except ValueError as error:
+        typer.echo(f"error: {error}", err=True)
+        raise typer.Exit(1) from None
+    typer.echo(f"platform key {kid} retired: its signatures are refused")
+
+
 @keys.command()
 def status() -> None:
-    """The configured master keys and how many sealed values each one wraps."""
+    """The platform signing keys, the master keys and how many sealed values each one wraps."""
     from hutong.server.db import Database
     from hutong.server.sealing import count_by_master_key
     from hutong.settings import get_settings
 
+    listed = _platform_keys().keys
+    for key in listed:
+        role = "signs" if key is listed[-1] else "accepted"
+        typer.echo(f"platform key {key.kid}  {role}")
     keyring = _keyring()
 
     async def run() -> dict[str, int]:

@@ -20,6 +20,7 @@ import typer
 from hutong.cli import config
 from hutong.cli import outbox as outbox_cli
 from hutong.cli.keys import keys
+from hutong.cli.pay import pay
 
 if TYPE_CHECKING:
     from hutong.cli.platform import PlatformClient
@@ -28,6 +29,7 @@ if TYPE_CHECKING:
 app = typer.Typer(help="Hutong: an open-source mini program platform.", no_args_is_help=True)
 app.add_typer(outbox_cli.app, name="outbox")
 app.add_typer(keys, name="keys")
+app.add_typer(pay, name="pay")
 
 
 def _prepare() -> None:

@@ -1,10 +1,12 @@
 """WXSS to CSS, parsed with tinycss2 (never regexes on CSS).
 
 ``rpx`` becomes a share of the page width (750 rpx span it), and type selectors naming built-in
-components (`view`, `page`, `button`) become their `wx-` element names. ``@import "x.wxss";``
-(relative, or root-absolute with a leading slash) is inlined where it stands; a cycle or a missing file
-is a CompileError at the ``@import``. ``:host`` and everything else pass through: each component's
-styles go into its own shadow root (see docs/ARCHITECTURE.md, "Styles").
+components (`view`, `page`, `button`) become their `wx-` element names. A ``font-family`` (or ``font``)
+that names no generic family gets ``sans-serif`` at its end: a phone falls back to its sans-serif face
+for a font it lacks ("Microsoft YaHei"), where a desktop browser would fall back to serif.
+``@import "x.wxss";`` (relative, or root-absolute with a leading slash) is inlined where it stands; a
+cycle or a missing file is a CompileError at the ``@import``. ``:host`` and everything else pass
+through: each component's styles go into its own shadow root (see docs/ARCHITECTURE.md, "Styles").
 
 A file compiles on its own into a ``StyleUnit`` (cacheable by content hash); ``link_style`` then
 inlines the imports.
@@ -40,6 +42,92 @@ def _convert_tokens(tokens: list[ast.Node]) -> None:
             _convert_tokens(token.arguments)
         elif isinstance(token, (ast.ParenthesesBlock, ast.SquareBracketsBlock, ast.CurlyBracketsBlock)):
             _convert_tokens(token.content)
+
+
+_GENERIC_FAMILIES = frozenset(
+    {
+        "serif",
+        "sans-serif",
+        "monospace",
+        "cursive",
+        "fantasy",
+        "system-ui",
+        "ui-serif",
+        "ui-sans-serif",
+        "ui-monospace",
+        "ui-rounded",
+        "math",
+        "emoji",
+        "fangsong",
+        "-apple-system",
+        "blinkmacsystemfont",
+    }
+)
+_WIDE_KEYWORDS = frozenset({"inherit", "initial", "unset", "revert", "revert-layer"})
+
+
+def _is_blank(token: ast.Node) -> bool:
+    return isinstance(token, ast.WhitespaceToken | ast.Comment)
+
+
+def _needs_generic(name: str, value: list[ast.Node]) -> bool:
+    """Whether a font-family or font value names families but no generic one to fall back on."""
+    meaningful = [token for token in value if not _is_blank(token)]
+    if not meaningful:
+        return False
+    if any(isinstance(token, ast.FunctionBlock) for token in meaningful):
+        return False  # var(), env(): not known until the page runs
+    idents = {token.lower_value for token in meaningful if isinstance(token, ast.IdentToken)}
+    if idents & _GENERIC_FAMILIES or (len(meaningful) == 1 and idents & _WIDE_KEYWORDS):
+        return False
+    if name == "font":
+        # Only a whole shorthand (a size, then the families), not `font: caption` or `font: inherit`.
+        return any(isinstance(token, ast.DimensionToken | ast.PercentageToken) for token in meaningful)
+    return True
+
+
+def _add_generic_family(content: list[ast.Node]) -> list[ast.Node]:
+    """Append `, sans-serif` to each font-family or font declaration in a rule's block that lacks one."""
+    if not any(isinstance(t, ast.IdentToken) and t.lower_value in ("font-family", "font") for t in content):
+        return content
+    result: list[ast.Node] = []
+    index = 0
+    while index < len(content):
+        token = content[index]
+        result.append(token)
+        index += 1
+        if not (isinstance(token, ast.IdentToken) and token.lower_value in ("font-family", "font")):
+            continue
+        colon = index
+        while colon < len(content) and _is_blank(content[colon]):
+            colon += 1
+        if not (
+            colon < len(content) and isinstance(content[colon], ast.LiteralToken) and content[colon] == ":"
+        ):
+            continue
+        end = colon + 1
+        while end < len(content) and not (isinstance(content[end], ast.LiteralToken) and content[end] == ";"):
+            end += 1
+        value = content[colon + 1 : end]
+        important = next(
+            (i for i, t in enumerate(value) if isinstance(t, ast.LiteralToken) and t == "!"), len(value)
+        )
+        families = value[:important]
+        if _needs_generic(token.lower_value, families):
+            last = len(families)
+            while last > 0 and _is_blank(families[last - 1]):
+                last -= 1
+            line, column = token.source_line, token.source_column
+            fallback: list[ast.Node] = [
+                ast.LiteralToken(line, column, ","),
+                ast.WhitespaceToken(line, column, " "),
+                ast.IdentToken(line, column, "sans-serif"),
+            ]
+            value = [*families[:last], *fallback, *families[last:], *value[important:]]
+        result.extend(content[index : colon + 1])
+        result.extend(value)
+        index = end
+    return result
 
 
 def _rewrite_selector(prelude: list[ast.Node]) -> None:
@@ -162,6 +250,7 @@ def _convert_rules(rules: list[ast.Node]) -> None:
             _rewrite_selector(rule.prelude)
             rule.prelude = _rewrite_inner_parts(rule.prelude)
             _convert_tokens(rule.content)
+            rule.content = _add_generic_family(rule.content)
         elif isinstance(rule, ast.AtRule) and rule.content is not None:
             _convert_tokens(rule.prelude)
             if rule.lower_at_keyword in _NESTING_AT_RULES:

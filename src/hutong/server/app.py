@@ -26,7 +26,7 @@ from hutong.server.db import Database
 from hutong.server.delivery.routes import router as delivery_router
 from hutong.server.delivery.runtime_assets import runtime_assets
 from hutong.server.delivery.runtime_files import RuntimeFilesMiddleware
-from hutong.server.delivery.signing import PlatformKey
+from hutong.server.delivery.signing import PlatformKeys
 from hutong.server.discovery.catalogue import Catalogue
 from hutong.server.discovery.code_routes import router as codes_router
 from hutong.server.discovery.routes import router as discovery_router
@@ -46,6 +46,7 @@ from hutong.server.ratelimit import RateLimitMiddleware, make_limiter
 from hutong.server.review.routes import router as review_router
 from hutong.server.sealing import Keyring, background_rewrap
 from hutong.server.storage import BlobStore
+from hutong.server.subscribe.routes import router as subscribe_router
 from hutong.server.subscribe.server_routes import router as subscribe_server_router
 from hutong.server.support.routes import router as support_router
 from hutong.server.support.server_routes import router as support_server_router
@@ -91,8 +92,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.database = Database(settings.effective_database_url, keyring)
     app.state.blobs = BlobStore(settings.blob_dir)
     app.state.sources = BlobStore(settings.source_dir)
-    # Generated into the data dir on first start; its public half is at /.well-known/hutong/.
-    app.state.platform_key = PlatformKey.load_or_create(settings.signing_key_path)
+    # The platform's signing keys (the first generated into the data dir on first start; `hutong keys
+    # rotate` adds newer ones); their public halves are at /.well-known/hutong/platform-keys.json.
+    app.state.platform_key = PlatformKeys(settings.platform_keys_dir, settings.signing_key_path)
     app.state.limiter = limiter
     # This process's search index; it rebuilds itself when the apps table changes (catalogue.py).
     app.state.catalogue = Catalogue()
@@ -125,6 +127,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(support_server_router)
     app.include_router(funding_router)
     app.include_router(wallet_router)
+    app.include_router(subscribe_router)
     app.include_router(subscribe_server_router)
     app.include_router(codes_router)
     app.include_router(payments_router)

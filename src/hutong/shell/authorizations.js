@@ -2,10 +2,12 @@
 /**
  * Me → Authorizations: every mini program the user has decided scopes for, each with a switch per
  * scope. Flipping one changes the same store the host's consent dialogs use (signed in: the platform;
- * guest: this browser), so the app's next getSetting or authorize sees it.
+ * guest: this browser), so the app's next getSetting or authorize sees it. Below the scopes, each app's
+ * subscription messages: the main switch and the kept choices (host/api/subscribe.js).
  */
-import { listAuthorizations, writeScopes } from '../host/api/consent-store.js';
+import { account, listAuthorizations, writeScopes } from '../host/api/consent-store.js';
 import { SCOPES } from '../host/api/consent.js';
+import { subscriptionRows } from '../host/api/subscribe.js';
 
 /** @param {string} tag @param {Record<string, string>} [attrs] @param {(Node | string)[]} [children] */
 function h(tag, attrs = {}, children = []) {
@@ -37,9 +39,24 @@ function appSection(app) {
   return h('section', { class: 'authorized-app', 'data-appid': app.appid }, [h('h3', {}, [icon, ' ', app.name]), ...rows]);
 }
 
+/** The apps with message switches (a signed-in user's). @returns {Promise<{appid: string, name: string, icon: string}[]>} */
+async function subscribedApps() {
+  const response = await fetch('/api/me/subscribe', { credentials: 'same-origin', cache: 'no-store' }).catch(() => null);
+  return response?.ok ? response.json() : [];
+}
+
 /** The list, ready to show in a sheet. @returns {Promise<HTMLElement>} */
 export async function authorizationsView() {
   const apps = await listAuthorizations().catch(() => []);
+  const user = await account();
+  const subscribed = user ? await subscribedApps() : [];
+  for (const app of subscribed) if (!apps.some((a) => a.appid === app.appid)) apps.push({ ...app, scopes: {} });
   if (!apps.length) return h('p', { class: 'empty' }, ['No mini program has asked for a permission yet.']);
-  return h('div', { class: 'authorizations' }, apps.map(appSection));
+  const sections = apps.map(appSection);
+  if (user) {
+    await Promise.all(
+      apps.map(async (app, i) => sections[i].append(...(await subscriptionRows(app.appid, user.csrf_token || '').catch(() => [])))),
+    );
+  }
+  return h('div', { class: 'authorizations' }, sections);
 }

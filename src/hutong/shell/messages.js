@@ -3,9 +3,11 @@
  * Messages (home → Messages): the signed-in user's customer service conversations with mini programs,
  * newest first, each with its unread replies; one opens in the sheet with the same thread view the
  * contact button shows over a running app (/_rt/host/api/support-thread.js). A card the app sent
- * opens the mini program at its page.
+ * opens the mini program at its page. Above them, "Service notifications": the subscription messages
+ * mini programs sent (notifications.js).
  */
 import { api, session } from './api.js';
+import { groupView, groupsView, notificationGroups } from './notifications.js';
 import { cardTarget, threadView } from '../host/api/support-thread.js';
 
 /** WeChat's scene for a mini program card opened from a customer service conversation. */
@@ -27,7 +29,7 @@ function preview(message) {
 
 /**
  * Wire the Messages button and sheet.
- * @param {{openSheet: (id: string) => void, openApp: (appid: string, path: string, query: Record<string, string>, scene: number) => void}} host
+ * @param {{openSheet: (id: string) => void, openApp: (appid: string, path: string, query: Record<string, string>, scene: number, channel?: string) => void}} host
  * @returns {{refresh: () => Promise<void>, stop: () => void}}
  */
 export function initMessages(host) {
@@ -47,8 +49,8 @@ export function initMessages(host) {
   const refresh = async () => {
     button.hidden = !session.user;
     if (!session.user) return;
-    const conversations = await api('/api/me/support').catch(() => []);
-    const unread = conversations.reduce((sum, /** @type {any} */ c) => sum + c.unread, 0);
+    const [conversations, groups] = await Promise.all([api('/api/me/support').catch(() => []), notificationGroups()]);
+    const unread = [...conversations, ...groups].reduce((sum, /** @type {any} */ c) => sum + c.unread, 0);
     badge.textContent = unread ? String(unread) : '';
     badge.hidden = !unread;
   };
@@ -73,14 +75,39 @@ export function initMessages(host) {
     body.replaceChildren(back, view.element);
   };
 
+  /** @param {{appid: string, name: string}} app */
+  const showNotificationsOf = async (app) => {
+    title.textContent = `${app.name} · 服务通知`;
+    const back = el('button', { type: 'button', className: 'link', textContent: '‹ Service notifications' });
+    back.addEventListener('click', showNotifications);
+    const view = await groupView(app, (appid, path, query, scene, channel) => host.openApp(appid, path, query, scene, channel)).catch(() => el('p', { className: 'empty', textContent: 'Could not load the notifications.' }));
+    body.replaceChildren(back, view);
+    refresh();
+  };
+
+  async function showNotifications() {
+    stop();
+    title.textContent = '服务通知 Service notifications';
+    const back = el('button', { type: 'button', className: 'link', textContent: '‹ Messages' });
+    back.addEventListener('click', showList);
+    body.replaceChildren(back, groupsView(await notificationGroups(), (group) => showNotificationsOf(group.app)));
+  }
+
   async function showList() {
     stop();
     host.openSheet('messages-sheet');
     title.textContent = 'Messages';
     body.replaceChildren(el('p', { textContent: 'Loading…' }));
-    const conversations = await api('/api/me/support').catch(() => []);
+    const [conversations, groups] = await Promise.all([api('/api/me/support').catch(() => []), notificationGroups()]);
+    const unreadNotifications = groups.reduce((sum, group) => sum + group.unread, 0);
+    const notices = el('button', { type: 'button', className: 'messages-row', id: 'service-notifications' }, [
+      el('span', { className: 'messages-name', textContent: '服务通知 Service notifications' }),
+      el('span', { className: 'messages-preview', textContent: groups[0] ? `${groups[0].app.name}: ${groups[0].last.title}` : '' }),
+      ...(unreadNotifications ? [el('span', { className: 'unread', textContent: String(unreadNotifications) })] : []),
+    ]);
+    notices.addEventListener('click', showNotifications);
     if (!conversations.length) {
-      body.replaceChildren(el('p', { className: 'empty', textContent: 'No messages. Mini programs’ customer service answers you here.' }));
+      body.replaceChildren(notices, el('p', { className: 'empty', textContent: 'No messages. Mini programs’ customer service answers you here.' }));
       return;
     }
     const list = el('ul', { id: 'messages-list', className: 'messages-list' });
@@ -95,7 +122,7 @@ export function initMessages(host) {
       row.addEventListener('click', () => showThread(c.app));
       list.append(el('li', {}, [row]));
     }
-    body.replaceChildren(list);
+    body.replaceChildren(notices, list);
     refresh();
   }
 

@@ -6,6 +6,7 @@
  */
 import { forget as forgetConsent } from '../host/api/consent-store.js';
 import { openSettings } from '../host/api/consent.js';
+import { preboot } from '../host/preboot.js';
 import { AliveApps } from './alive.js';
 import { ApiError, api, refreshSession, session } from './api.js';
 import { authorizationsView } from './authorizations.js';
@@ -39,10 +40,11 @@ const devPanel = $('dev-panel');
 const backdrop = $('sheet-backdrop');
 /** Mini programs waiting for the user to sign in (see alive.requestSignIn). @type {((ok: boolean) => void)[]} */
 let signInWaiters = [];
-// Home → Messages (messages.js): customer service conversations; a card opens its mini program.
+// Home → Messages (messages.js): customer service conversations and service notifications; a card or
+// a notification opens its mini program.
 const messages = initMessages({
   openSheet,
-  openApp: (appid, path, query, scene) => open(appid, 'release', { path, query, scene }),
+  openApp: (appid, path, query, scene, channel = 'release') => open(appid, channel, { path, query, scene }),
 });
 // Home → Wallet (wallet.js): balance, top-up, withdrawal, PIN, history.
 const wallet = initWallet({ openSheet });
@@ -156,6 +158,8 @@ function closeApp() {
   if (current && current.surface.querySelector('.launch-error')) alive.destroy(current);
   running.hidden = true;
   home.hidden = false;
+  // Back home: boot the frames the next mini program opened will take.
+  preboot.refill();
   loadHome();
   messages.refresh();
 }
@@ -652,11 +656,20 @@ searchBox.addEventListener('keydown', (event) => {
 // -- start ----------------------------------------------------------------------------------------------
 
 async function boot() {
-  await refreshSession().catch(() => null);
+  const sessionKnown = refreshSession().catch(() => null);
+  // A link or code opens at once, beside the session and the home lists: the launch does not need them
+  // (its request carries the session cookie itself), and they are not what the user is waiting for.
+  const launched = openOwnAddress();
+  await sessionKnown;
   showUser();
-  const homeLoaded = loadHome();
-  // This page's own address may be a link (/miniapp/…), a scanned code (/s/…) or `/?open=<appid>&
-  // channel=<trial|develop|review>&path=<page>&query=<k=v&...>` (the consoles' preview links).
+  await Promise.all([loadHome(), launched]);
+}
+
+/**
+ * This page's own address may be a link (/miniapp/…), a scanned code (/s/…) or `/?open=<appid>&
+ * channel=<trial|develop|review>&path=<page>&query=<k=v&...>` (the consoles' preview links).
+ */
+async function openOwnAddress() {
   const own = parsePath(location.pathname, location.search);
   if (own) {
     const shared = location.hash === '#share';
@@ -671,9 +684,7 @@ async function boot() {
   const query = {};
   for (const [key, value] of new URLSearchParams(params.get('query') || '')) query[key] = value;
   const scene = Number(params.get('scene')) || undefined;
-  // The app opens beside the home lists, not after them: they are not what the user is waiting for.
-  open(direct, params.get('channel') || 'release', { path: params.get('path') || undefined, query, scene });
-  await homeLoaded;
+  await open(direct, params.get('channel') || 'release', { path: params.get('path') || undefined, query, scene });
 }
 
 boot();

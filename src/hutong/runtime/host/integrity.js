@@ -1,7 +1,7 @@
 // @ts-check
 /**
  * Nothing runs unless the platform vouches for it: the launch manifest must carry a valid Ed25519
- * signature by the platform key (published at /.well-known/hutong/platform-keys.json), and every
+ * signature by a platform key listed at /.well-known/hutong/platform-keys.json, and every
  * bundle must match the SHA-256 the manifest gives for it.
  */
 
@@ -25,10 +25,15 @@ function fromBase64Url(text) {
 /** @type {Promise<Map<string, CryptoKey>> | null} */
 let platformKeys = null;
 
-/** The platform's verification keys by key id, fetched once per page. */
-function loadPlatformKeys() {
+/**
+ * The platform's verification keys by key id, fetched once per page. After a key rotation the
+ * platform signs with a key the page has not seen: `refresh` fetches the set again past any cache.
+ * @param {boolean} [refresh]
+ */
+function loadPlatformKeys(refresh = false) {
+  if (refresh) platformKeys = null;
   platformKeys ??= (async () => {
-    const response = await fetch(KEYS_URL);
+    const response = await fetch(KEYS_URL, refresh ? { cache: 'no-cache' } : {});
     if (!response.ok) throw new IntegrityError(`cannot fetch the platform key (HTTP ${response.status})`);
     /** @type {{keys: {kid: string, kty: string, crv: string, x: string}[]}} */
     const jwks = await response.json();
@@ -76,7 +81,9 @@ export async function fetchSignedManifest(url, appid) {
     throw new Error(`cannot launch ${appid}: ${detail}`);
   }
   const { keyid = '', sig = '' } = parseSignature(response.headers.get('Hutong-Signature') || '');
-  const key = (await keys).get(keyid);
+  // A key id the page has not seen: the platform rotated its key since; fetch the set once more. A
+  // retired key is no longer listed, so what it signed stays refused.
+  const key = (await keys).get(keyid) ?? (keyid ? (await loadPlatformKeys(true)).get(keyid) : undefined);
   if (!key || !sig) throw new IntegrityError(`the launch manifest of ${appid} is not signed by the platform`);
   const valid = await crypto.subtle.verify({ name: 'Ed25519' }, key, fromBase64Url(sig), body);
   if (!valid) throw new IntegrityError(`the launch manifest of ${appid} was tampered with: bad signature`);

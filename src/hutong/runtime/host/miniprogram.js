@@ -10,6 +10,7 @@ import { hostApis, launchData, viewMessages } from './api/index.js';
 import { shareMenuOf } from './api/share.js';
 import { fetchSignedManifest, fetchVerified } from './integrity.js';
 import { Packages } from './packages.js';
+import { preboot } from './preboot.js';
 
 const MAX_PAGES = 10;
 /** Calls the host is still answering for one app (dialogs waiting for a tap, queued requests): a flood beyond this fails at once, so the host's memory stays bounded. */
@@ -93,7 +94,7 @@ export class MiniProgram {
     this.onScheme = () => this.toLogic({ t: 'theme', theme: this.darkScheme?.matches ? 'dark' : 'light' });
     this.darkScheme.addEventListener('change', this.onScheme);
     this.bootWorker();
-    this.prepareFrame();
+    this.prepareFrame(true);
     let logicCode;
     try {
       const manifest = await fetchSignedManifest(this.launchUrl, this.appid);
@@ -152,6 +153,16 @@ export class MiniProgram {
    * only passes the worker its end.
    */
   bootWorker() {
+    // The shell's idle logic frame, booted before the tap (preboot.js): only the app's code is left.
+    const ready = preboot.takeLogic();
+    if (ready) {
+      this.worker = ready.port;
+      this.worker.onmessage = (event) => this.onLogicMessage(event.data);
+      this.logicEnd = ready.end;
+      this.logicFrame = ready.frame;
+      this.workerBooted = ready.booted;
+      return;
+    }
     const frame = document.createElement('iframe');
     frame.className = 'hutong-logic';
     frame.hidden = true;
@@ -181,9 +192,15 @@ export class MiniProgram {
   /**
    * A page frame booting in advance, as WeChat keeps a webview ready: the next page opened takes it.
    * It is no page until then and has no port: it cannot hear or say anything.
+   * @param {boolean} [first] the launch's first page: take the shell's idle blank frame if it has one
    */
-  prepareFrame() {
+  prepareFrame(first = false) {
     if (this.spare || !this.chrome) return;
+    const ready = first ? preboot.takePage(this.chrome.frames) : null;
+    if (ready) {
+      this.spare = ready;
+      return;
+    }
     const frame = document.createElement('iframe');
     frame.className = 'hutong-spare';
     frame.hidden = true;
@@ -442,7 +459,11 @@ export class MiniProgram {
               t: 'api:result',
               cb: message.cb,
               ok: false,
-              res: { errMsg: `${message.name}:fail ${error instanceof Error ? error.message : error}` },
+              res: {
+                errMsg: `${message.name}:fail ${error instanceof Error ? error.message : error}`,
+                // WeChat's numeric code, for the APIs that have one (requestSubscribeMessage).
+                ...(typeof error?.errCode === 'number' ? { errCode: error.errCode } : {}),
+              },
             }),
         );
         break;

@@ -30,8 +30,11 @@
   };
   /** @param {MessageEvent} event */
   const takePort = (event) => {
+    if (event.source !== parent) return;
+    // A host that started listening after this frame announced itself asks again (host/preboot.js).
+    if (event.data?.t === 'logic:hello') parent.postMessage({ t: 'logic:sandbox' }, '*');
     // Only the host (this frame's parent) hands over a port, and only once.
-    if (event.source !== parent || event.data?.t !== 'logic:port' || !event.ports[0]) return;
+    if (event.data?.t !== 'logic:port' || !event.ports[0]) return;
     window.removeEventListener('message', takePort);
     worker.postMessage(null, [event.ports[0]]);
   };

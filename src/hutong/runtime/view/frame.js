@@ -330,8 +330,11 @@ document.addEventListener('pointerdown', onPullStart, { capture: true, passive: 
 document.addEventListener('pointermove', onPullMove, { capture: true, passive: true });
 
 window.addEventListener('message', (event) => {
+  if (port || event.source !== window.parent) return;
+  // A host that started listening after this frame announced itself asks again (host/preboot.js).
+  if (event.data?.t === 'hello') window.parent.postMessage({ t: 'frame:booted' }, '*');
   // Only the host's first message carries the port; everything after arrives on the port itself.
-  if (port || event.source !== window.parent || !event.ports[0]) return;
+  if (!event.ports[0]) return;
   port = event.ports[0];
   // Handle messages strictly one after another: `init` awaits the bundle's import.
   let queue = Promise.resolve();

@@ -9,6 +9,7 @@ from hutong.server.discovery.models import LaunchEvent, PinnedApp, RecentApp, Sc
 from hutong.server.events.models import AppEvent
 from hutong.server.funding.models import FundingTransfer
 from hutong.server.identity.models import AccessToken, OneTimeCode, OpenId, SessionKey, UnionId
+from hutong.server.ledger.models import LedgerAccount, LedgerPosting, LedgerTransaction
 from hutong.server.outbox.models import OutboxAttempt, OutboxJob
 from hutong.server.payments.models import BillFile, Merchant, MerchantApp, NotifyLog, Order, Refund
 from hutong.server.review.models import Review
@@ -49,6 +50,9 @@ __all__ = [
     "Grant",
     "Keyword",
     "LaunchEvent",
+    "LedgerAccount",
+    "LedgerPosting",
+    "LedgerTransaction",
     "Media",
     "Membership",
     "Merchant",

@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field
 
 from hutong.server.accounts.auth import DEVICE_COOKIE, optional_user
 from hutong.server.delivery import launch as launches
-from hutong.server.delivery.signing import PlatformKey
+from hutong.server.delivery.signing import PlatformKeys
 from hutong.server.deps import blob_store, database, settings
 from hutong.server.discovery.service import record_launch
 from hutong.server.events import tokens as events_tokens
@@ -23,15 +23,16 @@ SIGNATURE_HEADER = "Hutong-Signature"
 DEVICE_MAX_AGE = 2 * 365 * 24 * 3600
 
 
-def platform_key(request: Request) -> PlatformKey:
-    key: PlatformKey = request.app.state.platform_key
+def platform_key(request: Request) -> PlatformKeys:
+    """The platform's key set: signs with the newest key, accepts any listed one."""
+    key: PlatformKeys = request.app.state.platform_key
     return key
 
 
 @router.get("/.well-known/hutong/platform-keys.json")
 async def platform_keys(request: Request) -> Response:
     """The public keys that sign launch manifests, as a JWK set (RFC 7517)."""
-    body = launches.encode({"keys": [platform_key(request).jwk()]})
+    body = launches.encode(platform_key(request).jwks())
     return Response(
         body, media_type="application/jwk-set+json", headers={"Cache-Control": "public, max-age=300"}
     )

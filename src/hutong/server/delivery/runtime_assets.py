@@ -87,24 +87,26 @@ def _asset(path: str, body: bytes) -> Asset:
     return Asset(path, body, gzipped, media_type, f'"{hashlib.sha256(body).hexdigest()[:32]}"')
 
 
-def _before_head_end(html: str, extra: str) -> str:
-    return html.replace("</head>", f"{extra}\n</head>", 1)
+def _head(html: str, extra: str) -> str:
+    """``extra`` first in the head: before any script that reads it, and before anything it preloads."""
+    anchor = '<meta charset="utf-8">\n' if '<meta charset="utf-8">\n' in html else "<head>\n"
+    return html.replace(anchor, f"{anchor}{extra}\n", 1)
 
 
 def _pages(assets: RuntimeAssets) -> None:
     """The frames' pages and the shell's, each naming its whole module graph up front."""
     view = assets.files["view/view.html"].body.decode()
-    view = _before_head_end(view, assets.preload_links("view/frame.js", "../"))
+    view = _head(view, assets.preload_links("view/frame.js", "../"))
     assets.files["view/view.html"] = _asset("view/view.html", view.encode())
     # A worker has no <link rel="modulepreload">: sandbox.js imports this list, dependencies first, in
     # one module, so every fetch starts at once and the modules evaluate in their usual order.
     sandbox = assets.files["logic/sandbox.html"].body.decode()
     graph = " ".join(assets.module_graph("logic/worker.js"))
-    sandbox = _before_head_end(sandbox, f'<meta name="hutong-modules" content="{graph}">')
+    sandbox = _head(sandbox, f'<meta name="hutong-modules" content="{graph}">')
     assets.files["logic/sandbox.html"] = _asset("logic/sandbox.html", sandbox.encode())
     # The shell page is served only at /, /miniapp/… and /s/…, with its policy (server/app.py).
     shell = assets.files.pop(f"{SHELL_PREFIX}index.html").body.decode().replace('"/_rt/', f'"{assets.base}')
-    assets.shell_html = _before_head_end(shell, assets.preload_links(f"{SHELL_PREFIX}shell.js", assets.base))
+    assets.shell_html = _head(shell, assets.preload_links(f"{SHELL_PREFIX}shell.js", assets.base))
 
 
 def _media_type(path: str) -> str:

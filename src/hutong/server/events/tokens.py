@@ -8,7 +8,7 @@ import json
 import time
 from dataclasses import dataclass
 
-from hutong.server.delivery.signing import PlatformKey, b64url
+from hutong.server.delivery.signing import Signer, b64url
 
 EVENTS_TOKEN_LIFETIME = 24 * 3600
 
@@ -19,13 +19,13 @@ class EventsGrant:
     audience: str
 
 
-def issue(key: PlatformKey, appid: str, audience: str, now: float | None = None) -> str:
+def issue(key: Signer, appid: str, audience: str, now: float | None = None) -> str:
     claims = {"appid": appid, "aud": audience, "exp": int((now or time.time()) + EVENTS_TOKEN_LIFETIME)}
     payload = b64url(json.dumps(claims, separators=(",", ":"), sort_keys=True).encode())
     return f"{payload}.{key.sign(f'events.{payload}'.encode())}"
 
 
-def verify(key: PlatformKey, token: str, now: float | None = None) -> EventsGrant | None:
+def verify(key: Signer, token: str, now: float | None = None) -> EventsGrant | None:
     """The grant the token carries, or None when it is forged, malformed or expired."""
     payload, _, signature = token.partition(".")
     if not payload or not signature or not key.verify(f"events.{payload}".encode(), signature):

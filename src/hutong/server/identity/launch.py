@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from hutong.launchdata import data_check_string, ed25519_message, launch_key
 from hutong.server.accounts.models import User
 from hutong.server.apps.models import App
-from hutong.server.delivery.signing import PlatformKey
+from hutong.server.delivery.signing import PlatformKeys, Signer
 from hutong.server.identity import service
 
 
@@ -22,8 +22,9 @@ def key_for_secret(app_secret: str) -> str:
 
 
 async def launch_data(
-    session: AsyncSession, app: App, user: User, key: PlatformKey, scene: int, start_param: str
+    session: AsyncSession, app: App, user: User, keys: Signer, scene: int, start_param: str
 ) -> str:
+    key = keys.current if isinstance(keys, PlatformKeys) else keys  # one key for key_id and signature
     fields = {
         "appid": app.appid,
         "auth_date": str(int(service.now().timestamp())),

@@ -21,7 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from hutong.server.accounts.passwords import digest
 from hutong.server.apps.models import App
-from hutong.server.delivery.signing import PlatformKey
+from hutong.server.delivery.signing import Signer
 from hutong.server.identity import service
 from hutong.server.identity.ids import aware
 from hutong.server.identity.models import AccessToken
@@ -74,11 +74,11 @@ async def issue_token(session: AsyncSession, app: App) -> Issued:
     return Issued(token, int(TOKEN_LIFETIME.total_seconds()))
 
 
-def _stable_value(key: PlatformKey, nonce: str) -> str:
+def _stable_value(key: Signer, nonce: str) -> str:
     return key.sign(b"hutong-stable-token\n" + nonce.encode())
 
 
-async def stable_token(session: AsyncSession, app: App, key: PlatformKey, force_refresh: bool) -> Issued:
+async def stable_token(session: AsyncSession, app: App, key: Signer, force_refresh: bool) -> Issued:
     moment = service.now()
     if not force_refresh:
         newest = await session.scalar(
@@ -88,8 +88,12 @@ async def stable_token(session: AsyncSession, app: App, key: PlatformKey, force_
             .limit(1)
         )
         if newest is not None and newest.nonce and aware(newest.expires_at) > moment + GRACE:
-            left = aware(newest.expires_at) - moment
-            return Issued(_stable_value(key, newest.nonce), int(left.total_seconds()))
+            value = _stable_value(key, newest.nonce)
+            # Made again only with the key that made it: after a platform key rotation, a new token
+            # (the one issued before keeps working for its grace period, as on a forced refresh).
+            if digest(value) == newest.token_hash:
+                left = aware(newest.expires_at) - moment
+                return Issued(value, int(left.total_seconds()))
     await _shorten_others(session, app, "stable")
     nonce = secrets.token_hex(32)
     token = _stable_value(key, nonce)

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from hutong.server.deps import database, settings
-from hutong.server.payments import merchants, orders
+from hutong.server.payments import bills, merchants, orders
 from hutong.server.payments.ids import rfc3339
 from hutong.server.payments.models import Merchant, Order
 from hutong.server.ratelimit import Limiter
@@ -189,3 +189,58 @@ async def certificates(request: Request) -> Response:
             }
         )
     return await api.answer(request, 200, {"data": data})
+
+
+async def _bill_scope(request: Request, merchant: Merchant) -> bills.Scope:
+    sub_mchid = request.query_params.get("sub_mchid")
+    if sub_mchid:
+        return bills.Scope(await _sub_merchant(request, merchant, sub_mchid), merchant)
+    return bills.Scope(merchant, None)
+
+
+def _download_url(request: Request, token: str) -> str:
+    base = (settings(request).wechatpay_api_url or settings(request).public_url).rstrip("/")
+    return f"{base}/v3/billdownload/file?token={token}"
+
+
+async def _bill(request: Request, fundflow: bool) -> Response:
+    _, merchant = await _caller(request)
+    day = bills.bill_day(_query_param(request, "bill_date"))
+    scope = await _bill_scope(request, merchant) if not fundflow else bills.Scope(merchant, None)
+    async with database(request).session() as session:
+        if fundflow:
+            content = await bills.fundflow_bill(
+                session, scope, day, request.query_params.get("account_type", "BASIC")
+            )
+        else:
+            content = await bills.trade_bill(
+                session, scope, day, request.query_params.get("bill_type", "ALL")
+            )
+        issued = await bills.issue(session, merchant, content, request.query_params.get("tar_type"))
+    answer = {
+        "hash_type": "SHA1",
+        "hash_value": issued.hash_value,
+        "download_url": _download_url(request, issued.token),
+    }
+    return await api.answer(request, 200, answer)
+
+
+@router.get("/v3/bill/tradebill")
+async def trade_bill(request: Request) -> Response:
+    return await _bill(request, fundflow=False)
+
+
+@router.get("/v3/bill/fundflowbill")
+async def fundflow_bill(request: Request) -> Response:
+    return await _bill(request, fundflow=True)
+
+
+@router.get("/v3/billdownload/file")
+async def download_bill(request: Request) -> Response:
+    """The bill's bytes (gzip when asked for). Like WeChat's, this answer is not signed: the merchant
+    checks the file against the hash the signed bill answer gave."""
+    _, merchant = await _caller(request)
+    async with database(request).session() as session:
+        found = await bills.download(session, merchant, _query_param(request, "token"))
+    media = "application/octet-stream" if found.gzipped else "text/plain; charset=utf-8"
+    return Response(found.content, media_type=media, headers={"Cache-Control": "no-store"})

@@ -108,6 +108,20 @@ def key_of(keyword: dict[str, Any]) -> str:
 async def add_template(
     session: AsyncSession, app: App, tid: object, kid_list: object, scene_desc: object
 ) -> Template:
+    template = await new_template(session, app, tid, kid_list, scene_desc)
+    await session.commit()
+    return template
+
+
+async def new_template(
+    session: AsyncSession,
+    app: App,
+    tid: object,
+    kid_list: object,
+    scene_desc: object,
+    pri_tmpl_id: str | None = None,
+) -> Template:
+    """Check and add (not commit) a template; ``pri_tmpl_id`` is given only for the examples' seeds."""
     title = await _usable_title(session, app, tid)
     kids = _kid_list(kid_list)
     scene = "" if scene_desc is None else str(scene_desc)
@@ -130,7 +144,7 @@ async def add_template(
         for kid in kids
     ]
     template = Template(
-        pri_tmpl_id=random_id("", 43),
+        pri_tmpl_id=pri_tmpl_id or random_id("", 43),
         app_id=app.id,
         tid=title.tid,
         title=title.title,
@@ -139,7 +153,7 @@ async def add_template(
         keywords=keywords,
     )
     session.add(template)
-    await session.commit()
+    await session.flush()
     return template
 
 
@@ -185,3 +199,14 @@ def template_view(template: Template) -> dict[str, Any]:
     if enums:
         view["keywordEnumValueList"] = enums
     return view
+
+
+async def seed_templates(session: AsyncSession, app: App, specs: Sequence[dict[str, Any]]) -> None:
+    """The example apps' templates, at the ids their code names (project.config.json
+    ``hutong.subscribe``: ``[{id, tid, kidList, sceneDesc}]``); ids already there are kept."""
+    for spec in specs:
+        pri_tmpl_id = str(spec["id"])
+        if await session.scalar(select(Template.id).where(Template.pri_tmpl_id == pri_tmpl_id)) is None:
+            await new_template(
+                session, app, spec["tid"], spec["kidList"], spec.get("sceneDesc", ""), pri_tmpl_id
+            )

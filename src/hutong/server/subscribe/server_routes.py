@@ -11,10 +11,11 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
-from hutong.server.deps import database
+from hutong.server.deps import blob_store, database, settings
 from hutong.server.identity.server_routes import OK, ServerApp
 from hutong.server.identity.wxerrors import WxError
-from hutong.server.subscribe import library
+from hutong.server.ratelimit import Limiter
+from hutong.server.subscribe import library, sending
 
 router = APIRouter(tags=["developer server"])
 BODY_MAX = 64 * 1024
@@ -101,3 +102,15 @@ async def del_template(request: Request, app: ServerApp) -> JSONResponse:
     async with database(request).session() as session:
         await library.delete_template(session, app, body.get("priTmplId"))
     return _answer(OK)
+
+
+@router.post("/cgi-bin/message/subscribe/send")
+async def send_message(request: Request, app: ServerApp) -> JSONResponse:
+    """Send one subscription message: touser, template_id, page, data, miniprogram_state, lang."""
+    limiter: Limiter = request.app.state.limiter
+    if await limiter.hit(f"subsend:{app.appid}", settings(request).subscribe_send_per_minute, 60) is not None:
+        raise WxError(45011)
+    body = await body_of(request)
+    async with database(request).session() as session:
+        message = await sending.send(session, app, body, blob_store(request))
+    return _answer({**OK, "msgid": message.id})

@@ -6,7 +6,8 @@
  * document over the running app: no page frame can see, draw or press it. The reason an app gives
  * (app.json `permission["scope.x"].desc`) is shown with its name and icon.
  */
-import { readScopes, writeScopes } from './consent-store.js';
+import { account, readScopes, writeScopes } from './consent-store.js';
+import { subscriptionRows, subscriptionsSetting } from './subscribe.js';
 import { el, overlay } from './ui.js';
 
 /** @typedef {import('../miniprogram.js').MiniProgram} MiniProgram */
@@ -128,6 +129,9 @@ export async function requireScope(mp, scope) {
 export async function openSettings(mp) {
   const about = await aboutApp(mp);
   let setting = await readScopes(mp.appid).catch(() => ({}));
+  // The app's subscription messages: the main switch and the kept choices (a signed-in user's).
+  const user = await account();
+  const subscriptions = user ? await subscriptionRows(mp.appid, user.csrf_token || '').catch(() => []) : [];
   const layer = overlay(mp, 'hutong-settings-layer');
   const scopes = Object.keys(setting).filter((scope) => SCOPES[scope]);
   const rows = scopes.map((scope) => {
@@ -154,6 +158,7 @@ export async function openSettings(mp) {
         el('div', { className: 'hutong-consent-app' }, [appBadge(about), el('span', { className: 'hutong-consent-name' }, [about.name])]),
         el('div', { className: 'hutong-settings-heading' }, [scopes.length ? '允许使用' : 'This mini program has not asked for any permission.']),
         ...rows,
+        ...subscriptions,
         done,
       ]),
     );
@@ -177,11 +182,11 @@ export const consent = {
   /** @param {MiniProgram} mp @param {Record<string, any>} args */
   async getSetting(mp, args) {
     const authSetting = await readScopes(mp.appid).catch(() => ({}));
-    return { authSetting, ...(args.withSubscriptions ? { subscriptionsSetting: { mainSwitch: false, itemSettings: {} } } : {}) };
+    return { authSetting, ...(args.withSubscriptions ? { subscriptionsSetting: await subscriptionsSetting(mp.appid) } : {}) };
   },
   /** @param {MiniProgram} mp @param {Record<string, any>} args */
   async openSetting(mp, args) {
     const authSetting = await openSettings(mp);
-    return { authSetting, ...(args.withSubscriptions ? { subscriptionsSetting: { mainSwitch: false, itemSettings: {} } } : {}) };
+    return { authSetting, ...(args.withSubscriptions ? { subscriptionsSetting: await subscriptionsSetting(mp.appid) } : {}) };
   },
 };

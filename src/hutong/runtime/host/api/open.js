@@ -1,8 +1,8 @@
 // @ts-check
 /**
  * Open APIs still waiting for the platform (other mini programs): they fail "not supported
- * yet". requestSubscribeMessage answers in its real shape: every template is refused. Login, session
- * and phone number are in login.js, payment in payment.js, scopes in consent.js, the user's profile in profile.js.
+ * yet". Login, session and phone number are in login.js, payment in payment.js, scopes in
+ * consent.js, the user's profile in profile.js, subscription messages in subscribe.js.
  */
 
 /** @typedef {import('../miniprogram.js').MiniProgram} MiniProgram */
@@ -12,12 +12,6 @@ const notYet = () => {
 };
 
 export const open = {
-  /** @param {MiniProgram} _mp @param {Record<string, any>} args */
-  requestSubscribeMessage: (_mp, args) => {
-    const ids = Array.isArray(args.tmplIds) ? args.tmplIds.map(String) : [];
-    if (!ids.length) throw new Error('TmplIds can\'t be empty');
-    return Object.fromEntries(ids.map((id) => [id, 'reject']));
-  },
   navigateToMiniProgram: notYet,
   navigateBackMiniProgram: notYet,
   exitMiniProgram: notYet,

@@ -1,8 +1,9 @@
 // @ts-check
 /**
  * Scopes and the user's profile (the host draws every question: host/api/consent.js, profile.js):
- * authorize, getSetting, openSetting, getUserProfile, getUserInfo; and the open types of `<button>`
- * that need them (getUserInfo, openSetting, chooseAvatar).
+ * authorize, getSetting, openSetting, getUserProfile, getUserInfo, requestSubscribeMessage (its dialog
+ * is host/api/subscribe.js); and the open types of `<button>` that need them (getUserInfo,
+ * openSetting, chooseAvatar).
  */
 import { setOpenTypeHandler } from '../builtins.js';
 import { callHost } from '../call.js';
@@ -32,6 +33,7 @@ export const consent = {
   getSetting: (/** @type {any} */ options) => callHost('getSetting', options || {}),
   openSetting: tapOnly('openSetting'),
   getUserProfile: tapOnly('getUserProfile'),
+  requestSubscribeMessage: tapOnly('requestSubscribeMessage'),
   getUserInfo: (/** @type {any} */ options) => callHost('getUserInfo', options || {}),
 };
 

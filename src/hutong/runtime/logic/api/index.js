@@ -72,7 +72,7 @@ export const partial = {
   vibrateLong: 'navigator.vibrate where present',
   showShareMenu: 'per page, decides what the capsule menu offers; shares are links (no chats, no share tickets)',
   updateShareMenu: 'kept, but no share tickets or updatable messages are issued',
-  requestSubscribeMessage: 'answers every template "reject" until the platform sends subscribe messages',
+  requestSubscribeMessage: 'one-time and long-term templates, inside a tap only (not yet from a payment callback); no device or Beta kinds',
   getLogManager: 'writes to the developer panel',
   getRealtimeLogManager: 'writes to the developer panel',
   createAnimation: 'animation data applied with CSS transitions',

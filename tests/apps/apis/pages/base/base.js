@@ -18,7 +18,7 @@ Page({
     r.unknownPromise = await wx.noSuchApi().catch((res) => res.errMsg);
     r.notYet = await wx.navigateToMiniProgram({ appId: 'x' }).catch((res) => res.errMsg);
     r.setting = await wx.getSetting();
-    r.subscribe = await wx.requestSubscribeMessage({ tmplIds: ['t1'] });
+    r.subscribe = await wx.requestSubscribeMessage({ tmplIds: ['t1'] }).catch((res) => res);
     r.update = await new Promise((resolve) => wx.getUpdateManager().onCheckForUpdate(resolve));
     r.completeOrder = await new Promise((resolve) => {
       const seen = [];

@@ -1,0 +1,127 @@
+"""`hutong pay`: the WeChat Pay gateway for SDKs with a fixed address, the notification probe, and the
+platform's payment key rotation (run on the server: they read the platform database)."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Annotated
+from urllib.parse import urlsplit
+
+import typer
+
+# Imports of the server happen inside each command (tests/test_cli_imports.py: `hutong --help` stays light).
+
+pay = typer.Typer(
+    help="WeChat Pay compatibility: gateway, notification probe, platform keys.", no_args_is_help=True
+)
+
+
+@pay.command()
+def gateway(
+    listen: Annotated[
+        str, typer.Option(help="host:port the SDKs' proxy setting points at.")
+    ] = "127.0.0.1:8443",
+    upstream: Annotated[
+        str, typer.Option(help="The platform's plain HTTP address.")
+    ] = "http://127.0.0.1:8000",
+) -> None:
+    """Serve api.mch.weixin.qq.com to SDKs whose gateway is fixed: set their proxy to this address and
+    trust the CA file printed below (REQUESTS_CA_BUNDLE, SSL_CERT_FILE, or the system store)."""
+    from hutong.server.wechatpay import gateway as gw
+    from hutong.settings import get_settings
+
+    settings = get_settings()
+    files = gw.ensure_files(settings.data_dir / "wechatpay-gateway")
+    host, _, port = listen.rpartition(":")
+    target = urlsplit(upstream)
+    server = gw.Gateway(files, target.hostname or "127.0.0.1", target.port or 80)
+    typer.echo(f"proxy: http://{listen}  CA: {files.ca_certificate}")
+
+    async def run() -> None:
+        async with await gw.serve(server, host, int(port)) as running:
+            await running.serve_forever()
+
+    asyncio.run(run())
+
+
+@pay.command()
+def probe(
+    url: Annotated[str, typer.Argument(help="The merchant's notify URL.")],
+    mchid: Annotated[str, typer.Option(help="The merchant whose APIv3 key and key mode to use.")],
+) -> None:
+    """Send the endpoint a genuine notification, a duplicate, a stale one, a forged one, a SIGNTEST
+    probe and one it cannot decrypt; exit 1 if it accepted what it should refuse or refused what it
+    should accept."""
+    from hutong.server.db import Database
+    from hutong.server.payments import merchants
+    from hutong.server.payments import probe as probing
+    from hutong.server.wechatpay.keys import KeyCache
+    from hutong.settings import get_settings
+
+    settings = get_settings()
+
+    async def run() -> list[probing.ProbeResult]:
+        database = Database(settings.effective_database_url)
+        try:
+            async with database.session() as session:
+                merchant = await merchants.by_mchid(session, mchid)
+                if merchant is None or not merchant.apiv3_key:
+                    raise typer.BadParameter(f"no merchant {mchid} with an APIv3 key")
+                appids = await merchants.bound_appids(session, merchant)
+            ring = await KeyCache(database).ring()
+            return await probing.probe(
+                url,
+                mchid=mchid,
+                appid=appids[0] if appids else "",
+                apiv3_key=merchant.apiv3_key,
+                ring=ring,
+                public_key_mode=merchant.platform_key_mode == "public_key",
+                allow_networks=settings.egress_allow_networks,
+            )
+        finally:
+            await database.dispose()
+
+    results = asyncio.run(run())
+    typer.echo(probing.report(results))
+    if any(result.wrong for result in results):
+        raise typer.Exit(1)
+
+
+@pay.command("rotate-key")
+def rotate_key() -> None:
+    """Add a platform payment key that signs from now on; the previous ones stay valid until retired."""
+    from hutong.server.db import Database
+    from hutong.server.wechatpay import keys
+    from hutong.settings import get_settings
+
+    async def run() -> str:
+        database = Database(get_settings().effective_database_url)
+        try:
+            async with database.session() as session:
+                key = await keys.rotate(session)
+                return f"{key.serial_no} {key.public_key_id}"
+        finally:
+            await database.dispose()
+
+    typer.echo(asyncio.run(run()))
+
+
+@pay.command("retire-key")
+def retire_key(serial: Annotated[str, typer.Argument(help="Certificate serial or PUB_KEY_ID_….")]) -> None:
+    """Stop publishing an older platform key (never the one that signs)."""
+    from hutong.server.db import Database
+    from hutong.server.wechatpay import keys
+    from hutong.settings import get_settings
+
+    async def run() -> bool:
+        database = Database(get_settings().effective_database_url)
+        try:
+            async with database.session() as session:
+                return await keys.retire(session, serial)
+        finally:
+            await database.dispose()
+
+    if not asyncio.run(run()):
+        typer.echo("no such older key", err=True)
+        raise typer.Exit(1)
+    typer.echo(f"retired {serial}")

@@ -1,0 +1,185 @@
+"""Wire compatibility: the PyPI package wechatpayv3, unchanged, talks to Hutong. Its gateway address is
+fixed in its code, so it is pointed at Hutong the way its documentation allows: its ``proxy`` setting
+names `hutong pay gateway`, whose CA the process trusts (REQUESTS_CA_BUNDLE). The platform runs on a
+real loopback port; the merchant's notify endpoint is a real loopback HTTP server."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+import pytest
+from wechatpayv3 import WeChatPay, WeChatPayType
+
+from hutong.server.db.migrate import upgrade_async
+from hutong.server.wechatpay import crypto, gateway
+from hutong.settings import Settings
+from tests.conftest import LiveServer, serve
+
+APIV3_KEY = "Q1w2E3r4T5y6U7i8O9p0A1s2D3f4G5h6"
+
+
+@dataclass
+class Shop:
+    server: LiveServer
+    proxy: str
+    ca_bundle: str
+    mchid: str
+    serial_no: str
+    private_key: str
+    appid: str
+    openid: str
+    platform_public_key: str
+    platform_public_key_id: str
+
+    def sdk(
+        self, notify_url: str = "https://shop.example.com/notify", public_key_mode: bool = False
+    ) -> WeChatPay:
+        extra: dict[str, Any] = {}
+        if public_key_mode:
+            extra = {"public_key": self.platform_public_key, "public_key_id": self.platform_public_key_id}
+        return WeChatPay(
+            wechatpay_type=WeChatPayType.MINIPROG,
+            mchid=self.mchid,
+            private_key=self.private_key,
+            cert_serial_no=self.serial_no,
+            appid=self.appid,
+            apiv3_key=APIV3_KEY,
+            notify_url=notify_url,
+            proxy={"https": self.proxy},
+            timeout=(10, 30),
+            **extra,
+        )
+
+
+async def _setup(server: LiveServer) -> dict[str, str]:
+    async with httpx.AsyncClient(base_url=server.url) as client:
+        await client.post(
+            "/api/accounts/signup", json={"email": "shop@example.com", "password": "long enough"}
+        )
+        client.cookies.clear()
+        token = (
+            await client.post("/api/tokens", json={"email": "shop@example.com", "password": "long enough"})
+        ).json()
+        dev = {"Authorization": f"Bearer {token['token']}"}
+        org = (await client.post("/api/orgs", json={"name": "Tea"}, headers=dev)).json()["id"]
+        registered = (await client.post(f"/api/orgs/{org}/apps", json={"name": "Tea"}, headers=dev)).json()
+        appid, app_secret = registered["appid"], registered["secret"]
+        mchid = (
+            await client.post(f"/api/orgs/{org}/merchants", json={"name": "Tea Shop"}, headers=dev)
+        ).json()["mchid"]
+        pair = (await client.post(f"/api/merchants/{mchid}/keypair", headers=dev)).json()
+        await client.put(f"/api/merchants/{mchid}/apiv3-key", json={"apiv3_key": APIV3_KEY}, headers=dev)
+        await client.put(f"/api/merchants/{mchid}/apps/{appid}", headers=dev)
+        described = (await client.get(f"/api/merchants/{mchid}", headers=dev)).json()
+        user = await client.post(
+            "/api/accounts/signup", json={"email": "user@example.com", "password": "long enough"}
+        )
+        code = (
+            await client.post(
+                "/api/identity/login",
+                json={"appid": appid},
+                headers={"X-CSRF-Token": user.json()["csrf_token"]},
+            )
+        ).json()["code"]
+        params = {"appid": appid, "secret": app_secret, "js_code": code, "grant_type": "authorization_code"}
+        openid = (await client.get("/sns/jscode2session", params=params)).json()["openid"]
+        return {
+            "mchid": mchid,
+            "serial_no": pair["serial_no"],
+            "private_key": pair["private_key"],
+            "appid": appid,
+            "openid": openid,
+            "platform_public_key": described["platform_keys"][0]["public_key"],
+            "platform_public_key_id": described["platform_keys"][0]["public_key_id"],
+        }
+
+
+@pytest.fixture(scope="module")
+async def shop(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Shop]:
+    data_dir = tmp_path_factory.mktemp("wire")
+    settings = Settings(
+        data_dir=data_dir,
+        wechatpay_api_url="https://api.mch.weixin.qq.com",
+        egress_allow_networks="127.0.0.0/8",
+    )
+    await upgrade_async(settings.effective_database_url)
+    async with serve(settings) as server:
+        found = await _setup(server)
+        port = int(server.url.rsplit(":", 1)[1])
+        files = gateway.ensure_files(data_dir / "gateway")
+        with gateway.in_thread(gateway.Gateway(files, "127.0.0.1", port)) as proxy:
+            yield Shop(
+                server,
+                proxy,
+                str(files.ca_certificate),
+                found["mchid"],
+                found["serial_no"],
+                found["private_key"],
+                found["appid"],
+                found["openid"],
+                found["platform_public_key"],
+                found["platform_public_key_id"],
+            )
+
+
+@pytest.fixture(autouse=True)
+def trust_gateway(shop: Shop, monkeypatch: pytest.MonkeyPatch) -> None:
+    # requests' documented way to trust a CA; the SDK itself is untouched.
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", shop.ca_bundle)
+
+
+async def _sync(function: Any, *args: Any, **kwargs: Any) -> Any:
+    """The SDK is synchronous; the platform answers on its own thread meanwhile."""
+    return await asyncio.to_thread(function, *args, **kwargs)
+
+
+@pytest.mark.parametrize("public_key_mode", [False, True], ids=["certificates", "public-key"])
+async def test_orders_through_the_sdk(shop: Shop, public_key_mode: bool) -> None:
+    # Certificate mode fetches and decrypts /v3/certificates while it is being constructed.
+    sdk = await _sync(shop.sdk, public_key_mode=public_key_mode)
+    out_trade_no = f"WIRE{int(public_key_mode)}0000001"
+    code, message = await _sync(
+        sdk.pay,
+        description="珍珠奶茶",
+        out_trade_no=out_trade_no,
+        amount={"total": 1880},
+        payer={"openid": shop.openid},
+        attach="table=3",
+    )
+    assert code == 200, message
+    prepay_id = json.loads(message)["prepay_id"]
+    # The client's payment parameters, signed by the SDK as a merchant's server does for wx.requestPayment.
+    timestamp, nonce = "1765000000", crypto.new_nonce()
+    package = f"prepay_id={prepay_id}"
+    pay_sign = sdk.sign([shop.appid, timestamp, nonce, package])
+    from hutong.server.db import Database
+    from hutong.server.payments import service
+
+    database = Database(shop.server.settings.effective_database_url)
+    try:
+        async with database.session() as session:
+            prepay = await service.get_prepay(session, prepay_id)
+    finally:
+        await database.dispose()
+    assert prepay is not None and service.pay_sign_valid(prepay, timestamp, nonce, package, pay_sign)
+
+    code, message = await _sync(sdk.query, out_trade_no=out_trade_no)
+    assert code == 200 and json.loads(message)["trade_state"] == "NOTPAY"
+    again = await _sync(
+        sdk.pay,
+        description="珍珠奶茶",
+        out_trade_no=out_trade_no,
+        amount={"total": 1},
+        payer={"openid": shop.openid},
+        attach="table=3",
+    )
+    assert again[0] == 400 and json.loads(again[1])["code"] == "INVALID_REQUEST"
+    code, _ = await _sync(sdk.close, out_trade_no=out_trade_no)
+    assert code == 204
+    code, message = await _sync(sdk.query, out_trade_no=out_trade_no)
+    assert json.loads(message)["trade_state"] == "CLOSED"
