@@ -5,9 +5,9 @@ word for it). Before the sheet is drawn and again when the PIN comes: the paySig
 merchant's SHA256withRSA signature over ``appId\\ntimeStamp\\nnonceStr\\npackage\\n`` under the
 merchant's registered public key, the prepay must be this app's (the sub_appid in partner orders) and
 this user's (its payer openid is this user's openid for this app), and still payable. Then, in one
-database transaction, the wallet is debited in the ledger, the order is marked paid through the
-payments service and the wallet's own record is written (its unique prepay_id makes 50 concurrent
-attempts charge once)."""
+database transaction, the payments service marks the order paid and moves the money from the wallet's
+ledger account to the merchant's (exactly one of any number of concurrent attempts wins), and the
+wallet's own record of the payment is written (its unique prepay_id is a second guard)."""
 
 from __future__ import annotations
 
@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hutong.server import ledger
 from hutong.server.accounts.models import User
 from hutong.server.apps.models import App
 from hutong.server.problems import Problem
@@ -105,8 +104,8 @@ async def pay(session: AsyncSession, user: User, request: PayRequest, pin_code: 
     await pin.verify(session, user.id, pin_code)
     # Checked again after the PIN: the order may have been closed or paid meanwhile.
     prepay, app_name = await _checked(session, user, request)
-    journal = f"wallet_payment:{prepay.prepay_id}"
     try:
+        order = await orders.mark_paid(session, prepay, service.account(user.id), user.id)
         session.add(
             WalletPayment(
                 user_id=user.id,
@@ -117,27 +116,13 @@ async def pay(session: AsyncSession, user: User, request: PayRequest, pin_code: 
                 merchant_name=prepay.merchant_name,
                 description=prepay.description[:200],
                 amount_fen=prepay.amount_total,
-                journal_key=journal,
+                journal_key=f"payment:{getattr(order, 'transaction_id', '')}",
             )
         )
-        await session.flush()
-        await ledger.post(
-            session,
-            journal,
-            f"{prepay.merchant_name}: {prepay.description}"[:200],
-            [
-                (service.account(user.id), -prepay.amount_total),
-                (orders.receiving_account(prepay), prepay.amount_total),
-            ],
-        )
-        await orders.mark_paid(session, prepay, user.id)
         await session.commit()
     except IntegrityError:
         await session.rollback()
         raise _fail(409, "order_paid", "the order is already paid") from None
-    except ledger.InsufficientFunds:
-        await session.rollback()
-        raise _fail(409, "insufficient_balance", "the wallet balance is too low") from None
     except Problem:
         await session.rollback()
         raise

@@ -2,27 +2,39 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hutong.server.payments import service as payments
 from hutong.server.payments.service import PaymentError, Prepay
 from hutong.server.problems import Problem
 
-__all__ = ["PaymentError", "Prepay", "find", "mark_paid", "pay_sign_valid", "receiving_account"]
+__all__ = ["Prepay", "available", "find", "mark_paid", "pay_sign_valid"]
 
 pay_sign_valid = payments.pay_sign_valid
 
 
-def receiving_account(prepay: Prepay) -> str:
-    return payments.merchant_pending(prepay.mchid)
+def available() -> bool:
+    """Whether the payments service can mark an order paid yet (it lands its mark_paid separately)."""
+    return hasattr(payments, "mark_paid")
 
 
 async def find(session: AsyncSession, prepay_id: str) -> Prepay | None:
     return await payments.get_prepay(session, prepay_id)
 
 
-async def mark_paid(session: AsyncSession, prepay: Prepay, user_id: int) -> None:
+async def mark_paid(session: AsyncSession, prepay: Prepay, paid_from: str, user_id: int) -> Any:
+    """Mark the order paid; the payments service moves the money from ``paid_from`` to the merchant's
+    pending balance in the ledger and enqueues the notification, all in this transaction."""
+    if not available():
+        raise Problem(503, "payments_unavailable", "paying orders is not available on this platform yet")
+    mark = getattr(payments, "mark_paid")  # noqa: B009 - present once the payments service lands it
     try:
-        await payments.mark_paid(session, prepay.prepay_id, user_id)  # type: ignore[attr-defined]
+        return await mark(session, prepay.prepay_id, paid_from=paid_from, user_id=user_id)
     except PaymentError as error:
+        if error.code == "insufficient_funds":
+            raise Problem(409, "insufficient_balance", "the wallet balance is too low") from None
+        if error.code == "already_paid":
+            raise Problem(409, "order_paid", "the order is already paid") from None
         raise Problem(409, "order_not_payable", str(error)) from None
