@@ -7,8 +7,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from hutong.server.db import Database
+from sqlalchemy import select
+
 from hutong.server.payments import service
+from hutong.server.payments.models import Merchant
 from hutong.server.wechatpay import crypto
 from tests.payments.world import jsapi_body, new_merchant, pay_world
 from tests.platform.apiclient import token_for
@@ -51,6 +53,10 @@ async def test_merchant_accounts_belong_to_their_organization(tmp_path: Path, da
             f"/api/merchants/{mchid}/public-key", json={"public_key": "nope"}, headers=w.dev_a
         )
         assert bad.status_code == 422
+        # The APIv3 key is sealed at rest.
+        async with w.app.state.database.session() as session:
+            stored = await session.scalar(select(Merchant.apiv3_key).where(Merchant.mchid == mchid))
+        assert stored is not None and stored.startswith("hs1.") and made.json()["apiv3_key"] not in stored
         roles = await w.client.patch(
             f"/api/merchants/{mchid}", json={"refund_roles": ["root"]}, headers=w.dev_a
         )
@@ -197,7 +203,7 @@ async def test_native_and_partner_orders(tmp_path: Path, database_url: str) -> N
         assert (await m.call("POST", "/v3/pay/partner/transactions/jsapi", stranger)).status_code == 400
 
         # The wallet's view of the partner prepay: paid in the sub app, signed by the provider.
-        async with Database(pw.w.app.state.database.url).session() as session:
+        async with pw.w.app.state.database.session() as session:
             prepay = await service.get_prepay(session, ordered.json()["prepay_id"])
         assert prepay is not None and prepay.appid == w.a1.appid and prepay.mchid == m.mchid
         package = f"prepay_id={prepay.prepay_id}"
@@ -214,7 +220,7 @@ async def test_the_wallets_prepay_lookup(tmp_path: Path, database_url: str) -> N
     async with pay_world(tmp_path, database_url) as pw:
         m = pw.merchant
         prepay_id = (await m.call("POST", JSAPI, jsapi_body(pw))).json()["prepay_id"]
-        async with Database(pw.w.app.state.database.url).session() as session:
+        async with pw.w.app.state.database.session() as session:
             prepay = await service.get_prepay(session, prepay_id)
             assert await service.get_prepay(session, "wx-nope") is None
         assert prepay is not None

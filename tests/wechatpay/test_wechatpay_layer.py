@@ -7,17 +7,20 @@ from __future__ import annotations
 import asyncio
 import json
 import time
+from pathlib import Path
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 from wechatpayv3.utils import aes_decrypt, build_authorization, rsa_verify
 
 from hutong.server.db import Database
+from hutong.server.sealing import Keyring
 from hutong.server.wechatpay import crypto, keys
 from hutong.server.wechatpay.auth import verify
 from hutong.server.wechatpay.errors import PayError
 from hutong.server.wechatpay.nonces import DatabaseNonces, RedisNonces
 from hutong.server.wechatpay.responses import signature_headers
+from hutong.settings import Settings
 
 MERCHANT_KEY = crypto.new_rsa_key()
 APIV3_KEY = b"0123456789abcdef0123456789ABCDEF"
@@ -128,7 +131,8 @@ async def test_redis_nonces() -> None:
         await store.close()
 
 
-async def test_rotation_keeps_two_keys_valid(database: Database) -> None:
+async def test_rotation_keeps_two_keys_valid(database_url: str, tmp_path: Path) -> None:
+    database = Database(database_url, Keyring.from_settings(Settings(data_dir=tmp_path)))
     cache = keys.KeyCache(database)
     ring = await cache.ring()
     assert len(ring.keys) == 1 and ring.signer.public_key_id.startswith("PUB_KEY_ID_")
@@ -155,3 +159,8 @@ async def test_rotation_keeps_two_keys_valid(database: Database) -> None:
         assert not await keys.retire(session, new.serial_no)  # the signing key stays
         assert await keys.retire(session, old.public_key_id)
     assert [k.serial_no for k in (await cache.ring(refresh=True)).keys] == [new.serial_no]
+    # The private halves are sealed at rest, bound to their own rows.
+    async with database.session() as session:
+        stored = await keys.valid_keys(session)
+    assert stored and all(row.private_key_pem.startswith("hs1.") for row in stored)
+    await database.dispose()

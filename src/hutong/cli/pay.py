@@ -55,17 +55,19 @@ def probe(
     from hutong.server.db import Database
     from hutong.server.payments import merchants
     from hutong.server.payments import probe as probing
+    from hutong.server.sealing import Keyring
     from hutong.server.wechatpay.keys import KeyCache
     from hutong.settings import get_settings
 
     settings = get_settings()
 
     async def run() -> list[probing.ProbeResult]:
-        database = Database(settings.effective_database_url)
+        database = Database(settings.effective_database_url, Keyring.from_settings(settings))
         try:
             async with database.session() as session:
                 merchant = await merchants.by_mchid(session, mchid)
-                if merchant is None or not merchant.apiv3_key:
+                key = merchants.apiv3_key(session, merchant) if merchant is not None else None
+                if merchant is None or key is None:
                     raise typer.BadParameter(f"no merchant {mchid} with an APIv3 key")
                 appids = await merchants.bound_appids(session, merchant)
             ring = await KeyCache(database).ring()
@@ -73,7 +75,7 @@ def probe(
                 url,
                 mchid=mchid,
                 appid=appids[0] if appids else "",
-                apiv3_key=merchant.apiv3_key,
+                apiv3_key=key,
                 ring=ring,
                 public_key_mode=merchant.platform_key_mode == "public_key",
                 allow_networks=settings.egress_allow_networks,
@@ -91,11 +93,13 @@ def probe(
 def rotate_key() -> None:
     """Add a platform payment key that signs from now on; the previous ones stay valid until retired."""
     from hutong.server.db import Database
+    from hutong.server.sealing import Keyring
     from hutong.server.wechatpay import keys
     from hutong.settings import get_settings
 
     async def run() -> str:
-        database = Database(get_settings().effective_database_url)
+        settings = get_settings()
+        database = Database(settings.effective_database_url, Keyring.from_settings(settings))
         try:
             async with database.session() as session:
                 key = await keys.rotate(session)

@@ -8,6 +8,7 @@ from hutong.server.db.base import Base
 from hutong.server.discovery.models import LaunchEvent, PinnedApp, RecentApp, SceneCode
 from hutong.server.events.models import AppEvent
 from hutong.server.funding.models import FundingTransfer
+from hutong.server.idempotency import IdempotencyRecord
 from hutong.server.identity.models import AccessToken, OneTimeCode, OpenId, SessionKey, UnionId
 from hutong.server.ledger.models import LedgerAccount, LedgerPosting, LedgerTransaction
 from hutong.server.outbox.models import OutboxAttempt, OutboxJob
@@ -48,6 +49,7 @@ __all__ = [
     "FeedbackImage",
     "FundingTransfer",
     "Grant",
+    "IdempotencyRecord",
     "Keyword",
     "LaunchEvent",
     "LedgerAccount",

@@ -139,7 +139,7 @@ async def set_apiv3_key(request: Request, mchid: str, body: ApiV3KeyIn, user: Ca
     """Set the APIv3 key, or make one (answered once) when none is given."""
     async with database(request).session() as session:
         merchant, _ = await merchant_for(session, user, mchid, Action.MANAGE_PAYMENTS)
-        key = merchants.set_apiv3_key(merchant, body.apiv3_key)
+        key = merchants.set_apiv3_key(session, merchant, body.apiv3_key)
         await audit.record(session, None, user, "merchant.apiv3_key", mchid=mchid)
         return {"apiv3_key": key} if body.apiv3_key is None else {"apiv3_key_set": True}
 

@@ -12,10 +12,11 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from hutong.server import sealing
 from hutong.server.accounts.models import ORG_ROLES
 from hutong.server.apps.models import App
 from hutong.server.payments import ids
-from hutong.server.payments.models import Merchant, MerchantApp
+from hutong.server.payments.models import Merchant, MerchantApp, apiv3_key_purpose
 from hutong.server.problems import Problem
 from hutong.server.wechatpay import crypto
 
@@ -71,13 +72,22 @@ def generate_key(merchant: Merchant) -> IssuedKey:
     return IssuedKey(merchant.serial_no, crypto.private_pem(private))
 
 
-def set_apiv3_key(merchant: Merchant, key: str | None) -> str:
-    """32 letters and digits (WeChat's rule); None makes one."""
+def set_apiv3_key(session: AsyncSession, merchant: Merchant, key: str | None) -> str:
+    """32 letters and digits (WeChat's rule); None makes one. Kept sealed."""
     key = key if key is not None else ids.new_apiv3_key()
     if not _APIV3_KEY.match(key):
         raise Problem(422, "invalid_apiv3_key", "the APIv3 key is 32 letters and digits")
-    merchant.apiv3_key = key
+    merchant.apiv3_key = sealing.keyring_of(session).seal(key, purpose=apiv3_key_purpose(merchant.mchid))
     return key
+
+
+def apiv3_key(session: AsyncSession, merchant: Merchant) -> str | None:
+    """The merchant's APIv3 key in the clear, for encrypting what is sent to it."""
+    if merchant.apiv3_key is None:
+        return None
+    return sealing.keyring_of(session).unseal_text(
+        merchant.apiv3_key, purpose=apiv3_key_purpose(merchant.mchid)
+    )
 
 
 def set_rules(

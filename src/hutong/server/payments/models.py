@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy import JSON, DateTime, ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
+from hutong.server import sealing
 from hutong.server.db.base import Base, Timestamped, utcnow
 
 
@@ -26,8 +27,8 @@ class Merchant(Timestamped, Base):
     # The merchant API certificate's serial and public key (RSA-2048, PEM).
     serial_no: Mapped[str | None] = mapped_column(String(40), nullable=True)
     public_key_pem: Mapped[str | None] = mapped_column(Text, nullable=True)
-    # TODO(sealing): seal with server/sealing.py once it lands on main.
-    apiv3_key: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    # Sealed (server/sealing.py, purpose ``apiv3_key_purpose``): notifications are encrypted with it.
+    apiv3_key: Mapped[str | None] = mapped_column(Text, nullable=True)
     # notify_url must start with one of these (empty: any https URL without a query).
     notify_prefixes: Mapped[list[str]] = mapped_column(JSON, default=list)
     # Organization roles that may refund from the console (the API needs the merchant's key anyway).
@@ -38,6 +39,13 @@ class Merchant(Timestamped, Base):
     service_provider_id: Mapped[int | None] = mapped_column(
         ForeignKey("payment_merchants.id", ondelete="SET NULL"), nullable=True
     )
+
+
+def apiv3_key_purpose(mchid: str) -> str:
+    return f"payment_merchants.apiv3_key:{mchid}"
+
+
+sealing.register(Merchant.__table__.c.apiv3_key)
 
 
 class MerchantApp(Timestamped, Base):

@@ -167,14 +167,14 @@ async def certificates(request: Request) -> Response:
     """The platform certificates, each encrypted under the caller's APIv3 key (associated data
     "certificate"), as WeChat publishes them."""
     _, merchant = await _caller(request)
-    if not merchant.apiv3_key:
+    async with database(request).session() as session:
+        apiv3_key = merchants.apiv3_key(session, merchant)
+    if not apiv3_key:
         raise PayError(400, "INVALID_REQUEST", "商户未设置APIv3密钥 (set the APIv3 key first)")
     ring: KeyRing = await api.key_ring(request)
     data = []
     for key in ring.keys:
-        nonce, ciphertext = crypto.aes_gcm_encrypt(
-            merchant.apiv3_key.encode(), key.certificate_pem, "certificate"
-        )
+        nonce, ciphertext = crypto.aes_gcm_encrypt(apiv3_key.encode(), key.certificate_pem, "certificate")
         data.append(
             {
                 "serial_no": key.serial_no,

@@ -20,9 +20,10 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from hutong.server import sealing
 from hutong.server.db import Database
 from hutong.server.wechatpay import crypto
-from hutong.server.wechatpay.models import PlatformKey
+from hutong.server.wechatpay.models import PlatformKey, private_key_purpose
 
 CERTIFICATE_LIFETIME = timedelta(days=5 * 365)
 CACHE_SECONDS = 30.0  # another process's rotation is seen within this; both keys stay valid meanwhile
@@ -86,15 +87,17 @@ def _certificate(key: rsa.RSAPrivateKey, serial: int, now: datetime) -> x509.Cer
     )
 
 
-def new_platform_key(now: datetime | None = None) -> PlatformKey:
+def new_platform_key(keyring: sealing.Keyring, now: datetime | None = None) -> PlatformKey:
+    """A new key, its private half sealed under the platform's master key."""
     now = now or datetime.now(UTC)
     key = crypto.new_rsa_key()
     serial = secrets.randbits(159) | (1 << 158)  # 40 hex digits, positive, as WeChat's serials are
     certificate = _certificate(key, serial, now)
+    serial_no = f"{serial:040X}"
     return PlatformKey(
-        serial_no=f"{serial:040X}",
+        serial_no=serial_no,
         public_key_id="PUB_KEY_ID_" + "".join(secrets.choice("0123456789") for _ in range(28)),
-        private_key_pem=crypto.private_pem(key),
+        private_key_pem=keyring.seal(crypto.private_pem(key), purpose=private_key_purpose(serial_no)),
         certificate_pem=certificate.public_bytes(serialization.Encoding.PEM).decode(),
         not_before=certificate.not_valid_before_utc,
         not_after=certificate.not_valid_after_utc,
@@ -114,13 +117,13 @@ async def valid_keys(session: AsyncSession) -> list[PlatformKey]:
 async def ensure_key(session: AsyncSession) -> None:
     """A first key when there is none (two processes racing both add one: harmless, newest signs)."""
     if not await valid_keys(session):
-        session.add(new_platform_key())
+        session.add(new_platform_key(sealing.keyring_of(session)))
         await session.flush()
 
 
 async def rotate(session: AsyncSession) -> PlatformKey:
     """Add a key that signs from now on; the previous ones stay valid until ``retire``."""
-    key = new_platform_key()
+    key = new_platform_key(sealing.keyring_of(session))
     session.add(key)
     await session.flush()
     return key
@@ -140,11 +143,12 @@ def _aware(moment: datetime) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
-def _load(row: PlatformKey) -> LoadedKey:
+def _load(row: PlatformKey, keyring: sealing.Keyring) -> LoadedKey:
+    pem = keyring.unseal_text(row.private_key_pem, purpose=private_key_purpose(row.serial_no))
     return LoadedKey(
         serial_no=row.serial_no,
         public_key_id=row.public_key_id,
-        private_key=crypto.load_rsa_private_key(row.private_key_pem),
+        private_key=crypto.load_rsa_private_key(pem),
         certificate_pem=row.certificate_pem,
         not_before=_aware(row.not_before),
         not_after=_aware(row.not_after),
@@ -171,10 +175,11 @@ class KeyCache:
                     async with self._database.session() as session:
                         await ensure_key(session)
                         rows = await valid_keys(session)
+                        keyring = sealing.keyring_of(session)
                     break
                 except IntegrityError:  # another process made the first key at the same moment
                     continue
-            self._ring = KeyRing(tuple(_load(row) for row in rows))
+            self._ring = KeyRing(tuple(_load(row, keyring) for row in rows))
             self._loaded_at = time.monotonic()
             return self._ring
 

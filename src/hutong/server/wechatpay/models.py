@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlalchemy import DateTime, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
+from hutong.server import sealing
 from hutong.server.db.base import Base, Timestamped
 
 
@@ -21,12 +22,19 @@ class PlatformKey(Timestamped, Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     serial_no: Mapped[str] = mapped_column(String(40), unique=True)
     public_key_id: Mapped[str] = mapped_column(String(64), unique=True)
-    # TODO(sealing): seal with server/sealing.py once it lands on main.
+    # Sealed (server/sealing.py, purpose ``private_key_purpose``): the platform signs with it.
     private_key_pem: Mapped[str] = mapped_column(Text)
     certificate_pem: Mapped[str] = mapped_column(Text)
     not_before: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     not_after: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     retired_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
+def private_key_purpose(serial_no: str) -> str:
+    return f"wechatpay_platform_keys.private_key_pem:{serial_no}"
+
+
+sealing.register(PlatformKey.__table__.c.private_key_pem)
 
 
 class UsedNonce(Base):

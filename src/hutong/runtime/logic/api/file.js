@@ -6,7 +6,8 @@
  * for the run. Only `wxfile://usr/` is writable, as in WeChat.
  */
 import { callHost } from '../call.js';
-import { answer, sync } from './shape.js';
+import { answer, answerLater, sync } from './shape.js';
+import { inflate, zipEntries } from './zip.js';
 
 const USR = 'wxfile://usr';
 const USR_LIMIT = 200 * 1024 * 1024;
@@ -294,6 +295,157 @@ const ops = /** @type {Record<string, (o: Record<string, any>) => any>} */ ({
   },
 });
 
+/**
+ * Open files, by descriptor: WeChat's open/read/write/fstat/ftruncate/close over the same files. The
+ * flag decides what open does with a file that is or is not there, and whether writes append.
+ * @type {Map<string, {path: string, append: boolean, read: boolean, write: boolean}>}
+ */
+const descriptors = new Map();
+let nextDescriptor = 0;
+const FLAGS = new Set(['a', 'ax', 'a+', 'ax+', 'as', 'as+', 'r', 'r+', 'w', 'wx', 'w+', 'wx+']);
+
+/** @param {string} op @param {any} fd */
+function descriptor(op, fd) {
+  const open = descriptors.get(String(fd));
+  if (!open) throw new Error(`bad file descriptor, ${op}`);
+  return open;
+}
+
+/** @param {any} value @param {number} fallback */
+const count = (value, fallback) => (value === undefined || value === null ? fallback : Math.max(0, Math.floor(Number(value)) || 0));
+
+/** @param {string} path @param {number} length */
+function truncateTo(path, length) {
+  const entry = files.get(path);
+  if (!entry || entry.dir) throw new Error(`no such file or directory, ftruncate ${path}`);
+  const data = entry.data || new Uint8Array();
+  const next = new Uint8Array(length);
+  next.set(data.subarray(0, Math.min(length, data.byteLength)));
+  writeBytes('ftruncate', path, next, false);
+}
+
+Object.assign(ops, {
+  open: (/** @type {Record<string, any>} */ o) => {
+    const flag = o.flag === undefined ? 'r' : String(o.flag);
+    if (!FLAGS.has(flag)) throw new Error(`invalid flag ${flag}`);
+    const reading = flag.startsWith('r');
+    const p = resolve('open', o.filePath, !reading || flag === 'r+');
+    const entry = files.get(p);
+    if (entry?.dir) throw new Error(`illegal operation on a directory, open ${o.filePath}`);
+    if (reading && !entry) throw new Error(`no such file or directory, open ${o.filePath}`);
+    if (flag.includes('x') && entry) throw new Error(`file already exists, open ${o.filePath}`);
+    if (flag.startsWith('w') || (flag.startsWith('a') && !entry)) writeBytes('open', p, new Uint8Array(), false);
+    const fd = String((nextDescriptor += 1));
+    descriptors.set(fd, { path: p, append: flag.startsWith('a'), read: reading || flag.includes('+'), write: flag !== 'r' });
+    return { fd };
+  },
+  close: (/** @type {Record<string, any>} */ o) => {
+    descriptor('close', o.fd);
+    descriptors.delete(String(o.fd));
+  },
+  fstat: (/** @type {Record<string, any>} */ o) => {
+    const open = descriptor('fstat', o.fd);
+    const entry = files.get(open.path);
+    if (!entry) throw new Error(`no such file or directory, fstat`);
+    return { stats: stats(entry) };
+  },
+  ftruncate: (/** @type {Record<string, any>} */ o) => {
+    const open = descriptor('ftruncate', o.fd);
+    if (!open.write) throw new Error('bad file descriptor, ftruncate');
+    truncateTo(open.path, count(o.length, 0));
+  },
+  truncate: (/** @type {Record<string, any>} */ o) => {
+    const p = resolve('truncate', o.filePath, true);
+    truncateTo(p, count(o.length, 0));
+  },
+  read: (/** @type {Record<string, any>} */ o) => {
+    const open = descriptor('read', o.fd);
+    if (!open.read) throw new Error('bad file descriptor, read');
+    if (!(o.arrayBuffer instanceof ArrayBuffer)) throw new Error('arrayBuffer must be an ArrayBuffer');
+    const data = files.get(open.path)?.data || new Uint8Array();
+    const offset = count(o.offset, 0);
+    const length = count(o.length, 0);
+    if (offset + length > o.arrayBuffer.byteLength) throw new Error('offset + length is beyond the arrayBuffer');
+    const position = count(o.position, 0);
+    const bytes = data.subarray(position, position + length);
+    new Uint8Array(o.arrayBuffer, offset, bytes.byteLength).set(bytes);
+    return { bytesRead: bytes.byteLength, arrayBuffer: o.arrayBuffer };
+  },
+  write: (/** @type {Record<string, any>} */ o) => {
+    const open = descriptor('write', o.fd);
+    if (!open.write) throw new Error('bad file descriptor, write');
+    let bytes = encode(o.data, o.encoding);
+    if (o.data instanceof ArrayBuffer) bytes = bytes.subarray(count(o.offset, 0), o.length === undefined ? undefined : count(o.offset, 0) + count(o.length, 0));
+    const before = files.get(open.path)?.data || new Uint8Array();
+    const at = open.append || o.position === undefined || o.position === null ? before.byteLength : count(o.position, 0);
+    const next = new Uint8Array(Math.max(before.byteLength, at + bytes.byteLength));
+    next.set(before);
+    next.set(bytes, at);
+    writeBytes('write', open.path, next, false);
+    return { bytesWritten: bytes.byteLength };
+  },
+});
+
+/** What finishes later: archives (DecompressionStream is asynchronous). */
+const laterOps = /** @type {Record<string, (o: Record<string, any>) => Promise<any>>} */ ({
+  unzip: async (o) => {
+    const { entry } = existing('unzip', o.zipFilePath);
+    const target = resolve('unzip', o.targetPath, true);
+    if (!files.get(target)?.dir) throw new Error(`no such file or directory, unzip ${o.targetPath}`);
+    for (const item of zipEntries(entry.data || new Uint8Array())) {
+      const path = normalise(`${target}/${item.name}`);
+      // An entry named ../x must not leave the target folder (zip slip).
+      if (!path.startsWith(`${target}/`)) throw new Error(`invalid entry ${item.name}`);
+      if (item.name.endsWith('/')) {
+        if (!files.has(path)) ops.mkdir({ dirPath: path, recursive: true });
+        continue;
+      }
+      if (!files.get(parentOf(path))?.dir) ops.mkdir({ dirPath: parentOf(path), recursive: true });
+      writeBytes('unzip', path, await inflate(item), false);
+    }
+  },
+  readZipEntry: async (o) => {
+    const { entry } = existing('readZipEntry', o.filePath);
+    const items = zipEntries(entry.data || new Uint8Array()).filter((item) => !item.name.endsWith('/'));
+    const wanted = o.entries === 'all' ? items.map((item) => ({ path: item.name, encoding: o.encoding })) : Array.isArray(o.entries) ? o.entries : [];
+    /** @type {Record<string, any>} */
+    const entries = {};
+    for (const want of wanted) {
+      const path = String(want?.path ?? '').replace(/^\/+/, '');
+      const item = items.find((candidate) => candidate.name === path);
+      if (!item) {
+        entries[path] = { errMsg: `readZipEntry:fail no such file or directory, ${path}` };
+        continue;
+      }
+      let bytes = await inflate(item);
+      if (want.position !== undefined || want.length !== undefined) {
+        const start = count(want.position, 0);
+        bytes = bytes.subarray(start, want.length === undefined ? undefined : start + count(want.length, 0));
+      }
+      entries[path] = { data: decode(bytes, want.encoding), errMsg: 'readZipEntry:ok' };
+    }
+    return { entries };
+  },
+  readCompressedFile: async (o) => {
+    const { entry } = existing('readCompressedFile', o.filePath);
+    const algorithm = String(o.compressionAlgorithm ?? 'br');
+    if (algorithm !== 'br') throw new Error(`invalid compressionAlgorithm ${algorithm}`);
+    let stream;
+    try {
+      stream = new DecompressionStream(/** @type {any} */ ('brotli'));
+    } catch {
+      throw new Error('brotli is not supported by this browser');
+    }
+    const out = new Response(new Blob([entry.data || new Uint8Array()]).stream().pipeThrough(stream));
+    return { data: decode(new Uint8Array(await out.arrayBuffer()), o.encoding) };
+  },
+});
+
+/** Sync forms that take one options object (the descriptor family), and the field they return. */
+const SYNC_OBJECT = /** @type {Record<string, string | null>} */ ({
+  open: 'fd', close: null, fstat: 'stats', ftruncate: null, truncate: null, read: '', write: '',
+});
+
 /** The positional arguments of each sync form, in WeChat's order. */
 const SYNC_ARGS = /** @type {Record<string, string[]>} */ ({
   access: ['path'],
@@ -319,7 +471,14 @@ function getFileSystemManager() {
   for (const name of Object.keys(ops)) {
     manager[name] = (/** @type {any} */ options) => answer(name, options, ops[name]);
     const positional = SYNC_ARGS[name];
-    if (positional) {
+    if (Object.hasOwn(SYNC_OBJECT, name)) {
+      const field = SYNC_OBJECT[name];
+      manager[`${name}Sync`] = (/** @type {any} */ options) =>
+        sync(name, () => {
+          const result = ops[name](options && typeof options === 'object' ? options : {});
+          return field === null ? undefined : field ? result[field] : result;
+        });
+    } else if (positional) {
       manager[`${name}Sync`] = (/** @type {any[]} */ ...args) =>
         sync(name, () => {
           const result = ops[name](Object.fromEntries(positional.map((key, i) => [key, args[i]])));
@@ -327,6 +486,14 @@ function getFileSystemManager() {
         });
     }
   }
+  for (const name of Object.keys(laterOps)) {
+    manager[name] = (/** @type {any} */ options) => answerLater(name, options, laterOps[name]);
+  }
+  // Brotli only decompresses asynchronously in a browser: the sync form cannot answer.
+  manager.readCompressedFileSync = () =>
+    sync('readCompressedFileSync', () => {
+      throw new Error('not supported: use readCompressedFile');
+    });
   return manager;
 }
 

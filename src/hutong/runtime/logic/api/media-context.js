@@ -12,6 +12,7 @@ import { guard } from '../errors.js';
 import { wx } from '../wx.js';
 import { askElement } from './canvas.js';
 import { fileUrl } from './file.js';
+import { answer } from './shape.js';
 
 /** The page (or component) whose template holds the element. @param {any} component */
 function scopeOf(component) {
@@ -89,6 +90,50 @@ class VideoContext {
   sendDanmu() {}
   showStatusBar() {}
   hideStatusBar() {}
+
+  // Picture-in-picture, background playback and casting need the phone's own player: each fails
+  // with WeChat's shape (fail and complete called, or a rejected promise) so feature checks fall back.
+  /** @param {any} [options] */
+  exitPictureInPicture(options) {
+    return unsupported('VideoContext.exitPictureInPicture', options);
+  }
+
+  /** @param {any} [options] */
+  requestBackgroundPlayback(options) {
+    return unsupported('VideoContext.requestBackgroundPlayback', options);
+  }
+
+  /** @param {any} [options] */
+  exitBackgroundPlayback(options) {
+    return unsupported('VideoContext.exitBackgroundPlayback', options);
+  }
+
+  /** @param {any} [options] */
+  startCasting(options) {
+    return unsupported('VideoContext.startCasting', options);
+  }
+
+  /** @param {any} [options] */
+  switchCasting(options) {
+    return unsupported('VideoContext.switchCasting', options);
+  }
+
+  /** @param {any} [options] */
+  reconnectCasting(options) {
+    return unsupported('VideoContext.reconnectCasting', options);
+  }
+
+  /** @param {any} [options] */
+  exitCasting(options) {
+    return unsupported('VideoContext.exitCasting', options);
+  }
+}
+
+/** @param {string} name @param {any} options */
+function unsupported(name, options) {
+  return answer(name, options, () => {
+    throw new Error('not supported');
+  });
 }
 
 /** @param {string} id @param {any} [component] */

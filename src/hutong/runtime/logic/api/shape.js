@@ -33,6 +33,39 @@ export function answer(name, options, work) {
 }
 
 /**
+ * `answer` for work that finishes later: `work` resolves with the result's fields or rejects with an
+ * Error whose message is the fail reason.
+ * @param {string} name @param {Record<string, any> | undefined} options
+ * @param {(options: Record<string, any>) => Promise<Record<string, any> | void>} work
+ */
+export function answerLater(name, options, work) {
+  const opts = options && typeof options === 'object' ? options : {};
+  const run = Promise.resolve()
+    .then(() => work(opts))
+    .then(
+      (result) => ({ errMsg: `${name}:ok`, ...(result || {}) }),
+      (error) => {
+        throw { errMsg: `${name}:fail ${error instanceof Error ? error.message : String(error)}` };
+      },
+    );
+  const { success, fail, complete } = opts;
+  if (typeof success === 'function' || typeof fail === 'function' || typeof complete === 'function') {
+    run.then(
+      (res) => {
+        if (typeof success === 'function') success(res);
+        if (typeof complete === 'function') complete(res);
+      },
+      (res) => {
+        if (typeof fail === 'function') fail(res);
+        if (typeof complete === 'function') complete(res);
+      },
+    );
+    return undefined;
+  }
+  return run;
+}
+
+/**
  * The `*Sync` form: the result, or an Error thrown with WeChat's message.
  * @template T @param {string} name @param {() => T} work @returns {T}
  */

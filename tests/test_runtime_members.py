@@ -1,0 +1,65 @@
+"""Every object a `wx` factory returns (contexts, managers, tasks) has the members WeChat documents for
+it: the runtime's catalogue of them (logic/api/members.js, from miniprogram-api-typings) against the
+objects themselves, created by an app (tests/apps/members)."""
+
+from __future__ import annotations
+
+import json
+import re
+from urllib.parse import quote
+
+import pytest
+from playwright.async_api import Browser, expect
+
+from hutong.runtime import RUNTIME_DIR
+from tests.conftest import LiveServer, open_app
+
+pytestmark = pytest.mark.browser
+
+
+def documented() -> dict[str, list[str]]:
+    """FACTORY_MEMBERS from logic/api/members.js: one `factory: [...]` entry per factory."""
+    text = (RUNTIME_DIR / "logic" / "api" / "members.js").read_text()
+    body = text[text.index("FACTORY_MEMBERS = {") :]
+    return {
+        name: re.findall(r"'(\w+)'", members)
+        for name, members in re.findall(r"\n  (\w+): \[(.*?)\],", body, flags=re.DOTALL)
+    }
+
+
+async def test_every_factory_object_has_its_documented_members(
+    live_server: LiveServer, browser: Browser
+) -> None:
+    catalogue = documented()
+    assert len(catalogue) > 30 and catalogue["getRecorderManager"]
+    names = ",".join(catalogue)
+    app = await open_app(
+        browser, live_server, "test-members", f"&path=pages/probe/probe&query={quote('names=' + names)}"
+    )
+    result = app.view().locator("#result")
+    await expect(result).not_to_be_empty()
+    found: dict[str, object] = json.loads(await result.inner_text())
+    # Each factory the runtime has makes an object; each of those has every documented member.
+    assert {name: made for name, made in found.items() if not isinstance(made, list)} == {}
+    missing = {
+        name: sorted(set(catalogue[name]) - set(members))
+        for name, members in found.items()
+        if isinstance(members, list) and set(catalogue[name]) - set(members)
+    }
+    assert missing == {}
+    await app.page.close()
+
+
+async def test_file_descriptors_archives_and_the_recorder(live_server: LiveServer, browser: Browser) -> None:
+    app = await open_app(browser, live_server, "test-members", "&path=pages/files/files")
+    view = app.view()
+    # open(w+)/write at the end and at a position/read at a position/ftruncate/fstat/close.
+    await expect(view.locator("#fd")).to_have_text("5 World 5 hello | read:fail bad file descriptor, read")
+    # unzip (a stored and a deflated entry, into a sub-folder) and readZipEntry (one found, one not).
+    await expect(view.locator("#zip")).to_have_text(
+        "stored A 200 deflated B | stored A | readZipEntry:fail no such file or directory, none"
+    )
+    # A listener added just after start() hears its error; no other event fired.
+    await expect(view.locator("#recorder")).to_have_text("true operateRecorder:fail not supported 0")
+    assert app.errors == []
+    await app.page.close()
