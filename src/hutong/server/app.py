@@ -10,7 +10,7 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from starlette.middleware.gzip import GZipMiddleware
-from starlette.responses import HTMLResponse
+from starlette.responses import FileResponse, HTMLResponse
 
 import hutong
 from hutong.console.codes import router as console_codes_router
@@ -24,7 +24,7 @@ from hutong.server.bodylimit import BodyLimitMiddleware
 from hutong.server.consent.routes import router as consent_router
 from hutong.server.db import Database
 from hutong.server.delivery.routes import router as delivery_router
-from hutong.server.delivery.runtime_assets import runtime_assets
+from hutong.server.delivery.runtime_assets import SHELL_DIR, runtime_assets
 from hutong.server.delivery.runtime_files import RuntimeFilesMiddleware
 from hutong.server.delivery.signing import PlatformKeys
 from hutong.server.discovery.catalogue import Catalogue
@@ -140,6 +140,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     def shell_page() -> HTMLResponse:
         return HTMLResponse(
             app.state.runtime_assets.shell_html,
+            headers={"Cache-Control": "no-cache", "Content-Security-Policy": SHELL_CSP},
+        )
+
+    # The host's service worker (Web Push of subscription messages) must be served from the root to
+    # control the whole host; never cached, so a new worker is picked up at once.
+    @app.get("/sw.js", include_in_schema=False)
+    async def service_worker() -> FileResponse:
+        return FileResponse(
+            SHELL_DIR / "sw.js",
+            media_type="text/javascript",
             headers={"Cache-Control": "no-cache", "Content-Security-Policy": SHELL_CSP},
         )
 
