@@ -21,7 +21,6 @@ from hutong.server import outbox
 from hutong.server.db import Database
 from hutong.server.funding import checks, sandbox_bank, signature
 from hutong.server.funding.sandbox_bank import RunningBank
-from hutong.server.wallet import orders
 from hutong.server.wechatpay import crypto
 from tests.payments.world import PayWorld, jsapi_body, pay_world
 
@@ -122,11 +121,6 @@ async def shop(tmp_path: Path, database_url: str, bank: RunningBank) -> AsyncIte
         yield shop
 
 
-# The payments service lands mark_paid on its own; until then paying answers 503 payments_unavailable.
-needs_mark_paid = pytest.mark.skipif(not orders.available(), reason="payments has not landed mark_paid yet")
-
-
-@needs_mark_paid
 async def test_a_user_pays_an_order_with_the_pin(shop: Shop) -> None:
     await shop.top_up(5_000)
     params = await shop.order(1_880)
@@ -211,14 +205,12 @@ async def test_nobody_pays_what_is_not_theirs(shop: Shop) -> None:
     assert await shop.balance() == 5_000
 
     # A short balance is refused and nothing moves.
-    if orders.available():
-        big = await shop.order(6_000)
-        short = await shop.pay(big)
-        assert short.status_code == 409 and short.json()["code"] == "insufficient_balance"
-        assert await shop.balance() == 5_000
+    big = await shop.order(6_000)
+    short = await shop.pay(big)
+    assert short.status_code == 409 and short.json()["code"] == "insufficient_balance"
+    assert await shop.balance() == 5_000
 
 
-@needs_mark_paid
 async def test_concurrent_payments_of_one_order_charge_once(shop: Shop) -> None:
     await shop.top_up(10_000)
     params = await shop.order(700)

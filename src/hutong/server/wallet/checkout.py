@@ -116,7 +116,7 @@ async def pay(session: AsyncSession, user: User, request: PayRequest, pin_code: 
                 merchant_name=prepay.merchant_name,
                 description=prepay.description[:200],
                 amount_fen=prepay.amount_total,
-                journal_key=f"payment:{getattr(order, 'transaction_id', '')}",
+                journal_key=f"payment:{order.transaction_id}",
             )
         )
         await session.commit()

@@ -2,36 +2,28 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hutong.server.payments import service as payments
+from hutong.server.payments.models import Order
 from hutong.server.payments.service import PaymentError, Prepay
 from hutong.server.problems import Problem
 
-__all__ = ["Prepay", "available", "find", "mark_paid", "pay_sign_valid"]
+__all__ = ["Prepay", "find", "mark_paid", "pay_sign_valid"]
 
 pay_sign_valid = payments.pay_sign_valid
-
-
-def available() -> bool:
-    """Whether the payments service can mark an order paid yet (it lands its mark_paid separately)."""
-    return hasattr(payments, "mark_paid")
 
 
 async def find(session: AsyncSession, prepay_id: str) -> Prepay | None:
     return await payments.get_prepay(session, prepay_id)
 
 
-async def mark_paid(session: AsyncSession, prepay: Prepay, paid_from: str, user_id: int) -> Any:
+async def mark_paid(session: AsyncSession, prepay: Prepay, paid_from: str, user_id: int) -> Order:
     """Mark the order paid; the payments service moves the money from ``paid_from`` to the merchant's
-    pending balance in the ledger and enqueues the notification, all in this transaction."""
-    if not available():
-        raise Problem(503, "payments_unavailable", "paying orders is not available on this platform yet")
-    mark = getattr(payments, "mark_paid")  # noqa: B009 - present once the payments service lands it
+    pending balance in the ledger and enqueues the notification, all in this transaction (which the
+    caller rolls back on a problem)."""
     try:
-        return await mark(session, prepay.prepay_id, paid_from=paid_from, user_id=user_id)
+        return await payments.mark_paid(session, prepay.prepay_id, paid_from=paid_from, user_id=user_id)
     except PaymentError as error:
         if error.code == "insufficient_funds":
             raise Problem(409, "insufficient_balance", "the wallet balance is too low") from None
