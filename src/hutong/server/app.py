@@ -18,6 +18,7 @@ from hutong.console.routes import router as console_router
 from hutong.console.support import router as console_support_router
 from hutong.server import outbox
 from hutong.server.accounts.routes import router as accounts_router
+from hutong.server.apps.key_routes import router as signing_keys_router
 from hutong.server.apps.release_routes import router as versions_router
 from hutong.server.apps.routes import router as apps_router
 from hutong.server.bodylimit import BodyLimitMiddleware
@@ -59,6 +60,12 @@ from hutong.settings import Settings, get_settings
 # the apps' network calls and shows their images after its own checks.
 SHELL_CSP = "frame-ancestors 'self'; script-src 'self'; object-src 'none'; base-uri 'none'"
 CONSOLE_STATIC = Path(__file__).parent.parent / "console" / "static"
+
+
+def shell_response(html: str) -> HTMLResponse:
+    """The host page with its policy; `hutong dev` serves its page through this too, so that what
+    works in development works in production."""
+    return HTMLResponse(html, headers={"Cache-Control": "no-cache", "Content-Security-Policy": SHELL_CSP})
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -110,6 +117,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(accounts_router)
     app.include_router(apps_router)
     app.include_router(versions_router)
+    app.include_router(signing_keys_router)
     app.include_router(review_router)
     app.include_router(delivery_router)
     app.include_router(discovery_router)
@@ -133,10 +141,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.mount("/console/static", StaticFiles(directory=CONSOLE_STATIC), name="console-static")
 
     def shell_page() -> HTMLResponse:
-        return HTMLResponse(
-            app.state.runtime_assets.shell_html,
-            headers={"Cache-Control": "no-cache", "Content-Security-Policy": SHELL_CSP},
-        )
+        return shell_response(app.state.runtime_assets.shell_html)
 
     # The host's service worker (shell/sw.js: Web Push of subscription messages, and what a launch
     # needs offline) must be served from the root to control the whole host; never cached, so a new
