@@ -23,6 +23,8 @@ HANDLER_MODULES = (
     "hutong.server.support.push",
     "hutong.server.subscribe.webpush",
     "hutong.server.subscribe.events",
+    "hutong.server.payments.notify",
+    "hutong.server.payments.refunds",
 )
 # How long past its timeout a claimed job stays leased before another worker may take it again.
 LEASE_GRACE_SECONDS = 30.0
