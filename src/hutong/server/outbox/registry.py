@@ -19,7 +19,13 @@ if TYPE_CHECKING:
 
 # The modules that register handlers; `hutong outbox run` and the app's worker import them all. A
 # domain that adds a topic adds its module here.
-HANDLER_MODULES = ("hutong.server.support.push", "hutong.server.subscribe.webpush")
+HANDLER_MODULES = (
+    "hutong.server.support.push",
+    "hutong.server.subscribe.webpush",
+    "hutong.server.subscribe.events",
+    "hutong.server.payments.notify",
+    "hutong.server.payments.refunds",
+)
 # How long past its timeout a claimed job stays leased before another worker may take it again.
 LEASE_GRACE_SECONDS = 30.0
 
