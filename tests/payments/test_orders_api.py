@@ -9,6 +9,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from hutong.server.accounts.models import User
 from hutong.server.payments import service
 from hutong.server.payments.models import Merchant
 from hutong.server.wechatpay import crypto
@@ -244,3 +245,63 @@ async def test_the_wallets_prepay_lookup(tmp_path: Path, database_url: str) -> N
             crypto.pay_sign_message(pw.w.a2.appid, "1765000000", "n0nce", package),
         )
         assert not service.pay_sign_valid(prepay, "1765000000", "n0nce", package, other_app)
+
+
+async def test_key_rotation_over_the_api(tmp_path: Path, database_url: str) -> None:
+    from hutong.server.wechatpay import keys
+    from tests.payments.world import APIV3_KEY
+
+    async with pay_world(tmp_path, database_url) as pw:
+        m, app = pw.merchant, pw.w.app
+
+        async def published() -> list[str]:
+            answer = await m.call("GET", "/v3/certificates")
+            assert answer.status_code == 200
+            serials = []
+            for entry in answer.json()["data"]:
+                sealed = entry["encrypt_certificate"]
+                pem = crypto.aes_gcm_decrypt(
+                    APIV3_KEY.encode(), sealed["nonce"], sealed["ciphertext"], "certificate"
+                )
+                assert "BEGIN CERTIFICATE" in pem
+                serials.append(entry["serial_no"])
+            return serials
+
+        (old,) = await published()
+        async with app.state.database.session() as session:
+            new = await keys.rotate(session)
+        app.state.wechatpay_keys.forget()  # as every process does within 30 s
+        described = (await pw.w.client.get(f"/api/merchants/{m.mchid}", headers=pw.w.dev_a)).json()
+        for key in described["platform_keys"]:  # the merchant learns the new key (certificate refetch)
+            m.platform_keys[key["serial_no"]] = key["public_key"]
+            m.platform_keys[key["public_key_id"]] = key["public_key"]
+        assert await published() == [new.serial_no, old]  # both valid during the rotation
+        answer = await m.call("POST", JSAPI, jsapi_body(pw))
+        assert answer.headers["Wechatpay-Serial"] == new.serial_no
+        async with app.state.database.session() as session:
+            assert await keys.retire(session, old)
+        app.state.wechatpay_keys.forget()
+        assert await published() == [new.serial_no]
+
+
+async def test_native_orders_are_paid_by_the_first_scanner(tmp_path: Path, database_url: str) -> None:
+    async with pay_world(tmp_path, database_url) as pw:
+        body = {k: v for k, v in jsapi_body(pw, "N20261206000002").items() if k != "payer"}
+        code_url = (await pw.merchant.call("POST", "/v3/pay/transactions/native", body)).json()["code_url"]
+        db = pw.w.app.state.database
+        async with db.session() as session:
+            users = (await session.scalars(select(User.id).order_by(User.id))).all()
+            scanner, other = users[-1], users[0]
+            prepay = await service.bind_native_payer(session, code_url, scanner)
+        assert prepay.payer_user_id == scanner and prepay.payer_openid == pw.openid
+        async with db.session() as session:
+            assert (await service.bind_native_payer(session, code_url, scanner)).prepay_id == prepay.prepay_id
+            try:
+                await service.bind_native_payer(session, code_url, other)
+                raise AssertionError("another user took the order")
+            except service.PaymentError as error:
+                assert error.code == "wrong_payer"
+        query = await pw.merchant.call(
+            "GET", f"/v3/pay/transactions/out-trade-no/N20261206000002?mchid={pw.merchant.mchid}"
+        )
+        assert query.json()["trade_type"] == "NATIVE" and query.json()["payer"] == {"openid": pw.openid}

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 HANDLER_MODULES = (
     "hutong.server.support.push",
     "hutong.server.subscribe.webpush",
+    "hutong.server.subscribe.events",
     "hutong.server.payments.notify",
     "hutong.server.payments.refunds",
 )
