@@ -9,7 +9,9 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from hutong.server import ledger
 from hutong.server.accounts.models import User
+from hutong.server.outbox.models import OutboxJob
 from hutong.server.payments import service
 from hutong.server.payments.models import Merchant
 from hutong.server.wechatpay import crypto
@@ -215,6 +217,33 @@ async def test_native_and_partner_orders(tmp_path: Path, database_url: str) -> N
         assert service.pay_sign_valid(prepay, "1765000000", "abc", package, sign)
         assert not service.pay_sign_valid(prepay, "1765000000000", "abc", package, sign)
         assert not service.pay_sign_valid(prepay, "1765000000", "abd", package, sign)
+
+        # Paid, then refunded by the provider for its sub-merchant; the notification goes to the provider.
+        db = pw.w.app.state.database
+        async with db.session() as session:
+            user_id = await session.scalar(select(User.id).where(User.email == "user@example.com"))
+            await ledger.post(
+                session, "topup:p", "", [("funding_clearing:sandbox", -990), (f"user_wallet:{user_id}", 990)]
+            )
+            await service.mark_paid(session, prepay.prepay_id, paid_from=f"user_wallet:{user_id}")
+        async with db.session() as session:
+            payload = (
+                await session.scalars(select(OutboxJob.payload).where(OutboxJob.topic == "payments.notify"))
+            ).one()
+            provider = await session.scalar(select(Merchant.id).where(Merchant.mchid == sp.mchid))
+        assert payload["recipient_id"] == provider and payload["resource"]["sp_mchid"] == sp.mchid
+        refund = {
+            "sub_mchid": m.mchid,
+            "out_trade_no": "P20261206000001",
+            "out_refund_no": "PR1",
+            "amount": {"refund": 90, "total": 990, "currency": "CNY"},
+        }
+        assert (await sp.call("POST", "/v3/refund/domestic/refunds", refund)).status_code == 200
+        assert (await sp.call("GET", f"/v3/refund/domestic/refunds/PR1?sub_mchid={m.mchid}")).json()[
+            "amount"
+        ]["refund"] == 90
+        own = {k: v for k, v in refund.items() if k != "sub_mchid"} | {"out_refund_no": "PR2"}
+        assert (await m.call("POST", "/v3/refund/domestic/refunds", own)).status_code == 404
 
 
 async def test_the_wallets_prepay_lookup(tmp_path: Path, database_url: str) -> None:
