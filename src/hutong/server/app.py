@@ -43,7 +43,7 @@ from hutong.server.payments.manage_routes import router as payments_manage_route
 from hutong.server.payments.refund_routes import router as payments_refund_router
 from hutong.server.payments.routes import router as payments_router
 from hutong.server.privacy.routes import router as privacy_router
-from hutong.server.problems import install_problem_handlers
+from hutong.server.problems import document_problems, install_problem_handlers
 from hutong.server.ratelimit import RateLimitMiddleware, make_limiter
 from hutong.server.review.routes import router as review_router
 from hutong.server.sealing import Keyring, background_rewrap
@@ -109,6 +109,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # Where top-ups come from and withdrawals go (docs/payments.md, "Funding providers").
     app.state.funding = providers_from(settings)
     install_problem_handlers(app)
+    document_problems(app)
     install_wx_errors(app)
     wechatpay_api.install(app, app.state.database, settings.redis_url)
     app.add_middleware(GZipMiddleware, minimum_size=1024)
