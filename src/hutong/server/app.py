@@ -35,7 +35,6 @@ from hutong.server.events.routes import router as events_router
 from hutong.server.health import router as health_router
 from hutong.server.identity.routes import router as identity_router
 from hutong.server.identity.server_routes import router as developer_server_router
-from hutong.server.identity.wxerrors import install_wx_errors
 from hutong.server.payments.manage_routes import router as payments_manage_router
 from hutong.server.payments.routes import router as payments_router
 from hutong.server.privacy.routes import router as privacy_router
@@ -48,6 +47,7 @@ from hutong.server.subscribe.routes import router as subscribe_router
 from hutong.server.subscribe.server_routes import router as subscribe_server_router
 from hutong.server.support.routes import router as support_router
 from hutong.server.support.server_routes import router as support_server_router
+from hutong.server.wechat.errors import install_wx_errors
 from hutong.server.wechatpay import api as wechatpay_api
 from hutong.settings import Settings, get_settings
 
