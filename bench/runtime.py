@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import statistics
 import sys
 import tempfile
@@ -275,6 +276,7 @@ TARGETS_MS = {
 
 
 def report(figures: Figures) -> None:
+    print("load average (1, 5, 15 min): " + ", ".join(f"{x:.2f}" for x in os.getloadavg()))
     print(f"{'figure':<24}{'median ms':>12}{'p90 ms':>10}{'n':>5}{'target':>10}")
     for name in figures.samples:
         target = f"≤ {TARGETS_MS[name]:.0f}" if name in TARGETS_MS else ""

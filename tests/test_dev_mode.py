@@ -14,6 +14,7 @@ import pytest
 from playwright.async_api import Browser, expect
 
 from hutong.devserver import DevSession, dev_server, serve
+from hutong.server.app import SHELL_CSP
 from hutong.server.db.migrate import upgrade_async
 from hutong.server.embedded import free_port
 from hutong.settings import Settings
@@ -52,9 +53,16 @@ async def dev(tmp_path: Path) -> AsyncIterator[Dev]:
 
 async def test_a_saved_change_reloads_the_running_mini_program(dev: Dev, browser: Browser) -> None:
     page = await browser.new_page()
-    await page.goto(f"{dev.url}/?open={dev.session.appid}")
+    refused: list[str] = []
+    page.on("console", lambda m: refused.append(m.text) if "Content Security Policy" in m.text else None)
+    opened = await page.goto(f"{dev.url}/?open={dev.session.appid}")
+    # The production policy and sandbox, with the reload script as the one labelled dev addition.
+    assert opened is not None and opened.headers["content-security-policy"] == SHELL_CSP
+    assert await page.locator("script[data-hutong-dev]").count() == 1
     view = page.frame_locator("iframe.hutong-page")
     await expect(view.locator("#count")).to_have_text("0")
+    sandbox = await page.locator("iframe.hutong-page").first.get_attribute("sandbox")
+    assert sandbox is not None and "allow-same-origin" not in sandbox
     assert dev.session.generation == 1
     wxml = dev.project / "pages/index/index.wxml"
     wxml.write_text(wxml.read_text().replace('class="count"', 'class="count changed"'))
@@ -73,4 +81,5 @@ async def test_a_saved_change_reloads_the_running_mini_program(dev: Dev, browser
     # Only the changed script was compiled again; the rest came from the cache.
     assert dev.session.last is not None and dev.session.last.recompiled == 1
     await expect(page.locator("#hutong-compile-error")).to_have_count(0)
+    assert refused == []  # nothing the dev tooling does needs more than the production policy
     await page.close()

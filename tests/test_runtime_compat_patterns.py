@@ -159,4 +159,7 @@ async def test_a_font_family_the_device_lacks_falls_back_to_sans_serif(
     serif = await view.locator("#serif").evaluate(width)
     assert abs(sans - serif) > 5  # the two faces differ on this machine, so the comparison means something
     assert abs(missing - sans) < 0.5, (missing, sans, serif)
+    # The same in a style attribute (the frame adds the fallback as it sets the attribute).
+    inline = await view.locator("#inline").evaluate(width)
+    assert abs(inline - sans) < 0.5, (inline, sans, serif)
     await app.page.close()

@@ -4,6 +4,7 @@ dialog (outside every frame), per-template answers, "always keep this choice", a
 
 from __future__ import annotations
 
+import asyncio
 import json
 from typing import Any
 
@@ -200,4 +201,63 @@ async def test_asking_in_a_tap(live_server: LiveServer, browser: Browser) -> Non
         "errMsg": "requestSubscribeMessage:fail The main switch is switched off",
         "errCode": 20004,
     }
+    await context.close()
+
+
+async def test_service_worker_shows_pushes(live_server: LiveServer, browser: Browser) -> None:
+    """The host's service worker: registered after the user's tap on "Notify me on this device"; a push
+    (delivered to it as the browser would, through DevTools) is shown as a notification that opens
+    the host's own address, never another site's."""
+    context = await browser.new_context(permissions=["notifications"])
+    signup = await context.request.post(
+        f"{live_server.url}/api/accounts/signup",
+        data={"email": "pushed@example.com", "password": "long enough"},
+    )
+    assert signup.ok
+    page = await context.new_page()
+    await page.goto(f"{live_server.url}/")
+    await page.locator("#messages").click()
+    await page.locator("#service-notifications").click()
+    await page.locator("#push-enable").click()
+    # Headless Chromium has no push service to subscribe with; the worker is registered all the same.
+    await expect(page.locator("#push-status")).not_to_have_text("")
+    registered = "navigator.serviceWorker.getRegistration('/').then((r) => Boolean(r && r.active))"
+    for _ in range(100):
+        if await page.evaluate(registered):
+            break
+        await asyncio.sleep(0.1)
+    assert await page.evaluate(registered)
+
+    cdp = await context.new_cdp_session(page)
+    registrations: list[dict[str, Any]] = []
+    cdp.on(
+        "ServiceWorker.workerRegistrationUpdated", lambda event: registrations.extend(event["registrations"])
+    )
+    await cdp.send("ServiceWorker.enable")
+    for _ in range(50):
+        if registrations:
+            break
+        await asyncio.sleep(0.1)
+    registration_id = next(
+        r["registrationId"] for r in registrations if r["scopeURL"] == f"{live_server.url}/"
+    )
+    shown = (
+        "navigator.serviceWorker.getRegistration('/').then((r) => r.getNotifications())"
+        ".then((all) => all.map((n) => [n.title, n.body, n.tag, n.data.url]))"
+    )
+    for url, expected in [
+        ("/?open=test-subscribe&scene=1014", f"{live_server.url}/?open=test-subscribe&scene=1014"),
+        ("https://evil.example/phish", f"{live_server.url}/"),
+    ]:
+        payload = {"title": "subscribe · 问诊提醒", "body": "医生: 王医生", "url": url, "tag": f"t{len(url)}"}
+        await cdp.send(
+            "ServiceWorker.deliverPushMessage",
+            {"origin": live_server.url, "registrationId": registration_id, "data": json.dumps(payload)},
+        )
+        for _ in range(100):
+            if any(n[2] == payload["tag"] for n in await page.evaluate(shown)):
+                break
+            await asyncio.sleep(0.1)
+        notes = {n[2]: n for n in await page.evaluate(shown)}
+        assert notes[payload["tag"]] == ["subscribe · 问诊提醒", "医生: 王医生", payload["tag"], expected]
     await context.close()

@@ -2,9 +2,10 @@
 
 One ``DevSession`` per project. Each build reuses per-file results from a ``CompileCache`` (content
 hash), is released on the local platform as version ``dev.<n>``, and is announced on a server-sent
-events stream, ``GET /api/dev/events``. The host page served at ``/`` in dev mode carries one more
-script, ``/_rt/host/devreload.js``, which reloads the page (and so the running mini program) when a
-new build lands and shows compile errors over it until the next good build.
+events stream, ``GET /api/dev/events``. The host page served at ``/`` in dev mode has the production
+policy (SHELL_CSP) and one more script, ``/_rt/host/devreload.js``, which reloads the page (and so
+the running mini program) when a new build lands and shows compile errors over it until the next
+good build.
 """
 
 from __future__ import annotations
@@ -25,13 +26,16 @@ from hutong.compiler import CompileError
 from hutong.compiler.bundle import BuildResult, build_project
 from hutong.compiler.cache import CompileCache
 from hutong.compiler.project import find_root
-from hutong.server.app import create_app
+from hutong.server.app import create_app, shell_response
 from hutong.server.apps import service
 from hutong.server.db import Database
 from hutong.server.storage import BlobStore
 from hutong.settings import Settings
 
-RELOAD_SCRIPT = '<script type="module" src="/_rt/host/devreload.js"></script>'
+# The one development-only difference in the host page: the reload script, a platform file (the
+# production policy's script-src 'self' allows it). The page keeps the production policy and the
+# frames their sandbox.
+RELOAD_SCRIPT = '<script type="module" src="/_rt/host/devreload.js" data-hutong-dev="reload"></script>'
 _KEEPALIVE_SECONDS = 15.0
 
 
@@ -142,7 +146,7 @@ class DevSession:
 
         async def index() -> HTMLResponse:
             html: str = app.state.runtime_assets.shell_html
-            return HTMLResponse(html.replace("</head>", f"{RELOAD_SCRIPT}\n</head>", 1))
+            return shell_response(html.replace("</head>", f"{RELOAD_SCRIPT}\n</head>", 1))
 
         app.add_api_route("/api/dev/events", events, methods=["GET"], include_in_schema=False)
         app.add_api_route("/", index, methods=["GET"], include_in_schema=False)

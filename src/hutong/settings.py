@@ -44,6 +44,10 @@ class Settings(BaseSettings):
         default=600,
         description="Calls per minute an app's server may make to code2session, token and the like.",
     )
+    vapid_subject: str = Field(
+        default="mailto:operator@hutong.invalid",
+        description="The contact push services see in Web Push requests (VAPID `sub`): mailto: or https:.",
+    )
     subscribe_send_per_minute: int = Field(
         default=300,
         description="Subscription messages an app's server may send per minute (45011 beyond it).",

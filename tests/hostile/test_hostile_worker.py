@@ -22,6 +22,7 @@ ATTEMPTS = [
     "eval",
     "new-function",
     "function-via-prototype",
+    "function-near-return-this",
     "async-function-constructor",
     "generator-function-constructor",
     "string-timer",
@@ -60,6 +61,7 @@ async def test_every_escape_from_the_logic_thread_fails(
     assert "url not in domain list" in outcomes["socket-platform"]
     assert outcomes["request-credentials"] == "blocked: got nothing (no cookie)"
     assert "unsafe-eval" in outcomes["eval"] and "unsafe-eval" in outcomes["new-function"]
+    assert "unsafe-eval" in outcomes["function-near-return-this"]
     # Seen from outside: nothing reached the canary but the one request the host made for the app
     # (the canary is on its list), and it carried no cookie of the host's.
     assert canary.escapes(allowed=("request-credentials",)) == []

@@ -6,9 +6,12 @@ real loopback port; the merchant's notify endpoint is a real loopback HTTP serve
 from __future__ import annotations
 
 import asyncio
+import gzip
+import hashlib
 import json
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
 import httpx
@@ -57,7 +60,7 @@ class Shop:
 
 
 async def _setup(server: LiveServer) -> dict[str, str]:
-    async with httpx.AsyncClient(base_url=server.url) as client:
+    async with httpx.AsyncClient(base_url=server.url, timeout=60) as client:
         await client.post(
             "/api/accounts/signup", json={"email": "shop@example.com", "password": "long enough"}
         )
@@ -75,6 +78,9 @@ async def _setup(server: LiveServer) -> dict[str, str]:
         pair = (await client.post(f"/api/merchants/{mchid}/keypair", headers=dev)).json()
         await client.put(f"/api/merchants/{mchid}/apiv3-key", json={"apiv3_key": APIV3_KEY}, headers=dev)
         await client.put(f"/api/merchants/{mchid}/apps/{appid}", headers=dev)
+        # This merchant's server knows the platform by its certificates (the SDK's default mode), so
+        # notifications name the certificate serial; public-key mode is tests/payments/test_money.py's.
+        await client.patch(f"/api/merchants/{mchid}", json={"platform_key_mode": "certificate"}, headers=dev)
         described = (await client.get(f"/api/merchants/{mchid}", headers=dev)).json()
         user = await client.post(
             "/api/accounts/signup", json={"email": "user@example.com", "password": "long enough"}
@@ -183,3 +189,98 @@ async def test_orders_through_the_sdk(shop: Shop, public_key_mode: bool) -> None
     assert code == 204
     code, message = await _sync(sdk.query, out_trade_no=out_trade_no)
     assert json.loads(message)["trade_state"] == "CLOSED"
+
+
+async def test_pay_notify_refund_and_bill_through_the_sdk(
+    shop: Shop, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from hutong.server import ledger
+    from hutong.server.db import Database
+    from hutong.server.payments import ids, service
+    from hutong.server.sealing import Keyring
+    from tests.payments.receiver import receiver
+
+    sdk = await _sync(shop.sdk)
+    got: list[dict[str, Any]] = []
+
+    def on_notify(headers: dict[str, str], body: bytes) -> tuple[int, bytes]:
+        # The merchant's handler, as the SDK's README writes it: verify, decrypt, answer.
+        result = sdk.callback(headers, body)
+        if not result:
+            return 401, b'{"code":"FAIL","message":"verification failed"}'
+        got.append(result)
+        return 200, b""
+
+    with receiver(on_notify) as endpoint:
+        sdk = await _sync(shop.sdk, notify_url=endpoint.url)
+        code, message = await _sync(
+            sdk.pay,
+            description="芝士奶盖",
+            out_trade_no="WIREPAY000001",
+            amount={"total": 2350},
+            payer={"openid": shop.openid},
+        )
+        assert code == 200, message
+        prepay_id = json.loads(message)["prepay_id"]
+        # The user pays yesterday (so that yesterday's bill has it), from a funded wallet.
+        real_now = ids.now
+        yesterday = real_now() - timedelta(days=1)
+        monkeypatch.setattr(ids, "now", lambda: yesterday)
+        settings = shop.server.settings
+        database = Database(settings.effective_database_url, Keyring.from_settings(settings))
+        try:
+            async with database.session() as session:
+                await ledger.post(
+                    session,
+                    "topup:wire",
+                    "top-up",
+                    [("funding_clearing:sandbox", -5000), ("user_wallet:2", 5000)],
+                )
+                prepay = await service.get_prepay(session, prepay_id)
+                assert prepay is not None and prepay.payer_user_id is not None
+                await service.mark_paid(session, prepay_id, paid_from=f"user_wallet:{prepay.payer_user_id}")
+        finally:
+            await database.dispose()
+        monkeypatch.setattr(ids, "now", real_now)
+        for _ in range(100):  # the platform's own outbox worker delivers it
+            if got:
+                break
+            await asyncio.sleep(0.1)
+        assert got and got[0]["event_type"] == "TRANSACTION.SUCCESS"
+        assert (
+            got[0]["resource"]["out_trade_no"] == "WIREPAY000001"
+            and got[0]["resource"]["trade_state"] == "SUCCESS"
+        )
+
+        code, message = await _sync(sdk.query, out_trade_no="WIREPAY000001")
+        transaction = json.loads(message)
+        assert transaction["trade_state"] == "SUCCESS" and transaction["amount"]["payer_total"] == 2350
+        code, by_id = await _sync(sdk.query, transaction_id=transaction["transaction_id"])
+        assert json.loads(by_id) == transaction
+
+        code, message = await _sync(
+            sdk.refund,
+            out_refund_no="WIREREFUND01",
+            amount={"refund": 350, "total": 2350, "currency": "CNY"},
+            out_trade_no="WIREPAY000001",
+            reason="少糖",
+        )
+        assert code == 200 and json.loads(message)["status"] == "PROCESSING", message
+        for _ in range(100):
+            if len(got) > 1:
+                break
+            await asyncio.sleep(0.1)
+        assert got[1]["event_type"] == "REFUND.SUCCESS" and got[1]["resource"]["refund_status"] == "SUCCESS"
+        code, message = await _sync(sdk.query_refund, out_refund_no="WIREREFUND01")
+        assert json.loads(message)["status"] == "SUCCESS"
+
+    day = (datetime.now(ids.BEIJING) - timedelta(days=1)).date().isoformat()
+    code, message = await _sync(sdk.trade_bill, bill_date=day)
+    assert code == 200, message
+    bill = json.loads(message)
+    assert bill["download_url"].startswith("https://api.mch.weixin.qq.com/v3/billdownload/file?token=")
+    code, content = await _sync(sdk.download_bill, bill["download_url"])
+    assert code == 200
+    plain = gzip.decompress(content)
+    assert hashlib.sha1(plain).hexdigest() == bill["hash_value"]
+    assert "`WIREPAY000001" in plain.decode() and "`23.50" in plain.decode()

@@ -9,6 +9,7 @@ from playwright.async_api import Browser, BrowserContext, Page, expect
 from typer.testing import CliRunner
 
 from hutong.cli.main import app as cli
+from hutong.compiler.signing import generate_key, private_key_pem
 from hutong.server.delivery.launch import bucket
 from tests.conftest import LiveServer
 
@@ -17,6 +18,11 @@ PASSWORD = "journey password"
 
 def cli_run(monkeypatch: pytest.MonkeyPatch, config: Path, *args: str) -> str:
     monkeypatch.setenv("HUTONG_CLI_CONFIG", str(config))
+    # `hutong upload` signs with the developer's key: one beside the CLI's config, made once.
+    key = config.parent / "developer.pem"
+    if not key.exists():
+        key.write_bytes(private_key_pem(generate_key()))
+    monkeypatch.setenv("HUTONG_DEVELOPER_KEY", str(key))
     result = CliRunner().invoke(cli, list(args))
     assert result.exit_code == 0, result.output
     return result.output

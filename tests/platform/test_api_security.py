@@ -55,6 +55,9 @@ SCOPED: list[tuple[str, str, Any]] = [
     ("GET", "/api/manage/apps/{app}/codes/{code}/image", None),
     ("DELETE", "/api/manage/apps/{app}/codes/{code}", None),
     ("GET", "/api/manage/apps/{app}/links", None),
+    ("GET", "/api/orgs/{org}/signing-keys", None),
+    ("POST", "/api/orgs/{org}/signing-keys", {"name": "intruder", "public_key": "ab" * 32}),
+    ("DELETE", "/api/orgs/{org}/signing-keys/{key}", None),
 ]
 # Reachable without signing in, on purpose.
 PUBLIC = {
@@ -110,6 +113,7 @@ async def _snapshot(client: httpx.AsyncClient, auth: dict[str, str], ids: dict[s
         "/api/manage/apps/{app}/release",
         "/api/manage/apps/{app}/audit",
         "/api/manage/apps/{app}/codes",
+        "/api/orgs/{org}/signing-keys",
     ]
     return [(await client.get(_fill(path, ids), headers=auth)).json() for path in paths]
 
@@ -164,6 +168,13 @@ async def two_orgs(
             )
             assert code.status_code == 201, code.text
             ids["code"] = code.json()["id"]
+            key = await client.post(
+                f"/api/orgs/{org_b['id']}/signing-keys",
+                json={"name": "B's", "public_key": "cd" * 32},
+                headers=b,
+            )
+            assert key.status_code == 201, key.text
+            ids["key"] = key.json()["id"]
             yield TwoOrganizations(client, a, b, ids, project)
 
 
@@ -211,7 +222,8 @@ async def test_the_table_covers_every_scoped_route(tmp_path: Path) -> None:
             p.replace("{org}", "{org_id}")
             .replace("{app}", "{appid}")
             .replace("{user}", "{user_id}")
-            .replace("{code}", "{code_id}"),
+            .replace("{code}", "{code_id}")
+            .replace("{key}", "{key_id}"),
         )
         for m, p, _ in SCOPED
     }

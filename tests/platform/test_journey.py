@@ -158,7 +158,9 @@ async def test_developer_to_user_journey(
         body = (await response.body()).replace(b'"version":"1.0.0"', b'"version":"9.9.9"')
         await route.fulfill(response=response, body=body)
 
-    tampered_manifest = await inside.new_page()
+    # In a context without the shell's service worker: routing sees only what the page fetches itself.
+    unserviced = await browser.new_context(service_workers="block")
+    tampered_manifest = await unserviced.new_page()
     await tampered_manifest.route(f"**/api/apps/{appid}/launch?*", tamper)
     await tampered_manifest.goto(f"{server.url}/?open={appid}")
     await expect(tampered_manifest.get_by_role("alert")).to_contain_text("bad signature")
@@ -173,5 +175,5 @@ async def test_developer_to_user_journey(
     await asyncio.sleep(0.2)
     assert await broken.locator("iframe.hutong-page").count() == 0
     assert broken.workers == []
-    for context in (developer, reviewer, inside, outside, fresh):
+    for context in (developer, reviewer, inside, outside, fresh, unserviced):
         await context.close()

@@ -95,8 +95,9 @@ async def test_upload_compiles_and_shares_blobs(world: World, tmp_path: Path) ->
     second = await world.upload("1.0.1")
     assert set(first.bundles) == {"logic.js", "view.js", "app-config.json"}
     assert first.bundles == second.bundles
-    # Two releases with the same bundles: each blob is on disk once.
-    assert len([p for p in (tmp_path / "blobs").rglob("*") if p.is_file()]) == 3
+    # Two releases with the same bundles: each blob is on disk once (with its recorded media type).
+    stored = [p for p in (tmp_path / "blobs").rglob("*") if p.is_file() and p.suffix != ".type"]
+    assert len(stored) == 3
     with pytest.raises(Problem) as again:
         await world.upload("1.0.0")
     assert again.value.code == "version_exists"

@@ -72,9 +72,10 @@ async def test_contact_reply_card_and_feedback(server: LiveServer, browser: Brow
     tag = secrets.token_hex(3)
     appid, secret = await support_app(server, tag)
     email = f"user-{tag}@example.com"
-    signup = await httpx.AsyncClient(base_url=server.url).post(
-        "/api/accounts/signup", json={"email": email, "password": PASSWORD}
-    )
+    # Sign-up hashes with Argon2: on a loaded machine running the suite in parallel it can take
+    # longer than httpx's default 5 s.
+    async with httpx.AsyncClient(base_url=server.url, timeout=30) as client:
+        signup = await client.post("/api/accounts/signup", json={"email": email, "password": PASSWORD})
     assert signup.status_code == 201
     context = await browser.new_context()  # a guest in this browser
     page = await context.new_page()

@@ -147,16 +147,20 @@ def build(
     typer.echo(f"compiled {directory} into {output} ({len(result.files)} files)")
 
 
-def _write_package(
-    directory: Path, result: BuildResult, output: Path, key_path: Path, version: str, version_code: int
-) -> None:
-    """`hutong build -o NAME.ma`: pack the compiled bundles and sign them with the developer key."""
+def _signed_package(
+    directory: Path, result: BuildResult, key_path: Path, version: str, version_code: int
+) -> bytes:
+    """The project as a .ma package signed with the developer key at ``key_path``."""
     from hutong.compiler import CompileError
     from hutong.compiler.package import PackageInfo, pack
     from hutong.compiler.signing import SignatureError, load_private_key
 
     if not key_path.is_file():
-        typer.echo(f"error: no developer key at {key_path}; run `hutong keygen` first", err=True)
+        typer.echo(
+            f"error: no developer key at {key_path}; run `hutong keygen` and register its public key "
+            "with your organization (console → organization → signing keys)",
+            err=True,
+        )
         raise typer.Exit(1)
     config = result.project.project_config if result.project else {}
     appid = str(config.get("appid") or directory.resolve().name)
@@ -167,10 +171,17 @@ def _write_package(
         version_code=version_code,
     )
     try:
-        data = pack(result, info, load_private_key(key_path.read_bytes()))
+        return pack(result, info, load_private_key(key_path.read_bytes()))
     except (CompileError, SignatureError) as error:
         typer.echo(f"error: {error}", err=True)
         raise typer.Exit(1) from None
+
+
+def _write_package(
+    directory: Path, result: BuildResult, output: Path, key_path: Path, version: str, version_code: int
+) -> None:
+    """`hutong build -o NAME.ma`: pack the compiled bundles and sign them with the developer key."""
+    data = _signed_package(directory, result, key_path, version, version_code)
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_bytes(data)
     typer.echo(f"packed {directory} into {output} ({len(data)} bytes, signed)")
@@ -377,17 +388,27 @@ def upload(
     version: Annotated[str, typer.Option("--version", "-v", help="Version number, like 1.2.0.")],
     desc: Annotated[str, typer.Option("--desc", "-d", help="What changed.")] = "",
     appid: Annotated[str | None, typer.Option(help="Defaults to project.config.json's appid.")] = None,
+    key: Annotated[
+        Path | None, typer.Option(help="Developer key (PEM) to sign with; default $HUTONG_DEVELOPER_KEY.")
+    ] = None,
 ) -> None:
-    """Upload the project; the platform compiles it into your development version."""
+    """Build the project, sign it as a .ma package with your developer key and upload it; the platform
+    checks the signature against your organization's registered keys and compiles it."""
     import httpx
 
-    from hutong.cli.platform import PlatformError, zip_project
+    from hutong.cli.platform import PlatformError
+    from hutong.compiler import CompileError, build_project
 
     if not directory.is_dir():
         typer.echo(f"error: {directory} is not a folder", err=True)
         raise typer.Exit(1)
     target = _appid_of(directory, appid)
-    data = zip_project(directory)
+    try:
+        result = build_project(directory)
+    except CompileError as error:
+        typer.echo(f"error: {error}", err=True)
+        raise typer.Exit(1) from None
+    data = _signed_package(directory, result, key or _default_key(), version, 1)
     client = _client()
     try:
         with typer.progressbar(length=len(data), label=f"uploading {len(data) // 1024 + 1} KB") as bar:

@@ -24,7 +24,7 @@ from hutong.server.accounts.auth import (
 )
 from hutong.server.accounts.models import ORG_ROLES, User
 from hutong.server.accounts.permissions import Action, allows
-from hutong.server.apps import release, service, versions
+from hutong.server.apps import developer_keys, release, service, versions
 from hutong.server.apps.models import DOMAIN_KINDS
 from hutong.server.apps.release_routes import trial_url
 from hutong.server.audit.service import history
@@ -208,6 +208,7 @@ async def org_page(org_id: int, request: Request) -> Response:
         role = await accounts.role_in(session, user, org_id)
         apps = await service.apps_of_organization(session, user, org_id)
         members = await accounts.list_members(session, user, org_id)
+        signing_keys = await developer_keys.list_keys(session, user, org_id)
     return _page(
         request,
         "org.html",
@@ -220,6 +221,8 @@ async def org_page(org_id: int, request: Request) -> Response:
         roles=ORG_ROLES,
         can_manage=allows(role, Action.MANAGE_MEMBERS),
         can_register=allows(role, Action.EDIT_APP),
+        signing_keys=signing_keys,
+        can_manage_keys=allows(role, Action.MANAGE_SIGNING_KEYS),
     )
 
 
@@ -262,6 +265,26 @@ async def remove_member(org_id: int, user_id: int, request: Request) -> Response
     async def action(session: AsyncSession, user: User, form: dict[str, str]) -> str:
         await accounts.remove_member(session, user, org_id, user_id)
         return "member removed"
+
+    return await _act(request, f"/console/orgs/{org_id}", action)
+
+
+@router.post("/orgs/{org_id}/signing-keys")
+async def add_signing_key(org_id: int, request: Request) -> Response:
+    async def action(session: AsyncSession, user: User, form: dict[str, str]) -> str:
+        key = await developer_keys.add_key(
+            session, user, org_id, form.get("name", ""), form.get("public_key", "")
+        )
+        return f"key {key.name} registered: uploads signed with it are accepted"
+
+    return await _act(request, f"/console/orgs/{org_id}", action)
+
+
+@router.post("/orgs/{org_id}/signing-keys/{key_id}/revoke")
+async def revoke_signing_key(org_id: int, key_id: int, request: Request) -> Response:
+    async def action(session: AsyncSession, user: User, form: dict[str, str]) -> str:
+        key = await developer_keys.revoke_key(session, user, org_id, key_id)
+        return f"key {key.name} revoked: uploads signed with it are refused"
 
     return await _act(request, f"/console/orgs/{org_id}", action)
 

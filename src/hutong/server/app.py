@@ -10,7 +10,7 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from starlette.middleware.gzip import GZipMiddleware
-from starlette.responses import HTMLResponse
+from starlette.responses import HTMLResponse, Response
 
 import hutong
 from hutong.console.codes import router as console_codes_router
@@ -18,6 +18,7 @@ from hutong.console.routes import router as console_router
 from hutong.console.support import router as console_support_router
 from hutong.server import outbox
 from hutong.server.accounts.routes import router as accounts_router
+from hutong.server.apps.key_routes import router as signing_keys_router
 from hutong.server.apps.release_routes import router as versions_router
 from hutong.server.apps.routes import router as apps_router
 from hutong.server.bodylimit import BodyLimitMiddleware
@@ -36,6 +37,7 @@ from hutong.server.health import router as health_router
 from hutong.server.identity.routes import router as identity_router
 from hutong.server.identity.server_routes import router as developer_server_router
 from hutong.server.payments.manage_routes import router as payments_manage_router
+from hutong.server.payments.refund_routes import router as payments_refund_router
 from hutong.server.payments.routes import router as payments_router
 from hutong.server.privacy.routes import router as privacy_router
 from hutong.server.problems import install_problem_handlers
@@ -58,6 +60,12 @@ from hutong.settings import Settings, get_settings
 # the apps' network calls and shows their images after its own checks.
 SHELL_CSP = "frame-ancestors 'self'; script-src 'self'; object-src 'none'; base-uri 'none'"
 CONSOLE_STATIC = Path(__file__).parent.parent / "console" / "static"
+
+
+def shell_response(html: str) -> HTMLResponse:
+    """The host page with its policy; `hutong dev` serves its page through this too, so that what
+    works in development works in production."""
+    return HTMLResponse(html, headers={"Cache-Control": "no-cache", "Content-Security-Policy": SHELL_CSP})
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -109,6 +117,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(accounts_router)
     app.include_router(apps_router)
     app.include_router(versions_router)
+    app.include_router(signing_keys_router)
     app.include_router(review_router)
     app.include_router(delivery_router)
     app.include_router(discovery_router)
@@ -124,6 +133,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(subscribe_server_router)
     app.include_router(codes_router)
     app.include_router(payments_router)
+    app.include_router(payments_refund_router)
     app.include_router(payments_manage_router)
     app.include_router(console_codes_router)
     app.include_router(console_support_router)
@@ -131,8 +141,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.mount("/console/static", StaticFiles(directory=CONSOLE_STATIC), name="console-static")
 
     def shell_page() -> HTMLResponse:
-        return HTMLResponse(
-            app.state.runtime_assets.shell_html,
+        return shell_response(app.state.runtime_assets.shell_html)
+
+    # The host's service worker (shell/sw.js: Web Push of subscription messages, and what a launch
+    # needs offline) must be served from the root to control the whole host; never cached, so a new
+    # worker is picked up at once. It carries the runtime's version (runtime_assets.py).
+    @app.get("/sw.js", include_in_schema=False)
+    async def service_worker() -> Response:
+        return Response(
+            app.state.runtime_assets.service_worker,
+            media_type="text/javascript",
             headers={"Cache-Control": "no-cache", "Content-Security-Policy": SHELL_CSP},
         )
 

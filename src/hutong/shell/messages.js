@@ -7,7 +7,7 @@
  * mini programs sent (notifications.js).
  */
 import { api, session } from './api.js';
-import { groupView, groupsView, notificationGroups } from './notifications.js';
+import { groupView, groupsView, notificationGroups, pushOffer } from './notifications.js';
 import { cardTarget, threadView } from '../host/api/support-thread.js';
 
 /** WeChat's scene for a mini program card opened from a customer service conversation. */
@@ -90,7 +90,7 @@ export function initMessages(host) {
     title.textContent = '服务通知 Service notifications';
     const back = el('button', { type: 'button', className: 'link', textContent: '‹ Messages' });
     back.addEventListener('click', showList);
-    body.replaceChildren(back, groupsView(await notificationGroups(), (group) => showNotificationsOf(group.app)));
+    body.replaceChildren(back, groupsView(await notificationGroups(), (group) => showNotificationsOf(group.app)), pushOffer());
   }
 
   async function showList() {

@@ -77,3 +77,39 @@ export function groupsView(groups, choose) {
   }
   return list;
 }
+
+/**
+ * Turn Web Push on in this browser, after the user's tap (the browser asks for permission only then):
+ * register the host's service worker (/sw.js), subscribe with the platform's VAPID key and tell the
+ * platform where to push. Answers what to tell the user.
+ */
+export async function enablePush() {
+  if (!('serviceWorker' in navigator) || !('PushManager' in window)) throw new Error('this browser cannot receive push messages');
+  const permission = await Notification.requestPermission();
+  if (permission !== 'granted') throw new Error('the browser did not allow notifications');
+  const registration = await navigator.serviceWorker.register('/sw.js', { scope: '/' });
+  await navigator.serviceWorker.ready;
+  const { applicationServerKey } = await api('/api/me/push/key');
+  const subscription = (await registration.pushManager.getSubscription()) || (await registration.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey }));
+  await api('/api/me/push', { method: 'PUT', json: subscription.toJSON() });
+  return 'On: notifications reach this device even when Hutong is closed.';
+}
+
+/** The offer to get notifications on this device, with what it means. */
+export function pushOffer() {
+  const status = el('p', { className: 'hint', id: 'push-status' });
+  status.setAttribute('role', 'status');
+  const button = el('button', { type: 'button', id: 'push-enable', className: 'link', textContent: 'Notify me on this device' });
+  button.addEventListener('click', async () => {
+    button.disabled = true;
+    try {
+      status.textContent = await enablePush();
+    } catch (error) {
+      status.textContent = `Not turned on: ${error instanceof Error ? error.message : error}`;
+    } finally {
+      button.disabled = false;
+    }
+  });
+  const explain = el('p', { className: 'hint', textContent: 'Get these notifications on this device, even when Hutong is closed. Your browser asks you first.' });
+  return el('div', { className: 'push-offer' }, [explain, button, status]);
+}

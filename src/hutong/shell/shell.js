@@ -568,6 +568,7 @@ accountForm.addEventListener('submit', async (event) => {
   }
   accountForm.reset();
   forgetConsent();
+  forgetLaunches();
   closeSheets();
   showUser();
   // What this device opened before signing in stays on the recent list.
@@ -588,6 +589,7 @@ $('sign-out').addEventListener('click', async () => {
   await api('/api/accounts/signout', { method: 'POST' }).catch(() => undefined);
   session.user = null;
   forgetConsent();
+  forgetLaunches();
   closeSheets();
   showUser();
   loadHome();
@@ -651,6 +653,17 @@ searchBox.addEventListener('keydown', (event) => {
 
 // -- start ----------------------------------------------------------------------------------------------
 
+/** The service worker keeps the runtime, the bundles and the last launch manifests (shell/sw.js). */
+function registerServiceWorker() {
+  if (!('serviceWorker' in navigator)) return;
+  navigator.serviceWorker.register('/sw.js', { scope: '/' }).catch(() => undefined);
+}
+
+/** Who launches changed: the kept launch manifests name the old audience. */
+function forgetLaunches() {
+  navigator.serviceWorker?.controller?.postMessage({ t: 'forget-launches' });
+}
+
 async function boot() {
   const sessionKnown = refreshSession().catch(() => null);
   // A link or code opens at once, beside the session and the home lists: the launch does not need them
@@ -658,7 +671,7 @@ async function boot() {
   const launched = openOwnAddress();
   await sessionKnown;
   showUser();
-  await Promise.all([loadHome(), launched]);
+  await Promise.all([loadHome(), launched]).finally(registerServiceWorker);
 }
 
 /**

@@ -33,6 +33,28 @@ export function convertRpx(style) {
   return style.includes('rpx') ? style.replace(RPX, (_, n) => `${Number(n) / 7.5}vw`) : style;
 }
 
+const FONT_DECLARATION = /(^|;)(\s*font(-family)?\s*:\s*)([^;]*?)(\s*!important)?(\s*)(?=;|$)/gi;
+const GENERIC_FAMILIES = new Set(['serif', 'sans-serif', 'monospace', 'cursive', 'fantasy', 'system-ui', 'ui-serif', 'ui-sans-serif',
+  'ui-monospace', 'ui-rounded', 'math', 'emoji', 'fangsong', '-apple-system', 'blinkmacsystemfont', 'inherit', 'initial', 'unset', 'revert', 'revert-layer']);
+
+/**
+ * An inline style's font list that names no generic family ends in sans-serif, as compiled WXSS does
+ * (compiler/wxss.py): a phone draws a face it lacks in its sans-serif face, Chromium in serif.
+ * @param {string} style
+ */
+export function fontFallback(style) {
+  if (!/font/i.test(style)) return style;
+  return style.replace(FONT_DECLARATION, (whole, start, name, family, value, important = '', space = '') => {
+    if (/var\(|env\(/i.test(value)) return whole;
+    // The shorthand only when it is whole: a size, then the families (not `font: caption`).
+    if (!family && !/\d(px|r?em|%|pt|vw|vh|rpx)?\b/i.test(value)) return whole;
+    const items = value.split(',').map((item) => item.trim().toLowerCase());
+    const last = items[items.length - 1].split(/\s+/).pop() || '';
+    if (!value.trim() || items.some((item) => GENERIC_FAMILIES.has(item)) || GENERIC_FAMILIES.has(last)) return whole;
+    return `${start}${name}${value}, sans-serif${important}${space}`;
+  });
+}
+
 /** Nodes by id: ids are small dense integers, so an array beats a Map on the hot path. */
 /** @type {(Node | undefined)[]} */
 const nodes = [];
@@ -165,7 +187,7 @@ function setAttribute(el, name, value) {
     el.removeAttribute(name);
     return;
   }
-  if (name === 'style') value = convertRpx(String(value));
+  if (name === 'style') value = fontFallback(convertRpx(String(value)));
   else if (name === 'hidden' && value === 'false') {
     el.removeAttribute(name);
     return;

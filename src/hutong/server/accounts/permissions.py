@@ -18,6 +18,7 @@ class Action(StrEnum):
     CUSTOMER_SERVICE = "customer_service"  # read users' messages and feedback, reply
     MANAGE_PAYMENTS = "manage_payments"  # merchant accounts: keys, APIv3 key, bound apps, rules
     VIEW_PAYMENTS = "view_payments"  # orders, refunds, bills, notifications (refunds: per merchant)
+    MANAGE_SIGNING_KEYS = "manage_signing_keys"  # the developer keys uploads must be signed with
 
 
 ALLOWED: dict[Action, frozenset[str]] = {
@@ -35,6 +36,8 @@ ALLOWED: dict[Action, frozenset[str]] = {
     # Merchant credentials move money: only owners hold them. Who refunds is each merchant's setting.
     Action.MANAGE_PAYMENTS: frozenset({"owner"}),
     Action.VIEW_PAYMENTS: frozenset({"owner", "developer", "analyst"}),
+    # A registered key uploads code in the organization's name: owners decide whose.
+    Action.MANAGE_SIGNING_KEYS: frozenset({"owner"}),
 }
 
 

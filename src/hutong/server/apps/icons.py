@@ -36,7 +36,7 @@ def normalise_icon(data: bytes) -> bytes:
 
 def store_icon(store: BlobStore, data: bytes) -> str:
     """The icon's URL on this platform (a content-addressed blob)."""
-    return f"/blobs/{store.put(normalise_icon(data))}"
+    return f"/blobs/{store.put(normalise_icon(data), 'image/png')}"
 
 
 def icon_bytes(store: BlobStore, icon: str) -> bytes | None:

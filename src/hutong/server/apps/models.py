@@ -84,9 +84,34 @@ class Release(Timestamped, Base):
     )
     # The uploaded project zip, kept so the platform can recompile it with a newer compiler.
     source_sha256: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    # A signed upload: the developer key that signed it, and the package with the platform's
+    # countersignature added (in the private sources store), as released.
+    signing_key_id: Mapped[int | None] = mapped_column(
+        ForeignKey("developer_keys.id", ondelete="SET NULL"), nullable=True, index=True
+    )
+    package_sha256: Mapped[str | None] = mapped_column(String(64), nullable=True)
     # bundle name -> {"sha256": ..., "size": ...}
     bundles: Mapped[dict[str, Any]] = mapped_column(JSON)
     review_state: Mapped[str] = mapped_column(String(20), default="none")  # pending, approved, rejected
     released_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
 
     app: Mapped[App] = relationship(back_populates="releases", foreign_keys=[app_id])
+
+
+class DeveloperKey(Timestamped, Base):
+    """An organization's registered Ed25519 public key for signing uploads (``hutong keygen``). An
+    organization may hold several; a revoked one signs nothing more, and its past uploads stay
+    recorded with it."""
+
+    __tablename__ = "developer_keys"
+    __table_args__ = (UniqueConstraint("organization_id", "public_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organization_id: Mapped[int] = mapped_column(
+        ForeignKey("organizations.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(String(100))
+    public_key: Mapped[str] = mapped_column(String(64))  # raw key, hex
+    fingerprint: Mapped[str] = mapped_column(String(64))  # SHA-256 of the raw key, hex
+    added_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)

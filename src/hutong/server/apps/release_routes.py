@@ -28,6 +28,7 @@ class VersionOut(BaseModel):
     version: str
     description: str
     uploader_id: int | None
+    signing_key_id: int | None = None  # the organization's developer key that signed the upload
     review_state: str
     released_at: datetime | None
     created_at: datetime
@@ -40,6 +41,7 @@ def version_out(r: Release) -> VersionOut:
         version=r.version,
         description=r.description,
         uploader_id=r.uploader_id,
+        signing_key_id=r.signing_key_id,
         review_state=r.review_state,
         released_at=r.released_at,
         created_at=r.created_at,
@@ -79,11 +81,15 @@ async def upload(
     appid: str,
     request: Request,
     user: CurrentUser,
-    project: Annotated[UploadFile, File(description="The project folder as a zip.")],
+    project: Annotated[
+        UploadFile,
+        File(description="The signed .ma package (hutong upload), or the project folder as a zip."),
+    ],
     version: Annotated[str, Form(max_length=64)],
     description: Annotated[str, Form(max_length=2000)] = "",
 ) -> VersionOut:
-    """Upload the source project; the platform compiles it into an immutable release."""
+    """Upload the source project; the platform checks its signature against the organization's
+    signing keys, compiles it into an immutable release and countersigns the package."""
     config = settings(request)
     limits = UploadLimits(config.upload_max_bytes, config.upload_max_unpacked_bytes, config.upload_max_files)
     data = await project.read(config.upload_max_bytes + 1)
@@ -100,6 +106,7 @@ async def upload(
             version=version,
             description=description,
             project_zip=data,
+            platform_keys=request.app.state.platform_key,
         )
         return version_out(created)
 

@@ -22,7 +22,7 @@ from hutong.server.audit.service import record
 from hutong.server.identity import tokens
 from hutong.server.identity.launch import key_for_secret
 from hutong.server.problems import Problem
-from hutong.server.storage import BlobStore
+from hutong.server.storage import BlobStore, media_type_for
 
 MAX_KEYWORDS = 10
 MAX_DOMAINS_PER_KIND = 50
@@ -257,7 +257,7 @@ async def publish(
         app.category = category.strip()[:100]
     bundles = {}
     for bundle_name, data in sorted(build.files.items()):
-        bundles[bundle_name] = {"sha256": store.put(data), "size": len(data)}
+        bundles[bundle_name] = {"sha256": store.put(data, media_type_for(bundle_name)), "size": len(data)}
     release = await session.scalar(
         select(Release).where(Release.app_id == app.id, Release.version == version)
     )

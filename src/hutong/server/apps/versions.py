@@ -13,12 +13,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from hutong.compiler import BuildResult, CompileError, build_project
 from hutong.server.accounts.models import User
 from hutong.server.accounts.permissions import Action
+from hutong.server.apps import developer_keys
 from hutong.server.apps.models import App, Release
 from hutong.server.apps.service import get_app
 from hutong.server.apps.uploads import UploadLimits, unpack_project
 from hutong.server.audit.service import record
+from hutong.server.delivery.signing import PlatformKeys
 from hutong.server.problems import Problem
-from hutong.server.storage import BlobStore
+from hutong.server.storage import BlobStore, media_type_for
 
 _VERSION = re.compile(r"^[0-9A-Za-z][0-9A-Za-z.+-]{0,63}$")
 
@@ -45,9 +47,15 @@ async def upload_version(
     version: str,
     description: str,
     project_zip: bytes,
+    platform_keys: PlatformKeys | None = None,
 ) -> Release:
-    """Compile the uploaded project into a release: the uploader's new development version."""
+    """Compile the uploaded project into a release: the uploader's new development version.
+
+    ``project_zip`` is a zip of the project, or the signed ``.ma`` package `hutong upload` makes
+    (required once the organization registers a signing key): its signature is checked against the
+    organization's keys before anything is compiled, and ``platform_keys`` countersign it."""
     app = await get_app(session, actor, appid, Action.UPLOAD)
+    signing_key, verified = await developer_keys.check_signed(session, app, project_zip)
     if not _VERSION.match(version):
         raise Problem(422, "invalid_version", "a version is letters, digits, '.', '+' and '-', like 1.2.0")
     existing = await session.scalar(
@@ -57,8 +65,14 @@ async def upload_version(
         raise Problem(409, "version_exists", f"version {version} was already uploaded; pick a new one")
     build = await asyncio.to_thread(_compile, project_zip, limits)
     bundles = {
-        name: {"sha256": store.put(data), "size": len(data)} for name, data in sorted(build.files.items())
+        name: {"sha256": store.put(data, media_type_for(name)), "size": len(data)}
+        for name, data in sorted(build.files.items())
     }
+    package_sha256 = None
+    if verified is not None:
+        if platform_keys is None:
+            raise Problem(500, "no_platform_key", "the platform cannot countersign here")
+        package_sha256 = sources.put(platform_keys.countersign(project_zip))
     release = Release(
         app_id=app.id,
         version=version,
@@ -66,10 +80,13 @@ async def upload_version(
         uploader_id=actor.id,
         source_sha256=sources.put(project_zip),
         bundles=bundles,
+        signing_key_id=signing_key.id if signing_key else None,
+        package_sha256=package_sha256,
     )
     session.add(release)
     await session.flush()
-    await record(session, app.id, actor, "version.upload", release_id=release.id, version=version)
+    signed = {"signing_key": signing_key.fingerprint} if signing_key else {}
+    await record(session, app.id, actor, "version.upload", release_id=release.id, version=version, **signed)
     return release
 
 

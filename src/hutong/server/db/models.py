@@ -1,7 +1,7 @@
 """Every model, imported in one place so that Alembic and the tests see the whole schema."""
 
 from hutong.server.accounts.models import ApiToken, Membership, Organization, Session, User
-from hutong.server.apps.models import App, Release
+from hutong.server.apps.models import App, DeveloperKey, Release
 from hutong.server.audit.models import AuditEntry
 from hutong.server.consent.models import ScopeDecision, UserProfile
 from hutong.server.db.base import Base
@@ -18,6 +18,7 @@ from hutong.server.subscribe.models import (
     Grant,
     Keyword,
     Notification,
+    PushSubscription,
     Switch,
     Template,
     Title,
@@ -43,6 +44,7 @@ __all__ = [
     "BillFile",
     "Category",
     "Conversation",
+    "DeveloperKey",
     "Feedback",
     "FeedbackImage",
     "Grant",
@@ -68,6 +70,7 @@ __all__ = [
     "PinnedApp",
     "PlatformKey",
     "PushSettings",
+    "PushSubscription",
     "RecentApp",
     "Refund",
     "Release",

@@ -16,6 +16,7 @@ from __future__ import annotations
 import functools
 import gzip
 import hashlib
+import json
 import mimetypes
 import posixpath
 import re
@@ -50,6 +51,8 @@ class RuntimeAssets:
     imports: dict[str, list[str]] = field(default_factory=dict)
     # The host page (shell/index.html with versioned URLs and its module graph preloaded).
     shell_html: str = ""
+    # The shell's service worker, served at /sw.js (its scope is the whole site).
+    service_worker: bytes = b""
 
     @property
     def base(self) -> str:
@@ -104,6 +107,9 @@ def _pages(assets: RuntimeAssets) -> None:
     graph = " ".join(assets.module_graph("logic/worker.js"))
     sandbox = _head(sandbox, f'<meta name="hutong-modules" content="{graph}">')
     assets.files["logic/sandbox.html"] = _asset("logic/sandbox.html", sandbox.encode())
+    # The service worker names its runtime version: a new version is a new worker, which drops the old files.
+    worker = assets.files.pop(f"{SHELL_PREFIX}sw.js").body
+    assets.service_worker = f"const VERSION = {json.dumps(assets.version)};\n".encode() + worker
     # The shell page is served only at /, /miniapp/… and /s/…, with its policy (server/app.py).
     shell = assets.files.pop(f"{SHELL_PREFIX}index.html").body.decode().replace('"/_rt/', f'"{assets.base}')
     assets.shell_html = _head(shell, assets.preload_links(f"{SHELL_PREFIX}shell.js", assets.base))

@@ -19,7 +19,12 @@ if TYPE_CHECKING:
 
 # The modules that register handlers; `hutong outbox run` and the app's worker import them all. A
 # domain that adds a topic adds its module here.
-HANDLER_MODULES = ("hutong.server.support.push",)
+HANDLER_MODULES = (
+    "hutong.server.support.push",
+    "hutong.server.subscribe.webpush",
+    "hutong.server.payments.notify",
+    "hutong.server.payments.refunds",
+)
 # How long past its timeout a claimed job stays leased before another worker may take it again.
 LEASE_GRACE_SECONDS = 30.0
 
@@ -46,15 +51,20 @@ class Outcome:
     status: int | None = None
     body: str = ""
     reason: str = ""
+    # A retry no sooner than this many seconds (the receiver's Retry-After), even if the schedule says so.
+    after: float | None = None
 
     @classmethod
     def done(cls, status: int | None = None, body: bytes | str = b"") -> Outcome:
         return cls("done", status, _text(body))
 
     @classmethod
-    def retry(cls, status: int | None = None, body: bytes | str = b"", reason: str = "") -> Outcome:
-        """Try again at the schedule's next delay (dead when there is none)."""
-        return cls("retry", status, _text(body), reason)
+    def retry(
+        cls, status: int | None = None, body: bytes | str = b"", reason: str = "", after: float | None = None
+    ) -> Outcome:
+        """Try again at the schedule's next delay, or ``after`` seconds if later (dead when the schedule
+        has no delay left)."""
+        return cls("retry", status, _text(body), reason, after)
 
     @classmethod
     def dead(cls, reason: str, status: int | None = None, body: bytes | str = b"") -> Outcome:

@@ -125,6 +125,8 @@ async def complete(
     state, run_at = DONE, None
     if outcome.kind == "retry":
         run_at = next_run(schedule, job.attempt, now)
+        if run_at is not None and outcome.after:
+            run_at = max(run_at, now + timedelta(seconds=outcome.after))
         state = PENDING if run_at is not None else DEAD
     elif outcome.kind == "dead":
         state = DEAD

@@ -4,23 +4,28 @@ session with its CSRF token (accounts/auth.py); every call checks the caller's r
 
 from __future__ import annotations
 
+import secrets
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel, Field
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from hutong.server import outbox
 from hutong.server.accounts import service as accounts
 from hutong.server.accounts.auth import current_user
 from hutong.server.accounts.models import User
 from hutong.server.accounts.permissions import Action
 from hutong.server.audit import service as audit
-from hutong.server.deps import database
-from hutong.server.payments import merchants
-from hutong.server.payments.models import Merchant
+from hutong.server.deps import database, settings
+from hutong.server.payments import ids, merchants, notify, refunds
+from hutong.server.payments import probe as probing
+from hutong.server.payments.models import Merchant, NotifyLog, Order
 from hutong.server.problems import Problem
+from hutong.server.ratelimit import Limiter
 from hutong.server.wechatpay import api
+from hutong.server.wechatpay.errors import PayError
 from hutong.server.wechatpay.keys import KeyRing
 
 router = APIRouter(prefix="/api", tags=["payments"])
@@ -193,3 +198,179 @@ async def set_service_provider(
             session, None, user, "merchant.service_provider", mchid=mchid, sp_mchid=body.sp_mchid
         )
         return await describe(session, ring, merchant)
+
+
+class ConsoleRefundIn(BaseModel):
+    out_trade_no: str = Field(min_length=6, max_length=32)
+    amount: int = Field(gt=0, description="fen")
+    reason: str = Field(min_length=1, max_length=80)
+    # The console makes one per form, so a double submit is one refund.
+    out_refund_no: str | None = Field(default=None, min_length=1, max_length=64)
+
+
+class ProbeIn(BaseModel):
+    url: str = Field(min_length=8, max_length=256)
+
+
+def _order_row(order: Order) -> dict[str, Any]:
+    paid = order.success_time is not None
+    return {
+        "out_trade_no": order.out_trade_no,
+        "transaction_id": order.transaction_id if paid else None,
+        "appid": order.appid,
+        "trade_type": order.trade_type,
+        "trade_state": order.trade_state,
+        "description": order.description,
+        "amount_total": order.amount_total,
+        "refunded_total": order.refunded_total,
+        "success_time": ids.rfc3339(order.success_time),
+        "created_at": ids.rfc3339(order.created_at),
+    }
+
+
+@router.get("/merchants/{mchid}/orders")
+async def list_orders(
+    request: Request, mchid: str, user: Caller, q: str = "", limit: int = Query(default=50, ge=1, le=200)
+) -> list[dict[str, Any]]:
+    """Newest first; ``q`` finds an out_trade_no or a transaction_id by its beginning."""
+    async with database(request).session() as session:
+        merchant, _ = await merchant_for(session, user, mchid, Action.VIEW_PAYMENTS)
+        query = select(Order).where(Order.merchant_id == merchant.id)
+        if q:
+            pattern = q.replace("\\", "").replace("%", "").replace("_", "\\_") + "%"
+            query = query.where(
+                or_(
+                    Order.out_trade_no.like(pattern, escape="\\"),
+                    Order.transaction_id.like(pattern, escape="\\"),
+                )
+            )
+        rows = await session.scalars(query.order_by(Order.id.desc()).limit(limit))
+        return [_order_row(order) for order in rows]
+
+
+@router.post("/merchants/{mchid}/refunds", status_code=201)
+async def console_refund(request: Request, mchid: str, body: ConsoleRefundIn, user: Caller) -> dict[str, Any]:
+    """A refund from the console: only the roles the merchant lets refund, always with a reason."""
+    async with database(request).session() as session:
+        merchant, role = await merchant_for(session, user, mchid, Action.VIEW_PAYMENTS)
+        if not merchants.may_refund(merchant, role):
+            raise Problem(403, "refund_forbidden", f"your role ({role}) may not refund for this merchant")
+        order = await session.scalar(
+            select(Order).where(Order.merchant_id == merchant.id, Order.out_trade_no == body.out_trade_no)
+        )
+        if order is None:
+            raise Problem(404, "order_not_found", f"no order {body.out_trade_no!r}")
+        provider = await session.get(Merchant, order.sp_merchant_id) if order.sp_merchant_id else None
+        request_body = {
+            "out_trade_no": body.out_trade_no,
+            "out_refund_no": body.out_refund_no or "HT" + secrets.token_hex(15),
+            "reason": body.reason,
+            "amount": {"refund": body.amount, "total": order.amount_total, "currency": order.currency},
+        }
+        try:
+            refund, order = await refunds.create(
+                session, merchant, provider, request_body, requested_by=f"console:{user.id}"
+            )
+        except PayError as error:
+            raise Problem(409 if error.status == 403 else 422, "refund_refused", error.message) from error
+        await audit.record(
+            session,
+            order.app_id,
+            user,
+            "payment.refund",
+            mchid=mchid,
+            out_trade_no=order.out_trade_no,
+            out_refund_no=refund.out_refund_no,
+            amount=refund.amount,
+            reason=body.reason,
+        )
+        return refunds.answer(refund, order)
+
+
+@router.get("/merchants/{mchid}/notifications")
+async def list_notifications(
+    request: Request, mchid: str, user: Caller, limit: int = Query(default=50, ge=1, le=200)
+) -> list[dict[str, Any]]:
+    """Each notification with its delivery state and every attempt's answer."""
+    async with database(request).session() as session:
+        merchant, _ = await merchant_for(session, user, mchid, Action.VIEW_PAYMENTS)
+        logs = await session.scalars(
+            select(NotifyLog)
+            .where(NotifyLog.merchant_id == merchant.id)
+            .order_by(NotifyLog.id.desc())
+            .limit(limit)
+        )
+        found = []
+        for log in logs:
+            job = await outbox.job_by_key(session, notify.TOPIC, log.job_key)
+            tries = await outbox.attempts_of(session, job.id) if job is not None else []
+            found.append(
+                {
+                    "id": log.notify_id,
+                    "event_type": log.event_type,
+                    "subject": log.subject,
+                    "url": log.url,
+                    "state": job.state if job is not None else "unknown",
+                    "attempts": [
+                        {
+                            "number": attempt.number,
+                            "started_at": ids.rfc3339(attempt.started_at),
+                            "status": attempt.status,
+                            "answer": attempt.response,
+                            "error": attempt.error,
+                            "ms": attempt.duration_ms,
+                        }
+                        for attempt in tries
+                    ],
+                }
+            )
+        return found
+
+
+@router.post("/merchants/{mchid}/notifications/{notify_id}/resend", status_code=202)
+async def resend_notification(request: Request, mchid: str, notify_id: str, user: Caller) -> dict[str, Any]:
+    async with database(request).session() as session:
+        merchant, _ = await merchant_for(session, user, mchid, Action.MANAGE_PAYMENTS)
+        log = await session.scalar(
+            select(NotifyLog).where(NotifyLog.merchant_id == merchant.id, NotifyLog.notify_id == notify_id)
+        )
+        job = await outbox.job_by_key(session, notify.TOPIC, log.job_key) if log is not None else None
+        if log is None or job is None:
+            raise Problem(404, "notification_not_found", "no such notification")
+        if not await outbox.resend(session, job.id):
+            raise Problem(409, "notification_pending", "this notification is still being delivered")
+        await audit.record(
+            session, None, user, "payment.notification_resend", mchid=mchid, notify_id=notify_id
+        )
+        return {"resent": True}
+
+
+@router.post("/merchants/{mchid}/probe")
+async def probe_endpoint(request: Request, mchid: str, body: ProbeIn, user: Caller) -> dict[str, Any]:
+    """The console's probe button: `hutong pay probe` against the merchant's endpoint."""
+    limiter: Limiter = request.app.state.limiter
+    ring = await api.key_ring(request)
+    async with database(request).session() as session:
+        merchant, _ = await merchant_for(session, user, mchid, Action.MANAGE_PAYMENTS)
+        key = merchants.apiv3_key(session, merchant)
+        appids = await merchants.bound_appids(session, merchant)
+    if key is None:
+        raise Problem(409, "apiv3_key_missing", "set the merchant's APIv3 key first")
+    if await limiter.hit(f"payprobe:{mchid}", 6, 60) is not None:
+        raise Problem(429, "rate_limited", "at most 6 probes a minute", retry_after=60)
+    results = await probing.probe(
+        body.url,
+        mchid=mchid,
+        appid=appids[0] if appids else "",
+        apiv3_key=key,
+        ring=ring,
+        public_key_mode=merchant.platform_key_mode == "public_key",
+        allow_networks=settings(request).egress_allow_networks,
+    )
+    return {
+        "wrong": [result.case for result in results if result.wrong],
+        "results": [
+            {"case": r.case, "should": r.should, "status": r.status, "error": r.error, "wrong": r.wrong}
+            for r in results
+        ],
+    }

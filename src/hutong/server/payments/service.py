@@ -12,15 +12,17 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from hutong.server import ledger
 from hutong.server.apps.models import App
 from hutong.server.identity import service as identity
-from hutong.server.payments import ids, orders
+from hutong.server.payments import ids, notify, orders
 from hutong.server.payments.models import Merchant, Order
 from hutong.server.wechatpay import crypto
 
 
 class PaymentError(Exception):
-    """``code``: not_found, expired, closed, already_paid, not_payable, wrong_payer."""
+    """``code``: not_found, expired, closed, already_paid, not_payable, wrong_payer, insufficient_funds.
+    When mark_paid raises, the caller's transaction holds half a change: roll it back."""
 
     def __init__(self, code: str, message: str) -> None:
         super().__init__(message)
@@ -112,7 +114,7 @@ async def bind_native_payer(session: AsyncSession, code_url: str, user_id: int) 
 
 
 def merchant_pending(mchid: str) -> str:
-    return f"merchant_pending:{mchid}"
+    return ledger.account("merchant_pending", mchid)
 
 
 async def _payable(session: AsyncSession, prepay_id: str, user_id: int | None) -> Order:
@@ -128,6 +130,51 @@ async def _payable(session: AsyncSession, prepay_id: str, user_id: int | None) -
     prepay = await _prepay(session, order)
     if prepay.expired:
         raise PaymentError("expired", "the prepay_id or the order has expired")
+    return order
+
+
+async def mark_paid(
+    session: AsyncSession,
+    prepay_id: str,
+    *,
+    paid_from: str,
+    user_id: int | None = None,
+    bank_type: str = "OTHERS",
+) -> Order:
+    """Mark the order SUCCESS: ``amount_total`` fen move from the ledger account ``paid_from`` (for
+    example ``user_wallet:<user id>``) to the merchant's pending balance, and the TRANSACTION.SUCCESS
+    notification is enqueued, all in the caller's transaction. Of any number of concurrent calls for
+    one order exactly one succeeds; the others raise PaymentError("already_paid"). When ``paid_from``
+    may not go below zero and holds too little, PaymentError("insufficient_funds"); the caller rolls
+    back (Database.session() does on the exception) and nothing is written."""
+    order = await _payable(session, prepay_id, user_id)
+    now = ids.now()
+    won = await orders.transition(
+        session,
+        order,
+        "SUCCESS",
+        success_time=now,
+        bank_type=bank_type,
+        payer_total=order.amount_total,
+        paid_from=paid_from,
+    )
+    if not won:
+        raise PaymentError(
+            "already_paid" if order.trade_state in ("SUCCESS", "REFUND") else "not_payable",
+            f"the order is {order.trade_state}",
+        )
+    merchant = await session.get(Merchant, order.merchant_id)
+    assert merchant is not None
+    try:
+        await ledger.post(
+            session,
+            f"payment:{order.transaction_id}",
+            f"{merchant.mchid} {order.out_trade_no}: {order.description}",
+            [(paid_from, -order.amount_total), (merchant_pending(merchant.mchid), order.amount_total)],
+        )
+    except ledger.InsufficientFunds as error:
+        raise PaymentError("insufficient_funds", str(error)) from error
+    await notify.enqueue_transaction(session, order, "TRANSACTION.SUCCESS", "支付成功")
     return order
 
 

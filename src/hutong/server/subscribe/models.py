@@ -113,3 +113,16 @@ class Notification(Timestamped, Base):
     lang: Mapped[str] = mapped_column(String(8), default="zh_CN")
     data: Mapped[list[dict[str, str]]] = mapped_column(JSON, default=list)
     read: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class PushSubscription(Timestamped, Base):
+    """A browser's Web Push subscription for a user (the shell's service worker): where the push
+    service takes messages, and the keys their payloads are encrypted to (RFC 8291)."""
+
+    __tablename__ = "push_subscriptions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    endpoint: Mapped[str] = mapped_column(String(1000), unique=True)
+    p256dh: Mapped[str] = mapped_column(String(128))
+    auth: Mapped[str] = mapped_column(String(64))

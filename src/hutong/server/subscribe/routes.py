@@ -9,13 +9,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from pydantic import BaseModel, Field
 
 from hutong.server.consent.routes import host_only
-from hutong.server.deps import database
+from hutong.server.deps import database, settings
 from hutong.server.problems import Problem
-from hutong.server.subscribe import grants, inbox
+from hutong.server.subscribe import grants, inbox, webpush
 from hutong.server.subscribe.models import Notification
 from hutong.server.support.routes import AppOut, HostUser
 
@@ -190,3 +190,49 @@ async def notifications_of_app(
         app=AppOut(appid=app.appid, name=app.name, icon=app.icon),
         messages=[_notification(message) for message in found],
     )
+
+
+class PushKeysIn(BaseModel):
+    p256dh: str = Field(max_length=128)
+    auth: str = Field(max_length=64)
+
+
+class PushSubscriptionIn(BaseModel):
+    """A browser's PushSubscription, as its toJSON() gives it."""
+
+    endpoint: str = Field(max_length=webpush.ENDPOINT_MAX)
+    keys: PushKeysIn
+
+
+class PushKeyOut(BaseModel):
+    applicationServerKey: str
+
+
+@router.get("/push/key", response_model=PushKeyOut)
+async def push_key(request: Request, _user: HostUser) -> PushKeyOut:
+    """The platform's VAPID public key, for pushManager.subscribe."""
+    return PushKeyOut(
+        applicationServerKey=webpush.application_server_key(settings(request).data_dir / "vapid.pem")
+    )
+
+
+@router.put("/push", status_code=204)
+async def add_push(body: PushSubscriptionIn, request: Request, user: HostUser) -> Response:
+    """This browser gets the user's subscription messages from now on."""
+    async with database(request).session() as session:
+        try:
+            await webpush.register(session, user.id, body.endpoint, body.keys.p256dh, body.keys.auth)
+        except webpush.InvalidSubscription as error:
+            raise Problem(422, "invalid_push_subscription", str(error)) from None
+    return Response(status_code=204)
+
+
+class PushEndpointIn(BaseModel):
+    endpoint: str = Field(max_length=webpush.ENDPOINT_MAX)
+
+
+@router.delete("/push", status_code=204)
+async def remove_push(body: PushEndpointIn, request: Request, user: HostUser) -> Response:
+    async with database(request).session() as session:
+        await webpush.unregister(session, user.id, body.endpoint)
+    return Response(status_code=204)

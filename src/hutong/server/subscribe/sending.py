@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from hutong.server.apps.models import App, Release
 from hutong.server.identity import service as identity
 from hutong.server.storage import BlobStore
-from hutong.server.subscribe import keywords
+from hutong.server.subscribe import keywords, webpush
 from hutong.server.subscribe.library import LONG_TERM, key_of, templates_by_ids
 from hutong.server.subscribe.models import Grant, Notification, Switch, Template, Title
 from hutong.server.wechat.errors import WxError
@@ -146,5 +146,7 @@ async def send(session: AsyncSession, app: App, payload: dict[str, Any], blobs: 
         created_at=now(),
     )
     session.add(message)
+    await session.flush()
+    await webpush.enqueue(session, message)
     await session.commit()
     return message

@@ -58,6 +58,8 @@ function attempts(canary, platform) {
     ['eval', () => `ESCAPED: ${eval('1 + 1')}`],
     ['new-function', () => `ESCAPED: ${new Function('return 2')()}`],
     ['function-via-prototype', () => `ESCAPED: ${(function () {}).constructor('return 3')()}`],
+    // WeChat's one exception is the exact body 'return this' (the global object); anything near it is code.
+    ['function-near-return-this', () => `ESCAPED: ${Function('return this; 1')()}`],
     ['async-function-constructor', () => {
       const AsyncFunction = Object.getPrototypeOf(async () => {}).constructor;
       return AsyncFunction('return 4')().then((v) => `ESCAPED: ${v}`);

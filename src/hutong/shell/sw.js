@@ -1,0 +1,126 @@
+// @ts-check
+/// <reference lib="webworker" />
+/* global VERSION -- the server prepends `const VERSION = "…";` (server/delivery/runtime_assets.py) */
+/**
+ * The host's service worker (served at /sw.js, scope /; one worker per scope, so it does two jobs).
+ *
+ * Web Push: it shows the subscription messages Web Push brings while the host is closed
+ * (server/subscribe/webpush.py sends them encrypted to this browser; the browser decrypts them before
+ * `push` fires), and a click opens the host at the message's page (scene 1014). It opens only the host's
+ * own addresses: a payload naming another site is ignored.
+ *
+ * Offline: a mini program opened once opens again without the network (`VERSION` is the runtime's).
+ * - The runtime and the shell under /_rt/<VERSION>/ and the bundles under /blobs/<sha256>: cache first.
+ *   Both are immutable by their address; the host still checks every bundle's SHA-256 against the signed
+ *   launch manifest, so a cached bundle can only ever be the one the manifest names.
+ * - The shell page, launch manifests and the platform's keys: network first, the last answer kept for
+ *   when the network fails. The manifest decides which release runs, so a new release or a rollback
+ *   takes effect on the next online open; offline, the host still refuses a manifest past its expiry.
+ * - A new runtime version is a new worker, which drops the previous version's files when it activates.
+ * The page frames and the logic sandbox are not this worker's: sandboxed frames with opaque origins are
+ * no service worker's clients (the shell boots them while online, host/preboot.js).
+ */
+
+const worker = /** @type {ServiceWorkerGlobalScope} */ (/** @type {unknown} */ (self));
+
+/** @param {unknown} value @param {number} limit */
+const text = (value, limit) => String(value ?? '').slice(0, limit);
+
+/** The host's own address for `url`, or the home page. @param {unknown} url */
+function hostUrl(url) {
+  try {
+    const target = new URL(text(url, 2048) || '/', worker.location.origin);
+    return target.origin === worker.location.origin ? target.href : worker.location.origin + '/';
+  } catch {
+    return worker.location.origin + '/';
+  }
+}
+
+worker.addEventListener('push', (event) => {
+  /** @type {Record<string, unknown>} */
+  let data = {};
+  try {
+    data = event.data ? event.data.json() : {};
+  } catch {
+    data = { body: event.data?.text() || '' };
+  }
+  const title = text(data.title, 100) || 'Hutong';
+  const options = { body: text(data.body, 500), tag: text(data.tag, 64) || undefined, data: { url: hostUrl(data.url) } };
+  event.waitUntil(worker.registration.showNotification(title, options));
+});
+
+worker.addEventListener('notificationclick', (event) => {
+  event.notification.close();
+  event.waitUntil(worker.clients.openWindow(hostUrl(event.notification.data?.url)));
+});
+
+// -- offline ------------------------------------------------------------------------------------------
+
+const RUNTIME_CACHE = `hutong-runtime-${VERSION}`;
+const BLOB_CACHE = 'hutong-blobs';
+const LAUNCH_CACHE = 'hutong-launch';
+
+worker.addEventListener('install', () => {
+  worker.skipWaiting();
+});
+
+worker.addEventListener('activate', (event) => {
+  const stale = (/** @type {string} */ name) => name.startsWith('hutong-runtime-') && name !== RUNTIME_CACHE;
+  // The open shell pages too, so the launches they make from now on are kept.
+  event.waitUntil(
+    caches
+      .keys()
+      .then((names) => Promise.all(names.filter(stale).map((name) => caches.delete(name))))
+      .then(() => worker.clients.claim()),
+  );
+});
+
+// Who launches changed (sign in or out): launch manifests name their audience, drop them.
+worker.addEventListener('message', (event) => {
+  if (event.data?.t === 'forget-launches') event.waitUntil(caches.delete(LAUNCH_CACHE));
+});
+
+/** @param {string} cacheName @param {Request} request */
+async function cacheFirst(cacheName, request) {
+  const cache = await caches.open(cacheName);
+  const hit = await cache.match(request, { ignoreVary: true });
+  if (hit) return hit;
+  const response = await fetch(request);
+  if (response.ok) await cache.put(request, response.clone());
+  return response;
+}
+
+/** @param {string} cacheName @param {Request} request @param {string} key */
+async function networkFirst(cacheName, request, key) {
+  const cache = await caches.open(cacheName);
+  try {
+    const response = await fetch(request);
+    if (response.ok) await cache.put(key, response.clone());
+    return response;
+  } catch (error) {
+    const kept = await cache.match(key, { ignoreVary: true });
+    if (kept) return kept;
+    throw error;
+  }
+}
+
+worker.addEventListener('fetch', (event) => {
+  const request = event.request;
+  const url = new URL(request.url);
+  if (request.method !== 'GET' || url.origin !== worker.location.origin) return;
+  const path = url.pathname;
+  if (path.startsWith(`/_rt/${VERSION}/`)) {
+    event.respondWith(cacheFirst(RUNTIME_CACHE, request));
+  } else if (/^\/blobs\/[0-9a-f]{64}$/.test(path)) {
+    event.respondWith(cacheFirst(BLOB_CACHE, request));
+  } else if (/^\/api\/apps\/[^/]+\/launch$/.test(path)) {
+    // One kept per app and channel: the scene and the page are the launch's, not the release's.
+    const key = `${url.origin}${path}?channel=${url.searchParams.get('channel') || 'release'}`;
+    event.respondWith(networkFirst(LAUNCH_CACHE, request, key));
+  } else if (path === '/.well-known/hutong/platform-keys.json') {
+    event.respondWith(networkFirst(LAUNCH_CACHE, request, request.url));
+  } else if (request.mode === 'navigate' && (path === '/' || path.startsWith('/miniapp/') || path.startsWith('/s/'))) {
+    // Every such address serves the same shell page, which reads its own address.
+    event.respondWith(networkFirst(RUNTIME_CACHE, request, `${url.origin}/`));
+  }
+});

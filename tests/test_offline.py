@@ -1,0 +1,108 @@
+"""The shell's service worker: a mini program opened once opens again with the network cut, and a new
+release (or a rollback) replaces what it kept on the next online open."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import shutil
+from pathlib import Path
+
+from playwright.async_api import Browser, Page, expect
+
+from hutong.compiler import build_project
+from hutong.examples import demo_organization
+from hutong.server.apps import service
+from hutong.server.db import Database
+from hutong.server.db.migrate import upgrade_async
+from hutong.server.storage import BlobStore
+from hutong.settings import Settings
+from tests.conftest import serve
+
+ROOT = Path(__file__).resolve().parent.parent
+APPID = "hutong-offline-counter"
+PREBOOT_READY = "Boolean(window[Symbol.for('hutong.preboot')]?.ready)"
+
+
+async def until(page: Page, expression: str) -> None:
+    for _ in range(400):  # the shell's policy forbids wait_for_function's eval: poll from here
+        if await page.evaluate(expression):
+            return
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"never true: {expression}")
+
+
+async def publish(settings: Settings, work: Path, label: str, version: str) -> None:
+    """The counter example as APPID, its label reading ``label``, released to everyone."""
+    project = work / "projects" / version
+    shutil.copytree(ROOT / "examples" / "counter", project)
+    config_file = project / "project.config.json"
+    config = json.loads(config_file.read_text())
+    config_file.write_text(json.dumps({**config, "appid": APPID}))
+    wxml = project / "pages" / "index" / "index.wxml"
+    wxml.write_text(wxml.read_text().replace('class="label">Count<', f'class="label">{label}<'))
+    db = Database(settings.effective_database_url)
+    try:
+        async with db.session() as session:
+            org = await demo_organization(session)
+            await service.publish(
+                session,
+                BlobStore(settings.blob_dir),
+                appid=APPID,
+                name="Offline counter",
+                description="",
+                version=version,
+                build=build_project(project),
+                organization_id=org.id,
+            )
+            await session.commit()
+    finally:
+        await db.dispose()
+
+
+async def restart(page: Page) -> None:
+    """Start the app afresh (not resumed from the background): its launch fetches a manifest again."""
+    await page.locator(f'#sections button[data-appid="{APPID}"]').click()
+    await page.locator("#capsule-menu").click()
+    await page.locator('#menu-sheet [data-action="restart"]').click()
+
+
+async def test_reopens_offline_and_a_release_replaces_the_kept_one(tmp_path: Path, browser: Browser) -> None:
+    (tmp_path / "data").mkdir()
+    settings = Settings(data_dir=tmp_path / "data")
+    await upgrade_async(settings.effective_database_url)
+    await publish(settings, tmp_path, "First release", "1.0.0")
+    async with serve(settings) as server:
+        context = await browser.new_context()
+        page = await context.new_page()
+        await page.goto(server.url + "/")
+        await until(page, "Boolean(navigator.serviceWorker.controller)")
+        label = page.frame_locator("iframe.hutong-page").locator(".label")
+        await page.locator(f'#sections button[data-appid="{APPID}"]').click()
+        await expect(label).to_have_text("First release")
+        await page.locator("#close-app").click()
+        await until(page, PREBOOT_READY)
+
+        # A new release meanwhile; then the network goes. The app starts afresh from what was kept: the
+        # manifest it had (still signed and unexpired) and that manifest's bundles, not the new release.
+        await publish(settings, tmp_path, "Second release", "1.0.1")
+        await context.set_offline(True)
+        assert await page.evaluate("fetch('/api/apps').then(() => 'online', () => 'offline')") == "offline"
+        await restart(page)
+        await expect(label).to_have_text("First release")
+        await expect(page.frame_locator("iframe.hutong-page").locator("#count")).to_have_text("0")
+        await page.frame_locator("iframe.hutong-page").locator("#increment").click()
+        await expect(page.frame_locator("iframe.hutong-page").locator("#count")).to_have_text("1")
+
+        # Online again: the next start gets the new release, not the kept one.
+        await context.set_offline(False)
+        await page.locator("#close-app").click()
+        await restart(page)
+        await expect(label).to_have_text("Second release")
+
+        # A rollback (the first build released again) replaces it just the same: no stale code.
+        await publish(settings, tmp_path, "First release", "1.0.2")
+        await page.locator("#close-app").click()
+        await restart(page)
+        await expect(label).to_have_text("First release")
+        await context.close()
