@@ -261,3 +261,47 @@ async def test_service_worker_shows_pushes(live_server: LiveServer, browser: Bro
         notes = {n[2]: n for n in await page.evaluate(shown)}
         assert notes[payload["tag"]] == ["subscribe · 问诊提醒", "医生: 王医生", payload["tag"], expected]
     await context.close()
+
+
+async def test_a_forged_call_without_a_gesture_asks_nothing(
+    live_server: LiveServer, browser: Browser
+) -> None:
+    """A compromised logic thread that skips wx's tap check and posts the raw call to the host: the host
+    wants the browser's own user activation, which no script makes, so no dialog and no grant."""
+    context = await browser.new_context()
+    email = "forger@example.com"
+    signup = await context.request.post(
+        f"{live_server.url}/api/accounts/signup", data={"email": email, "password": "long enough"}
+    )
+    assert signup.ok
+    page = await context.new_page()
+    await page.goto(f"{live_server.url}/?open=test-subscribe")
+    view = page.frame_locator("iframe.hutong-page").last
+    await expect(view.locator("#load")).not_to_have_text("")
+    workers = [w for w in page.workers if w.url.startswith("data:")]
+    assert len(workers) == 1
+    # Playwright's own evaluations in the page count as user gestures (CDP userGesture); a browser's
+    # transient activation lasts 5 s, so let the last one lapse.
+    await asyncio.sleep(6)
+    forged = workers[0].evaluate(
+        """async (base) => {
+          const { callHost } = await import(base + 'logic/call.js');
+          return callHost('requestSubscribeMessage', { tmplIds: ['test-sub-once'] }).then((r) => r, (r) => r);
+        }""",
+        live_server.runtime,
+    )
+    answer = await asyncio.wait_for(forged, 20)
+    assert answer == {
+        "errMsg": "requestSubscribeMessage:fail can only be invoked by user TAP gesture.",
+        "errCode": 10005,
+    }
+    await expect(page.locator(".hutong-subscribe")).to_have_count(0)
+    database = Database(live_server.settings.effective_database_url)
+    try:
+        async with database.session() as session:
+            user = await session.scalar(select(User).where(User.email == email))
+            assert user is not None
+            assert (await session.scalars(select(Grant).where(Grant.user_id == user.id))).all() == []
+    finally:
+        await database.dispose()
+    await context.close()

@@ -80,6 +80,19 @@ class Settings(BaseSettings):
     egress_client_per_minute: int = Field(
         default=120, description="Egress requests per client (address and audience) per minute."
     )
+    funding_sandbox_url: str = Field(
+        default="", description="The sandbox bank's address (docs/payments.md); empty: no top-ups."
+    )
+    funding_sandbox_api_key: str = Field(default="", description="The sandbox bank's API key.")
+    funding_sandbox_webhook_secret: str = Field(
+        default="", description="The secret the sandbox bank signs its callbacks with."
+    )
+    funding_timeout_seconds: float = Field(
+        default=5.0, description="How long a funding request may take before its outcome is left unknown."
+    )
+    wallet_transfers_per_minute: int = Field(
+        default=10, description="Top-ups and withdrawals a user may start per minute."
+    )
 
     outbox_worker: bool = Field(
         default=True,

@@ -19,7 +19,7 @@ from hutong.server import ledger, outbox
 from hutong.server.accounts.models import User
 from hutong.server.db import Database
 from hutong.server.payments import refunds, service
-from hutong.server.payments.models import Merchant, Order, Refund
+from hutong.server.payments.models import Merchant, NotifyLog, Order, Refund
 from hutong.server.wechatpay.errors import PayError
 from tests.payments.receiver import receiver
 from tests.payments.world import APIV3_KEY, PayWorld, jsapi_body, pay_world
@@ -275,3 +275,54 @@ async def test_a_hundred_concurrent_refunds_never_exceed_the_total(tmp_path: Pat
             assert sum(row.amount for row in rows) == 1800
         assert await _balance(db, f"merchant_pending:{pw.merchant.mchid}") == 80
         assert await _balance(db, "refunds_clearing") == 1800
+
+
+async def test_abnormal_refunds_close_and_states_only_move_forward(tmp_path: Path, database_url: str) -> None:
+    async with pay_world(tmp_path, database_url) as pw:
+        db: Database = pw.w.app.state.database
+        m = pw.merchant
+        await _paid_order(pw, "T20261206000050")
+        # A paid order cannot be closed, nor paid again.
+        closed = await m.call(
+            "POST", "/v3/pay/transactions/out-trade-no/T20261206000050/close", {"mchid": m.mchid}
+        )
+        assert closed.status_code == 400 and closed.json()["code"] == "ORDERPAID"
+        body = {
+            "out_trade_no": "T20261206000050",
+            "out_refund_no": "AB1",
+            "amount": {"refund": 880, "total": 1880},
+        }
+        assert (await m.call("POST", "/v3/refund/domestic/refunds", body)).status_code == 200
+        # The payer's account is gone before the refund completes: ABNORMAL, the money waits in clearing.
+        async with db.session() as session:
+            order = await session.scalar(select(Order).where(Order.out_trade_no == "T20261206000050"))
+            assert order is not None
+            order.payer_user_id = None
+        async with db.session() as session:
+            refund = await refunds.complete(session, (await session.scalars(select(Refund.refund_id))).one())
+            assert refund is not None and refund.status == "ABNORMAL"
+        assert await _balance(db, "refunds_clearing") == 880
+        closing = await pw.w.client.post(f"/api/merchants/{m.mchid}/refunds/AB1/close", headers=pw.w.dev_a)
+        assert closing.status_code == 200 and closing.json()["status"] == "CLOSED"
+        again = await pw.w.client.post(f"/api/merchants/{m.mchid}/refunds/AB1/close", headers=pw.w.dev_a)
+        assert again.status_code == 409
+        assert await _balance(db, "refunds_clearing") == 0
+        assert await _balance(db, f"merchant_pending:{m.mchid}") == 1880
+        async with db.session() as session:
+            events = sorted(key for key in (await session.scalars(select(NotifyLog.event_type))).all())
+            order = await session.scalar(select(Order).where(Order.out_trade_no == "T20261206000050"))
+            assert order is not None and order.refunded_total == 0  # it may be refunded again
+        assert events == ["REFUND.ABNORMAL", "REFUND.CLOSED", "TRANSACTION.SUCCESS"]
+        # An order past its time_expire cannot be paid.
+        late = jsapi_body(
+            pw, "T20261206000051", time_expire=(datetime.now(UTC) + timedelta(seconds=2)).isoformat()
+        )
+        prepay_id = (await m.call("POST", "/v3/pay/transactions/jsapi", late)).json()["prepay_id"]
+        await asyncio.sleep(2.1)
+        user_id = await _user_id(db)
+        try:
+            async with db.session() as session:
+                await service.mark_paid(session, prepay_id, paid_from=f"user_wallet:{user_id}")
+            raise AssertionError("an expired order was paid")
+        except service.PaymentError as error:
+            assert error.code == "expired"

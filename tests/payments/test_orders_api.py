@@ -9,6 +9,9 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from hutong.server import ledger
+from hutong.server.accounts.models import User
+from hutong.server.outbox.models import OutboxJob
 from hutong.server.payments import service
 from hutong.server.payments.models import Merchant
 from hutong.server.wechatpay import crypto
@@ -215,6 +218,33 @@ async def test_native_and_partner_orders(tmp_path: Path, database_url: str) -> N
         assert not service.pay_sign_valid(prepay, "1765000000000", "abc", package, sign)
         assert not service.pay_sign_valid(prepay, "1765000000", "abd", package, sign)
 
+        # Paid, then refunded by the provider for its sub-merchant; the notification goes to the provider.
+        db = pw.w.app.state.database
+        async with db.session() as session:
+            user_id = await session.scalar(select(User.id).where(User.email == "user@example.com"))
+            await ledger.post(
+                session, "topup:p", "", [("funding_clearing:sandbox", -990), (f"user_wallet:{user_id}", 990)]
+            )
+            await service.mark_paid(session, prepay.prepay_id, paid_from=f"user_wallet:{user_id}")
+        async with db.session() as session:
+            payload = (
+                await session.scalars(select(OutboxJob.payload).where(OutboxJob.topic == "payments.notify"))
+            ).one()
+            provider = await session.scalar(select(Merchant.id).where(Merchant.mchid == sp.mchid))
+        assert payload["recipient_id"] == provider and payload["resource"]["sp_mchid"] == sp.mchid
+        refund = {
+            "sub_mchid": m.mchid,
+            "out_trade_no": "P20261206000001",
+            "out_refund_no": "PR1",
+            "amount": {"refund": 90, "total": 990, "currency": "CNY"},
+        }
+        assert (await sp.call("POST", "/v3/refund/domestic/refunds", refund)).status_code == 200
+        assert (await sp.call("GET", f"/v3/refund/domestic/refunds/PR1?sub_mchid={m.mchid}")).json()[
+            "amount"
+        ]["refund"] == 90
+        own = {k: v for k, v in refund.items() if k != "sub_mchid"} | {"out_refund_no": "PR2"}
+        assert (await m.call("POST", "/v3/refund/domestic/refunds", own)).status_code == 404
+
 
 async def test_the_wallets_prepay_lookup(tmp_path: Path, database_url: str) -> None:
     async with pay_world(tmp_path, database_url) as pw:
@@ -244,3 +274,63 @@ async def test_the_wallets_prepay_lookup(tmp_path: Path, database_url: str) -> N
             crypto.pay_sign_message(pw.w.a2.appid, "1765000000", "n0nce", package),
         )
         assert not service.pay_sign_valid(prepay, "1765000000", "n0nce", package, other_app)
+
+
+async def test_key_rotation_over_the_api(tmp_path: Path, database_url: str) -> None:
+    from hutong.server.wechatpay import keys
+    from tests.payments.world import APIV3_KEY
+
+    async with pay_world(tmp_path, database_url) as pw:
+        m, app = pw.merchant, pw.w.app
+
+        async def published() -> list[str]:
+            answer = await m.call("GET", "/v3/certificates")
+            assert answer.status_code == 200
+            serials = []
+            for entry in answer.json()["data"]:
+                sealed = entry["encrypt_certificate"]
+                pem = crypto.aes_gcm_decrypt(
+                    APIV3_KEY.encode(), sealed["nonce"], sealed["ciphertext"], "certificate"
+                )
+                assert "BEGIN CERTIFICATE" in pem
+                serials.append(entry["serial_no"])
+            return serials
+
+        (old,) = await published()
+        async with app.state.database.session() as session:
+            new = await keys.rotate(session)
+        app.state.wechatpay_keys.forget()  # as every process does within 30 s
+        described = (await pw.w.client.get(f"/api/merchants/{m.mchid}", headers=pw.w.dev_a)).json()
+        for key in described["platform_keys"]:  # the merchant learns the new key (certificate refetch)
+            m.platform_keys[key["serial_no"]] = key["public_key"]
+            m.platform_keys[key["public_key_id"]] = key["public_key"]
+        assert await published() == [new.serial_no, old]  # both valid during the rotation
+        answer = await m.call("POST", JSAPI, jsapi_body(pw))
+        assert answer.headers["Wechatpay-Serial"] == new.serial_no
+        async with app.state.database.session() as session:
+            assert await keys.retire(session, old)
+        app.state.wechatpay_keys.forget()
+        assert await published() == [new.serial_no]
+
+
+async def test_native_orders_are_paid_by_the_first_scanner(tmp_path: Path, database_url: str) -> None:
+    async with pay_world(tmp_path, database_url) as pw:
+        body = {k: v for k, v in jsapi_body(pw, "N20261206000002").items() if k != "payer"}
+        code_url = (await pw.merchant.call("POST", "/v3/pay/transactions/native", body)).json()["code_url"]
+        db = pw.w.app.state.database
+        async with db.session() as session:
+            users = (await session.scalars(select(User.id).order_by(User.id))).all()
+            scanner, other = users[-1], users[0]
+            prepay = await service.bind_native_payer(session, code_url, scanner)
+        assert prepay.payer_user_id == scanner and prepay.payer_openid == pw.openid
+        async with db.session() as session:
+            assert (await service.bind_native_payer(session, code_url, scanner)).prepay_id == prepay.prepay_id
+            try:
+                await service.bind_native_payer(session, code_url, other)
+                raise AssertionError("another user took the order")
+            except service.PaymentError as error:
+                assert error.code == "wrong_payer"
+        query = await pw.merchant.call(
+            "GET", f"/v3/pay/transactions/out-trade-no/N20261206000002?mchid={pw.merchant.mchid}"
+        )
+        assert query.json()["trade_type"] == "NATIVE" and query.json()["payer"] == {"openid": pw.openid}

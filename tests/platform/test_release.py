@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import tempfile
+import warnings
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -109,22 +111,86 @@ async def test_upload_compiles_and_shares_blobs(world: World, tmp_path: Path) ->
         assert first.source_sha256 and world.sources.get(first.source_sha256) == world.counter_zip
 
 
-@pytest.mark.parametrize(
-    ("entries", "code"),
-    [
-        ({"../evil.js": b"x", "app.json": b"{}"}, "unsafe_archive"),
-        ({"/etc/evil": b"x"}, "unsafe_archive"),
-        ({"big.bin": b"0" * 5_000_000}, "upload_too_large"),
-        ({f"f{i}.js": b"" for i in range(201)}, "too_many_files"),
-        ({"app.json": b'{"pages": ["pages/missing/missing"]}'}, "compile_error"),
-    ],
-)
+def _link(name: str, target: str) -> bytes:
+    """A zip holding a symbolic link ``name`` → ``target`` (as unzip would recreate it)."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        info = zipfile.ZipInfo(name)
+        info.external_attr = (0o120777 << 16) | 0x20
+        archive.writestr(info, target)
+        archive.writestr("app.json", b"{}")
+    return buffer.getvalue()
+
+
+def _duplicated() -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive, warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # zipfile warns about the duplicate name: that is the point
+        archive.writestr("app.json", b'{"pages": ["pages/index/index"]}')
+        archive.writestr("app.json", b'{"pages": ["pages/other/other"]}')
+    return buffer.getvalue()
+
+
+def _damaged() -> bytes:
+    """A valid zip whose one entry's compressed bytes were flipped (its CRC no longer matches)."""
+    data = bytearray(_zip({"app.json": b'{"pages": []}' * 50}))
+    data[40] ^= 0xFF
+    return bytes(data)
+
+
+PAGE = b'{"pages": ["pages/index/index"]}'
+BAD_UPLOADS: dict[str, tuple[bytes, str]] = {
+    "traversal": (_zip({"../evil.js": b"x", "app.json": b"{}"}), "unsafe_archive"),
+    "deep traversal": (_zip({"a/../../evil.js": b"x", "app.json": b"{}"}), "unsafe_archive"),
+    "absolute path": (_zip({"/etc/evil": b"x"}), "unsafe_archive"),
+    "drive letter": (_zip({"C:/evil.js": b"x"}), "unsafe_archive"),
+    "symbolic link": (_link("pages", "/etc"), "unsafe_archive"),
+    "zip bomb": (_zip({"big.bin": b"0" * 5_000_000}), "upload_too_large"),
+    "many small bombs": (_zip({f"b{i}.bin": b"\0" * 900_000 for i in range(5)}), "upload_too_large"),
+    "huge file count": (_zip({f"f{i}.js": b"" for i in range(201)}), "too_many_files"),
+    "duplicate names": (_duplicated(), "duplicate_entry"),
+    "file and folder": (_zip({"pages": b"x", "pages/index.js": b"y"}), "duplicate_entry"),
+    "folder then file": (_zip({"pages/index.js": b"y", "pages": b"x"}), "duplicate_entry"),
+    "damaged entry": (_damaged(), "invalid_archive"),
+    "not a zip": (b"PK\x03\x04 not really", "invalid_archive"),
+    "missing page": (_zip({"app.json": b'{"pages": ["pages/missing/missing"]}'}), "compile_error"),
+    "malformed JSON": (_zip({"app.json": b'{"pages": ["pages/index/index"'}), "compile_error"),
+    "JSON of the wrong shape": (_zip({"app.json": b'{"pages": "index"}'}), "compile_error"),
+    "malformed WXML": (
+        _zip(
+            {
+                "app.json": PAGE,
+                "pages/index/index.wxml": b"<view><text>{{ a </view>",
+                "pages/index/index.js": b"Page({})",
+            }
+        ),
+        "compile_error",
+    ),
+    "malformed page JSON": (
+        _zip({"app.json": PAGE, "pages/index/index.wxml": b"<view/>", "pages/index/index.json": b"{,}"}),
+        "compile_error",
+    ),
+}
+
+
+@pytest.mark.parametrize(("data", "code"), BAD_UPLOADS.values(), ids=list(BAD_UPLOADS))
 async def test_bad_uploads_are_refused_and_leave_nothing(
-    world: World, entries: dict[str, bytes], code: str
+    world: World, data: bytes, code: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """Every hostile or broken upload gets a clear problem, and nothing is kept or written outside
+    the upload's own temporary folder (which is gone afterwards too)."""
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+    blobs_before = sorted((tmp_path / "blobs").rglob("*")) if (tmp_path / "blobs").exists() else []
     with pytest.raises(Problem) as refused:
-        await world.upload("9.9.9", _zip(entries))
-    assert refused.value.code == code
+        await world.upload("9.9.9", data)
+    assert refused.value.code == code, refused.value.detail
+    assert refused.value.status in (413, 422) and refused.value.detail
+    assert list(scratch.iterdir()) == []
+    assert not (tmp_path / "evil.js").exists() and not (scratch.parent / "evil.js").exists()
+    after = sorted((tmp_path / "blobs").rglob("*")) if (tmp_path / "blobs").exists() else []
+    assert after == blobs_before
     async with world.db.session() as session:
         assert list(await session.scalars(select(Release))) == []
 

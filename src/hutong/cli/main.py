@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -81,6 +82,8 @@ def demo(
     from hutong.examples import load_examples
     from hutong.server.db import Database
     from hutong.server.db.migrate import upgrade
+    from hutong.server.embedded import free_port
+    from hutong.server.funding.sandbox_bank import run_bank
     from hutong.server.storage import BlobStore
     from hutong.settings import get_settings
 
@@ -103,8 +106,31 @@ def demo(
         typer.echo(f"error: {error}", err=True)
         raise typer.Exit(1) from None
     typer.echo(f"loaded {len(loaded)} example mini programs: {', '.join(loaded)}")
-    typer.echo(f"Open http://{host}:{port}/ in a browser.")
-    uvicorn.run("hutong.server.app:create_app", factory=True, host=host, port=port, log_level="info")
+    # Wallet top-ups and withdrawals need a bank: the sandbox bank, a process of its own, unless one
+    # is configured (docs/payments.md, "Funding providers").
+    from contextlib import ExitStack
+
+    with ExitStack() as stack:
+        if not settings.funding_sandbox_url:
+            bank = stack.enter_context(run_bank(free_port()))
+            os.environ["HUTONG_FUNDING_SANDBOX_URL"] = bank.url
+            os.environ["HUTONG_FUNDING_SANDBOX_API_KEY"] = bank.api_key
+            os.environ["HUTONG_FUNDING_SANDBOX_WEBHOOK_SECRET"] = bank.webhook_secret
+            get_settings.cache_clear()
+            typer.echo(f"sandbox bank at {bank.url} (test card 4242 4242 4242 4242)")
+        typer.echo(f"Open http://{host}:{port}/ in a browser.")
+        uvicorn.run("hutong.server.app:create_app", factory=True, host=host, port=port, log_level="info")
+
+
+@app.command("sandbox-bank")
+def sandbox_bank(
+    port: Annotated[int, typer.Option(help="Port to listen on (127.0.0.1).")] = 8700,
+) -> None:
+    """Run the sandbox bank alone (set SANDBOX_BANK_API_KEY and SANDBOX_BANK_WEBHOOK_SECRET)."""
+    from hutong.server.funding.sandbox_bank import main as bank_main
+
+    sys.argv = ["sandbox-bank", "--port", str(port)]
+    bank_main()
 
 
 def _default_key() -> Path:

@@ -33,6 +33,8 @@ from hutong.server.discovery.code_routes import router as codes_router
 from hutong.server.discovery.routes import router as discovery_router
 from hutong.server.egress.routes import router as egress_router
 from hutong.server.events.routes import router as events_router
+from hutong.server.funding.registry import providers_from
+from hutong.server.funding.routes import router as funding_router
 from hutong.server.health import router as health_router
 from hutong.server.identity.routes import router as identity_router
 from hutong.server.identity.server_routes import router as developer_server_router
@@ -40,7 +42,7 @@ from hutong.server.payments.manage_routes import router as payments_manage_route
 from hutong.server.payments.refund_routes import router as payments_refund_router
 from hutong.server.payments.routes import router as payments_router
 from hutong.server.privacy.routes import router as privacy_router
-from hutong.server.problems import install_problem_handlers
+from hutong.server.problems import document_problems, install_problem_handlers
 from hutong.server.ratelimit import RateLimitMiddleware, make_limiter
 from hutong.server.review.routes import router as review_router
 from hutong.server.sealing import Keyring, background_rewrap
@@ -49,6 +51,7 @@ from hutong.server.subscribe.routes import router as subscribe_router
 from hutong.server.subscribe.server_routes import router as subscribe_server_router
 from hutong.server.support.routes import router as support_router
 from hutong.server.support.server_routes import router as support_server_router
+from hutong.server.wallet.routes import router as wallet_router
 from hutong.server.wechat.errors import install_wx_errors
 from hutong.server.wechatpay import api as wechatpay_api
 from hutong.settings import Settings, get_settings
@@ -103,7 +106,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.limiter = limiter
     # This process's search index; it rebuilds itself when the apps table changes (catalogue.py).
     app.state.catalogue = Catalogue()
+    # Where top-ups come from and withdrawals go (docs/payments.md, "Funding providers").
+    app.state.funding = providers_from(settings)
     install_problem_handlers(app)
+    document_problems(app)
     install_wx_errors(app)
     wechatpay_api.install(app, app.state.database, settings.redis_url)
     app.add_middleware(GZipMiddleware, minimum_size=1024)
@@ -129,6 +135,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(consent_router)
     app.include_router(support_router)
     app.include_router(support_server_router)
+    app.include_router(funding_router)
+    app.include_router(wallet_router)
     app.include_router(subscribe_router)
     app.include_router(subscribe_server_router)
     app.include_router(codes_router)

@@ -21,12 +21,12 @@ export const session = {
 
 /**
  * @param {string} url
- * @param {{method?: string, json?: any, body?: BodyInit}} [options]
+ * @param {{method?: string, json?: any, body?: BodyInit, headers?: Record<string, string>}} [options]
  * @returns {Promise<any>}
  */
 export async function api(url, options = {}) {
   /** @type {Record<string, string>} */
-  const headers = {};
+  const headers = { ...(options.headers || {}) };
   let body = options.body;
   if (options.json !== undefined) {
     headers['Content-Type'] = 'application/json';

@@ -13,6 +13,7 @@ import { authorizationsView } from './authorizations.js';
 import { linkTo, parseAddress, parsePath } from './links.js';
 import { initMessages } from './messages.js';
 import { initMyData } from './mydata.js';
+import { initWallet } from './wallet.js';
 import { loadProfile, setupProfile } from './profile.js';
 import { CameraScan, readImage } from './scanner.js';
 
@@ -45,6 +46,8 @@ const messages = initMessages({
   openSheet,
   openApp: (appid, path, query, scene, channel = 'release') => open(appid, channel, { path, query, scene }),
 });
+// Home → Wallet (wallet.js): balance, top-up, withdrawal, PIN, history.
+const wallet = initWallet({ openSheet });
 
 /**
  * What happened to the running mini programs, in order, for `hutong check` and the tests to read:
@@ -545,6 +548,7 @@ phoneForm.addEventListener('submit', async (event) => {
 function showUser() {
   $('account').textContent = session.user ? session.user.email : 'Sign in';
   messages.refresh();
+  wallet.refresh();
 }
 
 $('account').addEventListener('click', () => showAccount('signin'));

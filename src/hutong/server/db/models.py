@@ -7,6 +7,7 @@ from hutong.server.consent.models import ScopeDecision, UserProfile
 from hutong.server.db.base import Base
 from hutong.server.discovery.models import LaunchEvent, PinnedApp, RecentApp, SceneCode
 from hutong.server.events.models import AppEvent
+from hutong.server.funding.models import FundingTransfer
 from hutong.server.idempotency import IdempotencyRecord
 from hutong.server.identity.models import AccessToken, OneTimeCode, OpenId, SessionKey, UnionId
 from hutong.server.ledger.models import LedgerAccount, LedgerPosting, LedgerTransaction
@@ -31,6 +32,7 @@ from hutong.server.support.models import (
     Message,
     PushSettings,
 )
+from hutong.server.wallet.models import PayCode, WalletPayment, WalletPin
 from hutong.server.wechatpay.models import PlatformKey, UsedNonce
 
 metadata = Base.metadata
@@ -47,6 +49,7 @@ __all__ = [
     "DeveloperKey",
     "Feedback",
     "FeedbackImage",
+    "FundingTransfer",
     "Grant",
     "IdempotencyRecord",
     "Keyword",
@@ -67,6 +70,7 @@ __all__ = [
     "Organization",
     "OutboxAttempt",
     "OutboxJob",
+    "PayCode",
     "PinnedApp",
     "PlatformKey",
     "PushSettings",
@@ -86,5 +90,7 @@ __all__ = [
     "UsedNonce",
     "User",
     "UserProfile",
+    "WalletPayment",
+    "WalletPin",
     "metadata",
 ]

@@ -29,9 +29,12 @@ def platform_key(request: Request) -> PlatformKeys:
     return key
 
 
-@router.get("/.well-known/hutong/platform-keys.json")
+@router.get(
+    "/.well-known/hutong/platform-keys.json",
+    responses={200: {"description": "A JWK set", "content": {"application/jwk-set+json": {}}}},
+)
 async def platform_keys(request: Request) -> Response:
-    """The public keys that sign launch manifests, as a JWK set (RFC 7517)."""
+    """The keys the platform signs with and accepts (the newest signs), as a JWK set (RFC 7517)."""
     body = launches.encode(platform_key(request).jwks())
     return Response(
         body, media_type="application/jwk-set+json", headers={"Cache-Control": "public, max-age=300"}

@@ -22,6 +22,8 @@ if TYPE_CHECKING:
 HANDLER_MODULES = (
     "hutong.server.support.push",
     "hutong.server.subscribe.webpush",
+    "hutong.server.subscribe.events",
+    "hutong.server.funding.checks",
     "hutong.server.payments.notify",
     "hutong.server.payments.refunds",
 )

@@ -374,3 +374,24 @@ async def probe_endpoint(request: Request, mchid: str, body: ProbeIn, user: Call
             for r in results
         ],
     }
+
+
+@router.post("/merchants/{mchid}/refunds/{out_refund_no}/close")
+async def close_abnormal_refund(
+    request: Request, mchid: str, out_refund_no: str, user: Caller
+) -> dict[str, Any]:
+    """An ABNORMAL refund (the payer's account is gone) closed: the money goes back to the merchant."""
+    async with database(request).session() as session:
+        merchant, role = await merchant_for(session, user, mchid, Action.VIEW_PAYMENTS)
+        if not merchants.may_refund(merchant, role):
+            raise Problem(403, "refund_forbidden", f"your role ({role}) may not refund for this merchant")
+        try:
+            refund, order = await refunds.find(session, merchant, out_refund_no)
+        except PayError as error:
+            raise Problem(404, "refund_not_found", error.message) from error
+        if not await refunds.close_abnormal(session, refund):
+            raise Problem(409, "refund_not_abnormal", f"the refund is {refund.status}")
+        await audit.record(
+            session, order.app_id, user, "payment.refund_close", mchid=mchid, out_refund_no=out_refund_no
+        )
+        return refunds.answer(refund, order)

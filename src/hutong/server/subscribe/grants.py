@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from hutong.server.apps.models import App
 from hutong.server.identity import service as identity
+from hutong.server.subscribe import events
 from hutong.server.subscribe.library import LONG_TERM, templates_by_ids
 from hutong.server.subscribe.models import Grant, Switch, Template, Title
 from hutong.server.subscribe.sending import now
@@ -140,6 +141,7 @@ async def decide(
     app, items = await prepare(session, user_id, appid, ids)
     templates = await templates_by_ids(session, app, [item.id for item in items])
     results: dict[str, str] = {}
+    shown: list[dict[str, str]] = []
     for item in items:
         answer = item.status
         if answer == "ask":
@@ -154,7 +156,10 @@ async def decide(
             grant.credits += 1
         if keep and item.status == "ask":
             grant.kept = answer
+        if item.status == "ask":
+            shown.append({"TemplateId": item.id, "SubscribeStatusString": answer, "PopupScene": "0"})
         grant.updated_at = now()
+    await events.emit(session, app, user_id, events.POPUP, shown)
     await session.commit()
     return results
 
@@ -196,6 +201,7 @@ async def change_settings(
         else:
             row.main_switch = switch
     templates = await templates_by_ids(session, app, list(items))
+    changed: list[dict[str, str]] = []
     for pri_tmpl_id, setting in items.items():
         template = templates.get(pri_tmpl_id)
         if template is None:
@@ -205,6 +211,9 @@ async def change_settings(
         if template.type == LONG_TERM and setting:
             grant.long_term = setting == "accept"
         grant.updated_at = now()
+        if setting:
+            changed.append({"TemplateId": pri_tmpl_id, "SubscribeStatusString": setting})
+    await events.emit(session, app, user_id, events.CHANGE, changed)
     await session.commit()
 
 

@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from hutong.server.apps.models import App, Release
 from hutong.server.identity import service as identity
 from hutong.server.storage import BlobStore
-from hutong.server.subscribe import keywords, webpush
+from hutong.server.subscribe import events, keywords, webpush
 from hutong.server.subscribe.library import LONG_TERM, key_of, templates_by_ids
 from hutong.server.subscribe.models import Grant, Notification, Switch, Template, Title
 from hutong.server.wechat.errors import WxError
@@ -148,5 +148,12 @@ async def send(session: AsyncSession, app: App, payload: dict[str, Any], blobs: 
     session.add(message)
     await session.flush()
     await webpush.enqueue(session, message)
+    sent = {
+        "TemplateId": template.pri_tmpl_id,
+        "MsgID": str(message.id),
+        "ErrorCode": "0",
+        "ErrorStatus": "success",
+    }
+    await events.emit(session, app, user_id, events.SENT, [sent])
     await session.commit()
     return message

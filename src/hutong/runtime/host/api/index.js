@@ -17,6 +17,7 @@ import { login } from './login.js';
 import { media } from './media.js';
 import { network } from './network.js';
 import { open } from './open.js';
+import { payment } from './payment.js';
 import { profile, profileViewMessages } from './profile.js';
 import { share } from './share.js';
 import { loadStorage, storage } from './storage.js';
@@ -26,7 +27,7 @@ import { support } from './support.js';
 /** @typedef {import('../miniprogram.js').MiniProgram} MiniProgram */
 
 /** @type {Record<string, (mp: MiniProgram, args: Record<string, any>) => any>} */
-export const hostApis = { ...interaction, ...network, ...storage, ...files, ...media, ...location, ...device, ...share, ...log, ...open, ...login, ...consent, ...profile, ...fonts, ...support, ...subscribe };
+export const hostApis = { ...interaction, ...network, ...storage, ...files, ...media, ...location, ...device, ...share, ...log, ...open, ...login, ...consent, ...profile, ...fonts, ...support, ...subscribe, ...payment };
 
 /**
  * What page frames tell the host about built-ins that need it (`open-data`, `input type="nickname"`):

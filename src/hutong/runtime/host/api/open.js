@@ -1,8 +1,8 @@
 // @ts-check
 /**
- * Open APIs still waiting for the platform (payment, other mini programs): they fail "not supported
- * yet". Login, session and phone number are in login.js, scopes in consent.js, the user's profile in
- * profile.js, subscription messages in subscribe.js.
+ * Open APIs still waiting for the platform (other mini programs): they fail "not supported
+ * yet". Login, session and phone number are in login.js, payment in payment.js, scopes in
+ * consent.js, the user's profile in profile.js, subscription messages in subscribe.js.
  */
 
 /** @typedef {import('../miniprogram.js').MiniProgram} MiniProgram */
@@ -12,7 +12,6 @@ const notYet = () => {
 };
 
 export const open = {
-  requestPayment: notYet,
   navigateToMiniProgram: notYet,
   navigateBackMiniProgram: notYet,
   exitMiniProgram: notYet,

@@ -78,6 +78,7 @@ export const partial = {
   getLogManager: 'writes to the developer panel',
   getRealtimeLogManager: 'writes to the developer panel',
   createAnimation: 'animation data applied with CSS transitions',
+  requestPayment: 'API v3 only (signType RSA; MD5 and HMAC-SHA256 are API v2): paid from the host wallet with the payment PIN on the host\'s sheet',
   getUserProfile: 'userInfo and rawData only: no signature, encryptedData or iv (no session key yet)',
   getUserInfo: 'the anonymous "微信用户" answer, as WeChat gives since 2022; no signature, encryptedData or iv',
   getFuzzyLocation: 'the browser\'s position, rounded',

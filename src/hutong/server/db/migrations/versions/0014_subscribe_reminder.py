@@ -67,5 +67,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    # Apps' templates made from the title go with it (their grants cascade).
+    op.execute(sa.text("DELETE FROM subscribe_templates WHERE tid = :tid").bindparams(tid=TID))
     op.execute(sa.text("DELETE FROM subscribe_keywords WHERE tid = :tid").bindparams(tid=TID))
     op.execute(sa.text("DELETE FROM subscribe_titles WHERE tid = :tid").bindparams(tid=TID))

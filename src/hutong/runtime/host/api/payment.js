@@ -1,0 +1,121 @@
+// @ts-check
+/**
+ * wx.requestPayment, the host's side. The host (never the app) asks the platform to check the
+ * merchant's paySign and that the prepay is this app's and this user's, draws the payment sheet
+ * (host/sheets.js: merchant, amount, paid with the wallet, PIN pad) and sends the PIN with the host's
+ * own session and CSRF token. The app learns only `requestPayment:ok`, `requestPayment:fail cancel` or
+ * `requestPayment:fail <reason>`; it can neither see nor skip the sheet.
+ */
+import { pinPad, SheetBusy, showSheet } from '../sheets.js';
+import { signedIn } from './login.js';
+import { el } from './ui.js';
+
+/** @typedef {import('../miniprogram.js').MiniProgram} MiniProgram */
+
+const FIELDS = ['timeStamp', 'nonceStr', 'package', 'signType', 'paySign'];
+
+/** @param {number} fen */
+export function yuan(fen) {
+  return `${Math.trunc(fen / 100)}.${String(Math.abs(fen) % 100).padStart(2, '0')}`;
+}
+
+/** The five fields as WeChat takes them: all strings. @param {Record<string, any>} args */
+function payParams(args) {
+  /** @type {Record<string, string>} */
+  const params = {};
+  for (const name of FIELDS) {
+    const value = args[name];
+    if (typeof value !== 'string' || !value) throw new Error(`parameter error: parameter.${name} should be a non-empty String`);
+    params[name] = value;
+  }
+  return params;
+}
+
+/** @param {{csrf_token: string | null}} user @param {string} path @param {Record<string, any>} body */
+async function post(user, path, body) {
+  const response = await fetch(path, {
+    method: 'POST',
+    credentials: 'same-origin',
+    headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': user.csrf_token || '' },
+    body: JSON.stringify(body),
+  });
+  const data = await response.json().catch(() => ({}));
+  return { ok: response.ok, status: response.status, data };
+}
+
+/** Apps with a payment under way (from the first check to the sheet's answer). @type {WeakSet<MiniProgram>} */
+const paying = new WeakSet();
+
+export const payment = {
+  /**
+   * One payment per app at a time: a call while one is under way (even before its sheet shows) fails
+   * at once, so an app asking in a loop costs the platform one check and the user one sheet.
+   * @param {MiniProgram} mp @param {Record<string, any>} args
+   */
+  async requestPayment(mp, args) {
+    const params = payParams(args);
+    if (paying.has(mp)) throw new Error('a payment is already in progress');
+    paying.add(mp);
+    try {
+      return await pay(mp, params);
+    } finally {
+      paying.delete(mp);
+    }
+  },
+};
+
+/** @param {MiniProgram} mp @param {Record<string, string>} params */
+async function pay(mp, params) {
+  const user = await signedIn(mp);
+  // The app's identity is the host's own record of what it launched, never a field the app sends.
+  const order = { appid: mp.appid, ...params };
+  const preview = await post(user, '/api/me/wallet/payments/preview', order);
+  if (!preview.ok) throw new Error(preview.data.detail || `error ${preview.status}`);
+  const summary = preview.data;
+  let result;
+  try {
+    result = await showSheet(mp, {
+      name: 'pay',
+      title: 'Pay',
+      cancel: /** @type {{ok: boolean, reason: string}} */ ({ ok: false, reason: 'cancel' }),
+      build(sheet) {
+        sheet.body.append(
+          el('div', { className: 'hutong-pay-merchant' }, [summary.merchant_name]),
+          el('div', { className: 'hutong-pay-amount' }, [yuan(summary.amount_fen)]),
+          el('div', { className: 'hutong-pay-row' }, [el('span', {}, ['Item']), el('span', { className: 'hutong-pay-description' }, [summary.description])]),
+          el('div', { className: 'hutong-pay-row' }, [el('span', {}, ['Mini program']), el('span', {}, [summary.app_name])]),
+          el('div', { className: 'hutong-pay-row' }, [el('span', {}, ['Pay with']), el('span', { className: 'hutong-pay-source' }, [`Wallet balance (¥${yuan(summary.balance_fen)})`])]),
+        );
+        if (!summary.pin_set) return sheet.message('Set a payment PIN in Wallet first.', 'error');
+        if (summary.pin_locked) return sheet.message('Your payment PIN is locked. Reset it in Wallet.', 'error');
+        if (summary.balance_fen < summary.amount_fen) return sheet.message('Your wallet balance is too low. Top up in Wallet.', 'error');
+        sheet.message('Enter your payment PIN');
+        const pad = pinPad(async (pin) => {
+          sheet.busy(true);
+          const paid = await post(user, '/api/me/wallet/payments', { ...order, pin }).catch(() => ({ ok: false, status: 0, data: {} }));
+          sheet.busy(false);
+          if (paid.ok) {
+            pad.detach();
+            sheet.busy(true);
+            sheet.message('Paid', 'info');
+            setTimeout(() => sheet.close({ ok: true, reason: '' }), 400);
+            return;
+          }
+          const code = paid.data.code || '';
+          if (code === 'wrong_pin') {
+            pad.clear();
+            return sheet.message(paid.data.detail || 'Wrong PIN', 'error');
+          }
+          sheet.close({ ok: false, reason: paid.data.detail || `error ${paid.status}` });
+        });
+        sheet.body.append(pad.node);
+        sheet.onClose(pad.detach);
+      },
+    });
+  } catch (error) {
+    if (error instanceof SheetBusy) throw new Error('a payment is already in progress');
+    throw error;
+  }
+  if (!result.ok) throw new Error(result.reason);
+  return {};
+}

@@ -1,0 +1,112 @@
+"""schemathesis (from PyPI, unchanged) fuzzes the platform's OpenAPI against a live server, once with
+an API token and once with a signed-in browser session (cookie and CSRF token), with the rate limits
+lifted for the run: no answer may be a server error or contradict the schema.
+
+The run is bounded (deterministic generation, three examples per operation, the examples and fuzzing
+phases) so that it takes about a minute per run; its figures are printed (pytest -s shows them)."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from hutong.server.db.migrate import upgrade_async
+from hutong.settings import Settings
+from tests.conftest import serve
+
+UNLIMITED = 1_000_000
+CHECKS = "not_a_server_error,response_schema_conformance,content_type_conformance"
+# What the fuzzer must not do to the session it runs with: sign it out, delete its account, or revoke
+# the token it runs with (those are tested elsewhere); everything else is fuzzed.
+EXCLUDE = r"^/api/(accounts/signout|me/account|tokens/\{token_id\})$"
+
+
+def run(url: str, report: Path, headers: dict[str, str]) -> dict[str, Any]:
+    command = [
+        str(Path(sys.executable).with_name("st")),
+        "run",
+        f"{url}/openapi.json",
+        "--checks",
+        CHECKS,
+        "--max-examples",
+        "3",
+        "--phases",
+        "examples,fuzzing",
+        "--generation-deterministic",
+        "--no-shrink",
+        "--exclude-path-regex",
+        EXCLUDE,
+        "--request-timeout",
+        "30",
+        "--no-color",
+        "--warnings",
+        "off",
+    ]
+    for name, value in headers.items():
+        command += ["--header", f"{name}: {value}"]
+    # Run in the test's own folder: schemathesis keeps a cache folder where it runs.
+    done = subprocess.run(
+        command, capture_output=True, text=True, timeout=600, check=False, cwd=report.parent
+    )
+    output = done.stdout + done.stderr
+    tested = re.search(r"Tested: (\d+)", output)
+    generated = re.search(r"(\d+) generated", output)
+    figures = {
+        "operations": int(tested.group(1)) if tested else 0,
+        "cases": int(generated.group(1)) if generated else 0,
+        "failures": len(re.findall(r"^\d+\. Test Case ID", output, re.M)),
+    }
+    print(f"schemathesis ({report.stem}): {figures}")
+    return {"code": done.returncode, "output": output, "figures": figures}
+
+
+@pytest.mark.timeout(900)
+async def test_the_api_survives_schemathesis(tmp_path: Path) -> None:
+    limits = {
+        name: UNLIMITED
+        for name in (
+            "rate_limit_per_minute",
+            "auth_rate_limit_per_minute",
+            "identity_codes_per_minute",
+            "server_api_per_minute",
+            "support_messages_per_minute",
+            "feedback_per_hour",
+            "egress_app_per_minute",
+            "egress_client_per_minute",
+        )
+    }
+    settings = Settings(data_dir=tmp_path / "data").model_copy(update=limits)
+    settings.data_dir.mkdir()
+    await upgrade_async(settings.effective_database_url)
+    async with serve(settings) as server:
+        async with httpx.AsyncClient(base_url=server.url) as client:
+            signup = await client.post(
+                "/api/accounts/signup", json={"email": "fuzz@example.com", "password": "long enough"}
+            )
+            assert signup.status_code == 201, signup.text
+            csrf = signup.json()["csrf_token"]
+            cookie = "; ".join(f"{k}={v}" for k, v in client.cookies.items())
+            org = (
+                await client.post("/api/orgs", json={"name": "Fuzz"}, headers={"X-CSRF-Token": csrf})
+            ).json()
+            await client.post(
+                f"/api/orgs/{org['id']}/apps", json={"name": "Fuzz"}, headers={"X-CSRF-Token": csrf}
+            )
+            client.cookies.clear()
+            token = await client.post(
+                "/api/tokens", json={"email": "fuzz@example.com", "password": "long enough"}
+            )
+            assert token.status_code == 201, token.text
+        bearer = run(
+            server.url, tmp_path / "bearer.ndjson", {"Authorization": f"Bearer {token.json()['token']}"}
+        )
+        session = run(server.url, tmp_path / "session.ndjson", {"Cookie": cookie, "X-CSRF-Token": csrf})
+    for result in (bearer, session):
+        assert result["code"] == 0, result["output"][-6000:]
+        assert result["figures"]["operations"] > 100 and result["figures"]["cases"] > 200

@@ -1,0 +1,99 @@
+"""The money path in Chromium, on SQLite (PostgreSQL: the service tests): a signed-in user sets a
+payment PIN and tops up in the shell's Wallet (the sandbox bank confirms by callback), opens a mini
+program whose merchant back end makes an order through the WeChat Pay v3 API, pays on the host's
+sheet with the PIN (a wrong one first), sees requestPayment:ok, the order paid and the wallet debited;
+closing the sheet answers requestPayment:fail cancel. The wallet's payment code reads back from the
+QR and barcode the shell draws."""
+
+from __future__ import annotations
+
+import io
+from urllib.parse import quote
+
+import pytest
+import zxingcpp
+from PIL import Image
+from playwright.async_api import Browser, Page, expect
+
+from hutong.server.wallet import paycodes
+from tests.wallet.conftest import PASSWORD
+from tests.wallet.shop import ShopWorld, shop_world
+
+pytestmark = pytest.mark.browser
+__all__ = ["shop_world"]
+PIN = "246813"
+
+
+async def press(page: Page, digits: str) -> None:
+    for digit in digits:
+        await page.locator(f".hutong-pay .hutong-pin-key[data-key='{digit}']").click()
+
+
+async def test_top_up_then_pay_in_a_mini_program(shop_world: ShopWorld, browser: Browser) -> None:
+    server, merchant = shop_world.server, shop_world.merchant
+    context = await browser.new_context()
+    signup = await context.request.post(
+        f"{server.url}/api/accounts/signup", data={"email": "buyer@example.com", "password": PASSWORD}
+    )
+    assert signup.status == 201
+    page = await context.new_page()
+    await page.goto(server.url)
+
+    # Wallet: the PIN (set with the account password), then a top-up the bank confirms.
+    await page.locator("#wallet").click()
+    sheet = page.locator("#wallet-sheet")
+    await expect(page.locator("#wallet-balance")).to_have_text("¥0.00")
+    pin_form = sheet.locator("#wallet-pin")
+    await pin_form.get_by_label("New PIN").fill(PIN)
+    await pin_form.get_by_label("Account password").fill(PASSWORD)
+    await pin_form.get_by_role("button", name="Save PIN").click()
+    await expect(page.locator("#wallet-status")).to_have_text("Payment PIN saved")
+    top_up = sheet.locator("#wallet-topup")
+    await top_up.get_by_label("Amount").fill("50")
+    await top_up.get_by_label("Card number").fill("4242 4242 4242 4242")
+    await top_up.get_by_role("button", name="Top up").click()
+    await expect(page.locator("#wallet-status")).to_have_text("Topped up ¥50.00")
+    await expect(page.locator("#wallet-balance")).to_have_text("¥50.00")
+
+    # The payment code a cashier would scan: the QR and the barcode the shell draws read back as the
+    # digits it shows, and the code is this user's.
+    await sheet.get_by_role("button", name="Payment code").click()
+    digits = (await page.locator(".wallet-paycode-digits").text_content() or "").replace(" ", "")
+    assert paycodes.looks_like_code(digits)
+    for alt in ("Payment QR code", "Payment barcode"):
+        shot = await page.get_by_alt_text(alt).screenshot()
+        read = zxingcpp.read_barcodes(Image.open(io.BytesIO(shot)))
+        assert [r.text for r in read] == [digits], alt
+
+    # The mini program: its back end makes an order for 18.80; the host draws the sheet.
+    query = quote(f"base={shop_world.base}&amount=1880", safe="")
+    await page.goto(f"{server.url}/?open={merchant.appid}&query={query}")
+    view = page.frame_locator("iframe.hutong-page").last
+    await view.locator("#pay").click()
+    pay = page.locator(".hutong-pay")
+    await expect(pay).to_contain_text("Tea House Ltd")
+    await expect(pay.locator(".hutong-pay-amount")).to_have_text("18.80")
+    await expect(pay.locator(".hutong-pay-source")).to_have_text("Wallet balance (¥50.00)")
+    await press(page, "000001")
+    await expect(pay.locator(".hutong-host-sheet-message")).to_contain_text("wrong payment PIN; 4 tries left")
+    await press(page, PIN)
+    await expect(view.locator("#out")).to_have_text("requestPayment:ok")
+    await expect(pay).to_have_count(0)
+
+    wallet = await (await context.request.get(f"{server.url}/api/me/wallet")).json()
+    assert wallet["balance_fen"] == 5_000 - 1_880
+    history = await (await context.request.get(f"{server.url}/api/me/wallet/history")).json()
+    assert (history[0]["kind"], history[0]["amount_fen"], history[0]["detail"]) == (
+        "payment",
+        -1_880,
+        "Tea House · Tea House Ltd",
+    )
+
+    # Another order, and the user closes the sheet: cancel, nothing charged.
+    await view.locator("#pay").click()
+    await expect(pay).to_be_visible()
+    await pay.get_by_role("button", name="Close").click()
+    await expect(view.locator("#out")).to_have_text("requestPayment:fail cancel")
+    wallet = await (await context.request.get(f"{server.url}/api/me/wallet")).json()
+    assert wallet["balance_fen"] == 3_120
+    await context.close()
