@@ -111,6 +111,10 @@ def demo(
     from contextlib import ExitStack
 
     with ExitStack() as stack:
+        # Callbacks (the bank's) and links must reach the port the demo really serves on.
+        if "HUTONG_PUBLIC_URL" not in os.environ:
+            os.environ["HUTONG_PUBLIC_URL"] = f"http://{host}:{port}"
+            get_settings.cache_clear()
         if not settings.funding_sandbox_url:
             bank = stack.enter_context(run_bank(free_port()))
             os.environ["HUTONG_FUNDING_SANDBOX_URL"] = bank.url
