@@ -15,11 +15,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from hutong.server.apps.models import App, Release
 from hutong.server.identity import service as identity
-from hutong.server.identity.wxerrors import WxError
 from hutong.server.storage import BlobStore
 from hutong.server.subscribe import events, keywords, webpush
 from hutong.server.subscribe.library import LONG_TERM, key_of, templates_by_ids
 from hutong.server.subscribe.models import Grant, Notification, Switch, Template, Title
+from hutong.server.wechat.errors import WxError
 
 STATES = ("developer", "trial", "formal")
 LANGS = ("zh_CN", "en_US", "zh_HK", "zh_TW")
