@@ -19,6 +19,7 @@ import pytest
 from hutong.server.db.migrate import upgrade_async
 from hutong.settings import Settings
 from tests.conftest import serve
+from tests.funding.bank import bank_process
 
 UNLIMITED = 1_000_000
 CHECKS = "not_a_server_error,response_schema_conformance,content_type_conformance"
@@ -68,19 +69,21 @@ def run(url: str, report: Path, headers: dict[str, str]) -> dict[str, Any]:
 
 @pytest.mark.timeout(900)
 async def test_the_api_survives_schemathesis(tmp_path: Path) -> None:
-    limits = {
-        name: UNLIMITED
-        for name in (
-            "rate_limit_per_minute",
-            "auth_rate_limit_per_minute",
-            "identity_codes_per_minute",
-            "server_api_per_minute",
-            "support_messages_per_minute",
-            "feedback_per_hour",
-            "egress_app_per_minute",
-            "egress_client_per_minute",
-        )
+    # Every rate limit lifted (a new one included), and the wallet's funding provider the tests' own
+    # sandbox bank, so that top-ups and withdrawals answer rather than 503 funding_unavailable.
+    limits: dict[str, object] = {
+        name: UNLIMITED for name in Settings.model_fields if name.endswith(("_per_minute", "_per_hour"))
     }
+    with bank_process() as bank:
+        limits.update(
+            funding_sandbox_url=bank.url,
+            funding_sandbox_api_key=bank.api_key,
+            funding_sandbox_webhook_secret=bank.webhook_secret,
+        )
+        await _fuzz(tmp_path, limits)
+
+
+async def _fuzz(tmp_path: Path, limits: dict[str, object]) -> None:
     settings = Settings(data_dir=tmp_path / "data").model_copy(update=limits)
     settings.data_dir.mkdir()
     await upgrade_async(settings.effective_database_url)

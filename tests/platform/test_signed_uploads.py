@@ -179,3 +179,32 @@ def test_a_signed_package_is_still_a_zip_of_the_project() -> None:
     data = package("hx1", generate_key())
     names = set(zipfile.ZipFile(io.BytesIO(data)).namelist())
     assert {"manifest.json", "app.json", "pages/index/index.wxml"} <= names
+
+
+async def test_the_console_registers_and_revokes_keys(tmp_path: Path) -> None:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'c.db'}"
+    await upgrade_async(url)
+    async with platform(settings_for(tmp_path, url)) as (_app, client):
+        signup = await client.post(
+            "/api/accounts/signup", json={"email": "owner@example.com", "password": "long enough"}
+        )
+        csrf = signup.json()["csrf_token"]
+        org = (await client.post("/api/orgs", json={"name": "Tea"}, headers={"X-CSRF-Token": csrf})).json()
+        key = generate_key()
+        form = {"csrf_token": csrf, "name": "Ana's laptop", "public_key": public_key_hex(key)}
+        added = await client.post(f"/console/orgs/{org['id']}/signing-keys", data=form)
+        assert added.status_code == 303 and "registered" in added.headers["location"]
+        forged = await client.post(
+            f"/console/orgs/{org['id']}/signing-keys", data={**form, "csrf_token": "x"}
+        )
+        assert forged.status_code == 403
+        page = (await client.get(f"/console/orgs/{org['id']}")).text
+        listed = (
+            await client.get(f"/api/orgs/{org['id']}/signing-keys", headers={"X-CSRF-Token": csrf})
+        ).json()
+        assert len(listed) == 1 and "Ana&#39;s laptop" in page and listed[0]["fingerprint"][:16] in page
+        assert page.count("<h2>Signing keys</h2>") == 1 and "<title>Tea" in page
+        revoke = f"/console/orgs/{org['id']}/signing-keys/{listed[0]['id']}/revoke"
+        revoked = await client.post(revoke, data={"csrf_token": csrf})
+        assert revoked.status_code == 303 and "revoked" in revoked.headers["location"]
+        assert "revoked" in (await client.get(f"/console/orgs/{org['id']}")).text

@@ -5,14 +5,13 @@ and message push to a developer's server on loopback, signed as WeChat signs it.
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import hashlib
 import json
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import timedelta
+from datetime import datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -22,10 +21,14 @@ import httpx
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from hutong.server import outbox
 from hutong.server.accounts.models import User
 from hutong.server.db import Database
-from hutong.server.support import service
+from hutong.server.db.base import utcnow
+from hutong.server.outbox.models import OutboxJob
+from hutong.server.support import push, service
 from tests.identity.world import World, world
+from tests.outbox.receiver import receiver
 
 
 async def _user(session: AsyncSession, email: str) -> User:
@@ -248,18 +251,16 @@ async def test_messages_are_pushed_signed_to_the_developers_server(tmp_path: Pat
             base = f"/api/me/support/{w.a1.appid}"
             await w.client.post(f"{base}/enter", json={"session_from": "cart"}, headers=csrf)
             await w.client.post(f"{base}/messages", json={"type": "text", "content": "Hi"}, headers=csrf)
-            for _ in range(100):
-                if len(received) == 2:
-                    break
-                await asyncio.sleep(0.05)
+            # Each push is an outbox job, sent by a worker (here this test's; a server runs its own).
+            assert await _pusher(w).run_once() == 2
     assert len(received) == 2
     by_type = {push["body"]["MsgType"]: push for push in received}
     event, text = by_type["event"], by_type["text"]
     assert event["body"]["Event"] == "user_enter_tempsession" and event["body"]["SessionFrom"] == "cart"
     assert text["body"]["Content"] == "Hi" and text["body"]["FromUserName"] == openid
     assert text["body"]["ToUserName"] == w.a1.appid
-    for push in received:
-        query = push["query"]
+    for pushed in received:
+        query = pushed["query"]
         expected = hashlib.sha1(
             "".join(sorted(["secretToken1", query["timestamp"], query["nonce"]])).encode()
         ).hexdigest()
@@ -280,8 +281,59 @@ async def test_push_never_reaches_private_addresses_by_default(tmp_path: Path, d
                 headers={"X-CSRF-Token": w.csrf},
             )
             assert sent.status_code == 201  # stored whatever the push does
-            await asyncio.sleep(0.5)
+            assert await _pusher(w).run_once() == 1
+            async with database.session() as session:
+                job = await session.scalar(select(OutboxJob).where(OutboxJob.topic == push.TOPIC))
+                assert job is not None and job.state == "dead"
+                assert (job.last_error or "").startswith("egress_address_refused")
     assert received == []
+
+
+async def test_a_push_the_server_failed_is_delivered_later(tmp_path: Path, database_url: str) -> None:
+    with receiver(503, 200, path="/wechat") as server:
+        async with world(tmp_path, database_url, egress_allow_networks="127.0.0.0/8") as w:
+            openid = await _openid(w, w.a1.appid)
+            database = Database(database_url, w.app.state.database.keyring)
+            async with database.session() as session:
+                owner = await _user(session, "a@example.com")
+                await service.set_push(session, owner, w.a1.appid, server.url, "secretToken1")
+            sent = await w.client.post(
+                f"/api/me/support/{w.a1.appid}/messages",
+                json={"type": "text", "content": "Still open?"},
+                headers={"X-CSRF-Token": w.csrf},
+            )
+            assert sent.status_code == 201
+            clock = Clock()
+            assert await _pusher(w, clock).run_once() == 1  # 503: to be tried again
+            assert await _pusher(w, clock).run_once() == 0  # not yet
+            clock.now += outbox.MESSAGE_PUSH_RETRY[0]
+            # Another process (its own engine) sends it: the job lives in the database.
+            later = outbox.Worker(database, w.app.state.settings, topics={push.TOPIC}, clock=clock)
+            assert await later.run_once() == 1
+            async with database.session() as session:
+                job = await session.scalar(select(OutboxJob).where(OutboxJob.topic == push.TOPIC))
+                assert job is not None and job.state == "done"
+                tries = await outbox.attempts_of(session, job.id)
+            await database.dispose()
+    assert [(t.outcome, t.status) for t in tries] == [("retry", 503), ("done", 200)]
+    first, second = (json.loads(body) for body in server.bodies)
+    assert first == second and first["Content"] == "Still open?" and first["FromUserName"] == openid
+    for target in server.queries:
+        query = {k: v[0] for k, v in parse_qs(urlsplit(target).query).items()}
+        signed = "".join(sorted(["secretToken1", query["timestamp"], query["nonce"]]))
+        assert hashlib.sha1(signed.encode()).hexdigest() == query["signature"]
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = utcnow() + timedelta(minutes=1)  # jobs enqueued just now are due
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+def _pusher(w: World, clock: Callable[[], datetime] = utcnow) -> outbox.Worker:
+    return outbox.Worker(w.app.state.database, w.app.state.settings, topics={push.TOPIC}, clock=clock)
 
 
 async def test_console_lists_replies_and_keeps_to_its_roles(tmp_path: Path, database_url: str) -> None:

@@ -38,7 +38,6 @@ from hutong.server.funding.routes import router as funding_router
 from hutong.server.health import router as health_router
 from hutong.server.identity.routes import router as identity_router
 from hutong.server.identity.server_routes import router as developer_server_router
-from hutong.server.identity.wxerrors import install_wx_errors
 from hutong.server.payments.manage_routes import router as payments_manage_router
 from hutong.server.payments.refund_routes import router as payments_refund_router
 from hutong.server.payments.routes import router as payments_router
@@ -53,6 +52,7 @@ from hutong.server.subscribe.server_routes import router as subscribe_server_rou
 from hutong.server.support.routes import router as support_router
 from hutong.server.support.server_routes import router as support_server_router
 from hutong.server.wallet.routes import router as wallet_router
+from hutong.server.wechat.errors import install_wx_errors
 from hutong.server.wechatpay import api as wechatpay_api
 from hutong.settings import Settings, get_settings
 

@@ -11,7 +11,7 @@ import json
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, File, Query, Request, Response, UploadFile
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, ValidationError
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -24,11 +24,12 @@ from hutong.server.deps import blob_store, database, settings
 from hutong.server.discovery import links, scenes
 from hutong.server.discovery.codes import UnreadableImage, read_codes, render_code
 from hutong.server.discovery.models import SceneCode
-from hutong.server.identity.server_routes import ServerApp
-from hutong.server.identity.wxerrors import WxError
 from hutong.server.problems import Problem
 from hutong.server.ratelimit import Limiter, client_address
 from hutong.server.storage import BlobStore
+from hutong.server.wechat.access import ServerApp
+from hutong.server.wechat.body import json_body
+from hutong.server.wechat.errors import WxError
 
 router = APIRouter(tags=["codes"])
 CurrentUser = Annotated[User, Depends(current_user)]
@@ -174,6 +175,9 @@ class UnlimitedCodeIn(BaseModel):
     model_config = {"extra": "ignore"}
 
 
+_UNLIMITED_SCHEMA = UnlimitedCodeIn.model_json_schema()
+
+
 async def app_from_secret(request: Request) -> App:
     """HTTP Basic with the appid as user name and the AppSecret as password."""
     header = request.headers.get("authorization", "")
@@ -213,9 +217,17 @@ async def unlimited_code(
 @router.post(
     "/wxa/getwxacodeunlimit",
     responses={200: {"content": {"image/png": {}, "image/svg+xml": {}}}},
+    openapi_extra={
+        "requestBody": {"content": {"application/json": {"schema": UnlimitedCodeIn.model_json_schema()}}}
+    },
 )
-async def unlimited_code_wechat(body: UnlimitedCodeIn, request: Request, app: ServerApp) -> Response:
-    """WeChat's path and credentials (``?access_token=``): the same code; errors as ``{errcode, errmsg}``."""
+async def unlimited_code_wechat(request: Request, app: ServerApp) -> Response:
+    """WeChat's path and credentials (``?access_token=``): the same code; errors as ``{errcode, errmsg}``.
+    The body is JSON whatever its Content-Type (WeChat's SDKs often send none)."""
+    try:
+        body = UnlimitedCodeIn.model_validate(await json_body(request))
+    except ValidationError as error:
+        raise WxError(40097, f"invalid args: {error.errors()[0].get('msg', '')}") from None
     try:
         return await unlimited_code(body, request, app)
     except Problem as problem:

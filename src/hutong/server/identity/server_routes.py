@@ -1,52 +1,32 @@
 """The APIs an app's own server calls, at WeChat's paths and in WeChat's shapes: code2session,
-access tokens, session checks and phone numbers. Errors are ``{errcode, errmsg}`` (wxerrors.py)."""
+access tokens, session checks and phone numbers. Errors are ``{errcode, errmsg}``
+(server/wechat/errors.py); the access_token dependency is server/wechat/access.py."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hutong.server.apps.models import App
 from hutong.server.apps.service import check_secret
-from hutong.server.deps import database, settings
+from hutong.server.deps import database
 from hutong.server.identity import service, tokens
-from hutong.server.identity.wxerrors import WxError
-from hutong.server.ratelimit import Limiter, client_address
+from hutong.server.wechat.access import ServerApp, per_client, per_minute, throttle
+from hutong.server.wechat.errors import OK, WxError
 
 router = APIRouter(tags=["developer server"])
 
-OK = {"errcode": 0, "errmsg": "ok"}
 # force_refresh of a stable token: at most 20 a day, 30 s apart (WeChat's rule).
 FORCE_REFRESH_PER_DAY = 20
 FORCE_REFRESH_GAP = 30
-# One address may serve several apps' servers (a shared host): its budget is this many apps' worth.
-CLIENT_BUDGET_FACTOR = 10
 
 
 def _answer(body: dict[str, Any]) -> JSONResponse:
     return JSONResponse(body, headers={"Cache-Control": "no-store"})
-
-
-async def _throttle(request: Request, key: str, limit: int, window: int, errcode: int = 45011) -> None:
-    limiter: Limiter = request.app.state.limiter
-    if await limiter.hit(key, limit, window) is not None:
-        raise WxError(errcode)
-
-
-async def _per_minute(request: Request, appid: str) -> None:
-    """Each app's server gets a per-minute budget over every call here (45011 beyond it). Charged only
-    once the caller has proved it is the app: appids are public, and a stranger must not spend it."""
-    await _throttle(request, f"srv:{appid}", settings(request).server_api_per_minute, 60)
-
-
-async def _per_client(request: Request) -> None:
-    """Before any credential is checked: a budget per client address (guessing, floods)."""
-    limit = settings(request).server_api_per_minute * CLIENT_BUDGET_FACTOR
-    await _throttle(request, f"srvip:{client_address(request.scope)}", limit, 60)
 
 
 async def _credentials(request: Request, appid: str | None, secret: str | None) -> App:
@@ -55,29 +35,15 @@ async def _credentials(request: Request, appid: str | None, secret: str | None) 
         raise WxError(41002)
     if not secret:
         raise WxError(41004)
-    await _per_client(request)
+    await per_client(request)
     async with database(request).session() as session:
         app = await service.app_by_appid(session, appid)
         if app is None or app.secret_hash is None:
             raise WxError(40013)
         if not await check_secret(session, appid, secret):
             raise WxError(40125)
-    await _per_minute(request, appid)
+    await per_minute(request, appid)
     return app
-
-
-async def server_app(request: Request, access_token: Annotated[str | None, Query()] = None) -> App:
-    """Every developer-server API: the app whose access_token this is (41001, 40001, 42001 if not)."""
-    await _per_client(request)
-    async with database(request).session() as session:
-        found = await tokens.app_for_token(session, access_token)
-    if isinstance(found, int):
-        raise WxError(found)
-    await _per_minute(request, found.appid)
-    return found
-
-
-ServerApp = Annotated[App, Depends(server_app)]
 
 
 @router.get("/sns/jscode2session")
@@ -134,8 +100,8 @@ async def stable_token(request: Request, body: StableTokenIn) -> JSONResponse:
     if body.grant_type != "client_credential":
         raise WxError(40002)
     if body.force_refresh:
-        await _throttle(request, f"stable-gap:{app.appid}", 1, FORCE_REFRESH_GAP)
-        await _throttle(request, f"stable-day:{app.appid}", FORCE_REFRESH_PER_DAY, 86400, errcode=45009)
+        await throttle(request, f"stable-gap:{app.appid}", 1, FORCE_REFRESH_GAP)
+        await throttle(request, f"stable-day:{app.appid}", FORCE_REFRESH_PER_DAY, 86400, errcode=45009)
     async with database(request).session() as session:
         issued = await tokens.stable_token(session, app, request.app.state.platform_key, body.force_refresh)
     return _answer({"access_token": issued.token, "expires_in": issued.expires_in})

@@ -15,8 +15,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from hutong.server.apps.models import App
 from hutong.server.identity.ids import random_id
-from hutong.server.identity.wxerrors import WxError
 from hutong.server.subscribe.models import Category, Keyword, Template, Title
+from hutong.server.wechat.errors import WxError
 
 TITLES_LIMIT = 30  # getpubtemplatetitles: at most 30 a page
 KIDS_MIN, KIDS_MAX = 2, 5

@@ -15,11 +15,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from hutong.server.apps.models import App, Release
 from hutong.server.identity import service as identity
-from hutong.server.identity.wxerrors import WxError
 from hutong.server.storage import BlobStore
 from hutong.server.subscribe import events, keywords, webpush
 from hutong.server.subscribe.library import LONG_TERM, key_of, templates_by_ids
 from hutong.server.subscribe.models import Grant, Notification, Switch, Template, Title
+from hutong.server.wechat.errors import WxError
 
 STATES = ("developer", "trial", "formal")
 LANGS = ("zh_CN", "en_US", "zh_HK", "zh_TW")
@@ -133,7 +133,11 @@ async def send(session: AsyncSession, app: App, payload: dict[str, Any], blobs: 
     lang = _choice(payload, "lang", LANGS, "zh_CN")
     shown = check_data(template, payload.get("data"))
     page = await check_page(session, app, payload.get("page"), state, blobs)
-    await _spend(session, user_id, template)
+    # Everything above only read. End that transaction before writing: on SQLite a transaction that
+    # read and then writes cannot wait for another writer (it fails "database is locked" at once), so
+    # the writing one starts with its INSERT, which waits its turn; the grant is spent after it and a
+    # refusal rolls the message back.
+    await session.commit()
     message = Notification(
         app_id=app.id,
         user_id=user_id,
@@ -147,6 +151,11 @@ async def send(session: AsyncSession, app: App, payload: dict[str, Any], blobs: 
     )
     session.add(message)
     await session.flush()
+    try:
+        await _spend(session, user_id, template)
+    except WxError:
+        await session.rollback()
+        raise
     await webpush.enqueue(session, message)
     sent = {
         "TemplateId": template.pri_tmpl_id,

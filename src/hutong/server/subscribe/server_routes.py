@@ -12,10 +12,10 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
 from hutong.server.deps import blob_store, database, settings
-from hutong.server.identity.server_routes import OK, ServerApp
-from hutong.server.identity.wxerrors import WxError
 from hutong.server.ratelimit import Limiter
 from hutong.server.subscribe import library, sending
+from hutong.server.wechat.access import ServerApp
+from hutong.server.wechat.errors import OK, WxError
 
 router = APIRouter(tags=["developer server"])
 BODY_MAX = 64 * 1024

@@ -4,9 +4,11 @@ sorted, concatenated token, timestamp and nonce, with ``timestamp`` and ``nonce`
 
 The platform reaches the developer's URL through the egress proxy's checks (no private, loopback or
 metadata addresses unless the operator's HUTONG_EGRESS_ALLOW_NETWORKS says so; no redirects), so a
-push URL cannot point the platform at its own network. Pushes run after the user's request has been
-answered; a failed push is logged and dropped, as WeChat retries only a few times and then gives up.
-Saving a URL first checks it as WeChat does: a signed GET whose ``echostr`` the server must echo."""
+push URL cannot point the platform at its own network. A push is an outbox job (topic
+``support.push``) enqueued in the transaction that stores the user's message, so it survives a
+restart and is retried when the developer's server fails or does not answer within 5 s (like WeChat,
+a few times: outbox.MESSAGE_PUSH_RETRY); the URL and token are read when it is sent. Saving a URL
+first checks it as WeChat does: a signed GET whose ``echostr`` the server must echo."""
 
 from __future__ import annotations
 
@@ -17,15 +19,18 @@ import secrets
 import time
 from typing import Any
 
-from hutong.logs import get_logger
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from hutong.server import outbox
 from hutong.server.egress import proxy
 from hutong.server.egress.addresses import parse_networks
 from hutong.server.problems import Problem
+from hutong.server.sealing import SealingError
+from hutong.server.support import service
 
-log = get_logger("hutong.support.push")
+TOPIC = "support.push"
 PUSH_SECONDS = 5.0
 PUSH_MAX_BYTES = 64 * 1024
-_running: set[asyncio.Task[None]] = set()
 
 
 def signature(token: str, timestamp: str, nonce: str) -> str:
@@ -74,22 +79,6 @@ def enter_event(appid: str, openid: str, created: int, session_from: str) -> dic
     }
 
 
-async def deliver(url: str, token: str, event: dict[str, Any], allow_networks: str) -> int:
-    """POST one event to the developer's server; answers the HTTP status (raises Problem if refused)."""
-    body = json.dumps(event, ensure_ascii=False, separators=(",", ":")).encode()
-    target = signed_url(url, token, int(event["CreateTime"]))
-    policy = proxy.Policy(
-        origins=proxy.origins([url]),
-        networks=parse_networks(allow_networks),
-        max_bytes=PUSH_MAX_BYTES,
-        max_redirects=0,
-    )
-    outgoing = proxy.Outgoing(target, "POST", {"content-type": "application/json"}, body, PUSH_SECONDS)
-    async with asyncio.timeout(PUSH_SECONDS + 1):
-        answer = await proxy.forward(outgoing, policy)
-    return answer.status
-
-
 async def verify(url: str, token: str, allow_networks: str) -> bool:
     """WeChat's check of a push URL before it is saved: a signed GET with ``echostr``, which the
     developer's server must answer with the echostr itself (proving it holds the token)."""
@@ -109,16 +98,30 @@ async def verify(url: str, token: str, allow_networks: str) -> bool:
     return answer.status == 200 and answer.body.strip() == echostr.encode()
 
 
-def push_later(url: str, token: str, event: dict[str, Any], allow_networks: str) -> None:
-    """Deliver in the background: the user's message is stored whatever the developer's server does."""
+async def enqueue(session: AsyncSession, appid: str, user_id: int, event: dict[str, Any]) -> int | None:
+    """Push ``event`` from this user to the app's server, if it has message push on: a job in the
+    caller's transaction (None when push is off)."""
+    recipient = await service.push_recipient(session, appid, user_id)
+    if recipient is None:
+        return None
+    app_id, openid = recipient
+    return await outbox.enqueue(
+        session, TOPIC, {"app_id": app_id, "event": {**event, "FromUserName": openid}}
+    )
 
-    async def run() -> None:
+
+@outbox.handler(TOPIC, schedule=outbox.MESSAGE_PUSH_RETRY, timeout=PUSH_SECONDS + 5)
+async def deliver(job: outbox.Job) -> outbox.Outcome:
+    """One try: the app's current URL and token, the event signed and POSTed (a 200 is done)."""
+    async with job.database.session() as session:
         try:
-            status = await deliver(url, token, event, allow_networks)
-            log.info("support.push", status=status, appid=event.get("ToUserName"))
-        except (Problem, TimeoutError) as error:
-            log.warning("support.push_failed", appid=event.get("ToUserName"), reason=str(error))
-
-    task = asyncio.get_running_loop().create_task(run())
-    _running.add(task)
-    task.add_done_callback(_running.discard)
+            settings = await service.push_settings_of(session, int(job.payload["app_id"]))
+        except SealingError as error:
+            return outbox.Outcome.dead(f"the push token cannot be unsealed: {error}")
+    if settings is None:
+        return outbox.Outcome.dead("message push is off for this app")
+    event = job.payload["event"]
+    body = json.dumps(event, ensure_ascii=False, separators=(",", ":")).encode()
+    target = signed_url(settings.url, settings.token, int(event["CreateTime"]))
+    networks = job.settings.egress_allow_networks
+    return await outbox.http.post(target, body, allow_networks=networks, seconds=PUSH_SECONDS, success=(200,))

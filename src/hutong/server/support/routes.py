@@ -125,14 +125,6 @@ def _thread_out(thread: service.Thread) -> ThreadOut:
     )
 
 
-def _push(request: Request, target: tuple[str, str, str] | None, event: dict[str, object]) -> None:
-    if target is not None:
-        url, token, openid = target
-        push.push_later(
-            url, token, {**event, "FromUserName": openid}, settings(request).egress_allow_networks
-        )
-
-
 @router.get("/support", response_model=list[ConversationOut], response_model_by_alias=True)
 async def my_conversations(request: Request, user: HostUser) -> list[ConversationOut]:
     """The user's conversations with mini programs' customer service, newest first (the shell's Messages)."""
@@ -161,14 +153,10 @@ async def enter(appid: AppId, body: EnterIn, request: Request, user: HostUser) -
     await _budget(request, f"support-enter:{user.id}", settings(request).support_messages_per_minute, 60)
     async with database(request).session() as session:
         thread = await service.enter(session, user.id, appid, body.session_from)
-        target = await service.push_target(session, appid, user.id)
+        moment = int(service.now().timestamp())
+        session_from = thread.conversation.session_from if thread.conversation else ""
+        await push.enqueue(session, appid, user.id, push.enter_event(appid, "", moment, session_from))
         out = _thread_out(thread)
-    moment = int(service.now().timestamp())
-    _push(
-        request,
-        target,
-        push.enter_event(appid, "", moment, thread.conversation.session_from if thread.conversation else ""),
-    )
     return out
 
 
@@ -185,9 +173,9 @@ async def send(appid: AppId, body: MessageIn, request: Request, user: HostUser) 
             message = await service.send_user_card(
                 session, user.id, appid, body.title, body.path, body.thumb_url
             )
-        target = await service.push_target(session, appid, user.id)
-    created = int(message.created_at.timestamp())
-    _push(request, target, push.message_event(appid, "", message.id, created, message.kind, message.body))
+        created = int(message.created_at.timestamp())
+        event = push.message_event(appid, "", message.id, created, message.kind, message.body)
+        await push.enqueue(session, appid, user.id, event)
     return _message_out(appid, message)
 
 

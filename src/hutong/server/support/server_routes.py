@@ -12,9 +12,9 @@ from fastapi.responses import JSONResponse
 from starlette.datastructures import UploadFile
 
 from hutong.server.deps import database
-from hutong.server.identity.server_routes import OK, ServerApp
-from hutong.server.identity.wxerrors import WxError
 from hutong.server.support import service
+from hutong.server.wechat.access import ServerApp
+from hutong.server.wechat.errors import OK, WxError
 
 router = APIRouter(tags=["developer server"])
 BODY_MAX = 64 * 1024

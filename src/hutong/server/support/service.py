@@ -605,6 +605,14 @@ async def set_push(session: AsyncSession, actor: User, appid: str, url: str, tok
     return Push(url, token)
 
 
+async def push_recipient(session: AsyncSession, appid: str, user_id: int) -> tuple[int, str] | None:
+    """(the app's id, the user's openid) when the app pushes its messages to its server, else None."""
+    app = await identity.live_app(session, appid)
+    if await session.get(PushSettings, app.id) is None:
+        return None
+    return app.id, await identity.openid_for(session, app, user_id)
+
+
 async def push_target(session: AsyncSession, appid: str, user_id: int) -> tuple[str, str, str] | None:
     """(url, token, the user's openid) when the app pushes its messages to its server, else None."""
     app = await identity.live_app(session, appid)
@@ -613,6 +621,12 @@ async def push_target(session: AsyncSession, appid: str, user_id: int) -> tuple[
         return None
     opened = _opened(session, row)
     return opened.url, opened.token, await identity.openid_for(session, app, user_id)
+
+
+async def push_settings_of(session: AsyncSession, app_id: int) -> Push | None:
+    """Where and with which token the app's pushes go now (None: push is off)."""
+    row = await session.get(PushSettings, app_id)
+    return None if row is None else _opened(session, row)
 
 
 # -- feedback ------------------------------------------------------------------------------------------

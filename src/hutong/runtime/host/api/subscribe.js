@@ -9,11 +9,13 @@
  * page frame gives the host page and which no script can make), so a logic thread that forged the
  * call still cannot ask out of the blue. Errors carry WeChat's errCode: 10001 empty, 10004 not
  * strings, 20001 unknown template, 20002 mixed kinds, 20003 more than 5, 20004 main switch off.
- * The shell's Me → Authorizations and wx.openSetting use `subscriptionRows` for the switches.
+ * The dialog is a host sheet (host/sheets.js), one per app at a time. The shell's Me → Authorizations
+ * and wx.openSetting use `subscriptionRows` for the switches.
  */
 import { aboutApp } from './consent.js';
 import { signedIn } from './login.js';
-import { el, overlay } from './ui.js';
+import { SheetBusy, sheetShowing, showSheet } from '../sheets.js';
+import { el } from './ui.js';
 
 /** @typedef {import('../miniprogram.js').MiniProgram} MiniProgram */
 /** @typedef {{id: string, title: string, type: number, status: string, keywords: string[]}} AskItem */
@@ -92,53 +94,49 @@ export async function subscriptionRows(appid, csrf) {
 }
 
 /**
- * The dialog: the app, each template title to tick (all ticked at first), "always keep this choice",
- * Cancel (reject all) and Allow (accept the ticked). Resolves with the choices and keep.
+ * The dialog, a host sheet (host/sheets.js): the app, each template title to tick (all ticked at
+ * first), "always keep this choice", Cancel (reject all) and Allow (accept the ticked). Resolves with
+ * the choices and keep; dismissing the sheet rejects all. Throws SheetBusy while another sheet shows.
  * @param {MiniProgram} mp @param {AskItem[]} items
  * @returns {Promise<{choices: Record<string, string>, keep: boolean}>}
  */
 async function dialog(mp, items) {
   const about = await aboutApp(mp);
-  return new Promise((resolve) => {
-    const layer = overlay(mp, 'hutong-sheet-layer hutong-consent-layer hutong-subscribe-layer');
-    const boxes = items.map((item) => {
-      const box = /** @type {HTMLInputElement} */ (el('input', { type: 'checkbox', checked: true, 'aria-label': item.title }));
-      box.dataset.tmplId = item.id;
-      return box;
-    });
-    const keep = /** @type {HTMLInputElement} */ (el('input', { type: 'checkbox', className: 'hutong-subscribe-keep-box' }));
-    /** @param {boolean} allow */
-    const answer = (allow) => () => {
-      layer.remove();
-      const choices = Object.fromEntries(items.map((item, i) => [item.id, allow && boxes[i].checked ? 'accept' : 'reject']));
-      resolve({ choices, keep: keep.checked });
-    };
-    const rows = items.map((item, i) =>
-      el('label', { className: 'hutong-subscribe-item' }, [
-        boxes[i],
-        el('span', { className: 'hutong-subscribe-title' }, [item.title]),
-        ...(item.keywords.length ? [el('span', { className: 'hutong-subscribe-keywords' }, [item.keywords.join(' · ')])] : []),
-      ]),
-    );
-    const longTerm = items[0]?.type === 3;
-    layer.appendChild(
-      el('div', { className: 'hutong-consent hutong-subscribe', role: 'dialog', 'aria-modal': 'true', 'aria-label': `${about.name} 发送以下消息` }, [
-        el('div', { className: 'hutong-consent-app' }, [el('span', { className: 'hutong-consent-name' }, [about.name]), ' 请求']),
-        el('div', { className: 'hutong-consent-title' }, [longTerm ? '长期向你发送以下消息' : '向你发送以下消息']),
+  const longTerm = items[0]?.type === 3;
+  const rejectAll = { choices: Object.fromEntries(items.map((item) => [item.id, 'reject'])), keep: false };
+  return showSheet(mp, {
+    name: 'subscribe',
+    title: `${about.name} ${longTerm ? '请求长期向你发送以下消息' : '请求向你发送以下消息'}`,
+    cancel: rejectAll,
+    build(sheet) {
+      const boxes = items.map((item) => {
+        const box = /** @type {HTMLInputElement} */ (el('input', { type: 'checkbox', checked: true, 'aria-label': item.title }));
+        box.dataset.tmplId = item.id;
+        return box;
+      });
+      const keep = /** @type {HTMLInputElement} */ (el('input', { type: 'checkbox', className: 'hutong-subscribe-keep-box' }));
+      /** @param {boolean} allow */
+      const answer = (allow) => () =>
+        sheet.close({ choices: Object.fromEntries(items.map((item, i) => [item.id, allow && boxes[i].checked ? 'accept' : 'reject'])), keep: keep.checked });
+      const rows = items.map((item, i) =>
+        el('label', { className: 'hutong-subscribe-item' }, [
+          boxes[i],
+          el('span', { className: 'hutong-subscribe-title' }, [item.title]),
+          ...(item.keywords.length ? [el('span', { className: 'hutong-subscribe-keywords' }, [item.keywords.join(' · ')])] : []),
+        ]),
+      );
+      sheet.body.append(
         ...rows,
         el('label', { className: 'hutong-subscribe-keep' }, [keep, ' 总是保持以上选择，不再询问 Always keep this choice']),
         el('div', { className: 'hutong-consent-buttons' }, [
           el('button', { type: 'button', className: 'hutong-consent-deny', onclick: answer(false) }, ['取消']),
           el('button', { type: 'button', className: 'hutong-consent-allow', onclick: answer(true) }, ['允许']),
         ]),
-      ]),
-    );
-    /** @type {HTMLElement | null} */ (layer.querySelector('.hutong-consent-allow'))?.focus();
+      );
+      /** @type {HTMLElement | null} */ (sheet.body.querySelector('.hutong-consent-allow'))?.focus();
+    },
   });
 }
-
-/** One dialog per app at a time: a second call while one shows fails (WeChat's 10005, not shown). @type {WeakSet<MiniProgram>} */
-const showing = new WeakSet();
 
 /** The browser's proof that the user just acted (a tap in a page frame activates the host page too). */
 function userActed() {
@@ -154,7 +152,7 @@ export const subscribe = {
     if (ids.some((id) => typeof id !== 'string' || !id)) throw failure(10004, 'Invalid template id');
     if (ids.length > MAX_IDS) throw failure(20003, 'Templates count out of max bounds');
     if (!userActed()) throw failure(10005, 'can only be invoked by user TAP gesture.');
-    if (showing.has(mp)) throw failure(10005, 'Fail to show subscribe dialog');
+    if (sheetShowing(mp)) throw failure(10005, 'Fail to show subscribe dialog');
     const user = await signedIn(mp);
     const csrf = user.csrf_token || '';
     const asked = await call(csrf, 'POST', `${base(mp.appid)}/ask`, { tmplIds: ids });
@@ -164,11 +162,11 @@ export const subscribe = {
     /** @type {{choices: Record<string, string>, keep: boolean}} */
     let decision = { choices: {}, keep: false };
     if (open.length) {
-      showing.add(mp);
       try {
         decision = await dialog(mp, open);
-      } finally {
-        showing.delete(mp);
+      } catch (error) {
+        if (error instanceof SheetBusy) throw failure(10005, 'Fail to show subscribe dialog');
+        throw error;
       }
     }
     const { results } = await call(csrf, 'POST', `${base(mp.appid)}/decide`, { tmplIds: ids, ...decision });

@@ -6,6 +6,7 @@ from __future__ import annotations
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
+OK = {"errcode": 0, "errmsg": "ok"}
 MESSAGES = {
     40001: "invalid credential, access_token is invalid or not latest",
     40002: "invalid grant_type",
