@@ -20,7 +20,10 @@ PASSWORD = "long enough"
 
 async def sign_up(client: httpx.AsyncClient, email: str) -> str:
     """Sign ``email`` up in ``client`` (which keeps the session cookie); the session's CSRF token."""
-    response = await client.post("/api/accounts/signup", json={"email": email, "password": PASSWORD})
+    # Argon2 hashing can outlast httpx's default 5 s on a loaded machine running tests in parallel.
+    response = await client.post(
+        "/api/accounts/signup", json={"email": email, "password": PASSWORD}, timeout=30
+    )
     assert response.status_code == 201, response.text
     csrf: str = response.json()["csrf_token"]
     return csrf
