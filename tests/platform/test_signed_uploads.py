@@ -203,6 +203,7 @@ async def test_the_console_registers_and_revokes_keys(tmp_path: Path) -> None:
             await client.get(f"/api/orgs/{org['id']}/signing-keys", headers={"X-CSRF-Token": csrf})
         ).json()
         assert len(listed) == 1 and "Ana&#39;s laptop" in page and listed[0]["fingerprint"][:16] in page
+        assert page.count("<h2>Signing keys</h2>") == 1 and "<title>Tea" in page
         revoke = f"/console/orgs/{org['id']}/signing-keys/{listed[0]['id']}/revoke"
         revoked = await client.post(revoke, data={"csrf_token": csrf})
         assert revoked.status_code == 303 and "revoked" in revoked.headers["location"]
