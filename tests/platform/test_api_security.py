@@ -58,6 +58,22 @@ SCOPED: list[tuple[str, str, Any]] = [
     ("GET", "/api/orgs/{org}/signing-keys", None),
     ("POST", "/api/orgs/{org}/signing-keys", {"name": "intruder", "public_key": "ab" * 32}),
     ("DELETE", "/api/orgs/{org}/signing-keys/{key}", None),
+    ("GET", "/api/orgs/{org}/merchants", None),
+    ("POST", "/api/orgs/{org}/merchants", {"name": "Intruder"}),
+    ("GET", "/api/merchants/{mchid}", None),
+    ("PUT", "/api/merchants/{mchid}/public-key", {"public_key": "x"}),
+    ("POST", "/api/merchants/{mchid}/keypair", None),
+    ("PUT", "/api/merchants/{mchid}/apiv3-key", {"apiv3_key": "k" * 32}),
+    ("PATCH", "/api/merchants/{mchid}", {"refund_roles": ["owner"]}),
+    ("PUT", "/api/merchants/{mchid}/apps/{app}", None),
+    ("DELETE", "/api/merchants/{mchid}/apps/{app}", None),
+    ("PUT", "/api/merchants/{mchid}/service-provider", {"sp_mchid": None}),
+    ("GET", "/api/merchants/{mchid}/orders", None),
+    ("POST", "/api/merchants/{mchid}/refunds", {"out_trade_no": "abcdef", "amount": 1, "reason": "r"}),
+    ("GET", "/api/merchants/{mchid}/notifications", None),
+    ("POST", "/api/merchants/{mchid}/notifications/1/resend", None),
+    ("POST", "/api/merchants/{mchid}/probe", {"url": "https://example.com/notify"}),
+    ("POST", "/api/merchants/{mchid}/refunds/x/close", None),
 ]
 # Reachable without signing in, on purpose.
 PUBLIC = {
@@ -114,6 +130,8 @@ async def _snapshot(client: httpx.AsyncClient, auth: dict[str, str], ids: dict[s
         "/api/manage/apps/{app}/audit",
         "/api/manage/apps/{app}/codes",
         "/api/orgs/{org}/signing-keys",
+        "/api/orgs/{org}/merchants",
+        "/api/merchants/{mchid}",
     ]
     return [(await client.get(_fill(path, ids), headers=auth)).json() for path in paths]
 
@@ -175,6 +193,11 @@ async def two_orgs(
             )
             assert key.status_code == 201, key.text
             ids["key"] = key.json()["id"]
+            merchant = await client.post(
+                f"/api/orgs/{org_b['id']}/merchants", json={"name": "B's shop"}, headers=b
+            )
+            assert merchant.status_code == 201, merchant.text
+            ids["mchid"] = merchant.json()["mchid"]
             yield TwoOrganizations(client, a, b, ids, project)
 
 
@@ -201,7 +224,7 @@ async def test_a_member_of_one_organization_cannot_touch_another(
         response = await client.request(method, url, json=_fill(body, ids), headers=two_orgs.a)
     assert response.status_code == 404, response.text
     assert response.headers["content-type"] == "application/problem+json"
-    assert response.json()["code"] in {"organization_not_found", "app_not_found"}
+    assert response.json()["code"] in {"organization_not_found", "app_not_found", "merchant_not_found"}
     assert await _snapshot(client, two_orgs.b, ids) == before
     # B's owner still can: the refusal is about who asks, not a broken endpoint.
     assert (await client.get(_fill("/api/manage/apps/{app}", ids), headers=two_orgs.b)).status_code == 200
@@ -214,7 +237,9 @@ async def test_the_table_covers_every_scoped_route(tmp_path: Path) -> None:
         (method.upper(), path)
         for path, operations in document["paths"].items()
         for method in operations
-        if "{org_id}" in path or ("{appid}" in path and path.startswith("/api/manage"))
+        if "{org_id}" in path
+        or ("{appid}" in path and path.startswith("/api/manage"))
+        or path.startswith("/api/merchants/")
     }
     covered = {
         (
@@ -223,7 +248,9 @@ async def test_the_table_covers_every_scoped_route(tmp_path: Path) -> None:
             .replace("{app}", "{appid}")
             .replace("{user}", "{user_id}")
             .replace("{code}", "{code_id}")
-            .replace("{key}", "{key_id}"),
+            .replace("{key}", "{key_id}")
+            .replace("/notifications/1/", "/notifications/{notify_id}/")
+            .replace("/refunds/x/", "/refunds/{out_refund_no}/"),
         )
         for m, p, _ in SCOPED
     }
