@@ -12,7 +12,7 @@ EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 
 # What only serving, checking or talking to a platform needs.
 HEAVY = ("hutong.server", "hutong.check", "hutong.devserver", "fastapi", "sqlalchemy", "playwright")
-HEAVY_FOR_HELP = (*HEAVY, "hutong.compiler", "httpx", "uvicorn", "cryptography")
+HEAVY_FOR_HELP = (*HEAVY, "hutong.compiler", "hutong.settings", "httpx", "uvicorn", "cryptography")
 
 # Runs the command in a fresh interpreter, then reports every module it imported.
 PROBE = """

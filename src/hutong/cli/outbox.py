@@ -8,9 +8,6 @@ from typing import Annotated
 
 import typer
 
-from hutong.logs import configure_logging
-from hutong.settings import get_settings
-
 app = typer.Typer(help="Durable outbound delivery (webhooks, notifications, message push).")
 
 
@@ -22,9 +19,11 @@ def run(
     ] = None,
 ) -> None:
     """Deliver due jobs until stopped (SIGINT or SIGTERM); any number may run at once."""
+    from hutong.logs import configure_logging
     from hutong.server import outbox
     from hutong.server.db import Database
     from hutong.server.sealing import Keyring
+    from hutong.settings import get_settings
 
     settings = get_settings()
     configure_logging(settings.log_level, settings.log_json)
