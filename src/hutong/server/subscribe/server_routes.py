@@ -5,7 +5,6 @@ the template library (/wxaapi/newtmpl/*, bodies as JSON or form fields) and send
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -15,10 +14,10 @@ from hutong.server.deps import blob_store, database, settings
 from hutong.server.ratelimit import Limiter
 from hutong.server.subscribe import library, sending
 from hutong.server.wechat.access import ServerApp
+from hutong.server.wechat.body import BODY_MAX, json_body
 from hutong.server.wechat.errors import OK, WxError
 
 router = APIRouter(tags=["developer server"])
-BODY_MAX = 64 * 1024
 
 
 def _answer(body: dict[str, Any]) -> JSONResponse:
@@ -28,25 +27,19 @@ def _answer(body: dict[str, Any]) -> JSONResponse:
 async def body_of(request: Request) -> dict[str, Any]:
     """A JSON object, or form fields (WeChat recommends form encoding for addtemplate; a repeated
     field becomes a list)."""
+    if not request.headers.get("content-type", "").startswith("application/x-www-form-urlencoded"):
+        return await json_body(request)
     raw = await request.body()
     if not raw.strip():
         raise WxError(44002)
     if len(raw) > BODY_MAX:
         raise WxError(47001)
-    if request.headers.get("content-type", "").startswith("application/x-www-form-urlencoded"):
-        form = await request.form()
-        fields: dict[str, Any] = {}
-        for key in form:
-            values = form.getlist(key)
-            fields[key.removesuffix("[]")] = values if len(values) > 1 or key.endswith("[]") else values[0]
-        return fields
-    try:
-        payload = json.loads(raw)
-    except (json.JSONDecodeError, UnicodeDecodeError):
-        raise WxError(47001) from None
-    if not isinstance(payload, dict):
-        raise WxError(47001)
-    return payload
+    form = await request.form()
+    fields: dict[str, Any] = {}
+    for key in form:
+        values = form.getlist(key)
+        fields[key.removesuffix("[]")] = values if len(values) > 1 or key.endswith("[]") else values[0]
+    return fields
 
 
 @router.get("/wxaapi/newtmpl/getcategory")

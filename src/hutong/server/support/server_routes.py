@@ -4,7 +4,6 @@ token is the identity domain's; errors are ``{errcode, errmsg}``."""
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -14,6 +13,7 @@ from starlette.datastructures import UploadFile
 from hutong.server.deps import database
 from hutong.server.support import service
 from hutong.server.wechat.access import ServerApp
+from hutong.server.wechat.body import json_body
 from hutong.server.wechat.errors import OK, WxError
 
 router = APIRouter(tags=["developer server"])
@@ -34,18 +34,10 @@ def _refused(error: service.SendRefused) -> WxError:
 
 
 async def _json(request: Request) -> dict[str, Any]:
-    raw = await request.body()
-    if not raw.strip():
-        raise WxError(44002)
-    if len(raw) > BODY_MAX:
+    # WeChat answers an over-long message with its own errcode, not the generic 47001.
+    if len(await request.body()) > BODY_MAX:
         raise WxError(service.CONTENT_TOO_LONG, ERRMSG[service.CONTENT_TOO_LONG])
-    try:
-        payload = json.loads(raw)
-    except (json.JSONDecodeError, UnicodeDecodeError):
-        raise WxError(47001) from None
-    if not isinstance(payload, dict):
-        raise WxError(47001)
-    return payload
+    return await json_body(request, BODY_MAX)
 
 
 @router.post("/cgi-bin/message/custom/send")
