@@ -145,7 +145,9 @@ async def test_the_pin_and_withdrawals(wallet: Wallet) -> None:
     assert too_much.status_code == 409 and too_much.json()["code"] == "insufficient_balance"
     # A payout the bank fails comes back to the wallet.
     closed = await withdraw(4_000, "6222000011110002", "135790")
-    assert (await w.get())["balance_fen"] == 11_000
+    assert closed.status_code == 202, closed.text
+    # Debited at once like the payout above, but the bank's failure callback is asynchronous and may
+    # already have returned the money by the time we look, so only the settled state is checked.
     returned = await w.settled(closed.json()["reference"])
     assert (returned["state"], returned["failure_code"]) == ("failed", "account_closed")
     assert (await w.get())["balance_fen"] == 15_000
