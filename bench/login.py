@@ -27,8 +27,8 @@ from hutong.server.embedded import embedded_server
 from hutong.settings import Settings
 
 
-async def prepare(url: str) -> tuple[str, str]:
-    database = Database(url)
+async def prepare(settings: Settings) -> tuple[str, str]:
+    database = Database.of_settings(settings)
     async with database.session() as session:
         owner = await accounts.sign_up(session, "bench-dev@example.com", "long enough")
         org = await accounts.create_organization(session, owner, "Bench")
@@ -52,7 +52,7 @@ async def run(logins: int, concurrency: int, database_url: str | None) -> None:
             server_api_per_minute=10**9,
         )
         await upgrade_async(settings.effective_database_url)
-        appid, secret = await prepare(settings.effective_database_url)
+        appid, secret = await prepare(settings)
         async with embedded_server(settings) as base, httpx.AsyncClient(base_url=base) as client:
             signup = await client.post(
                 "/api/accounts/signup", json={"email": "bench-user@example.com", "password": "long enough"}

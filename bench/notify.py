@@ -72,8 +72,8 @@ def push_endpoint(counter: Counter) -> ThreadingHTTPServer:
     return server
 
 
-async def prepare(url: str) -> tuple[str, str, str]:
-    database = Database(url)
+async def prepare(settings: Settings) -> tuple[str, str, str]:
+    database = Database.of_settings(settings)
     async with database.session() as session:
         owner = await accounts.sign_up(session, "bench-dev@example.com", "long enough")
         org = await accounts.create_organization(session, owner, "Bench")
@@ -113,7 +113,7 @@ async def run(messages: int, concurrency: int, database_url: str | None) -> None
             outbox_poll_seconds=0.2,
         )
         await upgrade_async(settings.effective_database_url)
-        appid, secret, template = await prepare(settings.effective_database_url)
+        appid, secret, template = await prepare(settings)
         async with embedded_server(settings) as base, httpx.AsyncClient(base_url=base, timeout=60) as client:
             signup = await client.post(
                 "/api/accounts/signup", json={"email": "bench-user@example.com", "password": "long enough"}

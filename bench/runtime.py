@@ -120,7 +120,7 @@ class Figures:
 async def prepare_platform(data_dir: Path) -> Settings:
     settings = Settings(data_dir=data_dir)
     await upgrade_async(settings.effective_database_url)
-    db = Database(settings.effective_database_url)
+    db = Database.of_settings(settings)
     store = BlobStore(settings.blob_dir)
     await load_examples(db, store, ROOT / "examples")
     await load_examples(db, store, ROOT / "bench" / "apps")

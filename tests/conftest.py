@@ -153,8 +153,10 @@ async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncI
 
 
 @pytest.fixture
-async def database(database_url: str) -> AsyncIterator[Database]:
-    db = Database(database_url)
+async def database(database_url: str, tmp_path: Path) -> AsyncIterator[Database]:
+    """The test's database, sealing with the master key of the tests' data dir (tmp_path) as the
+    fixture's downgrade opens it."""
+    db = Database(database_url, Keyring.from_settings(Settings(data_dir=tmp_path)))
     yield db
     await db.dispose()
 
@@ -183,7 +185,7 @@ async def live_server(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator
     data_dir = tmp_path_factory.mktemp("hutong-data")
     settings = Settings(data_dir=data_dir)
     await upgrade_async(settings.effective_database_url)
-    db = Database(settings.effective_database_url)
+    db = Database.of_settings(settings)
     await load_examples(db, BlobStore(settings.blob_dir), EXAMPLES)
     for apps in (TEST_APPS, HOSTILE_APPS):
         if apps.is_dir():
@@ -201,7 +203,7 @@ async def allow_domains(server: LiveServer, appid: str, domains: dict[str, list[
 
     from hutong.server.apps.models import DOMAIN_KINDS, App
 
-    db = Database(server.settings.effective_database_url)
+    db = Database.of_settings(server.settings)
     try:
         async with db.session() as session:
             app = await session.scalar(select(App).where(App.appid == appid))

@@ -41,7 +41,7 @@ async def publish(settings: Settings, work: Path, label: str, version: str) -> N
     config_file.write_text(json.dumps({**config, "appid": APPID}))
     wxml = project / "pages" / "index" / "index.wxml"
     wxml.write_text(wxml.read_text().replace('class="label">Count<', f'class="label">{label}<'))
-    db = Database(settings.effective_database_url)
+    db = Database.of_settings(settings)
     try:
         async with db.session() as session:
             org = await demo_organization(session)

@@ -300,7 +300,7 @@ async def test_device_permissions_and_reports(live_server: LiveServer, browser: 
     )
     await expect(app.page.locator("#dev-panel")).to_contain_text("[info] [log] from log manager")
     # Reported events reach the platform, stored for this app (the launch's events token).
-    db = Database(live_server.settings.effective_database_url)
+    db = Database.of_settings(live_server.settings)
     try:
         for _ in range(50):
             async with db.session() as session:

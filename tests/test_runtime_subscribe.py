@@ -28,7 +28,7 @@ GESTURE = "requestSubscribeMessage:fail can only be invoked by user TAP gesture.
 
 
 async def _grants(server: LiveServer) -> dict[str, tuple[int, bool, str]]:
-    database = Database(server.settings.effective_database_url)
+    database = Database.of_settings(server.settings)
     try:
         async with database.session() as session:
             rows = await session.execute(
@@ -44,7 +44,7 @@ async def _grants(server: LiveServer) -> dict[str, tuple[int, bool, str]]:
 
 async def _token_and_openid(server: LiveServer, appid: str) -> tuple[str, str]:
     """The app's server side: an access token, and the user's openid (as wx.login would give it)."""
-    database = Database(server.settings.effective_database_url)
+    database = Database.of_settings(server.settings)
     try:
         async with database.session() as session:
             app = await session.scalar(select(App).where(App.appid == appid))
@@ -296,7 +296,7 @@ async def test_a_forged_call_without_a_gesture_asks_nothing(
         "errCode": 10005,
     }
     await expect(page.locator(".hutong-subscribe")).to_have_count(0)
-    database = Database(live_server.settings.effective_database_url)
+    database = Database.of_settings(live_server.settings)
     try:
         async with database.session() as session:
             user = await session.scalar(select(User).where(User.email == email))

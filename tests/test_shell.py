@@ -45,7 +45,7 @@ async def _errors(page: Page) -> list[str]:
 @pytest.fixture(scope="module")
 async def tea(live_server: LiveServer) -> str:
     """The launch probe dressed as a milk-tea shop, as its developers would register it."""
-    db = Database(live_server.settings.effective_database_url)
+    db = Database.of_settings(live_server.settings)
     async with db.session() as session:
         app = await session.scalar(select(App).where(App.appid == APPID))
         assert app is not None
@@ -90,7 +90,7 @@ async def test_search_as_you_type_and_open(
 async def test_scan_a_code_from_an_image(
     live_server: LiveServer, context: BrowserContext, tea: str, tmp_path: Path
 ) -> None:
-    db = Database(live_server.settings.effective_database_url)
+    db = Database.of_settings(live_server.settings)
     async with db.session() as session:
         app = await session.scalar(select(App).where(App.appid == tea))
         assert app is not None
@@ -264,7 +264,7 @@ def _y4m(picture: Image.Image, frames: int = 3) -> bytes:
 async def test_scan_with_the_camera(live_server: LiveServer, tea: str, tmp_path: Path) -> None:
     """Chromium's fake camera films a code; the host reads it (here by sending frames to the platform,
     as Chromium on Linux has no BarcodeDetector) and opens the page, scene 1047."""
-    db = Database(live_server.settings.effective_database_url)
+    db = Database.of_settings(live_server.settings)
     async with db.session() as session:
         app = await session.scalar(select(App).where(App.appid == tea))
         assert app is not None

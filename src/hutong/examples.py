@@ -3,17 +3,24 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import httpx
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hutong.compiler import build_project
 from hutong.server.accounts.models import Organization
 from hutong.server.apps import service
-from hutong.server.apps.models import App
+from hutong.server.apps.models import DOMAIN_KINDS, App
 from hutong.server.db import Database
 from hutong.server.storage import BlobStore
 from hutong.server.subscribe import library
@@ -30,6 +37,10 @@ class ExampleInfo:
     category: str = ""
     # Subscription message templates to create at fixed ids: [{id, tid, kidList, sceneDesc}]
     subscribe: tuple[dict[str, Any], ...] = ()
+    # The example's own back end ("backend": {"script", "port"}): a Python script that `hutong demo`
+    # starts on that port (the address the mini program's code calls), see run_backend.
+    backend: Path | None = None
+    backend_port: int = 0
 
 
 def find_examples(root: Path) -> list[ExampleInfo]:
@@ -39,6 +50,7 @@ def find_examples(root: Path) -> list[ExampleInfo]:
         config = json.loads(config_path.read_text(encoding="utf-8"))
         directory = config_path.parent
         listing = config.get("hutong") if isinstance(config.get("hutong"), dict) else {}
+        backend = listing.get("backend") if isinstance(listing.get("backend"), dict) else {}
         found.append(
             ExampleInfo(
                 directory=directory,
@@ -48,6 +60,8 @@ def find_examples(root: Path) -> list[ExampleInfo]:
                 keywords=tuple(str(word) for word in listing.get("keywords") or ()),
                 category=str(listing.get("category") or ""),
                 subscribe=tuple(listing.get("subscribe") or ()),
+                backend=(directory / str(backend["script"])).resolve() if backend.get("script") else None,
+                backend_port=int(backend.get("port") or 0),
             )
         )
     return found
@@ -93,3 +107,56 @@ async def load_examples(
                 await library.seed_templates(session, app, example.subscribe)
         loaded.append(example.appid)
     return loaded
+
+
+@dataclass
+class RunningBackend:
+    appid: str
+    url: str
+    process: subprocess.Popen[bytes]
+
+
+async def prepare_backend(database: Database, appid: str, origin: str) -> str:
+    """Give an example app a fresh AppSecret for its back end and let the app call ``origin`` (a
+    loopback http origin, which the console's domain rules refuse: the demo sets it directly)."""
+    async with database.session() as session:
+        secret = await service.new_example_secret(session, appid)
+        app = await session.scalar(select(App).where(App.appid == appid))
+        assert app is not None
+        domains = {kind: list((app.domains or {}).get(kind, [])) for kind in DOMAIN_KINDS}
+        if origin not in domains["request"]:
+            domains["request"].append(origin)
+        app.domains = domains
+    return secret
+
+
+@contextmanager
+def run_backend(
+    example: ExampleInfo, platform: str, secret: str, port: int | None = None, args: tuple[str, ...] = ()
+) -> Iterator[RunningBackend]:
+    """Start an example's back end as a process of its own (as a developer's server runs beside the
+    platform), wait until it answers ``/health``, and stop it afterwards."""
+    assert example.backend is not None
+    port = port or example.backend_port
+    env = {**os.environ, "PLATFORM_URL": platform, "APPID": example.appid, "APP_SECRET": secret}
+    command = [sys.executable, str(example.backend), "--port", str(port), *args]
+    process = subprocess.Popen(command, env=env)  # noqa: S603 - our own example, fixed arguments
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                if httpx.get(f"{url}/health", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"the back end of {example.appid} did not start on port {port}")
+            time.sleep(0.05)
+        yield RunningBackend(example.appid, url, process)
+    finally:
+        process.terminate()
+        try:
+            process.wait(10)
+        except subprocess.TimeoutExpired:
+            process.kill()

@@ -94,6 +94,17 @@ class Settings(BaseSettings):
         default=10, description="Top-ups and withdrawals a user may start per minute."
     )
 
+    sqlite_busy_timeout_seconds: float = Field(
+        default=5.0,
+        description="On SQLite, how long a write waits for another process's write to finish before "
+        "failing 'database is locked' (a process's own writes queue in turn, db/sqlite_writers.py).",
+    )
+    require_signed_uploads: bool = Field(
+        default=False,
+        description="Take only uploads signed by a registered developer key, from every organization (an "
+        "organization that has registered a key is held to it whatever this says).",
+    )
+
     outbox_worker: bool = Field(
         default=True,
         description="Run an outbox worker in this server process (0 when only `hutong outbox run` workers "

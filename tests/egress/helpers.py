@@ -21,7 +21,7 @@ from tests.conftest import TEST_APPS, LiveServer, scratch_database, serve
 
 
 async def publish_test_apps(settings: Settings, folders: list[str]) -> None:
-    db = Database(settings.effective_database_url)
+    db = Database.of_settings(settings)
     try:
         for folder in folders:
             directory = TEST_APPS / folder

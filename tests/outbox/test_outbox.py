@@ -239,7 +239,7 @@ async def test_the_servers_own_worker_delivers_and_can_be_turned_off(tmp_path: P
         data_dir=tmp_path, egress_allow_networks=LOOPBACK, outbox_poll_seconds=0.05, outbox_worker=True
     )
     await upgrade_async(settings.effective_database_url)
-    database = Database(settings.effective_database_url)
+    database = Database.of_settings(settings)
     try:
         with receiver(200) as server:
             async with serve(settings):
@@ -257,4 +257,4 @@ async def test_the_servers_own_worker_delivers_and_can_be_turned_off(tmp_path: P
                 assert (await job_of(database, idle)).state == "pending"
     finally:
         await database.dispose()
-    assert (await job_of(Database(settings.effective_database_url), job_id)).state == "done"
+    assert (await job_of(Database.of_settings(settings), job_id)).state == "done"

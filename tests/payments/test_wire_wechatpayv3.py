@@ -166,7 +166,7 @@ async def test_orders_through_the_sdk(shop: Shop, public_key_mode: bool) -> None
     from hutong.server.db import Database
     from hutong.server.payments import service
 
-    database = Database(shop.server.settings.effective_database_url)
+    database = Database.of_settings(shop.server.settings)
     try:
         async with database.session() as session:
             prepay = await service.get_prepay(session, prepay_id)

@@ -37,7 +37,7 @@ async def test_decisions_persist_on_the_platform(
 ) -> None:
     apps = tmp_path / "apps"
     shutil.copytree(TEST_APPS / "consent", apps / "consent")
-    database = Database(server.settings.effective_database_url)
+    database = Database.of_settings(server.settings)
     await load_examples(database, BlobStore(server.settings.blob_dir), apps)
 
     first = await signed_in_context(browser, server, signup=True)

@@ -27,7 +27,7 @@ async def test_console_controls_and_takedown(
     await sign_up(tester_context, live_server, "tester-console@example.com")
     admin_context = await browser.new_context()
     admin = await sign_up(admin_context, live_server, "admin-console@example.com")
-    database = Database(live_server.settings.effective_database_url)
+    database = Database.of_settings(live_server.settings)
     async with database.session() as session:
         await set_operator_role(session, "admin-console@example.com", "admin")
 

@@ -36,7 +36,7 @@ class Registered:
 async def three_apps(server: LiveServer) -> tuple[Registered, Registered, Registered]:
     """Two apps of organization A and one of organization B, each released with tests/apps/login."""
     tag = secrets.token_hex(3)
-    database = Database(server.settings.effective_database_url)
+    database = Database.of_settings(server.settings)
     build = build_project(TEST_APPS / "login")
     registered = []
     async with database.session() as session:

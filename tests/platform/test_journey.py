@@ -79,7 +79,7 @@ async def test_developer_to_user_journey(
     # A reviewer sees it running in the live preview and approves it.
     reviewer = await browser.new_context()
     reviewer_page = await sign_up(reviewer, server, "reviewer@example.com")
-    database = Database(server.settings.effective_database_url)
+    database = Database.of_settings(server.settings)
     async with database.session() as session:
         await set_operator_role(session, "reviewer@example.com", "reviewer")
     await database.dispose()

@@ -183,7 +183,7 @@ def test_the_keys_commands_rotate_and_retire(tmp_path: Path, monkeypatch: pytest
 async def test_the_host_launches_after_a_rotation(tmp_path: Path, browser: Browser) -> None:
     settings = Settings(data_dir=tmp_path)
     await upgrade_async(settings.effective_database_url)
-    database = Database(settings.effective_database_url)
+    database = Database.of_settings(settings)
     async with database.session() as session:
         await apps.publish(
             session,

@@ -1,27 +1,25 @@
 """The subscription message journey in Chromium, on SQLite and PostgreSQL: examples/clinic asks to
 notify the user about the consultation (one-time) and the report (long-term, "always keep"); the
-clinic's back end sends the reminder, which lands in the inbox and, pushed through the outbox, on a
-push service on loopback; tapping it opens the booked page; a second reminder fails with 43101."""
+booking goes to the clinic's own back end (examples/clinic-backend, a process of its own, as `hutong
+demo` starts it), which sends the reminder, which lands in the inbox and, pushed through the outbox,
+on a push service on loopback; tapping it opens the booked page; a second reminder fails with 43101."""
 
 from __future__ import annotations
 
 import asyncio
+import shutil
 from collections.abc import AsyncIterator
-from pathlib import Path
+from dataclasses import dataclass
 from typing import Any
 
 import httpx
 import pytest
 from playwright.async_api import Browser, expect
-from sqlalchemy import select
 
-from hutong.examples import load_examples
-from hutong.server.accounts.models import User
-from hutong.server.apps.models import App
+from hutong.examples import find_examples, load_examples, prepare_backend, run_backend
 from hutong.server.db import Database
 from hutong.server.db.migrate import upgrade_async
-from hutong.server.identity import service as identity
-from hutong.server.identity import tokens
+from hutong.server.embedded import free_port
 from hutong.server.storage import BlobStore
 from hutong.settings import Settings
 from tests.conftest import EXAMPLES, LiveServer, scratch_database, serve
@@ -32,51 +30,56 @@ EMAIL = "patient@example.com"
 CLINIC = "hutong-clinic"
 
 
+@dataclass
+class Clinic:
+    server: LiveServer
+    backend: str  # the clinic's back end, as the mini program calls it
+
+
 @pytest.fixture(scope="module", params=["sqlite", "postgres"])
-async def clinic_server(
+async def clinic(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> AsyncIterator[LiveServer]:
+) -> AsyncIterator[Clinic]:
+    """The platform with examples/clinic released, and the clinic's back end beside it. The clinic is
+    deployed from a copy whose config.js names the back end's port (as a clinic sets its server's
+    address before building); its request domains list that origin."""
     directory = tmp_path_factory.mktemp(f"notify-{request.param}")
+    examples = directory / "examples"
+    for name in ("clinic", "clinic-backend"):
+        shutil.copytree(EXAMPLES / name, examples / name)
+    port = free_port()
+    config = examples / "clinic" / "config.js"
+    config.write_text(config.read_text().replace("127.0.0.1:8701", f"127.0.0.1:{port}"))
+    (example,) = find_examples(examples)
     with scratch_database(request.param, directory) as url:
         await upgrade_async(url)
         settings = Settings(
             data_dir=directory, database_url=url, egress_allow_networks="127.0.0.0/8", outbox_poll_seconds=0.2
         )
-        database = Database(url)
-        await load_examples(database, BlobStore(settings.blob_dir), EXAMPLES)
+        database = Database.of_settings(settings)
+        await load_examples(database, BlobStore(settings.blob_dir), examples)
+        secret = await prepare_backend(database, CLINIC, f"http://127.0.0.1:{port}")
         await database.dispose()
         async with serve(settings) as live:
-            yield live
+            with run_backend(example, live.url, secret, port, ("--remind-after", "0.5")) as backend:
+                yield Clinic(live, backend.url)
 
 
-async def back_end(server: LiveServer) -> tuple[str, str]:
-    """The clinic's server: an access token, and the patient's openid (as its wx.login exchange gives)."""
-    database = Database(server.settings.effective_database_url)
-    try:
-        async with database.session() as session:
-            app = await session.scalar(select(App).where(App.appid == CLINIC))
-            user = await session.scalar(select(User).where(User.email == EMAIL))
-            assert app is not None and user is not None
-            issued = await tokens.issue_token(session, app)
-            openid = await identity.openid_for(session, app, user.id)
-            await session.commit()
-            return issued.token, openid
-    finally:
-        await database.dispose()
+async def bookings(clinic: Clinic) -> list[dict[str, Any]]:
+    async with httpx.AsyncClient(base_url=clinic.backend) as client:
+        listed: list[dict[str, Any]] = (await client.get("/bookings")).json()
+    return listed
 
 
-async def send(server: LiveServer, token: str, body: dict[str, Any]) -> dict[str, Any]:
-    async with httpx.AsyncClient(base_url=server.url) as client:
-        response = await client.post(
-            "/cgi-bin/message/subscribe/send", params={"access_token": token}, json=body
-        )
-    answer: dict[str, Any] = response.json()
+async def desk(clinic: Clinic, booking: str, action: str) -> dict[str, Any]:
+    """The clinic staff's button: send the reminder again now, or the report."""
+    async with httpx.AsyncClient(base_url=clinic.backend, timeout=30) as client:
+        answer: dict[str, Any] = (await client.post(f"/bookings/{booking}/{action}", json={})).json()
     return answer
 
 
-async def test_clinic_reminds_the_patient(
-    clinic_server: LiveServer, browser: Browser, tmp_path: Path
-) -> None:
+async def test_clinic_reminds_the_patient(clinic: Clinic, browser: Browser) -> None:
+    clinic_server = clinic.server
     context = await browser.new_context()
     signup = await context.request.post(
         f"{clinic_server.url}/api/accounts/signup", data={"email": EMAIL, "password": "long enough"}
@@ -113,32 +116,23 @@ async def test_clinic_reminds_the_patient(
         await page.wait_for_timeout(500)
         await expect(dialog).to_have_count(0)
 
-        token, openid = await back_end(clinic_server)
-        reminder = {
-            "touser": openid,
-            "template_id": "consultation-reminder",
-            "page": "pages/booked/booked",
-            "data": {
-                "name1": {"value": "王医生"},
-                "time2": {"value": "2026年12月6日 19:00"},
-                "thing4": {"value": "请提前15分钟进入诊室"},
-            },
-        }
-        assert (await send(clinic_server, token, reminder))["errcode"] == 0
-        assert await send(clinic_server, token, reminder) == {
+        # The booking reached the clinic's back end, which sent the reminder by itself.
+        (booking,) = await bookings(clinic)
+        assert booking["doctor"] == "王医生 Dr Wang" and booking["symptoms"] == "头痛两天 headache"
+        for _ in range(100):
+            if booking["sent"]:
+                break
+            await asyncio.sleep(0.1)
+            (booking,) = await bookings(clinic)
+        assert booking["sent"] == [{"template": "consultation-reminder", "errcode": 0, "errmsg": "ok"}]
+        # One acceptance, one message: the staff's second reminder is refused.
+        assert await desk(clinic, booking["id"], "remind") == {
+            "template": "consultation-reminder",
             "errcode": 43101,
             "errmsg": "user refuse to accept the msg",
         }
-        report = {
-            "touser": openid,
-            "template_id": "consultation-report",
-            "data": {
-                "thing1": {"value": "血常规"},
-                "time2": {"value": "2026-12-06 16:20"},
-                "phrase4": {"value": "已出报告"},
-            },
-        }
-        assert (await send(clinic_server, token, report))["errcode"] == 0
+        # The report is long-term: sent when ready.
+        assert (await desk(clinic, booking["id"], "report"))["errcode"] == 0
 
         # Pushed through the outbox to the phone's push service, encrypted and signed.
         for _ in range(100):
@@ -149,7 +143,9 @@ async def test_clinic_reminds_the_patient(
         titles = sorted(r.payload["title"] for r in pushes.received)
         assert titles == ["云诊所 Cloud Clinic · 检查报告通知", "云诊所 Cloud Clinic · 问诊提醒"]
         pushed = next(r.payload for r in pushes.received if r.payload["title"].endswith("问诊提醒"))
-        assert pushed["url"] == f"/?open={CLINIC}&path=pages%2Fbooked%2Fbooked&scene=1014"
+        assert pushed["url"] == (
+            f"/?open={CLINIC}&path=pages%2Fbooked%2Fbooked%3Fid%3D{booking['id']}&scene=1014"
+        )
 
     # The inbox: two unread from the clinic; the reminder opens the booked page.
     await page.goto(f"{clinic_server.url}/")

@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from typer.testing import CliRunner
 
 from hutong.cli.main import app as cli
+from hutong.launchdata import launch_key, verify_hmac
 from hutong.server.db.migrate import downgrade, upgrade
 from hutong.server.identity.service import session_signature
 from hutong.server.sealing import (
@@ -131,12 +132,23 @@ async def test_the_database_holds_no_secret_the_platform_reads_back(
         }
         checked = await w.client.get("/wxa/checksession", params=params)
         assert checked.json()["errcode"] == 0, checked.text
+        # ...and signs launch data with each app's launch key, which the app's back end checks.
+        signed = await w.client.post(
+            "/api/identity/launch-data",
+            json={"appid": w.a1.appid, "scene": 1001, "start_param": ""},
+            headers={"X-CSRF-Token": w.csrf},
+        )
+        assert signed.status_code == 200, signed.text
+        assert verify_hmac(signed.json()["launch_data"], w.a1.secret)["appid"] == w.a1.appid
         stored = await database_text(database_url, tmp_path)
     assert b"identity_session_keys" in stored or database_url.startswith("postgres")
-    assert stored.count(b"hs1.") >= 2  # the sealed values are there...
+    assert stored.count(b"hs1.") >= 5  # the sealed values are there (3 launch keys among them)...
     for secret in (session_key, token):
         assert secret.encode() not in stored  # ...and the secrets are not
         assert base64.b64decode(session_key) not in stored
+    for app in (w.a1, w.a2, w.b1):  # every app's launch key, as hex or as raw bytes
+        assert launch_key(app.secret).hex().encode() not in stored
+        assert launch_key(app.secret) not in stored
 
 
 async def test_a_sealed_value_moved_to_another_row_does_not_open(tmp_path: Path, database_url: str) -> None:
@@ -170,9 +182,10 @@ async def test_rewrap_moves_every_value_to_the_new_master_key(tmp_path: Path, da
         engine = create_async_engine(database_url)
         new = Keyring.of([os.urandom(32), *old.keys.values()])
         async with engine.connect() as connection:
-            assert await count_by_master_key(connection) == {old.current: 3}
-            report = await rewrap_all(connection, new, batch=2)  # batches of two: two transactions
-            assert report.rewrapped == 3 and report.by_master_key == {new.current: 3}
+            # three session keys and the three apps' launch keys
+            assert await count_by_master_key(connection) == {old.current: 6}
+            report = await rewrap_all(connection, new, batch=2)  # batches of two: several transactions
+            assert report.rewrapped == 6 and report.by_master_key == {new.current: 6}
             assert (await rewrap_all(connection, new)).rewrapped == 0
         await engine.dispose()
         # The old master key retired: the platform opens every session key with the new one alone.
@@ -189,20 +202,26 @@ async def test_rewrap_moves_every_value_to_the_new_master_key(tmp_path: Path, da
         # Back under the data dir's key, which the fixture's downgrade opens with.
         back = Keyring.of([old.keys[old.current], new.keys[new.current]])
         async with engine.connect() as connection:
-            assert (await rewrap_all(connection, back)).rewrapped == 3
+            assert (await rewrap_all(connection, back)).rewrapped == 6
         await engine.dispose()
 
 
+PLAIN_LAUNCH_KEY = "5ea1ed" + "0f" * 29  # 64 hex digits, as apps.launch_key held them
+
+
 def seed_plain_secrets(path: Path) -> None:
-    """A user, an app, its session key and push token as a database before sealing (0013) held them."""
+    """A user, an app, its launch key, session key and push token as a database before sealing
+    (0013, and 0021 for launch keys) held them."""
     sync = sa.create_engine(f"sqlite:///{path}")
     with sync.begin() as connection:
         for statement in (
             "INSERT INTO users (id, email, name, password_hash, created_at) "
             "VALUES (1, 'u@example.com', '', 'x', CURRENT_TIMESTAMP)",
             "INSERT INTO apps (id, appid, name, description, icon, category, keywords, domains, status, "
-            "status_reason, rollout_percentage, rollout_allowlist, rollout_paused, revision, created_at) "
-            "VALUES (3, 'hx1', 'A', '', '', '', '[]', '{}', 'active', '', 0, '[]', 0, 0, CURRENT_TIMESTAMP)",
+            "status_reason, rollout_percentage, rollout_allowlist, rollout_paused, revision, created_at, "
+            "launch_key) "
+            "VALUES (3, 'hx1', 'A', '', '', '', '[]', '{}', 'active', '', 0, '[]', 0, 0, CURRENT_TIMESTAMP, "
+            f"'{PLAIN_LAUNCH_KEY}')",
             "INSERT INTO identity_session_keys (app_id, user_id, session_key, expires_at, created_at) "
             "VALUES (3, 1, 'plainSessionKey==', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)",
             "INSERT INTO support_push_settings "
@@ -221,6 +240,7 @@ def stored(path: Path, query: str) -> str:
 
 
 KEY_QUERY = "SELECT session_key FROM identity_session_keys"
+LAUNCH_QUERY = "SELECT launch_key FROM apps"
 TOKEN_QUERY = "SELECT token FROM support_push_settings"
 
 
@@ -236,11 +256,15 @@ def test_the_migration_seals_existing_rows_and_unseals_on_the_way_down(tmp_path:
     assert (
         keyring.unseal_text(stored(path, TOKEN_QUERY), purpose="support_push_settings.token:3") == "plainTok"
     )
+    launch = keyring.unseal_text(stored(path, LAUNCH_QUERY), purpose="apps.launch_key:hx1")
+    assert launch == PLAIN_LAUNCH_KEY
     wal = Path(f"{path}-wal")
-    assert b"plainTok" not in path.read_bytes() + (wal.read_bytes() if wal.exists() else b"")
+    everything = path.read_bytes() + (wal.read_bytes() if wal.exists() else b"")
+    assert b"plainTok" not in everything and PLAIN_LAUNCH_KEY.encode() not in everything
     downgrade(url, "0008", keyring)
     assert stored(path, TOKEN_QUERY) == "plainTok"
     assert stored(path, KEY_QUERY) == "plainSessionKey=="
+    assert stored(path, LAUNCH_QUERY) == PLAIN_LAUNCH_KEY
 
 
 def test_the_keys_commands_rotate_the_master_key(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -267,11 +291,11 @@ def test_the_keys_commands_rotate_the_master_key(tmp_path: Path, monkeypatch: py
         assert result.exit_code == 0, result.output
         return result.output
 
-    assert f"master key {old_id}  current   2 sealed values" in run(old, "status")
+    assert f"master key {old_id}  current   3 sealed values" in run(old, "status")
     # The new key first (it seals), the old one still listed (it opens): re-wrap, then retire the old.
-    assert f"re-wrapped 2 sealed values under master key {new_id}" in run(f"{new},{old}", "rewrap")
+    assert f"re-wrapped 3 sealed values under master key {new_id}" in run(f"{new},{old}", "rewrap")
     status = run(new, "status")
-    assert f"master key {new_id}  current   2 sealed values" in status and "MISSING" not in status
+    assert f"master key {new_id}  current   3 sealed values" in status and "MISSING" not in status
     purpose = "identity_session_keys.session_key:3:1"
     retired = Keyring.of([base64.b64decode(new)])
     assert retired.unseal_text(stored(path, KEY_QUERY), purpose=purpose) == "plainSessionKey=="
@@ -281,4 +305,4 @@ def test_the_keys_commands_rotate_the_master_key(tmp_path: Path, monkeypatch: py
     upgrade(f"sqlite+aiosqlite:///{upgrade_db}", "0008")
     seed_plain_secrets(upgrade_db)
     upgrade(f"sqlite+aiosqlite:///{upgrade_db}", "head", Keyring.of([base64.b64decode(old)]))
-    assert f"master key {old_id}  MISSING   2 sealed values" in run(new, "status")
+    assert f"master key {old_id}  MISSING   3 sealed values" in run(new, "status")

@@ -119,6 +119,10 @@ async def test_uploads_are_checked_against_the_organizations_keys(tmp_path: Path
         versions = (await client.get(f"/api/manage/apps/{appid}/versions", headers=owner)).json()
         assert sorted(v["version"] for v in versions) == ["0.9.0", "1.0.0", "1.0.1"]  # nothing half-kept
         assert (await upload(client, owner, appid, package(appid, desktop), "2.1.0")).status_code == 201
+        # Revoking every key does not reopen the organization to plain zips.
+        await client.delete(f"/api/orgs/{org}/signing-keys/{second['id']}", headers=owner)
+        after = await upload(client, owner, appid, zip_project(COUNTER), "2.2.0")
+        assert after.status_code == 422 and after.json()["code"] == "signature_required"
 
         # Only owners manage keys; members see them.
         developer = await token_for(client, "dev@example.com")
@@ -135,6 +139,28 @@ async def test_uploads_are_checked_against_the_organizations_keys(tmp_path: Path
         assert len((await client.get(f"/api/orgs/{org}/signing-keys", headers=developer)).json()) == 2
         outsider = await token_for(client, "out@example.com")
         assert (await client.get(f"/api/orgs/{org}/signing-keys", headers=outsider)).status_code == 404
+
+
+async def test_the_operator_can_require_signed_uploads_from_everyone(
+    tmp_path: Path, database_url: str
+) -> None:
+    """HUTONG_REQUIRE_SIGNED_UPLOADS: an organization that has registered no key may not upload a plain
+    zip, nor a package signed by a key it has not registered; once it registers one, it uploads."""
+    async with platform(settings_for(tmp_path, database_url, require_signed_uploads=True)) as (_, client):
+        owner = await token_for(client, "owner@example.com")
+        org = (await client.post("/api/orgs", json={"name": "Tea"}, headers=owner)).json()["id"]
+        made = await client.post(f"/api/orgs/{org}/apps", json={"name": "Tea"}, headers=owner)
+        appid = made.json()["appid"]
+        key = generate_key()
+        plain = await upload(client, owner, appid, zip_project(COUNTER), "1.0.0")
+        assert plain.status_code == 422 and plain.json()["code"] == "signature_required", plain.text
+        assert "hutong keygen" in plain.json()["detail"]
+        unregistered = await upload(client, owner, appid, package(appid, key), "1.0.0")
+        assert unregistered.status_code == 403 and unregistered.json()["code"] == "unknown_signing_key"
+        assert (await client.get(f"/api/manage/apps/{appid}/versions", headers=owner)).json() == []
+        registered = await add_key(client, owner, org, "laptop", key)
+        signed = await upload(client, owner, appid, package(appid, key), "1.0.0")
+        assert signed.status_code == 201 and signed.json()["signing_key_id"] == registered["id"]
 
 
 def tampered(data: bytes) -> bytes:

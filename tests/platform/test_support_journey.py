@@ -31,7 +31,7 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
 
 async def support_app(server: LiveServer, tag: str) -> tuple[str, str]:
     """An organization's app released with tests/apps/support: (appid, AppSecret)."""
-    database = Database(server.settings.effective_database_url)
+    database = Database.of_settings(server.settings)
     async with database.session() as session:
         owner = await accounts.sign_up(session, f"owner-{tag}@example.com", PASSWORD)
         org = await accounts.create_organization(session, owner, "Tea shop")
@@ -52,7 +52,7 @@ async def support_app(server: LiveServer, tag: str) -> tuple[str, str]:
 
 async def openid_of(server: LiveServer, appid: str, email: str) -> str:
     """What the developer's server knows the user by (from its login flow, not shown here)."""
-    database = Database(server.settings.effective_database_url)
+    database = Database.of_settings(server.settings)
     async with database.session() as session:
         app = await identity.app_by_appid(session, appid)
         user = await accounts.authenticate(session, email, PASSWORD)

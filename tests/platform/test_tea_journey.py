@@ -80,7 +80,7 @@ async def test_tea_from_upload_to_a_customers_cart(
 
     reviewer_context = await browser.new_context()
     reviewer = await sign_up(reviewer_context, server, "reviewer@tea.example")
-    database = Database(server.settings.effective_database_url)
+    database = Database.of_settings(server.settings)
     async with database.session() as session:
         await set_operator_role(session, "reviewer@tea.example", "reviewer")
     await database.dispose()

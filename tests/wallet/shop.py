@@ -160,7 +160,7 @@ async def _set_up(server: LiveServer) -> Merchant:
         pair = (await client.post(f"/api/merchants/{mchid}/keypair", headers=dev)).json()
         bound = await client.put(f"/api/merchants/{mchid}/apps/{app['appid']}", headers=dev)
         assert bound.status_code == 204, bound.text
-    database = Database(server.settings.effective_database_url)
+    database = Database.of_settings(server.settings)
     build = build_project(TEST_APPS / "pay")
     for appid, name in ((app["appid"], "Tea House"), (other["appid"], "Tea Club")):
         async with database.session() as session:

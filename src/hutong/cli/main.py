@@ -79,7 +79,7 @@ def demo(
     import uvicorn
 
     from hutong.compiler import CompileError
-    from hutong.examples import load_examples
+    from hutong.examples import find_examples, load_examples, prepare_backend, run_backend
     from hutong.server.db import Database
     from hutong.server.db.migrate import upgrade
     from hutong.server.embedded import free_port
@@ -94,7 +94,7 @@ def demo(
     upgrade(settings.effective_database_url, keyring=Keyring.from_settings(settings))
 
     async def load() -> list[str]:
-        database = Database(settings.effective_database_url)
+        database = Database.of_settings(settings)
         try:
             return await load_examples(database, BlobStore(settings.blob_dir), examples)
         finally:
@@ -122,6 +122,27 @@ def demo(
             os.environ["HUTONG_FUNDING_SANDBOX_WEBHOOK_SECRET"] = bank.webhook_secret
             get_settings.cache_clear()
             typer.echo(f"sandbox bank at {bank.url} (test card 4242 4242 4242 4242)")
+        # Examples with a back end of their own (the clinic's sends its reminders): each gets a fresh
+        # AppSecret and runs as its own process on the port its mini program calls.
+        for example in find_examples(examples):
+            if example.backend is None:
+                continue
+            origin = f"http://127.0.0.1:{example.backend_port}"
+
+            async def prepare(appid: str = example.appid, origin: str = origin) -> str:
+                database = Database.of_settings(settings)
+                try:
+                    return await prepare_backend(database, appid, origin)
+                finally:
+                    await database.dispose()
+
+            try:
+                secret = asyncio.run(prepare())
+                running = stack.enter_context(run_backend(example, f"http://{host}:{port}", secret))
+            except (RuntimeError, OSError) as error:
+                typer.echo(f"warning: {error}; {example.appid} runs without its back end", err=True)
+                continue
+            typer.echo(f"{example.appid} back end at {running.url}")
         typer.echo(f"Open http://{host}:{port}/ in a browser.")
         uvicorn.run("hutong.server.app:create_app", factory=True, host=host, port=port, log_level="info")
 
@@ -493,7 +514,7 @@ def operator(
     settings = get_settings()
 
     async def run() -> None:
-        database = Database(settings.effective_database_url)
+        database = Database.of_settings(settings)
         try:
             async with database.session() as session:
                 await set_operator_role(session, email, None if role == "none" else role)

@@ -14,6 +14,7 @@ from starlette.responses import HTMLResponse, Response
 
 import hutong
 from hutong.console.codes import router as console_codes_router
+from hutong.console.subscribe import router as console_subscribe_router
 from hutong.console.routes import router as console_router
 from hutong.console.support import router as console_support_router
 from hutong.server import outbox
@@ -97,7 +98,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     # The master keys that seal secrets at rest (server/sealing.py); every session carries them.
     app.state.keyring = keyring = Keyring.from_settings(settings)
-    app.state.database = Database(settings.effective_database_url, keyring)
+    app.state.database = Database(
+        settings.effective_database_url, keyring, busy_timeout=settings.sqlite_busy_timeout_seconds
+    )
     app.state.blobs = BlobStore(settings.blob_dir)
     app.state.sources = BlobStore(settings.source_dir)
     # The platform's signing keys (the first generated into the data dir on first start; `hutong keys
@@ -144,6 +147,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(payments_refund_router)
     app.include_router(payments_manage_router)
     app.include_router(console_codes_router)
+    app.include_router(console_subscribe_router)
     app.include_router(console_support_router)
     app.include_router(console_router)
     app.mount("/console/static", StaticFiles(directory=CONSOLE_STATIC), name="console-static")

@@ -1,9 +1,12 @@
 """Developers' signing keys: an organization registers the Ed25519 public keys its uploads are signed
 with (``hutong keygen`` makes one), several at once, each revocable.
 
-Once an organization has registered a key, every upload of its apps must be a ``.ma`` package signed
-by one of its keys that is not revoked (``check_signed``); the platform records which key signed each
-version and adds its countersignature to the package it keeps (compiler/signing.py)."""
+Once an organization has registered a key (even one revoked since: revoking keys never reopens the
+door to unsigned uploads), every upload of its apps must be a ``.ma`` package signed by one of its keys
+that is not revoked (``check_signed``); the platform records which key signed each version and adds
+its countersignature to the package it keeps (compiler/signing.py). An operator makes signing
+mandatory for every organization with ``HUTONG_REQUIRE_SIGNED_UPLOADS`` (settings.py), as WeChat,
+whose uploads always carry the developer's signature, does."""
 
 from __future__ import annotations
 
@@ -85,14 +88,15 @@ async def revoke_key(session: AsyncSession, actor: User, organization_id: int, k
 
 
 async def check_signed(
-    session: AsyncSession, app: App, data: bytes
+    session: AsyncSession, app: App, data: bytes, *, required: bool = False
 ) -> tuple[DeveloperKey | None, Verified | None]:
     """Who signed an upload: the organization's key and the verified signatures.
 
     An organization that has registered keys takes only packages signed by one of them that is not
     revoked (a Problem otherwise). One that has registered none yet still takes plain project zips,
     (None, None), and signed packages, whose signature is checked but names no registered key,
-    (None, verified)."""
+    (None, verified) -- unless ``required`` (the operator's HUTONG_REQUIRE_SIGNED_UPLOADS), when every
+    upload must be signed by a registered key."""
     keys = list(
         await session.scalars(select(DeveloperKey).where(DeveloperKey.organization_id == app.organization_id))
     )
@@ -100,8 +104,15 @@ async def check_signed(
         verified = verify(data)
     except SignatureError as error:
         unsigned = "not signed" in str(error) or "not a ZIP" in str(error)
-        if unsigned and not keys:
+        if unsigned and not keys and not required:
             return None, None
+        if unsigned and not keys:
+            raise Problem(
+                422,
+                "signature_required",
+                "this platform takes only signed uploads: make a key with `hutong keygen`, register it "
+                "(console → organization → signing keys) and upload the .ma that `hutong upload` makes",
+            ) from None
         if unsigned:
             raise Problem(
                 422,
@@ -111,7 +122,7 @@ async def check_signed(
         raise Problem(422, "invalid_signature", str(error)) from None
     if verified.platform is not None:
         raise Problem(422, "invalid_signature", "the package already carries a platform countersignature")
-    if not keys:
+    if not keys and not required:
         return None, verified
     signer = verified.developer.public_key.hex()
     key = next((k for k in keys if k.public_key == signer), None)

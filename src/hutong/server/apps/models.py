@@ -18,6 +18,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from hutong.server import sealing
 from hutong.server.db.base import Base, Timestamped
 
 # "proxy" marks request/upload/download origins the host reaches through the platform's egress proxy
@@ -40,8 +41,10 @@ class App(Timestamped, Base):
     keywords: Mapped[list[str]] = mapped_column(JSON, default=list)
     secret_hash: Mapped[str | None] = mapped_column(String(64), nullable=True)
     # HMAC-SHA256(key="HutongLaunchData", msg=AppSecret), hex: the key that signs launch data. Derived
-    # when the secret is made, since only the secret's hash is kept (identity/launch.py).
-    launch_key: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    # when the secret is made, since only the secret's hash is kept, and sealed (server/sealing.py,
+    # purpose ``launch_key_purpose``): the platform reads it back, so it cannot be hashed
+    # (identity/launch.py).
+    launch_key: Mapped[str | None] = mapped_column(Text, nullable=True)
     # kind (DOMAIN_KINDS) -> list of origins the runtime lets the app reach
     domains: Mapped[dict[str, list[str]]] = mapped_column(JSON, default=dict)
     status: Mapped[str] = mapped_column(String(20), default="active")  # or "taken_down"
@@ -67,6 +70,14 @@ class App(Timestamped, Base):
     releases: Mapped[list[Release]] = relationship(
         back_populates="app", foreign_keys="Release.app_id", cascade="all, delete-orphan"
     )
+
+
+def launch_key_purpose(appid: str) -> str:
+    """What an app's sealed launch key is bound to (its row, by the appid that never changes)."""
+    return f"apps.launch_key:{appid}"
+
+
+sealing.register(App.__table__.c.launch_key)
 
 
 class Release(Timestamped, Base):

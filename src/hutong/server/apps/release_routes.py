@@ -107,6 +107,7 @@ async def upload(
             description=description,
             project_zip=data,
             platform_keys=request.app.state.platform_key,
+            require_signed=config.require_signed_uploads,
         )
         return version_out(created)
 

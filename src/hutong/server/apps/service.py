@@ -94,7 +94,6 @@ async def register_app(
     await accounts.require(session, actor, organization_id, Action.EDIT_APP)
     if not name.strip():
         raise Problem(422, "invalid_name", "a mini program needs a name")
-    secret = new_secret()
     app = App(
         appid=new_appid(),
         organization_id=organization_id,
@@ -103,10 +102,9 @@ async def register_app(
         icon=icon.strip()[:500],
         category=category.strip()[:100],
         keywords=_clean_keywords(keywords or []),
-        secret_hash=digest(secret),
-        launch_key=key_for_secret(secret),
         domains={kind: [] for kind in DOMAIN_KINDS},
     )
+    secret = _new_secret(session, app)
     session.add(app)
     await session.flush()
     await record(session, app.id, actor, "app.register", name=app.name)
@@ -160,11 +158,29 @@ async def set_icon(session: AsyncSession, store: BlobStore, actor: User, appid: 
 async def rotate_secret(session: AsyncSession, actor: User, appid: str) -> str:
     """A new AppSecret; the old one, and every access token made with it, stop working at once."""
     app = await get_app(session, actor, appid, Action.ROTATE_SECRET)
-    secret = new_secret()
-    app.secret_hash = digest(secret)
-    app.launch_key = key_for_secret(secret)
+    secret = _new_secret(session, app)
     await tokens.revoke_all(session, app.id)
     await record(session, app.id, actor, "app.secret_rotated")
+    return secret
+
+
+def _new_secret(session: AsyncSession, app: App) -> str:
+    """A new AppSecret for ``app``: its hash and its sealed launch-data key kept; the secret returned."""
+    secret = new_secret()
+    app.secret_hash = digest(secret)
+    app.launch_key = key_for_secret(session, app.appid, secret)
+    return secret
+
+
+async def new_example_secret(session: AsyncSession, appid: str) -> str:
+    """A fresh AppSecret for an example app, handed to its own back end by ``hutong demo`` (no actor:
+    the examples belong to the demo organization, which has no members)."""
+    app = await session.scalar(select(App).where(App.appid == appid))
+    if app is None:
+        raise Problem(404, "app_not_found", f"no app {appid}")
+    secret = _new_secret(session, app)
+    await tokens.revoke_all(session, app.id)
+    await record(session, app.id, None, "app.secret_rotated", by="hutong demo")
     return secret
 
 

@@ -48,14 +48,18 @@ async def upload_version(
     description: str,
     project_zip: bytes,
     platform_keys: PlatformKeys | None = None,
+    require_signed: bool = False,
 ) -> Release:
     """Compile the uploaded project into a release: the uploader's new development version.
 
     ``project_zip`` is a zip of the project, or the signed ``.ma`` package `hutong upload` makes
-    (required once the organization registers a signing key): its signature is checked against the
-    organization's keys before anything is compiled, and ``platform_keys`` countersign it."""
+    (required once the organization registers a signing key, or for everyone with ``require_signed``):
+    its signature is checked against the organization's keys before anything is compiled, and
+    ``platform_keys`` countersign it."""
     app = await get_app(session, actor, appid, Action.UPLOAD)
-    signing_key, verified = await developer_keys.check_signed(session, app, project_zip)
+    signing_key, verified = await developer_keys.check_signed(
+        session, app, project_zip, required=require_signed
+    )
     if not _VERSION.match(version):
         raise Problem(422, "invalid_version", "a version is letters, digits, '.', '+' and '-', like 1.2.0")
     existing = await session.scalar(
