@@ -32,7 +32,7 @@ from hutong.server.support.models import (
     Message,
     PushSettings,
 )
-from hutong.server.wallet.models import PayCode, WalletPayment, WalletPin
+from hutong.server.wallet.models import PayCode, WalletPayment, WalletPin, WalletSettings
 from hutong.server.wechatpay.models import PlatformKey, UsedNonce
 
 metadata = Base.metadata
@@ -92,5 +92,6 @@ __all__ = [
     "UserProfile",
     "WalletPayment",
     "WalletPin",
+    "WalletSettings",
     "metadata",
 ]
