@@ -12,7 +12,7 @@ from typing import Any
 
 import httpx
 import pytest
-from playwright.async_api import Browser, Route, expect
+from playwright.async_api import Browser, Response, Route, expect
 from sqlalchemy import select
 
 from hutong.examples import load_examples
@@ -110,7 +110,15 @@ async def test_clinic_reminds_the_patient(
             await route.continue_()
 
         decided: list[int] = []
-        page.on("response", lambda r: decided.append(r.status) if r.url.endswith("/decide") else None)
+        both_decided = asyncio.Event()
+
+        def on_response(response: Response) -> None:
+            if response.url.endswith("/decide"):
+                decided.append(response.status)
+                if len(decided) == 2:  # the first report tap's choice, then the second tap's
+                    both_decided.set()
+
+        page.on("response", on_response)
         await page.route("**/api/me/subscribe/*/decide", slow_decide)
         await view.locator("#report").click()
         await expect(dialog.locator(".hutong-subscribe-title")).to_have_text(["检查报告通知"])
@@ -121,8 +129,7 @@ async def test_clinic_reminds_the_patient(
         await page.wait_for_timeout(500)
         await expect(dialog).to_have_count(0)
         async with asyncio.timeout(10):
-            while len(decided) < 2:  # the first report tap's choice, then the second tap's
-                await asyncio.sleep(0.05)
+            await both_decided.wait()
         assert decided == [200, 200]
         await expect(dialog).to_have_count(0)
         await page.unroute("**/api/me/subscribe/*/decide")
