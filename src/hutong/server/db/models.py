@@ -12,7 +12,15 @@ from hutong.server.idempotency import IdempotencyRecord
 from hutong.server.identity.models import AccessToken, OneTimeCode, OpenId, SessionKey, UnionId
 from hutong.server.ledger.models import LedgerAccount, LedgerPosting, LedgerTransaction
 from hutong.server.outbox.models import OutboxAttempt, OutboxJob
-from hutong.server.payments.models import BillFile, Merchant, MerchantApp, NotifyLog, Order, Refund
+from hutong.server.payments.models import (
+    BillFile,
+    Merchant,
+    MerchantApp,
+    NotifyLog,
+    Order,
+    Reconciliation,
+    Refund,
+)
 from hutong.server.review.models import Review
 from hutong.server.subscribe.models import (
     Category,
@@ -76,6 +84,7 @@ __all__ = [
     "PushSettings",
     "PushSubscription",
     "RecentApp",
+    "Reconciliation",
     "Refund",
     "Release",
     "Review",
