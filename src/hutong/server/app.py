@@ -22,6 +22,9 @@ from hutong.server.apps.key_routes import router as signing_keys_router
 from hutong.server.apps.release_routes import router as versions_router
 from hutong.server.apps.routes import router as apps_router
 from hutong.server.bodylimit import BodyLimitMiddleware
+from hutong.server.chats.hub import make_hub
+from hutong.server.chats.routes import live_router as chats_live_router
+from hutong.server.chats.routes import router as chats_router
 from hutong.server.consent.routes import router as consent_router
 from hutong.server.db import Database
 from hutong.server.delivery.routes import router as delivery_router
@@ -90,6 +93,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         if settings.outbox_worker:
             await app.state.outbox.stop()
         await wechatpay_api.close(app)
+        await app.state.chat_hub.close()
         await app.state.database.dispose()
         await limiter.close()
 
@@ -100,6 +104,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.database = Database(settings.effective_database_url, keyring)
     app.state.blobs = BlobStore(settings.blob_dir)
     app.state.sources = BlobStore(settings.source_dir)
+    # Images said in chats: a store of their own, served only to the chat's members (chats/routes.py).
+    app.state.chat_media = BlobStore(settings.data_dir / "chat-media")
+    # Chat events to connected clients: through Redis when configured, in-process otherwise.
+    app.state.chat_hub = make_hub(settings.redis_url, settings.effective_database_url)
     # The platform's signing keys (the first generated into the data dir on first start; `hutong keys
     # rotate` adds newer ones); their public halves are at /.well-known/hutong/platform-keys.json.
     app.state.platform_key = PlatformKeys(settings.platform_keys_dir, settings.signing_key_path)
@@ -135,6 +143,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(consent_router)
     app.include_router(support_router)
     app.include_router(support_server_router)
+    app.include_router(chats_router)
+    app.include_router(chats_live_router)
     app.include_router(funding_router)
     app.include_router(wallet_router)
     app.include_router(subscribe_router)
@@ -170,6 +180,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # in the host, which reads its own address and launches the mini program.
     @app.get("/miniapp/{rest:path}", include_in_schema=False)
     async def shell_link(rest: str) -> HTMLResponse:
+        return shell_page()
+
+    # A friend's add-me link and a group's invitation open in the host too (shell/chats.js).
+    @app.get("/add/{code}", include_in_schema=False)
+    async def shell_add_friend(code: str) -> HTMLResponse:
+        return shell_page()
+
+    @app.get("/join/{code}", include_in_schema=False)
+    async def shell_join_group(code: str) -> HTMLResponse:
         return shell_page()
 
     @app.get("/s/{appid}/{scene:path}", include_in_schema=False)
