@@ -49,6 +49,9 @@ from hutong.server.problems import document_problems, install_problem_handlers
 from hutong.server.ratelimit import RateLimitMiddleware, make_limiter
 from hutong.server.review.routes import router as review_router
 from hutong.server.sealing import Keyring, background_rewrap
+from hutong.server.sharing.routes import manage_router as sharing_manage_router
+from hutong.server.sharing.routes import page_router as sharing_page_router
+from hutong.server.sharing.routes import router as sharing_router
 from hutong.server.storage import BlobStore
 from hutong.server.subscribe.routes import router as subscribe_router
 from hutong.server.subscribe.server_routes import router as subscribe_server_router
@@ -145,6 +148,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(support_server_router)
     app.include_router(chats_router)
     app.include_router(chats_live_router)
+    app.include_router(sharing_router)
+    app.include_router(sharing_manage_router)
+    app.include_router(sharing_page_router)
     app.include_router(funding_router)
     app.include_router(wallet_router)
     app.include_router(subscribe_router)
