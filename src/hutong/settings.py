@@ -106,6 +106,11 @@ class Settings(BaseSettings):
     outbox_poll_seconds: float = Field(
         default=1.0, description="How often an idle outbox worker looks for due jobs."
     )
+    outbox_keep_days: int = Field(
+        default=30,
+        ge=1,
+        description="Days a finished (done or dead) outbox job and its tries stay for the delivery logs.",
+    )
 
     @property
     def blob_dir(self) -> Path:

@@ -14,6 +14,7 @@ from starlette.responses import HTMLResponse, Response
 
 import hutong
 from hutong.console.codes import router as console_codes_router
+from hutong.console.payments import router as console_payments_router
 from hutong.console.routes import router as console_router
 from hutong.console.support import router as console_support_router
 from hutong.server import outbox
@@ -160,6 +161,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(payments_refund_router)
     app.include_router(payments_manage_router)
     app.include_router(console_codes_router)
+    app.include_router(console_payments_router)
     app.include_router(console_support_router)
     app.include_router(console_router)
     app.mount("/console/static", StaticFiles(directory=CONSOLE_STATIC), name="console-static")
