@@ -5,8 +5,14 @@ from hutong.server.apps.models import App, DeveloperKey, Release
 from hutong.server.audit.models import AuditEntry
 from hutong.server.consent.models import ScopeDecision, UserProfile
 from hutong.server.db.base import Base
-from hutong.server.discovery.models import LaunchEvent, PinnedApp, RecentApp, SceneCode
-from hutong.server.events.models import AppEvent
+from hutong.server.discovery.models import PinnedApp, RecentApp, SceneCode
+from hutong.server.events.models import (
+    AnalyticsActive,
+    AnalyticsRollup,
+    AnalyticsUser,
+    ReleaseGuard,
+    events,
+)
 from hutong.server.funding.models import FundingTransfer
 from hutong.server.idempotency import IdempotencyRecord
 from hutong.server.identity.models import AccessToken, OneTimeCode, OpenId, SessionKey, UnionId
@@ -39,9 +45,11 @@ metadata = Base.metadata
 
 __all__ = [
     "AccessToken",
+    "AnalyticsActive",
+    "AnalyticsRollup",
+    "AnalyticsUser",
     "ApiToken",
     "App",
-    "AppEvent",
     "AuditEntry",
     "BillFile",
     "Category",
@@ -53,7 +61,6 @@ __all__ = [
     "Grant",
     "IdempotencyRecord",
     "Keyword",
-    "LaunchEvent",
     "LedgerAccount",
     "LedgerPosting",
     "LedgerTransaction",
@@ -78,6 +85,7 @@ __all__ = [
     "RecentApp",
     "Refund",
     "Release",
+    "ReleaseGuard",
     "Review",
     "SceneCode",
     "ScopeDecision",
@@ -92,5 +100,6 @@ __all__ = [
     "UserProfile",
     "WalletPayment",
     "WalletPin",
+    "events",
     "metadata",
 ]
