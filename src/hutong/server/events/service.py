@@ -111,3 +111,24 @@ async def recent_events(
         .limit(limit)
     )
     return [StoredEvent(*row[:-1], data=row[-1] or {}) for row in rows.all()]
+
+
+async def emit(session: AsyncSession, app_id: int, name: str, data: dict[str, Any], audience: str) -> None:
+    """A platform domain's event (a share, an open from a share, …) into the one event pipeline, in the
+    caller's transaction: it exists exactly when what it reports commits. A ``share`` counts as a
+    share of its ``page`` (share_pv, share_uv, the page's shares); anything else is a server event."""
+    from hutong.server import events as pipeline
+
+    if name == "share":
+        row = store.row(
+            at=datetime.now(UTC),
+            zone=pipeline.ZONE[0],
+            app_id=app_id,
+            audience=audience,
+            kind="share",
+            name=str(data.get("page") or ""),
+            data=data,
+        )
+        await store.write(session, [row])
+        return
+    await pipeline.emit(session, app_id, name, data, audience)

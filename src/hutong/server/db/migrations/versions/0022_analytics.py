@@ -1,8 +1,8 @@
 """The analytics event store, partitioned by day on PostgreSQL, replacing ``launch_events`` and
 ``app_events`` (their rows move into it); users by first day, daily actives, rollups, release guards.
 
-Revision ID: 0021
-Revises: 0020
+Revision ID: 0022
+Revises: 0021
 """
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0021"
-down_revision = "0020"
+revision = "0022"
+down_revision = "0021"
 branch_labels = None
 depends_on = None
 
