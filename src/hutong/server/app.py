@@ -23,6 +23,7 @@ from hutong.server.apps.release_routes import router as versions_router
 from hutong.server.apps.routes import router as apps_router
 from hutong.server.bodylimit import BodyLimitMiddleware
 from hutong.server.consent.routes import router as consent_router
+from hutong.server.coupons.routes import router as coupons_router
 from hutong.server.db import Database
 from hutong.server.delivery.routes import router as delivery_router
 from hutong.server.delivery.runtime_assets import runtime_assets
@@ -143,6 +144,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(payments_router)
     app.include_router(payments_refund_router)
     app.include_router(payments_manage_router)
+    app.include_router(coupons_router)
     app.include_router(console_codes_router)
     app.include_router(console_support_router)
     app.include_router(console_router)

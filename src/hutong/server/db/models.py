@@ -4,6 +4,15 @@ from hutong.server.accounts.models import ApiToken, Membership, Organization, Se
 from hutong.server.apps.models import App, DeveloperKey, Release
 from hutong.server.audit.models import AuditEntry
 from hutong.server.consent.models import ScopeDecision, UserProfile
+from hutong.server.coupons.models import (
+    CallbackSettings,
+    ClaimCount,
+    Coupon,
+    Stock,
+    Store,
+    StoreStaff,
+    UploadedCode,
+)
 from hutong.server.db.base import Base
 from hutong.server.discovery.models import LaunchEvent, PinnedApp, RecentApp, SceneCode
 from hutong.server.events.models import AppEvent
@@ -44,8 +53,11 @@ __all__ = [
     "AppEvent",
     "AuditEntry",
     "BillFile",
+    "CallbackSettings",
     "Category",
+    "ClaimCount",
     "Conversation",
+    "Coupon",
     "DeveloperKey",
     "Feedback",
     "FeedbackImage",
@@ -83,10 +95,14 @@ __all__ = [
     "ScopeDecision",
     "Session",
     "SessionKey",
+    "Stock",
+    "Store",
+    "StoreStaff",
     "Switch",
     "Template",
     "Title",
     "UnionId",
+    "UploadedCode",
     "UsedNonce",
     "User",
     "UserProfile",
