@@ -1,8 +1,8 @@
 """Coupons and stores: stores and their staff, coupon stocks, merchant-uploaded codes, coupons, the
 per-user and per-day claim counts, and where coupon callbacks go.
 
-Revision ID: 0021
-Revises: 0020
+Revision ID: 0022
+Revises: 0021
 """
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0021"
-down_revision = "0020"
+revision = "0022"
+down_revision = "0021"
 branch_labels = None
 depends_on = None
 
