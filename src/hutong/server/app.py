@@ -29,6 +29,7 @@ from hutong.server.chats.hub import make_hub
 from hutong.server.chats.routes import live_router as chats_live_router
 from hutong.server.chats.routes import router as chats_router
 from hutong.server.consent.routes import router as consent_router
+from hutong.server.coupons.routes import router as coupons_router
 from hutong.server.db import Database
 from hutong.server.delivery.routes import router as delivery_router
 from hutong.server.delivery.runtime_assets import runtime_assets
@@ -171,6 +172,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(payments_router)
     app.include_router(payments_refund_router)
     app.include_router(payments_manage_router)
+    app.include_router(coupons_router)
     app.include_router(console_codes_router)
     app.include_router(console_payments_router)
     app.include_router(console_support_router)

@@ -13,6 +13,15 @@ from hutong.server.chats.models import (
     FriendRequest,
 )
 from hutong.server.consent.models import ScopeDecision, UserProfile
+from hutong.server.coupons.models import (
+    CallbackSettings,
+    ClaimCount,
+    Coupon,
+    Stock,
+    Store,
+    StoreStaff,
+    UploadedCode,
+)
 from hutong.server.db.base import Base
 from hutong.server.discovery.models import PinnedApp, RecentApp, SceneCode
 from hutong.server.events.models import (
@@ -63,13 +72,16 @@ __all__ = [
     "AuditEntry",
     "BillFile",
     "Block",
+    "CallbackSettings",
     "Category",
     "Chat",
     "ChatMember",
     "ChatMessage",
     "ChatProfile",
+    "ClaimCount",
     "Contact",
     "Conversation",
+    "Coupon",
     "DeveloperKey",
     "Feedback",
     "FeedbackImage",
@@ -111,10 +123,14 @@ __all__ = [
     "SessionKey",
     "Share",
     "ShareOpen",
+    "Stock",
+    "Store",
+    "StoreStaff",
     "Switch",
     "Template",
     "Title",
     "UnionId",
+    "UploadedCode",
     "UsedNonce",
     "User",
     "UserProfile",
