@@ -1,8 +1,8 @@
 """The analytics event store, partitioned by day on PostgreSQL, replacing ``launch_events`` and
 ``app_events`` (their rows move into it); users by first day, daily actives, rollups, release guards.
 
-Revision ID: 0022
-Revises: 0021
+Revision ID: 0023
+Revises: 0022
 """
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0022"
-down_revision = "0021"
+revision = "0023"
+down_revision = "0022"
 branch_labels = None
 depends_on = None
 
