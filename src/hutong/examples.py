@@ -50,7 +50,7 @@ def find_examples(root: Path) -> list[ExampleInfo]:
         config = json.loads(config_path.read_text(encoding="utf-8"))
         directory = config_path.parent
         listing = config.get("hutong") if isinstance(config.get("hutong"), dict) else {}
-        backend = listing.get("backend") if isinstance(listing.get("backend"), dict) else {}
+        backend: dict[str, Any] = listing["backend"] if isinstance(listing.get("backend"), dict) else {}
         found.append(
             ExampleInfo(
                 directory=directory,

@@ -44,8 +44,8 @@ async def test_the_console_manages_templates_and_operators_approve_titles(
         async with w.app.state.database.session() as session:
             await accounts.sign_up(session, "op@example.com", "long enough", operator_role="reviewer")
         async with signed_in(w, "a@example.com") as (dev, csrf):
-            page = await dev.get(f"/console/apps/{w.a1.appid}/templates")
-            assert page.status_code == 200 and "Set the app's category" in page.text  # no category yet
+            bare = await dev.get(f"/console/apps/{w.a1.appid}/templates")
+            assert bare.status_code == 200 and "Set the app's category" in bare.text  # no category yet
             await set_category(w, w.a1, "医疗 Health", w.dev_a)
 
             # Browse: the app's categories, their approved titles, a search, a title's keywords.
@@ -90,8 +90,8 @@ async def test_the_console_manages_templates_and_operators_approve_titles(
                 "unknown type": {**proposal, "keywords": "就诊人 | nickname | 李明\n科室 | thing | 内科"},
                 "too few": {**proposal, "keywords": "就诊人 | name | 李明"},
             }
-            for label, body in bad.items():
-                assert "error=" in notice(await dev.post(propose, data=body)), label
+            for label, refused in bad.items():
+                assert "error=" in notice(await dev.post(propose, data=refused)), label
             assert "proposed" in notice(await dev.post(propose, data={**proposal, "keywords": PROPOSAL}))
             second = {**proposal, "title": "体检报告", "keywords": PROPOSAL}
             assert "proposed" in notice(await dev.post(propose, data=second))
@@ -141,14 +141,14 @@ async def test_the_console_manages_templates_and_operators_approve_titles(
         assert [t["tid"] for t in titles["data"]][-1] == tid and other_tid not in [
             t["tid"] for t in titles["data"]
         ]
-        added = await call(
+        usable = await call(
             w,
             "POST",
             "/wxaapi/newtmpl/addtemplate",
             token,
             json={"tid": tid, "kidList": [1, 2], "sceneDesc": ""},
         )
-        assert added["errcode"] == 0, added
+        assert usable["errcode"] == 0, usable
         async with signed_in(w, "a@example.com") as (dev, csrf):
             page = (await dev.get(f"/console/apps/{w.a1.appid}/templates")).text
             assert "approved" in page and "rejected: 已有同类模板" in page
