@@ -23,6 +23,9 @@ from hutong.server.apps.key_routes import router as signing_keys_router
 from hutong.server.apps.release_routes import router as versions_router
 from hutong.server.apps.routes import router as apps_router
 from hutong.server.bodylimit import BodyLimitMiddleware
+from hutong.server.chats.hub import make_hub
+from hutong.server.chats.routes import live_router as chats_live_router
+from hutong.server.chats.routes import router as chats_router
 from hutong.server.consent.routes import router as consent_router
 from hutong.server.db import Database
 from hutong.server.delivery.routes import router as delivery_router
@@ -47,6 +50,9 @@ from hutong.server.problems import document_problems, install_problem_handlers
 from hutong.server.ratelimit import RateLimitMiddleware, make_limiter
 from hutong.server.review.routes import router as review_router
 from hutong.server.sealing import Keyring, background_rewrap
+from hutong.server.sharing.routes import manage_router as sharing_manage_router
+from hutong.server.sharing.routes import page_router as sharing_page_router
+from hutong.server.sharing.routes import router as sharing_router
 from hutong.server.storage import BlobStore
 from hutong.server.subscribe.routes import router as subscribe_router
 from hutong.server.subscribe.server_routes import router as subscribe_server_router
@@ -91,6 +97,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         if settings.outbox_worker:
             await app.state.outbox.stop()
         await wechatpay_api.close(app)
+        await app.state.chat_hub.close()
         await app.state.database.dispose()
         await limiter.close()
 
@@ -101,6 +108,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.database = Database(settings.effective_database_url, keyring)
     app.state.blobs = BlobStore(settings.blob_dir)
     app.state.sources = BlobStore(settings.source_dir)
+    # Images said in chats: a store of their own, served only to the chat's members (chats/routes.py).
+    app.state.chat_media = BlobStore(settings.data_dir / "chat-media")
+    # Chat events to connected clients: through Redis when configured, in-process otherwise.
+    app.state.chat_hub = make_hub(settings.redis_url, settings.effective_database_url)
     # The platform's signing keys (the first generated into the data dir on first start; `hutong keys
     # rotate` adds newer ones); their public halves are at /.well-known/hutong/platform-keys.json.
     app.state.platform_key = PlatformKeys(settings.platform_keys_dir, settings.signing_key_path)
@@ -136,6 +147,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(consent_router)
     app.include_router(support_router)
     app.include_router(support_server_router)
+    app.include_router(chats_router)
+    app.include_router(chats_live_router)
+    app.include_router(sharing_router)
+    app.include_router(sharing_manage_router)
+    app.include_router(sharing_page_router)
     app.include_router(funding_router)
     app.include_router(wallet_router)
     app.include_router(subscribe_router)
@@ -172,6 +188,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # in the host, which reads its own address and launches the mini program.
     @app.get("/miniapp/{rest:path}", include_in_schema=False)
     async def shell_link(rest: str) -> HTMLResponse:
+        return shell_page()
+
+    # A friend's add-me link and a group's invitation open in the host too (shell/chats.js).
+    @app.get("/add/{code}", include_in_schema=False)
+    async def shell_add_friend(code: str) -> HTMLResponse:
+        return shell_page()
+
+    @app.get("/join/{code}", include_in_schema=False)
+    async def shell_join_group(code: str) -> HTMLResponse:
         return shell_page()
 
     @app.get("/s/{appid}/{scene:path}", include_in_schema=False)

@@ -3,6 +3,15 @@
 from hutong.server.accounts.models import ApiToken, Membership, Organization, Session, User
 from hutong.server.apps.models import App, DeveloperKey, Release
 from hutong.server.audit.models import AuditEntry
+from hutong.server.chats.models import (
+    Block,
+    Chat,
+    ChatMember,
+    ChatMessage,
+    ChatProfile,
+    Contact,
+    FriendRequest,
+)
 from hutong.server.consent.models import ScopeDecision, UserProfile
 from hutong.server.db.base import Base
 from hutong.server.discovery.models import LaunchEvent, PinnedApp, RecentApp, SceneCode
@@ -14,6 +23,7 @@ from hutong.server.ledger.models import LedgerAccount, LedgerPosting, LedgerTran
 from hutong.server.outbox.models import OutboxAttempt, OutboxJob
 from hutong.server.payments.models import BillFile, Merchant, MerchantApp, NotifyLog, Order, Refund
 from hutong.server.review.models import Review
+from hutong.server.sharing.models import GroupOpenId, Share, ShareOpen
 from hutong.server.subscribe.models import (
     Category,
     Grant,
@@ -44,13 +54,21 @@ __all__ = [
     "AppEvent",
     "AuditEntry",
     "BillFile",
+    "Block",
     "Category",
+    "Chat",
+    "ChatMember",
+    "ChatMessage",
+    "ChatProfile",
+    "Contact",
     "Conversation",
     "DeveloperKey",
     "Feedback",
     "FeedbackImage",
+    "FriendRequest",
     "FundingTransfer",
     "Grant",
+    "GroupOpenId",
     "IdempotencyRecord",
     "Keyword",
     "LaunchEvent",
@@ -83,6 +101,8 @@ __all__ = [
     "ScopeDecision",
     "Session",
     "SessionKey",
+    "Share",
+    "ShareOpen",
     "Switch",
     "Template",
     "Title",

@@ -49,3 +49,9 @@ async def recent_events(session: AsyncSession, appid: str, limit: int = 100) -> 
         .limit(limit)
     )
     return list((await session.execute(query)).scalars())
+
+
+async def emit(session: AsyncSession, app_id: int, name: str, data: dict[str, Any], audience: str) -> None:
+    """A platform domain's event (a share, an open from a share, …) into the one event pipeline, in the
+    caller's transaction: it exists exactly when what it reports commits."""
+    session.add(AppEvent(app_id=app_id, audience=audience, name=name, data=data))
