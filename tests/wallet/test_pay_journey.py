@@ -16,7 +16,7 @@ import zxingcpp
 from PIL import Image
 from playwright.async_api import Browser, expect
 
-from hutong.server.wallet import paycodes
+from hutong.server.wallet import coupons, paycodes
 from tests.wallet.conftest import PASSWORD
 from tests.wallet.shop import (
     ShopWorld,
@@ -26,6 +26,7 @@ from tests.wallet.shop import (
     set_pin_and_top_up,
     shop_world,
 )
+from tests.wallet.test_coupon_line import Wallet
 
 pytestmark = pytest.mark.browser
 __all__ = ["shop_world"]
@@ -80,9 +81,23 @@ async def test_top_up_then_pay_in_a_mini_program(shop_world: ShopWorld, browser:
         "Tea House · Tea House Ltd",
     )
 
-    # Another order, and the user closes the sheet: cancel, nothing charged.
-    await view.locator("#pay").click()
-    await expect(pay).to_be_visible()
+    # Another order, and the user closes the sheet: cancel, nothing charged. The coupons domain offers
+    # a coupon this time: the sheet's coupon line preselects it and lowers the amount; the payer can
+    # pick none.
+    coupons.register(Wallet())
+    try:
+        await view.locator("#pay").click()
+        await expect(pay).to_be_visible()
+        await expect(pay.locator(".hutong-pay-coupon-value")).to_have_text("立减3元 −¥3.00")
+        await expect(pay.locator(".hutong-pay-amount")).to_have_text("15.80")
+        await expect(pay.locator(".hutong-pay-original")).to_have_text("¥18.80")
+        await pay.locator(".hutong-pay-coupon").click()
+        await pay.get_by_role("radio", name="No coupon").click()
+        await expect(pay.locator(".hutong-pay-coupon-value")).to_have_text("No coupon")
+        await expect(pay.locator(".hutong-pay-amount")).to_have_text("18.80")
+        await expect(pay.locator(".hutong-pay-original")).to_be_hidden()
+    finally:
+        coupons.unregister()
     await pay.get_by_role("button", name="Close").click()
     await expect(view.locator("#out")).to_have_text("requestPayment:fail cancel")
     wallet = await (await context.request.get(f"{server.url}/api/me/wallet")).json()
