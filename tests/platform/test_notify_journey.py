@@ -19,17 +19,24 @@ from hutong.examples import load_examples
 from hutong.server.accounts.models import User
 from hutong.server.apps.models import App
 from hutong.server.db import Database
-from hutong.server.db.migrate import upgrade_async
 from hutong.server.identity import service as identity
 from hutong.server.identity import tokens
 from hutong.server.storage import BlobStore
 from hutong.settings import Settings
-from tests.conftest import EXAMPLES, LiveServer, scratch_database, serve
+from tests.conftest import EXAMPLES, LiveServer, migrate, scratch_database, serve, wait_until
 from tests.subscribe.pushservice import push_service
 
 pytestmark = pytest.mark.browser
 EMAIL = "patient@example.com"
 CLINIC = "hutong-clinic"
+TOAST_LOG = """() => {
+  window.__toasts = [];
+  new MutationObserver((records) => records.forEach((record) => record.addedNodes.forEach((node) => {
+    if (!(node instanceof Element)) return;
+    const toasts = node.matches('.hutong-toast') ? [node] : [...node.querySelectorAll('.hutong-toast')];
+    toasts.forEach((toast) => window.__toasts.push(toast.textContent));
+  }))).observe(document.body, { childList: true, subtree: true });
+}"""
 
 
 @pytest.fixture(scope="module", params=["sqlite", "postgres"])
@@ -38,7 +45,7 @@ async def clinic_server(
 ) -> AsyncIterator[LiveServer]:
     directory = tmp_path_factory.mktemp(f"notify-{request.param}")
     with scratch_database(request.param, directory) as url:
-        await upgrade_async(url)
+        await migrate(url)
         settings = Settings(
             data_dir=directory, database_url=url, egress_allow_networks="127.0.0.0/8", outbox_poll_seconds=0.2
         )
@@ -103,14 +110,19 @@ async def test_clinic_reminds_the_patient(
         view = page.frame_locator("iframe.hutong-page").last
         await expect(view.locator("#booked-title")).to_be_visible()
 
-        # The report: long-term, kept; asked once only.
+        # The report: long-term, kept; asked once only. The titles of the toasts the host draws, in order.
+        await page.evaluate(TOAST_LOG)
         await view.locator("#report").click()
         await expect(dialog.locator(".hutong-subscribe-title")).to_have_text(["检查报告通知"])
         await dialog.locator(".hutong-subscribe-keep-box").check()
         await dialog.locator(".hutong-consent-allow").click()
         await expect(dialog).to_have_count(0)
+        # Asked again: answered "accept" at once, no dialog. Waited for by the app's toast of that answer
+        # (the second toast the host draws), not for a fixed time.
+        await wait_until(page, "window.__toasts.length >= 1")
         await view.locator("#report").click()
-        await page.wait_for_timeout(500)
+        await wait_until(page, "window.__toasts.length >= 2")
+        assert await page.evaluate("window.__toasts") == ["已订阅 Subscribed"] * 2
         await expect(dialog).to_have_count(0)
 
         token, openid = await back_end(clinic_server)
