@@ -20,8 +20,8 @@ import pytest
 from playwright.async_api import Browser, FrameLocator, Page, async_playwright, expect
 
 from hutong.check.browser import CHROMIUM, CHROMIUM_ARGS
-from hutong.server.accounts import passwords
 from hutong.examples import load_examples
+from hutong.server.accounts import passwords
 from hutong.server.db import Database
 from hutong.server.db.migrate import downgrade, upgrade
 from hutong.server.delivery.runtime_assets import runtime_assets

@@ -12,7 +12,7 @@ from typing import Any
 
 import httpx
 import pytest
-from playwright.async_api import Browser, expect
+from playwright.async_api import Browser, Response, Route, expect
 from sqlalchemy import select
 
 from hutong.examples import load_examples
@@ -23,20 +23,12 @@ from hutong.server.identity import service as identity
 from hutong.server.identity import tokens
 from hutong.server.storage import BlobStore
 from hutong.settings import Settings
-from tests.conftest import EXAMPLES, LiveServer, migrate, scratch_database, serve, wait_until
+from tests.conftest import EXAMPLES, LiveServer, migrate, scratch_database, serve
 from tests.subscribe.pushservice import push_service
 
 pytestmark = pytest.mark.browser
 EMAIL = "patient@example.com"
 CLINIC = "hutong-clinic"
-TOAST_LOG = """() => {
-  window.__toasts = [];
-  new MutationObserver((records) => records.forEach((record) => record.addedNodes.forEach((node) => {
-    if (!(node instanceof Element)) return;
-    const toasts = node.matches('.hutong-toast') ? [node] : [...node.querySelectorAll('.hutong-toast')];
-    toasts.forEach((toast) => window.__toasts.push(toast.textContent));
-  }))).observe(document.body, { childList: true, subtree: true });
-}"""
 
 
 @pytest.fixture(scope="module", params=["sqlite", "postgres"])
@@ -110,20 +102,35 @@ async def test_clinic_reminds_the_patient(
         view = page.frame_locator("iframe.hutong-page").last
         await expect(view.locator("#booked-title")).to_be_visible()
 
-        # The report: long-term, kept; asked once only. The titles of the toasts the host draws, in order.
-        await page.evaluate(TOAST_LOG)
+        # The report: long-term, kept; asked once only, even when the second tap comes while the
+        # first choice is still on its way to the platform (its answer is held back here).
+        async def slow_decide(route: Route) -> None:
+            await asyncio.sleep(1)
+            await route.continue_()
+
+        decided: list[int] = []
+        both_decided = asyncio.Event()
+
+        def on_response(response: Response) -> None:
+            if response.url.endswith("/decide"):
+                decided.append(response.status)
+                if len(decided) == 2:  # the first report tap's choice, then the second tap's
+                    both_decided.set()
+
+        page.on("response", on_response)
+        await page.route("**/api/me/subscribe/*/decide", slow_decide)
         await view.locator("#report").click()
         await expect(dialog.locator(".hutong-subscribe-title")).to_have_text(["检查报告通知"])
         await dialog.locator(".hutong-subscribe-keep-box").check()
         await dialog.locator(".hutong-consent-allow").click()
         await expect(dialog).to_have_count(0)
-        # Asked again: answered "accept" at once, no dialog. Waited for by the app's toast of that answer
-        # (the second toast the host draws), not for a fixed time.
-        await wait_until(page, "window.__toasts.length >= 1")
         await view.locator("#report").click()
-        await wait_until(page, "window.__toasts.length >= 2")
-        assert await page.evaluate("window.__toasts") == ["已订阅 Subscribed"] * 2
         await expect(dialog).to_have_count(0)
+        async with asyncio.timeout(10):
+            await both_decided.wait()
+        assert decided == [200, 200]
+        await expect(dialog).to_have_count(0)
+        await page.unroute("**/api/me/subscribe/*/decide")
 
         token, openid = await back_end(clinic_server)
         reminder = {

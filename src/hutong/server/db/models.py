@@ -3,10 +3,34 @@
 from hutong.server.accounts.models import ApiToken, Membership, Organization, Session, User
 from hutong.server.apps.models import App, DeveloperKey, Release
 from hutong.server.audit.models import AuditEntry
+from hutong.server.chats.models import (
+    Block,
+    Chat,
+    ChatMember,
+    ChatMessage,
+    ChatProfile,
+    Contact,
+    FriendRequest,
+)
 from hutong.server.consent.models import ScopeDecision, UserProfile
+from hutong.server.coupons.models import (
+    CallbackSettings,
+    ClaimCount,
+    Coupon,
+    Stock,
+    Store,
+    StoreStaff,
+    UploadedCode,
+)
 from hutong.server.db.base import Base
-from hutong.server.discovery.models import LaunchEvent, PinnedApp, RecentApp, SceneCode
-from hutong.server.events.models import AppEvent
+from hutong.server.discovery.models import PinnedApp, RecentApp, SceneCode
+from hutong.server.events.models import (
+    AnalyticsActive,
+    AnalyticsRollup,
+    AnalyticsUser,
+    ReleaseGuard,
+    events,
+)
 from hutong.server.funding.models import FundingTransfer
 from hutong.server.idempotency import IdempotencyRecord
 from hutong.server.identity.models import AccessToken, OneTimeCode, OpenId, SessionKey, UnionId
@@ -14,6 +38,7 @@ from hutong.server.ledger.models import LedgerAccount, LedgerPosting, LedgerTran
 from hutong.server.outbox.models import OutboxAttempt, OutboxJob
 from hutong.server.payments.models import BillFile, Merchant, MerchantApp, NotifyLog, Order, Refund
 from hutong.server.review.models import Review
+from hutong.server.sharing.models import GroupOpenId, Share, ShareOpen
 from hutong.server.subscribe.models import (
     Category,
     Grant,
@@ -39,21 +64,33 @@ metadata = Base.metadata
 
 __all__ = [
     "AccessToken",
+    "AnalyticsActive",
+    "AnalyticsRollup",
+    "AnalyticsUser",
     "ApiToken",
     "App",
-    "AppEvent",
     "AuditEntry",
     "BillFile",
+    "Block",
+    "CallbackSettings",
     "Category",
+    "Chat",
+    "ChatMember",
+    "ChatMessage",
+    "ChatProfile",
+    "ClaimCount",
+    "Contact",
     "Conversation",
+    "Coupon",
     "DeveloperKey",
     "Feedback",
     "FeedbackImage",
+    "FriendRequest",
     "FundingTransfer",
     "Grant",
+    "GroupOpenId",
     "IdempotencyRecord",
     "Keyword",
-    "LaunchEvent",
     "LedgerAccount",
     "LedgerPosting",
     "LedgerTransaction",
@@ -78,19 +115,27 @@ __all__ = [
     "RecentApp",
     "Refund",
     "Release",
+    "ReleaseGuard",
     "Review",
     "SceneCode",
     "ScopeDecision",
     "Session",
     "SessionKey",
+    "Share",
+    "ShareOpen",
+    "Stock",
+    "Store",
+    "StoreStaff",
     "Switch",
     "Template",
     "Title",
     "UnionId",
+    "UploadedCode",
     "UsedNonce",
     "User",
     "UserProfile",
     "WalletPayment",
     "WalletPin",
+    "events",
     "metadata",
 ]
