@@ -106,6 +106,18 @@ class Settings(BaseSettings):
     outbox_poll_seconds: float = Field(
         default=1.0, description="How often an idle outbox worker looks for due jobs."
     )
+    analytics_timezone: str = Field(
+        default="UTC", description="The time zone analytics days and hours are counted in (IANA name)."
+    )
+    analytics_retention_days: int = Field(
+        default=400, ge=31, description="Raw analytics events older than this many days are dropped."
+    )
+    analytics_flush_seconds: float = Field(
+        default=1.0, description="How often a server process writes the events it has buffered."
+    )
+    analytics_buffer_limit: int = Field(
+        default=50_000, description="Events a process holds before it asks hosts to send later (503)."
+    )
     outbox_keep_days: int = Field(
         default=30,
         ge=1,

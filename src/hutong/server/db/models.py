@@ -13,9 +13,24 @@ from hutong.server.chats.models import (
     FriendRequest,
 )
 from hutong.server.consent.models import ScopeDecision, UserProfile
+from hutong.server.coupons.models import (
+    CallbackSettings,
+    ClaimCount,
+    Coupon,
+    Stock,
+    Store,
+    StoreStaff,
+    UploadedCode,
+)
 from hutong.server.db.base import Base
-from hutong.server.discovery.models import LaunchEvent, PinnedApp, RecentApp, SceneCode
-from hutong.server.events.models import AppEvent
+from hutong.server.discovery.models import PinnedApp, RecentApp, SceneCode
+from hutong.server.events.models import (
+    AnalyticsActive,
+    AnalyticsRollup,
+    AnalyticsUser,
+    ReleaseGuard,
+    events,
+)
 from hutong.server.funding.models import FundingTransfer
 from hutong.server.idempotency import IdempotencyRecord
 from hutong.server.identity.models import AccessToken, OneTimeCode, OpenId, SessionKey, UnionId
@@ -49,19 +64,24 @@ metadata = Base.metadata
 
 __all__ = [
     "AccessToken",
+    "AnalyticsActive",
+    "AnalyticsRollup",
+    "AnalyticsUser",
     "ApiToken",
     "App",
-    "AppEvent",
     "AuditEntry",
     "BillFile",
     "Block",
+    "CallbackSettings",
     "Category",
     "Chat",
     "ChatMember",
     "ChatMessage",
     "ChatProfile",
+    "ClaimCount",
     "Contact",
     "Conversation",
+    "Coupon",
     "DeveloperKey",
     "Feedback",
     "FeedbackImage",
@@ -71,7 +91,6 @@ __all__ = [
     "GroupOpenId",
     "IdempotencyRecord",
     "Keyword",
-    "LaunchEvent",
     "LedgerAccount",
     "LedgerPosting",
     "LedgerTransaction",
@@ -96,6 +115,7 @@ __all__ = [
     "RecentApp",
     "Refund",
     "Release",
+    "ReleaseGuard",
     "Review",
     "SceneCode",
     "ScopeDecision",
@@ -103,14 +123,19 @@ __all__ = [
     "SessionKey",
     "Share",
     "ShareOpen",
+    "Stock",
+    "Store",
+    "StoreStaff",
     "Switch",
     "Template",
     "Title",
     "UnionId",
+    "UploadedCode",
     "UsedNonce",
     "User",
     "UserProfile",
     "WalletPayment",
     "WalletPin",
+    "events",
     "metadata",
 ]
