@@ -23,8 +23,8 @@ from hutong.server.chats import service as chats
 from hutong.server.chats.models import Chat, ChatMember
 from hutong.server.chats.service import Outgoing, Result
 from hutong.server.db.base import utcnow
-from hutong.server.discovery.models import LaunchEvent
 from hutong.server.events import service as events
+from hutong.server.events.models import AnalyticsUser
 from hutong.server.identity import service as identity
 from hutong.server.identity.ids import random_id
 from hutong.server.identity.models import OpenId
@@ -174,9 +174,9 @@ async def make_shares(
 async def _is_new(session: AsyncSession, app: App, user_id: int) -> bool:
     """A new user to the app: never launched it, never known to it by an openid."""
     launched = await session.scalar(
-        select(LaunchEvent.id)
-        .where(LaunchEvent.app_id == app.id, LaunchEvent.audience == f"user:{user_id}")
-        .limit(1)
+        select(AnalyticsUser.first_day).where(
+            AnalyticsUser.app_id == app.id, AnalyticsUser.audience == f"user:{user_id}"
+        )
     )
     known = await session.scalar(select(OpenId.id).where(OpenId.app_id == app.id, OpenId.user_id == user_id))
     return launched is None and known is None
@@ -203,23 +203,22 @@ async def open_share(session: AsyncSession, user: User | None, share_id: str) ->
         scene, chat_type = (SCENE_TICKET if share.ticket else SCENE_GROUP), CHAT_GROUP
     else:
         scene, chat_type = SCENE_SINGLE, CHAT_SINGLE
-    session.add(
-        ShareOpen(share_pk=share.id, user_id=user.id if user else None, scene=scene, new_user=new_user)
-    )
-    sharer = await identity.openid_for(session, app, share.sharer_id) if share.sharer_id is not None else ""
-    await events.emit(
-        session,
-        app.id,
-        "share_open",
-        {
+    # The sharer tapping their own card brought no one: it opens, uncounted.
+    if user is None or user.id != share.sharer_id:
+        session.add(
+            ShareOpen(share_pk=share.id, user_id=user.id if user else None, scene=scene, new_user=new_user)
+        )
+        sharer = (
+            await identity.openid_for(session, app, share.sharer_id) if share.sharer_id is not None else ""
+        )
+        data = {
             "share_id": share.share_id,
             "sharer": sharer,
             "page": share.path,
             "scene": scene,
             "new_user": new_user,
-        },
-        f"user:{user.id}" if user else "guest",
-    )
+        }
+        await events.emit(session, app.id, "share_open", data, f"user:{user.id}" if user else "guest")
     launch: dict[str, Any] = {
         "appid": app.appid,
         "path": share.path,
