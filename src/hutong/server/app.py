@@ -27,6 +27,8 @@ from hutong.server.chats.hub import make_hub
 from hutong.server.chats.routes import live_router as chats_live_router
 from hutong.server.chats.routes import router as chats_router
 from hutong.server.consent.routes import router as consent_router
+from hutong.server.coupons.manage_routes import me_router as coupons_me_router
+from hutong.server.coupons.manage_routes import router as coupons_manage_router
 from hutong.server.coupons.routes import router as coupons_router
 from hutong.server.db import Database
 from hutong.server.delivery.routes import router as delivery_router
@@ -162,6 +164,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(payments_refund_router)
     app.include_router(payments_manage_router)
     app.include_router(coupons_router)
+    app.include_router(coupons_manage_router)
+    app.include_router(coupons_me_router)
     app.include_router(console_codes_router)
     app.include_router(console_payments_router)
     app.include_router(console_support_router)
