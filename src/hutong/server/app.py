@@ -6,6 +6,7 @@ import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
@@ -17,6 +18,7 @@ from hutong.console.codes import router as console_codes_router
 from hutong.console.payments import router as console_payments_router
 from hutong.console.routes import router as console_router
 from hutong.console.support import router as console_support_router
+from hutong.server import events as events_pkg
 from hutong.server import outbox
 from hutong.server.accounts.routes import router as accounts_router
 from hutong.server.apps.key_routes import router as signing_keys_router
@@ -39,12 +41,15 @@ from hutong.server.discovery.catalogue import Catalogue
 from hutong.server.discovery.code_routes import router as codes_router
 from hutong.server.discovery.routes import router as discovery_router
 from hutong.server.egress.routes import router as egress_router
+from hutong.server.events.datacube import router as datacube_router
 from hutong.server.events.routes import router as events_router
+from hutong.server.events.sink import EventSink
 from hutong.server.funding.registry import providers_from
 from hutong.server.funding.routes import router as funding_router
 from hutong.server.health import router as health_router
 from hutong.server.identity.routes import router as identity_router
 from hutong.server.identity.server_routes import router as developer_server_router
+from hutong.server.payments.codepay_routes import router as payments_codepay_router
 from hutong.server.payments.manage_routes import router as payments_manage_router
 from hutong.server.payments.refund_routes import router as payments_refund_router
 from hutong.server.payments.routes import router as payments_router
@@ -61,6 +66,7 @@ from hutong.server.subscribe.routes import router as subscribe_router
 from hutong.server.subscribe.server_routes import router as subscribe_server_router
 from hutong.server.support.routes import router as support_router
 from hutong.server.support.server_routes import router as support_server_router
+from hutong.server.wallet.counter_routes import router as wallet_counter_router
 from hutong.server.wallet.routes import router as wallet_router
 from hutong.server.wechat.errors import install_wx_errors
 from hutong.server.wechatpay import api as wechatpay_api
@@ -94,7 +100,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             worker = outbox.Worker(app.state.database, settings, poll_seconds=settings.outbox_poll_seconds)
             app.state.outbox = worker
             worker.start()
+        app.state.events.start()
         yield
+        await app.state.events.stop()
         if rewrap is not None:
             rewrap.cancel()
         if settings.outbox_worker:
@@ -119,6 +127,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # rotate` adds newer ones); their public halves are at /.well-known/hutong/platform-keys.json.
     app.state.platform_key = PlatformKeys(settings.platform_keys_dir, settings.signing_key_path)
     app.state.limiter = limiter
+    # Analytics: this process's event buffer (server/events/sink.py) and the appids it has seen.
+    app.state.events = EventSink(app.state.database, settings)
+    app.state.analytics_app_ids = {}
+    events_pkg.ZONE[0] = ZoneInfo(settings.analytics_timezone)
     # This process's search index; it rebuilds itself when the apps table changes (catalogue.py).
     app.state.catalogue = Catalogue()
     # Where top-ups come from and withdrawals go (docs/payments.md, "Funding providers").
@@ -143,6 +155,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(delivery_router)
     app.include_router(discovery_router)
     app.include_router(events_router)
+    app.include_router(datacube_router)
     app.include_router(egress_router)
     app.include_router(privacy_router)
     app.include_router(identity_router)
@@ -157,11 +170,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(sharing_page_router)
     app.include_router(funding_router)
     app.include_router(wallet_router)
+    app.include_router(wallet_counter_router)
     app.include_router(subscribe_router)
     app.include_router(subscribe_server_router)
     app.include_router(codes_router)
     app.include_router(payments_router)
     app.include_router(payments_refund_router)
+    app.include_router(payments_codepay_router)
     app.include_router(payments_manage_router)
     app.include_router(coupons_router)
     app.include_router(coupons_manage_router)

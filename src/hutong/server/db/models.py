@@ -23,14 +23,28 @@ from hutong.server.coupons.models import (
     UploadedCode,
 )
 from hutong.server.db.base import Base
-from hutong.server.discovery.models import LaunchEvent, PinnedApp, RecentApp, SceneCode
-from hutong.server.events.models import AppEvent
+from hutong.server.discovery.models import PinnedApp, RecentApp, SceneCode
+from hutong.server.events.models import (
+    AnalyticsActive,
+    AnalyticsRollup,
+    AnalyticsUser,
+    ReleaseGuard,
+    events,
+)
 from hutong.server.funding.models import FundingTransfer
 from hutong.server.idempotency import IdempotencyRecord
 from hutong.server.identity.models import AccessToken, OneTimeCode, OpenId, SessionKey, UnionId
 from hutong.server.ledger.models import LedgerAccount, LedgerPosting, LedgerTransaction
 from hutong.server.outbox.models import OutboxAttempt, OutboxJob
-from hutong.server.payments.models import BillFile, Merchant, MerchantApp, NotifyLog, Order, Refund
+from hutong.server.payments.models import (
+    BillFile,
+    Merchant,
+    MerchantApp,
+    NotifyLog,
+    Order,
+    Reconciliation,
+    Refund,
+)
 from hutong.server.review.models import Review
 from hutong.server.sharing.models import GroupOpenId, Share, ShareOpen
 from hutong.server.subscribe.models import (
@@ -51,16 +65,18 @@ from hutong.server.support.models import (
     Message,
     PushSettings,
 )
-from hutong.server.wallet.models import PayCode, WalletPayment, WalletPin
+from hutong.server.wallet.models import PayCode, WalletPayment, WalletPin, WalletSettings
 from hutong.server.wechatpay.models import PlatformKey, UsedNonce
 
 metadata = Base.metadata
 
 __all__ = [
     "AccessToken",
+    "AnalyticsActive",
+    "AnalyticsRollup",
+    "AnalyticsUser",
     "ApiToken",
     "App",
-    "AppEvent",
     "AuditEntry",
     "BillFile",
     "Block",
@@ -83,7 +99,6 @@ __all__ = [
     "GroupOpenId",
     "IdempotencyRecord",
     "Keyword",
-    "LaunchEvent",
     "LedgerAccount",
     "LedgerPosting",
     "LedgerTransaction",
@@ -106,8 +121,10 @@ __all__ = [
     "PushSettings",
     "PushSubscription",
     "RecentApp",
+    "Reconciliation",
     "Refund",
     "Release",
+    "ReleaseGuard",
     "Review",
     "SceneCode",
     "ScopeDecision",
@@ -128,5 +145,7 @@ __all__ = [
     "UserProfile",
     "WalletPayment",
     "WalletPin",
+    "WalletSettings",
+    "events",
     "metadata",
 ]

@@ -23,8 +23,8 @@ from hutong.server.chats import service as chats
 from hutong.server.chats.models import Chat, ChatMember
 from hutong.server.chats.service import Outgoing, Result
 from hutong.server.db.base import utcnow
-from hutong.server.discovery.models import LaunchEvent
 from hutong.server.events import service as events
+from hutong.server.events.models import AnalyticsUser
 from hutong.server.identity import service as identity
 from hutong.server.identity.ids import random_id
 from hutong.server.identity.models import OpenId
@@ -174,9 +174,9 @@ async def make_shares(
 async def _is_new(session: AsyncSession, app: App, user_id: int) -> bool:
     """A new user to the app: never launched it, never known to it by an openid."""
     launched = await session.scalar(
-        select(LaunchEvent.id)
-        .where(LaunchEvent.app_id == app.id, LaunchEvent.audience == f"user:{user_id}")
-        .limit(1)
+        select(AnalyticsUser.first_day).where(
+            AnalyticsUser.app_id == app.id, AnalyticsUser.audience == f"user:{user_id}"
+        )
     )
     known = await session.scalar(select(OpenId.id).where(OpenId.app_id == app.id, OpenId.user_id == user_id))
     return launched is None and known is None
