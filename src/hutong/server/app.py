@@ -15,6 +15,7 @@ from starlette.responses import HTMLResponse, Response
 
 import hutong
 from hutong.console.codes import router as console_codes_router
+from hutong.console.coupons import router as console_coupons_router
 from hutong.console.payments import router as console_payments_router
 from hutong.console.routes import router as console_router
 from hutong.console.support import router as console_support_router
@@ -183,6 +184,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(coupons_me_router)
     app.include_router(console_codes_router)
     app.include_router(console_payments_router)
+    app.include_router(console_coupons_router)
     app.include_router(console_support_router)
     app.include_router(console_router)
     app.mount("/console/static", StaticFiles(directory=CONSOLE_STATIC), name="console-static")
