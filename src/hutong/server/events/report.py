@@ -135,10 +135,14 @@ async def retain(
 async def portrait(
     session: AsyncSession, app_id: int, start: date, end: date, zone: ZoneInfo
 ) -> dict[str, Any]:
-    """userportrait: Hutong knows platforms (from the launch's browser); not province, city, gender,
-    age or device model, which WeChat takes from its own user profiles: those lists are empty."""
+    """userportrait: Hutong knows platforms (from the launch's browser; counted in visits, where WeChat
+    counts users); not province, city, gender, age or device model, which WeChat takes from its own
+    user profiles: those lists are empty."""
     figures = rollups.total((await rollups.days(session, app_id, start, end, zone)).values())
-    platforms = by_key(figures, "platform_sessions")
+    platforms: dict[str, int] = {}
+    for name, value in by_key(figures, "platform_sessions").items():
+        label = name if name in PLATFORM_IDS else "other"
+        platforms[label] = platforms.get(label, 0) + value
     listing = [
         {"id": PLATFORM_IDS.get(name, 3), "name": name, "value": value}
         for name, value in sorted(platforms.items(), key=lambda i: PLATFORM_IDS.get(i[0], 3))
