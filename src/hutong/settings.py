@@ -97,6 +97,11 @@ class Settings(BaseSettings):
     wallet_transfers_per_minute: int = Field(
         default=10, description="Top-ups and withdrawals a user may start per minute."
     )
+    counter_pin_free_fen: int = Field(
+        default=100_000,
+        description="The largest payment-code (counter) payment taken without the payer's PIN, in fen "
+        "(WeChat asks above 1,000 yuan); a user may set a lower limit of their own.",
+    )
 
     outbox_worker: bool = Field(
         default=True,

@@ -48,6 +48,7 @@ from hutong.server.funding.routes import router as funding_router
 from hutong.server.health import router as health_router
 from hutong.server.identity.routes import router as identity_router
 from hutong.server.identity.server_routes import router as developer_server_router
+from hutong.server.payments.codepay_routes import router as payments_codepay_router
 from hutong.server.payments.manage_routes import router as payments_manage_router
 from hutong.server.payments.refund_routes import router as payments_refund_router
 from hutong.server.payments.routes import router as payments_router
@@ -64,6 +65,7 @@ from hutong.server.subscribe.routes import router as subscribe_router
 from hutong.server.subscribe.server_routes import router as subscribe_server_router
 from hutong.server.support.routes import router as support_router
 from hutong.server.support.server_routes import router as support_server_router
+from hutong.server.wallet.counter_routes import router as wallet_counter_router
 from hutong.server.wallet.routes import router as wallet_router
 from hutong.server.wechat.errors import install_wx_errors
 from hutong.server.wechatpay import api as wechatpay_api
@@ -168,11 +170,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(sharing_page_router)
     app.include_router(funding_router)
     app.include_router(wallet_router)
+    app.include_router(wallet_counter_router)
     app.include_router(subscribe_router)
     app.include_router(subscribe_server_router)
     app.include_router(codes_router)
     app.include_router(payments_router)
     app.include_router(payments_refund_router)
+    app.include_router(payments_codepay_router)
     app.include_router(payments_manage_router)
     app.include_router(coupons_router)
     app.include_router(console_codes_router)

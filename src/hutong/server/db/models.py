@@ -36,7 +36,15 @@ from hutong.server.idempotency import IdempotencyRecord
 from hutong.server.identity.models import AccessToken, OneTimeCode, OpenId, SessionKey, UnionId
 from hutong.server.ledger.models import LedgerAccount, LedgerPosting, LedgerTransaction
 from hutong.server.outbox.models import OutboxAttempt, OutboxJob
-from hutong.server.payments.models import BillFile, Merchant, MerchantApp, NotifyLog, Order, Refund
+from hutong.server.payments.models import (
+    BillFile,
+    Merchant,
+    MerchantApp,
+    NotifyLog,
+    Order,
+    Reconciliation,
+    Refund,
+)
 from hutong.server.review.models import Review
 from hutong.server.sharing.models import GroupOpenId, Share, ShareOpen
 from hutong.server.subscribe.models import (
@@ -57,7 +65,7 @@ from hutong.server.support.models import (
     Message,
     PushSettings,
 )
-from hutong.server.wallet.models import PayCode, WalletPayment, WalletPin
+from hutong.server.wallet.models import PayCode, WalletPayment, WalletPin, WalletSettings
 from hutong.server.wechatpay.models import PlatformKey, UsedNonce
 
 metadata = Base.metadata
@@ -113,6 +121,7 @@ __all__ = [
     "PushSettings",
     "PushSubscription",
     "RecentApp",
+    "Reconciliation",
     "Refund",
     "Release",
     "ReleaseGuard",
@@ -136,6 +145,7 @@ __all__ = [
     "UserProfile",
     "WalletPayment",
     "WalletPin",
+    "WalletSettings",
     "events",
     "metadata",
 ]

@@ -27,6 +27,7 @@ HANDLER_MODULES = (
     "hutong.server.funding.checks",
     "hutong.server.payments.notify",
     "hutong.server.payments.refunds",
+    "hutong.server.payments.reconcile",
     "hutong.server.housekeeping",
     "hutong.server.coupons.notify",
 )
