@@ -15,8 +15,7 @@ import pytest
 from PIL import Image
 
 from hutong.cli.platform import zip_project
-from hutong.server.db.migrate import upgrade_async
-from tests.conftest import EXAMPLES, scratch_database
+from tests.conftest import EXAMPLES, migrate, scratch_database
 from tests.coupons.world import busifavor_body
 from tests.platform.apiclient import platform, settings_for, token_for
 
@@ -46,6 +45,11 @@ SCOPED: list[tuple[str, str, Any]] = [
     ("POST", "/api/manage/apps/{app}/release/complete", None),
     ("POST", "/api/manage/apps/{app}/rollback", {"release_id": "{release}"}),
     ("GET", "/api/manage/apps/{app}/audit", None),
+    ("GET", "/api/manage/apps/{app}/analytics/overview", None),
+    ("GET", "/api/manage/apps/{app}/analytics/retention", None),
+    ("GET", "/api/manage/apps/{app}/analytics/errors", None),
+    ("GET", "/api/manage/apps/{app}/analytics/guard", None),
+    ("PUT", "/api/manage/apps/{app}/analytics/guard", {"action": "pause"}),
     ("GET", "/api/manage/apps/{app}/trial-link", None),
     ("GET", "/api/apps/{app}/launch?channel=trial", None),
     ("GET", "/api/apps/{app}/launch?channel=develop", None),
@@ -164,7 +168,7 @@ async def two_orgs(
     """Set up once per database: every probe below is refused, so none changes what the next one sees."""
     directory = tmp_path_factory.mktemp("two-orgs")
     with scratch_database(request.param, directory) as url:
-        await upgrade_async(url)
+        await migrate(url)
         async with platform(settings_for(directory, url)) as (_app, client):
             a = await token_for(client, "a@example.com")
             b = await token_for(client, "b@example.com")
@@ -287,7 +291,7 @@ async def test_the_table_covers_every_scoped_route(tmp_path: Path) -> None:
 
 async def test_every_other_endpoint_needs_credentials(tmp_path: Path) -> None:
     url = f"sqlite+aiosqlite:///{tmp_path / 'x.db'}"
-    await upgrade_async(url)
+    await migrate(url)
     async with platform(settings_for(tmp_path, url)) as (app, client):
         document = app.openapi()
         checked = 0
@@ -331,7 +335,7 @@ async def test_sessions_need_csrf_and_cookies_are_locked_down(database_url: str,
 
 async def test_rate_limits_answer_429_with_retry_after(tmp_path: Path) -> None:
     url = f"sqlite+aiosqlite:///{tmp_path / 'x.db'}"
-    await upgrade_async(url)
+    await migrate(url)
     settings = settings_for(tmp_path, url, rate_limit_per_minute=5, auth_rate_limit_per_minute=2)
     async with platform(settings) as (_app, client):
         statuses = [(await client.get("/api/health")).status_code for _ in range(6)]
@@ -359,7 +363,7 @@ async def test_redis_limits_are_shared_between_processes(tmp_path: Path) -> None
 
 async def test_oversized_bodies_are_refused_before_parsing(tmp_path: Path) -> None:
     url = f"sqlite+aiosqlite:///{tmp_path / 'x.db'}"
-    await upgrade_async(url)
+    await migrate(url)
     async with platform(settings_for(tmp_path, url, upload_max_bytes=1000)) as (_app, client):
         auth = await token_for(client, "big@example.com")
         response = await client.post(
@@ -374,7 +378,7 @@ async def test_oversized_bodies_are_refused_before_parsing(tmp_path: Path) -> No
 
 async def test_console_sign_in_redirects_only_within_the_site(tmp_path: Path) -> None:
     url = f"sqlite+aiosqlite:///{tmp_path / 'x.db'}"
-    await upgrade_async(url)
+    await migrate(url)
     async with platform(settings_for(tmp_path, url)) as (_app, client):
         await client.post("/api/accounts/signup", json={"email": "r@example.com", "password": "long enough"})
         form = {"email": "r@example.com", "password": "long enough"}
