@@ -18,11 +18,10 @@ from playwright.async_api import Browser, Response, Route, expect
 
 from hutong.examples import find_examples, load_examples, prepare_backend, run_backend
 from hutong.server.db import Database
-from hutong.server.db.migrate import upgrade_async
 from hutong.server.embedded import free_port
 from hutong.server.storage import BlobStore
 from hutong.settings import Settings
-from tests.conftest import EXAMPLES, LiveServer, scratch_database, serve
+from tests.conftest import EXAMPLES, LiveServer, migrate, scratch_database, serve
 from tests.subscribe.pushservice import push_service
 
 pytestmark = pytest.mark.browser
@@ -52,7 +51,7 @@ async def clinic(
     config.write_text(config.read_text().replace("127.0.0.1:8701", f"127.0.0.1:{port}"))
     (example,) = find_examples(examples)
     with scratch_database(request.param, directory) as url:
-        await upgrade_async(url)
+        await migrate(url)
         settings = Settings(
             data_dir=directory, database_url=url, egress_allow_networks="127.0.0.0/8", outbox_poll_seconds=0.2
         )
@@ -129,7 +128,6 @@ async def test_clinic_reminds_the_patient(clinic: Clinic, browser: Browser) -> N
         await dialog.locator(".hutong-consent-allow").click()
         await expect(dialog).to_have_count(0)
         await view.locator("#report").click()
-        await page.wait_for_timeout(500)
         await expect(dialog).to_have_count(0)
         async with asyncio.timeout(10):
             await both_decided.wait()

@@ -11,8 +11,8 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from hutong.server.db.migrate import upgrade_async
 from hutong.server.subscribe.models import Notification
+from tests.conftest import migrate
 from tests.identity.world import World, world
 from tests.subscribe.helpers import call, set_category
 
@@ -251,7 +251,7 @@ async def test_two_hundred_concurrent_sends_on_sqlite(tmp_path: Path) -> None:
     cut to 50 ms here, so any two of them meeting at SQLite's lock would fail 'database is locked' (a
     500): without the queue most of them do."""
     url = f"sqlite+aiosqlite:///{tmp_path / 'sends.db'}"
-    await upgrade_async(url)
+    await migrate(url)
     lifted = {
         "subscribe_send_per_minute": 10**6,
         "server_api_per_minute": 10**6,
