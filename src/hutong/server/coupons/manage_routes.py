@@ -134,7 +134,10 @@ def _stock_summary(stock: Stock) -> dict[str, Any]:
 async def create_stock(request: Request, mchid: str, user: Caller) -> dict[str, Any]:
     """The body is WeChat's busifavor stock body; ``out_request_no`` may be left out (one is made).
     A stock made here starts as a draft, started from the console."""
-    body = await request.json()
+    try:
+        body = await request.json()
+    except ValueError:  # empty or not JSON (json.JSONDecodeError, UnicodeDecodeError)
+        body = None
     if not isinstance(body, dict):
         raise Problem(422, "invalid_stock", "a JSON object is needed")
     body.setdefault("out_request_no", "console-" + secrets.token_hex(8))
