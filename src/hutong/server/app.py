@@ -14,6 +14,7 @@ from starlette.middleware.gzip import GZipMiddleware
 from starlette.responses import HTMLResponse, Response
 
 import hutong
+from hutong.console.analytics import router as console_analytics_router
 from hutong.console.codes import router as console_codes_router
 from hutong.console.coupons import router as console_coupons_router
 from hutong.console.payments import router as console_payments_router
@@ -185,6 +186,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(coupons_manage_router)
     app.include_router(coupons_me_router)
     app.include_router(console_codes_router)
+    app.include_router(console_analytics_router)
     app.include_router(console_payments_router)
     app.include_router(console_coupons_router)
     app.include_router(console_support_router)
