@@ -15,8 +15,7 @@ import pytest
 from PIL import Image
 
 from hutong.cli.platform import zip_project
-from hutong.server.db.migrate import upgrade_async
-from tests.conftest import EXAMPLES, scratch_database
+from tests.conftest import EXAMPLES, migrate, scratch_database
 from tests.platform.apiclient import platform, settings_for, token_for
 
 # Every org-scoped endpoint, as (method, path, body). {org}, {app}, {release} and {user} are organization
@@ -152,7 +151,7 @@ async def two_orgs(
     """Set up once per database: every probe below is refused, so none changes what the next one sees."""
     directory = tmp_path_factory.mktemp("two-orgs")
     with scratch_database(request.param, directory) as url:
-        await upgrade_async(url)
+        await migrate(url)
         async with platform(settings_for(directory, url)) as (_app, client):
             a = await token_for(client, "a@example.com")
             b = await token_for(client, "b@example.com")
@@ -259,7 +258,7 @@ async def test_the_table_covers_every_scoped_route(tmp_path: Path) -> None:
 
 async def test_every_other_endpoint_needs_credentials(tmp_path: Path) -> None:
     url = f"sqlite+aiosqlite:///{tmp_path / 'x.db'}"
-    await upgrade_async(url)
+    await migrate(url)
     async with platform(settings_for(tmp_path, url)) as (app, client):
         document = app.openapi()
         checked = 0
@@ -303,7 +302,7 @@ async def test_sessions_need_csrf_and_cookies_are_locked_down(database_url: str,
 
 async def test_rate_limits_answer_429_with_retry_after(tmp_path: Path) -> None:
     url = f"sqlite+aiosqlite:///{tmp_path / 'x.db'}"
-    await upgrade_async(url)
+    await migrate(url)
     settings = settings_for(tmp_path, url, rate_limit_per_minute=5, auth_rate_limit_per_minute=2)
     async with platform(settings) as (_app, client):
         statuses = [(await client.get("/api/health")).status_code for _ in range(6)]
@@ -331,7 +330,7 @@ async def test_redis_limits_are_shared_between_processes(tmp_path: Path) -> None
 
 async def test_oversized_bodies_are_refused_before_parsing(tmp_path: Path) -> None:
     url = f"sqlite+aiosqlite:///{tmp_path / 'x.db'}"
-    await upgrade_async(url)
+    await migrate(url)
     async with platform(settings_for(tmp_path, url, upload_max_bytes=1000)) as (_app, client):
         auth = await token_for(client, "big@example.com")
         response = await client.post(
@@ -346,7 +345,7 @@ async def test_oversized_bodies_are_refused_before_parsing(tmp_path: Path) -> No
 
 async def test_console_sign_in_redirects_only_within_the_site(tmp_path: Path) -> None:
     url = f"sqlite+aiosqlite:///{tmp_path / 'x.db'}"
-    await upgrade_async(url)
+    await migrate(url)
     async with platform(settings_for(tmp_path, url)) as (_app, client):
         await client.post("/api/accounts/signup", json={"email": "r@example.com", "password": "long enough"})
         form = {"email": "r@example.com", "password": "long enough"}

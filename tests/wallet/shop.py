@@ -22,12 +22,11 @@ import pytest
 from hutong.compiler import build_project
 from hutong.server.apps import service as apps
 from hutong.server.db import Database
-from hutong.server.db.migrate import upgrade_async
 from hutong.server.funding.sandbox_bank import RunningBank
 from hutong.server.storage import BlobStore
 from hutong.server.wechatpay import crypto
 from hutong.settings import Settings
-from tests.conftest import TEST_APPS, LiveServer, allow_domains, serve
+from tests.conftest import TEST_APPS, LiveServer, allow_domains, migrate, serve
 
 PASSWORD = "long enough"
 
@@ -196,7 +195,7 @@ async def shop_world(tmp_path_factory: pytest.TempPathFactory, bank: RunningBank
         funding_sandbox_webhook_secret=bank.webhook_secret,
         funding_timeout_seconds=2.0,
     )
-    await upgrade_async(settings.effective_database_url)
+    await migrate(settings.effective_database_url)
     async with serve(settings) as server:
         merchant = await _set_up(server)
         with merchant_backend(merchant) as base:

@@ -11,6 +11,8 @@ Page({
   },
 
   onLoad() {
+    // Shared into a group, the menu carries a shareTicket: the shop learns which group brought whom.
+    wx.showShareMenu({ withShareTicket: true, menus: ['shareAppMessage'] })
     this.setData({ categories: menu.byCategory() })
   },
 

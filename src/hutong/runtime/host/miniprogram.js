@@ -79,7 +79,7 @@ export class MiniProgram {
     this.onVisibility = this.onVisibility.bind(this);
   }
 
-  /** @param {{path?: string, query?: Record<string, string>, scene?: number, referrerInfo?: any, shareTicket?: string}} [launch] */
+  /** @param {{path?: string, query?: Record<string, string>, scene?: number, referrerInfo?: any, shareTicket?: string, chatType?: number}} [launch] */
   async start(launch = {}) {
     // The logic thread and the first page frame boot while the bundles download; nothing runs the
     // app's code before every hash has been checked.
@@ -134,6 +134,7 @@ export class MiniProgram {
       scene: launch.scene ?? 1001,
       referrerInfo: launch.referrerInfo || {},
       ...(launch.shareTicket ? { shareTicket: launch.shareTicket } : {}),
+      ...(launch.chatType ? { chatType: launch.chatType } : {}),
     };
     this.launchOptions = launchOptions;
     this.initWorker(logicCode, launchOptions);
