@@ -6,6 +6,7 @@
  * draws the navigation and tab bars, and runs the app's foreground/background cycle.
  */
 import { Chrome } from './chrome.js';
+import { VisitTracker } from './analytics.js';
 import { hostApis, launchData, viewMessages } from './api/index.js';
 import { shareMenuOf } from './api/share.js';
 import { fetchSignedManifest, fetchVerified } from './integrity.js';
@@ -77,6 +78,9 @@ export class MiniProgram {
     this.nextShareRequest = 1;
     this.onFrameMessage = this.onFrameMessage.bind(this);
     this.onVisibility = this.onVisibility.bind(this);
+    this.closed = false;
+    /** Page views, stays, timings and errors for the platform's analytics (analytics.js). */
+    this.tracker = new VisitTracker(this);
   }
 
   /** @param {{path?: string, query?: Record<string, string>, scene?: number, referrerInfo?: any, shareTicket?: string, chatType?: number}} [launch] */
@@ -123,6 +127,7 @@ export class MiniProgram {
       );
       if (this.chrome) this.chrome.assetUrls = this.assetUrls;
     } catch (error) {
+      if (this.eventsToken) this.tracker.launchFailed(error);
       this.close();
       throw error;
     }
@@ -247,6 +252,7 @@ export class MiniProgram {
     frame.className = 'hutong-page';
     /** @type {PageFrame} */
     const page = { id: this.nextPageId++, route, query, frame, port: null, ready: false, queue: [] };
+    this.tracker.pageOpened(page.id);
     const previous = this.top;
     this.pages.push(page);
     if (this.isTab(route)) this.tabPages.set(route, page);
@@ -287,6 +293,7 @@ export class MiniProgram {
   afterNavigation() {
     this.toLogic({ t: 'stack', ids: this.pages.map((p) => p.id) });
     this.updateChrome();
+    this.tracker.update();
   }
 
   /** @param {string} route */
@@ -392,12 +399,14 @@ export class MiniProgram {
     if (!this.foreground) return;
     this.foreground = false;
     this.toLogic({ t: 'app:hide' });
+    this.tracker.leave();
   }
 
   /** The app comes back: App.onShow, then the page's onShow. @param {{scene?: number, query?: Record<string, string>}} [options] */
   show(options = {}) {
     if (this.foreground) return;
     this.foreground = true;
+    this.tracker.update();
     const top = this.top;
     this.toLogic({
       t: 'app:show',
@@ -480,6 +489,7 @@ export class MiniProgram {
         );
         break;
       case 'error':
+        this.tracker.error(message);
         this.onError(message.message);
         break;
       case 'unsupported':
@@ -588,6 +598,7 @@ export class MiniProgram {
         page.queue = [];
         break;
       case 'firstcontent':
+        this.tracker.firstContent(page);
         // The page is up: boot the frame the next page will use.
         setTimeout(() => this.prepareFrame(), 0);
         this.surface.dispatchEvent(new CustomEvent('hutong:firstcontent', { detail: { ...message, pageId: page.id } }));
@@ -712,6 +723,8 @@ export class MiniProgram {
   }
 
   close() {
+    this.closed = true;
+    this.tracker.leave();
     // Removing the frame ends the worker it started.
     this.worker?.close();
     this.worker = null;
