@@ -23,7 +23,8 @@ from hutong.server.problems import Problem
 
 router = APIRouter(prefix="/api", tags=["payments"])
 Caller = Annotated[User, Depends(current_user)]
-IdempotencyKey = Annotated[str, Header(alias="Idempotency-Key", min_length=8, max_length=80)]
+# Optional in the signature so that a caller without credentials hears 401 before anything else.
+IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key", max_length=80)]
 
 
 class WithdrawIn(BaseModel):
@@ -76,14 +77,16 @@ async def balances(request: Request, mchid: str, user: Caller) -> dict[str, Any]
 
 @router.post("/merchants/{mchid}/withdrawals", status_code=202)
 async def withdraw(
-    request: Request, mchid: str, body: WithdrawIn, key: IdempotencyKey, user: Caller
+    request: Request, mchid: str, body: WithdrawIn, user: Caller, key: IdempotencyKey = None
 ) -> dict[str, Any]:
     """Send available money to the merchant's bank (owners): debited now, returned if the bank fails
     the payout. The same Idempotency-Key again answers the same withdrawal."""
-    provider = registry.provider(request)
-    callback = registry.callback_url(settings(request), provider.name)
     async with database(request).session() as session:
         merchant, _ = await merchant_for(session, user, mchid, Action.MANAGE_PAYMENTS)
+        if key is None or len(key) < 8:
+            raise Problem(400, "idempotency_key_missing", "an Idempotency-Key header of 8 to 80 characters")
+        provider = registry.provider(request)
+        callback = registry.callback_url(settings(request), provider.name)
         transfer = await settlement.withdraw(
             session, provider, merchant, user.id, body.amount_fen, body.account_number, key, callback
         )
