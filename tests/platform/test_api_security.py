@@ -16,6 +16,7 @@ from PIL import Image
 
 from hutong.cli.platform import zip_project
 from tests.conftest import EXAMPLES, migrate, scratch_database
+from tests.coupons.world import busifavor_body
 from tests.platform.apiclient import platform, settings_for, token_for
 
 # Every org-scoped endpoint, as (method, path, body). {org}, {app}, {release} and {user} are organization
@@ -81,6 +82,17 @@ SCOPED: list[tuple[str, str, Any]] = [
     ("GET", "/api/merchants/{mchid}/balances", None),
     ("POST", "/api/merchants/{mchid}/withdrawals", {"amount_fen": 1, "account_number": "6222000011112222"}),
     ("GET", "/api/merchants/{mchid}/withdrawals/x", None),
+    ("GET", "/api/merchants/{mchid}/stores", None),
+    ("POST", "/api/merchants/{mchid}/stores", {"name": "Intruder"}),
+    ("PATCH", "/api/merchants/{mchid}/stores/{store}", {"name": "Intruder"}),
+    ("PUT", "/api/merchants/{mchid}/stores/{store}/staff", {"email": "a@example.com"}),
+    ("DELETE", "/api/merchants/{mchid}/stores/{store}/staff/{user}", None),
+    ("GET", "/api/merchants/{mchid}/coupon-stocks", None),
+    ("POST", "/api/merchants/{mchid}/coupon-stocks", {"stock_name": "x"}),
+    ("POST", "/api/merchants/{mchid}/coupon-stocks/{stock}/start", None),
+    ("GET", "/api/merchants/{mchid}/coupon-stocks/{stock}/results", None),
+    ("GET", "/api/stores/{store}", None),
+    ("POST", "/api/stores/{store}/redemptions", {"code": "12345678901234567890123456"}),
 ]
 # Reachable without signing in, on purpose.
 PUBLIC = {
@@ -205,6 +217,14 @@ async def two_orgs(
             )
             assert merchant.status_code == 201, merchant.text
             ids["mchid"] = merchant.json()["mchid"]
+            store = await client.post(f"/api/merchants/{ids['mchid']}/stores", json={"name": "B"}, headers=b)
+            assert store.status_code == 201, store.text
+            ids["store"] = store.json()["id"]
+            stock = await client.post(
+                f"/api/merchants/{ids['mchid']}/coupon-stocks", json=busifavor_body(), headers=b
+            )
+            assert stock.status_code == 201, stock.text
+            ids["stock"] = stock.json()["stock_id"]
             yield TwoOrganizations(client, a, b, ids, project)
 
 
@@ -231,7 +251,12 @@ async def test_a_member_of_one_organization_cannot_touch_another(
         response = await client.request(method, url, json=_fill(body, ids), headers=two_orgs.a)
     assert response.status_code == 404, response.text
     assert response.headers["content-type"] == "application/problem+json"
-    assert response.json()["code"] in {"organization_not_found", "app_not_found", "merchant_not_found"}
+    assert response.json()["code"] in {
+        "organization_not_found",
+        "app_not_found",
+        "merchant_not_found",
+        "store_not_found",
+    }
     assert await _snapshot(client, two_orgs.b, ids) == before
     # B's owner still can: the refusal is about who asks, not a broken endpoint.
     assert (await client.get(_fill("/api/manage/apps/{app}", ids), headers=two_orgs.b)).status_code == 200
@@ -258,7 +283,10 @@ async def test_the_table_covers_every_scoped_route(tmp_path: Path) -> None:
             .replace("{key}", "{key_id}")
             .replace("/notifications/1/", "/notifications/{notify_id}/")
             .replace("/refunds/x/", "/refunds/{out_refund_no}/")
-            .replace("/withdrawals/x", "/withdrawals/{reference}"),
+            .replace("/withdrawals/x", "/withdrawals/{reference}")
+            .replace("{store}", "{store_id}")
+            .replace("{stock}/start", "{stock_id}/{action}")
+            .replace("{stock}", "{stock_id}"),
         )
         for m, p, _ in SCOPED
     }
