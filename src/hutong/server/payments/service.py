@@ -185,6 +185,15 @@ async def mark_paid(
     )
     if order.notify_url:  # a counter payment may come without one (its till polls instead)
         await notify.enqueue_transaction(session, order, "TRANSACTION.SUCCESS", "支付成功")
+    # GMV and orders in the app's analytics (docs/analytics.md), in this same transaction.
+    await events.emit(
+        session,
+        order.app_id,
+        "payment",
+        {"out_trade_no": order.out_trade_no, "mchid": merchant.mchid},
+        f"user:{user_id}" if user_id is not None else "",
+        value=order.amount_total,
+    )
     return order
 
 
