@@ -45,6 +45,7 @@ from hutong.server.payments.models import (
     Order,
     Reconciliation,
     Refund,
+    Settlement,
 )
 from hutong.server.review.models import Review
 from hutong.server.sharing.models import GroupOpenId, Share, ShareOpen
@@ -132,6 +133,7 @@ __all__ = [
     "ScopeDecision",
     "Session",
     "SessionKey",
+    "Settlement",
     "Share",
     "ShareOpen",
     "Stock",
