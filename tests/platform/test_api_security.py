@@ -79,6 +79,9 @@ SCOPED: list[tuple[str, str, Any]] = [
     ("POST", "/api/merchants/{mchid}/notifications/1/resend", None),
     ("POST", "/api/merchants/{mchid}/probe", {"url": "https://example.com/notify"}),
     ("POST", "/api/merchants/{mchid}/refunds/x/close", None),
+    ("GET", "/api/merchants/{mchid}/balances", None),
+    ("POST", "/api/merchants/{mchid}/withdrawals", {"amount_fen": 1, "account_number": "6222000011112222"}),
+    ("GET", "/api/merchants/{mchid}/withdrawals/x", None),
     ("GET", "/api/merchants/{mchid}/stores", None),
     ("POST", "/api/merchants/{mchid}/stores", {"name": "Intruder"}),
     ("PATCH", "/api/merchants/{mchid}/stores/{store}", {"name": "Intruder"}),
@@ -280,6 +283,7 @@ async def test_the_table_covers_every_scoped_route(tmp_path: Path) -> None:
             .replace("{key}", "{key_id}")
             .replace("/notifications/1/", "/notifications/{notify_id}/")
             .replace("/refunds/x/", "/refunds/{out_refund_no}/")
+            .replace("/withdrawals/x", "/withdrawals/{reference}")
             .replace("{store}", "{store_id}")
             .replace("{stock}/start", "{stock_id}/{action}")
             .replace("{stock}", "{stock_id}"),

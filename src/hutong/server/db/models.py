@@ -44,6 +44,7 @@ from hutong.server.payments.models import (
     Order,
     Reconciliation,
     Refund,
+    Settlement,
 )
 from hutong.server.review.models import Review
 from hutong.server.sharing.models import GroupOpenId, Share, ShareOpen
@@ -130,6 +131,7 @@ __all__ = [
     "ScopeDecision",
     "Session",
     "SessionKey",
+    "Settlement",
     "Share",
     "ShareOpen",
     "Stock",

@@ -28,6 +28,7 @@ from hutong.server.problems import Problem
 router = APIRouter(prefix="/api/manage/apps/{appid}/analytics", tags=["analytics"])
 CurrentUser = Annotated[User, Depends(current_user)]
 MAX_DAYS = 92
+SAMPLES = 2000  # recent errors read for the groups' sample stacks
 DEFAULT_DAYS = 30
 
 
@@ -81,21 +82,21 @@ async def code_health(
     timings, failed requests."""
     figures = rollups.total((await rollups.days(session, app_id, first, last, zone)).values())
     groups = report.errors(figures)[:100]
+    # One stack per group: from the latest errors (one bounded read, not a query per group).
     e = events.c
+    latest = await session.execute(
+        select(e.name, e.data)
+        .where(e.app_id == app_id, e.day >= first, e.day <= last, e.kind == "error")
+        .order_by(e.at.desc())
+        .limit(SAMPLES)
+    )
+    samples: dict[str, dict[str, Any]] = {}
+    for name, data in latest.all():
+        found = data or {}
+        key = rollups.error_key(found.get("file"), found.get("line"), name)
+        samples.setdefault(key, found)
     for group in groups:
-        sample = await session.execute(
-            select(e.data)
-            .where(
-                e.app_id == app_id,
-                e.day >= first,
-                e.day <= last,
-                e.kind == "error",
-                e.name == group["message"][:128],
-            )
-            .order_by(e.at.desc())
-            .limit(1)
-        )
-        data = sample.scalar_one_or_none() or {}
+        data = samples.get(f"{group['source']}\t{group['message']}", {})
         group["stack"] = str(data.get("stack", ""))
         group["page"] = str(data.get("page", ""))
     return {

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hutong.server import ledger
+from hutong.server import events, ledger
 from hutong.server.apps.models import App
 from hutong.server.identity import service as identity
 from hutong.server.payments import ids, notify, orders
@@ -174,8 +174,26 @@ async def mark_paid(
         )
     except ledger.InsufficientFunds as error:
         raise PaymentError("insufficient_funds", str(error)) from error
+    # For analytics (GMV is the sum of "payment" values), in this same transaction.
+    await events.emit(
+        session,
+        order.app_id,
+        "payment",
+        {"mchid": merchant.mchid, "transaction_id": order.transaction_id, "trade_type": order.trade_type},
+        audience=f"user:{order.payer_user_id}" if order.payer_user_id else "",
+        value=order.amount_total,
+    )
     if order.notify_url:  # a counter payment may come without one (its till polls instead)
         await notify.enqueue_transaction(session, order, "TRANSACTION.SUCCESS", "支付成功")
+    # GMV and orders in the app's analytics (docs/analytics.md), in this same transaction.
+    await events.emit(
+        session,
+        order.app_id,
+        "payment",
+        {"out_trade_no": order.out_trade_no, "mchid": merchant.mchid},
+        f"user:{user_id}" if user_id is not None else "",
+        value=order.amount_total,
+    )
     return order
 
 
