@@ -16,6 +16,7 @@ from hutong.server.consent.models import ScopeDecision, UserProfile
 from hutong.server.coupons.models import (
     CallbackSettings,
     ClaimCount,
+    ClaimLink,
     Coupon,
     Stock,
     Store,
@@ -88,6 +89,7 @@ __all__ = [
     "ChatMessage",
     "ChatProfile",
     "ClaimCount",
+    "ClaimLink",
     "Contact",
     "Conversation",
     "Coupon",
