@@ -174,15 +174,6 @@ async def mark_paid(
         )
     except ledger.InsufficientFunds as error:
         raise PaymentError("insufficient_funds", str(error)) from error
-    # For analytics (GMV is the sum of "payment" values), in this same transaction.
-    await events.emit(
-        session,
-        order.app_id,
-        "payment",
-        {"mchid": merchant.mchid, "transaction_id": order.transaction_id, "trade_type": order.trade_type},
-        audience=f"user:{order.payer_user_id}" if order.payer_user_id else "",
-        value=order.amount_total,
-    )
     if order.notify_url:  # a counter payment may come without one (its till polls instead)
         await notify.enqueue_transaction(session, order, "TRANSACTION.SUCCESS", "支付成功")
     # GMV and orders in the app's analytics (docs/analytics.md), in this same transaction.
@@ -190,7 +181,12 @@ async def mark_paid(
         session,
         order.app_id,
         "payment",
-        {"out_trade_no": order.out_trade_no, "mchid": merchant.mchid},
+        {
+            "out_trade_no": order.out_trade_no,
+            "mchid": merchant.mchid,
+            "transaction_id": order.transaction_id,
+            "trade_type": order.trade_type,
+        },
         f"user:{user_id}" if user_id is not None else "",
         value=order.amount_total,
     )
