@@ -177,6 +177,12 @@ function closeApp() {
  */
 async function openAddress(text, scenes) {
   if (await claim.fromScan(text)) return; // a poster's coupon code (claim.js)
+  // A friend's QR code or group invitation of this host: Messages opens there (chats.js).
+  const people = text.trim().match(/^(?:https?:\/\/[^/]+)?\/(add|join)\/([A-Za-z0-9_-]+)$/);
+  if (people) {
+    location.assign(`/${people[1]}/${people[2]}`);
+    return;
+  }
   const address = parseAddress(text);
   if (!address) {
     notice(`Not a mini program link or code: ${text}`);

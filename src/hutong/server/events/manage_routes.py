@@ -142,6 +142,37 @@ async def get_errors(
         return await code_health(session, app.id, first, last, zone)
 
 
+def parse_steps(text: str) -> list[tuple[str, str]]:
+    """``page:pages/index/index,event:buy`` → [("page", "pages/index/index"), ("event", "buy")]."""
+    steps = []
+    for part in (p.strip() for p in text.split(",") if p.strip()):
+        kind, _, name = part.partition(":")
+        if kind not in rollups.FUNNEL_KINDS or not name:
+            raise Problem(422, "invalid_funnel", "each step is page:<path> or event:<name>")
+        steps.append((kind, name[:128]))
+    if not 1 <= len(steps) <= rollups.MAX_FUNNEL_STEPS:
+        raise Problem(422, "invalid_funnel", f"a funnel has 1 to {rollups.MAX_FUNNEL_STEPS} steps")
+    return steps
+
+
+@router.get("/funnel")
+async def get_funnel(
+    appid: str,
+    request: Request,
+    user: CurrentUser,
+    steps: Annotated[str, Query(max_length=2000, description="page:<path>,event:<name>,… in order")],
+    begin: Begin = None,
+    end: End = None,
+) -> list[dict[str, Any]]:
+    zone = zone_of(request)
+    first, last = date_range(zone, begin, end)
+    wanted = parse_steps(steps)
+    await event_sink(request).flush()
+    async with database(request).session() as session:
+        app = await get_app(session, user, appid, Action.VIEW_ANALYTICS)
+        return await rollups.funnel(session, app.id, first, last, wanted)
+
+
 class GuardIn(BaseModel):
     enabled: bool = True
     action: str = Field(default="rollback", description="pause or rollback")
