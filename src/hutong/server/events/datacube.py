@@ -70,7 +70,7 @@ async def _trend(request: Request, app: Any, body: dict[str, Any], shape: str) -
     begin, end = dates(body, zone, shape)
     async with database(request).session() as session:
         figures = rollups.total((await rollups.days(session, app.id, begin, end, zone)).values())
-        uv = await rollups.distinct_visitors(session, app.id, begin, end)
+        uv = await rollups.distinct_visitors(session, app.id, begin, end, zone)
         new_uv = await rollups.new_visitors(session, app.id, begin, end)
     ref = {"day": report.ymd(begin), "week": f"{report.ymd(begin)}-{report.ymd(end)}"}.get(
         shape, begin.strftime("%Y%m")
