@@ -173,6 +173,12 @@ function closeApp() {
  * @param {string} text @param {{link: number, scheme: number, code: number}} scenes
  */
 async function openAddress(text, scenes) {
+  // A friend's QR code or group invitation of this host: Messages opens there (chats.js).
+  const people = text.trim().match(/^(?:https?:\/\/[^/]+)?\/(add|join)\/([A-Za-z0-9_-]+)$/);
+  if (people) {
+    location.assign(`/${people[1]}/${people[2]}`);
+    return;
+  }
   const address = parseAddress(text);
   if (!address) {
     notice(`Not a mini program link or code: ${text}`);

@@ -28,6 +28,7 @@ from hutong.server.problems import Problem
 router = APIRouter(prefix="/api/manage/apps/{appid}/analytics", tags=["analytics"])
 CurrentUser = Annotated[User, Depends(current_user)]
 MAX_DAYS = 92
+SAMPLES = 2000  # recent errors read for the groups' sample stacks
 DEFAULT_DAYS = 30
 
 
@@ -81,21 +82,21 @@ async def code_health(
     timings, failed requests."""
     figures = rollups.total((await rollups.days(session, app_id, first, last, zone)).values())
     groups = report.errors(figures)[:100]
+    # One stack per group: from the latest errors (one bounded read, not a query per group).
     e = events.c
+    latest = await session.execute(
+        select(e.name, e.data)
+        .where(e.app_id == app_id, e.day >= first, e.day <= last, e.kind == "error")
+        .order_by(e.at.desc())
+        .limit(SAMPLES)
+    )
+    samples: dict[str, dict[str, Any]] = {}
+    for name, data in latest.all():
+        found = data or {}
+        key = rollups.error_key(found.get("file"), found.get("line"), name)
+        samples.setdefault(key, found)
     for group in groups:
-        sample = await session.execute(
-            select(e.data)
-            .where(
-                e.app_id == app_id,
-                e.day >= first,
-                e.day <= last,
-                e.kind == "error",
-                e.name == group["message"][:128],
-            )
-            .order_by(e.at.desc())
-            .limit(1)
-        )
-        data = sample.scalar_one_or_none() or {}
+        data = samples.get(f"{group['source']}\t{group['message']}", {})
         group["stack"] = str(data.get("stack", ""))
         group["page"] = str(data.get("page", ""))
     return {
@@ -139,6 +140,37 @@ async def get_errors(
     async with database(request).session() as session:
         app = await get_app(session, user, appid, Action.VIEW_CODE_ANALYTICS)
         return await code_health(session, app.id, first, last, zone)
+
+
+def parse_steps(text: str) -> list[tuple[str, str]]:
+    """``page:pages/index/index,event:buy`` → [("page", "pages/index/index"), ("event", "buy")]."""
+    steps = []
+    for part in (p.strip() for p in text.split(",") if p.strip()):
+        kind, _, name = part.partition(":")
+        if kind not in rollups.FUNNEL_KINDS or not name:
+            raise Problem(422, "invalid_funnel", "each step is page:<path> or event:<name>")
+        steps.append((kind, name[:128]))
+    if not 1 <= len(steps) <= rollups.MAX_FUNNEL_STEPS:
+        raise Problem(422, "invalid_funnel", f"a funnel has 1 to {rollups.MAX_FUNNEL_STEPS} steps")
+    return steps
+
+
+@router.get("/funnel")
+async def get_funnel(
+    appid: str,
+    request: Request,
+    user: CurrentUser,
+    steps: Annotated[str, Query(max_length=2000, description="page:<path>,event:<name>,… in order")],
+    begin: Begin = None,
+    end: End = None,
+) -> list[dict[str, Any]]:
+    zone = zone_of(request)
+    first, last = date_range(zone, begin, end)
+    wanted = parse_steps(steps)
+    await event_sink(request).flush()
+    async with database(request).session() as session:
+        app = await get_app(session, user, appid, Action.VIEW_ANALYTICS)
+        return await rollups.funnel(session, app.id, first, last, wanted)
 
 
 class GuardIn(BaseModel):

@@ -323,3 +323,51 @@ def percentile(histogram: dict[str, int], share: float) -> int | None:
         if seen >= share * total_count:
             return int(bound) if bound != float("inf") else -1
     return None
+
+
+FUNNEL_KINDS = {"page": "page", "event": "custom"}
+MAX_FUNNEL_STEPS = 8
+MAX_FUNNEL_ROWS = 500_000
+
+
+async def funnel(
+    session: AsyncSession, app_id: int, start: date, end: date, steps: list[tuple[str, str]]
+) -> list[dict[str, Any]]:
+    """An ordered funnel over pages and reported events (``[("page", path), ("event", name), …]``):
+    for each step, the visits that reached it after every earlier step in the same visit, and the
+    visitors who had such a visit. Read from the raw events of the range (only the steps' rows)."""
+    if not 1 <= len(steps) <= MAX_FUNNEL_STEPS:
+        raise ValueError(f"a funnel has 1 to {MAX_FUNNEL_STEPS} steps")
+    wanted = {(FUNNEL_KINDS[kind], name) for kind, name in steps}
+    e = events.c
+    rows = await session.execute(
+        select(e.session, e.audience, e.kind, e.name)
+        .where(
+            e.app_id == app_id,
+            e.day >= start,
+            e.day <= end,
+            e.kind.in_(sorted({kind for kind, _ in wanted})),
+            e.name.in_(sorted({name for _, name in wanted})),
+        )
+        .order_by(e.session, e.at)
+        .limit(MAX_FUNNEL_ROWS)
+    )
+    reached: dict[str, tuple[str, int]] = {}  # visit → (visitor, steps done)
+    for visit, visitor, kind, name in rows.all():
+        who, done = reached.get(visit, (visitor, 0))
+        if done < len(steps) and (kind, name) == (FUNNEL_KINDS[steps[done][0]], steps[done][1]):
+            done += 1
+        reached[visit] = (who, done)
+    out = []
+    for index, (kind, name) in enumerate(steps):
+        visits = [who for who, done in reached.values() if done > index]
+        out.append(
+            {
+                "step": index + 1,
+                "kind": kind,
+                "name": name,
+                "visits": len(visits),
+                "visitors": len(set(visits)),
+            }
+        )
+    return out
