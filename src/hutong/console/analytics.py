@@ -76,7 +76,7 @@ async def _data(
         code = allows(role, Action.VIEW_CODE_ANALYTICS)
         business = await overview(session, app.id, first, last, zone)
         health = await code_health(session, app.id, first, last, zone) if code else None
-        retention = await report.retention_table(session, app.id, first, last)
+        retention = await report.retention_table(session, app.id, first, last, zone=zone)
         guard = await guard_out(session, app.id)
         wanted = parse_steps(steps) if steps else []
         business["funnel"] = await rollups.funnel(session, app.id, first, last, wanted) if wanted else []

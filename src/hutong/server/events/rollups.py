@@ -220,7 +220,8 @@ async def days(
         )
     )
     for day, metric, key, value in rows.all():
-        found[day][(metric, key)] = int(value)
+        if metric not in ("uv_range", "retain"):  # kept range counts and retention, not a day's
+            found[day][(metric, key)] = int(value)
     result: dict[date, Figures] = {}
     day = start
     while day <= end:
@@ -248,17 +249,40 @@ def by_key(figures: Figures, metric: str) -> dict[str, int]:
     return {key: value for (name, key), value in figures.items() if name == metric}
 
 
-async def distinct_visitors(session: AsyncSession, app_id: int, start: date, end: date) -> int:
-    """Visitors over a range (uv of a week or a month: not the sum of the days')."""
+async def distinct_visitors(
+    session: AsyncSession,
+    app_id: int,
+    start: date,
+    end: date,
+    zone: ZoneInfo | None = None,
+    now: datetime | None = None,
+) -> int:
+    """Visitors over a range (uv of a week or a month: not the sum of the days'). A range of closed
+    days is counted once and kept beside its last day's rollup (metric ``uv_range``, key its first
+    day): the count is a distinct over every active day of the range, the costliest read there is."""
     a = AnalyticsActive
-    return int(
-        await session.scalar(
-            select(func.count(func.distinct(a.audience))).where(
-                a.app_id == app_id, a.day >= start, a.day <= end
-            )
-        )
-        or 0
+    query = select(func.count(func.distinct(a.audience))).where(
+        a.app_id == app_id, a.day >= start, a.day <= end
     )
+    if zone is None or not closed(end, zone, now or datetime.now(UTC)):
+        return int(await session.scalar(query) or 0)
+    kept = await session.scalar(
+        select(AnalyticsRollup.value).where(
+            AnalyticsRollup.app_id == app_id,
+            AnalyticsRollup.day == end,
+            AnalyticsRollup.metric == "uv_range",
+            AnalyticsRollup.key == start.isoformat(),
+        )
+    )
+    if kept is not None:
+        return int(kept)
+    count = int(await session.scalar(query) or 0)
+    insert_ = store._insert((await session.connection()).dialect.name)
+    await session.execute(
+        insert_(AnalyticsRollup).on_conflict_do_nothing(),
+        [{"app_id": app_id, "day": end, "metric": "uv_range", "key": start.isoformat(), "value": count}],
+    )
+    return count
 
 
 async def new_visitors(session: AsyncSession, app_id: int, start: date, end: date) -> int:
