@@ -32,6 +32,7 @@ SCOPED: list[tuple[str, str, Any]] = [
     ("PATCH", "/api/manage/apps/{app}", {"name": "Pwned"}),
     ("POST", "/api/manage/apps/{app}/secret", None),
     ("PUT", "/api/manage/apps/{app}/domains", {"request": ["https://evil.example.com"]}),
+    ("GET", "/api/manage/apps/{app}/shares", None),
     ("POST", "/api/manage/apps/{app}/versions", "upload"),
     ("GET", "/api/manage/apps/{app}/versions", None),
     ("GET", "/api/manage/apps/{app}/release", None),
@@ -118,6 +119,7 @@ PUBLIC = {
         "/api/apps/{appid}/events",
     ),  # the launch manifest's events token (tests/platform/test_events.py)
     ("POST", "/api/apps/{appid}/egress"),  # the same token (tests/egress/test_egress_proxy.py)
+    ("POST", "/api/me/shares/{share_id}/open"),  # a shared link opens for guests too (tests/sharing)
 }
 
 
