@@ -170,3 +170,54 @@ async def test_windows_and_expiry_refuse_at_the_counter(tmp_path: Path, database
         ).status_code == 409
         listed = (await w.client.get(f"{base}/coupon-stocks", headers=dev)).json()
         assert {s["stock_id"]: s["state"] for s in listed}[gone["stock_id"]] == "expired"
+
+
+async def test_a_poster_code_claims_once_per_user_with_its_scene(tmp_path: Path, database_url: str) -> None:
+    async with pay_world(tmp_path, database_url) as pw:
+        w, mchid, dev = pw.w, pw.merchant.mchid, pw.w.dev_a
+        base = f"/api/merchants/{mchid}"
+        body = busifavor_body()
+        del body["out_request_no"]
+        stock_id = (await w.client.post(f"{base}/coupon-stocks", json=body, headers=dev)).json()["stock_id"]
+        links = f"{base}/coupon-stocks/{stock_id}/claim-links"
+        unbound = await w.client.post(links, json={"appid": w.b1.appid, "scene": "poster1"}, headers=dev)
+        assert unbound.status_code == 422
+        made = await w.client.post(
+            links, json={"appid": w.a1.appid, "scene": "poster1", "path": "pages/index/index"}, headers=dev
+        )
+        assert made.status_code == 201, made.text
+        token = made.json()["token"]
+        assert made.json()["url"].endswith(f"/coupon/{token}") and "<svg" in made.json()["qr_svg"]
+        cashier = await token_for(w.client, "someone@example.com")  # (signs the user's cookie out)
+        me = await _token(w.client, "user@example.com")
+        preview = await w.client.get(f"/api/me/coupons/links/{token}", headers=me)
+        assert preview.status_code == 200 and preview.json()["available"] is False  # still a draft
+        early = await w.client.post(f"/api/me/coupons/links/{token}", headers=me)
+        assert early.status_code == 409 and early.json()["code"] == "coupon_not_running"
+        await w.client.post(f"{base}/coupon-stocks/{stock_id}/start", headers=dev)
+        claimed = await w.client.post(f"/api/me/coupons/links/{token}", headers=me)
+        assert claimed.status_code == 200, claimed.text
+        assert claimed.json()["appid"] == w.a1.appid and claimed.json()["path"] == "pages/index/index"
+        again = await w.client.post(f"/api/me/coupons/links/{token}", headers=me)
+        assert again.json()["coupon_id"] == claimed.json()["coupon_id"]  # the same coupon, not a second
+        assert (await w.client.get(f"/api/me/coupons/links/{token}", headers=me)).json()["claimed"]
+        other = await w.client.post(f"/api/me/coupons/links/{token}", headers=cashier)
+        assert other.status_code == 200 and other.json()["coupon_id"] != claimed.json()["coupon_id"]
+        framed = await w.client.post(
+            f"/api/me/coupons/links/{token}", headers={**me, "Sec-Fetch-Site": "cross-site"}
+        )
+        assert framed.status_code == 403  # a mini program cannot claim on the user's behalf
+        assert (await w.client.get("/api/me/coupons/links/cnope", headers=me)).status_code == 404
+        # Attributed: the merchant sees the claim as coming from the poster's scene.
+        mine = await pw.merchant.call(
+            "GET", f"/v3/marketing/busifavor/users/{pw.openid}/coupons?appid={w.a1.appid}"
+        )
+        assert mine.json()["total_count"] == 1
+        async with w.app.state.database.session() as session:
+            from sqlalchemy import select
+
+            from hutong.server.coupons.models import Coupon
+
+            scenes = set(await session.scalars(select(Coupon.scene)))
+            channels = set(await session.scalars(select(Coupon.send_channel)))
+        assert scenes == {"poster1"} and channels == {"CODE"}

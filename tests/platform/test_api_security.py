@@ -32,6 +32,7 @@ SCOPED: list[tuple[str, str, Any]] = [
     ("PATCH", "/api/manage/apps/{app}", {"name": "Pwned"}),
     ("POST", "/api/manage/apps/{app}/secret", None),
     ("PUT", "/api/manage/apps/{app}/domains", {"request": ["https://evil.example.com"]}),
+    ("GET", "/api/manage/apps/{app}/shares", None),
     ("POST", "/api/manage/apps/{app}/versions", "upload"),
     ("GET", "/api/manage/apps/{app}/versions", None),
     ("GET", "/api/manage/apps/{app}/release", None),
@@ -48,6 +49,7 @@ SCOPED: list[tuple[str, str, Any]] = [
     ("GET", "/api/manage/apps/{app}/analytics/overview", None),
     ("GET", "/api/manage/apps/{app}/analytics/retention", None),
     ("GET", "/api/manage/apps/{app}/analytics/errors", None),
+    ("GET", "/api/manage/apps/{app}/analytics/funnel?steps=page:a", None),
     ("GET", "/api/manage/apps/{app}/analytics/guard", None),
     ("PUT", "/api/manage/apps/{app}/analytics/guard", {"action": "pause"}),
     ("GET", "/api/manage/apps/{app}/trial-link", None),
@@ -79,6 +81,9 @@ SCOPED: list[tuple[str, str, Any]] = [
     ("POST", "/api/merchants/{mchid}/notifications/1/resend", None),
     ("POST", "/api/merchants/{mchid}/probe", {"url": "https://example.com/notify"}),
     ("POST", "/api/merchants/{mchid}/refunds/x/close", None),
+    ("GET", "/api/merchants/{mchid}/balances", None),
+    ("POST", "/api/merchants/{mchid}/withdrawals", {"amount_fen": 1, "account_number": "6222000011112222"}),
+    ("GET", "/api/merchants/{mchid}/withdrawals/x", None),
     ("GET", "/api/merchants/{mchid}/stores", None),
     ("POST", "/api/merchants/{mchid}/stores", {"name": "Intruder"}),
     ("PATCH", "/api/merchants/{mchid}/stores/{store}", {"name": "Intruder"}),
@@ -88,6 +93,7 @@ SCOPED: list[tuple[str, str, Any]] = [
     ("POST", "/api/merchants/{mchid}/coupon-stocks", {"stock_name": "x"}),
     ("POST", "/api/merchants/{mchid}/coupon-stocks/{stock}/start", None),
     ("GET", "/api/merchants/{mchid}/coupon-stocks/{stock}/results", None),
+    ("POST", "/api/merchants/{mchid}/coupon-stocks/{stock}/claim-links", {"appid": "{app}"}),
     ("GET", "/api/stores/{store}", None),
     ("POST", "/api/stores/{store}/redemptions", {"code": "12345678901234567890123456"}),
 ]
@@ -113,6 +119,7 @@ PUBLIC = {
         "/api/apps/{appid}/events",
     ),  # the launch manifest's events token (tests/platform/test_events.py)
     ("POST", "/api/apps/{appid}/egress"),  # the same token (tests/egress/test_egress_proxy.py)
+    ("POST", "/api/me/shares/{share_id}/open"),  # a shared link opens for guests too (tests/sharing)
 }
 
 
@@ -280,9 +287,11 @@ async def test_the_table_covers_every_scoped_route(tmp_path: Path) -> None:
             .replace("{key}", "{key_id}")
             .replace("/notifications/1/", "/notifications/{notify_id}/")
             .replace("/refunds/x/", "/refunds/{out_refund_no}/")
+            .replace("/withdrawals/x", "/withdrawals/{reference}")
             .replace("{store}", "{store_id}")
             .replace("{stock}/start", "{stock_id}/{action}")
-            .replace("{stock}", "{stock_id}"),
+            .replace("{stock}", "{stock_id}")
+            .replace("/funnel?steps=page:a", "/funnel"),
         )
         for m, p, _ in SCOPED
     }

@@ -57,6 +57,7 @@ from hutong.server.payments.codepay_routes import router as payments_codepay_rou
 from hutong.server.payments.manage_routes import router as payments_manage_router
 from hutong.server.payments.refund_routes import router as payments_refund_router
 from hutong.server.payments.routes import router as payments_router
+from hutong.server.payments.settlement_routes import router as payments_settlement_router
 from hutong.server.privacy.routes import router as privacy_router
 from hutong.server.problems import document_problems, install_problem_handlers
 from hutong.server.ratelimit import RateLimitMiddleware, make_limiter
@@ -184,6 +185,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(payments_router)
     app.include_router(payments_refund_router)
     app.include_router(payments_codepay_router)
+    app.include_router(payments_settlement_router)
     app.include_router(payments_manage_router)
     app.include_router(coupons_router)
     app.include_router(coupons_manage_router)
@@ -228,6 +230,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @app.get("/join/{code}", include_in_schema=False)
     async def shell_join_group(code: str) -> HTMLResponse:
+        return shell_page()
+
+    # A poster's coupon code opens the host's claim sheet (shell/claim.js).
+    @app.get("/coupon/{token}", include_in_schema=False)
+    async def shell_coupon(token: str) -> HTMLResponse:
         return shell_page()
 
     @app.get("/s/{appid}/{scene:path}", include_in_schema=False)

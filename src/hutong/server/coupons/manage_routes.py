@@ -18,11 +18,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from hutong.server.accounts.auth import current_user
 from hutong.server.accounts.models import User
 from hutong.server.accounts.permissions import Action
+from hutong.server.apps.models import App
 from hutong.server.audit import service as audit
 from hutong.server.consent.routes import host_only
 from hutong.server.coupons import guesses, issuing, results, rules, stores, using
-from hutong.server.coupons.models import Coupon, Stock
-from hutong.server.deps import database
+from hutong.server.coupons.models import ClaimLink, Coupon, Stock
+from hutong.server.deps import database, settings
+from hutong.server.identity import service as identity
+from hutong.server.payments import merchants
 from hutong.server.payments.ids import rfc3339
 from hutong.server.payments.manage_routes import merchant_for
 from hutong.server.payments.models import Merchant
@@ -172,25 +175,6 @@ async def list_stocks(request: Request, mchid: str, user: Caller) -> list[dict[s
         return [_stock_summary(stock) for stock in rows]
 
 
-@router.post("/merchants/{mchid}/coupon-stocks/{stock_id}/{action}")
-async def move_stock(
-    request: Request, mchid: str, stock_id: str, action: str, user: Caller
-) -> dict[str, Any]:
-    if action not in issuing.MOVES:
-        raise Problem(404, "unknown_action", "start, pause, restart or stop")
-    async with database(request).session() as session:
-        merchant, _ = await merchant_for(session, user, mchid, Action.MANAGE_PAYMENTS)
-        try:
-            stock = await issuing.stock_of(session, merchant, stock_id)
-            await issuing.move(session, stock, action)
-        except PayError as error:
-            raise Problem(
-                409 if error.status == 400 else error.status, "invalid_state", error.message
-            ) from None
-        await audit.record(session, None, user, f"coupon_stock.{action}", mchid=mchid, stock_id=stock_id)
-        return _stock_summary(stock)
-
-
 @router.get("/merchants/{mchid}/coupon-stocks/{stock_id}/results", response_model=None)
 async def stock_results(
     request: Request, mchid: str, stock_id: str, user: Caller
@@ -211,6 +195,101 @@ async def stock_results(
             headers={"Content-Disposition": f'attachment; filename="coupons-{stock_id}.csv"'},
         )
     return report
+
+
+# ---- claim codes and links for posters ---------------------------------------------------------------
+
+
+class ClaimLinkIn(BaseModel):
+    appid: str = Field(min_length=1, max_length=64)
+    scene: str = Field(default="", max_length=32, pattern=r"^[0-9A-Za-z_.-]*$")
+    path: str = Field(default="", max_length=256)
+
+
+def claim_url(request: Request, token: str) -> str:
+    return f"{settings(request).public_url.rstrip('/')}/coupon/{token}"
+
+
+@router.post("/merchants/{mchid}/coupon-stocks/{stock_id}/claim-links", status_code=201)
+async def create_claim_link(
+    request: Request, mchid: str, stock_id: str, body: ClaimLinkIn, user: Caller
+) -> dict[str, Any]:
+    """A code for posters: its link (the shell's claim page) and the same as a QR code (SVG). The
+    ``scene`` attributes every coupon claimed through it (results, the COUPON.SEND callback)."""
+    async with database(request).session() as session:
+        merchant, _ = await merchant_for(session, user, mchid, Action.MANAGE_PAYMENTS)
+        try:
+            stock = await issuing.stock_of(session, merchant, stock_id)
+        except PayError:
+            raise Problem(404, "stock_not_found", f"no stock {stock_id}") from None
+        app = await merchants.bound_app(session, merchant, body.appid)
+        if app is None:
+            raise Problem(422, "app_not_bound", "bind the mini program to this merchant first")
+        link = ClaimLink(
+            token="c" + secrets.token_urlsafe(15), stock_pk=stock.id, app_id=app.id, appid=app.appid,
+            scene=body.scene, path=body.path.lstrip("/"),
+        )  # fmt: skip
+        session.add(link)
+        await session.flush()
+        url = claim_url(request, link.token)
+        return {"token": link.token, "url": url, "scene": link.scene, "qr_svg": svg(url, "qr")}
+
+
+async def _link(session: AsyncSession, token: str) -> tuple[ClaimLink, Stock, Merchant, App]:
+    row = (
+        await session.execute(
+            select(ClaimLink, Stock, Merchant, App)
+            .join(Stock, Stock.id == ClaimLink.stock_pk)
+            .join(Merchant, Merchant.id == Stock.merchant_id)
+            .join(App, App.id == ClaimLink.app_id)
+            .where(ClaimLink.token == token)
+        )
+    ).first()
+    if row is None:
+        raise Problem(404, "claim_link_not_found", "no such coupon code")
+    return row[0], row[1], row[2], row[3]
+
+
+@me_router.get("/links/{token}")
+async def claim_link_preview(request: Request, token: str, user: Caller) -> dict[str, Any]:
+    """What the claim page shows before the user claims."""
+    async with database(request).session() as session:
+        link, stock, merchant, app = await _link(session, token)
+        await issuing.refresh_state(session, stock)
+        mine = await session.scalar(
+            select(Coupon.coupon_id).where(
+                Coupon.stock_pk == stock.id, Coupon.out_request_no == f"link:{link.token}:{user.id}"
+            )
+        )
+        return {
+            "name": stock.name,
+            "goods_name": stock.goods_name,
+            "merchant": merchant.name,
+            "app_name": app.name,
+            "appid": link.appid,
+            "path": link.path,
+            "coupon_use_rule": rules.coupon_use_rule(stock),
+            "available": stock.state == "running",
+            "claimed": mine,
+        }
+
+
+@me_router.post("/links/{token}")
+async def claim_by_link(request: Request, token: str, user: Caller) -> dict[str, Any]:
+    """Claim one coupon through a poster's code; the same user again answers the same coupon."""
+    async with database(request).session() as session:
+        link, stock, merchant, app = await _link(session, token)
+        claimant = issuing.Claimant(
+            user.id, app.id, app.appid, await identity.openid_for(session, app, user.id)
+        )
+        try:
+            coupon, _ = await issuing.claim(
+                session, stock, merchant, claimant, out_request_no=f"link:{link.token}:{user.id}",
+                channel="CODE", scene=link.scene or None,
+            )  # fmt: skip
+        except issuing.ClaimRefused as refused:
+            raise Problem(409, f"coupon_{refused.reason}", refused.message) from None
+        return {"coupon_id": coupon.coupon_id, "appid": link.appid, "path": link.path, "name": stock.name}
 
 
 # ---- redemption at a store ----------------------------------------------------------------------------
@@ -333,6 +412,26 @@ async def my_coupon_code(request: Request, coupon_id: str, user: Caller) -> dict
         body.update(code=coupon.coupon_code, qr_svg=svg(coupon.coupon_code, "qr"))
         body["barcode_svg"] = svg(coupon.coupon_code, "barcode")
     return body
+
+
+# Declared last: its {action} would otherwise swallow the longer paths beside it (claim-links).
+@router.post("/merchants/{mchid}/coupon-stocks/{stock_id}/{action}")
+async def move_stock(
+    request: Request, mchid: str, stock_id: str, action: str, user: Caller
+) -> dict[str, Any]:
+    if action not in issuing.MOVES:
+        raise Problem(404, "unknown_action", "start, pause, restart or stop")
+    async with database(request).session() as session:
+        merchant, _ = await merchant_for(session, user, mchid, Action.MANAGE_PAYMENTS)
+        try:
+            stock = await issuing.stock_of(session, merchant, stock_id)
+            await issuing.move(session, stock, action)
+        except PayError as error:
+            raise Problem(
+                409 if error.status == 400 else error.status, "invalid_state", error.message
+            ) from None
+        await audit.record(session, None, user, f"coupon_stock.{action}", mchid=mchid, stock_id=stock_id)
+        return _stock_summary(stock)
 
 
 __all__ = ["me_router", "router"]
