@@ -87,7 +87,7 @@ async def replace_friend_code(request: Request, user: HostUser) -> FriendCodeOut
     return FriendCodeOut(code=code, link=f"{settings(request).public_url}/add/{code}")
 
 
-@router.get("/friend-code.png")
+@router.get("/friend-code.png", responses={200: {"content": {"image/png": {}}}})
 async def my_friend_qr(request: Request, user: HostUser) -> Response:
     """The user's QR code: their add-me link, for a friend to scan with the host's Scan."""
     async with database(request).session() as session:
