@@ -43,6 +43,10 @@ from hutong.server.payments.refund_routes import router as payments_refund_route
 from hutong.server.payments.routes import router as payments_router
 from hutong.server.privacy.routes import router as privacy_router
 from hutong.server.problems import document_problems, install_problem_handlers
+from hutong.server.providers import code_routes as provider_code_routes
+from hutong.server.providers import component_routes as provider_component_routes
+from hutong.server.providers import consent_routes as provider_consent_routes
+from hutong.server.providers import manage_routes as provider_manage_routes
 from hutong.server.ratelimit import RateLimitMiddleware, make_limiter
 from hutong.server.review.routes import router as review_router
 from hutong.server.sealing import Keyring, background_rewrap
@@ -143,6 +147,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(payments_router)
     app.include_router(payments_refund_router)
     app.include_router(payments_manage_router)
+    app.include_router(provider_component_routes.router)
+    app.include_router(provider_code_routes.router)
+    app.include_router(provider_consent_routes.router)
+    app.include_router(provider_consent_routes.api)
+    app.include_router(provider_manage_routes.router)
     app.include_router(console_codes_router)
     app.include_router(console_support_router)
     app.include_router(console_router)

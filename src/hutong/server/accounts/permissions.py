@@ -19,6 +19,7 @@ class Action(StrEnum):
     MANAGE_PAYMENTS = "manage_payments"  # merchant accounts: keys, APIv3 key, bound apps, rules
     VIEW_PAYMENTS = "view_payments"  # orders, refunds, bills, notifications (refunds: per merchant)
     MANAGE_SIGNING_KEYS = "manage_signing_keys"  # the developer keys uploads must be signed with
+    AUTHORIZE_PROVIDERS = "authorize_providers"  # let a service provider act for the org's apps
 
 
 ALLOWED: dict[Action, frozenset[str]] = {
@@ -38,6 +39,8 @@ ALLOWED: dict[Action, frozenset[str]] = {
     Action.VIEW_PAYMENTS: frozenset({"owner", "developer", "analyst"}),
     # A registered key uploads code in the organization's name: owners decide whose.
     Action.MANAGE_SIGNING_KEYS: frozenset({"owner"}),
+    # A provider's authorization lets it upload, submit and release in the app's name: owners only.
+    Action.AUTHORIZE_PROVIDERS: frozenset({"owner"}),
 }
 
 

@@ -13,6 +13,10 @@ from hutong.server.identity.models import AccessToken, OneTimeCode, OpenId, Sess
 from hutong.server.ledger.models import LedgerAccount, LedgerPosting, LedgerTransaction
 from hutong.server.outbox.models import OutboxAttempt, OutboxJob
 from hutong.server.payments.models import BillFile, Merchant, MerchantApp, NotifyLog, Order, Refund
+from hutong.server.providers.models import Authorization as ProviderAuthorization
+from hutong.server.providers.models import Commit as ProviderCommit
+from hutong.server.providers.models import Provider, ProviderToken
+from hutong.server.providers.models import Template as ProviderTemplate
 from hutong.server.review.models import Review
 from hutong.server.subscribe.models import (
     Category,
@@ -73,6 +77,11 @@ __all__ = [
     "PayCode",
     "PinnedApp",
     "PlatformKey",
+    "Provider",
+    "ProviderAuthorization",
+    "ProviderCommit",
+    "ProviderTemplate",
+    "ProviderToken",
     "PushSettings",
     "PushSubscription",
     "RecentApp",

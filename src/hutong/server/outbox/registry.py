@@ -26,6 +26,7 @@ HANDLER_MODULES = (
     "hutong.server.funding.checks",
     "hutong.server.payments.notify",
     "hutong.server.payments.refunds",
+    "hutong.server.providers.events",
 )
 # How long past its timeout a claimed job stays leased before another worker may take it again.
 LEASE_GRACE_SECONDS = 30.0
