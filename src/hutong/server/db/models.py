@@ -15,6 +15,8 @@ from hutong.server.outbox.models import OutboxAttempt, OutboxJob
 from hutong.server.payments.models import BillFile, Merchant, MerchantApp, NotifyLog, Order, Refund
 from hutong.server.providers.models import Authorization as ProviderAuthorization
 from hutong.server.providers.models import Commit as ProviderCommit
+from hutong.server.providers.models import Deployment as ProviderDeployment
+from hutong.server.providers.models import DeploymentItem as ProviderDeploymentItem
 from hutong.server.providers.models import Provider, ProviderToken
 from hutong.server.providers.models import Template as ProviderTemplate
 from hutong.server.review.models import Review
@@ -80,6 +82,8 @@ __all__ = [
     "Provider",
     "ProviderAuthorization",
     "ProviderCommit",
+    "ProviderDeployment",
+    "ProviderDeploymentItem",
     "ProviderTemplate",
     "ProviderToken",
     "PushSettings",

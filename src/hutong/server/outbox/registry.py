@@ -27,6 +27,7 @@ HANDLER_MODULES = (
     "hutong.server.payments.notify",
     "hutong.server.payments.refunds",
     "hutong.server.providers.events",
+    "hutong.server.providers.deploy",
 )
 # How long past its timeout a claimed job stays leased before another worker may take it again.
 LEASE_GRACE_SECONDS = 30.0

@@ -3,7 +3,7 @@ overview of its authorizations, templates and deployments."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, Field
@@ -11,7 +11,7 @@ from pydantic import BaseModel, Field
 from hutong.server.accounts.auth import current_user
 from hutong.server.accounts.models import User
 from hutong.server.deps import database
-from hutong.server.providers import service
+from hutong.server.providers import deploy, service
 
 router = APIRouter(prefix="/api", tags=["providers"])
 CurrentUser = Annotated[User, Depends(current_user)]
@@ -64,3 +64,81 @@ def _out(provider: object) -> ProviderOut:
 async def show(org_id: int, request: Request, user: CurrentUser) -> ProviderOut:
     async with database(request).session() as session:
         return _out(await service.provider_of_org(session, user, org_id))
+
+
+class MerchantIn(BaseModel):
+    appid: str = Field(max_length=64)
+    ext_json: dict[str, Any] = Field(default_factory=dict)
+
+
+class DeploymentIn(BaseModel):
+    template_id: int
+    user_version: str = Field(max_length=64)
+    user_desc: str = Field(default="", max_length=2000)
+    submit: bool = True
+    merchants: list[MerchantIn] = Field(max_length=deploy.MAX_MERCHANTS)
+
+
+class DeploymentItemOut(BaseModel):
+    appid: str
+    state: str
+    errcode: int
+    errmsg: str
+    auditid: int | None
+
+
+class DeploymentOut(BaseModel):
+    id: int
+    template_id: int | None
+    user_version: str
+    submit: bool
+    counts: dict[str, int]
+    items: list[DeploymentItemOut]
+
+
+def _progress_out(found: deploy.Progress) -> DeploymentOut:
+    return DeploymentOut(
+        id=found.deployment.id,
+        template_id=found.deployment.template_id,
+        user_version=found.deployment.user_version,
+        submit=found.deployment.submit,
+        counts=found.counts(),
+        items=[DeploymentItemOut.model_validate(item, from_attributes=True) for item in found.items],
+    )
+
+
+@router.post("/orgs/{org_id}/provider/deployments", response_model=DeploymentOut, status_code=201)
+async def create_deployment(
+    org_id: int, body: DeploymentIn, request: Request, user: CurrentUser
+) -> DeploymentOut:
+    """Roll a template version to these merchants (each with its ext_json); the platform's outbox
+    commits and submits each in turn. Poll the deployment for progress."""
+    async with database(request).session() as session:
+        created = await deploy.create(
+            session,
+            user,
+            org_id,
+            template_id=body.template_id,
+            user_version=body.user_version,
+            user_desc=body.user_desc,
+            merchants=[m.model_dump() for m in body.merchants],
+            submit=body.submit,
+        )
+        return _progress_out(await deploy.progress(session, user, org_id, created.id))
+
+
+@router.get("/orgs/{org_id}/provider/deployments/{deployment_id}", response_model=DeploymentOut)
+async def show_deployment(
+    org_id: int, deployment_id: int, request: Request, user: CurrentUser
+) -> DeploymentOut:
+    async with database(request).session() as session:
+        return _progress_out(await deploy.progress(session, user, org_id, deployment_id))
+
+
+@router.post("/orgs/{org_id}/provider/deployments/{deployment_id}/retry", response_model=DeploymentOut)
+async def retry_deployment(
+    org_id: int, deployment_id: int, request: Request, user: CurrentUser
+) -> DeploymentOut:
+    async with database(request).session() as session:
+        await deploy.retry_failed(session, user, org_id, deployment_id)
+        return _progress_out(await deploy.progress(session, user, org_id, deployment_id))

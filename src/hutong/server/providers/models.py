@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from hutong.server import sealing
@@ -125,3 +125,38 @@ sealing.register(Authorization.__table__.c.refresh_token_sealed)
 
 def refresh_purpose(authorization_id: int) -> str:
     return f"provider_authorizations.refresh_token_sealed:{authorization_id}"
+
+
+class Deployment(Timestamped, Base):
+    """A batch: one template version rolled to a list of merchants, each with its own ext_json,
+    committed (and submitted for review) one merchant at a time by an outbox job."""
+
+    __tablename__ = "provider_deployments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    provider_id: Mapped[int] = mapped_column(ForeignKey("providers.id", ondelete="CASCADE"), index=True)
+    template_id: Mapped[int | None] = mapped_column(
+        ForeignKey("provider_templates.id", ondelete="SET NULL"), nullable=True
+    )
+    user_version: Mapped[str] = mapped_column(String(64))
+    user_desc: Mapped[str] = mapped_column(Text, default="")
+    submit: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
+
+
+class DeploymentItem(Base):
+    """One merchant of a deployment: pending → committed → submitted, or failed with WeChat's errcode."""
+
+    __tablename__ = "provider_deployment_items"
+    __table_args__ = (UniqueConstraint("deployment_id", "appid"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    deployment_id: Mapped[int] = mapped_column(
+        ForeignKey("provider_deployments.id", ondelete="CASCADE"), index=True
+    )
+    appid: Mapped[str] = mapped_column(String(64))
+    ext_json: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    state: Mapped[str] = mapped_column(String(16), default="pending")
+    errcode: Mapped[int] = mapped_column(Integer, default=0)
+    errmsg: Mapped[str] = mapped_column(Text, default="")
+    auditid: Mapped[int | None] = mapped_column(Integer, nullable=True)

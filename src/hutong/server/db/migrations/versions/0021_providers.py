@@ -177,8 +177,78 @@ def upgrade() -> None:
         )
         batch_op.create_index(batch_op.f("ix_provider_tokens_provider_id"), ["provider_id"], unique=False)
 
+    op.create_table(
+        "provider_deployments",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("provider_id", sa.Integer(), nullable=False),
+        sa.Column("template_id", sa.Integer(), nullable=True),
+        sa.Column("user_version", sa.String(length=64), nullable=False),
+        sa.Column("user_desc", sa.Text(), nullable=False),
+        sa.Column("submit", sa.Boolean(), nullable=False),
+        sa.Column("created_by", sa.Integer(), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["created_by"],
+            ["users.id"],
+            name=op.f("fk_provider_deployments_created_by_users"),
+            ondelete="SET NULL",
+        ),
+        sa.ForeignKeyConstraint(
+            ["provider_id"],
+            ["providers.id"],
+            name=op.f("fk_provider_deployments_provider_id_providers"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["template_id"],
+            ["provider_templates.id"],
+            name=op.f("fk_provider_deployments_template_id_provider_templates"),
+            ondelete="SET NULL",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_provider_deployments")),
+    )
+    with op.batch_alter_table("provider_deployments", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_provider_deployments_provider_id"), ["provider_id"], unique=False
+        )
+
+    op.create_table(
+        "provider_deployment_items",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("deployment_id", sa.Integer(), nullable=False),
+        sa.Column("appid", sa.String(length=64), nullable=False),
+        sa.Column("ext_json", sa.JSON(), nullable=False),
+        sa.Column("state", sa.String(length=16), nullable=False),
+        sa.Column("errcode", sa.Integer(), nullable=False),
+        sa.Column("errmsg", sa.Text(), nullable=False),
+        sa.Column("auditid", sa.Integer(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["deployment_id"],
+            ["provider_deployments.id"],
+            name=op.f("fk_provider_deployment_items_deployment_id_provider_deployments"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_provider_deployment_items")),
+        sa.UniqueConstraint(
+            "deployment_id", "appid", name=op.f("uq_provider_deployment_items_deployment_id")
+        ),
+    )
+    with op.batch_alter_table("provider_deployment_items", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_provider_deployment_items_deployment_id"), ["deployment_id"], unique=False
+        )
+
 
 def downgrade() -> None:
+    with op.batch_alter_table("provider_deployment_items", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_provider_deployment_items_deployment_id"))
+
+    op.drop_table("provider_deployment_items")
+    with op.batch_alter_table("provider_deployments", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_provider_deployments_provider_id"))
+
+    op.drop_table("provider_deployments")
+
     with op.batch_alter_table("provider_tokens", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_provider_tokens_provider_id"))
         batch_op.drop_index(batch_op.f("ix_provider_tokens_authorization_id"))
