@@ -56,6 +56,10 @@ class Settings(BaseSettings):
         default=30, description="Customer service messages a user may send per minute."
     )
     feedback_per_hour: int = Field(default=10, description="Feedback a user may submit per hour.")
+    chat_messages_per_minute: int = Field(
+        default=120, description="Chat messages (and shares into chats) a user may send per minute."
+    )
+    friend_requests_per_hour: int = Field(default=30, description="Friend requests a user may send per hour.")
     payments_api_per_minute: int = Field(
         default=6000, description="WeChat Pay v3 API calls per merchant per minute."
     )
@@ -93,6 +97,11 @@ class Settings(BaseSettings):
     wallet_transfers_per_minute: int = Field(
         default=10, description="Top-ups and withdrawals a user may start per minute."
     )
+    counter_pin_free_fen: int = Field(
+        default=100_000,
+        description="The largest payment-code (counter) payment taken without the payer's PIN, in fen "
+        "(WeChat asks above 1,000 yuan); a user may set a lower limit of their own.",
+    )
 
     outbox_worker: bool = Field(
         default=True,
@@ -101,6 +110,23 @@ class Settings(BaseSettings):
     )
     outbox_poll_seconds: float = Field(
         default=1.0, description="How often an idle outbox worker looks for due jobs."
+    )
+    analytics_timezone: str = Field(
+        default="UTC", description="The time zone analytics days and hours are counted in (IANA name)."
+    )
+    analytics_retention_days: int = Field(
+        default=400, ge=31, description="Raw analytics events older than this many days are dropped."
+    )
+    analytics_flush_seconds: float = Field(
+        default=1.0, description="How often a server process writes the events it has buffered."
+    )
+    analytics_buffer_limit: int = Field(
+        default=50_000, description="Events a process holds before it asks hosts to send later (503)."
+    )
+    outbox_keep_days: int = Field(
+        default=30,
+        ge=1,
+        description="Days a finished (done or dead) outbox job and its tries stay for the delivery logs.",
     )
 
     @property

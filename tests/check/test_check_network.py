@@ -6,11 +6,14 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import httpx
 from typer.testing import CliRunner
 
 from hutong.check.domains import domain_lists
-from hutong.check.runner import check_project
+from hutong.check.runner import _lift_allow_list, check_project
 from hutong.cli.main import app
+from hutong.server.app import SHELL_CSP, create_app
+from hutong.settings import Settings
 from tests.nocors_server import nocors_backend
 
 PAGE = """
@@ -103,3 +106,15 @@ async def test_a_remote_resource_this_machine_cannot_reach_is_noted_not_failed(t
     assert any(note.startswith(src) for note in remote.unreachable), remote
     assert any("/egress (the server responded with a status of 502" in note for note in remote.unreachable)
     assert "unreachable from here (not counted): " + src in report.to_text()
+
+
+async def test_the_lifted_host_page_keeps_the_platforms_policy(tmp_path: Path) -> None:
+    # The bypass lifts the domain lists only: the host page keeps the production CSP.
+    platform = create_app(Settings(data_dir=tmp_path))
+    _lift_allow_list(platform)
+    transport = httpx.ASGITransport(app=platform)
+    async with httpx.AsyncClient(transport=transport, base_url="http://check") as client:
+        page = await client.get("/")
+    assert page.status_code == 200
+    assert '<meta name="hutong-any-domain"' in page.text
+    assert page.headers["content-security-policy"] == SHELL_CSP

@@ -18,7 +18,7 @@ from hutong.compiler import build_project
 from hutong.server.accounts.service import set_operator_role
 from hutong.server.apps import service
 from hutong.server.apps.models import App
-from hutong.server.discovery.models import LaunchEvent
+from hutong.server.events.service import StoredEvent, recent_events
 from tests.conftest import EXAMPLES
 from tests.platform.apiclient import platform, settings_for, token_for
 
@@ -134,17 +134,22 @@ async def test_use_ranks_equals_and_launches_keep_their_scene(catalogue: Catalog
     for _ in range(3):
         launched = await client.get(f"/api/apps/{house}/launch", params={"scene": 1005, "path": "pages/x"})
         assert launched.status_code == 200
+    await catalogue.app.state.events.flush()  # launches are buffered, then written together
     catalogue.app.state.catalogue.forget_uses()
     assert (await catalogue.search("oolong"))[:2] == [house, garden]
-    async with catalogue.app.state.database.session() as session:
-        events = list(await session.scalars(select(LaunchEvent).order_by(LaunchEvent.id)))
-    assert [(event.scene, event.path) for event in events] == [(1005, "pages/x")] * 3
-    assert events[0].audience.startswith("device:")
+    launches = await stored_launches(catalogue, house)
+    assert [(event.scene, event.name) for event in launches] == [(1005, "pages/x")] * 3
+    assert launches[0].audience.startswith("device:")
     # A nonsense scene counts as the app list's.
     await client.get(f"/api/apps/{house}/launch", params={"scene": 7})
+    assert (await stored_launches(catalogue, house))[0].scene == 1001
+
+
+async def stored_launches(catalogue: Catalogue, appid: str) -> list[StoredEvent]:
+    """The launch events, newest first, once this process's buffer is written."""
+    await catalogue.app.state.events.flush()
     async with catalogue.app.state.database.session() as session:
-        last = await session.scalar(select(LaunchEvent).order_by(LaunchEvent.id.desc()))
-    assert last is not None and last.scene == 1001
+        return await recent_events(session, appid, kinds=("launch",))
 
 
 async def test_categories_and_browsing(catalogue: Catalogue) -> None:

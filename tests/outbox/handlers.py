@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from datetime import timedelta
 
 from hutong.server import outbox
 
@@ -46,4 +47,14 @@ async def count(job: outbox.Job) -> outbox.Outcome:
         delivered.append(job.id)
     finally:
         in_flight.discard(job.id)
+    return outbox.Outcome.done()
+
+
+# Periods the periodic test handler ran for (the slot of each job it was given).
+slots: list[str] = []
+
+
+@outbox.periodic("test.daily", every=timedelta(days=1), offset=timedelta(hours=2))
+async def daily(job: outbox.Job) -> outbox.Outcome:
+    slots.append(job.payload["slot"])
     return outbox.Outcome.done()

@@ -258,3 +258,55 @@ async def test_the_servers_own_worker_delivers_and_can_be_turned_off(tmp_path: P
     finally:
         await database.dispose()
     assert (await job_of(Database(settings.effective_database_url), job_id)).state == "done"
+
+
+async def test_a_periodic_job_runs_once_per_period_however_many_workers_enqueue_it(
+    database: Database,
+) -> None:
+    clock = Clock()
+    clock.now = datetime(2026, 12, 6, 1, 30, tzinfo=UTC)  # before the day's 02:00 start
+    handlers.slots.clear()
+    processes = [worker(database, {"test.daily"}, clock) for _ in range(3)]
+    for _ in range(2):  # each process polls twice within the period
+        await asyncio.gather(*(w.run_once() for w in processes))
+    assert handlers.slots == ["2026-12-05T02:00:00+00:00"]
+    clock.now = datetime(2026, 12, 6, 2, 0, tzinfo=UTC)  # the next period begins
+    await asyncio.gather(*(w.run_once() for w in processes))
+    await asyncio.gather(*(w.run_once() for w in processes))
+    assert handlers.slots == ["2026-12-05T02:00:00+00:00", "2026-12-06T02:00:00+00:00"]
+    # A process started later in the same period adds nothing.
+    assert await worker(database, {"test.daily"}, clock).run_once() == 0
+    async with database.session() as session:
+        keys = await session.scalars(select(OutboxJob.key).where(OutboxJob.topic == "test.daily"))
+        assert sorted(k or "" for k in keys) == [
+            "slot:2026-12-05T02:00:00+00:00",
+            "slot:2026-12-06T02:00:00+00:00",
+        ]
+
+
+async def test_housekeeping_prunes_finished_jobs_past_their_keep_and_nothing_else(
+    database: Database,
+) -> None:
+    from hutong.server.housekeeping import prune_outbox
+
+    clock = Clock()
+    async with database.session() as session:
+        old_done = await outbox.enqueue(session, "test.count", {}, key="old-done")
+        old_dead = await outbox.enqueue(session, "test.gives_up", {}, key="old-dead")
+        pending = await outbox.enqueue(session, "test.fails", {}, key="still-retrying")
+        await session.commit()
+    await worker(database, {"test.count", "test.gives_up", "test.fails"}, clock).run_once()
+    async with database.session() as session:
+        recent = await outbox.enqueue(session, "test.count", {}, key="recent-done")
+        await session.commit()
+    later = Clock()
+    later.now = clock.now + timedelta(days=30, minutes=1)
+    await worker(database, {"test.count"}, later).run_once()  # finishes "recent" a month later
+    async with database.session() as session:
+        assert await prune_outbox(session, timedelta(days=30), now=later.now) == 2
+        await session.commit()
+    async with database.session() as session:
+        left = set(await session.scalars(select(OutboxJob.id)))
+        tries = set(await session.scalars(select(OutboxAttempt.job_id)))
+    assert left == {pending, recent}
+    assert old_done not in tries and old_dead not in tries and pending in tries

@@ -284,3 +284,49 @@ async def test_pay_notify_refund_and_bill_through_the_sdk(
     plain = gzip.decompress(content)
     assert hashlib.sha1(plain).hexdigest() == bill["hash_value"]
     assert "`WIREPAY000001" in plain.decode() and "`23.50" in plain.decode()
+
+
+async def test_counter_payment_and_reverse_through_the_sdk(shop: Shop) -> None:
+    """The SDK's own code payment (pay_type CODEPAY: payer.auth_code) and codepay_reverse."""
+    from sqlalchemy import select
+
+    from hutong.server import ledger
+    from hutong.server.accounts.models import User
+    from hutong.server.db import Database
+    from hutong.server.wallet import paycodes
+
+    database = Database(shop.server.settings.effective_database_url)
+    try:
+        async with database.session() as session:
+            user_id = await session.scalar(select(User.id).where(User.email == "user@example.com"))
+            assert user_id is not None
+            wallet = f"user_wallet:{user_id}"
+            await ledger.post(
+                session, "wire:codepay:topup", "top-up", [("funding_clearing:sandbox", -3000), (wallet, 3000)]
+            )
+        async with database.session() as session:
+            code, _ = await paycodes.issue(session, user_id)
+        sdk = await _sync(shop.sdk)
+        answer = await _sync(
+            sdk.pay,
+            description="门店 珍珠奶茶",
+            out_trade_no="WIRECODE000001",
+            amount={"total": 1880},
+            payer={"auth_code": code},
+            scene_info={"device_id": "till-1", "store_info": {"id": "0001"}},
+            pay_type=WeChatPayType.CODEPAY,
+        )
+        assert answer[0] == 200, answer[1]
+        paid = json.loads(answer[1])
+        assert paid["trade_state"] == "SUCCESS" and paid["trade_type"] == "MICROPAY"
+        assert paid["payer"]["openid"] == shop.openid
+        async with database.session() as session:
+            assert await ledger.balance(session, wallet) == 3000 - 1880
+        code_, message = await _sync(sdk.codepay_reverse, out_trade_no="WIRECODE000001")
+        assert code_ == 204, message
+        code_, message = await _sync(sdk.query, out_trade_no="WIRECODE000001")
+        assert code_ == 200 and json.loads(message)["trade_state"] == "REVOKED"
+        async with database.session() as session:
+            assert await ledger.balance(session, wallet) == 3000
+    finally:
+        await database.dispose()

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -32,31 +35,39 @@ def test_events_tokens_name_one_app_and_expire(tmp_path: Path) -> None:
     assert tokens.verify(key, f"{payload}.", now=1001) is None
 
 
-async def test_store_events_validates_the_whole_batch(database: Database, tmp_path: Path) -> None:
-    await load_examples(database, BlobStore(tmp_path / "blobs"), EXAMPLES)
-    async with database.session() as session:
-        assert (
-            await service.store_events(
-                session, "hutong-counter", "device:1", [{"name": "open", "data": {"a": 1}}]
-            )
-            == 1
-        )
-        with pytest.raises(Problem) as bad:
-            await service.store_events(session, "hutong-counter", "device:1", [{"name": "ok"}, {"name": ""}])
-        assert bad.value.code == "invalid_event"
-        with pytest.raises(Problem) as big:
-            await service.store_events(
-                session, "hutong-counter", "d", [{"name": "x", "data": {"b": "y" * 5000}}]
-            )
-        assert big.value.code == "invalid_event"
-        with pytest.raises(Problem) as many:
-            await service.store_events(session, "hutong-counter", "d", [{"name": "x"}] * 51)
-        assert many.value.code == "too_many_events"
-        with pytest.raises(Problem) as missing:
-            await service.store_events(session, "no-such-app", "d", [{"name": "x"}])
-        assert missing.value.code == "app_not_found"
-        events = await service.recent_events(session, "hutong-counter")
-    assert [(e.name, e.data, e.audience) for e in events] == [("open", {"a": 1}, "device:1")]
+def test_host_batches_are_checked_whole() -> None:
+    grant = tokens.EventsGrant("hutong-counter", "device:1", "s1", 7, 1001)
+    zone = ZoneInfo("UTC")
+    now = datetime(2026, 12, 6, 10, 0, tzinfo=UTC)
+    rows = service.rows_from_host(
+        3,
+        grant,
+        [
+            {"name": "open", "data": {"a": 1}},
+            {"kind": "page", "name": "pages/index/index", "value": 1500, "at": now.timestamp() * 1000 - 5000},
+            {"kind": "perf", "name": "launch", "value": 300, "at": 1},  # a wrong clock: arrival time
+        ],
+        zone,
+        now,
+    )
+    assert [(r["kind"], r["name"], r["session"], r["release_id"], r["value"]) for r in rows] == [
+        ("custom", "open", "s1", 7, None),
+        ("page", "pages/index/index", "s1", 7, 1500),
+        ("perf", "launch", "s1", 7, 300),
+    ]
+    assert rows[1]["at"] == now - timedelta(seconds=5) and rows[2]["at"] == now
+    assert rows[0]["day"] == date(2026, 12, 6) and rows[0]["hour"] == 10
+
+    def refused(events: list[dict[str, Any]]) -> str:
+        with pytest.raises(Problem) as problem:
+            service.rows_from_host(3, grant, events, zone, now)
+        return problem.value.code
+
+    assert refused([{"name": "ok"}, {"name": ""}]) == "invalid_event"
+    assert refused([{"name": "x", "data": {"b": "y" * 5000}}]) == "invalid_event"
+    assert refused([{"name": "x"}] * 51) == "too_many_events"
+    assert refused([{"kind": "launch", "name": "x"}]) == "invalid_event"  # the platform's own
+    assert refused([{"kind": "page", "name": "x", "value": -1}]) == "invalid_event"
 
 
 async def test_events_endpoint_takes_the_launch_token_for_its_app_only(tmp_path: Path) -> None:
@@ -85,9 +96,11 @@ async def test_events_endpoint_takes_the_launch_token_for_its_app_only(tmp_path:
             "/api/apps/hutong-counter/events", json=body, headers={"Hutong-Events-Token": token[:-4] + "AAAA"}
         )
         assert forged.status_code == 401
-    db = Database(url)
-    async with db.session() as session:
-        events = await service.recent_events(session, "hutong-counter")
-    await db.dispose()
+        await _app.state.events.flush()
+        async with _app.state.database.session() as session:
+            events = await service.recent_events(session, "hutong-counter")
+            launches = await service.recent_events(session, "hutong-counter", kinds=("launch",))
     assert [(e.name, e.data) for e in events] == [("page_open", {"page": "index"})]
     assert events[0].audience.startswith("device:")
+    # The launch and the reported event belong to one visit of one release.
+    assert [e.session for e in launches] == [events[0].session] and launches[0].release_id is not None

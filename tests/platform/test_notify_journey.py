@@ -12,7 +12,7 @@ from typing import Any
 
 import httpx
 import pytest
-from playwright.async_api import Browser, expect
+from playwright.async_api import Browser, Response, Route, expect
 from sqlalchemy import select
 
 from hutong.examples import load_examples
@@ -103,7 +103,23 @@ async def test_clinic_reminds_the_patient(
         view = page.frame_locator("iframe.hutong-page").last
         await expect(view.locator("#booked-title")).to_be_visible()
 
-        # The report: long-term, kept; asked once only.
+        # The report: long-term, kept; asked once only, even when the second tap comes while the
+        # first choice is still on its way to the platform (its answer is held back here).
+        async def slow_decide(route: Route) -> None:
+            await asyncio.sleep(1)
+            await route.continue_()
+
+        decided: list[int] = []
+        both_decided = asyncio.Event()
+
+        def on_response(response: Response) -> None:
+            if response.url.endswith("/decide"):
+                decided.append(response.status)
+                if len(decided) == 2:  # the first report tap's choice, then the second tap's
+                    both_decided.set()
+
+        page.on("response", on_response)
+        await page.route("**/api/me/subscribe/*/decide", slow_decide)
         await view.locator("#report").click()
         await expect(dialog.locator(".hutong-subscribe-title")).to_have_text(["检查报告通知"])
         await dialog.locator(".hutong-subscribe-keep-box").check()
@@ -112,6 +128,11 @@ async def test_clinic_reminds_the_patient(
         await view.locator("#report").click()
         await page.wait_for_timeout(500)
         await expect(dialog).to_have_count(0)
+        async with asyncio.timeout(10):
+            await both_decided.wait()
+        assert decided == [200, 200]
+        await expect(dialog).to_have_count(0)
+        await page.unroute("**/api/me/subscribe/*/decide")
 
         token, openid = await back_end(clinic_server)
         reminder = {

@@ -12,8 +12,13 @@ from hutong.server.db.models import metadata
 
 
 async def test_models_match_the_migrated_schema(database: Database) -> None:
+    def partitions(name: str | None, kind: str, parent: Any) -> bool:
+        # The event store's day partitions (PostgreSQL) are made at run time, not declared as models.
+        table = name if kind == "table" else parent.get("table_name", "")
+        return not str(table or "").startswith("analytics_events_")
+
     def diff(connection: Any) -> list[Any]:
-        context = MigrationContext.configure(connection)
+        context = MigrationContext.configure(connection, opts={"include_name": partitions})
         return list(compare_metadata(context, metadata))
 
     async with database.engine.connect() as connection:

@@ -3,7 +3,8 @@ payment PIN and tops up in the shell's Wallet (the sandbox bank confirms by call
 program whose merchant back end makes an order through the WeChat Pay v3 API, pays on the host's
 sheet with the PIN (a wrong one first), sees requestPayment:ok, the order paid and the wallet debited;
 closing the sheet answers requestPayment:fail cancel. The wallet's payment code reads back from the
-QR and barcode the shell draws."""
+QR and barcode the shell draws. The merchant's owner then makes a merchant account in the console,
+finds the paid order there and refunds part of it; the wallet gets it back."""
 
 from __future__ import annotations
 
@@ -96,4 +97,50 @@ async def test_top_up_then_pay_in_a_mini_program(shop_world: ShopWorld, browser:
     await expect(view.locator("#out")).to_have_text("requestPayment:fail cancel")
     wallet = await (await context.request.get(f"{server.url}/api/me/wallet")).json()
     assert wallet["balance_fen"] == 3_120
+
+    # The merchant's console: the owner makes a second merchant account (its private key is shown
+    # once), finds the paid order and refunds part of it with a reason; the payer's wallet gets it.
+    owner = await browser.new_context()
+    console = await owner.new_page()
+    await console.goto(f"{server.url}/console/signin")
+    await console.get_by_label("Email").fill("shop@example.com")
+    await console.get_by_label("Password").fill(PASSWORD)
+    await console.get_by_role("button", name="Sign in").click()
+    await console.get_by_role("link", name="Tea House").first.click()
+    await console.get_by_role("link", name="Merchant accounts").click()
+    await console.get_by_label("Merchant name").fill("Tea House Kiosk")
+    await console.get_by_role("button", name="Create merchant").click()
+    await expect(console.get_by_role("heading", name="Tea House Kiosk")).to_be_visible()
+    await console.get_by_role("button", name="Generate a key pair").click()
+    await expect(console.locator("#private-key")).to_contain_text("BEGIN PRIVATE KEY")
+    serial = await console.locator("#serial-no").text_content()
+    await console.get_by_role("link", name="Continue to the merchant").click()
+    await expect(console.locator("#serial-no")).to_have_text(serial or "?")
+    await console.locator("#bind-app").get_by_role("button", name="Bind").click()
+    await expect(console.get_by_role("status")).to_contain_text("may take this merchant's payments")
+
+    await console.get_by_role("link", name="All merchants").click()
+    await console.get_by_role("link", name="Tea House Ltd").click()
+    await console.get_by_role("link", name="Orders").click()
+    paid = merchant.orders[0]["out_trade_no"]
+    await console.get_by_label("Order or transaction number").fill(paid[:6])
+    await console.get_by_role("button", name="Search").click()
+    await console.get_by_role("link", name=paid).click()
+    await expect(console.locator("#trade-state")).to_have_text("SUCCESS")
+    refund = console.locator("#refund-form")
+    await refund.get_by_label("Amount (¥)").fill("3.80")
+    await refund.get_by_label("Reason").fill("少冰 less ice")
+    await refund.get_by_role("button", name="Refund").click()
+    await expect(console.get_by_role("status")).to_contain_text("of ¥3.80")
+    for _ in range(50):  # the refund completes through the outbox a moment later
+        await console.reload()
+        if await console.locator(".refund-status").first.text_content() == "SUCCESS":
+            break
+        await console.wait_for_timeout(200)
+    await expect(console.locator(".refund-status")).to_have_text("SUCCESS")
+    await expect(console.locator("#trade-state")).to_have_text("REFUND")
+    await expect(console.locator("#refunded")).to_have_text("¥3.80")
+    wallet = await (await context.request.get(f"{server.url}/api/me/wallet")).json()
+    assert wallet["balance_fen"] == 3_120 + 380
+    await owner.close()
     await context.close()

@@ -129,3 +129,43 @@ def retire_key(serial: Annotated[str, typer.Argument(help="Certificate serial or
         typer.echo("no such older key", err=True)
         raise typer.Exit(1)
     typer.echo(f"retired {serial}")
+
+
+@pay.command()
+def reconcile(
+    day: Annotated[
+        str | None, typer.Option(help="A Beijing day, YYYY-MM-DD; everything when not given.")
+    ] = None,
+) -> None:
+    """Compare orders and refunds with the ledger (and verify the ledger); print every difference,
+    record the run, and exit 1 if there is any."""
+    from datetime import date
+
+    from hutong.server.db import Database
+    from hutong.server.payments import reconcile as reconciling
+    from hutong.settings import get_settings
+
+    try:
+        when = date.fromisoformat(day) if day else None
+    except ValueError as error:
+        raise typer.BadParameter("the day is YYYY-MM-DD", param_hint="--day") from error
+
+    async def run() -> reconciling.Report:
+        database = Database(get_settings().effective_database_url)
+        try:
+            async with database.session() as session:
+                report = await reconciling.reconcile(session, when)
+                await reconciling.record(session, report, "command")
+            return report
+        finally:
+            await database.dispose()
+
+    report = asyncio.run(run())
+    for finding in report.findings:
+        typer.echo(f"{finding.kind}\t{finding.subject}\t{finding.detail}")
+    typer.echo(
+        f"{report.day}: {report.orders_checked} paid orders, {report.refunds_checked} refunds, "
+        f"{len(report.findings)} differences"
+    )
+    if report.findings:
+        raise typer.Exit(1)

@@ -223,6 +223,7 @@ async def org_page(org_id: int, request: Request) -> Response:
         can_register=allows(role, Action.EDIT_APP),
         signing_keys=signing_keys,
         can_manage_keys=allows(role, Action.MANAGE_SIGNING_KEYS),
+        can_view_payments=allows(role, Action.VIEW_PAYMENTS),
     )
 
 

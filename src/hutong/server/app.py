@@ -6,6 +6,7 @@ import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
@@ -14,15 +15,21 @@ from starlette.responses import HTMLResponse, Response
 
 import hutong
 from hutong.console.codes import router as console_codes_router
+from hutong.console.payments import router as console_payments_router
 from hutong.console.routes import router as console_router
 from hutong.console.support import router as console_support_router
+from hutong.server import events as events_pkg
 from hutong.server import outbox
 from hutong.server.accounts.routes import router as accounts_router
 from hutong.server.apps.key_routes import router as signing_keys_router
 from hutong.server.apps.release_routes import router as versions_router
 from hutong.server.apps.routes import router as apps_router
 from hutong.server.bodylimit import BodyLimitMiddleware
+from hutong.server.chats.hub import make_hub
+from hutong.server.chats.routes import live_router as chats_live_router
+from hutong.server.chats.routes import router as chats_router
 from hutong.server.consent.routes import router as consent_router
+from hutong.server.coupons.routes import router as coupons_router
 from hutong.server.db import Database
 from hutong.server.delivery.routes import router as delivery_router
 from hutong.server.delivery.runtime_assets import runtime_assets
@@ -32,12 +39,15 @@ from hutong.server.discovery.catalogue import Catalogue
 from hutong.server.discovery.code_routes import router as codes_router
 from hutong.server.discovery.routes import router as discovery_router
 from hutong.server.egress.routes import router as egress_router
+from hutong.server.events.datacube import router as datacube_router
 from hutong.server.events.routes import router as events_router
+from hutong.server.events.sink import EventSink
 from hutong.server.funding.registry import providers_from
 from hutong.server.funding.routes import router as funding_router
 from hutong.server.health import router as health_router
 from hutong.server.identity.routes import router as identity_router
 from hutong.server.identity.server_routes import router as developer_server_router
+from hutong.server.payments.codepay_routes import router as payments_codepay_router
 from hutong.server.payments.manage_routes import router as payments_manage_router
 from hutong.server.payments.refund_routes import router as payments_refund_router
 from hutong.server.payments.routes import router as payments_router
@@ -50,11 +60,15 @@ from hutong.server.providers import manage_routes as provider_manage_routes
 from hutong.server.ratelimit import RateLimitMiddleware, make_limiter
 from hutong.server.review.routes import router as review_router
 from hutong.server.sealing import Keyring, background_rewrap
+from hutong.server.sharing.routes import manage_router as sharing_manage_router
+from hutong.server.sharing.routes import page_router as sharing_page_router
+from hutong.server.sharing.routes import router as sharing_router
 from hutong.server.storage import BlobStore
 from hutong.server.subscribe.routes import router as subscribe_router
 from hutong.server.subscribe.server_routes import router as subscribe_server_router
 from hutong.server.support.routes import router as support_router
 from hutong.server.support.server_routes import router as support_server_router
+from hutong.server.wallet.counter_routes import router as wallet_counter_router
 from hutong.server.wallet.routes import router as wallet_router
 from hutong.server.wechat.errors import install_wx_errors
 from hutong.server.wechatpay import api as wechatpay_api
@@ -88,12 +102,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             worker = outbox.Worker(app.state.database, settings, poll_seconds=settings.outbox_poll_seconds)
             app.state.outbox = worker
             worker.start()
+        app.state.events.start()
         yield
+        await app.state.events.stop()
         if rewrap is not None:
             rewrap.cancel()
         if settings.outbox_worker:
             await app.state.outbox.stop()
         await wechatpay_api.close(app)
+        await app.state.chat_hub.close()
         await app.state.database.dispose()
         await limiter.close()
 
@@ -104,10 +121,18 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.database = Database(settings.effective_database_url, keyring)
     app.state.blobs = BlobStore(settings.blob_dir)
     app.state.sources = BlobStore(settings.source_dir)
+    # Images said in chats: a store of their own, served only to the chat's members (chats/routes.py).
+    app.state.chat_media = BlobStore(settings.data_dir / "chat-media")
+    # Chat events to connected clients: through Redis when configured, in-process otherwise.
+    app.state.chat_hub = make_hub(settings.redis_url, settings.effective_database_url)
     # The platform's signing keys (the first generated into the data dir on first start; `hutong keys
     # rotate` adds newer ones); their public halves are at /.well-known/hutong/platform-keys.json.
     app.state.platform_key = PlatformKeys(settings.platform_keys_dir, settings.signing_key_path)
     app.state.limiter = limiter
+    # Analytics: this process's event buffer (server/events/sink.py) and the appids it has seen.
+    app.state.events = EventSink(app.state.database, settings)
+    app.state.analytics_app_ids = {}
+    events_pkg.ZONE[0] = ZoneInfo(settings.analytics_timezone)
     # This process's search index; it rebuilds itself when the apps table changes (catalogue.py).
     app.state.catalogue = Catalogue()
     # Where top-ups come from and withdrawals go (docs/payments.md, "Funding providers").
@@ -132,6 +157,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(delivery_router)
     app.include_router(discovery_router)
     app.include_router(events_router)
+    app.include_router(datacube_router)
     app.include_router(egress_router)
     app.include_router(privacy_router)
     app.include_router(identity_router)
@@ -139,20 +165,29 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(consent_router)
     app.include_router(support_router)
     app.include_router(support_server_router)
+    app.include_router(chats_router)
+    app.include_router(chats_live_router)
+    app.include_router(sharing_router)
+    app.include_router(sharing_manage_router)
+    app.include_router(sharing_page_router)
     app.include_router(funding_router)
     app.include_router(wallet_router)
+    app.include_router(wallet_counter_router)
     app.include_router(subscribe_router)
     app.include_router(subscribe_server_router)
     app.include_router(codes_router)
     app.include_router(payments_router)
     app.include_router(payments_refund_router)
+    app.include_router(payments_codepay_router)
     app.include_router(payments_manage_router)
+    app.include_router(coupons_router)
     app.include_router(provider_component_routes.router)
     app.include_router(provider_code_routes.router)
     app.include_router(provider_consent_routes.router)
     app.include_router(provider_consent_routes.api)
     app.include_router(provider_manage_routes.router)
     app.include_router(console_codes_router)
+    app.include_router(console_payments_router)
     app.include_router(console_support_router)
     app.include_router(console_router)
     app.mount("/console/static", StaticFiles(directory=CONSOLE_STATIC), name="console-static")
@@ -179,6 +214,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # in the host, which reads its own address and launches the mini program.
     @app.get("/miniapp/{rest:path}", include_in_schema=False)
     async def shell_link(rest: str) -> HTMLResponse:
+        return shell_page()
+
+    # A friend's add-me link and a group's invitation open in the host too (shell/chats.js).
+    @app.get("/add/{code}", include_in_schema=False)
+    async def shell_add_friend(code: str) -> HTMLResponse:
+        return shell_page()
+
+    @app.get("/join/{code}", include_in_schema=False)
+    async def shell_join_group(code: str) -> HTMLResponse:
         return shell_page()
 
     @app.get("/s/{appid}/{scene:path}", include_in_schema=False)

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from fastapi import Request
 
 from hutong.server.db import Database
 from hutong.server.storage import BlobStore
 from hutong.settings import Settings
+
+if TYPE_CHECKING:
+    from hutong.server.events.sink import EventSink
 
 
 def database(request: Request) -> Database:
@@ -22,3 +27,9 @@ def blob_store(request: Request) -> BlobStore:
 def settings(request: Request) -> Settings:
     value: Settings = request.app.state.settings
     return value
+
+
+def event_sink(request: Request) -> EventSink:
+    """This process's analytics buffer (server/events/sink.py)."""
+    sink: EventSink = request.app.state.events
+    return sink

@@ -20,6 +20,10 @@ class Limiter(Protocol):
     async def hit(self, key: str, limit: int, window: int) -> float | None:
         """Count one request; None if allowed, else the seconds until the window ends."""
 
+    async def peek(self, key: str, limit: int, window: int) -> float | None:
+        """Would one more request be allowed? The same answer as ``hit``, counting nothing (for limits
+        that count only failures, such as wrong coupon codes, yet must refuse every try once spent)."""
+
     async def close(self) -> None: ...
 
 
@@ -50,6 +54,12 @@ class MemoryLimiter:
             self._counts = {k: v for k, v in self._counts.items() if k[1] >= slot - 1}
         return verdict(now, window, current, self._counts.get((key, slot - 1), 0), limit)
 
+    async def peek(self, key: str, limit: int, window: int) -> float | None:
+        now = time.time()
+        slot = int(now // window)
+        current = self._counts.get((key, slot), 0) + 1
+        return verdict(now, window, current, self._counts.get((key, slot - 1), 0), limit)
+
     async def close(self) -> None:
         return None
 
@@ -68,6 +78,12 @@ class RedisLimiter:
             pipe.get(f"hutong:rl:{key}:{slot - 1}")
             current, _, previous = await pipe.execute()
         return verdict(now, window, int(current), int(previous or 0), limit)
+
+    async def peek(self, key: str, limit: int, window: int) -> float | None:
+        now = time.time()
+        slot = int(now // window)
+        current, previous = await self._redis.mget(f"hutong:rl:{key}:{slot}", f"hutong:rl:{key}:{slot - 1}")
+        return verdict(now, window, int(current or 0) + 1, int(previous or 0), limit)
 
     async def close(self) -> None:
         await self._redis.aclose()

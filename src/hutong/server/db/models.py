@@ -3,16 +3,48 @@
 from hutong.server.accounts.models import ApiToken, Membership, Organization, Session, User
 from hutong.server.apps.models import App, DeveloperKey, Release
 from hutong.server.audit.models import AuditEntry
+from hutong.server.chats.models import (
+    Block,
+    Chat,
+    ChatMember,
+    ChatMessage,
+    ChatProfile,
+    Contact,
+    FriendRequest,
+)
 from hutong.server.consent.models import ScopeDecision, UserProfile
+from hutong.server.coupons.models import (
+    CallbackSettings,
+    ClaimCount,
+    Coupon,
+    Stock,
+    Store,
+    StoreStaff,
+    UploadedCode,
+)
 from hutong.server.db.base import Base
-from hutong.server.discovery.models import LaunchEvent, PinnedApp, RecentApp, SceneCode
-from hutong.server.events.models import AppEvent
+from hutong.server.discovery.models import PinnedApp, RecentApp, SceneCode
+from hutong.server.events.models import (
+    AnalyticsActive,
+    AnalyticsRollup,
+    AnalyticsUser,
+    ReleaseGuard,
+    events,
+)
 from hutong.server.funding.models import FundingTransfer
 from hutong.server.idempotency import IdempotencyRecord
 from hutong.server.identity.models import AccessToken, OneTimeCode, OpenId, SessionKey, UnionId
 from hutong.server.ledger.models import LedgerAccount, LedgerPosting, LedgerTransaction
 from hutong.server.outbox.models import OutboxAttempt, OutboxJob
-from hutong.server.payments.models import BillFile, Merchant, MerchantApp, NotifyLog, Order, Refund
+from hutong.server.payments.models import (
+    BillFile,
+    Merchant,
+    MerchantApp,
+    NotifyLog,
+    Order,
+    Reconciliation,
+    Refund,
+)
 from hutong.server.providers.models import Authorization as ProviderAuthorization
 from hutong.server.providers.models import Commit as ProviderCommit
 from hutong.server.providers.models import Deployment as ProviderDeployment
@@ -20,6 +52,7 @@ from hutong.server.providers.models import DeploymentItem as ProviderDeploymentI
 from hutong.server.providers.models import Provider, ProviderToken
 from hutong.server.providers.models import Template as ProviderTemplate
 from hutong.server.review.models import Review
+from hutong.server.sharing.models import GroupOpenId, Share, ShareOpen
 from hutong.server.subscribe.models import (
     Category,
     Grant,
@@ -38,28 +71,40 @@ from hutong.server.support.models import (
     Message,
     PushSettings,
 )
-from hutong.server.wallet.models import PayCode, WalletPayment, WalletPin
+from hutong.server.wallet.models import PayCode, WalletPayment, WalletPin, WalletSettings
 from hutong.server.wechatpay.models import PlatformKey, UsedNonce
 
 metadata = Base.metadata
 
 __all__ = [
     "AccessToken",
+    "AnalyticsActive",
+    "AnalyticsRollup",
+    "AnalyticsUser",
     "ApiToken",
     "App",
-    "AppEvent",
     "AuditEntry",
     "BillFile",
+    "Block",
+    "CallbackSettings",
     "Category",
+    "Chat",
+    "ChatMember",
+    "ChatMessage",
+    "ChatProfile",
+    "ClaimCount",
+    "Contact",
     "Conversation",
+    "Coupon",
     "DeveloperKey",
     "Feedback",
     "FeedbackImage",
+    "FriendRequest",
     "FundingTransfer",
     "Grant",
+    "GroupOpenId",
     "IdempotencyRecord",
     "Keyword",
-    "LaunchEvent",
     "LedgerAccount",
     "LedgerPosting",
     "LedgerTransaction",
@@ -89,21 +134,31 @@ __all__ = [
     "PushSettings",
     "PushSubscription",
     "RecentApp",
+    "Reconciliation",
     "Refund",
     "Release",
+    "ReleaseGuard",
     "Review",
     "SceneCode",
     "ScopeDecision",
     "Session",
     "SessionKey",
+    "Share",
+    "ShareOpen",
+    "Stock",
+    "Store",
+    "StoreStaff",
     "Switch",
     "Template",
     "Title",
     "UnionId",
+    "UploadedCode",
     "UsedNonce",
     "User",
     "UserProfile",
     "WalletPayment",
     "WalletPin",
+    "WalletSettings",
+    "events",
     "metadata",
 ]

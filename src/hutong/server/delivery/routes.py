@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
@@ -11,9 +12,11 @@ from pydantic import BaseModel, Field
 from hutong.server.accounts.auth import DEVICE_COOKIE, optional_user
 from hutong.server.delivery import launch as launches
 from hutong.server.delivery.signing import PlatformKeys
-from hutong.server.deps import blob_store, database, settings
-from hutong.server.discovery.service import record_launch
+from hutong.server.deps import blob_store, database, event_sink, settings
+from hutong.server.discovery.service import clean_scene, record_launch
+from hutong.server.events import store
 from hutong.server.events import tokens as events_tokens
+from hutong.server.events.rollups import platform_of
 from hutong.server.problems import Problem
 
 router = APIRouter(tags=["delivery"])
@@ -92,11 +95,37 @@ async def launch(
         app, release = await launches.choose_release(session, appid, audience, channel)
         document = launches.manifest(app, release, channel)
         document["audience"] = launches.opaque_audience(app.appid, audience.key)
-        document["events_token"] = events_tokens.issue(platform_key(request), app.appid, audience.key)
+        counted = channel == "release"
+        visit = secrets.token_urlsafe(12) if counted else ""
+        document["events_token"] = events_tokens.issue(
+            platform_key(request),
+            app.appid,
+            audience.key,
+            session=visit,
+            release_id=release.id,
+            scene=clean_scene(scene),
+        )
         body = launches.encode(document)
-        if channel == "release":
-            # Counted for analytics and ranking, and put on the launcher's recent list.
-            await record_launch(session, app, release, audience, scene, path)
+        if counted:
+            # Put on the launcher's recent list; the launch itself is an event, buffered (no write).
+            await record_launch(session, app, audience)
+            sink = event_sink(request)
+            sink.offer(
+                [
+                    store.row(
+                        at=datetime.now(UTC),
+                        zone=sink.zone,
+                        app_id=app.id,
+                        audience=audience.key,
+                        kind="launch",
+                        name=path,
+                        session=visit,
+                        release_id=release.id,
+                        scene=clean_scene(scene),
+                        data={"platform": platform_of(request.headers.get("user-agent", ""))},
+                    )
+                ]
+            )
     response = Response(
         body,
         media_type="application/json",

@@ -21,8 +21,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql import ColumnElement
 
 from hutong.server.apps.models import App
-from hutong.server.discovery.models import LaunchEvent
 from hutong.server.discovery.search import SearchDocument, SearchIndex
+from hutong.server.events.models import AnalyticsRollup, events
 
 USE_WINDOW = timedelta(days=30)
 USE_REFRESH_SECONDS = 60.0
@@ -39,14 +39,34 @@ async def fingerprint(session: AsyncSession) -> tuple[int, int]:
 
 
 async def use_counts(session: AsyncSession, now: datetime | None = None) -> dict[int, int]:
-    """Launches per app id over the last 30 days."""
-    since = (now or datetime.now(UTC)) - USE_WINDOW
-    rows = await session.execute(
-        select(LaunchEvent.app_id, func.count(LaunchEvent.id))
-        .where(LaunchEvent.created_at >= since)
-        .group_by(LaunchEvent.app_id)
+    """Launches per app id over the last 30 days: kept daily rollups, plus the raw events of the last
+    days not rolled up yet, so a big event store is never scanned."""
+    moment = now or datetime.now(UTC)
+    since = (moment - USE_WINDOW).date()
+    counts: dict[int, int] = {}
+    kept = await session.execute(
+        select(AnalyticsRollup.app_id, AnalyticsRollup.day, AnalyticsRollup.value).where(
+            AnalyticsRollup.day >= since, AnalyticsRollup.metric == "session_cnt"
+        )
     )
-    return {int(app_id): int(count) for app_id, count in rows.all()}
+    rolled = await session.execute(
+        select(AnalyticsRollup.app_id, AnalyticsRollup.day).where(
+            AnalyticsRollup.day >= since, AnalyticsRollup.metric == "_done"
+        )
+    )
+    done = {(int(app_id), day) for app_id, day in rolled.all()}
+    for app_id, _day, value in kept.all():
+        counts[int(app_id)] = counts.get(int(app_id), 0) + int(value)
+    # Maintenance rolls up each day once it is closed (events/sink.py), so only the last days are raw.
+    raw = await session.execute(
+        select(events.c.app_id, events.c.day, func.count())
+        .where(events.c.kind == "launch", events.c.day >= max(moment.date() - timedelta(days=2), since))
+        .group_by(events.c.app_id, events.c.day)
+    )
+    for app_id, day, count in raw.all():
+        if (int(app_id), day) not in done:
+            counts[int(app_id)] = counts.get(int(app_id), 0) + int(count)
+    return counts
 
 
 @dataclass(frozen=True)

@@ -6,27 +6,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import JSON, DateTime, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from hutong.server.db.base import Base, Timestamped, utcnow
-
-
-class LaunchEvent(Timestamped, Base):
-    """One cold launch of a released mini program: the raw event analytics and search ranking count."""
-
-    __tablename__ = "launch_events"
-    __table_args__ = (Index("ix_launch_events_app_time", "app_id", "created_at"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    app_id: Mapped[int] = mapped_column(ForeignKey("apps.id", ondelete="CASCADE"))
-    release_id: Mapped[int | None] = mapped_column(
-        ForeignKey("releases.id", ondelete="SET NULL"), nullable=True, index=True
-    )
-    # "user:<id>" or "device:<id>", as for phased release.
-    audience: Mapped[str] = mapped_column(String(80))
-    scene: Mapped[int] = mapped_column(Integer)
-    path: Mapped[str] = mapped_column(String(500), default="")
 
 
 class RecentApp(Base):

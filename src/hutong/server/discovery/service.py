@@ -15,7 +15,7 @@ from hutong.server.accounts.models import Organization, User
 from hutong.server.apps.models import App, Release
 from hutong.server.delivery.launch import Audience
 from hutong.server.discovery.catalogue import Listing, live
-from hutong.server.discovery.models import LaunchEvent, PinnedApp, RecentApp
+from hutong.server.discovery.models import PinnedApp, RecentApp
 from hutong.server.problems import Problem
 
 RECENT_LIMIT = 30
@@ -33,21 +33,10 @@ async def _upsert(session: AsyncSession) -> Any:
     return postgresql.insert if dialect == "postgresql" else sqlite.insert
 
 
-async def record_launch(
-    session: AsyncSession, app: App, release: Release, audience: Audience, scene: int | None, path: str
-) -> None:
-    """One launch of a release: the event (analytics, ranking by use) and the launcher's recent list."""
+async def record_launch(session: AsyncSession, app: App, audience: Audience) -> None:
+    """One launch of a release puts the app on the launcher's recent list. (The launch event itself
+    goes through the analytics buffer: server/events/sink.py, from the launch route.)"""
     now = datetime.now(UTC)
-    session.add(
-        LaunchEvent(
-            app_id=app.id,
-            release_id=release.id,
-            audience=audience.key,
-            scene=clean_scene(scene),
-            path=path[:500],
-            created_at=now,
-        )
-    )
     insert = await _upsert(session)
     statement = insert(RecentApp).values(audience=audience.key, app_id=app.id, opened_at=now)
     await session.execute(

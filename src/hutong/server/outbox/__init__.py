@@ -7,10 +7,23 @@ transaction, delivered by any process's worker with scheduled retries, every try
     async def deliver(job: outbox.Job) -> outbox.Outcome:
         networks = job.settings.egress_allow_networks
         return await outbox.http.post(url, body, headers=..., allow_networks=networks)
+
+    @outbox.periodic("payments.reconcile", every=timedelta(days=1), offset=timedelta(hours=2))
+    async def reconcile(job: outbox.Job) -> outbox.Outcome: ...  # job.payload["slot"]: the day's start
 """
 
 from hutong.server.outbox import http
-from hutong.server.outbox.registry import HANDLER_MODULES, Job, Outcome, handler, load_handlers, topics
+from hutong.server.outbox.registry import (
+    HANDLER_MODULES,
+    Job,
+    Outcome,
+    Periodic,
+    handler,
+    load_handlers,
+    periodic,
+    periodics,
+    topics,
+)
 from hutong.server.outbox.schedules import DEFAULT_RETRY, MESSAGE_PUSH_RETRY, WECHATPAY_RETRY, Schedule
 from hutong.server.outbox.service import attempts_of, enqueue, job_by_key, resend
 from hutong.server.outbox.worker import Worker
@@ -22,6 +35,7 @@ __all__ = [
     "WECHATPAY_RETRY",
     "Job",
     "Outcome",
+    "Periodic",
     "Schedule",
     "Worker",
     "attempts_of",
@@ -30,6 +44,8 @@ __all__ = [
     "http",
     "job_by_key",
     "load_handlers",
+    "periodic",
+    "periodics",
     "resend",
     "topics",
 ]

@@ -1,4 +1,5 @@
-"""Handlers by topic: ``@handler(topic, schedule=…)`` registers ``async def deliver(job) -> Outcome``.
+"""Handlers by topic: ``@handler(topic, schedule=…)`` registers ``async def deliver(job) -> Outcome``;
+``@periodic(topic, every=…)`` registers one that the workers also enqueue once per period.
 
 A worker claims only jobs whose topic has a handler in its process, so a process that does not import
 a domain never takes that domain's jobs."""
@@ -8,7 +9,7 @@ from __future__ import annotations
 import importlib
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Literal
 
 from hutong.server.outbox.schedules import DEFAULT_RETRY, Schedule
@@ -26,6 +27,9 @@ HANDLER_MODULES = (
     "hutong.server.funding.checks",
     "hutong.server.payments.notify",
     "hutong.server.payments.refunds",
+    "hutong.server.payments.reconcile",
+    "hutong.server.housekeeping",
+    "hutong.server.coupons.notify",
     "hutong.server.providers.events",
     "hutong.server.providers.deploy",
 )
@@ -130,3 +134,50 @@ def load_handlers(extra: tuple[str, ...] = ()) -> None:
     """Import every module that registers handlers (and ``extra`` ones, for tests and plugins)."""
     for module in (*HANDLER_MODULES, *extra):
         importlib.import_module(module)
+
+
+@dataclass(frozen=True)
+class Periodic:
+    """A job enqueued once per period, keyed by the period's start, so however many processes run
+    workers the period has one job (the outbox's ``(topic, key)`` is unique), retried like any other.
+    Its payload is ``{"slot": <the period's start, ISO 8601>}``. A process that starts mid-period enqueues
+    the current period only: a handler should catch up on whatever earlier periods left undone."""
+
+    topic: str
+    every: timedelta
+    offset: timedelta  # from midnight UTC: every=1 day, offset=2 h runs daily at 02:00 UTC
+
+    def slot(self, now: datetime) -> datetime:
+        """The start of the period ``now`` falls in."""
+        since = now - (_EPOCH + self.offset)
+        return _EPOCH + self.offset + self.every * (since // self.every)
+
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_periodics: dict[str, Periodic] = {}
+
+
+def periodic(
+    topic: str,
+    *,
+    every: timedelta,
+    offset: timedelta = timedelta(0),
+    schedule: Schedule = DEFAULT_RETRY,
+    timeout: float = 300.0,
+) -> Callable[[Deliver], Deliver]:
+    """Register the decorated coroutine as ``topic``'s handler and have the workers enqueue it once
+    every ``every`` (at ``offset`` past each period's start). It must be idempotent: a retry after a
+    lost lease runs it again."""
+    if every <= timedelta(0):
+        raise ValueError("a periodic job needs a positive period")
+    register = handler(topic, schedule=schedule, timeout=timeout)
+
+    def both(deliver: Deliver) -> Deliver:
+        _periodics[topic] = Periodic(topic, every, offset % every)
+        return register(deliver)
+
+    return both
+
+
+def periodics() -> list[Periodic]:
+    return [_periodics[topic] for topic in sorted(_periodics)]

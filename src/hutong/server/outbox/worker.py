@@ -43,6 +43,7 @@ class Worker:
         self._wake = asyncio.Event()
         self._stop = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
+        self._slots: dict[str, datetime] = {}  # each periodic topic's period last enqueued here
         self._loop: asyncio.AbstractEventLoop | None = None
 
     def _leases(self) -> dict[str, float]:
@@ -53,8 +54,30 @@ class Worker:
                 leases[topic] = found.lease_seconds
         return leases
 
+    async def enqueue_periodics(self) -> None:
+        """Enqueue each served periodic topic's current period once per process (the job's key makes
+        it one job however many processes do the same)."""
+        now = self.clock()
+        due = [
+            (periodic, periodic.slot(now))
+            for periodic in registry.periodics()
+            if self.only is None or periodic.topic in self.only
+        ]
+        due = [(periodic, slot) for periodic, slot in due if self._slots.get(periodic.topic) != slot]
+        if not due:
+            return
+        async with self.database.session() as session:
+            for periodic, slot in due:
+                start = slot.isoformat()
+                await service.enqueue(
+                    session, periodic.topic, {"slot": start}, key=f"slot:{start}", run_at=slot
+                )
+            await session.commit()
+        self._slots.update((periodic.topic, slot) for periodic, slot in due)
+
     async def run_once(self) -> int:
         """Claim what is due now and deliver it; answers how many jobs were tried."""
+        await self.enqueue_periodics()
         async with self.database.session() as session:
             claimed = await service.claim(
                 session, owner=self.name, now=self.clock(), leases=self._leases(), limit=self.batch

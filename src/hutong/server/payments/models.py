@@ -162,3 +162,17 @@ class NotifyLog(Timestamped, Base):
     url: Mapped[str] = mapped_column(String(256))
     job_key: Mapped[str] = mapped_column(String(128))
     detail: Mapped[str] = mapped_column(Text, default="")
+
+
+class Reconciliation(Timestamped, Base):
+    """One run of the reconciliation (payments/reconcile.py): what it compared and what differed."""
+
+    __tablename__ = "payment_reconciliations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    day: Mapped[str] = mapped_column(String(10))  # the Beijing day looked at (YYYY-MM-DD), or "all"
+    trigger: Mapped[str] = mapped_column(String(16))  # "daily" (the periodic job) or "command"
+    orders_checked: Mapped[int] = mapped_column(Integer, default=0)
+    refunds_checked: Mapped[int] = mapped_column(Integer, default=0)
+    # [{kind, subject, detail}, …]; empty when everything matched.
+    findings: Mapped[list[dict[str, str]]] = mapped_column(JSON, default=list)

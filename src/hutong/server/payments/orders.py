@@ -34,10 +34,11 @@ STATE_DESC = {
 }
 # Where each state may go (WeChat's state machine; REFUND stays REFUND as more refunds come).
 TRANSITIONS: dict[str, frozenset[str]] = {
-    "NOTPAY": frozenset({"USERPAYING", "SUCCESS", "CLOSED", "PAYERROR"}),
+    "NOTPAY": frozenset({"USERPAYING", "SUCCESS", "CLOSED", "PAYERROR", "REVOKED"}),
     "USERPAYING": frozenset({"SUCCESS", "PAYERROR", "REVOKED", "CLOSED"}),
-    "PAYERROR": frozenset({"CLOSED"}),
-    "SUCCESS": frozenset({"REFUND"}),
+    "PAYERROR": frozenset({"CLOSED", "REVOKED"}),
+    # SUCCESS → REVOKED: a counter (MICROPAY) payment reversed by the till, the money going back.
+    "SUCCESS": frozenset({"REFUND", "REVOKED"}),
     "REFUND": frozenset({"REFUND"}),
     "CLOSED": frozenset(),
     "REVOKED": frozenset(),
@@ -188,7 +189,7 @@ async def create(
             raise param_error("time_expire 已过期 (already past)", "time_expire")
     digest = request_hash(kind, body)
 
-    existing = await _by_out_trade_no(session, parties.merchant, out_trade_no)
+    existing = await by_out_trade_no(session, parties.merchant, out_trade_no)
     if existing is None:
         order = Order(
             merchant_id=parties.merchant.id,
@@ -222,7 +223,7 @@ async def create(
                 session.add(order)
             return order
         except IntegrityError:  # the same out_trade_no at the same moment: compare with the winner
-            existing = await _by_out_trade_no(session, parties.merchant, out_trade_no)
+            existing = await by_out_trade_no(session, parties.merchant, out_trade_no)
             if existing is None:
                 raise
     if existing.request_hash != digest:
@@ -239,7 +240,7 @@ async def create(
     return existing
 
 
-async def _by_out_trade_no(session: AsyncSession, merchant: Merchant, out_trade_no: str) -> Order | None:
+async def by_out_trade_no(session: AsyncSession, merchant: Merchant, out_trade_no: str) -> Order | None:
     return await session.scalar(
         select(Order).where(Order.merchant_id == merchant.id, Order.out_trade_no == out_trade_no)
     )

@@ -103,6 +103,8 @@ async def create(
         update(Order)
         .where(
             Order.id == order.id,
+            # Still paid: a counter payment reversed meanwhile (SUCCESS → REVOKED) is not refunded too.
+            Order.trade_state.in_(("SUCCESS", "REFUND")),
             Order.refunded_total + refund_fen <= Order.amount_total,
             Order.refund_count < MAX_REFUNDS,
         )
@@ -111,6 +113,8 @@ async def create(
     )
     if not getattr(taken, "rowcount", 0):
         await session.refresh(order)
+        if order.trade_state not in ("SUCCESS", "REFUND"):
+            raise PayError(400, "INVALID_REQUEST", "订单已撤销，不能退款 (the order was reversed)")
         if order.refund_count >= MAX_REFUNDS:
             raise PayError(
                 403, "FREQUENCY_LIMITED", f"一笔订单最多退款{MAX_REFUNDS}次 (at most {MAX_REFUNDS} refunds)"

@@ -174,7 +174,8 @@ async def mark_paid(
         )
     except ledger.InsufficientFunds as error:
         raise PaymentError("insufficient_funds", str(error)) from error
-    await notify.enqueue_transaction(session, order, "TRANSACTION.SUCCESS", "支付成功")
+    if order.notify_url:  # a counter payment may come without one (its till polls instead)
+        await notify.enqueue_transaction(session, order, "TRANSACTION.SUCCESS", "支付成功")
     return order
 
 

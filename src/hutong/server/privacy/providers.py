@@ -14,8 +14,8 @@ from hutong.server.apps.models import Release
 from hutong.server.consent import service as consent
 from hutong.server.consent.models import ScopeDecision
 from hutong.server.delivery.launch import user_audience
-from hutong.server.discovery.models import LaunchEvent, PinnedApp, RecentApp
-from hutong.server.events.models import AppEvent
+from hutong.server.discovery.models import PinnedApp, RecentApp
+from hutong.server.events.models import AnalyticsActive, AnalyticsUser, events
 from hutong.server.identity import service as identity
 from hutong.server.identity.models import OneTimeCode, OpenId, SessionKey
 from hutong.server.privacy.registry import DataProvider, register, rows_removed
@@ -64,55 +64,65 @@ async def _apps_pinned(session: AsyncSession, user_id: int) -> set[int]:
 
 
 async def _export_launches(session: AsyncSession, user_id: int, app_id: int) -> Any:
+    e = events.c
     rows = await session.execute(
-        select(LaunchEvent, Release.version)
-        .outerjoin(Release, Release.id == LaunchEvent.release_id)
-        .where(LaunchEvent.audience == user_audience(user_id), LaunchEvent.app_id == app_id)
-        .order_by(LaunchEvent.id)
+        select(e.at, e.scene, e.name, Release.version)
+        .outerjoin(Release, Release.id == e.release_id)
+        .where(e.audience == user_audience(user_id), e.app_id == app_id, e.kind == "launch")
+        .order_by(e.at)
     )
     return [
-        {"at": _when(row.created_at), "scene": row.scene, "path": row.path, "version": version}
-        for row, version in rows
+        {"at": _when(at), "scene": scene, "path": path, "version": version}
+        for at, scene, path, version in rows.all()
     ]
 
 
 async def _delete_launches(session: AsyncSession, user_id: int, app_id: int) -> int:
+    e = events.c
     result = await session.execute(
-        delete(LaunchEvent).where(
-            LaunchEvent.audience == user_audience(user_id), LaunchEvent.app_id == app_id
-        )
+        delete(events).where(e.audience == user_audience(user_id), e.app_id == app_id, e.kind == "launch")
     )
     return rows_removed(result)
 
 
 async def _apps_launches(session: AsyncSession, user_id: int) -> set[int]:
     rows = await session.scalars(
-        select(LaunchEvent.app_id).where(LaunchEvent.audience == user_audience(user_id)).distinct()
+        select(AnalyticsUser.app_id).where(AnalyticsUser.audience == user_audience(user_id))
     )
     return set(rows)
 
 
 async def _export_events(session: AsyncSession, user_id: int, app_id: int) -> Any:
-    rows = await session.scalars(
-        select(AppEvent)
-        .where(AppEvent.audience == user_audience(user_id), AppEvent.app_id == app_id)
-        .order_by(AppEvent.id)
+    """Everything else kept about the user's visits: pages, stays, errors, timings, reported events."""
+    e = events.c
+    rows = await session.execute(
+        select(e.at, e.kind, e.name, e.value, e.data)
+        .where(e.audience == user_audience(user_id), e.app_id == app_id, e.kind != "launch")
+        .order_by(e.at)
     )
-    return [{"at": _when(row.created_at), "name": row.name, "data": row.data} for row in rows]
+    return [
+        {"at": _when(at), "kind": kind, "name": name, "value": value, "data": data or {}}
+        for at, kind, name, value, data in rows.all()
+    ]
 
 
 async def _delete_events(session: AsyncSession, user_id: int, app_id: int) -> int:
+    audience = user_audience(user_id)
+    e = events.c
     result = await session.execute(
-        delete(AppEvent).where(AppEvent.audience == user_audience(user_id), AppEvent.app_id == app_id)
+        delete(events).where(e.audience == audience, e.app_id == app_id, e.kind != "launch")
     )
+    # The days they visited and their first day go too (the app's rollups are aggregates and stay).
+    for model in (AnalyticsActive, AnalyticsUser):
+        await session.execute(delete(model).where(model.audience == audience, model.app_id == app_id))
     return rows_removed(result)
 
 
 async def _apps_events(session: AsyncSession, user_id: int) -> set[int]:
-    rows = await session.scalars(
-        select(AppEvent.app_id).where(AppEvent.audience == user_audience(user_id)).distinct()
-    )
-    return set(rows)
+    audience = user_audience(user_id)
+    rows = await session.scalars(select(events.c.app_id).where(events.c.audience == audience).distinct())
+    users = await session.scalars(select(AnalyticsUser.app_id).where(AnalyticsUser.audience == audience))
+    return set(rows) | set(users)
 
 
 async def _apps_identity(session: AsyncSession, user_id: int) -> set[int]:

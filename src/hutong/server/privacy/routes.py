@@ -12,7 +12,7 @@ from pydantic import BaseModel
 
 from hutong.server.accounts.auth import check_csrf, resolve
 from hutong.server.accounts.models import User
-from hutong.server.deps import database
+from hutong.server.deps import database, event_sink
 from hutong.server.privacy import service
 from hutong.server.problems import Problem
 
@@ -28,6 +28,9 @@ async def session_user(request: Request) -> User:
         raise Problem(403, "session_required", "your data is reached from the Hutong app, signed in")
     if request.method not in ("GET", "HEAD"):
         await check_csrf(request, csrf)
+    # What this process still holds of the user's visits is written first, so that it is shown,
+    # exported and deleted with the rest (other processes hold at most one flush interval's worth).
+    await event_sink(request).flush()
     return user
 
 

@@ -50,3 +50,15 @@ class PayCode(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
+class WalletSettings(Base):
+    """A user's own wallet choices. ``counter_pin_free_fen``: the largest counter (payment code) payment
+    taken without asking for the PIN; 0 asks every time; None follows the platform's limit. The lower of
+    the user's and the platform's limit applies."""
+
+    __tablename__ = "wallet_settings"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    counter_pin_free_fen: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

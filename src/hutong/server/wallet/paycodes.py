@@ -8,7 +8,7 @@ import secrets
 from datetime import datetime, timedelta
 
 import zxingcpp
-from sqlalchemy import delete, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hutong.server.accounts.passwords import digest
@@ -53,6 +53,17 @@ async def redeem(session: AsyncSession, code: str) -> int | None:
     )
     user_id: int | None = spent.scalar_one_or_none()
     return user_id
+
+
+async def refusal(session: AsyncSession, code: str) -> str:
+    """Why ``redeem`` refused a code: "invalid" (not a code, or never issued or retired by a newer
+    one), "used" or "expired"."""
+    if not looks_like_code(code):
+        return "invalid"
+    row = await session.scalar(select(PayCode).where(PayCode.code_hash == digest(code)))
+    if row is None:
+        return "invalid"
+    return "used" if row.used_at is not None else "expired"
 
 
 def svg(code: str, kind: str) -> str:

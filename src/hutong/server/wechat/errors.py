@@ -24,6 +24,8 @@ MESSAGES = {
     45009: "reach max api daily quota limit",
     45011: "api minute-quota reach limit, must slower, retry next minute",
     47001: "data format error",
+    61500: "date format error",
+    61501: "date range error",
     87009: "invalid signature",
     # Third-party platforms (server/providers/).
     61003: "component is not authorized by this account",

@@ -144,6 +144,13 @@ function userActed() {
   return !activation || activation.isActive;
 }
 
+/**
+ * Each app's last request still being decided: a second request waits for it, so a quick second tap
+ * reads the choice the first one just saved instead of asking again.
+ * @type {WeakMap<MiniProgram, Promise<unknown>>}
+ */
+const deciding = new WeakMap();
+
 export const subscribe = {
   /** @param {MiniProgram} mp @param {Record<string, any>} args */
   async requestSubscribeMessage(mp, args) {
@@ -153,23 +160,34 @@ export const subscribe = {
     if (ids.length > MAX_IDS) throw failure(20003, 'Templates count out of max bounds');
     if (!userActed()) throw failure(10005, 'can only be invoked by user TAP gesture.');
     if (sheetShowing(mp)) throw failure(10005, 'Fail to show subscribe dialog');
-    const user = await signedIn(mp);
-    const csrf = user.csrf_token || '';
-    const asked = await call(csrf, 'POST', `${base(mp.appid)}/ask`, { tmplIds: ids });
-    /** @type {AskItem[]} */
-    const items = asked.items;
-    const open = items.filter((item) => item.status === 'ask');
-    /** @type {{choices: Record<string, string>, keep: boolean}} */
-    let decision = { choices: {}, keep: false };
-    if (open.length) {
-      try {
-        decision = await dialog(mp, open);
-      } catch (error) {
-        if (error instanceof SheetBusy) throw failure(10005, 'Fail to show subscribe dialog');
-        throw error;
-      }
-    }
-    const { results } = await call(csrf, 'POST', `${base(mp.appid)}/decide`, { tmplIds: ids, ...decision });
-    return results;
+    const before = deciding.get(mp);
+    const request = (async () => {
+      await before?.catch(() => undefined);
+      return ask(mp, ids);
+    })();
+    deciding.set(mp, request);
+    return request;
   },
 };
+
+/** One request, once any earlier one of the app's is decided. @param {MiniProgram} mp @param {string[]} ids */
+async function ask(mp, ids) {
+  const user = await signedIn(mp);
+  const csrf = user.csrf_token || '';
+  const asked = await call(csrf, 'POST', `${base(mp.appid)}/ask`, { tmplIds: ids });
+  /** @type {AskItem[]} */
+  const items = asked.items;
+  const open = items.filter((item) => item.status === 'ask');
+  /** @type {{choices: Record<string, string>, keep: boolean}} */
+  let decision = { choices: {}, keep: false };
+  if (open.length) {
+    try {
+      decision = await dialog(mp, open);
+    } catch (error) {
+      if (error instanceof SheetBusy) throw failure(10005, 'Fail to show subscribe dialog');
+      throw error;
+    }
+  }
+  const { results } = await call(csrf, 'POST', `${base(mp.appid)}/decide`, { tmplIds: ids, ...decision });
+  return results;
+}

@@ -1,0 +1,147 @@
+"""The figures in WeChat's shapes: the datacube answers (field names and key sets as WeChat's
+getweanalysisappid* APIs give them), shared by the datacube routes and the console."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from hutong.server.events import rollups
+from hutong.server.events.rollups import Figures, by_key
+
+# Our launch scenes → WeChat's access_source groups (visitdistribution): 1 the mini program history
+# list, 2 search, 3 a conversation (shares), 4 a scanned code, 10 other, 11 a template or subscription
+# message, 12 customer service, 16 a long-pressed code, 17 a code from an album, 34 another app,
+# 36 My mini programs, 39 a web page.
+SOURCE_GROUPS = {
+    1001: 1, 1089: 1, 1005: 2, 1006: 2, 1027: 2, 1042: 2, 1053: 2, 1007: 3, 1008: 3, 1044: 3,
+    1011: 4, 1025: 4, 1047: 4, 1031: 4, 1012: 16, 1048: 16, 1013: 17, 1032: 17, 1049: 17,
+    1014: 11, 1107: 11, 1073: 12, 1074: 12, 1081: 12, 1082: 12, 1065: 34, 1069: 34, 1103: 36,
+    1104: 36, 1194: 39,
+}  # fmt: skip
+OTHER_SOURCE = 10
+RETAIN_DAYS = (0, 1, 2, 3, 4, 5, 6, 7, 14, 30)
+PLATFORM_IDS = {"iPhone": 1, "Android": 2, "other": 3}
+
+
+def ymd(day: date) -> str:
+    return day.strftime("%Y%m%d")
+
+
+def source_of(scene: int) -> int:
+    return SOURCE_GROUPS.get(scene, OTHER_SOURCE)
+
+
+def visit_trend(figures: Figures, uv: int, new_uv: int) -> dict[str, Any]:
+    """daily/weekly/monthly visittrend's fields for figures summed over the period."""
+    sessions = figures.get(("session_cnt", ""), 0)
+    stay = figures.get(("stay_ms", ""), 0) / 1000
+    paged = figures.get(("paged_sessions", ""), 0)
+    pv = figures.get(("visit_pv", ""), 0)
+    return {
+        "session_cnt": sessions,
+        "visit_pv": pv,
+        "visit_uv": uv,
+        "visit_uv_new": new_uv,
+        "stay_time_uv": round(stay / uv, 4) if uv else 0,
+        "stay_time_session": round(stay / sessions, 4) if sessions else 0,
+        "visit_depth": round(pv / paged, 4) if paged else 0,
+    }
+
+
+def summary(figures: Figures) -> dict[str, Any]:
+    return {
+        "visit_total": figures.get(("total_uv", ""), 0),
+        "share_pv": figures.get(("share_pv", ""), 0),
+        "share_uv": figures.get(("share_uv", ""), 0),
+    }
+
+
+def pages(figures: Figures, limit: int = 200) -> list[dict[str, Any]]:
+    """visitpage's list, most viewed first (WeChat gives the top 200)."""
+    pv = by_key(figures, "page_pv")
+    uv, stay = by_key(figures, "page_uv"), by_key(figures, "page_stay")
+    entry, exit_, bounce = by_key(figures, "entry"), by_key(figures, "exit"), by_key(figures, "bounce")
+    share_pv, share_uv = by_key(figures, "page_share_pv"), by_key(figures, "page_share_uv")
+    out = []
+    for path in sorted(pv, key=lambda p: (-pv[p], p))[:limit]:
+        out.append(
+            {
+                "page_path": path,
+                "page_visit_pv": pv[path],
+                "page_visit_uv": uv.get(path, 0),
+                "page_staytime_pv": round(stay.get(path, 0) / 1000 / pv[path], 4),
+                "entrypage_pv": entry.get(path, 0),
+                "exitpage_pv": exit_.get(path, 0),
+                "page_share_pv": share_pv.get(path, 0),
+                "page_share_uv": share_uv.get(path, 0),
+                # Hutong's addition (WeChat's console shows it; its API does not).
+                "bounce_pv": bounce.get(path, 0),
+            }
+        )
+    return out
+
+
+def distribution(figures: Figures) -> list[dict[str, Any]]:
+    sessions: dict[int, int] = {}
+    visitors: dict[int, int] = {}
+    for scene, count in by_key(figures, "scene_sessions").items():
+        group = source_of(int(scene))
+        sessions[group] = sessions.get(group, 0) + count
+    for scene, count in by_key(figures, "scene_uv").items():
+        group = source_of(int(scene))
+        visitors[group] = visitors.get(group, 0) + count
+
+    def items(values: dict[Any, int]) -> list[dict[str, int]]:
+        return [
+            {"key": int(key), "value": value}
+            for key, value in sorted(values.items(), key=lambda i: int(i[0]))
+        ]
+
+    return [
+        {"index": "access_source_session_cnt", "item_list": items(sessions)},
+        {"index": "access_source_visit_uv", "item_list": items(visitors)},
+        {"index": "access_staytime_info", "item_list": items(by_key(figures, "staytime"))},
+        {"index": "access_depth_info", "item_list": items(by_key(figures, "depth"))},
+    ]
+
+
+async def retain(
+    session: AsyncSession, app_id: int, start: date, end: date, step: timedelta | None, keys: tuple[int, ...]
+) -> dict[str, Any]:
+    """retaininfo: of the period's new (visit_uv_new) or active (visit_uv) users, how many came back
+    ``key`` periods later (key 0: the period's own count). ``step`` None means calendar months."""
+
+    def period(n: int) -> tuple[date, date]:
+        if step is not None:
+            return start + step * n, end + step * n
+        month = start.month - 1 + n
+        first = date(start.year + month // 12, month % 12 + 1, 1)
+        following = date(first.year + (first.month // 12), first.month % 12 + 1, 1)
+        return first, following - timedelta(days=1)
+
+    out: dict[str, Any] = {"visit_uv_new": [], "visit_uv": []}
+    for key in keys:
+        later = period(key)
+        for field, new_only in (("visit_uv_new", True), ("visit_uv", False)):
+            value = await rollups.retained(session, app_id, (start, end), later, new_only=new_only)
+            out[field].append({"key": key, "value": value})
+    return out
+
+
+async def portrait(
+    session: AsyncSession, app_id: int, start: date, end: date, zone: ZoneInfo
+) -> dict[str, Any]:
+    """userportrait: Hutong knows platforms (from the launch's browser); not province, city, gender,
+    age or device model, which WeChat takes from its own user profiles: those lists are empty."""
+    figures = rollups.total((await rollups.days(session, app_id, start, end, zone)).values())
+    platforms = by_key(figures, "platform_sessions")
+    listing = [
+        {"id": PLATFORM_IDS.get(name, 3), "name": name, "value": value}
+        for name, value in sorted(platforms.items(), key=lambda i: PLATFORM_IDS.get(i[0], 3))
+    ]
+    empty: dict[str, list[Any]] = {"province": [], "city": [], "genders": [], "devices": [], "ages": []}
+    return {"visit_uv_new": {**empty, "platforms": []}, "visit_uv": {**empty, "platforms": listing}}

@@ -1,0 +1,325 @@
+"""Rollups: one app's figures for one day, computed from the raw events by grouped SQL (the same on
+SQLite and PostgreSQL), kept in ``analytics_rollups`` once the day is closed, computed live while it
+is open (today, and until ``LATE`` after midnight). Retention reads who was active when
+(``analytics_active``) against each user's first day (``analytics_users``).
+
+A day's figures are a flat map ``(metric, key) → int``:
+
+- ``session_cnt`` (launches: one visit each), ``scene_sessions``/``scene_uv`` by scene,
+  ``platform_sessions`` by platform, ``release_sessions`` by release id
+- ``visit_pv`` (page views), ``stay_ms`` (their stay), ``paged_sessions`` (visits that showed a page)
+- ``page_pv``, ``page_uv``, ``page_stay``, ``entry``, ``exit``, ``bounce`` by page path
+- ``depth`` (pages per visit: buckets 1–7) and ``staytime`` (a visit's stay: buckets 1–8) as WeChat's
+  access_depth_info/access_staytime_info count them
+- ``share_pv``, ``share_uv``, ``page_share_pv``, ``page_share_uv``
+- ``error`` by "file:line<TAB>message", ``error_sessions``, ``request_fail`` by domain
+- ``perf_launch``/``perf_render`` histograms by bucket upper bound (ms)
+- ``event_pv``/``event_uv`` by custom event name, ``server_cnt``/``server_value`` by server event
+- ``uv`` (visitors), ``new_uv`` (first seen that day), ``total_uv`` (seen by then)
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import and_, case, delete, func, insert, literal, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql.elements import ColumnElement
+
+from hutong.server.events import store
+from hutong.server.events.models import AnalyticsActive, AnalyticsRollup, AnalyticsUser, events
+
+Figures = dict[tuple[str, str], int]
+# A day is closed (its rollup kept) this long after its midnight: late events still count.
+LATE = timedelta(hours=1)
+PERF_BOUNDS = (100, 200, 300, 500, 750, 1000, 1500, 2000, 3000, 5000, 8000)
+STAY_BOUNDS = (2, 5, 10, 20, 30, 50, 100)  # seconds: WeChat's access_staytime_info keys 1–8
+DONE = ("_done", "")
+
+
+def platform_of(user_agent: str) -> str:
+    """WeChat's portrait platforms: iPhone, Android, other."""
+    if "iPhone" in user_agent or "iPad" in user_agent:
+        return "iPhone"
+    if "Android" in user_agent:
+        return "Android"
+    return "other"
+
+
+def _of(app_id: int, day: date, kind: str) -> ColumnElement[bool]:
+    return and_(events.c.app_id == app_id, events.c.day == day, events.c.kind == kind)
+
+
+def _bucket(value: Any, bounds: Iterable[int], scale: int = 1) -> Any:
+    """The 1-based bucket of ``value`` (its upper bounds in ``bounds``; past the last, one more)."""
+    bounds = list(bounds)
+    whens = [(value <= bound * scale, index + 1) for index, bound in enumerate(bounds)]
+    return case(*whens, else_=len(bounds) + 1)
+
+
+async def compute_day(session: AsyncSession, app_id: int, day: date) -> Figures:
+    """Every figure of ``app_id``'s ``day`` from the raw events (see the module's docstring)."""
+    out: Figures = defaultdict(int)
+
+    async def put(metric: str, query: Any) -> None:
+        for key, value in (await session.execute(query)).all():
+            if value:
+                out[(metric, "" if key is None else str(key))] += int(value)
+
+    e = events.c
+    launch = _of(app_id, day, "launch")
+    await put("session_cnt", select(literal(""), func.count()).where(launch))
+    await put("scene_sessions", select(e.scene, func.count()).where(launch).group_by(e.scene))
+    await put(
+        "scene_uv", select(e.scene, func.count(func.distinct(e.audience))).where(launch).group_by(e.scene)
+    )
+    platform = e.data["platform"].as_string()
+    await put("platform_sessions", select(platform, func.count()).where(launch).group_by(platform))
+    await put("release_sessions", select(e.release_id, func.count()).where(launch).group_by(e.release_id))
+
+    page = _of(app_id, day, "page")
+    await put("visit_pv", select(literal(""), func.count()).where(page))
+    await put("stay_ms", select(literal(""), func.sum(e.value)).where(page))
+    await put("paged_sessions", select(literal(""), func.count(func.distinct(e.session))).where(page))
+    await put("page_pv", select(e.name, func.count()).where(page).group_by(e.name))
+    await put("page_uv", select(e.name, func.count(func.distinct(e.audience))).where(page).group_by(e.name))
+    await put("page_stay", select(e.name, func.sum(e.value)).where(page).group_by(e.name))
+    ranked = (
+        select(
+            e.name,
+            func.row_number().over(partition_by=e.session, order_by=(e.at, e.value)).label("first"),
+            func.row_number().over(partition_by=e.session, order_by=(e.at.desc(),)).label("last"),
+            func.count().over(partition_by=e.session).label("views"),
+        )
+        .where(page)
+        .subquery()
+    )
+    for metric, condition in (
+        ("entry", ranked.c.first == 1),
+        ("exit", ranked.c.last == 1),
+        ("bounce", and_(ranked.c.first == 1, ranked.c.views == 1)),
+    ):
+        await put(
+            metric,
+            select(ranked.c.name, func.sum(case((condition, 1), else_=0))).group_by(ranked.c.name),
+        )
+    visits = (
+        select(func.count().label("views"), func.coalesce(func.sum(e.value), 0).label("ms"))
+        .where(page)
+        .group_by(e.session)
+        .subquery()
+    )
+    depth = case((visits.c.views <= 5, visits.c.views), (visits.c.views <= 10, 6), else_=7)
+    await put("depth", select(depth, func.count()).group_by(depth))
+    stay = _bucket(visits.c.ms, STAY_BOUNDS, 1000)
+    await put("staytime", select(stay, func.count()).group_by(stay))
+
+    share = _of(app_id, day, "share")
+    await put("share_pv", select(literal(""), func.count()).where(share))
+    await put("share_uv", select(literal(""), func.count(func.distinct(e.audience))).where(share))
+    await put("page_share_pv", select(e.name, func.count()).where(share).group_by(e.name))
+    await put(
+        "page_share_uv", select(e.name, func.count(func.distinct(e.audience))).where(share).group_by(e.name)
+    )
+
+    error = _of(app_id, day, "error")
+    where = e.data["file"].as_string(), e.data["line"].as_string()
+    for file, line, message, count in (
+        await session.execute(select(*where, e.name, func.count()).where(error).group_by(*where, e.name))
+    ).all():
+        out[("error", error_key(file, line, message))] += int(count)
+    await put("error_sessions", select(literal(""), func.count(func.distinct(e.session))).where(error))
+    request = _of(app_id, day, "request")
+    await put("request_fail", select(e.name, func.count()).where(request).group_by(e.name))
+
+    for name, metric in (("launch", "perf_launch"), ("first_render", "perf_render")):
+        perf = and_(_of(app_id, day, "perf"), e.name == name)
+        bucket = _bucket(e.value, PERF_BOUNDS)
+        for index, count in (
+            await session.execute(select(bucket, func.count()).where(perf).group_by(bucket))
+        ).all():
+            bound = PERF_BOUNDS[int(index) - 1] if int(index) <= len(PERF_BOUNDS) else "inf"
+            out[(metric, str(bound))] += int(count)
+
+    custom = _of(app_id, day, "custom")
+    await put("event_pv", select(e.name, func.count()).where(custom).group_by(e.name))
+    await put(
+        "event_uv", select(e.name, func.count(func.distinct(e.audience))).where(custom).group_by(e.name)
+    )
+    server = _of(app_id, day, "server")
+    await put("server_cnt", select(e.name, func.count()).where(server).group_by(e.name))
+    await put("server_value", select(e.name, func.sum(e.value)).where(server).group_by(e.name))
+
+    a, u = AnalyticsActive, AnalyticsUser
+    await put("uv", select(literal(""), func.count()).where(a.app_id == app_id, a.day == day))
+    await put("new_uv", select(literal(""), func.count()).where(u.app_id == app_id, u.first_day == day))
+    await put("total_uv", select(literal(""), func.count()).where(u.app_id == app_id, u.first_day <= day))
+    return dict(out)
+
+
+def error_key(file: str | None, line: str | int | None, message: str) -> str:
+    where = f"{file}:{line}" if file else ""
+    return f"{where}\t{message}"[:300]
+
+
+def closed(day: date, zone: ZoneInfo, now: datetime) -> bool:
+    midnight = datetime.combine(day + timedelta(days=1), datetime.min.time(), zone)
+    return now >= midnight + LATE
+
+
+async def materialize(session: AsyncSession, app_id: int, day: date) -> Figures:
+    """Compute a closed day and keep it (replacing what was kept)."""
+    figures = await compute_day(session, app_id, day)
+    await session.execute(
+        delete(AnalyticsRollup).where(AnalyticsRollup.app_id == app_id, AnalyticsRollup.day == day)
+    )
+    rows = [
+        {"app_id": app_id, "day": day, "metric": metric, "key": key[:300], "value": value}
+        for (metric, key), value in sorted({**figures, DONE: 1}.items())
+    ]
+    await session.execute(insert(AnalyticsRollup), rows)
+    return figures
+
+
+async def materialize_closed(session: AsyncSession, zone: ZoneInfo, now: datetime | None = None) -> int:
+    """Keep the rollups of the last closed days for every app that had events then (maintenance)."""
+    moment = now or datetime.now(UTC)
+    today = store.today(zone, moment)
+    count = 0
+    for day in (today - timedelta(days=2), today - timedelta(days=1)):
+        if not closed(day, zone, moment):
+            continue
+        apps = set(await session.scalars(select(events.c.app_id).where(events.c.day == day).distinct()))
+        kept = set(
+            await session.scalars(
+                select(AnalyticsRollup.app_id).where(
+                    AnalyticsRollup.day == day, AnalyticsRollup.metric == DONE[0]
+                )
+            )
+        )
+        for app_id in sorted(apps - kept):
+            await materialize(session, app_id, day)
+            count += 1
+    return count
+
+
+async def days(
+    session: AsyncSession, app_id: int, start: date, end: date, zone: ZoneInfo, now: datetime | None = None
+) -> dict[date, Figures]:
+    """Each day's figures from ``start`` to ``end``: kept rollups, closed days kept on first read, open
+    days computed live."""
+    moment = now or datetime.now(UTC)
+    found: dict[date, Figures] = defaultdict(dict)
+    rows = await session.execute(
+        select(AnalyticsRollup.day, AnalyticsRollup.metric, AnalyticsRollup.key, AnalyticsRollup.value).where(
+            AnalyticsRollup.app_id == app_id, AnalyticsRollup.day >= start, AnalyticsRollup.day <= end
+        )
+    )
+    for day, metric, key, value in rows.all():
+        found[day][(metric, key)] = int(value)
+    result: dict[date, Figures] = {}
+    day = start
+    while day <= end:
+        figures = found.get(day)
+        if figures is not None and DONE in figures:
+            result[day] = {k: v for k, v in figures.items() if k != DONE}
+        elif closed(day, zone, moment):
+            result[day] = await materialize(session, app_id, day)
+        else:
+            result[day] = await compute_day(session, app_id, day)
+        day += timedelta(days=1)
+    return result
+
+
+def total(figures: Iterable[Figures]) -> Figures:
+    """Figures summed over days (counts add; distinct counts such as uv do not: read those apart)."""
+    out: Figures = defaultdict(int)
+    for one in figures:
+        for key, value in one.items():
+            out[key] += value
+    return dict(out)
+
+
+def by_key(figures: Figures, metric: str) -> dict[str, int]:
+    return {key: value for (name, key), value in figures.items() if name == metric}
+
+
+async def distinct_visitors(session: AsyncSession, app_id: int, start: date, end: date) -> int:
+    """Visitors over a range (uv of a week or a month: not the sum of the days')."""
+    a = AnalyticsActive
+    return int(
+        await session.scalar(
+            select(func.count(func.distinct(a.audience))).where(
+                a.app_id == app_id, a.day >= start, a.day <= end
+            )
+        )
+        or 0
+    )
+
+
+async def new_visitors(session: AsyncSession, app_id: int, start: date, end: date) -> int:
+    u = AnalyticsUser
+    return int(
+        await session.scalar(
+            select(func.count()).where(u.app_id == app_id, u.first_day >= start, u.first_day <= end)
+        )
+        or 0
+    )
+
+
+async def retained(
+    session: AsyncSession,
+    app_id: int,
+    cohort: tuple[date, date],
+    later: tuple[date, date],
+    *,
+    new_only: bool,
+) -> int:
+    """Of the cohort (new users in ``cohort``, or everyone active in it), how many were active in
+    ``later``."""
+    a, u = AnalyticsActive, AnalyticsUser
+    if new_only:
+        members = select(u.audience).where(
+            u.app_id == app_id, u.first_day >= cohort[0], u.first_day <= cohort[1]
+        )
+    else:
+        members = select(a.audience).where(a.app_id == app_id, a.day >= cohort[0], a.day <= cohort[1])
+    query = select(func.count(func.distinct(a.audience))).where(
+        a.app_id == app_id, a.day >= later[0], a.day <= later[1], a.audience.in_(members)
+    )
+    return int(await session.scalar(query) or 0)
+
+
+async def hourly(session: AsyncSession, app_id: int, day: date) -> list[dict[str, int]]:
+    """Today, near real time: visits, page views and visitors per hour."""
+    e = events.c
+    out = [{"hour": hour, "session_cnt": 0, "visit_pv": 0, "visit_uv": 0} for hour in range(24)]
+    rows = await session.execute(
+        select(e.hour, e.kind, func.count(), func.count(func.distinct(e.audience)))
+        .where(e.app_id == app_id, e.day == day, e.kind.in_(("launch", "page")))
+        .group_by(e.hour, e.kind)
+    )
+    for hour, kind, count, visitors in rows.all():
+        slot = out[int(hour)]
+        if kind == "launch":
+            slot["session_cnt"] = int(count)
+        else:
+            slot["visit_pv"], slot["visit_uv"] = int(count), int(visitors)
+    return out
+
+
+def percentile(histogram: dict[str, int], share: float) -> int | None:
+    """The bucket bound under which ``share`` of the timings fall (None without any)."""
+    items = sorted(((float(bound), count) for bound, count in histogram.items()), key=lambda item: item[0])
+    seen, total_count = 0, sum(count for _, count in items)
+    if not total_count:
+        return None
+    for bound, count in items:
+        seen += count
+        if seen >= share * total_count:
+            return int(bound) if bound != float("inf") else -1
+    return None

@@ -1,0 +1,137 @@
+"""Rollups and retention on SQLite and PostgreSQL against figures worked out by hand (fixed.py)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from hutong.server.db import Database
+from hutong.server.events import report, rollups, store
+from tests.analytics.fixed import APP, D0, D1, D7, UTC_ZONE, at, rows
+
+LATER = at(D7 + timedelta(days=10), 12)  # every day of the set is closed
+
+
+async def test_a_day_s_figures_match_the_hand_count(database: Database) -> None:
+    async with database.session() as session:
+        await store.write(session, rows())
+    async with database.session() as session:
+        d0 = await rollups.compute_day(session, APP, D0)
+        d1 = await rollups.compute_day(session, APP, D1)
+    assert d0 == {
+        ("session_cnt", ""): 3,
+        ("scene_sessions", "1001"): 1,
+        ("scene_sessions", "1005"): 1,
+        ("scene_sessions", "1007"): 1,
+        ("scene_uv", "1001"): 1,
+        ("scene_uv", "1005"): 1,
+        ("scene_uv", "1007"): 1,
+        ("platform_sessions", "iPhone"): 2,
+        ("platform_sessions", "Android"): 1,
+        ("release_sessions", "10"): 3,
+        ("visit_pv", ""): 4,
+        ("stay_ms", ""): 77000,
+        ("paged_sessions", ""): 3,
+        ("page_pv", "pages/index/index"): 2,
+        ("page_pv", "pages/detail/detail"): 2,
+        ("page_uv", "pages/index/index"): 2,
+        ("page_uv", "pages/detail/detail"): 1,
+        ("page_stay", "pages/index/index"): 5000,
+        ("page_stay", "pages/detail/detail"): 72000,
+        ("entry", "pages/index/index"): 2,
+        ("entry", "pages/detail/detail"): 1,
+        ("exit", "pages/index/index"): 1,
+        ("exit", "pages/detail/detail"): 2,
+        ("bounce", "pages/index/index"): 1,
+        ("bounce", "pages/detail/detail"): 1,
+        ("depth", "1"): 2,  # b1, a2
+        ("depth", "2"): 1,  # a1
+        ("staytime", "1"): 1,  # b1: 1 s
+        ("staytime", "4"): 1,  # a1: 16 s
+        ("staytime", "7"): 1,  # a2: 60 s
+        ("share_pv", ""): 1,
+        ("share_uv", ""): 1,
+        ("page_share_pv", "pages/index/index"): 1,
+        ("page_share_uv", "pages/index/index"): 1,
+        ("error", "app.js:3\tboom"): 1,
+        ("error_sessions", ""): 1,
+        ("perf_launch", "300"): 1,
+        ("event_pv", "buy"): 1,
+        ("event_uv", "buy"): 1,
+        ("uv", ""): 2,
+        ("new_uv", ""): 2,
+        ("total_uv", ""): 2,
+    }
+    assert d1[("session_cnt", "")] == 2 and d1[("visit_pv", "")] == 4
+    assert (d1[("uv", "")], d1[("new_uv", "")], d1[("total_uv", "")]) == (2, 1, 3)
+    assert rollups.by_key(d1, "entry") == {"pages/index/index": 2}
+    assert rollups.by_key(d1, "exit") == {"pages/index/index": 2}
+    assert rollups.by_key(d1, "depth") == {"1": 1, "3": 1}
+    # WeChat's shapes of D0.
+    assert report.visit_trend(d0, 2, 2) == {
+        "session_cnt": 3,
+        "visit_pv": 4,
+        "visit_uv": 2,
+        "visit_uv_new": 2,
+        "stay_time_uv": 38.5,
+        "stay_time_session": 25.6667,
+        "visit_depth": 1.3333,
+    }
+    assert report.pages(d0)[1] == {
+        "page_path": "pages/index/index",
+        "page_visit_pv": 2,
+        "page_visit_uv": 2,
+        "page_staytime_pv": 2.5,
+        "entrypage_pv": 2,
+        "exitpage_pv": 1,
+        "page_share_pv": 1,
+        "page_share_uv": 1,
+        "bounce_pv": 1,
+    }
+    assert report.distribution(d0)[0] == {
+        "index": "access_source_session_cnt",
+        "item_list": [{"key": 1, "value": 1}, {"key": 2, "value": 1}, {"key": 3, "value": 1}],
+    }
+
+
+async def test_closed_days_are_kept_and_read_back_the_same(database: Database) -> None:
+    async with database.session() as session:
+        await store.write(session, rows())
+    async with database.session() as session:
+        live = await rollups.compute_day(session, APP, D0)
+        first = await rollups.days(session, APP, D0, D7, UTC_ZONE, LATER)  # materializes
+    async with database.session() as session:
+        again = await rollups.days(session, APP, D0, D7, UTC_ZONE, LATER)  # reads what was kept
+        week = rollups.total(again.values())
+        assert await rollups.distinct_visitors(session, APP, D0, D0 + timedelta(days=6)) == 3
+        assert await rollups.new_visitors(session, APP, D0, D0 + timedelta(days=6)) == 3
+    assert first == again and again[D0] == live
+    assert week[("session_cnt", "")] == 6 and week[("visit_pv", "")] == 9
+    assert again[D0 + timedelta(days=3)] == {("total_uv", ""): 3}
+    # A day that is still open is computed live, never kept.
+    async with database.session() as session:
+        today = await rollups.days(session, APP, D7, D7, UTC_ZONE, at(D7, 23))
+        assert today[D7][("session_cnt", "")] == 1
+        hours = await rollups.hourly(session, APP, D0)
+    assert [h for h in hours if h["session_cnt"] or h["visit_pv"]] == [
+        {"hour": 10, "session_cnt": 1, "visit_pv": 2, "visit_uv": 1},
+        {"hour": 11, "session_cnt": 1, "visit_pv": 1, "visit_uv": 1},
+        {"hour": 15, "session_cnt": 1, "visit_pv": 1, "visit_uv": 1},
+    ]
+
+
+async def test_retention_by_day_and_week(database: Database) -> None:
+    async with database.session() as session:
+        await store.write(session, rows())
+    async with database.session() as session:
+        daily = await report.retain(session, APP, D0, D0, timedelta(days=1), report.RETAIN_DAYS)
+        weekly = await report.retain(
+            session, APP, D0, D0 + timedelta(days=6), timedelta(days=7), (0, 1, 2, 3, 4)
+        )
+    # New on D0: A and B. A is back on D1, B on D7. Active on D0: the same two.
+    expected = {0: 2, 1: 1, 2: 0, 3: 0, 4: 0, 5: 0, 6: 0, 7: 1, 14: 0, 30: 0}
+    assert daily["visit_uv_new"] == [{"key": k, "value": v} for k, v in expected.items()]
+    assert daily["visit_uv"] == [{"key": k, "value": v} for k, v in expected.items()]
+    # Week of D0: A, B and C are new; only B comes back the next week.
+    assert weekly["visit_uv_new"] == [
+        {"key": k, "value": v} for k, v in {0: 3, 1: 1, 2: 0, 3: 0, 4: 0}.items()
+    ]
