@@ -74,6 +74,27 @@ SCOPED: list[tuple[str, str, Any]] = [
     ("POST", "/api/merchants/{mchid}/notifications/1/resend", None),
     ("POST", "/api/merchants/{mchid}/probe", {"url": "https://example.com/notify"}),
     ("POST", "/api/merchants/{mchid}/refunds/x/close", None),
+    (
+        "POST",
+        "/api/orgs/{org}/provider",
+        {
+            "name": "Intruder",
+            "message_url": "https://p.example/x",
+            "token": "abc",
+            "encoding_aes_key": "a" * 43,
+            "funcscopes": [18],
+        },
+    ),
+    ("GET", "/api/orgs/{org}/provider", None),
+    (
+        "POST",
+        "/api/orgs/{org}/provider/deployments",
+        {"template_id": 1, "user_version": "1.0.0", "merchants": [{"appid": "{app}"}]},
+    ),
+    ("GET", "/api/orgs/{org}/provider/deployments/1", None),
+    ("POST", "/api/orgs/{org}/provider/deployments/1/retry", None),
+    ("GET", "/api/manage/apps/{app}/providers", None),
+    ("DELETE", "/api/manage/apps/{app}/providers/hc1", None),
 ]
 # Reachable without signing in, on purpose.
 PUBLIC = {
@@ -250,7 +271,9 @@ async def test_the_table_covers_every_scoped_route(tmp_path: Path) -> None:
             .replace("{code}", "{code_id}")
             .replace("{key}", "{key_id}")
             .replace("/notifications/1/", "/notifications/{notify_id}/")
-            .replace("/refunds/x/", "/refunds/{out_refund_no}/"),
+            .replace("/refunds/x/", "/refunds/{out_refund_no}/")
+            .replace("/deployments/1", "/deployments/{deployment_id}")
+            .replace("/providers/hc1", "/providers/{component_appid}"),
         )
         for m, p, _ in SCOPED
     }

@@ -30,6 +30,20 @@ async def test_token_chain_and_authorization(tmp_path: Path, database_url: str) 
         assert first["InfoType"] == "component_verify_ticket" and first["AppId"] == p.component_appid
         assert str(first["ComponentVerifyTicket"]).startswith("ticket@@@")
 
+        # api_start_push_ticket pushes one more now (with the secret only).
+        start = {"component_appid": p.component_appid, "component_secret": p.secret}
+        assert (await p.client.post("/cgi-bin/component/api_start_push_ticket", json=start)).json()[
+            "errcode"
+        ] == 0
+        refused = {**start, "component_secret": "wrong"}
+        assert (await p.client.post("/cgi-bin/component/api_start_push_ticket", json=refused)).json()[
+            "errcode"
+        ] == 40125
+        assert await p.deliver() == 1
+        second = p.pushes()[1]
+        assert second["InfoType"] == "component_verify_ticket"
+        assert second["ComponentVerifyTicket"] != first["ComponentVerifyTicket"]
+
         body = {"component_appid": p.component_appid, "component_appsecret": p.secret}
         wrong = {**body, "component_verify_ticket": "ticket@@@forged"}
         assert (await p.client.post("/cgi-bin/component/api_component_token", json=wrong)).json()[

@@ -14,6 +14,7 @@ from starlette.middleware.gzip import GZipMiddleware
 from starlette.responses import HTMLResponse, Response
 
 import hutong
+from hutong.console import providers as console_providers
 from hutong.console.codes import router as console_codes_router
 from hutong.console.payments import router as console_payments_router
 from hutong.console.routes import router as console_router
@@ -186,6 +187,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(provider_consent_routes.router)
     app.include_router(provider_consent_routes.api)
     app.include_router(provider_manage_routes.router)
+    app.include_router(console_providers.router)  # before the console's /review/{review_id}
     app.include_router(console_codes_router)
     app.include_router(console_payments_router)
     app.include_router(console_support_router)

@@ -14,6 +14,7 @@ from hutong.server.accounts.auth import current_user
 from hutong.server.accounts.models import User
 from hutong.server.deps import blob_store, database
 from hutong.server.identity.ids import aware
+from hutong.server.problems import Problem
 from hutong.server.providers import audits, templates
 from hutong.server.providers.access import AuthorizerCaller, ComponentCaller
 from hutong.server.wechat.body import json_body
@@ -194,8 +195,6 @@ async def decide_batch(
     code: str, verdict: str, body: BatchDecisionIn, request: Request, user: CurrentUser
 ) -> dict[str, int]:
     if verdict not in ("approve", "reject"):
-        from hutong.server.problems import Problem
-
         raise Problem(404, "not_found", "approve or reject")
     async with database(request).session() as session:
         decided = await audits.decide_batch(

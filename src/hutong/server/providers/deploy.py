@@ -203,3 +203,22 @@ async def run(database: Database, store: BlobStore, deployment_id: int) -> int:
 async def deliver(job: outbox.Job) -> outbox.Outcome:
     tried = await run(job.database, BlobStore(job.settings.blob_dir), int(job.payload["deployment_id"]))
     return outbox.Outcome.done(body=f"{tried} merchants tried")
+
+
+async def recent(session: AsyncSession, provider: Provider, limit: int = 20) -> list[Progress]:
+    """The provider's latest deployments with their items (the console's list)."""
+    rows = await session.scalars(
+        select(Deployment)
+        .where(Deployment.provider_id == provider.id)
+        .order_by(Deployment.id.desc())
+        .limit(limit)
+    )
+    found = []
+    for deployment in rows:
+        items = await session.scalars(
+            select(DeploymentItem)
+            .where(DeploymentItem.deployment_id == deployment.id)
+            .order_by(DeploymentItem.id)
+        )
+        found.append(Progress(deployment, list(items)))
+    return found

@@ -24,6 +24,8 @@ def parse_merchants(text: str, kind: str) -> list[dict[str, Any]]:
             rows.append({"appid": entry["appid"], "ext_json": ext_json})
         return rows
     for record_ in csv.DictReader(io.StringIO(text)):
+        if None in record_:
+            raise ValueError("a CSV row has more cells than the header (quote cells with commas)")
         appid = (record_.pop("appid", "") or "").strip()
         if not appid:
             raise ValueError("each CSV row has an appid")

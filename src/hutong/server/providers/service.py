@@ -25,6 +25,7 @@ from hutong.server.accounts.models import User
 from hutong.server.accounts.passwords import digest, new_secret
 from hutong.server.accounts.permissions import Action
 from hutong.server.apps.models import App
+from hutong.server.apps.service import get_app
 from hutong.server.audit.service import record
 from hutong.server.identity.ids import aware
 from hutong.server.problems import Problem
@@ -499,10 +500,7 @@ async def authorizer_for_token(session: AsyncSession, token: str) -> AuthorizerC
 async def revoke(session: AsyncSession, actor: User, appid: str, component_appid: str) -> Authorization:
     """The merchant's owner ends a provider's authorization: its tokens stop at once, the refresh token
     stops working, and the provider hears ``unauthorized``."""
-    app = await session.scalar(select(App).where(App.appid == appid))
-    if app is None or app.organization_id is None:
-        raise Problem(404, "app_not_found", f"no mini program {appid!r}")
-    await accounts.require(session, actor, app.organization_id, Action.AUTHORIZE_PROVIDERS)
+    app = await get_app(session, actor, appid, Action.AUTHORIZE_PROVIDERS)
     provider = await by_component_appid(session, component_appid)
     authorization = None
     if provider is not None:
@@ -531,10 +529,7 @@ async def revoke(session: AsyncSession, actor: User, appid: str, component_appid
 async def authorizations_of_app(
     session: AsyncSession, actor: User, appid: str
 ) -> list[tuple[Authorization, Provider]]:
-    app = await session.scalar(select(App).where(App.appid == appid))
-    if app is None or app.organization_id is None:
-        raise Problem(404, "app_not_found", f"no mini program {appid!r}")
-    await accounts.require(session, actor, app.organization_id, Action.READ)
+    app = await get_app(session, actor, appid, Action.READ)
     rows = await session.execute(
         select(Authorization, Provider)
         .join(Provider, Provider.id == Authorization.provider_id)
@@ -586,3 +581,34 @@ async def enqueue_event(
         **extra,
     }
     return await outbox.enqueue(session, EVENT_TOPIC, payload)
+
+
+@dataclass
+class Merchant:
+    """One authorized merchant app, for the provider's console."""
+
+    authorization: Authorization
+    app: App
+    trial_version: str | None
+    current_version: str | None
+
+
+async def merchants_of(session: AsyncSession, provider: Provider) -> list[Merchant]:
+    from hutong.server.apps.models import Release
+
+    rows = await session.execute(
+        select(Authorization, App)
+        .join(App, App.id == Authorization.app_id)
+        .where(Authorization.provider_id == provider.id)
+        .order_by(Authorization.id)
+    )
+    found = []
+    for authorization, app in rows:
+        trial = await session.get(Release, app.trial_release_id) if app.trial_release_id else None
+        current = await session.get(Release, app.current_release_id) if app.current_release_id else None
+        found.append(
+            Merchant(
+                authorization, app, trial.version if trial else None, current.version if current else None
+            )
+        )
+    return found
