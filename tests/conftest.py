@@ -5,7 +5,9 @@ from __future__ import annotations
 import asyncio
 import os
 import secrets
+import shutil
 import sqlite3
+import tempfile
 import threading
 from collections.abc import AsyncIterator, Callable, Coroutine, Iterator
 from contextlib import asynccontextmanager, contextmanager
@@ -19,8 +21,9 @@ from playwright.async_api import Browser, FrameLocator, Page, async_playwright, 
 
 from hutong.check.browser import CHROMIUM, CHROMIUM_ARGS
 from hutong.examples import load_examples
+from hutong.server.accounts import passwords
 from hutong.server.db import Database
-from hutong.server.db.migrate import downgrade, upgrade_async
+from hutong.server.db.migrate import downgrade, upgrade
 from hutong.server.delivery.runtime_assets import runtime_assets
 from hutong.server.embedded import embedded_server
 from hutong.server.sealing import Keyring
@@ -36,6 +39,10 @@ HOSTILE_APPS = Path(__file__).resolve().parent / "hostile" / "apps"
 # A browser assertion waits up to 15 s: on a loaded 2-core machine, 5 s is too tight, and waiting
 # longer only costs time when a test is failing anyway.
 expect.set_options(timeout=15_000)
+
+# Hundreds of sign-ups: at Argon2id's real cost they would take minutes of CPU (production keeps the
+# defaults; tests/platform/test_accounts.py checks that).
+passwords.use_cheap_parameters_for_tests()
 
 POSTGRES_ADMIN = os.environ.get("HUTONG_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres")
 
@@ -106,21 +113,67 @@ def _copy_sqlite(source: Path, target: Path) -> None:
         copy.close()
 
 
+# The databases migrated from empty once per process (per xdist worker), copied for every test or
+# server that needs one at the newest migration: copying takes milliseconds, migrating seconds.
+_TEMPLATE_LOCK = threading.Lock()
+_TEMPLATES: dict[str, str] = {}  # "sqlite": the template's path; "postgres": its database name
+
+
+def _postgres_base() -> str:
+    return POSTGRES_ADMIN.rsplit("/", 1)[0].replace("postgresql://", "postgresql+asyncpg://")
+
+
+def _template(kind: str) -> str:
+    """The migrated template of ``kind``, made on first use (blocking: call it off the event loop)."""
+    with _TEMPLATE_LOCK:
+        if kind not in _TEMPLATES:
+            if kind == "sqlite":
+                path = Path(tempfile.mkdtemp(prefix="hutong-template-")) / "template.db"
+                upgrade(f"sqlite+aiosqlite:///{path}")
+                _TEMPLATES[kind] = str(path)
+            else:
+                name = f"hutong_template_{secrets.token_hex(4)}"
+                _in_thread(lambda: _admin(f'CREATE DATABASE "{name}"'))
+                upgrade(f"{_postgres_base()}/{name}")
+                _TEMPLATES[kind] = name
+        return _TEMPLATES[kind]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _drop_templates() -> Iterator[None]:
+    yield
+    with _TEMPLATE_LOCK:
+        if "sqlite" in _TEMPLATES:
+            shutil.rmtree(Path(_TEMPLATES.pop("sqlite")).parent, ignore_errors=True)
+        if "postgres" in _TEMPLATES:
+            name = _TEMPLATES.pop("postgres")
+            _in_thread(lambda: _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+async def migrate(url: str) -> None:
+    """Bring the new, empty database at ``url`` (SQLite or PostgreSQL) to the newest migration, as
+    ``upgrade_async(url)`` would, by copying the process's template of it."""
+    if url.startswith("sqlite"):
+        template = await asyncio.to_thread(_template, "sqlite")
+        await asyncio.to_thread(_copy_sqlite, Path(template), Path(url.split(":///", 1)[1]))
+        return
+    template = await asyncio.to_thread(_template, "postgres")
+    name = url.rsplit("/", 1)[1]
+    await _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    await _admin(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+
+
 @pytest.fixture(scope="session")
-def migrated_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Path:
+async def migrated_sqlite() -> Path:
     """A SQLite database migrated from empty once per session (per xdist worker), copied for each test."""
-    path = tmp_path_factory.mktemp("migrated") / "template.db"
-    _in_thread(lambda: upgrade_async(f"sqlite+aiosqlite:///{path}"))
-    return path
+    return Path(await asyncio.to_thread(_template, "sqlite"))
 
 
 @pytest.fixture(scope="session")
-def migrated_postgres() -> Iterator[str]:
+async def migrated_postgres() -> str:
     """The name of a PostgreSQL database migrated from empty once per session (per xdist worker): the
     template each test's database is created from, dropped afterwards."""
-    with scratch_postgres() as url:
-        _in_thread(lambda: upgrade_async(url))
-        yield url.rsplit("/", 1)[1]
+    return await asyncio.to_thread(_template, "postgres")
 
 
 async def _downgrade(url: str, tmp_path: Path) -> None:
@@ -136,15 +189,15 @@ async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncI
     milliseconds, migrating seconds, and this runs for every data-layer test)."""
     if request.param == "sqlite":
         path = tmp_path / "test.db"
-        await asyncio.to_thread(_copy_sqlite, request.getfixturevalue("migrated_sqlite"), path)
+        await asyncio.to_thread(_copy_sqlite, Path(await asyncio.to_thread(_template, "sqlite")), path)
         url = f"sqlite+aiosqlite:///{path}"
         yield url
         await _downgrade(url, tmp_path)
         return
-    template = request.getfixturevalue("migrated_postgres")
+    template = await asyncio.to_thread(_template, "postgres")
     name = f"hutong_test_{secrets.token_hex(4)}"
     await _admin(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
-    base = POSTGRES_ADMIN.rsplit("/", 1)[0].replace("postgresql://", "postgresql+asyncpg://")
+    base = _postgres_base()
     try:
         yield f"{base}/{name}"
         await _downgrade(f"{base}/{name}", tmp_path)
@@ -182,7 +235,7 @@ async def live_server(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator
     """The platform on a loopback port, on SQLite, with every example mini program released."""
     data_dir = tmp_path_factory.mktemp("hutong-data")
     settings = Settings(data_dir=data_dir)
-    await upgrade_async(settings.effective_database_url)
+    await migrate(settings.effective_database_url)
     db = Database(settings.effective_database_url)
     await load_examples(db, BlobStore(settings.blob_dir), EXAMPLES)
     for apps in (TEST_APPS, HOSTILE_APPS):

@@ -15,10 +15,9 @@ from playwright.async_api import Browser, expect
 
 from hutong.devserver import DevSession, dev_server, serve
 from hutong.server.app import SHELL_CSP
-from hutong.server.db.migrate import upgrade_async
 from hutong.server.embedded import free_port
 from hutong.settings import Settings
-from tests.conftest import EXAMPLES
+from tests.conftest import EXAMPLES, migrate
 
 pytestmark = pytest.mark.browser
 
@@ -36,7 +35,7 @@ async def dev(tmp_path: Path) -> AsyncIterator[Dev]:
     shutil.copytree(EXAMPLES / "counter", project)
     settings = Settings(data_dir=tmp_path / "data")
     settings.data_dir.mkdir()
-    await upgrade_async(settings.effective_database_url)
+    await migrate(settings.effective_database_url)
     port = free_port()
     server, session = dev_server(project, settings, "127.0.0.1", port)
     thread = threading.Thread(target=lambda: asyncio.run(serve(server, session)), daemon=True)

@@ -14,10 +14,9 @@ from hutong.compiler import build_project
 from hutong.examples import demo_organization
 from hutong.server.apps import service
 from hutong.server.db import Database
-from hutong.server.db.migrate import upgrade_async
 from hutong.server.storage import BlobStore
 from hutong.settings import Settings
-from tests.conftest import serve
+from tests.conftest import migrate, serve
 
 ROOT = Path(__file__).resolve().parent.parent
 APPID = "hutong-offline-counter"
@@ -70,7 +69,7 @@ async def restart(page: Page) -> None:
 async def test_reopens_offline_and_a_release_replaces_the_kept_one(tmp_path: Path, browser: Browser) -> None:
     (tmp_path / "data").mkdir()
     settings = Settings(data_dir=tmp_path / "data")
-    await upgrade_async(settings.effective_database_url)
+    await migrate(settings.effective_database_url)
     await publish(settings, tmp_path, "First release", "1.0.0")
     async with serve(settings) as server:
         context = await browser.new_context()

@@ -14,10 +14,9 @@ from hutong.compiler import build_project
 from hutong.examples import demo_organization
 from hutong.server.apps import service
 from hutong.server.db import Database
-from hutong.server.db.migrate import upgrade_async
 from hutong.server.storage import BlobStore
 from hutong.settings import Settings
-from tests.conftest import TEST_APPS, LiveServer, scratch_database, serve
+from tests.conftest import TEST_APPS, LiveServer, migrate, scratch_database, serve
 
 
 async def publish_test_apps(settings: Settings, folders: list[str]) -> None:
@@ -49,7 +48,7 @@ async def egress_platform(
 ) -> AsyncIterator[LiveServer]:
     """The platform on a loopback port with ``folders`` of tests/apps released."""
     with scratch_database(kind, directory) as url:
-        await upgrade_async(url)
+        await migrate(url)
         settings = Settings(data_dir=directory, database_url=url, egress_allow_networks=allow_networks)
         await publish_test_apps(settings, folders)
         async with serve(settings) as live:

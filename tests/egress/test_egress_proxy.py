@@ -15,12 +15,11 @@ from urllib.parse import quote
 import httpx
 import pytest
 
-from hutong.server.db.migrate import upgrade_async
 from hutong.server.egress import proxy
 from hutong.server.egress.addresses import AddressRefused, parse_networks, refusal, resolve
 from hutong.server.problems import Problem
 from hutong.settings import Settings
-from tests.conftest import LiveServer, allow_domains
+from tests.conftest import LiveServer, allow_domains, migrate
 from tests.egress.helpers import app_token, egress_platform, publish_test_apps
 from tests.nocors_server import Received, nocors_backend
 from tests.platform.apiclient import platform
@@ -298,7 +297,7 @@ async def test_size_and_time_limits(backends: tuple[str, Received, str, Received
 
 async def test_egress_is_rate_limited_per_app(tmp_path: Path, backends: Backends) -> None:
     url = f"sqlite+aiosqlite:///{tmp_path / 'x.db'}"
-    await upgrade_async(url)
+    await migrate(url)
     settings = Settings(
         data_dir=tmp_path, database_url=url, egress_allow_networks="127.0.0.1/32", egress_app_per_minute=3
     )

@@ -19,9 +19,8 @@ import pytest
 from wechatpy import WeChatClient
 from wechatpy.exceptions import WeChatClientException
 
-from hutong.server.db.migrate import upgrade_async
 from hutong.settings import Settings
-from tests.conftest import serve
+from tests.conftest import migrate, serve
 
 PASSWORD = "long enough"
 
@@ -62,7 +61,7 @@ async def _login_code(http: httpx.AsyncClient, appid: str) -> str:
 
 async def test_wechatpy_fetches_a_token_and_exchanges_a_login_code(tmp_path: Path) -> None:
     settings = Settings(data_dir=tmp_path, outbox_worker=False)
-    await upgrade_async(settings.effective_database_url)
+    await migrate(settings.effective_database_url)
     async with serve(settings) as server, httpx.AsyncClient(base_url=server.url) as http:
         appid, secret = await _registered_app(http)
         code = await _login_code(http, appid)

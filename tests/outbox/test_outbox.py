@@ -23,7 +23,7 @@ from hutong.server.db.base import utcnow
 from hutong.server.outbox.models import OutboxAttempt, OutboxJob
 from hutong.server.outbox.service import aware
 from hutong.settings import Settings
-from tests.conftest import ROOT, serve
+from tests.conftest import ROOT, migrate, serve
 from tests.outbox import handlers
 from tests.outbox.receiver import receiver
 
@@ -233,12 +233,11 @@ async def test_a_killed_workers_job_is_delivered_after_its_lease_expires(
 
 
 async def test_the_servers_own_worker_delivers_and_can_be_turned_off(tmp_path: Path) -> None:
-    from hutong.server.db.migrate import upgrade_async
 
     settings = Settings(
         data_dir=tmp_path, egress_allow_networks=LOOPBACK, outbox_poll_seconds=0.05, outbox_worker=True
     )
-    await upgrade_async(settings.effective_database_url)
+    await migrate(settings.effective_database_url)
     database = Database(settings.effective_database_url)
     try:
         with receiver(200) as server:

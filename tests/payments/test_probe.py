@@ -11,12 +11,12 @@ from pathlib import Path
 from wechatpayv3 import WeChatPay, WeChatPayType
 
 from hutong.server.db import Database
-from hutong.server.db.migrate import upgrade_async
 from hutong.server.payments.probe import probe, report
 from hutong.server.sealing import Keyring
 from hutong.server.wechatpay import crypto
 from hutong.server.wechatpay.keys import KeyCache
 from hutong.settings import Settings
+from tests.conftest import migrate
 from tests.payments.receiver import receiver
 
 APIV3_KEY = "Z9y8X7w6V5u4T3s2R1q0P9o8N7m6L5k4"
@@ -24,7 +24,7 @@ APIV3_KEY = "Z9y8X7w6V5u4T3s2R1q0P9o8N7m6L5k4"
 
 async def test_probe_tells_careful_from_careless_receivers(tmp_path: Path) -> None:
     url = f"sqlite+aiosqlite:///{tmp_path / 'probe.db'}"
-    await upgrade_async(url)
+    await migrate(url)
     database = Database(url, Keyring.from_settings(Settings(data_dir=tmp_path)))
     ring = await KeyCache(database).ring()
     await database.dispose()

@@ -18,10 +18,9 @@ import httpx
 import pytest
 from wechatpayv3 import WeChatPay, WeChatPayType
 
-from hutong.server.db.migrate import upgrade_async
 from hutong.server.wechatpay import crypto, gateway
 from hutong.settings import Settings
-from tests.conftest import LiveServer, serve
+from tests.conftest import LiveServer, migrate, serve
 
 APIV3_KEY = "Q1w2E3r4T5y6U7i8O9p0A1s2D3f4G5h6"
 
@@ -113,7 +112,7 @@ async def shop(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Shop]:
         wechatpay_api_url="https://api.mch.weixin.qq.com",
         egress_allow_networks="127.0.0.0/8",
     )
-    await upgrade_async(settings.effective_database_url)
+    await migrate(settings.effective_database_url)
     async with serve(settings) as server:
         found = await _setup(server)
         port = int(server.url.rsplit(":", 1)[1])

@@ -6,9 +6,8 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from hutong.server.db.migrate import upgrade_async
 from hutong.settings import Settings
-from tests.conftest import LiveServer, scratch_database, serve
+from tests.conftest import LiveServer, migrate, scratch_database, serve
 
 
 @pytest.fixture(scope="module", params=["sqlite", "postgres"])
@@ -17,6 +16,6 @@ async def server(
 ) -> AsyncIterator[LiveServer]:
     directory = tmp_path_factory.mktemp(f"journey-{request.param}")
     with scratch_database(request.param, directory) as url:
-        await upgrade_async(url)
+        await migrate(url)
         async with serve(Settings(data_dir=directory, database_url=url)) as live:
             yield live

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import pytest
 from sqlalchemy import select
 
@@ -29,6 +32,14 @@ async def test_passwords_are_argon2_and_checked(database: Database) -> None:
         with pytest.raises(Problem) as weak:
             await service.sign_up(session, "c@example.com", "short")
         assert weak.value.code == "weak_password"
+
+
+def test_the_platform_hashes_with_argon2ids_full_cost() -> None:
+    """The suite hashes cheaply (tests/conftest.py); the platform itself, as a fresh process imports
+    it, keeps argon2-cffi's defaults: t=3, 64 MiB, 4 lanes."""
+    script = "from hutong.server.accounts import passwords; print(passwords.hash_password('x' * 8))"
+    stored = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert stored.stdout.startswith("$argon2id$v=19$m=65536,t=3,p=4$")
 
 
 async def test_sessions_and_tokens_are_stored_hashed(database: Database) -> None:

@@ -15,8 +15,8 @@ import pytest
 from PIL import Image
 
 from hutong.cli.platform import zip_project
-from hutong.server.db.migrate import upgrade_async
-from tests.conftest import EXAMPLES, scratch_database
+from tests.conftest import EXAMPLES, migrate, scratch_database
+from tests.coupons.world import busifavor_body
 from tests.platform.apiclient import platform, settings_for, token_for
 
 # Every org-scoped endpoint, as (method, path, body). {org}, {app}, {release} and {user} are organization
@@ -45,6 +45,11 @@ SCOPED: list[tuple[str, str, Any]] = [
     ("POST", "/api/manage/apps/{app}/release/complete", None),
     ("POST", "/api/manage/apps/{app}/rollback", {"release_id": "{release}"}),
     ("GET", "/api/manage/apps/{app}/audit", None),
+    ("GET", "/api/manage/apps/{app}/analytics/overview", None),
+    ("GET", "/api/manage/apps/{app}/analytics/retention", None),
+    ("GET", "/api/manage/apps/{app}/analytics/errors", None),
+    ("GET", "/api/manage/apps/{app}/analytics/guard", None),
+    ("PUT", "/api/manage/apps/{app}/analytics/guard", {"action": "pause"}),
     ("GET", "/api/manage/apps/{app}/trial-link", None),
     ("GET", "/api/apps/{app}/launch?channel=trial", None),
     ("GET", "/api/apps/{app}/launch?channel=develop", None),
@@ -74,6 +79,21 @@ SCOPED: list[tuple[str, str, Any]] = [
     ("POST", "/api/merchants/{mchid}/notifications/1/resend", None),
     ("POST", "/api/merchants/{mchid}/probe", {"url": "https://example.com/notify"}),
     ("POST", "/api/merchants/{mchid}/refunds/x/close", None),
+    ("GET", "/api/merchants/{mchid}/balances", None),
+    ("POST", "/api/merchants/{mchid}/withdrawals", {"amount_fen": 1, "account_number": "6222000011112222"}),
+    ("GET", "/api/merchants/{mchid}/withdrawals/x", None),
+    ("GET", "/api/merchants/{mchid}/stores", None),
+    ("POST", "/api/merchants/{mchid}/stores", {"name": "Intruder"}),
+    ("PATCH", "/api/merchants/{mchid}/stores/{store}", {"name": "Intruder"}),
+    ("PUT", "/api/merchants/{mchid}/stores/{store}/staff", {"email": "a@example.com"}),
+    ("DELETE", "/api/merchants/{mchid}/stores/{store}/staff/{user}", None),
+    ("GET", "/api/merchants/{mchid}/coupon-stocks", None),
+    ("POST", "/api/merchants/{mchid}/coupon-stocks", {"stock_name": "x"}),
+    ("POST", "/api/merchants/{mchid}/coupon-stocks/{stock}/start", None),
+    ("GET", "/api/merchants/{mchid}/coupon-stocks/{stock}/results", None),
+    ("POST", "/api/merchants/{mchid}/coupon-stocks/{stock}/claim-links", {"appid": "{app}"}),
+    ("GET", "/api/stores/{store}", None),
+    ("POST", "/api/stores/{store}/redemptions", {"code": "12345678901234567890123456"}),
     (
         "POST",
         "/api/orgs/{org}/provider",
@@ -173,7 +193,7 @@ async def two_orgs(
     """Set up once per database: every probe below is refused, so none changes what the next one sees."""
     directory = tmp_path_factory.mktemp("two-orgs")
     with scratch_database(request.param, directory) as url:
-        await upgrade_async(url)
+        await migrate(url)
         async with platform(settings_for(directory, url)) as (_app, client):
             a = await token_for(client, "a@example.com")
             b = await token_for(client, "b@example.com")
@@ -219,6 +239,14 @@ async def two_orgs(
             )
             assert merchant.status_code == 201, merchant.text
             ids["mchid"] = merchant.json()["mchid"]
+            store = await client.post(f"/api/merchants/{ids['mchid']}/stores", json={"name": "B"}, headers=b)
+            assert store.status_code == 201, store.text
+            ids["store"] = store.json()["id"]
+            stock = await client.post(
+                f"/api/merchants/{ids['mchid']}/coupon-stocks", json=busifavor_body(), headers=b
+            )
+            assert stock.status_code == 201, stock.text
+            ids["stock"] = stock.json()["stock_id"]
             yield TwoOrganizations(client, a, b, ids, project)
 
 
@@ -245,7 +273,12 @@ async def test_a_member_of_one_organization_cannot_touch_another(
         response = await client.request(method, url, json=_fill(body, ids), headers=two_orgs.a)
     assert response.status_code == 404, response.text
     assert response.headers["content-type"] == "application/problem+json"
-    assert response.json()["code"] in {"organization_not_found", "app_not_found", "merchant_not_found"}
+    assert response.json()["code"] in {
+        "organization_not_found",
+        "app_not_found",
+        "merchant_not_found",
+        "store_not_found",
+    }
     assert await _snapshot(client, two_orgs.b, ids) == before
     # B's owner still can: the refusal is about who asks, not a broken endpoint.
     assert (await client.get(_fill("/api/manage/apps/{app}", ids), headers=two_orgs.b)).status_code == 200
@@ -272,6 +305,10 @@ async def test_the_table_covers_every_scoped_route(tmp_path: Path) -> None:
             .replace("{key}", "{key_id}")
             .replace("/notifications/1/", "/notifications/{notify_id}/")
             .replace("/refunds/x/", "/refunds/{out_refund_no}/")
+            .replace("/withdrawals/x", "/withdrawals/{reference}")
+            .replace("{store}", "{store_id}")
+            .replace("{stock}/start", "{stock_id}/{action}")
+            .replace("{stock}", "{stock_id}")
             .replace("/deployments/1", "/deployments/{deployment_id}")
             .replace("/providers/hc1", "/providers/{component_appid}"),
         )
@@ -282,7 +319,7 @@ async def test_the_table_covers_every_scoped_route(tmp_path: Path) -> None:
 
 async def test_every_other_endpoint_needs_credentials(tmp_path: Path) -> None:
     url = f"sqlite+aiosqlite:///{tmp_path / 'x.db'}"
-    await upgrade_async(url)
+    await migrate(url)
     async with platform(settings_for(tmp_path, url)) as (app, client):
         document = app.openapi()
         checked = 0
@@ -326,7 +363,7 @@ async def test_sessions_need_csrf_and_cookies_are_locked_down(database_url: str,
 
 async def test_rate_limits_answer_429_with_retry_after(tmp_path: Path) -> None:
     url = f"sqlite+aiosqlite:///{tmp_path / 'x.db'}"
-    await upgrade_async(url)
+    await migrate(url)
     settings = settings_for(tmp_path, url, rate_limit_per_minute=5, auth_rate_limit_per_minute=2)
     async with platform(settings) as (_app, client):
         statuses = [(await client.get("/api/health")).status_code for _ in range(6)]
@@ -354,7 +391,7 @@ async def test_redis_limits_are_shared_between_processes(tmp_path: Path) -> None
 
 async def test_oversized_bodies_are_refused_before_parsing(tmp_path: Path) -> None:
     url = f"sqlite+aiosqlite:///{tmp_path / 'x.db'}"
-    await upgrade_async(url)
+    await migrate(url)
     async with platform(settings_for(tmp_path, url, upload_max_bytes=1000)) as (_app, client):
         auth = await token_for(client, "big@example.com")
         response = await client.post(
@@ -369,7 +406,7 @@ async def test_oversized_bodies_are_refused_before_parsing(tmp_path: Path) -> No
 
 async def test_console_sign_in_redirects_only_within_the_site(tmp_path: Path) -> None:
     url = f"sqlite+aiosqlite:///{tmp_path / 'x.db'}"
-    await upgrade_async(url)
+    await migrate(url)
     async with platform(settings_for(tmp_path, url)) as (_app, client):
         await client.post("/api/accounts/signup", json={"email": "r@example.com", "password": "long enough"})
         form = {"email": "r@example.com", "password": "long enough"}

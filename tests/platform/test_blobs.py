@@ -7,15 +7,14 @@ from pathlib import Path
 
 from hutong.compiler import build_project
 from hutong.server.apps import service as apps
-from hutong.server.db.migrate import upgrade_async
 from hutong.server.storage import BlobStore, media_type_for
-from tests.conftest import TEST_APPS
+from tests.conftest import TEST_APPS, migrate
 from tests.platform.apiclient import platform, settings_for
 
 
 async def test_blobs_carry_their_recorded_media_types(tmp_path: Path) -> None:
     url = f"sqlite+aiosqlite:///{tmp_path / 'b.db'}"
-    await upgrade_async(url)
+    await migrate(url)
     settings = settings_for(tmp_path, url)
     async with platform(settings) as (app, client):
         async with app.state.database.session() as session:

@@ -11,9 +11,8 @@ from hutong.server.accounts import service as accounts
 from hutong.server.apps.models import App
 from hutong.server.consent import service
 from hutong.server.db import Database
-from hutong.server.db.migrate import upgrade_async
 from hutong.server.problems import Problem
-from tests.conftest import scratch_database
+from tests.conftest import migrate, scratch_database
 from tests.platform.apiclient import platform, settings_for
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
@@ -100,7 +99,7 @@ async def _signed_in(client: httpx.AsyncClient, email: str) -> str:
 @pytest.mark.parametrize("kind", ["sqlite", "postgres"])
 async def test_api_is_host_only_and_each_user_sees_their_own(kind: str, tmp_path: Path) -> None:
     with scratch_database(kind, tmp_path) as url:
-        await upgrade_async(url)
+        await migrate(url)
         await _api_journey(kind, tmp_path, url)
 
 

@@ -13,10 +13,9 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from hutong.examples import load_examples
 from hutong.server.db import Database
-from hutong.server.db.migrate import upgrade_async
 from hutong.server.delivery.signing import PlatformKey
 from hutong.server.storage import BlobStore
-from tests.conftest import EXAMPLES
+from tests.conftest import EXAMPLES, migrate
 from tests.platform.apiclient import platform, settings_for
 
 
@@ -26,7 +25,7 @@ def _b64(text: str) -> bytes:
 
 async def test_launch_manifest_is_signed_by_the_published_key(tmp_path: Path) -> None:
     url = f"sqlite+aiosqlite:///{tmp_path / 'x.db'}"
-    await upgrade_async(url)
+    await migrate(url)
     settings = settings_for(tmp_path, url)
     database = Database(url)
     await load_examples(database, BlobStore(settings.blob_dir), EXAMPLES)

@@ -12,12 +12,11 @@ import pytest
 
 from hutong.examples import load_examples
 from hutong.server.db import Database
-from hutong.server.db.migrate import upgrade_async
 from hutong.server.delivery.signing import PlatformKey
 from hutong.server.events import service, tokens
 from hutong.server.problems import Problem
 from hutong.server.storage import BlobStore
-from tests.conftest import EXAMPLES
+from tests.conftest import EXAMPLES, migrate
 from tests.platform.apiclient import platform, settings_for
 
 
@@ -72,7 +71,7 @@ def test_host_batches_are_checked_whole() -> None:
 
 async def test_events_endpoint_takes_the_launch_token_for_its_app_only(tmp_path: Path) -> None:
     url = f"sqlite+aiosqlite:///{tmp_path / 'x.db'}"
-    await upgrade_async(url)
+    await migrate(url)
     settings = settings_for(tmp_path, url)
     db = Database(url)
     await load_examples(db, BlobStore(settings.blob_dir), EXAMPLES)

@@ -16,9 +16,8 @@ from typing import Any
 import httpx
 import pytest
 
-from hutong.server.db.migrate import upgrade_async
 from hutong.settings import Settings
-from tests.conftest import serve
+from tests.conftest import migrate, serve
 from tests.funding.bank import bank_process
 
 UNLIMITED = 1_000_000
@@ -86,7 +85,7 @@ async def test_the_api_survives_schemathesis(tmp_path: Path) -> None:
 async def _fuzz(tmp_path: Path, limits: dict[str, object]) -> None:
     settings = Settings(data_dir=tmp_path / "data").model_copy(update=limits)
     settings.data_dir.mkdir()
-    await upgrade_async(settings.effective_database_url)
+    await migrate(settings.effective_database_url)
     async with serve(settings) as server:
         async with httpx.AsyncClient(base_url=server.url) as client:
             signup = await client.post(

@@ -21,11 +21,10 @@ from hutong.compiler import build_project
 from hutong.launchdata import InvalidLaunchData, verify_ed25519
 from hutong.server.apps import service as apps
 from hutong.server.db import Database
-from hutong.server.db.migrate import upgrade_async
 from hutong.server.delivery.signing import PlatformKeys
 from hutong.server.storage import BlobStore
 from hutong.settings import Settings, get_settings
-from tests.conftest import TEST_APPS, serve
+from tests.conftest import TEST_APPS, migrate, serve
 from tests.identity.world import World, world
 
 APP = TEST_APPS / "test-launch"
@@ -182,7 +181,7 @@ def test_the_keys_commands_rotate_and_retire(tmp_path: Path, monkeypatch: pytest
 @pytest.mark.browser
 async def test_the_host_launches_after_a_rotation(tmp_path: Path, browser: Browser) -> None:
     settings = Settings(data_dir=tmp_path)
-    await upgrade_async(settings.effective_database_url)
+    await migrate(settings.effective_database_url)
     database = Database(settings.effective_database_url)
     async with database.session() as session:
         await apps.publish(

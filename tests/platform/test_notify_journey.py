@@ -19,12 +19,11 @@ from hutong.examples import load_examples
 from hutong.server.accounts.models import User
 from hutong.server.apps.models import App
 from hutong.server.db import Database
-from hutong.server.db.migrate import upgrade_async
 from hutong.server.identity import service as identity
 from hutong.server.identity import tokens
 from hutong.server.storage import BlobStore
 from hutong.settings import Settings
-from tests.conftest import EXAMPLES, LiveServer, scratch_database, serve
+from tests.conftest import EXAMPLES, LiveServer, migrate, scratch_database, serve
 from tests.subscribe.pushservice import push_service
 
 pytestmark = pytest.mark.browser
@@ -38,7 +37,7 @@ async def clinic_server(
 ) -> AsyncIterator[LiveServer]:
     directory = tmp_path_factory.mktemp(f"notify-{request.param}")
     with scratch_database(request.param, directory) as url:
-        await upgrade_async(url)
+        await migrate(url)
         settings = Settings(
             data_dir=directory, database_url=url, egress_allow_networks="127.0.0.0/8", outbox_poll_seconds=0.2
         )
@@ -126,7 +125,6 @@ async def test_clinic_reminds_the_patient(
         await dialog.locator(".hutong-consent-allow").click()
         await expect(dialog).to_have_count(0)
         await view.locator("#report").click()
-        await page.wait_for_timeout(500)
         await expect(dialog).to_have_count(0)
         async with asyncio.timeout(10):
             await both_decided.wait()

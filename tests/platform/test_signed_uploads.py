@@ -19,9 +19,8 @@ from hutong.cli.platform import zip_project
 from hutong.compiler import build_project
 from hutong.compiler.package import PackageInfo, pack
 from hutong.compiler.signing import generate_key, private_key_pem, public_key_hex, verify
-from hutong.server.db.migrate import upgrade_async
 from hutong.settings import Settings
-from tests.conftest import EXAMPLES, serve
+from tests.conftest import EXAMPLES, migrate, serve
 from tests.platform.apiclient import platform, settings_for, token_for
 
 COUNTER = EXAMPLES / "counter"
@@ -149,7 +148,7 @@ async def test_hutong_upload_sends_the_signed_package(
 ) -> None:
     settings = Settings(data_dir=tmp_path / "data")
     settings.data_dir.mkdir()
-    await upgrade_async(settings.effective_database_url)
+    await migrate(settings.effective_database_url)
     key = generate_key()
     key_file = tmp_path / "developer.pem"
     key_file.write_bytes(private_key_pem(key))
@@ -183,7 +182,7 @@ def test_a_signed_package_is_still_a_zip_of_the_project() -> None:
 
 async def test_the_console_registers_and_revokes_keys(tmp_path: Path) -> None:
     url = f"sqlite+aiosqlite:///{tmp_path / 'c.db'}"
-    await upgrade_async(url)
+    await migrate(url)
     async with platform(settings_for(tmp_path, url)) as (_app, client):
         signup = await client.post(
             "/api/accounts/signup", json={"email": "owner@example.com", "password": "long enough"}

@@ -15,7 +15,9 @@ from starlette.responses import HTMLResponse, Response
 
 import hutong
 from hutong.console import providers as console_providers
+from hutong.console.analytics import router as console_analytics_router
 from hutong.console.codes import router as console_codes_router
+from hutong.console.coupons import router as console_coupons_router
 from hutong.console.payments import router as console_payments_router
 from hutong.console.routes import router as console_router
 from hutong.console.support import router as console_support_router
@@ -30,6 +32,8 @@ from hutong.server.chats.hub import make_hub
 from hutong.server.chats.routes import live_router as chats_live_router
 from hutong.server.chats.routes import router as chats_router
 from hutong.server.consent.routes import router as consent_router
+from hutong.server.coupons.manage_routes import me_router as coupons_me_router
+from hutong.server.coupons.manage_routes import router as coupons_manage_router
 from hutong.server.coupons.routes import router as coupons_router
 from hutong.server.db import Database
 from hutong.server.delivery.routes import router as delivery_router
@@ -41,6 +45,7 @@ from hutong.server.discovery.code_routes import router as codes_router
 from hutong.server.discovery.routes import router as discovery_router
 from hutong.server.egress.routes import router as egress_router
 from hutong.server.events.datacube import router as datacube_router
+from hutong.server.events.manage_routes import router as analytics_manage_router
 from hutong.server.events.routes import router as events_router
 from hutong.server.events.sink import EventSink
 from hutong.server.funding.registry import providers_from
@@ -52,6 +57,7 @@ from hutong.server.payments.codepay_routes import router as payments_codepay_rou
 from hutong.server.payments.manage_routes import router as payments_manage_router
 from hutong.server.payments.refund_routes import router as payments_refund_router
 from hutong.server.payments.routes import router as payments_router
+from hutong.server.payments.settlement_routes import router as payments_settlement_router
 from hutong.server.privacy.routes import router as privacy_router
 from hutong.server.problems import document_problems, install_problem_handlers
 from hutong.server.providers import code_routes as provider_code_routes
@@ -159,6 +165,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(discovery_router)
     app.include_router(events_router)
     app.include_router(datacube_router)
+    app.include_router(analytics_manage_router)
     app.include_router(egress_router)
     app.include_router(privacy_router)
     app.include_router(identity_router)
@@ -180,8 +187,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(payments_router)
     app.include_router(payments_refund_router)
     app.include_router(payments_codepay_router)
+    app.include_router(payments_settlement_router)
     app.include_router(payments_manage_router)
     app.include_router(coupons_router)
+    app.include_router(coupons_manage_router)
+    app.include_router(coupons_me_router)
     app.include_router(provider_component_routes.router)
     app.include_router(provider_code_routes.router)
     app.include_router(provider_consent_routes.router)
@@ -189,7 +199,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(provider_manage_routes.router)
     app.include_router(console_providers.router)  # before the console's /review/{review_id}
     app.include_router(console_codes_router)
+    app.include_router(console_analytics_router)
     app.include_router(console_payments_router)
+    app.include_router(console_coupons_router)
     app.include_router(console_support_router)
     app.include_router(console_router)
     app.mount("/console/static", StaticFiles(directory=CONSOLE_STATIC), name="console-static")

@@ -9,6 +9,7 @@
 import { api, session } from './api.js';
 import { groupView, groupsView, notificationGroups, pushOffer } from './notifications.js';
 import { cardTarget, threadView } from '../host/api/support-thread.js';
+import { chatsUi, live } from './chats.js';
 
 /** WeChat's scene for a mini program card opened from a customer service conversation. */
 const CARD_SCENE = 1073;
@@ -29,8 +30,8 @@ function preview(message) {
 
 /**
  * Wire the Messages button and sheet.
- * @param {{openSheet: (id: string) => void, openApp: (appid: string, path: string, query: Record<string, string>, scene: number, channel?: string) => void}} host
- * @returns {{refresh: () => Promise<void>, stop: () => void}}
+ * @param {{openSheet: (id: string) => void, openApp: (appid: string, path: string, query: Record<string, string>, scene: number, channel?: string) => void, openLaunch: (appid: string, launch: Record<string, any>) => void}} host
+ * @returns {{refresh: () => Promise<void>, stop: () => void, openAddress: () => Promise<boolean>}}
  */
 export function initMessages(host) {
   const button = /** @type {HTMLElement} */ (document.getElementById('messages'));
@@ -39,6 +40,8 @@ export function initMessages(host) {
   const title = /** @type {HTMLElement} */ (document.getElementById('messages-title'));
   /** @type {{stop: () => void} | null} */
   let open = null;
+  // Chats between people (chats.js); a card opens its mini program with the launch the platform gives.
+  const chats = chatsUi({ openLaunch: host.openLaunch, refresh: () => refresh() });
 
   const stop = () => {
     if (open) refresh();  // what the thread marked read no longer counts
@@ -48,9 +51,13 @@ export function initMessages(host) {
 
   const refresh = async () => {
     button.hidden = !session.user;
-    if (!session.user) return;
-    const [conversations, groups] = await Promise.all([api('/api/me/support').catch(() => []), notificationGroups()]);
-    const unread = [...conversations, ...groups].reduce((sum, /** @type {any} */ c) => sum + c.unread, 0);
+    if (!session.user) {
+      live.stop();
+      return;
+    }
+    live.start();
+    const [conversations, groups, chatUnread] = await Promise.all([api('/api/me/support').catch(() => []), notificationGroups(), chats.unread()]);
+    const unread = [...conversations, ...groups].reduce((sum, /** @type {any} */ c) => sum + c.unread, chatUnread);
     badge.textContent = unread ? String(unread) : '';
     badge.hidden = !unread;
   };
@@ -106,8 +113,9 @@ export function initMessages(host) {
       ...(unreadNotifications ? [el('span', { className: 'unread', textContent: String(unreadNotifications) })] : []),
     ]);
     notices.addEventListener('click', showNotifications);
+    const chatBlock = await chats.section(body, showList);
     if (!conversations.length) {
-      body.replaceChildren(notices, el('p', { className: 'empty', textContent: 'No messages. Mini programs’ customer service answers you here.' }));
+      body.replaceChildren(chatBlock, notices, el('p', { className: 'empty', textContent: 'No messages. Mini programs’ customer service answers you here.' }));
       return;
     }
     const list = el('ul', { id: 'messages-list', className: 'messages-list' });
@@ -122,10 +130,17 @@ export function initMessages(host) {
       row.addEventListener('click', () => showThread(c.app));
       list.append(el('li', {}, [row]));
     }
-    body.replaceChildren(notices, list);
+    body.replaceChildren(chatBlock, notices, list);
     refresh();
   }
 
   button.addEventListener('click', showList);
-  return { refresh, stop };
+  /** The host was opened at an add-me link or a group invitation (signed in). */
+  const openAddress = async () => {
+    if (!session.user || !/^\/(add|join)\//.test(location.pathname)) return false;
+    host.openSheet('messages-sheet');
+    title.textContent = 'Messages';
+    return chats.fromAddress(body, showList);
+  };
+  return { refresh, stop, openAddress };
 }

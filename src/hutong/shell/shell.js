@@ -16,6 +16,7 @@ import { initMyData } from './mydata.js';
 import { initWallet } from './wallet.js';
 import { loadProfile, setupProfile } from './profile.js';
 import { CameraScan, readImage } from './scanner.js';
+import { showShareSheet } from './share-sheet.js';
 
 /** Launch scenes (WeChat's numbers): where an opening came from. */
 export const SCENES = {
@@ -45,6 +46,7 @@ let signInWaiters = [];
 const messages = initMessages({
   openSheet,
   openApp: (appid, path, query, scene, channel = 'release') => open(appid, channel, { path, query, scene }),
+  openLaunch: (appid, launch) => open(appid, 'release', launch),
 });
 // Home → Wallet (wallet.js): balance, top-up, withdrawal, PIN, history.
 const wallet = initWallet({ openSheet });
@@ -123,7 +125,7 @@ function notice(message) {
  * start it at `path` with `query`, telling App.onLaunch/onShow where the opening came from (`scene`).
  * @param {string} appid
  * @param {string} [channel] release (default), trial, develop or review
- * @param {{path?: string, query?: Record<string, string>, scene?: number}} [launch]
+ * @param {{path?: string, query?: Record<string, string>, scene?: number, shareTicket?: string, chatType?: number}} [launch]
  */
 async function open(appid, channel = 'release', launch = {}) {
   closeSheets();
@@ -139,6 +141,8 @@ async function open(appid, channel = 'release', launch = {}) {
   if (channel !== 'release') params.set('channel', channel);
   if (launch.path) params.set('path', launch.path);
   const entry = alive.create(appid, channel, `/api/apps/${encodeURIComponent(appid)}/launch?${params}`);
+  // For hutong check and the tests: how the app was entered (the host page's own record).
+  log.push({ kind: 'launch', appid, scene, path: launch.path || '', shareTicket: launch.shareTicket || null, chatType: launch.chatType ?? null });
   try {
     await entry.program.start({ ...launch, scene });
   } catch (error) {
@@ -351,14 +355,16 @@ $('capsule-menu').addEventListener('click', async () => {
   // hideShareMenu), Share to Timeline its onShareTimeline, Add to Favorites its onAddToFavorites.
   const offered = current?.program.shareEntries ? await current.program.shareEntries() : null;
   menuItem('share').disabled = !offered?.appMessage;
-  menuItem('timeline').hidden = !offered?.timeline;
+  // No timeline on this host: onShareTimeline is never offered (the capability table says so).
+  menuItem('timeline').hidden = true;
   menuItem('favorite').hidden = !offered?.favorites;
   openSheet('menu-sheet');
 });
 
 /**
- * The page said what to share (from the menu or a share button): the host draws the share sheet,
- * with a link that opens that page (scene 1007).
+ * The page said what to share (from the menu or a share button). Share: the host's share sheet
+ * (share-sheet.js: recent chats and groups, or a link). Add to Favorites: a link to keep. The
+ * timeline is not offered (there is none; the capsule menu hides it).
  * @param {{kind: string, result: Record<string, any>, route?: string, query?: Record<string, string>}} detail
  */
 function showShare(detail) {
@@ -375,6 +381,11 @@ function showShare(detail) {
   } else if (detail.kind !== 'appMessage' && result.query !== undefined) {
     query = Object.fromEntries(new URLSearchParams(String(result.query)));
   }
+  if (detail.kind === 'appMessage') {
+    const shared = { route, query, title: String(result.title || ''), imageUrl: String(result.imageUrl || '') };
+    showShareSheet(current, shared, linkTo).catch(() => undefined);
+    return;
+  }
   const link = `${linkTo(current.appid, route, query)}#share`;
   const field = document.createElement('input');
   field.readOnly = true;
@@ -388,9 +399,7 @@ function showShare(detail) {
     copy.textContent = 'Copied';
   });
   const title = el('p', String(result.title || current.program.appName || current.appid), 'share-title');
-  const heading = detail.kind === 'timeline' ? 'Share to Timeline' : detail.kind === 'favorites' ? 'Add to Favorites' : 'Share';
-  const note = detail.kind === 'favorites' ? 'Keep this link to come back to this page.' : 'Anyone with this link opens this page.';
-  showInfo(heading, [title, el('p', note), field, copy]);
+  showInfo('Add to Favorites', [title, el('p', 'Keep this link to come back to this page.'), field, copy]);
 }
 
 /** @type {Record<string, () => Promise<void> | void>} */
@@ -672,9 +681,11 @@ async function boot() {
   const sessionKnown = refreshSession().catch(() => null);
   // A link or code opens at once, beside the session and the home lists: the launch does not need them
   // (its request carries the session cookie itself), and they are not what the user is waiting for.
-  const launched = openOwnAddress();
+  const launched = openOwnAddress(sessionKnown);
   await sessionKnown;
   showUser();
+  // An add-me link or a group invitation opens Messages there (chats.js).
+  messages.openAddress().catch((error) => showError(String(error?.message || error)));
   await Promise.all([loadHome(), launched]).finally(registerServiceWorker);
 }
 
@@ -682,8 +693,18 @@ async function boot() {
  * This page's own address may be a link (/miniapp/…), a scanned code (/s/…) or `/?open=<appid>&
  * channel=<trial|develop|review>&path=<page>&query=<k=v&...>` (the consoles' preview links).
  */
-async function openOwnAddress() {
+async function openOwnAddress(/** @type {Promise<unknown>} */ sessionKnown) {
   const own = parsePath(location.pathname, location.search);
+  // A shared link (/share/<id> → …#share=<id>): the platform counts the open and answers the launch.
+  const shareId = location.hash.match(/^#share=(sh[A-Za-z0-9_-]+)$/)?.[1];
+  if (own && shareId) {
+    await sessionKnown;
+    const launch = await api(`/api/me/shares/${shareId}/open`, { method: 'POST', json: {} }).catch(() => null);
+    if (launch) {
+      await open(launch.appid, 'release', { path: launch.path, query: launch.query, scene: launch.scene });
+      return;
+    }
+  }
   if (own) {
     const shared = location.hash === '#share';
     const scene = shared ? SCENES.share : SCENES.link;

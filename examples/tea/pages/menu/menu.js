@@ -12,6 +12,8 @@ Page({
   },
 
   onLoad() {
+    // Shared into a group, the menu carries a shareTicket: the shop learns which group brought whom.
+    wx.showShareMenu({ withShareTicket: true, menus: ['shareAppMessage'] })
     // A service provider deploys this shop as a template: each merchant's name, specials and colour
     // come from the ext it committed (WeChat's ext.json); {} when the app is nobody's template.
     const ext = wx.getExtConfigSync ? wx.getExtConfigSync() : {}

@@ -6,6 +6,7 @@
  * draws the navigation and tab bars, and runs the app's foreground/background cycle.
  */
 import { Chrome } from './chrome.js';
+import { VisitTracker } from './analytics.js';
 import { hostApis, launchData, viewMessages } from './api/index.js';
 import { shareMenuOf } from './api/share.js';
 import { fetchSignedManifest, fetchVerified } from './integrity.js';
@@ -77,9 +78,12 @@ export class MiniProgram {
     this.nextShareRequest = 1;
     this.onFrameMessage = this.onFrameMessage.bind(this);
     this.onVisibility = this.onVisibility.bind(this);
+    this.closed = false;
+    /** Page views, stays, timings and errors for the platform's analytics (analytics.js). */
+    this.tracker = new VisitTracker(this);
   }
 
-  /** @param {{path?: string, query?: Record<string, string>, scene?: number, referrerInfo?: any, shareTicket?: string}} [launch] */
+  /** @param {{path?: string, query?: Record<string, string>, scene?: number, referrerInfo?: any, shareTicket?: string, chatType?: number}} [launch] */
   async start(launch = {}) {
     // The logic thread and the first page frame boot while the bundles download; nothing runs the
     // app's code before every hash has been checked.
@@ -123,6 +127,7 @@ export class MiniProgram {
       );
       if (this.chrome) this.chrome.assetUrls = this.assetUrls;
     } catch (error) {
+      if (this.eventsToken) this.tracker.launchFailed(error);
       this.close();
       throw error;
     }
@@ -134,6 +139,7 @@ export class MiniProgram {
       scene: launch.scene ?? 1001,
       referrerInfo: launch.referrerInfo || {},
       ...(launch.shareTicket ? { shareTicket: launch.shareTicket } : {}),
+      ...(launch.chatType ? { chatType: launch.chatType } : {}),
     };
     this.launchOptions = launchOptions;
     this.initWorker(logicCode, launchOptions);
@@ -246,6 +252,7 @@ export class MiniProgram {
     frame.className = 'hutong-page';
     /** @type {PageFrame} */
     const page = { id: this.nextPageId++, route, query, frame, port: null, ready: false, queue: [] };
+    this.tracker.pageOpened(page.id);
     const previous = this.top;
     this.pages.push(page);
     if (this.isTab(route)) this.tabPages.set(route, page);
@@ -286,6 +293,7 @@ export class MiniProgram {
   afterNavigation() {
     this.toLogic({ t: 'stack', ids: this.pages.map((p) => p.id) });
     this.updateChrome();
+    this.tracker.update();
   }
 
   /** @param {string} route */
@@ -391,12 +399,14 @@ export class MiniProgram {
     if (!this.foreground) return;
     this.foreground = false;
     this.toLogic({ t: 'app:hide' });
+    this.tracker.leave();
   }
 
   /** The app comes back: App.onShow, then the page's onShow. @param {{scene?: number, query?: Record<string, string>}} [options] */
   show(options = {}) {
     if (this.foreground) return;
     this.foreground = true;
+    this.tracker.update();
     const top = this.top;
     this.toLogic({
       t: 'app:show',
@@ -479,6 +489,7 @@ export class MiniProgram {
         );
         break;
       case 'error':
+        this.tracker.error(message);
         this.onError(message.message);
         break;
       case 'unsupported':
@@ -587,6 +598,7 @@ export class MiniProgram {
         page.queue = [];
         break;
       case 'firstcontent':
+        this.tracker.firstContent(page);
         // The page is up: boot the frame the next page will use.
         setTimeout(() => this.prepareFrame(), 0);
         this.surface.dispatchEvent(new CustomEvent('hutong:firstcontent', { detail: { ...message, pageId: page.id } }));
@@ -711,6 +723,8 @@ export class MiniProgram {
   }
 
   close() {
+    this.closed = true;
+    this.tracker.leave();
     // Removing the frame ends the worker it started.
     this.worker?.close();
     this.worker = null;

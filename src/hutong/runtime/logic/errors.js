@@ -39,6 +39,21 @@ export function sourceLocation(stack) {
   return found;
 }
 
+/**
+ * A stack trace with each logic-bundle frame rewritten to the developer's `file:line` (the grouped
+ * error reports of the analytics console show these).
+ * @param {string} stack
+ */
+export function sourceStack(stack) {
+  return stack
+    .split('\n')
+    .map((line) => {
+      const where = sourceLocation(line);
+      return where ? line.replace(/\(?[^\s()]*#logic-[^\s()]+:\d+:\d+\)?/, `(${where.file}:${where.line})`) : line;
+    })
+    .join('\n');
+}
+
 /** A thrown or rejected value that is not an Error: WeChat's `{errMsg}` results, or its JSON. @param {unknown} value */
 function describe(value) {
   if (value && typeof value === 'object') {
@@ -61,7 +76,7 @@ export function reportError(error) {
   const err = error instanceof Error ? error : new Error(describe(error));
   const where = sourceLocation(err.stack || '');
   const message = `${err.message}${where ? ` (${where.file}:${where.line})` : ''}`;
-  send({ t: 'error', message, stack: err.stack || '', file: where?.file, line: where?.line });
+  send({ t: 'error', message, text: err.message, stack: sourceStack(err.stack || ''), file: where?.file, line: where?.line });
   if (appErrorHandler) {
     const handler = appErrorHandler;
     appErrorHandler = null; // an error inside onError must not loop

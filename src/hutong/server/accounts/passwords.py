@@ -4,14 +4,29 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from functools import lru_cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+# argon2-cffi's defaults (RFC 9106's second recommendation: t=3, 64 MiB, p=4). Only the test suite
+# swaps in cheaper parameters (use_cheap_parameters_for_tests); nothing in the platform does.
 _hasher = PasswordHasher()
-# Verifying against this when the email is unknown keeps sign-in timing the same either way.
-_DUMMY_HASH = _hasher.hash("not a real password")
 MIN_PASSWORD_LENGTH = 8
+
+
+@lru_cache(maxsize=1)
+def _dummy_hash(hasher: PasswordHasher) -> str:
+    """Verifying against this when the email is unknown keeps sign-in timing the same either way.
+    Made on first use, not at import: every CLI command imports this module."""
+    return hasher.hash("not a real password")
+
+
+def use_cheap_parameters_for_tests() -> None:
+    """Hash with the cheapest Argon2id parameters: a suite that signs up hundreds of users would
+    otherwise spend minutes of CPU in the hash. Called by tests/conftest.py only."""
+    global _hasher
+    _hasher = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
 
 
 def hash_password(password: str) -> str:
@@ -19,8 +34,9 @@ def hash_password(password: str) -> str:
 
 
 def verify_password(password_hash: str | None, password: str) -> bool:
+    hasher = _hasher
     try:
-        return _hasher.verify(password_hash or _DUMMY_HASH, password) and password_hash is not None
+        return hasher.verify(password_hash or _dummy_hash(hasher), password) and password_hash is not None
     except (VerificationError, InvalidHashError):
         return False
 

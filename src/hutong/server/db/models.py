@@ -16,6 +16,7 @@ from hutong.server.consent.models import ScopeDecision, UserProfile
 from hutong.server.coupons.models import (
     CallbackSettings,
     ClaimCount,
+    ClaimLink,
     Coupon,
     Stock,
     Store,
@@ -44,6 +45,7 @@ from hutong.server.payments.models import (
     Order,
     Reconciliation,
     Refund,
+    Settlement,
 )
 from hutong.server.providers.models import Authorization as ProviderAuthorization
 from hutong.server.providers.models import Commit as ProviderCommit
@@ -93,6 +95,7 @@ __all__ = [
     "ChatMessage",
     "ChatProfile",
     "ClaimCount",
+    "ClaimLink",
     "Contact",
     "Conversation",
     "Coupon",
@@ -143,6 +146,7 @@ __all__ = [
     "ScopeDecision",
     "Session",
     "SessionKey",
+    "Settlement",
     "Share",
     "ShareOpen",
     "Stock",

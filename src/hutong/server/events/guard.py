@@ -98,7 +98,7 @@ async def check_app(session: AsyncSession, app: App) -> str | None:
     detail: dict[str, Any] = {
         "release_id": stopped,
         "version": version,
-        "action": guard.action,
+        "stop": guard.action,
         "reason": why,
         "new": {"sessions": new.sessions, "failed": new.failed},
         "current": {"sessions": old.sessions, "failed": old.failed},

@@ -7,9 +7,11 @@ from datetime import date, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import and_, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hutong.server.events import rollups
+from hutong.server.events.models import AnalyticsActive, AnalyticsUser
 from hutong.server.events.rollups import Figures, by_key
 
 # Our launch scenes → WeChat's access_source groups (visitdistribution): 1 the mini program history
@@ -135,13 +137,123 @@ async def retain(
 async def portrait(
     session: AsyncSession, app_id: int, start: date, end: date, zone: ZoneInfo
 ) -> dict[str, Any]:
-    """userportrait: Hutong knows platforms (from the launch's browser); not province, city, gender,
-    age or device model, which WeChat takes from its own user profiles: those lists are empty."""
+    """userportrait: Hutong knows platforms (from the launch's browser; counted in visits, where WeChat
+    counts users); not province, city, gender, age or device model, which WeChat takes from its own
+    user profiles: those lists are empty."""
     figures = rollups.total((await rollups.days(session, app_id, start, end, zone)).values())
-    platforms = by_key(figures, "platform_sessions")
+    platforms: dict[str, int] = {}
+    for name, value in by_key(figures, "platform_sessions").items():
+        label = name if name in PLATFORM_IDS else "other"
+        platforms[label] = platforms.get(label, 0) + value
     listing = [
         {"id": PLATFORM_IDS.get(name, 3), "name": name, "value": value}
         for name, value in sorted(platforms.items(), key=lambda i: PLATFORM_IDS.get(i[0], 3))
     ]
     empty: dict[str, list[Any]] = {"province": [], "city": [], "genders": [], "devices": [], "ages": []}
     return {"visit_uv_new": {**empty, "platforms": []}, "visit_uv": {**empty, "platforms": listing}}
+
+
+def trend_rows(per_day: dict[date, Figures]) -> list[dict[str, Any]]:
+    """One row per day for the console's trend charts and tables."""
+    out = []
+    for day, figures in sorted(per_day.items()):
+        uv, new_uv = figures.get(("uv", ""), 0), figures.get(("new_uv", ""), 0)
+        out.append(
+            {
+                "date": day.isoformat(),
+                **visit_trend(figures, uv, new_uv),
+                "share_pv": figures.get(("share_pv", ""), 0),
+                "share_uv": figures.get(("share_uv", ""), 0),
+                "errors": sum(by_key(figures, "error").values()),
+                "error_sessions": figures.get(("error_sessions", ""), 0),
+            }
+        )
+    return out
+
+
+def scenes(figures: Figures) -> list[dict[str, Any]]:
+    sessions, visitors = by_key(figures, "scene_sessions"), by_key(figures, "scene_uv")
+    return [
+        {
+            "scene": int(scene),
+            "source": source_of(int(scene)),
+            "sessions": count,
+            "visitors": visitors.get(scene, 0),
+        }
+        for scene, count in sorted(sessions.items(), key=lambda item: (-item[1], item[0]))
+    ]
+
+
+def custom_events(figures: Figures) -> list[dict[str, Any]]:
+    pv, uv = by_key(figures, "event_pv"), by_key(figures, "event_uv")
+    return [
+        {"name": n, "count": c, "visitors": uv.get(n, 0)} for n, c in sorted(pv.items(), key=lambda i: -i[1])
+    ]
+
+
+def server_events(figures: Figures) -> list[dict[str, Any]]:
+    """What the platform's domains emitted (payments, refunds, coupons, shares' opens), with their
+    summed values (fen, for money: GMV is the ``payment`` row's value)."""
+    counts, values = by_key(figures, "server_cnt"), by_key(figures, "server_value")
+    return [{"name": n, "count": c, "value": values.get(n, 0)} for n, c in sorted(counts.items())]
+
+
+def errors(figures: Figures) -> list[dict[str, Any]]:
+    out = []
+    for key, count in sorted(by_key(figures, "error").items(), key=lambda item: -item[1]):
+        where, _, message = key.partition("\t")
+        out.append({"message": message, "source": where, "count": count})
+    return out
+
+
+def performance(figures: Figures) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for metric, label in (("perf_launch", "launch"), ("perf_render", "first_render")):
+        histogram = by_key(figures, metric)
+        out[label] = {
+            "count": sum(histogram.values()),
+            "p50_ms": rollups.percentile(histogram, 0.5),
+            "p90_ms": rollups.percentile(histogram, 0.9),
+            "p99_ms": rollups.percentile(histogram, 0.99),
+        }
+    out["requests_failed"] = [
+        {"domain": d, "count": c}
+        for d, c in sorted(by_key(figures, "request_fail").items(), key=lambda i: -i[1])
+    ]
+    return out
+
+
+def releases(figures: Figures) -> list[dict[str, Any]]:
+    return [
+        {"release_id": int(r), "sessions": c}
+        for r, c in sorted(by_key(figures, "release_sessions").items(), key=lambda i: -i[1])
+        if r
+    ]
+
+
+async def retention_table(
+    session: AsyncSession, app_id: int, begin: date, end: date, keys: tuple[int, ...] = RETAIN_DAYS
+) -> list[dict[str, Any]]:
+    """Daily cohorts (new users of each day) and how many came back N days later: one grouped join."""
+    u, a = AnalyticsUser, AnalyticsActive
+    rows = await session.execute(
+        select(u.first_day, a.day, func.count())
+        .join(a, and_(a.app_id == u.app_id, a.audience == u.audience))
+        .where(
+            u.app_id == app_id,
+            u.first_day >= begin,
+            u.first_day <= end,
+            a.day >= begin,
+            a.day <= end + timedelta(days=max(keys)),
+        )
+        .group_by(u.first_day, a.day)
+    )
+    counts: dict[tuple[date, int], int] = {}
+    for first, day, count in rows.all():
+        counts[(first, (day - first).days)] = int(count)
+    out = []
+    day = begin
+    while day <= end:
+        out.append({"date": day.isoformat(), **{f"day{k}": counts.get((day, k), 0) for k in keys}})
+        day += timedelta(days=1)
+    return out

@@ -203,23 +203,22 @@ async def open_share(session: AsyncSession, user: User | None, share_id: str) ->
         scene, chat_type = (SCENE_TICKET if share.ticket else SCENE_GROUP), CHAT_GROUP
     else:
         scene, chat_type = SCENE_SINGLE, CHAT_SINGLE
-    session.add(
-        ShareOpen(share_pk=share.id, user_id=user.id if user else None, scene=scene, new_user=new_user)
-    )
-    sharer = await identity.openid_for(session, app, share.sharer_id) if share.sharer_id is not None else ""
-    await events.emit(
-        session,
-        app.id,
-        "share_open",
-        {
+    # The sharer tapping their own card brought no one: it opens, uncounted.
+    if user is None or user.id != share.sharer_id:
+        session.add(
+            ShareOpen(share_pk=share.id, user_id=user.id if user else None, scene=scene, new_user=new_user)
+        )
+        sharer = (
+            await identity.openid_for(session, app, share.sharer_id) if share.sharer_id is not None else ""
+        )
+        data = {
             "share_id": share.share_id,
             "sharer": sharer,
             "page": share.path,
             "scene": scene,
             "new_user": new_user,
-        },
-        f"user:{user.id}" if user else "guest",
-    )
+        }
+        await events.emit(session, app.id, "share_open", data, f"user:{user.id}" if user else "guest")
     launch: dict[str, Any] = {
         "appid": app.appid,
         "path": share.path,

@@ -14,6 +14,7 @@
  * each hop against the lists and its address rules.
  * At most 10 requests/transfers and 5 sockets at once; more wait in line, as in WeChat.
  */
+import { report } from './log.js';
 import { el, ensureStyles } from './ui.js';
 import { fileBytes, newTempFile } from './transfer-files.js';
 
@@ -282,6 +283,16 @@ async function readWithProgress(response, progress) {
   return out;
 }
 
+/**
+ * A request that failed (no answer, or a server error) counts against its domain in the app's
+ * analytics. An abort the app asked for is no failure.
+ * @param {MiniProgram} mp @param {URL} url @param {Record<string, any>} data
+ */
+function failed(mp, url, data) {
+  if (data.errMsg === 'abort') return;
+  report(mp, { kind: 'request', name: url.host.slice(0, 128), data });
+}
+
 /** @param {MiniProgram} mp @param {Record<string, any>} args */
 async function request(mp, args) {
   const url = checkUrl(mp, 'request', args.url);
@@ -292,9 +303,10 @@ async function request(mp, args) {
   const header = { ...(args.header || {}) };
   const payload = body(method, url, header, args.data);
   if (payload !== undefined && !Object.keys(header).some((k) => k.toLowerCase() === 'content-type')) header['content-type'] = 'application/json';
-  return queued(mp, () =>
+  const answer = queued(mp, () =>
     abortable(mp, args.task, 'request', timeoutFor(mp, 'request', args.timeout), async (signal) => {
       const response = await send(mp, 'request', url, { method, headers: header, body: payload, signal, timeout: timeoutFor(mp, 'request', args.timeout) });
+      if (response.status >= 500) failed(mp, url, { status: response.status });
       const headerRes = headerObject(response.headers);
       taskEvent(mp, args.task, 'headersReceived', { header: headerRes, statusCode: response.status });
       /** @type {any} */
@@ -313,6 +325,8 @@ async function request(mp, args) {
       return { data, statusCode: response.status, header: headerRes, cookies: [] };
     }),
   );
+  answer.catch((error) => failed(mp, url, { errMsg: String(error?.message || error).slice(0, 200) }));
+  return answer;
 }
 
 /** @param {MiniProgram} mp @param {Record<string, any>} args */

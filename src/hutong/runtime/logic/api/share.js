@@ -9,4 +9,6 @@ export const share = {
   showShareMenu: host('showShareMenu'),
   hideShareMenu: host('hideShareMenu'),
   updateShareMenu: host('updateShareMenu'),
+  getShareInfo: host('getShareInfo'),
+  getGroupEnterInfo: host('getGroupEnterInfo'),
 };
