@@ -71,6 +71,27 @@ async def test_console_page_csv_and_the_analyst_s_view(tmp_path: Path) -> None:
         first = next(csv.DictReader(io.StringIO(retention.text)))
         assert (first["date"], first["day0"], first["day1"], first["day7"]) == ("2026-11-02", "2", "1", "1")
 
+        funnel = await client.get(
+            f"/console/apps/{appid}/analytics.csv",
+            params={**RANGE, "table": "funnel", "funnel": "page:pages/index/index,event:buy"},
+            headers=owner,
+        )
+        assert [
+            (r["step"], r["visits"], r["visitors"]) for r in csv.DictReader(io.StringIO(funnel.text))
+        ] == [
+            ("1", "4", "3"),
+            ("2", "1", "1"),
+        ]
+
+        platforms = await client.get(
+            f"/console/apps/{appid}/analytics.csv", params={**RANGE, "table": "platforms"}, headers=owner
+        )
+        assert [(r["name"], r["value"]) for r in csv.DictReader(io.StringIO(platforms.text))] == [
+            ("iPhone", "2"),
+            ("other", "2"),
+            ("Android", "1"),
+        ]
+
         # The analyst sees visits but not the code's errors.
         seen = await client.get(f"/console/apps/{appid}/analytics", params=RANGE, headers=analyst)
         assert seen.status_code == 200 and 'id="total-sessions">5<' in seen.text

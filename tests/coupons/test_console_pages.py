@@ -73,5 +73,15 @@ async def test_stores_stocks_and_the_redemption_page(tmp_path: Path, database_ur
             assert re.search(r'id="visits">1<', results.text) and "¥38.00" in results.text
             csv = await owner.get(f"/api/merchants/{mchid}/coupon-stocks/{stock_id[1]}/results?format=csv")
             assert csv.text.splitlines()[-1].startswith("total,1,1,1.0,1,1,0,3800,500")
+            poster = await owner.post(
+                f"{base}/coupons/{stock_id[1]}/poster",
+                data={"csrf_token": csrf, "appid": pw.w.a1.appid, "scene": "flyer-1"},
+            )
+            assert poster.status_code == 200, poster.headers.get("location")
+            assert (
+                'alt="Poster QR code"' in poster.text
+                and "/coupon/c" in poster.text
+                and "flyer-1" in poster.text
+            )
             # The cashier redeems; the results are the merchant's.
             assert (await cashier.get(f"{base}/coupons/{stock_id[1]}")).status_code == 404

@@ -32,6 +32,7 @@ SCOPED: list[tuple[str, str, Any]] = [
     ("PATCH", "/api/manage/apps/{app}", {"name": "Pwned"}),
     ("POST", "/api/manage/apps/{app}/secret", None),
     ("PUT", "/api/manage/apps/{app}/domains", {"request": ["https://evil.example.com"]}),
+    ("GET", "/api/manage/apps/{app}/shares", None),
     ("POST", "/api/manage/apps/{app}/versions", "upload"),
     ("GET", "/api/manage/apps/{app}/versions", None),
     ("GET", "/api/manage/apps/{app}/release", None),
@@ -48,6 +49,7 @@ SCOPED: list[tuple[str, str, Any]] = [
     ("GET", "/api/manage/apps/{app}/analytics/overview", None),
     ("GET", "/api/manage/apps/{app}/analytics/retention", None),
     ("GET", "/api/manage/apps/{app}/analytics/errors", None),
+    ("GET", "/api/manage/apps/{app}/analytics/funnel?steps=page:a", None),
     ("GET", "/api/manage/apps/{app}/analytics/guard", None),
     ("PUT", "/api/manage/apps/{app}/analytics/guard", {"action": "pause"}),
     ("GET", "/api/manage/apps/{app}/trial-link", None),
@@ -138,6 +140,7 @@ PUBLIC = {
         "/api/apps/{appid}/events",
     ),  # the launch manifest's events token (tests/platform/test_events.py)
     ("POST", "/api/apps/{appid}/egress"),  # the same token (tests/egress/test_egress_proxy.py)
+    ("POST", "/api/me/shares/{share_id}/open"),  # a shared link opens for guests too (tests/sharing)
 }
 
 
@@ -309,6 +312,7 @@ async def test_the_table_covers_every_scoped_route(tmp_path: Path) -> None:
             .replace("{store}", "{store_id}")
             .replace("{stock}/start", "{stock_id}/{action}")
             .replace("{stock}", "{stock_id}")
+            .replace("/funnel?steps=page:a", "/funnel")
             .replace("/deployments/1", "/deployments/{deployment_id}")
             .replace("/providers/hc1", "/providers/{component_appid}"),
         )

@@ -25,7 +25,7 @@ from hutong.server.accounts.auth import resolve
 from hutong.server.accounts.permissions import Action, allows
 from hutong.server.apps.service import get_app
 from hutong.server.deps import database, event_sink
-from hutong.server.events import report
+from hutong.server.events import report, rollups
 from hutong.server.events.manage_routes import (
     Begin,
     End,
@@ -33,14 +33,19 @@ from hutong.server.events.manage_routes import (
     date_range,
     guard_out,
     overview,
+    parse_steps,
     zone_of,
 )
 from hutong.server.problems import Problem
 
 router = APIRouter(prefix="/console", include_in_schema=False)
+Steps = Annotated[str, Query(max_length=2000, description="A funnel: page:<path>,event:<name>,… in order")]
 CHART_FILES = {"chartkick.js", "Chart.bundle.js"}
 CHARTS_VERSION = metadata.version("chartkick")
-TABLES = ("trend", "hourly", "scenes", "pages", "retention", "events", "server_events", "errors", "requests")
+TABLES = (
+    "trend", "hourly", "scenes", "pages", "retention", "events",
+    "server_events", "errors", "requests", "funnel", "releases", "platforms",
+)  # fmt: skip
 
 
 @router.get("/charts/{version}/{name}")
@@ -57,7 +62,7 @@ async def chart_script(version: str, name: str) -> Response:
 
 
 async def _data(
-    request: Request, appid: str, begin: date | None, end: date | None
+    request: Request, appid: str, begin: date | None, end: date | None, steps: str = ""
 ) -> tuple[Any, dict[str, Any], dict[str, Any] | None, list[dict[str, Any]], dict[str, Any], bool] | None:
     user, _csrf = await resolve(request)
     if user is None:
@@ -71,8 +76,10 @@ async def _data(
         code = allows(role, Action.VIEW_CODE_ANALYTICS)
         business = await overview(session, app.id, first, last, zone)
         health = await code_health(session, app.id, first, last, zone) if code else None
-        retention = await report.retention_table(session, app.id, first, last)
+        retention = await report.retention_table(session, app.id, first, last, zone=zone)
         guard = await guard_out(session, app.id)
+        wanted = parse_steps(steps) if steps else []
+        business["funnel"] = await rollups.funnel(session, app.id, first, last, wanted) if wanted else []
     return app, business, health, retention, guard, code
 
 
@@ -94,8 +101,10 @@ def rows_of(
 
 
 @router.get("/apps/{appid}/analytics")
-async def analytics_page(appid: str, request: Request, begin: Begin = None, end: End = None) -> Response:
-    found = await _data(request, appid, begin, end)
+async def analytics_page(
+    appid: str, request: Request, begin: Begin = None, end: End = None, funnel: Steps = ""
+) -> Response:
+    found = await _data(request, appid, begin, end, funnel)
     if found is None:
         return SIGN_IN
     app, business, health, retention, guard, code = found
@@ -133,6 +142,7 @@ async def analytics_page(appid: str, request: Request, begin: Begin = None, end:
         charts=json.dumps(charts, ensure_ascii=False),
         charts_version=CHARTS_VERSION,
         range={"begin": business["begin"], "end": business["end"]},
+        funnel_steps=funnel,
     )
 
 
@@ -143,10 +153,11 @@ async def analytics_csv(
     table: Annotated[str, Query(description="Which table: " + ", ".join(TABLES))],
     begin: Begin = None,
     end: End = None,
+    funnel: Steps = "",
 ) -> Response:
     if table not in TABLES:
         raise Problem(422, "invalid_table", f"table is one of {', '.join(TABLES)}")
-    found = await _data(request, appid, begin, end)
+    found = await _data(request, appid, begin, end, funnel)
     if found is None:
         return SIGN_IN
     _app, business, health, retention, _guard, _code = found

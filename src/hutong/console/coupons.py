@@ -14,6 +14,7 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
+from pydantic import ValidationError
 from starlette.datastructures import UploadFile
 
 from hutong.console.payments import _do, _signed_in, yuan_to_fen
@@ -135,6 +136,33 @@ async def create_stock(mchid: str, request: Request) -> Response:
     return await _do(request, f"/console/merchants/{mchid}/coupons", run)
 
 
+@router.post("/merchants/{mchid}/coupons/{stock_id}/poster")
+async def poster_code(mchid: str, stock_id: str, request: Request) -> Response:
+    """A poster's claim code for this stock: the page shows its QR code and link to print."""
+    user, csrf = await _signed_in(request, post=True)
+    if user is None:
+        return SIGN_IN
+    form = await request.form()
+    fields = {k: v for k, v in form.items() if isinstance(v, str)}
+    back = f"/console/merchants/{mchid}/coupons/{stock_id}"
+    try:
+        body = api.ClaimLinkIn(
+            appid=fields.get("appid", ""), scene=fields.get("scene", ""), path=fields.get("path", "")
+        )
+        link = await api.create_claim_link(request, mchid, stock_id, body, user)
+    except Problem as problem:
+        return _back(back, error=problem.detail)
+    except ValidationError as error:
+        return _back(back, error=str(error.errors()[0].get("msg", "invalid")))
+    merchant = await payments_api.get_merchant(request, mchid, user)
+    report = await api.stock_results(request, mchid, stock_id, user)
+    assert isinstance(report, dict)
+    return _page(
+        request, "coupon_stock.html", user, csrf, m=merchant, r=report, peak=_peak(report), poster=link
+    )
+
+
+# After /poster: its {action} would swallow it.
 @router.post("/merchants/{mchid}/coupons/{stock_id}/{action}")
 async def move_stock(mchid: str, stock_id: str, action: str, request: Request) -> Response:
     async def run(user: User, form: dict[str, str]) -> str:
@@ -152,8 +180,15 @@ async def stock_page(mchid: str, stock_id: str, request: Request) -> Response:
     merchant = await payments_api.get_merchant(request, mchid, user)
     report = await api.stock_results(request, mchid, stock_id, user)
     assert isinstance(report, dict)
-    peak = max([day["claimed"] for day in report["days"]] + [day["redeemed"] for day in report["days"]] + [1])
-    return _page(request, "coupon_stock.html", user, csrf, m=merchant, r=report, peak=peak)
+    return _page(request, "coupon_stock.html", user, csrf, m=merchant, r=report, peak=_peak(report))
+
+
+def _peak(report: dict[str, Any]) -> int:
+    """The longest bar's count (each day's bars are drawn against it)."""
+    counts = [int(day["claimed"]) for day in report["days"]] + [
+        int(day["redeemed"]) for day in report["days"]
+    ]
+    return max([*counts, 1])
 
 
 @router.get("/merchants/{mchid}/stores")

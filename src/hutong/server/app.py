@@ -239,6 +239,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def shell_join_group(code: str) -> HTMLResponse:
         return shell_page()
 
+    # A poster's coupon code opens the host's claim sheet (shell/claim.js).
+    @app.get("/coupon/{token}", include_in_schema=False)
+    async def shell_coupon(token: str) -> HTMLResponse:
+        return shell_page()
+
     @app.get("/s/{appid}/{scene:path}", include_in_schema=False)
     async def shell_code(appid: str, scene: str) -> HTMLResponse:
         return shell_page()
