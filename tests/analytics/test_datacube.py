@@ -68,6 +68,12 @@ async def test_wechatpy_reads_the_analysis_apis(tmp_path: Path) -> None:
                 "distribution": call("visitdistribution", "20261102", "20261102"),
                 "portrait": call("userportrait", "20261102", "20261108"),
             }
+            window = {"begin_timestamp": 1793577600, "end_timestamp": 1794182399}  # 2–8 Nov 2026 UTC
+            answers["performance"] = client.post(
+                "wxa/business/performance/boot",
+                data={"module": 10017, "time": window, "params": []},
+                api_base_url=f"{server.url}/",
+            )
             refused = {}
             for label, name, begin, end in (
                 ("two days", "dailyvisittrend", "20261102", "20261103"),
@@ -142,6 +148,9 @@ async def test_wechatpy_reads_the_analysis_apis(tmp_path: Path) -> None:
         {"id": 2, "name": "Android", "value": 1},
         {"id": 3, "name": "other", "value": 2},  # launches that named no browser
     ]
+    # The launch time A's first visit reported (250 ms) is in the ≤ 300 ms bucket.
+    tables = {t["id"]: t for t in seen["performance"]["data"]["body"]["tables"]}
+    assert tables["launch_p50"]["lines"] == [{"fields": [{"refdate": "20261102", "value": "300"}]}]
     assert seen["refused"] == {
         "two days": 61501,
         "not a monday": 61501,

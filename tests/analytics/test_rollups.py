@@ -135,3 +135,16 @@ async def test_retention_by_day_and_week(database: Database) -> None:
     assert weekly["visit_uv_new"] == [
         {"key": k, "value": v} for k, v in {0: 3, 1: 1, 2: 0, 3: 0, 4: 0}.items()
     ]
+
+
+async def test_funnels_by_visit_and_visitor(database: Database) -> None:
+    async with database.session() as session:
+        await store.write(session, rows())
+    steps = [("page", "pages/index/index"), ("page", "pages/detail/detail"), ("event", "buy")]
+    async with database.session() as session:
+        found = await rollups.funnel(session, APP, D0, D7, steps)
+        backwards = await rollups.funnel(session, APP, D0, D7, [steps[1], steps[0]])
+    # Visits: a1 index → detail → buy; c1 index → detail; b1, a3, b2 index only; a2 detail only.
+    assert [(s["visits"], s["visitors"]) for s in found] == [(5, 3), (2, 2), (1, 1)]
+    # Detail then index in one visit: a2 never went on; only c1 came back to index after detail.
+    assert [(s["visits"], s["visitors"]) for s in backwards] == [(3, 2), (1, 1)]

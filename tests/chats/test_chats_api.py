@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from hutong.server.chats.hub import Hub
+from hutong.server.discovery.codes import read_codes
 from tests.chats.people import befriend, person
 from tests.platform.apiclient import platform, settings_for
 
@@ -22,6 +23,9 @@ async def test_friends_by_code_accept_refuse_block(tmp_path: Path, database_url:
         heard = await hub.subscribe(a.id)
         mine = await a.get("/api/me/friend-code")
         assert mine["link"].endswith(f"/add/{mine['code']}")
+        # The QR code carries the same link (read back with the platform's own code reader).
+        qr = await a.client.get("/api/me/friend-code.png")
+        assert qr.headers["content-type"] == "image/png" and read_codes(qr.content) == [mine["link"]]
         # The code shows who it adds by name, never by email.
         assert (await b.get(f"/api/me/friend-code/{mine['code']}"))["name"] == f"User {a.id}"
         unknown = await b.client.post("/api/me/contacts/requests", json={"code": "nope"}, headers=b.headers)

@@ -22,6 +22,7 @@ from hutong.server.db import Database
 from hutong.settings import Settings
 from tests.chats.people import Person, befriend, person
 from tests.conftest import serve
+from tests.platform.apiclient import token_for
 
 REDIS = "redis://127.0.0.1:6379/0"
 
@@ -127,4 +128,19 @@ async def test_two_processes_share_the_fan_out_through_redis(tmp_path: Path, dat
             await next_event(ws, "ready")
             await a.post(f"/api/me/chats/{chat}/messages", {"content": "across"}, status=201)
             event = await next_event(ws)
-        assert event["message"]["body"]["content"] == "across" and event["seq"] == 1
+            assert event["message"]["body"]["content"] == "across" and event["seq"] == 1
+            # A mini program card shared through the first process arrives on the second.
+            async with httpx.AsyncClient(base_url=one.url) as developer:
+                dev = await token_for(developer, "dev@example.com")
+                org = (await developer.post("/api/orgs", json={"name": "Tea"}, headers=dev)).json()["id"]
+                app = await developer.post(f"/api/orgs/{org}/apps", json={"name": "Tea shop"}, headers=dev)
+            share = {
+                "appid": app.json()["appid"],
+                "path": "pages/menu/menu",
+                "title": "Menu",
+                "chat_ids": [chat],
+            }
+            await a.post("/api/me/shares", share, status=201)
+            card = await next_event(ws)
+        assert card["seq"] == 2 and card["message"]["type"] == "miniprogram"
+        assert card["message"]["body"]["title"] == "Menu"

@@ -315,3 +315,26 @@ async def test_egress_is_rate_limited_per_app(tmp_path: Path, backends: Backends
             codes.append(response.status_code)
         assert codes == [200, 200, 200, 429]
         assert response.json()["code"] == "rate_limited" and "retry-after" in response.headers
+
+
+async def test_header_names_keep_the_case_they_were_given_in() -> None:
+    """Names are case-insensitive, but some receivers compare them exactly (a WeChat Pay notification's
+    Wechatpay-Signature): the proxy and the outbox send them as given, on the wire."""
+    from hutong.server.outbox import http as outbox_http
+    from tests.payments.receiver import receiver
+
+    kept = proxy.request_headers({"Wechatpay-Signature": "s", "X-Trace-ID": "t", "connection": "close"})
+    assert kept == {"Wechatpay-Signature": "s", "X-Trace-ID": "t", "User-Agent": kept["User-Agent"]}
+    # One field per name whatever the case: the last given wins.
+    assert proxy.request_headers({"accept": "a", "Accept": "b"})["Accept"] == "b"
+    with receiver(lambda headers, body: (204, b"")) as endpoint:
+        outcome = await outbox_http.post(
+            endpoint.url,
+            b"{}",
+            headers={"Wechatpay-Signature": "sig", "Wechatpay-Serial": "PUB_KEY_ID_1"},
+            allow_networks="127.0.0.0/8",
+        )
+    assert outcome.kind == "done"
+    names = list(endpoint.received[0].headers)
+    assert {"Wechatpay-Signature", "Wechatpay-Serial", "Content-Type", "User-Agent"} <= set(names), names
+    assert "wechatpay-signature" not in names

@@ -127,6 +127,24 @@ async def test_a_small_counter_payment_pays_at_once_and_reverses_once(
         assert refused.status_code == 400 and refused.json()["code"] == "INVALID_REQUEST"
         await _verified(db)
 
+        # The payer's data-rights export lists their payments in the app; a deletion keeps them.
+        exported = await pw.w.client.get(f"/api/me/data/{pw.w.a1.appid}")
+        assert exported.status_code == 200, exported.text
+        payments = exported.json()["data"]["payments"]
+        assert [(p["trade_type"], p["trade_state"], p["amount_fen"], p["merchant"]) for p in payments] == [
+            ("MICROPAY", "REVOKED", 1880, "Tea Shop"),
+            ("JSAPI", "NOTPAY", 100, "Tea Shop"),
+        ]
+        assert (
+            payments[0]["transaction_id"] == body["transaction_id"] and payments[1]["transaction_id"] is None
+        )
+        deleted = await pw.w.client.delete(
+            f"/api/me/data/{pw.w.a1.appid}", headers={"X-CSRF-Token": pw.w.csrf}
+        )
+        assert deleted.status_code == 200 and deleted.json()["deleted"]["payments"] is None
+        again_exported = await pw.w.client.get(f"/api/me/data/{pw.w.a1.appid}")
+        assert again_exported.json()["data"]["payments"] == payments
+
 
 async def test_above_the_limit_the_payer_confirms_with_the_pin(tmp_path: Path, database_url: str) -> None:
     async with pay_world(tmp_path, database_url, counter_pin_free_fen=10_000) as pw:

@@ -18,6 +18,7 @@ from wechatpayv3 import WeChatPay, WeChatPayType
 from hutong.server import ledger, outbox
 from hutong.server.accounts.models import User
 from hutong.server.db import Database
+from hutong.server.events.service import recent_events
 from hutong.server.payments import refunds, service
 from hutong.server.payments.models import Merchant, NotifyLog, Order, Refund
 from hutong.server.wechatpay.errors import PayError
@@ -104,6 +105,10 @@ async def test_fifty_concurrent_pay_attempts_charge_once(tmp_path: Path, databas
                 session, "payments.notify", f"{order.transaction_id}:TRANSACTION.SUCCESS"
             )
             assert job is not None
+            # One payment in the app's analytics (GMV), in the paying transaction: the 49 refused
+            # attempts rolled theirs back.
+            paid = await recent_events(session, pw.w.a1.appid, kinds=("server",))
+            assert [(e.name, e.value, e.audience) for e in paid] == [("payment", 1880, f"user:{user_id}")]
         # Someone else's user, a poor wallet, a closed order: nothing moves.
         other = await pw.merchant.call(
             "POST", "/v3/pay/transactions/jsapi", jsapi_body(pw, "T20261206000002", 9999)

@@ -16,6 +16,7 @@ from typer.testing import CliRunner
 from hutong.cli.main import app as cli
 from hutong.server import ledger, outbox
 from hutong.server.db import Database
+from hutong.server.events.models import events
 from hutong.server.ledger.models import LedgerAccount
 from hutong.server.payments import ids, reconcile
 from hutong.server.payments.models import Order, Reconciliation
@@ -55,6 +56,23 @@ async def test_reconciliation_finds_what_was_corrupted(
         )
         assert refund.status_code == 200, refund.text
         today = reconcile.beijing_day(ids.now())
+        # The refund completes (its outbox job), then the payment events for analytics are all there,
+        # each written in the transaction of what it records.
+        worker = outbox.Worker(db, pw.w.app.state.settings, topics={"payments.refund"})
+        assert await worker.run_once() == 1
+        async with db.session() as session:
+            emitted = sorted(
+                (name, value)
+                for name, value in (await session.execute(select(events.c.name, events.c.value))).all()
+                if name in ("payment", "refund", "payment_reversed")
+            )
+        assert emitted == [
+            ("payment", 300),
+            ("payment", 500),
+            ("payment", 1880),
+            ("payment_reversed", 300),
+            ("refund", 800),
+        ]
 
         async with db.session() as session:
             clean = await reconcile.reconcile(session)

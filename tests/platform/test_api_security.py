@@ -16,6 +16,7 @@ from PIL import Image
 
 from hutong.cli.platform import zip_project
 from tests.conftest import EXAMPLES, migrate, scratch_database
+from tests.coupons.world import busifavor_body
 from tests.platform.apiclient import platform, settings_for, token_for
 
 # Every org-scoped endpoint, as (method, path, body). {org}, {app}, {release} and {user} are organization
@@ -31,6 +32,7 @@ SCOPED: list[tuple[str, str, Any]] = [
     ("PATCH", "/api/manage/apps/{app}", {"name": "Pwned"}),
     ("POST", "/api/manage/apps/{app}/secret", None),
     ("PUT", "/api/manage/apps/{app}/domains", {"request": ["https://evil.example.com"]}),
+    ("GET", "/api/manage/apps/{app}/shares", None),
     ("POST", "/api/manage/apps/{app}/versions", "upload"),
     ("GET", "/api/manage/apps/{app}/versions", None),
     ("GET", "/api/manage/apps/{app}/release", None),
@@ -47,6 +49,7 @@ SCOPED: list[tuple[str, str, Any]] = [
     ("GET", "/api/manage/apps/{app}/analytics/overview", None),
     ("GET", "/api/manage/apps/{app}/analytics/retention", None),
     ("GET", "/api/manage/apps/{app}/analytics/errors", None),
+    ("GET", "/api/manage/apps/{app}/analytics/funnel?steps=page:a", None),
     ("GET", "/api/manage/apps/{app}/analytics/guard", None),
     ("PUT", "/api/manage/apps/{app}/analytics/guard", {"action": "pause"}),
     ("GET", "/api/manage/apps/{app}/trial-link", None),
@@ -78,6 +81,21 @@ SCOPED: list[tuple[str, str, Any]] = [
     ("POST", "/api/merchants/{mchid}/notifications/1/resend", None),
     ("POST", "/api/merchants/{mchid}/probe", {"url": "https://example.com/notify"}),
     ("POST", "/api/merchants/{mchid}/refunds/x/close", None),
+    ("GET", "/api/merchants/{mchid}/balances", None),
+    ("POST", "/api/merchants/{mchid}/withdrawals", {"amount_fen": 1, "account_number": "6222000011112222"}),
+    ("GET", "/api/merchants/{mchid}/withdrawals/x", None),
+    ("GET", "/api/merchants/{mchid}/stores", None),
+    ("POST", "/api/merchants/{mchid}/stores", {"name": "Intruder"}),
+    ("PATCH", "/api/merchants/{mchid}/stores/{store}", {"name": "Intruder"}),
+    ("PUT", "/api/merchants/{mchid}/stores/{store}/staff", {"email": "a@example.com"}),
+    ("DELETE", "/api/merchants/{mchid}/stores/{store}/staff/{user}", None),
+    ("GET", "/api/merchants/{mchid}/coupon-stocks", None),
+    ("POST", "/api/merchants/{mchid}/coupon-stocks", {"stock_name": "x"}),
+    ("POST", "/api/merchants/{mchid}/coupon-stocks/{stock}/start", None),
+    ("GET", "/api/merchants/{mchid}/coupon-stocks/{stock}/results", None),
+    ("POST", "/api/merchants/{mchid}/coupon-stocks/{stock}/claim-links", {"appid": "{app}"}),
+    ("GET", "/api/stores/{store}", None),
+    ("POST", "/api/stores/{store}/redemptions", {"code": "12345678901234567890123456"}),
 ]
 # Reachable without signing in, on purpose.
 PUBLIC = {
@@ -101,6 +119,7 @@ PUBLIC = {
         "/api/apps/{appid}/events",
     ),  # the launch manifest's events token (tests/platform/test_events.py)
     ("POST", "/api/apps/{appid}/egress"),  # the same token (tests/egress/test_egress_proxy.py)
+    ("POST", "/api/me/shares/{share_id}/open"),  # a shared link opens for guests too (tests/sharing)
 }
 
 
@@ -202,6 +221,14 @@ async def two_orgs(
             )
             assert merchant.status_code == 201, merchant.text
             ids["mchid"] = merchant.json()["mchid"]
+            store = await client.post(f"/api/merchants/{ids['mchid']}/stores", json={"name": "B"}, headers=b)
+            assert store.status_code == 201, store.text
+            ids["store"] = store.json()["id"]
+            stock = await client.post(
+                f"/api/merchants/{ids['mchid']}/coupon-stocks", json=busifavor_body(), headers=b
+            )
+            assert stock.status_code == 201, stock.text
+            ids["stock"] = stock.json()["stock_id"]
             yield TwoOrganizations(client, a, b, ids, project)
 
 
@@ -228,7 +255,12 @@ async def test_a_member_of_one_organization_cannot_touch_another(
         response = await client.request(method, url, json=_fill(body, ids), headers=two_orgs.a)
     assert response.status_code == 404, response.text
     assert response.headers["content-type"] == "application/problem+json"
-    assert response.json()["code"] in {"organization_not_found", "app_not_found", "merchant_not_found"}
+    assert response.json()["code"] in {
+        "organization_not_found",
+        "app_not_found",
+        "merchant_not_found",
+        "store_not_found",
+    }
     assert await _snapshot(client, two_orgs.b, ids) == before
     # B's owner still can: the refusal is about who asks, not a broken endpoint.
     assert (await client.get(_fill("/api/manage/apps/{app}", ids), headers=two_orgs.b)).status_code == 200
@@ -254,7 +286,12 @@ async def test_the_table_covers_every_scoped_route(tmp_path: Path) -> None:
             .replace("{code}", "{code_id}")
             .replace("{key}", "{key_id}")
             .replace("/notifications/1/", "/notifications/{notify_id}/")
-            .replace("/refunds/x/", "/refunds/{out_refund_no}/"),
+            .replace("/refunds/x/", "/refunds/{out_refund_no}/")
+            .replace("/withdrawals/x", "/withdrawals/{reference}")
+            .replace("{store}", "{store_id}")
+            .replace("{stock}/start", "{stock_id}/{action}")
+            .replace("{stock}", "{stock_id}")
+            .replace("/funnel?steps=page:a", "/funnel"),
         )
         for m, p, _ in SCOPED
     }

@@ -139,7 +139,17 @@ def test_registering_a_provider_is_one_call() -> None:
         return set()
 
     names = [p.name for p in providers()]
-    assert names == ["consent", "events", "feedback", "identity", "launches", "pinned", "recent", "support"]
+    assert names == [
+        "consent",
+        "events",
+        "feedback",
+        "identity",
+        "launches",
+        "payments",
+        "pinned",
+        "recent",
+        "support",
+    ]
     extra = register(DataProvider("zz-test", nothing, none, no_apps))
     try:
         assert [p.name for p in providers()] == [*names, "zz-test"]

@@ -1,20 +1,22 @@
 """The acceptance journey in Chromium, two users, on SQLite and PostgreSQL: A adds B by A's add-me link,
 A accepts, A creates a group with B; A opens the tea shop and shares its menu from the capsule menu
 into the group on the host's share sheet; B, looking at the group, sees the card arrive live and taps
-it: the tea shop opens at the menu with scene 1044 and a shareTicket. The tea shop's back end (here:
-code2session with its AppSecret, then wechatpy's WeChatWxaCrypto, unchanged) decrypts the same openGId
-for A and B from what the host's wx.login and wx.getShareInfo give each of them; the share's counts
-show 1 open and 1 new user."""
+it: the tea shop opens at the menu with scene 1044 and a shareTicket (wx.getLaunchOptionsSync in its
+logic thread says so). Inside the running tea shop, wx.login, wx.getShareInfo and wx.getGroupEnterInfo
+go through the runtime and the host; the tea shop's back end (here: code2session with its AppSecret,
+then wechatpy's WeChatWxaCrypto, unchanged) decrypts the same openGId for B and for A (A's through the
+host endpoints those APIs call); a forged ticket fails. The share's counts show 1 open and 1 new user."""
 
 from __future__ import annotations
 
+import asyncio
 import secrets
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import httpx
 import pytest
-from playwright.async_api import Browser, Page, expect
+from playwright.async_api import Browser, Page, Worker, expect
 from sqlalchemy import select
 from wechatpy.crypto import WeChatWxaCrypto
 
@@ -68,6 +70,24 @@ async def signed_up(browser: Browser, server: LiveServer, email: str) -> Page:
     await page.goto(server.url)
     await expect(page.locator("#messages")).to_be_visible()
     return page
+
+
+async def code2session(server: LiveServer, code: str) -> str:
+    """The shop's server trades a wx.login code for the session_key."""
+    params = {"appid": TEA, "secret": TEA_SECRET, "js_code": code, "grant_type": "authorization_code"}
+    async with httpx.AsyncClient(base_url=server.url) as client:
+        return str((await client.get("/sns/jscode2session", params=params)).json()["session_key"])
+
+
+async def tea_worker(page: Page) -> Worker:
+    """The running tea shop's logic thread (not a spare one booted for the next app)."""
+    for _ in range(100):
+        for worker in page.workers:
+            running = "() => typeof getCurrentPages === 'function' && getCurrentPages().length > 0"
+            if worker.url.startswith("data:") and await worker.evaluate(running):
+                return worker
+        await asyncio.sleep(0.1)
+    raise AssertionError("no running logic thread")
 
 
 async def open_gid(server: LiveServer, page: Page, ticket: str) -> str:
@@ -138,8 +158,27 @@ async def test_share_the_tea_menu_into_a_group(tea_server: LiveServer, browser: 
     assert ticket
     await expect(b.locator("iframe.hutong-page").first).to_be_attached()
 
-    # The tea shop's back end decrypts one openGId for both.
-    assert await open_gid(server, a, ticket) == await open_gid(server, b, ticket)
+    # Inside the tea shop as B opened it: the launch options, then wx.login, wx.getShareInfo and
+    # wx.getGroupEnterInfo through the runtime; the shop's back end decrypts with B's session_key.
+    worker = await tea_worker(b)
+    options = await worker.evaluate("() => wx.getLaunchOptionsSync()")
+    assert (options["scene"], options["shareTicket"], options["chatType"]) == (1044, ticket, 3)
+    assert options["path"] == "pages/menu/menu"
+    b_key = await code2session(server, await worker.evaluate("() => wx.login().then((res) => res.code)"))
+    shared = await worker.evaluate("(ticket) => wx.getShareInfo({shareTicket: ticket})", ticket)
+    entered = await worker.evaluate("() => wx.getGroupEnterInfo()")
+    b_gid = WeChatWxaCrypto(b_key, shared["iv"], TEA).decrypt_message(shared["encryptedData"])["openGId"]
+    assert (
+        WeChatWxaCrypto(b_key, entered["iv"], TEA).decrypt_message(entered["encryptedData"])["opengid"]
+        == b_gid
+    )
+    forged = await worker.evaluate(
+        "() => wx.getShareInfo({shareTicket: 'forged'}).then(() => 'answered', (res) => res.errMsg)"
+    )
+    assert forged == "getShareInfo:fail invalid shareTicket"
+
+    # The tea shop's back end decrypts one openGId for A and B.
+    assert await open_gid(server, a, ticket) == b_gid
 
     db = Database(server.settings.effective_database_url)
     async with db.session() as session:

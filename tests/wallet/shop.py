@@ -18,6 +18,7 @@ from typing import Any
 
 import httpx
 import pytest
+from playwright.async_api import Browser, BrowserContext, Page, expect
 
 from hutong.compiler import build_project
 from hutong.server.apps import service as apps
@@ -202,3 +203,66 @@ async def shop_world(tmp_path_factory: pytest.TempPathFactory, bank: RunningBank
             for appid in (merchant.appid, merchant.other_appid):
                 await allow_domains(server, appid, {"request": [base]})
             yield ShopWorld(server, merchant, base)
+
+
+# Browser steps the payment journeys share ----------------------------------------------------------
+
+
+async def set_pin_and_top_up(page: Page, pin: str, yuan: str) -> None:
+    """In the shell's Wallet (left open): a payment PIN set with the account password, then a top-up
+    with the sandbox bank's test card, confirmed by the bank's callback."""
+    await page.locator("#wallet").click()
+    sheet = page.locator("#wallet-sheet")
+    await expect(page.locator("#wallet-balance")).to_have_text("¥0.00")
+    pin_form = sheet.locator("#wallet-pin")
+    await pin_form.get_by_label("New PIN").fill(pin)
+    await pin_form.get_by_label("Account password").fill(PASSWORD)
+    await pin_form.get_by_role("button", name="Save PIN").click()
+    await expect(page.locator("#wallet-status")).to_have_text("Payment PIN saved")
+    top_up = sheet.locator("#wallet-topup")
+    await top_up.get_by_label("Amount").fill(yuan)
+    await top_up.get_by_label("Card number").fill("4242 4242 4242 4242")
+    await top_up.get_by_role("button", name="Top up").click()
+    shown = f"¥{int(yuan):,}.00" if yuan.isdigit() else f"¥{yuan}"
+    await expect(page.locator("#wallet-status")).to_have_text(f"Topped up {shown}")
+    await expect(page.locator("#wallet-balance")).to_have_text(shown)
+
+
+async def press(page: Page, digits: str) -> None:
+    """Digits on the payment sheet's PIN pad (the host draws it; no frame can reach it)."""
+    for digit in digits:
+        await page.locator(f".hutong-pay .hutong-pin-key[data-key='{digit}']").click()
+
+
+async def console_signed_in(
+    browser: Browser, url: str, email: str, password: str
+) -> tuple[BrowserContext, Page]:
+    context = await browser.new_context()
+    console = await context.new_page()
+    await console.goto(f"{url}/console/signin")
+    await console.get_by_label("Email").fill(email)
+    await console.get_by_label("Password").fill(password)
+    await console.get_by_role("button", name="Sign in").click()
+    await expect(console.get_by_role("heading", name="Your organizations")).to_be_visible()
+    return context, console
+
+
+async def refund_in_console(console: Page, out_trade_no: str, yuan: str, reason: str) -> None:
+    """From a merchant's console page: find the order, refund ``yuan`` with ``reason``, and wait until
+    the refund has succeeded (it completes through the outbox a moment later)."""
+    await console.get_by_role("link", name="Orders").click()
+    await console.get_by_label("Order or transaction number").fill(out_trade_no[:6])
+    await console.get_by_role("button", name="Search").click()
+    await console.get_by_role("link", name=out_trade_no).click()
+    await expect(console.locator("#trade-state")).to_have_text("SUCCESS")
+    form = console.locator("#refund-form")
+    await form.get_by_label("Amount (¥)").fill(yuan)
+    await form.get_by_label("Reason").fill(reason)
+    await form.get_by_role("button", name="Refund").click()
+    await expect(console.get_by_role("status")).to_contain_text(f"of ¥{yuan}")
+    for _ in range(50):
+        if await console.locator(".refund-status").first.text_content() == "SUCCESS":
+            break
+        await console.wait_for_timeout(200)
+        await console.reload()
+    await expect(console.locator(".refund-status")).to_have_text("SUCCESS")

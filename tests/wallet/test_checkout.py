@@ -134,6 +134,8 @@ async def test_a_user_pays_an_order_with_the_pin(shop: Shop) -> None:
         "balance_fen": 5_000,
         "pin_set": True,
         "pin_locked": False,
+        "coupons": [],  # no coupons domain registered: the sheet draws no coupon line
+        "coupon_id": None,
     }
     wrong = await shop.pay(params, pin="000001")
     assert wrong.status_code == 403 and wrong.json()["code"] == "wrong_pin"

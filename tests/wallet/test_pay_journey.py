@@ -14,20 +14,23 @@ from urllib.parse import quote
 import pytest
 import zxingcpp
 from PIL import Image
-from playwright.async_api import Browser, Page, expect
+from playwright.async_api import Browser, expect
 
-from hutong.server.wallet import paycodes
+from hutong.server.wallet import coupons, paycodes
 from tests.wallet.conftest import PASSWORD
-from tests.wallet.shop import ShopWorld, shop_world
+from tests.wallet.shop import (
+    ShopWorld,
+    console_signed_in,
+    press,
+    refund_in_console,
+    set_pin_and_top_up,
+    shop_world,
+)
+from tests.wallet.test_coupon_line import Wallet
 
 pytestmark = pytest.mark.browser
 __all__ = ["shop_world"]
 PIN = "246813"
-
-
-async def press(page: Page, digits: str) -> None:
-    for digit in digits:
-        await page.locator(f".hutong-pay .hutong-pin-key[data-key='{digit}']").click()
 
 
 async def test_top_up_then_pay_in_a_mini_program(shop_world: ShopWorld, browser: Browser) -> None:
@@ -41,20 +44,8 @@ async def test_top_up_then_pay_in_a_mini_program(shop_world: ShopWorld, browser:
     await page.goto(server.url)
 
     # Wallet: the PIN (set with the account password), then a top-up the bank confirms.
-    await page.locator("#wallet").click()
+    await set_pin_and_top_up(page, PIN, "50")
     sheet = page.locator("#wallet-sheet")
-    await expect(page.locator("#wallet-balance")).to_have_text("¥0.00")
-    pin_form = sheet.locator("#wallet-pin")
-    await pin_form.get_by_label("New PIN").fill(PIN)
-    await pin_form.get_by_label("Account password").fill(PASSWORD)
-    await pin_form.get_by_role("button", name="Save PIN").click()
-    await expect(page.locator("#wallet-status")).to_have_text("Payment PIN saved")
-    top_up = sheet.locator("#wallet-topup")
-    await top_up.get_by_label("Amount").fill("50")
-    await top_up.get_by_label("Card number").fill("4242 4242 4242 4242")
-    await top_up.get_by_role("button", name="Top up").click()
-    await expect(page.locator("#wallet-status")).to_have_text("Topped up ¥50.00")
-    await expect(page.locator("#wallet-balance")).to_have_text("¥50.00")
 
     # The payment code a cashier would scan: the QR and the barcode the shell draws read back as the
     # digits it shows, and the code is this user's.
@@ -90,9 +81,23 @@ async def test_top_up_then_pay_in_a_mini_program(shop_world: ShopWorld, browser:
         "Tea House · Tea House Ltd",
     )
 
-    # Another order, and the user closes the sheet: cancel, nothing charged.
-    await view.locator("#pay").click()
-    await expect(pay).to_be_visible()
+    # Another order, and the user closes the sheet: cancel, nothing charged. The coupons domain offers
+    # a coupon this time: the sheet's coupon line preselects it and lowers the amount; the payer can
+    # pick none.
+    coupons.register(Wallet())
+    try:
+        await view.locator("#pay").click()
+        await expect(pay).to_be_visible()
+        await expect(pay.locator(".hutong-pay-coupon-value")).to_have_text("立减3元 −¥3.00")
+        await expect(pay.locator(".hutong-pay-amount")).to_have_text("15.80")
+        await expect(pay.locator(".hutong-pay-original")).to_have_text("¥18.80")
+        await pay.locator(".hutong-pay-coupon").click()
+        await pay.get_by_role("radio", name="No coupon").click()
+        await expect(pay.locator(".hutong-pay-coupon-value")).to_have_text("No coupon")
+        await expect(pay.locator(".hutong-pay-amount")).to_have_text("18.80")
+        await expect(pay.locator(".hutong-pay-original")).to_be_hidden()
+    finally:
+        coupons.unregister()
     await pay.get_by_role("button", name="Close").click()
     await expect(view.locator("#out")).to_have_text("requestPayment:fail cancel")
     wallet = await (await context.request.get(f"{server.url}/api/me/wallet")).json()
@@ -100,12 +105,7 @@ async def test_top_up_then_pay_in_a_mini_program(shop_world: ShopWorld, browser:
 
     # The merchant's console: the owner makes a second merchant account (its private key is shown
     # once), finds the paid order and refunds part of it with a reason; the payer's wallet gets it.
-    owner = await browser.new_context()
-    console = await owner.new_page()
-    await console.goto(f"{server.url}/console/signin")
-    await console.get_by_label("Email").fill("shop@example.com")
-    await console.get_by_label("Password").fill(PASSWORD)
-    await console.get_by_role("button", name="Sign in").click()
+    owner, console = await console_signed_in(browser, server.url, "shop@example.com", PASSWORD)
     await console.get_by_role("link", name="Tea House").first.click()
     await console.get_by_role("link", name="Merchant accounts").click()
     await console.get_by_label("Merchant name").fill("Tea House Kiosk")
@@ -121,23 +121,7 @@ async def test_top_up_then_pay_in_a_mini_program(shop_world: ShopWorld, browser:
 
     await console.get_by_role("link", name="All merchants").click()
     await console.get_by_role("link", name="Tea House Ltd").click()
-    await console.get_by_role("link", name="Orders").click()
-    paid = merchant.orders[0]["out_trade_no"]
-    await console.get_by_label("Order or transaction number").fill(paid[:6])
-    await console.get_by_role("button", name="Search").click()
-    await console.get_by_role("link", name=paid).click()
-    await expect(console.locator("#trade-state")).to_have_text("SUCCESS")
-    refund = console.locator("#refund-form")
-    await refund.get_by_label("Amount (¥)").fill("3.80")
-    await refund.get_by_label("Reason").fill("少冰 less ice")
-    await refund.get_by_role("button", name="Refund").click()
-    await expect(console.get_by_role("status")).to_contain_text("of ¥3.80")
-    for _ in range(50):  # the refund completes through the outbox a moment later
-        await console.reload()
-        if await console.locator(".refund-status").first.text_content() == "SUCCESS":
-            break
-        await console.wait_for_timeout(200)
-    await expect(console.locator(".refund-status")).to_have_text("SUCCESS")
+    await refund_in_console(console, merchant.orders[0]["out_trade_no"], "3.80", "少冰 less ice")
     await expect(console.locator("#trade-state")).to_have_text("REFUND")
     await expect(console.locator("#refunded")).to_have_text("¥3.80")
     wallet = await (await context.request.get(f"{server.url}/api/me/wallet")).json()

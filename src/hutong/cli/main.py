@@ -78,7 +78,9 @@ def demo(
 
     import uvicorn
 
+    from hutong import demo_shop
     from hutong.compiler import CompileError
+    from hutong.demo_shop import run_tea_server
     from hutong.examples import load_examples
     from hutong.server.db import Database
     from hutong.server.db.migrate import upgrade
@@ -122,8 +124,45 @@ def demo(
             os.environ["HUTONG_FUNDING_SANDBOX_WEBHOOK_SECRET"] = bank.webhook_secret
             get_settings.cache_clear()
             typer.echo(f"sandbox bank at {bank.url} (test card 4242 4242 4242 4242)")
+        # 茶小铺 takes real payments: its own back end, a process of its own, with a merchant account
+        # seeded for it; notifications reach it on loopback (docs/payments.md, "The tea shop").
+        if not settings.egress_allow_networks:
+            os.environ["HUTONG_EGRESS_ALLOW_NETWORKS"] = "127.0.0.1/32"
+            get_settings.cache_clear()
+        tea = _seed_tea_shop(examples, host, port)
+        if tea is not None:
+            stack.enter_context(run_tea_server(examples, port + 1, tea))
+            typer.echo(
+                f"茶小铺's back end at http://127.0.0.1:{port + 1}; its merchant console: sign in as "
+                f"{demo_shop.OWNER_EMAIL} / {demo_shop.OWNER_PASSWORD!r}"
+            )
         typer.echo(f"Open http://{host}:{port}/ in a browser.")
         uvicorn.run("hutong.server.app:create_app", factory=True, host=host, port=port, log_level="info")
+
+
+def _seed_tea_shop(examples: Path, host: str, port: int) -> Path | None:
+    """The tea shop's merchant account and credentials file, or None when examples/tea is absent."""
+    import asyncio
+
+    from hutong import demo_shop
+    from hutong.server.db import Database
+    from hutong.server.sealing import Keyring
+    from hutong.settings import get_settings
+
+    if not (examples / demo_shop.SERVER_SCRIPT).is_file():
+        return None
+    settings = get_settings()
+
+    async def seed() -> dict[str, str]:
+        database = Database(settings.effective_database_url, keyring=Keyring.from_settings(settings))
+        try:
+            return await demo_shop.seed(database, f"http://{host}:{port}", f"http://127.0.0.1:{port + 1}")
+        finally:
+            await database.dispose()
+
+    path = settings.data_dir / "tea-merchant.json"
+    demo_shop.write_credentials(path, asyncio.run(seed()))
+    return path
 
 
 @app.command("sandbox-bank")

@@ -169,3 +169,75 @@ def reconcile(
     )
     if report.findings:
         raise typer.Exit(1)
+
+
+@pay.command()
+def settle(
+    through: Annotated[
+        str | None, typer.Option(help="Settle up to this Beijing day, YYYY-MM-DD (default: yesterday).")
+    ] = None,
+) -> None:
+    """Settle merchants' unsettled days now (the daily job does this at 09:00 Beijing time): each
+    day's money moves from pending to available, less the platform's fee."""
+    from datetime import date, timedelta
+
+    from hutong.server.db import Database
+    from hutong.server.payments import ids, reconcile, settlement
+    from hutong.settings import get_settings
+
+    try:
+        last = (
+            date.fromisoformat(through) if through else reconcile.beijing_day(ids.now()) - timedelta(days=1)
+        )
+    except ValueError as error:
+        raise typer.BadParameter("the day is YYYY-MM-DD", param_hint="--through") from error
+
+    async def run() -> list[tuple[str, str, int, int]]:
+        from sqlalchemy import select
+
+        from hutong.server.payments.models import Merchant
+
+        database = Database(get_settings().effective_database_url)
+        try:
+            async with database.session() as session:
+                names = {i: m for i, m in (await session.execute(select(Merchant.id, Merchant.mchid))).all()}
+            made = await settlement.settle_until(database, last)
+            return [(names[r.merchant_id], r.day, r.gross_fen, r.fee_fen) for r in made]
+        finally:
+            await database.dispose()
+
+    for mchid, day, gross, fee in asyncio.run(run()):
+        typer.echo(f"{mchid}\t{day}\tgross {gross}\tfee {fee}\tnet {gross - fee}")
+
+
+@pay.command("fee-rate")
+def fee_rate(
+    mchid: Annotated[str, typer.Argument(help="The merchant.")],
+    percent: Annotated[str, typer.Argument(help="The fee rate in percent, e.g. 0.6 (at most 10).")],
+) -> None:
+    """Set a merchant's fee rate, taken at settlement from each day's payments."""
+    from decimal import Decimal, InvalidOperation
+
+    from hutong.server.db import Database
+    from hutong.server.payments import settlement
+    from hutong.settings import get_settings
+
+    try:
+        ppm = Decimal(percent) * 10_000
+    except InvalidOperation as error:
+        raise typer.BadParameter("a number of percent, e.g. 0.6") from error
+    if ppm != ppm.to_integral_value() or not 0 <= ppm <= 100_000:
+        raise typer.BadParameter("0 to 10 percent, to four decimal places")
+
+    async def run() -> bool:
+        database = Database(get_settings().effective_database_url)
+        try:
+            async with database.session() as session:
+                return await settlement.set_fee_rate(session, mchid, int(ppm))
+        finally:
+            await database.dispose()
+
+    if not asyncio.run(run()):
+        typer.echo(f"no merchant {mchid}", err=True)
+        raise typer.Exit(1)
+    typer.echo(f"{mchid}: {percent}% ({int(ppm)} millionths)")

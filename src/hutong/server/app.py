@@ -14,7 +14,9 @@ from starlette.middleware.gzip import GZipMiddleware
 from starlette.responses import HTMLResponse, Response
 
 import hutong
+from hutong.console.analytics import router as console_analytics_router
 from hutong.console.codes import router as console_codes_router
+from hutong.console.coupons import router as console_coupons_router
 from hutong.console.payments import router as console_payments_router
 from hutong.console.routes import router as console_router
 from hutong.console.support import router as console_support_router
@@ -29,6 +31,8 @@ from hutong.server.chats.hub import make_hub
 from hutong.server.chats.routes import live_router as chats_live_router
 from hutong.server.chats.routes import router as chats_router
 from hutong.server.consent.routes import router as consent_router
+from hutong.server.coupons.manage_routes import me_router as coupons_me_router
+from hutong.server.coupons.manage_routes import router as coupons_manage_router
 from hutong.server.coupons.routes import router as coupons_router
 from hutong.server.db import Database
 from hutong.server.delivery.routes import router as delivery_router
@@ -52,6 +56,7 @@ from hutong.server.payments.codepay_routes import router as payments_codepay_rou
 from hutong.server.payments.manage_routes import router as payments_manage_router
 from hutong.server.payments.refund_routes import router as payments_refund_router
 from hutong.server.payments.routes import router as payments_router
+from hutong.server.payments.settlement_routes import router as payments_settlement_router
 from hutong.server.privacy.routes import router as privacy_router
 from hutong.server.problems import document_problems, install_problem_handlers
 from hutong.server.ratelimit import RateLimitMiddleware, make_limiter
@@ -177,10 +182,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(payments_router)
     app.include_router(payments_refund_router)
     app.include_router(payments_codepay_router)
+    app.include_router(payments_settlement_router)
     app.include_router(payments_manage_router)
     app.include_router(coupons_router)
+    app.include_router(coupons_manage_router)
+    app.include_router(coupons_me_router)
     app.include_router(console_codes_router)
+    app.include_router(console_analytics_router)
     app.include_router(console_payments_router)
+    app.include_router(console_coupons_router)
     app.include_router(console_support_router)
     app.include_router(console_router)
     app.mount("/console/static", StaticFiles(directory=CONSOLE_STATIC), name="console-static")
@@ -216,6 +226,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @app.get("/join/{code}", include_in_schema=False)
     async def shell_join_group(code: str) -> HTMLResponse:
+        return shell_page()
+
+    # A poster's coupon code opens the host's claim sheet (shell/claim.js).
+    @app.get("/coupon/{token}", include_in_schema=False)
+    async def shell_coupon(token: str) -> HTMLResponse:
         return shell_page()
 
     @app.get("/s/{appid}/{scene:path}", include_in_schema=False)

@@ -214,6 +214,7 @@ export function chatsUi(host) {
       backButton,
       el('h3', { textContent: 'My add-me link' }),
       el('input', { readOnly: true, value: mine.link, className: 'chat-mylink', 'aria-label': 'My add-me link' }),
+      el('img', { src: '/api/me/friend-code.png', alt: 'My QR code: a friend scans it to add me', className: 'chat-myqr' }),
       add,
       status,
       ...(requests.incoming.length ? [el('h3', { textContent: 'Friend requests' }), incoming] : []),

@@ -8,6 +8,7 @@ import { forget as forgetConsent } from '../host/api/consent-store.js';
 import { openSettings } from '../host/api/consent.js';
 import { preboot } from '../host/preboot.js';
 import { AliveApps } from './alive.js';
+import { initClaim } from './claim.js';
 import { ApiError, api, refreshSession, session } from './api.js';
 import { authorizationsView } from './authorizations.js';
 import { linkTo, parseAddress, parsePath } from './links.js';
@@ -50,6 +51,8 @@ const messages = initMessages({
 });
 // Home → Wallet (wallet.js): balance, top-up, withdrawal, PIN, history.
 const wallet = initWallet({ openSheet });
+// A poster's coupon code (/coupon/<token>, scanned or opened): the claim sheet (claim.js).
+const claim = initClaim({ openSheet, open, notice, scene: SCENES.scanQr });
 
 /**
  * What happened to the running mini programs, in order, for `hutong check` and the tests to read:
@@ -173,6 +176,13 @@ function closeApp() {
  * @param {string} text @param {{link: number, scheme: number, code: number}} scenes
  */
 async function openAddress(text, scenes) {
+  if (await claim.fromScan(text)) return; // a poster's coupon code (claim.js)
+  // A friend's QR code or group invitation of this host: Messages opens there (chats.js).
+  const people = text.trim().match(/^(?:https?:\/\/[^/]+)?\/(add|join)\/([A-Za-z0-9_-]+)$/);
+  if (people) {
+    location.assign(`/${people[1]}/${people[2]}`);
+    return;
+  }
   const address = parseAddress(text);
   if (!address) {
     notice(`Not a mini program link or code: ${text}`);
@@ -686,6 +696,8 @@ async function boot() {
   showUser();
   // An add-me link or a group invitation opens Messages there (chats.js).
   messages.openAddress().catch((error) => showError(String(error?.message || error)));
+  // A poster's coupon code opens its claim sheet (claim.js).
+  claim.fromAddress().catch((error) => showError(String(error?.message || error)));
   await Promise.all([loadHome(), launched]).finally(registerServiceWorker);
 }
 

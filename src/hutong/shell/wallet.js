@@ -7,6 +7,7 @@
  * integer fen on the wire; yuan are parsed from text, never through floats.
  */
 import { api, session } from './api.js';
+import { couponsSection } from './coupons.js';
 
 /** @param {string} tag @param {Record<string, any>} [props] @param {(Node | string)[]} [children] */
 function el(tag, props = {}, children = []) {
@@ -105,6 +106,7 @@ export function initWallet(host) {
   }
   codeButton.addEventListener('click', () => (codeBox.hidden ? showCode() : stopCode()));
 
+  const coupons = couponsSection();
   const pinState = el('p', { className: 'hint', id: 'wallet-pin-state' });
   pinForm.insertBefore(pinState, pinForm.children[1]);
 
@@ -200,8 +202,9 @@ export function initWallet(host) {
     host.openSheet('wallet-sheet');
     say('');
     stopCode();
-    body.replaceChildren(el('p', { className: 'wallet-label', textContent: 'Balance' }), balance, status, codeButton, codeBox, topUp, withdraw, pinForm, el('h3', { textContent: 'History' }), history);
-    await load().catch((error) => say(error.message, true));
+    coupons.stop();
+    body.replaceChildren(el('p', { className: 'wallet-label', textContent: 'Balance' }), balance, status, codeButton, codeBox, coupons.section, topUp, withdraw, pinForm, el('h3', { textContent: 'History' }), history);
+    await Promise.all([load(), coupons.load()]).catch((error) => say(error.message, true));
   });
 
   return {

@@ -1,5 +1,6 @@
 const cart = require('../../utils/cart.js')
 const orders = require('../../utils/orders.js')
+const shop = require('../../utils/shop.js')
 
 Page({
   data: {
@@ -34,19 +35,23 @@ Page({
       title: '确认下单 Confirm',
       content: `共 ${summary.count} 杯，合计 ¥${(summary.total / 100).toFixed(2)}`,
       success: (res) => {
-        if (!res.confirm) return
-        const order = orders.add({
-          id: 'T' + Date.now(),
-          items,
-          total: summary.total,
-          remark,
-          pickup: pickups[pickup],
-          status: 'unpaid',
-          createdAt: Date.now(),
-        })
-        cart.clear()
-        wx.redirectTo({ url: `/pages/order/order?id=${order.id}` })
+        if (res.confirm) this.placeOrder(items, remark, pickups[pickup])
       },
     })
+  },
+
+  // The shop's server prices the order and makes it with WeChat Pay; the payment happens on the order page.
+  async placeOrder(items, remark, pickup) {
+    wx.showLoading({ title: '下单中 Ordering', mask: true })
+    try {
+      const { order, payment } = await shop.createOrder(items, remark, pickup)
+      orders.add({ ...order, payment })
+      cart.clear()
+      wx.hideLoading()
+      wx.redirectTo({ url: `/pages/order/order?id=${order.id}` })
+    } catch (error) {
+      wx.hideLoading()
+      wx.showModal({ title: '下单失败 Order failed', content: error.message, showCancel: false })
+    }
   },
 })

@@ -1,4 +1,5 @@
 const orders = require('../../utils/orders.js')
+const shop = require('../../utils/shop.js')
 
 Page({
   data: {
@@ -7,10 +8,24 @@ Page({
 
   onShow() {
     this.setData({ orders: orders.all() })
+    this.refresh()
   },
 
   onPullDownRefresh() {
-    this.setData({ orders: orders.all() }, () => wx.stopPullDownRefresh())
+    this.refresh().then(() => wx.stopPullDownRefresh())
+  },
+
+  // Payment and refunds happen on the shop's server (told by WeChat Pay): ask it about recent orders.
+  async refresh() {
+    for (const order of orders.all().slice(0, 10)) {
+      if (order.status === 'refunded') continue
+      try {
+        orders.update(order.id, await shop.getOrder(order.id))
+      } catch (error) {
+        // Offline or an order the server no longer knows: keep what is stored.
+      }
+    }
+    this.setData({ orders: orders.all() })
   },
 
   onOpen(event) {

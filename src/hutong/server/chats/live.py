@@ -172,24 +172,24 @@ async def serve(websocket: WebSocket) -> None:
             if isinstance(message, dict) and message.get("t") == "ping":
                 await connection.send({"t": "pong"})
 
-    listener = asyncio.create_task(listen())
-    try:
+    async def forward() -> None:
         since = hello.get("since")
         await connection.start(since if isinstance(since, dict) else {})
-        while not listener.done():
-            getter = asyncio.create_task(subscription.get())
-            done, _ = await asyncio.wait({getter, listener}, return_when=asyncio.FIRST_COMPLETED)
-            if getter not in done:
-                getter.cancel()
-                break
+        while True:
+            event = await subscription.get()
             if subscription.overflowed:
                 await websocket.close(code=BEHIND)
-                break
-            await connection.deliver(getter.result())
-    except (WebSocketDisconnect, RuntimeError):
-        pass
+                return
+            await connection.deliver(event)
+
+    # Two tasks for the connection's life (not one per event): whichever ends first ends both.
+    tasks = [asyncio.create_task(listen()), asyncio.create_task(forward())]
+    try:
+        await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
     finally:
-        listener.cancel()
-        with contextlib.suppress(asyncio.CancelledError, Exception):
-            await listener
+        for task in tasks:
+            task.cancel()
+        for task in tasks:
+            with contextlib.suppress(asyncio.CancelledError, WebSocketDisconnect, RuntimeError, Exception):
+                await task
         await subscription.close()

@@ -17,6 +17,7 @@ from hutong.server.chats.service import Result
 from hutong.server.consent.routes import host_only
 from hutong.server.consent.service import image_type
 from hutong.server.deps import database, settings
+from hutong.server.discovery.codes import render_code
 from hutong.server.problems import Problem
 from hutong.server.ratelimit import Limiter
 from hutong.server.storage import BlobStore
@@ -84,6 +85,16 @@ async def replace_friend_code(request: Request, user: HostUser) -> FriendCodeOut
         code = await service.friend_code(session, user, rotate=True)
         await session.commit()
     return FriendCodeOut(code=code, link=f"{settings(request).public_url}/add/{code}")
+
+
+@router.get("/friend-code.png")
+async def my_friend_qr(request: Request, user: HostUser) -> Response:
+    """The user's QR code: their add-me link, for a friend to scan with the host's Scan."""
+    async with database(request).session() as session:
+        code = await service.friend_code(session, user)
+        await session.commit()
+    image = render_code(f"{settings(request).public_url}/add/{code}", "png", scale=6)
+    return Response(image, media_type="image/png", headers={"Cache-Control": "private, no-store"})
 
 
 @router.get("/friend-code/{code}", response_model=PersonOut)

@@ -18,6 +18,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from hutong.server import events
 from hutong.server.coupons import notify, rules
 from hutong.server.coupons.models import ClaimCount, Coupon, Stock, UploadedCode
 from hutong.server.payments.ids import BEIJING, aware, now
@@ -276,6 +277,13 @@ async def claim(
     )
     await session.refresh(stock)
     await notify.enqueue_claim(session, merchant, stock, coupon)
+    await events.emit(
+        session,
+        claimant.app_id,
+        "coupon_claim",
+        {"stock_id": stock.stock_id, "channel": channel, "scene": scene or ""},
+        f"user:{claimant.user_id}",
+    )
     return coupon, True
 
 

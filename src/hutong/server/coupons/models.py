@@ -161,3 +161,18 @@ class CallbackSettings(Base):
     busifavor_url: Mapped[str | None] = mapped_column(Text, nullable=True)
     favor_url: Mapped[str | None] = mapped_column(Text, nullable=True)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+
+
+class ClaimLink(Timestamped, Base):
+    """A claim code or link for posters and flyers: scanning it in the shell claims one coupon of the
+    stock for the signed-in user in ``appid``, attributed to ``scene`` (then optionally opens ``path``)."""
+
+    __tablename__ = "coupon_claim_links"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token: Mapped[str] = mapped_column(String(32), unique=True)
+    stock_pk: Mapped[int] = mapped_column(ForeignKey("coupon_stocks.id", ondelete="CASCADE"), index=True)
+    app_id: Mapped[int] = mapped_column(ForeignKey("apps.id", ondelete="CASCADE"), index=True)
+    appid: Mapped[str] = mapped_column(String(64))
+    scene: Mapped[str] = mapped_column(String(32), default="")
+    path: Mapped[str] = mapped_column(String(256), default="")

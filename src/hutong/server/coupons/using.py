@@ -15,6 +15,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from hutong.server import events
 from hutong.server.coupons import rules
 from hutong.server.coupons.models import Coupon, Stock
 from hutong.server.payments.ids import now
@@ -127,6 +128,14 @@ async def use(
         .where(Stock.id == stock.id)
         .values(used=Stock.used + 1)
         .execution_options(synchronize_session=False)
+    )
+    await events.emit(
+        session,
+        coupon.app_id,
+        "coupon_use",
+        {"stock_id": stock.stock_id, "store_id": store_id or 0, "first_visit": first_visit},
+        f"user:{coupon.user_id}",
+        value=order_total,
     )
     return Redemption(coupon, stock, False)
 

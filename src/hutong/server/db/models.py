@@ -16,6 +16,7 @@ from hutong.server.consent.models import ScopeDecision, UserProfile
 from hutong.server.coupons.models import (
     CallbackSettings,
     ClaimCount,
+    ClaimLink,
     Coupon,
     Stock,
     Store,
@@ -44,6 +45,7 @@ from hutong.server.payments.models import (
     Order,
     Reconciliation,
     Refund,
+    Settlement,
 )
 from hutong.server.review.models import Review
 from hutong.server.sharing.models import GroupOpenId, Share, ShareOpen
@@ -87,6 +89,7 @@ __all__ = [
     "ChatMessage",
     "ChatProfile",
     "ClaimCount",
+    "ClaimLink",
     "Contact",
     "Conversation",
     "Coupon",
@@ -130,6 +133,7 @@ __all__ = [
     "ScopeDecision",
     "Session",
     "SessionKey",
+    "Settlement",
     "Share",
     "ShareOpen",
     "Stock",

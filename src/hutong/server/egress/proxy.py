@@ -120,7 +120,9 @@ def request_headers(given: dict[str, str]) -> dict[str, str]:
         if key.lower() == "connection"
         for name in value.split(",")
     }
-    out: dict[str, str] = {}
+    # Keyed by the lowercased name (one field per name, the last given wins) but sent with the case
+    # it was given in: header names are case-insensitive, yet some receivers compare them exactly.
+    kept: dict[str, tuple[str, str]] = {}
     for key, value in given.items():
         if not _FIELD_NAME.match(key.strip()) or not _FIELD_VALUE.match(value):
             raise Problem(422, "egress_invalid_header", f"the header {key[:40]!r} is not a valid HTTP field")
@@ -132,9 +134,9 @@ def request_headers(given: dict[str, str]) -> dict[str, str]:
             value = ";".join(pairs).strip()
             if not value:
                 continue
-        out[name] = value
-    out.setdefault("user-agent", f"Hutong-Egress/{hutong.__version__}")
-    return out
+        kept[name] = (key.strip(), value)
+    kept.setdefault("user-agent", ("User-Agent", f"Hutong-Egress/{hutong.__version__}"))
+    return dict(kept.values())
 
 
 async def _vet(url: httpx.URL, policy: Policy) -> ipaddress.IPv4Address | ipaddress.IPv6Address:
@@ -236,10 +238,10 @@ async def forward(outgoing: Outgoing, policy: Policy) -> Answer:
                 ) from None
             if origin_of(following) != origin_of(url):
                 # As browsers do: credentials meant for one server do not follow a redirect to another.
-                headers = {k: v for k, v in headers.items() if k not in ("authorization", "cookie")}
+                headers = {k: v for k, v in headers.items() if k.lower() not in ("authorization", "cookie")}
             if response.status_code == 303 or (response.status_code in (301, 302) and method == "POST"):
                 method = "GET" if method != "HEAD" else "HEAD"
                 body = b""
-                headers = {k: v for k, v in headers.items() if k != "content-type"}
+                headers = {k: v for k, v in headers.items() if k.lower() != "content-type"}
             url = following
     raise Problem(502, "egress_too_many_redirects", f"more than {policy.max_redirects} redirects")

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import calendar
 from collections.abc import Awaitable, Callable
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -70,7 +70,7 @@ async def _trend(request: Request, app: Any, body: dict[str, Any], shape: str) -
     begin, end = dates(body, zone, shape)
     async with database(request).session() as session:
         figures = rollups.total((await rollups.days(session, app.id, begin, end, zone)).values())
-        uv = await rollups.distinct_visitors(session, app.id, begin, end)
+        uv = await rollups.distinct_visitors(session, app.id, begin, end, zone)
         new_uv = await rollups.new_visitors(session, app.id, begin, end)
     ref = {"day": report.ymd(begin), "week": f"{report.ymd(begin)}-{report.ymd(end)}"}.get(
         shape, begin.strftime("%Y%m")
@@ -164,3 +164,51 @@ def _route(handler: Handler) -> Callable[[Request, ServerApp], Awaitable[dict[st
 
 for _name, _handler in ROUTES.items():
     router.add_api_route(f"{PREFIX}{_name}", _route(_handler), methods=["POST"], name=f"datacube_{_name}")
+
+
+# /wxa/business/performance/boot: the modules Hutong measures, and what each table holds.
+PERFORMANCE = {
+    10016: [],  # open rate: Hutong has no count of opens that never reached the launch manifest
+    10017: [
+        ("launch_p50", "启动耗时 p50 (ms)", "perf_launch", 0.5),
+        ("launch_p90", "启动耗时 p90 (ms)", "perf_launch", 0.9),
+    ],
+    10021: [
+        ("page_p50", "页面切换耗时 p50 (ms)", "perf_render", 0.5),
+        ("page_p90", "页面切换耗时 p90 (ms)", "perf_render", 0.9),
+    ],
+    10022: [],  # memory: a browser host does not see the app's memory
+    10023: [],
+}  # fmt: skip
+MAX_PERFORMANCE_DAYS = 30
+
+
+@router.post("/wxa/business/performance/boot", name="performance_boot")
+async def performance_boot(request: Request, app: ServerApp) -> dict[str, Any]:
+    """WeChat's performance data: per day, the launch (10017) and page switch (10021) timings the
+    hosts measured, as percentiles; modules Hutong cannot measure answer empty tables."""
+    body = await json_body(request)
+    try:
+        module = int(body["module"])
+        window = body["time"]
+        begin = datetime.fromtimestamp(int(window["begin_timestamp"]), UTC)
+        end = datetime.fromtimestamp(int(window["end_timestamp"]), UTC)
+    except (KeyError, TypeError, ValueError):
+        raise WxError(47001) from None
+    if module not in PERFORMANCE:
+        raise WxError(40097, "invalid args: unknown module")
+    if end < begin or (end - begin).days >= MAX_PERFORMANCE_DAYS:
+        raise WxError(61501)
+    zone = _zone(request)
+    first, last = begin.astimezone(zone).date(), end.astimezone(zone).date()
+    async with database(request).session() as session:
+        per_day = await rollups.days(session, app.id, first, last, zone) if PERFORMANCE[module] else {}
+    tables = []
+    for table_id, label, metric, share in PERFORMANCE[module]:
+        fields = []
+        for day, figures in sorted(per_day.items()):
+            value = rollups.percentile(rollups.by_key(figures, metric), share)
+            if value is not None:
+                fields.append({"refdate": report.ymd(day), "value": str(value)})
+        tables.append({"id": table_id, "zh": label, "lines": [{"fields": fields}]})
+    return {"errcode": 0, "errmsg": "ok", "data": {"body": {"tables": tables, "count": len(tables)}}}

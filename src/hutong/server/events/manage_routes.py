@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from hutong.server.accounts.auth import current_user
 from hutong.server.accounts.models import User
 from hutong.server.accounts.permissions import Action
+from hutong.server.apps.models import Release
 from hutong.server.apps.service import get_app
 from hutong.server.audit.models import AuditEntry
 from hutong.server.audit.service import record
@@ -28,6 +29,7 @@ from hutong.server.problems import Problem
 router = APIRouter(prefix="/api/manage/apps/{appid}/analytics", tags=["analytics"])
 CurrentUser = Annotated[User, Depends(current_user)]
 MAX_DAYS = 92
+SAMPLES = 2000  # recent errors read for the groups' sample stacks
 DEFAULT_DAYS = 30
 
 
@@ -56,7 +58,7 @@ async def overview(
     """Everything the business pages show for a range."""
     per_day = await rollups.days(session, app_id, first, last, zone)
     figures = rollups.total(per_day.values())
-    uv = await rollups.distinct_visitors(session, app_id, first, last)
+    uv = await rollups.distinct_visitors(session, app_id, first, last, zone)
     new_uv = await rollups.new_visitors(session, app_id, first, last)
     today = store.today(zone)
     return {
@@ -70,8 +72,23 @@ async def overview(
         "distribution": report.distribution(figures),
         "events": report.custom_events(figures),
         "server_events": report.server_events(figures),
-        "releases": report.releases(figures),
+        "releases": await _versions(session, report.releases(figures)),
+        "platforms": [
+            {"name": name or "other", "value": value}
+            for name, value in sorted(
+                rollups.by_key(figures, "platform_sessions").items(), key=lambda i: (-i[1], i[0] or "other")
+            )
+        ],
     }
+
+
+async def _versions(session: AsyncSession, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Visits by release, with each release's version number."""
+    ids = [row["release_id"] for row in rows]
+    names = dict(
+        (await session.execute(select(Release.id, Release.version).where(Release.id.in_(ids)))).all()
+    )
+    return [{**row, "version": names.get(row["release_id"], "")} for row in rows]
 
 
 async def code_health(
@@ -81,21 +98,22 @@ async def code_health(
     timings, failed requests."""
     figures = rollups.total((await rollups.days(session, app_id, first, last, zone)).values())
     groups = report.errors(figures)[:100]
+    # One stack per group, from the most recent days first: one partition per read, most groups are
+    # found in the last day, and no read sorts the range's errors.
     e = events.c
-    for group in groups:
-        sample = await session.execute(
-            select(e.data)
-            .where(
-                e.app_id == app_id,
-                e.day >= first,
-                e.day <= last,
-                e.kind == "error",
-                e.name == group["message"][:128],
-            )
-            .order_by(e.at.desc())
-            .limit(1)
+    wanted = {f"{group['source']}\t{group['message']}" for group in groups}
+    samples: dict[str, dict[str, Any]] = {}
+    day = last
+    while day >= first and wanted - set(samples):
+        latest = await session.execute(
+            select(e.name, e.data).where(e.app_id == app_id, e.day == day, e.kind == "error").limit(SAMPLES)
         )
-        data = sample.scalar_one_or_none() or {}
+        for name, data in latest.all():
+            found = data or {}
+            samples.setdefault(rollups.error_key(found.get("file"), found.get("line"), name), found)
+        day -= timedelta(days=1)
+    for group in groups:
+        data = samples.get(f"{group['source']}\t{group['message']}", {})
         group["stack"] = str(data.get("stack", ""))
         group["page"] = str(data.get("page", ""))
     return {
@@ -126,7 +144,7 @@ async def get_retention(
     first, last = date_range(zone, begin, end)
     async with database(request).session() as session:
         app = await get_app(session, user, appid, Action.VIEW_ANALYTICS)
-        return await report.retention_table(session, app.id, first, last)
+        return await report.retention_table(session, app.id, first, last, zone=zone)
 
 
 @router.get("/errors")
@@ -139,6 +157,37 @@ async def get_errors(
     async with database(request).session() as session:
         app = await get_app(session, user, appid, Action.VIEW_CODE_ANALYTICS)
         return await code_health(session, app.id, first, last, zone)
+
+
+def parse_steps(text: str) -> list[tuple[str, str]]:
+    """``page:pages/index/index,event:buy`` → [("page", "pages/index/index"), ("event", "buy")]."""
+    steps = []
+    for part in (p.strip() for p in text.split(",") if p.strip()):
+        kind, _, name = part.partition(":")
+        if kind not in rollups.FUNNEL_KINDS or not name:
+            raise Problem(422, "invalid_funnel", "each step is page:<path> or event:<name>")
+        steps.append((kind, name[:128]))
+    if not 1 <= len(steps) <= rollups.MAX_FUNNEL_STEPS:
+        raise Problem(422, "invalid_funnel", f"a funnel has 1 to {rollups.MAX_FUNNEL_STEPS} steps")
+    return steps
+
+
+@router.get("/funnel")
+async def get_funnel(
+    appid: str,
+    request: Request,
+    user: CurrentUser,
+    steps: Annotated[str, Query(max_length=2000, description="page:<path>,event:<name>,… in order")],
+    begin: Begin = None,
+    end: End = None,
+) -> list[dict[str, Any]]:
+    zone = zone_of(request)
+    first, last = date_range(zone, begin, end)
+    wanted = parse_steps(steps)
+    await event_sink(request).flush()
+    async with database(request).session() as session:
+        app = await get_app(session, user, appid, Action.VIEW_ANALYTICS)
+        return await rollups.funnel(session, app.id, first, last, wanted)
 
 
 class GuardIn(BaseModel):

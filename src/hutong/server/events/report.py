@@ -3,7 +3,7 @@ getweanalysisappid* APIs give them), shared by the datacube routes and the conso
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -11,8 +11,9 @@ from sqlalchemy import and_, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hutong.server.events import rollups
-from hutong.server.events.models import AnalyticsActive, AnalyticsUser
+from hutong.server.events.models import AnalyticsActive, AnalyticsRollup, AnalyticsUser
 from hutong.server.events.rollups import Figures, by_key
+from hutong.server.events.store import _insert as store_insert
 
 # Our launch scenes → WeChat's access_source groups (visitdistribution): 1 the mini program history
 # list, 2 search, 3 a conversation (shares), 4 a scanned code, 10 other, 11 a template or subscription
@@ -232,28 +233,67 @@ def releases(figures: Figures) -> list[dict[str, Any]]:
 
 
 async def retention_table(
-    session: AsyncSession, app_id: int, begin: date, end: date, keys: tuple[int, ...] = RETAIN_DAYS
+    session: AsyncSession,
+    app_id: int,
+    begin: date,
+    end: date,
+    keys: tuple[int, ...] = RETAIN_DAYS,
+    zone: ZoneInfo | None = None,
 ) -> list[dict[str, Any]]:
-    """Daily cohorts (new users of each day) and how many came back N days later: one grouped join."""
-    u, a = AnalyticsUser, AnalyticsActive
-    rows = await session.execute(
-        select(u.first_day, a.day, func.count())
-        .join(a, and_(a.app_id == u.app_id, a.audience == u.audience))
-        .where(
-            u.app_id == app_id,
-            u.first_day >= begin,
-            u.first_day <= end,
-            a.day >= begin,
-            a.day <= end + timedelta(days=max(keys)),
+    """Daily cohorts (new users of each day) and how many came back N days later. A cell whose day
+    (cohort + N) is closed never changes: it is counted once and kept beside the cohort's rollup
+    (metric ``retain``, key N); the others come from one grouped join over the cohorts missing any."""
+    kept: dict[tuple[date, int], int] = {}
+    if zone is not None:
+        rows = await session.execute(
+            select(AnalyticsRollup.day, AnalyticsRollup.key, AnalyticsRollup.value).where(
+                AnalyticsRollup.app_id == app_id,
+                AnalyticsRollup.metric == "retain",
+                AnalyticsRollup.day >= begin,
+                AnalyticsRollup.day <= end,
+            )
         )
-        .group_by(u.first_day, a.day)
-    )
+        kept = {(day, int(key)): int(value) for day, key, value in rows.all()}
+    cohorts = [begin + timedelta(days=n) for n in range((end - begin).days + 1)]
+    missing = [day for day in cohorts if any((day, k) not in kept for k in keys)]
     counts: dict[tuple[date, int], int] = {}
-    for first, day, count in rows.all():
-        counts[(first, (day - first).days)] = int(count)
+    if missing:
+        u, a = AnalyticsUser, AnalyticsActive
+        grouped = await session.execute(
+            select(u.first_day, a.day, func.count())
+            .join(a, and_(a.app_id == u.app_id, a.audience == u.audience))
+            .where(
+                u.app_id == app_id,
+                u.first_day >= missing[0],
+                u.first_day <= missing[-1],
+                a.day >= missing[0],
+                a.day <= missing[-1] + timedelta(days=max(keys)),
+            )
+            .group_by(u.first_day, a.day)
+        )
+        for first, day, count in grouped.all():
+            counts[(first, (day - first).days)] = int(count)
+        if zone is not None:
+            moment = datetime.now(UTC)
+            fresh = [
+                {
+                    "app_id": app_id,
+                    "day": day,
+                    "metric": "retain",
+                    "key": str(k),
+                    "value": counts.get((day, k), 0),
+                }
+                for day in missing
+                for k in keys
+                if (day, k) not in kept and rollups.closed(day + timedelta(days=k), zone, moment)
+            ]
+            if fresh:
+                dialect = (await session.connection()).dialect.name
+                await session.execute(store_insert(dialect)(AnalyticsRollup).on_conflict_do_nothing(), fresh)
     out = []
-    day = begin
-    while day <= end:
-        out.append({"date": day.isoformat(), **{f"day{k}": counts.get((day, k), 0) for k in keys}})
-        day += timedelta(days=1)
+    for day in cohorts:
+        row: dict[str, Any] = {"date": day.isoformat()}
+        for k in keys:
+            row[f"day{k}"] = kept[(day, k)] if (day, k) in kept else counts.get((day, k), 0)
+        out.append(row)
     return out

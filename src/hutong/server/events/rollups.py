@@ -220,7 +220,8 @@ async def days(
         )
     )
     for day, metric, key, value in rows.all():
-        found[day][(metric, key)] = int(value)
+        if metric not in ("uv_range", "retain"):  # kept range counts and retention, not a day's
+            found[day][(metric, key)] = int(value)
     result: dict[date, Figures] = {}
     day = start
     while day <= end:
@@ -248,17 +249,40 @@ def by_key(figures: Figures, metric: str) -> dict[str, int]:
     return {key: value for (name, key), value in figures.items() if name == metric}
 
 
-async def distinct_visitors(session: AsyncSession, app_id: int, start: date, end: date) -> int:
-    """Visitors over a range (uv of a week or a month: not the sum of the days')."""
+async def distinct_visitors(
+    session: AsyncSession,
+    app_id: int,
+    start: date,
+    end: date,
+    zone: ZoneInfo | None = None,
+    now: datetime | None = None,
+) -> int:
+    """Visitors over a range (uv of a week or a month: not the sum of the days'). A range of closed
+    days is counted once and kept beside its last day's rollup (metric ``uv_range``, key its first
+    day): the count is a distinct over every active day of the range, the costliest read there is."""
     a = AnalyticsActive
-    return int(
-        await session.scalar(
-            select(func.count(func.distinct(a.audience))).where(
-                a.app_id == app_id, a.day >= start, a.day <= end
-            )
-        )
-        or 0
+    query = select(func.count(func.distinct(a.audience))).where(
+        a.app_id == app_id, a.day >= start, a.day <= end
     )
+    if zone is None or not closed(end, zone, now or datetime.now(UTC)):
+        return int(await session.scalar(query) or 0)
+    kept = await session.scalar(
+        select(AnalyticsRollup.value).where(
+            AnalyticsRollup.app_id == app_id,
+            AnalyticsRollup.day == end,
+            AnalyticsRollup.metric == "uv_range",
+            AnalyticsRollup.key == start.isoformat(),
+        )
+    )
+    if kept is not None:
+        return int(kept)
+    count = int(await session.scalar(query) or 0)
+    insert_ = store._insert((await session.connection()).dialect.name)
+    await session.execute(
+        insert_(AnalyticsRollup).on_conflict_do_nothing(),
+        [{"app_id": app_id, "day": end, "metric": "uv_range", "key": start.isoformat(), "value": count}],
+    )
+    return count
 
 
 async def new_visitors(session: AsyncSession, app_id: int, start: date, end: date) -> int:
@@ -323,3 +347,51 @@ def percentile(histogram: dict[str, int], share: float) -> int | None:
         if seen >= share * total_count:
             return int(bound) if bound != float("inf") else -1
     return None
+
+
+FUNNEL_KINDS = {"page": "page", "event": "custom"}
+MAX_FUNNEL_STEPS = 8
+MAX_FUNNEL_ROWS = 500_000
+
+
+async def funnel(
+    session: AsyncSession, app_id: int, start: date, end: date, steps: list[tuple[str, str]]
+) -> list[dict[str, Any]]:
+    """An ordered funnel over pages and reported events (``[("page", path), ("event", name), …]``):
+    for each step, the visits that reached it after every earlier step in the same visit, and the
+    visitors who had such a visit. Read from the raw events of the range (only the steps' rows)."""
+    if not 1 <= len(steps) <= MAX_FUNNEL_STEPS:
+        raise ValueError(f"a funnel has 1 to {MAX_FUNNEL_STEPS} steps")
+    wanted = {(FUNNEL_KINDS[kind], name) for kind, name in steps}
+    e = events.c
+    rows = await session.execute(
+        select(e.session, e.audience, e.kind, e.name)
+        .where(
+            e.app_id == app_id,
+            e.day >= start,
+            e.day <= end,
+            e.kind.in_(sorted({kind for kind, _ in wanted})),
+            e.name.in_(sorted({name for _, name in wanted})),
+        )
+        .order_by(e.session, e.at)
+        .limit(MAX_FUNNEL_ROWS)
+    )
+    reached: dict[str, tuple[str, int]] = {}  # visit → (visitor, steps done)
+    for visit, visitor, kind, name in rows.all():
+        who, done = reached.get(visit, (visitor, 0))
+        if done < len(steps) and (kind, name) == (FUNNEL_KINDS[steps[done][0]], steps[done][1]):
+            done += 1
+        reached[visit] = (who, done)
+    out = []
+    for index, (kind, name) in enumerate(steps):
+        visits = [who for who, done in reached.values() if done > index]
+        out.append(
+            {
+                "step": index + 1,
+                "kind": kind,
+                "name": name,
+                "visits": len(visits),
+                "visitors": len(set(visits)),
+            }
+        )
+    return out

@@ -33,7 +33,11 @@ async def post(
         max_bytes=MAX_BYTES,
         max_redirects=0,
     )
-    sent = {"content-type": "application/json", **(headers or {})}
+    given = headers or {}
+    sent = {
+        **({} if any(k.lower() == "content-type" for k in given) else {"Content-Type": "application/json"}),
+        **given,
+    }
     outgoing = proxy.Outgoing(url, "POST", sent, body, seconds)
     try:
         answer = await proxy.forward(outgoing, policy)

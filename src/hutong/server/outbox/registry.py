@@ -28,6 +28,7 @@ HANDLER_MODULES = (
     "hutong.server.payments.notify",
     "hutong.server.payments.refunds",
     "hutong.server.payments.reconcile",
+    "hutong.server.payments.settlement",
     "hutong.server.housekeeping",
     "hutong.server.coupons.notify",
 )

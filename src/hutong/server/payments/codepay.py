@@ -26,7 +26,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hutong.server import ledger
+from hutong.server import events, ledger
 from hutong.server.apps.models import App
 from hutong.server.identity import service as identity
 from hutong.server.payments import ids, orders, service, validate
@@ -268,6 +268,14 @@ async def _reverse_paid(session: AsyncSession, merchant: Merchant, order: Order)
         )
     except ledger.InsufficientFunds as error:
         raise PayError(403, "NOT_ENOUGH", "商户余额不足，不能撤销") from error
+    await events.emit(
+        session,
+        order.app_id,
+        "payment_reversed",
+        {"transaction_id": order.transaction_id, "trade_type": order.trade_type},
+        audience=f"user:{order.payer_user_id}" if order.payer_user_id else "",
+        value=order.amount_total,
+    )
 
 
 @dataclass(frozen=True)

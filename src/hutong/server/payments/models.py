@@ -5,7 +5,17 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    DateTime,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from hutong.server import sealing
@@ -35,6 +45,8 @@ class Merchant(Timestamped, Base):
     refund_roles: Mapped[list[str]] = mapped_column(JSON, default=lambda: ["owner"])
     # How notifications name the platform key: "public_key" (PUB_KEY_ID_…) or "certificate" (serial).
     platform_key_mode: Mapped[str] = mapped_column(String(16), default="public_key")
+    # The platform's fee on this merchant's payments, in millionths (6000 = 0.6%), taken at settlement.
+    fee_rate_ppm: Mapped[int] = mapped_column(Integer, default=6000)
     # A sub-merchant's service provider (partner mode), if any.
     service_provider_id: Mapped[int | None] = mapped_column(
         ForeignKey("payment_merchants.id", ondelete="SET NULL"), nullable=True
@@ -176,3 +188,26 @@ class Reconciliation(Timestamped, Base):
     refunds_checked: Mapped[int] = mapped_column(Integer, default=0)
     # [{kind, subject, detail}, …]; empty when everything matched.
     findings: Mapped[list[dict[str, str]]] = mapped_column(JSON, default=list)
+
+
+class Settlement(Timestamped, Base):
+    """One merchant's settlement of one Beijing day (T+1): ``gross_fen`` moved from its pending to its
+    available balance less ``fee_fen`` to the platform. The row is inserted first (unique per merchant
+    and day), so of any number of concurrent runs exactly one settles the day."""
+
+    __tablename__ = "payment_settlements"
+    __table_args__ = (UniqueConstraint("merchant_id", "day"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    merchant_id: Mapped[int] = mapped_column(
+        ForeignKey("payment_merchants.id", ondelete="CASCADE"), index=True
+    )
+    day: Mapped[str] = mapped_column(String(10))  # YYYY-MM-DD, Beijing time
+    gross_fen: Mapped[int] = mapped_column(BigInteger, default=0)
+    fee_fen: Mapped[int] = mapped_column(BigInteger, default=0)
+    # Fee owed but not yet taken (a day whose refunds exceed its payments), carried to the next day.
+    fee_carry_fen: Mapped[int] = mapped_column(BigInteger, default=0)
+    fee_rate_ppm: Mapped[int] = mapped_column(Integer, default=0)
+    # What was settled is what arrived before this moment (the day's end, or now for a day settled
+    # before it ended); the next settlement takes what came after it.
+    cutoff: Mapped[datetime] = mapped_column(DateTime(timezone=True))

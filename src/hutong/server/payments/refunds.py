@@ -16,7 +16,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hutong.server import ledger, outbox
+from hutong.server import events, ledger, outbox
 from hutong.server.payments import ids, notify, orders, validate
 from hutong.server.payments.models import Merchant, Order, Refund
 from hutong.server.wechatpay.errors import PayError, param_error
@@ -213,6 +213,14 @@ async def complete(session: AsyncSession, refund_id: str) -> Refund | None:
             f"refund:{refund.refund_id}:pay",
             f"refund {refund.out_refund_no} to the payer",
             [(REFUNDS_CLEARING, -refund.amount), (order.paid_from, refund.amount)],
+        )
+        await events.emit(
+            session,
+            order.app_id,
+            "refund",
+            {"transaction_id": order.transaction_id, "refund_id": refund.refund_id},
+            audience=f"user:{order.payer_user_id}" if order.payer_user_id else "",
+            value=refund.amount,
         )
     await notify.enqueue_refund(session, order, refund)
     return refund

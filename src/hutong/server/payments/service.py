@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hutong.server import ledger
+from hutong.server import events, ledger
 from hutong.server.apps.models import App
 from hutong.server.identity import service as identity
 from hutong.server.payments import ids, notify, orders
@@ -176,6 +176,20 @@ async def mark_paid(
         raise PaymentError("insufficient_funds", str(error)) from error
     if order.notify_url:  # a counter payment may come without one (its till polls instead)
         await notify.enqueue_transaction(session, order, "TRANSACTION.SUCCESS", "支付成功")
+    # GMV and orders in the app's analytics (docs/analytics.md), in this same transaction.
+    await events.emit(
+        session,
+        order.app_id,
+        "payment",
+        {
+            "out_trade_no": order.out_trade_no,
+            "mchid": merchant.mchid,
+            "transaction_id": order.transaction_id,
+            "trade_type": order.trade_type,
+        },
+        f"user:{user_id}" if user_id is not None else "",
+        value=order.amount_total,
+    )
     return order
 
 

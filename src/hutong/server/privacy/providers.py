@@ -18,6 +18,7 @@ from hutong.server.discovery.models import PinnedApp, RecentApp
 from hutong.server.events.models import AnalyticsActive, AnalyticsUser, events
 from hutong.server.identity import service as identity
 from hutong.server.identity.models import OneTimeCode, OpenId, SessionKey
+from hutong.server.payments import privacy as _payments  # noqa: F401  (registers "payments")
 from hutong.server.privacy.registry import DataProvider, register, rows_removed
 from hutong.server.support import service as support
 

@@ -20,7 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from hutong.server.accounts.models import User
 from hutong.server.apps.models import App
 from hutong.server.problems import Problem
-from hutong.server.wallet import orders, pin, service
+from hutong.server.wallet import coupons, orders, pin, service
 from hutong.server.wallet.models import WalletPayment
 
 TIMESTAMP = re.compile(r"\d{10}")
@@ -45,6 +45,9 @@ class Summary:
     balance_fen: int
     pin_set: bool
     pin_locked: bool
+    # The coupon line: the payer's applicable coupons, best first, and the one preselected (None: none).
+    coupons: list[coupons.Offer]
+    coupon_id: str | None
 
 
 def _fail(status: int, code: str, detail: str) -> Problem:
@@ -87,6 +90,7 @@ async def preview(session: AsyncSession, user: User, request: PayRequest) -> Sum
     """What the payment sheet shows; raises the problem the sheet must not be drawn for."""
     prepay, app_name = await _checked(session, user, request)
     pin_set, pin_locked = await pin.state(session, user.id)
+    offers = await coupons.offers(session, user.id, prepay)
     return Summary(
         merchant_name=prepay.merchant_name,
         app_name=app_name,
@@ -95,17 +99,23 @@ async def preview(session: AsyncSession, user: User, request: PayRequest) -> Sum
         balance_fen=await service.balance(session, user.id),
         pin_set=pin_set,
         pin_locked=pin_locked,
+        coupons=offers,
+        coupon_id=offers[0].coupon_id if offers else None,
     )
 
 
-async def pay(session: AsyncSession, user: User, request: PayRequest, pin_code: str) -> int:
-    """Charge the wallet and mark the order paid; returns the balance left."""
+async def pay(
+    session: AsyncSession, user: User, request: PayRequest, pin_code: str, coupon_id: str | None = None
+) -> int:
+    """Charge the wallet and mark the order paid (with the coupon the payer kept, if any); returns the
+    balance left."""
     await _checked(session, user, request)
     await pin.verify(session, user.id, pin_code)
     # Checked again after the PIN: the order may have been closed or paid meanwhile.
     prepay, app_name = await _checked(session, user, request)
     try:
-        order = await orders.mark_paid(session, prepay, service.account(user.id), user.id)
+        applied = await coupons.redeem(session, user.id, prepay, coupon_id)
+        order = await orders.mark_paid(session, prepay, service.account(user.id), user.id, applied)
         session.add(
             WalletPayment(
                 user_id=user.id,

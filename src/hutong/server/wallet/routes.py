@@ -182,6 +182,14 @@ class PayIn(BaseModel):
 
 class PayWithPinIn(PayIn):
     pin: str = Field(max_length=6)
+    # The coupon line's choice: a coupon_id from the preview, or none.
+    coupon_id: str | None = Field(default=None, max_length=64)
+
+
+class CouponOut(BaseModel):
+    coupon_id: str
+    title: str
+    discount_fen: int
 
 
 class PreviewOut(BaseModel):
@@ -192,6 +200,8 @@ class PreviewOut(BaseModel):
     balance_fen: int
     pin_set: bool
     pin_locked: bool
+    coupons: list[CouponOut] = []
+    coupon_id: str | None = None
 
 
 class PaidOut(BaseModel):
@@ -213,14 +223,15 @@ async def preview_payment(body: PayIn, request: Request, user: CurrentUser) -> P
     """Check a wx.requestPayment call and say what the payment sheet shows."""
     async with database(request).session() as session:
         summary = await checkout.preview(session, user, body.request())
-    return PreviewOut(**summary.__dict__)
+    fields = {**summary.__dict__, "coupons": [CouponOut(**offer.__dict__) for offer in summary.coupons]}
+    return PreviewOut(**fields)
 
 
 @router.post("/payments", response_model=PaidOut, dependencies=[Depends(_payments_rate_limit)])
 async def pay(body: PayWithPinIn, request: Request, user: CurrentUser) -> PaidOut:
     """Pay the order from the wallet with the payment PIN."""
     async with database(request).session() as session:
-        balance = await checkout.pay(session, user, body.request(), body.pin)
+        balance = await checkout.pay(session, user, body.request(), body.pin, body.coupon_id)
     return PaidOut(paid=True, balance_fen=balance)
 
 

@@ -11,11 +11,13 @@ const cart = require("/utils/cart.js")
 App({
   onLaunch(options) {
     this.globalData.scene = options.scene
+    if (options.query && options.query.backend) this.globalData.backend = decodeURIComponent(options.query.backend)
     cart.load()
   },
   globalData: {
     shopName: '茶小铺',
     scene: 0,
+    backend: '',
   },
 })
 
@@ -59,6 +61,7 @@ Component({
 __hutong_define("pages/cart/cart.js", function (require, module, exports, window, document, frames, self, location, navigator, localStorage, history, Caches, screen, alert, confirm, prompt, XMLHttpRequest, WebSocket, Reporter, webkit, WeixinJSCore, fetch, print, WeixinJSBridge) {
 const cart = require("/utils/cart.js")
 const orders = require("/utils/orders.js")
+const shop = require("/utils/shop.js")
 
 Page({
   data: {
@@ -93,20 +96,24 @@ Page({
       title: '确认下单 Confirm',
       content: `共 ${summary.count} 杯，合计 ¥${(summary.total / 100).toFixed(2)}`,
       success: (res) => {
-        if (!res.confirm) return
-        const order = orders.add({
-          id: 'T' + Date.now(),
-          items,
-          total: summary.total,
-          remark,
-          pickup: pickups[pickup],
-          status: 'unpaid',
-          createdAt: Date.now(),
-        })
-        cart.clear()
-        wx.redirectTo({ url: `/pages/order/order?id=${order.id}` })
+        if (res.confirm) this.placeOrder(items, remark, pickups[pickup])
       },
     })
+  },
+
+  // The shop's server prices the order and makes it with WeChat Pay; the payment happens on the order page.
+  async placeOrder(items, remark, pickup) {
+    wx.showLoading({ title: '下单中 Ordering', mask: true })
+    try {
+      const { order, payment } = await shop.createOrder(items, remark, pickup)
+      orders.add({ ...order, payment })
+      cart.clear()
+      wx.hideLoading()
+      wx.redirectTo({ url: `/pages/order/order?id=${order.id}` })
+    } catch (error) {
+      wx.hideLoading()
+      wx.showModal({ title: '下单失败 Order failed', content: error.message, showCancel: false })
+    }
   },
 })
 
@@ -150,6 +157,8 @@ Page({
   },
 
   onLoad() {
+    // Shared into a group, the menu carries a shareTicket: the shop learns which group brought whom.
+    wx.showShareMenu({ withShareTicket: true, menus: ['shareAppMessage'] })
     this.setData({ categories: menu.byCategory() })
   },
 
@@ -193,23 +202,67 @@ Page({
 });
 __hutong_define("pages/order/order.js", function (require, module, exports, window, document, frames, self, location, navigator, localStorage, history, Caches, screen, alert, confirm, prompt, XMLHttpRequest, WebSocket, Reporter, webkit, WeixinJSCore, fetch, print, WeixinJSBridge) {
 const orders = require("/utils/orders.js")
+const shop = require("/utils/shop.js")
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms))
 
 Page({
   data: {
     order: null,
+    statusText: '',
+    paying: false,
   },
 
   onLoad(query) {
     this.orderId = query.id
-    this.setData({ order: orders.get(query.id) || null })
+    this.show(orders.get(query.id) || null)
+  },
+
+  onShow() {
+    if (this.orderId) this.refresh()
+  },
+
+  show(order) {
+    this.setData({ order, statusText: order ? orders.label(order.status) : '' })
+  },
+
+  // The shop's server knows the order's state: it is told by WeChat Pay's notification.
+  async refresh() {
+    try {
+      const fresh = await shop.getOrder(this.orderId)
+      this.show(orders.update(this.orderId, fresh))
+      return fresh
+    } catch (error) {
+      return null
+    }
   },
 
   onPay() {
-    // Payment arrives with the platform's wallet; until then the order is marked paid locally.
-    const all = orders.all().map((order) => (order.id === this.orderId ? { ...order, status: 'paid' } : order))
-    wx.setStorageSync('tea-orders', all)
-    this.setData({ 'order.status': 'paid' })
-    wx.showToast({ title: '支付成功 Paid', icon: 'success' })
+    const order = this.data.order
+    if (!order || !order.payment || this.data.paying) return
+    this.setData({ paying: true })
+    wx.requestPayment({
+      ...order.payment,
+      success: () => this.confirmPaid(),
+      fail: (res) => {
+        this.setData({ paying: false })
+        const cancelled = res.errMsg === 'requestPayment:fail cancel'
+        wx.showToast({ title: cancelled ? '已取消 Cancelled' : '支付失败 Failed', icon: 'none' })
+      },
+    })
+  },
+
+  // requestPayment:ok is not proof of payment: wait for the shop's server to hear from WeChat Pay.
+  async confirmPaid() {
+    wx.showLoading({ title: '确认中 Confirming' })
+    for (let i = 0; i < 30; i += 1) {
+      const fresh = await this.refresh()
+      if (fresh && fresh.status !== 'unpaid') break
+      await sleep(500)
+    }
+    wx.hideLoading()
+    this.setData({ paying: false })
+    if (this.data.order.status !== 'unpaid') wx.showToast({ title: '支付成功 Paid', icon: 'success' })
   },
 
   onBackToMenu() {
@@ -220,6 +273,7 @@ Page({
 });
 __hutong_define("pages/orders/orders.js", function (require, module, exports, window, document, frames, self, location, navigator, localStorage, history, Caches, screen, alert, confirm, prompt, XMLHttpRequest, WebSocket, Reporter, webkit, WeixinJSCore, fetch, print, WeixinJSBridge) {
 const orders = require("/utils/orders.js")
+const shop = require("/utils/shop.js")
 
 Page({
   data: {
@@ -228,10 +282,24 @@ Page({
 
   onShow() {
     this.setData({ orders: orders.all() })
+    this.refresh()
   },
 
   onPullDownRefresh() {
-    this.setData({ orders: orders.all() }, () => wx.stopPullDownRefresh())
+    this.refresh().then(() => wx.stopPullDownRefresh())
+  },
+
+  // Payment and refunds happen on the shop's server (told by WeChat Pay): ask it about recent orders.
+  async refresh() {
+    for (const order of orders.all().slice(0, 10)) {
+      if (order.status === 'refunded') continue
+      try {
+        orders.update(order.id, await shop.getOrder(order.id))
+      } catch (error) {
+        // Offline or an order the server no longer knows: keep what is stored.
+      }
+    }
+    this.setData({ orders: orders.all() })
   },
 
   onOpen(event) {
@@ -320,6 +388,7 @@ module.exports = { byCategory, find }
 
 });
 __hutong_define("utils/orders.js", function (require, module, exports, window, document, frames, self, location, navigator, localStorage, history, Caches, screen, alert, confirm, prompt, XMLHttpRequest, WebSocket, Reporter, webkit, WeixinJSCore, fetch, print, WeixinJSBridge) {
+// Orders the user placed, kept in storage; the shop's server has the truth about payment.
 const KEY = 'tea-orders'
 
 function all() {
@@ -327,7 +396,7 @@ function all() {
 }
 
 function add(order) {
-  const list = [order, ...all()]
+  const list = [order, ...all().filter((existing) => existing.id !== order.id)]
   wx.setStorageSync(KEY, list)
   return order
 }
@@ -336,6 +405,64 @@ function get(id) {
   return all().find((order) => order.id === id)
 }
 
-module.exports = { all, add, get }
+function update(id, changes) {
+  const list = all().map((order) => (order.id === id ? { ...order, ...changes } : order))
+  wx.setStorageSync(KEY, list)
+  return list.find((order) => order.id === id)
+}
+
+function label(status) {
+  return {
+    unpaid: '待支付 Unpaid',
+    paid: '已支付 Paid',
+    'partly refunded': '部分退款 Partly refunded',
+    refunded: '已退款 Refunded',
+  }[status] || status
+}
+
+module.exports = { all, add, get, update, label }
+
+});
+__hutong_define("utils/shop.js", function (require, module, exports, window, document, frames, self, location, navigator, localStorage, history, Caches, screen, alert, confirm, prompt, XMLHttpRequest, WebSocket, Reporter, webkit, WeixinJSCore, fetch, print, WeixinJSBridge) {
+// The shop's own back end (examples/tea-server): it makes the WeChat Pay order and signs the payment
+// parameters; the mini program never holds a merchant key. `make demo` runs it on 127.0.0.1:8001 and
+// allows it as a request domain; a `backend` launch query points elsewhere (only allowed domains work).
+const DEFAULT_BACKEND = 'http://127.0.0.1:8001'
+
+function base() {
+  const app = getApp()
+  return (app && app.globalData.backend) || DEFAULT_BACKEND
+}
+
+function call(options) {
+  return new Promise((resolve, reject) => {
+    wx.request({
+      ...options,
+      url: base() + options.url,
+      success: (res) => (res.statusCode === 200 ? resolve(res.data) : reject(new Error((res.data && res.data.error) || `HTTP ${res.statusCode}`))),
+      fail: (err) => reject(new Error(err.errMsg)),
+    })
+  })
+}
+
+function login() {
+  return new Promise((resolve, reject) => wx.login({ success: (res) => resolve(res.code), fail: reject }))
+}
+
+// Create the order on the shop's server: it answers the order and the wx.requestPayment parameters.
+async function createOrder(items, remark, pickup) {
+  const code = await login()
+  return call({
+    url: '/api/orders',
+    method: 'POST',
+    data: { code, items: items.map((item) => ({ id: item.id, count: item.count })), remark, pickup },
+  })
+}
+
+function getOrder(id) {
+  return call({ url: `/api/orders/${id}`, method: 'GET' })
+}
+
+module.exports = { createOrder, getOrder }
 
 });

@@ -43,6 +43,48 @@ async function post(user, path, body) {
   return { ok: response.ok, status: response.status, data };
 }
 
+/** @typedef {{coupon_id: string, title: string, discount_fen: number}} Offer */
+
+/** What the wallet pays with ``offer`` chosen. @param {{amount_fen: number}} summary @param {Offer | null} offer */
+function payable(summary, offer) {
+  return summary.amount_fen - (offer ? offer.discount_fen : 0);
+}
+
+/**
+ * The coupon line (docs/ARCHITECTURE.md, "The payment sheet's coupon line"): the best applicable
+ * coupon preselected (the preview's `coupon_id`), and a list to pick another or none. Drawn only when
+ * the platform offers coupons for this order; the choice goes with the PIN as `coupon_id`.
+ * @param {{coupons?: Offer[]}} summary @param {(offer: Offer | null) => void} changed
+ */
+function couponLine(summary, changed) {
+  const offers = Array.isArray(summary.coupons) ? summary.coupons : [];
+  if (!offers.length) return null;
+  /** @type {Offer | null} */
+  let chosen = null;
+  const value = el('span', { className: 'hutong-pay-coupon-value' });
+  const list = el('div', { className: 'hutong-pay-coupons', role: 'radiogroup', 'aria-label': 'Coupons', hidden: true });
+  const toggle = el('button', { type: 'button', className: 'hutong-pay-coupon', 'aria-expanded': 'false', onclick: () => {
+    list.hidden = !list.hidden;
+    toggle.setAttribute('aria-expanded', String(!list.hidden));
+  } }, [value, ' ›']);
+  /** @param {string | null} id */
+  const choose = (id) => {
+    chosen = offers.find((offer) => offer.coupon_id === id) || null;
+    value.textContent = chosen ? `${chosen.title} −¥${yuan(chosen.discount_fen)}` : 'No coupon';
+    for (const option of list.querySelectorAll('[role="radio"]')) option.setAttribute('aria-checked', String(option.getAttribute('data-coupon') === (chosen ? chosen.coupon_id : '')));
+    changed(chosen);
+  };
+  const option = (/** @type {string} */ id, /** @type {string} */ text) =>
+    el('button', { type: 'button', role: 'radio', className: 'hutong-pay-coupon-option', 'data-coupon': id, 'aria-checked': 'false', onclick: () => {
+      choose(id || null);
+      list.hidden = true;
+      toggle.setAttribute('aria-expanded', 'false');
+    } }, [text]);
+  list.append(...offers.map((offer) => option(offer.coupon_id, `${offer.title} −¥${yuan(offer.discount_fen)}`)), option('', 'No coupon'));
+  const node = el('div', { className: 'hutong-pay-coupon-line' }, [el('div', { className: 'hutong-pay-row' }, [el('span', {}, ['Coupon']), toggle]), list]);
+  return { node, choose, chosen: () => chosen };
+}
+
 /** Apps with a payment under way (from the first check to the sheet's answer). @type {WeakSet<MiniProgram>} */
 const paying = new WeakSet();
 
@@ -79,20 +121,39 @@ async function pay(mp, params) {
       title: 'Pay',
       cancel: /** @type {{ok: boolean, reason: string}} */ ({ ok: false, reason: 'cancel' }),
       build(sheet) {
+        const amount = el('div', { className: 'hutong-pay-amount' }, [yuan(summary.amount_fen)]);
+        const original = el('div', { className: 'hutong-pay-original', hidden: true });
+        const coupon = couponLine(summary, (offer) => {
+          // The amount shown is what the wallet pays: the order's amount less the chosen coupon.
+          amount.textContent = yuan(payable(summary, offer));
+          original.textContent = offer ? `¥${yuan(summary.amount_fen)}` : '';
+          original.hidden = !offer;
+          enoughMoney();
+        });
         sheet.body.append(
           el('div', { className: 'hutong-pay-merchant' }, [summary.merchant_name]),
-          el('div', { className: 'hutong-pay-amount' }, [yuan(summary.amount_fen)]),
+          amount,
+          original,
           el('div', { className: 'hutong-pay-row' }, [el('span', {}, ['Item']), el('span', { className: 'hutong-pay-description' }, [summary.description])]),
           el('div', { className: 'hutong-pay-row' }, [el('span', {}, ['Mini program']), el('span', {}, [summary.app_name])]),
+          ...(coupon ? [coupon.node] : []),
           el('div', { className: 'hutong-pay-row' }, [el('span', {}, ['Pay with']), el('span', { className: 'hutong-pay-source' }, [`Wallet balance (¥${yuan(summary.balance_fen)})`])]),
         );
+        coupon?.choose(summary.coupon_id ?? null);
         if (!summary.pin_set) return sheet.message('Set a payment PIN in Wallet first.', 'error');
         if (summary.pin_locked) return sheet.message('Your payment PIN is locked. Reset it in Wallet.', 'error');
-        if (summary.balance_fen < summary.amount_fen) return sheet.message('Your wallet balance is too low. Top up in Wallet.', 'error');
-        sheet.message('Enter your payment PIN');
+        function enoughMoney() {
+          const short = summary.balance_fen < payable(summary, coupon?.chosen() ?? null);
+          if (short) sheet.message('Your wallet balance is too low. Top up in Wallet.', 'error');
+          else sheet.message('Enter your payment PIN');
+          return !short;
+        }
+        if (!enoughMoney() && !coupon) return;
         const pad = pinPad(async (pin) => {
+          if (!enoughMoney()) return pad.clear();
           sheet.busy(true);
-          const paid = await post(user, '/api/me/wallet/payments', { ...order, pin }).catch(() => ({ ok: false, status: 0, data: {} }));
+          const body = { ...order, pin, coupon_id: coupon?.chosen()?.coupon_id ?? null };
+          const paid = await post(user, '/api/me/wallet/payments', body).catch(() => ({ ok: false, status: 0, data: {} }));
           sheet.busy(false);
           if (paid.ok) {
             pad.detach();

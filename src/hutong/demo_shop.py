@@ -1,0 +1,151 @@
+"""茶小铺 (examples/tea) takes real payments in `hutong demo`: the demo organization gets an owner to sign
+in to the console with, a merchant account bound to hutong-tea, and the tea shop's own back end
+(examples/tea-server/server.py) runs as a process of its own with the merchant's credentials, the way a
+merchant's server runs beside WeChat.
+
+Each start hands out fresh credentials (a new merchant key pair, APIv3 key and AppSecret): the platform
+keeps no private key to give back, so the back end's credentials file is rewritten from new ones."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+from sqlalchemy import select
+
+from hutong.examples import demo_organization
+from hutong.server.accounts import service as accounts
+from hutong.server.accounts.models import Membership, User
+from hutong.server.apps import service as apps
+from hutong.server.apps.models import DOMAIN_KINDS, App
+from hutong.server.db import Database
+from hutong.server.payments import merchants
+from hutong.server.payments.models import Merchant
+
+TEA_APPID = "hutong-tea"
+MERCHANT_NAME = "茶小铺 Tea House"
+# The demo's merchant owner (console → the organization → Merchant accounts). A demo account on a
+# loopback demo; `hutong demo` prints it.
+OWNER_EMAIL = "owner@tea.example.com"
+OWNER_PASSWORD = "tea house demo"  # noqa: S105 - the demo's published sign-in
+SERVER_SCRIPT = Path("tea-server") / "server.py"
+
+
+async def _owner(database: Database, email: str, password: str, org_id: int) -> User:
+    async with database.session() as session:
+        user = await session.scalar(select(User).where(User.email == email))
+        if user is None:
+            user = await accounts.sign_up(session, email, password, name="Tea House owner")
+        member = await session.scalar(
+            select(Membership).where(Membership.organization_id == org_id, Membership.user_id == user.id)
+        )
+        if member is None:
+            session.add(Membership(organization_id=org_id, user_id=user.id, role="owner"))
+        elif member.role != "owner":
+            member.role = "owner"
+        await session.commit()
+        return user
+
+
+async def seed(
+    database: Database,
+    platform_url: str,
+    backend_url: str,
+    *,
+    owner_email: str = OWNER_EMAIL,
+    owner_password: str = OWNER_PASSWORD,
+) -> dict[str, str]:
+    """Set up the tea shop's merchant (examples must be loaded) and answer the back end's credentials."""
+    async with database.session() as session:
+        org = await demo_organization(session)
+        org_id = org.id
+        await session.commit()
+    owner = await _owner(database, owner_email, owner_password, org_id)
+    async with database.session() as session:
+        app = await session.scalar(select(App).where(App.appid == TEA_APPID))
+        if app is None:
+            raise RuntimeError(f"{TEA_APPID} is not loaded")
+        merchant = await session.scalar(
+            select(Merchant).where(Merchant.organization_id == org_id, Merchant.name == MERCHANT_NAME)
+        )
+        if merchant is None:
+            merchant = await merchants.create(session, org_id, MERCHANT_NAME)
+        issued = merchants.generate_key(merchant)
+        apiv3_key = merchants.set_apiv3_key(session, merchant, None)
+        # The back end checks notifications with certificates from /v3/certificates, as most SDKs do.
+        merchants.set_rules(merchant, [backend_url + "/"], ["owner"], "certificate")
+        await merchants.bind_app(session, merchant, TEA_APPID)
+        secret = await apps.rotate_secret(session, owner, TEA_APPID)
+        # The platform's API takes https domain names only; the demo's back end is a loopback http
+        # origin, so it is written here, as the tests do for theirs.
+        app.domains = {kind: list((app.domains or {}).get(kind, [])) for kind in DOMAIN_KINDS}
+        if backend_url not in app.domains["request"]:
+            app.domains["request"] = [*app.domains["request"], backend_url]
+        mchid = merchant.mchid
+        await session.commit()
+    return {
+        "platform": platform_url,
+        "appid": TEA_APPID,
+        "secret": secret,
+        "mchid": mchid,
+        "serial_no": issued.serial_no,
+        "private_key": issued.private_key_pem,
+        "apiv3_key": apiv3_key,
+    }
+
+
+def write_credentials(path: Path, credentials: dict[str, str]) -> None:
+    """The merchant's files, readable by their owner only (they hold the private key)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.touch(mode=0o600, exist_ok=True)
+    os.chmod(path, 0o600)
+    path.write_text(json.dumps(credentials, ensure_ascii=False, indent=1))
+
+
+@dataclass
+class RunningShop:
+    url: str
+    orders: Path
+    process: subprocess.Popen[bytes]
+
+    def order(self, out_trade_no: str) -> dict[str, object] | None:
+        answer = httpx.get(f"{self.url}/api/orders/{out_trade_no}", timeout=5)
+        return answer.json() if answer.status_code == 200 else None
+
+
+@contextmanager
+def run_tea_server(
+    examples: Path, port: int, credentials: Path, orders: Path | None = None
+) -> Iterator[RunningShop]:
+    """Start the tea shop's back end as its own process on 127.0.0.1:``port``; stop it after."""
+    orders = orders or credentials.with_name("tea-orders.json")
+    command = [sys.executable, str(examples / SERVER_SCRIPT), "--port", str(port)]
+    command += ["--credentials", str(credentials), "--orders", str(orders)]
+    process = subprocess.Popen(command)  # noqa: S603 - our own example, fixed arguments
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                if httpx.get(f"{url}/health", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError("the tea shop's back end did not start")
+            time.sleep(0.05)
+        yield RunningShop(url, orders, process)
+    finally:
+        process.terminate()
+        try:
+            process.wait(10)
+        except subprocess.TimeoutExpired:
+            process.kill()

@@ -1,0 +1,112 @@
+"""What a campaign brought: per stock, by Beijing day and by store, how many coupons were claimed and
+redeemed, the redemption rate, store visits (redemptions at a store; a user's first redemption at that
+store counted apart as a new customer), and the GMV of the orders that used a coupon (fen).
+
+Counted from the coupons themselves (each row knows when it was claimed and used, where, and for how
+much), so the figures cannot drift from the coupons' states; a return undoes its redemption."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from hutong.server.coupons.issuing import day_of
+from hutong.server.coupons.models import Coupon, Stock, Store
+
+
+@dataclass
+class Tally:
+    claimed: int = 0
+    redeemed: int = 0
+    store_visits: int = 0
+    new_customers: int = 0
+    returning_customers: int = 0
+    gmv: int = 0
+    discount: int = 0
+
+    def as_dict(self) -> dict[str, Any]:
+        rate = round(self.redeemed / self.claimed, 4) if self.claimed else 0.0
+        return {
+            "claimed": self.claimed,
+            "redeemed": self.redeemed,
+            "redemption_rate": rate,
+            "store_visits": self.store_visits,
+            "new_customers": self.new_customers,
+            "returning_customers": self.returning_customers,
+            "gmv_fen": self.gmv,
+            "discount_fen": self.discount,
+        }
+
+
+@dataclass
+class Results:
+    total: Tally = field(default_factory=Tally)
+    by_day: dict[str, Tally] = field(default_factory=dict)
+    by_store: dict[int, Tally] = field(default_factory=dict)
+
+    def day(self, name: str) -> Tally:
+        return self.by_day.setdefault(name, Tally())
+
+
+async def of_stock(session: AsyncSession, stock: Stock) -> Results:
+    results = Results()
+    rows = await session.scalars(select(Coupon).where(Coupon.stock_pk == stock.id))
+    for coupon in rows:
+        results.total.claimed += 1
+        results.day(day_of(coupon.claimed_at)).claimed += 1
+        if coupon.state != "USED" or coupon.used_at is None:
+            continue
+        tallies = [results.total, results.day(day_of(coupon.used_at))]
+        if coupon.used_store_id is not None:
+            tallies.append(results.by_store.setdefault(coupon.used_store_id, Tally()))
+        for tally in tallies:
+            tally.redeemed += 1
+            tally.gmv += coupon.order_total or 0
+            tally.discount += coupon.discount or 0
+            if coupon.used_store_id is not None:
+                tally.store_visits += 1
+                if coupon.first_visit:
+                    tally.new_customers += 1
+                else:
+                    tally.returning_customers += 1
+    # A coupon is claimed for the stock, not for a store: a store's "claimed" stays 0.
+    return results
+
+
+async def as_json(session: AsyncSession, stock: Stock) -> dict[str, Any]:
+    results = await of_stock(session, stock)
+    names = {
+        store.id: store.name
+        for store in await session.scalars(select(Store).where(Store.id.in_(list(results.by_store))))
+    }
+    return {
+        "stock_id": stock.stock_id,
+        "name": stock.name,
+        "state": stock.state,
+        "total": results.total.as_dict(),
+        "days": [{"date": day, **tally.as_dict()} for day, tally in sorted(results.by_day.items())],
+        "stores": [
+            {"store_id": store_id, "name": names.get(store_id, ""), **tally.as_dict()}
+            for store_id, tally in sorted(results.by_store.items())
+        ],
+    }
+
+
+COLUMNS = ("date", "claimed", "redeemed", "redemption_rate", "store_visits", "new_customers",
+           "returning_customers", "gmv_fen", "discount_fen")  # fmt: skip
+
+
+def as_csv(report: dict[str, Any]) -> str:
+    """One row per day, then the total; amounts in fen (integers, as everywhere but WeChat's bills)."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(COLUMNS)
+    for day in report["days"]:
+        writer.writerow([day[column] for column in COLUMNS])
+    writer.writerow(["total", *(report["total"][column] for column in COLUMNS[1:])])
+    return out.getvalue()

@@ -1,0 +1,70 @@
+"""A mini program against the user's chats, with the user signed in and in a chat: from its logic
+thread and from its page frame it tries to read the chats and their messages, post a card or a text,
+and open the live connection; and it forges the bridge message that asks the host for the share sheet.
+Every attempt fails, the sheet sends nothing without the user's tap, and the chat stays empty."""
+
+from __future__ import annotations
+
+import asyncio
+import secrets
+
+import httpx
+from playwright.async_api import Browser, expect
+
+from tests.conftest import LiveServer
+from tests.hostile.conftest import host_page, open_hostile
+from tests.hostile.test_hostile_bridge import logic_worker, probe
+
+FORGE_SHARE = """async (base) => {
+  const { send } = await import(base + 'logic/bridge.js');
+  const { callHost } = await import(base + 'logic/call.js');
+  send({ t: 'share:show', id: 1, kind: 'appMessage', from: 'menu', result: { title: 'forged card' } });
+  const names = ['share', 'shareSend', 'sendShare', 'chats', 'shares'];
+  const answers = {};
+  for (const name of names) {
+    answers[name] = await callHost(name, { chat_ids: [1] }).then(() => 'ANSWERED', (r) => r.errMsg);
+  }
+  return answers;
+}"""
+
+
+async def test_a_mini_program_cannot_read_or_write_chats(browser: Browser, live_server: LiveServer) -> None:
+    page = await host_page(browser, live_server)
+    tag = secrets.token_hex(3)
+    signup = await page.context.request.post(
+        f"{live_server.url}/api/accounts/signup",
+        data={"email": f"h-{tag}@example.com", "password": "long enough"},
+    )
+    csrf = {"X-CSRF-Token": (await signup.json())["csrf_token"]}
+    async with httpx.AsyncClient(base_url=live_server.url) as friend:
+        made = await friend.post(
+            "/api/accounts/signup", json={"email": f"f-{tag}@example.com", "password": "long enough"}
+        )
+        friend_csrf = {"X-CSRF-Token": made.json()["csrf_token"]}
+        code = (await friend.get("/api/me/friend-code")).json()["code"]
+        asked = await page.context.request.post(
+            f"{live_server.url}/api/me/contacts/requests", data={"code": code}, headers=csrf
+        )
+        accepted = await friend.post(
+            f"/api/me/contacts/requests/{(await asked.json())['id']}/accept", headers=friend_csrf
+        )
+        chat = accepted.json()["chat_id"]
+
+        app = await open_hostile(browser, live_server, "test-hostile", "pages/bridge/bridge", page=page)
+        worker = await logic_worker(app)
+        from_worker = await worker.evaluate(probe("chats.js"), [live_server.url, chat])
+        from_frame = await app.view_frame().evaluate(probe("chats.js"), [live_server.url, chat])
+        for outcomes in (from_worker, from_frame):
+            assert {k: v for k, v in outcomes.items() if not v.startswith("blocked")} == {}, outcomes
+
+        # A forged request for the share sheet: the host may draw it, but only a tap sends anything;
+        # no API name posts into a chat.
+        answers = await worker.evaluate(FORGE_SHARE, live_server.runtime)
+        assert {k: v for k, v in answers.items() if not v.endswith(":fail not supported")} == {}, answers
+        sheet = page.locator(".hutong-share")
+        await expect(sheet).to_be_visible()
+        await asyncio.sleep(1)
+        assert (await friend.get(f"/api/me/chats/{chat}/messages")).json() == []
+        await sheet.get_by_role("button", name="Close").click()
+        assert (await friend.get(f"/api/me/chats/{chat}/messages")).json() == []
+    await page.context.close()
