@@ -83,6 +83,15 @@ async def test_console_page_csv_and_the_analyst_s_view(tmp_path: Path) -> None:
             ("2", "1", "1"),
         ]
 
+        platforms = await client.get(
+            f"/console/apps/{appid}/analytics.csv", params={**RANGE, "table": "platforms"}, headers=owner
+        )
+        assert [(r["name"], r["value"]) for r in csv.DictReader(io.StringIO(platforms.text))] == [
+            ("iPhone", "2"),
+            ("other", "2"),
+            ("Android", "1"),
+        ]
+
         # The analyst sees visits but not the code's errors.
         seen = await client.get(f"/console/apps/{appid}/analytics", params=RANGE, headers=analyst)
         assert seen.status_code == 200 and 'id="total-sessions">5<' in seen.text
