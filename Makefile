@@ -48,6 +48,7 @@ bench: install chromium
 	$(BIN)/python bench/runtime.py
 	$(BIN)/python bench/login.py
 	$(BIN)/python bench/cli.py
+	$(BIN)/python bench/pay.py
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

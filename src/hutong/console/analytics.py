@@ -44,7 +44,7 @@ CHART_FILES = {"chartkick.js", "Chart.bundle.js"}
 CHARTS_VERSION = metadata.version("chartkick")
 TABLES = (
     "trend", "hourly", "scenes", "pages", "retention", "events",
-    "server_events", "errors", "requests", "funnel",
+    "server_events", "errors", "requests", "funnel", "releases", "platforms",
 )  # fmt: skip
 
 

@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from hutong.server.accounts.auth import current_user
 from hutong.server.accounts.models import User
 from hutong.server.accounts.permissions import Action
+from hutong.server.apps.models import Release
 from hutong.server.apps.service import get_app
 from hutong.server.audit.models import AuditEntry
 from hutong.server.audit.service import record
@@ -71,8 +72,23 @@ async def overview(
         "distribution": report.distribution(figures),
         "events": report.custom_events(figures),
         "server_events": report.server_events(figures),
-        "releases": report.releases(figures),
+        "releases": await _versions(session, report.releases(figures)),
+        "platforms": [
+            {"name": name or "other", "value": value}
+            for name, value in sorted(
+                rollups.by_key(figures, "platform_sessions").items(), key=lambda i: (-i[1], i[0] or "other")
+            )
+        ],
     }
+
+
+async def _versions(session: AsyncSession, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Visits by release, with each release's version number."""
+    ids = [row["release_id"] for row in rows]
+    names = dict(
+        (await session.execute(select(Release.id, Release.version).where(Release.id.in_(ids)))).all()
+    )
+    return [{**row, "version": names.get(row["release_id"], "")} for row in rows]
 
 
 async def code_health(
