@@ -21,10 +21,9 @@ from wechatpy.component import WeChatComponent
 
 from hutong.server.accounts import service as accounts
 from hutong.server.db import Database
-from hutong.server.db.migrate import upgrade_async
 from hutong.server.providers import crypto
 from hutong.settings import Settings
-from tests.conftest import serve
+from tests.conftest import migrate, serve
 from tests.outbox.receiver import receiver
 from tests.providers.helpers import upload
 
@@ -48,7 +47,7 @@ async def _bearer(http: httpx.AsyncClient, email: str) -> dict[str, str]:
 
 async def test_wechatpy_component_drives_the_chain_and_a_release(tmp_path: Path) -> None:
     settings = Settings(data_dir=tmp_path, egress_allow_networks="127.0.0.0/8", outbox_poll_seconds=0.2)
-    await upgrade_async(settings.effective_database_url)
+    await migrate(settings.effective_database_url)
     aes_key = crypto.new_aes_key()
     with receiver(200) as inbox:
         async with serve(settings) as server, httpx.AsyncClient(base_url=server.url) as http:
