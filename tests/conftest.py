@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import queue
 import secrets
 import shutil
 import sqlite3
@@ -72,6 +73,58 @@ async def _admin(statement: str) -> None:
         await connection.close()
 
 
+class _Cleaner:
+    """Downgrades and drops the tests' databases in a thread of its own, off the tests' path: a
+    PostgreSQL ``DROP DATABASE`` forces a checkpoint (seconds on a busy machine), and a downgrade is
+    mostly waiting on DDL round trips. The jobs run in order; the session's end waits for them and
+    fails with any that failed (named by the test that left the database)."""
+
+    def __init__(self) -> None:
+        self.jobs: queue.Queue[tuple[str, Callable[[], None]] | None] = queue.Queue()
+        self.errors: list[str] = []
+        self.thread: threading.Thread | None = None
+        self.lock = threading.Lock()
+
+    def put(self, label: str, job: Callable[[], None]) -> None:
+        with self.lock:
+            if self.thread is None:
+                self.thread = threading.Thread(target=self._run, name="test-db-cleaner", daemon=True)
+                self.thread.start()
+        self.jobs.put((label, job))
+
+    def drop(self, name: str) -> None:
+        self.put(
+            f"DROP DATABASE {name}",
+            lambda: asyncio.run(_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')),
+        )
+
+    def _run(self) -> None:
+        while (item := self.jobs.get()) is not None:
+            label, job = item
+            try:
+                job()
+            except BaseException as error:  # reported at the session's end
+                self.errors.append(f"{label}: {error!r}")
+
+    def finish(self) -> list[str]:
+        with self.lock:
+            if self.thread is not None:
+                self.jobs.put(None)
+                self.thread.join()
+                self.thread = None
+        return self.errors
+
+
+_CLEANER = _Cleaner()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _clean_up_databases() -> Iterator[None]:
+    yield
+    errors = _CLEANER.finish()
+    assert not errors, "a test database did not downgrade or drop cleanly:\n" + "\n".join(errors)
+
+
 @pytest.fixture(scope="session")
 def postgres_url() -> Iterator[str]:
     """A fresh PostgreSQL database for this run, dropped afterwards. Fails, never skips, when absent."""
@@ -79,7 +132,7 @@ def postgres_url() -> Iterator[str]:
     _in_thread(lambda: _admin(f'CREATE DATABASE "{name}"'))
     base = POSTGRES_ADMIN.rsplit("/", 1)[0].replace("postgresql://", "postgresql+asyncpg://")
     yield f"{base}/{name}"
-    _in_thread(lambda: _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    _CLEANER.drop(name)
 
 
 @contextmanager
@@ -91,7 +144,7 @@ def scratch_postgres() -> Iterator[str]:
     try:
         yield f"{base}/{name}"
     finally:
-        _in_thread(lambda: _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        _CLEANER.drop(name)
 
 
 @contextmanager
@@ -159,7 +212,10 @@ async def migrate(url: str) -> None:
         return
     template = await asyncio.to_thread(_template, "postgres")
     name = url.rsplit("/", 1)[1]
-    await _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    # The empty one is renamed out of the way, not dropped here (a drop waits for a checkpoint).
+    aside = f"{name}_empty"
+    await _admin(f'ALTER DATABASE "{name}" RENAME TO "{aside}"')
+    _CLEANER.drop(aside)
     await _admin(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
 
 
@@ -176,33 +232,59 @@ async def migrated_postgres() -> str:
     return await asyncio.to_thread(_template, "postgres")
 
 
-async def _downgrade(url: str, tmp_path: Path) -> None:
-    """Downgrading to empty, the test's rows in place, also proves every migration reverses cleanly
-    (opening what was sealed with the master key of the tests' data dir, tmp_path)."""
-    await asyncio.to_thread(downgrade, url, "base", Keyring.from_settings(Settings(data_dir=tmp_path)))
+def _downgrade_and_drop_later(label: str, url: str, data_dir: Path, name: str | None = None) -> None:
+    """Downgrade to empty, the test's rows in place, which also proves every migration reverses
+    cleanly (opening what was sealed with the master key of the test's data dir); then drop a
+    PostgreSQL ``name``. Both in the cleaner's thread."""
+    keyring = Keyring.from_settings(Settings(data_dir=data_dir))
+    _CLEANER.put(label, lambda: downgrade(url, "base", keyring))
+    if name is not None:
+        _CLEANER.drop(name)
+
+
+# Each module's latest data-layer database per kind, kept for the module's end:
+# (module nodeid, kind) -> (its URL, its PostgreSQL name or None, the test's data dir, the test's nodeid).
+_KEPT_FOR_DOWNGRADE: dict[tuple[str, str], tuple[str, str | None, Path, str]] = {}
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _downgrade_modules_last_databases(request: pytest.FixtureRequest) -> Iterator[None]:
+    """The downgrade with rows in place runs once per module and database kind, on the module's last
+    data-layer test's database. (A downgrade costs about a second of CPU on SQLite, whose ALTERs
+    copy tables, and seconds of DDL round trips on PostgreSQL; done for each of several hundred tests
+    it was a fifth of the suite.)"""
+    yield
+    for kind in ("sqlite", "postgres"):
+        kept = _KEPT_FOR_DOWNGRADE.pop((request.node.nodeid, kind), None)
+        if kept is not None:
+            url, name, data_dir, test = kept
+            _downgrade_and_drop_later(f"downgrading {test}", url, data_dir, name)
 
 
 @pytest.fixture(params=["sqlite", "postgres"])
 async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
     """Each data-layer test runs on SQLite and on PostgreSQL, on a database of its own at the newest
     migration: a copy of one migrated from empty at the start of the session (copying takes
-    milliseconds, migrating seconds, and this runs for every data-layer test)."""
+    milliseconds, migrating seconds, and this runs for every data-layer test). The module's last one
+    of each kind is downgraded to empty with its rows in place (above); all are dropped in the
+    background."""
+    test = request.node.nodeid
+    name: str | None = None
     if request.param == "sqlite":
         path = tmp_path / "test.db"
         await asyncio.to_thread(_copy_sqlite, Path(await asyncio.to_thread(_template, "sqlite")), path)
         url = f"sqlite+aiosqlite:///{path}"
-        yield url
-        await _downgrade(url, tmp_path)
-        return
-    template = await asyncio.to_thread(_template, "postgres")
-    name = f"hutong_test_{secrets.token_hex(4)}"
-    await _admin(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
-    base = _postgres_base()
-    try:
-        yield f"{base}/{name}"
-        await _downgrade(f"{base}/{name}", tmp_path)
-    finally:
-        await _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    else:
+        template = await asyncio.to_thread(_template, "postgres")
+        name = f"hutong_test_{secrets.token_hex(4)}"
+        await _admin(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+        url = f"{_postgres_base()}/{name}"
+    yield url
+    key = (test.split("::", 1)[0], request.param)
+    replaced = _KEPT_FOR_DOWNGRADE.get(key)
+    _KEPT_FOR_DOWNGRADE[key] = (url, name, tmp_path, test)
+    if replaced is not None and replaced[1] is not None:
+        _CLEANER.drop(replaced[1])
 
 
 @pytest.fixture

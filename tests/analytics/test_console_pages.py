@@ -12,9 +12,9 @@ from pathlib import Path
 from sqlalchemy import select
 
 from hutong.server.apps.models import App
-from hutong.server.db.migrate import upgrade_async
 from hutong.server.events import store
 from tests.analytics.fixed import rows
+from tests.conftest import migrate
 from tests.platform.apiclient import platform, settings_for, token_for
 
 RANGE = {"begin": "2026-11-02", "end": "2026-11-08"}
@@ -22,7 +22,7 @@ RANGE = {"begin": "2026-11-02", "end": "2026-11-08"}
 
 async def test_console_page_csv_and_the_analyst_s_view(tmp_path: Path) -> None:
     url = f"sqlite+aiosqlite:///{tmp_path / 'console.db'}"
-    await upgrade_async(url)
+    await migrate(url)
     async with platform(settings_for(tmp_path, url)) as (app, client):
         owner = await token_for(client, "owner@example.com")
         analyst = await token_for(client, "analyst@example.com")

@@ -16,11 +16,10 @@ import pytest
 from wechatpy.exceptions import WeChatClientException
 
 from hutong.server.db import Database
-from hutong.server.db.migrate import upgrade_async
 from hutong.server.events import store
 from hutong.settings import Settings
 from tests.analytics.fixed import rows
-from tests.conftest import serve
+from tests.conftest import migrate, serve
 from tests.identity.test_wechatpy import _registered_app, hutong_client
 
 
@@ -41,7 +40,7 @@ async def _fill(settings: Settings, appid: str) -> None:
 
 async def test_wechatpy_reads_the_analysis_apis(tmp_path: Path) -> None:
     settings = Settings(data_dir=tmp_path, outbox_worker=False)
-    await upgrade_async(settings.effective_database_url)
+    await migrate(settings.effective_database_url)
     async with serve(settings) as server, httpx.AsyncClient(base_url=server.url) as http:
         appid, secret = await _registered_app(http)
         await _fill(settings, appid)

@@ -96,6 +96,27 @@ SCOPED: list[tuple[str, str, Any]] = [
     ("POST", "/api/merchants/{mchid}/coupon-stocks/{stock}/claim-links", {"appid": "{app}"}),
     ("GET", "/api/stores/{store}", None),
     ("POST", "/api/stores/{store}/redemptions", {"code": "12345678901234567890123456"}),
+    (
+        "POST",
+        "/api/orgs/{org}/provider",
+        {
+            "name": "Intruder",
+            "message_url": "https://p.example/x",
+            "token": "abc",
+            "encoding_aes_key": "a" * 43,
+            "funcscopes": [18],
+        },
+    ),
+    ("GET", "/api/orgs/{org}/provider", None),
+    (
+        "POST",
+        "/api/orgs/{org}/provider/deployments",
+        {"template_id": 1, "user_version": "1.0.0", "merchants": [{"appid": "{app}"}]},
+    ),
+    ("GET", "/api/orgs/{org}/provider/deployments/1", None),
+    ("POST", "/api/orgs/{org}/provider/deployments/1/retry", None),
+    ("GET", "/api/manage/apps/{app}/providers", None),
+    ("DELETE", "/api/manage/apps/{app}/providers/hc1", None),
 ]
 # Reachable without signing in, on purpose.
 PUBLIC = {
@@ -291,7 +312,9 @@ async def test_the_table_covers_every_scoped_route(tmp_path: Path) -> None:
             .replace("{store}", "{store_id}")
             .replace("{stock}/start", "{stock_id}/{action}")
             .replace("{stock}", "{stock_id}")
-            .replace("/funnel?steps=page:a", "/funnel"),
+            .replace("/funnel?steps=page:a", "/funnel")
+            .replace("/deployments/1", "/deployments/{deployment_id}")
+            .replace("/providers/hc1", "/providers/{component_appid}"),
         )
         for m, p, _ in SCOPED
     }

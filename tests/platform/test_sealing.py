@@ -211,7 +211,7 @@ PLAIN_LAUNCH_KEY = "5ea1ed" + "0f" * 29  # 64 hex digits, as apps.launch_key hel
 
 def seed_plain_secrets(path: Path) -> None:
     """A user, an app, its launch key, session key and push token as a database before sealing
-    (0013, and 0028 for launch keys) held them."""
+    (0013, and 0029 for launch keys) held them."""
     sync = sa.create_engine(f"sqlite:///{path}")
     with sync.begin() as connection:
         for statement in (

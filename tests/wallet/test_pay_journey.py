@@ -9,14 +9,18 @@ finds the paid order there and refunds part of it; the wallet gets it back."""
 from __future__ import annotations
 
 import io
+import json
+from typing import Any
 from urllib.parse import quote
 
+import httpx
 import pytest
 import zxingcpp
 from PIL import Image
 from playwright.async_api import Browser, expect
 
 from hutong.server.wallet import coupons, paycodes
+from tests.payments.world import MerchantClient
 from tests.wallet.conftest import PASSWORD
 from tests.wallet.shop import (
     ShopWorld,
@@ -56,6 +60,57 @@ async def test_top_up_then_pay_in_a_mini_program(shop_world: ShopWorld, browser:
         shot = await page.get_by_alt_text(alt).screenshot()
         read = zxingcpp.read_barcodes(Image.open(io.BytesIO(shot)))
         assert [r.text for r in read] == [digits], alt
+
+    # At a counter: the payer asks for the PIN every time (their own limit 0), the till submits the
+    # code (WeChat Pay v3 codepay) and hears USERPAYING; the shell, still showing the code, asks for
+    # the PIN; the till's query then says SUCCESS, and its reversal gives the money back.
+    limit = await context.request.put(
+        f"{server.url}/api/me/wallet/counter-limit",
+        data={"pin_free_fen": 0},
+        headers={"X-CSRF-Token": (await signup.json())["csrf_token"]},
+    )
+    assert limit.ok, await limit.text()
+    async with httpx.AsyncClient(base_url=server.url, timeout=30) as till_http:
+        till = MerchantClient(till_http, merchant.mchid, merchant.serial_no, merchant.private_key_pem, {})
+
+        async def signed(method: str, target: str, body: dict[str, Any] | None = None) -> httpx.Response:
+            text = "" if body is None else json.dumps(body)
+            headers = {
+                "Authorization": till.authorization(method, target, text),
+                "Content-Type": "application/json",
+            }
+            return await till_http.request(method, target, content=text.encode(), headers=headers)
+
+        submitted = await signed(
+            "POST",
+            "/v3/pay/transactions/codepay",
+            {
+                "appid": merchant.appid,
+                "mchid": merchant.mchid,
+                "description": "Counter tea",
+                "out_trade_no": "COUNTER000001",
+                "payer": {"auth_code": digits},
+                "amount": {"total": 500, "currency": "CNY"},
+            },
+        )
+        assert submitted.status_code == 202 and submitted.json()["code"] == "USERPAYING", submitted.text
+        confirm = page.locator("#wallet-counter")
+        await expect(confirm).to_contain_text("¥5.00")
+        await confirm.get_by_label("Payment PIN").fill(PIN)
+        await confirm.get_by_role("button", name="Pay").click()
+        await expect(page.locator("#wallet-status")).to_have_text("Paid ¥5.00 to Tea House Ltd")
+        await expect(confirm).to_be_hidden()
+        query = f"/v3/pay/transactions/out-trade-no/COUNTER000001?mchid={merchant.mchid}"
+        assert (await signed("GET", query)).json()["trade_state"] == "SUCCESS"
+        assert (await (await context.request.get(f"{server.url}/api/me/wallet")).json())[
+            "balance_fen"
+        ] == 4_500
+        reverse = "/v3/pay/transactions/out-trade-no/COUNTER000001/reverse"
+        assert (
+            await signed("POST", reverse, {"appid": merchant.appid, "mchid": merchant.mchid})
+        ).status_code == 204
+    assert (await (await context.request.get(f"{server.url}/api/me/wallet")).json())["balance_fen"] == 5_000
+    await sheet.get_by_role("button", name="Payment code").click()  # hide it again
 
     # The mini program: its back end makes an order for 18.80; the host draws the sheet.
     query = quote(f"base={shop_world.base}&amount=1880", safe="")

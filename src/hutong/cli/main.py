@@ -21,6 +21,7 @@ from hutong.cli import config
 from hutong.cli import outbox as outbox_cli
 from hutong.cli.keys import keys
 from hutong.cli.pay import pay
+from hutong.cli.provider import provider
 
 if TYPE_CHECKING:
     from hutong.cli.platform import PlatformClient
@@ -30,6 +31,7 @@ app = typer.Typer(help="Hutong: an open-source mini program platform.", no_args_
 app.add_typer(outbox_cli.app, name="outbox")
 app.add_typer(keys, name="keys")
 app.add_typer(pay, name="pay")
+app.add_typer(provider, name="provider")
 
 
 def _prepare() -> None:

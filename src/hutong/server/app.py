@@ -14,6 +14,7 @@ from starlette.middleware.gzip import GZipMiddleware
 from starlette.responses import HTMLResponse, Response
 
 import hutong
+from hutong.console import providers as console_providers
 from hutong.console.analytics import router as console_analytics_router
 from hutong.console.codes import router as console_codes_router
 from hutong.console.coupons import router as console_coupons_router
@@ -60,6 +61,10 @@ from hutong.server.payments.routes import router as payments_router
 from hutong.server.payments.settlement_routes import router as payments_settlement_router
 from hutong.server.privacy.routes import router as privacy_router
 from hutong.server.problems import document_problems, install_problem_handlers
+from hutong.server.providers import code_routes as provider_code_routes
+from hutong.server.providers import component_routes as provider_component_routes
+from hutong.server.providers import consent_routes as provider_consent_routes
+from hutong.server.providers import manage_routes as provider_manage_routes
 from hutong.server.ratelimit import RateLimitMiddleware, make_limiter
 from hutong.server.review.routes import router as review_router
 from hutong.server.sealing import Keyring, background_rewrap
@@ -190,6 +195,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(coupons_router)
     app.include_router(coupons_manage_router)
     app.include_router(coupons_me_router)
+    app.include_router(provider_component_routes.router)
+    app.include_router(provider_code_routes.router)
+    app.include_router(provider_consent_routes.router)
+    app.include_router(provider_consent_routes.api)
+    app.include_router(provider_manage_routes.router)
+    app.include_router(console_providers.router)  # before the console's /review/{review_id}
     app.include_router(console_codes_router)
     app.include_router(console_analytics_router)
     app.include_router(console_subscribe_router)

@@ -3,11 +3,13 @@
  * Home → Wallet: the signed-in user's balance, top-up from a card and withdrawal to a bank account
  * (through the platform's funding provider, decided asynchronously: a transfer is polled until the
  * bank's answer arrives), the payment PIN, and the history with each payment's mini program and
- * merchant, and the payment code a cashier scans (QR and barcode, refreshed every minute). Amounts are
+ * merchant, and the payment code a cashier scans (QR and barcode, refreshed every minute; a payment
+ * above the PIN-free limit is confirmed under it, counter.js). Amounts are
  * integer fen on the wire; yuan are parsed from text, never through floats.
  */
 import { api, session } from './api.js';
 import { couponsSection } from './coupons.js';
+import { counterConfirm } from './counter.js';
 
 /** @param {string} tag @param {Record<string, any>} [props] @param {(Node | string)[]} [children] */
 function el(tag, props = {}, children = []) {
@@ -85,6 +87,7 @@ export function initWallet(host) {
     clearTimeout(codeTimer);
     codeBox.hidden = true;
     codeBox.replaceChildren();
+    counter.stop();
   };
   /** @param {string} svg @param {string} alt */
   const svgImage = (svg, alt) => el('img', { src: `data:image/svg+xml,${encodeURIComponent(svg)}`, alt });
@@ -98,6 +101,7 @@ export function initWallet(host) {
         svgImage(made.qr_svg, 'Payment QR code'),
         el('p', { className: 'hint', textContent: 'Show this to the cashier. It changes every minute and works once.' }),
       );
+      if (codeBox.hidden) counter.start(); // a till's payment above the PIN-free limit asks here
       codeBox.hidden = false;
       codeTimer = window.setTimeout(showCode, 60_000);
     } catch (error) {
@@ -105,6 +109,7 @@ export function initWallet(host) {
     }
   }
   codeButton.addEventListener('click', () => (codeBox.hidden ? showCode() : stopCode()));
+  const counter = counterConfirm(say, yuan, () => load());
 
   const coupons = couponsSection();
   const pinState = el('p', { className: 'hint', id: 'wallet-pin-state' });
@@ -203,7 +208,7 @@ export function initWallet(host) {
     say('');
     stopCode();
     coupons.stop();
-    body.replaceChildren(el('p', { className: 'wallet-label', textContent: 'Balance' }), balance, status, codeButton, codeBox, coupons.section, topUp, withdraw, pinForm, el('h3', { textContent: 'History' }), history);
+    body.replaceChildren(el('p', { className: 'wallet-label', textContent: 'Balance' }), balance, status, codeButton, codeBox, counter.section, coupons.section, topUp, withdraw, pinForm, el('h3', { textContent: 'History' }), history);
     await Promise.all([load(), coupons.load()]).catch((error) => say(error.message, true));
   });
 

@@ -7,13 +7,20 @@ Page({
     active: 'milk',
     counts: {},
     summary: { count: 0, total: 0 },
+    shop: null,
     banners: ['新品上市 · 芋泥波波', '第二杯半价 · 每周三', '会员积分兑好礼'],
   },
 
   onLoad() {
     // Shared into a group, the menu carries a shareTicket: the shop learns which group brought whom.
     wx.showShareMenu({ withShareTicket: true, menus: ['shareAppMessage'] })
-    this.setData({ categories: menu.byCategory() })
+    // A service provider deploys this shop as a template: each merchant's name, specials and colour
+    // come from the ext it committed (WeChat's ext.json); {} when the app is nobody's template.
+    const ext = wx.getExtConfigSync ? wx.getExtConfigSync() : {}
+    const shop = ext.shopName
+      ? { name: ext.shopName, menu: ext.menu || [], colour: ext.colour || '#b5651d' }
+      : null
+    this.setData({ categories: menu.byCategory(), shop })
   },
 
   onShow() {

@@ -168,6 +168,8 @@ function runAppScript(code, name) {
 
 on('init', async (message) => {
   config = message.config;
+  // A provider's template committed with ext_json: the merchant's `ext` (wx.getExtConfig).
+  launchState.ext = config.ext && typeof config.ext === 'object' ? config.ext : {};
   globals.__wxConfig = { pages: config.pages, entryPagePath: config.entryPagePath, global: { window: config.window }, tabBar: config.tabBar, envVersion: 'release', platform: 'hutong' };
   setLineMaps(config);
   preloadApis(message.apis);

@@ -20,7 +20,12 @@ function currentRoute() {
 }
 
 /** Launch options, kept by worker.js. */
-export const launchState = { launch: /** @type {Record<string, any>} */ ({}), enter: /** @type {Record<string, any>} */ ({}) };
+export const launchState = {
+  launch: /** @type {Record<string, any>} */ ({}),
+  enter: /** @type {Record<string, any>} */ ({}),
+  /** The `ext` of the ext_json a provider committed this release with ({} for any other app). */
+  ext: /** @type {Record<string, any>} */ ({}),
+};
 
 /** @param {string} name */
 const forward = (name) => (/** @type {any} */ options) => callHost(name, options);
@@ -68,11 +73,12 @@ export const wx = {
   setTabBarItem: forward('setTabBarItem'),
   setTabBarStyle: forward('setTabBarStyle'),
   getLaunchOptionsSync: () => ({ ...launchState.launch }),
-  // Third-party platform ext config: none on this platform, which WeChat gives as {}.
-  getExtConfigSync: () => ({}),
+  // A provider's ext for this merchant (app-config.json `ext`, set at /wxa/commit), a copy each
+  // time so the app cannot change what the next call returns; {} for an app no provider committed.
+  getExtConfigSync: () => structuredClone(launchState.ext),
   /** @param {any} options */
   getExtConfig(options = {}) {
-    const res = { errMsg: 'getExtConfig:ok', extConfig: {} };
+    const res = { errMsg: 'getExtConfig:ok', extConfig: structuredClone(launchState.ext) };
     if (options?.success) options.success(res);
     if (options?.complete) options.complete(res);
     return options?.success || options?.complete ? undefined : Promise.resolve(res);

@@ -21,6 +21,7 @@ class Action(StrEnum):
     MANAGE_SIGNING_KEYS = "manage_signing_keys"  # the developer keys uploads must be signed with
     VIEW_ANALYTICS = "view_analytics"  # visits, retention, scenes, pages, events, funnels, money
     VIEW_CODE_ANALYTICS = "view_code_analytics"  # errors with their stacks, performance, requests
+    AUTHORIZE_PROVIDERS = "authorize_providers"  # let a service provider act for the org's apps
 
 
 ALLOWED: dict[Action, frozenset[str]] = {
@@ -43,6 +44,8 @@ ALLOWED: dict[Action, frozenset[str]] = {
     # The business figures are the analyst's (a merchant's staff); the code's are the developers'.
     Action.VIEW_ANALYTICS: frozenset({"owner", "developer", "analyst"}),
     Action.VIEW_CODE_ANALYTICS: frozenset({"owner", "developer"}),
+    # A provider's authorization lets it upload, submit and release in the app's name: owners only.
+    Action.AUTHORIZE_PROVIDERS: frozenset({"owner"}),
 }
 
 

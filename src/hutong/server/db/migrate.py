@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import threading
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -13,6 +14,10 @@ if TYPE_CHECKING:
     from hutong.server.sealing import Keyring
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+# Alembic installs its `context` and `op` as process-wide proxies for the command that runs: two
+# commands at once in one process (threads; the test suite downgrades in the background) would run
+# each other's migrations. One at a time.
+_ONE_AT_A_TIME = threading.Lock()
 
 
 def alembic_config(url: str, keyring: Keyring | None = None) -> Config:
@@ -27,11 +32,13 @@ def alembic_config(url: str, keyring: Keyring | None = None) -> Config:
 
 
 def upgrade(url: str, revision: str = "head", keyring: Keyring | None = None) -> None:
-    command.upgrade(alembic_config(url, keyring), revision)
+    with _ONE_AT_A_TIME:
+        command.upgrade(alembic_config(url, keyring), revision)
 
 
 def downgrade(url: str, revision: str = "base", keyring: Keyring | None = None) -> None:
-    command.downgrade(alembic_config(url, keyring), revision)
+    with _ONE_AT_A_TIME:
+        command.downgrade(alembic_config(url, keyring), revision)
 
 
 async def upgrade_async(url: str, revision: str = "head", keyring: Keyring | None = None) -> None:

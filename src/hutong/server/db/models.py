@@ -47,6 +47,12 @@ from hutong.server.payments.models import (
     Refund,
     Settlement,
 )
+from hutong.server.providers.models import Authorization as ProviderAuthorization
+from hutong.server.providers.models import Commit as ProviderCommit
+from hutong.server.providers.models import Deployment as ProviderDeployment
+from hutong.server.providers.models import DeploymentItem as ProviderDeploymentItem
+from hutong.server.providers.models import Provider, ProviderToken
+from hutong.server.providers.models import Template as ProviderTemplate
 from hutong.server.review.models import Review
 from hutong.server.sharing.models import GroupOpenId, Share, ShareOpen
 from hutong.server.subscribe.models import (
@@ -121,6 +127,13 @@ __all__ = [
     "PayCode",
     "PinnedApp",
     "PlatformKey",
+    "Provider",
+    "ProviderAuthorization",
+    "ProviderCommit",
+    "ProviderDeployment",
+    "ProviderDeploymentItem",
+    "ProviderTemplate",
+    "ProviderToken",
     "PushSettings",
     "PushSubscription",
     "RecentApp",

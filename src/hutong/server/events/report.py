@@ -256,8 +256,19 @@ async def retention_table(
         kept = {(day, int(key)): int(value) for day, key, value in rows.all()}
     cohorts = [begin + timedelta(days=n) for n in range((end - begin).days + 1)]
     missing = [day for day in cohorts if any((day, k) not in kept for k in keys)]
+    # The days whose visitors are still to be counted: a missing cell's day, unless it is still to
+    # come (nobody has come back on a day that has not happened: 0).
+    horizon = datetime.now(UTC).date() + timedelta(days=1)
+    needed = sorted(
+        {
+            day + timedelta(days=k)
+            for day in missing
+            for k in keys
+            if (day, k) not in kept and day + timedelta(days=k) <= horizon
+        }
+    )
     counts: dict[tuple[date, int], int] = {}
-    if missing:
+    if missing and needed:
         u, a = AnalyticsUser, AnalyticsActive
         grouped = await session.execute(
             select(u.first_day, a.day, func.count())
@@ -266,8 +277,8 @@ async def retention_table(
                 u.app_id == app_id,
                 u.first_day >= missing[0],
                 u.first_day <= missing[-1],
-                a.day >= missing[0],
-                a.day <= missing[-1] + timedelta(days=max(keys)),
+                a.day >= needed[0],
+                a.day <= needed[-1],
             )
             .group_by(u.first_day, a.day)
         )

@@ -31,6 +31,8 @@ HANDLER_MODULES = (
     "hutong.server.payments.settlement",
     "hutong.server.housekeeping",
     "hutong.server.coupons.notify",
+    "hutong.server.providers.events",
+    "hutong.server.providers.deploy",
 )
 # How long past its timeout a claimed job stays leased before another worker may take it again.
 LEASE_GRACE_SECONDS = 30.0

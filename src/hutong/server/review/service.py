@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -13,6 +14,9 @@ from hutong.server.apps.models import App, Release
 from hutong.server.audit.service import record
 from hutong.server.problems import Problem
 from hutong.server.review.models import Review
+
+# Called in the decision's transaction after each approval or rejection (providers push the result).
+DECISION_HOOKS: list[Callable[[AsyncSession, Review], Awaitable[None]]] = []
 
 
 def require_operator(actor: User, *roles: str) -> None:
@@ -75,6 +79,8 @@ async def decide(
         version=item.release.version,
         reason=item.review.reason,
     )
+    for hook in DECISION_HOOKS:
+        await hook(session, item.review)
     return item.review
 
 

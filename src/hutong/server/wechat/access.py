@@ -37,10 +37,17 @@ async def per_client(request: Request) -> None:
 
 
 async def server_app(request: Request, access_token: Annotated[str | None, Query()] = None) -> App:
-    """Every developer-server API: the app whose access_token this is (41001, 40001, 42001 if not)."""
+    """Every developer-server API: the app whose access_token this is (41001, 40001, 42001 if not).
+
+    A provider's authorizer_access_token works here too, for the merchant app that authorized it,
+    on the paths its granted permission sets open (61007 otherwise; providers/scopes.py)."""
     await per_client(request)
     async with database(request).session() as session:
         found = await tokens.app_for_token(session, access_token)
+    if found == tokens.INVALID and access_token:
+        from hutong.server.providers.access import authorizer_app  # providers build on this module
+
+        found = await authorizer_app(request, access_token)
     if isinstance(found, int):
         raise WxError(found)
     await per_minute(request, found.appid)

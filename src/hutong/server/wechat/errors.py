@@ -27,6 +27,27 @@ MESSAGES = {
     61500: "date format error",
     61501: "date range error",
     87009: "invalid signature",
+    # Third-party platforms (server/providers/).
+    61003: "component is not authorized by this account",
+    61005: "component ticket is expired",
+    61006: "component ticket is invalid",
+    61007: "api is unauthorized to component",
+    61009: "code is invalid",
+    61010: "code is expired",
+    61023: "refresh_token is invalid",
+    85009: "already submit a version under auditing",
+    85013: "invalid ext_json",
+    85014: "invalid template id",
+    85019: "no version is approved",
+    85020: "this version cannot be released",
+    85045: "some path in ext_json does not exist",
+    85047: "pages are empty",
+    85048: "ext_json parse failed",
+    85064: "draft not found",
+    85065: "template library is full",
+    85085: "audit quota of this month is used up",
+    86000: "no pending audit for this app",
+    87013: "undo code audit reach limit",
 }
 
 

@@ -3,8 +3,8 @@ data, so they are sealed like the other secrets it reads back, for their app's r
 column widens to text; existing keys are sealed (and opened again on the way down). The master key
 comes from the caller or the settings, and is needed only when there are rows.
 
-Revision ID: 0028
-Revises: 0027
+Revision ID: 0029
+Revises: 0028
 """
 
 from __future__ import annotations
@@ -16,8 +16,8 @@ from alembic import context, op
 
 from hutong.server.sealing import Keyring
 
-revision = "0028"
-down_revision = "0027"
+revision = "0029"
+down_revision = "0028"
 branch_labels = None
 depends_on = None
 

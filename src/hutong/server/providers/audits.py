@@ -1,0 +1,295 @@
+"""Review and release on a merchant's behalf (/wxa/submit_audit … /wxa/release), the provider's
+monthly review quota shared by all its merchants, the review results pushed to the provider
+(weapp_audit_success|fail), and the reviewers' batches: pending commits of identical code, decided
+in one go while each merchant's ext stays in view."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from hutong.server.accounts.models import User
+from hutong.server.apps.models import App, Release
+from hutong.server.apps.release import pending_review
+from hutong.server.audit.models import AuditEntry
+from hutong.server.audit.service import record
+from hutong.server.identity.ids import aware
+from hutong.server.problems import Problem
+from hutong.server.providers import service
+from hutong.server.providers.models import Commit, Provider, Template
+from hutong.server.providers.service import AuthorizerCall
+from hutong.server.review import service as review_service
+from hutong.server.review.models import Review
+from hutong.server.wechat.errors import WxError
+
+MAX_ITEMS = 5
+UNDO_PER_DAY = 5
+UNDO_PER_MONTH = 10
+# WeChat's audit status numbers.
+STATUS = {"approved": 0, "rejected": 1, "pending": 2, "withdrawn": 3}
+
+
+def _month_start(moment: datetime) -> datetime:
+    return moment.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+
+
+async def quota_used(session: AsyncSession, provider: Provider) -> int:
+    used = await session.scalar(
+        select(func.count())
+        .select_from(Review)
+        .join(Commit, Commit.release_id == Review.release_id)
+        .where(Commit.provider_id == provider.id, Review.created_at >= _month_start(service.now()))
+    )
+    return int(used or 0)
+
+
+async def quota(session: AsyncSession, provider: Provider) -> dict[str, int]:
+    used = await quota_used(session, provider)
+    return {
+        "rest": max(provider.audit_quota - used, 0),
+        "limit": provider.audit_quota,
+        "speedup_rest": 0,
+        "speedup_limit": 0,
+    }
+
+
+async def submit(session: AsyncSession, call: AuthorizerCall, body: dict[str, Any]) -> Review:
+    commit = await session.scalar(
+        select(Commit)
+        .where(Commit.app_id == call.app.id, Commit.provider_id == call.provider.id)
+        .order_by(Commit.id.desc())
+        .limit(1)
+    )
+    if commit is None:
+        raise WxError(85020, "nothing committed to submit")
+    items = body.get("item_list", [])
+    if not isinstance(items, list) or len(items) > MAX_ITEMS:
+        raise WxError(40097, f"invalid args: item_list holds at most {MAX_ITEMS} items")
+    if call.app.status != "active":
+        raise WxError(85020, "the app was taken down by the platform")
+    if await pending_review(session, call.app) is not None:
+        raise WxError(85009)
+    if await quota_used(session, call.provider) >= call.provider.audit_quota:
+        raise WxError(85085)
+    release = await session.get(Release, commit.release_id)
+    assert release is not None
+    if release.review_state == "approved":
+        raise WxError(85009, "this version is already approved; release it")
+    desc = body.get("version_desc", "")
+    review = Review(
+        app_id=call.app.id,
+        release_id=release.id,
+        submitted_by=None,
+        notes=(desc if isinstance(desc, str) else "")[:2000],
+    )
+    session.add(review)
+    release.review_state = "pending"
+    await session.flush()
+    await record(
+        session,
+        call.app.id,
+        None,
+        "review.submit",
+        release_id=release.id,
+        version=release.version,
+        component_appid=call.provider.component_appid,
+    )
+    return review
+
+
+def status_of(review: Review, release: Release | None) -> dict[str, Any]:
+    answer: dict[str, Any] = {"status": STATUS.get(review.status, 2)}
+    if review.status == "rejected":
+        answer.update(reason=review.reason, ScreenShot="")
+    if release is not None:
+        answer.update(user_version=release.version, user_desc=release.description)
+    answer["submit_audit_time"] = int(aware(review.created_at).timestamp())
+    return answer
+
+
+async def audit_status(session: AsyncSession, call: AuthorizerCall, auditid: object) -> dict[str, Any]:
+    review = await session.get(Review, auditid) if isinstance(auditid, int) else None
+    if review is None or review.app_id != call.app.id:
+        raise WxError(40097, "invalid args: no such auditid for this app")
+    return status_of(review, await session.get(Release, review.release_id))
+
+
+async def latest_status(session: AsyncSession, call: AuthorizerCall) -> dict[str, Any]:
+    review = await session.scalar(
+        select(Review).where(Review.app_id == call.app.id).order_by(Review.id.desc()).limit(1)
+    )
+    if review is None:
+        raise WxError(86000)
+    return {"auditid": review.id, **status_of(review, await session.get(Release, review.release_id))}
+
+
+async def release(session: AsyncSession, call: AuthorizerCall) -> Release:
+    """The newest approved, unreleased version goes to everyone (85019 none; 85020 not releasable)."""
+    if call.app.status != "active":
+        raise WxError(85020)
+    approved = await session.scalar(
+        select(Release)
+        .join(Review, Review.release_id == Release.id)
+        .where(Review.app_id == call.app.id, Review.status == "approved")
+        .order_by(Review.id.desc())
+        .limit(1)
+    )
+    if approved is None:
+        raise WxError(85019)
+    if approved.id == call.app.current_release_id:
+        raise WxError(85020, "this version is already released")
+    call.app.current_release_id = approved.id
+    call.app.rollout_release_id = None
+    call.app.rollout_percentage = 0
+    call.app.rollout_allowlist = []
+    call.app.rollout_paused = False
+    approved.released_at = approved.released_at or service.now()
+    await record(
+        session,
+        call.app.id,
+        None,
+        "release.start",
+        release_id=approved.id,
+        version=approved.version,
+        mode="full",
+        component_appid=call.provider.component_appid,
+    )
+    return approved
+
+
+async def undo(session: AsyncSession, call: AuthorizerCall) -> None:
+    """undocodeaudit: the pending review withdrawn, at most 5 a day and 10 a month per app (87013)."""
+    review = await pending_review(session, call.app)
+    if review is None:
+        raise WxError(86000)
+    moment = service.now()
+
+    async def undone_since(since: datetime) -> int:
+        count = await session.scalar(
+            select(func.count())
+            .select_from(AuditEntry)
+            .where(
+                AuditEntry.app_id == call.app.id,
+                AuditEntry.action == "review.undo",
+                AuditEntry.created_at >= since,
+            )
+        )
+        return int(count or 0)
+
+    if (
+        await undone_since(moment - timedelta(days=1)) >= UNDO_PER_DAY
+        or await undone_since(_month_start(moment)) >= UNDO_PER_MONTH
+    ):
+        raise WxError(87013)
+    review.status = "withdrawn"
+    review.decided_at = moment
+    release_row = await session.get(Release, review.release_id)
+    if release_row is not None and release_row.review_state == "pending":
+        release_row.review_state = "none"
+    await record(session, call.app.id, None, "review.undo", release_id=review.release_id)
+
+
+async def revert(session: AsyncSession, call: AuthorizerCall) -> Release:
+    """revertcoderelease: back to the version released before the current one."""
+    previous = await session.scalar(
+        select(Release)
+        .where(
+            Release.app_id == call.app.id,
+            Release.released_at.is_not(None),
+            Release.id != (call.app.current_release_id or 0),
+        )
+        .order_by(Release.released_at.desc(), Release.id.desc())
+        .limit(1)
+    )
+    if previous is None or call.app.current_release_id is None:
+        raise WxError(87011, "no earlier released version to go back to")
+    call.app.current_release_id = previous.id
+    await record(
+        session, call.app.id, None, "release.rollback", release_id=previous.id, version=previous.version
+    )
+    return previous
+
+
+async def on_decision(session: AsyncSession, review: Review) -> None:
+    """A reviewer decided a provider's commit: the provider hears weapp_audit_success or _fail."""
+    commit = await session.scalar(select(Commit).where(Commit.release_id == review.release_id))
+    if commit is None or review.status not in ("approved", "rejected"):
+        return
+    provider = await session.get(Provider, commit.provider_id)
+    app = await session.get(App, review.app_id)
+    if provider is None or app is None:
+        return
+    event = "weapp_audit_success" if review.status == "approved" else "weapp_audit_fail"
+    await service.enqueue_event(session, provider, event, appid=app.appid, reason=review.reason)
+
+
+review_service.DECISION_HOOKS.append(on_decision)
+
+
+# Reviewers' batches -------------------------------------------------------------------------------
+
+
+@dataclass
+class BatchItem:
+    review_id: int
+    appid: str
+    name: str
+    version: str
+    ext: dict[str, Any]
+
+
+@dataclass
+class Batch:
+    code_sha256: str
+    provider: str
+    template_version: str
+    items: list[BatchItem] = field(default_factory=list)
+
+
+async def batches(session: AsyncSession, actor: User) -> list[Batch]:
+    """Pending reviews of provider commits, grouped by identical code (one template build)."""
+    review_service.require_operator(actor)
+    rows = await session.execute(
+        select(Review, Commit, App, Release, Provider, Template)
+        .join(Commit, Commit.release_id == Review.release_id)
+        .join(App, App.id == Review.app_id)
+        .join(Release, Release.id == Review.release_id)
+        .join(Provider, Provider.id == Commit.provider_id)
+        .outerjoin(Template, Template.id == Commit.template_id)
+        .where(Review.status == "pending")
+        .order_by(Review.id)
+    )
+    groups: dict[str, Batch] = {}
+    for review, commit, app, release_row, provider, template in rows:
+        batch = groups.setdefault(
+            commit.code_sha256,
+            Batch(commit.code_sha256, provider.name, template.user_version if template else ""),
+        )
+        ext = commit.ext_json.get("ext", {}) if isinstance(commit.ext_json, dict) else {}
+        batch.items.append(BatchItem(review.id, app.appid, app.name, release_row.version, ext))
+    return list(groups.values())
+
+
+async def decide_batch(
+    session: AsyncSession, actor: User, code: str, review_ids: list[int], *, approve: bool, reason: str = ""
+) -> list[Review]:
+    """One decision over reviews of identical code (each must be pending and of ``code``): all or none."""
+    review_service.require_operator(actor)
+    if not review_ids:
+        raise Problem(422, "empty_batch", "pick the reviews to decide")
+    found = await session.execute(
+        select(Review, Commit)
+        .join(Commit, Commit.release_id == Review.release_id)
+        .where(Review.id.in_(review_ids))
+    )
+    pairs = list(found)
+    if len(pairs) != len(set(review_ids)) or any(commit.code_sha256 != code for _r, commit in pairs):
+        raise Problem(409, "not_one_batch", "every review in a batch must be of the same code")
+    return [
+        await review_service.decide(session, actor, review.id, approve=approve, reason=reason)
+        for review, _commit in pairs
+    ]

@@ -1,0 +1,203 @@
+"""Code management at WeChat's paths: the template library (component_access_token) and, per
+merchant (authorizer access_token, permission set 18), commit, review, release, undo, quota. Plus the
+reviewers' batch decisions (JSON API for the console)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+
+from hutong.server.accounts.auth import current_user
+from hutong.server.accounts.models import User
+from hutong.server.deps import blob_store, database
+from hutong.server.identity.ids import aware
+from hutong.server.problems import Problem
+from hutong.server.providers import audits, templates
+from hutong.server.providers.access import AuthorizerCaller, ComponentCaller
+from hutong.server.wechat.body import json_body
+from hutong.server.wechat.errors import OK
+
+router = APIRouter(tags=["third-party platform"])
+CurrentUser = Annotated[User, Depends(current_user)]
+
+
+def _answer(body: dict[str, Any]) -> JSONResponse:
+    return JSONResponse({**OK, **body}, headers={"Cache-Control": "no-store"})
+
+
+# The template library (component_access_token) ---------------------------------------------------
+
+
+@router.get("/wxa/gettemplatedraftlist")
+async def get_template_draft_list(request: Request, provider: ComponentCaller) -> JSONResponse:
+    async with database(request).session() as session:
+        drafts = await templates.drafts(session, provider)
+    return _answer(
+        {
+            "draft_list": [
+                {
+                    "create_time": int(aware(draft.created_at).timestamp()),
+                    "user_version": draft.version,
+                    "user_desc": draft.description,
+                    "draft_id": draft.id,
+                }
+                for draft in drafts
+            ]
+        }
+    )
+
+
+@router.post("/wxa/addtotemplate")
+async def add_to_template(request: Request, provider: ComponentCaller) -> JSONResponse:
+    body = await json_body(request)
+    async with database(request).session() as session:
+        await templates.add_to_template(session, provider, body.get("draft_id"), body.get("template_type", 0))
+    return _answer({})
+
+
+@router.get("/wxa/gettemplatelist")
+async def get_template_list(request: Request, provider: ComponentCaller) -> JSONResponse:
+    async with database(request).session() as session:
+        rows = await templates.template_list(session, provider)
+    return _answer(
+        {
+            "template_list": [
+                {
+                    "create_time": int(aware(row.created_at).timestamp()),
+                    "user_version": row.user_version,
+                    "user_desc": row.user_desc,
+                    "template_id": row.id,
+                    "draft_id": row.release_id,
+                    "template_type": row.template_type,
+                }
+                for row in rows
+            ]
+        }
+    )
+
+
+@router.post("/wxa/deletetemplate")
+async def delete_template(request: Request, provider: ComponentCaller) -> JSONResponse:
+    body = await json_body(request)
+    async with database(request).session() as session:
+        await templates.delete_template(session, provider, body.get("template_id"))
+    return _answer({})
+
+
+# Per merchant (authorizer access_token) -----------------------------------------------------------
+
+
+@router.post("/wxa/commit")
+async def commit(request: Request, call: AuthorizerCaller) -> JSONResponse:
+    body = await json_body(request, max_bytes=templates.EXT_JSON_MAX + 4096)
+    async with database(request).session() as session:
+        call.app = await session.merge(call.app)
+        await templates.commit(
+            session,
+            blob_store(request),
+            call,
+            body.get("template_id"),
+            body.get("ext_json"),
+            body.get("user_version"),
+            body.get("user_desc", ""),
+        )
+    return _answer({})
+
+
+@router.post("/wxa/submit_audit")
+async def submit_audit(request: Request, call: AuthorizerCaller) -> JSONResponse:
+    body = await json_body(request)
+    async with database(request).session() as session:
+        call.app = await session.merge(call.app)
+        review = await audits.submit(session, call, body)
+        auditid = review.id
+    return _answer({"auditid": auditid})
+
+
+@router.post("/wxa/get_auditstatus")
+async def get_audit_status(request: Request, call: AuthorizerCaller) -> JSONResponse:
+    body = await json_body(request)
+    async with database(request).session() as session:
+        return _answer(await audits.audit_status(session, call, body.get("auditid")))
+
+
+@router.get("/wxa/get_latest_auditstatus")
+async def get_latest_audit_status(request: Request, call: AuthorizerCaller) -> JSONResponse:
+    async with database(request).session() as session:
+        return _answer(await audits.latest_status(session, call))
+
+
+@router.post("/wxa/release")
+async def release(request: Request, call: AuthorizerCaller) -> JSONResponse:
+    await json_body(request)  # WeChat wants "{}": an empty body is 44002
+    async with database(request).session() as session:
+        call.app = await session.merge(call.app)
+        await audits.release(session, call)
+    return _answer({})
+
+
+@router.get("/wxa/undocodeaudit")
+async def undo_code_audit(request: Request, call: AuthorizerCaller) -> JSONResponse:
+    async with database(request).session() as session:
+        await audits.undo(session, call)
+    return _answer({})
+
+
+@router.get("/wxa/revertcoderelease")
+async def revert_code_release(request: Request, call: AuthorizerCaller) -> JSONResponse:
+    async with database(request).session() as session:
+        call.app = await session.merge(call.app)
+        await audits.revert(session, call)
+    return _answer({})
+
+
+@router.get("/wxa/queryquota")
+async def query_quota(request: Request, call: AuthorizerCaller) -> JSONResponse:
+    async with database(request).session() as session:
+        return _answer(await audits.quota(session, call.provider))
+
+
+# Reviewers' batches -------------------------------------------------------------------------------
+
+
+class BatchItemOut(BaseModel):
+    review_id: int
+    appid: str
+    name: str
+    version: str
+    ext: dict[str, Any]
+
+
+class BatchOut(BaseModel):
+    code_sha256: str
+    provider: str
+    template_version: str
+    items: list[BatchItemOut]
+
+
+class BatchDecisionIn(BaseModel):
+    review_ids: list[int] = Field(max_length=1000)
+    reason: str = Field(default="", max_length=4000)
+
+
+@router.get("/api/review/batches", response_model=list[BatchOut])
+async def list_batches(request: Request, user: CurrentUser) -> list[BatchOut]:
+    async with database(request).session() as session:
+        found = await audits.batches(session, user)
+    return [BatchOut.model_validate(batch, from_attributes=True) for batch in found]
+
+
+@router.post("/api/review/batches/{code}/{verdict}")
+async def decide_batch(
+    code: str, verdict: str, body: BatchDecisionIn, request: Request, user: CurrentUser
+) -> dict[str, int]:
+    if verdict not in ("approve", "reject"):
+        raise Problem(404, "not_found", "approve or reject")
+    async with database(request).session() as session:
+        decided = await audits.decide_batch(
+            session, user, code, body.review_ids, approve=verdict == "approve", reason=body.reason
+        )
+    return {"decided": len(decided)}
