@@ -303,6 +303,8 @@ async def test_counter_payment_and_reverse_through_the_sdk(shop: Shop) -> None:
             await ledger.post(
                 session, "wire:codepay:topup", "top-up", [("funding_clearing:sandbox", -3000), (wallet, 3000)]
             )
+            # The module's other payments share this payer: count from what the wallet holds now.
+            before = await ledger.balance(session, wallet)
         async with database.session() as session:
             code, _ = await paycodes.issue(session, user_id)
         sdk = await _sync(shop.sdk)
@@ -320,12 +322,12 @@ async def test_counter_payment_and_reverse_through_the_sdk(shop: Shop) -> None:
         assert paid["trade_state"] == "SUCCESS" and paid["trade_type"] == "MICROPAY"
         assert paid["payer"]["openid"] == shop.openid
         async with database.session() as session:
-            assert await ledger.balance(session, wallet) == 3000 - 1880
+            assert await ledger.balance(session, wallet) == before - 1880
         code_, message = await _sync(sdk.codepay_reverse, out_trade_no="WIRECODE000001")
         assert code_ == 204, message
         code_, message = await _sync(sdk.query, out_trade_no="WIRECODE000001")
         assert code_ == 200 and json.loads(message)["trade_state"] == "REVOKED"
         async with database.session() as session:
-            assert await ledger.balance(session, wallet) == 3000
+            assert await ledger.balance(session, wallet) == before
     finally:
         await database.dispose()
