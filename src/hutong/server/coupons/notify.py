@@ -7,14 +7,12 @@ sent), retried on WeChat Pay's schedule until the merchant answers 200 or 204 wi
 from __future__ import annotations
 
 import uuid
-import weakref
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hutong.server import outbox
 from hutong.server.coupons.models import CallbackSettings
-from hutong.server.db import Database
 from hutong.server.payments import merchants
 from hutong.server.payments.ids import now, rfc3339
 from hutong.server.payments.models import Merchant
@@ -31,14 +29,6 @@ SEND_CHANNELS = {
     "API": "BUSICOUPON_SEND_CHANNEL_API",
     "CODE": "BUSICOUPON_SEND_CHANNEL_PUBLICACCOUNT",
 }
-_key_caches: weakref.WeakKeyDictionary[Database, KeyCache] = weakref.WeakKeyDictionary()
-
-
-def _keys(database: Database) -> KeyCache:
-    cache = _key_caches.get(database)
-    if cache is None:
-        cache = _key_caches[database] = KeyCache(database)
-    return cache
 
 
 async def _enqueue(
@@ -118,7 +108,7 @@ async def deliver(job: outbox.Job) -> outbox.Outcome:
         return outbox.Outcome.dead("the merchant set no coupon callback URL")
     if not apiv3_key:
         return outbox.Outcome.retry(reason="the merchant has no APIv3 key")
-    ring = await _keys(job.database).ring()
+    ring = await KeyCache.of(job.database).ring()
     body = envelope.body(
         payload["notify_id"],
         payload["create_time"],

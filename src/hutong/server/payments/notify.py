@@ -7,14 +7,12 @@ notification ``id`` is sent each time, so a merchant can drop duplicates."""
 from __future__ import annotations
 
 import uuid
-import weakref
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hutong.server import outbox
-from hutong.server.db import Database
 from hutong.server.payments import ids, merchants, orders
 from hutong.server.payments.models import Merchant, NotifyLog, Order, Refund
 from hutong.server.wechatpay import envelope
@@ -22,15 +20,6 @@ from hutong.server.wechatpay.keys import KeyCache
 
 TOPIC = "payments.notify"
 ANSWER_SECONDS = 5.0
-# One key cache per Database object (its engine and master keys), kept as long as the Database is.
-_key_caches: weakref.WeakKeyDictionary[Database, KeyCache] = weakref.WeakKeyDictionary()
-
-
-def _keys(database: Database) -> KeyCache:
-    cache = _key_caches.get(database)
-    if cache is None:
-        cache = _key_caches[database] = KeyCache(database)
-    return cache
 
 
 async def _enqueue(
@@ -151,7 +140,7 @@ async def deliver(job: outbox.Job) -> outbox.Outcome:
     if not apiv3_key:
         # Nothing can be encrypted for it yet; keep trying on the schedule while its owner sets one.
         return outbox.Outcome.retry(reason="the merchant has no APIv3 key")
-    ring = await _keys(job.database).ring()
+    ring = await KeyCache.of(job.database).ring()
     body = envelope.body(
         payload["notify_id"],
         payload["create_time"],

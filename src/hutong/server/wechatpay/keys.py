@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import secrets
 import time
+import weakref
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -158,6 +159,15 @@ def _load(row: PlatformKey, keyring: sealing.Keyring) -> LoadedKey:
 class KeyCache:
     """One process's copy of the key ring, re-read every CACHE_SECONDS (or at once after a miss)."""
 
+    @classmethod
+    def of(cls, database: Database) -> KeyCache:
+        """The cache of ``database`` (its engine and master keys), kept as long as that object is:
+        what outbox handlers use, as they get the Database rather than the app."""
+        cache = _caches.get(database)
+        if cache is None:
+            cache = _caches[database] = cls(database)
+        return cache
+
     def __init__(self, database: Database) -> None:
         self._database = database
         self._ring: KeyRing | None = None
@@ -185,3 +195,6 @@ class KeyCache:
 
     def forget(self) -> None:
         self._ring = None
+
+
+_caches: weakref.WeakKeyDictionary[Database, KeyCache] = weakref.WeakKeyDictionary()
