@@ -12,7 +12,6 @@ import json
 import os
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -21,6 +20,7 @@ from pathlib import Path
 import httpx
 from sqlalchemy import select
 
+from hutong import sidecar
 from hutong.examples import demo_organization
 from hutong.server.accounts import service as accounts
 from hutong.server.accounts.models import Membership, User
@@ -129,23 +129,6 @@ def run_tea_server(
     orders = orders or credentials.with_name("tea-orders.json")
     command = [sys.executable, str(examples / SERVER_SCRIPT), "--port", str(port)]
     command += ["--credentials", str(credentials), "--orders", str(orders)]
-    process = subprocess.Popen(command)  # noqa: S603 - our own example, fixed arguments
     url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 20
-        while True:
-            try:
-                if httpx.get(f"{url}/health", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError("the tea shop's back end did not start")
-            time.sleep(0.05)
+    with sidecar.serving(command, url, "the tea shop's back end") as process:
         yield RunningShop(url, orders, process)
-    finally:
-        process.terminate()
-        try:
-            process.wait(10)
-        except subprocess.TimeoutExpired:
-            process.kill()

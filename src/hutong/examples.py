@@ -6,17 +6,16 @@ import json
 import os
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import httpx
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from hutong import sidecar
 from hutong.compiler import build_project
 from hutong.server.accounts.models import Organization
 from hutong.server.apps import service
@@ -140,23 +139,6 @@ def run_backend(
     port = port or example.backend_port
     env = {**os.environ, "PLATFORM_URL": platform, "APPID": example.appid, "APP_SECRET": secret}
     command = [sys.executable, str(example.backend), "--port", str(port), *args]
-    process = subprocess.Popen(command, env=env)  # noqa: S603 - our own example, fixed arguments
     url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 20
-        while True:
-            try:
-                if httpx.get(f"{url}/health", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"the back end of {example.appid} did not start on port {port}")
-            time.sleep(0.05)
+    with sidecar.serving(command, url, f"the back end of {example.appid} on port {port}", env) as process:
         yield RunningBackend(example.appid, url, process)
-    finally:
-        process.terminate()
-        try:
-            process.wait(10)
-        except subprocess.TimeoutExpired:
-            process.kill()

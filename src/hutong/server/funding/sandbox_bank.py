@@ -45,6 +45,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from hutong import sidecar
 from hutong.server.funding import signature
 
 APPROVED = "4242424242424242"
@@ -239,26 +240,9 @@ def run_bank(port: int, decide_after: float = 0.2, slow_seconds: float = 10.0) -
     env = {**os.environ, "SANDBOX_BANK_API_KEY": api_key, "SANDBOX_BANK_WEBHOOK_SECRET": secret}
     command = [sys.executable, "-m", "hutong.server.funding.sandbox_bank", "--port", str(port)]
     command += ["--decide-after", str(decide_after), "--slow-seconds", str(slow_seconds)]
-    process = subprocess.Popen(command, env=env)  # noqa: S603 - our own module, fixed arguments
     url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 20
-        while True:
-            try:
-                if httpx.get(f"{url}/health", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError("the sandbox bank did not start")
-            time.sleep(0.05)
+    with sidecar.serving(command, url, "the sandbox bank", env) as process:
         yield RunningBank(url, api_key, secret, process)
-    finally:
-        process.terminate()
-        try:
-            process.wait(10)
-        except subprocess.TimeoutExpired:
-            process.kill()
 
 
 def main() -> None:
