@@ -37,7 +37,11 @@ async def test_my_data_lists_exports_clears_and_deletes(live_server: LiveServer,
     assert await launches(page) == 1
     await page.reload()
     assert await launches(page) == 2  # the host keeps the app's storage for this user
-    await page.locator("#close-app").click()
+    # Closing the app sends what analytics queued (its page views): wait for it to land.
+    events_posted = lambda r: r.url.endswith("/events") and r.request.method == "POST"  # noqa: E731
+    async with page.expect_response(events_posted) as sent:
+        await page.locator("#close-app").click()
+    assert (await sent.value).ok
 
     await page.locator("#account").click()
     await page.get_by_role("button", name="My data").click()
@@ -48,8 +52,10 @@ async def test_my_data_lists_exports_clears_and_deletes(live_server: LiveServer,
     await expect(apps.get_by_role("button")).to_contain_text("Times you opened it")
     await apps.get_by_role("button").click()
     sheet = page.get_by_role("dialog", name="apis")
-    await expect(sheet.locator("dt")).to_have_text(["Times you opened it", "On your recent list"])
-    await expect(sheet.locator("dd").first).to_have_text("2")
+    await expect(sheet.locator("dt")).to_have_text(
+        ["Events it reported", "Times you opened it", "On your recent list"]
+    )
+    await expect(sheet.locator("dt:text-is('Times you opened it') + dd")).to_have_text("2")
 
     export = sheet.get_by_role("link", name="Export (JSON)")
     href = await export.get_attribute("href")

@@ -18,6 +18,14 @@ App({
 })
 
 });
+__hutong_define("config.js", function (require, module, exports, window, document, frames, self, location, navigator, localStorage, history, Caches, screen, alert, confirm, prompt, XMLHttpRequest, WebSocket, Reporter, webkit, WeixinJSCore, fetch, print, WeixinJSBridge) {
+// Where the clinic's own back end answers (examples/clinic-backend/server.py, started by `make demo`).
+// A clinic deploying this sets its server's address here and lists it among the app's request domains.
+module.exports = {
+  api: 'http://127.0.0.1:8701',
+}
+
+});
 __hutong_define("pages/booked/booked.js", function (require, module, exports, window, document, frames, self, location, navigator, localStorage, history, Caches, screen, alert, confirm, prompt, XMLHttpRequest, WebSocket, Reporter, webkit, WeixinJSCore, fetch, print, WeixinJSBridge) {
 Page({
   data: {
@@ -46,6 +54,8 @@ Page({
 
 });
 __hutong_define("pages/doctor/doctor.js", function (require, module, exports, window, document, frames, self, location, navigator, localStorage, history, Caches, screen, alert, confirm, prompt, XMLHttpRequest, WebSocket, Reporter, webkit, WeixinJSCore, fetch, print, WeixinJSBridge) {
+const { api } = require("/config.js")
+
 Page({
   data: {
     doctor: null,
@@ -73,14 +83,32 @@ Page({
       wx.showToast({ title: '请描述症状 Describe your symptoms', icon: 'none' })
       return
     }
+    // Ask inside the tap, then tell the clinic's back end, which sends the reminder before the visit
+    // (with the patient's openid, from the wx.login code it exchanges).
     wx.requestSubscribeMessage({
       tmplIds: ['consultation-reminder'],
       complete: () => {
-        const booking = { id: 'C' + Date.now(), doctor: doctor.name, when: times[time], fee: doctor.fee, symptoms }
-        wx.setStorageSync('consultation', booking)
-        wx.redirectTo({ url: `/pages/booked/booked?id=${booking.id}` })
+        const booking = { doctor: doctor.name, when: times[time], fee: doctor.fee, symptoms }
+        wx.login({
+          success: ({ code }) => {
+            wx.request({
+              url: `${api}/bookings`,
+              method: 'POST',
+              data: { ...booking, code },
+              success: (res) => this.booked({ ...booking, id: res.statusCode === 201 ? res.data.id : '' }),
+              fail: () => this.booked({ ...booking, id: '' }),
+            })
+          },
+          fail: () => this.booked({ ...booking, id: '' }),
+        })
       },
     })
+  },
+
+  /** @param {{id: string}} booking (no id when the clinic's server could not be reached) */
+  booked(booking) {
+    wx.setStorageSync('consultation', booking)
+    wx.redirectTo({ url: `/pages/booked/booked?id=${booking.id}` })
   },
 })
 
