@@ -88,7 +88,9 @@ async def _traffic(client: httpx.AsyncClient, appid: str, broken: str, devices: 
 async def test_a_release_that_throws_on_launch_is_rolled_back_then_paused(
     database_url: str, tmp_path: Path
 ) -> None:
-    async with platform(settings_for(tmp_path, database_url)) as (app, client):
+    # The test flushes the event buffer itself, so the guard judges all the traffic at once.
+    quiet = settings_for(tmp_path, database_url, analytics_flush_seconds=3600)
+    async with platform(quiet) as (app, client):
         bearer = await token_for(client, "owner@example.com")
         async with app.state.database.session() as session:
             owner = await session.scalar(select(User).where(User.email == "owner@example.com"))
@@ -103,7 +105,13 @@ async def test_a_release_that_throws_on_launch_is_rolled_back_then_paused(
         good = await _ship(app, owner, reviewer, appid, "1.0.0", zip_project(EXAMPLES / "counter"), 100)
         bad = await _ship(app, owner, reviewer, appid, "2.0.0", _zip(BROKEN), 50)
 
-        seen = await _traffic(client, appid, "2.0.0", range(60))
+        # Devices until both versions have had 20 (which device gets which is a hash of the appid).
+        seen: dict[str, int] = {}
+        for first in range(0, 400, 20):
+            for version, count in (await _traffic(client, appid, "2.0.0", range(first, first + 20))).items():
+                seen[version] = seen.get(version, 0) + count
+            if seen.get("2.0.0", 0) >= 20 and seen.get("1.0.0", 0) >= 20:
+                break
         assert seen["2.0.0"] >= 20 and seen["1.0.0"] >= 20  # both versions had their share
         await app.state.events.flush()  # what each server process does every second; the guard follows
 
@@ -118,7 +126,7 @@ async def test_a_release_that_throws_on_launch_is_rolled_back_then_paused(
         assert entries[0].detail["current"] == {"sessions": seen["1.0.0"], "failed": 0}
         assert "visits of the new version failed (100%)" in entries[0].detail["reason"]
         # Everyone gets the good version again; the console's API says why.
-        assert set(await _traffic(client, appid, "none", range(60, 70))) == {"1.0.0"}
+        assert set(await _traffic(client, appid, "none", range(1000, 1010))) == {"1.0.0"}
         guard = (await client.get(f"/api/manage/apps/{appid}/analytics/guard", headers=bearer)).json()
         assert guard["last_stop"]["stop"] == "rollback" and guard["last_stop"]["version"] == "2.0.0"
 
@@ -127,7 +135,7 @@ async def test_a_release_that_throws_on_launch_is_rolled_back_then_paused(
         put = await client.put(f"/api/manage/apps/{appid}/analytics/guard", json=settings, headers=bearer)
         assert put.status_code == 200 and put.json()["action"] == "pause"
         bad_again = await _ship(app, owner, reviewer, appid, "3.0.0", _zip(BROKEN), 50)
-        await _traffic(client, appid, "3.0.0", range(100, 130))
+        await _traffic(client, appid, "3.0.0", range(2000, 2030))
         await app.state.events.flush()
         async with app.state.database.session() as session:
             state = await session.scalar(select(App).where(App.appid == appid))
