@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from cryptography.hazmat.primitives.asymmetric import rsa
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from sqlalchemy import func, select
@@ -21,29 +20,11 @@ from hutong.server.identity import service as identity
 from hutong.server.payments import merchants, validate
 from hutong.server.payments.ids import now, rfc3339
 from hutong.server.payments.models import Merchant
-from hutong.server.ratelimit import Limiter
+from hutong.server.payments.routes import merchant_caller
 from hutong.server.wechatpay import api
 from hutong.server.wechatpay.errors import PayError, param_error
 
 router = APIRouter(include_in_schema=False)
-
-
-async def _caller(request: Request) -> tuple[api.Call, Merchant]:
-    """The signing merchant, on the same terms as the payment APIs (one request budget per merchant)."""
-
-    async def key(mchid: str, serial: str) -> rsa.RSAPublicKey | None:
-        async with database(request).session() as session:
-            return await merchants.request_key(session, mchid, serial)
-
-    call = await api.authenticate(request, key)
-    limiter: Limiter = request.app.state.limiter
-    wait = await limiter.hit(f"wxpay:{call.credentials.mchid}", settings(request).payments_api_per_minute, 60)
-    if wait is not None:
-        raise PayError(429, "FREQUENCY_LIMITED", "频率超限 (too many requests; slow down)")
-    async with database(request).session() as session:
-        merchant = await merchants.by_mchid(session, call.credentials.mchid)
-    assert merchant is not None
-    return call, merchant
 
 
 def _body(call: api.Call) -> dict[str, Any]:
@@ -79,7 +60,7 @@ async def _claimant(session: AsyncSession, merchant: Merchant, appid: str, openi
 
 @router.post("/v3/marketing/busifavor/stocks")
 async def busifavor_create(request: Request) -> Response:
-    call, merchant = await _caller(request)
+    call, merchant = await merchant_caller(request)
     body = _body(call)
     async with database(request).session() as session:
         # WeChat's merchant coupons can be claimed as soon as they are made.
@@ -90,7 +71,7 @@ async def busifavor_create(request: Request) -> Response:
 
 @router.get("/v3/marketing/busifavor/stocks/{stock_id}")
 async def busifavor_query(request: Request, stock_id: str) -> Response:
-    _, merchant = await _caller(request)
+    _, merchant = await merchant_caller(request)
     async with database(request).session() as session:
         stock = await issuing.stock_of(session, merchant, stock_id)
         answer = rules.busifavor_stock(stock, merchant.mchid)
@@ -99,7 +80,7 @@ async def busifavor_query(request: Request, stock_id: str) -> Response:
 
 @router.post("/v3/marketing/busifavor/stocks/{stock_id}/couponcodes")
 async def busifavor_upload_codes(request: Request, stock_id: str) -> Response:
-    call, merchant = await _caller(request)
+    call, merchant = await merchant_caller(request)
     body = _body(call)
     _request_no(body, "upload_request_no")
     codes = body.get("coupon_code_list")
@@ -123,7 +104,7 @@ async def busifavor_upload_codes(request: Request, stock_id: str) -> Response:
 
 @router.post("/v3/marketing/busifavor/coupons/use")
 async def busifavor_use(request: Request) -> Response:
-    call, merchant = await _caller(request)
+    call, merchant = await merchant_caller(request)
     body = _body(call)
     code = validate.text(body, "coupon_code", 32)
     use_request_no = _request_no(body, "use_request_no")
@@ -164,7 +145,7 @@ async def _coupon_of(session: AsyncSession, merchant: Merchant, body: dict[str, 
 
 @router.post("/v3/marketing/busifavor/coupons/return")
 async def busifavor_return(request: Request) -> Response:
-    call, merchant = await _caller(request)
+    call, merchant = await merchant_caller(request)
     body = _body(call)
     request_no = _request_no(body, "return_request_no")
     async with database(request).session() as session:
@@ -175,7 +156,7 @@ async def busifavor_return(request: Request) -> Response:
 
 @router.post("/v3/marketing/busifavor/coupons/deactivate")
 async def busifavor_deactivate(request: Request) -> Response:
-    call, merchant = await _caller(request)
+    call, merchant = await merchant_caller(request)
     body = _body(call)
     request_no = _request_no(body, "deactivate_request_no")
     async with database(request).session() as session:
@@ -224,7 +205,7 @@ async def _user_coupons(
 
 @router.get("/v3/marketing/busifavor/users/{openid}/coupons")
 async def busifavor_user_coupons(request: Request, openid: str) -> Response:
-    _, merchant = await _caller(request)
+    _, merchant = await merchant_caller(request)
     rows, total, offset, limit = await _user_coupons(request, merchant, openid, "busifavor", "coupon_state")
     data = [rules.busifavor_coupon(coupon, stock, merchant.mchid) for coupon, stock in rows]
     answer = {"data": data, "total_count": total, "offset": offset, "limit": limit}
@@ -233,7 +214,7 @@ async def busifavor_user_coupons(request: Request, openid: str) -> Response:
 
 @router.get("/v3/marketing/busifavor/users/{openid}/coupons/{coupon_code}/appids/{appid}")
 async def busifavor_coupon(request: Request, openid: str, coupon_code: str, appid: str) -> Response:
-    _, merchant = await _caller(request)
+    _, merchant = await merchant_caller(request)
     async with database(request).session() as session:
         row = (
             await session.execute(
@@ -253,7 +234,7 @@ async def busifavor_coupon(request: Request, openid: str, coupon_code: str, appi
 
 
 async def _set_callback(request: Request, family: str) -> Response:
-    call, merchant = await _caller(request)
+    call, merchant = await merchant_caller(request)
     body = _body(call)
     _same_merchant(body.get("mchid", merchant.mchid), merchant, "mchid")
     allow_http = bool(settings(request).egress_allow_networks.strip())
@@ -281,7 +262,7 @@ async def busifavor_set_callback(request: Request) -> Response:
 
 @router.get("/v3/marketing/busifavor/callbacks")
 async def busifavor_get_callback(request: Request) -> Response:
-    _, merchant = await _caller(request)
+    _, merchant = await merchant_caller(request)
     _same_merchant(request.query_params.get("mchid", merchant.mchid), merchant, "mchid")
     async with database(request).session() as session:
         row = await session.get(CallbackSettings, merchant.id)
@@ -294,7 +275,7 @@ async def busifavor_get_callback(request: Request) -> Response:
 
 @router.post("/v3/marketing/favor/coupon-stocks")
 async def favor_create(request: Request) -> Response:
-    call, merchant = await _caller(request)
+    call, merchant = await merchant_caller(request)
     body = _body(call)
     async with database(request).session() as session:
         # A voucher stock waits for /start, as WeChat's does (状态: 未激活).
@@ -304,7 +285,7 @@ async def favor_create(request: Request) -> Response:
 
 
 async def _favor_move(request: Request, stock_id: str, action: str, field: str) -> Response:
-    call, merchant = await _caller(request)
+    call, merchant = await merchant_caller(request)
     body = _body(call)
     _same_merchant(body.get("stock_creator_mchid"), merchant, "stock_creator_mchid")
     async with database(request).session() as session:
@@ -330,7 +311,7 @@ async def favor_restart(request: Request, stock_id: str) -> Response:
 
 @router.get("/v3/marketing/favor/stocks/{stock_id}")
 async def favor_query(request: Request, stock_id: str) -> Response:
-    _, merchant = await _caller(request)
+    _, merchant = await merchant_caller(request)
     _same_merchant(request.query_params.get("stock_creator_mchid"), merchant, "stock_creator_mchid")
     async with database(request).session() as session:
         stock = await issuing.stock_of(session, merchant, stock_id)
@@ -342,7 +323,7 @@ async def favor_query(request: Request, stock_id: str) -> Response:
 async def favor_send(request: Request, openid: str) -> Response:
     """Send one coupon to an openid; idempotent on ``out_request_no``. Hutong also sends merchant
     coupons (busifavor stocks) this way, as a developer's server needs to."""
-    call, merchant = await _caller(request)
+    call, merchant = await merchant_caller(request)
     body = _body(call)
     _same_merchant(body.get("stock_creator_mchid"), merchant, "stock_creator_mchid")
     stock_id = validate.text(body, "stock_id", 20)
@@ -361,7 +342,7 @@ async def favor_send(request: Request, openid: str) -> Response:
 
 @router.get("/v3/marketing/favor/users/{openid}/coupons")
 async def favor_user_coupons(request: Request, openid: str) -> Response:
-    _, merchant = await _caller(request)
+    _, merchant = await merchant_caller(request)
     rows, total, offset, limit = await _user_coupons(request, merchant, openid, "favor", "status")
     data = [rules.favor_coupon(coupon, stock, merchant.mchid) for coupon, stock in rows]
     answer = {"data": data, "total_count": total, "offset": offset, "limit": limit}
@@ -370,7 +351,7 @@ async def favor_user_coupons(request: Request, openid: str) -> Response:
 
 @router.get("/v3/marketing/favor/users/{openid}/coupons/{coupon_id}")
 async def favor_coupon(request: Request, openid: str, coupon_id: str) -> Response:
-    _, merchant = await _caller(request)
+    _, merchant = await merchant_caller(request)
     async with database(request).session() as session:
         row = (
             await session.execute(

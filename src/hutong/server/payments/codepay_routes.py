@@ -8,7 +8,7 @@ from fastapi.responses import Response
 
 from hutong.server.deps import database, settings
 from hutong.server.payments import codepay
-from hutong.server.payments.routes import _caller, _plain_http_allowed
+from hutong.server.payments.routes import _plain_http_allowed, merchant_caller
 from hutong.server.wechatpay import api
 
 router = APIRouter(include_in_schema=False)
@@ -16,7 +16,7 @@ router = APIRouter(include_in_schema=False)
 
 @router.post("/v3/pay/transactions/codepay")
 async def submit(request: Request) -> Response:
-    call, merchant = await _caller(request)
+    call, merchant = await merchant_caller(request)
     body = call.json()
     async with database(request).session() as session:
         order, replayed = await codepay.submit(
@@ -33,7 +33,7 @@ async def submit(request: Request) -> Response:
 
 @router.post("/v3/pay/transactions/out-trade-no/{out_trade_no}/reverse")
 async def reverse(request: Request, out_trade_no: str) -> Response:
-    call, merchant = await _caller(request)
+    call, merchant = await merchant_caller(request)
     body = call.json()
     async with database(request).session() as session:
         await codepay.reverse(session, merchant, out_trade_no, body)

@@ -21,7 +21,9 @@ from hutong.server.wechatpay.keys import KeyRing
 router = APIRouter(include_in_schema=False)
 
 
-async def _caller(request: Request) -> tuple[api.Call, Merchant]:
+async def merchant_caller(request: Request) -> tuple[api.Call, Merchant]:
+    """The signing merchant of a v3 call (coupons use it too: one request budget per merchant)."""
+
     async def key(mchid: str, serial: str) -> rsa.RSAPublicKey | None:
         async with database(request).session() as session:
             return await merchants.request_key(session, mchid, serial)
@@ -43,7 +45,7 @@ def _plain_http_allowed(request: Request) -> bool:
 
 
 async def _create(request: Request, kind: str) -> Response:
-    call, merchant = await _caller(request)
+    call, merchant = await merchant_caller(request)
     body = call.json()
     async with database(request).session() as session:
         order = await orders.create(
@@ -95,7 +97,7 @@ async def _sub_merchant(request: Request, provider: Merchant, sub_mchid: str) ->
 
 
 async def _query(request: Request, partner: bool, **number: str) -> Response:
-    _, merchant = await _caller(request)
+    _, merchant = await merchant_caller(request)
     owner, provider = await _owned(request, merchant, partner)
     async with database(request).session() as session:
         order = await orders.find(session, owner, **number)
@@ -130,7 +132,7 @@ async def partner_query_by_transaction_id(request: Request, transaction_id: str)
 
 
 async def _close(request: Request, out_trade_no: str, partner: bool) -> Response:
-    call, merchant = await _caller(request)
+    call, merchant = await merchant_caller(request)
     body: Any = call.json()
     if not isinstance(body, dict):
         raise param_error("请求体须为 JSON 对象")
@@ -166,7 +168,7 @@ async def partner_close(request: Request, out_trade_no: str) -> Response:
 async def certificates(request: Request) -> Response:
     """The platform certificates, each encrypted under the caller's APIv3 key (associated data
     "certificate"), as WeChat publishes them."""
-    _, merchant = await _caller(request)
+    _, merchant = await merchant_caller(request)
     async with database(request).session() as session:
         apiv3_key = merchants.apiv3_key(session, merchant)
     if not apiv3_key:
@@ -204,7 +206,7 @@ def _download_url(request: Request, token: str) -> str:
 
 
 async def _bill(request: Request, fundflow: bool) -> Response:
-    _, merchant = await _caller(request)
+    _, merchant = await merchant_caller(request)
     day = bills.bill_day(_query_param(request, "bill_date"))
     scope = await _bill_scope(request, merchant) if not fundflow else bills.Scope(merchant, None)
     async with database(request).session() as session:
@@ -239,7 +241,7 @@ async def fundflow_bill(request: Request) -> Response:
 async def download_bill(request: Request) -> Response:
     """The bill's bytes (gzip when asked for). Like WeChat's, this answer is not signed: the merchant
     checks the file against the hash the signed bill answer gave."""
-    _, merchant = await _caller(request)
+    _, merchant = await merchant_caller(request)
     async with database(request).session() as session:
         found = await bills.download(session, merchant, _query_param(request, "token"))
     media = "application/octet-stream" if found.gzipped else "text/plain; charset=utf-8"
