@@ -43,7 +43,7 @@ Steps = Annotated[str, Query(max_length=2000, description="A funnel: page:<path>
 CHART_FILES = {"chartkick.js", "Chart.bundle.js"}
 CHARTS_VERSION = metadata.version("chartkick")
 TABLES = (
-    "trend", "hourly", "scenes", "pages", "retention", "events",
+    "trend", "hourly", "scenes", "pages", "retention", "events", "event_properties",
     "server_events", "errors", "requests", "funnel", "releases", "platforms",
 )  # fmt: skip
 

@@ -71,6 +71,7 @@ async def overview(
         "pages": report.pages(figures),
         "distribution": report.distribution(figures),
         "events": report.custom_events(figures),
+        "event_properties": report.event_properties(figures),
         "server_events": report.server_events(figures),
         "releases": await _versions(session, report.releases(figures)),
         "platforms": [
