@@ -48,7 +48,9 @@ from hutong.server.discovery.code_routes import router as codes_router
 from hutong.server.discovery.routes import router as discovery_router
 from hutong.server.egress.routes import router as egress_router
 from hutong.server.events.datacube import router as datacube_router
+from hutong.server.events.funnels import router as funnels_router
 from hutong.server.events.manage_routes import router as analytics_manage_router
+from hutong.server.events.portrait import Regions
 from hutong.server.events.routes import router as events_router
 from hutong.server.events.sink import EventSink
 from hutong.server.funding.registry import providers_from
@@ -144,6 +146,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # Analytics: this process's event buffer (server/events/sink.py) and the appids it has seen.
     app.state.events = EventSink(app.state.database, settings)
     app.state.analytics_app_ids = {}
+    app.state.regions = Regions.load(settings.analytics_regions_file)
     events_pkg.ZONE[0] = ZoneInfo(settings.analytics_timezone)
     # This process's search index; it rebuilds itself when the apps table changes (catalogue.py).
     app.state.catalogue = Catalogue()
@@ -171,6 +174,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(events_router)
     app.include_router(datacube_router)
     app.include_router(analytics_manage_router)
+    app.include_router(funnels_router)
     app.include_router(egress_router)
     app.include_router(privacy_router)
     app.include_router(identity_router)
