@@ -48,6 +48,7 @@ from hutong.server.egress.routes import router as egress_router
 from hutong.server.events.datacube import router as datacube_router
 from hutong.server.events.funnels import router as funnels_router
 from hutong.server.events.manage_routes import router as analytics_manage_router
+from hutong.server.events.portrait import Regions
 from hutong.server.events.routes import router as events_router
 from hutong.server.events.sink import EventSink
 from hutong.server.funding.registry import providers_from
@@ -143,6 +144,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # Analytics: this process's event buffer (server/events/sink.py) and the appids it has seen.
     app.state.events = EventSink(app.state.database, settings)
     app.state.analytics_app_ids = {}
+    app.state.regions = Regions.load(settings.analytics_regions_file)
     events_pkg.ZONE[0] = ZoneInfo(settings.analytics_timezone)
     # This process's search index; it rebuilds itself when the apps table changes (catalogue.py).
     app.state.catalogue = Catalogue()
