@@ -83,6 +83,17 @@ async def test_console_page_csv_and_the_analyst_s_view(tmp_path: Path) -> None:
             ("2", "1", "1"),
         ]
 
+        properties = await client.get(
+            f"/console/apps/{appid}/analytics.csv",
+            params={**RANGE, "table": "event_properties"},
+            headers=owner,
+        )
+        assert [
+            (r["event"], r["property"], r["value"], r["count"])
+            for r in csv.DictReader(io.StringIO(properties.text))
+        ] == [("buy", "sku", "x", "1")]
+        assert 'id="event-properties"' in html and "<td>sku</td><td>x</td>" in html
+
         platforms = await client.get(
             f"/console/apps/{appid}/analytics.csv", params={**RANGE, "table": "platforms"}, headers=owner
         )

@@ -15,17 +15,21 @@ import json
 from datetime import date
 from importlib import metadata, resources
 from typing import Annotated, Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
+from sqlalchemy.ext.asyncio import AsyncSession
 
-from hutong.console.routes import SIGN_IN, _page
+from hutong.console.routes import SIGN_IN, _act, _page
 from hutong.server.accounts import service as accounts
 from hutong.server.accounts.auth import resolve
+from hutong.server.accounts.models import User
 from hutong.server.accounts.permissions import Action, allows
 from hutong.server.apps.service import get_app
 from hutong.server.deps import database, event_sink
-from hutong.server.events import report, rollups
+from hutong.server.events import funnels, report, rollups
+from hutong.server.events.funnels import parse_steps
 from hutong.server.events.manage_routes import (
     Begin,
     End,
@@ -33,7 +37,6 @@ from hutong.server.events.manage_routes import (
     date_range,
     guard_out,
     overview,
-    parse_steps,
     zone_of,
 )
 from hutong.server.problems import Problem
@@ -43,7 +46,7 @@ Steps = Annotated[str, Query(max_length=2000, description="A funnel: page:<path>
 CHART_FILES = {"chartkick.js", "Chart.bundle.js"}
 CHARTS_VERSION = metadata.version("chartkick")
 TABLES = (
-    "trend", "hourly", "scenes", "pages", "retention", "events",
+    "trend", "hourly", "scenes", "pages", "retention", "events", "event_properties",
     "server_events", "errors", "requests", "funnel", "releases", "platforms",
 )  # fmt: skip
 
@@ -80,6 +83,7 @@ async def _data(
         guard = await guard_out(session, app.id)
         wanted = parse_steps(steps) if steps else []
         business["funnel"] = await rollups.funnel(session, app.id, first, last, wanted) if wanted else []
+        business["saved_funnels"] = [funnels.out(f) for f in await funnels.saved(session, app.id)]
     return app, business, health, retention, guard, code
 
 
@@ -174,3 +178,26 @@ async def analytics_csv(
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "no-store"},
     )
+
+
+@router.post("/apps/{appid}/analytics/funnels")
+async def save_funnel(appid: str, request: Request) -> Response:
+    """Keep the funnel in the form (name, steps) and show it counted."""
+    form = dict((await request.form()).items())
+    steps = str(form.get("steps", ""))
+
+    async def run(session: AsyncSession, user: User, fields: dict[str, str]) -> str:
+        funnel, _ = await funnels.save(session, user, appid, fields.get("name", ""), fields.get("steps", ""))
+        return f"funnel “{funnel.name}” saved"
+
+    back = f"/console/apps/{appid}/analytics?funnel={quote(steps)}"
+    return await _act(request, back, run)
+
+
+@router.post("/apps/{appid}/analytics/funnels/{funnel_id}/delete")
+async def delete_funnel(appid: str, funnel_id: int, request: Request) -> Response:
+    async def run(session: AsyncSession, user: User, fields: dict[str, str]) -> str:
+        await funnels.delete(session, user, appid, funnel_id)
+        return "funnel deleted"
+
+    return await _act(request, f"/console/apps/{appid}/analytics", run)

@@ -46,6 +46,7 @@ from hutong.server.discovery.code_routes import router as codes_router
 from hutong.server.discovery.routes import router as discovery_router
 from hutong.server.egress.routes import router as egress_router
 from hutong.server.events.datacube import router as datacube_router
+from hutong.server.events.funnels import router as funnels_router
 from hutong.server.events.manage_routes import router as analytics_manage_router
 from hutong.server.events.routes import router as events_router
 from hutong.server.events.sink import EventSink
@@ -169,6 +170,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(events_router)
     app.include_router(datacube_router)
     app.include_router(analytics_manage_router)
+    app.include_router(funnels_router)
     app.include_router(egress_router)
     app.include_router(privacy_router)
     app.include_router(identity_router)

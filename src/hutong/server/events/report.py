@@ -192,6 +192,27 @@ def custom_events(figures: Figures) -> list[dict[str, Any]]:
     ]
 
 
+def event_properties(figures: Figures) -> list[dict[str, Any]]:
+    """Each reported event's properties: a row per text value (its count) and one per numeric
+    property (how many numbers, their sum and mean), by event, property and count."""
+    sums = by_key(figures, "prop_sum")
+    out = []
+    for key, count in by_key(figures, "prop_count").items():
+        event, name, value = [*key.split("\t"), "", ""][:3]
+        total = sums.get(key) if value == rollups.NUMBER else None
+        out.append(
+            {
+                "event": event,
+                "property": name,
+                "value": value,
+                "count": count,
+                "sum": "" if total is None else total,
+                "mean": "" if total is None or not count else round(total / count, 4),
+            }
+        )
+    return sorted(out, key=lambda r: (r["event"], r["property"], r["value"] == rollups.OTHER, -r["count"]))
+
+
 def server_events(figures: Figures) -> list[dict[str, Any]]:
     """What the platform's domains emitted (payments, refunds, coupons, shares' opens), with their
     summed values (fen, for money: GMV is the ``payment`` row's value)."""

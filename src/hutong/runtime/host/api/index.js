@@ -7,6 +7,7 @@
  */
 import { systemInfo, watchWindow } from './base.js';
 import { consent } from './consent.js';
+import { couponViewMessages } from './coupons.js';
 import { device, watchNetwork } from './device.js';
 import { files, loadFiles } from './files.js';
 import { fonts } from './fonts.js';
@@ -34,7 +35,7 @@ export const hostApis = { ...interaction, ...network, ...storage, ...files, ...m
  * `onViewMessage` in miniprogram.js hands any message type named here to its handler.
  * @type {Record<string, (mp: MiniProgram, page: any, message: Record<string, any>) => void>}
  */
-export const viewMessages = { ...profileViewMessages };
+export const viewMessages = { ...profileViewMessages, ...couponViewMessages };
 
 /**
  * What the logic thread needs before the app's code runs: system information, the app's storage
