@@ -46,7 +46,9 @@ async def test_every_factory_object_has_its_documented_members(
     assert len(second) == 9 and second["createSelectorQuery.select"]
     query = f"names={','.join(catalogue)}&nested={','.join(second)}"
     catalogue.update(second)
-    app = await open_app(browser, live_server, "test-members", f"&path=pages/probe/probe&query={quote(query)}")
+    app = await open_app(
+        browser, live_server, "test-members", f"&path=pages/probe/probe&query={quote(query)}"
+    )
     result = app.view().locator("#result")
     await expect(result).not_to_be_empty()
     found: dict[str, object] = json.loads(await result.inner_text())
