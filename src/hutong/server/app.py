@@ -33,6 +33,8 @@ from hutong.server.chats.hub import make_hub
 from hutong.server.chats.routes import live_router as chats_live_router
 from hutong.server.chats.routes import router as chats_router
 from hutong.server.consent.routes import router as consent_router
+from hutong.server.coupons.card_routes import me_router as coupon_cards_me_router
+from hutong.server.coupons.card_routes import router as coupon_cards_router
 from hutong.server.coupons.manage_routes import me_router as coupons_me_router
 from hutong.server.coupons.manage_routes import router as coupons_manage_router
 from hutong.server.coupons.routes import router as coupons_router
@@ -199,6 +201,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(coupons_router)
     app.include_router(coupons_manage_router)
     app.include_router(coupons_me_router)
+    app.include_router(coupon_cards_router)
+    app.include_router(coupon_cards_me_router)
     app.include_router(provider_component_routes.router)
     app.include_router(provider_code_routes.router)
     app.include_router(provider_consent_routes.router)
