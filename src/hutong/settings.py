@@ -131,6 +131,11 @@ class Settings(BaseSettings):
     analytics_flush_seconds: float = Field(
         default=1.0, description="How often a server process writes the events it has buffered."
     )
+    analytics_regions_file: str = Field(
+        default="",
+        description="CSV of address ranges → province and city for the user portrait"
+        " (network,province_code,province,city_code,city); empty: no regions are counted.",
+    )
     analytics_buffer_limit: int = Field(
         default=50_000, description="Events a process holds before it asks hosts to send later (503)."
     )

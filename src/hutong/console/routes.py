@@ -30,6 +30,7 @@ from hutong.server.apps.release_routes import trial_url
 from hutong.server.audit.service import history
 from hutong.server.deps import database, settings
 from hutong.server.problems import Problem
+from hutong.server.providers import fastregister
 from hutong.server.ratelimit import client_address
 from hutong.server.review import service as review
 
@@ -180,7 +181,9 @@ async def home(request: Request) -> Response:
         orgs = []
         for org, role in await accounts.organizations_of(session, user):
             orgs.append((org, role, await service.apps_of_organization(session, user, org.id)))
-    return _page(request, "home.html", user, csrf, orgs=orgs)
+        # Fast registrations naming this user as the legal person wait here for their confirmation.
+        waiting = await fastregister.waiting_for(session, user)
+    return _page(request, "home.html", user, csrf, orgs=orgs, waiting=waiting)
 
 
 @router.post("/orgs")

@@ -8,6 +8,7 @@
 import { userActed } from './activation.js';
 import { Chrome } from './chrome.js';
 import { VisitTracker } from './analytics.js';
+import { networkType } from './api/device.js';
 import { hostApis, launchData, viewMessages } from './api/index.js';
 import { shareMenuOf } from './api/share.js';
 import { fetchSignedManifest, fetchVerified } from './integrity.js';
@@ -106,7 +107,10 @@ export class MiniProgram {
     this.prepareFrame(true);
     let logicCode;
     try {
-      const manifest = await fetchSignedManifest(this.launchUrl, this.appid);
+      // The network type goes with the launch: the analytics' user portrait counts it (docs/analytics.md).
+      const launchUrl = new URL(this.launchUrl, location.href);
+      launchUrl.searchParams.set('network', networkType());
+      const manifest = await fetchSignedManifest(launchUrl.href, this.appid);
       /** Allowed origins per kind (request, upload, download, socket, webview), from the signed manifest. */
       this.domains = manifest.domains || {};
       this.appName = manifest.name;

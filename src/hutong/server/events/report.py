@@ -27,7 +27,6 @@ SOURCE_GROUPS = {
 }  # fmt: skip
 OTHER_SOURCE = 10
 RETAIN_DAYS = (0, 1, 2, 3, 4, 5, 6, 7, 14, 30)
-PLATFORM_IDS = {"iPhone": 1, "Android": 2, "other": 3}
 
 
 def ymd(day: date) -> str:
@@ -133,25 +132,6 @@ async def retain(
             value = await rollups.retained(session, app_id, (start, end), later, new_only=new_only)
             out[field].append({"key": key, "value": value})
     return out
-
-
-async def portrait(
-    session: AsyncSession, app_id: int, start: date, end: date, zone: ZoneInfo
-) -> dict[str, Any]:
-    """userportrait: Hutong knows platforms (from the launch's browser; counted in visits, where WeChat
-    counts users); not province, city, gender, age or device model, which WeChat takes from its own
-    user profiles: those lists are empty."""
-    figures = rollups.total((await rollups.days(session, app_id, start, end, zone)).values())
-    platforms: dict[str, int] = {}
-    for name, value in by_key(figures, "platform_sessions").items():
-        label = name if name in PLATFORM_IDS else "other"
-        platforms[label] = platforms.get(label, 0) + value
-    listing = [
-        {"id": PLATFORM_IDS.get(name, 3), "name": name, "value": value}
-        for name, value in sorted(platforms.items(), key=lambda i: PLATFORM_IDS.get(i[0], 3))
-    ]
-    empty: dict[str, list[Any]] = {"province": [], "city": [], "genders": [], "devices": [], "ages": []}
-    return {"visit_uv_new": {**empty, "platforms": []}, "visit_uv": {**empty, "platforms": listing}}
 
 
 def trend_rows(per_day: dict[date, Figures]) -> list[dict[str, Any]]:

@@ -280,7 +280,7 @@ async def days(
         )
     )
     for day, metric, key, value in rows.all():
-        if metric not in ("uv_range", "retain"):  # kept range counts and retention, not a day's
+        if metric not in ("uv_range", "retain", "portrait"):  # kept range figures, not a day's
             found[day][(metric, key)] = int(value)
     result: dict[date, Figures] = {}
     day = start
