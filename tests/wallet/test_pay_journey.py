@@ -4,7 +4,8 @@ program whose merchant back end makes an order through the WeChat Pay v3 API, pa
 sheet with the PIN (a wrong one first), sees requestPayment:ok, the order paid and the wallet debited;
 closing the sheet answers requestPayment:fail cancel. The wallet's payment code reads back from the
 QR and barcode the shell draws. The merchant's owner then makes a merchant account in the console,
-finds the paid order there and refunds part of it; the wallet gets it back."""
+finds the paid order there and refunds part of it; the wallet gets it back, and its history shows the
+refund and the reversal."""
 
 from __future__ import annotations
 
@@ -181,5 +182,16 @@ async def test_top_up_then_pay_in_a_mini_program(shop_world: ShopWorld, browser:
     await expect(console.locator("#refunded")).to_have_text("¥3.80")
     wallet = await (await context.request.get(f"{server.url}/api/me/wallet")).json()
     assert wallet["balance_fen"] == 3_120 + 380
+    # The wallet's history shows what came back: the refund and the counter payment's reversal, each
+    # with its mini program and merchant.
+    await page.goto(server.url)
+    await page.locator("#wallet").click()
+    history = page.locator("#wallet-history")
+    await expect(history.locator(".wallet-refund")).to_contain_text("+¥3.80")
+    await expect(history.locator(".wallet-refund")).to_contain_text(
+        "Tea House · Tea House Ltd · 少冰 less ice"
+    )
+    await expect(history.locator(".wallet-reversal")).to_contain_text("Reversed: Counter tea")
+    await expect(history.locator(".wallet-reversal")).to_contain_text("+¥5.00")
     await owner.close()
     await context.close()

@@ -18,6 +18,7 @@ from hutong.console import providers as console_providers
 from hutong.console.analytics import router as console_analytics_router
 from hutong.console.codes import router as console_codes_router
 from hutong.console.coupons import router as console_coupons_router
+from hutong.console.merchant_money import router as console_merchant_money_router
 from hutong.console.payments import router as console_payments_router
 from hutong.console.routes import router as console_router
 from hutong.console.subscribe import router as console_subscribe_router
@@ -213,6 +214,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(console_analytics_router)
     app.include_router(console_subscribe_router)
     app.include_router(console_payments_router)
+    app.include_router(console_merchant_money_router)
     app.include_router(console_coupons_router)
     app.include_router(console_support_router)
     app.include_router(console_router)

@@ -31,6 +31,7 @@ HANDLER_MODULES = (
     "hutong.server.payments.settlement",
     "hutong.server.housekeeping",
     "hutong.server.coupons.notify",
+    "hutong.server.coupons.reminders",
     "hutong.server.providers.events",
     "hutong.server.providers.deploy",
     "hutong.server.events.guard_push",
