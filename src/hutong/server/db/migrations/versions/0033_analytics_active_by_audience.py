@@ -2,16 +2,16 @@
 closed days' kept count plus today's visitors not seen on those days, an anti-join that probes this
 index instead of recounting every active day of the range.
 
-Revision ID: 0032
-Revises: 0031
+Revision ID: 0033
+Revises: 0032
 """
 
 from __future__ import annotations
 
 from alembic import op
 
-revision = "0032"
-down_revision = "0031"
+revision = "0033"
+down_revision = "0032"
 branch_labels = None
 depends_on = None
 
