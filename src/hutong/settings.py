@@ -145,6 +145,12 @@ class Settings(BaseSettings):
     analytics_buffer_limit: int = Field(
         default=50_000, description="Events a process holds before it asks hosts to send later (503)."
     )
+    coupon_reminder_hours: int = Field(
+        default=72,
+        ge=1,
+        le=24 * 30,
+        description="Users are reminded once of a claimed, unused coupon this many hours before it expires.",
+    )
     outbox_keep_days: int = Field(
         default=30,
         ge=1,

@@ -18,6 +18,7 @@ from hutong.console import providers as console_providers
 from hutong.console.analytics import router as console_analytics_router
 from hutong.console.codes import router as console_codes_router
 from hutong.console.coupons import router as console_coupons_router
+from hutong.console.merchant_money import router as console_merchant_money_router
 from hutong.console.payments import router as console_payments_router
 from hutong.console.routes import router as console_router
 from hutong.console.subscribe import router as console_subscribe_router
@@ -33,6 +34,8 @@ from hutong.server.chats.hub import make_hub
 from hutong.server.chats.routes import live_router as chats_live_router
 from hutong.server.chats.routes import router as chats_router
 from hutong.server.consent.routes import router as consent_router
+from hutong.server.coupons.card_routes import me_router as coupon_cards_me_router
+from hutong.server.coupons.card_routes import router as coupon_cards_router
 from hutong.server.coupons.manage_routes import me_router as coupons_me_router
 from hutong.server.coupons.manage_routes import router as coupons_manage_router
 from hutong.server.coupons.routes import router as coupons_router
@@ -199,6 +202,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(coupons_router)
     app.include_router(coupons_manage_router)
     app.include_router(coupons_me_router)
+    app.include_router(coupon_cards_router)
+    app.include_router(coupon_cards_me_router)
     app.include_router(provider_component_routes.router)
     app.include_router(provider_code_routes.router)
     app.include_router(provider_consent_routes.router)
@@ -209,6 +214,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(console_analytics_router)
     app.include_router(console_subscribe_router)
     app.include_router(console_payments_router)
+    app.include_router(console_merchant_money_router)
     app.include_router(console_coupons_router)
     app.include_router(console_support_router)
     app.include_router(console_router)

@@ -7,6 +7,7 @@
 // Every module of the logic thread is named here, even those only other modules import, so that the
 // browser fetches them all at once instead of discovering them level by level (a cold start's cost).
 import '../common/data-path.js';
+import '../common/font-fallback.js';
 import '../common/ops.js';
 import '../view/builtin-tags.js';
 import '../view/wxs-runtime.js';

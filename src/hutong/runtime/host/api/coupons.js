@@ -8,6 +8,10 @@
  * (host/sheets.js, outside every frame), claims only on the user's tap on *Claim* there, tells the page
  * `sendcoupon` with WeChat's `send_coupon_result`, and `userconfirm` when the user taps the confirm
  * button. Dismissing the sheet claims nothing and tells the page nothing.
+ *
+ * `wx.addCard` draws the same kind of sheet for cards (a card is a stock, its cardExt signed by the
+ * app's server with the app's wx_card ticket, checked by the platform); *Add* claims. `wx.openCard`
+ * shows the user's own coupon (code, QR) on a host sheet, only one this app gave the user.
  */
 import { SheetBusy, showSheet } from '../sheets.js';
 import { signedIn } from './login.js';
@@ -118,4 +122,87 @@ async function sendCoupon(mp, page, message) {
 /** Messages page frames send about the plugin's element (miniprogram.js hands them here). */
 export const couponViewMessages = {
   'send-coupon': sendCoupon,
+};
+
+/** @param {Record<string, any>} args */
+function cardList(args) {
+  const list = args.cardList;
+  if (!Array.isArray(list) || !list.length) throw new Error('parameter error: parameter.cardList should be a non-empty Array');
+  return list.map((card) => ({ cardId: String(card?.cardId ?? ''), cardExt: String(card?.cardExt ?? ''), code: String(card?.code ?? '') }));
+}
+
+/** Apps with a card call under way: one at a time, like a payment. @type {WeakSet<MiniProgram>} */
+const carding = new WeakSet();
+
+/** @template T @param {MiniProgram} mp @param {() => Promise<T>} run */
+async function oneAtATime(mp, run) {
+  if (carding.has(mp)) throw new Error('another card request is in progress');
+  carding.add(mp);
+  try {
+    return await run();
+  } catch (error) {
+    if (error instanceof SheetBusy) throw new Error('another sheet is showing');
+    throw error;
+  } finally {
+    carding.delete(mp);
+  }
+}
+
+export const coupons = {
+  /** @param {MiniProgram} mp @param {Record<string, any>} args */
+  addCard(mp, args) {
+    const list = cardList(args).map(({ cardId, cardExt }) => ({ cardId, cardExt }));
+    return oneAtATime(mp, async () => {
+      const user = await signedIn(mp);
+      const request = { appid: mp.appid, cardList: list };
+      const preview = await post(user, '/api/me/coupons/cards/preview', request);
+      if (!preview.ok) throw new Error(preview.data.detail || `error ${preview.status}`);
+      const added = await showSheet(mp, {
+        name: 'add-card',
+        title: 'Add to Cards & coupons',
+        cancel: /** @type {Record<string, any>[] | null} */ (null),
+        build(sheet) {
+          const rows = preview.data.cards.map((/** @type {Record<string, any>} */ card) =>
+            el('div', { className: 'hutong-pay-row hutong-add-card-item' }, [el('span', {}, [`${card.name} · ${card.merchant}`]), el('span', { className: 'hutong-send-coupon-worth' }, [worth(card.coupon_use_rule)])]),
+          );
+          const add = el('button', { type: 'button', className: 'hutong-send-coupon-claim hutong-add-card-add' }, ['Add']);
+          add.addEventListener('click', async () => {
+            sheet.busy(true);
+            const done = await post(user, '/api/me/coupons/cards', request).catch(() => ({ ok: false, status: 0, data: {} }));
+            sheet.busy(false);
+            if (!done.ok) return sheet.message(done.data.detail || `error ${done.status}`, 'error');
+            sheet.close(done.data.cardList);
+          });
+          sheet.body.append(el('div', { className: 'hutong-pay-merchant' }, [preview.data.app_name]), ...rows, add);
+        },
+      });
+      if (!added) throw new Error('cancel');
+      return { cardList: added };
+    });
+  },
+
+  /** @param {MiniProgram} mp @param {Record<string, any>} args */
+  openCard(mp, args) {
+    const [card] = cardList(args);
+    return oneAtATime(mp, async () => {
+      await signedIn(mp);
+      const path = ['/api/me/coupons/cards', mp.appid, card.cardId, card.code].map(encodeURIComponent).join('/').replace(/%2F/g, '/');
+      const found = await fetch(path, { credentials: 'same-origin' });
+      if (!found.ok) throw new Error('card not found');
+      const { coupon_id: couponId } = await found.json();
+      const shown = await (await fetch(`/api/me/coupons/${encodeURIComponent(couponId)}/code`, { credentials: 'same-origin' })).json();
+      await showSheet(mp, {
+        name: 'open-card',
+        title: shown.name,
+        cancel: null,
+        build(sheet) {
+          sheet.body.append(el('div', { className: 'hutong-pay-merchant' }, [`${shown.merchant} · ${worth(shown.coupon_use_rule)}`]));
+          if (!shown.code) return sheet.message(shown.state === 'USED' ? 'Used' : shown.state, 'info');
+          const qr = el('img', { className: 'hutong-open-card-qr', alt: 'Coupon QR code', src: `data:image/svg+xml;charset=utf-8,${encodeURIComponent(shown.qr_svg)}` });
+          sheet.body.append(qr, el('div', { className: 'hutong-open-card-code' }, [shown.code.replace(/(\d{4})(?=\d)/g, '$1 ')]));
+        },
+      });
+      return {};
+    });
+  },
 };

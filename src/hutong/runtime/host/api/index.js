@@ -7,7 +7,7 @@
  */
 import { systemInfo, watchWindow } from './base.js';
 import { consent } from './consent.js';
-import { couponViewMessages } from './coupons.js';
+import { coupons, couponViewMessages } from './coupons.js';
 import { device, watchNetwork } from './device.js';
 import { files, loadFiles } from './files.js';
 import { fonts } from './fonts.js';
@@ -28,7 +28,7 @@ import { support } from './support.js';
 /** @typedef {import('../miniprogram.js').MiniProgram} MiniProgram */
 
 /** @type {Record<string, (mp: MiniProgram, args: Record<string, any>) => any>} */
-export const hostApis = { ...interaction, ...network, ...storage, ...files, ...media, ...location, ...device, ...share, ...log, ...open, ...login, ...consent, ...profile, ...fonts, ...support, ...subscribe, ...payment };
+export const hostApis = { ...interaction, ...network, ...storage, ...files, ...media, ...location, ...device, ...share, ...log, ...open, ...login, ...consent, ...profile, ...fonts, ...support, ...subscribe, ...payment, ...coupons };
 
 /**
  * What page frames tell the host about built-ins that need it (`open-data`, `input type="nickname"`):
