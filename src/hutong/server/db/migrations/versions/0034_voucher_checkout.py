@@ -1,8 +1,8 @@
 """Paying with a voucher: an order records its promotion_detail, the discount and the ledger account
 that paid it, and how much of the discount its refunds gave back; a refund records its discount part.
 
-Revision ID: 0033
-Revises: 0032
+Revision ID: 0034
+Revises: 0033
 """
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0033"
-down_revision = "0032"
+revision = "0034"
+down_revision = "0033"
 branch_labels = None
 depends_on = None
 
