@@ -4,7 +4,7 @@
  * host hands it: it applies the DOM operations the logic thread sends, reports input, page scrolling
  * and pull-down, and measures nodes for selector queries.
  */
-// Every module of the frame is named here, so that the browser fetches them all at once.
+// Every module of the frame is named here; the server packs this graph into view/view.html (common/pack.js).
 import '../common/ops.js';
 import './builtin-tags.js';
 import './components/index.js';
@@ -41,10 +41,11 @@ setKeyboardSender(send);
 
 /**
  * WeChat's default styles as a constructable stylesheet, for the shadow roots of custom components
- * (the document has them from view.html's <link>, read here through CORS).
+ * (the document has them from the <style> the server puts in view.html; a <link> to builtins.css, as in
+ * the file itself, is read here through CORS).
  */
 async function builtinSheet() {
-  const link = /** @type {HTMLLinkElement} */ (document.getElementById('hutong-builtins'));
+  const link = /** @type {HTMLLinkElement | HTMLStyleElement} */ (document.getElementById('hutong-builtins'));
   if (!link.sheet) {
     await new Promise((resolve) => {
       link.addEventListener('load', resolve, { once: true });
