@@ -30,6 +30,10 @@ async ({ base, canary }) => {
   for (const tree of trees) ops.push(1, 1, 0, tree);
   // An attribute set later, on an element already there, goes through the same rules.
   ops.push(5, trees[5][0], 'onmouseover', payload('raw-attr'));
+  // Code for the frame, as only the host may hand it (a primed frame's `prepare`, a page's `init`).
+  const code = `document.documentElement.appendChild(Object.assign(document.createElement('p'), { id: 'raw-code' }));${payload('raw-code')}`;
+  toView(id, { t: 'prepare', viewCode: code });
+  toView(id, { t: 'init', viewCode: code, route: 'pages/storage/storage' });
   toView(id, { t: 'render', seq: 999999, ops });
   return id;
 }
