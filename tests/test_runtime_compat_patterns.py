@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from playwright.async_api import Browser, expect
 
@@ -149,7 +151,8 @@ async def test_a_font_family_the_device_lacks_falls_back_to_sans_serif(
     live_server: LiveServer, browser: Browser
 ) -> None:
     """A face the machine lacks ("Microsoft YaHei"): drawn in the sans-serif face, as a phone
-    draws it, not in the browser's serif default (the text measures as the sans-serif one does)."""
+    draws it, not in the browser's serif default (the text measures as the sans-serif one does), in
+    WXSS, inline styles and canvas text alike."""
     app = await open_app(browser, live_server, "test-compat-patterns", "&path=pages/fonts/fonts")
     view = app.view()
     await expect(view.locator("#missing")).to_be_visible()
@@ -162,4 +165,12 @@ async def test_a_font_family_the_device_lacks_falls_back_to_sans_serif(
     # The same in a style attribute (the frame adds the fallback as it sets the attribute).
     inline = await view.locator("#inline").evaluate(width)
     assert abs(inline - sans) < 0.5, (inline, sans, serif)
+    # Canvas text too: a 2d canvas node and the legacy CanvasContext measure it as sans-serif, and the
+    # legacy context's drawing, replayed in the page, has the sans-serif text's very pixels.
+    await expect(view.locator("#pixels")).to_have_text("same as sans-serif, serif differs")
+    for which in ("node", "legacy"):
+        widths = json.loads(await view.locator(f"#{which}").inner_text())
+        assert abs(widths["sans"] - widths["serif"]) > 5, widths
+        assert abs(widths["missing"] - widths["sans"]) < 0.5, (which, widths)
+    assert app.errors == []
     await app.page.close()

@@ -20,10 +20,20 @@ pytestmark = pytest.mark.browser
 def documented() -> dict[str, list[str]]:
     """FACTORY_MEMBERS from logic/api/members.js: one `factory: [...]` entry per factory."""
     text = (RUNTIME_DIR / "logic" / "api" / "members.js").read_text()
-    body = text[text.index("FACTORY_MEMBERS = {") :]
+    body = text[text.index("FACTORY_MEMBERS = {") : text.index("NESTED_MEMBERS = {")]
     return {
         name: re.findall(r"'(\w+)'", members)
         for name, members in re.findall(r"\n  (\w+): \[(.*?)\],", body, flags=re.DOTALL)
+    }
+
+
+def nested() -> dict[str, list[str]]:
+    """NESTED_MEMBERS from logic/api/members.js: one `'factory.method': [...]` entry per object."""
+    text = (RUNTIME_DIR / "logic" / "api" / "members.js").read_text()
+    body = text[text.index("NESTED_MEMBERS = {") :]
+    return {
+        name: re.findall(r"'(\w+)'", members)
+        for name, members in re.findall(r"\n  '(\w+\.\w+)': \[(.*?)\],", body, flags=re.DOTALL)
     }
 
 
@@ -31,22 +41,28 @@ async def test_every_factory_object_has_its_documented_members(
     live_server: LiveServer, browser: Browser
 ) -> None:
     catalogue = documented()
+    second = nested()
     assert len(catalogue) > 30 and catalogue["getRecorderManager"]
-    names = ",".join(catalogue)
+    assert len(second) == 9 and second["createSelectorQuery.select"]
+    query = f"names={','.join(catalogue)}&nested={','.join(second)}"
+    catalogue.update(second)
     app = await open_app(
-        browser, live_server, "test-members", f"&path=pages/probe/probe&query={quote('names=' + names)}"
+        browser, live_server, "test-members", f"&path=pages/probe/probe&query={quote(query)}"
     )
     result = app.view().locator("#result")
     await expect(result).not_to_be_empty()
     found: dict[str, object] = json.loads(await result.inner_text())
-    # Each factory the runtime has makes an object; each of those has every documented member.
+    # Each factory the runtime has makes an object, and so does each method of those that returns one
+    # (the second level); each of those objects has every documented member.
     assert {name: made for name, made in found.items() if not isinstance(made, list)} == {}
+    assert set(second) <= set(found)
     missing = {
         name: sorted(set(catalogue[name]) - set(members))
         for name, members in found.items()
         if isinstance(members, list) and set(catalogue[name]) - set(members)
     }
     assert missing == {}
+    await expect(app.view().locator("#ref")).to_have_text('[{"ref":null},null]')
     await app.page.close()
 
 

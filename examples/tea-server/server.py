@@ -2,7 +2,7 @@
 writes one against WeChat Pay API v3. It knows nothing of Hutong beyond the platform's base URL: point
 ``platform`` at https://api.weixin.qq.com / https://api.mch.weixin.qq.com and it talks to WeChat.
 
-It does four things, as WeChat Pay's JSAPI guide describes:
+It does what WeChat Pay's JSAPI guide and the group-share guide describe:
 
 - ``POST /api/orders`` ``{code, items: [{id, count}], remark, pickup}``: the user's ``wx.login`` code
   becomes an openid (``/sns/jscode2session`` with the AppSecret), the shop prices the items from its
@@ -16,6 +16,15 @@ It does four things, as WeChat Pay's JSAPI guide describes:
   resource is decrypted (AEAD_AES_256_GCM), and the order moves only forward: paid on
   TRANSACTION.SUCCESS, refunded on REFUND.SUCCESS, each notification applied once however often it
   arrives. Anything wrong answers 4XX so the platform retries; done answers 204.
+- ``POST /api/login`` ``{code}``: ``wx.login``'s code becomes the user's openid and ``session_key``
+  (``/sns/jscode2session``); the shop keeps them server-side and answers an opaque token. The
+  ``session_key`` never reaches the mini program.
+- ``POST /api/share/group`` ``{token, encryptedData, iv}``: what ``wx.getShareInfo`` or
+  ``wx.getGroupEnterInfo`` gave the mini program after that login, decrypted as WeChat's
+  WXBizDataCrypt does (AES-128-CBC, the base64 ``session_key`` as key, PKCS#7; the watermark's appid
+  must be the shop's). Answers the group's ``openGId`` and how many customers that group brought.
+  Logging in first matters: decrypting with an older ``session_key`` gives garbage (WeChat's most
+  common complaint about share data).
 - ``GET /health``.
 
 Why plain signed httpx calls and not the ``wechatpayv3`` package (which the platform's wire test runs
@@ -45,7 +54,9 @@ import httpx
 from cryptography import x509
 from cryptography.exceptions import InvalidSignature, InvalidTag
 from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives import padding as pkcs7
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
+from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 # The shop's prices, in fen: the server is the authority (the mini program's menu is for display).
@@ -74,6 +85,9 @@ class Shop:
             json.loads(orders_path.read_text()) if orders_path.exists() else {}
         )
         self.platform_keys: dict[str, rsa.RSAPublicKey] = {}
+        # Logged-in customers: token -> (openid, session_key); openGId -> the openids it brought.
+        self.sessions: dict[str, tuple[str, str]] = {}
+        self.groups: dict[str, set[str]] = {}
         self.http = httpx.Client(base_url=credentials["platform"], timeout=10)
 
     # Signing, as WeChat Pay v3 asks ------------------------------------------------------------------
@@ -144,18 +158,42 @@ class Shop:
 
     # What the mini program calls --------------------------------------------------------------------
 
-    def create_order(self, body: dict[str, Any]) -> dict[str, Any]:
-        session = self.http.get(
-            "/sns/jscode2session",
-            params={
-                "appid": self.c["appid"],
-                "secret": self.c["secret"],
-                "js_code": str(body.get("code", "")),
-                "grant_type": "authorization_code",
-            },
+    def _code2session(self, code: str) -> dict[str, Any]:
+        params = {"appid": self.c["appid"], "secret": self.c["secret"], "js_code": code}
+        session: dict[str, Any] = self.http.get(
+            "/sns/jscode2session", params={**params, "grant_type": "authorization_code"}
         ).json()
         if "openid" not in session:
             raise ValueError(f"login failed: {session.get('errmsg', session)}")
+        return session
+
+    def login(self, body: dict[str, Any]) -> dict[str, Any]:
+        session = self._code2session(str(body.get("code", "")))
+        token = secrets.token_urlsafe(24)
+        with self.lock:
+            self.sessions[token] = (session["openid"], session["session_key"])
+        return {"token": token}
+
+    def group(self, body: dict[str, Any]) -> dict[str, Any]:
+        """The group a customer came from, out of wx.getShareInfo's (or getGroupEnterInfo's) data."""
+        with self.lock:
+            found = self.sessions.get(str(body.get("token", "")))
+        if found is None:
+            raise ValueError("log in first (POST /api/login)")
+        openid, session_key = found
+        data = decrypt_user_data(
+            session_key, str(body.get("encryptedData", "")), str(body.get("iv", "")), self.c["appid"]
+        )
+        gid = str(data.get("openGId") or data.get("opengid") or "")
+        if not gid:
+            raise ValueError("no group in the data")
+        with self.lock:
+            brought = self.groups.setdefault(gid, set())
+            brought.add(openid)
+            return {"openGId": gid, "customers": len(brought)}
+
+    def create_order(self, body: dict[str, Any]) -> dict[str, Any]:
+        session = self._code2session(str(body.get("code", "")))
         lines = []
         for item in body.get("items") or []:
             product = MENU.get(str(item.get("id")))
@@ -266,6 +304,22 @@ class Shop:
         return 204, ""
 
 
+def decrypt_user_data(session_key: str, encrypted: str, iv: str, appid: str) -> dict[str, Any]:
+    """WeChat's WXBizDataCrypt: AES-128-CBC under the base64 session_key, PKCS#7, a JSON object whose
+    watermark names the app it was sealed for."""
+    try:
+        key, vector, data = (base64.b64decode(x, validate=True) for x in (session_key, iv, encrypted))
+        decryptor = Cipher(algorithms.AES(key), modes.CBC(vector)).decryptor()
+        padded = decryptor.update(data) + decryptor.finalize()
+        unpadder = pkcs7.PKCS7(128).unpadder()
+        value = json.loads(unpadder.update(padded) + unpadder.finalize())
+    except ValueError as error:  # bad base64, key or iv size, padding or JSON: a stale session_key
+        raise ValueError("cannot decrypt (log in again before wx.getShareInfo)") from error
+    if not isinstance(value, dict) or (value.get("watermark") or {}).get("appid") != appid:
+        raise ValueError("the data is not for this mini program")
+    return value
+
+
 def handler_for(shop: Shop) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         def _send(self, status: int, body: Any = None) -> None:
@@ -297,12 +351,17 @@ def handler_for(shop: Shop) -> type[BaseHTTPRequestHandler]:
             if self.path == "/pay/notify":
                 status, why = shop.notify({k.lower(): v for k, v in self.headers.items()}, raw)
                 return self._send(status, {"code": "FAIL", "message": why} if status >= 300 else None)
-            if self.path == "/api/orders":
-                try:
-                    return self._send(200, shop.create_order(json.loads(raw or b"{}")))
-                except (ValueError, RuntimeError, httpx.HTTPError) as error:
-                    return self._send(400, {"error": str(error)})
-            self._send(404, {"error": "not found"})
+            action = {
+                "/api/orders": shop.create_order,
+                "/api/login": shop.login,
+                "/api/share/group": shop.group,
+            }.get(self.path)
+            if action is None:
+                return self._send(404, {"error": "not found"})
+            try:
+                return self._send(200, action(json.loads(raw or b"{}")))
+            except (ValueError, RuntimeError, httpx.HTTPError) as error:
+                return self._send(400, {"error": str(error)})
 
         def log_message(self, format: str, *args: Any) -> None:
             return None

@@ -160,9 +160,11 @@ def render(compat: Compat) -> str:
         f"{total} `wx` functions in WeChat's reference (miniprogram-api-typings): "
         f"{counts['supported']} supported, {counts['partial']} partial, {counts['unsupported']} unsupported.",
         "",
-        "Every object a supported or partial factory returns (contexts, managers, tasks) has each method",
+        "Every object a supported or partial factory returns (contexts, managers, tasks), and every object",
+        "their own methods return (a SelectorQuery's NodesRef, a CanvasGradient, Stats, …), has each method",
         "WeChat documents for it (`runtime/logic/api/members.js`, checked by tests/test_runtime_members.py);",
-        "what such a method cannot do here is in the factory's row.",
+        "what such a method cannot do here is in the factory's row (NodesRef.ref answers `ref: null`: WeChat",
+        "gives Ref objects under Skyline only).",
         "",
         *tables,
     ]

@@ -131,8 +131,19 @@ class Settings(BaseSettings):
     analytics_flush_seconds: float = Field(
         default=1.0, description="How often a server process writes the events it has buffered."
     )
+    analytics_regions_file: str = Field(
+        default="",
+        description="CSV of address ranges → province and city for the user portrait"
+        " (network,province_code,province,city_code,city); empty: no regions are counted.",
+    )
     analytics_buffer_limit: int = Field(
         default=50_000, description="Events a process holds before it asks hosts to send later (503)."
+    )
+    coupon_reminder_hours: int = Field(
+        default=72,
+        ge=1,
+        le=24 * 30,
+        description="Users are reminded once of a claimed, unused coupon this many hours before it expires.",
     )
     outbox_keep_days: int = Field(
         default=30,

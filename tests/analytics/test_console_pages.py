@@ -83,14 +83,44 @@ async def test_console_page_csv_and_the_analyst_s_view(tmp_path: Path) -> None:
             ("2", "1", "1"),
         ]
 
+        properties = await client.get(
+            f"/console/apps/{appid}/analytics.csv",
+            params={**RANGE, "table": "event_properties"},
+            headers=owner,
+        )
+        assert [
+            (r["event"], r["property"], r["value"], r["count"])
+            for r in csv.DictReader(io.StringIO(properties.text))
+        ] == [("buy", "sku", "x", "1")]
+        assert 'id="event-properties"' in html and "<td>sku</td><td>x</td>" in html
+
         platforms = await client.get(
             f"/console/apps/{appid}/analytics.csv", params={**RANGE, "table": "platforms"}, headers=owner
         )
         assert [(r["name"], r["value"]) for r in csv.DictReader(io.StringIO(platforms.text))] == [
-            ("iPhone", "2"),
-            ("other", "2"),
+            ("iPhone", "3"),
             ("Android", "1"),
+            ("other", "1"),
         ]
+
+        shown = await client.get(
+            f"/console/apps/{appid}/analytics", params={**RANGE, "portrait": 1}, headers=analyst
+        )
+        assert (
+            'id="portrait-table"' in shown.text
+            and "<td>devices</td><td>Samsung SM-S908B</td><td>1</td><td>1</td>" in shown.text
+        )
+        assert 'id="portrait-table"' not in html and 'id="show-portrait"' in html
+        people = await client.get(
+            f"/console/apps/{appid}/analytics.csv", params={**RANGE, "table": "portrait"}, headers=owner
+        )
+        assert {
+            (r["visitors"], r["field"], r["name"], r["value"])
+            for r in csv.DictReader(io.StringIO(people.text))
+        } >= {
+            ("all", "province", "广东省", "1"),
+            ("new", "platforms", "iPhone", "1"),
+        }
 
         # The analyst sees visits but not the code's errors.
         seen = await client.get(f"/console/apps/{appid}/analytics", params=RANGE, headers=analyst)

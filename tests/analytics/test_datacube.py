@@ -142,11 +142,23 @@ async def test_wechatpy_reads_the_analysis_apis(tmp_path: Path) -> None:
     ]  # fmt: skip
     assert distribution["access_depth_info"] == [{"key": 1, "value": 2}, {"key": 2, "value": 1}]
     assert seen["portrait"]["ref_date"] == "20261102-20261108"
-    assert seen["portrait"]["visit_uv"]["platforms"] == [
-        {"id": 1, "name": "iPhone", "value": 2},
+    # Visitors, each once by their latest launch of the week: A (a3, iPhone in Shenzhen on 5G), B (b1,
+    # a Samsung on 4G), C (c1, whose launch named no browser); all three were new that week.
+    people = seen["portrait"]["visit_uv"]
+    assert people["platforms"] == [
+        {"id": 1, "name": "iPhone", "value": 1},
         {"id": 2, "name": "Android", "value": 1},
-        {"id": 3, "name": "other", "value": 2},  # launches that named no browser
+        {"id": 3, "name": "other", "value": 1},
     ]
+    assert people["province"] == [{"id": 440000, "name": "广东省", "value": 1}]
+    assert people["city"] == [{"id": 440300, "name": "深圳市", "value": 1}]
+    assert people["devices"] == [
+        {"id": 1, "name": "Samsung SM-S908B", "value": 1},
+        {"id": 2, "name": "iPhone", "value": 1},
+    ]
+    assert (people["genders"], people["ages"]) == ([], [])  # Hutong does not know them
+    assert [n["name"] for n in people["networks"]] == ["4g", "5g"]
+    assert seen["portrait"]["visit_uv_new"] == people
     # The launch time A's first visit reported (250 ms) is in the ≤ 300 ms bucket.
     tables = {t["id"]: t for t in seen["performance"]["data"]["body"]["tables"]}
     assert tables["launch_p50"]["lines"] == [{"fields": [{"refdate": "20261102", "value": "300"}]}]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from hutong.server.db import Database
 from hutong.server.events import report, rollups, store
@@ -57,6 +58,7 @@ async def test_a_day_s_figures_match_the_hand_count(database: Database) -> None:
         ("perf_launch", "300"): 1,
         ("event_pv", "buy"): 1,
         ("event_uv", "buy"): 1,
+        ("prop_count", "buy\tsku\tx"): 1,
         ("uv", ""): 2,
         ("new_uv", ""): 2,
         ("total_uv", ""): 2,
@@ -148,3 +150,47 @@ async def test_funnels_by_visit_and_visitor(database: Database) -> None:
     assert [(s["visits"], s["visitors"]) for s in found] == [(5, 3), (2, 2), (1, 1)]
     # Detail then index in one visit: a2 never went on; only c1 came back to index after detail.
     assert [(s["visits"], s["visitors"]) for s in backwards] == [(3, 2), (1, 1)]
+
+
+async def test_reported_event_properties_are_counted_and_summed(database: Database, monkeypatch: Any) -> None:
+    monkeypatch.setattr(rollups, "PROPERTY_VALUES", 2)  # the commonest two values a day, then (other)
+    data: list[dict[str, Any]] = [
+        {"sku": "tea", "price": 1200, "gift": True},
+        {"sku": "tea", "price": 1300, "gift": False},
+        {"sku": "cake", "price": 550.4},
+        {"sku": "bun", "note": {"nested": 1}, "tags": ["a"]},  # objects and lists are not rolled up
+        {"sku": "x" * 100},  # past 64 characters: (other)
+        {"sku": "tea"},
+    ]
+    extra = [
+        store.row(
+            at=at(D0, 12, 0, n), zone=UTC_ZONE, app_id=APP, audience="device:P", session="p1",
+            kind="custom", name="pay", data=item,
+        )
+        for n, item in enumerate(data)
+    ]  # fmt: skip
+    extra.append(
+        store.row(at=at(D0, 12), zone=UTC_ZONE, app_id=APP, audience="device:P", kind="custom", name="pay")
+    )
+    async with database.session() as session:
+        await store.write(session, rows() + extra)
+    async with database.session() as session:
+        d0 = await rollups.compute_day(session, APP, D0)
+    assert rollups.by_key(d0, "prop_count") == {
+        "buy\tsku\tx": 1,
+        "pay\tsku\ttea": 3,
+        "pay\tsku\tbun": 1,  # bun and cake have one each: the first by name stays
+        "pay\tsku\t(other)": 2,  # cake, and the long one
+        "pay\tprice\t(number)": 3,
+        "pay\tgift\ttrue": 1,
+        "pay\tgift\tfalse": 1,
+    }
+    assert rollups.by_key(d0, "prop_sum") == {"pay\tprice\t(number)": 3050}
+    table = report.event_properties(d0)
+    assert {"event": "pay", "property": "price", "value": "(number)", "count": 3, "sum": 3050,
+            "mean": 1016.6667} in table  # fmt: skip
+    assert [r["value"] for r in table if r["event"] == "pay" and r["property"] == "sku"] == [
+        "tea",
+        "bun",
+        "(other)",
+    ]

@@ -77,3 +77,28 @@ def test_missing_component_names_the_json_file(tmp_path: Path) -> None:
     (tmp_path / "a.wxml").write_text("<x/>")
     with pytest.raises(CompileError, match=r"a\.json:1:27: usingComponents: component 'x'"):
         build_project(tmp_path)
+
+
+def test_the_send_coupon_plugin_is_the_runtimes_element(tmp_path: Path) -> None:
+    # WeChat Pay's plugin (its provider appid) is drawn by the runtime; any other plugin is skipped.
+    plugins = {
+        "sendCoupon": {"version": "latest", "provider": "wxf3f436ba9bd4be7b"},
+        "other": {"version": "1.0.0", "provider": "wx0000000000000000"},
+    }
+    (tmp_path / "app.json").write_text(json.dumps({"pages": ["a"], "plugins": plugins}))
+    using = {
+        "usingComponents": {"coupon-button": "plugin://sendCoupon/send-coupon", "map": "plugin://other/map"}
+    }
+    (tmp_path / "a.json").write_text(json.dumps(using))
+    (tmp_path / "a.wxml").write_text(
+        '<coupon-button sign="s" bind:sendcoupon="got"><view/></coupon-button><map/>'
+    )
+    result = build_project(tmp_path)
+    view = result.files["view.js"].decode()
+    assert 'R.e("hutong-send-coupon", {"sign": "s"}, [["sendcoupon", "got"' in view
+    assert "usingComponents" not in json.loads(result.files["app-config.json"])["pageConfigs"]["a"] or (
+        "coupon-button"
+        not in json.loads(result.files["app-config.json"])["pageConfigs"]["a"]["usingComponents"]
+    )
+    assert any("plugin component 'plugin://other/map' skipped" in warning for warning in result.warnings)
+    assert not any("send-coupon" in warning for warning in result.warnings)

@@ -1,7 +1,8 @@
 """A mini program against the user's chats, with the user signed in and in a chat: from its logic
 thread and from its page frame it tries to read the chats and their messages, post a card or a text,
-and open the live connection; and it forges the bridge message that asks the host for the share sheet.
-Every attempt fails, the sheet sends nothing without the user's tap, and the chat stays empty."""
+and open the live connection; and it forges the bridge messages that ask the host for the share sheet
+(as if from the capsule menu, and as if from a share button), with no tap. Every attempt fails: the
+host draws no sheet (WeChat opens it only from a tap), and the chat stays empty."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ FORGE_SHARE = """async (base) => {
   const { send } = await import(self[Symbol.for('hutong.modules')]['logic/bridge.js']);
   const { callHost } = await import(self[Symbol.for('hutong.modules')]['logic/call.js']);
   send({ t: 'share:show', id: 1, kind: 'appMessage', from: 'menu', result: { title: 'forged card' } });
+  send({ t: 'share:show', id: 1, kind: 'appMessage', from: 'button', result: { title: 'forged card' } });
   const names = ['share', 'shareSend', 'sendShare', 'chats', 'shares'];
   const answers = {};
   for (const name of names) {
@@ -57,14 +59,13 @@ async def test_a_mini_program_cannot_read_or_write_chats(browser: Browser, live_
         for outcomes in (from_worker, from_frame):
             assert {k: v for k, v in outcomes.items() if not v.startswith("blocked")} == {}, outcomes
 
-        # A forged request for the share sheet: the host may draw it, but only a tap sends anything;
-        # no API name posts into a chat.
+        # Forged requests for the share sheet, with no tap: the host draws nothing, and no API name
+        # posts into a chat. Playwright's own evaluations count as user gestures (CDP userGesture)
+        # and a browser's transient activation lasts about 5 s: let the last one lapse first.
+        await asyncio.sleep(5.5)
         answers = await worker.evaluate(FORGE_SHARE, live_server.runtime)
         assert {k: v for k, v in answers.items() if not v.endswith(":fail not supported")} == {}, answers
-        sheet = page.locator(".hutong-share")
-        await expect(sheet).to_be_visible()
         await asyncio.sleep(1)
-        assert (await friend.get(f"/api/me/chats/{chat}/messages")).json() == []
-        await sheet.get_by_role("button", name="Close").click()
+        await expect(page.locator(".hutong-share")).to_have_count(0)
         assert (await friend.get(f"/api/me/chats/{chat}/messages")).json() == []
     await page.context.close()

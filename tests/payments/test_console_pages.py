@@ -6,6 +6,7 @@ and a bill download. Strangers see nothing and forms need the CSRF token."""
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -242,3 +243,12 @@ async def test_orders_refunds_notifications_probe_and_bills(
             assert "`T20261206000070" in bill.text and "`18.80" in bill.text
             flow = await owner.get(f"{base}/bills", params={"bill_date": today, "kind": "fundflow"})
             assert flow.status_code == 200 and "`18.80" in flow.text
+            # Its SHA-1 on a page of its own, the same as the API's hash_value and the download's.
+            shown = await owner.get(
+                f"{base}/bills", params={"bill_date": today, "kind": "trade", "show": "hash"}
+            )
+            sha1 = re.search(r'id="bill-sha1">([0-9a-f]{40})<', shown.text)
+            assert sha1 and sha1.group(1) == bill.headers["x-bill-sha1"]
+            assert sha1.group(1) == hashlib.sha1(bill.content).hexdigest()
+            signed = await pw.merchant.call("GET", f"/v3/bill/tradebill?bill_date={today}&bill_type=ALL")
+            assert signed.status_code == 200 and signed.json()["hash_value"] == sha1.group(1)

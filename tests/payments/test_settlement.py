@@ -12,9 +12,12 @@ from sqlalchemy import func, select
 
 from hutong.server import ledger
 from hutong.server.db import Database
+from hutong.server.ledger.models import LedgerTransaction
 from hutong.server.payments import ids, reconcile, settlement
 from hutong.server.payments.models import Merchant, Settlement
-from tests.payments.test_money import _balance, _paid_order
+from hutong.server.wallet import paycodes
+from tests.payments.test_codepay import code_body
+from tests.payments.test_money import _balance, _fund, _paid_order, _user_id
 from tests.payments.world import pay_world
 
 
@@ -80,3 +83,62 @@ async def test_a_day_settles_once_with_its_fee(tmp_path: Path, database_url: str
             assert count == 2
             assert await ledger.verify(session) == []
             assert (await reconcile.reconcile(session)).findings == []
+
+
+async def test_a_counter_payment_reversed_after_its_day_settled_gets_its_fee_back(
+    tmp_path: Path, database_url: str
+) -> None:
+    """Settled: 1880 less its fee of 11 is available, 11 is the platform's. The reversal returns the
+    11 first (journal fee-return:…), then takes the whole 1880 back from the merchant: what the
+    merchant keeps is exactly the other order less its own fee, and the platform keeps only that fee."""
+    async with pay_world(tmp_path, database_url) as pw:
+        db: Database = pw.w.app.state.database
+        mchid = pw.merchant.mchid
+        user_id = await _user_id(db)
+        await _fund(db, user_id, 5000)
+        async with db.session() as session:
+            code, _ = await paycodes.issue(session, user_id)
+        paid = await pw.merchant.call(
+            "POST", "/v3/pay/transactions/codepay", code_body(pw, code, "C000001", 1880)
+        )
+        assert paid.status_code == 200 and paid.json()["trade_state"] == "SUCCESS", paid.text
+        await _paid_order(pw, "T20261206000009", 1000)  # fee 6
+        today = reconcile.beijing_day(ids.now())
+        async with db.session() as session:
+            merchant = await session.scalar(select(Merchant).where(Merchant.mchid == mchid))
+            assert merchant is not None
+            assert await settlement.settle_day(session, merchant, today) is not None
+            await session.commit()
+        assert await _balance(db, f"merchant_available:{mchid}") == 2880 - 17
+        assert await _balance(db, "platform_fees") == 17
+
+        target = "/v3/pay/transactions/out-trade-no/C000001/reverse"
+        body = {"appid": pw.w.a1.appid, "mchid": mchid}
+        answers = await asyncio.gather(*(pw.merchant.call("POST", target, body) for _ in range(3)))
+        assert [a.status_code for a in answers] == [204] * 3, [a.text for a in answers]
+        assert await _balance(db, f"user_wallet:{user_id}") == 5000
+        assert await _balance(db, f"merchant_available:{mchid}") == 1000 - 6
+        assert await _balance(db, "platform_fees") == 6
+        async with db.session() as session:
+            returned = await session.scalar(
+                select(LedgerTransaction).where(LedgerTransaction.journal_key.like("fee-return:%"))
+            )
+            assert returned is not None and returned.meta and returned.meta["fee_fen"] == 11
+            merchant = await session.scalar(select(Merchant).where(Merchant.mchid == mchid))
+            assert merchant is not None and await settlement.fees_paid(session, merchant) == 6
+            assert await ledger.verify(session) == []
+            assert (await reconcile.reconcile(session)).findings == []
+
+        # A counter payment reversed before its day settles pays no fee and gets nothing back.
+        async with db.session() as session:
+            code, _ = await paycodes.issue(session, user_id)
+        again = await pw.merchant.call(
+            "POST", "/v3/pay/transactions/codepay", code_body(pw, code, "C000002", 840)
+        )
+        assert again.status_code == 200, again.text
+        reversed_ = await pw.merchant.call("POST", "/v3/pay/transactions/out-trade-no/C000002/reverse", body)
+        assert reversed_.status_code == 204, reversed_.text
+        made = await settlement.settle_until(db, today + timedelta(days=1))
+        assert [(r.gross_fen, r.fee_fen) for r in made] == [(0, 0)]
+        assert await _balance(db, "platform_fees") == 6
+        assert await _balance(db, f"merchant_available:{mchid}") == 1000 - 6

@@ -81,6 +81,8 @@ SCOPED: list[tuple[str, str, Any]] = [
     ("POST", "/api/merchants/{mchid}/notifications/1/resend", None),
     ("POST", "/api/merchants/{mchid}/probe", {"url": "https://example.com/notify"}),
     ("POST", "/api/merchants/{mchid}/refunds/x/close", None),
+    ("POST", "/api/merchants/{mchid}/refunds/x/retry", None),
+    ("GET", "/api/merchants/{mchid}/partner", None),
     ("GET", "/api/merchants/{mchid}/balances", None),
     ("POST", "/api/merchants/{mchid}/withdrawals", {"amount_fen": 1, "account_number": "6222000011112222"}),
     ("GET", "/api/merchants/{mchid}/withdrawals/x", None),

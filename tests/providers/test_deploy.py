@@ -7,11 +7,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from playwright.async_api import Browser, expect
+
 from hutong.server import outbox
 from hutong.server.accounts import service as accounts
 from hutong.server.providers import deploy
 from hutong.server.providers.merchants import parse_merchants
-from tests.providers.helpers import provider_world, upload
+from tests.conftest import serve
+from tests.providers.helpers import PASSWORD, provider_world, upload
 
 
 def test_merchants_files() -> None:
@@ -99,3 +102,52 @@ async def test_deployment_progress_failures_and_consoles(tmp_path: Path, databas
         assert (await p.authorizer("/wxa/get_latest_auditstatus", access["authorizer_access_token"]))[
             "status"
         ] == 0
+
+
+async def test_console_progress_bar_refreshes_itself(
+    browser: Browser, tmp_path: Path, database_url: str
+) -> None:
+    """The provider's console, open on a running deployment, follows it without a reload: the bar,
+    the counts and the failures (with the retry button) appear as the outbox job works."""
+    async with provider_world(tmp_path, database_url) as p:
+        component = await p.component_token()
+        await upload(p.client, p.dev_p, p.dev_appid, "1.0.0")
+        drafts = (await p.component("/wxa/gettemplatedraftlist", component))["draft_list"]
+        await p.component("/wxa/addtotemplate", component, {"draft_id": drafts[0]["draft_id"]})
+        listed = (await p.component("/wxa/gettemplatelist", component))["template_list"]
+        await p.authorize(component, p.w.a1, scopes=[18])
+        body = {
+            "template_id": listed[0]["template_id"],
+            "user_version": "1.0.0",
+            "merchants": [
+                {"appid": p.w.a1.appid, "ext_json": {"ext": {"shopName": "A Tea"}}},
+                {"appid": p.w.b1.appid, "ext_json": {"ext": {"shopName": "Not mine"}}},
+            ],
+        }
+        created = await p.client.post(f"/api/orgs/{p.org_p}/provider/deployments", json=body, headers=p.dev_p)
+        deployment = created.json()["id"]
+        # The page's server has no worker of its own: the test runs the job while the page is open.
+        settings = p.w.app.state.settings.model_copy(update={"outbox_worker": False})
+        async with serve(settings) as server:
+            context = await browser.new_context(base_url=server.url)
+            page = await context.new_page()
+            await page.goto("/console/signin")
+            await page.fill("input[name=email]", "p@example.com")
+            await page.fill("input[name=password]", PASSWORD)
+            await page.click("button[type=submit]")
+            await page.wait_for_url("**/console/**")
+            await page.goto(f"/console/orgs/{p.org_p}/provider")
+            card = page.locator(f"#deployment-{deployment}")
+            await expect(card.locator(".counts")).to_contain_text("2 pending")
+            await expect(card.locator("progress")).to_have_attribute("value", "0")
+            await expect(card.locator("form.retry")).to_have_count(0)
+
+            worker = outbox.Worker(p.w.app.state.database, p.w.app.state.settings, topics={deploy.TOPIC})
+            assert await worker.run_once() == 1
+            await expect(card.locator(".counts")).to_have_text(
+                "1 submitted · 0 committed · 0 pending · 1 failed", timeout=15_000
+            )
+            await expect(card.locator("progress")).to_have_attribute("value", "2")
+            await expect(card.locator("ul.failures")).to_contain_text(f"{p.w.b1.appid}: 61003")
+            await expect(card.locator("form.retry button")).to_be_visible()
+            await context.close()

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import time
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -23,6 +24,7 @@ from hutong.server.accounts import service as accounts
 from hutong.server.db import Database
 from hutong.server.providers import crypto
 from hutong.settings import Settings
+from tests.analytics.test_datacube import _fill
 from tests.conftest import migrate, serve
 from tests.outbox.receiver import receiver
 from tests.providers.helpers import upload
@@ -183,3 +185,73 @@ async def test_wechatpy_component_drives_the_chain_and_a_release(tmp_path: Path)
             launch = (await http.get(f"/api/apps/{shop['appid']}/launch")).json()
             config = (await http.get(launch["bundles"]["app-config.json"]["url"])).json()
             assert launch["version"] == "2.0.0" and config["ext"] == {"shopName": "Wire Tea"}
+
+            # Datacube through the authorizer token (set 18), wechatpy's request as its users make it
+            # (it has no named method for the mini program analysis APIs): the merchant's figures.
+            await _fill(settings, shop["appid"])
+
+            def provider_server_analytics() -> Any:
+                client = component.get_client_by_appid(shop["appid"])
+                return client.post(
+                    "getweanalysisappiddailysummarytrend",
+                    data={"begin_date": "20261102", "end_date": "20261102"},
+                    api_base_url=f"{server.url}/datacube/",
+                )
+
+            summary = await asyncio.to_thread(provider_server_analytics)
+            assert summary["list"] == [
+                {"ref_date": "20261102", "visit_total": 2, "share_pv": 1, "share_uv": 1}
+            ]
+
+            # Fast registration: wechatpy's component posts fastregisterweapp (it has no named method)
+            # and reads notify_third_fasteregister with parse_message; the legal person confirms.
+            legal = {"email": "legal@example.com", "password": PASSWORD, "name": "王芳"}
+            assert (await http.post("/api/accounts/signup", json=legal)).is_success
+            pushed = len(inbox.bodies)
+            fields = {
+                "name": "阿一茶铺有限公司",
+                "code": "91310000MA1FL0XX1X",
+                "code_type": 1,
+                "legal_persona_wechat": "legal@example.com",
+                "legal_persona_name": "王芳",
+                "component_phone": "021-5555-0101",
+            }
+
+            def provider_server_register() -> Any:
+                return component.post(
+                    "/component/fastregisterweapp", params={"action": "create"}, data=fields
+                )
+
+            assert (await asyncio.to_thread(provider_server_register))["errcode"] == 0
+            http.cookies.clear()
+            signin = await http.post(
+                "/api/accounts/signin", json={"email": "legal@example.com", "password": PASSWORD}
+            )
+            home = await http.get("/console/")
+            assert "阿一茶铺有限公司" in home.text
+            confirmed = await http.post(
+                "/console/fastregister/1/confirm", data={"csrf_token": signin.json()["csrf_token"]}
+            )
+            assert confirmed.status_code == 303 and "notice=created" in confirmed.headers["location"]
+
+            def provider_server_notified() -> dict[str, Any]:
+                """The provider's server reads each push as it comes (the worker sends it)."""
+                seen = pushed
+                for _ in range(150):
+                    while seen < len(inbox.bodies):
+                        q = {k: v[0] for k, v in parse_qs(urlsplit(inbox.queries[seen]).query).items()}
+                        message = component.parse_message(
+                            inbox.bodies[seen], q["msg_signature"], q["timestamp"], q["nonce"]
+                        )
+                        seen += 1
+                        data = dict(message._data)
+                        if data.get("InfoType") == "notify_third_fasteregister":
+                            return {"data": data, "auth": component.query_auth(data["auth_code"])}
+                    time.sleep(0.1)
+                raise AssertionError("no notify_third_fasteregister")
+
+            notified = await asyncio.to_thread(provider_server_notified)
+            assert notified["data"]["status"] == "0"
+            assert notified["data"]["info"]["legal_persona_name"] == "王芳"
+            created = notified["auth"]["authorization_info"]
+            assert created["authorizer_appid"] == notified["data"]["appid"]

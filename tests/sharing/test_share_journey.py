@@ -2,62 +2,68 @@
 A accepts, A creates a group with B; A opens the tea shop and shares its menu from the capsule menu
 into the group on the host's share sheet; B, looking at the group, sees the card arrive live and taps
 it: the tea shop opens at the menu with scene 1044 and a shareTicket (wx.getLaunchOptionsSync in its
-logic thread says so). Inside the running tea shop, wx.login, wx.getShareInfo and wx.getGroupEnterInfo
-go through the runtime and the host; the tea shop's back end (here: code2session with its AppSecret,
-then wechatpy's WeChatWxaCrypto, unchanged) decrypts the same openGId for B and for A (A's through the
-host endpoints those APIs call); a forged ticket fails. The share's counts show 1 open and 1 new user."""
+logic thread says so). The tea shop's own back end (examples/tea-server, the process `hutong demo`
+starts, with the AppSecret the demo seeds) is what decrypts: the menu logs in on it (wx.login, its
+code2session keeps the session_key) and sends it wx.getShareInfo's data, and shows the group's openGId
+it answers; wx.getGroupEnterInfo's data decrypts there to the same group. A taps the same card (the
+sharer's own tap is not counted) and the menu shows the same openGId. A forged ticket fails. The
+share's counts show 1 open and 1 new user."""
 
 from __future__ import annotations
 
 import asyncio
 import secrets
 from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import quote
 
 import httpx
 import pytest
 from playwright.async_api import Browser, Page, Worker, expect
 from sqlalchemy import select
-from wechatpy.crypto import WeChatWxaCrypto
 
+from hutong import demo_shop
 from hutong.examples import load_examples
-from hutong.server.accounts.passwords import digest
 from hutong.server.apps.models import App
+from hutong.server.chats.models import Chat
 from hutong.server.db import Database
+from hutong.server.embedded import free_port
+from hutong.server.sealing import Keyring
 from hutong.server.sharing import service as sharing
 from hutong.server.storage import BlobStore
 from hutong.settings import Settings
 from tests.conftest import EXAMPLES, LiveServer, serve, wait_until
 
-TEA = "hutong-tea"
-TEA_SECRET = "tea-shop-secret"
+TEA = demo_shop.TEA_APPID
+TOP = ".surface:not([hidden]) iframe.hutong-page:not([hidden])"
 
-# What the host does for wx.login and wx.getShareInfo, asked from the host page with its session.
-HOST_CALL = """async ([path, body]) => {
-  const user = (await (await fetch('/api/accounts/session')).json()).user;
-  const headers = {'Content-Type': 'application/json', 'X-CSRF-Token': user.csrf_token};
-  return (await fetch(path, {method: 'POST', headers, body: JSON.stringify(body)})).json();
-}"""
+
+@dataclass
+class TeaPlatform:
+    server: LiveServer
+    shop: demo_shop.RunningShop
 
 
 @pytest.fixture
-async def tea_server(tmp_path: Path, database_url: str) -> AsyncIterator[LiveServer]:
-    """The platform with only the tea shop released, on the test's database, its AppSecret known."""
+async def tea_server(tmp_path: Path, database_url: str) -> AsyncIterator[TeaPlatform]:
+    """The platform with only the tea shop released, on the test's database, and the tea shop's own
+    back end running beside it as `hutong demo` runs it (seeded credentials, a process of its own)."""
     shop = tmp_path / "examples"
     shop.mkdir()
     (shop / "tea").symlink_to(EXAMPLES / "tea")
     # The data dir is the test's own: the database fixture opens what was sealed with its master key.
     settings = Settings(data_dir=tmp_path, database_url=database_url)
-    db = Database(database_url)
+    db = Database(database_url, keyring=Keyring.from_settings(settings))
     await load_examples(db, BlobStore(settings.blob_dir), shop)
-    async with db.session() as session:
-        app = await session.scalar(select(App).where(App.appid == TEA))
-        assert app is not None
-        app.secret_hash = digest(TEA_SECRET)
-        await session.commit()
-    await db.dispose()
+    port = free_port()
     async with serve(settings) as server:
-        yield server
+        credentials = await demo_shop.seed(db, server.url, f"http://127.0.0.1:{port}")
+        await db.dispose()
+        path = tmp_path / "tea-merchant.json"
+        demo_shop.write_credentials(path, credentials)
+        with demo_shop.run_tea_server(EXAMPLES, port, path) as running:
+            yield TeaPlatform(server, running)
 
 
 async def signed_up(browser: Browser, server: LiveServer, email: str) -> Page:
@@ -72,13 +78,6 @@ async def signed_up(browser: Browser, server: LiveServer, email: str) -> Page:
     return page
 
 
-async def code2session(server: LiveServer, code: str) -> str:
-    """The shop's server trades a wx.login code for the session_key."""
-    params = {"appid": TEA, "secret": TEA_SECRET, "js_code": code, "grant_type": "authorization_code"}
-    async with httpx.AsyncClient(base_url=server.url) as client:
-        return str((await client.get("/sns/jscode2session", params=params)).json()["session_key"])
-
-
 async def tea_worker(page: Page) -> Worker:
     """The running tea shop's logic thread (not a spare one booted for the next app)."""
     for _ in range(100):
@@ -90,20 +89,8 @@ async def tea_worker(page: Page) -> Worker:
     raise AssertionError("no running logic thread")
 
 
-async def open_gid(server: LiveServer, page: Page, ticket: str) -> str:
-    """wx.login; the shop's server trades the code (code2session); wx.getShareInfo; the shop's server
-    decrypts with the session_key."""
-    code = (await page.evaluate(HOST_CALL, ["/api/identity/login", {"appid": TEA}]))["code"]
-    params = {"appid": TEA, "secret": TEA_SECRET, "js_code": code, "grant_type": "authorization_code"}
-    async with httpx.AsyncClient(base_url=server.url) as client:
-        login = (await client.get("/sns/jscode2session", params=params)).json()
-    info = await page.evaluate(HOST_CALL, ["/api/me/shares/info", {"appid": TEA, "share_ticket": ticket}])
-    data = WeChatWxaCrypto(login["session_key"], info["iv"], TEA).decrypt_message(info["encryptedData"])
-    return str(data["openGId"])
-
-
-async def test_share_the_tea_menu_into_a_group(tea_server: LiveServer, browser: Browser) -> None:
-    server = tea_server
+async def test_share_the_tea_menu_into_a_group(tea_server: TeaPlatform, browser: Browser) -> None:
+    server, shop = tea_server.server, tea_server.shop
     tag = secrets.token_hex(3)
     a = await signed_up(browser, server, f"a-{tag}@example.com")
     b = await signed_up(browser, server, f"b-{tag}@example.com")
@@ -136,7 +123,7 @@ async def test_share_the_tea_menu_into_a_group(tea_server: LiveServer, browser: 
     await expect(b.locator("#chat-messages")).to_contain_text("created the group")
 
     # A opens the tea shop and shares the menu from the capsule menu into the group.
-    await a.goto(f"{server.url}/?open={TEA}")
+    await a.goto(f"{server.url}/?open={TEA}&query={quote(f'backend={shop.url}', safe='')}")
     await expect(a.locator("iframe.hutong-page").first).to_be_attached()
     await wait_until(a, "window.__hutongLog.some((e) => e.kind === 'firstcontent')", seconds=30)
     await a.get_by_role("button", name="More").click()
@@ -158,33 +145,49 @@ async def test_share_the_tea_menu_into_a_group(tea_server: LiveServer, browser: 
     assert ticket
     await expect(b.locator("iframe.hutong-page").first).to_be_attached()
 
-    # Inside the tea shop as B opened it: the launch options, then wx.login, wx.getShareInfo and
-    # wx.getGroupEnterInfo through the runtime; the shop's back end decrypts with B's session_key.
+    # Inside the tea shop as B opened it: the launch options; the menu asked the shop's back end which
+    # group brought B (login there, then wx.getShareInfo's data, decrypted with B's session_key).
     worker = await tea_worker(b)
     options = await worker.evaluate("() => wx.getLaunchOptionsSync()")
     assert (options["scene"], options["shareTicket"], options["chatType"]) == (1044, ticket, 3)
-    assert options["path"] == "pages/menu/menu"
-    b_key = await code2session(server, await worker.evaluate("() => wx.login().then((res) => res.code)"))
-    shared = await worker.evaluate("(ticket) => wx.getShareInfo({shareTicket: ticket})", ticket)
-    entered = await worker.evaluate("() => wx.getGroupEnterInfo()")
-    b_gid = WeChatWxaCrypto(b_key, shared["iv"], TEA).decrypt_message(shared["encryptedData"])["openGId"]
-    assert (
-        WeChatWxaCrypto(b_key, entered["iv"], TEA).decrypt_message(entered["encryptedData"])["opengid"]
-        == b_gid
-    )
+    assert options["path"] == "pages/menu/menu" and options["query"] == {"backend": shop.url}
+    b_group = b.frame_locator(TOP).locator("#group")
+    await expect(b_group).to_contain_text("From group tG")
+    b_gid = (await b_group.text_content() or "").split("From group ")[1].split(" ")[0]
+    # wx.getGroupEnterInfo's data decrypts on the same back end, after a login there, to the same group.
+    code = await worker.evaluate("() => wx.login().then((res) => res.code)")
+    async with httpx.AsyncClient(base_url=shop.url) as client:
+        token = (await client.post("/api/login", json={"code": code})).json()["token"]
+        entered = await worker.evaluate("() => wx.getGroupEnterInfo()")
+        group = (await client.post("/api/share/group", json={"token": token, **entered})).json()
+        assert group["openGId"] == b_gid
+        # Logging in again replaces the session_key: data sealed before it no longer opens.
+        code = await worker.evaluate("() => wx.login().then((res) => res.code)")
+        token = (await client.post("/api/login", json={"code": code})).json()["token"]
+        stale = await client.post("/api/share/group", json={"token": token, **entered})
+        assert stale.status_code == 400 and "cannot decrypt" in stale.json()["error"]
     forged = await worker.evaluate(
         "() => wx.getShareInfo({shareTicket: 'forged'}).then(() => 'answered', (res) => res.errMsg)"
     )
     assert forged == "getShareInfo:fail invalid shareTicket"
 
-    # The tea shop's back end decrypts one openGId for A and B.
-    assert await open_gid(server, a, ticket) == b_gid
+    # A taps the same card (not counted: the sharer brings no one); the shop's back end names the same
+    # group, which has now brought two customers.
+    await a.goto(server.url)
+    await a.locator("#messages").click()
+    await a.locator("#chats-list").get_by_role("button", name="Tea lovers").click()
+    await a.locator("#chat-messages .chat-card").click()
+    a_group = a.frame_locator(TOP).locator("#group")
+    await expect(a_group).to_contain_text(f"From group {b_gid} · 2")
 
     db = Database(server.settings.effective_database_url)
     async with db.session() as session:
         app = await session.scalar(select(App).where(App.appid == TEA))
         assert app is not None
         counts = await sharing.attribution(session, app)
+        chat_id = await session.scalar(select(Chat.id).where(Chat.name == "Tea lovers"))
+        assert chat_id is not None
+        assert await sharing.open_gid(session, app, chat_id) == b_gid  # the platform's own record
     await db.dispose()
     (share,) = counts["shares"]
     assert (share["opens"], share["new_users"], share["to"]) == (1, 1, "group")

@@ -37,4 +37,16 @@ function getOrder(id) {
   return call({ url: `/api/orders/${id}`, method: 'GET' })
 }
 
-module.exports = { createOrder, getOrder }
+function shareInfo(shareTicket) {
+  return new Promise((resolve, reject) => wx.getShareInfo({ shareTicket, success: resolve, fail: reject }))
+}
+
+// Which group brought this customer: log in on the shop's server first (it keeps the session_key),
+// then wx.getShareInfo, whose data only that server can decrypt into the group's openGId.
+async function enterGroup(shareTicket) {
+  const { token } = await call({ url: '/api/login', method: 'POST', data: { code: await login() } })
+  const { encryptedData, iv } = await shareInfo(shareTicket)
+  return call({ url: '/api/share/group', method: 'POST', data: { token, encryptedData, iv } })
+}
+
+module.exports = { createOrder, getOrder, enterGroup }

@@ -19,7 +19,7 @@ from typing import Any
 from hutong.compiler.appconfig import runtime_config
 from hutong.compiler.assets import collect_assets
 from hutong.compiler.cache import CompileCache, Job
-from hutong.compiler.components import GENERIC_PREFIX
+from hutong.compiler.components import GENERIC_PREFIX, PLUGIN_PREFIX
 from hutong.compiler.errors import CompileError, Position
 from hutong.compiler.extlib import BASE_SHEET, style_alias, weui_enabled
 from hutong.compiler.project import Package, Project, load_project
@@ -84,6 +84,9 @@ def _templates(project: Project, package: Package) -> tuple[list[str], list[str]
         if owner in project.generics:
             # An abstract tag is a component chosen at run time (component.js, genericPath).
             using = {**using, **{tag: f"{GENERIC_PREFIX}{tag}" for tag in project.generics[owner]}}
+        plugins = {**project.plugin_tags.get("app.json", {}), **project.plugin_tags.get(owner, {})}
+        if plugins:
+            using = {**using, **{tag: f"{PLUGIN_PREFIX}{element}" for tag, element in plugins.items()}}
         function = wxml.compile(path, using)
         templates.append(f"  {json.dumps(owner, ensure_ascii=False)}: {function}")
     for path in project.files(".wxs"):

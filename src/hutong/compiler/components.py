@@ -35,6 +35,11 @@ CUSTOM_TAB_BAR = "custom-tab-bar/index"
 # What an abstract (componentGenerics) tag's component path is written as until the runtime knows
 # which component the user chose: `generic:<tag>`.
 GENERIC_PREFIX = "generic:"
+# Plugins the platform itself provides, drawn by the runtime (not loaded from the app):
+# (provider appid, component) -> the tag the page frame draws. In a WXML file's component map the
+# tag's path is PLUGIN_PREFIX + that tag (bundle.py), and codegen draws the element, not a component.
+PLUGIN_PREFIX = "plugin:"
+PLATFORM_PLUGINS = {("wxf3f436ba9bd4be7b", "send-coupon"): "hutong-send-coupon"}
 
 
 def package_main(project: Project, package_dir: str) -> str | None:
@@ -106,6 +111,18 @@ def _check_package(project: Project, owner: str, target: str, tag: str, config: 
     )
 
 
+def _platform_plugin(project: Project, request: str) -> str | None:
+    """The runtime's tag for ``plugin://<alias>/<component>`` when app.json's ``plugins`` names the
+    alias's provider as one the platform provides (the send-coupon plugin), else None."""
+    if not request.startswith("plugin://"):
+        return None
+    alias, _, component = request.removeprefix("plugin://").partition("/")
+    declared = project.app_config.get("plugins")
+    spec = declared.get(alias) if isinstance(declared, dict) else None
+    provider = spec.get("provider") if isinstance(spec, dict) else None
+    return PLATFORM_PLUGINS.get((str(provider), component))
+
+
 def _resolve_map(project: Project, owner: str, config: JsonFile, check: bool) -> dict[str, str]:
     using = config.data.get("usingComponents") or {}
     if not isinstance(using, dict):
@@ -114,6 +131,10 @@ def _resolve_map(project: Project, owner: str, config: JsonFile, check: bool) ->
     for tag, request in sorted(using.items()):
         if not isinstance(request, str):
             raise config.error(f"usingComponents: {tag!r} must name a path", "usingComponents", tag)
+        platform_tag = _platform_plugin(project, request)
+        if platform_tag is not None:
+            project.plugin_tags.setdefault(owner, {})[tag] = platform_tag
+            continue
         if request.startswith("plugin://") or request.startswith("plugin-private://"):
             project.warn(f"{config.position('usingComponents', tag)}: plugin component {request!r} skipped")
             continue

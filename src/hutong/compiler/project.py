@@ -108,6 +108,9 @@ class Project:
     # componentGenerics (abstract nodes): component path -> generic tag -> its default component path
     # ("" when it has none); the component using it chooses with `generic:tag="some-component"`
     generics: dict[str, dict[str, str]] = field(default_factory=dict)
+    # Platform plugins' tags (components.PLATFORM_PLUGINS): page, component or "app.json" -> tag ->
+    # the element the runtime draws for it
+    plugin_tags: dict[str, dict[str, str]] = field(default_factory=dict)
     theme: dict[str, dict[str, Any]] | None = None
     theme_file: JsonFile | None = None
     project_config: dict[str, Any] = field(default_factory=dict)

@@ -15,17 +15,21 @@ import json
 from datetime import date
 from importlib import metadata, resources
 from typing import Annotated, Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
+from sqlalchemy.ext.asyncio import AsyncSession
 
-from hutong.console.routes import SIGN_IN, _page
+from hutong.console.routes import SIGN_IN, _act, _page
 from hutong.server.accounts import service as accounts
 from hutong.server.accounts.auth import resolve
+from hutong.server.accounts.models import User
 from hutong.server.accounts.permissions import Action, allows
 from hutong.server.apps.service import get_app
 from hutong.server.deps import database, event_sink
-from hutong.server.events import report, rollups
+from hutong.server.events import funnels, portrait, report, rollups
+from hutong.server.events.funnels import parse_steps
 from hutong.server.events.manage_routes import (
     Begin,
     End,
@@ -33,7 +37,6 @@ from hutong.server.events.manage_routes import (
     date_range,
     guard_out,
     overview,
-    parse_steps,
     zone_of,
 )
 from hutong.server.problems import Problem
@@ -43,8 +46,8 @@ Steps = Annotated[str, Query(max_length=2000, description="A funnel: page:<path>
 CHART_FILES = {"chartkick.js", "Chart.bundle.js"}
 CHARTS_VERSION = metadata.version("chartkick")
 TABLES = (
-    "trend", "hourly", "scenes", "pages", "retention", "events",
-    "server_events", "errors", "requests", "funnel", "releases", "platforms",
+    "trend", "hourly", "scenes", "pages", "retention", "events", "event_properties",
+    "server_events", "errors", "requests", "funnel", "releases", "platforms", "portrait",
 )  # fmt: skip
 
 
@@ -62,7 +65,12 @@ async def chart_script(version: str, name: str) -> Response:
 
 
 async def _data(
-    request: Request, appid: str, begin: date | None, end: date | None, steps: str = ""
+    request: Request,
+    appid: str,
+    begin: date | None,
+    end: date | None,
+    steps: str = "",
+    with_portrait: bool = False,
 ) -> tuple[Any, dict[str, Any], dict[str, Any] | None, list[dict[str, Any]], dict[str, Any], bool] | None:
     user, _csrf = await resolve(request)
     if user is None:
@@ -80,7 +88,31 @@ async def _data(
         guard = await guard_out(session, app.id)
         wanted = parse_steps(steps) if steps else []
         business["funnel"] = await rollups.funnel(session, app.id, first, last, wanted) if wanted else []
+        business["portrait"] = (
+            portrait_rows(await portrait.portrait(session, app.id, first, last, zone))
+            if with_portrait
+            else []
+        )
+        business["saved_funnels"] = [funnels.out(f) for f in await funnels.saved(session, app.id)]
     return app, business, health, retention, guard, code
+
+
+def portrait_rows(found: dict[str, Any]) -> list[dict[str, Any]]:
+    """userportrait as rows: who (all visitors of the range, or the new ones), what, and how many."""
+    out = []
+    for half, who in (("visit_uv", "all"), ("visit_uv_new", "new")):
+        for key in portrait.KEYS.values():
+            for item in found[half][key]:
+                out.append(
+                    {
+                        "visitors": who,
+                        "field": key,
+                        "id": item["id"],
+                        "name": item["name"],
+                        "value": item["value"],
+                    }
+                )
+    return out
 
 
 def rows_of(
@@ -102,9 +134,14 @@ def rows_of(
 
 @router.get("/apps/{appid}/analytics")
 async def analytics_page(
-    appid: str, request: Request, begin: Begin = None, end: End = None, funnel: Steps = ""
+    appid: str,
+    request: Request,
+    begin: Begin = None,
+    end: End = None,
+    funnel: Steps = "",
+    show_portrait: Annotated[int, Query(alias="portrait", ge=0, le=1)] = 0,
 ) -> Response:
-    found = await _data(request, appid, begin, end, funnel)
+    found = await _data(request, appid, begin, end, funnel, with_portrait=bool(show_portrait))
     if found is None:
         return SIGN_IN
     app, business, health, retention, guard, code = found
@@ -143,6 +180,7 @@ async def analytics_page(
         charts_version=CHARTS_VERSION,
         range={"begin": business["begin"], "end": business["end"]},
         funnel_steps=funnel,
+        show_portrait=bool(show_portrait),
     )
 
 
@@ -157,7 +195,7 @@ async def analytics_csv(
 ) -> Response:
     if table not in TABLES:
         raise Problem(422, "invalid_table", f"table is one of {', '.join(TABLES)}")
-    found = await _data(request, appid, begin, end, funnel)
+    found = await _data(request, appid, begin, end, funnel, with_portrait=table == "portrait")
     if found is None:
         return SIGN_IN
     _app, business, health, retention, _guard, _code = found
@@ -174,3 +212,26 @@ async def analytics_csv(
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "no-store"},
     )
+
+
+@router.post("/apps/{appid}/analytics/funnels")
+async def save_funnel(appid: str, request: Request) -> Response:
+    """Keep the funnel in the form (name, steps) and show it counted."""
+    form = dict((await request.form()).items())
+    steps = str(form.get("steps", ""))
+
+    async def run(session: AsyncSession, user: User, fields: dict[str, str]) -> str:
+        funnel, _ = await funnels.save(session, user, appid, fields.get("name", ""), fields.get("steps", ""))
+        return f"funnel “{funnel.name}” saved"
+
+    back = f"/console/apps/{appid}/analytics?funnel={quote(steps)}"
+    return await _act(request, back, run)
+
+
+@router.post("/apps/{appid}/analytics/funnels/{funnel_id}/delete")
+async def delete_funnel(appid: str, funnel_id: int, request: Request) -> Response:
+    async def run(session: AsyncSession, user: User, fields: dict[str, str]) -> str:
+        await funnels.delete(session, user, appid, funnel_id)
+        return "funnel deleted"
+
+    return await _act(request, f"/console/apps/{appid}/analytics", run)

@@ -9,6 +9,7 @@ forms into their bodies and answers into pages."""
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 from collections.abc import Awaitable, Callable
 from datetime import date, timedelta
@@ -269,10 +270,30 @@ async def download_bill(mchid: str, request: Request) -> Response:
         else:
             content = await bills.trade_bill(session, bills.Scope(merchant, None), day, "ALL")
     name = f"{mchid}-{kind}-{day.isoformat()}.csv"
+    sha1 = hashlib.sha1(content).hexdigest()  # noqa: S324 (WeChat's bill hash is SHA-1)
+    if request.query_params.get("show") == "hash":
+        # The bill's SHA-1, as the API's hash_value gives it, to check a downloaded copy against.
+        merchant_page = await api.get_merchant(request, mchid, user)
+        return _page(
+            request,
+            "merchant_bill.html",
+            user,
+            None,
+            m=merchant_page,
+            kind=kind,
+            day=day.isoformat(),
+            filename=name,
+            sha1=sha1,
+            size=len(content),
+        )
     return Response(
         content,
         media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "no-store"},
+        headers={
+            "Content-Disposition": f'attachment; filename="{name}"',
+            "Cache-Control": "no-store",
+            "X-Bill-SHA1": sha1,
+        },
     )
 
 
@@ -343,6 +364,7 @@ async def order_page(mchid: str, out_trade_no: str, request: Request) -> Respons
         ],
         refundable=order["amount_total"] - order["refunded_total"],
         may_refund=may_refund and order["trade_state"] in ("SUCCESS", "REFUND"),
+        may_act=may_refund,  # close or retry an ABNORMAL refund: the same roles
         # One number per drawn form: a double submit is one refund (out_refund_no is idempotent).
         out_refund_no="HT" + secrets.token_hex(15),
     )

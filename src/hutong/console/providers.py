@@ -13,7 +13,7 @@ from hutong.server.accounts.auth import resolve
 from hutong.server.accounts.models import User
 from hutong.server.deps import database
 from hutong.server.problems import Problem
-from hutong.server.providers import audits, deploy, scopes, service, templates
+from hutong.server.providers import audits, deploy, fastregister, scopes, service, templates
 
 router = APIRouter(prefix="/console", include_in_schema=False)
 
@@ -76,3 +76,14 @@ async def decide_batch(code: str, verdict: str, request: Request) -> Response:
         return f"{len(decided)} versions {'approved' if verdict == 'approve' else 'rejected'}"
 
     return await _act(request, "/console/review/batches", action)
+
+
+@router.post("/fastregister/{registration_id}/confirm")
+async def confirm_registration(registration_id: int, request: Request) -> Response:
+    """The legal person confirms a fast registration from their console home."""
+
+    async def action(session: AsyncSession, user: User, _form: dict[str, str]) -> str:
+        app = await fastregister.confirm(session, user, registration_id)
+        return f"created {app.name} ({app.appid})"
+
+    return await _act(request, "/console/", action)

@@ -30,6 +30,7 @@ from hutong.server.apps.release_routes import trial_url
 from hutong.server.audit.service import history
 from hutong.server.deps import database, settings
 from hutong.server.problems import Problem
+from hutong.server.providers import fastregister
 from hutong.server.ratelimit import client_address
 from hutong.server.review import service as review
 
@@ -180,7 +181,9 @@ async def home(request: Request) -> Response:
         orgs = []
         for org, role in await accounts.organizations_of(session, user):
             orgs.append((org, role, await service.apps_of_organization(session, user, org.id)))
-    return _page(request, "home.html", user, csrf, orgs=orgs)
+        # Fast registrations naming this user as the legal person wait here for their confirmation.
+        waiting = await fastregister.waiting_for(session, user)
+    return _page(request, "home.html", user, csrf, orgs=orgs, waiting=waiting)
 
 
 @router.post("/orgs")
@@ -304,6 +307,10 @@ async def app_page(appid: str, request: Request) -> Response:
         state = await release.release_state(session, app)
         decisions = {r.release_id: r for r in reversed(await review.decisions_for(session, app))}
         audit = await history(session, app.id)
+    # The release guard's stop is news until someone acts on the release again (newest entry first).
+    moves = (e for e in audit if e.action.startswith("release.") and e.action != "release.guard_settings")
+    last_release = next(moves, None)
+    guard_stop = last_release if last_release is not None and last_release.action == "release.guard" else None
     trial = trial_url(settings(request).public_url, appid) if state.trial else None
     qr = segno.make(trial, error="m").svg_inline(scale=4, dark="#111") if trial else None
     return _page(
@@ -317,6 +324,7 @@ async def app_page(appid: str, request: Request) -> Response:
         state=state,
         decisions=decisions,
         audit=audit,
+        guard_stop=guard_stop,
         trial_url=trial,
         trial_qr=qr,
         domain_kinds=DOMAIN_KINDS,

@@ -18,6 +18,7 @@ from hutong.console import providers as console_providers
 from hutong.console.analytics import router as console_analytics_router
 from hutong.console.codes import router as console_codes_router
 from hutong.console.coupons import router as console_coupons_router
+from hutong.console.merchant_money import router as console_merchant_money_router
 from hutong.console.payments import router as console_payments_router
 from hutong.console.routes import router as console_router
 from hutong.console.subscribe import router as console_subscribe_router
@@ -33,6 +34,8 @@ from hutong.server.chats.hub import make_hub
 from hutong.server.chats.routes import live_router as chats_live_router
 from hutong.server.chats.routes import router as chats_router
 from hutong.server.consent.routes import router as consent_router
+from hutong.server.coupons.card_routes import me_router as coupon_cards_me_router
+from hutong.server.coupons.card_routes import router as coupon_cards_router
 from hutong.server.coupons.manage_routes import me_router as coupons_me_router
 from hutong.server.coupons.manage_routes import router as coupons_manage_router
 from hutong.server.coupons.routes import router as coupons_router
@@ -46,7 +49,9 @@ from hutong.server.discovery.code_routes import router as codes_router
 from hutong.server.discovery.routes import router as discovery_router
 from hutong.server.egress.routes import router as egress_router
 from hutong.server.events.datacube import router as datacube_router
+from hutong.server.events.funnels import router as funnels_router
 from hutong.server.events.manage_routes import router as analytics_manage_router
+from hutong.server.events.portrait import Regions
 from hutong.server.events.routes import router as events_router
 from hutong.server.events.sink import EventSink
 from hutong.server.funding.registry import providers_from
@@ -142,6 +147,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # Analytics: this process's event buffer (server/events/sink.py) and the appids it has seen.
     app.state.events = EventSink(app.state.database, settings)
     app.state.analytics_app_ids = {}
+    app.state.regions = Regions.load(settings.analytics_regions_file)
     events_pkg.ZONE[0] = ZoneInfo(settings.analytics_timezone)
     # This process's search index; it rebuilds itself when the apps table changes (catalogue.py).
     app.state.catalogue = Catalogue()
@@ -169,6 +175,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(events_router)
     app.include_router(datacube_router)
     app.include_router(analytics_manage_router)
+    app.include_router(funnels_router)
     app.include_router(egress_router)
     app.include_router(privacy_router)
     app.include_router(identity_router)
@@ -195,6 +202,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(coupons_router)
     app.include_router(coupons_manage_router)
     app.include_router(coupons_me_router)
+    app.include_router(coupon_cards_router)
+    app.include_router(coupon_cards_me_router)
     app.include_router(provider_component_routes.router)
     app.include_router(provider_code_routes.router)
     app.include_router(provider_consent_routes.router)
@@ -205,6 +214,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(console_analytics_router)
     app.include_router(console_subscribe_router)
     app.include_router(console_payments_router)
+    app.include_router(console_merchant_money_router)
     app.include_router(console_coupons_router)
     app.include_router(console_support_router)
     app.include_router(console_router)

@@ -51,6 +51,13 @@ export function initMyData(host) {
   /** @param {unknown} error */
   const problem = (error) => el('p', { className: 'error', role: 'alert', textContent: error instanceof ApiError || error instanceof Error ? error.message : String(error) });
 
+  /** The wallet belongs to no mini program: its export (balance, PIN state, transfers, history). */
+  const walletExport = () => {
+    const link = el('a', { className: 'tool', id: 'mydata-wallet-export', href: '/api/me/wallet/export', textContent: 'Export your wallet (JSON)' });
+    link.setAttribute('download', 'hutong-wallet.json');
+    return el('p', {}, [link]);
+  };
+
   async function showList() {
     host.openSheet('mydata-sheet');
     title.textContent = 'My data';
@@ -64,7 +71,7 @@ export function initMyData(host) {
       return;
     }
     if (!holdings.length) {
-      body.replaceChildren(el('p', { className: 'empty', textContent: 'No mini program holds data about you on Hutong.' }));
+      body.replaceChildren(el('p', { className: 'empty', textContent: 'No mini program holds data about you on Hutong.' }), walletExport());
       return;
     }
     const list = el('ul', { className: 'mydata-list' });
@@ -77,7 +84,7 @@ export function initMyData(host) {
       button.addEventListener('click', () => showApp(holding.appid));
       list.append(el('li', {}, [button]));
     }
-    body.replaceChildren(el('p', { textContent: 'What each mini program keeps about you on Hutong.' }), list);
+    body.replaceChildren(el('p', { textContent: 'What each mini program keeps about you on Hutong.' }), list, walletExport());
   }
 
   /** @param {string} appid */

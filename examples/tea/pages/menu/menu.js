@@ -1,5 +1,6 @@
 const menu = require('../../utils/menu.js')
 const cart = require('../../utils/cart.js')
+const shop = require('../../utils/shop.js')
 
 Page({
   data: {
@@ -9,6 +10,7 @@ Page({
     summary: { count: 0, total: 0 },
     shop: null,
     banners: ['新品上市 · 芋泥波波', '第二杯半价 · 每周三', '会员积分兑好礼'],
+    group: null,
   },
 
   onLoad() {
@@ -25,6 +27,21 @@ Page({
 
   onShow() {
     this.refresh()
+    this.showGroup()
+  },
+
+  // Opened from a group's card: the shop's server says which group (its openGId) brought us here.
+  showGroup() {
+    const app = getApp()
+    const ticket = app.globalData.shareTicket
+    if (!ticket || (app.globalData.group && app.globalData.group.ticket === ticket)) return
+    shop
+      .enterGroup(ticket)
+      .then((group) => {
+        app.globalData.group = { ...group, ticket }
+        this.setData({ group })
+      })
+      .catch((error) => console.warn('group:', error.message))
   },
 
   refresh() {
@@ -56,6 +73,9 @@ Page({
   },
 
   onShareAppMessage() {
-    return { title: '茶小铺：一起喝奶茶', path: '/pages/menu/menu' }
+    // A shop pointed at another back end (the `backend` launch query) shares that with the card.
+    const backend = getApp().globalData.backend
+    const query = backend ? `?backend=${encodeURIComponent(backend)}` : ''
+    return { title: '茶小铺：一起喝奶茶', path: `/pages/menu/menu${query}` }
   },
 })

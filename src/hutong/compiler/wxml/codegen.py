@@ -449,6 +449,9 @@ class _Generator:
         attrs_js = "{" + ", ".join(attrs) + "}"
         events_js = "[" + ", ".join(events) + "]"
         component = self.components.get(tag)
+        if component is not None and component.startswith("plugin:"):
+            # A plugin the platform provides (components.PLATFORM_PLUGINS): the runtime's element.
+            return f"R.e({js_string(component.removeprefix('plugin:'))}, {attrs_js}, {events_js}, {children})"
         if component is not None:
             # A custom component: its children are the light DOM its <slot>s show.
             return f"R.c({js_string(tag)}, {js_string(component)}, {attrs_js}, {events_js}, {children})"

@@ -5,8 +5,10 @@
  * came from, so a frame can only ever speak for itself. The host owns the page stack (routing),
  * draws the navigation and tab bars, and runs the app's foreground/background cycle.
  */
+import { userActed } from './activation.js';
 import { Chrome } from './chrome.js';
 import { VisitTracker } from './analytics.js';
+import { networkType } from './api/device.js';
 import { hostApis, launchData, viewMessages } from './api/index.js';
 import { shareMenuOf } from './api/share.js';
 import { fetchSignedManifest, fetchVerified } from './integrity.js';
@@ -14,6 +16,8 @@ import { Packages } from './packages.js';
 import { preboot } from './preboot.js';
 
 const MAX_PAGES = 10;
+/** How long after the user chose Share in the capsule menu the page's answer may come (its promise: 3 s). */
+const SHARE_ANSWER_MS = 4000;
 /** Calls the host is still answering for one app (dialogs waiting for a tap, queued requests): a flood beyond this fails at once, so the host's memory stays bounded. */
 const MAX_CALLS_IN_FLIGHT = 1000;
 
@@ -79,6 +83,8 @@ export class MiniProgram {
     /** @type {Map<number, (handlers: Record<string, boolean>) => void>} */
     this.shareAnswers = new Map();
     this.nextShareRequest = 1;
+    /** @type {{id: number, kind: string, until: number} | null} the capsule menu's share entry the user just chose */
+    this.shareAsked = null;
     this.onFrameMessage = this.onFrameMessage.bind(this);
     this.onVisibility = this.onVisibility.bind(this);
     this.closed = false;
@@ -104,7 +110,10 @@ export class MiniProgram {
     this.prepareFrame(true);
     let logicCode;
     try {
-      const manifest = await fetchSignedManifest(this.launchUrl, this.appid);
+      // The network type goes with the launch: the analytics' user portrait counts it (docs/analytics.md).
+      const launchUrl = new URL(this.launchUrl, location.href);
+      launchUrl.searchParams.set('network', networkType());
+      const manifest = await fetchSignedManifest(launchUrl.href, this.appid);
       /** Allowed origins per kind (request, upload, download, socket, webview), from the signed manifest. */
       this.domains = manifest.domains || {};
       this.appName = manifest.name;
@@ -506,6 +515,12 @@ export class MiniProgram {
         this.shareAnswers.delete(message.req);
         break;
       case 'share:show': {
+        // As in WeChat, the sheet opens only from the user's tap: the capsule menu's entry (which the
+        // host itself saw chosen) or a share button in the page (the browser's user activation).
+        if (!this.shareTapped(message)) {
+          console.warn('share: the share sheet opens only from a tap on the share button or the menu');
+          break;
+        }
         // The shell draws the share sheet (or whatever the embedding host does with it).
         const page = this.pageById(message.id);
         const detail = { kind: message.kind, from: message.from, result: message.result || {}, route: page?.route, query: page?.query || {} };
@@ -547,7 +562,25 @@ export class MiniProgram {
   /** The user chose a share entry in the capsule menu. @param {'appMessage' | 'timeline' | 'favorites'} kind */
   shareFromMenu(kind) {
     const top = this.top;
-    if (top) this.toLogic({ t: 'share:ask', id: top.id, kind });
+    if (!top) return;
+    // The page's answer may wait up to 3 s for its promise (logic/share.js): a little more than that.
+    this.shareAsked = { id: top.id, kind, until: performance.now() + SHARE_ANSWER_MS };
+    this.toLogic({ t: 'share:ask', id: top.id, kind });
+  }
+
+  /**
+   * Did the user's tap ask for this share? The menu entry the host saw chosen (once, for that page
+   * and kind, within the answer time), or a share button: the browser's transient user activation,
+   * which a tap in the page frame gives the host page and no script can make.
+   * @param {any} message
+   */
+  shareTapped(message) {
+    const asked = this.shareAsked;
+    if (asked && asked.id === message.id && asked.kind === message.kind && performance.now() <= asked.until) {
+      this.shareAsked = null;
+      return true;
+    }
+    return message.from === 'button' && message.kind === 'appMessage' && userActed();
   }
 
   /** A frame announced itself: connect it if it is a page's, or keep it ready. @param {MessageEvent} event */

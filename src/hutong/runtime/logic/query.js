@@ -61,6 +61,15 @@ class NodesRef {
   context(callback) {
     return this.fields({ context: true }, callback);
   }
+
+  /**
+   * The node's Ref object, for worklet functions: WeChat gives one under Skyline only. This is the
+   * webview renderer, with no worklets, so the answer carries `ref: null` (the node is still found).
+   * @param {Function} [callback]
+   */
+  ref(callback) {
+    return this.fields({ ref: true }, callback);
+  }
 }
 
 class SelectorQuery {
@@ -124,6 +133,7 @@ class SelectorQuery {
           if (request.fields.properties && node) {
             for (const name of request.fields.properties) out[name] = node.a[name];
           }
+          if (request.fields.ref) out.ref = null;
           if (request.fields.node) {
             // A canvas of type 2d or webgl gives its Canvas node (api/canvas.js).
             delete out.__nodeSize;

@@ -7,6 +7,7 @@
 // Every module of the logic thread is named here, even those only other modules import: the server packs
 // this graph into logic/sandbox.html (common/pack.js), so nothing is fetched at all.
 import '../common/data-path.js';
+import '../common/font-fallback.js';
 import '../common/ops.js';
 import '../view/builtin-tags.js';
 import '../view/wxs-runtime.js';

@@ -6,6 +6,7 @@
  * Built-in tags arrive as `wx-view`, `wx-button`, … so that none picks up an HTML element's
  * behaviour; components arrive as valid custom element names so that they can have a shadow root.
  */
+import { withSansSerif } from '../common/font-fallback.js';
 import { playAnimation } from './animation.js';
 import {
   ATTR,
@@ -34,8 +35,6 @@ export function convertRpx(style) {
 }
 
 const FONT_DECLARATION = /(^|;)(\s*font(-family)?\s*:\s*)([^;]*?)(\s*!important)?(\s*)(?=;|$)/gi;
-const GENERIC_FAMILIES = new Set(['serif', 'sans-serif', 'monospace', 'cursive', 'fantasy', 'system-ui', 'ui-serif', 'ui-sans-serif',
-  'ui-monospace', 'ui-rounded', 'math', 'emoji', 'fangsong', '-apple-system', 'blinkmacsystemfont', 'inherit', 'initial', 'unset', 'revert', 'revert-layer']);
 
 /**
  * An inline style's font list that names no generic family ends in sans-serif, as compiled WXSS does
@@ -45,13 +44,8 @@ const GENERIC_FAMILIES = new Set(['serif', 'sans-serif', 'monospace', 'cursive',
 export function fontFallback(style) {
   if (!/font/i.test(style)) return style;
   return style.replace(FONT_DECLARATION, (whole, start, name, family, value, important = '', space = '') => {
-    if (/var\(|env\(/i.test(value)) return whole;
-    // The shorthand only when it is whole: a size, then the families (not `font: caption`).
-    if (!family && !/\d(px|r?em|%|pt|vw|vh|rpx)?\b/i.test(value)) return whole;
-    const items = value.split(',').map((item) => item.trim().toLowerCase());
-    const last = items[items.length - 1].split(/\s+/).pop() || '';
-    if (!value.trim() || items.some((item) => GENERIC_FAMILIES.has(item)) || GENERIC_FAMILIES.has(last)) return whole;
-    return `${start}${name}${value}, sans-serif${important}${space}`;
+    const fallen = withSansSerif(value, !family);
+    return fallen === value ? whole : `${start}${name}${fallen}${important}${space}`;
   });
 }
 

@@ -21,7 +21,7 @@ from hutong.server.accounts.permissions import Action
 from hutong.server.apps.models import App
 from hutong.server.audit import service as audit
 from hutong.server.consent.routes import host_only
-from hutong.server.coupons import guesses, issuing, results, rules, stores, using
+from hutong.server.coupons import guesses, issuing, plugin, results, rules, stores, using
 from hutong.server.coupons.models import ClaimLink, Coupon, Stock
 from hutong.server.deps import database, settings
 from hutong.server.identity import service as identity
@@ -290,6 +290,44 @@ async def claim_by_link(request: Request, token: str, user: Caller) -> dict[str,
         except issuing.ClaimRefused as refused:
             raise Problem(409, f"coupon_{refused.reason}", refused.message) from None
         return {"coupon_id": coupon.coupon_id, "appid": link.appid, "path": link.path, "name": stock.name}
+
+
+# ---- the send-coupon plugin (the host asks for a mini program's page) --------------------------------
+
+
+class SendCouponIn(BaseModel):
+    appid: str = Field(min_length=1, max_length=64)
+    send_coupon_params: list[dict[str, Any]] = Field(min_length=1, max_length=plugin.MAX_COUPONS)
+    send_coupon_merchant: str = Field(min_length=1, max_length=32)
+    sign: str = Field(min_length=1, max_length=128)
+
+
+@me_router.post("/send-coupon/preview")
+async def send_coupon_preview(request: Request, body: SendCouponIn, user: Caller) -> dict[str, Any]:
+    """What the host's claim sheet shows: the signed stocks, checked before the user taps Claim. The
+    appid is the host's record of which app asked, never the page's say."""
+    async with database(request).session() as session:
+        signed = await plugin.verify(session, body.appid, body.model_dump())
+        return {
+            "merchant": signed.merchant.name,
+            "app_name": signed.app.name,
+            "coupons": [
+                {"stock_id": p["stock_id"], "name": s.name, "goods_name": s.goods_name,
+                 "coupon_use_rule": rules.coupon_use_rule(s), "available": s.state == "running"}
+                if s is not None else {"stock_id": p["stock_id"], "name": "", "available": False}
+                for p, s in zip(signed.params, signed.stocks, strict=True)
+            ],
+        }  # fmt: skip
+
+
+@me_router.post("/send-coupon")
+async def send_coupon(request: Request, body: SendCouponIn, user: Caller) -> dict[str, Any]:
+    """Claim what the signed parameters name, for the signed-in user (the tap on the host's sheet):
+    ``send_coupon_result`` as the plugin's ``sendcoupon`` event carries it."""
+    async with database(request).session() as session:
+        signed = await plugin.verify(session, body.appid, body.model_dump())
+        result = await plugin.claim(session, signed, user.id)
+    return {"errcode": "OK", "msg": "", "send_coupon_result": result}
 
 
 # ---- redemption at a store ----------------------------------------------------------------------------

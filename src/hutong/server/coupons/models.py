@@ -123,7 +123,9 @@ class Coupon(Base):
     scene: Mapped[str | None] = mapped_column(String(32), nullable=True)  # campaign attribution
     claimed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
     valid_from: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    valid_until: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    valid_until: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    # When the owner was told it expires soon (reminders.py): set once, by a conditional UPDATE.
+    reminded_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     use_request_no: Mapped[str | None] = mapped_column(String(64), nullable=True)
     used_store_id: Mapped[int | None] = mapped_column(

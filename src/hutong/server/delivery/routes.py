@@ -14,10 +14,10 @@ from hutong.server.delivery import launch as launches
 from hutong.server.delivery.signing import PlatformKeys
 from hutong.server.deps import blob_store, database, event_sink, settings
 from hutong.server.discovery.service import clean_scene, record_launch
-from hutong.server.events import store
+from hutong.server.events import portrait, store
 from hutong.server.events import tokens as events_tokens
-from hutong.server.events.rollups import platform_of
 from hutong.server.problems import Problem
+from hutong.server.ratelimit import client_address
 
 router = APIRouter(tags=["delivery"])
 
@@ -83,6 +83,9 @@ async def launch(
     channel: Annotated[str, Query(max_length=16)] = "release",
     scene: Annotated[int | None, Query(description="Where the launch came from (WeChat's numbers).")] = None,
     path: Annotated[str, Query(max_length=500, description="The page the launch opens.")] = "",
+    network: Annotated[
+        str, Query(max_length=16, description="The network type the runtime sees (wifi, 2g–5g, unknown).")
+    ] = "",
 ) -> Response:
     """Which release this user gets, its bundles' hashes and the app's allowed domains, signed (Ed25519)."""
     user = await optional_user(request)
@@ -122,7 +125,12 @@ async def launch(
                         session=visit,
                         release_id=release.id,
                         scene=clean_scene(scene),
-                        data={"platform": platform_of(request.headers.get("user-agent", ""))},
+                        data=portrait.describe(
+                            request.headers.get("user-agent", ""),
+                            client_address(request.scope),
+                            network,
+                            request.app.state.regions,
+                        ),
                     )
                 ]
             )

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 from fastapi import APIRouter, Request
 
 from hutong.server.deps import database
-from hutong.server.events import report, rollups, store
+from hutong.server.events import portrait, report, rollups, store
 from hutong.server.wechat.access import ServerApp
 from hutong.server.wechat.body import json_body
 from hutong.server.wechat.errors import WxError
@@ -150,7 +150,7 @@ async def user_portrait(request: Request, app: Any, body: dict[str, Any]) -> dic
     zone = _zone(request)
     begin, end = dates(body, zone, "portrait")
     async with database(request).session() as session:
-        found = await report.portrait(session, app.id, begin, end, zone)
+        found = await portrait.portrait(session, app.id, begin, end, zone)
     return {"ref_date": f"{report.ymd(begin)}-{report.ymd(end)}", **found}
 
 

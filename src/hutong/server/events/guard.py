@@ -1,8 +1,9 @@
 """The release guard: during a phased release, the new version's failure rate is compared with the
 current version's over the same window (since the phase started); past the app's thresholds the
 platform pauses the phase or rolls it back by itself, writes why in the audit log (action
-``release.guard``, no actor: the platform) and shows it to the developer (the console's analytics
-and release pages show the latest guard entry).
+``release.guard``, no actor: the platform) and tells the developer: the console's app page and
+analytics page show the latest guard entry, and the app's message push gets a
+``hutong_release_guard`` event (guard_push.py).
 
 A visit (one launch) *failed* when it reported an uncaught error or the launch itself failed. The new
 version trips the guard when it has at least ``min_sessions`` visits and its failure rate exceeds
@@ -22,6 +23,7 @@ from hutong.server.apps.models import App, Release
 from hutong.server.audit.models import AuditEntry
 from hutong.server.audit.service import record
 from hutong.server.db import Database
+from hutong.server.events import guard_push
 from hutong.server.events.models import ReleaseGuard, events
 
 DEFAULTS = ReleaseGuard(enabled=True, action="rollback", min_sessions=20, max_ratio=2.0, min_margin=0.05)
@@ -111,6 +113,7 @@ async def check_app(session: AsyncSession, app: App) -> str | None:
         app.rollout_allowlist = []
         app.rollout_paused = False
     await record(session, app.id, None, "release.guard", **detail)
+    await guard_push.notify(session, app, detail)
     return why
 
 

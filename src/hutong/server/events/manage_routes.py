@@ -22,6 +22,7 @@ from hutong.server.audit.models import AuditEntry
 from hutong.server.audit.service import record
 from hutong.server.deps import database, event_sink
 from hutong.server.events import report, rollups, store
+from hutong.server.events.funnels import parse_steps
 from hutong.server.events.guard import ACTIONS, settings_of
 from hutong.server.events.models import ReleaseGuard, events
 from hutong.server.problems import Problem
@@ -71,6 +72,7 @@ async def overview(
         "pages": report.pages(figures),
         "distribution": report.distribution(figures),
         "events": report.custom_events(figures),
+        "event_properties": report.event_properties(figures),
         "server_events": report.server_events(figures),
         "releases": await _versions(session, report.releases(figures)),
         "platforms": [
@@ -157,19 +159,6 @@ async def get_errors(
     async with database(request).session() as session:
         app = await get_app(session, user, appid, Action.VIEW_CODE_ANALYTICS)
         return await code_health(session, app.id, first, last, zone)
-
-
-def parse_steps(text: str) -> list[tuple[str, str]]:
-    """``page:pages/index/index,event:buy`` → [("page", "pages/index/index"), ("event", "buy")]."""
-    steps = []
-    for part in (p.strip() for p in text.split(",") if p.strip()):
-        kind, _, name = part.partition(":")
-        if kind not in rollups.FUNNEL_KINDS or not name:
-            raise Problem(422, "invalid_funnel", "each step is page:<path> or event:<name>")
-        steps.append((kind, name[:128]))
-    if not 1 <= len(steps) <= rollups.MAX_FUNNEL_STEPS:
-        raise Problem(422, "invalid_funnel", f"a funnel has 1 to {rollups.MAX_FUNNEL_STEPS} steps")
-    return steps
 
 
 @router.get("/funnel")

@@ -23,6 +23,7 @@ from sqlalchemy import (
     SmallInteger,
     String,
     Table,
+    UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -95,3 +96,17 @@ class ReleaseGuard(Timestamped, Base):
     min_sessions: Mapped[int] = mapped_column(Integer, default=20)
     max_ratio: Mapped[float] = mapped_column(Float, default=2.0)
     min_margin: Mapped[float] = mapped_column(Float, default=0.05)
+
+
+class SavedFunnel(Timestamped, Base):
+    """A funnel an app's member named and kept, its steps as the console's ``funnel`` parameter
+    (``page:<path>,event:<name>,…``); counted afresh over whatever range is asked."""
+
+    __tablename__ = "analytics_funnels"
+    __table_args__ = (UniqueConstraint("app_id", "name"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    app_id: Mapped[int] = mapped_column(ForeignKey("apps.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(64))
+    steps: Mapped[str] = mapped_column(String(2000))
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)

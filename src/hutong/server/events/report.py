@@ -27,7 +27,6 @@ SOURCE_GROUPS = {
 }  # fmt: skip
 OTHER_SOURCE = 10
 RETAIN_DAYS = (0, 1, 2, 3, 4, 5, 6, 7, 14, 30)
-PLATFORM_IDS = {"iPhone": 1, "Android": 2, "other": 3}
 
 
 def ymd(day: date) -> str:
@@ -135,25 +134,6 @@ async def retain(
     return out
 
 
-async def portrait(
-    session: AsyncSession, app_id: int, start: date, end: date, zone: ZoneInfo
-) -> dict[str, Any]:
-    """userportrait: Hutong knows platforms (from the launch's browser; counted in visits, where WeChat
-    counts users); not province, city, gender, age or device model, which WeChat takes from its own
-    user profiles: those lists are empty."""
-    figures = rollups.total((await rollups.days(session, app_id, start, end, zone)).values())
-    platforms: dict[str, int] = {}
-    for name, value in by_key(figures, "platform_sessions").items():
-        label = name if name in PLATFORM_IDS else "other"
-        platforms[label] = platforms.get(label, 0) + value
-    listing = [
-        {"id": PLATFORM_IDS.get(name, 3), "name": name, "value": value}
-        for name, value in sorted(platforms.items(), key=lambda i: PLATFORM_IDS.get(i[0], 3))
-    ]
-    empty: dict[str, list[Any]] = {"province": [], "city": [], "genders": [], "devices": [], "ages": []}
-    return {"visit_uv_new": {**empty, "platforms": []}, "visit_uv": {**empty, "platforms": listing}}
-
-
 def trend_rows(per_day: dict[date, Figures]) -> list[dict[str, Any]]:
     """One row per day for the console's trend charts and tables."""
     out = []
@@ -190,6 +170,27 @@ def custom_events(figures: Figures) -> list[dict[str, Any]]:
     return [
         {"name": n, "count": c, "visitors": uv.get(n, 0)} for n, c in sorted(pv.items(), key=lambda i: -i[1])
     ]
+
+
+def event_properties(figures: Figures) -> list[dict[str, Any]]:
+    """Each reported event's properties: a row per text value (its count) and one per numeric
+    property (how many numbers, their sum and mean), by event, property and count."""
+    sums = by_key(figures, "prop_sum")
+    out = []
+    for key, count in by_key(figures, "prop_count").items():
+        event, name, value = [*key.split("\t"), "", ""][:3]
+        total = sums.get(key) if value == rollups.NUMBER else None
+        out.append(
+            {
+                "event": event,
+                "property": name,
+                "value": value,
+                "count": count,
+                "sum": "" if total is None else total,
+                "mean": "" if total is None or not count else round(total / count, 4),
+            }
+        )
+    return sorted(out, key=lambda r: (r["event"], r["property"], r["value"] == rollups.OTHER, -r["count"]))
 
 
 def server_events(figures: Figures) -> list[dict[str, Any]]:

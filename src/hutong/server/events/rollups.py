@@ -15,6 +15,8 @@ A day's figures are a flat map ``(metric, key) → int``:
 - ``error`` by "file:line<TAB>message", ``error_sessions``, ``request_fail`` by domain
 - ``perf_launch``/``perf_render`` histograms by bucket upper bound (ms)
 - ``event_pv``/``event_uv`` by custom event name, ``server_cnt``/``server_value`` by server event
+- ``prop_count`` by "event<TAB>property<TAB>value" and ``prop_sum`` for numeric properties (see
+  ``custom_properties``)
 - ``uv`` (visitors), ``new_uv`` (first seen that day), ``total_uv`` (seen by then)
 """
 
@@ -26,7 +28,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, case, delete, func, insert, literal, select
+from sqlalchemy import and_, case, delete, func, insert, literal, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -150,6 +152,8 @@ async def compute_day(session: AsyncSession, app_id: int, day: date) -> Figures:
     await put(
         "event_uv", select(e.name, func.count(func.distinct(e.audience))).where(custom).group_by(e.name)
     )
+    for (metric, key), value in (await custom_properties(session, app_id, day)).items():
+        out[(metric, key)] += value
     server = _of(app_id, day, "server")
     await put("server_cnt", select(e.name, func.count()).where(server).group_by(e.name))
     await put("server_value", select(e.name, func.sum(e.value)).where(server).group_by(e.name))
@@ -158,6 +162,62 @@ async def compute_day(session: AsyncSession, app_id: int, day: date) -> Figures:
     await put("uv", select(literal(""), func.count()).where(a.app_id == app_id, a.day == day))
     await put("new_uv", select(literal(""), func.count()).where(u.app_id == app_id, u.first_day == day))
     await put("total_uv", select(literal(""), func.count()).where(u.app_id == app_id, u.first_day <= day))
+    return dict(out)
+
+
+# A reported event's properties (wx.reportEvent's data): per event and property, how many times each
+# text or true/false value came (the commonest PROPERTY_VALUES a day, the rest as OTHER), and for
+# numbers their count and sum (rounded to an integer: WeChat's event fields are text or number).
+PROPERTY_VALUES = 50
+PROPERTY_VALUE_LENGTH = 64
+OTHER = "(other)"
+NUMBER = "(number)"
+_PROPERTIES_SQL = {
+    "postgresql": (
+        "SELECT e.name, p.key, json_typeof(p.value) AS type,"
+        " CASE WHEN json_typeof(p.value) <> 'number' THEN p.value #>> '{}' END AS label, count(*),"
+        " sum(CASE WHEN json_typeof(p.value) = 'number' THEN (p.value #>> '{}')::numeric END)"
+        " FROM analytics_events e CROSS JOIN LATERAL json_each(e.data) p"
+        " WHERE e.app_id = :app AND e.day = :day AND e.kind = 'custom' AND json_typeof(e.data) = 'object'"
+        " AND json_typeof(p.value) IN ('string', 'number', 'boolean')"
+        " GROUP BY e.name, p.key, type, label"
+    ),
+    "sqlite": (
+        "SELECT e.name, p.key, p.type AS type,"
+        " CASE WHEN p.type IN ('integer', 'real') THEN NULL ELSE p.value END AS label, count(*),"
+        " sum(CASE WHEN p.type IN ('integer', 'real') THEN p.value END)"
+        " FROM analytics_events e, json_each(e.data) p"
+        " WHERE e.app_id = :app AND e.day = :day AND e.kind = 'custom' AND json_type(e.data) = 'object'"
+        " AND p.type IN ('text', 'integer', 'real', 'true', 'false')"
+        " GROUP BY e.name, p.key, type, label"
+    ),
+}
+_NUMBER_TYPES = {"number", "integer", "real"}
+
+
+def property_key(event: str, name: str, value: str = NUMBER) -> str:
+    return f"{event}\t{name}\t{value}"[:300]
+
+
+async def custom_properties(session: AsyncSession, app_id: int, day: date) -> Figures:
+    """``prop_count`` by "event<TAB>property<TAB>value" (``(number)`` for numbers, whose total is
+    ``prop_sum`` under the same key), from one grouped query over the day's reported events."""
+    dialect = (await session.connection()).dialect.name
+    rows = await session.execute(text(_PROPERTIES_SQL[dialect]), {"app": app_id, "day": day})
+    counts: dict[tuple[str, str], dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    out: Figures = defaultdict(int)
+    for event, name, kind, value, count, total in rows.all():
+        if kind in _NUMBER_TYPES:
+            out[("prop_count", property_key(event, name))] += int(count)
+            out[("prop_sum", property_key(event, name))] += round(float(total or 0))
+        else:
+            label = kind if kind in ("true", "false") else str(value)  # SQLite's booleans are 1 and 0
+            counts[(event, name)][label if len(label) <= PROPERTY_VALUE_LENGTH else OTHER] += int(count)
+    for (event, name), values in counts.items():
+        ranked = sorted(values.items(), key=lambda item: (item[0] == OTHER, -item[1], item[0]))
+        for index, (value, count) in enumerate(ranked):
+            label = value if index < PROPERTY_VALUES and value != OTHER else OTHER
+            out[("prop_count", property_key(event, name, label))] += count
     return dict(out)
 
 
@@ -220,7 +280,7 @@ async def days(
         )
     )
     for day, metric, key, value in rows.all():
-        if metric not in ("uv_range", "retain"):  # kept range counts and retention, not a day's
+        if metric not in ("uv_range", "retain", "portrait"):  # kept range figures, not a day's
             found[day][(metric, key)] = int(value)
     result: dict[date, Figures] = {}
     day = start

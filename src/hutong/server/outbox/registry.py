@@ -31,8 +31,10 @@ HANDLER_MODULES = (
     "hutong.server.payments.settlement",
     "hutong.server.housekeeping",
     "hutong.server.coupons.notify",
+    "hutong.server.coupons.reminders",
     "hutong.server.providers.events",
     "hutong.server.providers.deploy",
+    "hutong.server.events.guard_push",
 )
 # How long past its timeout a claimed job stays leased before another worker may take it again.
 LEASE_GRACE_SECONDS = 30.0

@@ -13,7 +13,8 @@ WeChat's is; the till starts again with a new code and a new out_trade_no).
 
 Reversal returns a paid counter order's money exactly once: the state moves SUCCESS → REVOKED by one
 conditional UPDATE that also requires no refund to have been taken, and the ledger posting's journal
-key is the transaction's."""
+key is the transaction's. When the order's day was settled already, the fee taken on it is returned
+to the merchant first (settlement.return_fee)."""
 
 from __future__ import annotations
 
@@ -29,7 +30,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from hutong.server import events, ledger
 from hutong.server.apps.models import App
 from hutong.server.identity import service as identity
-from hutong.server.payments import ids, orders, service, validate
+from hutong.server.payments import ids, orders, service, settlement, validate
 from hutong.server.payments.models import Merchant, Order
 from hutong.server.wallet import paycodes
 from hutong.server.wallet.models import WalletPayment, WalletSettings
@@ -239,6 +240,9 @@ async def _reverse_paid(session: AsyncSession, merchant: Merchant, order: Order)
     assert order.success_time is not None and order.paid_from is not None
     if ids.now() - ids.aware(order.success_time) > REVERSE_WINDOW:
         raise PayError(400, "REVERSE_EXPIRE", "订单已超过撤销时限，请使用退款接口")
+    # Before any ledger account: settlement takes this lock first too (no lock cycle), and with it
+    # return_fee sees whether the order's day has been settled (and its fee taken).
+    await settlement.lock_merchant(session, merchant)
     moved = await session.execute(
         update(Order)
         .where(Order.id == order.id, Order.trade_state == "SUCCESS", Order.refund_count == 0)
@@ -250,6 +254,11 @@ async def _reverse_paid(session: AsyncSession, merchant: Merchant, order: Order)
         if order.trade_state == "REVOKED":
             return  # another reversal won: the money went back once, by it
         raise PayError(400, "INVALID_REQUEST", "订单已发生退款，不能撤销，请使用退款接口")
+    try:
+        # A fee a settlement took on it comes back first (it helps pay the reversal).
+        await settlement.return_fee(session, merchant, order)
+    except ledger.InsufficientFunds as error:  # platform_fees may go negative: not expected
+        raise PayError(403, "NOT_ENOUGH", "商户余额不足，不能撤销") from error
     pending = ledger.account("merchant_pending", merchant.mchid)
     # From the merchant's unsettled money first, then from what was settled (as refunds do).
     from_pending = min(order.amount_total, max(await ledger.balance(session, pending), 0))

@@ -395,3 +395,66 @@ async def close_abnormal_refund(
             session, order.app_id, user, "payment.refund_close", mchid=mchid, out_refund_no=out_refund_no
         )
         return refunds.answer(refund, order)
+
+
+@router.post("/merchants/{mchid}/refunds/{out_refund_no}/retry")
+async def retry_abnormal_refund(
+    request: Request, mchid: str, out_refund_no: str, user: Caller
+) -> dict[str, Any]:
+    """An ABNORMAL refund tried again: SUCCESS when the payer's account can take it now, else
+    ABNORMAL again. The roles that may refund only."""
+    async with database(request).session() as session:
+        merchant, role = await merchant_for(session, user, mchid, Action.VIEW_PAYMENTS)
+        if not merchants.may_refund(merchant, role):
+            raise Problem(403, "refund_forbidden", f"your role ({role}) may not refund for this merchant")
+        try:
+            refund, order = await refunds.find(session, merchant, out_refund_no)
+        except PayError as error:
+            raise Problem(404, "refund_not_found", error.message) from error
+        if not await refunds.retry_abnormal(session, refund):
+            raise Problem(409, "refund_not_abnormal", f"the refund is {refund.status}")
+        await audit.record(
+            session, order.app_id, user, "payment.refund_retry", mchid=mchid, out_refund_no=out_refund_no
+        )
+        return refunds.answer(refund, order)
+
+
+@router.get("/merchants/{mchid}/partner")
+async def partner(request: Request, mchid: str, user: Caller) -> dict[str, Any]:
+    """Partner (service-provider) mode as this merchant sees it: its own service provider if it is a
+    sub-merchant, its sub-merchants if it is a service provider, and the partner orders it took as
+    the service provider (their sub-merchant's, made with sp_mchid = this merchant)."""
+    async with database(request).session() as session:
+        merchant, _ = await merchant_for(session, user, mchid, Action.VIEW_PAYMENTS)
+        provider = (
+            await session.get(Merchant, merchant.service_provider_id)
+            if merchant.service_provider_id
+            else None
+        )
+        subs = (
+            await session.scalars(
+                select(Merchant).where(Merchant.service_provider_id == merchant.id).order_by(Merchant.id)
+            )
+        ).all()
+        rows = (
+            await session.execute(
+                select(Order, Merchant.mchid)
+                .join(Merchant, Merchant.id == Order.merchant_id)
+                .where(Order.sp_merchant_id == merchant.id)
+                .order_by(Order.id.desc())
+                .limit(100)
+            )
+        ).all()
+        return {
+            "service_provider": {"mchid": provider.mchid, "name": provider.name} if provider else None,
+            "sub_merchants": [{"mchid": sub.mchid, "name": sub.name} for sub in subs],
+            "orders": [
+                {
+                    **_order_row(order),
+                    "sub_mchid": sub_mchid,
+                    "sp_appid": order.sp_appid,
+                    "sub_appid": order.sub_appid,
+                }
+                for order, sub_mchid in rows
+            ],
+        }

@@ -3,7 +3,8 @@ amounts it is refused), at most 50 per order, never more than was paid, within a
 a conditional update of the order's refunded total, so no number of concurrent requests can refund more
 than the order's total. The money moves in two steps through the ledger: merchant → refunds clearing on
 acceptance (PROCESSING), clearing → the payer's account when it completes (SUCCESS); a refund that
-cannot reach the payer is ABNORMAL, and closing it gives the money back to the merchant (CLOSED)."""
+cannot reach the payer is ABNORMAL: closing it gives the money back to the merchant (CLOSED), retrying
+it completes it again (SUCCESS once the payer's account can take it)."""
 
 from __future__ import annotations
 
@@ -253,6 +254,24 @@ async def close_abnormal(session: AsyncSession, refund: Refund) -> bool:
         [(REFUNDS_CLEARING, -refund.amount), (merchant_pending(merchant.mchid), refund.amount)],
     )
     await notify.enqueue_refund(session, order, refund)
+    return True
+
+
+async def retry_abnormal(session: AsyncSession, refund: Refund) -> bool:
+    """ABNORMAL → PROCESSING, then completed again at once (SUCCESS when the payer's account can take
+    it now, else ABNORMAL again, with its notification). False when the refund was not ABNORMAL (a
+    concurrent close or retry won)."""
+    moved = await session.execute(
+        update(Refund)
+        .where(Refund.id == refund.id, Refund.status == "ABNORMAL")
+        .values(status="PROCESSING", updated_at=ids.now())
+        .execution_options(synchronize_session=False)
+    )
+    if not getattr(moved, "rowcount", 0):
+        return False
+    await session.refresh(refund)  # complete() reads it from this session: it must see PROCESSING
+    await complete(session, refund.refund_id)
+    await session.refresh(refund)
     return True
 
 

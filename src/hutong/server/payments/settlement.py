@@ -11,8 +11,15 @@ number of concurrent runs settle a day once.
 **The fee** is the merchant's ``fee_rate_ppm`` (millionths: 6000 = 0.6%) of each order paid that day,
 computed per order and rounded half up to the fen (WeChat's 四舍五入 per transaction: 0.6% of 83 fen is
 0.498, so 0; of 84 fen, 0.504, so 1), less the same of each refund accepted that day (the fee on what
-went back is returned); reversed orders pay none. A day's fee is never more than the money it settles;
-what is left over (a day of refunds) is carried to the next day's fee.
+went back is returned); orders reversed before their day settles pay none. A counter payment reversed
+after its day settled gets its fee back at once (``return_fee``: journal
+``fee-return:<mchid>:<transaction id>``, from ``platform_fees`` to the available balance), at the rate
+of the settlement that took it. A day's fee is never more than the money it settles; what is left over
+(a day of refunds) is carried to the next day's fee.
+
+Settling a merchant's day and reversing one of its payments take the merchant's row lock first
+(``lock_merchant``, before any ledger account), so a reversal sees either no settlement of its day
+(and the settlement sees the order reversed: no fee) or the settlement that charged it.
 
 **Withdrawal**: an owner sends available money to the merchant's bank through the funding provider
 (funding/service.py): debited at once, returned to the available balance if the bank fails the payout,
@@ -109,9 +116,15 @@ async def _fee_due(session: AsyncSession, merchant: Merchant, since: datetime | 
     return sum(fee(a, rate) for a in amounts) - sum(fee(r, rate) for r in refunded)
 
 
+async def lock_merchant(session: AsyncSession, merchant: Merchant) -> None:
+    """The merchant's row lock until the transaction ends (PostgreSQL; SQLite has one writer anyway)."""
+    await session.execute(select(Merchant.id).where(Merchant.id == merchant.id).with_for_update())
+
+
 async def settle_day(session: AsyncSession, merchant: Merchant, day: date) -> Settlement | None:
     """Settle one merchant's day in the caller's transaction; None if it was already settled. A day
     not yet over is settled up to now (what comes later that day goes with the next settlement)."""
+    await lock_merchant(session, merchant)
     previous = await session.scalar(
         select(Settlement)
         .where(Settlement.merchant_id == merchant.id, Settlement.day < day.isoformat())
@@ -148,6 +161,50 @@ async def settle_day(session: AsyncSession, merchant: Merchant, day: date) -> Se
         )
     await session.flush()
     return row
+
+
+def fee_return_key(mchid: str, transaction_id: str) -> str:
+    return f"fee-return:{mchid}:{transaction_id}"
+
+
+async def return_fee(session: AsyncSession, merchant: Merchant, order: Order) -> int:
+    """Give back the fee a settlement took on ``order`` (paid, now reversed), in the caller's
+    transaction, which holds ``lock_merchant``; 0 when no settlement has charged it yet (the one that
+    comes will not: reversed orders pay no fee). Idempotent by its journal key."""
+    assert order.success_time is not None
+    charged_by = await session.scalar(
+        select(Settlement)
+        .where(Settlement.merchant_id == merchant.id, Settlement.cutoff > order.success_time)
+        .order_by(Settlement.cutoff)
+        .limit(1)
+    )
+    if charged_by is None:
+        return 0
+    owed = fee(order.amount_total, charged_by.fee_rate_ppm)
+    if owed:
+        await ledger.post(
+            session,
+            fee_return_key(merchant.mchid, order.transaction_id),
+            f"{merchant.mchid} fee on reversed {order.out_trade_no} returned",
+            [(PLATFORM_FEES, -owed), (available(merchant.mchid), owed)],
+            meta={"transaction_id": order.transaction_id, "fee_fen": owed, "day": charged_by.day},
+        )
+    return owed
+
+
+async def fees_paid(session: AsyncSession, merchant: Merchant) -> int:
+    """What the platform holds in fees from this merchant: settlements' fees less fees returned."""
+    total = await session.scalar(
+        select(func.coalesce(func.sum(LedgerPosting.amount), 0))
+        .join(LedgerTransaction, LedgerTransaction.id == LedgerPosting.transaction_id)
+        .join(LedgerAccount, LedgerAccount.id == LedgerPosting.account_id)
+        .where(
+            LedgerAccount.name == PLATFORM_FEES,
+            LedgerTransaction.journal_key.like(f"settlement:{merchant.mchid}:%")
+            | LedgerTransaction.journal_key.like(f"{fee_return_key(merchant.mchid, '')}%"),
+        )
+    )
+    return int(total or 0)
 
 
 async def _first_day(session: AsyncSession, merchant: Merchant) -> date | None:

@@ -49,8 +49,8 @@ def _settlement(r: Settlement) -> dict[str, Any]:
 
 @router.get("/merchants/{mchid}/balances")
 async def balances(request: Request, mchid: str, user: Caller) -> dict[str, Any]:
-    """Pending (not yet settled) and available balances, the fee rate, recent settlements and
-    withdrawals."""
+    """Pending (not yet settled) and available balances, the fees taken, the fee rate, recent
+    settlements (each day's gross, fee and net) and withdrawals."""
     async with database(request).session() as session:
         merchant, _ = await merchant_for(session, user, mchid, Action.VIEW_PAYMENTS)
         rows = await session.scalars(
@@ -61,6 +61,8 @@ async def balances(request: Request, mchid: str, user: Caller) -> dict[str, Any]
         )
         return {
             **await settlement.balances(session, merchant),
+            # The platform's fees from this merchant, from the ledger (settlements less returns).
+            "fees_fen": await settlement.fees_paid(session, merchant),
             "fee_rate_ppm": merchant.fee_rate_ppm,
             "settlements": [
                 {

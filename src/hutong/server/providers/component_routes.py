@@ -13,7 +13,7 @@ from hutong.server import outbox
 from hutong.server.accounts.passwords import digest
 from hutong.server.deps import database
 from hutong.server.identity import service as identity
-from hutong.server.providers import scopes, service
+from hutong.server.providers import fastregister, scopes, service
 from hutong.server.providers.access import ComponentCaller
 from hutong.server.providers.models import Provider
 from hutong.server.wechat.access import per_client, per_minute
@@ -142,6 +142,26 @@ async def api_get_authorizer_info(request: Request, provider: ComponentCaller) -
             },
         }
     )
+
+
+@router.post("/cgi-bin/component/fastregisterweapp")
+async def fastregisterweapp(
+    request: Request, provider: ComponentCaller, action: str | None = None
+) -> JSONResponse:
+    """Fast registration of an enterprise's mini program: ``create`` asks its legal person, ``search``
+    answers the request's state as an errcode (fastregister.py)."""
+    body = await json_body(request)
+    async with database(request).session() as session:
+        if action == "create":
+            await fastregister.create(session, provider, body)
+            return _answer(OK)
+        if action == "search":
+            errcode = await fastregister.search(session, provider, body)
+    if action != "search":
+        raise WxError(40097, "invalid args: action is create or search")
+    if errcode:
+        raise WxError(errcode)
+    return _answer(OK)
 
 
 @router.get("/sns/component/jscode2session")

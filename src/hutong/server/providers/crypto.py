@@ -57,10 +57,19 @@ def cdata(value: object) -> str:
     return "<![CDATA[" + text.replace("]]>", "]]]]><![CDATA[>") + "]]>"
 
 
+def _elements(fields: dict[str, object]) -> str:
+    return "".join(
+        f"<{escape(name)}>"
+        + (_elements(value) if isinstance(value, dict) else cdata(value))
+        + f"</{escape(name)}>"
+        for name, value in fields.items()
+    )
+
+
 def xml_of(fields: dict[str, object]) -> str:
-    """A push's inner XML, in WeChat's shape (numbers bare, text in CDATA)."""
-    inner = "".join(f"<{escape(name)}>{cdata(value)}</{escape(name)}>" for name, value in fields.items())
-    return f"<xml>{inner}</xml>"
+    """A push's inner XML, in WeChat's shape (numbers bare, text in CDATA, a dict nested, as
+    notify_third_fasteregister's ``info``)."""
+    return f"<xml>{_elements(fields)}</xml>"
 
 
 def sealed_push(

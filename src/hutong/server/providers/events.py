@@ -1,6 +1,7 @@
 """Pushes to a provider's message URL, encrypted as WeChat encrypts them (crypto.py), through the
 outbox: the component_verify_ticket every 10 minutes (each push schedules the next), and the
-authorization (authorized, updateauthorized, unauthorized) and review (weapp_audit_*) events.
+authorization (authorized, updateauthorized, unauthorized), review (weapp_audit_*) and fast
+registration (notify_third_fasteregister) events.
 
 Nothing secret sits in a job's payload: a ticket, or an event's auth_code, is made when the push is
 tried (each try its own, all valid), and the URL, token and key are read then."""
@@ -16,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from hutong.server import outbox
 from hutong.server.apps.models import App
-from hutong.server.providers import crypto, service
+from hutong.server.providers import crypto, fastregister, service
 from hutong.server.providers.models import Authorization, Provider
 from hutong.server.sealing import SealingError
 
@@ -130,8 +131,16 @@ async def push_event(job: outbox.Job) -> outbox.Outcome:
         if isinstance(found, str):
             return outbox.Outcome.dead(found)
         provider, keys = found
-        if str(job.payload["info_type"]).startswith("weapp_audit_"):
+        kind = str(job.payload["info_type"])
+        if kind.startswith("weapp_audit_"):
             fields: dict[str, object] | str = _audit_fields(job.payload)
+        elif kind == fastregister.INFO_TYPE:
+            told = await fastregister.push_fields(
+                session, provider, int(job.payload["registration_id"]), expiry=bool(job.payload.get("expiry"))
+            )
+            if told is None:
+                return outbox.Outcome.done()
+            fields = told
         else:
             fields = await _authorization_fields(session, provider, job)
         if isinstance(fields, str):

@@ -160,3 +160,25 @@ class DeploymentItem(Base):
     errcode: Mapped[int] = mapped_column(Integer, default=0)
     errmsg: Mapped[str] = mapped_column(Text, default="")
     auditid: Mapped[int | None] = mapped_column(Integer, nullable=True)
+
+
+class FastRegistration(Timestamped, Base):
+    """A provider's request (fastregisterweapp) to create a mini program for an enterprise that has
+    none: pending until the legal person, a Hutong account named by ``legal_persona_wechat`` (its
+    email stands in for the WeChat ID), confirms it in the console; then the app exists, owned by a
+    new organization of theirs and authorized to the provider. Unconfirmed after 24 h it expires."""
+
+    __tablename__ = "provider_fast_registrations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    provider_id: Mapped[int] = mapped_column(ForeignKey("providers.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    code: Mapped[str] = mapped_column(String(64), index=True)
+    code_type: Mapped[int] = mapped_column(Integer)
+    legal_persona_wechat: Mapped[str] = mapped_column(String(320))
+    legal_persona_name: Mapped[str] = mapped_column(String(200))
+    component_phone: Mapped[str] = mapped_column(String(32), default="")
+    legal_user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    status: Mapped[str] = mapped_column(String(16), default="pending")  # confirmed, expired
+    app_id: Mapped[int | None] = mapped_column(ForeignKey("apps.id", ondelete="SET NULL"), nullable=True)
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)

@@ -327,6 +327,23 @@ async def authorize(
     )
     if spent.rowcount != 1:  # type: ignore[attr-defined]
         raise Problem(410, "pre_auth_code_expired", "this authorization link was already used")
+    existing, code, updated = await grant(session, provider, app, actor, chosen)
+    return Approved(existing, code, int(AUTH_CODE_LIFETIME.total_seconds()), updated)
+
+
+async def grant(
+    session: AsyncSession,
+    provider: Provider,
+    app: App,
+    actor: User,
+    chosen: list[int],
+    *,
+    announce: bool = True,
+) -> tuple[Authorization, str, bool]:
+    """Make (or replace) the app's authorization of the provider with the sets ``chosen``: a new refresh
+    token voids the old one, an auth_code is made, and authorized/updateauthorized queued (unless
+    ``announce`` is false: fast registration tells the provider with its own event). Answers the
+    authorization, the auth_code and whether it replaced a live one."""
     refresh = "refreshtoken@@@" + secrets.token_urlsafe(48)
     existing = await session.scalar(
         select(Authorization).where(Authorization.provider_id == provider.id, Authorization.app_id == app.id)
@@ -360,11 +377,12 @@ async def authorize(
         authorization_id=existing.id,
     )
     kind = "updateauthorized" if updated else "authorized"
-    await enqueue_event(session, provider, kind, authorization_id=existing.id)
+    if announce:
+        await enqueue_event(session, provider, kind, authorization_id=existing.id)
     await record(
         session, app.id, actor, f"provider.{kind}", component_appid=provider.component_appid, func_info=chosen
     )
-    return Approved(existing, code, int(AUTH_CODE_LIFETIME.total_seconds()), updated)
+    return existing, code, updated
 
 
 async def new_auth_code(

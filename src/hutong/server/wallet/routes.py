@@ -4,10 +4,11 @@ and withdrawals take an ``Idempotency-Key``: the same key again answers with the
 
 from __future__ import annotations
 
-from datetime import datetime
+import json
+from datetime import UTC, datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Header, Path, Request
+from fastapi import APIRouter, Depends, Header, Path, Request, Response
 from pydantic import BaseModel, Field
 
 from hutong.server.accounts.auth import auth_rate_limit, current_user
@@ -17,8 +18,10 @@ from hutong.server.deps import database, settings
 from hutong.server.funding import registry
 from hutong.server.funding import service as funding
 from hutong.server.funding.models import FundingTransfer
+from hutong.server.privacy.routes import session_user
 from hutong.server.problems import Problem
 from hutong.server.wallet import checkout, paycodes, pin, service
+from hutong.server.wallet.export import wallet_data
 
 router = APIRouter(prefix="/api/me/wallet", tags=["wallet"], dependencies=[Depends(host_only)])
 CurrentUser = Annotated[User, Depends(current_user)]
@@ -112,6 +115,27 @@ async def get_history(request: Request, user: CurrentUser) -> list[EntryOut]:
     async with database(request).session() as session:
         entries = await service.history(session, user.id)
     return [EntryOut(**e.__dict__) for e in entries]
+
+
+@router.get("/export")
+async def export_wallet(request: Request, user: Annotated[User, Depends(session_user)]) -> Response:
+    """The wallet in the data-rights export, as a JSON file to keep (a signed-in browser session only,
+    like the rest of the data-rights pages): balance, PIN state (never its hash), top-ups,
+    withdrawals, the whole history and the wallet's ledger postings."""
+    async with database(request).session() as session:
+        document = {
+            "user": {"id": user.id, "email": user.email},
+            "exported_at": datetime.now(UTC).isoformat(),
+            "wallet": await wallet_data(session, user.id),
+        }
+    return Response(
+        json.dumps(document, ensure_ascii=False, indent=2),
+        media_type="application/json",
+        headers={
+            "Content-Disposition": 'attachment; filename="hutong-wallet.json"',
+            "Cache-Control": "private, no-store",
+        },
+    )
 
 
 @router.post(

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -13,6 +13,7 @@ from hutong.server import ledger
 from hutong.server.funding import service as funding
 from hutong.server.funding.models import FundingTransfer
 from hutong.server.funding.provider import FundingProvider, Kind
+from hutong.server.payments.models import Order, Refund
 from hutong.server.problems import Problem
 from hutong.server.wallet import pin
 from hutong.server.wallet.models import WalletPayment
@@ -101,7 +102,9 @@ async def _start(
 async def transfer(session: AsyncSession, user_id: int, reference: str) -> FundingTransfer:
     found: FundingTransfer | None = await session.scalar(
         select(FundingTransfer).where(
-            FundingTransfer.reference == reference, FundingTransfer.user_id == user_id
+            FundingTransfer.reference == reference,
+            FundingTransfer.user_id == user_id,
+            FundingTransfer.account == account(user_id),
         )
     )
     if found is None:
@@ -109,25 +112,98 @@ async def transfer(session: AsyncSession, user_id: int, reference: str) -> Fundi
     return found
 
 
+# A refund's status as the history's state: PROCESSING is on its way, CLOSED never arrived (the money
+# went back to the merchant); ABNORMAL is waiting for the merchant to close it.
+REFUND_STATES = {"PROCESSING": "pending", "SUCCESS": "succeeded", "ABNORMAL": "pending", "CLOSED": "failed"}
+
+
 @dataclass(frozen=True)
 class Entry:
-    kind: str  # top_up | withdrawal | payment
+    kind: str  # top_up | withdrawal | payment | refund | reversal
     reference: str
     amount_fen: int  # signed: what the wallet gained (+) or gave (−), once it happens
     state: str  # pending | succeeded | failed
     created_at: datetime
     title: str
-    detail: str  # the failure, or the mini program and merchant of a payment
+    detail: str  # the failure, or the mini program and merchant of a payment, refund or reversal
     appid: str = ""
 
 
-async def history(session: AsyncSession, user_id: int) -> list[Entry]:
+async def _refunds_and_reversals(session: AsyncSession, user_id: int, limit: int | None) -> list[Entry]:
+    """Money coming back to the wallet: refunds of its payments, and counter payments reversed. The
+    wallet's own payment line (joined by prepay_id) names the merchant and mini program, and proves the
+    order was paid from this wallet."""
+    refunds = (
+        await session.execute(
+            select(Refund, WalletPayment)
+            .join(Order, Order.id == Refund.order_id)
+            .join(WalletPayment, WalletPayment.prepay_id == Order.prepay_id)
+            .where(WalletPayment.user_id == user_id)
+            .order_by(Refund.id.desc())
+            .limit(limit)
+        )
+    ).all()
+    reversed_ = (
+        await session.execute(
+            select(Order, WalletPayment)
+            .join(WalletPayment, WalletPayment.prepay_id == Order.prepay_id)
+            .where(WalletPayment.user_id == user_id, Order.trade_state == "REVOKED")
+            .order_by(Order.id.desc())
+            .limit(limit)
+        )
+    ).all()
+    found = [
+        Entry(
+            "refund",
+            r.refund_id,
+            r.amount,
+            REFUND_STATES.get(r.status, "pending"),
+            r.created_at,
+            f"Refund: {p.description}",
+            " · ".join(
+                part
+                for part in (
+                    f"{p.app_name} · {p.merchant_name}",
+                    r.reason or "",
+                    "closed by the merchant" if r.status == "CLOSED" else "",
+                )
+                if part
+            ),
+            p.appid,
+        )
+        for r, p in refunds
+    ]
+    found += [
+        Entry(
+            "reversal",
+            o.transaction_id,
+            p.amount_fen,
+            "succeeded",
+            o.updated_at,  # REVOKED is final: the row last changed when it was reversed
+            f"Reversed: {p.description}",
+            f"{p.app_name} · {p.merchant_name}",
+            p.appid,
+        )
+        for o, p in reversed_
+    ]
+    return found
+
+
+def _aware(moment: datetime) -> datetime:
+    """SQLite hands back naive UTC datetimes; PostgreSQL aware ones (sortable together once aware)."""
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+async def history(session: AsyncSession, user_id: int, limit: int | None = HISTORY_LIMIT) -> list[Entry]:
+    """Newest first: top-ups, withdrawals, payments, refunds and reversals (``limit`` None: all of
+    them, for the data-rights export)."""
     transfers = (
         await session.scalars(
             select(FundingTransfer)
-            .where(FundingTransfer.user_id == user_id)
+            # The wallet's own: a merchant owner's payouts from a merchant account carry their user id too.
+            .where(FundingTransfer.user_id == user_id, FundingTransfer.account == account(user_id))
             .order_by(FundingTransfer.id.desc())
-            .limit(HISTORY_LIMIT)
+            .limit(limit)
         )
     ).all()
     payments = (
@@ -135,7 +211,7 @@ async def history(session: AsyncSession, user_id: int) -> list[Entry]:
             select(WalletPayment)
             .where(WalletPayment.user_id == user_id)
             .order_by(WalletPayment.id.desc())
-            .limit(HISTORY_LIMIT)
+            .limit(limit)
         )
     ).all()
     entries = [
@@ -164,5 +240,6 @@ async def history(session: AsyncSession, user_id: int) -> list[Entry]:
         )
         for p in payments
     ]
-    entries.sort(key=lambda e: e.created_at, reverse=True)
-    return entries[:HISTORY_LIMIT]
+    entries += await _refunds_and_reversals(session, user_id, limit)
+    entries.sort(key=lambda e: _aware(e.created_at), reverse=True)
+    return entries if limit is None else entries[:limit]

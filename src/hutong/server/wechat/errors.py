@@ -45,9 +45,23 @@ MESSAGES = {
     85048: "ext_json parse failed",
     85064: "draft not found",
     85065: "template library is full",
+    85079: "miniprogram has no online release",
+    85080: "miniprogram commit not approved",
+    85081: "invalid gray percentage",
+    85082: "gray percentage should be larger than the current one",
     85085: "audit quota of this month is used up",
     86000: "no pending audit for this app",
     87013: "undo code audit reach limit",
+    # Fast registration (server/providers/fastregister.py).
+    61070: "name, wechat name not in accordance",
+    86004: "invalid wechat",
+    89247: "inner error",
+    89248: "invalid code type",
+    89249: "task running",
+    89250: "task not found",
+    89251: "legal person checking",
+    89253: "lack of some params",
+    100003: "the legal person did not confirm within 24 hours",
 }
 
 

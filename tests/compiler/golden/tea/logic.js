@@ -12,12 +12,19 @@ App({
   onLaunch(options) {
     this.globalData.scene = options.scene
     if (options.query && options.query.backend) this.globalData.backend = decodeURIComponent(options.query.backend)
+    this.globalData.shareTicket = options.shareTicket || ''
     cart.load()
+  },
+  onShow(options) {
+    // Opened again from a group's card: that group's ticket (scene 1044).
+    if (options && options.shareTicket) this.globalData.shareTicket = options.shareTicket
   },
   globalData: {
     shopName: '茶小铺',
     scene: 0,
     backend: '',
+    shareTicket: '',
+    group: null,
   },
 })
 
@@ -146,6 +153,7 @@ Page({
 __hutong_define("pages/menu/menu.js", function (require, module, exports, window, document, frames, self, location, navigator, localStorage, history, Caches, screen, alert, confirm, prompt, XMLHttpRequest, WebSocket, Reporter, webkit, WeixinJSCore, fetch, print, WeixinJSBridge) {
 const menu = require("/utils/menu.js")
 const cart = require("/utils/cart.js")
+const shop = require("/utils/shop.js")
 
 Page({
   data: {
@@ -155,6 +163,7 @@ Page({
     summary: { count: 0, total: 0 },
     shop: null,
     banners: ['新品上市 · 芋泥波波', '第二杯半价 · 每周三', '会员积分兑好礼'],
+    group: null,
   },
 
   onLoad() {
@@ -171,6 +180,21 @@ Page({
 
   onShow() {
     this.refresh()
+    this.showGroup()
+  },
+
+  // Opened from a group's card: the shop's server says which group (its openGId) brought us here.
+  showGroup() {
+    const app = getApp()
+    const ticket = app.globalData.shareTicket
+    if (!ticket || (app.globalData.group && app.globalData.group.ticket === ticket)) return
+    shop
+      .enterGroup(ticket)
+      .then((group) => {
+        app.globalData.group = { ...group, ticket }
+        this.setData({ group })
+      })
+      .catch((error) => console.warn('group:', error.message))
   },
 
   refresh() {
@@ -202,7 +226,10 @@ Page({
   },
 
   onShareAppMessage() {
-    return { title: '茶小铺：一起喝奶茶', path: '/pages/menu/menu' }
+    // A shop pointed at another back end (the `backend` launch query) shares that with the card.
+    const backend = getApp().globalData.backend
+    const query = backend ? `?backend=${encodeURIComponent(backend)}` : ''
+    return { title: '茶小铺：一起喝奶茶', path: `/pages/menu/menu${query}` }
   },
 })
 
@@ -470,6 +497,18 @@ function getOrder(id) {
   return call({ url: `/api/orders/${id}`, method: 'GET' })
 }
 
-module.exports = { createOrder, getOrder }
+function shareInfo(shareTicket) {
+  return new Promise((resolve, reject) => wx.getShareInfo({ shareTicket, success: resolve, fail: reject }))
+}
+
+// Which group brought this customer: log in on the shop's server first (it keeps the session_key),
+// then wx.getShareInfo, whose data only that server can decrypt into the group's openGId.
+async function enterGroup(shareTicket) {
+  const { token } = await call({ url: '/api/login', method: 'POST', data: { code: await login() } })
+  const { encryptedData, iv } = await shareInfo(shareTicket)
+  return call({ url: '/api/share/group', method: 'POST', data: { token, encryptedData, iv } })
+}
+
+module.exports = { createOrder, getOrder, enterGroup }
 
 });

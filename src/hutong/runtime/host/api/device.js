@@ -8,7 +8,8 @@ import { ask, el } from './ui.js';
 /** @type {WeakMap<MiniProgram, any>} */
 const wakeLocks = new WeakMap();
 
-function networkType() {
+/** wx.getNetworkType's networkType, as the browser tells it (also sent with the launch). */
+export function networkType() {
   const connection = /** @type {any} */ (navigator).connection;
   if (!navigator.onLine) return 'none';
   if (!connection) return 'unknown';

@@ -7,6 +7,7 @@
  */
 import { systemInfo, watchWindow } from './base.js';
 import { consent } from './consent.js';
+import { coupons, couponViewMessages } from './coupons.js';
 import { device, watchNetwork } from './device.js';
 import { files, loadFiles } from './files.js';
 import { fonts } from './fonts.js';
@@ -27,14 +28,14 @@ import { support } from './support.js';
 /** @typedef {import('../miniprogram.js').MiniProgram} MiniProgram */
 
 /** @type {Record<string, (mp: MiniProgram, args: Record<string, any>) => any>} */
-export const hostApis = { ...interaction, ...network, ...storage, ...files, ...media, ...location, ...device, ...share, ...log, ...open, ...login, ...consent, ...profile, ...fonts, ...support, ...subscribe, ...payment };
+export const hostApis = { ...interaction, ...network, ...storage, ...files, ...media, ...location, ...device, ...share, ...log, ...open, ...login, ...consent, ...profile, ...fonts, ...support, ...subscribe, ...payment, ...coupons };
 
 /**
  * What page frames tell the host about built-ins that need it (`open-data`, `input type="nickname"`):
  * `onViewMessage` in miniprogram.js hands any message type named here to its handler.
  * @type {Record<string, (mp: MiniProgram, page: any, message: Record<string, any>) => void>}
  */
-export const viewMessages = { ...profileViewMessages };
+export const viewMessages = { ...profileViewMessages, ...couponViewMessages };
 
 /**
  * What the logic thread needs before the app's code runs: system information, the app's storage

@@ -12,6 +12,7 @@
  * The dialog is a host sheet (host/sheets.js), one per app at a time. The shell's Me → Authorizations
  * and wx.openSetting use `subscriptionRows` for the switches.
  */
+import { userActed } from '../activation.js';
 import { aboutApp } from './consent.js';
 import { signedIn } from './login.js';
 import { SheetBusy, sheetShowing, showSheet } from '../sheets.js';
@@ -136,12 +137,6 @@ async function dialog(mp, items) {
       /** @type {HTMLElement | null} */ (sheet.body.querySelector('.hutong-consent-allow'))?.focus();
     },
   });
-}
-
-/** The browser's proof that the user just acted (a tap in a page frame activates the host page too). */
-function userActed() {
-  const activation = /** @type {any} */ (navigator).userActivation;
-  return !activation || activation.isActive;
 }
 
 /**

@@ -11,6 +11,7 @@
  *
  * Kept free of page and wx imports: query.js imports it (api/canvas.js has the wx APIs).
  */
+import { withSansSerif } from '../../common/font-fallback.js';
 import { toView } from '../bridge.js';
 import { callHost } from '../call.js';
 import { guard } from '../errors.js';
@@ -173,6 +174,16 @@ export class Canvas {
       };
     }
     if (kind === '2d') {
+      // A family the device lacks falls back to sans-serif, as on a phone (common/font-fallback.js).
+      const font = Object.getOwnPropertyDescriptor(Object.getPrototypeOf(ctx), 'font');
+      if (font && font.get && font.set) {
+        const { get, set } = font;
+        Object.defineProperty(ctx, 'font', {
+          get: () => get.call(ctx),
+          set: (/** @type {any} */ value) => set.call(ctx, withSansSerif(String(value), true)),
+          configurable: true,
+        });
+      }
       const pattern = ctx.createPattern;
       ctx.createPattern = (/** @type {any} */ image, /** @type {string} */ repetition) => pattern.call(ctx, unwrap(image), repetition);
     }

@@ -80,6 +80,8 @@ export const partial = {
   getRealtimeLogManager: 'writes to the developer panel',
   createAnimation: 'animation data applied with CSS transitions',
   requestPayment: 'API v3 only (signType RSA; MD5 and HMAC-SHA256 are API v2): paid from the host wallet with the payment PIN on the host\'s sheet',
+  addCard: 'a card is a coupon stock (cardId = stock_id, cardExt signed with the wx_card ticket of /cgi-bin/ticket/getticket); added on the host\'s sheet; code is the coupon\'s opaque id, turned into the real code by /card/code/decrypt',
+  openCard: 'shows the user\'s own coupon (code and QR) on a host sheet',
   getUserProfile: 'userInfo and rawData only: no signature, encryptedData or iv (no session key yet)',
   getUserInfo: 'the anonymous "微信用户" answer, as WeChat gives since 2022; no signature, encryptedData or iv',
   getFuzzyLocation: 'the browser\'s position, rounded',

@@ -5,6 +5,7 @@
  * or the component's own template and sends its frame a `component:call` message; the element's
  * `hutongCall(method, args)` does the rest (view/components/platform.js).
  */
+import { withSansSerif } from '../../common/font-fallback.js';
 import { toView } from '../bridge.js';
 import { stack } from '../page.js';
 import { querySelectorIn } from '../selector.js';
@@ -181,7 +182,7 @@ class CanvasContext {
   measureText(text) {
     measurer ||= /** @type {OffscreenCanvasRenderingContext2D} */ (new OffscreenCanvas(1, 1).getContext('2d'));
     const size = this.state.fontSize || 10;
-    measurer.font = this.state.font || `${size}px sans-serif`;
+    measurer.font = this.state.font ? withSansSerif(String(this.state.font), true) : `${size}px sans-serif`;
     const metrics = measurer.measureText(String(text));
     return { width: metrics.width, actualBoundingBoxAscent: metrics.actualBoundingBoxAscent, actualBoundingBoxDescent: metrics.actualBoundingBoxDescent };
   }
@@ -250,7 +251,8 @@ for (const name of CANVAS_PROPS) {
     },
     set(value) {
       this.state[name] = value;
-      this.actions.push(['=', [name, plain(value)]]);
+      // A family the device lacks falls back to sans-serif, as on a phone (common/font-fallback.js).
+      this.actions.push(['=', [name, plain(name === 'font' ? withSansSerif(String(value), true) : value)]]);
     },
   });
 }

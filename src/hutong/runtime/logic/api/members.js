@@ -127,3 +127,21 @@ export const FACTORY_MEMBERS = {
   request: ['abort', 'offChunkReceived', 'offHeadersReceived', 'onChunkReceived', 'onHeadersReceived'],
   uploadFile: ['abort', 'offHeadersReceived', 'offProgressUpdate', 'onHeadersReceived', 'onProgressUpdate'],
 };
+
+/**
+ * The second level: members of the objects that methods of those objects return (a SelectorQuery's
+ * NodesRef, a canvas context's CanvasGradient, a FileSystemManager's Stats, …), from the same typings,
+ * keyed `factory.method` as tests/apps/members makes them.
+ * @type {Record<string, string[]>}
+ */
+export const NESTED_MEMBERS = {
+  'createCanvasContext.createCircularGradient': ['addColorStop'],
+  'createCanvasContext.createLinearGradient': ['addColorStop'],
+  'createSelectorQuery.select': ['boundingClientRect', 'context', 'fields', 'node', 'ref', 'scrollOffset'],
+  'createSelectorQuery.selectAll': ['boundingClientRect', 'context', 'fields', 'node', 'ref', 'scrollOffset'],
+  'createSelectorQuery.selectViewport': ['boundingClientRect', 'context', 'fields', 'node', 'ref', 'scrollOffset'],
+  'getFileSystemManager.fstatSync': ['isDirectory', 'isFile'],
+  'getFileSystemManager.statSync': ['isDirectory', 'isFile'],
+  'getPerformance.createObserver': ['disconnect', 'observe'],
+  'getRealtimeLogManager.tag': ['addFilterMsg', 'error', 'info', 'setFilterMsg', 'warn'],
+};

@@ -8,8 +8,9 @@
  */
 import { callHost, reportUnsupported } from '../call.js';
 
-// requestPayment is answered by the host's payment sheet (host/api/payment.js).
-const ANSWERED = ['requestPayment'];
+// requestPayment is answered by the host's payment sheet (host/api/payment.js), addCard and openCard
+// by its card sheets (host/api/coupons.js).
+const ANSWERED = ['requestPayment', 'addCard', 'openCard'];
 const NOT_YET = ['navigateToMiniProgram', 'navigateBackMiniProgram', 'exitMiniProgram'];
 
 /** Names that exist (so apps can call them) but do not work yet: canIUse answers false for them. */

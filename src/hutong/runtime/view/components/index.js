@@ -9,6 +9,7 @@ import './media.js';
 import './picker-view.js';
 import './picker.js';
 import './platform.js';
+import './plugins.js';
 import './regions.js';
 import './registry.js';
 import './scroll.js';

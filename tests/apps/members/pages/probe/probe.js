@@ -16,6 +16,29 @@ const ARGS = {
   createOffscreenCanvas: () => [{ type: '2d', width: 10, height: 10 }],
 };
 
+// The second level: objects that a factory object's own methods return.
+const NESTED = {
+  'createCanvasContext.createCircularGradient': () => wx.createCanvasContext('c').createCircularGradient(1, 1, 1),
+  'createCanvasContext.createLinearGradient': () => wx.createCanvasContext('c').createLinearGradient(0, 0, 1, 1),
+  'createSelectorQuery.select': () => wx.createSelectorQuery().select('#result'),
+  'createSelectorQuery.selectAll': () => wx.createSelectorQuery().selectAll('#result'),
+  'createSelectorQuery.selectViewport': () => wx.createSelectorQuery().selectViewport(),
+  'getFileSystemManager.fstatSync': () => {
+    const fs = wx.getFileSystemManager();
+    const filePath = `${wx.env.USER_DATA_PATH}/probe.txt`;
+    fs.writeFileSync(filePath, 'x', 'utf8');
+    return fs.fstatSync({ fd: fs.openSync({ filePath, flag: 'r' }) });
+  },
+  'getFileSystemManager.statSync': () => {
+    const fs = wx.getFileSystemManager();
+    const filePath = `${wx.env.USER_DATA_PATH}/probe.txt`;
+    fs.writeFileSync(filePath, 'x', 'utf8');
+    return fs.statSync(filePath);
+  },
+  'getPerformance.createObserver': () => wx.getPerformance().createObserver(() => {}),
+  'getRealtimeLogManager.tag': () => wx.getRealtimeLogManager().tag('probe'),
+};
+
 function functionsOf(object) {
   const names = new Set();
   for (let o = object; o && o !== Object.prototype && o !== Function.prototype; o = Object.getPrototypeOf(o)) {
@@ -29,7 +52,7 @@ function functionsOf(object) {
 }
 
 Page({
-  data: { result: '' },
+  data: { result: '', ref: '' },
   onReady() {
     const factories = this.options.names.split(',');
     const found = {};
@@ -44,6 +67,20 @@ Page({
         found[name] = `threw ${error && error.message}`;
       }
     }
+    for (const key of (this.options.nested || '').split(',').filter(Boolean)) {
+      const factory = key.split('.')[0];
+      if (typeof wx[factory] !== 'function' || !wx.canIUse(factory)) continue;
+      try {
+        const made = NESTED[key] ? NESTED[key]() : undefined;
+        found[key] = made && (typeof made === 'object' || typeof made === 'function') ? functionsOf(made) : `returned ${typeof made}`;
+      } catch (error) {
+        found[key] = `threw ${error && error.message}`;
+      }
+    }
     this.setData({ result: JSON.stringify(found) });
+    // NodesRef.ref answers the node it found with WeChat's webview answer: no Ref object (Skyline only).
+    wx.createSelectorQuery().select('#result').ref().select('#none').ref().exec((res) => {
+      this.setData({ ref: JSON.stringify(res) });
+    });
   },
 });
