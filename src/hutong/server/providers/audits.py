@@ -293,3 +293,95 @@ async def decide_batch(
         await review_service.decide(session, actor, review.id, approve=approve, reason=reason)
         for review, _commit in pairs
     ]
+
+
+# Gray (phased) release, on the platform's own rollout (server/apps/release.py) ----------------------
+
+# getgrayreleaseplan's status: 0 none, 1 under way, 2 paused (3 done and 4 deleted are never kept).
+GRAY_NONE, GRAY_RUNNING, GRAY_PAUSED = 0, 1, 2
+
+
+async def gray_release(session: AsyncSession, call: AuthorizerCall, percentage: object) -> None:
+    """grayrelease {gray_percentage}: the newest approved version to that share of users (85081 not
+    1–100; 85079 no version online to start from; 85080 no approved version; 85082 a gray release is
+    under way and the share would not grow: users who got the new version keep it)."""
+    app = call.app
+    if not isinstance(percentage, int) or isinstance(percentage, bool) or not 1 <= percentage <= 100:
+        raise WxError(85081)
+    if app.status != "active":
+        raise WxError(85020)
+    if app.current_release_id is None:
+        raise WxError(85079)
+    if app.rollout_release_id is not None:
+        if percentage <= app.rollout_percentage:
+            raise WxError(85082)
+        app.rollout_percentage = percentage
+        await record(
+            session,
+            app.id,
+            None,
+            "release.widen",
+            release_id=app.rollout_release_id,
+            percentage=percentage,
+            component_appid=call.provider.component_appid,
+        )
+        return
+    approved = await session.scalar(
+        select(Release)
+        .join(Review, Review.release_id == Release.id)
+        .where(Review.app_id == app.id, Review.status == "approved", Release.id != app.current_release_id)
+        .order_by(Review.id.desc())
+        .limit(1)
+    )
+    if approved is None:
+        raise WxError(85080)
+    app.rollout_release_id = approved.id
+    app.rollout_percentage = percentage
+    app.rollout_allowlist = []
+    app.rollout_paused = False
+    approved.released_at = approved.released_at or service.now()
+    await record(
+        session,
+        app.id,
+        None,
+        "release.start",
+        release_id=approved.id,
+        version=approved.version,
+        mode="phased",
+        percentage=percentage,
+        component_appid=call.provider.component_appid,
+    )
+
+
+async def revert_gray_release(session: AsyncSession, call: AuthorizerCall) -> None:
+    """revertgrayrelease: the gray release stops; everyone gets the version online (again)."""
+    app = call.app
+    if app.rollout_release_id is None:
+        return
+    abandoned = app.rollout_release_id
+    app.rollout_release_id = None
+    app.rollout_percentage = 0
+    app.rollout_allowlist = []
+    app.rollout_paused = False
+    await record(
+        session,
+        app.id,
+        None,
+        "release.rollback",
+        release_id=app.current_release_id,
+        abandoned_release_id=abandoned,
+        component_appid=call.provider.component_appid,
+    )
+
+
+async def gray_release_plan(session: AsyncSession, call: AuthorizerCall) -> dict[str, Any]:
+    app = call.app
+    if app.rollout_release_id is None:
+        return {"status": GRAY_NONE, "create_timestamp": 0, "gray_percentage": 0}
+    rollout = await session.get(Release, app.rollout_release_id)
+    started = rollout.released_at if rollout is not None else None
+    return {
+        "status": GRAY_PAUSED if app.rollout_paused else GRAY_RUNNING,
+        "create_timestamp": int(aware(started).timestamp()) if started else 0,
+        "gray_percentage": app.rollout_percentage,
+    }

@@ -160,6 +160,50 @@ async def query_quota(request: Request, call: AuthorizerCaller) -> JSONResponse:
         return _answer(await audits.quota(session, call.provider))
 
 
+@router.post("/wxa/grayrelease")
+async def gray_release(request: Request, call: AuthorizerCaller) -> JSONResponse:
+    body = await json_body(request)
+    async with database(request).session() as session:
+        call.app = await session.merge(call.app)
+        await audits.gray_release(session, call, body.get("gray_percentage"))
+    return _answer({})
+
+
+@router.get("/wxa/revertgrayrelease")
+async def revert_gray_release(request: Request, call: AuthorizerCaller) -> JSONResponse:
+    async with database(request).session() as session:
+        call.app = await session.merge(call.app)
+        await audits.revert_gray_release(session, call)
+    return _answer({})
+
+
+@router.get("/wxa/getgrayreleaseplan")
+async def get_gray_release_plan(request: Request, call: AuthorizerCaller) -> JSONResponse:
+    async with database(request).session() as session:
+        call.app = await session.merge(call.app)
+        return _answer({"gray_release_plan": await audits.gray_release_plan(session, call)})
+
+
+@router.get("/wxa/get_page")
+async def get_page(request: Request, call: AuthorizerCaller) -> JSONResponse:
+    """The pages of the code last committed (the trial version), in its order, the entry first."""
+    async with database(request).session() as session:
+        call.app = await session.merge(call.app)
+        pages = await templates.trial_pages(session, blob_store(request), call.app)
+    return _answer({"page_list": pages})
+
+
+@router.get("/wxa/get_category")
+async def get_category(call: AuthorizerCaller) -> JSONResponse:
+    """The app's category. Hutong keeps one category name per app and no WeChat category ids, so
+    the ids are 0 and there is no second class."""
+    category = call.app.category
+    listed = (
+        [{"first_class": category, "second_class": "", "first_id": 0, "second_id": 0}] if category else []
+    )
+    return _answer({"category_list": listed})
+
+
 # Reviewers' batches -------------------------------------------------------------------------------
 
 

@@ -282,3 +282,14 @@ async def latest_commit(session: AsyncSession, app: App) -> Commit | None:
     return await session.scalar(
         select(Commit).where(Commit.app_id == app.id).order_by(Commit.id.desc()).limit(1)
     )
+
+
+async def trial_pages(session: AsyncSession, store: BlobStore, app: App) -> list[str]:
+    """get_page: the pages of the app's trial version (its last commit), as its config lists them."""
+    trial = await session.get(Release, app.trial_release_id) if app.trial_release_id else None
+    entry = trial.bundles.get(APP_CONFIG) if trial is not None else None
+    data = store.get(entry["sha256"]) if entry else None
+    if data is None:
+        raise WxError(86000, "no code has been committed for this app")
+    pages = json.loads(data).get("pages", [])
+    return [str(page) for page in pages if isinstance(page, str)]
