@@ -60,6 +60,12 @@ class Settings(BaseSettings):
         default=120, description="Chat messages (and shares into chats) a user may send per minute."
     )
     friend_requests_per_hour: int = Field(default=30, description="Friend requests a user may send per hour.")
+    share_attribution_hours: int = Field(
+        default=24,
+        ge=1,
+        le=24 * 30,
+        description="Hours after opening a share within which the opener's payments count toward it.",
+    )
     payments_api_per_minute: int = Field(
         default=6000, description="WeChat Pay v3 API calls per merchant per minute."
     )

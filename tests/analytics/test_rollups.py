@@ -5,8 +5,11 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+from sqlalchemy import select
+
 from hutong.server.db import Database
-from hutong.server.events import report, rollups, store
+from hutong.server.events import precompute, report, rollups, store
+from hutong.server.events.models import AnalyticsRollup
 from tests.analytics.fixed import APP, D0, D1, D7, UTC_ZONE, at, rows
 
 LATER = at(D7 + timedelta(days=10), 12)  # every day of the set is closed
@@ -194,3 +197,44 @@ async def test_reported_event_properties_are_counted_and_summed(database: Databa
         "bun",
         "(other)",
     ]
+
+
+async def test_ranges_ending_today_and_a_busy_app_s_today_read_what_was_kept(
+    database: Database, monkeypatch: Any
+) -> None:
+    async with database.session() as session:
+        await store.write(session, rows())
+    noon = at(D1, 12)  # D0 is closed, D1 (today) is open
+    async with database.session() as session:
+        # A, B on D0 (kept once counted); today adds C (A came back): three, not four.
+        assert await rollups.distinct_visitors(session, APP, D0, D1, UTC_ZONE, noon) == 3
+        kept = await session.scalar(
+            select(AnalyticsRollup.value).where(
+                AnalyticsRollup.metric == "uv_range",
+                AnalyticsRollup.day == D0,
+                AnalyticsRollup.key == D0.isoformat(),
+            )
+        )
+        assert kept == 2
+        # The periodic job keeps the last closed 7, 29 and 30 days' visitors of apps active on D0.
+        assert await precompute.keep_windows(session, UTC_ZONE, noon) == 3
+        monkeypatch.setattr(precompute, "PARTIAL_MIN_EVENTS", 5)  # D1 has 7 events: busy enough
+        assert await precompute.keep_today(session, UTC_ZONE, noon) == 1
+    late = store.row(
+        at=at(D1, 12, 1),
+        zone=UTC_ZONE,
+        app_id=APP,
+        audience="device:D",
+        session="d1",
+        kind="launch",
+        scene=1001,
+    )
+    async with database.session() as session:
+        await store.write(session, [late])
+    async with database.session() as session:
+        soon = await rollups.days(session, APP, D1, D1, UTC_ZONE, at(D1, 12, 10))
+        later = await rollups.days(session, APP, D1, D1, UTC_ZONE, at(D1, 12, 30))
+        assert await rollups.distinct_visitors(session, APP, D0, D1, UTC_ZONE, noon) == 4  # D arrived
+    assert soon[D1][("session_cnt", "")] == 2  # what the job counted at noon, ten minutes before
+    assert later[D1][("session_cnt", "")] == 3  # past 15 minutes old: counted live
+    assert rollups.PARTIAL not in soon[D1]

@@ -5,7 +5,7 @@ sheet with the PIN (a wrong one first), sees requestPayment:ok, the order paid a
 closing the sheet answers requestPayment:fail cancel. The wallet's payment code reads back from the
 QR and barcode the shell draws. The merchant's owner then makes a merchant account in the console,
 finds the paid order there and refunds part of it; the wallet gets it back, and its history shows the
-refund and the reversal."""
+refund and the reversal; a shop's Native order QR code, picked in Scan, is paid with the PIN."""
 
 from __future__ import annotations
 
@@ -16,9 +16,10 @@ from urllib.parse import quote
 
 import httpx
 import pytest
+import segno
 import zxingcpp
 from PIL import Image
-from playwright.async_api import Browser, expect
+from playwright.async_api import Browser, FilePayload, expect
 
 from hutong.server.wallet import coupons, paycodes
 from tests.payments.world import MerchantClient
@@ -193,5 +194,43 @@ async def test_top_up_then_pay_in_a_mini_program(shop_world: ShopWorld, browser:
     )
     await expect(history.locator(".wallet-reversal")).to_contain_text("Reversed: Counter tea")
     await expect(history.locator(".wallet-reversal")).to_contain_text("+¥5.00")
+
+    # A shop's Native order (扫码支付): its QR code, picked in Scan, opens the wallet on the order; the
+    # PIN pays it.
+    async with httpx.AsyncClient(base_url=server.url, timeout=30) as shop_http:
+        shop = MerchantClient(shop_http, merchant.mchid, merchant.serial_no, merchant.private_key_pem, {})
+        target = "/v3/pay/transactions/native"
+        native_body = json.dumps(
+            {
+                "appid": merchant.appid,
+                "mchid": merchant.mchid,
+                "description": "Counter QR tea",
+                "out_trade_no": "NATIVE000001",
+                "notify_url": "https://shop.example.com/pay/notify",
+                "amount": {"total": 600, "currency": "CNY"},
+            }
+        )
+        made = await shop_http.post(
+            target,
+            content=native_body.encode(),
+            headers={
+                "Authorization": shop.authorization("POST", target, native_body),
+                "Content-Type": "application/json",
+            },
+        )
+        assert made.status_code == 200, made.text
+    picture = io.BytesIO()
+    segno.make(made.json()["code_url"], error="m").save(picture, kind="png", scale=8)
+    await page.locator("#scan-file").set_input_files(  # Scan → "pick a picture of the code"
+        files=FilePayload(name="qr.png", mimeType="image/png", buffer=picture.getvalue())
+    )
+    confirm = page.locator("#wallet-counter")
+    await expect(confirm).to_contain_text("Pay Tea House Ltd")
+    await expect(confirm).to_contain_text("¥6.00")
+    await confirm.get_by_label("Payment PIN").fill(PIN)
+    await confirm.get_by_role("button", name="Pay").click()
+    await expect(page.locator("#wallet-status")).to_have_text("Paid ¥6.00 to Tea House Ltd")
+    wallet = await (await context.request.get(f"{server.url}/api/me/wallet")).json()
+    assert wallet["balance_fen"] == 3_120 + 380 - 600
     await owner.close()
     await context.close()

@@ -4,6 +4,8 @@
  * code shows, the shell asks every 2 s whether a till's payment waits for this user
  * (GET /api/me/wallet/counter) and, when one does, shows its merchant and amount with a PIN field;
  * Pay confirms it (the till's next query sees SUCCESS), Decline refuses it (PAYERROR).
+ * The same form confirms a shop's Native order whose QR code the user scanned (`offer`): Pay sends the
+ * PIN to /api/me/wallet/native/<id>/pay, Cancel only closes it (the order stays unpaid).
  */
 import { api } from './api.js';
 
@@ -37,12 +39,13 @@ export function counterConfirm(say, yuan, paid) {
       el('p', { className: 'hint', textContent: waiting.description }),
       el('label', {}, ['Payment PIN ', el('input', { name: 'pin', type: 'password', inputMode: 'numeric', autocomplete: 'off', required: true, maxLength: 6 })]),
       el('button', { type: 'submit', textContent: 'Pay' }),
-      el('button', { type: 'button', className: 'secondary', textContent: 'Decline', onclick: decline }),
+      el('button', { type: 'button', className: 'secondary', textContent: waiting.native ? 'Cancel' : 'Decline', onclick: decline }),
     );
     form.hidden = false;
   }
 
   async function poll() {
+    if (waiting && waiting.native) return; // a scanned order is on the form: the code is not showing
     try {
       const found = await api('/api/me/wallet/counter');
       const first = found[0] || null;
@@ -59,6 +62,12 @@ export function counterConfirm(say, yuan, paid) {
 
   async function decline() {
     if (!waiting) return;
+    if (waiting.native) {
+      say('Payment cancelled.');
+      waiting = null;
+      draw();
+      return;
+    }
     await api(`/api/me/wallet/counter/${encodeURIComponent(waiting.transaction_id)}/decline`, { method: 'POST' }).catch(() => null);
     say('Payment declined.');
     waiting = null;
@@ -70,7 +79,8 @@ export function counterConfirm(say, yuan, paid) {
     if (!waiting) return;
     const pin = String(new FormData(/** @type {HTMLFormElement} */ (form)).get('pin'));
     try {
-      await api(`/api/me/wallet/counter/${encodeURIComponent(waiting.transaction_id)}/confirm`, { method: 'POST', json: { pin } });
+      const id = encodeURIComponent(waiting.transaction_id);
+      await api(waiting.native ? `/api/me/wallet/native/${id}/pay` : `/api/me/wallet/counter/${id}/confirm`, { method: 'POST', json: { pin } });
       say(`Paid ${yuan(waiting.amount_fen)} to ${waiting.merchant_name}`);
       waiting = null;
       draw();
@@ -89,6 +99,12 @@ export function counterConfirm(say, yuan, paid) {
     stop() {
       window.clearTimeout(timer);
       waiting = null;
+      draw();
+    },
+    /** A scanned Native order to confirm with the PIN. @param {any} payment */
+    offer(payment) {
+      window.clearTimeout(timer);
+      waiting = { ...payment, native: true };
       draw();
     },
   };

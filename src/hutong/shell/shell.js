@@ -177,6 +177,12 @@ function closeApp() {
  */
 async function openAddress(text, scenes) {
   if (await claim.fromScan(text)) return; // a poster's coupon code (claim.js)
+  // A shop's Native order (扫码支付): the wallet confirms it with the PIN (wallet.js, counter.js).
+  if (text.trim().startsWith('weixin://wxpay/bizpayurl?pr=')) {
+    if (!session.user) notice('Sign in to pay.');
+    else await wallet.payNative(text.trim());
+    return;
+  }
   // A friend's QR code or group invitation of this host: Messages opens there (chats.js).
   const people = text.trim().match(/^(?:https?:\/\/[^/]+)?\/(add|join)\/([A-Za-z0-9_-]+)$/);
   if (people) {

@@ -37,7 +37,7 @@ const STATES = /** @type {Record<string, string>} */ ({ pending: 'Processing', s
 /**
  * Wire the Wallet button and sheet.
  * @param {{openSheet: (id: string) => void}} host
- * @returns {{refresh: () => void}}
+ * @returns {{refresh: () => void, payNative: (codeUrl: string) => Promise<void>}}
  */
 export function initWallet(host) {
   const button = /** @type {HTMLElement} */ (document.getElementById('wallet'));
@@ -215,6 +215,15 @@ export function initWallet(host) {
   return {
     refresh() {
       button.hidden = !session.user;
+    },
+    /** A shop's Native order QR code was scanned: open the wallet on its confirmation. @param {string} codeUrl */
+    async payNative(codeUrl) {
+      button.click(); // draws the sheet (and stops the payment code) before the order shows
+      try {
+        counter.offer(await api('/api/me/wallet/native', { method: 'POST', json: { code_url: codeUrl } }));
+      } catch (error) {
+        say(error instanceof Error ? error.message : String(error), true);
+      }
     },
   };
 }

@@ -67,6 +67,8 @@ class AnalyticsActive(Base):
     """Who visited an app on a day (uv, retention): at most one row per user, app and day."""
 
     __tablename__ = "analytics_active"
+    # A visitor's days: a range's visitors who were not already counted on its closed days.
+    __table_args__ = (Index("ix_analytics_active_app_audience_day", "app_id", "audience", "day"),)
 
     app_id: Mapped[int] = mapped_column(Integer, primary_key=True)
     day: Mapped[date] = mapped_column(Date, primary_key=True)

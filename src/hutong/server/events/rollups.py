@@ -30,6 +30,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, case, delete, func, insert, literal, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 from sqlalchemy.sql.elements import ColumnElement
 
 from hutong.server.events import store
@@ -41,6 +42,10 @@ LATE = timedelta(hours=1)
 PERF_BOUNDS = (100, 200, 300, 500, 750, 1000, 1500, 2000, 3000, 5000, 8000)
 STAY_BOUNDS = (2, 5, 10, 20, 30, 50, 100)  # seconds: WeChat's access_staytime_info keys 1–8
 DONE = ("_done", "")
+# An open day's figures kept by the periodic job, with when (epoch seconds): readers use them while
+# they are at most PARTIAL_MAX_AGE old, and compute the day live otherwise.
+PARTIAL = ("_partial", "")
+PARTIAL_MAX_AGE = 15 * 60
 
 
 def platform_of(user_agent: str) -> str:
@@ -290,6 +295,9 @@ async def days(
             result[day] = {k: v for k, v in figures.items() if k != DONE}
         elif closed(day, zone, moment):
             result[day] = await materialize(session, app_id, day)
+        elif figures is not None and moment.timestamp() - figures.get(PARTIAL, 0) <= PARTIAL_MAX_AGE:
+            # A busy app's open day, as the periodic job (precompute.py) last counted it.
+            result[day] = {k: v for k, v in figures.items() if k != PARTIAL}
         else:
             result[day] = await compute_day(session, app_id, day)
         day += timedelta(days=1)
@@ -324,8 +332,30 @@ async def distinct_visitors(
     query = select(func.count(func.distinct(a.audience))).where(
         a.app_id == app_id, a.day >= start, a.day <= end
     )
-    if zone is None or not closed(end, zone, now or datetime.now(UTC)):
+    moment = now or datetime.now(UTC)
+    if zone is None:
         return int(await session.scalar(query) or 0)
+    if not closed(end, zone, moment):
+        # The closed days' count is kept; the open ones (today, and yesterday until it closes) add
+        # those of their visitors who did not visit on the closed days (index app_id, audience, day).
+        last_closed = end
+        while last_closed >= start and not closed(last_closed, zone, moment):
+            last_closed -= timedelta(days=1)
+        if last_closed < start:
+            return int(await session.scalar(query) or 0)
+        before = await distinct_visitors(session, app_id, start, last_closed, zone, moment)
+        b = aliased(AnalyticsActive)
+        earlier = (
+            select(b.audience)
+            .where(b.app_id == app_id, b.audience == a.audience, b.day >= start, b.day <= last_closed)
+            .exists()
+        )
+        added = await session.scalar(
+            select(func.count(func.distinct(a.audience))).where(
+                a.app_id == app_id, a.day > last_closed, a.day <= end, ~earlier
+            )
+        )
+        return before + int(added or 0)
     kept = await session.scalar(
         select(AnalyticsRollup.value).where(
             AnalyticsRollup.app_id == app_id,

@@ -35,6 +35,7 @@ HANDLER_MODULES = (
     "hutong.server.providers.events",
     "hutong.server.providers.deploy",
     "hutong.server.events.guard_push",
+    "hutong.server.events.precompute",
 )
 # How long past its timeout a claimed job stays leased before another worker may take it again.
 LEASE_GRACE_SECONDS = 30.0

@@ -4,10 +4,11 @@ session with its CSRF token (accounts/auth.py); every call checks the caller's r
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Header, Query, Request
 from pydantic import BaseModel, Field
 from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -30,6 +31,7 @@ from hutong.server.wechatpay.keys import KeyRing
 
 router = APIRouter(prefix="/api", tags=["payments"])
 Caller = Annotated[User, Depends(current_user)]
+IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key", min_length=8, max_length=80)]
 
 
 class NewMerchant(BaseModel):
@@ -248,9 +250,18 @@ async def list_orders(
         return [_order_row(order) for order in rows]
 
 
+def keyed_refund_no(mchid: str, user_id: int, key: str) -> str:
+    """The out_refund_no an Idempotency-Key stands for (the caller's own: scoped to merchant and user)."""
+    return "IK" + hashlib.sha256(f"{mchid}:{user_id}:{key}".encode()).hexdigest()[:30]
+
+
 @router.post("/merchants/{mchid}/refunds", status_code=201)
-async def console_refund(request: Request, mchid: str, body: ConsoleRefundIn, user: Caller) -> dict[str, Any]:
-    """A refund from the console: only the roles the merchant lets refund, always with a reason."""
+async def console_refund(
+    request: Request, mchid: str, body: ConsoleRefundIn, user: Caller, key: IdempotencyKey = None
+) -> dict[str, Any]:
+    """A refund from the console: only the roles the merchant lets refund, always with a reason. The
+    refund is its ``out_refund_no`` (WeChat's natural key); without one, an ``Idempotency-Key`` names
+    it: the same key again answers the same refund, with another body ``422 idempotency_key_reused``."""
     async with database(request).session() as session:
         merchant, role = await merchant_for(session, user, mchid, Action.VIEW_PAYMENTS)
         if not merchants.may_refund(merchant, role):
@@ -263,7 +274,8 @@ async def console_refund(request: Request, mchid: str, body: ConsoleRefundIn, us
         provider = await session.get(Merchant, order.sp_merchant_id) if order.sp_merchant_id else None
         request_body = {
             "out_trade_no": body.out_trade_no,
-            "out_refund_no": body.out_refund_no or "HT" + secrets.token_hex(15),
+            "out_refund_no": body.out_refund_no
+            or (keyed_refund_no(mchid, user.id, key) if key else "HT" + secrets.token_hex(15)),
             "reason": body.reason,
             "amount": {"refund": body.amount, "total": order.amount_total, "currency": order.currency},
         }
@@ -272,6 +284,10 @@ async def console_refund(request: Request, mchid: str, body: ConsoleRefundIn, us
                 session, merchant, provider, request_body, requested_by=f"console:{user.id}"
             )
         except PayError as error:
+            if key and not body.out_refund_no and "used for another refund" in error.message:
+                raise Problem(
+                    422, "idempotency_key_reused", "this Idempotency-Key was used for a different refund"
+                ) from error
             raise Problem(409 if error.status == 403 else 422, "refund_refused", error.message) from error
         await audit.record(
             session,

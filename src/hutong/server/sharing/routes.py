@@ -7,6 +7,7 @@ shared link (/share/<id>), whose Open Graph tags let other messengers unfurl it.
 from __future__ import annotations
 
 import html
+from datetime import timedelta
 from typing import Annotated, Any
 from urllib.parse import quote, urlencode
 
@@ -109,11 +110,13 @@ async def group_enter_info(body: TicketIn, request: Request, user: HostUser) -> 
 async def attribution(
     appid: Annotated[str, Path(max_length=64)], request: Request, user: Annotated[User, Depends(current_user)]
 ) -> dict[str, Any]:
-    """Every share of the app (newest 200) with its opens, distinct openers and new users; the same
-    summed per sharer (by openid only) and per page."""
+    """Every share of the app (newest 200) with its opens, distinct openers, new users, and the orders
+    (and their GMV in fen) paid within the attribution window after opening it; the same summed per
+    sharer (by openid only) and per page."""
+    window = timedelta(hours=settings(request).share_attribution_hours)
     async with database(request).session() as session:
         app = await apps.get_app(session, user, appid)
-        return await service.attribution(session, app)
+        return await service.attribution(session, app, window=window)
 
 
 # The preview page ---------------------------------------------------------------------------------------

@@ -5,10 +5,12 @@ page. Every share and every open is also an event in the one event pipeline (eve
 
 from __future__ import annotations
 
+import bisect
 import re
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -25,8 +27,9 @@ from hutong.server.chats.service import Outgoing, Result
 from hutong.server.db.base import utcnow
 from hutong.server.events import service as events
 from hutong.server.events.models import AnalyticsUser
+from hutong.server.events.models import events as event_rows
 from hutong.server.identity import service as identity
-from hutong.server.identity.ids import random_id
+from hutong.server.identity.ids import aware, random_id
 from hutong.server.identity.models import OpenId
 from hutong.server.problems import Problem
 from hutong.server.sharing import crypto
@@ -293,8 +296,14 @@ async def group_enter_info(session: AsyncSession, user: User, appid: str, ticket
 # Attribution -----------------------------------------------------------------------------------------
 
 
-async def attribution(session: AsyncSession, app: App, limit: int = 200) -> dict[str, Any]:
-    """What each share brought, and the same per sharer (by openid, never anything else) and per page."""
+DEFAULT_WINDOW = timedelta(hours=24)
+
+
+async def attribution(
+    session: AsyncSession, app: App, limit: int = 200, window: timedelta = DEFAULT_WINDOW
+) -> dict[str, Any]:
+    """What each share brought (opens, distinct openers, new users, orders and their GMV in fen), and
+    the same per sharer (by openid, never anything else) and per page."""
     opens = (
         select(
             ShareOpen.share_pk.label("pk"),
@@ -316,6 +325,7 @@ async def attribution(session: AsyncSession, app: App, limit: int = 200) -> dict
             .limit(limit)
         )
     ).all()
+    orders = await attributed_orders(session, app, [row[0].id for row in rows], window)
     shares = [
         {
             "share_id": share.share_id,
@@ -328,6 +338,8 @@ async def attribution(session: AsyncSession, app: App, limit: int = 200) -> dict
             "opens": int(n or 0),
             "openers": int(u or 0),
             "new_users": int(new or 0),
+            "orders": orders.get(share.id, (0, 0))[0],
+            "gmv_fen": orders.get(share.id, (0, 0))[1],
         }
         for share, n, u, new, openid, kind in rows
     ]
@@ -335,13 +347,84 @@ async def attribution(session: AsyncSession, app: App, limit: int = 200) -> dict
     def total(key: str) -> list[dict[str, Any]]:
         out: dict[str, dict[str, Any]] = {}
         for s in shares:
-            row = out.setdefault(s[key], {key: s[key], "shares": 0, "opens": 0, "new_users": 0})
+            row = out.setdefault(
+                s[key], {key: s[key], "shares": 0, "opens": 0, "new_users": 0, "orders": 0, "gmv_fen": 0}
+            )
             row["shares"] += 1
-            row["opens"] += s["opens"]
-            row["new_users"] += s["new_users"]
-        return sorted(out.values(), key=lambda r: (-r["opens"], str(r[key])))
+            for figure in ("opens", "new_users", "orders", "gmv_fen"):
+                row[figure] += s[figure]
+        return sorted(out.values(), key=lambda r: (-r["opens"], -r["gmv_fen"], str(r[key])))
 
-    return {"shares": shares, "by_sharer": total("sharer_openid"), "by_page": total("page")}
+    return {
+        "attribution_hours": int(window.total_seconds() // 3600),
+        "shares": shares,
+        "by_sharer": total("sharer_openid"),
+        "by_page": total("page"),
+    }
+
+
+async def attributed_orders(
+    session: AsyncSession, app: App, share_pks: Sequence[int], window: timedelta
+) -> dict[int, tuple[int, int]]:
+    """share pk -> (orders, GMV in fen). A payment (the payments domain's ``payment`` event in the one
+    event pipeline) counts toward the share its payer last opened at most ``window`` before paying
+    (last touch); a payment later reversed does not count. The sharer's own taps are never opens, so
+    what a sharer buys is never credited to their share."""
+    if not share_pks:
+        return {}
+    touches: dict[str, list[tuple[datetime, int]]] = {}
+    for pk, user_id, at in (
+        await session.execute(
+            select(ShareOpen.share_pk, ShareOpen.user_id, ShareOpen.created_at).where(
+                ShareOpen.share_pk.in_(share_pks), ShareOpen.user_id.is_not(None)
+            )
+        )
+    ).all():
+        touches.setdefault(f"user:{user_id}", []).append((aware(at), pk))
+    if not touches:
+        return {}
+    for opened in touches.values():
+        opened.sort()
+    first = min(opened[0][0] for opened in touches.values())
+    paid: list[tuple[datetime, str, int, str]] = []
+    reversed_ids: set[str] = set()
+    audiences = sorted(touches)
+    for start in range(0, len(audiences), 500):  # bounded IN lists
+        found = await session.execute(
+            select(
+                event_rows.c.at,
+                event_rows.c.audience,
+                event_rows.c.name,
+                event_rows.c.value,
+                event_rows.c.data,
+            ).where(
+                event_rows.c.app_id == app.id,
+                event_rows.c.kind == "server",
+                event_rows.c.name.in_(("payment", "payment_reversed")),
+                event_rows.c.audience.in_(audiences[start : start + 500]),
+                # The day column is the analytics zone's: a day's margin keeps partition pruning safe.
+                event_rows.c.day >= first.date() - timedelta(days=1),
+                event_rows.c.at >= first,
+            )
+        )
+        for at, audience, name, value, data in found.all():
+            transaction = str((data or {}).get("transaction_id") or "")
+            if name == "payment_reversed":
+                reversed_ids.add(transaction)
+            else:
+                paid.append((aware(at), audience, int(value or 0), transaction))
+    out: dict[int, tuple[int, int]] = {}
+    for at, audience, fen, transaction in paid:
+        if transaction and transaction in reversed_ids:
+            continue
+        opened = touches[audience]
+        index = bisect.bisect_right(opened, (at, 1 << 62)) - 1  # the last open at or before the payment
+        if index < 0 or at - opened[index][0] > window:
+            continue
+        pk = opened[index][1]
+        count, gmv = out.get(pk, (0, 0))
+        out[pk] = (count + 1, gmv + fen)
+    return out
 
 
 async def preview(session: AsyncSession, share_id: str) -> tuple[Share, App] | None:

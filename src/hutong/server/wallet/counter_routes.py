@@ -1,5 +1,6 @@
 """Counter payments on the payer's side (host-only, like the rest of /api/me/wallet): the payment-code
-payments waiting for this user's PIN, confirming or declining one, and the user's own PIN-free limit.
+payments waiting for this user's PIN, confirming or declining one, the user's own PIN-free limit, and
+a shop's Native order QR code scanned and paid with the PIN (wallet/native.py).
 The till's side is payments/codepay_routes.py."""
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Request
 from pydantic import BaseModel, Field
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from hutong.server.accounts.auth import current_user
 from hutong.server.accounts.models import User
@@ -16,9 +18,10 @@ from hutong.server.consent.routes import host_only
 from hutong.server.db.base import utcnow
 from hutong.server.deps import database, settings
 from hutong.server.payments import codepay
+from hutong.server.payments.models import Order
 from hutong.server.payments.service import PaymentError
 from hutong.server.problems import Problem
-from hutong.server.wallet import pin, service
+from hutong.server.wallet import native, pin, service
 from hutong.server.wallet.models import WalletSettings
 from hutong.server.wallet.routes import _payments_rate_limit
 
@@ -79,15 +82,52 @@ async def confirm(
         await pin.verify(session, user.id, body.pin)
         order = await codepay.payers_order(session, user.id, transaction_id)
         assert order is not None
-        try:
-            paid = await codepay.pay_from_wallet(session, order, user.id)
-        except PaymentError as error:
-            code = "order_paid" if error.code == "already_paid" else "order_not_payable"
-            raise Problem(409, code, str(error)) from None
-        if not paid:
-            raise Problem(409, "insufficient_balance", "the wallet balance is too low")
+        return await _pay(session, order, user)
+
+
+async def _pay(session: AsyncSession, order: Order, user: User) -> ConfirmedOut:
+    """Pay ``order`` from the user's wallet (the PIN checked) and commit."""
+    try:
+        paid = await codepay.pay_from_wallet(session, order, user.id)
+    except PaymentError as error:
+        code = "order_paid" if error.code == "already_paid" else "order_not_payable"
+        raise Problem(409, code, str(error)) from None
+    if not paid:
+        raise Problem(409, "insufficient_balance", "the wallet balance is too low")
+    await session.commit()
+    return ConfirmedOut(paid=True, balance_fen=await service.balance(session, user.id))
+
+
+class NativeIn(BaseModel):
+    code_url: str = Field(max_length=128)
+
+
+@router.post("/native", response_model=PendingOut, dependencies=[Depends(_payments_rate_limit)])
+async def scan_native(body: NativeIn, request: Request, user: CurrentUser) -> PendingOut:
+    """A shop's Native order QR code (``code_url``) scanned in the shell: the order becomes this user's
+    to pay; answers what the confirmation shows."""
+    async with database(request).session() as session:
+        found = await native.scan(session, body.code_url, user.id)
         await session.commit()
-        return ConfirmedOut(paid=True, balance_fen=await service.balance(session, user.id))
+    return PendingOut(**found.__dict__)
+
+
+@router.post(
+    "/native/{transaction_id}/pay",
+    response_model=ConfirmedOut,
+    dependencies=[Depends(_payments_rate_limit)],
+)
+async def pay_native(
+    transaction_id: TransactionId, body: ConfirmIn, request: Request, user: CurrentUser
+) -> ConfirmedOut:
+    """Pay a scanned Native order with the payment PIN."""
+    async with database(request).session() as session:
+        if await native.payers_order(session, user.id, transaction_id) is None:
+            raise Problem(404, "payment_not_found", "no such scanned order of yours")
+        await pin.verify(session, user.id, body.pin)
+        order = await native.payers_order(session, user.id, transaction_id)
+        assert order is not None
+        return await _pay(session, order, user)
 
 
 @router.post("/counter/{transaction_id}/decline", status_code=204)
