@@ -96,6 +96,8 @@ async def test_raw_dom_operations_from_a_compromised_worker_stay_inert(
     dangerous = {"iframe", "script", "meta", "base", "link", "object", "embed", "form"}
     assert [e for e in page_elements if e["tag"] in dangerous] == []
     assert len([e for e in page_elements if e["tag"] == "hutong-inert"]) == 9
+    # Code sent down the frame's port by the worker never ran: only the host's port may bring code.
+    assert not await frame.evaluate("Boolean(document.getElementById('raw-code'))")
     assert [e for e in page_elements if any(a.startswith("on") or a == "srcdoc" for a in e["attrs"])] == []
     await host_secrets_intact(app.page)
     await app.page.close()

@@ -52,7 +52,18 @@ async def test_console_orders_refunds_and_notifications(tmp_path: Path, database
             assert made.status_code == 201, made.text
             again = await w.client.post(f"/api/merchants/{mchid}/refunds", json=refund, headers=w.dev_a)
             assert again.json()["refund_id"] == made.json()["refund_id"]  # a double submit is one refund
-            too_much = {**refund, "amount": 1581, "out_refund_no": "CONSOLE2"}
+            # Without an out_refund_no, an Idempotency-Key names the refund: replayed, never doubled.
+            keyed = {k: v for k, v in refund.items() if k != "out_refund_no"} | {"amount": 50}
+            key = {**w.dev_a, "Idempotency-Key": "console-refund-0001"}
+            first = await w.client.post(f"/api/merchants/{mchid}/refunds", json=keyed, headers=key)
+            second = await w.client.post(f"/api/merchants/{mchid}/refunds", json=keyed, headers=key)
+            assert first.status_code == 201 and second.json()["refund_id"] == first.json()["refund_id"]
+            other = await w.client.post(
+                f"/api/merchants/{mchid}/refunds", json={**keyed, "amount": 60}, headers=key
+            )
+            assert other.status_code == 422 and other.json()["code"] == "idempotency_key_reused"
+            assert await _balance(db, f"merchant_pending:{mchid}") == 1880 - 300 - 50
+            too_much = {**refund, "amount": 1531, "out_refund_no": "CONSOLE2"}
             refused = await w.client.post(f"/api/merchants/{mchid}/refunds", json=too_much, headers=w.dev_a)
             assert refused.status_code == 409 and refused.json()["code"] == "refund_refused"
             # The owner lets developers refund; now the developer may.
@@ -65,7 +76,7 @@ async def test_console_orders_refunds_and_notifications(tmp_path: Path, database
                 headers=dev,
             )
             assert allowed.status_code == 201
-            assert await _balance(db, f"merchant_pending:{mchid}") == 1880 - 400
+            assert await _balance(db, f"merchant_pending:{mchid}") == 1880 - 400 - 50
 
             log = await w.client.get(f"/api/merchants/{mchid}/notifications", headers=dev)
             assert [(n["event_type"], n["state"], n["attempts"]) for n in log.json()] == [

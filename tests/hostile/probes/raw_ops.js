@@ -1,8 +1,8 @@
 // Evaluated in the logic worker (test_hostile_frame.py): DOM operations no template would make, sent
 // straight down the top page's frame port. The frame's own rules must keep every one of them inert.
 async ({ base, canary }) => {
-  const { toView } = await import(base + 'logic/bridge.js');
-  const { instances } = await import(base + 'logic/page.js');
+  const { toView } = await import(self[Symbol.for('hutong.modules')]['logic/bridge.js']);
+  const { instances } = await import(self[Symbol.for('hutong.modules')]['logic/page.js']);
   const id = Math.max(...instances.keys());
   const payload = (name) => `new Image().src='${canary}/hit/${name}';top.location='${canary}/hit/${name}-top'`;
   let next = 900000;
@@ -30,6 +30,10 @@ async ({ base, canary }) => {
   for (const tree of trees) ops.push(1, 1, 0, tree);
   // An attribute set later, on an element already there, goes through the same rules.
   ops.push(5, trees[5][0], 'onmouseover', payload('raw-attr'));
+  // Code for the frame, as only the host may hand it (a primed frame's `prepare`, a page's `init`).
+  const code = `document.documentElement.appendChild(Object.assign(document.createElement('p'), { id: 'raw-code' }));${payload('raw-code')}`;
+  toView(id, { t: 'prepare', viewCode: code });
+  toView(id, { t: 'init', viewCode: code, route: 'pages/storage/storage' });
   toView(id, { t: 'render', seq: 999999, ops });
   return id;
 }

@@ -24,7 +24,10 @@ const MAX_CALLS_IN_FLIGHT = 1000;
 /**
  * @typedef {{id: number, route: string, query: Record<string, string>, frame: HTMLIFrameElement,
  *   port: MessagePort | null, ready: boolean, queue: any[], title?: string,
- *   colors?: {frontColor?: string, backgroundColor?: string}, loading?: boolean, homeHidden?: boolean}} PageFrame
+ *   colors?: {frontColor?: string, backgroundColor?: string}, loading?: boolean, homeHidden?: boolean,
+ *   primed?: string}} PageFrame
+ * @typedef {{frame: HTMLIFrameElement, booted: boolean, port?: MessagePort, primed?: string}} SpareFrame
+ *   a frame booted for the next page; once booted it holds the app's view code already (`primed`)
  */
 
 /** @param {string} url */
@@ -256,11 +259,11 @@ export class MiniProgram {
    */
   openPage(route, query, channel) {
     if (!this.spare) this.prepareFrame();
-    const { frame, booted } = /** @type {{frame: HTMLIFrameElement, booted: boolean}} */ (this.spare);
+    const { frame, booted, port, primed } = /** @type {SpareFrame} */ (this.spare);
     this.spare = null;
     frame.className = 'hutong-page';
     /** @type {PageFrame} */
-    const page = { id: this.nextPageId++, route, query, frame, port: null, ready: false, queue: [] };
+    const page = { id: this.nextPageId++, route, query, frame, port: port || null, ready: false, queue: [], primed };
     this.tracker.pageOpened(page.id);
     const previous = this.top;
     this.pages.push(page);
@@ -589,10 +592,26 @@ export class MiniProgram {
     if (event.data?.t !== 'frame:booted') return;
     if (this.spare && this.spare.frame.contentWindow === event.source) {
       this.spare.booted = true;
+      this.prime(this.spare);
       return;
     }
     const page = [...this.pages, ...this.tabPages.values()].find((p) => p.frame.contentWindow === event.source);
     if (page && !page.port) this.connectFrame(page);
+  }
+
+  /**
+   * A spare frame, booted while a page is up, gets its private port and the app's view code at once, as
+   * WeChat's next webview has the app's code injected before a navigation needs it: navigateTo then
+   * only names the page (connectFrame). The frame is this app's and no other's from here on.
+   * @param {SpareFrame} spare
+   */
+  prime(spare) {
+    if (!this.viewCode || spare.port) return;
+    const channel = new MessageChannel();
+    spare.port = channel.port1;
+    spare.primed = this.viewCode;
+    spare.frame.contentWindow?.postMessage({ t: 'port' }, '*', [channel.port2]);
+    spare.port.postMessage({ t: 'prepare', viewCode: this.viewCode, webview: this.domains?.webview || [], assets: this.assetUrls || {} });
   }
 
   /** What the logic thread's frame says: it is ready for the worker's port, or the worker failed. @param {any} message */
@@ -607,16 +626,20 @@ export class MiniProgram {
 
   /** Hand a booted frame a private port, its page and the page's channel to the logic thread. @param {PageFrame} page */
   connectFrame(page) {
-    const channel = new MessageChannel();
-    page.port = channel.port1;
+    if (!page.port) {
+      const channel = new MessageChannel();
+      page.port = channel.port1;
+      page.frame.contentWindow?.postMessage({ t: 'port' }, '*', [channel.port2]);
+    }
     page.port.onmessage = (portEvent) => this.onViewMessage(page, portEvent.data);
-    page.frame.contentWindow?.postMessage({ t: 'port' }, '*', [channel.port2]);
     const window = { ...this.config.window, ...(this.config.pageConfigs?.[page.route]?.window || {}) };
     // Render operations and input go straight between the logic thread and this frame, on a channel
     // only the host can hand out: the port itself says which page speaks.
     const direct = new MessageChannel();
     this.toLogic({ t: 'page:port', id: page.id }, [direct.port1]);
-    const viewCode = this.packages?.viewCode(page.route, this.viewCode) ?? this.viewCode;
+    const code = this.packages?.viewCode(page.route, this.viewCode) ?? this.viewCode;
+    // A primed frame has the main view code; a subpackage's page still needs its package's.
+    const viewCode = code === page.primed ? null : code;
     const webview = this.domains?.webview || [];
     const assets = this.assetUrls || {};
     page.port.postMessage({ t: 'init', viewCode, route: page.route, window, webview, assets }, [direct.port2]);

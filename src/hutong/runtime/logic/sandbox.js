@@ -7,24 +7,32 @@
  * whatever the host page allows. The host hands this frame one end of a MessageChannel, which goes on
  * to the worker: from then on host and worker talk directly, and this frame takes no part.
  */
+/* global HUTONG_LOADER -- common/pack.js's text, put before this script by the server (runtime_assets.py) */
 (() => {
   const runtimeBase = new URL('../', location.href).href;
-  // The server lists the logic thread's whole module graph, dependencies first (runtime_assets.py). One
-  // module importing them all in that order fetches every one at once and evaluates them in the order
-  // worker.js's own imports would; a browser caches nothing for this opaque origin, so each open
-  // fetches them again, and a waterfall of imports would cost a round trip per level.
-  const listed = document.querySelector('meta[name="hutong-modules"]')?.getAttribute('content') || 'logic/worker.js';
-  const modules = listed.split(/\s+/).filter(Boolean).map((path) => new URL(path, runtimeBase).href);
-  // Classic, not module: a classic worker runs the app's bundles as sloppy-mode scripts through
-  // importScripts. The first message brings the host's port; the runtime (worker.js) takes it.
+  // The logic thread's whole module graph is in this page (a JSON data block the server adds, see
+  // common/pack.js): a browser caches nothing for this opaque origin, so fetched module by module that
+  // was ~60 requests on every open, where this page is one cached navigation. The worker gets the pack
+  // as its first message and the loader in its source. Classic, not module: a classic worker runs the
+  // app's bundles as sloppy-mode scripts through importScripts. A later message brings the host's port;
+  // the runtime (worker.js) takes it.
   const boot = [
     'self.__hutongHost = new Promise((resolve) => {',
-    "  self.addEventListener('message', (event) => resolve(event.ports[0]), { once: true });",
+    '  const take = (event) => {',
+    '    if (!event.ports[0]) return;',
+    "    self.removeEventListener('message', take);",
+    '    resolve(event.ports[0]);',
+    '  };',
+    "  self.addEventListener('message', take);",
     '});',
-    `const graph = ${JSON.stringify(modules.map((url) => `import ${JSON.stringify(url)};`).join('\n'))};`,
-    "import(URL.createObjectURL(new Blob([graph], { type: 'text/javascript' })));",
+    "self.addEventListener('message', (event) => {",
+    '  self.__hutongPack = JSON.parse(event.data);',
+    `  self.__hutongRuntimeBase = ${JSON.stringify(runtimeBase)};`,
+    HUTONG_LOADER,
+    '}, { once: true });',
   ].join('\n');
   const worker = new Worker(`data:text/javascript,${encodeURIComponent(boot)}`, { name: 'logic' });
+  worker.postMessage(document.getElementById('hutong-pack')?.textContent || '');
   worker.onerror = (event) => {
     parent.postMessage({ t: 'logic:error', message: String(event.message || 'the logic thread failed') }, '*');
   };

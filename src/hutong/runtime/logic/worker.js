@@ -4,8 +4,8 @@
  * with no DOM; the host sends the verified bundles as text. This thread runs the app's code and the
  * compiled templates, and sends each page frame the DOM operations that bring it up to date.
  */
-// Every module of the logic thread is named here, even those only other modules import, so that the
-// browser fetches them all at once instead of discovering them level by level (a cold start's cost).
+// Every module of the logic thread is named here, even those only other modules import: the server packs
+// this graph into logic/sandbox.html (common/pack.js), so nothing is fetched at all.
 import '../common/data-path.js';
 import '../common/font-fallback.js';
 import '../common/ops.js';

@@ -4,7 +4,7 @@
  * host hands it: it applies the DOM operations the logic thread sends, reports input, page scrolling
  * and pull-down, and measures nodes for selector queries.
  */
-// Every module of the frame is named here, so that the browser fetches them all at once.
+// Every module of the frame is named here; the server packs this graph into view/view.html (common/pack.js).
 import '../common/ops.js';
 import './builtin-tags.js';
 import './components/index.js';
@@ -41,10 +41,11 @@ setKeyboardSender(send);
 
 /**
  * WeChat's default styles as a constructable stylesheet, for the shadow roots of custom components
- * (the document has them from view.html's <link>, read here through CORS).
+ * (the document has them from the <style> the server puts in view.html; a <link> to builtins.css, as in
+ * the file itself, is read here through CORS).
  */
 async function builtinSheet() {
-  const link = /** @type {HTMLLinkElement} */ (document.getElementById('hutong-builtins'));
+  const link = /** @type {HTMLLinkElement | HTMLStyleElement} */ (document.getElementById('hutong-builtins'));
   if (!link.sheet) {
     await new Promise((resolve) => {
       link.addEventListener('load', resolve, { once: true });
@@ -231,31 +232,54 @@ function scrollTo(message) {
 }
 
 // -- messages from the host ---------------------------------------------------------------------------
+/** What only the host's port may say: each brings code to run in this frame. */
+const FROM_HOST_ONLY = new Set(['prepare', 'init']);
+/** @type {any} the app's view bundle: templates and styles */
+let viewBundle = null;
+let viewLoaded = false;
+/** @type {Promise<CSSStyleSheet> | null} WeChat's default styles for shadow roots */
+let sheet = null;
+
+/** Run the app's view code (text the host verified) and keep what the app gave. @param {Record<string, any>} message */
+async function loadView(message) {
+  /** @type {any} */ (globalThis).__hutong_view = (/** @type {any} */ b) => {
+    // A subpackage page gets the main view bundle, then its package's: merge them.
+    viewBundle = viewBundle ? Object.fromEntries(Object.keys({ ...viewBundle, ...b }).map((k) => [k, { ...viewBundle[k], ...b[k] }])) : b;
+  };
+  if (message.viewCode) {
+    const url = URL.createObjectURL(new Blob([message.viewCode], { type: 'text/javascript' }));
+    await import(url);
+    URL.revokeObjectURL(url);
+  }
+  platform.webviewDomains = Array.isArray(message.webview) ? message.webview : [];
+  platform.assets = message.assets || {};
+  viewLoaded = true;
+  // Made now rather than when the page needs it.
+  sheet ??= builtinSheet();
+}
+
 /** @param {MessageEvent} event */
 async function onMessage(event) {
   const message = event.data;
   switch (message.t) {
+    case 'prepare':
+      // The app's view code ahead of the page it will show (host/miniprogram.js prime).
+      await loadView(message);
+      break;
     case 'init': {
-      /** @type {any} */
-      let bundle = null;
-      /** @type {any} */ (globalThis).__hutong_view = (/** @type {any} */ b) => {
-        // A subpackage page gets the main view bundle, then its package's: merge them.
-        bundle = bundle ? Object.fromEntries(Object.keys({ ...bundle, ...b }).map((k) => [k, { ...bundle[k], ...b[k] }])) : b;
-      };
-      const url = URL.createObjectURL(new Blob([message.viewCode], { type: 'text/javascript' }));
-      await import(url);
-      URL.revokeObjectURL(url);
+      if (message.viewCode || !viewLoaded) await loadView(message);
       windowConfig = message.window || {};
       platform.webviewDomains = Array.isArray(message.webview) ? message.webview : [];
       platform.assets = message.assets || {};
       platform.route = message.route || '';
-      installPage(root, await builtinSheet(), bundle.wxss || {}, message.route);
+      installPage(root, await (sheet ??= builtinSheet()), viewBundle?.wxss || {}, message.route);
       if (windowConfig.backgroundColor) document.documentElement.style.background = windowConfig.backgroundColor;
       // disableScroll: the page itself never scrolls (scroll-views inside it still do).
       if (windowConfig.disableScroll) document.documentElement.style.overflow = 'hidden';
       send({ t: 'ready' });
       logic = event.ports[0] || null;
-      if (logic) logic.onmessage = (direct) => onMessage(direct);
+      // The logic thread may render and ask, never hand the frame code: that is the host's alone.
+      if (logic) logic.onmessage = (direct) => !FROM_HOST_ONLY.has(direct.data?.t) && onMessage(direct);
       break;
     }
     case 'render':

@@ -13,6 +13,7 @@ runtime is written, and tests/test_runtime_assets.py checks every module's impor
 
 from __future__ import annotations
 
+import base64
 import functools
 import gzip
 import hashlib
@@ -33,6 +34,11 @@ VERSION_LENGTH = 16
 SERVED_SUFFIXES = {".js", ".css", ".html", ".json", ".svg", ".png", ".woff2"}
 _STATIC_IMPORT = re.compile(r"""^(?:import|export)\b[^'"`;]*?\bfrom\s*(['"])(?P<a>[^'"]+)\1""", re.M)
 _BARE_IMPORT = re.compile(r"""^import\s*(['"])(?P<a>[^'"]+)\1""", re.M)
+_DYNAMIC_IMPORT = re.compile(r"""\bimport\(\s*(['"])(?P<a>\.{1,2}/[^'"]+)\1\s*\)""")
+# The sandboxed frames' pages, each carrying its whole module graph (common/pack.js) from this entry: a
+# browser caches nothing for an opaque origin, so per module each boot paid a request, where the page
+# is one navigation, cached.
+PACKS = {"view/view.html": "view/frame.js", "logic/sandbox.html": "logic/worker.js"}
 
 
 @dataclass(frozen=True)
@@ -53,6 +59,8 @@ class RuntimeAssets:
     shell_html: str = ""
     # The shell's service worker, served at /sw.js (its scope is the whole site).
     service_worker: bytes = b""
+    # Per frame page, the CSP source allowing its one inline script (the pack's loader) by its hash.
+    inline_scripts: dict[str, str] = field(default_factory=dict)
 
     @property
     def base(self) -> str:
@@ -82,6 +90,30 @@ class RuntimeAssets:
             for path in self.module_graph(entry)
         )
 
+    def pack(self, entry: str) -> str:
+        """``entry``'s module graph as JSON for common/pack.js: every module, dependencies first, split
+        around its import specifiers (static, and dynamic ones with a literal path). Safe inside a
+        ``<script>`` data block: no ``<`` is left to close it."""
+        modules: list[list[object]] = []
+        for path in self.module_graph(entry):
+            source = self.files[path].body.decode("utf-8")
+            found: dict[int, tuple[int, str]] = {}
+            for pattern in (_STATIC_IMPORT, _BARE_IMPORT, _DYNAMIC_IMPORT):
+                for match in pattern.finditer(source):
+                    resolved = _resolve(path, match.group("a"))
+                    if resolved in self.files:
+                        found[match.start("a") - 1] = (match.end("a") + 1, resolved)
+            parts: list[str] = []
+            at = 0
+            for start in sorted(found):
+                end, resolved = found[start]
+                parts += [source[at:start], resolved]
+                at = end
+            parts.append(source[at:])
+            modules.append([path, parts])
+        data = json.dumps({"entry": entry, "modules": modules}, ensure_ascii=False, separators=(",", ":"))
+        return data.replace("<", "\\u003c")
+
 
 def _asset(path: str, body: bytes) -> Asset:
     media_type = _media_type(path)
@@ -97,22 +129,41 @@ def _head(html: str, extra: str) -> str:
 
 
 def _pages(assets: RuntimeAssets) -> None:
-    """The frames' pages and the shell's, each naming its whole module graph up front."""
-    view = assets.files["view/view.html"].body.decode()
-    view = _head(view, assets.preload_links("view/frame.js", "../"))
-    assets.files["view/view.html"] = _asset("view/view.html", view.encode())
-    # A worker has no <link rel="modulepreload">: sandbox.js imports this list, dependencies first, in
-    # one module, so every fetch starts at once and the modules evaluate in their usual order.
-    sandbox = assets.files["logic/sandbox.html"].body.decode()
-    graph = " ".join(assets.module_graph("logic/worker.js"))
-    sandbox = _head(sandbox, f'<meta name="hutong-modules" content="{graph}">')
-    assets.files["logic/sandbox.html"] = _asset("logic/sandbox.html", sandbox.encode())
+    """The frames' pages with their module packs, and the shell's naming its whole module graph."""
+    loader = assets.files["common/pack.js"].body.decode()
+    scripts = {
+        "view/view.html": loader,
+        # sandbox.js hands the worker the loader's text with the pack.
+        "logic/sandbox.html": f"const HUTONG_LOADER = {json.dumps(loader)};\n"
+        + assets.files["logic/sandbox.js"].body.decode(),
+    }
+    css = assets.files["view/builtins.css"].body.decode()
+    for path, entry in PACKS.items():
+        html = assets.files[path].body.decode()
+        script = scripts[path]
+        inline = (
+            f'<script type="application/json" id="hutong-pack">{assets.pack(entry)}</script>\n'
+            f"<script>{script}</script>"
+        )
+        html = _splice(html, r"<script\b[^>]*></script>", inline)
+        # WeChat's default styles in the page too: a stylesheet would be one more uncached request.
+        style = f'<style id="hutong-builtins">{css}</style>'
+        html = _splice(html, r'<link id="hutong-builtins"[^>]*>', style)
+        assets.files[path] = _asset(path, html.encode())
+        digest = base64.b64encode(hashlib.sha256(script.encode()).digest()).decode()
+        assets.inline_scripts[path] = f"'sha256-{digest}'"
     # The service worker names its runtime version: a new version is a new worker, which drops the old files.
     worker = assets.files.pop(f"{SHELL_PREFIX}sw.js").body
     assets.service_worker = f"const VERSION = {json.dumps(assets.version)};\n".encode() + worker
     # The shell page is served only at /, /miniapp/… and /s/…, with its policy (server/app.py).
     shell = assets.files.pop(f"{SHELL_PREFIX}index.html").body.decode().replace('"/_rt/', f'"{assets.base}')
     assets.shell_html = _head(shell, assets.preload_links(f"{SHELL_PREFIX}shell.js", assets.base))
+
+
+def _splice(html: str, pattern: str, text: str) -> str:
+    """``html`` with the first match of ``pattern`` replaced by ``text`` taken literally."""
+    found = re.search(pattern, html)
+    return html if found is None else html[: found.start()] + text + html[found.end() :]
 
 
 def _media_type(path: str) -> str:
@@ -127,16 +178,19 @@ def static_imports(path: str, source: str) -> list[str]:
     found: list[str] = []
     for pattern in (_STATIC_IMPORT, _BARE_IMPORT):
         for match in pattern.finditer(source):
-            specifier = match.group("a")
-            if specifier.startswith("/_rt/"):
-                resolved = specifier.removeprefix("/_rt/")
-            elif specifier.startswith("."):
-                resolved = posixpath.normpath(posixpath.join(posixpath.dirname(path), specifier))
-            else:
-                continue
-            if resolved not in found:
+            resolved = _resolve(path, match.group("a"))
+            if resolved is not None and resolved not in found:
                 found.append(resolved)
     return found
+
+
+def _resolve(path: str, specifier: str) -> str | None:
+    """The runtime path ``specifier`` names from module ``path``; None for what is not the runtime's."""
+    if specifier.startswith("/_rt/"):
+        return specifier.removeprefix("/_rt/")
+    if specifier.startswith("."):
+        return posixpath.normpath(posixpath.join(posixpath.dirname(path), specifier))
+    return None
 
 
 def _walk(root: Path, prefix: str) -> dict[str, bytes]:

@@ -16,20 +16,22 @@ from hutong.server.delivery.runtime_assets import VERSION_LENGTH, Asset, Runtime
 IMMUTABLE = "public, max-age=31536000, immutable"
 PREFIX = "/_rt/"
 
-# The page frame's own policy: scripts only from the platform and from blobs the runtime makes, no
-# network for the page's code, and a sandbox even if someone loads the frame outside the host.
+# The page frame's own policy: scripts only from the platform, from blobs the runtime makes and the
+# page's one inline script (the module pack's loader, by its hash), no network for the page's code, and
+# a sandbox even if someone loads the frame outside the host.
 VIEW_FRAME_CSP = (
-    "sandbox allow-scripts; default-src 'none'; script-src {origin} blob:; "
+    "sandbox allow-scripts; default-src 'none'; script-src {origin} blob: {inline}; "
     "style-src {origin} 'unsafe-inline'; img-src * data: blob:; media-src * data: blob:; "
     "font-src * data:; connect-src 'none'; frame-src https:; base-uri 'none'"
 )
 
 # The logic thread's frame (logic/sandbox.html) and so the worker it starts from a data: URL, which
-# inherits this policy: scripts only from the runtime's own files and the blobs the runtime makes (the
-# verified bundles), no 'unsafe-eval' (eval, new Function and string timers throw, as in WeChat), no
-# network of any kind, no nested frames; the host performs every request after checking its domain.
+# inherits this policy: scripts only from the runtime's own files, the blobs the runtime makes (its
+# modules and the verified bundles) and the page's one inline script (sandbox.js, by its hash), no
+# 'unsafe-eval' (eval, new Function and string timers throw, as in WeChat), no network of any kind, no
+# nested frames; the host performs every request after checking its domain.
 LOGIC_FRAME_CSP = (
-    "sandbox allow-scripts; default-src 'none'; script-src {origin}/_rt/ blob:; worker-src data:; "
+    "sandbox allow-scripts; default-src 'none'; script-src {origin}/_rt/ blob: {inline}; worker-src data:; "
     "connect-src 'none'; base-uri 'none'; form-action 'none'"
 )
 FRAME_POLICIES = {"view/view.html": VIEW_FRAME_CSP, "logic/sandbox.html": LOGIC_FRAME_CSP}
@@ -78,7 +80,8 @@ class RuntimeFilesMiddleware:
         policy = FRAME_POLICIES.get(asset.path)
         if policy:
             origin = f"{scope.get('scheme', 'http')}://{request.get('host', '')}"
-            headers.append((b"content-security-policy", policy.format(origin=origin).encode()))
+            inline = self.assets.inline_scripts.get(asset.path, "")
+            headers.append((b"content-security-policy", policy.format(origin=origin, inline=inline).encode()))
         if request.get("if-none-match") == asset.etag:
             await send({"type": "http.response.start", "status": 304, "headers": headers})
             await send({"type": "http.response.body", "body": b""})

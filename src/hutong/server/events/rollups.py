@@ -46,6 +46,9 @@ DONE = ("_done", "")
 # they are at most PARTIAL_MAX_AGE old, and compute the day live otherwise.
 PARTIAL = ("_partial", "")
 PARTIAL_MAX_AGE = 15 * 60
+# Figures kept beside a day that are not that day's own: a range's visitors (by its last day), a
+# cohort's retention cells, a range's portrait.
+RANGE_METRICS = ("uv_range", "retain", "portrait")
 
 
 def platform_of(user_agent: str) -> str:
@@ -240,7 +243,11 @@ async def materialize(session: AsyncSession, app_id: int, day: date) -> Figures:
     """Compute a closed day and keep it (replacing what was kept)."""
     figures = await compute_day(session, app_id, day)
     await session.execute(
-        delete(AnalyticsRollup).where(AnalyticsRollup.app_id == app_id, AnalyticsRollup.day == day)
+        delete(AnalyticsRollup).where(
+            AnalyticsRollup.app_id == app_id,
+            AnalyticsRollup.day == day,
+            AnalyticsRollup.metric.not_in(RANGE_METRICS),  # kept beside the day, not the day's own
+        )
     )
     rows = [
         {"app_id": app_id, "day": day, "metric": metric, "key": key[:300], "value": value}
@@ -285,7 +292,7 @@ async def days(
         )
     )
     for day, metric, key, value in rows.all():
-        if metric not in ("uv_range", "retain", "portrait"):  # kept range figures, not a day's
+        if metric not in RANGE_METRICS:
             found[day][(metric, key)] = int(value)
     result: dict[date, Figures] = {}
     day = start

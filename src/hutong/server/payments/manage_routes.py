@@ -4,10 +4,11 @@ session with its CSRF token (accounts/auth.py); every call checks the caller's r
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Header, Query, Request
 from pydantic import BaseModel, Field
 from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -23,6 +24,7 @@ from hutong.server.payments import ids, merchants, notify, refunds
 from hutong.server.payments import probe as probing
 from hutong.server.payments.models import Merchant, NotifyLog, Order
 from hutong.server.problems import Problem
+from hutong.server.providers.payments import authorized_service_provider
 from hutong.server.ratelimit import Limiter
 from hutong.server.wechatpay import api
 from hutong.server.wechatpay.errors import PayError
@@ -30,6 +32,7 @@ from hutong.server.wechatpay.keys import KeyRing
 
 router = APIRouter(prefix="/api", tags=["payments"])
 Caller = Annotated[User, Depends(current_user)]
+IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key", min_length=8, max_length=80)]
 
 
 class NewMerchant(BaseModel):
@@ -181,14 +184,22 @@ async def unbind_app(request: Request, mchid: str, appid: str, user: Caller) -> 
 async def set_service_provider(
     request: Request, mchid: str, body: ServiceProviderIn, user: Caller
 ) -> dict[str, Any]:
-    """Make ``mchid`` a sub-merchant of ``sp_mchid`` (partner mode): the caller must manage both."""
+    """Make ``mchid`` a sub-merchant of ``sp_mchid`` (partner mode): the caller must manage both, or
+    ``sp_mchid`` is the account of a third-party platform one of the merchant's apps authorized."""
     ring = await api.key_ring(request)  # before the session: it may write the first key
     async with database(request).session() as session:
         merchant, _ = await merchant_for(session, user, mchid, Action.MANAGE_PAYMENTS)
         if body.sp_mchid is None:
             merchant.service_provider_id = None
         else:
-            provider, _ = await merchant_for(session, user, body.sp_mchid, Action.MANAGE_PAYMENTS)
+            try:
+                provider, _ = await merchant_for(session, user, body.sp_mchid, Action.MANAGE_PAYMENTS)
+            except Problem:
+                # A third-party platform one of this merchant's apps authorized (providers/payments.py).
+                found = await authorized_service_provider(session, merchant, body.sp_mchid)
+                if found is None:
+                    raise
+                provider = found
             if provider.id == merchant.id:
                 raise Problem(
                     422, "invalid_service_provider", "a merchant cannot be its own service provider"
@@ -248,9 +259,18 @@ async def list_orders(
         return [_order_row(order) for order in rows]
 
 
+def keyed_refund_no(mchid: str, user_id: int, key: str) -> str:
+    """The out_refund_no an Idempotency-Key stands for (the caller's own: scoped to merchant and user)."""
+    return "IK" + hashlib.sha256(f"{mchid}:{user_id}:{key}".encode()).hexdigest()[:30]
+
+
 @router.post("/merchants/{mchid}/refunds", status_code=201)
-async def console_refund(request: Request, mchid: str, body: ConsoleRefundIn, user: Caller) -> dict[str, Any]:
-    """A refund from the console: only the roles the merchant lets refund, always with a reason."""
+async def console_refund(
+    request: Request, mchid: str, body: ConsoleRefundIn, user: Caller, key: IdempotencyKey = None
+) -> dict[str, Any]:
+    """A refund from the console: only the roles the merchant lets refund, always with a reason. The
+    refund is its ``out_refund_no`` (WeChat's natural key); without one, an ``Idempotency-Key`` names
+    it: the same key again answers the same refund, with another body ``422 idempotency_key_reused``."""
     async with database(request).session() as session:
         merchant, role = await merchant_for(session, user, mchid, Action.VIEW_PAYMENTS)
         if not merchants.may_refund(merchant, role):
@@ -263,7 +283,8 @@ async def console_refund(request: Request, mchid: str, body: ConsoleRefundIn, us
         provider = await session.get(Merchant, order.sp_merchant_id) if order.sp_merchant_id else None
         request_body = {
             "out_trade_no": body.out_trade_no,
-            "out_refund_no": body.out_refund_no or "HT" + secrets.token_hex(15),
+            "out_refund_no": body.out_refund_no
+            or (keyed_refund_no(mchid, user.id, key) if key else "HT" + secrets.token_hex(15)),
             "reason": body.reason,
             "amount": {"refund": body.amount, "total": order.amount_total, "currency": order.currency},
         }
@@ -272,6 +293,10 @@ async def console_refund(request: Request, mchid: str, body: ConsoleRefundIn, us
                 session, merchant, provider, request_body, requested_by=f"console:{user.id}"
             )
         except PayError as error:
+            if key and not body.out_refund_no and "used for another refund" in error.message:
+                raise Problem(
+                    422, "idempotency_key_reused", "this Idempotency-Key was used for a different refund"
+                ) from error
             raise Problem(409 if error.status == 403 else 422, "refund_refused", error.message) from error
         await audit.record(
             session,
