@@ -21,6 +21,7 @@ from hutong.console.coupons import router as console_coupons_router
 from hutong.console.merchant_money import router as console_merchant_money_router
 from hutong.console.payments import router as console_payments_router
 from hutong.console.routes import router as console_router
+from hutong.console.sharing import router as console_sharing_router
 from hutong.console.subscribe import router as console_subscribe_router
 from hutong.console.support import router as console_support_router
 from hutong.server import events as events_pkg
@@ -215,6 +216,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(provider_manage_routes.router)
     app.include_router(console_providers.router)  # before the console's /review/{review_id}
     app.include_router(console_codes_router)
+    app.include_router(console_sharing_router)
     app.include_router(console_analytics_router)
     app.include_router(console_subscribe_router)
     app.include_router(console_payments_router)
