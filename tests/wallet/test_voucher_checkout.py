@@ -264,6 +264,9 @@ async def test_paying_with_a_voucher(shop: Shop) -> None:
     ]
     assert await shop.balance() == 5_000 - 1_580 + 790
     assert await _balance(shop, budget_of(stock_id)) == 1_350
+    # The wallet's history shows what reached the wallet: the payer's part, not the voucher's.
+    lines = (await shop.client.get("/api/me/wallet/history")).json()
+    assert [(e["amount_fen"], e["state"]) for e in lines if e["kind"] == "refund"] == [(790, "succeeded")]
     assert (await shop.pw.merchant.call("GET", coupons)).json()["status"] == "USED"
     rest = await _refund(shop, out_trade_no, "VR-2", 940, 1_880)
     assert (rest["amount"]["payer_refund"], rest["amount"]["discount_refund"]) == (790, 150)

@@ -206,7 +206,7 @@ async def _take_uploaded_code(session: AsyncSession, stock: Stock) -> str:
 async def claim(
     session: AsyncSession,
     stock: Stock,
-    merchant: Merchant,
+    merchant: Merchant | None,  # None for a platform stock (no merchant to call back)
     claimant: Claimant,
     *,
     out_request_no: str | None,
