@@ -264,6 +264,9 @@ async def test_paying_with_a_voucher(shop: Shop) -> None:
     ]
     assert await shop.balance() == 5_000 - 1_580 + 790
     assert await _balance(shop, budget_of(stock_id)) == 1_350
+    # The wallet's history shows what reached the wallet: the payer's part, not the voucher's.
+    lines = (await shop.client.get("/api/me/wallet/history")).json()
+    assert [(e["amount_fen"], e["state"]) for e in lines if e["kind"] == "refund"] == [(790, "succeeded")]
     assert (await shop.pw.merchant.call("GET", coupons)).json()["status"] == "USED"
     rest = await _refund(shop, out_trade_no, "VR-2", 940, 1_880)
     assert (rest["amount"]["payer_refund"], rest["amount"]["discount_refund"]) == (790, 150)
@@ -306,3 +309,41 @@ async def test_one_voucher_cannot_pay_two_orders_at_once(shop: Shop) -> None:
         report = await reconcile.reconcile(session)
         assert await ledger.verify(session) == []
     assert report.findings == [] and report.orders_checked == 1
+
+
+async def test_concurrent_refunds_of_a_voucher_order(shop: Shop) -> None:
+    """Twenty refunds of 2.00 at once on 18.80 paid with a 3.00 voucher: nine are accepted (never more
+    than was paid), and together they give the payer no more than 15.80 and the voucher no more than
+    3.00; the books reconcile."""
+    await _settled_money(shop, 1_000)
+    await _fund(shop, 1_000, "fund-refunds-1")
+    stock_id = await _stock(shop, "FAVORREF01", amount=300, minimum=1_000, count=3)
+    assert (await _start(shop, stock_id)).status_code == 200
+    coupon = await _send(shop, stock_id)
+    await shop.top_up(5_000)
+    out_trade_no, params = await _order(shop, 1_880)
+    assert (await _pay(shop, params, coupon)).status_code == 200
+
+    async def refund(number: int) -> httpx.Response:
+        body = {
+            "out_trade_no": out_trade_no,
+            "out_refund_no": f"VRC-{number}",
+            "amount": {"refund": 200, "total": 1_880, "currency": "CNY"},
+        }
+        return await shop.pw.merchant.call("POST", "/v3/refund/domestic/refunds", body)
+
+    answers = await asyncio.gather(*(refund(n) for n in range(20)))
+    accepted = [a.json() for a in answers if a.status_code == 200]
+    assert len(accepted) == 9, [a.text for a in answers]
+    assert {a.json()["code"] for a in answers if a.status_code != 200} == {"NOT_ENOUGH"}
+    worker = outbox.Worker(_db(shop), shop.pw.w.app.state.settings, topics={"payments.refund"})
+    while await worker.run_once():
+        pass
+    to_payer = sum(a["amount"]["payer_refund"] for a in accepted)
+    to_voucher = sum(a["amount"]["discount_refund"] for a in accepted)
+    assert to_payer + to_voucher == 1_800 and to_payer <= 1_580 and to_voucher <= 300
+    assert await shop.balance() == 5_000 - 1_580 + to_payer
+    assert await _balance(shop, f"coupon_budget:{stock_id}") == 600 + to_voucher
+    async with _db(shop).session() as session:
+        report = await reconcile.reconcile(session)
+    assert report.findings == [] and report.refunds_checked == 9
