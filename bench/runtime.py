@@ -105,7 +105,7 @@ PLAIN_OPEN = (
 @dataclass
 class Figures:
     samples: dict[str, list[float]] = field(default_factory=dict)
-    # Requests per open (the browser's, any origin): a figure the machine's load does not move.
+    # HTTP requests per open (the browser's, any origin, cached or not): a figure load does not move.
     requests: dict[str, list[int]] = field(default_factory=dict)
 
     def add(self, name: str, value: float) -> None:
@@ -161,7 +161,8 @@ async def bench_open(browser: Browser, url: str, figures: Figures, runs: int) ->
     for _ in range(runs):
         context = await browser.new_context(viewport=VIEWPORT)
         requested.clear()
-        context.on("request", lambda request: requested.append(request.url))
+        # Network requests only: a frame's modules made from its pack are blob: URLs, no request.
+        context.on("request", lambda r: r.url.startswith("http") and requested.append(r.url))
         page = await context.new_page()
         await page.goto(f"{url}/?open=hutong-counter")
         figures.add("cold open", await first_content_ms(page))
@@ -293,7 +294,7 @@ def report(figures: Figures) -> None:
             f"{target:>10}"
         )
     for name, counts in figures.requests.items():
-        print(f"{name}: {statistics.median(counts):.0f} requests by first content (median, blob: URLs too)")
+        print(f"{name}: {statistics.median(counts):.0f} HTTP requests by first content (median)")
     print()
     for name in ("update-all", "update-paths"):
         if f"hutong {name}" not in figures.samples:
