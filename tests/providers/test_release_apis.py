@@ -177,7 +177,7 @@ async def test_ext_json_chooses_subpackages(tmp_path: Path, database_url: str) -
         assert await commit("0.1.2", {"pages": ["shop/list/list"]}) == 85045
         assert await commit("0.1.3", {"subpackages": {"root": "shop"}}) == 85013
 
-        chosen = {
+        chosen: dict[str, object] = {
             "subpackages": [{"root": "shop", "pages": ["list/list"]}],
             "extPages": {"shop/list/list": {"navigationBarTitleText": "Menu"}},
             "ext": {"shopName": "Sub Tea"},
