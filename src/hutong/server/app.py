@@ -21,6 +21,7 @@ from hutong.console.coupons import router as console_coupons_router
 from hutong.console.merchant_money import router as console_merchant_money_router
 from hutong.console.payments import router as console_payments_router
 from hutong.console.routes import router as console_router
+from hutong.console.sharing import router as console_sharing_router
 from hutong.console.subscribe import router as console_subscribe_router
 from hutong.console.support import router as console_support_router
 from hutong.server import events as events_pkg
@@ -39,6 +40,7 @@ from hutong.server.coupons.card_routes import me_router as coupon_cards_me_route
 from hutong.server.coupons.card_routes import router as coupon_cards_router
 from hutong.server.coupons.manage_routes import me_router as coupons_me_router
 from hutong.server.coupons.manage_routes import router as coupons_manage_router
+from hutong.server.coupons.platform import router as coupons_platform_router
 from hutong.server.coupons.routes import router as coupons_router
 from hutong.server.db import Database
 from hutong.server.delivery.routes import router as delivery_router
@@ -206,6 +208,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(coupons_me_router)
     app.include_router(coupon_cards_router)
     app.include_router(coupon_cards_me_router)
+    app.include_router(coupons_platform_router)
     app.include_router(provider_component_routes.router)
     app.include_router(provider_code_routes.router)
     app.include_router(provider_consent_routes.router)
@@ -213,6 +216,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(provider_manage_routes.router)
     app.include_router(console_providers.router)  # before the console's /review/{review_id}
     app.include_router(console_codes_router)
+    app.include_router(console_sharing_router)
     app.include_router(console_analytics_router)
     app.include_router(console_subscribe_router)
     app.include_router(console_payments_router)
