@@ -5,6 +5,9 @@ account, each payment with one of its coupons takes the discount from that budge
 pending balance (the merchant still receives the whole order amount), and what the stock did not
 spend goes back to the marketing account when it ends.
 
+A platform-funded stock (platform.py) locks its budget from ``platform_marketing`` instead (the
+platform's own promotion expense, which may go below zero) and gives back to it.
+
 Ledger accounts: ``merchant_marketing:<mchid>`` (funded from the merchant's available balance,
 payments/settlement_routes.py) and ``coupon_budget:<stock_id>``; neither may go below zero, so a
 stock the marketing account cannot cover is refused at start (403 NOT_ENOUGH) and a payment its budget
@@ -33,22 +36,25 @@ def needed(stock: Stock) -> int:
     return (stock.amount_off or 0) * stock.max_coupons
 
 
-async def _mchid(session: AsyncSession, stock: Stock) -> str:
+async def funder(session: AsyncSession, stock: Stock) -> tuple[str, str]:
+    """(who pays, the marketing account the stock's budget comes from and goes back to)."""
+    if stock.funded_by == "platform":
+        return "platform", ledger.account("platform_marketing")
     merchant = await session.get(Merchant, stock.merchant_id)
     assert merchant is not None
-    return merchant.mchid
+    return merchant.mchid, marketing(merchant.mchid)
 
 
 async def lock(session: AsyncSession, stock: Stock) -> None:
     """Marketing account → the stock's budget, once (the journal key is the stock's)."""
-    mchid = await _mchid(session, stock)
+    who, source = await funder(session, stock)
     amount = needed(stock)
     try:
         await ledger.post(
             session,
             f"favor:{stock.stock_id}:lock",
-            f"{mchid} voucher stock {stock.stock_id} budget",
-            [(marketing(mchid), -amount), (account(stock), amount)],
+            f"{who} voucher stock {stock.stock_id} budget",
+            [(source, -amount), (account(stock), amount)],
         )
     except ledger.InsufficientFunds as error:
         raise PayError(
@@ -63,12 +69,12 @@ async def release(session: AsyncSession, stock: Stock) -> None:
     left = await ledger.balance(session, account(stock))
     if left <= 0:
         return
-    mchid = await _mchid(session, stock)
+    who, source = await funder(session, stock)
     await ledger.post(
         session,
         f"favor:{stock.stock_id}:release",
-        f"{mchid} voucher stock {stock.stock_id} ended: unspent budget back",
-        [(account(stock), -left), (marketing(mchid), left)],
+        f"{who} voucher stock {stock.stock_id} ended: unspent budget back",
+        [(account(stock), -left), (source, left)],
     )
 
 

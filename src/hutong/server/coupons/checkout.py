@@ -17,7 +17,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hutong.server import events
@@ -41,6 +41,8 @@ def _refused(detail: str) -> Problem:
 async def _candidates(
     session: AsyncSession, user_id: int, prepay: Prepay, coupon_id: str | None = None
 ) -> list[tuple[Coupon, Stock]]:
+    """The payer's vouchers of the merchant's own stocks, and of platform stocks open to the merchant
+    (WeChat's rule for a platform's vouchers: any merchant, or the merchants the stock names)."""
     query = (
         select(Coupon, Stock)
         .join(Stock, Stock.id == Coupon.stock_pk)
@@ -48,14 +50,20 @@ async def _candidates(
             Coupon.user_id == user_id,
             Coupon.state == "SENDED",
             Stock.family == "favor",
-            Stock.merchant_id == prepay.merchant_id,
+            or_(Stock.merchant_id == prepay.merchant_id, Stock.funded_by == "platform"),
             Stock.state.in_(USABLE),
         )
     )
     if coupon_id is not None:
         query = query.where(Coupon.coupon_id == coupon_id)
     rows = (await session.execute(query.order_by(Coupon.id))).all()
-    return [(row[0], row[1]) for row in rows]
+    return [
+        (row[0], row[1])
+        for row in rows
+        if row[1].funded_by != "platform"
+        or not row[1].available_mchids
+        or prepay.mchid in row[1].available_mchids
+    ]
 
 
 def _discount(coupon: Coupon, stock: Stock, prepay: Prepay, at: datetime) -> int | None:
@@ -65,7 +73,9 @@ def _discount(coupon: Coupon, stock: Stock, prepay: Prepay, at: datetime) -> int
 
 
 def promotion_detail(coupon: Coupon, stock: Stock, discount: int) -> dict[str, Any]:
-    """WeChat's Transaction.promotion_detail entry for a pre-funded voucher the merchant paid for."""
+    """WeChat's Transaction.promotion_detail entry for a pre-funded voucher: the merchant's, or the
+    platform's (WeChat shows its own funding as ``wechatpay_contribute``)."""
+    platform = stock.funded_by == "platform"
     return {
         "coupon_id": coupon.coupon_id,
         "name": stock.name,
@@ -73,8 +83,8 @@ def promotion_detail(coupon: Coupon, stock: Stock, discount: int) -> dict[str, A
         "type": "CASH",
         "amount": discount,
         "stock_id": stock.stock_id,
-        "wechatpay_contribute": 0,
-        "merchant_contribute": discount,
+        "wechatpay_contribute": discount if platform else 0,
+        "merchant_contribute": 0 if platform else discount,
         "other_contribute": 0,
         "currency": "CNY",
     }
@@ -125,9 +135,9 @@ class Vouchers:
             .execution_options(synchronize_session=False)
         )
         await session.refresh(coupon)
-        merchant = await session.get(Merchant, stock.merchant_id)
-        assert merchant is not None
-        await notify.enqueue_use(session, merchant, rules.favor_coupon(coupon, stock, merchant.mchid))
+        merchant = await session.get(Merchant, stock.merchant_id) if stock.merchant_id else None
+        if merchant is not None:  # a platform stock has no creator merchant to call back
+            await notify.enqueue_use(session, merchant, rules.favor_coupon(coupon, stock, merchant.mchid))
         await events.emit(
             session,
             coupon.app_id,
@@ -169,9 +179,7 @@ async def discount_returned(session: AsyncSession, order: Order, refund: Refund)
         await using.give_back(session, coupon, stock, f"refund:{order.transaction_id}")
     if running:
         return budget.account(stock)
-    merchant = await session.get(Merchant, stock.merchant_id)
-    assert merchant is not None
-    return budget.marketing(merchant.mchid)
+    return (await budget.funder(session, stock))[1]
 
 
 def install() -> None:
