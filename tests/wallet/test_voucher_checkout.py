@@ -347,3 +347,32 @@ async def test_concurrent_refunds_of_a_voucher_order(shop: Shop) -> None:
     async with _db(shop).session() as session:
         report = await reconcile.reconcile(session)
     assert report.findings == [] and report.refunds_checked == 9
+
+
+async def test_an_ended_voucher_stock_gives_its_budget_back(shop: Shop) -> None:
+    """The hourly job finds a voucher stock past its end date: expired, its unspent budget back in the
+    marketing account, its vouchers no longer offered; a second run changes nothing."""
+    from sqlalchemy import update
+
+    from hutong.server.coupons import expiry
+    from hutong.server.coupons.models import Stock
+
+    mchid = shop.pw.merchant.mchid
+    await _settled_money(shop, 1_000)
+    await _fund(shop, 1_000, "fund-expiry-1")
+    stock_id = await _stock(shop, "FAVOREXP01", amount=200, minimum=1_000, count=5)
+    assert (await _start(shop, stock_id)).status_code == 200
+    await _send(shop, stock_id)
+    assert await _balance(shop, f"merchant_marketing:{mchid}") == 0
+    async with _db(shop).session() as session:
+        await session.execute(
+            update(Stock).where(Stock.stock_id == stock_id).values(ends_at=now() - timedelta(seconds=1))
+        )
+    assert await expiry.expire(_db(shop)) == 1
+    assert await expiry.expire(_db(shop)) == 0
+    assert await _balance(shop, f"coupon_budget:{stock_id}") == 0
+    assert await _balance(shop, f"merchant_marketing:{mchid}") == 1_000
+    detail = f"/v3/marketing/favor/stocks/{stock_id}?stock_creator_mchid={mchid}"
+    assert (await shop.pw.merchant.call("GET", detail)).json()["status"] == "stoped"
+    _, params = await _order(shop, 1_880)
+    assert (await shop.preview(params)).json()["coupons"] == []

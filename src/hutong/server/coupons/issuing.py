@@ -34,6 +34,10 @@ MOVES: dict[str, tuple[frozenset[str], str]] = {
 }
 
 
+# The states a stock leaves for "expired" when its end date passes.
+ACTIVE = ("draft", "running", "paused", "exhausted")
+
+
 class ClaimRefused(PayError):
     """A claim the stock's rules refuse; ``reason`` is stable for the host and the tests."""
 
@@ -103,11 +107,10 @@ async def stock_of(session: AsyncSession, merchant: Merchant, stock_id: str) -> 
 async def refresh_state(session: AsyncSession, stock: Stock) -> None:
     """A stock past its end date is expired (recorded when someone looks); a voucher stock's unspent
     budget goes back to the marketing account then."""
-    active = ("draft", "running", "paused", "exhausted")
-    if stock.state in active and aware(stock.ends_at) <= now():
+    if stock.state in ACTIVE and aware(stock.ends_at) <= now():
         result = await session.execute(
             update(Stock)
-            .where(Stock.id == stock.id, Stock.state.in_(active))
+            .where(Stock.id == stock.id, Stock.state.in_(ACTIVE))
             .values(state="expired", updated_at=now())
             .execution_options(synchronize_session=False)
         )
