@@ -105,6 +105,8 @@ PLAIN_OPEN = (
 @dataclass
 class Figures:
     samples: dict[str, list[float]] = field(default_factory=dict)
+    # HTTP requests per open (the browser's, any origin, cached or not): a figure load does not move.
+    requests: dict[str, list[int]] = field(default_factory=dict)
 
     def add(self, name: str, value: float) -> None:
         self.samples.setdefault(name, []).append(value)
@@ -155,13 +157,20 @@ async def view_frame(page: Page, index: int = -1) -> Frame:
 
 async def bench_open(browser: Browser, url: str, figures: Figures, runs: int) -> None:
     """Cold: a fresh context (empty cache). Warm: the same context again (cached runtime and bundles)."""
+    requested: list[str] = []
     for _ in range(runs):
         context = await browser.new_context(viewport=VIEWPORT)
+        requested.clear()
+        # Network requests only: a frame's modules made from its pack are blob: URLs, no request.
+        context.on("request", lambda r: r.url.startswith("http") and requested.append(r.url))
         page = await context.new_page()
         await page.goto(f"{url}/?open=hutong-counter")
         figures.add("cold open", await first_content_ms(page))
+        figures.requests.setdefault("cold open", []).append(len(requested))
+        requested.clear()
         await page.goto(f"{url}/?open=hutong-counter")
         figures.add("warm open", await first_content_ms(page))
+        figures.requests.setdefault("warm open", []).append(len(requested))
         await context.close()
     # The plain-DOM yardstick: a page with the same content, navigation start → its content.
     for _ in range(runs):
@@ -284,6 +293,8 @@ def report(figures: Figures) -> None:
             f"{name:<24}{figures.median(name):>12.1f}{figures.p90(name):>10.1f}{len(figures.samples[name]):>5}"
             f"{target:>10}"
         )
+    for name, counts in figures.requests.items():
+        print(f"{name}: {statistics.median(counts):.0f} HTTP requests by first content (median)")
     print()
     for name in ("update-all", "update-paths"):
         if f"hutong {name}" not in figures.samples:

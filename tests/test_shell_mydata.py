@@ -50,6 +50,11 @@ async def test_my_data_lists_exports_clears_and_deletes(live_server: LiveServer,
     await expect(apps.get_by_role("button")).to_have_count(1)
     await expect(apps.get_by_role("button")).to_contain_text("apis")
     await expect(apps.get_by_role("button")).to_contain_text("Times you opened it")
+    # The wallet belongs to no mini program: its own export is linked beside the list.
+    wallet_link = sheet.get_by_role("link", name="Export your wallet (JSON)")
+    assert await wallet_link.get_attribute("href") == "/api/me/wallet/export"
+    wallet = await (await page.request.get(f"{live_server.url}/api/me/wallet/export")).json()
+    assert wallet["wallet"]["balance_fen"] == 0 and wallet["wallet"]["pin"]["set"] is False
     await apps.get_by_role("button").click()
     sheet = page.get_by_role("dialog", name="apis")
     await expect(sheet.locator("dt")).to_have_text(

@@ -129,6 +129,39 @@ def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
+# What real mini programs rely on beyond the API and component lists (issue 20's classes), each with
+# the test that proves it; kept by hand, beside the code that does it.
+_BEHAVIOURS = [
+    "## Language, templates and drawing",
+    "",
+    "| behaviour | as WeChat | test |",
+    "|---|---|---|",
+    "| module scope | each module is wrapped with window, document, self, location, navigator, fetch, "
+    "… as undefined parameters: `window = window \\|\\| {}` works per module and leaks nowhere | "
+    "test_runtime_compat_patterns (scope) |",
+    "| `Function('return this')` | with or without `new`, the global object; any other body, `eval` and "
+    "string timers are refused | test_runtime_compat_patterns (scope), tests/hostile |",
+    "| require across packages | builds with a warning at file:line:column; fails with "
+    '`module "…" is not defined` only if it runs before the other package loaded | test_scripts, '
+    "test_runtime_compat_patterns (cross) |",
+    "| usingComponents across packages | **differs**: still a build error without componentPlaceholder "
+    "(WeChat throws when it renders the component while that package is not loaded) | test_project |",
+    "| `{{ }}` holding `{{`/`}}` in a string | the string keeps them as text (a string-aware scan, as "
+    "glass-easel parses the expression) | test_wxml |",
+    "| `<template>` with neither name nor is | builds with a warning at file:line:column, draws nothing "
+    "| test_wxml |",
+    "| unknown or undeclared tag | a plain inline element with its content; a warning in `hutong check`, "
+    "not a failure | test_runtime_compat_patterns (undeclared), test_check |",
+    "| page method as a bare callback | not bound: `this` is the global object, so `this.setData` fails "
+    "there | test_runtime_compat_patterns (bare) |",
+    "| tab bar icons | iconPath/selectedIconPath (and setTabBarItem's) at 24 px over 10 px text; "
+    "badges and red dots on the icon's corner | test_runtime_tabbar |",
+    "| missing font family | falls back to sans-serif as on a phone: WXSS, inline styles and canvas text "
+    "| test_runtime_compat_patterns (fonts) |",
+    "",
+]
+
+
 def render(compat: Compat) -> str:
     """The Markdown document: a summary, then one table per API family and one for components."""
     lines = [
@@ -189,6 +222,7 @@ def render(compat: Compat) -> str:
             missing = raw if isinstance(raw, str) else ", ".join(str(item) for item in raw)
             lines.append(f"| `<{tag}>` | {entry.get('status', 'unsupported')} | {_cell(missing)} |")
         lines.append("")
+    lines += _BEHAVIOURS
     lines += compat_section()
     return "\n".join(lines)
 

@@ -216,6 +216,15 @@ async def test_ranges_ending_today_and_a_busy_app_s_today_read_what_was_kept(
             )
         )
         assert kept == 2
+        await rollups.materialize(session, APP, D0)  # keeping D0's own figures keeps the range's count
+        assert (
+            await session.scalar(
+                select(AnalyticsRollup.value).where(
+                    AnalyticsRollup.metric == "uv_range", AnalyticsRollup.day == D0
+                )
+            )
+            == 2
+        )
         # The periodic job keeps the last closed 7, 29 and 30 days' visitors of apps active on D0.
         assert await precompute.keep_windows(session, UTC_ZONE, noon) == 3
         monkeypatch.setattr(precompute, "PARTIAL_MIN_EVENTS", 5)  # D1 has 7 events: busy enough

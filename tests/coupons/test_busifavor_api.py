@@ -12,7 +12,7 @@ from wechatpayv3 import WeChatPay, WeChatPayType
 
 from hutong.server import outbox
 from hutong.server.coupons import guesses
-from tests.coupons.world import STOCKS, busifavor_body, send
+from tests.coupons.world import STOCKS, busifavor_body, fund_marketing, send
 from tests.payments.receiver import receiver
 from tests.payments.world import APIV3_KEY, PayWorld, new_merchant, pay_world
 
@@ -208,6 +208,11 @@ async def test_vouchers_start_pause_and_send(tmp_path: Path, database_url: str) 
         early = await send(pw, stock_id, "V0001")
         assert early.status_code == 400  # not started yet
         creator = {"stock_creator_mchid": m.mchid}
+        # Starting locks the budget (3.00 × 10) from the marketing account: refused until it is there.
+        short = await m.call("POST", f"/v3/marketing/favor/stocks/{stock_id}/start", creator)
+        assert short.status_code == 403 and short.json()["code"] == "NOT_ENOUGH"
+        assert (await m.call("GET", detail)).json()["status"] == "unactivated"
+        await fund_marketing(pw.w.app.state.database, m.mchid, 3_000)
         started = await m.call("POST", f"/v3/marketing/favor/stocks/{stock_id}/start", creator)
         assert started.status_code == 200 and started.json()["stock_id"] == stock_id
         assert (

@@ -13,62 +13,22 @@ import re
 import secrets
 from urllib.parse import quote
 
-import httpx
 import pytest
 from playwright.async_api import Browser, FrameLocator, expect
 
-from hutong.compiler import build_project
-from hutong.server.apps import service as apps
 from hutong.server.coupons import plugin
-from hutong.server.db import Database
-from hutong.server.storage import BlobStore
 from tests.conftest import TEST_APPS, LiveServer
-from tests.coupons.world import busifavor_body
+from tests.coupons.campaign import campaign
 from tests.payments.world import APIV3_KEY
-from tests.platform.apiclient import token_for
 from tests.test_runtime_consent import out
 
 pytestmark = pytest.mark.browser
 
 
-async def _merchant_app(server: LiveServer) -> tuple[str, str, str, str]:
-    """(appid, mchid, stock_id, the app's wx_card ticket): the developer's app runs
-    tests/apps/sendcoupon, bound to a merchant with an APIv3 key and a running stock."""
-    async with httpx.AsyncClient(base_url=server.url, timeout=30) as client:
-        dev = await token_for(client, f"plugin-{secrets.token_hex(4)}@example.com")
-        org = (await client.post("/api/orgs", json={"name": "Snacks"}, headers=dev)).json()["id"]
-        made = (await client.post(f"/api/orgs/{org}/apps", json={"name": "Snacks"}, headers=dev)).json()
-        appid = made["appid"]
-        grant = {"grant_type": "client_credential", "appid": appid, "secret": made["secret"]}
-        token = (await client.get("/cgi-bin/token", params=grant)).json()["access_token"]
-        ask = {"access_token": token, "type": "wx_card"}
-        ticket = (await client.get("/cgi-bin/ticket/getticket", params=ask)).json()["ticket"]
-        mchid = (
-            await client.post(f"/api/orgs/{org}/merchants", json={"name": "Snack Co"}, headers=dev)
-        ).json()["mchid"]
-        key = await client.put(
-            f"/api/merchants/{mchid}/apiv3-key", json={"apiv3_key": APIV3_KEY}, headers=dev
-        )
-        assert key.status_code == 200, key.text
-        assert (await client.put(f"/api/merchants/{mchid}/apps/{appid}", headers=dev)).status_code == 204
-        body = busifavor_body(max_coupons_per_user=2)  # one from the plugin, one as a card
-        del body["out_request_no"]
-        stock = (await client.post(f"/api/merchants/{mchid}/coupon-stocks", json=body, headers=dev)).json()
-        await client.post(f"/api/merchants/{mchid}/coupon-stocks/{stock['stock_id']}/start", headers=dev)
-    database = Database.of_settings(server.settings)
-    try:
-        async with database.session() as session:
-            await apps.publish(
-                session, BlobStore(server.settings.blob_dir), appid=appid, name="Snacks", description="",
-                version="1.0.0", build=build_project(TEST_APPS / "sendcoupon"),
-            )  # fmt: skip
-    finally:
-        await database.dispose()
-    return appid, mchid, str(stock["stock_id"]), ticket
-
-
 async def test_the_plugin_claims_on_the_hosts_sheet(live_server: LiveServer, browser: Browser) -> None:
-    appid, mchid, stock_id, ticket = await _merchant_app(live_server)
+    # Two per user: one from the plugin, one as a card.
+    c = await campaign(live_server, TEST_APPS / "sendcoupon", per_user=2)
+    appid, mchid, stock_id, ticket = c.appid, c.mchid, c.stock_id, c.ticket
     card_sig = hashlib.sha1("".join(sorted([ticket, "1765000000", stock_id, "n1"])).encode()).hexdigest()
     params = [{"stock_id": stock_id, "out_request_no": "MINI-1"}]
     good = plugin.sign(params, mchid, APIV3_KEY)

@@ -8,7 +8,9 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 
+from hutong.server.db import Database
 from hutong.server.payments.ids import now, rfc3339
+from tests.coupons.world import fund_marketing
 from tests.payments.test_wire_wechatpayv3 import Shop, _sync, shop, trust_gateway
 
 __all__ = ["shop", "trust_gateway"]  # the payments wire test's fixtures, used here too
@@ -94,6 +96,11 @@ async def test_a_coupon_campaign_through_the_sdk(shop: Shop) -> None:
     )
     assert code == 200, message
     favor_id = json.loads(message)["stock_id"]
+    database = Database.of_settings(shop.server.settings)
+    try:
+        await fund_marketing(database, shop.mchid, 1_500)  # what the start locks
+    finally:
+        await database.dispose()
     code, message = await _sync(
         sdk.marketing_favor_stock_start, stock_creator_mchid=shop.mchid, stock_id=favor_id
     )

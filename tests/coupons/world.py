@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+from hutong.server import ledger
+from hutong.server.db import Database
 from hutong.server.payments.ids import now, rfc3339
 from tests.payments.world import PayWorld
 
@@ -49,3 +51,15 @@ async def send(pw: PayWorld, stock_id: str, number: str, openid: str | None = No
         "stock_creator_mchid": pw.merchant.mchid,
     }
     return await pw.merchant.call("POST", f"/v3/marketing/favor/users/{openid or pw.openid}/coupons", body)
+
+
+async def fund_marketing(database: Database, mchid: str, fen: int) -> None:
+    """Money in the merchant's marketing account, which a voucher stock's start locks (coupons/budget.py;
+    the console's funding route is tests/wallet/test_voucher_checkout.py's)."""
+    async with database.session() as session:
+        await ledger.post(
+            session,
+            f"test:marketing:{mchid}:{fen}",
+            "marketing funds",
+            [("funding_clearing:test", -fen), (f"merchant_marketing:{mchid}", fen)],
+        )

@@ -331,3 +331,135 @@ async def test_counter_payment_and_reverse_through_the_sdk(shop: Shop) -> None:
             assert await ledger.balance(session, wallet) == before
     finally:
         await database.dispose()
+
+
+async def test_a_payment_with_a_voucher_through_the_sdk(shop: Shop) -> None:
+    """The SDK, unchanged, makes and starts a voucher stock and sends the payer a voucher; the payer
+    pays with it; the SDK verifies and decrypts TRANSACTION.SUCCESS and COUPON.USE, and reads
+    ``amount.payer_total`` and ``promotion_detail`` in the query and the refund's split."""
+    from sqlalchemy import select
+
+    from hutong.server import ledger
+    from hutong.server.accounts.models import User
+    from hutong.server.coupons import checkout
+    from hutong.server.db import Database
+    from hutong.server.payments import service
+    from hutong.server.payments.ids import now, rfc3339
+    from hutong.server.wallet import coupons, orders
+    from tests.coupons.world import fund_marketing
+    from tests.payments.receiver import receiver
+
+    got: list[dict[str, Any]] = []
+    sdk = await _sync(shop.sdk)
+
+    def on_notify(headers: dict[str, str], body: bytes) -> tuple[int, bytes]:
+        result = sdk.callback(headers, body)
+        if not result:
+            return 401, b'{"code":"FAIL","message":"verification failed"}'
+        got.append(result)
+        return 200, b""
+
+    database = Database.of_settings(shop.server.settings)
+    with receiver(on_notify) as endpoint:
+        sdk = await _sync(shop.sdk, notify_url=endpoint.url)
+        begin = now() - timedelta(minutes=1)
+        code, message = await _sync(
+            sdk.marketing_favor_stock_create,
+            stock_name="满20减5",
+            belong_merchant=shop.mchid,
+            available_begin_time=rfc3339(begin),
+            available_end_time=rfc3339(begin + timedelta(days=30)),
+            stock_use_rule={"max_coupons": 2, "max_amount": 1000, "max_coupons_per_user": 1},
+            coupon_use_rule={"fixed_normal_coupon": {"coupon_amount": 500, "transaction_minimum": 2000}},
+            out_request_no="WIRE-VOUCHER-1",
+        )
+        assert code == 200, message
+        stock_id = json.loads(message)["stock_id"]
+        try:
+            await fund_marketing(database, shop.mchid, 1_000)
+            code, message = await _sync(
+                sdk.marketing_favor_stock_start, stock_creator_mchid=shop.mchid, stock_id=stock_id
+            )
+            assert code == 200, message
+            code, message = await _sync(sdk.marketing_favor_callback_update, notify_url=endpoint.url)
+            assert code == 200, message
+            code, message = await _sync(
+                sdk.marketing_favor_stock_send,
+                stock_id=stock_id,
+                openid=shop.openid,
+                out_request_no="WIRE-VOUCHER-SEND",
+                stock_creator_mchid=shop.mchid,
+            )
+            assert code == 200, message
+            coupon_id = json.loads(message)["coupon_id"]
+            code, message = await _sync(
+                sdk.pay,
+                description="芝士奶盖",
+                out_trade_no="WIREVOUCHER0001",
+                amount={"total": 2350},
+                payer={"openid": shop.openid},
+            )
+            assert code == 200, message
+            prepay_id = json.loads(message)["prepay_id"]
+            # What the host's sheet does once the payer keeps the voucher and types the PIN.
+            checkout.install()
+            async with database.session() as session:
+                user_id = await session.scalar(select(User.id).where(User.email == "user@example.com"))
+                wallet = f"user_wallet:{user_id}"
+                await ledger.post(
+                    session,
+                    "wire:voucher:topup",
+                    "top-up",
+                    [("funding_clearing:sandbox", -2000), (wallet, 2000)],
+                )
+                prepay = await service.get_prepay(session, prepay_id)
+                assert prepay is not None and user_id is not None
+                applied = await coupons.redeem(session, user_id, prepay, coupon_id)
+                await orders.mark_paid(session, prepay, wallet, user_id, applied)
+        finally:
+            await database.dispose()
+        for _ in range(100):  # the platform's own outbox worker delivers both
+            if len(got) >= 2:
+                break
+            await asyncio.sleep(0.1)
+        notes = {note["event_type"]: note["resource"] for note in got}
+        detail = {
+            "coupon_id": coupon_id,
+            "name": "满20减5",
+            "scope": "GLOBAL",
+            "type": "CASH",
+            "amount": 500,
+            "stock_id": stock_id,
+            "wechatpay_contribute": 0,
+            "merchant_contribute": 500,
+            "other_contribute": 0,
+            "currency": "CNY",
+        }
+        paid = notes["TRANSACTION.SUCCESS"]
+        assert paid["amount"]["total"] == 2350 and paid["amount"]["payer_total"] == 1850
+        assert paid["promotion_detail"] == [detail]
+        assert notes["COUPON.USE"]["coupon_id"] == coupon_id and notes["COUPON.USE"]["status"] == "USED"
+
+        code, message = await _sync(sdk.query, out_trade_no="WIREVOUCHER0001")
+        transaction = json.loads(message)
+        assert transaction["amount"]["payer_total"] == 1850 and transaction["promotion_detail"] == [detail]
+        code, message = await _sync(
+            sdk.refund,
+            out_refund_no="WIREVOUCHERR1",
+            amount={"refund": 2350, "total": 2350, "currency": "CNY"},
+            out_trade_no="WIREVOUCHER0001",
+        )
+        assert code == 200, message
+        for _ in range(100):
+            code, message = await _sync(sdk.query_refund, out_refund_no="WIREVOUCHERR1")
+            if json.loads(message)["status"] == "SUCCESS":
+                break
+            await asyncio.sleep(0.1)
+        refund = json.loads(message)
+        assert refund["status"] == "SUCCESS"
+        assert (refund["amount"]["payer_refund"], refund["amount"]["discount_refund"]) == (1850, 500)
+        assert refund["promotion_detail"][0]["promotion_id"] == coupon_id
+        assert refund["promotion_detail"][0]["refund_amount"] == 500
+    # A full refund gives the voucher back.
+    code, message = await _sync(sdk.marketing_favor_user_coupon, openid=shop.openid, stock_id=stock_id)
+    assert json.loads(message)["data"][0]["status"] == "SENDED"

@@ -86,6 +86,7 @@ SCOPED: list[tuple[str, str, Any]] = [
     ("GET", "/api/merchants/{mchid}/balances", None),
     ("POST", "/api/merchants/{mchid}/withdrawals", {"amount_fen": 1, "account_number": "6222000011112222"}),
     ("GET", "/api/merchants/{mchid}/withdrawals/x", None),
+    ("POST", "/api/merchants/{mchid}/marketing", {"amount_fen": 1}),
     ("GET", "/api/merchants/{mchid}/stores", None),
     ("POST", "/api/merchants/{mchid}/stores", {"name": "Intruder"}),
     ("PATCH", "/api/merchants/{mchid}/stores/{store}", {"name": "Intruder"}),

@@ -1,13 +1,18 @@
 """Orders per share, on SQLite and PostgreSQL, with real payments (a JSAPI order made through the v3 API,
 paid by the platform's payments service, which emits the ``payment`` event): a payment counts toward
 the share its payer last opened within the attribution window; one made before any open or after the
-window does not; a reversed payment does not; the counts add up per sharer and page."""
+window does not; a reversed payment does not; the counts add up per sharer and page. The console's
+page and CSV show the same, to those who may see the app's analytics only."""
 
 from __future__ import annotations
 
+import csv
+import io
+import re
 from datetime import timedelta
 from pathlib import Path
 
+import httpx
 from sqlalchemy import select
 
 from hutong.server import events
@@ -19,6 +24,7 @@ from hutong.server.payments.models import Order
 from hutong.server.sharing.models import ShareOpen
 from tests.chats.people import person
 from tests.payments.world import PayWorld, jsapi_body, pay_world
+from tests.platform.apiclient import token_for
 
 
 async def pay(pw: PayWorld, number: str, total: int) -> None:
@@ -102,3 +108,44 @@ async def test_orders_count_toward_the_share_last_opened_within_the_window(
             await session.commit()
         counts = (await w.client.get(f"/api/manage/apps/{w.a1.appid}/shares", headers=w.dev_a)).json()
         assert {s["share_id"]: (s["orders"], s["gmv_fen"]) for s in counts["shares"]}[cart] == (1, 2500)
+
+        # The console page and its CSV: the same figures, for those who may see the app's analytics.
+        page = await w.client.get(f"/console/apps/{w.a1.appid}/shares", headers=w.dev_a)
+        assert page.status_code == 200, page.text
+        assert re.search(r'id="total-orders">3<', page.text) and re.search(
+            r'id="total-gmv">55.80<', page.text
+        )
+        assert menu in page.text and "alice@example.com" not in page.text
+        download = await w.client.get(
+            f"/console/apps/{w.a1.appid}/shares.csv", params={"table": "pages"}, headers=w.dev_a
+        )
+        assert download.headers["content-disposition"] == f'attachment; filename="{w.a1.appid}-pages.csv"'
+        table = {r["page"]: (r["orders"], r["gmv_fen"]) for r in csv.DictReader(io.StringIO(download.text))}
+        assert table == {"pages/menu/menu": ("2", "3080"), "pages/cart/cart": ("1", "2500")}
+        sharers = await w.client.get(
+            f"/console/apps/{w.a1.appid}/shares.csv", params={"table": "sharers"}, headers=w.dev_a
+        )
+        assert "alice" not in sharers.text and sharers.text.startswith("sharer_openid,shares,opens")
+
+        # Not for a tester of the app's organization (no analytics), nor another organization, nor a guest.
+        async with httpx.AsyncClient(transport=w.client._transport, base_url=w.client.base_url) as other:
+            tester = await token_for(other, "tester@example.com")
+            outsider = await token_for(other, "outsider@example.com")
+            added = await w.client.put(
+                f"/api/orgs/{pw.org_a}/members",
+                json={"email": "tester@example.com", "role": "tester"},
+                headers=w.dev_a,
+            )
+            assert added.status_code in (200, 201, 204), added.text
+            for who, status in ((tester, 403), (outsider, 404)):
+                for path in (
+                    "/console/apps/{}/shares",
+                    "/console/apps/{}/shares.csv",
+                    "/api/manage/apps/{}/shares",
+                ):
+                    denied = await other.get(path.format(w.a1.appid), headers=who)
+                    assert denied.status_code == status, (path, denied.text)
+                    assert "gmv" not in denied.text
+            other.cookies.clear()
+            guest = await other.get(f"/console/apps/{w.a1.appid}/shares.csv")
+            assert guest.status_code == 303 and guest.headers["location"] == "/console/signin"

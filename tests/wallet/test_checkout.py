@@ -10,6 +10,7 @@ import json
 import secrets
 import time
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -105,12 +106,21 @@ class Shop:
 
 @pytest.fixture
 async def shop(tmp_path: Path, database_url: str, bank: RunningBank) -> AsyncIterator[Shop]:
+    async with open_shop(tmp_path, database_url, bank) as opened:
+        yield opened
+
+
+@asynccontextmanager
+async def open_shop(
+    tmp_path: Path, database_url: str, bank: RunningBank, **extra: Any
+) -> AsyncIterator[Shop]:
     overrides: dict[str, Any] = {
         "funding_sandbox_url": bank.url,
         "funding_sandbox_api_key": bank.api_key,
         "funding_sandbox_webhook_secret": bank.webhook_secret,
         "public_url": "http://127.0.0.1:9",  # the bank's own callbacks go nowhere; the test signs them
         "wallet_transfers_per_minute": 100,
+        **extra,
     }
     async with pay_world(tmp_path, database_url, **overrides) as pw:
         shop = Shop(pw, bank)

@@ -1,9 +1,9 @@
 """The payment sheet's coupon line, the platform's side, on SQLite and PostgreSQL: what a registered
 coupons provider offers reaches the preview (best first, preselected; nothing that would make the
-order free), a coupon named with the PIN goes through the provider in the payment's transaction, and
-until the payments service settles discounts a payment with a coupon is refused with nothing charged,
-never charged in full. The provider here stands in for the coupons domain and follows its contract
-(server/wallet/coupons.py)."""
+order free), a coupon named with the PIN goes through the provider in the payment's transaction and
+the payer pays the amount less its discount, which its funder's ledger account pays. The provider here
+stands in for the coupons domain and follows its contract (server/wallet/coupons.py); the real one is
+tests/coupons/test_voucher_checkout.py's."""
 
 from __future__ import annotations
 
@@ -41,7 +41,9 @@ class Wallet:
         if coupon_id not in offers:
             raise Problem(409, "coupon_not_applicable", "not your coupon")
         self.redeemed.append(coupon_id)
-        return coupons.Applied(coupon_id, offers[coupon_id].discount_fen, {"coupon_id": coupon_id})
+        return coupons.Applied(
+            coupon_id, offers[coupon_id].discount_fen, "platform_marketing", {"coupon_id": coupon_id}
+        )
 
 
 @pytest.fixture
@@ -73,19 +75,20 @@ async def test_the_coupon_line(shop: Shop, provider: Wallet) -> None:
             headers=shop.csrf,
         )
         assert refused.status_code == 409 and refused.json()["code"] == code
-    # A real coupon reaches the provider, but discounts are not settled yet: refused, nothing charged.
+    # (The provider was asked for C-ALL; the platform refused its discount and the payment's
+    # transaction, in which the provider would have marked it used, rolled back.)
+    assert provider.redeemed == ["C-ALL"] and await shop.balance() == 5_000
+    # A real coupon: the payer pays 22.80 − 5.00; the funder's account pays the rest.
     kept = await shop.client.post(
         "/api/me/wallet/payments",
         json={"appid": shop.pw.w.a1.appid, **params, "pin": "135790", "coupon_id": "C-5"},
         headers=shop.csrf,
     )
-    assert kept.status_code == 409 and kept.json()["code"] == "coupon_not_applicable"
-    # (The provider was asked for C-ALL too; the platform refused its discount and the payment's
-    # transaction, in which the provider would have marked it used, rolled back.)
-    assert provider.redeemed == ["C-ALL", "C-5"] and await shop.balance() == 5_000
+    assert kept.status_code == 200, kept.text
+    assert provider.redeemed == ["C-ALL", "C-5"] and await shop.balance() == 5_000 - 1_780
     # No coupon: the full amount, as before.
-    paid = await shop.pay(params)
-    assert paid.status_code == 200 and await shop.balance() == 5_000 - 2_280
+    paid = await shop.pay(await shop.order(1_000))
+    assert paid.status_code == 200 and await shop.balance() == 5_000 - 1_780 - 1_000
 
 
 async def test_a_coupon_named_without_a_provider_is_refused(shop: Shop) -> None:

@@ -21,6 +21,7 @@ from hutong.console.coupons import router as console_coupons_router
 from hutong.console.merchant_money import router as console_merchant_money_router
 from hutong.console.payments import router as console_payments_router
 from hutong.console.routes import router as console_router
+from hutong.console.sharing import router as console_sharing_router
 from hutong.console.subscribe import router as console_subscribe_router
 from hutong.console.support import router as console_support_router
 from hutong.server import events as events_pkg
@@ -34,10 +35,12 @@ from hutong.server.chats.hub import make_hub
 from hutong.server.chats.routes import live_router as chats_live_router
 from hutong.server.chats.routes import router as chats_router
 from hutong.server.consent.routes import router as consent_router
+from hutong.server.coupons import checkout as coupons_checkout
 from hutong.server.coupons.card_routes import me_router as coupon_cards_me_router
 from hutong.server.coupons.card_routes import router as coupon_cards_router
 from hutong.server.coupons.manage_routes import me_router as coupons_me_router
 from hutong.server.coupons.manage_routes import router as coupons_manage_router
+from hutong.server.coupons.platform import router as coupons_platform_router
 from hutong.server.coupons.routes import router as coupons_router
 from hutong.server.db import Database
 from hutong.server.delivery.routes import router as delivery_router
@@ -156,6 +159,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_problem_handlers(app)
     document_problems(app)
     install_wx_errors(app)
+    coupons_checkout.install()
     wechatpay_api.install(app, app.state.database, settings.redis_url)
     app.add_middleware(GZipMiddleware, minimum_size=1024)
     app.add_middleware(RateLimitMiddleware, limiter=limiter, per_minute=settings.rate_limit_per_minute)
@@ -204,6 +208,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(coupons_me_router)
     app.include_router(coupon_cards_router)
     app.include_router(coupon_cards_me_router)
+    app.include_router(coupons_platform_router)
     app.include_router(provider_component_routes.router)
     app.include_router(provider_code_routes.router)
     app.include_router(provider_consent_routes.router)
@@ -211,6 +216,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(provider_manage_routes.router)
     app.include_router(console_providers.router)  # before the console's /review/{review_id}
     app.include_router(console_codes_router)
+    app.include_router(console_sharing_router)
     app.include_router(console_analytics_router)
     app.include_router(console_subscribe_router)
     app.include_router(console_payments_router)

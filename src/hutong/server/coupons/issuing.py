@@ -19,7 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hutong.server import events
-from hutong.server.coupons import notify, rules
+from hutong.server.coupons import budget, notify, rules
 from hutong.server.coupons.models import ClaimCount, Coupon, Stock, UploadedCode
 from hutong.server.payments.ids import BEIJING, aware, now
 from hutong.server.payments.models import Merchant
@@ -32,6 +32,10 @@ MOVES: dict[str, tuple[frozenset[str], str]] = {
     "restart": (frozenset({"paused"}), "running"),
     "stop": (frozenset({"draft", "running", "paused"}), "stopped"),
 }
+
+
+# The states a stock leaves for "expired" when its end date passes.
+ACTIVE = ("draft", "running", "paused", "exhausted")
 
 
 class ClaimRefused(PayError):
@@ -101,19 +105,24 @@ async def stock_of(session: AsyncSession, merchant: Merchant, stock_id: str) -> 
 
 
 async def refresh_state(session: AsyncSession, stock: Stock) -> None:
-    """A stock past its end date is expired (recorded when someone looks)."""
-    if stock.state in ("draft", "running", "paused") and aware(stock.ends_at) <= now():
-        await session.execute(
+    """A stock past its end date is expired (recorded when someone looks); a voucher stock's unspent
+    budget goes back to the marketing account then."""
+    if stock.state in ACTIVE and aware(stock.ends_at) <= now():
+        result = await session.execute(
             update(Stock)
-            .where(Stock.id == stock.id, Stock.state.in_(("draft", "running", "paused")))
+            .where(Stock.id == stock.id, Stock.state.in_(ACTIVE))
             .values(state="expired", updated_at=now())
             .execution_options(synchronize_session=False)
         )
         await session.refresh(stock)
+        if getattr(result, "rowcount", 0):
+            await budget.moved(session, stock, "expire")
 
 
 async def move(session: AsyncSession, stock: Stock, action: str) -> Stock:
-    """start, pause, restart or stop, by a conditional UPDATE; a move the state forbids is refused."""
+    """start, pause, restart or stop, by a conditional UPDATE; a move the state forbids is refused.
+    Starting a voucher stock locks its budget (refused, and rolled back with the caller's transaction,
+    when the marketing account cannot cover it); stopping one releases what is left."""
     sources, target = MOVES[action]
     result = await session.execute(
         update(Stock)
@@ -122,8 +131,11 @@ async def move(session: AsyncSession, stock: Stock, action: str) -> Stock:
         .execution_options(synchronize_session=False)
     )
     await session.refresh(stock)
-    if not getattr(result, "rowcount", 0) and stock.state != target:
-        raise PayError(400, "INVALID_REQUEST", f"批次状态 {stock.state} 不允许此操作 ({action})")
+    if not getattr(result, "rowcount", 0):
+        if stock.state != target:
+            raise PayError(400, "INVALID_REQUEST", f"批次状态 {stock.state} 不允许此操作 ({action})")
+        return stock
+    await budget.moved(session, stock, action)
     return stock
 
 
@@ -194,7 +206,7 @@ async def _take_uploaded_code(session: AsyncSession, stock: Stock) -> str:
 async def claim(
     session: AsyncSession,
     stock: Stock,
-    merchant: Merchant,
+    merchant: Merchant | None,  # None for a platform stock (no merchant to call back)
     claimant: Claimant,
     *,
     out_request_no: str | None,

@@ -465,6 +465,8 @@ async def move_stock(
             stock = await issuing.stock_of(session, merchant, stock_id)
             await issuing.move(session, stock, action)
         except PayError as error:
+            if error.code == "NOT_ENOUGH":  # a voucher stock's budget (coupons/budget.py)
+                raise Problem(409, "marketing_balance_too_low", error.message) from None
             raise Problem(
                 409 if error.status == 400 else error.status, "invalid_state", error.message
             ) from None

@@ -50,8 +50,9 @@ class Stock(Timestamped, Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     stock_id: Mapped[str] = mapped_column(String(20), unique=True)
-    merchant_id: Mapped[int] = mapped_column(
-        ForeignKey("payment_merchants.id", ondelete="CASCADE"), index=True
+    # None for a platform-funded stock (platform.py): the platform made it, no merchant owns it.
+    merchant_id: Mapped[int | None] = mapped_column(
+        ForeignKey("payment_merchants.id", ondelete="CASCADE"), index=True, nullable=True
     )
     family: Mapped[str] = mapped_column(String(12))  # busifavor (商家券) or favor (代金券)
     out_request_no: Mapped[str] = mapped_column(String(128))
@@ -82,6 +83,8 @@ class Stock(Timestamped, Base):
     # draft → running ⇄ paused → stopped; running → exhausted (budget spent) or expired (ends_at past).
     state: Mapped[str] = mapped_column(String(12), default="draft")
     funded_by: Mapped[str] = mapped_column(String(12), default="merchant")  # merchant or platform
+    # A platform stock's merchants (mchids) whose orders it may cut; empty: every merchant.
+    available_mchids: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
     appid: Mapped[str | None] = mapped_column(String(64), nullable=True)  # the mini program it is for
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
 

@@ -54,9 +54,11 @@ async def _enqueue(
     await outbox.enqueue(session, TOPIC, payload, key=key)
 
 
-async def enqueue_claim(session: AsyncSession, merchant: Merchant, stock: Stock, coupon: Coupon) -> None:
+async def enqueue_claim(
+    session: AsyncSession, merchant: Merchant | None, stock: Stock, coupon: Coupon
+) -> None:
     """COUPON.SEND (商家券领券事件) for a busifavor claim; a favor claim has no callback in WeChat."""
-    if stock.family != "busifavor":
+    if stock.family != "busifavor" or merchant is None:
         return
     resource: dict[str, Any] = {
         "event_type": "EVENT_TYPE_BUSICOUPON_SEND",

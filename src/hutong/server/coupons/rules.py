@@ -206,6 +206,9 @@ def favor_fields(body: Any) -> dict[str, Any]:
         raise param_error("请求体须为 JSON 对象")
     if body.get("stock_type", "NORMAL") != "NORMAL":
         raise param_error("stock_type 仅支持 NORMAL", "stock_type")
+    if body.get("no_cash", False) is not False:
+        # Only pre-funded vouchers (预充值, CASH): the merchant's marketing account pays the discount.
+        raise param_error("暂不支持免充值代金券 (no_cash: only pre-funded vouchers)", "no_cash")
     begins = _time(body, "available_begin_time", "available_begin_time")
     ends = _time(body, "available_end_time", "available_end_time")
     _dates(begins, ends, "available_end_time")

@@ -47,7 +47,7 @@ async def keep_today(session: AsyncSession, zone: ZoneInfo, now: datetime | None
             delete(AnalyticsRollup).where(
                 AnalyticsRollup.app_id == app_id,
                 AnalyticsRollup.day == today,
-                AnalyticsRollup.metric.not_in(("uv_range", "retain", "portrait")),
+                AnalyticsRollup.metric.not_in(rollups.RANGE_METRICS),
             )
         )
         rows = [

@@ -11,7 +11,8 @@ KINDS: dict[str, bool] = {
     "user_wallet": False,  # a user's balance (owner: user id)
     "merchant_pending": False,  # paid to a merchant, not yet settled (owner: mchid)
     "merchant_available": False,  # settled, withdrawable (owner: mchid)
-    "merchant_marketing": False,  # a merchant's coupon budget (owner: mchid)
+    "merchant_marketing": False,  # a merchant's marketing (营销) account, funds its vouchers (owner: mchid)
+    "coupon_budget": False,  # a started voucher stock's locked budget (owner: stock_id)
     "platform_fees": True,  # the platform's fee income
     "platform_marketing": True,  # what the platform's own promotions cost
     "funding_clearing": True,  # money in transit with a funding provider (owner: provider name)

@@ -32,6 +32,7 @@ HANDLER_MODULES = (
     "hutong.server.housekeeping",
     "hutong.server.coupons.notify",
     "hutong.server.coupons.reminders",
+    "hutong.server.coupons.expiry",
     "hutong.server.providers.events",
     "hutong.server.providers.deploy",
     "hutong.server.events.guard_push",

@@ -24,6 +24,7 @@ from hutong.server.payments import ids, merchants, notify, refunds
 from hutong.server.payments import probe as probing
 from hutong.server.payments.models import Merchant, NotifyLog, Order
 from hutong.server.problems import Problem
+from hutong.server.providers.payments import authorized_service_provider
 from hutong.server.ratelimit import Limiter
 from hutong.server.wechatpay import api
 from hutong.server.wechatpay.errors import PayError
@@ -183,14 +184,22 @@ async def unbind_app(request: Request, mchid: str, appid: str, user: Caller) -> 
 async def set_service_provider(
     request: Request, mchid: str, body: ServiceProviderIn, user: Caller
 ) -> dict[str, Any]:
-    """Make ``mchid`` a sub-merchant of ``sp_mchid`` (partner mode): the caller must manage both."""
+    """Make ``mchid`` a sub-merchant of ``sp_mchid`` (partner mode): the caller must manage both, or
+    ``sp_mchid`` is the account of a third-party platform one of the merchant's apps authorized."""
     ring = await api.key_ring(request)  # before the session: it may write the first key
     async with database(request).session() as session:
         merchant, _ = await merchant_for(session, user, mchid, Action.MANAGE_PAYMENTS)
         if body.sp_mchid is None:
             merchant.service_provider_id = None
         else:
-            provider, _ = await merchant_for(session, user, body.sp_mchid, Action.MANAGE_PAYMENTS)
+            try:
+                provider, _ = await merchant_for(session, user, body.sp_mchid, Action.MANAGE_PAYMENTS)
+            except Problem:
+                # A third-party platform one of this merchant's apps authorized (providers/payments.py).
+                found = await authorized_service_provider(session, merchant, body.sp_mchid)
+                if found is None:
+                    raise
+                provider = found
             if provider.id == merchant.id:
                 raise Problem(
                     422, "invalid_service_provider", "a merchant cannot be its own service provider"

@@ -118,6 +118,13 @@ class Order(Timestamped, Base):
     paid_from: Mapped[str | None] = mapped_column(String(128), nullable=True)
     refunded_total: Mapped[int] = mapped_column(Integer, default=0)
     refund_count: Mapped[int] = mapped_column(Integer, default=0)
+    # A voucher used on the payment (payments/promotions.py): WeChat's promotion_detail as answered, the
+    # fen it took off (amount_total = payer_total + discount_total), the ledger account that paid the
+    # discount, and how much of the discount went back with refunds.
+    promotion_detail: Mapped[list[dict[str, object]] | None] = mapped_column(JSON, nullable=True)
+    discount_total: Mapped[int] = mapped_column(Integer, default=0)
+    discount_from: Mapped[str | None] = mapped_column(String(128), nullable=True)
+    discount_refunded: Mapped[int] = mapped_column(Integer, default=0)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
 
 
@@ -135,6 +142,11 @@ class Refund(Timestamped, Base):
     reason: Mapped[str | None] = mapped_column(String(80), nullable=True)
     notify_url: Mapped[str | None] = mapped_column(String(256), nullable=True)
     amount: Mapped[int] = mapped_column(Integer)
+    # The part of ``amount`` that goes back to the voucher's funder, not to the payer (promotions.py).
+    discount_refund: Mapped[int] = mapped_column(Integer, default=0)
+    # Where that part goes (the stock's budget when the voucher went back to the payer, else the
+    # merchant's marketing account); None without a discount.
+    discount_to: Mapped[str | None] = mapped_column(String(128), nullable=True)
     status: Mapped[str] = mapped_column(String(16), default="PROCESSING")
     request_hash: Mapped[str] = mapped_column(String(64))
     user_received_account: Mapped[str] = mapped_column(String(64), default="")

@@ -101,7 +101,7 @@ def refund_resource(
         "total": order.amount_total,
         "refund": refund.amount,
         "payer_total": order.payer_total if order.payer_total is not None else order.amount_total,
-        "payer_refund": refund.amount,
+        "payer_refund": refund.amount - refund.discount_refund,
     }
     return resource
 

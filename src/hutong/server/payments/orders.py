@@ -311,4 +311,6 @@ def transaction(order: Order, merchant: Merchant, sp_merchant: Merchant | None) 
         amount["payer_total"] = order.payer_total if order.payer_total is not None else order.amount_total
     amount["payer_currency"] = order.currency
     body["amount"] = amount
+    if paid and order.promotion_detail:
+        body["promotion_detail"] = order.promotion_detail
     return body

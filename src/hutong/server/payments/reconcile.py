@@ -5,7 +5,8 @@ Checked, for the Beijing day asked (or everything):
 - the ledger verifies (every transaction sums to zero, cached balances equal their postings, nothing
   that may not go negative is);
 - every paid order has exactly its journal (``payment:<transaction id>``: the amount from the account
-  that paid to the merchant's pending balance), and no payment journal exists without its paid order;
+  that paid, less a voucher's discount from the account that funded it, to the merchant's pending
+  balance), and no payment journal exists without its paid order;
 - every reversed paid order has its ``reverse:`` journal; every refund its ``refund:<id>:accept`` (and
   ``:pay`` once SUCCESS, ``:close`` once CLOSED), and each order's refunded total is its refunds' sum;
 - per merchant, the day's paid orders add up to what the day's payment journals credited.
@@ -133,9 +134,11 @@ async def reconcile(session: AsyncSession, day: date | None = None) -> Report:
     for order, mchid in paid:
         key = f"payment:{order.transaction_id}"
         expected = {
-            order.paid_from or "?": -order.amount_total,
+            order.paid_from or "?": order.discount_total - order.amount_total,
             f"merchant_pending:{mchid}": order.amount_total,
         }
+        if order.discount_total:
+            expected[order.discount_from or "?"] = -order.discount_total
         actual = journals.get(key)
         if actual is None:
             report.add(
@@ -151,7 +154,8 @@ async def reconcile(session: AsyncSession, day: date | None = None) -> Report:
         expected_by_day[(mchid, beijing_day(order.success_time))] += order.amount_total
         if order.trade_state == "REVOKED":
             reverse = journals.get(f"reverse:{order.transaction_id}")
-            if reverse is None or reverse.get(order.paid_from or "?") != order.amount_total:
+            payer_part = order.amount_total - order.discount_total
+            if reverse is None or reverse.get(order.paid_from or "?") != payer_part:
                 report.add(
                     "reverse_journal_missing",
                     order.transaction_id,
@@ -189,7 +193,13 @@ async def reconcile(session: AsyncSession, day: date | None = None) -> Report:
             report.add("refund_journal_missing", refund.refund_id, f"accepted, journal {accept}")
         if refund.status == "SUCCESS":
             paid_back = journals.get(f"refund:{refund.refund_id}:pay")
-            if paid_back is None or paid_back.get(order.paid_from or "?") != refund.amount:
+            to_payer = refund.amount - refund.discount_refund
+            to_funder = paid_back.get(refund.discount_to or "?", 0) if paid_back else 0
+            if (
+                paid_back is None
+                or paid_back.get(order.paid_from or "?", 0) != to_payer
+                or to_funder != refund.discount_refund
+            ):
                 report.add(
                     "refund_journal_missing", refund.refund_id, f"SUCCESS, payer not credited: {paid_back}"
                 )

@@ -4,7 +4,9 @@ a conditional update of the order's refunded total, so no number of concurrent r
 than the order's total. The money moves in two steps through the ledger: merchant → refunds clearing on
 acceptance (PROCESSING), clearing → the payer's account when it completes (SUCCESS); a refund that
 cannot reach the payer is ABNORMAL: closing it gives the money back to the merchant (CLOSED), retrying
-it completes it again (SUCCESS once the payer's account can take it)."""
+it completes it again (SUCCESS once the payer's account can take it). On an order paid with a voucher,
+the refund's voucher part (promotions.py, decided on acceptance while the order's row is held) goes to
+the voucher's funder instead of the payer."""
 
 from __future__ import annotations
 
@@ -18,7 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hutong.server import events, ledger, outbox
-from hutong.server.payments import ids, notify, orders, validate
+from hutong.server.payments import ids, notify, orders, promotions, validate
 from hutong.server.payments.models import Merchant, Order, Refund
 from hutong.server.wechatpay.errors import PayError, param_error
 
@@ -122,6 +124,25 @@ async def create(
             )
         raise PayError(403, "NOT_ENOUGH", "退款金额超过订单可退金额 (more than what is left to refund)")
 
+    discount_refund = 0
+    if order.discount_total:
+        # Our conditional UPDATE holds the order's row (or SQLite's writer) until we commit: the totals
+        # read now are ours plus every refund committed before.
+        await session.refresh(order)
+        discount_refund = promotions.discount_part(
+            order.amount_total,
+            order.discount_total,
+            order.refunded_total - refund_fen,
+            order.discount_refunded,
+            refund_fen,
+        )
+        if discount_refund:
+            await session.execute(
+                update(Order)
+                .where(Order.id == order.id)
+                .values(discount_refunded=Order.discount_refunded + discount_refund)
+                .execution_options(synchronize_session=False)
+            )
     now = ids.now()
     refund = Refund(
         refund_id=ids.new_refund_id(now),
@@ -131,6 +152,7 @@ async def create(
         reason=reason,
         notify_url=notify_url,
         amount=refund_fen,
+        discount_refund=discount_refund,
         status="PROCESSING",
         request_hash=digest,
         user_received_account="支付用户零钱",
@@ -145,7 +167,11 @@ async def create(
         await session.execute(
             update(Order)
             .where(Order.id == order.id)
-            .values(refunded_total=Order.refunded_total - refund_fen, refund_count=Order.refund_count - 1)
+            .values(
+                refunded_total=Order.refunded_total - refund_fen,
+                refund_count=Order.refund_count - 1,
+                discount_refunded=Order.discount_refunded - discount_refund,
+            )
             .execution_options(synchronize_session=False)
         )
         winner = await session.scalar(
@@ -209,11 +235,17 @@ async def complete(session: AsyncSession, refund_id: str) -> Refund | None:
     await session.refresh(refund)
     if target == "SUCCESS":
         assert order.paid_from is not None
+        postings = [(REFUNDS_CLEARING, -refund.amount)]
+        if refund.amount > refund.discount_refund:
+            postings.append((order.paid_from, refund.amount - refund.discount_refund))
+        if refund.discount_refund:
+            refund.discount_to = await promotions.destination(session, order, refund)
+            postings.append((refund.discount_to, refund.discount_refund))
         await ledger.post(
             session,
             f"refund:{refund.refund_id}:pay",
             f"refund {refund.out_refund_no} to the payer",
-            [(REFUNDS_CLEARING, -refund.amount), (order.paid_from, refund.amount)],
+            postings,
         )
         await events.emit(
             session,
@@ -244,7 +276,10 @@ async def close_abnormal(session: AsyncSession, refund: Refund) -> bool:
     await session.execute(
         update(Order)
         .where(Order.id == order.id)
-        .values(refunded_total=Order.refunded_total - refund.amount)
+        .values(
+            refunded_total=Order.refunded_total - refund.amount,
+            discount_refunded=Order.discount_refunded - refund.discount_refund,
+        )
         .execution_options(synchronize_session=False)
     )
     await ledger.post(
@@ -292,14 +327,15 @@ def answer(refund: Refund, order: Order) -> dict[str, Any]:
             "refund": refund.amount,
             "from": [],
             "payer_total": order.payer_total if order.payer_total is not None else order.amount_total,
-            "payer_refund": refund.amount,
+            "payer_refund": refund.amount - refund.discount_refund,
+            # Pre-funded vouchers go through the settlement money: the merchant returns all of it.
             "settlement_refund": refund.amount,
             "settlement_total": order.amount_total,
-            "discount_refund": 0,
+            "discount_refund": refund.discount_refund,
             "currency": order.currency,
             "refund_fee": 0,
         },
-        "promotion_detail": [],
+        "promotion_detail": promotions.refund_promotions(order, refund),
     }
     if refund.success_time is not None:
         body["success_time"] = ids.rfc3339(refund.success_time)

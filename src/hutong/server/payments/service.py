@@ -7,7 +7,8 @@ postings and notification job commit together or not at all."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -21,7 +22,8 @@ from hutong.server.wechatpay import crypto
 
 
 class PaymentError(Exception):
-    """``code``: not_found, expired, closed, already_paid, not_payable, wrong_payer, insufficient_funds.
+    """``code``: not_found, expired, closed, already_paid, not_payable, wrong_payer, insufficient_funds,
+    invalid_discount, discount_unfunded.
     When mark_paid raises, the caller's transaction holds half a change: roll it back."""
 
     def __init__(self, code: str, message: str) -> None:
@@ -35,6 +37,8 @@ class Prepay:
 
     prepay_id: str
     order_id: int
+    transaction_id: str  # assigned when the order is made, answered once it is paid
+    merchant_id: int
     mchid: str  # the merchant paid (the sub-merchant in partner mode)
     merchant_name: str
     appid: str  # the app the user pays in; paySign's appId
@@ -44,6 +48,7 @@ class Prepay:
     amount_total: int  # fen
     currency: str
     description: str
+    goods_tag: str | None  # the order's goods_tag (vouchers may be limited to some)
     trade_state: str
     trade_type: str
     expired: bool  # the prepay_id's 2 hours, or the order's time_expire, have passed
@@ -61,6 +66,8 @@ async def _prepay(session: AsyncSession, order: Order) -> Prepay:
     return Prepay(
         prepay_id=order.prepay_id,
         order_id=order.id,
+        transaction_id=order.transaction_id,
+        merchant_id=merchant.id,
         mchid=merchant.mchid,
         merchant_name=merchant.name,
         appid=order.appid,
@@ -70,6 +77,7 @@ async def _prepay(session: AsyncSession, order: Order) -> Prepay:
         amount_total=order.amount_total,
         currency=order.currency,
         description=order.description,
+        goods_tag=order.goods_tag,
         trade_state=order.trade_state,
         trade_type=order.trade_type,
         expired=expired,
@@ -113,6 +121,18 @@ async def bind_native_payer(session: AsyncSession, code_url: str, user_id: int) 
     return await _prepay(session, order)
 
 
+@dataclass(frozen=True)
+class Discount:
+    """A voucher applied to a payment (payments/promotions.py): ``amount`` fen of the order are paid by
+    the ledger account ``funded_from`` (the stock's budget) instead of the payer."""
+
+    amount: int
+    funded_from: str
+    # WeChat's promotion_detail entry: {coupon_id, name, scope, type, amount, stock_id,
+    # wechatpay_contribute, merchant_contribute, other_contribute, currency}
+    promotion_detail: dict[str, Any] = field(default_factory=dict)
+
+
 def merchant_pending(mchid: str) -> str:
     return ledger.account("merchant_pending", mchid)
 
@@ -140,23 +160,38 @@ async def mark_paid(
     paid_from: str,
     user_id: int | None = None,
     bank_type: str = "OTHERS",
+    discount: Discount | None = None,
 ) -> Order:
-    """Mark the order SUCCESS: ``amount_total`` fen move from the ledger account ``paid_from`` (for
-    example ``user_wallet:<user id>``) to the merchant's pending balance, and the TRANSACTION.SUCCESS
-    notification is enqueued, all in the caller's transaction. Of any number of concurrent calls for
+    """Mark the order SUCCESS: ``amount_total`` fen reach the merchant's pending balance, from the
+    ledger account ``paid_from`` (for example ``user_wallet:<user id>``), or with a ``discount`` its
+    ``amount`` from ``discount.funded_from`` and the rest (``payer_total``) from ``paid_from``; the
+    TRANSACTION.SUCCESS notification (with ``promotion_detail``) is enqueued, all in the caller's
+    transaction. Of any number of concurrent calls for
     one order exactly one succeeds; the others raise PaymentError("already_paid"). When ``paid_from``
     may not go below zero and holds too little, PaymentError("insufficient_funds"); the caller rolls
     back (Database.session() does on the exception) and nothing is written."""
     order = await _payable(session, prepay_id, user_id)
+    off = discount.amount if discount is not None else 0
+    # The payer pays at least 1 fen, as WeChat requires of a discounted order.
+    if not 0 <= off < order.amount_total:
+        raise PaymentError("invalid_discount", f"a discount of {off} fen on {order.amount_total}")
     now = ids.now()
+    promotion: dict[str, Any] = {}
+    if discount is not None:
+        promotion = {
+            "promotion_detail": [{**discount.promotion_detail, "amount": off}],
+            "discount_total": off,
+            "discount_from": discount.funded_from,
+        }
     won = await orders.transition(
         session,
         order,
         "SUCCESS",
         success_time=now,
         bank_type=bank_type,
-        payer_total=order.amount_total,
+        payer_total=order.amount_total - off,
         paid_from=paid_from,
+        **promotion,
     )
     if not won:
         raise PaymentError(
@@ -165,14 +200,19 @@ async def mark_paid(
         )
     merchant = await session.get(Merchant, order.merchant_id)
     assert merchant is not None
+    postings = [(paid_from, off - order.amount_total), (merchant_pending(merchant.mchid), order.amount_total)]
+    if discount is not None:
+        postings.append((discount.funded_from, -off))
     try:
         await ledger.post(
             session,
             f"payment:{order.transaction_id}",
             f"{merchant.mchid} {order.out_trade_no}: {order.description}",
-            [(paid_from, -order.amount_total), (merchant_pending(merchant.mchid), order.amount_total)],
+            postings,
         )
     except ledger.InsufficientFunds as error:
+        if discount is not None and error.account == discount.funded_from:
+            raise PaymentError("discount_unfunded", str(error)) from error
         raise PaymentError("insufficient_funds", str(error)) from error
     if order.notify_url:  # a counter payment may come without one (its till polls instead)
         await notify.enqueue_transaction(session, order, "TRANSACTION.SUCCESS", "支付成功")

@@ -255,11 +255,37 @@ async def daily(job: outbox.Job) -> outbox.Outcome:
     return outbox.Outcome.done(body=f"{len(made)} merchant-days settled")
 
 
+def marketing(mchid: str) -> str:
+    return ledger.account("merchant_marketing", mchid)
+
+
 async def balances(session: AsyncSession, merchant: Merchant) -> dict[str, int]:
     return {
         "pending_fen": await ledger.balance(session, pending(merchant.mchid)),
         "available_fen": await ledger.balance(session, available(merchant.mchid)),
+        "marketing_fen": await ledger.balance(session, marketing(merchant.mchid)),
     }
+
+
+async def fund_marketing(session: AsyncSession, merchant: Merchant, amount_fen: int, client_key: str) -> int:
+    """Move ``amount_fen`` of the available balance to the marketing (营销) account that pays for the
+    merchant's vouchers (coupons/budget.py), once per ``client_key``; answers the marketing balance."""
+    if not 0 < amount_fen <= MAX_WITHDRAWAL_FEN:
+        raise Problem(422, "invalid_amount", f"the amount is 1 to {MAX_WITHDRAWAL_FEN} fen")
+    try:
+        await ledger.post(
+            session,
+            f"marketing:{merchant.mchid}:{client_key}",
+            f"{merchant.mchid} funds its marketing account",
+            [(available(merchant.mchid), -amount_fen), (marketing(merchant.mchid), amount_fen)],
+        )
+    except ledger.JournalKeyReused:
+        raise Problem(
+            422, "idempotency_key_reused", "this Idempotency-Key was used for a different request"
+        ) from None
+    except ledger.InsufficientFunds:
+        raise Problem(409, "insufficient_balance", "the merchant's available balance is too low") from None
+    return await ledger.balance(session, marketing(merchant.mchid))
 
 
 async def withdraw(

@@ -105,6 +105,28 @@ async def withdraw(
         return _transfer(transfer)
 
 
+class MarketingIn(BaseModel):
+    amount_fen: int = Field(gt=0, le=settlement.MAX_WITHDRAWAL_FEN, strict=True)
+
+
+@router.post("/merchants/{mchid}/marketing")
+async def fund_marketing(
+    request: Request, mchid: str, body: MarketingIn, user: Caller, key: IdempotencyKey = None
+) -> dict[str, Any]:
+    """Move available money to the marketing (营销) account that funds the merchant's vouchers
+    (owners). The same Idempotency-Key again is the same transfer."""
+    async with database(request).session() as session:
+        merchant, _ = await merchant_for(session, user, mchid, Action.MANAGE_PAYMENTS)
+        if key is None or len(key) < 8:
+            raise Problem(400, "idempotency_key_missing", "an Idempotency-Key header of 8 to 80 characters")
+        left = await settlement.fund_marketing(session, merchant, body.amount_fen, key)
+        await audit.record(
+            session, None, user, "merchant.marketing_funded", mchid=mchid, amount=body.amount_fen
+        )
+        await session.commit()
+        return {"marketing_fen": left}
+
+
 @router.get("/merchants/{mchid}/withdrawals/{reference}")
 async def get_withdrawal(
     request: Request, mchid: str, reference: Annotated[str, Path(max_length=64)], user: Caller

@@ -134,6 +134,10 @@ async def push_event(job: outbox.Job) -> outbox.Outcome:
         kind = str(job.payload["info_type"])
         if kind.startswith("weapp_audit_"):
             fields: dict[str, object] | str = _audit_fields(job.payload)
+            # An authorized app's event: to the provider's event URL for that app, if it has one.
+            keys = service.PushKeys(
+                service.authorizer_url(provider, str(job.payload["appid"])), keys.token, keys.aes_key
+            )
         elif kind == fastregister.INFO_TYPE:
             told = await fastregister.push_fields(
                 session, provider, int(job.payload["registration_id"]), expiry=bool(job.payload.get("expiry"))

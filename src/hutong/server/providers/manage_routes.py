@@ -24,12 +24,14 @@ class ProviderIn(BaseModel):
     encoding_aes_key: str = Field(max_length=43)
     funcscopes: list[int] = Field(max_length=20)
     dev_appid: str | None = Field(default=None, max_length=64)
+    event_url: str | None = Field(default=None, max_length=1000)
 
 
 class ProviderOut(BaseModel):
     component_appid: str
     name: str
     message_url: str
+    event_url: str | None
     funcscopes: list[int]
     audit_quota: int
 
@@ -52,6 +54,7 @@ async def register(org_id: int, body: ProviderIn, request: Request, user: Curren
             encoding_aes_key=body.encoding_aes_key,
             funcscopes=body.funcscopes,
             dev_appid=body.dev_appid,
+            event_url=body.event_url,
         )
         return RegisteredProvider(**_out(provider).model_dump(), component_appsecret=secret)
 

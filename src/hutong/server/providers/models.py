@@ -30,6 +30,9 @@ class Provider(Timestamped, Base):
     name: Mapped[str] = mapped_column(String(200))
     secret_hash: Mapped[str] = mapped_column(String(64))
     message_url: Mapped[str] = mapped_column(String(1000))
+    # WeChat's 消息与事件接收 URL: where each authorized app's messages and events (weapp_audit_*) go,
+    # "$APPID$" replaced by the app's appid. Without it they go to message_url.
+    event_url: Mapped[str | None] = mapped_column(String(1000), nullable=True)
     token_sealed: Mapped[str] = mapped_column(Text)
     aes_key_sealed: Mapped[str] = mapped_column(Text)
     # The permission sets (funcscope category ids) the provider asks merchants for.

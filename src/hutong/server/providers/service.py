@@ -83,6 +83,7 @@ async def register(
     encoding_aes_key: str,
     funcscopes: list[int],
     dev_appid: str | None = None,
+    event_url: str | None = None,
 ) -> tuple[Provider, str]:
     """Register the organization as a provider; answers it and its component AppSecret (shown once)."""
     await accounts.require(session, actor, organization_id, Action.MANAGE_MEMBERS)
@@ -103,6 +104,14 @@ async def register(
         if dev is None or dev.organization_id != organization_id:
             raise Problem(422, "invalid_dev_app", "the development app must be one of the organization's")
         dev_app_id = dev.id
+    if event_url is not None and event_url.strip():
+        event_url = _check_url(event_url)
+        if APPID_MARK not in event_url:
+            raise Problem(
+                422, "invalid_event_url", f"the event URL carries {APPID_MARK} for each app's appid"
+            )
+    else:
+        event_url = None
     secret = new_secret()
     provider = Provider(
         organization_id=organization_id,
@@ -110,6 +119,7 @@ async def register(
         name=name.strip()[:200],
         secret_hash=digest(secret),
         message_url=_check_url(message_url),
+        event_url=event_url,
         token_sealed="",
         aes_key_sealed="",
         funcscopes=asked,
@@ -145,6 +155,17 @@ class PushKeys:
     url: str
     token: str
     aes_key: str
+
+
+APPID_MARK = "$APPID$"
+
+
+def authorizer_url(provider: Provider, appid: str) -> str:
+    """Where an authorized app's messages and events go: the event URL with its appid, or the one
+    message URL."""
+    if provider.event_url:
+        return provider.event_url.replace(APPID_MARK, appid)
+    return provider.message_url
 
 
 def push_keys(session: AsyncSession, provider: Provider) -> PushKeys:

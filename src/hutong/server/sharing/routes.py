@@ -17,6 +17,7 @@ from pydantic import BaseModel, Field
 
 from hutong.server.accounts.auth import check_csrf, current_user, resolve
 from hutong.server.accounts.models import User
+from hutong.server.accounts.permissions import Action
 from hutong.server.apps import service as apps
 from hutong.server.chats.routes import budget, commit
 from hutong.server.consent.routes import host_only
@@ -115,7 +116,7 @@ async def attribution(
     sharer (by openid only) and per page."""
     window = timedelta(hours=settings(request).share_attribution_hours)
     async with database(request).session() as session:
-        app = await apps.get_app(session, user, appid)
+        app = await apps.get_app(session, user, appid, Action.VIEW_ANALYTICS)  # GMV is in it
         return await service.attribution(session, app, window=window)
 
 

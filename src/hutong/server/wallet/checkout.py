@@ -125,7 +125,7 @@ async def pay(
                 mchid=prepay.mchid,
                 merchant_name=prepay.merchant_name,
                 description=prepay.description[:200],
-                amount_fen=prepay.amount_total,
+                amount_fen=order.payer_total if order.payer_total is not None else prepay.amount_total,
                 journal_key=f"payment:{order.transaction_id}",
             )
         )

@@ -4,8 +4,10 @@ sheet's coupon line").
 WeChat applies the best applicable coupon at checkout and lets the payer pick another or none; the
 order's ``promotion_detail`` then says what was used. The sheet (runtime/host/api/payment.js) draws the
 line from the preview's ``coupons`` and ``coupon_id`` and sends the payer's choice with the PIN. What
-is applicable, what is best and what using one means belong to the coupons domain: it registers one
-``CouponProvider``. Without one, nothing is offered and a payment naming a coupon is refused."""
+is applicable, what is best and what using one means belong to the coupons domain: it registers its
+``CouponProvider`` as the default (coupons/checkout.py, vouchers); ``register`` puts another in its
+place (tests) until ``unregister``. Without any, nothing is offered and a payment naming a coupon is
+refused."""
 
 from __future__ import annotations
 
@@ -33,6 +35,8 @@ class Applied:
 
     coupon_id: str
     discount_fen: int
+    # The ledger account that pays the discount to the merchant (a voucher stock's budget).
+    funded_from: str
     # WeChat's Transaction.promotion_detail entry: {coupon_id, name, scope, type, amount, stock_id,
     # wechatpay_contribute, merchant_contribute, other_contribute, currency}
     promotion_detail: dict[str, Any] = field(default_factory=dict)
@@ -50,21 +54,34 @@ class CouponProvider(Protocol):
 
 
 _provider: list[CouponProvider] = []
+_default: list[CouponProvider] = []
+
+
+def set_default(provider: CouponProvider) -> None:
+    """The coupons domain's own provider, used whenever no other is registered."""
+    _default[:] = [provider]
 
 
 def register(provider: CouponProvider) -> None:
-    """The coupons domain's provider (one; a second registration replaces the first)."""
+    """A provider in place of the default (one; a second registration replaces the first)."""
     _provider[:] = [provider]
 
 
 def unregister() -> None:
+    """Back to the default provider."""
     _provider.clear()
 
 
+def _current() -> CouponProvider | None:
+    found = _provider or _default
+    return found[0] if found else None
+
+
 async def offers(session: AsyncSession, user_id: int, prepay: Prepay) -> list[Offer]:
-    if not _provider:
+    provider = _current()
+    if provider is None:
         return []
-    found = await _provider[0].offers(session, user_id=user_id, prepay=prepay)
+    found = await provider.offers(session, user_id=user_id, prepay=prepay)
     # A coupon may lower the price, never to nothing or below: the payer still pays at least 1 fen.
     return [offer for offer in found if 0 < offer.discount_fen < prepay.amount_total]
 
@@ -75,9 +92,10 @@ async def redeem(
     """The payer's choice applied: None (no coupon) or the coupon used."""
     if not coupon_id:
         return None
-    if not _provider:
+    provider = _current()
+    if provider is None:
         raise Problem(409, "coupon_not_applicable", "no coupon applies to this order")
-    applied = await _provider[0].redeem(session, user_id=user_id, prepay=prepay, coupon_id=coupon_id)
+    applied = await provider.redeem(session, user_id=user_id, prepay=prepay, coupon_id=coupon_id)
     if not 0 < applied.discount_fen < prepay.amount_total:
         raise Problem(409, "coupon_not_applicable", "the coupon does not apply to this amount")
     return applied

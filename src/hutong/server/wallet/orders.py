@@ -8,7 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from hutong.server.payments import service as payments
 from hutong.server.payments.models import Order
-from hutong.server.payments.service import PaymentError, Prepay
+from hutong.server.payments.service import Discount, PaymentError, Prepay
 from hutong.server.problems import Problem
 
 if TYPE_CHECKING:
@@ -26,17 +26,20 @@ async def find(session: AsyncSession, prepay_id: str) -> Prepay | None:
 async def mark_paid(
     session: AsyncSession, prepay: Prepay, paid_from: str, user_id: int, coupon: Applied | None = None
 ) -> Order:
-    """Mark the order paid; the payments service moves the money from ``paid_from`` to the merchant's
-    pending balance in the ledger and enqueues the notification, all in this transaction (which the
-    caller rolls back on a problem)."""
+    """Mark the order paid; the payments service moves the money from ``paid_from`` (and with a
+    coupon the discount from the coupon's funder) to the merchant's pending balance in the ledger,
+    records promotion_detail and enqueues the notification, all in this transaction (which the caller
+    rolls back on a problem)."""
+    discount = None
     if coupon is not None:
-        # The seam the coupons work fills: the payer pays amount − discount, the coupon's funder the
-        # discount, and the order records promotion_detail (docs/ARCHITECTURE.md, "The payment sheet's
-        # coupon line"). Until the payments service takes a discount, a coupon is refused, never ignored.
-        raise Problem(409, "coupon_not_applicable", "coupons cannot be used on payments yet")
+        discount = Discount(coupon.discount_fen, coupon.funded_from, coupon.promotion_detail)
     try:
-        return await payments.mark_paid(session, prepay.prepay_id, paid_from=paid_from, user_id=user_id)
+        return await payments.mark_paid(
+            session, prepay.prepay_id, paid_from=paid_from, user_id=user_id, discount=discount
+        )
     except PaymentError as error:
+        if error.code in ("discount_unfunded", "invalid_discount"):
+            raise Problem(409, "coupon_not_applicable", "the coupon's budget cannot cover it") from None
         if error.code == "insufficient_funds":
             raise Problem(409, "insufficient_balance", "the wallet balance is too low") from None
         if error.code == "already_paid":

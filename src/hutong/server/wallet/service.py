@@ -156,7 +156,7 @@ async def _refunds_and_reversals(session: AsyncSession, user_id: int, limit: int
         Entry(
             "refund",
             r.refund_id,
-            r.amount,
+            r.amount - r.discount_refund,  # a voucher's part goes back to its funder, not the wallet
             REFUND_STATES.get(r.status, "pending"),
             r.created_at,
             f"Refund: {p.description}",

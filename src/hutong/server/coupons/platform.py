@@ -1,0 +1,162 @@
+"""Platform-funded voucher stocks (代金券 the platform itself issues, as WeChat Pay and banks do): a
+platform operator makes one with WeChat's favor body plus ``available_merchants`` (the mchids whose
+orders it may cut; none: any merchant's), starts, pauses and stops it, and sends its vouchers to users
+by appid and openid. Its budget is locked from the platform's marketing account (``platform_marketing``,
+the platform's promotion expense) when it starts, each payment with one of its vouchers takes the
+discount from that budget to the paid merchant's pending balance (so the merchant still receives the
+whole order, checkout.py), ``promotion_detail`` shows it as ``wechatpay_contribute``, and what it did
+not spend goes back when it ends (budget.py). No merchant owns it: none can query, send or redeem it
+through the merchant APIs, and no merchant callback is sent for it.
+
+Operator API (``reviewer`` or ``admin`` operators): ``POST/GET /api/operator/coupon-stocks``,
+``POST …/{stock_id}/start|pause|restart|stop``, ``POST …/{stock_id}/send {appid, openid,
+out_request_no}``."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request
+from pydantic import BaseModel, Field
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from hutong.server.accounts.auth import current_user
+from hutong.server.accounts.models import User
+from hutong.server.audit import service as audit
+from hutong.server.coupons import issuing, rules
+from hutong.server.coupons.models import Stock
+from hutong.server.deps import database
+from hutong.server.identity import service as identity
+from hutong.server.payments.ids import now, rfc3339
+from hutong.server.problems import Problem
+from hutong.server.review.service import require_operator
+from hutong.server.wechatpay.errors import PayError
+
+router = APIRouter(prefix="/api/operator/coupon-stocks", tags=["coupons"])
+Operator = Annotated[User, Depends(current_user)]
+
+
+def _summary(stock: Stock) -> dict[str, Any]:
+    return {
+        "stock_id": stock.stock_id,
+        "name": stock.name,
+        "state": stock.state,
+        "funded_by": stock.funded_by,
+        "available_merchants": stock.available_mchids,
+        "issued": stock.issued,
+        "used": stock.used,
+        "max_coupons": stock.max_coupons,
+        "coupon_use_rule": rules.coupon_use_rule(stock),
+        "begins_at": rfc3339(stock.begins_at),
+        "ends_at": rfc3339(stock.ends_at),
+    }
+
+
+async def _stock(session: AsyncSession, stock_id: str) -> Stock:
+    stock = await session.scalar(
+        select(Stock).where(Stock.stock_id == stock_id, Stock.funded_by == "platform")
+    )
+    if stock is None:
+        raise Problem(404, "stock_not_found", f"no platform stock {stock_id}")
+    await issuing.refresh_state(session, stock)
+    return stock
+
+
+@router.post("", status_code=201)
+async def create(request: Request, user: Operator) -> dict[str, Any]:
+    """WeChat's favor stock body (``no_cash`` false) and ``available_merchants: [mchid, …]``; made as
+    a draft. The same ``out_request_no`` again answers the same stock."""
+    require_operator(user)
+    try:
+        body = await request.json()
+    except ValueError:
+        body = None
+    if not isinstance(body, dict):
+        raise Problem(422, "invalid_stock", "a JSON object is needed")
+    available = body.get("available_merchants", [])
+    if not isinstance(available, list) or not all(isinstance(m, str) and m for m in available):
+        raise Problem(422, "invalid_stock", "available_merchants: a list of mchids")
+    number = body.get("out_request_no")
+    if not isinstance(number, str) or not 1 <= len(number) <= 128:
+        raise Problem(422, "invalid_stock", "out_request_no is required")
+    try:
+        fields = rules.favor_fields(body)
+    except PayError as error:
+        raise Problem(422, "invalid_stock", error.message) from None
+    digest = rules.request_hash("platform", body)
+    async with database(request).session() as session:
+        existing = await session.scalar(
+            select(Stock).where(
+                Stock.merchant_id.is_(None), Stock.family == "favor", Stock.out_request_no == number
+            )
+        )
+        if existing is not None:
+            if existing.request_hash != digest:
+                raise Problem(409, "request_no_reused", "out_request_no was used with another body")
+            return _summary(existing)
+        stock = Stock(
+            stock_id=rules.new_stock_id(), merchant_id=None, family="favor", out_request_no=number,
+            request_hash=digest, state="draft", created_at=now(),
+            **{**fields, "funded_by": "platform"}, available_mchids=sorted(set(available)),
+        )  # fmt: skip
+        session.add(stock)
+        await session.flush()
+        await audit.record(
+            session, None, user, "coupon_stock.create", stock_id=stock.stock_id, funded_by="platform"
+        )
+        return _summary(stock)
+
+
+@router.get("")
+async def list_stocks(request: Request, user: Operator) -> list[dict[str, Any]]:
+    require_operator(user)
+    async with database(request).session() as session:
+        rows = list(
+            await session.scalars(
+                select(Stock).where(Stock.funded_by == "platform").order_by(Stock.id.desc()).limit(200)
+            )
+        )
+        return [_summary(stock) for stock in rows]
+
+
+class SendIn(BaseModel):
+    appid: str = Field(min_length=1, max_length=64)
+    openid: str = Field(min_length=1, max_length=128)
+    out_request_no: str = Field(min_length=1, max_length=64)
+
+
+@router.post("/{stock_id}/send")
+async def send(request: Request, stock_id: str, body: SendIn, user: Operator) -> dict[str, Any]:
+    """One voucher to the user behind ``openid`` in ``appid``; idempotent on ``out_request_no``."""
+    require_operator(user)
+    async with database(request).session() as session:
+        stock = await _stock(session, stock_id)
+        app = await identity.app_by_appid(session, body.appid)
+        owner = await identity.user_for_openid(session, app, body.openid) if app is not None else None
+        if app is None or owner is None:
+            raise Problem(404, "user_not_found", "no such openid in that mini program")
+        claimant = issuing.Claimant(owner, app.id, app.appid, body.openid)
+        try:
+            coupon, _ = await issuing.claim(
+                session, stock, None, claimant, out_request_no=body.out_request_no, channel="API"
+            )
+        except issuing.ClaimRefused as refused:
+            raise Problem(409, f"coupon_{refused.reason}", refused.message) from None
+        return {"coupon_id": coupon.coupon_id, "stock_id": stock.stock_id}
+
+
+@router.post("/{stock_id}/{action}")
+async def move(request: Request, stock_id: str, action: str, user: Operator) -> dict[str, Any]:
+    """start (locks the budget from the platform's marketing account), pause, restart, stop."""
+    require_operator(user)
+    if action not in issuing.MOVES:
+        raise Problem(404, "unknown_action", "start, pause, restart or stop")
+    async with database(request).session() as session:
+        stock = await _stock(session, stock_id)
+        try:
+            await issuing.move(session, stock, action)
+        except PayError as error:
+            raise Problem(409, "invalid_state", error.message) from None
+        await audit.record(session, None, user, f"coupon_stock.{action}", stock_id=stock_id)
+        return _summary(stock)
