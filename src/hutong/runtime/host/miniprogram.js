@@ -43,13 +43,22 @@ export function parseUrl(url) {
   return { route: path.replace(/^\//, '').replace(/\.(js|wxml)$/, ''), query };
 }
 
+/**
+ * What the shell offers for one mini program opening another (shell/alive.js): `open` starts or resumes
+ * the target (scene 1037), `back` returns to the app that opened this one (scene 1038; false when
+ * none did), `exit` closes this one as the capsule does.
+ * @typedef {{open: (source: MiniProgram, target: {appId: string, path: string, channel: string, extraData: Record<string, any>}) => Promise<void>,
+ *   back: (from: MiniProgram, extraData: Record<string, any>) => boolean, exit: (from: MiniProgram) => void}} MiniProgramNavigator
+ */
+
 /** A failure whose message goes to the app as `<api>:fail <message>`. */
 class ApiError extends Error {}
 
 export class MiniProgram {
   /**
    * @param {{appid: string, surface: HTMLElement, runtimeBase: string, launchUrl: string,
-   *   onError?: (message: string) => void, user?: string, requestSignIn?: (reason: string) => Promise<boolean>}} options
+   *   onError?: (message: string) => void, user?: string, requestSignIn?: (reason: string) => Promise<boolean>,
+   *   navigator?: MiniProgramNavigator}} options
    */
   constructor(options) {
     this.appid = options.appid;
@@ -62,6 +71,8 @@ export class MiniProgram {
     this.userGiven = Boolean(options.user);
     /** The shell's sign-in sheet, for APIs that need a signed-in user (host/api/login.js). */
     this.requestSignIn = options.requestSignIn || null;
+    /** The shell's way to other mini programs (wx.navigateToMiniProgram, host/api/open.js); none: this host runs one app. */
+    this.navigator = options.navigator || null;
     /** @type {PageFrame[]} the page stack, bottom first */
     this.pages = [];
     /** @type {Map<string, PageFrame>} tab pages stay alive once opened */
@@ -420,7 +431,10 @@ export class MiniProgram {
     this.tracker.leave();
   }
 
-  /** The app comes back: App.onShow, then the page's onShow. @param {{scene?: number, query?: Record<string, string>}} [options] */
+  /**
+   * The app comes back: App.onShow, then the page's onShow.
+   * @param {{scene?: number, query?: Record<string, string>, path?: string, referrerInfo?: Record<string, any>}} [options]
+   */
   show(options = {}) {
     if (this.foreground) return;
     this.foreground = true;
@@ -428,7 +442,7 @@ export class MiniProgram {
     const top = this.top;
     this.toLogic({
       t: 'app:show',
-      options: { path: top?.route, query: options.query || top?.query || {}, scene: options.scene ?? 1001, referrerInfo: {} },
+      options: { path: top?.route, query: options.query || top?.query || {}, scene: options.scene ?? 1001, referrerInfo: options.referrerInfo || {} },
     });
   }
 
