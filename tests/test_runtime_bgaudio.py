@@ -36,7 +36,7 @@ async def test_play_pause_seek_stop_across_pages(live_server: LiveServer, browse
         await view.locator("#seek").click()
         await expect(view.locator("#result")).to_have_text("seekBackgroundAudio:ok")
 
-        # The next page: the same player is still playing; pausing there is heard by the first page's listener.
+        # The next page: the same player still plays; a pause there reaches the first page's listener.
         await view.locator("#next").click()
         await expect(view.locator("#state")).to_have_text("status 1 /audio/tone.wav")
         await view.locator("#pause").click()
