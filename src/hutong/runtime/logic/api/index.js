@@ -60,6 +60,8 @@ export const partial = {
   saveImageToPhotosAlbum: 'saves as a browser download',
   createInnerAudioContext: 'obeyMuteSwitch and buffered are ignored',
   getBackgroundAudioManager: 'plays in the page while the app runs; no system media controls, onPrev/onNext never fire',
+  getBackgroundAudioPlayerState: 'downloadPercent is 0 until the duration is known, then 100 (download progress is not reported)',
+  playBackgroundAudio: 'the same player as getBackgroundAudioManager, in the host page: no system media controls',
   chooseVideo: 'duration, width and height are reported as 0',
   getRecorderManager: 'every method and event WeChat documents, but no microphone yet: start() reports onError "operateRecorder:fail not supported"',
   getFileSystemManager: 'readCompressedFileSync fails (brotli decompresses only asynchronously here); readCompressedFile needs a browser whose DecompressionStream knows brotli',
