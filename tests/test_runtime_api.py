@@ -45,7 +45,8 @@ async def test_base_unsupported_and_open_apis(live_server: LiveServer, browser: 
     assert r["network"] == ["undefined"] * 4  # the logic thread has no network of its own
     assert r["unknown"] == "noSuchApi:fail not supported"
     assert r["unknownPromise"] == "noSuchApi:fail not supported"
-    assert r["notYet"] == "navigateToMiniProgram:fail not supported yet"
+    # Another mini program is opened by the host (tests/test_runtime_hop.py); an unknown version is refused.
+    assert r["notYet"] == 'navigateToMiniProgram:fail invalid envVersion "nightly"'
     assert r["setting"] == {"errMsg": "getSetting:ok", "authSetting": {}}
     # Not in a tap (WeChat's rule): refused without asking.
     gesture = "requestSubscribeMessage:fail can only be invoked by user TAP gesture."
@@ -78,7 +79,7 @@ async def test_base_unsupported_and_open_apis(live_server: LiveServer, browser: 
     log = await app.page.evaluate("window.__hutongLog")
     unsupported = [e["name"] for e in log if e["kind"] == "unsupported"]
     assert unsupported.count("wx.noSuchApi") == 1
-    assert "wx.navigateToMiniProgram" in unsupported and "wx.login" not in unsupported
+    assert "wx.navigateToMiniProgram" not in unsupported and "wx.login" not in unsupported
     await expect(app.page.locator("#dev-panel")).to_contain_text('[log] hello from the app {"n":1}')
     await expect(app.page.locator("#dev-panel")).to_contain_text(
         "[warn] [hutong] API wx.noSuchApi is not supported"

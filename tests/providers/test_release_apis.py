@@ -5,15 +5,18 @@ WeChat's errcodes."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 from xml.etree import ElementTree
 
 from sqlalchemy import update
 
+from hutong.cli.platform import zip_project
 from hutong.server.accounts import service as accounts
 from hutong.server.providers import crypto
 from hutong.server.providers.models import Provider
+from tests.conftest import TEST_APPS
 from tests.outbox.receiver import receiver
 from tests.providers.helpers import ProviderWorld, provider_world
 from tests.providers.test_templates import _access, _bearer, _config, _config_as_member, _template, ext_json
@@ -143,3 +146,51 @@ async def test_authorized_apps_events_go_to_the_event_url(tmp_path: Path, databa
             # The message URL kept the chain's pushes and got no review result.
             kinds = [x.get("InfoType") or x.get("Event") for x in p.pushes()]
             assert "authorized" in kinds and "weapp_audit_success" not in kinds
+
+
+async def test_ext_json_chooses_subpackages(tmp_path: Path, database_url: str) -> None:
+    """A template with subpackages: ext_json's ``subpackages`` picks which compiled subpackages (and
+    pages) a merchant gets, ``extPages`` sets a subpackage page's window, ``pages`` takes main-package
+    pages only; anything not compiled is 85045."""
+    async with provider_world(tmp_path, database_url) as p:
+        component = await p.component_token()
+        uploaded = await p.client.post(
+            f"/api/manage/apps/{p.dev_appid}/versions",
+            files={"project": ("p.zip", zip_project(TEST_APPS / "test-subpackages"), "application/zip")},
+            data={"version": "1.0.0", "description": "subpackages"},
+            headers=p.dev_p,
+        )
+        assert uploaded.status_code == 201, uploaded.text
+        drafts = (await p.component("/wxa/gettemplatedraftlist", component))["draft_list"]
+        await p.component("/wxa/addtotemplate", component, {"draft_id": drafts[0]["draft_id"]})
+        template_id = (await p.component("/wxa/gettemplatelist", component))["template_list"][0][
+            "template_id"
+        ]
+        access = await _access(p, component, p.w.a1, "a@example.com")
+
+        async def commit(version: str, ext: dict[str, object]) -> int:
+            body = {"template_id": template_id, "user_version": version, "ext_json": json.dumps(ext)}
+            return int((await p.authorizer("/wxa/commit", access, body))["errcode"])
+
+        assert await commit("0.1.0", {"subpackages": [{"root": "nope"}]}) == 85045
+        assert await commit("0.1.1", {"subpackages": [{"root": "shop", "pages": ["list/none"]}]}) == 85045
+        assert await commit("0.1.2", {"pages": ["shop/list/list"]}) == 85045
+        assert await commit("0.1.3", {"subpackages": {"root": "shop"}}) == 85013
+
+        chosen: dict[str, object] = {
+            "subpackages": [{"root": "shop", "pages": ["list/list"]}],
+            "extPages": {"shop/list/list": {"navigationBarTitleText": "Menu"}},
+            "ext": {"shopName": "Sub Tea"},
+        }
+        assert await commit("1.0.0", chosen) == 0
+        _bundles, config = await _config_as_member(p, p.w.a1.appid, None)
+        assert [package["root"] for package in config["packages"]] == ["", "shop"]
+        assert config["pages"] == ["pages/home/home", "shop/list/list"]
+        assert config["pageConfigs"]["shop/list/list"]["window"]["navigationBarTitleText"] == "Menu"
+        assert config["ext"] == {"shopName": "Sub Tea"}
+
+        # Without subpackages in ext_json, every compiled one stays, even when pages are chosen.
+        assert await commit("1.0.1", {"pages": ["pages/home/home"]}) == 0
+        _bundles, config = await _config_as_member(p, p.w.a1.appid, None)
+        assert [package["root"] for package in config["packages"]] == ["", "shop", "extra"]
+        assert config["pages"] == ["pages/home/home", "shop/list/list", "extra/e/e"]

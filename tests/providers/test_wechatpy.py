@@ -238,7 +238,8 @@ async def test_wechatpy_component_drives_the_chain_and_a_release(tmp_path: Path)
                 """The provider's server reads each push as it comes (the worker sends it)."""
                 seen = pushed
                 for _ in range(150):
-                    while seen < len(inbox.bodies):
+                    # queries is appended after bodies: an entry there has its body too.
+                    while seen < len(inbox.queries):
                         q = {k: v[0] for k, v in parse_qs(urlsplit(inbox.queries[seen]).query).items()}
                         message = component.parse_message(
                             inbox.bodies[seen], q["msg_signature"], q["timestamp"], q["nonce"]

@@ -15,7 +15,8 @@ export const BACKGROUND_LIFETIME = 5 * 60 * 1000;
 
 /**
  * @typedef {{key: string, appid: string, channel: string, program: MiniProgram, surface: HTMLElement,
- *   usedAt: number, timer: ReturnType<typeof setTimeout> | null}} Alive
+ *   usedAt: number, timer: ReturnType<typeof setTimeout> | null, returnTo?: string | null}} Alive
+ *   `returnTo`: the key of the app that opened this one (wx.navigateToMiniProgram), for navigateBackMiniProgram
  */
 
 /**
@@ -27,7 +28,7 @@ function appHide(program) {
   else program.toLogic({ t: 'app:hide' });
 }
 
-/** @param {any} program @param {{scene?: number, query?: Record<string, string>}} options */
+/** @param {any} program @param {{scene?: number, query?: Record<string, string>, referrerInfo?: Record<string, any>}} options */
 function appShow(program, options) {
   if (typeof program.show === 'function') {
     program.show(options);
@@ -35,7 +36,7 @@ function appShow(program, options) {
   }
   const top = program.pages[program.pages.length - 1];
   const query = options.query || top?.query || {};
-  program.toLogic({ t: 'app:show', options: { path: top?.route, query, scene: options.scene ?? 1001, referrerInfo: {} } });
+  program.toLogic({ t: 'app:show', options: { path: top?.route, query, scene: options.scene ?? 1001, referrerInfo: options.referrerInfo || {} } });
 }
 
 export class AliveApps {
@@ -59,6 +60,14 @@ export class AliveApps {
     this.current = null;
     /** Set by the shell: its sign-in sheet, for mini programs that need a signed-in user. @type {((reason: string) => Promise<boolean>) | undefined} */
     this.requestSignIn = undefined;
+    /** Set by the shell: how one mini program opens another (wx.navigateToMiniProgram). @type {import('../host/miniprogram.js').MiniProgramNavigator | undefined} */
+    this.navigator = undefined;
+  }
+
+  /** The alive app running `program`, if any. @param {MiniProgram} program */
+  byProgram(program) {
+    for (const alive of this.apps.values()) if (alive.program === program) return alive;
+    return null;
   }
 
   /** @param {string} appid @param {string} channel */
@@ -73,7 +82,7 @@ export class AliveApps {
 
   /**
    * Bring an app in the background back to the front. @param {Alive} alive
-   * @param {{scene?: number, query?: Record<string, string>}} options
+   * @param {{scene?: number, query?: Record<string, string>, referrerInfo?: Record<string, any>}} options
    */
   resume(alive, options) {
     this.background();
@@ -103,7 +112,7 @@ export class AliveApps {
     surface.dataset.appid = appid;
     this.container.appendChild(surface);
     this.watch(surface);
-    const program = new MiniProgram({ appid, surface, runtimeBase: RUNTIME_BASE, launchUrl, onError: this.onError, requestSignIn: this.requestSignIn });
+    const program = new MiniProgram({ appid, surface, runtimeBase: RUNTIME_BASE, launchUrl, onError: this.onError, requestSignIn: this.requestSignIn, navigator: this.navigator });
     /** @type {Alive} */
     const alive = { key, appid, channel, program, surface, usedAt: ++this.uses, timer: null };
     this.apps.set(key, alive);

@@ -32,6 +32,8 @@ export const SCENES = {
   scheme: 1065,
   pinned: 1104,
   link: 1194,
+  fromMiniProgram: 1037,
+  backFromMiniProgram: 1038,
 };
 
 /** @param {string} id */
@@ -125,36 +127,71 @@ function notice(message) {
 
 /**
  * Open a mini program: resume it if it is alive in the background (and no page was asked for), else
- * start it at `path` with `query`, telling App.onLaunch/onShow where the opening came from (`scene`).
+ * start it at `path` with `query`, telling App.onLaunch/onShow where the opening came from (`scene`,
+ * and `referrerInfo` when another mini program opened it). `returnTo` is the key of the app that
+ * opened it (wx.navigateToMiniProgram), for its navigateBackMiniProgram. Resolves false when the
+ * launch failed.
  * @param {string} appid
  * @param {string} [channel] release (default), trial, develop or review
- * @param {{path?: string, query?: Record<string, string>, scene?: number, shareTicket?: string, chatType?: number}} [launch]
+ * @param {{path?: string, query?: Record<string, string>, scene?: number, shareTicket?: string, chatType?: number,
+ *   referrerInfo?: Record<string, any>, returnTo?: string | null}} [launch]
  */
 async function open(appid, channel = 'release', launch = {}) {
   closeSheets();
   home.hidden = true;
   running.hidden = false;
   const scene = launch.scene ?? (channel === 'trial' ? SCENES.trial : SCENES.recent);
+  const { returnTo, ...startWith } = launch;
   const existing = alive.get(appid, channel);
   if (existing && !launch.path) {
-    alive.resume(existing, { scene, query: launch.query });
-    return;
+    existing.returnTo = returnTo ?? null;
+    alive.resume(existing, { scene, query: launch.query, referrerInfo: launch.referrerInfo });
+    return true;
   }
   const params = new URLSearchParams({ scene: String(scene) });
   if (channel !== 'release') params.set('channel', channel);
   if (launch.path) params.set('path', launch.path);
   const entry = alive.create(appid, channel, `/api/apps/${encodeURIComponent(appid)}/launch?${params}`);
+  entry.returnTo = returnTo ?? null;
   // For hutong check and the tests: how the app was entered (the host page's own record).
   log.push({ kind: 'launch', appid, scene, path: launch.path || '', shareTicket: launch.shareTicket || null, chatType: launch.chatType ?? null });
   try {
-    await entry.program.start({ ...launch, scene });
+    await entry.program.start({ ...startWith, scene });
+    return true;
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     log.push({ kind: 'fatal', message });
     showLaunchError(entry.surface, message);
     showError(message);
+    return false;
   }
 }
+
+// One mini program opening another (host/api/open.js has asked the user already): the target starts
+// with scene 1037 and the source's appId and extraData; going back resumes the source with scene 1038.
+alive.navigator = {
+  async open(source, target) {
+    const from = alive.byProgram(source);
+    const started = await open(target.appId, target.channel, {
+      path: target.path || undefined,
+      scene: SCENES.fromMiniProgram,
+      referrerInfo: { appId: source.appid, extraData: target.extraData },
+      returnTo: from?.key ?? null,
+    });
+    if (!started) throw new Error(`cannot open ${target.appId}`);
+  },
+  back(from, extraData) {
+    const entry = alive.byProgram(from);
+    const source = entry?.returnTo ? alive.apps.get(entry.returnTo) : null;
+    if (!entry || !source) return false;
+    entry.returnTo = null;
+    alive.resume(source, { scene: SCENES.backFromMiniProgram, referrerInfo: { appId: from.appid, extraData } });
+    return true;
+  },
+  exit(from) {
+    if (alive.current?.program === from) closeApp();
+  },
+};
 
 /** The capsule's close button sends the app to the background, as WeChat's does; it stays alive. */
 function closeApp() {
@@ -381,7 +418,7 @@ $('capsule-menu').addEventListener('click', async () => {
  * The page said what to share (from the menu or a share button). Share: the host's share sheet
  * (share-sheet.js: recent chats and groups, or a link). Add to Favorites: a link to keep. The
  * timeline is not offered (there is none; the capsule menu hides it).
- * @param {{kind: string, result: Record<string, any>, route?: string, query?: Record<string, string>}} detail
+ * @param {{kind: string, result: Record<string, any>, route?: string, query?: Record<string, string>, pageId?: number}} detail
  */
 function showShare(detail) {
   const current = alive.current;
@@ -398,7 +435,7 @@ function showShare(detail) {
     query = Object.fromEntries(new URLSearchParams(String(result.query)));
   }
   if (detail.kind === 'appMessage') {
-    const shared = { route, query, title: String(result.title || ''), imageUrl: String(result.imageUrl || '') };
+    const shared = { route, query, title: String(result.title || ''), imageUrl: String(result.imageUrl || ''), pageId: detail.pageId };
     showShareSheet(current, shared, linkTo).catch(() => undefined);
     return;
   }

@@ -58,6 +58,30 @@ function navigate(page, message) {
   }
 }
 
+/**
+ * `<navigator target="miniProgram">`: another mini program (open-type navigate), back to the one that
+ * opened this app (navigateBack) or out (exit); bindsuccess or bindfail, then bindcomplete, with the answer.
+ * @param {any} page @param {Record<string, any>} message
+ */
+async function miniProgram(page, message) {
+  const wx = /** @type {any} */ (globalThis).wx;
+  const openType = String(message.openType || 'navigate');
+  /** @type {Record<string, any>} */
+  let detail;
+  let ok = true;
+  try {
+    if (openType === 'navigateBack') detail = await wx.navigateBackMiniProgram({ extraData: message.extraData });
+    else if (openType === 'exit') detail = await wx.exitMiniProgram({});
+    else detail = await wx.navigateToMiniProgram({ appId: message.appId, path: message.path || undefined, extraData: message.extraData, envVersion: message.version || 'release' });
+  } catch (error) {
+    ok = false;
+    detail = error && typeof error === 'object' && 'errMsg' in error ? error : { errMsg: String(error) };
+  }
+  for (const type of [ok ? 'success' : 'fail', 'complete']) {
+    dispatchFromView(page.__tree, { target: message.target, type, detail, timeStamp: Date.now(), bubbles: false });
+  }
+}
+
 /** `<navigation-bar>`: the host's bar for this page. @param {Record<string, any>} message */
 function navigationBar(message) {
   const wx = /** @type {any} */ (globalThis).wx;
@@ -94,6 +118,7 @@ on('builtin', (message) => {
   const page = instances.get(message.id);
   if (!page) return;
   if (message.action === 'navigate') navigate(page, message);
+  else if (message.action === 'mini-program') miniProgram(page, message);
   else if (message.action === 'open-type') openType(page, message);
   else if (message.action === 'navigation-bar') navigationBar(message);
 });

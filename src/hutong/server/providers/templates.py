@@ -119,6 +119,61 @@ def _page_path(path: object) -> str:
     return str(path).strip().lstrip("/").removesuffix(".html") if isinstance(path, str) else ""
 
 
+def _subpackages(packages: list[dict[str, Any]], items: object) -> list[dict[str, Any]]:
+    """ext_json's subpackages: which of the template's compiled subpackages this merchant gets, and
+    which of their pages (code cannot be added, only chosen); a root or page not compiled is 85045."""
+    if not isinstance(items, list):
+        raise WxError(85013, "invalid ext_json: subpackages is a list")
+    compiled = {package["root"]: package for package in packages[1:]}
+    kept = []
+    for item in items:
+        root = _page_path(item.get("root")) if isinstance(item, dict) else ""
+        package = compiled.get(root)
+        if package is None:
+            raise WxError(85045, f"some path in ext_json does not exist: subpackages {root or '(none)'}")
+        listed = item.get("pages")
+        if listed is None:
+            kept.append(package)
+            continue
+        if not isinstance(listed, list) or not listed:
+            raise WxError(85013, f"invalid ext_json: subpackages {root} pages is a list of paths")
+        chosen = [f"{root}/{_page_path(page)}" for page in listed]
+        missing = [page for page in chosen if page not in package["pages"]]
+        if missing:
+            raise WxError(85045, f"some path in ext_json does not exist: subpackages {missing[0]}")
+        kept.append({**package, "pages": chosen})
+    return kept
+
+
+def _merge_pages(merged: dict[str, Any], ext_json: dict[str, Any]) -> None:
+    """``pages`` (the main package's, in order, the first the entry) and ``subpackages`` chosen
+    among the compiled ones, as WeChat reads them from ext.json; ``pages`` and ``packages`` of the
+    config then agree."""
+    packages: list[dict[str, Any]] = list(merged.get("packages") or [])
+    main = list(packages[0]["pages"]) if packages else list(merged.get("pages") or [])
+    pages = ext_json.get("pages")
+    if pages is not None:
+        if not isinstance(pages, list) or not pages:
+            raise WxError(85047)
+        chosen = [_page_path(page) for page in pages]
+        missing = [page for page in chosen if page not in main]
+        if missing:
+            raise WxError(85045, f"some path in ext_json does not exist: pages {missing[0]}")
+        main = chosen
+        merged["entryPagePath"] = chosen[0]
+    key = "subpackages" if "subpackages" in ext_json else "subPackages" if "subPackages" in ext_json else None
+    subs = packages[1:]
+    if key is not None:
+        subs = _subpackages(packages, ext_json[key])
+    if pages is None and key is None:
+        return
+    if packages:
+        merged["packages"] = [{**packages[0], "pages": main}, *subs]
+    merged["pages"] = main + [page for package in subs for page in package["pages"]]
+    if merged.get("entryPagePath") not in merged["pages"]:
+        merged["entryPagePath"] = main[0]
+
+
 def merge(config: dict[str, Any], ext_json: dict[str, Any], appid: str) -> dict[str, Any]:
     """The template's app-config.json with ext_json merged over it (WeChat's order: ext_json over
     app.json; a page's own json still wins over the window; extPages over both)."""
@@ -130,16 +185,7 @@ def merge(config: dict[str, Any], ext_json: dict[str, Any], appid: str) -> dict[
         raise WxError(85013, "invalid ext_json: extAppid is not the authorized app")
     merged: dict[str, Any] = json.loads(json.dumps(config))
     compiled = list(merged.get("pages") or [])
-    pages = ext_json.get("pages")
-    if pages is not None:
-        if not isinstance(pages, list) or not pages:
-            raise WxError(85047)
-        chosen = [_page_path(page) for page in pages]
-        missing = [page for page in chosen if page not in compiled]
-        if missing:
-            raise WxError(85045, f"some path in ext_json does not exist: pages {missing[0]}")
-        merged["pages"] = chosen
-        merged["entryPagePath"] = chosen[0]
+    _merge_pages(merged, ext_json)
     window = ext_json.get("window")
     if window is not None:
         if not isinstance(window, dict):

@@ -167,7 +167,11 @@ export const media = {
       map.set(task, a);
       a.addEventListener('canplay', () => emit('canplay'));
       a.addEventListener('play', () => emit('play'));
-      a.addEventListener('pause', () => emit('pause'));
+      // stop() pauses the element too; WeChat reports only onStop for it.
+      a.addEventListener('pause', () => {
+        if (a.dataset.stopping) delete a.dataset.stopping;
+        else emit('pause');
+      });
       a.addEventListener('ended', () => emit('ended'));
       a.addEventListener('waiting', () => emit('waiting'));
       a.addEventListener('seeking', () => emit('seeking'));
@@ -197,6 +201,7 @@ export const media = {
         audio.pause();
         break;
       case 'stop':
+        if (!audio.paused) audio.dataset.stopping = '1';
         audio.pause();
         audio.currentTime = 0;
         emit('stop');

@@ -1,28 +1,17 @@
 // @ts-check
 /**
- * Open APIs still waiting for the platform (other mini programs). Each calls the host, which
- * answers honestly "not supported yet" (and the app's use is reported like any unsupported API);
- * requestPayment answers through the host's payment sheet.
+ * Open APIs the host answers: requestPayment through its payment sheet, addCard and openCard through
+ * its card sheets, and one mini program opening another (navigateToMiniProgram asks the user the
+ * first time per pair, navigateBackMiniProgram returns with extraData, exitMiniProgram closes the app:
+ * host/api/open.js and the shell's navigator).
  * Login is in login.js, scopes, the user's profile and requestSubscribeMessage (a tap only) in
  * consent.js.
  */
-import { callHost, reportUnsupported } from '../call.js';
+import { callHost } from '../call.js';
 
-// requestPayment is answered by the host's payment sheet (host/api/payment.js), addCard and openCard
-// by its card sheets (host/api/coupons.js).
-const ANSWERED = ['requestPayment', 'addCard', 'openCard'];
-const NOT_YET = ['navigateToMiniProgram', 'navigateBackMiniProgram', 'exitMiniProgram'];
+const ANSWERED = ['requestPayment', 'addCard', 'openCard', 'navigateToMiniProgram', 'navigateBackMiniProgram', 'exitMiniProgram'];
 
-/** Names that exist (so apps can call them) but do not work yet: canIUse answers false for them. */
-export const notYet = new Set(NOT_YET);
+/** Names that exist (so apps can call them) but do not work yet: canIUse answers false for them. None today. @type {Set<string>} */
+export const notYet = new Set();
 
-export const open = Object.fromEntries([
-  ...ANSWERED.map((name) => [name, (/** @type {any} */ options) => callHost(name, options || {})]),
-  ...NOT_YET.map((name) => [
-    name,
-    (/** @type {any} */ options) => {
-      reportUnsupported(name);
-      return callHost(name, options || {});
-    },
-  ]),
-]);
+export const open = Object.fromEntries(ANSWERED.map((name) => [name, (/** @type {any} */ options) => callHost(name, options || {})]));

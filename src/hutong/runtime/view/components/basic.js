@@ -262,7 +262,25 @@ class Navigator extends HTMLElement {
     super();
     this.addEventListener('click', () => {
       if (this.getAttribute('target') === 'miniProgram') {
-        emit(this, 'fail', { errMsg: 'navigateToMiniProgram:fail not supported' });
+        // Another mini program: the logic thread calls wx.navigateToMiniProgram (or navigateBack…/exit)
+        // and fires bindsuccess/bindfail/bindcomplete with its answer.
+        const props = /** @type {any} */ (this).__props || {};
+        let extraData = props['extra-data'] ?? props.extraData;
+        if (extraData === undefined) {
+          try {
+            extraData = JSON.parse(this.getAttribute('extra-data') || 'null') ?? undefined;
+          } catch {
+            extraData = undefined;
+          }
+        }
+        toLogic(this, {
+          action: 'mini-program',
+          openType: this.getAttribute('open-type') || 'navigate',
+          appId: this.getAttribute('app-id') || '',
+          path: this.getAttribute('path') || '',
+          version: this.getAttribute('version') || 'release',
+          extraData,
+        });
         return;
       }
       toLogic(this, {

@@ -37,7 +37,7 @@ export const COMPONENTS = {
   slider: { status: 'supported' },
   switch: { status: 'supported' },
   textarea: { status: 'partial', missing: 'linechange event; show-confirm-bar; cursor and selection attributes; keyboardheightchange as for input (the visible area lost while focused, duration 0)' },
-  navigator: { status: 'partial', missing: 'target="miniProgram" fails (no other mini programs); hover-class works as on view' },
+  navigator: { status: 'supported' },
   'functional-page-navigator': { status: 'unsupported', missing: 'functional pages are WeChat-only' },
   audio: { status: 'unsupported', missing: 'the legacy audio component; use wx.createInnerAudioContext' },
   camera: { status: 'unsupported', missing: 'camera access is not offered to mini programs' },

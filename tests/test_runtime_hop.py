@@ -1,0 +1,91 @@
+"""One mini program opening another in the end-user host (Chromium): wx.navigateToMiniProgram asks
+the user once per pair, the target sees scene 1037 and referrerInfo, navigateBackMiniProgram brings the
+source back with scene 1038 and the target's extraData, `<navigator target="miniProgram">` opens and
+exits, and a refusal, a bad envVersion and a back with nowhere to go fail as WeChat's do."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator
+
+import pytest
+from playwright.async_api import Browser, BrowserContext, FrameLocator, Page, expect
+
+from tests.conftest import LiveServer
+
+TOP = ".surface:not([hidden]) iframe.hutong-page:not([hidden])"
+
+
+def view(page: Page) -> FrameLocator:
+    return page.frame_locator(TOP)
+
+
+@pytest.fixture
+async def context(browser: Browser) -> AsyncIterator[BrowserContext]:
+    context = await browser.new_context()
+    yield context
+    await context.close()
+
+
+def _j(value: object) -> str:
+    return json.dumps(value, separators=(",", ":"))
+
+
+async def test_navigate_to_and_back_from_another_mini_program(
+    live_server: LiveServer, context: BrowserContext
+) -> None:
+    page = await context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    await page.goto(f"{live_server.url}/?open=test-hop")
+    source = view(page)
+    await expect(source.locator("#shows")).to_have_text("1001:{}")
+
+    # Nowhere to go back to, an unknown envVersion: clean failures, nothing opens.
+    await source.locator("#back-nowhere").click()
+    await expect(source.locator("#result")).to_have_text(
+        "navigateBackMiniProgram:fail no mini program to go back to"
+    )
+    await source.locator("#bad-version").click()
+    await expect(source.locator("#result")).to_have_text(
+        'navigateToMiniProgram:fail invalid envVersion "nightly"'
+    )
+
+    # The first hop to a target is asked; refusing fails "cancel".
+    await source.locator("#to-counter").click()
+    dialog = page.locator(".hutong-hop-dialog .hutong-dialog")
+    await expect(dialog).to_contain_text("即将打开")
+    await dialog.get_by_role("button", name="取消").click()
+    await expect(source.locator("#result")).to_have_text("navigateToMiniProgram:fail cancel")
+
+    # Allowed: the target starts at the path, from scene 1037, with the source's appId and extraData.
+    await source.locator("#go").click()
+    await expect(dialog).to_contain_text('即将打开"Hop target"小程序')
+    await dialog.get_by_role("button", name="允许").click()
+    target = view(page)
+    referrer = "1037:" + _j({"appId": "test-hop", "extraData": {"coupon": "C1", "amount": 500}})
+    await expect(target.locator("#launched")).to_have_text(referrer)
+    await expect(target.locator("#launch")).to_have_text(referrer)
+    await expect(target.locator("#enter")).to_have_text(referrer)
+    await expect(target.locator("#query")).to_have_text(_j({"coupon": "C1"}))
+
+    # Back: the same source instance shows again, from scene 1038, with the target's extraData.
+    await target.locator("#back").click()
+    back = "1038:" + _j({"appId": "test-hop-target", "extraData": {"paid": True}})
+    await expect(source.locator("#shows")).to_have_text(f"1001:{{}} | {back}")
+    await expect(source.locator("#enter")).to_have_text(
+        _j({"appId": "test-hop-target", "extraData": {"paid": True}})
+    )
+    await expect(source.locator("#result")).to_have_text("navigateToMiniProgram:ok")
+
+    # The pair is allowed now: the navigator opens the target without asking, with its extra-data.
+    await source.locator("#nav").click()
+    other = view(page)
+    await expect(other.locator("#referrer")).to_have_text(
+        "1037:" + _j({"appId": "test-hop", "extraData": {"from": "navigator", "n": 2}})
+    )
+    await expect(dialog).to_have_count(0)
+    # A navigator with open-type exit closes the app, as the capsule does.
+    await other.locator("#exit").click()
+    await expect(page.locator("#home")).to_be_visible()
+    assert errors == []
