@@ -20,6 +20,7 @@ import { network } from './network.js';
 import { open } from './open.js';
 import { payment } from './payment.js';
 import { profile, profileViewMessages } from './profile.js';
+import { sensors } from './sensors.js';
 import { share } from './share.js';
 import { loadStorage, storage } from './storage.js';
 import { subscribe } from './subscribe.js';
@@ -28,7 +29,7 @@ import { support } from './support.js';
 /** @typedef {import('../miniprogram.js').MiniProgram} MiniProgram */
 
 /** @type {Record<string, (mp: MiniProgram, args: Record<string, any>) => any>} */
-export const hostApis = { ...interaction, ...network, ...storage, ...files, ...media, ...location, ...device, ...share, ...log, ...open, ...login, ...consent, ...profile, ...fonts, ...support, ...subscribe, ...payment, ...coupons };
+export const hostApis = { ...interaction, ...network, ...storage, ...files, ...media, ...location, ...device, ...share, ...log, ...open, ...login, ...consent, ...profile, ...fonts, ...support, ...subscribe, ...payment, ...coupons, ...sensors };
 
 /**
  * What page frames tell the host about built-ins that need it (`open-data`, `input type="nickname"`):
