@@ -65,6 +65,8 @@ export const partial = {
   startGyroscope: 'the browser\'s devicemotion rotationRate, in rad/s; a device without the sensor sends nothing; no iOS permission prompt',
   startCompass: 'the browser\'s absolute deviceorientation (webkitCompassHeading on iOS); accuracy is "unknow" where the browser does not say; a device without the sensor sends nothing',
   startDeviceMotionListening: 'the browser\'s deviceorientation alpha/beta/gamma; a device without the sensor sends nothing; no iOS permission prompt',
+  chooseMessageFile: 'the device\'s files (a browser cannot reach the user\'s chats), filtered by type and extension; time is the file\'s modification time',
+  openDocument: 'a PDF opens in the browser\'s viewer in a new tab; Word, Excel and PowerPoint files are offered as a download; showMenu is ignored',
   getBackgroundAudioPlayerState: 'downloadPercent is 0 until the duration is known, then 100 (download progress is not reported)',
   playBackgroundAudio: 'the same player as getBackgroundAudioManager, in the host page: no system media controls',
   chooseVideo: 'duration, width and height are reported as 0',

@@ -266,6 +266,10 @@ export const media = {
   compressImage,
   /** @param {any} options */
   saveImageToPhotosAlbum: (options) => callHost('saveImageToPhotosAlbum', { ...(options || {}), file: withBytes([options?.filePath])[0] }),
+  /** @param {any} options */
+  chooseMessageFile: (options) => callHost('chooseMessageFile', options || {}, adoptFiles),
+  /** @param {any} options */
+  openDocument: (options) => callHost('openDocument', { ...(options || {}), file: withBytes([options?.filePath])[0] }),
   createInnerAudioContext,
   getBackgroundAudioManager,
   ...backgroundAudio1,
