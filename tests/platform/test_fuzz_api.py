@@ -3,10 +3,11 @@ an API token and once with a signed-in browser session (cookie and CSRF token), 
 lifted for the run: no answer may be a server error or contradict the schema.
 
 It runs on SQLite and on PostgreSQL. The run is bounded (deterministic generation, the examples and
-fuzzing phases) so that it takes about a minute per run: on SQLite both credentials with three
-examples per operation, on PostgreSQL the API token with two (every operation still reaches the
-database, which is what the second backend is there to check, at about a third of the cost). The
-figures are printed (pytest -s shows them)."""
+fuzzing phases) so that it takes about a minute per run: on SQLite the API token with three examples
+per operation and the session with one (what the second credential adds is the cookie and CSRF path
+in front of every operation, which one example reaches), on PostgreSQL the API token with two (every
+operation still reaches the database, which is what the second backend is there to check, at about a
+third of the cost). The figures are printed (pytest -s shows them)."""
 
 from __future__ import annotations
 
@@ -114,7 +115,7 @@ async def _fuzz(tmp_path: Path, limits: dict[str, object], *, full: bool) -> Non
         results = [run(server.url, tmp_path / "bearer.ndjson", bearer_headers, examples=3 if full else 2)]
         if full:
             session_headers = {"Cookie": cookie, "X-CSRF-Token": csrf}
-            results.append(run(server.url, tmp_path / "session.ndjson", session_headers))
+            results.append(run(server.url, tmp_path / "session.ndjson", session_headers, examples=1))
     for result in results:
         assert result["code"] == 0, result["output"][-6000:]
-        assert result["figures"]["operations"] > 100 and result["figures"]["cases"] > 200
+        assert result["figures"]["operations"] > 100 and result["figures"]["cases"] > 150

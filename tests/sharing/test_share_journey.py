@@ -12,6 +12,8 @@ share's counts show 1 open and 1 new user."""
 from __future__ import annotations
 
 import asyncio
+import io
+import re
 import secrets
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -20,6 +22,7 @@ from urllib.parse import quote
 
 import httpx
 import pytest
+from PIL import Image
 from playwright.async_api import Browser, Page, Worker, expect
 from sqlalchemy import select
 
@@ -130,6 +133,8 @@ async def test_share_the_tea_menu_into_a_group(tea_server: TeaPlatform, browser:
     await a.get_by_role("menuitem", name="Share", exact=True).click()
     sheet = a.locator(".hutong-share")
     await expect(sheet).to_contain_text("茶小铺：一起喝奶茶")
+    # The menu gives no imageUrl: the sheet shows the top 5:4 of the page, drawn by its frame.
+    await expect(sheet.locator("img.hutong-share-snapshot")).to_be_visible()
     await sheet.get_by_text("Tea lovers").click()
     await sheet.get_by_role("button", name="Send").click()
     await expect(sheet).to_be_hidden()
@@ -137,6 +142,14 @@ async def test_share_the_tea_menu_into_a_group(tea_server: TeaPlatform, browser:
     # B sees the card arrive live, and taps it: the menu, scene 1044, with a shareTicket.
     card = b.locator("#chat-messages .chat-card")
     await expect(card).to_contain_text("茶小铺：一起喝奶茶")
+    # Its picture is the page's, stored on the platform: a 5:4 PNG that is not blank.
+    picture = await card.locator("img.chat-card-image").get_attribute("src") or ""
+    assert re.fullmatch(r"/blobs/[0-9a-f]{64}", picture), picture
+    async with httpx.AsyncClient(base_url=server.url) as client:
+        png = (await client.get(picture)).content
+    shot = Image.open(io.BytesIO(png))
+    assert shot.format == "PNG" and abs(shot.width * 4 - shot.height * 5) <= 5
+    assert len(shot.convert("RGB").getcolors(maxcolors=1 << 20) or []) > 20  # the page, not a flat fill
     await card.click()
     await wait_until(b, "window.__hutongLog.some((e) => e.kind === 'launch' && e.scene === 1044)")
     launch = await b.evaluate("window.__hutongLog.filter((e) => e.kind === 'launch').pop()")

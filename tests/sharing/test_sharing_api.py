@@ -7,10 +7,12 @@ Graph preview page."""
 
 from __future__ import annotations
 
+import io
 import re
 from pathlib import Path
 from typing import Any
 
+from PIL import Image
 from wechatpy.crypto import WeChatWxaCrypto
 
 from hutong.server.chats.hub import Hub
@@ -186,3 +188,43 @@ async def test_only_the_host_sheet_can_share(tmp_path: Path, database_url: str) 
         )
         assert bad_path.status_code == 422 and bad_path.json()["code"] == "invalid_path"
         assert await b.get(f"/api/me/chats/{chat}/messages") == []  # nothing half-written
+
+
+def png(width: int, height: int, kind: str = "PNG") -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (width, height), (200, 120, 40)).save(out, format=kind)
+    return out.getvalue()
+
+
+async def test_a_card_picture_is_a_small_5_4_png_from_the_host(tmp_path: Path, database_url: str) -> None:
+    """The page's picture the host uploads for a card without an imageUrl: a 5:4 PNG, re-encoded and
+    kept as a blob; anything else is refused, and only the host's session (CSRF, not cross-site) may."""
+    async with world(tmp_path, database_url) as w:
+        a = await person(w.client._transport, "alice@example.com")
+        headers = {**a.headers, "Content-Type": "image/png"}
+        made = await a.client.post("/api/me/shares/images", content=png(500, 400), headers=headers)
+        assert made.status_code == 201, made.text
+        address = made.json()["image_url"]
+        assert re.fullmatch(r"/blobs/[0-9a-f]{64}", address)
+        served = await w.client.get(address)
+        assert served.headers["content-type"] == "image/png"
+        assert Image.open(io.BytesIO(served.content)).size == (500, 400)
+        for body, code in (
+            (png(500, 500), "invalid_image"),  # not 5:4
+            (png(1250, 1000), "invalid_image"),  # too big a side
+            (png(500, 400, "JPEG"), "invalid_image"),
+            (b"<svg onload=alert(1)>", "invalid_image"),
+            (b"\x89PNG" + b"\0" * (1024 * 1024), "too_large"),
+        ):
+            refused = await a.client.post("/api/me/shares/images", content=body, headers=headers)
+            assert refused.json()["code"] == code, refused.text
+        cross = await a.client.post(
+            "/api/me/shares/images",
+            content=png(500, 400),
+            headers={**headers, "Sec-Fetch-Site": "cross-site"},
+        )
+        assert cross.status_code == 403
+        no_csrf = await a.client.post(
+            "/api/me/shares/images", content=png(500, 400), headers={"Content-Type": "image/png"}
+        )
+        assert no_csrf.status_code == 403

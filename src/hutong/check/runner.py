@@ -32,7 +32,7 @@ from hutong.server.app import shell_response
 from hutong.server.apps import service
 from hutong.server.apps.models import DOMAIN_KINDS, App
 from hutong.server.db import Database
-from hutong.server.db.migrate import upgrade_async
+from hutong.server.db.migrate import fresh_sqlite
 from hutong.server.embedded import embedded_server
 from hutong.server.sealing import Keyring
 from hutong.server.storage import BlobStore
@@ -93,7 +93,8 @@ _ANY_DOMAIN_META = '<meta name="hutong-any-domain" content="hutong check --allow
 
 async def _publish(settings: Settings, build: BuildResult, domains: dict[str, list[str]]) -> str:
     """Publish the build; returns the session token of the run's throwaway signed-in user."""
-    await upgrade_async(settings.effective_database_url)
+    # The run's database is a new SQLite file in its own temporary folder (never the platform's).
+    await asyncio.to_thread(fresh_sqlite, settings.data_dir / "hutong.db")
     database = Database(settings.effective_database_url, Keyring.from_settings(settings))
     try:
         # A WeChat user is always signed in, and apps call wx.login at launch (the quick-start
@@ -262,10 +263,13 @@ async def check_project(
     pages: str = "all",
     allow_domains: list[str] | None = None,
     allow_any_domain: bool = False,
+    jobs: int = 3,
 ) -> CheckReport:
     """Check every page (or the first). ``allow_domains`` puts origins on the app's domain lists for
     this run (raises ``OriginError`` for one that is not an origin); ``allow_any_domain`` lifts the
-    allow-list as `hutong dev` does, and the report says so."""
+    allow-list as `hutong dev` does, and the report says so. ``jobs`` pages are open at once, each in
+    a fresh browser context (a profile of its own, so pages never see each other's storage); the
+    report keeps app.json's order."""
     domains = domain_lists(allow_domains or [])
     report = CheckReport(
         project=str(directory),
@@ -284,7 +288,8 @@ async def check_project(
     if pages != "all":
         routes = routes[:1]
     with tempfile.TemporaryDirectory(prefix="hutong-check-") as data_dir:
-        settings = Settings(data_dir=Path(data_dir))
+        # Its own throwaway SQLite, whatever HUTONG_DATABASE_URL says: a check never touches a platform.
+        settings = Settings(data_dir=Path(data_dir), database_url=None)
         session_token = await _publish(settings, build, domains)
         prepare = _lift_allow_list if allow_any_domain else None
         async with (
@@ -292,11 +297,16 @@ async def check_project(
             async_playwright() as playwright,
         ):
             browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            # Most of a visit is waiting (the first content, the page's first round of work), so a
+            # few at once finish sooner even on two cores.
+            turns = asyncio.Semaphore(max(1, jobs))
+
+            async def visit(route: str) -> PageReport:
+                async with turns:
+                    return await _visit(browser, base_url, route, timeout_ms, screenshots, session_token)
+
             try:
-                for route in routes:
-                    report.pages.append(
-                        await _visit(browser, base_url, route, timeout_ms, screenshots, session_token)
-                    )
+                report.pages.extend(await asyncio.gather(*(visit(route) for route in routes)))
             finally:
                 await browser.close()
     return report

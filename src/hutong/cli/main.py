@@ -341,6 +341,9 @@ def check(
             help="BYPASS: do not enforce the domain allow-list at all (as hutong dev); the report says so.",
         ),
     ] = False,
+    jobs: Annotated[
+        int, typer.Option(min=1, help="Pages open at once, each in its own fresh browser profile.")
+    ] = 3,
 ) -> None:
     """Compile, open every page in headless Chromium, and report what renders and what breaks."""
     import asyncio
@@ -361,6 +364,7 @@ def check(
             pages=pages,
             allow_domains=list(allow_domain or []),
             allow_any_domain=allow_any_domain,
+            jobs=jobs,
         )
     )
     typer.echo(report.to_json() if as_json else report.to_text())

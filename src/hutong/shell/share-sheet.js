@@ -4,6 +4,8 @@
  * neither see whom the user talks to nor tap "Send" itself). It shows what the page offers to share
  * (onShareAppMessage's title, image and path), the user's recent chats and groups to pick, and a
  * link to copy. Only the user's tap on Send posts cards, through the platform's host-only endpoint.
+ * Without an imageUrl the card shows the top 5:4 of the page, as WeChat's does: the page's frame
+ * draws it (view/snapshot.js), and it is uploaded as a blob only when the user sends or copies.
  */
 import { showSheet } from '../host/sheets.js';
 import { shareMenuOf } from '../host/api/share.js';
@@ -12,7 +14,7 @@ import { api, session } from './api.js';
 
 /**
  * @typedef {{appid: string, program: any}} Running
- * @typedef {{route: string, query: Record<string, string>, title: string, imageUrl: string}} Shared
+ * @typedef {{route: string, query: Record<string, string>, title: string, imageUrl: string, pageId?: number}} Shared
  */
 
 /** The card's image: the app's own file by its address, or a network image; else none (the icon is used). @param {any} program @param {string} url */
@@ -33,6 +35,17 @@ export function showShareSheet(current, shared, linkTo) {
   const withShareTicket = Boolean(shareMenuOf(program).withShareTicket);
   const title = shared.title || program.appName || current.appid;
   const image = imageOf(program, shared.imageUrl);
+  /** @type {Promise<Blob | null>} the page's picture, asked for at once (the sheet need not wait for it) */
+  const picture = image || !program.snapshot ? Promise.resolve(null) : program.snapshot(shared.pageId).then((png) => (png ? new Blob([png], { type: 'image/png' }) : null));
+  /** @type {Promise<string> | null} */
+  let uploaded = null;
+  /** The card's image address: the page's own, or its picture stored on the platform (once). */
+  const imageUrl = () =>
+    (uploaded ??= picture.then(async (blob) => {
+      if (image || !blob || !session.user) return image;
+      const made = await api('/api/me/shares/images', { method: 'POST', body: blob, headers: { 'Content-Type': 'image/png' } }).catch(() => null);
+      return made?.image_url || '';
+    }));
   return showSheet(program, {
     name: 'share',
     title: 'Send to',
@@ -49,14 +62,17 @@ export function showShareSheet(current, shared, linkTo) {
       const field = /** @type {HTMLInputElement} */ (el('input', { readOnly: true, className: 'hutong-share-link', 'aria-label': 'Link to this page' }));
       field.value = `${linkTo(current.appid, shared.route, shared.query)}#share`;
       sheet.body.append(card, list, field, el('div', { className: 'hutong-share-actions' }, [copy, send]));
+      picture.then((blob) => {
+        if (blob) card.prepend(el('img', { src: URL.createObjectURL(blob), alt: '', className: 'hutong-share-image hutong-share-snapshot' }));
+      });
       /** @type {Set<number>} */
       const chosen = new Set();
-      const body = (/** @type {Record<string, any>} */ extra) => ({
+      const body = async (/** @type {Record<string, any>} */ extra) => ({
         appid: current.appid,
         path: shared.route,
         query: shared.query,
         title,
-        image_url: image,
+        image_url: await imageUrl(),
         with_share_ticket: withShareTicket,
         ...extra,
       });
@@ -64,7 +80,7 @@ export function showShareSheet(current, shared, linkTo) {
         let link = field.value;
         if (session.user) {
           // A link is a share too: its own id, so what it brings is counted.
-          const made = await api('/api/me/shares', { method: 'POST', json: body({ link: true }) }).catch(() => null);
+          const made = await api('/api/me/shares', { method: 'POST', json: await body({ link: true }) }).catch(() => null);
           link = made?.shares?.[0]?.link || link;
         }
         await navigator.clipboard?.writeText(link).catch(() => undefined);
@@ -91,7 +107,7 @@ export function showShareSheet(current, shared, linkTo) {
       send.addEventListener('click', async () => {
         sheet.busy(true);
         try {
-          await api('/api/me/shares', { method: 'POST', json: body({ chat_ids: [...chosen] }) });
+          await api('/api/me/shares', { method: 'POST', json: await body({ chat_ids: [...chosen] }) });
           sheet.busy(false);
           sheet.close('sent');
         } catch (error) {

@@ -418,7 +418,7 @@ $('capsule-menu').addEventListener('click', async () => {
  * The page said what to share (from the menu or a share button). Share: the host's share sheet
  * (share-sheet.js: recent chats and groups, or a link). Add to Favorites: a link to keep. The
  * timeline is not offered (there is none; the capsule menu hides it).
- * @param {{kind: string, result: Record<string, any>, route?: string, query?: Record<string, string>}} detail
+ * @param {{kind: string, result: Record<string, any>, route?: string, query?: Record<string, string>, pageId?: number}} detail
  */
 function showShare(detail) {
   const current = alive.current;
@@ -435,7 +435,7 @@ function showShare(detail) {
     query = Object.fromEntries(new URLSearchParams(String(result.query)));
   }
   if (detail.kind === 'appMessage') {
-    const shared = { route, query, title: String(result.title || ''), imageUrl: String(result.imageUrl || '') };
+    const shared = { route, query, title: String(result.title || ''), imageUrl: String(result.imageUrl || ''), pageId: detail.pageId };
     showShareSheet(current, shared, linkTo).catch(() => undefined);
     return;
   }

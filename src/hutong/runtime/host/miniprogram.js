@@ -18,6 +18,10 @@ import { preboot } from './preboot.js';
 const MAX_PAGES = 10;
 /** How long after the user chose Share in the capsule menu the page's answer may come (its promise: 3 s). */
 const SHARE_ANSWER_MS = 4000;
+/** A page's picture for a share card: how long the sheet waits for it, and how big it may be. */
+const SNAPSHOT_MS = 3000;
+const MAX_SNAPSHOT_BYTES = 1024 * 1024;
+const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 /** Calls the host is still answering for one app (dialogs waiting for a tap, queued requests): a flood beyond this fails at once, so the host's memory stays bounded. */
 const MAX_CALLS_IN_FLIGHT = 1000;
 
@@ -94,6 +98,8 @@ export class MiniProgram {
     /** @type {Map<number, (handlers: Record<string, boolean>) => void>} */
     this.shareAnswers = new Map();
     this.nextShareRequest = 1;
+    /** @type {Map<number, (png: ArrayBuffer | null) => void>} pictures of pages asked for (snapshot) */
+    this.snapshots = new Map();
     /** @type {{id: number, kind: string, until: number} | null} the capsule menu's share entry the user just chose */
     this.shareAsked = null;
     this.onFrameMessage = this.onFrameMessage.bind(this);
@@ -537,7 +543,7 @@ export class MiniProgram {
         }
         // The shell draws the share sheet (or whatever the embedding host does with it).
         const page = this.pageById(message.id);
-        const detail = { kind: message.kind, from: message.from, result: message.result || {}, route: page?.route, query: page?.query || {} };
+        const detail = { kind: message.kind, from: message.from, result: message.result || {}, route: page?.route, query: page?.query || {}, pageId: page?.id };
         this.surface.dispatchEvent(new CustomEvent('hutong:share', { detail }));
         break;
       }
@@ -580,6 +586,27 @@ export class MiniProgram {
     // The page's answer may wait up to 3 s for its promise (logic/share.js): a little more than that.
     this.shareAsked = { id: top.id, kind, until: performance.now() + SHARE_ANSWER_MS };
     this.toLogic({ t: 'share:ask', id: top.id, kind });
+  }
+
+  /**
+   * The top 5:4 of the top page as PNG bytes, drawn by its own frame (view/snapshot.js), for a share
+   * card without an imageUrl; null if it gives none in time or what it gives is not a small PNG.
+   * @param {number} [pageId] @returns {Promise<ArrayBuffer | null>}
+   */
+  snapshot(pageId = this.top?.id) {
+    if (pageId === undefined) return Promise.resolve(null);
+    const req = this.nextShareRequest++;
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => this.snapshots.get(req)?.(null), SNAPSHOT_MS);
+      this.snapshots.set(req, (png) => {
+        clearTimeout(timer);
+        this.snapshots.delete(req);
+        const signature = png ? new Uint8Array(png, 0, Math.min(8, png.byteLength)) : null;
+        const isPng = signature?.length === 8 && signature.every((byte, i) => byte === PNG_SIGNATURE[i]);
+        resolve(png && isPng && png.byteLength <= MAX_SNAPSHOT_BYTES ? png : null);
+      });
+      this.toView(pageId, { t: 'snapshot', req });
+    });
   }
 
   /**
@@ -675,6 +702,10 @@ export class MiniProgram {
         break;
       case 'unsupported':
         this.reportUnsupported(message);
+        break;
+      case 'snapshot:done':
+        this.snapshots.get(message.req)?.(message.png instanceof ArrayBuffer ? message.png : null);
+        this.snapshots.delete(message.req);
         break;
       default:
         // Built-ins that need the host (open-data, nickname input): host/api/index.js viewMessages.

@@ -13,6 +13,7 @@ import { setReporter } from './diagnostics.js';
 import { listen } from './events.js';
 import { loadFont } from './fonts.js';
 import { setKeyboardSender } from './keyboard.js';
+import { snapshot } from './snapshot.js';
 import { clearAnimation, startAnimation } from './keyframes.js';
 import { apply, installPage, nodeById } from './vdom.js';
 
@@ -233,7 +234,7 @@ function scrollTo(message) {
 
 // -- messages from the host ---------------------------------------------------------------------------
 /** What only the host's port may say: each brings code to run in this frame. */
-const FROM_HOST_ONLY = new Set(['prepare', 'init']);
+const FROM_HOST_ONLY = new Set(['prepare', 'init', 'snapshot']);
 /** @type {any} the app's view bundle: templates and styles */
 let viewBundle = null;
 let viewLoaded = false;
@@ -292,6 +293,12 @@ async function onMessage(event) {
     case 'query':
       answerQuery(message);
       break;
+    case 'snapshot': {
+      // The share card's picture when the page gives none (view/snapshot.js): PNG bytes to the host.
+      const png = await snapshot().catch(() => null);
+      send({ t: 'snapshot:done', req: message.req, png }, png ? [png] : []);
+      break;
+    }
     case 'observe':
       observe(message);
       break;

@@ -21,7 +21,7 @@ from hutong.server.accounts.permissions import Action
 from hutong.server.apps import service as apps
 from hutong.server.chats.routes import budget, commit
 from hutong.server.consent.routes import host_only
-from hutong.server.deps import database, settings
+from hutong.server.deps import blob_store, database, settings
 from hutong.server.sharing import service
 from hutong.server.support.routes import HostUser
 
@@ -71,6 +71,15 @@ async def share(body: ShareIn, request: Request, user: HostUser) -> dict[str, An
         if item["chat_id"] is None:
             item["link"] = f"{base}/share/{item['share_id']}"
     return {"shares": made}
+
+
+@router.post("/images", status_code=201)
+async def card_image(request: Request, user: HostUser) -> dict[str, str]:
+    """The page's picture the host took for a card whose page gave no imageUrl (a PNG, 5:4): stored as
+    a blob; its address is the share's image_url."""
+    await budget(request, f"shareimage:{user.id}", 30, 60, "images")
+    data = await request.body()
+    return {"image_url": service.store_card_image(blob_store(request), data)}
 
 
 @router.post("/{share_id}/open")

@@ -6,6 +6,7 @@ page. Every share and every open is also an event in the one event pipeline (eve
 from __future__ import annotations
 
 import bisect
+import io
 import re
 import secrets
 from collections.abc import Sequence
@@ -14,6 +15,7 @@ from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
+from PIL import Image, UnidentifiedImageError
 from sqlalchemy import Integer, func, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -34,6 +36,7 @@ from hutong.server.identity.models import OpenId
 from hutong.server.problems import Problem
 from hutong.server.sharing import crypto
 from hutong.server.sharing.models import GroupOpenId, Share, ShareOpen
+from hutong.server.storage import BlobStore
 
 # WeChat's scenes for a way in through a chat (growth.md, "Scene values").
 SCENE_SINGLE, SCENE_GROUP, SCENE_TICKET = 1007, 1008, 1044
@@ -68,6 +71,30 @@ def clean_image(url: str) -> str:
         return url
     parts = urlsplit(url)
     return url if parts.scheme in ("https", "http") and parts.netloc and len(url) <= 1024 else ""
+
+
+MAX_CARD_IMAGE_BYTES = 1024 * 1024
+CARD_IMAGE_MAX_SIDE = 1000
+
+
+def store_card_image(store: BlobStore, data: bytes) -> str:
+    """A page's picture for a card (the host's snapshot when the page gave no imageUrl): a PNG of at
+    most 1 MB and 1000 px a side, roughly 5:4, re-encoded by the platform (nothing else in the file
+    survives) and kept as a content-addressed blob; answers its address."""
+    if len(data) > MAX_CARD_IMAGE_BYTES:
+        raise Problem(413, "too_large", "a card image is at most 1 MB")
+    try:
+        opened = Image.open(io.BytesIO(data))
+        if opened.format != "PNG" or max(opened.size) > CARD_IMAGE_MAX_SIDE or min(opened.size) < 1:
+            raise Problem(422, "invalid_image", "a card image is a PNG of at most 1000 px a side")
+        if not 1.1 <= opened.width / opened.height <= 1.4:
+            raise Problem(422, "invalid_image", "a card image is 5:4")
+        picture = opened.convert("RGB")
+    except (UnidentifiedImageError, OSError, Image.DecompressionBombError):
+        raise Problem(422, "invalid_image", "a card image is a PNG of at most 1000 px a side") from None
+    out = io.BytesIO()
+    picture.save(out, format="PNG", optimize=True)
+    return f"/blobs/{store.put(out.getvalue(), 'image/png')}"
 
 
 def clean_query(query: dict[str, Any]) -> dict[str, str]:

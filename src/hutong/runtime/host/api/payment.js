@@ -31,8 +31,8 @@ function payParams(args) {
   return params;
 }
 
-/** @param {{csrf_token: string | null}} user @param {string} path @param {Record<string, any>} body */
-async function post(user, path, body) {
+/** A JSON POST with the host's session and CSRF token (the coupon sheets use it too). @param {{csrf_token: string | null}} user @param {string} path @param {Record<string, any>} body */
+export async function post(user, path, body) {
   const response = await fetch(path, {
     method: 'POST',
     credentials: 'same-origin',
