@@ -258,6 +258,34 @@ async def test_host_drawn_interaction(live_server: LiveServer, browser: Browser,
     await (await chooser.value).set_files(str(clip))
     await expect(view.locator("#out")).to_have_text('["chooseVideo:ok",112,true,112,true]')
 
+    # chooseMessageFile (the device's files, filtered as asked) and openDocument: a PDF opens in the
+    # browser's viewer in a new tab; a type WeChat does not open fails.
+    pdf = tmp_path / "menu.pdf"
+    pdf.write_bytes(b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
+    size = pdf.stat().st_size
+    async with host.expect_file_chooser() as chooser:
+        await view.locator("#document").click()
+    assert (await chooser.value).element is not None
+    assert await (await chooser.value).element.get_attribute("accept") == ".pdf"
+    async with app.page.context.expect_page() as popup:
+        await (await chooser.value).set_files(str(pdf))
+    assert (await popup.value).url.startswith("blob:")
+    await (await popup.value).close()
+    await expect(view.locator("#out")).to_have_text(
+        json.dumps(
+            [
+                "chooseMessageFile:ok",
+                "menu.pdf",
+                "file",
+                size,
+                size,
+                "openDocument:fail filetype not supported: txt",
+                "openDocument:ok",
+            ],
+            separators=(",", ":"),
+        )
+    )
+
     # createAnimation's data, applied by the `animation` attribute step after step.
     await view.locator("#animate").click()
     await expect(view.locator("#box")).to_have_css("transform", "matrix(2, 0, 0, 2, 30, 0)")

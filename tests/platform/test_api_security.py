@@ -51,6 +51,9 @@ SCOPED: list[tuple[str, str, Any]] = [
     ("GET", "/api/manage/apps/{app}/analytics/errors", None),
     ("GET", "/api/manage/apps/{app}/analytics/funnel?steps=page:a", None),
     ("GET", "/api/manage/apps/{app}/analytics/guard", None),
+    ("GET", "/api/manage/apps/{app}/analytics/funnels", None),
+    ("POST", "/api/manage/apps/{app}/analytics/funnels", {"name": "Buy", "steps": "page:a,event:buy"}),
+    ("DELETE", "/api/manage/apps/{app}/analytics/funnels/1", None),
     ("PUT", "/api/manage/apps/{app}/analytics/guard", {"action": "pause"}),
     ("GET", "/api/manage/apps/{app}/trial-link", None),
     ("GET", "/api/apps/{app}/launch?channel=trial", None),
@@ -319,6 +322,7 @@ async def test_the_table_covers_every_scoped_route(tmp_path: Path) -> None:
             .replace("{stock}/start", "{stock_id}/{action}")
             .replace("{stock}", "{stock_id}")
             .replace("/funnel?steps=page:a", "/funnel")
+            .replace("/funnels/1", "/funnels/{funnel_id}")
             .replace("/deployments/1", "/deployments/{deployment_id}")
             .replace("/providers/hc1", "/providers/{component_appid}"),
         )

@@ -71,6 +71,16 @@ async def test_balances_settlements_withdrawals_partner_and_abnormal_refunds(
         assert await _balance(db, f"merchant_available:{m.mchid}") == 2366 - 1000
         too_much = {**form, "amount": "100.00", "idempotency_key": "console-other-1", "csrf_token": csrf}
         assert "too low" in notice(await owner.post(f"{base}/withdrawals", data=too_much))
+        # The marketing account that funds vouchers, from the available balance; a double submit once.
+        marketing = re.search(
+            r'id="marketing-form">.*?name="idempotency_key" value="([^"]+)"', page.text, re.S
+        )
+        assert marketing and marketing.group(1) != key.group(1)
+        fund = {"amount": "5.00", "idempotency_key": marketing.group(1), "csrf_token": csrf}
+        assert notice(await owner.post(f"{base}/marketing", data=fund)) == "marketing account: ¥5.00"
+        assert notice(await owner.post(f"{base}/marketing", data=fund)) == "marketing account: ¥5.00"
+        assert await _balance(db, f"merchant_available:{m.mchid}") == 2366 - 1000 - 500
+        assert 'id="marketing">¥5.00<' in (await owner.get(f"{base}/balances")).text
         listed = await owner.get(f"{base}/settlements")
         reference = first.split(" ")[1]
         assert listed.text.count("data-reference=") == 1 and f'data-reference="{reference}"' in listed.text
@@ -120,7 +130,7 @@ async def test_balances_settlements_withdrawals_partner_and_abnormal_refunds(
         # owners only refund).
         # (The two 1-yuan refunds came from the available balance: nothing was pending.)
         available = await _balance(db, f"merchant_available:{m.mchid}")
-        assert available == 2366 - 1000 - 200
+        assert available == 2366 - 1000 - 500 - 200
         async with browser_session(pw, "dev@example.com") as (developer, dev_csrf):
             await w.client.put(
                 f"/api/orgs/{pw.org_a}/members",

@@ -18,12 +18,15 @@ from typing import Any
 
 import httpx
 import pytest
+from sqlalchemy import select
 
 from hutong.server import ledger, outbox
 from hutong.server.db import Database
 from hutong.server.funding.sandbox_bank import RunningBank
-from hutong.server.payments import reconcile
+from hutong.server.payments import bills, reconcile
 from hutong.server.payments.ids import now, rfc3339
+from hutong.server.payments.models import Merchant
+from hutong.server.payments.reconcile import beijing_day
 from hutong.server.wechatpay import crypto
 from tests.payments.receiver import receiver
 from tests.payments.world import APIV3_KEY, jsapi_body
@@ -287,7 +290,19 @@ async def test_paying_with_a_voucher(shop: Shop) -> None:
 
     async with _db(shop).session() as session:
         report = await reconcile.reconcile(session)
+        merchant = await session.scalar(select(Merchant).where(Merchant.mchid == mchid))
+        assert merchant is not None
+        bill = (
+            await bills.trade_bill(session, bills.Scope(merchant, None), beijing_day(now()), "ALL")
+        ).decode()
     assert report.findings == [] and report.orders_checked == 1 and report.refunds_checked == 2
+    # The trade bill: 应结订单金额 18.80 and 代金券金额 3.00 on the payment; 充值券退款金额 on each refund.
+    lines = bill.split("\r\n")
+    paid_row = next(line.split(",") for line in lines if f"`{out_trade_no}" in line and "`SUCCESS" in line)
+    assert (paid_row[12], paid_row[13]) == ("`18.80", "`3.00")
+    refund_rows = [line.split(",") for line in lines if "`REFUND" in line]
+    assert sorted((row[16], row[17]) for row in refund_rows) == [("`9.40", "`1.50"), ("`9.40", "`1.50")]
+    assert lines[-2].split(",")[3] == "`3.00"  # 充值券退款总金额
 
 
 async def test_one_voucher_cannot_pay_two_orders_at_once(shop: Shop) -> None:

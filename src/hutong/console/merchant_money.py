@@ -54,7 +54,20 @@ async def settlements_page(mchid: str, request: Request) -> Response:
         can_manage=allows(role, Action.MANAGE_PAYMENTS),
         # One key per drawn form: a double submit (or a retry after a lost answer) is one withdrawal.
         idempotency_key="console-" + secrets.token_hex(12),
+        marketing_key="console-" + secrets.token_hex(12),
     )
+
+
+@router.post("/merchants/{mchid}/marketing")
+async def fund_marketing(mchid: str, request: Request) -> Response:
+    """Available money to the marketing account that funds the merchant's vouchers (coupons/budget.py)."""
+
+    async def run(user: User, form: dict[str, str]) -> str:
+        body = money.MarketingIn(amount_fen=yuan_to_fen(form.get("amount", "")))
+        answer = await money.fund_marketing(request, mchid, body, user, form.get("idempotency_key") or None)
+        return f"marketing account: ¥{answer['marketing_fen'] / 100:.2f}"
+
+    return await _do(request, f"/console/merchants/{mchid}/settlements", run)
 
 
 @router.post("/merchants/{mchid}/withdrawals")

@@ -92,7 +92,7 @@ async def trade_bill(session: AsyncSession, scope: Scope, day: date, bill_type: 
     rows: list[tuple[datetime, str]] = []
     sub_mchid = scope.merchant.mchid if scope.provider else "0"
     mchid = scope.provider.mchid if scope.provider else scope.merchant.mchid
-    settle = refunded = ordered = applied = 0
+    settle = refunded = ordered = applied = voucher_refunded = 0
     if bill_type in ("ALL", "SUCCESS"):
         paid = await session.scalars(
             select(Order).where(scope.orders(), Order.success_time >= start, Order.success_time < end)
@@ -116,8 +116,9 @@ async def trade_bill(session: AsyncSession, scope: Scope, day: date, bill_type: 
                         "SUCCESS",
                         order.bank_type or "OTHERS",
                         order.currency,
+                        # 应结订单金额: the whole order (pre-funded vouchers are settled); 代金券金额.
                         yuan(order.amount_total),
-                        "0.00",
+                        yuan(order.discount_total),
                         "0",
                         "0",
                         "0.00",
@@ -148,6 +149,7 @@ async def trade_bill(session: AsyncSession, scope: Scope, day: date, bill_type: 
         for refund, order in refunds.all():
             refunded += refund.amount
             applied += refund.amount
+            voucher_refunded += refund.discount_refund
             rows.append(
                 (
                     ids.aware(refund.success_time or start),
@@ -169,7 +171,7 @@ async def trade_bill(session: AsyncSession, scope: Scope, day: date, bill_type: 
                         refund.refund_id,
                         refund.out_refund_no,
                         yuan(refund.amount),
-                        "0.00",
+                        yuan(refund.discount_refund),  # 充值券退款金额: the voucher's part
                         "ORIGINAL",
                         "SUCCESS",
                         order.description,
@@ -187,7 +189,15 @@ async def trade_bill(session: AsyncSession, scope: Scope, day: date, bill_type: 
     rows.sort(key=lambda row: row[0])
     lines = [TRADE_HEADER, *(line for _, line in rows), TRADE_SUMMARY]
     lines.append(
-        _row(str(len(rows)), yuan(settle), yuan(refunded), "0.00", "0.00000", yuan(ordered), yuan(applied))
+        _row(
+            str(len(rows)),
+            yuan(settle),
+            yuan(refunded),
+            yuan(voucher_refunded),
+            "0.00000",
+            yuan(ordered),
+            yuan(applied),
+        )
     )
     return ("\r\n".join(lines) + "\r\n").encode()
 

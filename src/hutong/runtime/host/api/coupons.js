@@ -15,20 +15,10 @@
  */
 import { SheetBusy, showSheet } from '../sheets.js';
 import { signedIn } from './login.js';
+import { post } from './payment.js';
 import { el } from './ui.js';
 
 /** @typedef {import('../miniprogram.js').MiniProgram} MiniProgram */
-
-/** @param {{csrf_token: string | null}} user @param {string} path @param {Record<string, any>} body */
-async function post(user, path, body) {
-  const response = await fetch(path, {
-    method: 'POST',
-    credentials: 'same-origin',
-    headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': user.csrf_token || '' },
-    body: JSON.stringify(body),
-  });
-  return { ok: response.ok, status: response.status, data: await response.json().catch(() => ({})) };
-}
 
 /** @param {number} fen */
 const yuan = (fen) => `¥${(fen / 100).toFixed(fen % 100 ? 2 : 0)}`;

@@ -8,7 +8,7 @@
 import { systemInfo, watchWindow } from './base.js';
 import { consent } from './consent.js';
 import { coupons, couponViewMessages } from './coupons.js';
-import { device, watchNetwork } from './device.js';
+import { device, watchBattery, watchNetwork } from './device.js';
 import { files, loadFiles } from './files.js';
 import { fonts } from './fonts.js';
 import { interaction } from './interaction.js';
@@ -20,6 +20,7 @@ import { network } from './network.js';
 import { open } from './open.js';
 import { payment } from './payment.js';
 import { profile, profileViewMessages } from './profile.js';
+import { sensors } from './sensors.js';
 import { share } from './share.js';
 import { loadStorage, storage } from './storage.js';
 import { subscribe } from './subscribe.js';
@@ -28,7 +29,7 @@ import { support } from './support.js';
 /** @typedef {import('../miniprogram.js').MiniProgram} MiniProgram */
 
 /** @type {Record<string, (mp: MiniProgram, args: Record<string, any>) => any>} */
-export const hostApis = { ...interaction, ...network, ...storage, ...files, ...media, ...location, ...device, ...share, ...log, ...open, ...login, ...consent, ...profile, ...fonts, ...support, ...subscribe, ...payment, ...coupons };
+export const hostApis = { ...interaction, ...network, ...storage, ...files, ...media, ...location, ...device, ...share, ...log, ...open, ...login, ...consent, ...profile, ...fonts, ...support, ...subscribe, ...payment, ...coupons, ...sensors };
 
 /**
  * What page frames tell the host about built-ins that need it (`open-data`, `input type="nickname"`):
@@ -43,12 +44,12 @@ export const viewMessages = { ...profileViewMessages, ...couponViewMessages };
  * @param {MiniProgram} mp
  */
 export async function launchData(mp) {
-  const [storageEntries, fileEntries] = await Promise.all([loadStorage(mp).catch(() => []), loadFiles(mp).catch(() => [])]);
-  const stops = [watchNetwork(mp), watchWindow(mp)];
+  const [storageEntries, fileEntries, battery] = await Promise.all([loadStorage(mp).catch(() => []), loadFiles(mp).catch(() => []), watchBattery(mp)]);
+  const stops = [watchNetwork(mp), watchWindow(mp), battery.stop];
   const close = mp.close.bind(mp);
   mp.close = () => {
     for (const stop of stops) stop();
     close();
   };
-  return { system: systemInfo(mp), storage: storageEntries, files: fileEntries };
+  return { system: systemInfo(mp), storage: storageEntries, files: fileEntries, battery: battery.info };
 }

@@ -78,6 +78,52 @@ export const media = {
       tempFiles: tempFiles.map(({ path, size, bytes, type }) => ({ tempFilePath: path, size, bytes, fileType: type.startsWith('video/') ? 'video' : 'image' })),
     };
   },
+  /**
+   * chooseMessageFile: WeChat picks from the user's chats; a browser host can only offer the device's
+   * files, with the same filters (type, extension) and result shape.
+   * @param {MiniProgram} mp @param {Record<string, any>} args
+   */
+  async chooseMessageFile(mp, args) {
+    const count = Math.min(Math.max(Number(args.count) || 1, 1), 100);
+    const type = ['all', 'video', 'image', 'file'].includes(args.type) ? args.type : 'all';
+    const extensions = Array.isArray(args.extension) ? args.extension.map((/** @type {any} */ e) => `.${String(e).replace(/^\./, '')}`) : [];
+    const accept = type === 'image' ? 'image/*' : type === 'video' ? 'video/*' : type === 'file' && extensions.length ? extensions.join(',') : '';
+    const files = (await pickFiles(mp, accept, count > 1)).slice(0, count);
+    const tempFiles = await Promise.all(
+      files.map(async (file) => {
+        const made = await tempFile(mp, file);
+        const kind = file.type.startsWith('image/') ? 'image' : file.type.startsWith('video/') ? 'video' : 'file';
+        return { path: made.path, size: made.size, bytes: made.bytes, name: file.name, type: kind, time: Math.floor(file.lastModified / 1000) };
+      }),
+    );
+    return { tempFiles };
+  },
+  /**
+   * openDocument: the browser's own viewer in a new tab for a PDF; any other office type is handed to
+   * the user as a download (a browser has no viewer for them).
+   * @param {MiniProgram} mp @param {Record<string, any>} args
+   */
+  openDocument(mp, args) {
+    const file = args.file || {};
+    if (!file.bytes) throw new Error(`file not found: ${args.filePath}`);
+    const name = String(args.filePath).split('/').pop() || 'document';
+    const fileType = String(args.fileType || /\.(\w+)$/.exec(name)?.[1] || '').toLowerCase();
+    const types = /** @type {Record<string, string>} */ ({
+      pdf: 'application/pdf',
+      doc: 'application/msword',
+      docx: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+      xls: 'application/vnd.ms-excel',
+      xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+      ppt: 'application/vnd.ms-powerpoint',
+      pptx: 'application/vnd.openxmlformats-officedocument.presentationml.presentation',
+    });
+    if (!types[fileType]) throw new Error(`filetype not supported: ${fileType || name}`);
+    const url = URL.createObjectURL(new Blob([file.bytes], { type: types[fileType] }));
+    if (fileType === 'pdf') window.open(url, '_blank', 'noopener');
+    else /** @type {HTMLAnchorElement} */ (el('a', { href: url, download: name })).click();
+    setTimeout(() => URL.revokeObjectURL(url), 60000);
+    return {};
+  },
   /** @param {MiniProgram} mp @param {Record<string, any>} args */
   previewImage(mp, args) {
     /** @type {{url: string, bytes?: ArrayBuffer}[]} */
@@ -167,7 +213,11 @@ export const media = {
       map.set(task, a);
       a.addEventListener('canplay', () => emit('canplay'));
       a.addEventListener('play', () => emit('play'));
-      a.addEventListener('pause', () => emit('pause'));
+      // stop() pauses the element too; WeChat reports only onStop for it.
+      a.addEventListener('pause', () => {
+        if (a.dataset.stopping) delete a.dataset.stopping;
+        else emit('pause');
+      });
       a.addEventListener('ended', () => emit('ended'));
       a.addEventListener('waiting', () => emit('waiting'));
       a.addEventListener('seeking', () => emit('seeking'));
@@ -197,6 +247,7 @@ export const media = {
         audio.pause();
         break;
       case 'stop':
+        if (!audio.paused) audio.dataset.stopping = '1';
         audio.pause();
         audio.currentTime = 0;
         emit('stop');

@@ -32,10 +32,11 @@ function payParams(args) {
 }
 
 /**
+ * A JSON POST with the host's session and CSRF token (the coupon sheets use it too).
  * @param {{csrf_token: string | null}} user @param {string} path @param {Record<string, any>} body
  * @param {string} [idempotencyKey] sent as Idempotency-Key (the server replays its first answer)
  */
-async function post(user, path, body, idempotencyKey = '') {
+export async function post(user, path, body, idempotencyKey = '') {
   /** @type {Record<string, string>} */
   const headers = { 'Content-Type': 'application/json', 'X-CSRF-Token': user.csrf_token || '' };
   if (idempotencyKey) headers['Idempotency-Key'] = idempotencyKey;

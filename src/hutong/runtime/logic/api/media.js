@@ -6,7 +6,7 @@
  */
 import { callHost } from '../call.js';
 import { addTempFile, bytesOf } from './file.js';
-import { listeners } from './shape.js';
+import { answer, listeners } from './shape.js';
 import { newTask } from './tasks.js';
 
 /** Register the files the host made; drop their bytes from what the app sees. @param {any} res */
@@ -170,6 +170,77 @@ function getBackgroundAudioManager() {
   return manager;
 }
 
+/**
+ * The older background audio API (playBackgroundAudio and its family), which music and reading apps
+ * still call on every page: the same single player as getBackgroundAudioManager, so both views agree.
+ */
+const legacyEvents = { play: listeners(), pause: listeners(), stop: listeners() };
+let legacyHooked = false;
+function legacyPlayer() {
+  const manager = getBackgroundAudioManager();
+  if (!legacyHooked) {
+    legacyHooked = true;
+    manager.onPlay(() => legacyEvents.play.emit({}));
+    manager.onPause(() => legacyEvents.pause.emit({}));
+    manager.onStop(() => legacyEvents.stop.emit({}));
+    manager.onEnded(() => legacyEvents.stop.emit({}));
+  }
+  return manager;
+}
+
+const backgroundAudio1 = {
+  /** @param {any} options */
+  playBackgroundAudio: (options) =>
+    answer('playBackgroundAudio', options, (o) => {
+      const dataUrl = typeof o.dataUrl === 'string' ? o.dataUrl : '';
+      if (!dataUrl) throw new Error('parameter error: parameter.dataUrl should be String');
+      const manager = legacyPlayer();
+      manager.title = String(o.title ?? '');
+      manager.coverImgUrl = String(o.coverImgUrl ?? '');
+      if (manager.src === dataUrl) manager.play();
+      else manager.src = dataUrl;
+    }),
+  /** @param {any} options */
+  pauseBackgroundAudio: (options) => answer('pauseBackgroundAudio', options, () => void legacyPlayer().pause()),
+  /** @param {any} options */
+  stopBackgroundAudio: (options) => answer('stopBackgroundAudio', options, () => void legacyPlayer().stop()),
+  /** @param {any} options */
+  seekBackgroundAudio: (options) =>
+    answer('seekBackgroundAudio', options, (o) => {
+      const position = Number(o.position);
+      if (!Number.isFinite(position) || position < 0) throw new Error('parameter error: parameter.position should be Number');
+      legacyPlayer().seek(position);
+    }),
+  /** status: 0 paused, 1 playing, 2 nothing to play (WeChat's numbers). @param {any} options */
+  getBackgroundAudioPlayerState: (options) =>
+    answer('getBackgroundAudioPlayerState', options, () => {
+      const manager = legacyPlayer();
+      const dataUrl = manager.src || '';
+      return {
+        duration: Math.round(manager.duration || 0),
+        currentPosition: Math.round(manager.currentTime || 0),
+        status: !dataUrl ? 2 : manager.paused ? 0 : 1,
+        downloadPercent: dataUrl && manager.duration ? 100 : 0,
+        dataUrl,
+      };
+    }),
+  /** @param {Function} callback */
+  onBackgroundAudioPlay: (callback) => {
+    legacyPlayer();
+    legacyEvents.play.on(callback);
+  },
+  /** @param {Function} callback */
+  onBackgroundAudioPause: (callback) => {
+    legacyPlayer();
+    legacyEvents.pause.on(callback);
+  },
+  /** @param {Function} callback */
+  onBackgroundAudioStop: (callback) => {
+    legacyPlayer();
+    legacyEvents.stop.on(callback);
+  },
+};
+
 /** chooseVideo: chooseMedia for one video, in chooseVideo's result shape. @param {any} options */
 function chooseVideo(options) {
   const { success, fail, complete, ...rest } = options || {};
@@ -195,8 +266,13 @@ export const media = {
   compressImage,
   /** @param {any} options */
   saveImageToPhotosAlbum: (options) => callHost('saveImageToPhotosAlbum', { ...(options || {}), file: withBytes([options?.filePath])[0] }),
+  /** @param {any} options */
+  chooseMessageFile: (options) => callHost('chooseMessageFile', options || {}, adoptFiles),
+  /** @param {any} options */
+  openDocument: (options) => callHost('openDocument', { ...(options || {}), file: withBytes([options?.filePath])[0] }),
   createInnerAudioContext,
   getBackgroundAudioManager,
+  ...backgroundAudio1,
   chooseVideo,
   getRecorderManager,
 };

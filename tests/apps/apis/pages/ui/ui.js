@@ -1,6 +1,6 @@
 // Host-drawn interaction: each button shows one thing; the answer lands in #out.
 Page({
-  data: { out: '', buttons: ['toast', 'loading', 'modal', 'editable', 'sheet', 'choose', 'preview', 'call', 'clipboard', 'location', 'openLocation', 'scan', 'animate', 'video'] },
+  data: { out: '', buttons: ['toast', 'loading', 'modal', 'editable', 'sheet', 'choose', 'preview', 'call', 'clipboard', 'location', 'openLocation', 'scan', 'animate', 'video', 'document'] },
   show(out) {
     this.setData({ out: typeof out === 'string' ? out : JSON.stringify(out) });
   },
@@ -63,6 +63,15 @@ Page({
           },
           fail: done,
         });
+        break;
+      case 'document':
+        wx.chooseMessageFile({ count: 1, type: 'file', extension: ['pdf'] }).then(async (res) => {
+          const file = res.tempFiles[0];
+          const odd = await wx.openDocument({ filePath: file.path, fileType: 'txt' }).catch((r) => r.errMsg);
+          const opened = await wx.openDocument({ filePath: file.path, fileType: 'pdf' });
+          const size = wx.getFileSystemManager().statSync(file.path).size;
+          done([res.errMsg, file.name, file.type, file.size, size, odd, opened.errMsg]);
+        }, done);
         break;
       case 'scan':
         wx.scanCode({ onlyFromCamera: false }).then((res) => done([res.errMsg, res.result, res.scanType]), done);
