@@ -1,6 +1,7 @@
-"""Motion sensors in Chromium: the host hears the browser's devicemotion and deviceorientation events
-(dispatched here as a phone's sensors would fire them; this machine has none) and the app's
-listeners get WeChat's readings; off and stop end them."""
+"""The battery and motion sensors in Chromium: getBatteryInfo(Sync) read the browser's Battery Status
+API, onBatteryInfoChange hears its levelchange. Motion sensors: the host hears the browser's
+devicemotion and deviceorientation events (dispatched here as a phone's sensors would fire them; this
+machine has none) and the app's listeners get WeChat's readings; off and stop end them."""
 
 from __future__ import annotations
 
@@ -27,6 +28,19 @@ async def test_sensors_start_listen_off_and_stop(live_server: LiveServer, browse
     page = app.page
     try:
         view = page.frame_locator(TOP)
+        level, charging = await page.evaluate(
+            "navigator.getBattery().then((b) => [Math.round(b.level * 100), b.charging])"
+        )
+        info = f"{level} {str(charging).lower()}"
+        await expect(view.locator("#battery")).to_have_text(f"{info} getBatteryInfo:ok {info}")
+        await page.evaluate(
+            """navigator.getBattery().then((b) => {
+              Object.defineProperty(b, 'level', {value: 0.42});
+              Object.defineProperty(b, 'charging', {value: false});
+              b.dispatchEvent(new Event('levelchange'));
+            })"""
+        )
+        await expect(view.locator("#battery-change")).to_have_text("42 false")
         # Before a start nothing is heard.
         await page.evaluate(FIRE, [0, 9.80665, 90, 30])
         await view.locator("#start").click()

@@ -52,7 +52,7 @@ async def test_wechatpy_component_drives_the_chain_and_a_release(tmp_path: Path)
     await migrate(settings.effective_database_url)
     aes_key = crypto.new_aes_key()
     with receiver(200) as inbox:
-        async with serve(settings) as server, httpx.AsyncClient(base_url=server.url) as http:
+        async with serve(settings) as server, httpx.AsyncClient(base_url=server.url, timeout=60) as http:
             provider_dev = await _bearer(http, "p@example.com")
             org_p = (
                 await http.post("/api/orgs", json={"name": "Tea Partners"}, headers=provider_dev)

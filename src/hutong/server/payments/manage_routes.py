@@ -8,7 +8,7 @@ import hashlib
 import secrets
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Header, Query, Request
+from fastapi import APIRouter, Depends, Header, Query, Request, Response
 from pydantic import BaseModel, Field
 from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -20,6 +20,7 @@ from hutong.server.accounts.models import User
 from hutong.server.accounts.permissions import Action
 from hutong.server.audit import service as audit
 from hutong.server.deps import database, settings
+from hutong.server.idempotency import Idempotency
 from hutong.server.payments import ids, merchants, notify, refunds
 from hutong.server.payments import probe as probing
 from hutong.server.payments.models import Merchant, NotifyLog, Order
@@ -352,22 +353,32 @@ async def list_notifications(
         return found
 
 
-@router.post("/merchants/{mchid}/notifications/{notify_id}/resend", status_code=202)
-async def resend_notification(request: Request, mchid: str, notify_id: str, user: Caller) -> dict[str, Any]:
+async def _resend(session: AsyncSession, mchid: str, notify_id: str, user: User) -> dict[str, Any]:
+    merchant, _ = await merchant_for(session, user, mchid, Action.MANAGE_PAYMENTS)
+    log = await session.scalar(
+        select(NotifyLog).where(NotifyLog.merchant_id == merchant.id, NotifyLog.notify_id == notify_id)
+    )
+    job = await outbox.job_by_key(session, notify.TOPIC, log.job_key) if log is not None else None
+    if log is None or job is None:
+        raise Problem(404, "notification_not_found", "no such notification")
+    if not await outbox.resend(session, job.id):
+        raise Problem(409, "notification_pending", "this notification is still being delivered")
+    await audit.record(session, None, user, "payment.notification_resend", mchid=mchid, notify_id=notify_id)
+    return {"resent": True}
+
+
+async def resend_notification(request: Request, mchid: str, notify_id: str, user: User) -> dict[str, Any]:
+    """Deliver a notification again (the console's button; the API route below adds the key)."""
     async with database(request).session() as session:
-        merchant, _ = await merchant_for(session, user, mchid, Action.MANAGE_PAYMENTS)
-        log = await session.scalar(
-            select(NotifyLog).where(NotifyLog.merchant_id == merchant.id, NotifyLog.notify_id == notify_id)
-        )
-        job = await outbox.job_by_key(session, notify.TOPIC, log.job_key) if log is not None else None
-        if log is None or job is None:
-            raise Problem(404, "notification_not_found", "no such notification")
-        if not await outbox.resend(session, job.id):
-            raise Problem(409, "notification_pending", "this notification is still being delivered")
-        await audit.record(
-            session, None, user, "payment.notification_resend", mchid=mchid, notify_id=notify_id
-        )
-        return {"resent": True}
+        return await _resend(session, mchid, notify_id, user)
+
+
+@router.post("/merchants/{mchid}/notifications/{notify_id}/resend", status_code=202)
+async def resend_notification_api(mchid: str, notify_id: str, user: Caller, idem: Idempotency) -> Response:
+    """Deliver a notification again; with an Idempotency-Key a retried click is answered, not resent."""
+    return await idem.run(
+        f"user:{user.id}", lambda session: _resend(session, mchid, notify_id, user), status_code=202
+    )
 
 
 @router.post("/merchants/{mchid}/probe")
@@ -401,47 +412,60 @@ async def probe_endpoint(request: Request, mchid: str, body: ProbeIn, user: Call
     }
 
 
-@router.post("/merchants/{mchid}/refunds/{out_refund_no}/close")
+async def _abnormal(
+    session: AsyncSession, mchid: str, out_refund_no: str, user: User, retry: bool
+) -> dict[str, Any]:
+    """Close (the money back to the merchant) or retry an ABNORMAL refund: the roles that may refund."""
+    merchant, role = await merchant_for(session, user, mchid, Action.VIEW_PAYMENTS)
+    if not merchants.may_refund(merchant, role):
+        raise Problem(403, "refund_forbidden", f"your role ({role}) may not refund for this merchant")
+    try:
+        refund, order = await refunds.find(session, merchant, out_refund_no)
+    except PayError as error:
+        raise Problem(404, "refund_not_found", error.message) from error
+    done = await (refunds.retry_abnormal if retry else refunds.close_abnormal)(session, refund)
+    if not done:
+        raise Problem(409, "refund_not_abnormal", f"the refund is {refund.status}")
+    action = "payment.refund_retry" if retry else "payment.refund_close"
+    await audit.record(session, order.app_id, user, action, mchid=mchid, out_refund_no=out_refund_no)
+    return refunds.answer(refund, order)
+
+
 async def close_abnormal_refund(
-    request: Request, mchid: str, out_refund_no: str, user: Caller
+    request: Request, mchid: str, out_refund_no: str, user: User
 ) -> dict[str, Any]:
     """An ABNORMAL refund (the payer's account is gone) closed: the money goes back to the merchant."""
     async with database(request).session() as session:
-        merchant, role = await merchant_for(session, user, mchid, Action.VIEW_PAYMENTS)
-        if not merchants.may_refund(merchant, role):
-            raise Problem(403, "refund_forbidden", f"your role ({role}) may not refund for this merchant")
-        try:
-            refund, order = await refunds.find(session, merchant, out_refund_no)
-        except PayError as error:
-            raise Problem(404, "refund_not_found", error.message) from error
-        if not await refunds.close_abnormal(session, refund):
-            raise Problem(409, "refund_not_abnormal", f"the refund is {refund.status}")
-        await audit.record(
-            session, order.app_id, user, "payment.refund_close", mchid=mchid, out_refund_no=out_refund_no
-        )
-        return refunds.answer(refund, order)
+        return await _abnormal(session, mchid, out_refund_no, user, retry=False)
+
+
+async def retry_abnormal_refund(
+    request: Request, mchid: str, out_refund_no: str, user: User
+) -> dict[str, Any]:
+    """An ABNORMAL refund tried again: SUCCESS when the payer's account can take it now, else
+    ABNORMAL again."""
+    async with database(request).session() as session:
+        return await _abnormal(session, mchid, out_refund_no, user, retry=True)
+
+
+@router.post("/merchants/{mchid}/refunds/{out_refund_no}/close")
+async def close_abnormal_refund_api(
+    mchid: str, out_refund_no: str, user: Caller, idem: Idempotency
+) -> Response:
+    """close_abnormal_refund over the API, with an Idempotency-Key replaying the first answer."""
+    return await idem.run(
+        f"user:{user.id}", lambda session: _abnormal(session, mchid, out_refund_no, user, retry=False)
+    )
 
 
 @router.post("/merchants/{mchid}/refunds/{out_refund_no}/retry")
-async def retry_abnormal_refund(
-    request: Request, mchid: str, out_refund_no: str, user: Caller
-) -> dict[str, Any]:
-    """An ABNORMAL refund tried again: SUCCESS when the payer's account can take it now, else
-    ABNORMAL again. The roles that may refund only."""
-    async with database(request).session() as session:
-        merchant, role = await merchant_for(session, user, mchid, Action.VIEW_PAYMENTS)
-        if not merchants.may_refund(merchant, role):
-            raise Problem(403, "refund_forbidden", f"your role ({role}) may not refund for this merchant")
-        try:
-            refund, order = await refunds.find(session, merchant, out_refund_no)
-        except PayError as error:
-            raise Problem(404, "refund_not_found", error.message) from error
-        if not await refunds.retry_abnormal(session, refund):
-            raise Problem(409, "refund_not_abnormal", f"the refund is {refund.status}")
-        await audit.record(
-            session, order.app_id, user, "payment.refund_retry", mchid=mchid, out_refund_no=out_refund_no
-        )
-        return refunds.answer(refund, order)
+async def retry_abnormal_refund_api(
+    mchid: str, out_refund_no: str, user: Caller, idem: Idempotency
+) -> Response:
+    """retry_abnormal_refund over the API, with an Idempotency-Key replaying the first answer."""
+    return await idem.run(
+        f"user:{user.id}", lambda session: _abnormal(session, mchid, out_refund_no, user, retry=True)
+    )
 
 
 @router.get("/merchants/{mchid}/partner")

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Header, Path, Request
+from fastapi import APIRouter, Depends, Header, Path, Request, Response
 from pydantic import BaseModel, Field
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from hutong.server.accounts.auth import current_user
 from hutong.server.accounts.models import User
@@ -16,6 +17,7 @@ from hutong.server.deps import database, settings
 from hutong.server.funding import registry
 from hutong.server.funding import service as funding
 from hutong.server.funding.models import FundingTransfer
+from hutong.server.idempotency import Idempotency
 from hutong.server.payments import settlement
 from hutong.server.payments.manage_routes import merchant_for
 from hutong.server.payments.models import Settlement
@@ -77,32 +79,64 @@ async def balances(request: Request, mchid: str, user: Caller) -> dict[str, Any]
         }
 
 
-@router.post("/merchants/{mchid}/withdrawals", status_code=202)
-async def withdraw(
-    request: Request, mchid: str, body: WithdrawIn, user: Caller, key: IdempotencyKey = None
+async def _withdraw(
+    request: Request, session: AsyncSession, mchid: str, body: WithdrawIn, user: User, key: str
 ) -> dict[str, Any]:
-    """Send available money to the merchant's bank (owners): debited now, returned if the bank fails
-    the payout. The same Idempotency-Key again answers the same withdrawal."""
+    merchant, _ = await merchant_for(session, user, mchid, Action.MANAGE_PAYMENTS)
+    provider = registry.provider(request)
+    callback = registry.callback_url(settings(request), provider.name)
+    transfer = await settlement.withdraw(
+        session, provider, merchant, user.id, body.amount_fen, body.account_number, key, callback
+    )
+    await audit.record(
+        session,
+        None,
+        user,
+        "merchant.withdrawal",
+        mchid=mchid,
+        reference=transfer.reference,
+        amount=transfer.amount_fen,
+    )
+    await session.commit()
+    return _transfer(transfer)
+
+
+def _needs_key(key: str | None) -> str:
+    if key is None or len(key) < 8:
+        raise Problem(400, "idempotency_key_missing", "an Idempotency-Key header of 8 to 80 characters")
+    return key
+
+
+async def withdraw(
+    request: Request, mchid: str, body: WithdrawIn, user: User, key: str | None
+) -> dict[str, Any]:
+    """A withdrawal from the console's form (its key is the form's: the bank transfer's name)."""
     async with database(request).session() as session:
-        merchant, _ = await merchant_for(session, user, mchid, Action.MANAGE_PAYMENTS)
-        if key is None or len(key) < 8:
-            raise Problem(400, "idempotency_key_missing", "an Idempotency-Key header of 8 to 80 characters")
-        provider = registry.provider(request)
-        callback = registry.callback_url(settings(request), provider.name)
-        transfer = await settlement.withdraw(
-            session, provider, merchant, user.id, body.amount_fen, body.account_number, key, callback
-        )
-        await audit.record(
-            session,
-            None,
-            user,
-            "merchant.withdrawal",
-            mchid=mchid,
-            reference=transfer.reference,
-            amount=transfer.amount_fen,
-        )
-        await session.commit()
-        return _transfer(transfer)
+        await merchant_for(session, user, mchid, Action.MANAGE_PAYMENTS)
+        return await _withdraw(request, session, mchid, body, user, _needs_key(key))
+
+
+@router.post("/merchants/{mchid}/withdrawals", status_code=202)
+async def withdraw_api(
+    request: Request,
+    mchid: str,
+    body: WithdrawIn,
+    user: Caller,
+    idem: Idempotency,
+    key: IdempotencyKey = None,
+) -> Response:
+    """Send available money to the merchant's bank (owners): debited now, returned if the bank fails
+    the payout. The same Idempotency-Key again answers the first answer, replayed (the key also names
+    the bank transfer); another body with it is 422 idempotency_key_reused."""
+    async with database(request).session() as session:
+        await merchant_for(session, user, mchid, Action.MANAGE_PAYMENTS)  # refused before the key's check
+    named = _needs_key(key)
+    return await idem.run(
+        f"user:{user.id}",
+        lambda session: _withdraw(request, session, mchid, body, user, named),
+        status_code=202,
+        required=True,
+    )
 
 
 class MarketingIn(BaseModel):

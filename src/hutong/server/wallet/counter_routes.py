@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Request
+from fastapi import APIRouter, Depends, Path, Request, Response
 from pydantic import BaseModel, Field
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -17,6 +17,7 @@ from hutong.server.accounts.models import User
 from hutong.server.consent.routes import host_only
 from hutong.server.db.base import utcnow
 from hutong.server.deps import database, settings
+from hutong.server.idempotency import Idempotency
 from hutong.server.payments import codepay
 from hutong.server.payments.models import Order
 from hutong.server.payments.service import PaymentError
@@ -73,16 +74,19 @@ async def pending(request: Request, user: CurrentUser) -> list[PendingOut]:
     dependencies=[Depends(_payments_rate_limit)],
 )
 async def confirm(
-    transaction_id: TransactionId, body: ConfirmIn, request: Request, user: CurrentUser
-) -> ConfirmedOut:
-    """Pay a waiting counter payment with the payment PIN."""
-    async with database(request).session() as session:
+    transaction_id: TransactionId, body: ConfirmIn, user: CurrentUser, idem: Idempotency
+) -> Response:
+    """Pay a waiting counter payment with the payment PIN (an Idempotency-Key replays the answer)."""
+
+    async def act(session: AsyncSession) -> ConfirmedOut:
         if await codepay.payers_order(session, user.id, transaction_id) is None:
             raise Problem(404, "payment_not_found", "no such counter payment of yours")
         await pin.verify(session, user.id, body.pin)
         order = await codepay.payers_order(session, user.id, transaction_id)
         assert order is not None
         return await _pay(session, order, user)
+
+    return await idem.run(f"user:{user.id}", act)
 
 
 async def _pay(session: AsyncSession, order: Order, user: User) -> ConfirmedOut:
@@ -118,16 +122,19 @@ async def scan_native(body: NativeIn, request: Request, user: CurrentUser) -> Pe
     dependencies=[Depends(_payments_rate_limit)],
 )
 async def pay_native(
-    transaction_id: TransactionId, body: ConfirmIn, request: Request, user: CurrentUser
-) -> ConfirmedOut:
-    """Pay a scanned Native order with the payment PIN."""
-    async with database(request).session() as session:
+    transaction_id: TransactionId, body: ConfirmIn, user: CurrentUser, idem: Idempotency
+) -> Response:
+    """Pay a scanned Native order with the payment PIN (an Idempotency-Key replays the answer)."""
+
+    async def act(session: AsyncSession) -> ConfirmedOut:
         if await native.payers_order(session, user.id, transaction_id) is None:
             raise Problem(404, "payment_not_found", "no such scanned order of yours")
         await pin.verify(session, user.id, body.pin)
         order = await native.payers_order(session, user.id, transaction_id)
         assert order is not None
         return await _pay(session, order, user)
+
+    return await idem.run(f"user:{user.id}", act)
 
 
 @router.post("/counter/{transaction_id}/decline", status_code=204)

@@ -1,6 +1,9 @@
 """Host-only wallet endpoints under /api/me/wallet: session cookie + CSRF on writes, the user's own
-wallet only, refused when the browser marks the request cross-site (a mini program's frame). Top-ups
-and withdrawals take an ``Idempotency-Key``: the same key again answers with the same transfer."""
+wallet only, refused when the browser marks the request cross-site (a mini program's frame). Every
+mutating money call honours an ``Idempotency-Key`` (server/idempotency.py, scoped to the user): the
+first answer is replayed for the same key and body, another body with it is 422
+``idempotency_key_reused``. Top-ups and withdrawals require one and keep it as the bank transfer's
+name (funding/service.py): the same key answers that transfer as it stands, even to concurrent twins."""
 
 from __future__ import annotations
 
@@ -10,6 +13,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Header, Path, Request, Response
 from pydantic import BaseModel, Field
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from hutong.server.accounts.auth import auth_rate_limit, current_user
 from hutong.server.accounts.models import User
@@ -18,6 +22,7 @@ from hutong.server.deps import database, settings
 from hutong.server.funding import registry
 from hutong.server.funding import service as funding
 from hutong.server.funding.models import FundingTransfer
+from hutong.server.idempotency import Idempotency
 from hutong.server.privacy.routes import session_user
 from hutong.server.problems import Problem
 from hutong.server.wallet import checkout, paycodes, pin, service
@@ -142,7 +147,8 @@ async def export_wallet(request: Request, user: Annotated[User, Depends(session_
     "/topups", response_model=TransferOut, status_code=202, dependencies=[Depends(_transfers_rate_limit)]
 )
 async def top_up(body: TopUpIn, key: IdempotencyKey, request: Request, user: CurrentUser) -> TransferOut:
-    """Charge a card into the wallet; credited when the bank confirms (poll the transfer)."""
+    """Charge a card into the wallet; credited when the bank confirms (poll the transfer). The key names
+    the bank transfer (unique per wallet), so even concurrent twins answer the one transfer."""
     provider = registry.provider(request)
     callback = registry.callback_url(settings(request), provider.name)
     async with database(request).session() as session:
@@ -156,7 +162,8 @@ async def top_up(body: TopUpIn, key: IdempotencyKey, request: Request, user: Cur
     "/withdrawals", response_model=TransferOut, status_code=202, dependencies=[Depends(_transfers_rate_limit)]
 )
 async def withdraw(body: WithdrawIn, key: IdempotencyKey, request: Request, user: CurrentUser) -> TransferOut:
-    """Send money to a bank account: debited now, returned if the bank fails the payout."""
+    """Send money to a bank account: debited now, returned if the bank fails the payout (the key names
+    the transfer, as for top-ups)."""
     provider = registry.provider(request)
     callback = registry.callback_url(settings(request), provider.name)
     async with database(request).session() as session:
@@ -252,11 +259,15 @@ async def preview_payment(body: PayIn, request: Request, user: CurrentUser) -> P
 
 
 @router.post("/payments", response_model=PaidOut, dependencies=[Depends(_payments_rate_limit)])
-async def pay(body: PayWithPinIn, request: Request, user: CurrentUser) -> PaidOut:
-    """Pay the order from the wallet with the payment PIN."""
-    async with database(request).session() as session:
+async def pay(body: PayWithPinIn, user: CurrentUser, idem: Idempotency) -> Response:
+    """Pay the order from the wallet with the payment PIN (the sheet sends an Idempotency-Key per
+    attempt, so a retried tap is answered, not charged, again; the order's paid state guards too)."""
+
+    async def act(session: AsyncSession) -> PaidOut:
         balance = await checkout.pay(session, user, body.request(), body.pin, body.coupon_id)
-    return PaidOut(paid=True, balance_fen=balance)
+        return PaidOut(paid=True, balance_fen=balance)
+
+    return await idem.run(f"user:{user.id}", act)
 
 
 class PayCodeOut(BaseModel):

@@ -30,6 +30,29 @@ export function watchNetwork(mp) {
 }
 
 /**
+ * The battery at launch (for getBatteryInfoSync), and a watch that tells the logic thread each change
+ * (onBatteryInfoChange). Null where the browser has no Battery Status API.
+ * @param {MiniProgram} mp @returns {Promise<{info: {level: number, isCharging: boolean} | null, stop: () => void}>}
+ */
+export async function watchBattery(mp) {
+  const getBattery = /** @type {any} */ (navigator).getBattery;
+  if (!getBattery) return { info: null, stop: () => {} };
+  const battery = await getBattery.call(navigator).catch(() => null);
+  if (!battery) return { info: null, stop: () => {} };
+  const read = () => ({ level: Math.round(battery.level * 100), isCharging: Boolean(battery.charging) });
+  const report = () => mp.toLogic({ t: 'battery', res: read() });
+  battery.addEventListener('levelchange', report);
+  battery.addEventListener('chargingchange', report);
+  return {
+    info: read(),
+    stop: () => {
+      battery.removeEventListener('levelchange', report);
+      battery.removeEventListener('chargingchange', report);
+    },
+  };
+}
+
+/**
  * The first code in a picture: the browser's BarcodeDetector where there is one, otherwise the
  * platform's reader (POST /api/codes/read, QR codes only), as the shell's own scanner does.
  * @param {Blob} blob @returns {Promise<{rawValue: string, format: string}>}

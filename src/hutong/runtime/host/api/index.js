@@ -8,7 +8,7 @@
 import { systemInfo, watchWindow } from './base.js';
 import { consent } from './consent.js';
 import { coupons, couponViewMessages } from './coupons.js';
-import { device, watchNetwork } from './device.js';
+import { device, watchBattery, watchNetwork } from './device.js';
 import { files, loadFiles } from './files.js';
 import { fonts } from './fonts.js';
 import { interaction } from './interaction.js';
@@ -44,12 +44,12 @@ export const viewMessages = { ...profileViewMessages, ...couponViewMessages };
  * @param {MiniProgram} mp
  */
 export async function launchData(mp) {
-  const [storageEntries, fileEntries] = await Promise.all([loadStorage(mp).catch(() => []), loadFiles(mp).catch(() => [])]);
-  const stops = [watchNetwork(mp), watchWindow(mp)];
+  const [storageEntries, fileEntries, battery] = await Promise.all([loadStorage(mp).catch(() => []), loadFiles(mp).catch(() => []), watchBattery(mp)]);
+  const stops = [watchNetwork(mp), watchWindow(mp), battery.stop];
   const close = mp.close.bind(mp);
   mp.close = () => {
     for (const stop of stops) stop();
     close();
   };
-  return { system: systemInfo(mp), storage: storageEntries, files: fileEntries };
+  return { system: systemInfo(mp), storage: storageEntries, files: fileEntries, battery: battery.info };
 }

@@ -31,16 +31,29 @@ function payParams(args) {
   return params;
 }
 
-/** A JSON POST with the host's session and CSRF token (the coupon sheets use it too). @param {{csrf_token: string | null}} user @param {string} path @param {Record<string, any>} body */
-export async function post(user, path, body) {
+/**
+ * A JSON POST with the host's session and CSRF token (the coupon sheets use it too).
+ * @param {{csrf_token: string | null}} user @param {string} path @param {Record<string, any>} body
+ * @param {string} [idempotencyKey] sent as Idempotency-Key (the server replays its first answer)
+ */
+export async function post(user, path, body, idempotencyKey = '') {
+  /** @type {Record<string, string>} */
+  const headers = { 'Content-Type': 'application/json', 'X-CSRF-Token': user.csrf_token || '' };
+  if (idempotencyKey) headers['Idempotency-Key'] = idempotencyKey;
   const response = await fetch(path, {
     method: 'POST',
     credentials: 'same-origin',
-    headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': user.csrf_token || '' },
+    headers,
     body: JSON.stringify(body),
   });
   const data = await response.json().catch(() => ({}));
   return { ok: response.ok, status: response.status, data };
+}
+
+/** A fresh Idempotency-Key (getRandomValues works outside secure contexts too, unlike randomUUID). */
+function newKey() {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return `pay-${Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('')}`;
 }
 
 /** @typedef {{coupon_id: string, title: string, discount_fen: number}} Offer */
@@ -149,11 +162,19 @@ async function pay(mp, params) {
           return !short;
         }
         if (!enoughMoney() && !coupon) return;
+        // One Idempotency-Key per payment attempt (this order, PIN and coupon): a tap retried after a
+        // lost answer sends the same key and gets the first answer replayed, never a second charge.
+        const attempt = { body: '', key: '' };
         const pad = pinPad(async (pin) => {
           if (!enoughMoney()) return pad.clear();
           sheet.busy(true);
           const body = { ...order, pin, coupon_id: coupon?.chosen()?.coupon_id ?? null };
-          const paid = await post(user, '/api/me/wallet/payments', body).catch(() => ({ ok: false, status: 0, data: {} }));
+          const sent = JSON.stringify(body);
+          if (attempt.body !== sent) Object.assign(attempt, { body: sent, key: newKey() });
+          const send = () => post(user, '/api/me/wallet/payments', body, attempt.key).catch(() => ({ ok: false, status: 0, data: {} }));
+          let paid = await send();
+          if (paid.status === 0) paid = await send(); // the network dropped: the same key asks once more
+          if (paid.status !== 0 && paid.status !== 409) attempt.body = ''; // answered: the next tap is new
           sheet.busy(false);
           if (paid.ok) {
             pad.detach();

@@ -10,7 +10,7 @@ import { background, deviceEvents } from './background.js';
 import { base, setSystemInfo } from './base.js';
 import { cloud } from './cloud.js';
 import { consent } from './consent.js';
-import { device } from './device.js';
+import { device, setBattery } from './device.js';
 import { file, preloadFiles } from './file.js';
 import { interaction } from './interaction.js';
 import { location } from './location.js';
@@ -67,6 +67,8 @@ export const partial = {
   startDeviceMotionListening: 'the browser\'s deviceorientation alpha/beta/gamma; a device without the sensor sends nothing; no iOS permission prompt',
   chooseMessageFile: 'the device\'s files (a browser cannot reach the user\'s chats), filtered by type and extension; time is the file\'s modification time',
   openDocument: 'a PDF opens in the browser\'s viewer in a new tab; Word, Excel and PowerPoint files are offered as a download; showMenu is ignored',
+  getBatteryInfo: 'the browser\'s Battery Status API (Chromium-based browsers); others fail "not supported by this browser"',
+  getBatteryInfoSync: 'the browser\'s Battery Status API (Chromium-based browsers), read at launch and at each change; others fail "not supported by this browser"',
   getBackgroundAudioPlayerState: 'downloadPercent is 0 until the duration is known, then 100 (download progress is not reported)',
   playBackgroundAudio: 'the same player as getBackgroundAudioManager, in the host page: no system media controls',
   chooseVideo: 'duration, width and height are reported as 0',
@@ -111,6 +113,7 @@ export { notYet };
 /** Launch-time state the host sends with `init` (host/api/index.js `launchData`). @param {Record<string, any>} data */
 export function preloadApis(data) {
   setSystemInfo(data?.system || {});
+  setBattery(data?.battery);
   preloadStorage(data?.storage || []);
   preloadFiles(data?.files || []);
   forwardConsole();

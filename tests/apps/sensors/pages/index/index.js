@@ -1,8 +1,11 @@
 const round = (n) => Math.round(n * 100) / 100
 
 Page({
-  data: { acc: '', gyro: '', compass: '', motion: '', result: '', heard: 0 },
+  data: { battery: '', batteryChange: '', acc: '', gyro: '', compass: '', motion: '', result: '', heard: 0 },
   onLoad() {
+    const now = wx.getBatteryInfoSync()
+    wx.getBatteryInfo().then((res) => this.setData({ battery: [now.level, now.isCharging, res.errMsg, res.level, res.isCharging].join(' ') }))
+    wx.onBatteryInfoChange((res) => this.setData({ batteryChange: res.level + ' ' + res.isCharging }))
     this.onAcc = (res) => this.setData({ acc: [res.x, res.y, res.z].map(round).join(','), heard: this.data.heard + 1 })
     wx.onAccelerometerChange(this.onAcc)
     wx.onGyroscopeChange((res) => this.setData({ gyro: [res.x, res.y, res.z].map(round).join(',') }))
