@@ -181,10 +181,19 @@ async def test_a_snacks_campaign(snacks: Snacks, browser: Browser) -> None:
         await phone.goto(server.url)
         await set_pin_and_top_up(phone, PIN, "50")
 
+        # The merchant coupon, claimed from the poster code; the claim page opens snacks.
+        await phone.goto(url)
+        await expect(phone.locator("#claim-name")).to_have_text("零食节满20减5")
+        await phone.locator("#claim-button").click()
+        await expect(phone.locator("#claim-status")).to_have_text("Added to Wallet → Cards & coupons.")
+        await phone.locator("#claim-open").click()
+        await expect(phone.frame_locator(TOP).locator("body")).to_contain_text("Snack week")
+
         # The back end signs only its own stocks (it asks the platform with its merchant key).
         sign = f"{snacks.shop.url}/api/coupons/sign"
         assert (await user.request.post(sign, data={"stock_id": "99999999"})).status == 400
-        # The voucher, claimed in the mini program: <send-coupon> with the back end's sign, the host's sheet.
+        # The voucher, claimed in the mini program opened from the campaign link: <send-coupon> with the
+        # back end's sign, the host's sheet.
         query = quote(f"backend={snacks.shop.url}&stock={snacks.voucher}", safe="")
         await phone.goto(f"{server.url}/?open={demo_shop.SNACKS_APPID}&query={query}")
         index = phone.frame_locator(TOP)
@@ -194,15 +203,10 @@ async def test_a_snacks_campaign(snacks: Snacks, browser: Browser) -> None:
         await sheet.locator(".hutong-send-coupon-claim").click()
         await expect(index.locator("#voucher-status")).to_contain_text("已领取")
 
-        # The merchant coupon, claimed from the poster code.
-        await phone.goto(url)
-        await expect(phone.locator("#claim-name")).to_have_text("零食节满20减5")
-        await phone.locator("#claim-button").click()
-        await expect(phone.locator("#claim-status")).to_have_text("Added to Wallet → Cards & coupons.")
-
-        # Checkout in the Shop tab: the sheet applies the voucher, the back end hears the payment.
-        await phone.goto(f"{server.url}/?open={demo_shop.SNACKS_APPID}&query={query}")
-        await phone.locator(".surface:not([hidden]) .hutong-tabbar").get_by_text("下单 Shop").click()
+        # "Use now" on the sheet opens the Shop tab. Checkout there: the payment sheet applies the
+        # voucher, the back end hears the payment.
+        await sheet.locator(".hutong-send-coupon-claim").click()
+        await expect(sheet).to_have_count(0)
         shop = phone.frame_locator(TOP)
         await shop.locator("#buy-s2").click()
         pay = phone.locator(".hutong-pay")

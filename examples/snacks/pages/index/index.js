@@ -60,6 +60,11 @@ Page({
     this.onShow()
   },
 
+  // "Use now" on the claim sheet: straight to the shop, where the payment sheet applies the voucher.
+  onUseNow() {
+    wx.switchTab({ url: '/pages/shop/shop' })
+  },
+
   onShareAppMessage() {
     return { title: '零食派送券啦！', path: '/pages/index/index' }
   },
