@@ -1,3 +1,10 @@
 App({
-  globalData: {},
+  // A campaign link (a poster, a share) opens snacks with the brand's back end and the voucher stock it
+  // hands out: ?stock=<stock_id>[&backend=<url>].
+  onLaunch(options) {
+    const query = (options && options.query) || {}
+    if (query.backend) this.globalData.backend = decodeURIComponent(query.backend)
+    if (query.stock) this.globalData.stock = String(query.stock)
+  },
+  globalData: { backend: '', stock: '' },
 })

@@ -45,6 +45,7 @@ import json
 import secrets
 import threading
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -72,6 +73,12 @@ CLOCK_SKEW = 300  # seconds: WeChat's SDKs refuse notifications older or newer t
 
 
 class Shop:
+    # What a shop sells and how its orders are named: another shop's back end (examples/snacks-server)
+    # subclasses this one with its own.
+    menu: dict[str, tuple[str, int]] = MENU
+    prefix = "TEA"
+    brand = "茶小铺"
+
     def __init__(self, credentials: dict[str, str], orders_path: Path, public_url: str) -> None:
         self.c = credentials
         key = serialization.load_pem_private_key(credentials["private_key"].encode(), password=None)
@@ -196,7 +203,7 @@ class Shop:
         session = self._code2session(str(body.get("code", "")))
         lines = []
         for item in body.get("items") or []:
-            product = MENU.get(str(item.get("id")))
+            product = self.menu.get(str(item.get("id")))
             count = item.get("count")
             if product is None or not isinstance(count, int) or not 1 <= count <= 99:
                 raise ValueError("unknown item or count")
@@ -204,9 +211,9 @@ class Shop:
         if not lines:
             raise ValueError("an order needs at least one item")
         total = sum(line["total"] for line in lines)
-        out_trade_no = "TEA" + datetime.now(UTC).strftime("%Y%m%d") + secrets.token_hex(6).upper()
+        out_trade_no = self.prefix + datetime.now(UTC).strftime("%Y%m%d") + secrets.token_hex(6).upper()
         first = lines[0]["name"].split(" ")[0]
-        description = f"茶小铺 {first}" + (f" 等{len(lines)}件" if len(lines) > 1 else "")
+        description = f"{self.brand} {first}" + (f" 等{len(lines)}件" if len(lines) > 1 else "")
         made = self._v3(
             "POST",
             "/v3/pay/transactions/jsapi",
@@ -248,6 +255,10 @@ class Shop:
             self.orders[out_trade_no] = order
             self._save()
         return {"order": self._public(order), "payment": payment}
+
+    def actions(self) -> dict[str, Callable[[dict[str, Any]], dict[str, Any]]]:
+        """The POST routes the mini program calls (a subclass adds its own)."""
+        return {"/api/orders": self.create_order, "/api/login": self.login, "/api/share/group": self.group}
 
     def order(self, out_trade_no: str) -> dict[str, Any] | None:
         with self.lock:
@@ -351,11 +362,7 @@ def handler_for(shop: Shop) -> type[BaseHTTPRequestHandler]:
             if self.path == "/pay/notify":
                 status, why = shop.notify({k.lower(): v for k, v in self.headers.items()}, raw)
                 return self._send(status, {"code": "FAIL", "message": why} if status >= 300 else None)
-            action = {
-                "/api/orders": shop.create_order,
-                "/api/login": shop.login,
-                "/api/share/group": shop.group,
-            }.get(self.path)
+            action = shop.actions().get(self.path)
             if action is None:
                 return self._send(404, {"error": "not found"})
             try:

@@ -37,6 +37,11 @@ MERCHANT_NAME = "茶小铺 Tea House"
 OWNER_EMAIL = "owner@tea.example.com"
 OWNER_PASSWORD = "tea house demo"  # noqa: S105 - the demo's published sign-in
 SERVER_SCRIPT = Path("tea-server") / "server.py"
+# 零食派 (examples/snacks) runs its coupon campaign the same way: its own merchant, its own back end
+# (examples/snacks-server, built on the tea shop's) that makes orders and signs send-coupon parameters.
+SNACKS_APPID = "hutong-snacks"
+SNACKS_MERCHANT_NAME = "零食派 Snack Party"
+SNACKS_SERVER_SCRIPT = Path("snacks-server") / "server.py"
 
 
 async def _owner(database: Database, email: str, password: str, org_id: int) -> User:
@@ -62,28 +67,31 @@ async def seed(
     *,
     owner_email: str = OWNER_EMAIL,
     owner_password: str = OWNER_PASSWORD,
+    appid: str = TEA_APPID,
+    merchant_name: str = MERCHANT_NAME,
 ) -> dict[str, str]:
-    """Set up the tea shop's merchant (examples must be loaded) and answer the back end's credentials."""
+    """Set up a shop's merchant (the tea shop's unless told; examples must be loaded) and answer the
+    back end's credentials."""
     async with database.session() as session:
         org = await demo_organization(session)
         org_id = org.id
         await session.commit()
     owner = await _owner(database, owner_email, owner_password, org_id)
     async with database.session() as session:
-        app = await session.scalar(select(App).where(App.appid == TEA_APPID))
+        app = await session.scalar(select(App).where(App.appid == appid))
         if app is None:
-            raise RuntimeError(f"{TEA_APPID} is not loaded")
+            raise RuntimeError(f"{appid} is not loaded")
         merchant = await session.scalar(
-            select(Merchant).where(Merchant.organization_id == org_id, Merchant.name == MERCHANT_NAME)
+            select(Merchant).where(Merchant.organization_id == org_id, Merchant.name == merchant_name)
         )
         if merchant is None:
-            merchant = await merchants.create(session, org_id, MERCHANT_NAME)
+            merchant = await merchants.create(session, org_id, merchant_name)
         issued = merchants.generate_key(merchant)
         apiv3_key = merchants.set_apiv3_key(session, merchant, None)
         # The back end checks notifications with certificates from /v3/certificates, as most SDKs do.
         merchants.set_rules(merchant, [backend_url + "/"], ["owner"], "certificate")
-        await merchants.bind_app(session, merchant, TEA_APPID)
-        secret = await apps.rotate_secret(session, owner, TEA_APPID)
+        await merchants.bind_app(session, merchant, appid)
+        secret = await apps.rotate_secret(session, owner, appid)
         # The platform's API takes https domain names only; the demo's back end is a loopback http
         # origin, so it is written here, as the tests do for theirs.
         app.domains = {kind: list((app.domains or {}).get(kind, [])) for kind in DOMAIN_KINDS}
@@ -93,7 +101,7 @@ async def seed(
         await session.commit()
     return {
         "platform": platform_url,
-        "appid": TEA_APPID,
+        "appid": appid,
         "secret": secret,
         "mchid": mchid,
         "serial_no": issued.serial_no,
@@ -123,12 +131,17 @@ class RunningShop:
 
 @contextmanager
 def run_tea_server(
-    examples: Path, port: int, credentials: Path, orders: Path | None = None
+    examples: Path,
+    port: int,
+    credentials: Path,
+    orders: Path | None = None,
+    script: Path = SERVER_SCRIPT,
 ) -> Iterator[RunningShop]:
-    """Start the tea shop's back end as its own process on 127.0.0.1:``port``; stop it after."""
-    orders = orders or credentials.with_name("tea-orders.json")
-    command = [sys.executable, str(examples / SERVER_SCRIPT), "--port", str(port)]
+    """Start a shop's back end (the tea shop's unless ``script`` names another) as its own process on
+    127.0.0.1:``port``; stop it after."""
+    orders = orders or credentials.with_name(script.parent.name.removesuffix("-server") + "-orders.json")
+    command = [sys.executable, str(examples / script), "--port", str(port)]
     command += ["--credentials", str(credentials), "--orders", str(orders)]
     url = f"http://127.0.0.1:{port}"
-    with sidecar.serving(command, url, "the tea shop's back end") as process:
+    with sidecar.serving(command, url, f"the back end {script}") as process:
         yield RunningShop(url, orders, process)

@@ -13,7 +13,7 @@ from pathlib import Path
 import httpx
 
 from hutong.server.payments.ids import now, rfc3339
-from tests.coupons.world import busifavor_body, send
+from tests.coupons.world import busifavor_body, make_stock, send
 from tests.payments.world import pay_world
 from tests.platform.apiclient import token_for
 
@@ -136,6 +136,16 @@ async def test_a_cashier_redeems_a_coupon_once_at_an_allowed_store(tmp_path: Pat
         assert (
             await w.client.get(f"{base}/coupon-stocks/{stock_id}/results", headers=cashier)
         ).status_code == 404
+
+        # Every stock together: a second stock's claim (not used) adds to claimed only.
+        second = await make_stock(pw, "S20261206000002")
+        assert (await send(pw, second, "R2")).status_code == 200
+        overall = await w.client.get(f"{base}/coupon-results", headers=dev)
+        assert overall.status_code == 200
+        figures = overall.json()["total"]
+        assert (figures["claimed"], figures["redeemed"], figures["store_visits"]) == (2, 1, 1)
+        assert figures["gmv_fen"] == 3800 and figures["redemption_rate"] == 0.5
+        assert (await w.client.get(f"{base}/coupon-results", headers=cashier)).status_code == 404
 
 
 async def test_windows_and_expiry_refuse_at_the_counter(tmp_path: Path, database_url: str) -> None:

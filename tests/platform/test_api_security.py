@@ -99,6 +99,7 @@ SCOPED: list[tuple[str, str, Any]] = [
     ("POST", "/api/merchants/{mchid}/coupon-stocks", {"stock_name": "x"}),
     ("POST", "/api/merchants/{mchid}/coupon-stocks/{stock}/start", None),
     ("GET", "/api/merchants/{mchid}/coupon-stocks/{stock}/results", None),
+    ("GET", "/api/merchants/{mchid}/coupon-results", None),
     ("POST", "/api/merchants/{mchid}/coupon-stocks/{stock}/claim-links", {"appid": "{app}"}),
     ("GET", "/api/stores/{store}", None),
     ("POST", "/api/stores/{store}/redemptions", {"code": "12345678901234567890123456"}),

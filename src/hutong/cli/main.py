@@ -138,6 +138,12 @@ def demo(
                 f"茶小铺's back end at http://127.0.0.1:{port + 1}; its merchant console: sign in as "
                 f"{demo_shop.OWNER_EMAIL} / {demo_shop.OWNER_PASSWORD!r}"
             )
+        # 零食派's coupon campaign: its merchant (same owner) and back end, on the next port.
+        snacks = _seed_tea_shop(examples, host, port, shop="snacks")
+        if snacks is not None:
+            script = demo_shop.SNACKS_SERVER_SCRIPT
+            stack.enter_context(run_tea_server(examples, port + 2, snacks, script=script))
+            typer.echo(f"零食派's back end at http://127.0.0.1:{port + 2}")
         # Examples with a back end of their own (the clinic's sends its reminders): each gets a fresh
         # AppSecret and runs as its own process on the port its mini program calls.
         for example in find_examples(examples):
@@ -163,8 +169,9 @@ def demo(
         uvicorn.run("hutong.server.app:create_app", factory=True, host=host, port=port, log_level="info")
 
 
-def _seed_tea_shop(examples: Path, host: str, port: int) -> Path | None:
-    """The tea shop's merchant account and credentials file, or None when examples/tea is absent."""
+def _seed_tea_shop(examples: Path, host: str, port: int, shop: str = "tea") -> Path | None:
+    """A shop's merchant account and credentials file (the tea shop's, or with ``shop="snacks"`` the
+    snack brand's on the port after it), or None when its back end is absent from ``examples``."""
     import asyncio
 
     from hutong import demo_shop
@@ -172,18 +179,24 @@ def _seed_tea_shop(examples: Path, host: str, port: int) -> Path | None:
     from hutong.server.sealing import Keyring
     from hutong.settings import get_settings
 
-    if not (examples / demo_shop.SERVER_SCRIPT).is_file():
+    snacks = shop == "snacks"
+    script = demo_shop.SNACKS_SERVER_SCRIPT if snacks else demo_shop.SERVER_SCRIPT
+    if not (examples / script).is_file():
         return None
     settings = get_settings()
+    backend = f"http://127.0.0.1:{port + (2 if snacks else 1)}"
+    which = (
+        {"appid": demo_shop.SNACKS_APPID, "merchant_name": demo_shop.SNACKS_MERCHANT_NAME} if snacks else {}
+    )
 
     async def seed() -> dict[str, str]:
         database = Database(settings.effective_database_url, keyring=Keyring.from_settings(settings))
         try:
-            return await demo_shop.seed(database, f"http://{host}:{port}", f"http://127.0.0.1:{port + 1}")
+            return await demo_shop.seed(database, f"http://{host}:{port}", backend, **which)
         finally:
             await database.dispose()
 
-    path = settings.data_dir / "tea-merchant.json"
+    path = settings.data_dir / f"{shop}-merchant.json"
     demo_shop.write_credentials(path, asyncio.run(seed()))
     return path
 

@@ -122,7 +122,10 @@ async def coupons_page(mchid: str, request: Request) -> Response:
     merchant = await payments_api.get_merchant(request, mchid, user)
     stocks = await api.list_stocks(request, mchid, user)
     found = await api.list_stores(request, mchid, user)
-    return _page(request, "coupons.html", user, csrf, m=merchant, stocks=stocks, stores=found)
+    overall = (await api.merchant_results(request, mchid, user))["total"]
+    return _page(
+        request, "coupons.html", user, csrf, m=merchant, stocks=stocks, stores=found, overall=overall
+    )
 
 
 @router.post("/merchants/{mchid}/coupons")

@@ -1,4 +1,5 @@
 const campaign = require('./campaign.js')
+const shop = require('../../utils/shop.js')
 
 function claimed() {
   return wx.getStorageSync('coupons') || []
@@ -7,6 +8,36 @@ function claimed() {
 Page({
   data: {
     coupons: [],
+    voucher: { stock: '', params: [], sign: '', merchant: '', status: '' },
+  },
+
+  onLoad() {
+    const stock = getApp().globalData.stock
+    if (stock) this.signVoucher(stock)
+  },
+
+  // A fresh sign for each claim: its out_request_no is one claim.
+  async signVoucher(stock) {
+    try {
+      const signed = await shop.signCoupons(stock)
+      this.setData({
+        voucher: {
+          stock,
+          params: signed.send_coupon_params,
+          sign: signed.sign,
+          merchant: signed.send_coupon_merchant,
+          status: '',
+        },
+      })
+    } catch (error) {
+      this.setData({ voucher: { stock: '', params: [], sign: '', merchant: '', status: error.message } })
+    }
+  },
+
+  onVoucherSent(event) {
+    const results = (event.detail && event.detail.send_coupon_result) || []
+    const ok = event.detail.errcode === 'OK' && results.length > 0 && results[0].code === 'SUCCESS'
+    this.setData({ 'voucher.status': ok ? '已领取，下单时自动抵扣 Claimed: applied when you pay' : (results[0] && results[0].message) || event.detail.msg || '' })
   },
 
   onShow() {

@@ -175,6 +175,15 @@ async def list_stocks(request: Request, mchid: str, user: Caller) -> list[dict[s
         return [_stock_summary(stock) for stock in rows]
 
 
+@router.get("/merchants/{mchid}/coupon-results")
+async def merchant_results(request: Request, mchid: str, user: Caller) -> dict[str, Any]:
+    """Every stock of the merchant together (both families): claimed, redeemed, rate, store visits,
+    new and returning customers, GMV and discount."""
+    async with database(request).session() as session:
+        merchant, _ = await merchant_for(session, user, mchid, Action.VIEW_PAYMENTS)
+        return {"mchid": merchant.mchid, "total": (await results.of_merchant(session, merchant.id)).as_dict()}
+
+
 @router.get("/merchants/{mchid}/coupon-stocks/{stock_id}/results", response_model=None)
 async def stock_results(
     request: Request, mchid: str, stock_id: str, user: Caller

@@ -78,6 +78,19 @@ async def of_stock(session: AsyncSession, stock: Stock) -> Results:
     return results
 
 
+async def of_merchant(session: AsyncSession, merchant_id: int) -> Tally:
+    """A campaign of several stocks in one set of figures (a voucher applied at checkout and a merchant
+    coupon redeemed at the counter are two stocks of one campaign): the sum of every stock's totals."""
+    total = Tally()
+    for stock in await session.scalars(select(Stock).where(Stock.merchant_id == merchant_id)):
+        one = (await of_stock(session, stock)).total
+        for name in ("claimed", "redeemed", "store_visits", "new_customers", "returning_customers"):
+            setattr(total, name, getattr(total, name) + getattr(one, name))
+        total.gmv += one.gmv
+        total.discount += one.discount
+    return total
+
+
 async def as_json(session: AsyncSession, stock: Stock) -> dict[str, Any]:
     results = await of_stock(session, stock)
     names = {

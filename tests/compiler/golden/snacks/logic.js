@@ -7,7 +7,14 @@ function __hutong_star(e, m) { if (m) Object.keys(m).forEach(function (k) { if (
 function __hutong_import(r, s) { return Promise.resolve().then(function () { return __hutong_ns(r(s)); }); }
 __hutong_define("app.js", function (require, module, exports, window, document, frames, self, location, navigator, localStorage, history, Caches, screen, alert, confirm, prompt, XMLHttpRequest, WebSocket, Reporter, webkit, WeixinJSCore, fetch, print, WeixinJSBridge) {
 App({
-  globalData: {},
+  // A campaign link (a poster, a share) opens snacks with the brand's back end and the voucher stock it
+  // hands out: ?stock=<stock_id>[&backend=<url>].
+  onLaunch(options) {
+    const query = (options && options.query) || {}
+    if (query.backend) this.globalData.backend = decodeURIComponent(query.backend)
+    if (query.stock) this.globalData.stock = String(query.stock)
+  },
+  globalData: { backend: '', stock: '' },
 })
 
 });
@@ -22,6 +29,7 @@ module.exports = [
 });
 __hutong_define("pages/index/index.js", function (require, module, exports, window, document, frames, self, location, navigator, localStorage, history, Caches, screen, alert, confirm, prompt, XMLHttpRequest, WebSocket, Reporter, webkit, WeixinJSCore, fetch, print, WeixinJSBridge) {
 const campaign = require("/pages/index/campaign.js")
+const shop = require("/utils/shop.js")
 
 function claimed() {
   return wx.getStorageSync('coupons') || []
@@ -30,6 +38,36 @@ function claimed() {
 Page({
   data: {
     coupons: [],
+    voucher: { stock: '', params: [], sign: '', merchant: '', status: '' },
+  },
+
+  onLoad() {
+    const stock = getApp().globalData.stock
+    if (stock) this.signVoucher(stock)
+  },
+
+  // A fresh sign for each claim: its out_request_no is one claim.
+  async signVoucher(stock) {
+    try {
+      const signed = await shop.signCoupons(stock)
+      this.setData({
+        voucher: {
+          stock,
+          params: signed.send_coupon_params,
+          sign: signed.sign,
+          merchant: signed.send_coupon_merchant,
+          status: '',
+        },
+      })
+    } catch (error) {
+      this.setData({ voucher: { stock: '', params: [], sign: '', merchant: '', status: error.message } })
+    }
+  },
+
+  onVoucherSent(event) {
+    const results = (event.detail && event.detail.send_coupon_result) || []
+    const ok = event.detail.errcode === 'OK' && results.length > 0 && results[0].code === 'SUCCESS'
+    this.setData({ 'voucher.status': ok ? '已领取，下单时自动抵扣 Claimed: applied when you pay' : (results[0] && results[0].message) || event.detail.msg || '' })
   },
 
   onShow() {
@@ -113,5 +151,98 @@ Page({
     wx.showToast({ title: '已核销 Redeemed', icon: 'success' })
   },
 })
+
+});
+__hutong_define("pages/shop/shop.js", function (require, module, exports, window, document, frames, self, location, navigator, localStorage, history, Caches, screen, alert, confirm, prompt, XMLHttpRequest, WebSocket, Reporter, webkit, WeixinJSCore, fetch, print, WeixinJSBridge) {
+const shop = require("/utils/shop.js")
+
+// The brand's prices are the server's (examples/snacks-server); these are for display.
+const MENU = [
+  { id: 's1', name: '海苔薯片 Seaweed crisps', price: '12.00' },
+  { id: 's2', name: '芒果干 Dried mango', price: '18.00' },
+  { id: 's3', name: '坚果礼盒 Nut box', price: '48.00' },
+]
+
+function sleep(ms) {
+  return new Promise((resolve) => setTimeout(resolve, ms))
+}
+
+Page({
+  data: { menu: MENU, order: null, status: '', busy: false },
+
+  async onBuy(event) {
+    if (this.data.busy) return
+    this.setData({ busy: true, status: '' })
+    try {
+      const { order, payment } = await shop.createOrder([{ id: event.currentTarget.dataset.id, count: 1 }])
+      this.setData({ order })
+      wx.requestPayment({
+        ...payment,
+        success: () => this.confirmPaid(order.id),
+        fail: (res) => this.setData({ busy: false, status: res.errMsg }),
+      })
+    } catch (error) {
+      this.setData({ busy: false, status: error.message })
+    }
+  },
+
+  // requestPayment:ok is not proof of payment: wait until the brand's server has WeChat Pay's notification.
+  async confirmPaid(id) {
+    for (let i = 0; i < 30; i += 1) {
+      const order = await shop.getOrder(id).catch(() => null)
+      if (order && order.status !== 'unpaid') {
+        this.setData({ order, busy: false, status: '已支付 Paid' })
+        return
+      }
+      await sleep(500)
+    }
+    this.setData({ busy: false, status: '确认中 Still confirming' })
+  },
+})
+
+});
+__hutong_define("utils/shop.js", function (require, module, exports, window, document, frames, self, location, navigator, localStorage, history, Caches, screen, alert, confirm, prompt, XMLHttpRequest, WebSocket, Reporter, webkit, WeixinJSCore, fetch, print, WeixinJSBridge) {
+// The brand's own back end (examples/snacks-server): it makes the WeChat Pay order, signs the payment
+// parameters and the send-coupon plugin's parameters; the mini program never holds a merchant key.
+// `hutong demo` runs it on 127.0.0.1:8002; a `backend` launch query points elsewhere.
+const DEFAULT_BACKEND = 'http://127.0.0.1:8002'
+
+function base() {
+  const app = getApp()
+  return (app && app.globalData.backend) || DEFAULT_BACKEND
+}
+
+function call(options) {
+  return new Promise((resolve, reject) => {
+    wx.request({
+      ...options,
+      url: base() + options.url,
+      success: (res) => (res.statusCode === 200 ? resolve(res.data) : reject(new Error((res.data && res.data.error) || `HTTP ${res.statusCode}`))),
+      fail: (err) => reject(new Error(err.errMsg)),
+    })
+  })
+}
+
+function login() {
+  return new Promise((resolve, reject) => wx.login({ success: (res) => resolve(res.code), fail: reject }))
+}
+
+// The order and its wx.requestPayment parameters, priced by the server. A voucher is not named here:
+// WeChat's payment sheet applies the best one the user holds.
+async function createOrder(items) {
+  const code = await login()
+  return call({ url: '/api/orders', method: 'POST', data: { code, items } })
+}
+
+function getOrder(id) {
+  return call({ url: `/api/orders/${id}`, method: 'GET' })
+}
+
+// <send-coupon>'s send_coupon_params, send_coupon_merchant and sign for one of the brand's stocks.
+function signCoupons(stockId) {
+  return call({ url: '/api/coupons/sign', method: 'POST', data: { stock_id: stockId } })
+}
+
+module.exports = { createOrder, getOrder, signCoupons }
 
 });
