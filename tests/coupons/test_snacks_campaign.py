@@ -181,6 +181,9 @@ async def test_a_snacks_campaign(snacks: Snacks, browser: Browser) -> None:
         await phone.goto(server.url)
         await set_pin_and_top_up(phone, PIN, "50")
 
+        # The back end signs only its own stocks (it asks the platform with its merchant key).
+        sign = f"{snacks.shop.url}/api/coupons/sign"
+        assert (await user.request.post(sign, data={"stock_id": "99999999"})).status == 400
         # The voucher, claimed in the mini program: <send-coupon> with the back end's sign, the host's sheet.
         query = quote(f"backend={snacks.shop.url}&stock={snacks.voucher}", safe="")
         await phone.goto(f"{server.url}/?open={demo_shop.SNACKS_APPID}&query={query}")
