@@ -39,6 +39,7 @@ from hutong.server.embedded import embedded_server
 from hutong.server.identity import service as identity
 from hutong.server.payments import merchants
 from hutong.server.payments.ids import now, rfc3339
+from hutong.server.sealing import Keyring
 from hutong.server.wechatpay import crypto
 from hutong.settings import Settings
 
@@ -65,8 +66,9 @@ def stock_body(mchid: str, claims: int) -> dict[str, Any]:
     }
 
 
-async def prepare(url: str, claims: int) -> dict[str, Any]:
-    database = Database(url)
+async def prepare(settings: Settings, claims: int) -> dict[str, Any]:
+    # The keyring seals the app's launch key and the merchant's secrets, as the platform does.
+    database = Database(settings.effective_database_url, Keyring.from_settings(settings))
     async with database.session() as session:
         owner = await accounts.sign_up(session, "bench-dev@example.com", "long enough")
         org = await accounts.create_organization(session, owner, "Bench")
@@ -123,7 +125,7 @@ async def run(claims: int, concurrency: int, database_url: str | None) -> None:
             outbox_worker=False,
         )
         await upgrade_async(settings.effective_database_url)
-        shop = await prepare(settings.effective_database_url, claims)
+        shop = await prepare(settings, claims)
         private = crypto.load_rsa_private_key(shop["key"])
         async with embedded_server(settings) as base, httpx.AsyncClient(base_url=base, timeout=60) as client:
 
