@@ -4,12 +4,13 @@ credentials demo_shop seeds) signs the send-coupon plugin's parameters and makes
 
 One short journey: the merchant makes a merchant coupon (busifavor) in the console, starts it and prints
 a poster code; the campaign's voucher (favor, funded from the marketing account) is made with WeChat's
-call. A user opens snacks from the campaign link and claims the voucher through `<send-coupon>` on the
-host's sheet, then the merchant coupon from the poster code; buys dried mango (18.00) in the Shop tab,
-where the payment sheet applies the voucher (pays 15.00) and the back end hears the payment; the
-cashier types the poster coupon's code at the store's redemption page with a 30.00 order. The
-merchant's coupon page, counting every stock together, shows 2 claimed, 2 used, 1 store visit and GMV
-48.00 (18.00 + 30.00); the poster stock's own page shows its 1/1/1/30.00."""
+call. A user claims the merchant coupon from the poster code (its claim page opens snacks), opens snacks
+from the campaign link and claims the voucher through `<send-coupon>` on the host's sheet, whose "Use
+now" opens the Shop tab; buys dried mango (18.00) there, the payment sheet applying the voucher (pays
+15.00), and the back end hears the payment; the cashier types the poster coupon's code at the store's
+redemption page with a 30.00 order. The merchant's coupon page, counting every stock together, shows 2
+claimed, 2 used, 1 store visit and GMV 48.00 (18.00 + 30.00); the poster stock's own page shows its
+1/1/1/30.00."""
 
 from __future__ import annotations
 
