@@ -172,8 +172,10 @@ async def run(url: str, n: int, days: int) -> None:
         async with db.session() as session:
             busy = await precompute.keep_today(session, ZONE)
             windows = await precompute.keep_windows(session, ZONE)
+            retention = await precompute.keep_retention(session, ZONE)
         print(
-            f"  the periodic job (today of {busy} busy app, {windows} visitor ranges):"
+            f"  the periodic job (today of {busy} busy app, {windows} visitor ranges,"
+            f" {retention} app's retention cells):"
             f" {time.perf_counter() - started:.1f} s"
         )
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from hutong.server.db import Database
 from hutong.server.events import precompute, report, rollups, store
@@ -247,3 +247,43 @@ async def test_ranges_ending_today_and_a_busy_app_s_today_read_what_was_kept(
     assert soon[D1][("session_cnt", "")] == 2  # what the job counted at noon, ten minutes before
     assert later[D1][("session_cnt", "")] == 3  # past 15 minutes old: counted live
     assert rollups.PARTIAL not in soon[D1]
+
+
+async def test_the_job_keeps_the_closed_retention_cells_a_live_read_counts(database: Database) -> None:
+    async with database.session() as session:
+        await store.write(session, rows())
+    today = D1 + timedelta(days=1)
+    noon = at(today, 12)  # D0 and D1 are closed; today is open
+    first = today - timedelta(days=precompute.RETENTION_DAYS - 1)
+    async with database.session() as session:
+        assert await precompute.keep_retention(session, UTC_ZONE, noon) == 1  # active on D1
+        kept = {
+            (day, int(key)): value
+            for day, key, value in (
+                await session.execute(
+                    select(AnalyticsRollup.day, AnalyticsRollup.key, AnalyticsRollup.value).where(
+                        AnalyticsRollup.app_id == APP, AnalyticsRollup.metric == "retain"
+                    )
+                )
+            ).all()
+        }
+        live = await report.retention_table(session, APP, first, today, now=noon)  # no zone: nothing kept
+        # A second period has nothing to count: every closed cell is kept, the open ones are not its.
+        assert await precompute.keep_retention(session, UTC_ZONE, noon) == 1
+        again = await session.scalar(
+            select(func.count()).select_from(AnalyticsRollup).where(AnalyticsRollup.metric == "retain")
+        )
+        read = await report.retention_table(session, APP, first, today, zone=UTC_ZONE, now=noon)
+    # Exactly the closed cells (cohort + N before today), each as the live read counts it.
+    closed = {
+        (day, k)
+        for day in (first + timedelta(days=n) for n in range(precompute.RETENTION_DAYS))
+        for k in report.RETAIN_DAYS
+        if day + timedelta(days=k) < today
+    }
+    assert set(kept) == closed and again == len(closed)
+    by_day = {row["date"]: row for row in live}
+    assert all(kept[(day, k)] == by_day[day.isoformat()][f"day{k}"] for day, k in closed)
+    # A and B new on D0, A back on D1; C new on D1.
+    assert (kept[(D0, 0)], kept[(D0, 1)], kept[(D1, 0)]) == (2, 1, 1)
+    assert read == live  # the console's read: the kept cells and today's, counted live

@@ -240,10 +240,16 @@ async def retention_table(
     end: date,
     keys: tuple[int, ...] = RETAIN_DAYS,
     zone: ZoneInfo | None = None,
+    now: datetime | None = None,
+    *,
+    closed_only: bool = False,
 ) -> list[dict[str, Any]]:
     """Daily cohorts (new users of each day) and how many came back N days later. A cell whose day
     (cohort + N) is closed never changes: it is counted once and kept beside the cohort's rollup
-    (metric ``retain``, key N); the others come from one grouped join over the cohorts missing any."""
+    (metric ``retain``, key N); the others come from one grouped join over the cohorts missing any.
+    ``closed_only`` (the periodic job, precompute.py) counts and keeps only the missing closed cells:
+    the open ones (today's) would be thrown away, and the job must not pay for them every period."""
+    moment = now or datetime.now(UTC)
     kept: dict[tuple[date, int], int] = {}
     if zone is not None:
         rows = await session.execute(
@@ -256,16 +262,22 @@ async def retention_table(
         )
         kept = {(day, int(key)): int(value) for day, key, value in rows.all()}
     cohorts = [begin + timedelta(days=n) for n in range((end - begin).days + 1)]
-    missing = [day for day in cohorts if any((day, k) not in kept for k in keys)]
+
+    def wanted(day: date, k: int) -> bool:
+        if closed_only:
+            return zone is not None and rollups.closed(day + timedelta(days=k), zone, moment)
+        return True
+
+    missing = [day for day in cohorts if any((day, k) not in kept and wanted(day, k) for k in keys)]
     # The days whose visitors are still to be counted: a missing cell's day, unless it is still to
     # come (nobody has come back on a day that has not happened: 0).
-    horizon = datetime.now(UTC).date() + timedelta(days=1)
+    horizon = moment.date() + timedelta(days=1)
     needed = sorted(
         {
             day + timedelta(days=k)
             for day in missing
             for k in keys
-            if (day, k) not in kept and day + timedelta(days=k) <= horizon
+            if (day, k) not in kept and wanted(day, k) and day + timedelta(days=k) <= horizon
         }
     )
     counts: dict[tuple[date, int], int] = {}
@@ -286,7 +298,6 @@ async def retention_table(
         for first, day, count in grouped.all():
             counts[(first, (day - first).days)] = int(count)
         if zone is not None:
-            moment = datetime.now(UTC)
             fresh = [
                 {
                     "app_id": app_id,
