@@ -3,8 +3,9 @@ in to the console with, a merchant account bound to hutong-tea, and the tea shop
 (examples/tea-server/server.py) runs as a process of its own with the merchant's credentials, the way a
 merchant's server runs beside WeChat.
 
-Each start hands out fresh credentials (a new merchant key pair, APIv3 key and AppSecret): the platform
-keeps no private key to give back, so the back end's credentials file is rewritten from new ones."""
+A start keeps the back end's credentials file when everything in it still holds (the platform keeps
+only the public half of the key and the AppSecret's hash, so it checks them against the file); else it
+hands out fresh ones (a new merchant key pair, APIv3 key and AppSecret) and rewrites the file."""
 
 from __future__ import annotations
 
@@ -20,7 +21,9 @@ from datetime import timedelta
 from pathlib import Path
 
 import httpx
+from cryptography.hazmat.primitives import serialization
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from hutong import sidecar
 from hutong.examples import demo_organization
@@ -70,6 +73,31 @@ async def _owner(database: Database, email: str, password: str, org_id: int) -> 
         return user
 
 
+async def _still_valid(
+    session: AsyncSession, merchant: Merchant, appid: str, previous: dict[str, str]
+) -> bool:
+    """Whether the last start's credentials still match the merchant's key pair, APIv3 key and the
+    app's AppSecret (the platform keeps only the public half and the secret's hash, so it checks)."""
+    try:
+        if (previous["mchid"], previous["appid"], previous["serial_no"]) != (
+            merchant.mchid,
+            appid,
+            merchant.serial_no,
+        ):
+            return False
+        private = serialization.load_pem_private_key(previous["private_key"].encode(), password=None)
+        public = private.public_key().public_bytes(
+            serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+        )
+        if public.decode().strip() != (merchant.public_key_pem or "").strip():
+            return False
+        if merchants.apiv3_key(session, merchant) != previous["apiv3_key"]:
+            return False
+        return await apps.check_secret(session, appid, previous["secret"])
+    except (KeyError, TypeError, ValueError):
+        return False
+
+
 async def seed(
     database: Database,
     platform_url: str,
@@ -79,9 +107,10 @@ async def seed(
     owner_password: str = OWNER_PASSWORD,
     appid: str = TEA_APPID,
     merchant_name: str = MERCHANT_NAME,
+    previous: dict[str, str] | None = None,
 ) -> dict[str, str]:
     """Set up a shop's merchant (the tea shop's unless told; examples must be loaded) and answer the
-    back end's credentials."""
+    back end's credentials: ``previous`` (the last start's file) when they all still hold, else fresh."""
     async with database.session() as session:
         org = await demo_organization(session)
         org_id = org.id
@@ -96,12 +125,18 @@ async def seed(
         )
         if merchant is None:
             merchant = await merchants.create(session, org_id, merchant_name)
-        issued = merchants.generate_key(merchant)
-        apiv3_key = merchants.set_apiv3_key(session, merchant, None)
+        if previous is not None and await _still_valid(session, merchant, appid, previous):
+            # The back end's file still works: a restart keeps it (and whatever holds its keys).
+            serial_no, private_key = previous["serial_no"], previous["private_key"]
+            apiv3_key, secret = previous["apiv3_key"], previous["secret"]
+        else:
+            issued = merchants.generate_key(merchant)
+            serial_no, private_key = issued.serial_no, issued.private_key_pem
+            apiv3_key = merchants.set_apiv3_key(session, merchant, None)
+            secret = await apps.rotate_secret(session, owner, appid)
         # The back end checks notifications with certificates from /v3/certificates, as most SDKs do.
         merchants.set_rules(merchant, [backend_url + "/"], ["owner"], "certificate")
         await merchants.bind_app(session, merchant, appid)
-        secret = await apps.rotate_secret(session, owner, appid)
         # The platform's API takes https domain names only; the demo's back end is a loopback http
         # origin, so it is written here, as the tests do for theirs.
         app.domains = {kind: list((app.domains or {}).get(kind, [])) for kind in DOMAIN_KINDS}
@@ -114,8 +149,8 @@ async def seed(
         "appid": appid,
         "secret": secret,
         "mchid": mchid,
-        "serial_no": issued.serial_no,
-        "private_key": issued.private_key_pem,
+        "serial_no": serial_no,
+        "private_key": private_key,
         "apiv3_key": apiv3_key,
     }
 
@@ -173,6 +208,15 @@ async def seed_voucher(database: Database, mchid: str) -> str:
         stock_id = stock.stock_id
         await session.commit()
         return stock_id
+
+
+def read_credentials(path: Path) -> dict[str, str] | None:
+    """The last start's credentials file, or None when there is none to read."""
+    try:
+        found = json.loads(path.read_text())
+    except (OSError, ValueError):
+        return None
+    return found if isinstance(found, dict) else None
 
 
 def write_credentials(path: Path, credentials: dict[str, str]) -> None:

@@ -1,17 +1,24 @@
 """`hutong demo` seeds 零食派's voucher: a running favor stock with its budget locked from a funded
-marketing account, the same stock on every start, and a new one once the merchant has stopped it."""
+marketing account, the same stock on every start, and a new one once the merchant has stopped it. A
+restart also keeps a shop back end's credentials while they still hold."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 from sqlalchemy import func, select
 
 from hutong import demo_shop
-from hutong.examples import demo_organization
+from hutong.examples import demo_organization, load_examples
 from hutong.server import ledger
+from hutong.server.apps import service as apps
 from hutong.server.coupons import issuing
 from hutong.server.coupons.models import Stock
 from hutong.server.db import Database
 from hutong.server.payments import merchants
+from hutong.server.storage import BlobStore
+
+ROOT = Path(__file__).resolve().parent.parent.parent
 
 
 async def test_the_demo_voucher_runs_funded_and_is_seeded_once(database: Database) -> None:
@@ -40,3 +47,27 @@ async def test_the_demo_voucher_runs_funded_and_is_seeded_once(database: Databas
         assert await ledger.balance(session, f"coupon_budget:{second}") == budget
         # The stopped stock's budget went back to the marketing account, where it stays.
         assert await ledger.balance(session, f"merchant_marketing:{mchid}") == budget
+
+
+async def test_a_demo_restart_keeps_the_back_ends_credentials(database: Database, tmp_path: Path) -> None:
+    examples = tmp_path / "examples"
+    examples.mkdir()
+    (examples / "snacks").symlink_to(ROOT / "examples" / "snacks")
+    await load_examples(database, BlobStore(tmp_path / "blobs"), examples)
+    which = {"appid": demo_shop.SNACKS_APPID, "merchant_name": demo_shop.SNACKS_MERCHANT_NAME}
+    platform, backend = "http://127.0.0.1:8000", "http://127.0.0.1:8002"
+
+    first = await demo_shop.seed(database, platform, backend, **which)
+    again = await demo_shop.seed(database, platform, backend, **which, previous=first)
+    assert again == first
+    async with database.session() as session:
+        assert await apps.check_secret(session, demo_shop.SNACKS_APPID, first["secret"])
+
+    # A file that no longer holds (here: an AppSecret rotated since) is replaced whole.
+    stale = {**first, "secret": "0" * 32}
+    fresh = await demo_shop.seed(database, platform, backend, **which, previous=stale)
+    assert fresh["secret"] != first["secret"] and fresh["serial_no"] != first["serial_no"]
+    assert fresh["apiv3_key"] != first["apiv3_key"] and fresh["mchid"] == first["mchid"]
+    async with database.session() as session:
+        assert await apps.check_secret(session, demo_shop.SNACKS_APPID, fresh["secret"])
+        assert not await apps.check_secret(session, demo_shop.SNACKS_APPID, first["secret"])

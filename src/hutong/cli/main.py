@@ -198,10 +198,15 @@ def _seed_tea_shop(examples: Path, host: str, port: int, shop: str = "tea") -> P
         {"appid": demo_shop.SNACKS_APPID, "merchant_name": demo_shop.SNACKS_MERCHANT_NAME} if snacks else {}
     )
 
+    path = settings.data_dir / f"{shop}-merchant.json"
+
     async def seed() -> dict[str, str]:
         database = Database(settings.effective_database_url, keyring=Keyring.from_settings(settings))
         try:
-            credentials = await demo_shop.seed(database, f"http://{host}:{port}", backend, **which)
+            previous = demo_shop.read_credentials(path)
+            credentials = await demo_shop.seed(
+                database, f"http://{host}:{port}", backend, **which, previous=previous
+            )
             if snacks:
                 # The voucher its home page offers without a ?stock= link (snacks-server's offer).
                 credentials["voucher_stock"] = await demo_shop.seed_voucher(database, credentials["mchid"])
@@ -209,7 +214,6 @@ def _seed_tea_shop(examples: Path, host: str, port: int, shop: str = "tea") -> P
         finally:
             await database.dispose()
 
-    path = settings.data_dir / f"{shop}-merchant.json"
     demo_shop.write_credentials(path, asyncio.run(seed()))
     return path
 
