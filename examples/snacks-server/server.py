@@ -8,6 +8,8 @@ folder) with a snack menu, plus the one thing a coupon campaign needs from a mer
   Hutong the APIv3 key is that key). The shop signs only its own stocks (asked with
   ``GET /v3/marketing/favor/stocks/{stock_id}``) and makes a fresh ``out_request_no`` for each sign,
   so a sign is one claim: it holds no openid, and whoever it reaches first claims with it.
+- ``GET /api/coupons/offer``: ``{stock_id}``, the voucher stock the home page offers when its link names
+  none (the credentials' ``voucher_stock``, which `hutong demo` seeds; ``""`` when there is none).
 - ``POST /api/orders``, ``GET /api/orders/<out_trade_no>``, ``POST /pay/notify``: as the tea shop's. A
   voucher (代金券) the user holds is applied by WeChat's payment sheet, not here: the order is made for
   the full price, and the notification's ``amount.total`` is still that price (``payer_total`` is what
@@ -60,6 +62,13 @@ class SnackShop(tea.Shop):  # type: ignore[misc,name-defined]
     def actions(self) -> dict[str, Callable[[dict[str, Any]], dict[str, Any]]]:
         routes: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = super().actions()
         return {**routes, "/api/coupons/sign": self.sign_coupons}
+
+    def queries(self) -> dict[str, Callable[[], dict[str, Any]]]:
+        routes: dict[str, Callable[[], dict[str, Any]]] = super().queries()
+        return {**routes, "/api/coupons/offer": self.offer}
+
+    def offer(self) -> dict[str, Any]:
+        return {"stock_id": str(self.c.get("voucher_stock") or "")}
 
     def sign_coupons(self, body: dict[str, Any]) -> dict[str, Any]:
         stock_id = str(body.get("stock_id", ""))

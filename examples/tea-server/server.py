@@ -260,6 +260,10 @@ class Shop:
         """The POST routes the mini program calls (a subclass adds its own)."""
         return {"/api/orders": self.create_order, "/api/login": self.login, "/api/share/group": self.group}
 
+    def queries(self) -> dict[str, Callable[[], dict[str, Any]]]:
+        """The GET routes beyond /health and /api/orders/<id> (a subclass adds its own)."""
+        return {}
+
     def order(self, out_trade_no: str) -> dict[str, Any] | None:
         with self.lock:
             found = self.orders.get(out_trade_no)
@@ -355,6 +359,9 @@ def handler_for(shop: Shop) -> type[BaseHTTPRequestHandler]:
             if self.path.startswith("/api/orders/"):
                 found = shop.order(self.path.removeprefix("/api/orders/"))
                 return self._send(200, found) if found else self._send(404, {"error": "no such order"})
+            query = shop.queries().get(self.path)
+            if query is not None:
+                return self._send(200, query())
             self._send(404, {"error": "not found"})
 
         def do_POST(self) -> None:

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 import subprocess
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
 import httpx
@@ -22,12 +24,16 @@ from sqlalchemy import select
 
 from hutong import sidecar
 from hutong.examples import demo_organization
+from hutong.server import ledger
 from hutong.server.accounts import service as accounts
 from hutong.server.accounts.models import Membership, User
 from hutong.server.apps import service as apps
 from hutong.server.apps.models import DOMAIN_KINDS, App
+from hutong.server.coupons import issuing
+from hutong.server.coupons.models import Stock
 from hutong.server.db import Database
 from hutong.server.payments import merchants
+from hutong.server.payments.ids import aware, now, rfc3339
 from hutong.server.payments.models import Merchant
 
 TEA_APPID = "hutong-tea"
@@ -42,6 +48,10 @@ SERVER_SCRIPT = Path("tea-server") / "server.py"
 SNACKS_APPID = "hutong-snacks"
 SNACKS_MERCHANT_NAME = "零食派 Snack Party"
 SNACKS_SERVER_SCRIPT = Path("snacks-server") / "server.py"
+# The voucher (代金券) 零食派's home page hands out in the demo: 满10减3, funded from its marketing account.
+VOUCHER_REQUEST_PREFIX = "DEMO-SNACKS-VOUCHER-"
+VOUCHER_COUPONS = 1_000
+VOUCHER_FEN = 300
 
 
 async def _owner(database: Database, email: str, password: str, org_id: int) -> User:
@@ -108,6 +118,61 @@ async def seed(
         "private_key": issued.private_key_pem,
         "apiv3_key": apiv3_key,
     }
+
+
+async def seed_voucher(database: Database, mchid: str) -> str:
+    """A running voucher stock of merchant ``mchid`` for its back end to offer, and the money behind it:
+    the demo's stock when one still runs (each start reuses it), else a new one, its budget paid into
+    the merchant's marketing account first (as a top-up would) and locked by the start."""
+    async with database.session() as session:
+        merchant = await session.scalar(select(Merchant).where(Merchant.mchid == mchid))
+        if merchant is None:
+            raise RuntimeError(f"no merchant {mchid}")
+        demo_stocks = await session.scalars(
+            select(Stock)
+            .where(
+                Stock.merchant_id == merchant.id,
+                Stock.family == "favor",
+                Stock.out_request_no.startswith(VOUCHER_REQUEST_PREFIX),
+                Stock.state == "running",
+            )
+            .order_by(Stock.id.desc())
+        )
+        for stock in demo_stocks:
+            await issuing.refresh_state(session, stock)
+            if stock.state == "running" and aware(stock.ends_at) > now() + timedelta(days=1):
+                await session.commit()
+                return stock.stock_id
+        request_no = VOUCHER_REQUEST_PREFIX + secrets.token_hex(8).upper()
+        begin = now() - timedelta(minutes=1)
+        body = {
+            "stock_name": "零食派满10减3",
+            "belong_merchant": mchid,
+            "available_begin_time": rfc3339(begin),
+            "available_end_time": rfc3339(begin + timedelta(days=30)),
+            "stock_use_rule": {
+                "max_coupons": VOUCHER_COUPONS,
+                "max_amount": VOUCHER_COUPONS * VOUCHER_FEN,
+                "max_coupons_per_user": 1,
+            },
+            "coupon_use_rule": {
+                "fixed_normal_coupon": {"coupon_amount": VOUCHER_FEN, "transaction_minimum": 1_000}
+            },
+            "stock_type": "NORMAL",
+            "out_request_no": request_no,
+        }
+        budget = VOUCHER_COUPONS * VOUCHER_FEN
+        await ledger.post(
+            session,
+            f"demo:marketing:{request_no}",
+            "demo: marketing funds for the snack voucher",
+            [("funding_clearing:demo", -budget), (f"merchant_marketing:{mchid}", budget)],
+        )
+        stock = await issuing.create_stock(session, merchant, "favor", body, state="draft")
+        await issuing.move(session, stock, "start")
+        stock_id = stock.stock_id
+        await session.commit()
+        return stock_id
 
 
 def write_credentials(path: Path, credentials: dict[str, str]) -> None:

@@ -1,16 +1,43 @@
 """Processes beside the platform (the sandbox bank, the examples' back ends): start one, wait until it
-answers ``/health``, and stop it afterwards, the way `make demo` and the tests run them."""
+answers ``/health``, and stop it afterwards, the way `make demo` and the tests run them.
+
+A sidecar must not outlive its parent: the ``finally`` below stops it when the parent unwinds, and on
+Linux the kernel sends it SIGTERM when the parent dies without unwinding (SIGKILL, a crash), through
+``prctl(PR_SET_PDEATHSIG)`` set between fork and exec."""
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
+import os
+import signal
 import subprocess
+import sys
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 
 import httpx
 
 START_SECONDS = 20.0
+PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent() -> Callable[[], None] | None:
+    """A ``preexec_fn`` that asks the kernel to SIGTERM the child when this process dies (Linux only;
+    elsewhere None). libc is looked up here, in the parent: the child runs only the prctl call."""
+    if not sys.platform.startswith("linux"):
+        return None
+    libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+    parent = os.getpid()
+
+    def arm() -> None:
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
+        # The parent may have died between fork and prctl: then no signal would ever come.
+        if os.getppid() != parent:
+            os._exit(1)
+
+    return arm
 
 
 @contextmanager
@@ -19,7 +46,9 @@ def serving(
 ) -> Iterator[subprocess.Popen[bytes]]:
     """Run ``command`` (our own program, fixed arguments) until the block ends; ``url`` is where it
     answers ``/health`` once ready, ``what`` names it in the error when it does not start."""
-    process = subprocess.Popen(command, env=env)  # noqa: S603 - our own programs only
+    # The death signal follows the thread that forks: sidecars are started from the main thread,
+    # which lives as long as the process.
+    process = subprocess.Popen(command, env=env, preexec_fn=_die_with_parent())  # noqa: S603
     try:
         deadline = time.monotonic() + START_SECONDS
         while True:

@@ -39,4 +39,9 @@ function signCoupons(stockId) {
   return call({ url: '/api/coupons/sign', method: 'POST', data: { stock_id: stockId } })
 }
 
-module.exports = { createOrder, getOrder, signCoupons }
+// The voucher stock the brand hands out when the launch link names none ({ stock_id }, '' for none).
+function offeredStock() {
+  return call({ url: '/api/coupons/offer', method: 'GET' })
+}
+
+module.exports = { createOrder, getOrder, signCoupons, offeredStock }

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import sys
 import tempfile
 from pathlib import Path
@@ -166,7 +167,15 @@ def demo(
                 continue
             typer.echo(f"{example.appid} back end at {running.url}")
         typer.echo(f"Open http://{host}:{port}/ in a browser.")
+        # uvicorn shuts down on SIGTERM, then raises the signal again under the handler it found: by
+        # default that ends the process at once, and the ExitStack never stops the sidecars. Make it
+        # unwind instead (SIGINT already does, as KeyboardInterrupt).
+        signal.signal(signal.SIGTERM, _exit_on_signal)
         uvicorn.run("hutong.server.app:create_app", factory=True, host=host, port=port, log_level="info")
+
+
+def _exit_on_signal(signum: int, frame: object) -> None:
+    raise SystemExit(128 + signum)
 
 
 def _seed_tea_shop(examples: Path, host: str, port: int, shop: str = "tea") -> Path | None:
@@ -192,7 +201,11 @@ def _seed_tea_shop(examples: Path, host: str, port: int, shop: str = "tea") -> P
     async def seed() -> dict[str, str]:
         database = Database(settings.effective_database_url, keyring=Keyring.from_settings(settings))
         try:
-            return await demo_shop.seed(database, f"http://{host}:{port}", backend, **which)
+            credentials = await demo_shop.seed(database, f"http://{host}:{port}", backend, **which)
+            if snacks:
+                # The voucher its home page offers without a ?stock= link (snacks-server's offer).
+                credentials["voucher_stock"] = await demo_shop.seed_voucher(database, credentials["mchid"])
+            return credentials
         finally:
             await database.dispose()
 

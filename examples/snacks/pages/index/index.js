@@ -14,6 +14,17 @@ Page({
   onLoad() {
     const stock = getApp().globalData.stock
     if (stock) this.signVoucher(stock)
+    else this.offerVoucher()
+  },
+
+  // No ?stock= in the link: the stock the brand's back end offers, if it runs one.
+  async offerVoucher() {
+    try {
+      const offer = await shop.offeredStock()
+      if (offer && offer.stock_id) this.signVoucher(String(offer.stock_id))
+    } catch (error) {
+      // No back end, or an older one: the page works without the voucher section.
+    }
   },
 
   // A fresh sign for each claim: its out_request_no is one claim.

@@ -8,7 +8,7 @@ function __hutong_import(r, s) { return Promise.resolve().then(function () { ret
 __hutong_define("app.js", function (require, module, exports, window, document, frames, self, location, navigator, localStorage, history, Caches, screen, alert, confirm, prompt, XMLHttpRequest, WebSocket, Reporter, webkit, WeixinJSCore, fetch, print, WeixinJSBridge) {
 App({
   // A campaign link (a poster, a share) opens snacks with the brand's back end and the voucher stock it
-  // hands out: ?stock=<stock_id>[&backend=<url>].
+  // hands out: ?stock=<stock_id>[&backend=<url>]; without stock, the back end names the one it offers.
   onLaunch(options) {
     const query = (options && options.query) || {}
     if (query.backend) this.globalData.backend = decodeURIComponent(query.backend)
@@ -44,6 +44,17 @@ Page({
   onLoad() {
     const stock = getApp().globalData.stock
     if (stock) this.signVoucher(stock)
+    else this.offerVoucher()
+  },
+
+  // No ?stock= in the link: the stock the brand's back end offers, if it runs one.
+  async offerVoucher() {
+    try {
+      const offer = await shop.offeredStock()
+      if (offer && offer.stock_id) this.signVoucher(String(offer.stock_id))
+    } catch (error) {
+      // No back end, or an older one: the page works without the voucher section.
+    }
   },
 
   // A fresh sign for each claim: its out_request_no is one claim.
@@ -248,6 +259,11 @@ function signCoupons(stockId) {
   return call({ url: '/api/coupons/sign', method: 'POST', data: { stock_id: stockId } })
 }
 
-module.exports = { createOrder, getOrder, signCoupons }
+// The voucher stock the brand hands out when the launch link names none ({ stock_id }, '' for none).
+function offeredStock() {
+  return call({ url: '/api/coupons/offer', method: 'GET' })
+}
+
+module.exports = { createOrder, getOrder, signCoupons, offeredStock }
 
 });
