@@ -54,18 +54,23 @@ async def test_a_demo_restart_keeps_the_back_ends_credentials(database: Database
     examples.mkdir()
     (examples / "snacks").symlink_to(ROOT / "examples" / "snacks")
     await load_examples(database, BlobStore(tmp_path / "blobs"), examples)
-    which = {"appid": demo_shop.SNACKS_APPID, "merchant_name": demo_shop.SNACKS_MERCHANT_NAME}
     platform, backend = "http://127.0.0.1:8000", "http://127.0.0.1:8002"
 
-    first = await demo_shop.seed(database, platform, backend, **which)
-    again = await demo_shop.seed(database, platform, backend, **which, previous=first)
+    async def seed(previous: dict[str, str] | None) -> dict[str, str]:
+        name = demo_shop.SNACKS_MERCHANT_NAME
+        return await demo_shop.seed(
+            database, platform, backend, appid=demo_shop.SNACKS_APPID, merchant_name=name, previous=previous
+        )
+
+    first = await seed(None)
+    again = await seed(first)
     assert again == first
     async with database.session() as session:
         assert await apps.check_secret(session, demo_shop.SNACKS_APPID, first["secret"])
 
     # A file that no longer holds (here: an AppSecret rotated since) is replaced whole.
     stale = {**first, "secret": "0" * 32}
-    fresh = await demo_shop.seed(database, platform, backend, **which, previous=stale)
+    fresh = await seed(stale)
     assert fresh["secret"] != first["secret"] and fresh["serial_no"] != first["serial_no"]
     assert fresh["apiv3_key"] != first["apiv3_key"] and fresh["mchid"] == first["mchid"]
     async with database.session() as session:
