@@ -6,7 +6,7 @@ each shows up, in the command's output and exit status and in the daily periodic
 from __future__ import annotations
 
 import asyncio
-from datetime import timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -18,7 +18,7 @@ from hutong.server import ledger, outbox
 from hutong.server.db import Database
 from hutong.server.events.models import events
 from hutong.server.ledger.models import LedgerAccount
-from hutong.server.payments import ids, reconcile
+from hutong.server.payments import bills, ids, reconcile
 from hutong.server.payments.models import Order, Reconciliation
 from hutong.settings import get_settings
 from tests.payments.test_codepay import _code, code_body
@@ -55,7 +55,13 @@ async def test_reconciliation_finds_what_was_corrupted(
             },
         )
         assert refund.status_code == 200, refund.text
-        today = reconcile.beijing_day(ids.now())
+        # The day the payments were made (Beijing time; a run may cross midnight there, 16:00 UTC).
+        async with db.session() as session:
+            paid_at = await session.scalar(
+                select(Order.success_time).where(Order.out_trade_no == "T20261206000002")
+            )
+        assert paid_at is not None
+        today = reconcile.beijing_day(paid_at)
         # The refund completes (its outbox job), then the payment events for analytics are all there,
         # each written in the transaction of what it records.
         worker = outbox.Worker(db, pw.w.app.state.settings, topics={"payments.refund"})
@@ -143,3 +149,11 @@ async def test_reconciliation_finds_what_was_corrupted(
         ]
         assert runs[0].findings == []
         assert {f["kind"] for f in runs[2].findings} == kinds
+
+
+def test_a_beijing_day_is_bounded_in_utc() -> None:
+    # SQLite compares a bound's wall clock with the stored UTC text: a bound in Beijing time would
+    # move the day eight hours (orders paid from 00:00 to 08:00 Beijing time counted on the wrong day).
+    for start, end in (reconcile.day_window(date(2026, 12, 7)), bills._bounds(date(2026, 12, 7))):
+        assert start.utcoffset() == timedelta(0) and end.utcoffset() == timedelta(0)
+        assert (start, end) == (datetime(2026, 12, 6, 16, tzinfo=UTC), datetime(2026, 12, 7, 16, tzinfo=UTC))

@@ -9,7 +9,7 @@ import hashlib
 import re
 import secrets
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import ColumnElement, and_, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -67,7 +67,8 @@ def bill_day(text: str) -> date:
 
 
 def _bounds(day: date) -> tuple[datetime, datetime]:
-    start = datetime.combine(day, time(0), tzinfo=ids.BEIJING)
+    # In UTC: SQLite compares a bound's wall clock with the stored UTC text, ignoring its offset.
+    start = datetime.combine(day, time(0), tzinfo=ids.BEIJING).astimezone(UTC)
     return start, start + timedelta(days=1)
 
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -58,8 +58,9 @@ class Report:
 
 
 def day_window(day: date) -> tuple[datetime, datetime]:
-    """A Beijing calendar day as a UTC interval."""
-    start = datetime.combine(day, time(0), tzinfo=ids.BEIJING)
+    """A Beijing calendar day as a UTC interval. In UTC, not Beijing time: SQLite keeps datetimes as
+    UTC wall-clock text and compares a bound's wall clock, ignoring its offset."""
+    start = datetime.combine(day, time(0), tzinfo=ids.BEIJING).astimezone(UTC)
     return start, start + timedelta(days=1)
 
 
