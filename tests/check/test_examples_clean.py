@@ -11,10 +11,13 @@ from hutong.check.runner import check_project
 pytestmark = pytest.mark.browser
 
 EXAMPLES = sorted(path.parent for path in (Path(__file__).parents[2] / "examples").glob("*/app.json"))
+# The back ends `hutong demo` runs for its shops and puts on their request lists (demo_shop.seed). Not
+# running here: a request to one is the checking machine's network (reported, excused), not a refusal.
+BACKENDS = {"tea": ["http://127.0.0.1:8001"], "snacks": ["http://127.0.0.1:8002"]}
 
 
 @pytest.mark.parametrize("example", EXAMPLES, ids=[path.name for path in EXAMPLES])
 async def test_every_page_of_the_example_is_clean(example: Path) -> None:
-    report = await check_project(example, timeout_ms=15_000)
+    report = await check_project(example, timeout_ms=15_000, allow_domains=BACKENDS.get(example.name, []))
     assert report.pages, example
     assert report.passed, report.to_text()
