@@ -6,6 +6,7 @@ charts (claims, uses, store visits, GMV) with today's values."""
 from __future__ import annotations
 
 import secrets
+
 import httpx
 import pytest
 from playwright.async_api import Browser

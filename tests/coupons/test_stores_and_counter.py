@@ -151,7 +151,8 @@ async def test_a_cashier_redeems_a_coupon_once_at_an_allowed_store(tmp_path: Pat
                 for d in overall.json()["days"]] == [(today, 2, 1, 1, 3800)]  # fmt: skip
         per_stock = {s["stock_id"]: s for s in overall.json()["stocks"]}
         assert list(per_stock) == [stock_id, second]
-        assert per_stock[stock_id]["family"] == "busifavor" and per_stock[stock_id]["total"]["gmv_fen"] == 3800
+        assert per_stock[stock_id]["family"] == "busifavor"
+        assert per_stock[stock_id]["total"]["gmv_fen"] == 3800
         assert [(d["claimed"], d["redeemed"], d["gmv_fen"]) for d in per_stock[second]["days"]] == [(1, 0, 0)]
         table = await w.client.get(f"{base}/coupon-results?format=csv", headers=dev)
         assert table.headers["content-type"].startswith("text/csv")
