@@ -9,6 +9,7 @@ Like console/payments.py, every page and form calls the JSON API's handlers
 
 from __future__ import annotations
 
+import json
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -17,6 +18,7 @@ from fastapi.responses import Response
 from pydantic import ValidationError
 from starlette.datastructures import UploadFile
 
+from hutong.console.analytics import CHARTS_VERSION
 from hutong.console.payments import _do, _signed_in, yuan_to_fen
 from hutong.console.routes import SIGN_IN, _back, _page
 from hutong.server.accounts.models import User
@@ -122,10 +124,34 @@ async def coupons_page(mchid: str, request: Request) -> Response:
     merchant = await payments_api.get_merchant(request, mchid, user)
     stocks = await api.list_stocks(request, mchid, user)
     found = await api.list_stores(request, mchid, user)
-    overall = (await api.merchant_results(request, mchid, user))["total"]
+    report = await api.merchant_results(request, mchid, user)
+    assert isinstance(report, dict)
     return _page(
-        request, "coupons.html", user, csrf, m=merchant, stocks=stocks, stores=found, overall=overall
-    )
+        request, "coupons.html", user, csrf, m=merchant, stocks=stocks, stores=found, overall=report["total"],
+        days=report["days"], charts=json.dumps(charts_of(report), ensure_ascii=False).replace("<", "\\u003c"),
+        charts_version=CHARTS_VERSION,
+    )  # fmt: skip
+
+
+CHARTS = {"claims": "claimed", "uses": "redeemed", "visits": "store_visits", "gmv": "gmv_fen"}
+
+
+def charts_of(report: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
+    """Chartkick's series for the Coupons page: for each figure, one line per stock (named by the stock's
+    name and id), a point per Beijing day; GMV in yuan."""
+    out: dict[str, list[dict[str, Any]]] = {}
+    for chart, field in CHARTS.items():
+        out[chart] = [
+            {
+                "name": f"{stock['name']} · {stock['stock_id']}",
+                "data": [
+                    [day["date"], day[field] / 100 if field == "gmv_fen" else day[field]]
+                    for day in stock["days"]
+                ],
+            }
+            for stock in report["stocks"]
+        ]
+    return out
 
 
 @router.post("/merchants/{mchid}/coupons")
