@@ -27,6 +27,7 @@ from hutong.console.support import router as console_support_router
 from hutong.server import events as events_pkg
 from hutong.server import outbox
 from hutong.server.accounts.routes import router as accounts_router
+from hutong.server.addresses.routes import router as addresses_router
 from hutong.server.apps.key_routes import router as signing_keys_router
 from hutong.server.apps.release_routes import router as versions_router
 from hutong.server.apps.routes import router as apps_router
@@ -186,6 +187,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(identity_router)
     app.include_router(developer_server_router)
     app.include_router(consent_router)
+    app.include_router(addresses_router)
     app.include_router(support_router)
     app.include_router(support_server_router)
     app.include_router(chats_router)
