@@ -41,6 +41,7 @@ from hutong.server.coupons.card_routes import me_router as coupon_cards_me_route
 from hutong.server.coupons.card_routes import router as coupon_cards_router
 from hutong.server.coupons.manage_routes import me_router as coupons_me_router
 from hutong.server.coupons.manage_routes import router as coupons_manage_router
+from hutong.server.coupons.platform import callbacks_router as coupons_platform_callbacks_router
 from hutong.server.coupons.platform import router as coupons_platform_router
 from hutong.server.coupons.routes import router as coupons_router
 from hutong.server.db import Database
@@ -211,6 +212,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(coupon_cards_router)
     app.include_router(coupon_cards_me_router)
     app.include_router(coupons_platform_router)
+    app.include_router(coupons_platform_callbacks_router)
     app.include_router(provider_component_routes.router)
     app.include_router(provider_code_routes.router)
     app.include_router(provider_consent_routes.router)
