@@ -1,8 +1,8 @@
 """Providers' review speed-ups (speedupaudit, with a monthly quota) and delays (weapp_audit_delay),
 and an app's visit status (change_visitstatus: a closed app cannot be opened).
 
-Revision ID: 0038
-Revises: 0037
+Revision ID: 0039
+Revises: 0038
 """
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0038"
-down_revision = "0037"
+revision = "0039"
+down_revision = "0038"
 branch_labels = None
 depends_on = None
 
