@@ -20,7 +20,7 @@ from hutong.server.discovery import links
 from hutong.server.discovery.codes import render_code
 from hutong.server.identity.ids import aware
 from hutong.server.problems import Problem
-from hutong.server.providers import audits, templates
+from hutong.server.providers import audits, fastregister, templates
 from hutong.server.providers.access import AuthorizerCaller, ComponentCaller
 from hutong.server.wechat.body import json_body
 from hutong.server.wechat.errors import OK, WxError
@@ -213,6 +213,15 @@ async def get_qrcode(request: Request, call: AuthorizerCaller, path: str | None 
             "Cache-Control": "no-cache, must-revalidate",
         },
     )
+
+
+@router.post("/wxa/verifybetaweapp")
+async def verify_beta_weapp(request: Request, call: AuthorizerCaller) -> JSONResponse:
+    """A trial mini program made formal by its enterprise's legal person (fastregister.py)."""
+    body = await json_body(request)
+    async with database(request).session() as session:
+        await fastregister.verify_beta(session, call.provider, call.app, body)
+    return _answer({})
 
 
 @router.post("/wxa/grayrelease")
