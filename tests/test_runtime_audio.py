@@ -29,7 +29,11 @@ async def test_audio_component_context_and_web_audio(live_server: LiveServer, br
     await expect(player.locator(".author")).to_have_text("Hutong")
     assert await view.locator("#broken").evaluate("e => e.shadowRoot.querySelector('.box').offsetHeight") == 0
     await expect(log).to_contain_text('"target":"broken"')
-    assert {"event": "error", "target": "broken", "detail": {"errMsg": "MEDIA_ERR_SRC_NOT_SUPPORTED"}} in await lines()
+    assert {
+        "event": "error",
+        "target": "broken",
+        "detail": {"errMsg": "MEDIA_ERR_SRC_NOT_SUPPORTED"},
+    } in await lines()
 
     # AudioContext drives it: play, the time moves, seek, pause.
     await view.locator("#play").click()

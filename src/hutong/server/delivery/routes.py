@@ -200,7 +200,7 @@ async def get_blob(sha256: str, request: Request) -> Response:
     # cannot seek and starts again from the beginning.
     total = len(data)
     wanted = byte_range(request.headers.get("range"), total)
-    if wanted == "unsatisfiable":
+    if isinstance(wanted, str):
         return Response(status_code=416, headers={**headers, "Content-Range": f"bytes */{total}"})
     status = 200
     if wanted is not None:
