@@ -136,9 +136,7 @@ async def claim(session: AsyncSession, signed: Signed, user_id: int) -> list[dic
                 )  # fmt: skip
         except issuing.ClaimRefused as refused:
             await session.refresh(stock)
-            out.append(
-                {**item, "code": REASONS.get(refused.reason, "FAILED"), "message": refused.message}
-            )
+            out.append({**item, "code": REASONS.get(refused.reason, "FAILED"), "message": refused.message})
             continue
         if coupon.user_id != user_id:  # a twin of another user's claim won the race for this number
             out.append({**item, "code": "FAILED", "message": REQUEST_NO_USED})
