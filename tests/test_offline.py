@@ -1,5 +1,5 @@
-"""The shell's service worker: a mini program opened once opens again with the network cut, and a new
-release (or a rollback) replaces what it kept on the next online open."""
+"""The shell's service worker: a mini program opened once opens again with the network cut, even in a
+shell reloaded offline, and a new release (or a rollback) replaces what it kept on the next online open."""
 
 from __future__ import annotations
 
@@ -86,12 +86,19 @@ async def test_reopens_offline_and_a_release_replaces_the_kept_one(tmp_path: Pat
         # manifest it had (still signed and unexpired) and that manifest's bundles, not the new release.
         await publish(settings, tmp_path, "Second release", "1.0.1")
         await context.set_offline(True)
-        assert await page.evaluate("fetch('/api/apps').then(() => 'online', () => 'offline')") == "offline"
+        assert await page.evaluate("fetch('/api/health').then(() => 'online', () => 'offline')") == "offline"
         await restart(page)
         await expect(label).to_have_text("First release")
         await expect(page.frame_locator("iframe.hutong-page").locator("#count")).to_have_text("0")
         await page.frame_locator("iframe.hutong-page").locator("#increment").click()
         await expect(page.frame_locator("iframe.hutong-page").locator("#count")).to_have_text("1")
+
+        # The shell itself reloaded with the network still cut: it starts from what its worker kept
+        # (the page, the home list) and opens the app again.
+        await page.reload()
+        await page.locator(f'#sections button[data-appid="{APPID}"]').click()
+        await expect(label).to_have_text("First release")
+        assert await page.evaluate("fetch('/api/health').then(() => 'online', () => 'offline')") == "offline"
 
         # Online again: the next start gets the new release, not the kept one.
         await context.set_offline(False)
