@@ -97,9 +97,29 @@ worker.addEventListener('activate', (event) => {
   );
 });
 
-// Who launches changed (sign in or out): launch manifests name their audience, drop them.
+/** Where a launch manifest is kept: one per app and channel (the scene and page are the launch's). @param {URL} url */
+const launchKey = (url) => `${url.origin}${url.pathname}?channel=${url.searchParams.get('channel') || 'release'}`;
+const LAUNCH_PATH = /^\/api\/apps\/[^/]+\/launch$/;
+
 worker.addEventListener('message', (event) => {
+  // Who launches changed (sign in or out): launch manifests name their audience, drop them.
   if (event.data?.t === 'forget-launches') event.waitUntil(caches.delete(LAUNCH_CACHE));
+  // A launch a `/?open=` page carried (host/integrity.js): kept as if it had been fetched. Only ever
+  // used once its signature checks, like any kept manifest.
+  if (event.data?.t === 'keep-launch') {
+    const { url, body, signature } = event.data;
+    let target;
+    try {
+      target = new URL(text(url, 2048));
+    } catch {
+      return;
+    }
+    if (target.origin !== worker.location.origin || !LAUNCH_PATH.test(target.pathname)) return;
+    const response = new Response(text(body, 1 << 20), {
+      headers: { 'Content-Type': 'application/json', 'Hutong-Signature': text(signature, 1000) },
+    });
+    event.waitUntil(caches.open(LAUNCH_CACHE).then((cache) => cache.put(launchKey(target), response)));
+  }
 });
 
 /** @param {string} cacheName @param {Request} request */
@@ -135,10 +155,8 @@ worker.addEventListener('fetch', (event) => {
     event.respondWith(cacheFirst(RUNTIME_CACHE, request));
   } else if (/^\/blobs\/[0-9a-f]{64}$/.test(path)) {
     event.respondWith(cacheFirst(BLOB_CACHE, request));
-  } else if (/^\/api\/apps\/[^/]+\/launch$/.test(path)) {
-    // One kept per app and channel: the scene and the page are the launch's, not the release's.
-    const key = `${url.origin}${path}?channel=${url.searchParams.get('channel') || 'release'}`;
-    event.respondWith(networkFirst(LAUNCH_CACHE, request, key));
+  } else if (LAUNCH_PATH.test(path)) {
+    event.respondWith(networkFirst(LAUNCH_CACHE, request, launchKey(url)));
   } else if (path === '/.well-known/hutong/platform-keys.json') {
     event.respondWith(networkFirst(LAUNCH_CACHE, request, request.url));
   } else if (HOME_LISTS.test(path)) {
