@@ -62,6 +62,7 @@ worker.addEventListener('notificationclick', (event) => {
 const RUNTIME_CACHE = `hutong-runtime-${VERSION}`;
 const BLOB_CACHE = 'hutong-blobs';
 const LAUNCH_CACHE = 'hutong-launch';
+const KEYS_PATH = '/.well-known/hutong/platform-keys.json';
 /** Every host address serves this one page, which reads its own address (server/app.py). */
 const SHELL_PAGE = '/';
 /** The home screen's lists: kept (network first) so a shell reloaded offline lists what it can open. */
@@ -75,12 +76,13 @@ worker.addEventListener('install', (event) => {
   if (typeof install.addRoutes === 'function') {
     event.waitUntil(install.addRoutes([{ condition: { urlPattern: new URLPattern({ pathname: '/_rt/*' }) }, source: 'network' }]).catch(() => undefined));
   }
-  // The shell page itself, and the home screen's list, so that a shell reloaded with the network cut
-  // still starts and lists the apps: the page that registered this worker never passed through it.
+  // The shell page itself, the home screen's list and the platform's keys, so that a shell reloaded
+  // with the network cut still starts, lists the apps and checks a kept manifest: the page that
+  // registered this worker never passed through it.
   event.waitUntil(
     Promise.all([
       caches.open(RUNTIME_CACHE).then((cache) => cache.add(SHELL_PAGE)),
-      caches.open(LAUNCH_CACHE).then((cache) => cache.add('/api/apps')),
+      caches.open(LAUNCH_CACHE).then((cache) => cache.addAll(['/api/apps', KEYS_PATH])),
     ]).catch(() => undefined),
   );
   worker.skipWaiting();
@@ -157,7 +159,7 @@ worker.addEventListener('fetch', (event) => {
     event.respondWith(cacheFirst(BLOB_CACHE, request));
   } else if (LAUNCH_PATH.test(path)) {
     event.respondWith(networkFirst(LAUNCH_CACHE, request, launchKey(url)));
-  } else if (path === '/.well-known/hutong/platform-keys.json') {
+  } else if (path === KEYS_PATH) {
     event.respondWith(networkFirst(LAUNCH_CACHE, request, request.url));
   } else if (HOME_LISTS.test(path)) {
     // Per user like the manifests (recent, pinned): dropped with them on signing in or out.
