@@ -11,7 +11,7 @@ from typing import Any
 
 import httpx
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
-from playwright.async_api import Browser, expect
+from playwright.async_api import Browser, Request, expect
 
 from hutong.server.app import SHELL_CSP
 from tests.conftest import LiveServer
@@ -69,7 +69,12 @@ async def test_the_host_opens_with_the_page_s_launch(live_server: LiveServer, br
     context = await browser.new_context(service_workers="block")
     page = await context.new_page()
     launches: list[str] = []
-    page.on("request", lambda request: "/launch" in request.url and launches.append(request.url))
+
+    def note(request: Request) -> None:
+        if "/launch" in request.url:
+            launches.append(request.url)
+
+    page.on("request", note)
     await page.goto(f"{live_server.url}/?open={APPID}")
     count = page.frame_locator("iframe.hutong-page").locator("#count")
     await expect(count).to_have_text("0")
