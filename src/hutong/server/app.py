@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from html import escape
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -27,6 +28,7 @@ from hutong.console.support import router as console_support_router
 from hutong.server import events as events_pkg
 from hutong.server import outbox
 from hutong.server.accounts.routes import router as accounts_router
+from hutong.server.addresses.routes import router as addresses_router
 from hutong.server.apps.key_routes import router as signing_keys_router
 from hutong.server.apps.release_routes import router as versions_router
 from hutong.server.apps.routes import router as apps_router
@@ -40,6 +42,7 @@ from hutong.server.coupons.card_routes import me_router as coupon_cards_me_route
 from hutong.server.coupons.card_routes import router as coupon_cards_router
 from hutong.server.coupons.manage_routes import me_router as coupons_me_router
 from hutong.server.coupons.manage_routes import router as coupons_manage_router
+from hutong.server.coupons.platform import callbacks_router as coupons_platform_callbacks_router
 from hutong.server.coupons.platform import router as coupons_platform_router
 from hutong.server.coupons.routes import router as coupons_router
 from hutong.server.db import Database
@@ -110,6 +113,16 @@ def shell_response(html: str) -> HTMLResponse:
     return HTMLResponse(html, headers=SHELL_HEADERS)
 
 
+def map_meta(settings: Settings) -> str:
+    """The operator's map tiles for the host page (host/miniprogram.js passes them to each page frame):
+    nothing when none are configured, and <map> draws a plain grid."""
+    if not settings.map_tile_url:
+        return ""
+    url = escape(settings.map_tile_url, quote=True)
+    credit = escape(settings.map_tile_attribution, quote=True)
+    return f'<meta name="hutong-map-tiles" content="{url}" data-attribution="{credit}">'
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     limiter = make_limiter(settings.redis_url)
@@ -172,6 +185,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.upload_max_bytes + 1024 * 1024)
     # Outermost: the runtime's files are answered from memory before any other middleware runs.
     app.state.runtime_assets = runtime_assets()
+    # The host page as this platform serves it (`hutong dev` and `hutong check` add to it).
+    shell = app.state.runtime_assets.shell_html
+    app.state.shell_html = shell.replace("</head>", f"{map_meta(settings)}\n</head>", 1)
     app.add_middleware(RuntimeFilesMiddleware, assets=app.state.runtime_assets)
     app.include_router(health_router)
     app.include_router(accounts_router)
@@ -190,6 +206,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(identity_router)
     app.include_router(developer_server_router)
     app.include_router(consent_router)
+    app.include_router(addresses_router)
     app.include_router(support_router)
     app.include_router(support_server_router)
     app.include_router(chats_router)
@@ -214,6 +231,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(coupon_cards_router)
     app.include_router(coupon_cards_me_router)
     app.include_router(coupons_platform_router)
+    app.include_router(coupons_platform_callbacks_router)
     app.include_router(provider_component_routes.router)
     app.include_router(provider_code_routes.router)
     app.include_router(provider_consent_routes.router)
@@ -232,7 +250,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.mount("/console/static", StaticFiles(directory=CONSOLE_STATIC), name="console-static")
 
     def shell_page() -> HTMLResponse:
-        return shell_response(app.state.runtime_assets.shell_html)
+        return shell_response(app.state.shell_html)
 
     # The host's service worker (shell/sw.js: Web Push of subscription messages, and what a launch
     # needs offline) must be served from the root to control the whole host; never cached, so a new

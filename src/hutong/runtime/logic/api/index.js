@@ -22,6 +22,7 @@ import { notYet, open } from './open.js';
 import { sensors } from './sensors.js';
 import { share } from './share.js';
 import { preloadStorage, storage } from './storage.js';
+import { worker } from './worker.js';
 
 /** Every family's APIs, by family (the order of WeChat's documentation). */
 export const families = {
@@ -37,6 +38,7 @@ export const families = {
   log,
   open: { ...open, ...login, ...consent },
   cloud,
+  worker,
 };
 
 /** @type {Record<string, any>} */
@@ -76,7 +78,9 @@ export const partial = {
   getFileSystemManager: 'readCompressedFileSync fails (brotli decompresses only asynchronously here); readCompressedFile needs a browser whose DecompressionStream knows brotli',
   createVideoContext: 'picture-in-picture, background playback and casting fail "not supported"; danmu is not drawn',
   getLocation: 'the browser\'s position; type gcj02 is given as wgs84 coordinates',
-  openLocation: 'shows the coordinates; no map',
+  openLocation: 'a host sheet with a map of the place (the operator\'s tiles, a plain grid without); scale is honoured, no route planning or navigation apps',
+  chooseLocation: 'the user moves a map under a fixed pin and may type a name and address (no place search: no geocoding service is bundled); latitude and longitude given centre it, otherwise the user\'s position after consent (scope.userLocation)',
+  createMapContext: 'getRotate and getSkew answer 0 (no rotation or skew); moveToLocation without coordinates uses the browser\'s position (WGS-84); clusters, ground overlays, arcs, custom and visual layers, setCenterOffset, setBoundary, setLocMarkerIcon and openMapApp fail "not supported"',
   scanCode: 'from a chosen image only (BarcodeDetector where the browser has it)',
   setScreenBrightness: 'not possible in a browser: accepted, no effect',
   getScreenBrightness: 'always 1 (the browser cannot read it)',
@@ -105,6 +109,7 @@ export const partial = {
   getPerformance: 'navigation (appLaunch, route) and render (firstRender) entries, timed in the logic thread; no script, loadPackage or resource entries',
   createInterstitialAd: 'no ads are served: onError fires with errCode 1004 (no ad), load() and show() reject',
   createRewardedVideoAd: 'no ads are served: onError fires with errCode 1004 (no ad), load() and show() reject',
+  createWorker: 'one worker at a time, its code from the main package\'s bundle; no wx inside the worker (no network, as in WeChat); onProcessKilled never fires; getCameraFrameData answers undefined',
   cloud: 'no cloud development back end: init is accepted so the app starts; functions, database and storage fail "not supported"',
 };
 
