@@ -86,6 +86,13 @@ async def launch(
     network: Annotated[
         str, Query(max_length=16, description="The network type the runtime sees (wifi, 2g–5g, unknown).")
     ] = "",
+    screen: Annotated[
+        str,
+        Query(
+            max_length=24,
+            description="The screen in points and its pixel ratio (390x844@3): an iPhone's model.",
+        ),
+    ] = "",
 ) -> Response:
     """Which release this user gets, its bundles' hashes and the app's allowed domains, signed (Ed25519)."""
     user = await optional_user(request)
@@ -130,6 +137,7 @@ async def launch(
                             client_address(request.scope),
                             network,
                             request.app.state.regions,
+                            screen,
                         ),
                     )
                 ]
