@@ -27,6 +27,7 @@ from hutong.console.support import router as console_support_router
 from hutong.server import events as events_pkg
 from hutong.server import outbox
 from hutong.server.accounts.routes import router as accounts_router
+from hutong.server.addresses.routes import router as addresses_router
 from hutong.server.apps.key_routes import router as signing_keys_router
 from hutong.server.apps.release_routes import router as versions_router
 from hutong.server.apps.routes import router as apps_router
@@ -40,6 +41,7 @@ from hutong.server.coupons.card_routes import me_router as coupon_cards_me_route
 from hutong.server.coupons.card_routes import router as coupon_cards_router
 from hutong.server.coupons.manage_routes import me_router as coupons_me_router
 from hutong.server.coupons.manage_routes import router as coupons_manage_router
+from hutong.server.coupons.platform import callbacks_router as coupons_platform_callbacks_router
 from hutong.server.coupons.platform import router as coupons_platform_router
 from hutong.server.coupons.routes import router as coupons_router
 from hutong.server.db import Database
@@ -185,6 +187,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(identity_router)
     app.include_router(developer_server_router)
     app.include_router(consent_router)
+    app.include_router(addresses_router)
     app.include_router(support_router)
     app.include_router(support_server_router)
     app.include_router(chats_router)
@@ -209,6 +212,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(coupon_cards_router)
     app.include_router(coupon_cards_me_router)
     app.include_router(coupons_platform_router)
+    app.include_router(coupons_platform_callbacks_router)
     app.include_router(provider_component_routes.router)
     app.include_router(provider_code_routes.router)
     app.include_router(provider_consent_routes.router)

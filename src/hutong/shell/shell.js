@@ -8,6 +8,7 @@ import { forget as forgetConsent } from '../host/api/consent-store.js';
 import { openSettings } from '../host/api/consent.js';
 import { preboot } from '../host/preboot.js';
 import { AliveApps } from './alive.js';
+import { addressBookView } from './addresses.js';
 import { initClaim } from './claim.js';
 import { ApiError, api, refreshSession, session } from './api.js';
 import { authorizationsView } from './authorizations.js';
@@ -618,6 +619,13 @@ setupProfile();
 // Me → Authorizations: what each mini program may use, with switches to take it back.
 $('open-authorizations').addEventListener('click', async () => {
   showInfo('Authorizations', [await authorizationsView()]);
+});
+// Me → Addresses and Invoice titles (addresses.js): what wx.chooseAddress and chooseInvoiceTitle offer.
+$('open-addresses').addEventListener('click', async () => {
+  showInfo('Addresses', [await addressBookView('addresses')]);
+});
+$('open-invoice-titles').addEventListener('click', async () => {
+  showInfo('Invoice titles', [await addressBookView('invoice-titles')]);
 });
 $('account-switch').addEventListener('click', () => showAccount(accountMode === 'signin' ? 'signup' : 'signin'));
 accountForm.addEventListener('submit', async (event) => {

@@ -43,6 +43,7 @@ import { takeChannel } from './router.js';
 import { launchState, settle, wxGlobal } from './wx.js';
 import { preloadApis } from './api/index.js';
 import { forgetCanvases } from './api/canvas-node.js';
+import { setWorkerSource } from './api/worker.js';
 
 // canIUse answers component attributes from the same registry the compatibility doc is made from.
 setComponentRegistry(COMPONENTS);
@@ -174,6 +175,8 @@ on('init', async (message) => {
   globals.__wxConfig = { pages: config.pages, entryPagePath: config.entryPagePath, global: { window: config.window }, tabBar: config.tabBar, envVersion: 'release', platform: 'hutong' };
   setLineMaps(config);
   preloadApis(message.apis);
+  // wx.createWorker runs the workers folder's modules from the same verified bundle (api/worker.js).
+  setWorkerSource(message.logicCode, config);
   configureTabBar(config);
   setComponentLoader((path) => definitionFor(path, false), config.components || {});
   /** @type {Set<string>} */

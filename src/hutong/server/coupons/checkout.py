@@ -10,7 +10,8 @@ the largest discount, then the one that expires first.
 Using one is one conditional UPDATE (``WHERE state = 'SENDED'``) in the payment's own transaction, so
 of two orders paid at once with one voucher exactly one gets it (the other's payment is refused and
 rolls back whole); in the same transaction the stock counts the use, the discount is taken from the
-stock's budget (budget.py) and COUPON.USE is enqueued for the merchant's favor callback URL."""
+stock's budget (budget.py) and COUPON.USE is enqueued for the stock creator's callback URL: the
+merchant's favor callback, or for a platform-funded stock the platform's (platform.py)."""
 
 from __future__ import annotations
 
@@ -136,8 +137,11 @@ class Vouchers:
         )
         await session.refresh(coupon)
         merchant = await session.get(Merchant, stock.merchant_id) if stock.merchant_id else None
-        if merchant is not None:  # a platform stock has no creator merchant to call back
+        if merchant is not None:
             await notify.enqueue_use(session, merchant, rules.favor_coupon(coupon, stock, merchant.mchid))
+        else:  # a platform stock: its creator, the platform, is called back (where an operator said)
+            resource = rules.favor_coupon(coupon, stock, "", consume_mchid=prepay.mchid)
+            await notify.enqueue_use(session, None, resource)
         await events.emit(
             session,
             coupon.app_id,

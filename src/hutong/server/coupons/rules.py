@@ -396,7 +396,11 @@ def busifavor_coupon(coupon: Coupon, stock: Stock, mchid: str) -> dict[str, Any]
 FAVOR_COUPON_STATE = {"SENDED": "SENDED", "USED": "USED", "EXPIRED": "EXPIRED", "DEACTIVATED": "EXPIRED"}
 
 
-def favor_coupon(coupon: Coupon, stock: Stock, mchid: str) -> dict[str, Any]:
+def favor_coupon(
+    coupon: Coupon, stock: Stock, mchid: str, consume_mchid: str | None = None
+) -> dict[str, Any]:
+    """The voucher as WeChat's favor query shows it; ``mchid`` is the stock's creator (``""`` for a
+    platform-funded stock), ``consume_mchid`` the merchant paid (the creator unless given)."""
     body: dict[str, Any] = {
         "stock_creator_mchid": mchid,
         "stock_id": stock.stock_id,
@@ -418,7 +422,7 @@ def favor_coupon(coupon: Coupon, stock: Stock, mchid: str) -> dict[str, Any]:
     if coupon.state == "USED":
         body["consume_information"] = {
             "consume_time": rfc3339(coupon.used_at),
-            "consume_mchid": mchid,
+            "consume_mchid": consume_mchid if consume_mchid is not None else mchid,
             "transaction_id": coupon.transaction_id or "",
         }
     return body

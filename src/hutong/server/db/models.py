@@ -1,6 +1,7 @@
 """Every model, imported in one place so that Alembic and the tests see the whole schema."""
 
 from hutong.server.accounts.models import ApiToken, Membership, Organization, Session, User
+from hutong.server.addresses.models import InvoiceTitle, ShippingAddress
 from hutong.server.apps.models import App, DeveloperKey, Release
 from hutong.server.audit.models import AuditEntry
 from hutong.server.chats.models import (
@@ -107,6 +108,7 @@ __all__ = [
     "Grant",
     "GroupOpenId",
     "IdempotencyRecord",
+    "InvoiceTitle",
     "Keyword",
     "LedgerAccount",
     "LedgerPosting",
@@ -149,6 +151,7 @@ __all__ = [
     "Settlement",
     "Share",
     "ShareOpen",
+    "ShippingAddress",
     "Stock",
     "Store",
     "StoreStaff",

@@ -22,6 +22,7 @@ import { notYet, open } from './open.js';
 import { sensors } from './sensors.js';
 import { share } from './share.js';
 import { preloadStorage, storage } from './storage.js';
+import { worker } from './worker.js';
 
 /** Every family's APIs, by family (the order of WeChat's documentation). */
 export const families = {
@@ -37,6 +38,7 @@ export const families = {
   log,
   open: { ...open, ...login, ...consent },
   cloud,
+  worker,
 };
 
 /** @type {Record<string, any>} */
@@ -105,6 +107,7 @@ export const partial = {
   getPerformance: 'navigation (appLaunch, route) and render (firstRender) entries, timed in the logic thread; no script, loadPackage or resource entries',
   createInterstitialAd: 'no ads are served: onError fires with errCode 1004 (no ad), load() and show() reject',
   createRewardedVideoAd: 'no ads are served: onError fires with errCode 1004 (no ad), load() and show() reject',
+  createWorker: 'one worker at a time, its code from the main package\'s bundle; no wx inside the worker (no network, as in WeChat); onProcessKilled never fires; getCameraFrameData answers undefined',
   cloud: 'no cloud development back end: init is accepted so the app starts; functions, database and storage fail "not supported"',
 };
 
