@@ -3,16 +3,16 @@ every read still uses its prefix, and today's hourly chart (visits, page views a
 by hour over the hours still counted live) is read from the index alone. On PostgreSQL the index is
 made on the partitioned table, so every day's partition gets its own.
 
-Revision ID: 0037
-Revises: 0036
+Revision ID: 0039
+Revises: 0038
 """
 
 from __future__ import annotations
 
 from alembic import op
 
-revision = "0037"
-down_revision = "0036"
+revision = "0039"
+down_revision = "0038"
 branch_labels = None
 depends_on = None
 
