@@ -15,10 +15,13 @@ from sqlalchemy import select, update
 from hutong.cli.platform import zip_project
 from hutong.server.accounts import service as accounts
 from hutong.server.apps.models import App
+from hutong.server.discovery import links
+from hutong.server.discovery.codes import read_codes
 from hutong.server.events import guard_push
 from hutong.server.providers import crypto
 from hutong.server.providers.models import Provider
 from tests.conftest import TEST_APPS
+from tests.identity.world import RegisteredApp
 from tests.outbox.receiver import receiver
 from tests.providers.helpers import ProviderWorld, provider_world
 from tests.providers.test_templates import _access, _bearer, _config, _config_as_member, _template, ext_json
@@ -237,3 +240,102 @@ async def test_ext_json_chooses_subpackages(tmp_path: Path, database_url: str) -
         _bundles, config = await _config_as_member(p, p.w.a1.appid, None)
         assert [package["root"] for package in config["packages"]] == ["", "shop", "extra"]
         assert config["pages"] == ["pages/home/home", "shop/list/list", "extra/e/e"]
+
+
+async def test_speedup_delay_visit_status_and_trial_qrcode(tmp_path: Path, database_url: str) -> None:
+    """speedupaudit against the provider's monthly speed-up quota (queryquota's speedup_rest and
+    speedup_limit), sped-up batches first for reviewers, a reviewer's delay (status 4 and
+    weapp_audit_delay), change_visitstatus (a closed app cannot be launched) and get_qrcode (the trial
+    version's code for ``path``, JPEG bytes), with WeChat's errcodes."""
+    async with provider_world(tmp_path, database_url) as p:
+        async with p.w.app.state.database.session() as session:
+            await accounts.sign_up(session, "reviewer@example.com", "long enough", operator_role="reviewer")
+        reviewer = await _bearer(p, "reviewer@example.com")
+        component = await p.component_token()
+        template_id = await _template(p, component)
+        a1 = await _access(p, component, p.w.a1, "a@example.com")
+        a2 = await _access(p, component, p.w.a2, "a@example.com")
+        quota = await p.authorizer("/wxa/queryquota", a1)
+        assert (quota["speedup_rest"], quota["speedup_limit"]) == (5, 5)
+
+        async def submit(access: str, app: RegisteredApp) -> int:
+            body = {
+                "template_id": template_id,
+                "user_version": "1.0.0",
+                "ext_json": ext_json(app, "阿一", "#a00"),
+            }
+            assert (await p.authorizer("/wxa/commit", access, body))["errcode"] == 0
+            audit = await p.authorizer("/wxa/submit_audit", access, {})
+            assert audit["errcode"] == 0
+            return int(audit["auditid"])
+
+        audit_1 = await submit(a1, p.w.a1)
+        assert (await p.authorizer("/wxa/speedupaudit", a1, {"auditid": audit_1 + 100}))["errcode"] == 89402
+        # Another merchant's token cannot speed up a1's review.
+        assert (await p.authorizer("/wxa/speedupaudit", a2, {"auditid": audit_1}))["errcode"] == 89402
+        assert (await p.authorizer("/wxa/speedupaudit", a1, {"auditid": audit_1}))["errcode"] == 0
+        assert (await p.authorizer("/wxa/speedupaudit", a1, {"auditid": audit_1}))["errcode"] == 89404
+        quota = await p.authorizer("/wxa/queryquota", a2)
+        assert (quota["speedup_rest"], quota["speedup_limit"]) == (4, 5)
+        async with p.w.app.state.database.session() as session:
+            await session.execute(
+                update(Provider).where(Provider.component_appid == p.component_appid).values(speedup_quota=1)
+            )
+        audit_2 = await submit(a2, p.w.a2)
+        assert (await p.authorizer("/wxa/speedupaudit", a2, {"auditid": audit_2}))["errcode"] == 89405
+
+        # Reviewers see the sped-up review marked; a delay keeps it pending with status 4 and a push.
+        batch = (await p.client.get("/api/review/batches", headers=reviewer)).json()[0]
+        assert batch["speedup"] is True
+        assert {item["appid"]: item["speedup"] for item in batch["items"]} == {
+            p.w.a1.appid: True,
+            p.w.a2.appid: False,
+        }
+        path = f"/api/review/batches/{batch['code_sha256']}/delay"
+        unexplained = await p.client.post(path, json={"review_ids": [audit_1]}, headers=reviewer)
+        assert unexplained.status_code == 422
+        delayed = await p.client.post(
+            path, json={"review_ids": [audit_1], "reason": "需要补充类目资质"}, headers=reviewer
+        )
+        assert delayed.json() == {"delayed": 1}
+        status = await p.authorizer("/wxa/get_auditstatus", a1, {"auditid": audit_1})
+        assert status["status"] == 4 and status["reason"] == "需要补充类目资质"
+        assert (await p.authorizer("/wxa/get_latest_auditstatus", a1))["status"] == 4
+        await p.deliver()
+        delays = [x for x in p.pushes() if x.get("Event") == "weapp_audit_delay"]
+        assert len(delays) == 1 and delays[0]["ToUserName"] == p.w.a1.appid
+        assert delays[0]["Reason"] == "需要补充类目资质" and int(delays[0]["DelayTime"]) > 0
+        approved = await p.client.post(
+            f"/api/review/batches/{batch['code_sha256']}/approve",
+            json={"review_ids": [audit_1]},
+            headers=reviewer,
+        )
+        assert approved.json() == {"decided": 1}
+        assert (await p.authorizer("/wxa/get_auditstatus", a1, {"auditid": audit_1}))["status"] == 0
+        assert (await p.authorizer("/wxa/release", a1, {}))["errcode"] == 0
+
+        # Visit status: closed, nobody can open the released app; open again, it launches.
+        launch = f"/api/apps/{p.w.a1.appid}/launch"
+        assert (await p.client.get(launch)).status_code == 200
+        assert (await p.authorizer("/wxa/getvisitstatus", a1, {}))["status"] == 1
+        assert (await p.authorizer("/wxa/change_visitstatus", a1, {"action": "pause"}))["errcode"] == 40097
+        assert (await p.authorizer("/wxa/change_visitstatus", a1, {"action": "close"}))["errcode"] == 0
+        closed = await p.client.get(launch)
+        assert closed.status_code == 410 and closed.json()["code"] == "app_closed"
+        assert (await p.authorizer("/wxa/getvisitstatus", a1, {}))["status"] == 0
+        assert (await p.authorizer("/wxa/change_visitstatus", a1, {"action": "open"}))["errcode"] == 0
+        assert (await p.client.get(launch)).status_code == 200
+
+        # The trial version's code: JPEG bytes carrying the trial link to path (URL-encoded once).
+        code = await p.client.get(
+            "/wxa/get_qrcode", params={"access_token": a1, "path": "pages/menu/menu?table=3"}
+        )
+        assert code.status_code == 200 and code.headers["content-type"] == "image/jpeg"
+        assert code.headers["content-disposition"] == 'attachment; filename="QRCode.jpg"'
+        (content,) = read_codes(code.content)
+        address = links.parse(content)
+        assert (address.appid, address.channel, address.page) == (p.w.a1.appid, "trial", "pages/menu/menu")
+        assert address.query == {"table": "3"}
+        b1 = await _access(p, component, p.w.b1, "b@example.com")
+        nothing = await p.client.get("/wxa/get_qrcode", params={"access_token": b1})
+        assert nothing.json()["errcode"] == 86000

@@ -53,6 +53,7 @@ from hutong.server.providers.models import Commit as ProviderCommit
 from hutong.server.providers.models import Deployment as ProviderDeployment
 from hutong.server.providers.models import DeploymentItem as ProviderDeploymentItem
 from hutong.server.providers.models import Provider, ProviderToken
+from hutong.server.providers.models import ReviewMark as ProviderReviewMark
 from hutong.server.providers.models import Template as ProviderTemplate
 from hutong.server.review.models import Review
 from hutong.server.sharing.models import GroupOpenId, Share, ShareOpen
@@ -134,6 +135,7 @@ __all__ = [
     "ProviderCommit",
     "ProviderDeployment",
     "ProviderDeploymentItem",
+    "ProviderReviewMark",
     "ProviderTemplate",
     "ProviderToken",
     "PushSettings",
