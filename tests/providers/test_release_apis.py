@@ -69,8 +69,19 @@ async def test_pages_category_and_gray_release(tmp_path: Path, database_url: str
         _bundles, config = await _config_as_member(p, p.w.a1.appid, None)
         pages = await p.authorizer("/wxa/get_page", access)
         assert pages["errcode"] == 0 and pages["page_list"] == config["pages"] and pages["page_list"]
-        category = await p.authorizer("/wxa/get_category", access)
-        assert category["errcode"] == 0 and isinstance(category["category_list"], list)
+        # The app's category text as WeChat's two levels, with ids.
+        for text, expected in (
+            ("茶饮 tea", {"first_class": "餐饮", "second_class": "饮品", "first_id": 307, "second_id": 3072}),
+            (
+                "Shopping",
+                {"first_class": "购物", "second_class": "电商平台", "first_id": 311, "second_id": 3111},
+            ),
+            ("占卜", {"first_class": "工具", "second_class": "其他", "first_id": 450, "second_id": 4509}),
+        ):
+            async with p.w.app.state.database.session() as session:
+                await session.execute(update(App).where(App.appid == p.w.a1.appid).values(category=text))
+            category = await p.authorizer("/wxa/get_category", access)
+            assert category["errcode"] == 0 and category["category_list"] == [expected], category
 
         # A gray release needs a version online first.
         assert (await p.authorizer("/wxa/grayrelease", access, {"gray_percentage": 10}))["errcode"] == 85079

@@ -259,9 +259,8 @@ async def test_wechatpy_component_drives_the_chain_and_a_release(tmp_path: Path)
             )
             assert confirmed.status_code == 303 and "notice=created" in confirmed.headers["location"]
 
-            def provider_server_notified() -> dict[str, Any]:
+            def provider_server_notified(seen: int, skip: int = 0) -> dict[str, Any]:
                 """The provider's server reads each push as it comes (the worker sends it)."""
-                seen = pushed
                 for _ in range(150):
                     # queries is appended after bodies: an entry there has its body too.
                     while seen < len(inbox.queries):
@@ -271,13 +270,39 @@ async def test_wechatpy_component_drives_the_chain_and_a_release(tmp_path: Path)
                         )
                         seen += 1
                         data = dict(message._data)
-                        if data.get("InfoType") == "notify_third_fasteregister":
-                            return {"data": data, "auth": component.query_auth(data["auth_code"])}
+                        if data.get("InfoType") == "notify_third_fasteregister" and seen > skip:
+                            return {
+                                "data": data,
+                                "auth": component.query_auth(data["auth_code"]),
+                                "seen": seen,
+                            }
                     time.sleep(0.1)
                 raise AssertionError("no notify_third_fasteregister")
 
-            notified = await asyncio.to_thread(provider_server_notified)
+            notified = await asyncio.to_thread(provider_server_notified, pushed)
             assert notified["data"]["status"] == "0"
             assert notified["data"]["info"]["legal_persona_name"] == "王芳"
             created = notified["auth"]["authorization_info"]
             assert created["authorizer_appid"] == notified["data"]["appid"]
+
+            # A personal mini program: wechatpy's component posts fastregisterpersonalweapp (no named
+            # method; it sends component_access_token) and reads the push with parse_message.
+            def provider_server_personal() -> Any:
+                return component.post(
+                    f"{server.url}/wxa/component/fastregisterpersonalweapp",
+                    params={"action": "create"},
+                    data={"idname": "王芳", "wxuser": "legal@example.com", "component_phone": "021-5555"},
+                )
+
+            task = await asyncio.to_thread(provider_server_personal)
+            assert task["errcode"] == 0 and task["status"] == 0 and task["taskid"]
+            home = await http.get("/console/")
+            assert 'data-kind="personal"' in home.text
+            confirmed = await http.post(
+                "/console/fastregister/2/confirm", data={"csrf_token": signin.json()["csrf_token"]}
+            )
+            assert confirmed.status_code == 303 and "notice=created" in confirmed.headers["location"]
+            personal = await asyncio.to_thread(provider_server_notified, notified["seen"], notified["seen"])
+            assert personal["data"]["info"]["taskid"] == task["taskid"]
+            assert personal["data"]["info"]["idname"] == "王芳"
+            assert personal["auth"]["authorization_info"]["authorizer_appid"] == personal["data"]["appid"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from html import escape
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -107,6 +108,16 @@ def shell_response(html: str) -> HTMLResponse:
     return HTMLResponse(html, headers={"Cache-Control": "no-cache", "Content-Security-Policy": SHELL_CSP})
 
 
+def map_meta(settings: Settings) -> str:
+    """The operator's map tiles for the host page (host/miniprogram.js passes them to each page frame):
+    nothing when none are configured, and <map> draws a plain grid."""
+    if not settings.map_tile_url:
+        return ""
+    url = escape(settings.map_tile_url, quote=True)
+    credit = escape(settings.map_tile_attribution, quote=True)
+    return f'<meta name="hutong-map-tiles" content="{url}" data-attribution="{credit}">'
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     limiter = make_limiter(settings.redis_url)
@@ -169,6 +180,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.upload_max_bytes + 1024 * 1024)
     # Outermost: the runtime's files are answered from memory before any other middleware runs.
     app.state.runtime_assets = runtime_assets()
+    # The host page as this platform serves it (`hutong dev` and `hutong check` add to it).
+    shell = app.state.runtime_assets.shell_html
+    app.state.shell_html = shell.replace("</head>", f"{map_meta(settings)}\n</head>", 1)
     app.add_middleware(RuntimeFilesMiddleware, assets=app.state.runtime_assets)
     app.include_router(health_router)
     app.include_router(accounts_router)
@@ -231,7 +245,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.mount("/console/static", StaticFiles(directory=CONSOLE_STATIC), name="console-static")
 
     def shell_page() -> HTMLResponse:
-        return shell_response(app.state.runtime_assets.shell_html)
+        return shell_response(app.state.shell_html)
 
     # The host's service worker (shell/sw.js: Web Push of subscription messages, and what a launch
     # needs offline) must be served from the root to control the whole host; never cached, so a new

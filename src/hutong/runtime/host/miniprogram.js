@@ -5,6 +5,7 @@
  * came from, so a frame can only ever speak for itself. The host owns the page stack (routing),
  * draws the navigation and tab bars, and runs the app's foreground/background cycle.
  */
+import { mapTiles } from './api/map-sheet.js';
 import { userActed } from './activation.js';
 import { Chrome } from './chrome.js';
 import { VisitTracker } from './analytics.js';
@@ -654,7 +655,7 @@ export class MiniProgram {
     spare.port = channel.port1;
     spare.primed = this.viewCode;
     spare.frame.contentWindow?.postMessage({ t: 'port' }, '*', [channel.port2]);
-    spare.port.postMessage({ t: 'prepare', viewCode: this.viewCode, webview: this.domains?.webview || [], assets: this.assetUrls || {} });
+    spare.port.postMessage({ t: 'prepare', viewCode: this.viewCode, webview: this.domains?.webview || [], assets: this.assetUrls || {}, map: mapTiles() });
   }
 
   /** What the logic thread's frame says: it is ready for the worker's port, or the worker failed. @param {any} message */
@@ -685,7 +686,7 @@ export class MiniProgram {
     const viewCode = code === page.primed ? null : code;
     const webview = this.domains?.webview || [];
     const assets = this.assetUrls || {};
-    page.port.postMessage({ t: 'init', viewCode, route: page.route, window, webview, assets }, [direct.port2]);
+    page.port.postMessage({ t: 'init', viewCode, route: page.route, window, webview, assets, map: mapTiles() }, [direct.port2]);
   }
 
   /** @param {PageFrame} page @param {Record<string, any>} message */

@@ -21,6 +21,7 @@ import './share.js';
 import { hutong } from './identity.js';
 import './support.js';
 import './api/media-context.js';
+import './api/map.js';
 import './api/canvas-node.js';
 import './api/canvas.js';
 import { COMPONENTS } from '../view/components/registry.js';

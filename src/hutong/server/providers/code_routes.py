@@ -20,7 +20,7 @@ from hutong.server.discovery import links
 from hutong.server.discovery.codes import render_code
 from hutong.server.identity.ids import aware
 from hutong.server.problems import Problem
-from hutong.server.providers import audits, templates
+from hutong.server.providers import audits, categories, fastregister, templates
 from hutong.server.providers.access import AuthorizerCaller, ComponentCaller
 from hutong.server.wechat.body import json_body
 from hutong.server.wechat.errors import OK, WxError
@@ -215,6 +215,15 @@ async def get_qrcode(request: Request, call: AuthorizerCaller, path: str | None 
     )
 
 
+@router.post("/wxa/verifybetaweapp")
+async def verify_beta_weapp(request: Request, call: AuthorizerCaller) -> JSONResponse:
+    """A trial mini program made formal by its enterprise's legal person (fastregister.py)."""
+    body = await json_body(request)
+    async with database(request).session() as session:
+        await fastregister.verify_beta(session, call.provider, call.app, body)
+    return _answer({})
+
+
 @router.post("/wxa/grayrelease")
 async def gray_release(request: Request, call: AuthorizerCaller) -> JSONResponse:
     body = await json_body(request)
@@ -250,13 +259,9 @@ async def get_page(request: Request, call: AuthorizerCaller) -> JSONResponse:
 
 @router.get("/wxa/get_category")
 async def get_category(call: AuthorizerCaller) -> JSONResponse:
-    """The app's category. Hutong keeps one category name per app and no WeChat category ids, so
-    the ids are 0 and there is no second class."""
-    category = call.app.category
-    listed = (
-        [{"first_class": category, "second_class": "", "first_id": 0, "second_id": 0}] if category else []
-    )
-    return _answer({"category_list": listed})
+    """The app's category as WeChat's two levels with their ids (categories.py)."""
+    found = categories.classify(call.app.category)
+    return _answer({"category_list": [found.answer()] if found else []})
 
 
 # Reviewers' batches -------------------------------------------------------------------------------

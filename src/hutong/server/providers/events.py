@@ -146,7 +146,7 @@ async def push_event(job: outbox.Job) -> outbox.Outcome:
             keys = service.PushKeys(
                 service.authorizer_url(provider, str(job.payload["appid"])), keys.token, keys.aes_key
             )
-        elif kind == fastregister.INFO_TYPE:
+        elif kind in fastregister.INFO_TYPES:
             told = await fastregister.push_fields(
                 session, provider, int(job.payload["registration_id"]), expiry=bool(job.payload.get("expiry"))
             )

@@ -187,6 +187,12 @@ class FastRegistration(Timestamped, Base):
     status: Mapped[str] = mapped_column(String(16), default="pending")  # confirmed, expired
     app_id: Mapped[int | None] = mapped_column(ForeignKey("apps.id", ondelete="SET NULL"), nullable=True)
     decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    # enterprise (fastregisterweapp), personal (fastregisterpersonalweapp: name = idname, the legal
+    # person = wxuser), beta (fastregisterbetaweapp: the user of ``openid``), or verify (verifybetaweapp:
+    # a trial app ``app_id`` made formal by its enterprise's legal person).
+    kind: Mapped[str] = mapped_column(String(16), default="enterprise", server_default="enterprise")
+    # What WeChat answers for the task: taskid (personal) or unique_id (beta).
+    task_id: Mapped[str | None] = mapped_column(String(64), nullable=True, unique=True, index=True)
 
 
 class ReviewMark(Timestamped, Base):

@@ -10,6 +10,7 @@ OK = {"errcode": 0, "errmsg": "ok"}
 MESSAGES = {
     40001: "invalid credential, access_token is invalid or not latest",
     40002: "invalid grant_type",
+    40003: "invalid openid",
     40013: "invalid appid",
     40029: "invalid code",
     40125: "invalid appsecret",

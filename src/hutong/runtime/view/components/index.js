@@ -5,6 +5,7 @@ import './basic.js';
 import './fields.js';
 import './legacy.js';
 import './form.js';
+import './map.js';
 import './media.js';
 import './picker-view.js';
 import './picker.js';

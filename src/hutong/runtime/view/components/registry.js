@@ -46,7 +46,7 @@ export const COMPONENTS = {
   'live-pusher': { status: 'unsupported', missing: 'live streaming' },
   video: { status: 'partial', missing: 'danmu, custom controls (show-progress, show-play-btn …), picture-in-picture' },
   'voip-room': { status: 'unsupported', missing: 'voice and video calls' },
-  map: { status: 'unsupported', missing: 'no map provider is bundled' },
+  map: { status: 'partial', missing: 'drawn with Leaflet over the operator\'s tiles (HUTONG_MAP_TILE_URL; a plain grid without), coordinates as given (GCJ-02 tiles needed for China); no rotate, skew, 3D, satellite, traffic, compass or scale bar; show-location draws nothing; custom callouts (slot), marker clusters, arrow lines, colorList and the deprecated controls/covers are not drawn; poitap and anchorpointtap never fire' },
   canvas: { status: 'partial', missing: 'a Canvas node draws in the logic thread and its frames reach the page as copied bitmaps after each task that drew (not a shared surface); Canvas.toDataURL always gives a PNG, whatever type is asked for; createImage with a network URL needs the image server to allow CORS' },
   'web-view': { status: 'partial', missing: 'wx.miniProgram.* messaging from the embedded page; bindmessage' },
   ad: { status: 'unsupported', missing: 'no ad network' },
