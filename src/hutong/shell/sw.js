@@ -92,11 +92,34 @@ worker.addEventListener('message', (event) => {
 /** @param {string} cacheName @param {Request} request */
 async function cacheFirst(cacheName, request) {
   const cache = await caches.open(cacheName);
-  const hit = await cache.match(request, { ignoreVary: true });
-  if (hit) return hit;
-  const response = await fetch(request);
-  if (response.ok) await cache.put(request, response.clone());
-  return response;
+  // A media element asks for byte ranges to seek: the whole file is fetched and kept, and each range is
+  // cut from it (the Cache API keeps only whole answers).
+  const range = request.headers.get('range');
+  const hit = await cache.match(request.url, { ignoreVary: true });
+  if (hit) return range ? partial(hit, range) : hit;
+  const response = await fetch(range ? request.url : request);
+  if (response.status === 200) await cache.put(request.url, response.clone());
+  return range && response.status === 200 ? partial(response, range) : response;
+}
+
+/**
+ * The part of a whole answer one `Range: bytes=…` asks for (206), or the whole when it asks for
+ * several ranges or another unit; 416 past the end.
+ * @param {Response} whole @param {string} range
+ */
+async function partial(whole, range) {
+  const match = /^bytes=(\d*)-(\d*)$/.exec(range.trim());
+  if (!match || (!match[1] && !match[2])) return whole;
+  const body = await whole.arrayBuffer();
+  const total = body.byteLength;
+  let start = match[1] ? Number(match[1]) : Math.max(0, total - Number(match[2]));
+  const end = match[1] && match[2] ? Math.min(Number(match[2]), total - 1) : total - 1;
+  if (!match[1] && Number(match[2]) === 0) start = total;
+  if (start >= total || end < start) return new Response(null, { status: 416, headers: { 'Content-Range': `bytes */${total}` } });
+  const headers = new Headers(whole.headers);
+  headers.set('Content-Range', `bytes ${start}-${end}/${total}`);
+  headers.set('Content-Length', String(end - start + 1));
+  return new Response(body.slice(start, end + 1), { status: 206, headers });
 }
 
 /** @param {string} cacheName @param {Request} request @param {string} key */

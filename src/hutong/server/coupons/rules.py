@@ -235,6 +235,9 @@ def favor_fields(body: Any) -> dict[str, Any]:
         "begins_at": begins,
         "ends_at": ends,
         "goods_tags": _str_list(rule.get("goods_tag"), "coupon_use_rule.goods_tag"),
+        # Hutong's addition, as on merchant coupons: only orders paid at these stores (the order's
+        # scene_info.store_info.id); none: any order.
+        "store_ids": _int_list(rule.get("available_stores"), "coupon_use_rule.available_stores", 1, 2**31),
         "max_coupons": max_coupons,
         "max_coupons_per_user": per_user,
         "code_mode": "WECHATPAY_MODE",
@@ -342,7 +345,7 @@ def _sent_amount(stock: Stock) -> int:
 
 
 def favor_stock(stock: Stock, mchid: str) -> dict[str, Any]:
-    return {
+    body: dict[str, Any] = {
         "stock_id": stock.stock_id,
         "stock_creator_mchid": mchid,
         "stock_name": stock.name,
@@ -366,6 +369,9 @@ def favor_stock(stock: Stock, mchid: str) -> dict[str, Any]:
         "singleitem": False,
         "stock_type": "NORMAL",
     }
+    if stock.store_ids:  # Hutong's addition: the stores whose orders it applies to
+        body["coupon_use_rule"] = {"available_stores": stock.store_ids}
+    return body
 
 
 def busifavor_coupon(coupon: Coupon, stock: Stock, mchid: str) -> dict[str, Any]:

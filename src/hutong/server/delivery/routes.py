@@ -167,6 +167,27 @@ async def launch(
 BLOB_CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'; sandbox"
 
 
+def byte_range(header: str | None, total: int) -> tuple[int, int] | str | None:
+    """The one range of ``Range: bytes=a-b`` (or ``a-``, or ``-n``: the last n bytes) as (first, last);
+    None to send everything (no header, several ranges, another unit), "unsatisfiable" past the end."""
+    if not header or not header.startswith("bytes=") or "," in header:
+        return None
+    first, _, last = header[len("bytes=") :].strip().partition("-")
+    try:
+        if first == "":
+            count = int(last)
+            if count <= 0:
+                return "unsatisfiable"
+            return max(0, total - count), total - 1
+        start = int(first)
+        end = int(last) if last else total - 1
+    except ValueError:
+        return None
+    if start >= total or end < start:
+        return "unsatisfiable"
+    return start, min(end, total - 1)
+
+
 @router.get("/blobs/{sha256}")
 async def get_blob(sha256: str, request: Request) -> Response:
     etag = f'"{sha256}"'
@@ -176,15 +197,30 @@ async def get_blob(sha256: str, request: Request) -> Response:
     if data is None:
         raise Problem(404, "blob_not_found", "no blob has that SHA-256")
     store = blob_store(request)
+    headers = {
+        "ETag": etag,
+        "Cache-Control": IMMUTABLE,
+        "X-Content-Type-Options": "nosniff",
+        "Content-Security-Policy": BLOB_CSP,
+        "Accept-Ranges": "bytes",
+    }
+    # One byte range (what audio and video elements ask for to seek): without it a media element
+    # cannot seek and starts again from the beginning.
+    total = len(data)
+    wanted = byte_range(request.headers.get("range"), total)
+    if isinstance(wanted, str):
+        return Response(status_code=416, headers={**headers, "Content-Range": f"bytes */{total}"})
+    status = 200
+    if wanted is not None:
+        start, end = wanted
+        data = data[start : end + 1]
+        status = 206
+        headers["Content-Range"] = f"bytes {start}-{end}/{total}"
     return Response(
         data,
+        status_code=status,
         # The type recorded when the blob was stored (images, fonts, audio behave as on WeChat), never
         # sniffed; opened directly, a blob is a sandboxed document that runs no script on this origin.
         media_type=store.media_type(sha256),
-        headers={
-            "ETag": etag,
-            "Cache-Control": IMMUTABLE,
-            "X-Content-Type-Options": "nosniff",
-            "Content-Security-Policy": BLOB_CSP,
-        },
+        headers=headers,
     )
