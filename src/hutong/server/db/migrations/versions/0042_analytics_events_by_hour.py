@@ -3,16 +3,16 @@ every read still uses its prefix, and today's hourly chart (visits, page views a
 by hour over the hours still counted live) is read from the index alone. On PostgreSQL the index is
 made on the partitioned table, so every day's partition gets its own.
 
-Revision ID: 0041
-Revises: 0040
+Revision ID: 0042
+Revises: 0041
 """
 
 from __future__ import annotations
 
 from alembic import op
 
-revision = "0041"
-down_revision = "0040"
+revision = "0042"
+down_revision = "0041"
 branch_labels = None
 depends_on = None
 
