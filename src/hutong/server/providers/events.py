@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from hutong.server import outbox
 from hutong.server.apps.models import App
-from hutong.server.providers import crypto, fastregister, service
+from hutong.server.providers import crypto, fastregister, forward, service
 from hutong.server.providers.models import Authorization, Provider
 from hutong.server.sealing import SealingError
 
@@ -135,6 +135,11 @@ async def push_event(job: outbox.Job) -> outbox.Outcome:
         if kind.startswith("weapp_audit_"):
             fields: dict[str, object] | str = _audit_fields(job.payload)
             # An authorized app's event: to the provider's event URL for that app, if it has one.
+            keys = service.PushKeys(
+                service.authorizer_url(provider, str(job.payload["appid"])), keys.token, keys.aes_key
+            )
+        elif kind == forward.APP_EVENT:
+            fields = forward.xml_fields(dict(job.payload["event"]))
             keys = service.PushKeys(
                 service.authorizer_url(provider, str(job.payload["appid"])), keys.token, keys.aes_key
             )
