@@ -26,11 +26,12 @@ import { share } from './share.js';
 import { loadStorage, storage } from './storage.js';
 import { subscribe } from './subscribe.js';
 import { support } from './support.js';
+import { webAudio } from './web-audio.js';
 
 /** @typedef {import('../miniprogram.js').MiniProgram} MiniProgram */
 
 /** @type {Record<string, (mp: MiniProgram, args: Record<string, any>) => any>} */
-export const hostApis = { ...interaction, ...network, ...storage, ...files, ...media, ...location, ...device, ...share, ...log, ...open, ...login, ...consent, ...profile, ...fonts, ...support, ...subscribe, ...payment, ...coupons, ...sensors, ...address };
+export const hostApis = { ...interaction, ...network, ...storage, ...files, ...media, ...location, ...device, ...share, ...log, ...open, ...login, ...consent, ...profile, ...fonts, ...support, ...subscribe, ...payment, ...coupons, ...sensors, ...address, ...webAudio };
 
 /**
  * What page frames tell the host about built-ins that need it (`open-data`, `input type="nickname"`):

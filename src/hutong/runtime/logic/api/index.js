@@ -6,6 +6,7 @@
 import { on } from '../bridge.js';
 import { createAnimation } from './animation.js';
 import { ads } from './ads.js';
+import { audio } from './audio.js';
 import { background, deviceEvents } from './background.js';
 import { base, setSystemInfo } from './base.js';
 import { cloud } from './cloud.js';
@@ -30,7 +31,7 @@ export const families = {
   interaction: { ...interaction, createAnimation },
   network,
   storage: { ...storage, ...background },
-  media,
+  media: { ...media, ...audio },
   file,
   location,
   device: { ...device, ...deviceEvents, ...sensors },
@@ -61,7 +62,8 @@ export const partial = {
   chooseMedia: 'video duration and thumbnails are not reported',
   previewImage: 'no zoom or long-press menu',
   saveImageToPhotosAlbum: 'saves as a browser download',
-  createInnerAudioContext: 'obeyMuteSwitch and buffered are ignored',
+  createInnerAudioContext: 'obeyMuteSwitch is ignored (a browser cannot see the mute switch)',
+  createWebAudioContext: 'played by the host page\'s AudioContext: an AnalyserNode\'s get…Data leave the array as it is and a ScriptProcessorNode\'s onaudioprocess never fires (the samples are in the host page); currentTime is the host\'s clock at its last answer, advanced by the logic thread\'s own; no listener positions',
   getBackgroundAudioManager: 'plays in the page while the app runs; no system media controls, onPrev/onNext never fire',
   startAccelerometer: 'the browser\'s devicemotion (accelerationIncludingGravity, in g, axes as the browser gives them); a device without the sensor sends nothing; no iOS permission prompt',
   startGyroscope: 'the browser\'s devicemotion rotationRate, in rad/s; a device without the sensor sends nothing; no iOS permission prompt',

@@ -1,5 +1,6 @@
 // @ts-check
 /** Every built-in component with script, defined as a custom element in the page frame (see registry.js). */
+import './audio.js';
 import './base.js';
 import './basic.js';
 import './fields.js';

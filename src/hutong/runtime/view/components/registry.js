@@ -39,7 +39,7 @@ export const COMPONENTS = {
   textarea: { status: 'partial', missing: 'linechange event; show-confirm-bar; cursor and selection attributes; keyboardheightchange as for input (the visible area lost while focused, duration 0)' },
   navigator: { status: 'supported' },
   'functional-page-navigator': { status: 'unsupported', missing: 'functional pages are WeChat-only' },
-  audio: { status: 'unsupported', missing: 'the legacy audio component; use wx.createInnerAudioContext' },
+  audio: { status: 'supported' },
   camera: { status: 'unsupported', missing: 'camera access is not offered to mini programs' },
   image: { status: 'partial', missing: 'webp flag and show-menu-by-longpress use the browser\'s own handling' },
   'live-player': { status: 'unsupported', missing: 'live streaming' },
