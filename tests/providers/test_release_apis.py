@@ -25,6 +25,7 @@ from tests.identity.world import RegisteredApp
 from tests.outbox.receiver import receiver
 from tests.providers.helpers import ProviderWorld, provider_world
 from tests.providers.test_templates import _access, _bearer, _config, _config_as_member, _template, ext_json
+from tests.subscribe.helpers import set_category
 
 STOPPED = {
     "release_id": 7,
@@ -350,3 +351,70 @@ async def test_speedup_delay_visit_status_and_trial_qrcode(tmp_path: Path, datab
         b1 = await _access(p, component, p.w.b1, "b@example.com")
         nothing = await p.client.get("/wxa/get_qrcode", params={"access_token": b1})
         assert nothing.json()["errcode"] == 86000
+
+
+async def test_authorized_apps_messages_and_subscription_events_go_to_the_provider(
+    tmp_path: Path, database_url: str
+) -> None:
+    """As WeChat sends an authorized app's messages and events to the third party's 消息与事件接收 URL:
+    a user's customer-service messages (set 19) and the subscription dialog's answer (set 18) reach the
+    provider's event URL for that app, encrypted (opened with wechatpy's WeChatCrypto), FromUserName the
+    user's openid in the app; an app that did not authorize the provider sends it nothing, and the
+    message URL keeps only the chain's pushes."""
+    async with provider_world(tmp_path, database_url) as p:
+        with receiver(200, path="/apps") as per_app:
+            async with p.w.app.state.database.session() as session:
+                await session.execute(
+                    update(Provider)
+                    .where(Provider.component_appid == p.component_appid)
+                    .values(event_url=per_app.url + "/$APPID$/events")
+                )
+            component = await p.component_token()
+            code = await p.authorize(component, p.w.a1, scopes=[18, 19, 20])
+            access = str(
+                (await p.query_auth(component, code))["authorization_info"]["authorizer_access_token"]
+            )
+            await set_category(p.w, p.w.a1, "医疗 Health", p.w.dev_a)
+            added = await p.authorizer(
+                "/wxaapi/newtmpl/addtemplate", access, {"tid": 3005, "kidList": [1, 2], "sceneDesc": "提醒"}
+            )
+            template = added["priTmplId"]
+            openid = (await p.w.login(p.w.a1))["openid"]
+
+            csrf = {"X-CSRF-Token": p.w.csrf}
+            for app in (p.w.a1, p.w.b1):
+                base = f"/api/me/support/{app.appid}"
+                entered = await p.client.post(f"{base}/enter", json={"session_from": "menu"}, headers=csrf)
+                assert entered.status_code == 200, entered.text
+                sent = await p.client.post(
+                    f"{base}/messages", json={"type": "text", "content": "你好"}, headers=csrf
+                )
+                assert sent.status_code == 201, sent.text
+            body = {"tmplIds": [template], "choices": {template: "accept"}, "keep": True}
+            decided = await p.client.post(f"/api/me/subscribe/{p.w.a1.appid}/decide", json=body, headers=csrf)
+            assert decided.status_code == 200, decided.text
+            await p.deliver()
+
+            events = []
+            for raw, query in zip(per_app.bodies, per_app.queries, strict=True):
+                assert urlsplit(query).path == f"/apps/{p.w.a1.appid}/events"
+                params = {key: values[0] for key, values in parse_qs(urlsplit(query).query).items()}
+                plain = p.wechat_crypto.decrypt_message(
+                    raw, params["msg_signature"], params["timestamp"], params["nonce"]
+                )
+                events.append(ElementTree.fromstring(plain))
+            assert all(e.findtext("ToUserName") == p.w.a1.appid for e in events)
+            assert all(e.findtext("FromUserName") == openid for e in events)
+            by_kind = {e.findtext("Event") or e.findtext("MsgType"): e for e in events}
+            assert set(by_kind) == {"user_enter_tempsession", "text", "subscribe_msg_popup_event"}
+            assert by_kind["user_enter_tempsession"].findtext("SessionFrom") == "menu"
+            assert by_kind["text"].findtext("Content") == "你好" and by_kind["text"].findtext("MsgId")
+            item = by_kind["subscribe_msg_popup_event"].find("SubscribeMsgPopupEvent/List")
+            assert item is not None
+            assert {child.tag: child.text for child in item} == {
+                "TemplateId": template,
+                "SubscribeStatusString": "accept",
+                "PopupScene": "0",
+            }
+            kinds = {x.get("Event") or x.get("MsgType") or x.get("InfoType") for x in p.pushes()}
+            assert kinds.isdisjoint({"user_enter_tempsession", "text", "subscribe_msg_popup_event"})

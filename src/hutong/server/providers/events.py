@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from hutong.server import outbox
 from hutong.server.apps.models import App
-from hutong.server.providers import crypto, fastregister, service
+from hutong.server.providers import crypto, fastregister, forward, service
 from hutong.server.providers.models import Authorization, Provider
 from hutong.server.sealing import SealingError
 
@@ -143,6 +143,11 @@ async def push_event(job: outbox.Job) -> outbox.Outcome:
         elif kind == GUARD_EVENT:
             # Shaped by the guard when it stopped the release (events/guard_push.py); for that app.
             fields = dict(job.payload["fields"])
+            keys = service.PushKeys(
+                service.authorizer_url(provider, str(job.payload["appid"])), keys.token, keys.aes_key
+            )
+        elif kind == forward.APP_EVENT:
+            fields = forward.xml_fields(dict(job.payload["event"]))
             keys = service.PushKeys(
                 service.authorizer_url(provider, str(job.payload["appid"])), keys.token, keys.aes_key
             )
