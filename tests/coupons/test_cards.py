@@ -75,8 +75,10 @@ async def test_add_and_open_a_card(tmp_path: Path, database_url: str) -> None:
         # A changed code, or the coupon's id itself, does not decrypt.
         flipped = card["code"][:-4] + ("AAAA" if card["code"][-4:] != "AAAA" else "BBBB")
         for wrong in (flipped, coupon_id):
-            bad = await w.client.post(decrypt, params={"access_token": token}, json={"encrypt_code": wrong})
-            assert bad.json()["errcode"] == 40056, wrong
+            refused = await w.client.post(
+                decrypt, params={"access_token": token}, json={"encrypt_code": wrong}
+            )
+            assert refused.json()["errcode"] == 40056, wrong
         other_token = (await w.token(w.a2))["access_token"]
         foreign = await w.client.post(
             decrypt, params={"access_token": other_token}, json={"encrypt_code": card["code"]}

@@ -179,7 +179,16 @@ on('init', async (message) => {
   // wx.createWorker runs the workers folder's modules from the same verified bundle (api/worker.js).
   setWorkerSource(message.logicCode, config);
   configureTabBar(config);
-  setComponentLoader((path) => definitionFor(path, false), config.components || {});
+  setComponentLoader((path, user) => {
+    // A component of a subpackage not loaded yet (used across packages without a placeholder, which
+    // WeChat builds with a warning): WeChat's error, and nothing drawn in its place.
+    const info = (config.packages || []).find((/** @type {any} */ p) => p.root && path.startsWith(`${p.root}/`));
+    if (info && !loadedPackages.has(info.root)) {
+      reportError(new Error(`Component is not found in path "${path}" (using by "${user}")`));
+      return normalise('component', path, {}, false);
+    }
+    return definitionFor(path, false);
+  }, config.components || {});
   /** @type {Set<string>} */
   const declared = new Set();
   for (const owner of [...Object.values(config.components || {}), ...Object.values(config.pageConfigs || {})]) {
@@ -226,6 +235,9 @@ let viewBundle = { wxml: {}, wxss: {}, wxs: {} };
 
 // A subpackage's bundles, verified by the host before a page in it opens (host/packages.js): its
 // templates join the main package's (this thread renders them), then its logic runs.
+/** @type {Set<string>} the subpackages whose code has run (their roots) */
+const loadedPackages = new Set();
+
 on('package:logic', async (message) => {
   try {
     if (message.view) {
@@ -239,6 +251,7 @@ on('package:logic', async (message) => {
       revokeObjectURL(viewUrl);
     }
     runAppScript(message.code, message.root);
+    loadedPackages.add(message.root);
     if (message.entry) modules.load(message.entry);
     send({ t: 'package:loaded', root: message.root });
   } catch (error) {
