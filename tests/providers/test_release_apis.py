@@ -10,13 +10,14 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 from xml.etree import ElementTree
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from hutong.cli.platform import zip_project
 from hutong.server.accounts import service as accounts
 from hutong.server.apps.models import App
 from hutong.server.discovery import links
 from hutong.server.discovery.codes import read_codes
+from hutong.server.events import guard_push
 from hutong.server.providers import crypto
 from hutong.server.providers.models import Provider
 from tests.conftest import TEST_APPS
@@ -24,6 +25,16 @@ from tests.identity.world import RegisteredApp
 from tests.outbox.receiver import receiver
 from tests.providers.helpers import ProviderWorld, provider_world
 from tests.providers.test_templates import _access, _bearer, _config, _config_as_member, _template, ext_json
+from tests.subscribe.helpers import set_category
+
+STOPPED = {
+    "release_id": 7,
+    "version": "2.0.0",
+    "stop": "rollback",
+    "reason": "20 of 20 visits of the new version failed (100%) against 0 of 25 (0%) <&>",
+    "new": {"sessions": 20, "failed": 20},
+    "current": {"sessions": 25, "failed": 0},
+}
 
 
 async def _commit_and_approve(
@@ -161,6 +172,38 @@ async def test_authorized_apps_events_go_to_the_event_url(tmp_path: Path, databa
             # The message URL kept the chain's pushes and got no review result.
             kinds = [x.get("InfoType") or x.get("Event") for x in p.pushes()]
             assert "authorized" in kinds and "weapp_audit_success" not in kinds
+
+            # The release guard stops a phased release of the authorized app (without a message
+            # push of the app's own): the provider hears it at the app's event URL, as a review result.
+            async with p.w.app.state.database.session() as session:
+                merchant = await session.scalar(select(App).where(App.appid == p.w.a1.appid))
+                assert merchant is not None
+                jobs = await guard_push.notify(session, merchant, STOPPED)
+            assert len(jobs) == 1
+            await p.deliver()
+            assert len(per_app.bodies) == 2
+            assert urlsplit(per_app.queries[1]).path == f"/apps/{p.w.a1.appid}/events"
+            params = {key: values[0] for key, values in parse_qs(urlsplit(per_app.queries[1]).query).items()}
+            plain = p.wechat_crypto.decrypt_message(
+                per_app.bodies[1], params["msg_signature"], params["timestamp"], params["nonce"]
+            )
+            event = ElementTree.fromstring(plain)
+            assert {child.tag: child.text for child in event} | {"CreateTime": "t"} == {
+                "ToUserName": p.w.a1.appid,
+                "FromUserName": "hutong",
+                "CreateTime": "t",
+                "MsgType": "event",
+                "Event": "hutong_release_guard",
+                "Version": "2.0.0",
+                "ReleaseId": "7",
+                "Action": "rollback",
+                "Reason": STOPPED["reason"],
+                "NewSessions": "20",
+                "NewFailed": "20",
+                "CurrentSessions": "25",
+                "CurrentFailed": "0",
+            }
+            assert "hutong_release_guard" not in [x.get("Event") for x in p.pushes()]
 
 
 async def test_ext_json_chooses_subpackages(tmp_path: Path, database_url: str) -> None:
@@ -308,3 +351,70 @@ async def test_speedup_delay_visit_status_and_trial_qrcode(tmp_path: Path, datab
         b1 = await _access(p, component, p.w.b1, "b@example.com")
         nothing = await p.client.get("/wxa/get_qrcode", params={"access_token": b1})
         assert nothing.json()["errcode"] == 86000
+
+
+async def test_authorized_apps_messages_and_subscription_events_go_to_the_provider(
+    tmp_path: Path, database_url: str
+) -> None:
+    """As WeChat sends an authorized app's messages and events to the third party's 消息与事件接收 URL:
+    a user's customer-service messages (set 19) and the subscription dialog's answer (set 18) reach the
+    provider's event URL for that app, encrypted (opened with wechatpy's WeChatCrypto), FromUserName the
+    user's openid in the app; an app that did not authorize the provider sends it nothing, and the
+    message URL keeps only the chain's pushes."""
+    async with provider_world(tmp_path, database_url) as p:
+        with receiver(200, path="/apps") as per_app:
+            async with p.w.app.state.database.session() as session:
+                await session.execute(
+                    update(Provider)
+                    .where(Provider.component_appid == p.component_appid)
+                    .values(event_url=per_app.url + "/$APPID$/events")
+                )
+            component = await p.component_token()
+            code = await p.authorize(component, p.w.a1, scopes=[18, 19, 20])
+            access = str(
+                (await p.query_auth(component, code))["authorization_info"]["authorizer_access_token"]
+            )
+            await set_category(p.w, p.w.a1, "医疗 Health", p.w.dev_a)
+            added = await p.authorizer(
+                "/wxaapi/newtmpl/addtemplate", access, {"tid": 3005, "kidList": [1, 2], "sceneDesc": "提醒"}
+            )
+            template = added["priTmplId"]
+            openid = (await p.w.login(p.w.a1))["openid"]
+
+            csrf = {"X-CSRF-Token": p.w.csrf}
+            for app in (p.w.a1, p.w.b1):
+                base = f"/api/me/support/{app.appid}"
+                entered = await p.client.post(f"{base}/enter", json={"session_from": "menu"}, headers=csrf)
+                assert entered.status_code == 200, entered.text
+                sent = await p.client.post(
+                    f"{base}/messages", json={"type": "text", "content": "你好"}, headers=csrf
+                )
+                assert sent.status_code == 201, sent.text
+            body = {"tmplIds": [template], "choices": {template: "accept"}, "keep": True}
+            decided = await p.client.post(f"/api/me/subscribe/{p.w.a1.appid}/decide", json=body, headers=csrf)
+            assert decided.status_code == 200, decided.text
+            await p.deliver()
+
+            events = []
+            for raw, query in zip(per_app.bodies, per_app.queries, strict=True):
+                assert urlsplit(query).path == f"/apps/{p.w.a1.appid}/events"
+                params = {key: values[0] for key, values in parse_qs(urlsplit(query).query).items()}
+                plain = p.wechat_crypto.decrypt_message(
+                    raw, params["msg_signature"], params["timestamp"], params["nonce"]
+                )
+                events.append(ElementTree.fromstring(plain))
+            assert all(e.findtext("ToUserName") == p.w.a1.appid for e in events)
+            assert all(e.findtext("FromUserName") == openid for e in events)
+            by_kind = {e.findtext("Event") or e.findtext("MsgType"): e for e in events}
+            assert set(by_kind) == {"user_enter_tempsession", "text", "subscribe_msg_popup_event"}
+            assert by_kind["user_enter_tempsession"].findtext("SessionFrom") == "menu"
+            assert by_kind["text"].findtext("Content") == "你好" and by_kind["text"].findtext("MsgId")
+            item = by_kind["subscribe_msg_popup_event"].find("SubscribeMsgPopupEvent/List")
+            assert item is not None
+            assert {child.tag: child.text for child in item} == {
+                "TemplateId": template,
+                "SubscribeStatusString": "accept",
+                "PopupScene": "0",
+            }
+            kinds = {x.get("Event") or x.get("MsgType") or x.get("InfoType") for x in p.pushes()}
+            assert kinds.isdisjoint({"user_enter_tempsession", "text", "subscribe_msg_popup_event"})

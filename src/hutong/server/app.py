@@ -9,7 +9,7 @@ from html import escape
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
 from fastapi.staticfiles import StaticFiles
 from starlette.middleware.gzip import GZipMiddleware
 from starlette.responses import HTMLResponse, Response
@@ -49,6 +49,7 @@ from hutong.server.db import Database
 from hutong.server.delivery.routes import router as delivery_router
 from hutong.server.delivery.runtime_assets import runtime_assets
 from hutong.server.delivery.runtime_files import RuntimeFilesMiddleware
+from hutong.server.delivery.shell_page import shell_with_launch
 from hutong.server.delivery.signing import PlatformKeys
 from hutong.server.discovery.catalogue import Catalogue
 from hutong.server.discovery.code_routes import router as codes_router
@@ -102,10 +103,14 @@ SHELL_CSP = "frame-ancestors 'self'; script-src 'self'; object-src 'none'; base-
 CONSOLE_STATIC = Path(__file__).parent.parent / "console" / "static"
 
 
+# The ECT client hint: the network type a launch carried inline in the page reports (shell_page.py).
+SHELL_HEADERS = {"Cache-Control": "no-cache", "Content-Security-Policy": SHELL_CSP, "Accept-CH": "ECT"}
+
+
 def shell_response(html: str) -> HTMLResponse:
     """The host page with its policy; `hutong dev` serves its page through this too, so that what
     works in development works in production."""
-    return HTMLResponse(html, headers={"Cache-Control": "no-cache", "Content-Security-Policy": SHELL_CSP})
+    return HTMLResponse(html, headers=SHELL_HEADERS)
 
 
 def map_meta(settings: Settings) -> str:
@@ -259,7 +264,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         )
 
     @app.get("/", include_in_schema=False)
-    async def shell_index() -> HTMLResponse:
+    async def shell_index(request: Request) -> Response:
+        # `/?open=<appid>`: the page carries that launch, so it starts with the shell (shell_page.py).
+        if request.query_params.get("open"):
+            return shell_with_launch(request, app.state.runtime_assets.shell_html, SHELL_HEADERS)
         return shell_page()
 
     # Links (/miniapp/<appid>[;version=v]/<page>?<query>) and scanned codes (/s/<appid>/<scene>) open

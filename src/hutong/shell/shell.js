@@ -749,7 +749,10 @@ async function boot() {
   messages.openAddress().catch((error) => showError(String(error?.message || error)));
   // A poster's coupon code opens its claim sheet (claim.js).
   claim.fromAddress().catch((error) => showError(String(error?.message || error)));
-  await Promise.all([loadHome(), launched]).finally(registerServiceWorker);
+  // The home screen's lists wait for an address's launch: hidden behind the app, they would only slow
+  // it down (closing the app loads them again anyway).
+  await launched.catch(() => undefined);
+  await loadHome().finally(registerServiceWorker);
 }
 
 /**

@@ -128,9 +128,11 @@ export class MiniProgram {
     this.prepareFrame(true);
     let logicCode;
     try {
-      // The network type goes with the launch: the analytics' user portrait counts it (docs/analytics.md).
+      // The network type and the screen go with the launch: the analytics' user portrait counts them
+      // (an iPhone's model is known by its screen alone; docs/analytics.md).
       const launchUrl = new URL(this.launchUrl, location.href);
       launchUrl.searchParams.set('network', networkType());
+      launchUrl.searchParams.set('screen', `${window.screen.width}x${window.screen.height}@${Math.round((window.devicePixelRatio || 1) * 100) / 100}`);
       const manifest = await fetchSignedManifest(launchUrl.href, this.appid);
       /** Allowed origins per kind (request, upload, download, socket, webview), from the signed manifest. */
       this.domains = manifest.domains || {};

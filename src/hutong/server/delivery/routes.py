@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Annotated
 
@@ -86,13 +87,73 @@ async def launch(
     network: Annotated[
         str, Query(max_length=16, description="The network type the runtime sees (wifi, 2g–5g, unknown).")
     ] = "",
+    screen: Annotated[
+        str,
+        Query(
+            max_length=64,
+            description="The screen in points and its pixel ratio (390x844@3): an iPhone's model.",
+        ),
+    ] = "",
 ) -> Response:
     """Which release this user gets, its bundles' hashes and the app's allowed domains, signed (Ed25519)."""
+    answer = await signed_launch(
+        request, appid, channel=channel, scene=scene, path=path, network=network, screen=screen
+    )
+    response = Response(
+        answer.body,
+        media_type="application/json",
+        headers={
+            SIGNATURE_HEADER: answer.signature,
+            # Per user (phased release): never shared by a cache.
+            "Cache-Control": "private, no-store",
+        },
+    )
+    answer.set_device_cookie(response, request)
+    return response
+
+
+@dataclass(frozen=True)
+class SignedLaunch:
+    """A launch manifest's exact bytes, their ``Hutong-Signature``, and the device cookie to set, if new."""
+
+    body: bytes
+    signature: str
+    new_device: str | None
+
+    def set_device_cookie(self, response: Response, request: Request) -> None:
+        if self.new_device:
+            response.set_cookie(
+                DEVICE_COOKIE,
+                self.new_device,
+                max_age=DEVICE_MAX_AGE,
+                httponly=True,
+                samesite="lax",
+                secure=settings(request).secure_cookies,
+                path="/",
+            )
+
+
+async def signed_launch(
+    request: Request,
+    appid: str,
+    *,
+    channel: str,
+    scene: int | None,
+    path: str,
+    network: str,
+    device: str | None = None,
+    screen: str = "",
+) -> SignedLaunch:
+    """The launch ``request``'s user (or device) gets, counted as one (the route, and the shell page of
+    a ``/?open=`` address, which carries it inline: delivery/shell_page.py). ``device``: the new device
+    id the caller has already sent as the cookie."""
     user = await optional_user(request)
-    device = request.cookies.get(DEVICE_COOKIE, "")
-    new_device = not (0 < len(device) <= 64 and device.replace("-", "").replace("_", "").isalnum())
-    if new_device:
-        device = secrets.token_urlsafe(16)
+    new_device = False
+    if device is None:
+        device = request.cookies.get(DEVICE_COOKIE, "")
+        new_device = not (0 < len(device) <= 64 and device.replace("-", "").replace("_", "").isalnum())
+        if new_device:
+            device = secrets.token_urlsafe(16)
     async with database(request).session() as session:
         audience = launches.Audience(user, device)
         app, release = await launches.choose_release(session, appid, audience, channel)
@@ -130,30 +191,13 @@ async def launch(
                             client_address(request.scope),
                             network,
                             request.app.state.regions,
+                            screen,
                         ),
                     )
                 ]
             )
-    response = Response(
-        body,
-        media_type="application/json",
-        headers={
-            SIGNATURE_HEADER: platform_key(request).signature_header(body),
-            # Per user (phased release): never shared by a cache.
-            "Cache-Control": "private, no-store",
-        },
-    )
-    if new_device:
-        response.set_cookie(
-            DEVICE_COOKIE,
-            device,
-            max_age=DEVICE_MAX_AGE,
-            httponly=True,
-            samesite="lax",
-            secure=settings(request).secure_cookies,
-            path="/",
-        )
-    return response
+    signature = platform_key(request).signature_header(body)
+    return SignedLaunch(body, signature, device if new_device else None)
 
 
 BLOB_CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'; sandbox"
