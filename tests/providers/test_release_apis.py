@@ -10,13 +10,14 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 from xml.etree import ElementTree
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from hutong.cli.platform import zip_project
 from hutong.server.accounts import service as accounts
 from hutong.server.apps.models import App
 from hutong.server.discovery import links
 from hutong.server.discovery.codes import read_codes
+from hutong.server.events import guard_push
 from hutong.server.providers import crypto
 from hutong.server.providers.models import Provider
 from tests.conftest import TEST_APPS
@@ -25,6 +26,15 @@ from tests.outbox.receiver import receiver
 from tests.providers.helpers import ProviderWorld, provider_world
 from tests.providers.test_templates import _access, _bearer, _config, _config_as_member, _template, ext_json
 from tests.subscribe.helpers import set_category
+
+STOPPED = {
+    "release_id": 7,
+    "version": "2.0.0",
+    "stop": "rollback",
+    "reason": "20 of 20 visits of the new version failed (100%) against 0 of 25 (0%) <&>",
+    "new": {"sessions": 20, "failed": 20},
+    "current": {"sessions": 25, "failed": 0},
+}
 
 
 async def _commit_and_approve(
@@ -162,6 +172,38 @@ async def test_authorized_apps_events_go_to_the_event_url(tmp_path: Path, databa
             # The message URL kept the chain's pushes and got no review result.
             kinds = [x.get("InfoType") or x.get("Event") for x in p.pushes()]
             assert "authorized" in kinds and "weapp_audit_success" not in kinds
+
+            # The release guard stops a phased release of the authorized app (without a message
+            # push of the app's own): the provider hears it at the app's event URL, as a review result.
+            async with p.w.app.state.database.session() as session:
+                merchant = await session.scalar(select(App).where(App.appid == p.w.a1.appid))
+                assert merchant is not None
+                jobs = await guard_push.notify(session, merchant, STOPPED)
+            assert len(jobs) == 1
+            await p.deliver()
+            assert len(per_app.bodies) == 2
+            assert urlsplit(per_app.queries[1]).path == f"/apps/{p.w.a1.appid}/events"
+            params = {key: values[0] for key, values in parse_qs(urlsplit(per_app.queries[1]).query).items()}
+            plain = p.wechat_crypto.decrypt_message(
+                per_app.bodies[1], params["msg_signature"], params["timestamp"], params["nonce"]
+            )
+            event = ElementTree.fromstring(plain)
+            assert {child.tag: child.text for child in event} | {"CreateTime": "t"} == {
+                "ToUserName": p.w.a1.appid,
+                "FromUserName": "hutong",
+                "CreateTime": "t",
+                "MsgType": "event",
+                "Event": "hutong_release_guard",
+                "Version": "2.0.0",
+                "ReleaseId": "7",
+                "Action": "rollback",
+                "Reason": STOPPED["reason"],
+                "NewSessions": "20",
+                "NewFailed": "20",
+                "CurrentSessions": "25",
+                "CurrentFailed": "0",
+            }
+            assert "hutong_release_guard" not in [x.get("Event") for x in p.pushes()]
 
 
 async def test_ext_json_chooses_subpackages(tmp_path: Path, database_url: str) -> None:

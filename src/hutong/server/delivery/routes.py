@@ -87,9 +87,18 @@ async def launch(
     network: Annotated[
         str, Query(max_length=16, description="The network type the runtime sees (wifi, 2g–5g, unknown).")
     ] = "",
+    screen: Annotated[
+        str,
+        Query(
+            max_length=64,
+            description="The screen in points and its pixel ratio (390x844@3): an iPhone's model.",
+        ),
+    ] = "",
 ) -> Response:
     """Which release this user gets, its bundles' hashes and the app's allowed domains, signed (Ed25519)."""
-    answer = await signed_launch(request, appid, channel=channel, scene=scene, path=path, network=network)
+    answer = await signed_launch(
+        request, appid, channel=channel, scene=scene, path=path, network=network, screen=screen
+    )
     response = Response(
         answer.body,
         media_type="application/json",
@@ -133,6 +142,7 @@ async def signed_launch(
     path: str,
     network: str,
     device: str | None = None,
+    screen: str = "",
 ) -> SignedLaunch:
     """The launch ``request``'s user (or device) gets, counted as one (the route, and the shell page of
     a ``/?open=`` address, which carries it inline: delivery/shell_page.py). ``device``: the new device
@@ -181,6 +191,7 @@ async def signed_launch(
                             client_address(request.scope),
                             network,
                             request.app.state.regions,
+                            screen,
                         ),
                     )
                 ]
