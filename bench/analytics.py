@@ -191,6 +191,10 @@ async def run(url: str, n: int, days: int) -> None:
             "overview, the last 30 days through today (the console's default)": lambda s: overview(
                 s, APP, first, last, ZONE
             ),
+            "  of which today's hourly chart": lambda s: rollups.hourly(s, APP, today),
+            "  today's hourly chart all counted live (no hours kept)": lambda s: rollups.count_hours(
+                s, APP, today
+            ),
             "overview, the last 30 closed days": lambda s: overview(
                 s, APP, yesterday - timedelta(days=29), yesterday, ZONE
             ),

@@ -12,7 +12,8 @@ EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 
 # What only serving, checking or talking to a platform needs.
 HEAVY = ("hutong.server", "hutong.check", "hutong.devserver", "fastapi", "sqlalchemy", "playwright")
-HEAVY_FOR_HELP = (*HEAVY, "hutong.compiler", "hutong.settings", "httpx", "uvicorn", "cryptography")
+# asyncio alone is ~0.15 s of a 0.3 s budget: only the commands that run a loop import it.
+HEAVY_FOR_HELP = (*HEAVY, "hutong.compiler", "hutong.settings", "httpx", "uvicorn", "cryptography", "asyncio")
 
 # Runs the command in a fresh interpreter, then reports every module it imported.
 PROBE = """

@@ -1,5 +1,5 @@
-"""The shell's service worker: a mini program opened once opens again with the network cut, and a new
-release (or a rollback) replaces what it kept on the next online open."""
+"""The shell's service worker: a mini program opened once opens again with the network cut, even in a
+shell reloaded offline, and a new release (or a rollback) replaces what it kept on the next online open."""
 
 from __future__ import annotations
 
@@ -74,11 +74,12 @@ async def test_reopens_offline_and_a_release_replaces_the_kept_one(tmp_path: Pat
     async with serve(settings) as server:
         context = await browser.new_context()
         page = await context.new_page()
-        await page.goto(server.url + "/")
-        await until(page, "Boolean(navigator.serviceWorker.controller)")
+        # Opened by its address: the page carries the launch (delivery/shell_page.py) and the worker,
+        # registered after it, is handed that manifest to keep.
+        await page.goto(server.url + f"/?open={APPID}")
         label = page.frame_locator("iframe.hutong-page").locator(".label")
-        await page.locator(f'#sections button[data-appid="{APPID}"]').click()
         await expect(label).to_have_text("First release")
+        await until(page, "Boolean(navigator.serviceWorker.controller)")
         await page.locator("#close-app").click()
         await until(page, PREBOOT_READY)
 
@@ -86,16 +87,23 @@ async def test_reopens_offline_and_a_release_replaces_the_kept_one(tmp_path: Pat
         # manifest it had (still signed and unexpired) and that manifest's bundles, not the new release.
         await publish(settings, tmp_path, "Second release", "1.0.1")
         await context.set_offline(True)
-        assert await page.evaluate("fetch('/api/apps').then(() => 'online', () => 'offline')") == "offline"
+        assert await page.evaluate("fetch('/api/health').then(() => 'online', () => 'offline')") == "offline"
         await restart(page)
         await expect(label).to_have_text("First release")
         await expect(page.frame_locator("iframe.hutong-page").locator("#count")).to_have_text("0")
         await page.frame_locator("iframe.hutong-page").locator("#increment").click()
         await expect(page.frame_locator("iframe.hutong-page").locator("#count")).to_have_text("1")
 
+        # The shell itself reloaded with the network still cut: it starts from what its worker kept (the
+        # page, the keys, the manifest) and opens the app its address names again; home lists it.
+        await page.reload()
+        await expect(label).to_have_text("First release")
+        await page.locator("#close-app").click()
+        await expect(page.locator(f'#sections button[data-appid="{APPID}"]')).to_be_visible()
+        assert await page.evaluate("fetch('/api/health').then(() => 'online', () => 'offline')") == "offline"
+
         # Online again: the next start gets the new release, not the kept one.
         await context.set_offline(False)
-        await page.locator("#close-app").click()
         await restart(page)
         await expect(label).to_have_text("Second release")
 

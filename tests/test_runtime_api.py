@@ -37,7 +37,7 @@ async def test_base_unsupported_and_open_apis(live_server: LiveServer, browser: 
     assert r["menu"] is True
     assert r["async"] == "getSystemInfo:ok"
     # request yes; login yes; unknown no; task methods, components and return fields yes.
-    # The last two come from the built-in components registry: scroll-x is there, map is unsupported.
+    # The last two come from the built-in components registry: scroll-x is there, live-pusher is unsupported.
     assert r["canIUse"] == [True, True, False, True, True, True, True, False, True, False]
     assert r["b64"] == "aHV0b25n"
     assert r["back"] == "104,117,116,111,110,103"
@@ -292,8 +292,11 @@ async def test_host_drawn_interaction(live_server: LiveServer, browser: Browser,
     await expect(view.locator("#box")).to_have_css("opacity", "0.5")
 
     await view.locator("#openLocation").click()
-    await expect(host.locator(".hutong-location")).to_contain_text("39.900000, 116.400000")
-    await host.locator(".hutong-location button").click()
+    # A map of the place (no name or address given: its coordinates), until the user closes it.
+    await expect(host.locator(".hutong-map-layer .hutong-map-name")).to_have_text("Hutong")
+    await expect(host.locator(".hutong-map-layer")).to_contain_text("39.900000, 116.400000")
+    await host.locator(".hutong-map-close").click()
+    await expect(host.locator(".hutong-map-layer")).to_have_count(0)
     await app.page.close()
 
 

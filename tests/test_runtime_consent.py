@@ -304,3 +304,86 @@ async def test_profile_open_data_avatar_and_nickname(live_server: LiveServer, br
     assert (await out(view, n))["authSetting"] == {"scope.userInfo": False}
     assert errors == []
     await context.close()
+
+
+async def test_choose_address_and_invoice_title_from_me(live_server: LiveServer, browser: Browser) -> None:
+    """The user keeps an address in Me → Addresses; wx.chooseAddress asks for scope.address, shows the
+    user's list on the host's sheet and hands the tapped one to the app in WeChat's field names."""
+    context = await browser.new_context()
+    page = await context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    await page.goto(live_server.url)
+    csrf = await signed_in(page, live_server, "address-book@example.com")
+    added = await page.request.post(
+        f"{live_server.url}/api/me/invoice-titles",
+        data={"type": 1, "title": "张三"},
+        headers={"X-CSRF-Token": csrf},
+    )
+    assert added.ok, await added.text()
+    await page.goto(live_server.url)
+
+    # Me → Addresses: add one, the region from the division list (its county code is kept).
+    await page.locator("#account").click()
+    await page.locator("#open-addresses").click()
+    await page.locator(".address-add").click()
+    form = page.locator(".address-form")
+    await form.locator("input[name=user_name]").fill("李四")
+    await form.locator("input[name=tel_number]").fill("13800138000")
+    await form.locator("select[name=province_name]").select_option("广东省")
+    await form.locator("select[name=city_name]").select_option("广州市")
+    await form.locator("select[name=county_name]").select_option("天河区")
+    await form.locator("input[name=street_name]").fill("天河路")
+    await form.locator("input[name=detail]").fill("385号")
+    await form.locator("input[name=postal_code]").fill("510620")
+    await form.locator("button[type=submit]").click()
+    await expect(page.locator(".address-book-row")).to_contain_text("李四 13800138000")
+
+    view = await opened(page, live_server)
+    n = await tap(view, "address")
+    await expect(page.locator(".hutong-consent")).to_contain_text("获取你的通讯地址")
+    await page.locator(".hutong-consent .hutong-consent-allow").click()
+    sheet = page.locator(".hutong-address")
+    await expect(sheet).to_contain_text("广东省广州市天河区天河路385号")
+    assert await frames_cannot_see(page, ".hutong-address")
+    await sheet.locator(".hutong-choose-item").first.click()
+    assert await out(view, n) == {
+        "errMsg": "chooseAddress:ok",
+        "userName": "李四",
+        "postalCode": "510620",
+        "provinceName": "广东省",
+        "cityName": "广州市",
+        "countyName": "天河区",
+        "streetName": "天河路",
+        "detailInfo": "天河路385号",
+        "detailInfoNew": "385号",
+        "nationalCode": "440106",
+        "telNumber": "13800138000",
+    }
+    # Dismissing the sheet cancels; the scope is not asked again.
+    n = await tap(view, "address")
+    await sheet.locator(".hutong-host-sheet-close").click()
+    assert await out(view, n) == {"errMsg": "chooseAddress:fail cancel"}
+
+    n = await tap(view, "invoice")
+    await page.locator(".hutong-consent .hutong-consent-allow").click()
+    await page.locator(".hutong-invoice-title .hutong-choose-item").first.click()
+    assert await out(view, n) == {
+        "errMsg": "chooseInvoiceTitle:ok",
+        "type": "1",
+        "title": "张三",
+        "taxNumber": "",
+        "companyAddress": "",
+        "telephone": "",
+        "bankName": "",
+        "bankAccount": "",
+    }
+    assert errors == []
+    await context.close()
+
+
+async def frames_cannot_see(page: Page, selector: str) -> bool:
+    """No page frame can find the host's sheet: it is the host document's own."""
+    frames = [frame for frame in page.frames if frame != page.main_frame]
+    seen = [await frame.evaluate(f"() => document.querySelector({selector!r}) !== null") for frame in frames]
+    return bool(frames) and not any(seen)

@@ -5,6 +5,7 @@ exits, and a refusal, a bad envVersion and a back with nowhere to go fail as WeC
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import AsyncIterator
 
@@ -89,3 +90,27 @@ async def test_navigate_to_and_back_from_another_mini_program(
     await other.locator("#exit").click()
     await expect(page.locator("#home")).to_be_visible()
     assert errors == []
+
+
+async def test_a_hop_forged_without_a_tap_is_refused(
+    live_server: LiveServer, context: BrowserContext
+) -> None:
+    """The logic thread asking the host directly, with no tap on the page, opens nothing: the host
+    wants the browser's own user activation, which no script can make."""
+    page = await context.new_page()
+    await page.goto(f"{live_server.url}/?open=test-hop")
+    await expect(view(page).locator("#shows")).to_have_text("1001:{}")
+    workers = [w for w in page.workers if w.url.startswith("data:")]
+    assert len(workers) == 1
+    # Playwright's own evaluations count as user gestures; a transient activation lasts 5 s.
+    await asyncio.sleep(6)
+    forged = workers[0].evaluate(
+        """async () => {
+          const { callHost } = await import(self[Symbol.for('hutong.modules')]['logic/call.js']);
+          return callHost('navigateToMiniProgram', { appId: 'test-hop-target' }).then((r) => r, (r) => r);
+        }"""
+    )
+    answer = await asyncio.wait_for(forged, 20)
+    assert answer == {"errMsg": "navigateToMiniProgram:fail can only be invoked by user TAP gesture."}
+    await expect(page.locator(".hutong-hop-dialog")).to_have_count(0)
+    await expect(view(page).locator("#shows")).to_have_text("1001:{}")

@@ -49,6 +49,7 @@ COLLECT = """async (withComponents) => {
   // The contexts and canvas APIs join wx from their own modules, as the worker imports them.
   await import('/logic/api/media-context.js');
   await import('/logic/api/canvas.js');
+  await import('/logic/api/map.js');
   const { BUILTIN_TAGS } = await import('/view/builtin-tags.js');
   let components = null;
   if (withComponents) {

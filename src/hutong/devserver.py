@@ -145,7 +145,7 @@ class DevSession:
             )
 
         async def index() -> HTMLResponse:
-            html: str = app.state.runtime_assets.shell_html
+            html: str = app.state.shell_html
             return shell_response(html.replace("</head>", f"{RELOAD_SCRIPT}\n</head>", 1))
 
         app.add_api_route("/api/dev/events", events, methods=["GET"], include_in_schema=False)

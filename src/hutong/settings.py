@@ -156,6 +156,16 @@ class Settings(BaseSettings):
         ge=1,
         description="Days a finished (done or dead) outbox job and its tries stay for the delivery logs.",
     )
+    map_tile_url: str | None = Field(
+        default=None,
+        pattern=r"^https?://[^\s\"'<>]+$",
+        description="The tiles <map> draws, as a Leaflet URL template "
+        "(https://tiles.example/{z}/{x}/{y}.png; {s} takes a, b or c), in the coordinate system the "
+        "apps use: GCJ-02 for maps of China. Unset: a plain grid (docs/ARCHITECTURE.md, 'Maps').",
+    )
+    map_tile_attribution: str = Field(
+        default="", description="The tile provider's credit, shown in the corner of every <map>."
+    )
 
     @property
     def blob_dir(self) -> Path:

@@ -50,6 +50,17 @@ def test_a_launch_records_what_its_agent_address_and_network_tell(tmp_path: Path
         "network": "wifi",
     }  # fmt: skip
     assert describe(XIAOMI, "", "4g", Regions())["device"] == "Xiaomi 2201123C"
+    # Safari names no iPhone model: the screen the runtime sends does (either way round).
+    assert describe(IPHONE, "", "", Regions(), "390x844@3")["device"] == "iPhone 12/13/14/16e"
+    assert (
+        describe(IPHONE, "", "", Regions(), "932x430@3")["device"]
+        == "iPhone 14 Pro Max/15 Plus/15 Pro Max/16 Plus"
+    )
+    assert describe(IPHONE, "", "", Regions(), "414x896@2")["device"] == "iPhone XR/11"
+    assert describe(IPHONE, "", "", Regions(), "414x896@3")["device"] == "iPhone XS Max/11 Pro Max"
+    assert describe(IPHONE, "", "", Regions(), "500x900@3")["device"] == "iPhone"  # not an iPhone's
+    assert describe(IPHONE, "", "", Regions(), "x; drop")["device"] == "iPhone"
+    assert describe(SAMSUNG, "", "", Regions(), "390x844@3")["device"] == "Samsung SM-S908B"
     reduced = describe(REDUCED, "", "warp9", Regions())  # no model, and not a network type
     assert reduced == {"platform": "Android", "system": "Android"}
     assert describe(WINDOWS, "", "unknown", Regions()) == {
@@ -110,10 +121,27 @@ async def test_the_launch_records_its_visitor(database_url: str, tmp_path: Path)
             headers={"user-agent": SAMSUNG},
         )
         assert launched.status_code == 200
+        client.cookies.clear()
+        iphone = await client.get(
+            f"/api/apps/{appid}/launch",
+            params={"scene": 1001, "network": "5g", "screen": "393x852@3"},
+            headers={"user-agent": IPHONE},
+        )
+        assert iphone.status_code == 200
         await app.state.events.flush()
         async with app.state.database.session() as session:
-            data = await session.scalar(select(events.c.data).where(events.c.kind == "launch"))
-    assert data == {
-        "platform": "Android", "system": "Android", "brand": "Samsung", "device": "Samsung SM-S908B",
-        "network": "wifi", "province": "310000:上海市", "city": "310100:上海市",
-    }  # fmt: skip
+            data = list(
+                await session.scalars(
+                    select(events.c.data).where(events.c.kind == "launch").order_by(events.c.at)
+                )
+            )
+    assert data == [
+        {
+            "platform": "Android", "system": "Android", "brand": "Samsung", "device": "Samsung SM-S908B",
+            "network": "wifi", "province": "310000:上海市", "city": "310100:上海市",
+        },
+        {
+            "platform": "iPhone", "system": "iOS", "brand": "Apple", "device": "iPhone 14 Pro/15/16",
+            "network": "5g", "province": "310000:上海市", "city": "310100:上海市",
+        },
+    ]  # fmt: skip

@@ -208,6 +208,10 @@ async def test_ranges_ending_today_and_a_busy_app_s_today_read_what_was_kept(
     async with database.session() as session:
         # A, B on D0 (kept once counted); today adds C (A came back): three, not four.
         assert await rollups.distinct_visitors(session, APP, D0, D1, UTC_ZONE, noon) == 3
+        # New visitors: D0's kept new_uv (A, B) and today's counted (C).
+        per_day = await rollups.days(session, APP, D0, D1, UTC_ZONE, noon)
+        assert per_day[D0][("new_uv", "")] == 2
+        assert await rollups.new_visitors(session, APP, D0, D1, per_day, UTC_ZONE, noon) == 3
         kept = await session.scalar(
             select(AnalyticsRollup.value).where(
                 AnalyticsRollup.metric == "uv_range",
@@ -244,6 +248,8 @@ async def test_ranges_ending_today_and_a_busy_app_s_today_read_what_was_kept(
         soon = await rollups.days(session, APP, D1, D1, UTC_ZONE, at(D1, 12, 10))
         later = await rollups.days(session, APP, D1, D1, UTC_ZONE, at(D1, 12, 30))
         assert await rollups.distinct_visitors(session, APP, D0, D1, UTC_ZONE, noon) == 4  # D arrived
+        per_day = await rollups.days(session, APP, D0, D1, UTC_ZONE, at(D1, 12, 10))
+        assert await rollups.new_visitors(session, APP, D0, D1, per_day, UTC_ZONE, noon) == 4  # at once
     assert soon[D1][("session_cnt", "")] == 2  # what the job counted at noon, ten minutes before
     assert later[D1][("session_cnt", "")] == 3  # past 15 minutes old: counted live
     assert rollups.PARTIAL not in soon[D1]
@@ -287,3 +293,73 @@ async def test_the_job_keeps_the_closed_retention_cells_a_live_read_counts(datab
     # A and B new on D0, A back on D1; C new on D1.
     assert (kept[(D0, 0)], kept[(D0, 1)], kept[(D1, 0)]) == (2, 1, 1)
     assert read == live  # the console's read: the kept cells and today's, counted live
+
+
+async def test_a_busy_app_s_finished_hours_are_kept_and_the_rest_counted_live(
+    database: Database, monkeypatch: Any
+) -> None:
+    async with database.session() as session:
+        await store.write(session, rows())
+    monkeypatch.setattr(precompute, "PARTIAL_MIN_EVENTS", 5)  # D1 has 7 events: busy enough
+    evening = at(D1, 21, 30)  # hours 0-19 ended more than an hour ago; 20 and 21 may still grow
+    assert rollups.finished_hours(D1, UTC_ZONE, evening) == 20
+
+    async def kept() -> dict[tuple[str, str], int]:
+        async with database.session() as session:
+            found = await session.execute(
+                select(AnalyticsRollup.metric, AnalyticsRollup.key, AnalyticsRollup.value).where(
+                    AnalyticsRollup.day == D1,
+                    AnalyticsRollup.metric.in_((*rollups.HOUR_METRICS, rollups.HOURS_KEPT[0])),
+                )
+            )
+            return {(metric, key): int(value) for metric, key, value in found.all()}
+
+    async with database.session() as session:
+        assert await precompute.keep_today(session, UTC_ZONE, evening) == 1
+    assert await kept() == {
+        ("_hours", ""): 20,
+        ("hour_sessions", "9"): 1,
+        ("hour_pv", "9"): 1,
+        ("hour_uv", "9"): 1,
+    }
+    # Ingested seconds ago: D now (hour 21) and E's page view the host timed at 20:50 (believed: within
+    # the hour). Both are in the chart at once; the kept hour 9 is read back.
+    fresh = [
+        store.row(at=at(D1, 21, 29), zone=UTC_ZONE, app_id=APP, audience="device:D", session="d1",
+                  kind="launch", scene=1001),
+        store.row(at=at(D1, 21, 29), zone=UTC_ZONE, app_id=APP, audience="device:D", session="d1",
+                  kind="page", name="pages/index/index", value=1000),
+        store.row(at=at(D1, 20, 50), zone=UTC_ZONE, app_id=APP, audience="device:E", session="e1",
+                  kind="page", name="pages/index/index", value=1000),
+    ]  # fmt: skip
+    async with database.session() as session:
+        await store.write(session, fresh)
+    expected = {
+        9: {"hour": 9, "session_cnt": 1, "visit_pv": 1, "visit_uv": 1},
+        20: {"hour": 20, "session_cnt": 1, "visit_pv": 4, "visit_uv": 2},
+        21: {"hour": 21, "session_cnt": 1, "visit_pv": 1, "visit_uv": 1},
+    }
+    async with database.session() as session:
+        hours = await rollups.hourly(session, APP, D1)
+        assert {h["hour"]: h for h in hours if h["session_cnt"] or h["visit_pv"]} == expected
+        assert len(hours) == 24
+        # The job's next period refreshes the day's figures and keeps the kept hours; an hour later,
+        # hour 20 has finished and is kept with the late page view.
+        assert await precompute.keep_today(session, UTC_ZONE, at(D1, 21, 40)) == 1
+        figures = (await rollups.days(session, APP, D1, D1, UTC_ZONE, at(D1, 21, 41)))[D1]
+        assert not {metric for metric, _ in figures} & {*rollups.HOUR_METRICS, "_hours"}
+    assert (await kept())[("_hours", "")] == 20
+    async with database.session() as session:
+        assert await precompute.keep_today(session, UTC_ZONE, at(D1, 22, 5)) == 1
+    assert {k: v for k, v in (await kept()).items() if k[1] == "20" or k[0] == "_hours"} == {
+        ("_hours", ""): 21,
+        ("hour_sessions", "20"): 1,
+        ("hour_pv", "20"): 4,
+        ("hour_uv", "20"): 2,
+    }
+    async with database.session() as session:
+        hours = await rollups.hourly(session, APP, D1)
+        assert {h["hour"]: h for h in hours if h["session_cnt"] or h["visit_pv"]} == expected
+        # Once the day closes, its rollup replaces what was kept by the hour.
+        await rollups.materialize(session, APP, D1)
+    assert await kept() == {}

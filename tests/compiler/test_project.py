@@ -111,7 +111,7 @@ def test_main_pages_may_not_lie_in_a_subpackage(tmp_path: Path) -> None:
     assert str(raised.value).startswith(f"app.json:{where}: page 'sub/b' is listed in pages")
 
 
-def test_a_subpackage_page_cannot_use_another_subpackages_component(tmp_path: Path) -> None:
+def test_a_subpackage_page_using_another_subpackages_component_is_a_warning(tmp_path: Path) -> None:
     write_tree(
         tmp_path,
         {
@@ -126,9 +126,8 @@ def test_a_subpackage_page_cannot_use_another_subpackages_component(tmp_path: Pa
         },
     )
     text = (tmp_path / "one/p.json").read_text()
-    with pytest.raises(CompileError) as raised:
-        build_project(tmp_path)
-    message = str(raised.value)
+    # WeChat builds it and fails at run time while 'two' is not loaded: a warning at the value.
+    (message,) = build_project(tmp_path).warnings
     where = at(text, '"/two/card"')
     assert message.startswith(f"one/p.json:{where}: usingComponents: 'card' is 'two/card'")
     assert "in subpackage 'two'" in message
@@ -156,7 +155,7 @@ def test_component_placeholder_allows_a_cross_package_component(tmp_path: Path) 
     assert config["pageConfigs"]["a"]["componentPlaceholder"] == {"card": "view"}
 
 
-def test_independent_subpackage_cannot_use_main_components(tmp_path: Path) -> None:
+def test_independent_subpackage_using_main_components_is_a_warning(tmp_path: Path) -> None:
     write_tree(
         tmp_path,
         {
@@ -169,8 +168,13 @@ def test_independent_subpackage_cannot_use_main_components(tmp_path: Path) -> No
             **component("components/card"),
         },
     )
-    with pytest.raises(CompileError, match=r"'ind/p' may use only its own package's components"):
-        build_project(tmp_path)
+    # WeChat builds it; it fails at run time while the main package is not loaded: a warning here.
+    (warning,) = build_project(tmp_path).warnings
+    text = (tmp_path / "ind/p.json").read_text()
+    where = at(text, '"/components/card"')
+    assert warning.startswith(f"ind/p.json:{where}: ")
+    assert "'ind/p' may use only its own package's components" in warning
+    assert "componentPlaceholder" in warning
 
 
 def test_miniprogram_npm_components_resolve_upwards_with_index_and_main(tmp_path: Path) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -59,15 +60,25 @@ async def test_add_and_open_a_card(tmp_path: Path, database_url: str) -> None:
         again = (await w.client.post("/api/me/coupons/cards", json=body, headers=me)).json()["cardList"][0]
         assert again["code"] == card["code"]  # the same signed cardExt adds one coupon
         mine = (await w.client.get("/api/me/coupons", headers=me)).json()["coupons"]
-        assert len(mine) == 1 and mine[0]["coupon_id"] == card["code"]
+        assert len(mine) == 1
+        coupon_id = mine[0]["coupon_id"]
+        # WeChat's shape: an encrypted code (URL-safe base64), neither the coupon's id nor its code.
+        assert re.fullmatch(r"[A-Za-z0-9_-]{40,}={0,2}", card["code"]) and coupon_id not in card["code"]
 
         # The code is opaque to the page; the app's server decrypts it; another app's server cannot.
         decrypt = "/card/code/decrypt"
         plain = await w.client.post(
             decrypt, params={"access_token": token}, json={"encrypt_code": card["code"]}
         )
-        code = (await w.client.get(f"/api/me/coupons/{card['code']}/code", headers=me)).json()["code"]
-        assert plain.json() == {"errcode": 0, "errmsg": "ok", "code": code}
+        code = (await w.client.get(f"/api/me/coupons/{coupon_id}/code", headers=me)).json()["code"]
+        assert plain.json() == {"errcode": 0, "errmsg": "ok", "code": code} and code not in card["code"]
+        # A changed code, or the coupon's id itself, does not decrypt.
+        flipped = card["code"][:-4] + ("AAAA" if card["code"][-4:] != "AAAA" else "BBBB")
+        for wrong in (flipped, coupon_id):
+            refused = await w.client.post(
+                decrypt, params={"access_token": token}, json={"encrypt_code": wrong}
+            )
+            assert refused.json()["errcode"] == 40056, wrong
         other_token = (await w.token(w.a2))["access_token"]
         foreign = await w.client.post(
             decrypt, params={"access_token": other_token}, json={"encrypt_code": card["code"]}
@@ -77,7 +88,10 @@ async def test_add_and_open_a_card(tmp_path: Path, database_url: str) -> None:
         opened = await w.client.get(
             f"/api/me/coupons/cards/{w.a1.appid}/{stock_id}/{card['code']}", headers=me
         )
-        assert opened.status_code == 200 and opened.json()["coupon_id"] == card["code"]
+        assert opened.status_code == 200 and opened.json()["coupon_id"] == coupon_id
+        assert (
+            await w.client.get(f"/api/me/coupons/cards/{w.a1.appid}/{stock_id}/{coupon_id}", headers=me)
+        ).status_code == 404  # wx.openCard takes the encrypted code, not the id
         assert (
             await w.client.get(f"/api/me/coupons/cards/{w.a2.appid}/{stock_id}/{card['code']}", headers=me)
         ).status_code == 404

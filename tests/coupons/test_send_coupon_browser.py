@@ -1,7 +1,8 @@
 """The send-coupon plugin in Chromium (SQLite; the API test covers PostgreSQL): tests/apps/sendcoupon
 declares WeChat Pay's plugin and puts its <send-coupon> around a button; a tap opens the host's claim
 sheet (outside every frame), the tap on Claim there claims, the page gets `sendcoupon` with WeChat's
-send_coupon_result, then `userconfirm`; the coupon is in Wallet → Cards & coupons. A forged sign gets
+send_coupon_result, then `userconfirm`; the coupon is in Wallet → Cards & coupons. Closing the sheet
+instead claims nothing and the page hears each coupon FAILED (the user declined). A forged sign gets
 the page an error and no sheet. Then wx.addCard with a cardExt the app's server signed with its wx_card
 ticket adds a card on the host's sheet, and wx.openCard shows its code there."""
 
@@ -55,9 +56,22 @@ async def test_the_plugin_claims_on_the_hosts_sheet(live_server: LiveServer, bro
         assert (await out(view, 0))["errcode"] == "SIGN_ERROR"
         await expect(page.locator(".hutong-send-coupon")).to_have_count(0)
 
+        # The sheet closed without claiming: the page hears every coupon FAILED, and nothing is claimed.
         view = await opened(good)
         await view.locator("#claim").click()
         sheet = page.locator(".hutong-send-coupon")
+        await sheet.locator(".hutong-host-sheet-close").click()
+        closed = await out(view, 0)
+        assert closed["errcode"] == "OK" and closed["msg"].startswith("用户取消领券")
+        assert [(r["stock_id"], r["out_request_no"], r["code"]) for r in closed["send_coupon_result"]] == [
+            (stock_id, "MINI-1", "FAILED")
+        ]
+        held = await (await context.request.get(f"{live_server.url}/api/me/coupons")).json()
+        assert held["coupons"] == []
+        await expect(view.locator("#confirmed")).to_have_text("")
+
+        view = await opened(good)
+        await view.locator("#claim").click()
         await expect(sheet).to_contain_text("¥5 off on ¥20 or more")
         assert await page.evaluate(
             "() => document.querySelector('.hutong-send-coupon').ownerDocument === document"

@@ -72,7 +72,7 @@ async def test_signed_parameters_claim_once_for_the_user(tmp_path: Path, databas
         # A second number for the same stock: the per-user limit (1).
         second = signed(w.a1.appid, mchid, [{"stock_id": stock_id, "out_request_no": "MINI-2"}])
         refused = (await w.client.post(CLAIM, json=second, headers=me)).json()["send_coupon_result"][0]
-        assert refused["code"] == "USER_LIMIT" and "coupon_code" not in refused
+        assert refused["code"] == "MAXQUOTA" and "coupon_code" not in refused  # WeChat's documented code
 
         # Forged: a wrong key, or parameters changed after signing.
         forged = signed(w.a1.appid, mchid, first, key="x" * 32)
@@ -92,7 +92,8 @@ async def test_signed_parameters_claim_once_for_the_user(tmp_path: Path, databas
         # Another user replaying the same signed parameters gets nothing of the first user's.
         other = await token_for(w.client, "other@example.com")
         replay = (await w.client.post(CLAIM, json=body, headers=other)).json()["send_coupon_result"][0]
-        assert replay["code"] == "REQUEST_NO_USED" and "coupon_code" not in replay
+        assert replay["code"] == "FAILED" and "coupon_code" not in replay
+        assert replay["message"].startswith("out_request_no 已被其他用户使用")
         assert (await w.client.get("/api/me/coupons", headers=other)).json()["coupons"] == []
         stock = await pw.merchant.call("GET", f"/v3/marketing/busifavor/stocks/{stock_id}")
         assert stock.json()["send_count_information"]["total_send_num"] == 1

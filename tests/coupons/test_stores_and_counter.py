@@ -145,6 +145,25 @@ async def test_a_cashier_redeems_a_coupon_once_at_an_allowed_store(tmp_path: Pat
         figures = overall.json()["total"]
         assert (figures["claimed"], figures["redeemed"], figures["store_visits"]) == (2, 1, 1)
         assert figures["gmv_fen"] == 3800 and figures["redemption_rate"] == 0.5
+        # …by Beijing day, together and per stock (what the console's charts draw), and as CSV.
+        today = (now() + timedelta(hours=8)).date().isoformat()
+        assert [(d["date"], d["claimed"], d["redeemed"], d["store_visits"], d["gmv_fen"])
+                for d in overall.json()["days"]] == [(today, 2, 1, 1, 3800)]  # fmt: skip
+        per_stock = {s["stock_id"]: s for s in overall.json()["stocks"]}
+        assert list(per_stock) == [stock_id, second]
+        assert per_stock[stock_id]["family"] == "busifavor"
+        assert per_stock[stock_id]["total"]["gmv_fen"] == 3800
+        assert [(d["claimed"], d["redeemed"], d["gmv_fen"]) for d in per_stock[second]["days"]] == [(1, 0, 0)]
+        table = await w.client.get(f"{base}/coupon-results?format=csv", headers=dev)
+        assert table.headers["content-type"].startswith("text/csv")
+        lines = list(csv.reader(io.StringIO(table.text)))
+        assert lines[0][:5] == ["date", "stock_id", "name", "claimed", "redeemed"]
+        assert [line[:5] for line in lines[1:]] == [
+            [today, stock_id, "到店立减5元", "1", "1"],
+            [today, second, "到店立减5元", "1", "0"],
+            [today, "all", "", "2", "1"],
+            ["total", "all", "", "2", "1"],
+        ]
         assert (await w.client.get(f"{base}/coupon-results", headers=cashier)).status_code == 404
 
 

@@ -58,6 +58,21 @@ async def test_blobs_carry_their_recorded_media_types(tmp_path: Path) -> None:
         assert (await client.get(f"/blobs/{store.put(b'raw bytes')}")).headers["content-type"] == (
             "application/octet-stream"
         )
+        # One byte range, as media elements ask to seek: 206 with Content-Range; past the end, 416.
+        digest = store.put(bytes(range(100)), "audio/wav")
+        whole = await client.get(f"/blobs/{digest}")
+        assert whole.headers["accept-ranges"] == "bytes" and len(whole.content) == 100
+        part = await client.get(f"/blobs/{digest}", headers={"Range": "bytes=10-19"})
+        assert part.status_code == 206 and part.content == bytes(range(10, 20))
+        assert part.headers["content-range"] == "bytes 10-19/100"
+        tail = await client.get(f"/blobs/{digest}", headers={"Range": "bytes=-5"})
+        assert tail.content == bytes(range(95, 100)) and tail.headers["content-range"] == "bytes 95-99/100"
+        rest = await client.get(f"/blobs/{digest}", headers={"Range": "bytes=90-"})
+        assert rest.content == bytes(range(90, 100))
+        beyond = await client.get(f"/blobs/{digest}", headers={"Range": "bytes=100-"})
+        assert beyond.status_code == 416 and beyond.headers["content-range"] == "bytes */100"
+        several = await client.get(f"/blobs/{digest}", headers={"Range": "bytes=0-1,5-6"})
+        assert several.status_code == 200 and len(several.content) == 100
     assert media_type_for("page.html") == "application/octet-stream"
     assert media_type_for("FONTS/Icon.WOFF2") == "font/woff2"
     assert media_type_for("sound/ding.mp3") == "audio/mpeg"

@@ -162,8 +162,30 @@ async def test_developer_to_user_journey(
     unserviced = await browser.new_context(service_workers="block")
     tampered_manifest = await unserviced.new_page()
     await tampered_manifest.route(f"**/api/apps/{appid}/launch?*", tamper)
+
+    # The page carries its launch (delivery/shell_page.py): without it, the host fetches the manifest.
+    async def without_inline_launch(route: Route) -> None:
+        response = await route.fetch()
+        page_html = (await response.body()).replace(b'id="hutong-launch"', b'id="not-the-launch"')
+        await route.fulfill(response=response, body=page_html)
+
+    await tampered_manifest.route(f"**/?open={appid}", without_inline_launch)
     await tampered_manifest.goto(f"{server.url}/?open={appid}")
     await expect(tampered_manifest.get_by_role("alert")).to_contain_text("bad signature")
+
+    # The launch the page carries, altered in transit, is refused the same way.
+    async def tamper_inline(route: Route) -> None:
+        response = await route.fetch()
+        page_html = await response.body()
+        assert b'id="hutong-launch"' in page_html
+        page_html = page_html.replace(b'\\"version\\":\\"1.0.0\\"', b'\\"version\\":\\"9.9.9\\"')
+        assert b'\\"version\\":\\"9.9.9\\"' in page_html
+        await route.fulfill(response=response, body=page_html)
+
+    tampered_page = await unserviced.new_page()
+    await tampered_page.route(f"**/?open={appid}", tamper_inline)
+    await tampered_page.goto(f"{server.url}/?open={appid}")
+    await expect(tampered_page.get_by_role("alert")).to_contain_text("bad signature")
 
     # A bundle corrupted on disk is refused, visibly, and no page code runs.
     manifest = await (await inside.request.get(f"{server.url}/api/apps/{appid}/launch")).json()

@@ -8,6 +8,8 @@ WeChat's."""
 from __future__ import annotations
 
 import json
+import re
+from collections.abc import Callable
 from contextlib import aclosing
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -17,8 +19,12 @@ from xml.etree import ElementTree
 
 import httpx
 import pytest
-from sqlalchemy import update
+from sqlalchemy import select, update
 
+from hutong.server import outbox
+from hutong.server.accounts.models import Organization, User
+from hutong.server.apps.models import App
+from hutong.server.identity import service as identity
 from hutong.server.outbox.models import OutboxJob
 from hutong.server.providers import service
 from tests.providers.helpers import PASSWORD, ProviderWorld, provider_world
@@ -190,3 +196,164 @@ async def test_fast_registration_creates_and_authorizes_the_app(
         assert found["errcode"] == 100003
         # The enterprise may ask again once the earlier request has lapsed.
         assert (await _call(p, "create", token, second))["errcode"] == 0
+
+
+def _pushes(p: ProviderWorld, info_type: str) -> list[ElementTree.Element]:
+    """Every push of ``info_type``, decrypted as wechatpy decrypts WeChat's."""
+    found = []
+    for body, query in zip(p.inbox.bodies, p.inbox.queries, strict=True):
+        params = {key: values[0] for key, values in parse_qs(urlsplit(query).query).items()}
+        plain = p.wechat_crypto.decrypt_message(
+            body, params["msg_signature"], params["timestamp"], params["nonce"]
+        )
+        root = ElementTree.fromstring(plain)
+        if root.findtext("InfoType") == info_type:
+            found.append(root)
+    return found
+
+
+def _clock_at(moment: datetime) -> Callable[[], datetime]:
+    return lambda: moment
+
+
+async def _delivered(p: ProviderWorld, info_type: str, count: int = 1) -> list[ElementTree.Element]:
+    """The pushes of ``info_type`` once ``count`` have arrived: the worker runs what is due, then walks
+    its clock through the retry schedule (a push that timed out on a loaded machine is retried)."""
+    for minutes in (0, 1, 4, 10):
+        worker = outbox.Worker(
+            p.w.app.state.database, p.w.app.state.settings, topics={"providers.ticket", "providers.event"}
+        )
+        worker.clock = _clock_at(datetime.now(UTC) + timedelta(minutes=minutes))
+        await worker.run_once()
+        found = _pushes(p, info_type)
+        if len(found) >= count:
+            return found
+    return _pushes(p, info_type)
+
+
+async def _confirm_on_console(p: ProviderWorld, email: str, text: str) -> str:
+    """The person finds the request on their console home and confirms it; answers the redirect."""
+    browser, csrf = await _browser(p, email)
+    async with aclosing(browser):
+        home = await browser.get("/console/")
+        assert text in home.text, home.text
+        found = re.search(r'action="(/console/fastregister/\d+/confirm)"', home.text)
+        assert found is not None
+        confirmed = await browser.post(found.group(1), data={"csrf_token": csrf})
+    assert confirmed.status_code == 303 and "notice=" in confirmed.headers["location"], confirmed.headers
+    return str(confirmed.headers["location"])
+
+
+async def test_personal_and_trial_registration_and_verification(tmp_path: Path, database_url: str) -> None:
+    """fastregisterpersonalweapp (create, query), fastregisterbetaweapp and verifybetaweapp with
+    WeChat's fields, errcodes and pushes (notify_third_fasteregister with the person's info,
+    notify_third_fastregisterbetaapp with unique_id plus the authorized event, and
+    notify_third_fastverifybetaapp), each confirmed by the named person on their console."""
+    async with provider_world(tmp_path, database_url) as p:
+        async with httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=p.w.app), base_url="http://testserver"
+        ) as fresh:
+            for email, name in (("person@example.com", "李雷"), (LEGAL, "王芳")):
+                signup = {"email": email, "password": PASSWORD, "name": name}
+                assert (await fresh.post("/api/accounts/signup", json=signup)).status_code in (200, 201)
+        token = await p.component_token()
+        personal = "/wxa/component/fastregisterpersonalweapp"
+
+        async def call(path: str, body: dict[str, Any], **params: str) -> dict[str, Any]:
+            # WeChat's newer pages name the component token access_token.
+            query = {"access_token": token, **params}
+            response = await p.client.post(path, params=query, content=json.dumps(body, ensure_ascii=False))
+            assert response.status_code == 200, response.text
+            answer: dict[str, Any] = response.json()
+            return answer
+
+        person = {"idname": "李雷", "wxuser": "person@example.com", "component_phone": "021-5555-0102"}
+        assert (await call(personal, {"idname": "李雷"}, action="create"))["errcode"] == 89253
+        assert (await call(personal, {**person, "wxuser": "x@example.com"}, action="create"))[
+            "errcode"
+        ] == 86004
+        assert (await call(personal, {**person, "idname": "韩梅梅"}, action="create"))["errcode"] == 61070
+        assert (await call(personal, person, action="launch"))["errcode"] == 40097
+        created = await call(personal, person, action="create")
+        assert created["errcode"] == 0 and created["status"] == 0
+        taskid = created["taskid"]
+        assert taskid and taskid in created["authorize_url"]
+        assert (await call(personal, person, action="create"))["errcode"] == 89249
+        assert (await call(personal, {"taskid": taskid}, action="query"))["status"] == 0
+        assert (await call(personal, {"taskid": "nope"}, action="query"))["errcode"] == 89250
+
+        await _confirm_on_console(p, "person@example.com", "李雷")
+        (notice,) = await _delivered(p, "notify_third_fasteregister")
+        assert notice.findtext("status") == "0" and notice.findtext("msg") == "OK"
+        info = notice.find("info")
+        assert info is not None
+        assert {child.tag: child.text for child in info} == {
+            "wxuser": "person@example.com",
+            "idname": "李雷",
+            "component_phone": "021-5555-0102",
+            "taskid": taskid,
+        }
+        personal_app = str(notice.findtext("appid"))
+        authorized = (await p.query_auth(token, str(notice.findtext("auth_code"))))["authorization_info"]
+        assert authorized["authorizer_appid"] == personal_app
+        assert (await call(personal, {"taskid": taskid}, action="query"))["status"] == 12
+
+        # A trial mini program for the user behind an openid of the provider's development app.
+        async with p.w.app.state.database.session() as session:
+            dev_app = await session.scalar(select(App).where(App.appid == p.dev_appid))
+            person_user = await session.scalar(select(User).where(User.email == "person@example.com"))
+            assert dev_app is not None and person_user is not None
+            openid = await identity.openid_for(session, dev_app, person_user.id)
+        beta = "/wxa/component/fastregisterbetaweapp"
+        assert (await call(beta, {"name": "小麦烤鸡"}))["errcode"] == 89253
+        assert (await call(beta, {"name": "茶", "openid": openid}))["errcode"] == 40097
+        assert (await call(beta, {"name": "小麦烤鸡", "openid": "o-unknown"}))["errcode"] == 40003
+        asked = await call(beta, {"name": "小麦烤鸡", "openid": openid})
+        assert asked["errcode"] == 0 and asked["unique_id"] in asked["authorize_url"]
+        await _confirm_on_console(p, "person@example.com", "小麦烤鸡的体验小程序")
+        (made,) = await _delivered(p, "notify_third_fastregisterbetaapp")
+        beta_appid = str(made.findtext("appid"))
+        assert made.findtext("status") == "0"
+        assert made.findtext("info/unique_id") == asked["unique_id"]
+        assert made.findtext("info/name") == "小麦烤鸡"
+        # The trial app's authorization comes as WeChat's authorized event, with its code.
+        grants = await _delivered(p, "authorized")
+        (grant,) = [x for x in grants if x.findtext("AuthorizerAppid") == beta_appid]
+        beta_auth = (await p.query_auth(token, str(grant.findtext("AuthorizationCode"))))[
+            "authorization_info"
+        ]
+        beta_token = str(beta_auth["authorizer_access_token"])
+        async with p.w.app.state.database.session() as session:
+            beta_row = await session.scalar(select(App).where(App.appid == beta_appid))
+            assert beta_row is not None and beta_row.name == "小麦烤鸡的体验小程序"
+
+        # Verification: the enterprise's legal person confirms; the trial becomes formal.
+        verify_info = {
+            "enterprise_name": "小麦餐饮有限公司",
+            "code": "91310000MA1FL0XX3Z",
+            "code_type": 1,
+            "legal_persona_wechat": LEGAL,
+            "legal_persona_name": "王芳",
+            "legal_persona_idcard": "310101199001011234",
+            "component_phone": "021-5555-0103",
+        }
+        assert (await p.authorizer("/wxa/verifybetaweapp", beta_token, {}))["errcode"] == 89253
+        wrong_type = {"verify_info": {**verify_info, "code_type": 9}}
+        assert (await p.authorizer("/wxa/verifybetaweapp", beta_token, wrong_type))["errcode"] == 89248
+        body = {"verify_info": verify_info}
+        assert (await p.authorizer("/wxa/verifybetaweapp", beta_token, body))["errcode"] == 0
+        assert (await p.authorizer("/wxa/verifybetaweapp", beta_token, body))["errcode"] == 89251
+        # The personal app was never a trial.
+        personal_token = str(authorized["authorizer_access_token"])
+        assert (await p.authorizer("/wxa/verifybetaweapp", personal_token, body))["errcode"] == 40097
+        await _confirm_on_console(p, LEGAL, "小麦餐饮有限公司")
+        (verified,) = await _delivered(p, "notify_third_fastverifybetaapp")
+        assert verified.findtext("appid") == beta_appid and verified.findtext("status") == "0"
+        assert verified.findtext("info/name") == "小麦餐饮有限公司"
+        assert verified.findtext("info/legal_persona_name") == "王芳"
+        assert (await p.authorizer("/wxa/verifybetaweapp", beta_token, body))["errcode"] == 40097
+        async with p.w.app.state.database.session() as session:
+            beta_row = await session.scalar(select(App).where(App.appid == beta_appid))
+            assert beta_row is not None
+            org = await session.get(Organization, beta_row.organization_id)
+            assert org is not None and org.name == "小麦餐饮有限公司"

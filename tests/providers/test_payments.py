@@ -1,7 +1,8 @@
 """Payments through an authorizer, on SQLite and PostgreSQL: a provider that is also a WeChat Pay
 service provider takes a partner JSAPI order for a merchant who authorized it (sub_mchid, sub_appid
 the merchant's app, sub_openid from the provider's component login), once the merchant's owner has
-linked their merchant account to the provider's; before the authorization the link is refused."""
+linked their merchant account to the provider's; before the authorization the link is refused, and
+revoking the authorization unlinks it (the provider's next partner order for the merchant is refused)."""
 
 from __future__ import annotations
 
@@ -62,3 +63,15 @@ async def test_partner_order_for_an_authorized_merchant(tmp_path: Path, database
             f"/v3/pay/partner/transactions/out-trade-no/PV20261206000001?sp_mchid={sp.mchid}&sub_mchid={shop.mchid}",
         )
         assert query.json()["sub_appid"] == w.a1.appid and query.json()["trade_state"] == "NOTPAY"
+
+        # Revoking the authorization unlinks the merchant's account from the provider's.
+        revoked = await w.client.delete(
+            f"/api/manage/apps/{w.a1.appid}/providers/{p.component_appid}", headers=w.dev_a
+        )
+        assert revoked.status_code in (200, 204), revoked.text
+        partner = (await w.client.get(f"/api/merchants/{shop.mchid}/partner", headers=w.dev_a)).json()
+        assert partner["service_provider"] is None
+        again = await sp.call("POST", "/v3/pay/partner/transactions/jsapi", {**order, "out_trade_no": "PV2"})
+        assert again.status_code >= 400, again.text
+        # Nor can the merchant link it again while the app does not authorize the provider.
+        assert (await w.client.put(link, json={"sp_mchid": sp.mchid}, headers=w.dev_a)).status_code == 404

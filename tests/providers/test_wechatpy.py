@@ -155,13 +155,24 @@ async def test_wechatpy_component_drives_the_chain_and_a_release(tmp_path: Path)
                 ext = {"extAppid": shop["appid"], "ext": {"shopName": "Wire Tea"}}
                 committed = client.wxa.commit(template_id, json.dumps(ext), "2.0.0", "wire")
                 audit = client.wxa.submit_audit({"item_list": []})
+                sped = client.wxa.speed_up_audit(audit["auditid"])
+                quota = client.wxa.query_quota()
                 refreshed = component.refresh_authorizer_token(shop["appid"], client.refresh_token)
-                return {"authorized": authorized, "commit": committed, "audit": audit, "refreshed": refreshed}
+                return {
+                    "authorized": authorized,
+                    "commit": committed,
+                    "audit": audit,
+                    "sped": sped,
+                    "quota": quota,
+                    "refreshed": refreshed,
+                }
 
             deployed = await asyncio.to_thread(provider_server_deploy)
             info = deployed["authorized"]["authorization_info"]
             assert info["authorizer_appid"] == shop["appid"]
             assert deployed["commit"]["errcode"] == 0 and deployed["audit"]["auditid"] > 0
+            assert deployed["sped"]["errcode"] == 0
+            assert (deployed["quota"]["speedup_rest"], deployed["quota"]["speedup_limit"]) == (4, 5)
             assert deployed["refreshed"]["authorizer_refresh_token"] == info["authorizer_refresh_token"]
 
             batches = (await http.get("/api/review/batches", headers=reviewer)).json()
@@ -178,10 +189,24 @@ async def test_wechatpy_component_drives_the_chain_and_a_release(tmp_path: Path)
                 client.wxa.API_BASE_URL = f"{server.url}/"
                 status = client.wxa.get_audit_status(deployed["audit"]["auditid"])
                 released = client.wxa.release()
-                return {"status": status, "released": released}
+                qrcode = client.wxa.get_qrcode()
+                closed = client.wxa.change_visit_status(close=True)
+                return {"status": status, "released": released, "qrcode": qrcode, "closed": closed}
 
             done = await asyncio.to_thread(provider_server_release)
             assert done["status"]["status"] == 0 and done["released"]["errcode"] == 0
+            assert done["qrcode"].headers["Content-Type"] == "image/jpeg"
+            assert done["qrcode"].content.startswith(b"\xff\xd8")  # JPEG bytes, as WeChat sends
+            assert done["closed"]["errcode"] == 0
+            closed = await http.get(f"/api/apps/{shop['appid']}/launch")
+            assert closed.status_code == 410 and closed.json()["code"] == "app_closed"
+
+            def provider_server_reopen() -> Any:
+                client = component.get_client_by_appid(shop["appid"])
+                client.wxa.API_BASE_URL = f"{server.url}/"
+                return client.wxa.change_visit_status(close=False)
+
+            assert (await asyncio.to_thread(provider_server_reopen))["errcode"] == 0
             launch = (await http.get(f"/api/apps/{shop['appid']}/launch")).json()
             config = (await http.get(launch["bundles"]["app-config.json"]["url"])).json()
             assert launch["version"] == "2.0.0" and config["ext"] == {"shopName": "Wire Tea"}
@@ -234,9 +259,8 @@ async def test_wechatpy_component_drives_the_chain_and_a_release(tmp_path: Path)
             )
             assert confirmed.status_code == 303 and "notice=created" in confirmed.headers["location"]
 
-            def provider_server_notified() -> dict[str, Any]:
+            def provider_server_notified(seen: int, skip: int = 0) -> dict[str, Any]:
                 """The provider's server reads each push as it comes (the worker sends it)."""
-                seen = pushed
                 for _ in range(150):
                     # queries is appended after bodies: an entry there has its body too.
                     while seen < len(inbox.queries):
@@ -246,13 +270,39 @@ async def test_wechatpy_component_drives_the_chain_and_a_release(tmp_path: Path)
                         )
                         seen += 1
                         data = dict(message._data)
-                        if data.get("InfoType") == "notify_third_fasteregister":
-                            return {"data": data, "auth": component.query_auth(data["auth_code"])}
+                        if data.get("InfoType") == "notify_third_fasteregister" and seen > skip:
+                            return {
+                                "data": data,
+                                "auth": component.query_auth(data["auth_code"]),
+                                "seen": seen,
+                            }
                     time.sleep(0.1)
                 raise AssertionError("no notify_third_fasteregister")
 
-            notified = await asyncio.to_thread(provider_server_notified)
+            notified = await asyncio.to_thread(provider_server_notified, pushed)
             assert notified["data"]["status"] == "0"
             assert notified["data"]["info"]["legal_persona_name"] == "王芳"
             created = notified["auth"]["authorization_info"]
             assert created["authorizer_appid"] == notified["data"]["appid"]
+
+            # A personal mini program: wechatpy's component posts fastregisterpersonalweapp (no named
+            # method; it sends component_access_token) and reads the push with parse_message.
+            def provider_server_personal() -> Any:
+                return component.post(
+                    f"{server.url}/wxa/component/fastregisterpersonalweapp",
+                    params={"action": "create"},
+                    data={"idname": "王芳", "wxuser": "legal@example.com", "component_phone": "021-5555"},
+                )
+
+            task = await asyncio.to_thread(provider_server_personal)
+            assert task["errcode"] == 0 and task["status"] == 0 and task["taskid"]
+            home = await http.get("/console/")
+            assert 'data-kind="personal"' in home.text
+            confirmed = await http.post(
+                "/console/fastregister/2/confirm", data={"csrf_token": signin.json()["csrf_token"]}
+            )
+            assert confirmed.status_code == 303 and "notice=created" in confirmed.headers["location"]
+            personal = await asyncio.to_thread(provider_server_notified, notified["seen"], notified["seen"])
+            assert personal["data"]["info"]["taskid"] == task["taskid"]
+            assert personal["data"]["info"]["idname"] == "王芳"
+            assert personal["auth"]["authorization_info"]["authorizer_appid"] == personal["data"]["appid"]

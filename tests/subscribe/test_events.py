@@ -14,6 +14,7 @@ from sqlalchemy import select
 from hutong.server import outbox
 from hutong.server.accounts.models import User
 from hutong.server.db import Database
+from hutong.server.events.models import events as analytics_events
 from hutong.server.subscribe import events
 from hutong.server.support import service as support
 from tests.identity.world import world
@@ -52,6 +53,17 @@ async def test_events_are_pushed_to_the_developer(tmp_path: Path, database_url: 
             }
             sent = await call(w, "POST", "/cgi-bin/message/subscribe/send", token, json=message)
             assert sent["errcode"] == 0
+            # The send is also a server event in the app's analytics (with the message, not after it).
+            async with database.session() as session:
+                counted = (
+                    await session.execute(
+                        select(analytics_events.c.audience, analytics_events.c.data).where(
+                            analytics_events.c.kind == "server", analytics_events.c.name == "subscribe_send"
+                        )
+                    )
+                ).all()
+            assert len(counted) == 1 and counted[0][0].startswith("user:")
+            assert counted[0][1] == {"template_id": template, "state": "formal"}
             change = {"itemSettings": {template: "reject"}}
             assert (
                 await w.client.patch(f"/api/me/subscribe/{w.a1.appid}", json=change, headers=csrf)

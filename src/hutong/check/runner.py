@@ -130,7 +130,7 @@ def _lift_allow_list(platform: FastAPI) -> None:
     """Serve the host page with the any-domain marker, ahead of the platform's own "/"."""
 
     async def index() -> HTMLResponse:
-        html: str = platform.state.runtime_assets.shell_html
+        html: str = platform.state.shell_html
         # The platform's own policy still: the check measures what production would run.
         return shell_response(html.replace("</head>", f"{_ANY_DOMAIN_META}\n</head>", 1))
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -66,6 +65,8 @@ def retire(
 @keys.command()
 def status() -> None:
     """The platform signing keys, the master keys and how many sealed values each one wraps."""
+    import asyncio
+
     from hutong.server.db import Database
     from hutong.server.sealing import count_by_master_key
     from hutong.settings import get_settings
@@ -97,6 +98,8 @@ def rewrap(
     batch: Annotated[int, typer.Option(help="Rows per transaction.")] = 500,
 ) -> None:
     """Re-wrap every sealed value under the current master key (safe while the platform serves)."""
+    import asyncio
+
     from hutong.server.db import Database
     from hutong.server.sealing import SealingError
     from hutong.server.sealing import rewrap_all as rewrap_values

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import signal
 from typing import Annotated
 
@@ -19,6 +18,8 @@ def run(
     ] = None,
 ) -> None:
     """Deliver due jobs until stopped (SIGINT or SIGTERM); any number may run at once."""
+    import asyncio  # here, not at the top: `hutong --help` and `build` never start an event loop
+
     from hutong.logs import configure_logging
     from hutong.server import outbox
     from hutong.server.db import Database

@@ -3,7 +3,6 @@ platform's payment key rotation (run on the server: they read the platform datab
 
 from __future__ import annotations
 
-import asyncio
 from typing import Annotated
 from urllib.parse import urlsplit
 
@@ -27,6 +26,8 @@ def gateway(
 ) -> None:
     """Serve api.mch.weixin.qq.com to SDKs whose gateway is fixed: set their proxy to this address and
     trust the CA file printed below (REQUESTS_CA_BUNDLE, SSL_CERT_FILE, or the system store)."""
+    import asyncio
+
     from hutong.server.wechatpay import gateway as gw
     from hutong.settings import get_settings
 
@@ -52,6 +53,8 @@ def probe(
     """Send the endpoint a genuine notification, a duplicate, a stale one, a forged one, a SIGNTEST
     probe and one it cannot decrypt; exit 1 if it accepted what it should refuse or refused what it
     should accept."""
+    import asyncio
+
     from hutong.server.db import Database
     from hutong.server.payments import merchants
     from hutong.server.payments import probe as probing
@@ -92,6 +95,8 @@ def probe(
 @pay.command("rotate-key")
 def rotate_key() -> None:
     """Add a platform payment key that signs from now on; the previous ones stay valid until retired."""
+    import asyncio
+
     from hutong.server.db import Database
     from hutong.server.sealing import Keyring
     from hutong.server.wechatpay import keys
@@ -113,6 +118,8 @@ def rotate_key() -> None:
 @pay.command("retire-key")
 def retire_key(serial: Annotated[str, typer.Argument(help="Certificate serial or PUB_KEY_ID_….")]) -> None:
     """Stop publishing an older platform key (never the one that signs)."""
+    import asyncio
+
     from hutong.server.db import Database
     from hutong.server.wechatpay import keys
     from hutong.settings import get_settings
@@ -139,6 +146,7 @@ def reconcile(
 ) -> None:
     """Compare orders and refunds with the ledger (and verify the ledger); print every difference,
     record the run, and exit 1 if there is any."""
+    import asyncio
     from datetime import date
 
     from hutong.server.db import Database
@@ -179,6 +187,7 @@ def settle(
 ) -> None:
     """Settle merchants' unsettled days now (the daily job does this at 09:00 Beijing time): each
     day's money moves from pending to available, less the platform's fee."""
+    import asyncio
     from datetime import date, timedelta
 
     from hutong.server.db import Database
@@ -216,6 +225,7 @@ def fee_rate(
     percent: Annotated[str, typer.Argument(help="The fee rate in percent, e.g. 0.6 (at most 10).")],
 ) -> None:
     """Set a merchant's fee rate, taken at settlement from each day's payments."""
+    import asyncio
     from decimal import Decimal, InvalidOperation
 
     from hutong.server.db import Database

@@ -2,13 +2,16 @@
 a stock (WeChat's merchant-coupon body built from a few fields), start/pause/restart/stop; a stock's
 results by day and store with the CSV export; the stores with their opening hours and cashiers; and a
 store's redemption page, where a cashier scans a coupon (a USB scanner types the code and Enter into
-the focused field) and sees at once whether it was redeemed or why not.
+the focused field) and sees at once whether it was redeemed or why not; and for platform operators,
+the platform-funded voucher stocks (make, start, pause, send, their budgets, the callback URL).
 
 Like console/payments.py, every page and form calls the JSON API's handlers
 (server/coupons/manage_routes.py) in process, so role checks and audit records live in one place."""
 
 from __future__ import annotations
 
+import json
+import secrets
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -17,10 +20,14 @@ from fastapi.responses import Response
 from pydantic import ValidationError
 from starlette.datastructures import UploadFile
 
+from hutong.console.analytics import CHARTS_VERSION
 from hutong.console.payments import _do, _signed_in, yuan_to_fen
 from hutong.console.routes import SIGN_IN, _back, _page
+from hutong.server import ledger
 from hutong.server.accounts.models import User
 from hutong.server.coupons import manage_routes as api
+from hutong.server.coupons import platform
+from hutong.server.deps import database
 from hutong.server.payments import manage_routes as payments_api
 from hutong.server.payments.ids import BEIJING, now, rfc3339
 from hutong.server.problems import Problem
@@ -122,10 +129,34 @@ async def coupons_page(mchid: str, request: Request) -> Response:
     merchant = await payments_api.get_merchant(request, mchid, user)
     stocks = await api.list_stocks(request, mchid, user)
     found = await api.list_stores(request, mchid, user)
-    overall = (await api.merchant_results(request, mchid, user))["total"]
+    report = await api.merchant_results(request, mchid, user)
+    assert isinstance(report, dict)
     return _page(
-        request, "coupons.html", user, csrf, m=merchant, stocks=stocks, stores=found, overall=overall
-    )
+        request, "coupons.html", user, csrf, m=merchant, stocks=stocks, stores=found, overall=report["total"],
+        days=report["days"], charts=json.dumps(charts_of(report), ensure_ascii=False).replace("<", "\\u003c"),
+        charts_version=CHARTS_VERSION,
+    )  # fmt: skip
+
+
+CHARTS = {"claims": "claimed", "uses": "redeemed", "visits": "store_visits", "gmv": "gmv_fen"}
+
+
+def charts_of(report: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
+    """Chartkick's series for the Coupons page: for each figure, one line per stock (named by the stock's
+    name and id), a point per Beijing day; GMV in yuan."""
+    out: dict[str, list[dict[str, Any]]] = {}
+    for chart, field in CHARTS.items():
+        out[chart] = [
+            {
+                "name": f"{stock['name']} · {stock['stock_id']}",
+                "data": [
+                    [day["date"], day[field] / 100 if field == "gmv_fen" else day[field]]
+                    for day in stock["days"]
+                ],
+            }
+            for stock in report["stocks"]
+        ]
+    return out
 
 
 @router.post("/merchants/{mchid}/coupons")
@@ -270,3 +301,94 @@ async def redeem(store_id: int, request: Request) -> Response:
             return _back("/console/", error=problem.detail)
         result = {"ok": False, "code": problem.code, "message": problem.detail}
     return _page(request, "redeem.html", user, csrf, store=store, result=result)
+
+
+# Platform-funded vouchers (operators) -------------------------------------------------------------
+
+OPERATOR_PAGE = "/console/operator/coupons"
+
+
+def platform_stock_body(form: dict[str, str]) -> dict[str, Any]:
+    """WeChat's favor stock body (plus ``available_merchants``) from the operator's form, in yuan."""
+    amount = yuan_to_fen(form.get("amount", ""))
+    count = _int(form, "max_coupons", 100, 1, 10_000_000)
+    days = _int(form, "days", 30, 1, 90)
+    begins = now() - timedelta(minutes=1)
+    minimum = yuan_to_fen(form["minimum"]) if form.get("minimum", "").strip() else 0
+    merchants = [m.strip() for m in form.get("merchants", "").replace("，", ",").split(",") if m.strip()]
+    return {
+        "stock_name": form.get("name", "").strip(),
+        "available_begin_time": rfc3339(begins),
+        "available_end_time": rfc3339(begins + timedelta(days=days)),
+        "stock_use_rule": {
+            "max_coupons": count,
+            "max_amount": amount * count,
+            "max_coupons_per_user": _int(form, "per_user", 1, 1, 60),
+        },
+        "coupon_use_rule": {"fixed_normal_coupon": {"coupon_amount": amount, "transaction_minimum": minimum}},
+        "no_cash": False,
+        "stock_type": "NORMAL",
+        "out_request_no": form.get("out_request_no", "").strip() or f"CONSOLE-{secrets.token_hex(8)}",
+        "available_merchants": merchants,
+    }
+
+
+@router.get("/operator/coupons")
+async def operator_coupons_page(request: Request) -> Response:
+    user, csrf = await _signed_in(request, post=False)
+    if user is None:
+        return SIGN_IN
+    stocks = await platform.list_stocks(request, user)
+    callback = await platform.get_callback(request, user)
+    async with database(request).session() as session:
+        marketing = await ledger.balance(session, ledger.account("platform_marketing"))
+    return _page(
+        request, "operator_coupons.html", user, csrf, stocks=stocks, callback=callback,
+        marketing_fen=marketing, send_number=f"CONSOLE-{secrets.token_hex(8)}",
+    )  # fmt: skip
+
+
+@router.post("/operator/coupons")
+async def operator_create_stock(request: Request) -> Response:
+    async def run(user: User, form: dict[str, str]) -> str:
+        made = await platform.create(_JsonRequest(request, platform_stock_body(form)), user)  # type: ignore[arg-type]
+        return f"platform stock {made['stock_id']} made as a draft: start it to lock its budget"
+
+    return await _do(request, OPERATOR_PAGE, run)
+
+
+@router.post("/operator/coupons/callbacks")
+async def operator_set_callback(request: Request) -> Response:
+    async def run(user: User, form: dict[str, str]) -> str:
+        body = platform.CallbackIn(
+            notify_url=form.get("notify_url", "").strip(),
+            apiv3_key=form.get("apiv3_key", "").strip() or None,
+            public_key_mode=form.get("public_key_mode") == "on",
+        )
+        done = await platform.set_callback(request, body, user)
+        return f"COUPON.USE of platform stocks goes to {done['notify_url']}"
+
+    return await _do(request, OPERATOR_PAGE, run)
+
+
+@router.post("/operator/coupons/{stock_id}/send")
+async def operator_send(stock_id: str, request: Request) -> Response:
+    async def run(user: User, form: dict[str, str]) -> str:
+        body = platform.SendIn(
+            appid=form.get("appid", "").strip(),
+            openid=form.get("openid", "").strip(),
+            out_request_no=form.get("out_request_no", "").strip() or f"CONSOLE-{secrets.token_hex(8)}",
+        )
+        sent = await platform.send(request, stock_id, body, user)
+        return f"voucher {sent['coupon_id']} sent"
+
+    return await _do(request, OPERATOR_PAGE, run)
+
+
+@router.post("/operator/coupons/{stock_id}/{action}")
+async def operator_move(stock_id: str, action: str, request: Request) -> Response:
+    async def run(user: User, form: dict[str, str]) -> str:
+        moved = await platform.move(request, stock_id, action, user)
+        return f"platform stock {stock_id} is {moved['state']}"
+
+    return await _do(request, OPERATOR_PAGE, run)

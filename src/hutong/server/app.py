@@ -5,10 +5,11 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from html import escape
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
 from fastapi.staticfiles import StaticFiles
 from starlette.middleware.gzip import GZipMiddleware
 from starlette.responses import HTMLResponse, Response
@@ -27,6 +28,7 @@ from hutong.console.support import router as console_support_router
 from hutong.server import events as events_pkg
 from hutong.server import outbox
 from hutong.server.accounts.routes import router as accounts_router
+from hutong.server.addresses.routes import router as addresses_router
 from hutong.server.apps.key_routes import router as signing_keys_router
 from hutong.server.apps.release_routes import router as versions_router
 from hutong.server.apps.routes import router as apps_router
@@ -40,12 +42,14 @@ from hutong.server.coupons.card_routes import me_router as coupon_cards_me_route
 from hutong.server.coupons.card_routes import router as coupon_cards_router
 from hutong.server.coupons.manage_routes import me_router as coupons_me_router
 from hutong.server.coupons.manage_routes import router as coupons_manage_router
+from hutong.server.coupons.platform import callbacks_router as coupons_platform_callbacks_router
 from hutong.server.coupons.platform import router as coupons_platform_router
 from hutong.server.coupons.routes import router as coupons_router
 from hutong.server.db import Database
 from hutong.server.delivery.routes import router as delivery_router
 from hutong.server.delivery.runtime_assets import runtime_assets
 from hutong.server.delivery.runtime_files import RuntimeFilesMiddleware
+from hutong.server.delivery.shell_page import shell_with_launch
 from hutong.server.delivery.signing import PlatformKeys
 from hutong.server.discovery.catalogue import Catalogue
 from hutong.server.discovery.code_routes import router as codes_router
@@ -99,10 +103,24 @@ SHELL_CSP = "frame-ancestors 'self'; script-src 'self'; object-src 'none'; base-
 CONSOLE_STATIC = Path(__file__).parent.parent / "console" / "static"
 
 
+# The ECT client hint: the network type a launch carried inline in the page reports (shell_page.py).
+SHELL_HEADERS = {"Cache-Control": "no-cache", "Content-Security-Policy": SHELL_CSP, "Accept-CH": "ECT"}
+
+
 def shell_response(html: str) -> HTMLResponse:
     """The host page with its policy; `hutong dev` serves its page through this too, so that what
     works in development works in production."""
-    return HTMLResponse(html, headers={"Cache-Control": "no-cache", "Content-Security-Policy": SHELL_CSP})
+    return HTMLResponse(html, headers=SHELL_HEADERS)
+
+
+def map_meta(settings: Settings) -> str:
+    """The operator's map tiles for the host page (host/miniprogram.js passes them to each page frame):
+    nothing when none are configured, and <map> draws a plain grid."""
+    if not settings.map_tile_url:
+        return ""
+    url = escape(settings.map_tile_url, quote=True)
+    credit = escape(settings.map_tile_attribution, quote=True)
+    return f'<meta name="hutong-map-tiles" content="{url}" data-attribution="{credit}">'
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -167,6 +185,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.upload_max_bytes + 1024 * 1024)
     # Outermost: the runtime's files are answered from memory before any other middleware runs.
     app.state.runtime_assets = runtime_assets()
+    # The host page as this platform serves it (`hutong dev` and `hutong check` add to it).
+    shell = app.state.runtime_assets.shell_html
+    app.state.shell_html = shell.replace("</head>", f"{map_meta(settings)}\n</head>", 1)
     app.add_middleware(RuntimeFilesMiddleware, assets=app.state.runtime_assets)
     app.include_router(health_router)
     app.include_router(accounts_router)
@@ -185,6 +206,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(identity_router)
     app.include_router(developer_server_router)
     app.include_router(consent_router)
+    app.include_router(addresses_router)
     app.include_router(support_router)
     app.include_router(support_server_router)
     app.include_router(chats_router)
@@ -209,6 +231,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(coupon_cards_router)
     app.include_router(coupon_cards_me_router)
     app.include_router(coupons_platform_router)
+    app.include_router(coupons_platform_callbacks_router)
     app.include_router(provider_component_routes.router)
     app.include_router(provider_code_routes.router)
     app.include_router(provider_consent_routes.router)
@@ -227,7 +250,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.mount("/console/static", StaticFiles(directory=CONSOLE_STATIC), name="console-static")
 
     def shell_page() -> HTMLResponse:
-        return shell_response(app.state.runtime_assets.shell_html)
+        return shell_response(app.state.shell_html)
 
     # The host's service worker (shell/sw.js: Web Push of subscription messages, and what a launch
     # needs offline) must be served from the root to control the whole host; never cached, so a new
@@ -241,7 +264,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         )
 
     @app.get("/", include_in_schema=False)
-    async def shell_index() -> HTMLResponse:
+    async def shell_index(request: Request) -> Response:
+        # `/?open=<appid>`: the page carries that launch, so it starts with the shell (shell_page.py).
+        if request.query_params.get("open"):
+            return shell_with_launch(request, app.state.runtime_assets.shell_html, SHELL_HEADERS)
         return shell_page()
 
     # Links (/miniapp/<appid>[;version=v]/<page>?<query>) and scanned codes (/s/<appid>/<scene>) open

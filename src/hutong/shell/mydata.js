@@ -55,7 +55,26 @@ export function initMyData(host) {
   const walletExport = () => {
     const link = el('a', { className: 'tool', id: 'mydata-wallet-export', href: '/api/me/wallet/export', textContent: 'Export your wallet (JSON)' });
     link.setAttribute('download', 'hutong-wallet.json');
-    return el('p', {}, [link]);
+    // The address book (Me → Addresses, Invoice titles) is the user's own too: its export and delete.
+    const book = el('a', { className: 'tool', id: 'mydata-address-book-export', href: '/api/me/address-book/export', textContent: 'Export your addresses and invoice titles (JSON)' });
+    book.setAttribute('download', 'hutong-address-book.json');
+    const said = el('span', { role: 'status' });
+    const wipe = el('button', {
+      type: 'button',
+      id: 'mydata-address-book-delete',
+      className: 'danger',
+      textContent: 'Delete all addresses and invoice titles',
+      onclick: async () => {
+        if (!window.confirm('Delete every address and invoice title you keep on Hutong?')) return;
+        try {
+          const { deleted } = await api('/api/me/address-book', { method: 'DELETE' });
+          said.textContent = `Deleted ${deleted.addresses} addresses and ${deleted.invoice_titles} invoice titles.`;
+        } catch (error) {
+          said.textContent = error instanceof Error ? error.message : String(error);
+        }
+      },
+    });
+    return el('div', {}, [el('p', {}, [link]), el('p', {}, [book]), el('p', {}, [wipe, ' ', said])]);
   };
 
   async function showList() {

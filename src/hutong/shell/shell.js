@@ -8,6 +8,7 @@ import { forget as forgetConsent } from '../host/api/consent-store.js';
 import { openSettings } from '../host/api/consent.js';
 import { preboot } from '../host/preboot.js';
 import { AliveApps } from './alive.js';
+import { addressBookView } from './addresses.js';
 import { initClaim } from './claim.js';
 import { ApiError, api, refreshSession, session } from './api.js';
 import { authorizationsView } from './authorizations.js';
@@ -619,6 +620,13 @@ setupProfile();
 $('open-authorizations').addEventListener('click', async () => {
   showInfo('Authorizations', [await authorizationsView()]);
 });
+// Me → Addresses and Invoice titles (addresses.js): what wx.chooseAddress and chooseInvoiceTitle offer.
+$('open-addresses').addEventListener('click', async () => {
+  showInfo('Addresses', [await addressBookView('addresses')]);
+});
+$('open-invoice-titles').addEventListener('click', async () => {
+  showInfo('Invoice titles', [await addressBookView('invoice-titles')]);
+});
 $('account-switch').addEventListener('click', () => showAccount(accountMode === 'signin' ? 'signup' : 'signin'));
 accountForm.addEventListener('submit', async (event) => {
   event.preventDefault();
@@ -741,7 +749,10 @@ async function boot() {
   messages.openAddress().catch((error) => showError(String(error?.message || error)));
   // A poster's coupon code opens its claim sheet (claim.js).
   claim.fromAddress().catch((error) => showError(String(error?.message || error)));
-  await Promise.all([loadHome(), launched]).finally(registerServiceWorker);
+  // The home screen's lists wait for an address's launch: hidden behind the app, they would only slow
+  // it down (closing the app loads them again anyway).
+  await launched.catch(() => undefined);
+  await loadHome().finally(registerServiceWorker);
 }
 
 /**

@@ -3,7 +3,8 @@
  * The browser's own proof that the user just acted: transient user activation
  * (`navigator.userActivation`). A tap in a page frame activates the host page too (activation reaches
  * a frame's ancestors), and no script can make one, so a logic thread or page frame that forges a
- * call the page may only make from a tap (the subscribe dialog, the share sheet) is refused when no
+ * call the page may only make from a tap (the subscribe dialog, the share sheet, opening another
+ * mini program) is refused when no
  * tap happened in the last few seconds (about 5 s in Chromium, as lenient as WeChat's tap rule).
  */
 

@@ -62,25 +62,71 @@ function parseSignature(header) {
 }
 
 /**
- * Fetch the launch manifest and verify its signature over the exact bytes received.
+ * The launch a `/?open=` page carries (server/delivery/shell_page.py): the manifest's exact text and
+ * its signature, checked like a fetched one. Taken once, by the launch it names; null otherwise.
+ * @param {URL} url the launch the host is about to ask for
+ * @param {string} appid
+ * @returns {{url: string, body: string, signature: string} | null}
+ */
+function takeInlineLaunch(url, appid) {
+  const element = document.getElementById('hutong-launch');
+  if (!element) return null;
+  /** @type {{appid: string, channel: string, scene: number, path: string, url: string, body: string, signature: string}} */
+  let inline;
+  try {
+    inline = JSON.parse(element.textContent || '');
+  } catch {
+    return null;
+  }
+  const params = url.searchParams;
+  const same =
+    url.origin === location.origin &&
+    url.pathname === `/api/apps/${encodeURIComponent(appid)}/launch` &&
+    inline.appid === appid &&
+    (params.get('channel') || 'release') === inline.channel &&
+    Number(params.get('scene')) === inline.scene &&
+    (params.get('path') || '') === inline.path;
+  if (!same) return null;
+  element.remove(); // a restart asks the platform again
+  // Kept by the service worker as if fetched, so this app opens offline too (shell/sw.js).
+  navigator.serviceWorker?.ready
+    .then((registration) => registration.active?.postMessage({ t: 'keep-launch', url: url.href, body: inline.body, signature: inline.signature }))
+    .catch(() => undefined);
+  return inline;
+}
+
+/**
+ * Fetch the launch manifest (or take the one the page carries) and verify its signature over the
+ * exact bytes received.
  * @param {string} url
  * @param {string} appid the app the host asked for: a valid manifest for another app is refused too
  * @returns {Promise<Record<string, any>>}
  */
 export async function fetchSignedManifest(url, appid) {
   const keys = loadPlatformKeys(); // in parallel with the manifest, not after it
-  const response = await fetch(url, { credentials: 'same-origin' });
-  const body = await response.arrayBuffer();
-  if (!response.ok) {
-    let detail = `HTTP ${response.status}`;
-    try {
-      detail = JSON.parse(new TextDecoder().decode(body)).detail || detail;
-    } catch {
-      /* not problem JSON: keep the status */
+  const inline = takeInlineLaunch(new URL(url, location.href), appid);
+  /** @type {ArrayBuffer} */
+  let body;
+  /** @type {string} */
+  let signature;
+  if (inline) {
+    body = /** @type {ArrayBuffer} */ (new TextEncoder().encode(inline.body).buffer);
+    signature = inline.signature;
+  } else {
+    const response = await fetch(url, { credentials: 'same-origin' });
+    body = await response.arrayBuffer();
+    if (!response.ok) {
+      let detail = `HTTP ${response.status}`;
+      try {
+        detail = JSON.parse(new TextDecoder().decode(body)).detail || detail;
+      } catch {
+        /* not problem JSON: keep the status */
+      }
+      throw new Error(`cannot launch ${appid}: ${detail}`);
     }
-    throw new Error(`cannot launch ${appid}: ${detail}`);
+    signature = response.headers.get('Hutong-Signature') || '';
   }
-  const { keyid = '', sig = '' } = parseSignature(response.headers.get('Hutong-Signature') || '');
+  const { keyid = '', sig = '' } = parseSignature(signature);
   // A key id the page has not seen: the platform rotated its key since; fetch the set once more. A
   // retired key is no longer listed, so what it signed stays refused.
   const key = (await keys).get(keyid) ?? (keyid ? (await loadPlatformKeys(true)).get(keyid) : undefined);

@@ -5,6 +5,7 @@
  * came from, so a frame can only ever speak for itself. The host owns the page stack (routing),
  * draws the navigation and tab bars, and runs the app's foreground/background cycle.
  */
+import { mapTiles } from './api/map-sheet.js';
 import { userActed } from './activation.js';
 import { Chrome } from './chrome.js';
 import { VisitTracker } from './analytics.js';
@@ -78,6 +79,8 @@ export class MiniProgram {
     /** @type {Map<string, PageFrame>} tab pages stay alive once opened */
     this.tabPages = new Map();
     this.nextPageId = 1;
+    /** The route under way (wx.onAppRoute's openType), until its page stack settles. */
+    this.routing = '';
     /** @type {Record<string, any>} */
     this.config = {};
     this.viewCode = '';
@@ -127,9 +130,11 @@ export class MiniProgram {
     this.prepareFrame(true);
     let logicCode;
     try {
-      // The network type goes with the launch: the analytics' user portrait counts it (docs/analytics.md).
+      // The network type and the screen go with the launch: the analytics' user portrait counts them
+      // (an iPhone's model is known by its screen alone; docs/analytics.md).
       const launchUrl = new URL(this.launchUrl, location.href);
       launchUrl.searchParams.set('network', networkType());
+      launchUrl.searchParams.set('screen', `${window.screen.width}x${window.screen.height}@${Math.round((window.devicePixelRatio || 1) * 100) / 100}`);
       const manifest = await fetchSignedManifest(launchUrl.href, this.appid);
       /** Allowed origins per kind (request, upload, download, socket, webview), from the signed manifest. */
       this.domains = manifest.domains || {};
@@ -174,6 +179,7 @@ export class MiniProgram {
     this.initWorker(logicCode, launchOptions);
     if (this.config.pages.includes(route)) {
       await this.packages.ensure(route);
+      this.beginRoute('appLaunch', route, launchQuery);
       this.openPage(route, launchQuery);
     } else {
       this.toLogic({ t: 'page:notfound', path: route, query: launchQuery, isEntryPage: true });
@@ -319,8 +325,19 @@ export class MiniProgram {
     if (this.tabPages.get(page.route) === page) this.tabPages.delete(page.route);
   }
 
+  /**
+   * A route begins (wx.onBeforeAppRoute); the `stack` message that ends it names the same openType.
+   * @param {string} openType @param {string} path @param {Record<string, string>} [query]
+   */
+  beginRoute(openType, path, query = {}) {
+    this.routing = openType;
+    this.toLogic({ t: 'route:start', openType, path, query });
+  }
+
   afterNavigation() {
-    this.toLogic({ t: 'stack', ids: this.pages.map((p) => p.id) });
+    const top = this.top;
+    this.toLogic({ t: 'stack', ids: this.pages.map((p) => p.id), openType: this.routing || 'reLaunch', path: top?.route, query: top?.query || {}, webviewId: top?.id });
+    this.routing = '';
     this.updateChrome();
     this.tracker.update();
   }
@@ -336,6 +353,7 @@ export class MiniProgram {
     this.checkRoute(route);
     if (this.isTab(route)) throw new ApiError('can not navigateTo a tabbar page');
     if (this.pages.length >= MAX_PAGES) throw new ApiError('webview count limit exceed');
+    this.beginRoute('navigateTo', route, query);
     this.openPage(route, query, channel);
   }
 
@@ -344,6 +362,7 @@ export class MiniProgram {
     const { route, query } = parseUrl(url);
     this.checkRoute(route);
     if (this.isTab(route)) throw new ApiError('can not redirectTo a tabbar page');
+    this.beginRoute('redirectTo', route, query);
     const old = this.pages.pop();
     if (old) this.closeFrame(old);
     this.openPage(route, query);
@@ -353,6 +372,8 @@ export class MiniProgram {
   navigateBack(delta) {
     if (this.pages.length < 2) throw new ApiError('cannot navigate back at first page.');
     const count = Math.min(Math.max(1, Math.floor(delta) || 1), this.pages.length - 1);
+    const back = this.pages[this.pages.length - 1 - count];
+    this.beginRoute('navigateBack', back.route, back.query);
     for (let i = 0; i < count; i += 1) {
       const page = /** @type {PageFrame} */ (this.pages.pop());
       if (this.isTab(page.route) && this.tabPages.get(page.route) === page) {
@@ -369,6 +390,7 @@ export class MiniProgram {
     const { route } = parseUrl(url);
     this.checkRoute(route);
     if (!this.isTab(route)) throw new ApiError('can not switch to no-tabBar page');
+    this.beginRoute('switchTab', route);
     const current = this.top;
     // Pages above the tab pages close; tab pages stay alive, hidden.
     while (this.pages.length) {
@@ -393,6 +415,7 @@ export class MiniProgram {
   reLaunch(url) {
     const { route, query } = parseUrl(url);
     this.checkRoute(route);
+    this.beginRoute('reLaunch', route, query);
     const open = new Set([...this.pages, ...this.tabPages.values()]);
     this.pages = [];
     this.tabPages.clear();
@@ -652,7 +675,7 @@ export class MiniProgram {
     spare.port = channel.port1;
     spare.primed = this.viewCode;
     spare.frame.contentWindow?.postMessage({ t: 'port' }, '*', [channel.port2]);
-    spare.port.postMessage({ t: 'prepare', viewCode: this.viewCode, webview: this.domains?.webview || [], assets: this.assetUrls || {} });
+    spare.port.postMessage({ t: 'prepare', viewCode: this.viewCode, webview: this.domains?.webview || [], assets: this.assetUrls || {}, map: mapTiles() });
   }
 
   /** What the logic thread's frame says: it is ready for the worker's port, or the worker failed. @param {any} message */
@@ -683,7 +706,7 @@ export class MiniProgram {
     const viewCode = code === page.primed ? null : code;
     const webview = this.domains?.webview || [];
     const assets = this.assetUrls || {};
-    page.port.postMessage({ t: 'init', viewCode, route: page.route, window, webview, assets }, [direct.port2]);
+    page.port.postMessage({ t: 'init', viewCode, route: page.route, window, webview, assets, map: mapTiles() }, [direct.port2]);
   }
 
   /** @param {PageFrame} page @param {Record<string, any>} message */

@@ -93,11 +93,14 @@ export class Packages {
   }
 
   /**
-   * The view code a frame for `route` runs: the main bundle, then its subpackage's, if any.
+   * The view code a frame for `route` runs: the main bundle, every other subpackage loaded so far (a
+   * component used across packages finds its styles once its package is there), then its own.
    * @param {string} route @param {string} mainView
    */
   viewCode(route, mainView) {
-    const sub = this.views.get(this.rootOf(route));
-    return sub ? `${mainView}\n${sub}` : mainView;
+    const own = this.rootOf(route);
+    const others = [...this.views].filter(([root]) => root !== own).map(([, view]) => view);
+    const sub = this.views.get(own);
+    return [mainView, ...others, ...(sub ? [sub] : [])].join('\n');
   }
 }

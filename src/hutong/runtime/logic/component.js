@@ -19,7 +19,7 @@ import { resolve as resolveModule } from './modules.js';
 import { BehaviorToken } from './registry.js';
 import { setComponentFactory } from './tree.js';
 
-/** @type {(path: string) => import('./registry.js').Definition} */
+/** @type {(path: string, user: string) => import('./registry.js').Definition} */
 let loadDefinition = () => {
   throw new Error('no component loader');
 };
@@ -428,7 +428,7 @@ function genericPath(cp, owner) {
 
 setComponentFactory((host, owner, tree) => {
   const path = /** @type {string} */ (host.cp);
-  const def = loadDefinition(path.startsWith(GENERIC) ? genericPath(path, owner) : path);
+  const def = loadDefinition(path.startsWith(GENERIC) ? genericPath(path, owner) : path, owner?.__def?.path || '');
   const component = new ComponentInstance(def, host, owner, tree);
   host.comp = component;
   component.__mount();

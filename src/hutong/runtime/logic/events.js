@@ -160,6 +160,8 @@ function dispatchPath(path, type, bubbles, message, tree) {
       event.touches = message.touches;
       event.changedTouches = message.changedTouches;
     }
+    // A built-in's own fields on the event (a map's regionchange: type "begin"/"end", causedBy).
+    if (message.fields && typeof message.fields === 'object') Object.assign(event, message.fields);
     return event;
   }, tree);
 }

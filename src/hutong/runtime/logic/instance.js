@@ -90,7 +90,9 @@ export function templateOf(path) {
   let render = renders.get(path);
   if (!render) {
     const factory = viewBundle.wxml[path];
-    render = factory ? factory(helpers).render : () => [];
+    // A template of a package not loaded yet draws nothing now, and is looked up again next time.
+    if (!factory) return () => [];
+    render = factory(helpers).render;
     renders.set(path, /** @type {(d: any) => any[]} */ (render));
   }
   return /** @type {(d: any) => any[]} */ (render);

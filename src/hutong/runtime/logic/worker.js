@@ -21,6 +21,7 @@ import './share.js';
 import { hutong } from './identity.js';
 import './support.js';
 import './api/media-context.js';
+import './api/map.js';
 import './api/canvas-node.js';
 import './api/canvas.js';
 import { COMPONENTS } from '../view/components/registry.js';
@@ -43,6 +44,8 @@ import { takeChannel } from './router.js';
 import { launchState, settle, wxGlobal } from './wx.js';
 import { preloadApis } from './api/index.js';
 import { forgetCanvases } from './api/canvas-node.js';
+import { setWorkerSource } from './api/worker.js';
+import { pageLoading, pageUnloading, routeSettled, routeStarted } from './api/route-events.js';
 
 // canIUse answers component attributes from the same registry the compatibility doc is made from.
 setComponentRegistry(COMPONENTS);
@@ -174,8 +177,19 @@ on('init', async (message) => {
   globals.__wxConfig = { pages: config.pages, entryPagePath: config.entryPagePath, global: { window: config.window }, tabBar: config.tabBar, envVersion: 'release', platform: 'hutong' };
   setLineMaps(config);
   preloadApis(message.apis);
+  // wx.createWorker runs the workers folder's modules from the same verified bundle (api/worker.js).
+  setWorkerSource(message.logicCode, config);
   configureTabBar(config);
-  setComponentLoader((path) => definitionFor(path, false), config.components || {});
+  setComponentLoader((path, user) => {
+    // A component of a subpackage not loaded yet (used across packages without a placeholder, which
+    // WeChat builds with a warning): WeChat's error, and nothing drawn in its place.
+    const info = (config.packages || []).find((/** @type {any} */ p) => p.root && path.startsWith(`${p.root}/`));
+    if (info && !loadedPackages.has(info.root)) {
+      reportError(new Error(`Component is not found in path "${path}" (using by "${user}")`));
+      return normalise('component', path, {}, false);
+    }
+    return definitionFor(path, false);
+  }, config.components || {});
   /** @type {Set<string>} */
   const declared = new Set();
   for (const owner of [...Object.values(config.components || {}), ...Object.values(config.pageConfigs || {})]) {
@@ -222,6 +236,9 @@ let viewBundle = { wxml: {}, wxss: {}, wxs: {} };
 
 // A subpackage's bundles, verified by the host before a page in it opens (host/packages.js): its
 // templates join the main package's (this thread renders them), then its logic runs.
+/** @type {Set<string>} the subpackages whose code has run (their roots) */
+const loadedPackages = new Set();
+
 on('package:logic', async (message) => {
   try {
     if (message.view) {
@@ -235,6 +252,7 @@ on('package:logic', async (message) => {
       revokeObjectURL(viewUrl);
     }
     runAppScript(message.code, message.root);
+    loadedPackages.add(message.root);
     if (message.entry) modules.load(message.entry);
     send({ t: 'package:loaded', root: message.root });
   } catch (error) {
@@ -248,9 +266,11 @@ let firstPage = true;
 on('page:load', (message) => {
   const def = definitionFor(message.route, true);
   const opened = takeChannel(message.channel);
-  createPage(message.id, message.route, message.query || {}, def, (page) => {
-    page.getOpenerEventChannel = () => opened;
-  });
+  pageLoading(message, () =>
+    createPage(message.id, message.route, message.query || {}, def, (page) => {
+      page.getOpenerEventChannel = () => opened;
+    }),
+  );
   if (firstPage) {
     firstPage = false;
     setTimeout(() => guard(loadMainPackagePages), 0);
@@ -284,7 +304,8 @@ on('page:hide', (message) => {
 });
 
 on('page:unload', (message) => {
-  destroyPage(message.id);
+  const page = instances.get(message.id);
+  if (page) pageUnloading({ route: page.route, id: message.id }, () => destroyPage(message.id));
   detachFramePort(message.id);
   forgetCanvases(message.id);
 });
@@ -293,7 +314,10 @@ on('page:unload', (message) => {
 on('stack', (message) => {
   const pages = (message.ids || []).map((/** @type {number} */ id) => instances.get(id)).filter(Boolean);
   stack.splice(0, stack.length, ...pages);
+  routeSettled(message);
 });
+
+on('route:start', (message) => routeStarted(message));
 
 /** Page events the frame or the host reports: scroll, reach bottom, pull-down, tab taps, resize. */
 on('page:event', (message) => {

@@ -160,9 +160,11 @@ function onUp(event) {
   press.touch = touchOf(event, press.target);
   sendTouch('touchend', event, press);
   presses.delete(event.pointerId);
-  if (press.tap && !press.longpressed && bound(press.target, 'tap')) {
+  // A built-in may say what its tap means (a map: where on the earth; nothing on one of its markers).
+  const own = typeof press.target.hutongTapDetail === 'function' ? press.target.hutongTapDetail(event) : undefined;
+  if (press.tap && !press.longpressed && own !== null && bound(press.target, 'tap')) {
     send('tap', press.target, event, {
-      detail: { x: event.pageX, y: event.pageY },
+      detail: own || { x: event.pageX, y: event.pageY },
       touches: [],
       changedTouches: [press.touch],
     });
@@ -207,10 +209,12 @@ export function listen(to) {
 
 /**
  * A built-in component's own event (input, change, scroll, …): it does not bubble unless told to.
+ * `fields` go on the event object itself (a map's regionchange has `type` "begin" or "end").
  * @param {Element} element @param {string} type @param {Record<string, any>} detail @param {boolean} [bubbles]
+ * @param {Record<string, any>} [fields]
  */
-export function emit(element, type, detail, bubbles = false) {
+export function emit(element, type, detail, bubbles = false, fields = undefined) {
   const target = targetOf(element);
   if (!target || !bound(target, type)) return;
-  deliver({ t: 'event', type, target: target.__id, timeStamp: Math.round(performance.now()), detail, bubbles });
+  deliver({ t: 'event', type, target: target.__id, timeStamp: Math.round(performance.now()), detail, bubbles, ...(fields ? { fields } : {}) });
 }

@@ -254,6 +254,7 @@ async function loadView(message) {
   }
   platform.webviewDomains = Array.isArray(message.webview) ? message.webview : [];
   platform.assets = message.assets || {};
+  platform.map = message.map || null;
   viewLoaded = true;
   // Made now rather than when the page needs it.
   sheet ??= builtinSheet();
@@ -272,6 +273,7 @@ async function onMessage(event) {
       windowConfig = message.window || {};
       platform.webviewDomains = Array.isArray(message.webview) ? message.webview : [];
       platform.assets = message.assets || {};
+      platform.map = message.map || null;
       platform.route = message.route || '';
       installPage(root, await (sheet ??= builtinSheet()), viewBundle?.wxss || {}, message.route);
       if (windowConfig.backgroundColor) document.documentElement.style.background = windowConfig.backgroundColor;

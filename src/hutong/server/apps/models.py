@@ -14,6 +14,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
     literal_column,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -49,6 +50,8 @@ class App(Timestamped, Base):
     domains: Mapped[dict[str, list[str]]] = mapped_column(JSON, default=dict)
     status: Mapped[str] = mapped_column(String(20), default="active")  # or "taken_down"
     status_reason: Mapped[str] = mapped_column(Text, default="")
+    # WeChat's 暂停服务 (change_visitstatus close): nobody can open the released app until it opens again.
+    visit_closed: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     # Everyone gets current_release unless a phased rollout picks them for rollout_release.
     current_release_id: Mapped[int | None] = mapped_column(

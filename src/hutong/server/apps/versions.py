@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hutong.compiler import BuildResult, CompileError, build_project
+from hutong.compiler.project import find_root
 from hutong.server.accounts.models import User
 from hutong.server.accounts.permissions import Action
 from hutong.server.apps import developer_keys
@@ -20,20 +21,24 @@ from hutong.server.apps.uploads import UploadLimits, unpack_project
 from hutong.server.audit.service import record
 from hutong.server.delivery.signing import PlatformKeys
 from hutong.server.problems import Problem
+from hutong.server.providers import ext_config
 from hutong.server.storage import BlobStore, media_type_for
 
 _VERSION = re.compile(r"^[0-9A-Za-z][0-9A-Za-z.+-]{0,63}$")
 
 
-def _compile(data: bytes, limits: UploadLimits) -> BuildResult:
+def _compile(data: bytes, limits: UploadLimits) -> tuple[BuildResult, bytes | None]:
+    """The build, and the project's ext.json (beside app.json, as WeChat's DevTools read it) if any."""
     with tempfile.TemporaryDirectory(prefix="hutong-upload-") as temporary:
         root = unpack_project(data, Path(temporary), limits)
         try:
-            return build_project(root)
+            build = build_project(root)
+            ext_file = find_root(root)[0] / "ext.json"
         except CompileError as error:
             # The temp dir is meaningless to the developer: name files relative to the project.
             message = str(error).replace(str(root) + "/", "")
             raise Problem(422, "compile_error", message) from None
+        return build, ext_file.read_bytes() if ext_file.is_file() else None
 
 
 async def upload_version(
@@ -67,10 +72,28 @@ async def upload_version(
     )
     if existing is not None:
         raise Problem(409, "version_exists", f"version {version} was already uploaded; pick a new one")
-    build = await asyncio.to_thread(_compile, project_zip, limits)
+    build, ext_raw = await asyncio.to_thread(_compile, project_zip, limits)
+    files = dict(build.files)
+    ext = ext_config.parse(ext_raw)
+    if ext is not None and ext.direct:
+        # directCommit: the upload is the ext app's trial version, committed by the provider whose
+        # development app this is (server/providers/ext_config.py); no draft is kept.
+        return await ext_config.direct_commit(
+            session,
+            store,
+            app,
+            actor,
+            ext,
+            files,
+            version=version,
+            description=description,
+            source_sha256=sources.put(project_zip),
+        )
+    if ext is not None:
+        files.update(ext_config.debug_configs(files, ext, app.appid))
     bundles = {
         name: {"sha256": store.put(data, media_type_for(name)), "size": len(data)}
-        for name, data in sorted(build.files.items())
+        for name, data in sorted(files.items())
     }
     package_sha256 = None
     if verified is not None:

@@ -95,12 +95,14 @@ async def add_cards(request: Request, body: AddCardsIn, user: Caller) -> dict[st
 async def open_card(request: Request, appid: str, card_id: str, code: str, user: Caller) -> dict[str, Any]:
     """``wx.openCard``: the user's own coupon the app names by card and encrypted code, or 404."""
     async with database(request).session() as session:
+        app = await session.scalar(select(App).where(App.appid == appid))
+        coupon_id = cards.coupon_id_of(session, app, code) if app is not None else None
         found = (
             await session.execute(
                 select(Coupon, Stock)
                 .join(Stock, Stock.id == Coupon.stock_pk)
                 .where(
-                    Coupon.coupon_id == code,
+                    Coupon.coupon_id == (coupon_id or ""),
                     Coupon.appid == appid,
                     Coupon.user_id == user.id,
                     Stock.stock_id == card_id,

@@ -1,7 +1,12 @@
 """WeChat's card coupons for ``wx.addCard`` / ``wx.openCard``: a card is a stock (``cardId`` is its
-``stock_id``), adding it claims one coupon of it, and the ``code`` the mini program gets back is the
-coupon's opaque id (WeChat's "encrypted code"), turned into the real code only by the app's server
-through ``/card/code/decrypt``.
+``stock_id``), adding it claims one coupon of it, and the ``code`` the mini program gets back is
+WeChat's encrypted code (``encrypt_code``): the coupon sealed for that app, turned into the real code
+only by the app's server through ``/card/code/decrypt`` (and taken back by ``wx.openCard``).
+
+The encrypted code is AES-256-GCM under a key derived from the app's sealed launch key, its nonce
+derived from the coupon (so one coupon always gives the same code, as WeChat's does) and the appid as
+associated data, in URL-safe base64: another app cannot open it, a changed one does not open, and it
+reveals neither the coupon's code nor its id.
 
 Each ``cardExt`` is signed by the app's server as WeChat says: SHA1 over the sorted concatenation of
 the values ``api_ticket``, ``timestamp``, ``card_id``, ``code``, ``openid`` and ``nonce_str`` (the empty
@@ -19,6 +24,8 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -124,15 +131,45 @@ async def add(session: AsyncSession, app: App, user_id: int, cards: list[Card]) 
                         session, card.stock, card.merchant, claimant, out_request_no=number, channel="MINIAPP"
                     )
                 if coupon.user_id == user_id:
-                    answer.update(code=coupon.coupon_id, isSuccess=True)
+                    answer.update(code=encrypt_code(session, app, coupon.coupon_id), isSuccess=True)
             except issuing.ClaimRefused:
                 await session.refresh(card.stock)
         out.append(answer)
     return out
 
 
+def _code_key(session: AsyncSession, app: App) -> bytes | None:
+    key = launch.key_of(session, app)
+    return hmac.new(key, b"card_code", hashlib.sha256).digest() if key is not None else None
+
+
+def encrypt_code(session: AsyncSession, app: App, coupon_id: str) -> str:
+    """The ``code`` wx.addCard answers for a coupon of ``app``'s user: the coupon id, sealed for the app."""
+    key = _code_key(session, app)
+    if key is None:
+        raise Problem(409, "no_card_key", "renew the app secret to use cards")
+    nonce = hmac.new(key, coupon_id.encode(), hashlib.sha256).digest()[:12]
+    sealed = AESGCM(key).encrypt(nonce, coupon_id.encode(), app.appid.encode())
+    return base64.urlsafe_b64encode(nonce + sealed).decode()
+
+
+def coupon_id_of(session: AsyncSession, app: App, code: str) -> str | None:
+    """The coupon id inside an encrypted code of ``app``, or None (another app's, changed, or not one)."""
+    key = _code_key(session, app)
+    if key is None or not 40 <= len(code) <= 128:
+        return None
+    try:
+        raw = base64.urlsafe_b64decode(code.encode())
+        return AESGCM(key).decrypt(raw[:12], raw[12:], app.appid.encode()).decode()
+    except (ValueError, InvalidTag, UnicodeDecodeError):
+        return None
+
+
 async def decrypt(session: AsyncSession, app: App, encrypt_code: str) -> str | None:
     """The real code behind an ``encrypt_code`` this app's user got, or None."""
+    coupon_id = coupon_id_of(session, app, encrypt_code)
+    if coupon_id is None:
+        return None
     return await session.scalar(
-        select(Coupon.coupon_code).where(Coupon.coupon_id == encrypt_code, Coupon.app_id == app.id)
+        select(Coupon.coupon_code).where(Coupon.coupon_id == coupon_id, Coupon.app_id == app.id)
     )

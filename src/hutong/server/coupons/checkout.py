@@ -4,25 +4,30 @@ sheet's coupon line (wallet/coupons.py) and its answer to refunds (payments/prom
 What applies: the payer's own unused vouchers of stocks made by the merchant being paid, whose stock
 has been started and has not ended (a paused stock sends no more, its vouchers stay usable, as in
 WeChat), within the voucher's validity and the stock's weekday and time windows (Beijing time),
-meeting the minimum spend and, when the stock names goods tags, the order's ``goods_tag``. Best first:
+meeting the minimum spend and, when the stock names goods tags, the order's ``goods_tag``, and when it
+names stores, only an order paid at one of them (its ``scene_info.store_info.id``). Best first:
 the largest discount, then the one that expires first.
+
+An order paid at one of the merchant's stores records the store on the voucher it used (a store visit,
+the user's first there counted apart), so campaign results count voucher visits as counter ones.
 
 Using one is one conditional UPDATE (``WHERE state = 'SENDED'``) in the payment's own transaction, so
 of two orders paid at once with one voucher exactly one gets it (the other's payment is refused and
 rolls back whole); in the same transaction the stock counts the use, the discount is taken from the
-stock's budget (budget.py) and COUPON.USE is enqueued for the merchant's favor callback URL."""
+stock's budget (budget.py) and COUPON.USE is enqueued for the stock creator's callback URL: the
+merchant's favor callback, or for a platform-funded stock the platform's (platform.py)."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hutong.server import events
 from hutong.server.coupons import budget, issuing, notify, rules, using
-from hutong.server.coupons.models import Coupon, Stock
+from hutong.server.coupons.models import Coupon, Stock, Store
 from hutong.server.payments import promotions
 from hutong.server.payments.ids import aware, now
 from hutong.server.payments.models import Merchant, Order, Refund
@@ -66,9 +71,21 @@ async def _candidates(
     ]
 
 
-def _discount(coupon: Coupon, stock: Stock, prepay: Prepay, at: datetime) -> int | None:
+async def store_of(session: AsyncSession, prepay: Prepay) -> int | None:
+    """The paid merchant's store the order names (``scene_info.store_info.id`` holding a Hutong store's
+    id), or None: an order paid elsewhere, or naming a store that is not the merchant's."""
+    named = prepay.store_info_id
+    if not named or not named.isdigit() or len(named) > 9:
+        return None
+    store = await session.get(Store, int(named))
+    return store.id if store is not None and store.merchant_id == prepay.merchant_id else None
+
+
+def _discount(coupon: Coupon, stock: Stock, prepay: Prepay, at: datetime, store_id: int | None) -> int | None:
     if rules.usable_now(stock, coupon, at, None) is not None:
         return None
+    if stock.store_ids and store_id not in stock.store_ids:
+        return None  # a voucher for some stores: only orders paid at one of them
     return rules.discount_for(stock, prepay.amount_total, prepay.goods_tag)
 
 
@@ -93,9 +110,10 @@ def promotion_detail(coupon: Coupon, stock: Stock, discount: int) -> dict[str, A
 class Vouchers:
     async def offers(self, session: AsyncSession, *, user_id: int, prepay: Prepay) -> list[sheet.Offer]:
         at = now()
+        store_id = await store_of(session, prepay)
         found: list[tuple[int, datetime, sheet.Offer]] = []
         for coupon, stock in await _candidates(session, user_id, prepay):
-            off = _discount(coupon, stock, prepay, at)
+            off = _discount(coupon, stock, prepay, at, store_id)
             if off:
                 offer = sheet.Offer(coupon.coupon_id, stock.name, off)
                 found.append((-off, aware(coupon.valid_until), offer))
@@ -109,9 +127,18 @@ class Vouchers:
             raise _refused("no such unused voucher of yours for this merchant")
         coupon, stock = rows[0]
         at = now()
-        off = _discount(coupon, stock, prepay, at)
+        store_id = await store_of(session, prepay)
+        off = _discount(coupon, stock, prepay, at, store_id)
         if not off:
             raise _refused("the voucher does not apply to this order now")
+        first_visit = False
+        if store_id is not None:  # paid at a store: a visit, the first if no coupon was used there before
+            earlier = await session.scalar(
+                select(func.count(Coupon.id)).where(
+                    Coupon.user_id == user_id, Coupon.used_store_id == store_id, Coupon.state == "USED"
+                )
+            )
+            first_visit = not earlier
         used = await session.execute(
             update(Coupon)
             .where(Coupon.id == coupon.id, Coupon.state == "SENDED")
@@ -120,6 +147,8 @@ class Vouchers:
                 used_at=at,
                 use_request_no=prepay.transaction_id,
                 used_by="payment",
+                used_store_id=store_id,
+                first_visit=first_visit,
                 transaction_id=prepay.transaction_id,
                 order_total=prepay.amount_total,
                 discount=off,
@@ -136,13 +165,16 @@ class Vouchers:
         )
         await session.refresh(coupon)
         merchant = await session.get(Merchant, stock.merchant_id) if stock.merchant_id else None
-        if merchant is not None:  # a platform stock has no creator merchant to call back
+        if merchant is not None:
             await notify.enqueue_use(session, merchant, rules.favor_coupon(coupon, stock, merchant.mchid))
+        else:  # a platform stock: its creator, the platform, is called back (where an operator said)
+            resource = rules.favor_coupon(coupon, stock, "", consume_mchid=prepay.mchid)
+            await notify.enqueue_use(session, None, resource)
         await events.emit(
             session,
             coupon.app_id,
             "coupon_use",
-            {"stock_id": stock.stock_id, "store_id": 0, "first_visit": False},
+            {"stock_id": stock.stock_id, "store_id": store_id or 0, "first_visit": first_visit},
             f"user:{user_id}",
             value=prepay.amount_total,
         )

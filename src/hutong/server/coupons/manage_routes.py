@@ -175,13 +175,21 @@ async def list_stocks(request: Request, mchid: str, user: Caller) -> list[dict[s
         return [_stock_summary(stock) for stock in rows]
 
 
-@router.get("/merchants/{mchid}/coupon-results")
-async def merchant_results(request: Request, mchid: str, user: Caller) -> dict[str, Any]:
+@router.get("/merchants/{mchid}/coupon-results", response_model=None)
+async def merchant_results(request: Request, mchid: str, user: Caller) -> Response | dict[str, Any]:
     """Every stock of the merchant together (both families): claimed, redeemed, rate, store visits,
-    new and returning customers, GMV and discount."""
+    new and returning customers, GMV and discount; in total, by Beijing day, and each stock by day
+    (what the console's charts draw); ``?format=csv`` for the days as CSV."""
     async with database(request).session() as session:
         merchant, _ = await merchant_for(session, user, mchid, Action.VIEW_PAYMENTS)
-        return {"mchid": merchant.mchid, "total": (await results.of_merchant(session, merchant.id)).as_dict()}
+        report = await results.merchant_json(session, merchant.mchid, merchant.id)
+    if request.query_params.get("format") == "csv":
+        return Response(
+            results.merchant_csv(report),
+            media_type="text/csv; charset=utf-8",
+            headers={"Content-Disposition": f'attachment; filename="coupons-{mchid}.csv"'},
+        )
+    return report
 
 
 @router.get("/merchants/{mchid}/coupon-stocks/{stock_id}/results", response_model=None)

@@ -10,6 +10,7 @@ from datetime import datetime
 from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
+from hutong.server import sealing
 from hutong.server.db.base import Base, Timestamped, utcnow
 
 
@@ -166,6 +167,24 @@ class CallbackSettings(Base):
     busifavor_url: Mapped[str | None] = mapped_column(Text, nullable=True)
     favor_url: Mapped[str | None] = mapped_column(Text, nullable=True)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+
+
+class PlatformCallback(Base):
+    """Where the platform's own (platform-funded) voucher stocks' COUPON.USE callbacks go, and the APIv3
+    key they are encrypted under (sealed, server/sealing.py): one row, ``id`` 1, set by an operator."""
+
+    __tablename__ = "coupon_platform_callbacks"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    favor_url: Mapped[str | None] = mapped_column(Text, nullable=True)
+    apiv3_key: Mapped[str | None] = mapped_column(Text, nullable=True)
+    # Sign with the platform's public key id (PUB_KEY_ID_…) rather than its certificate serial.
+    public_key_mode: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+
+
+PLATFORM_CALLBACK_KEY_PURPOSE = "coupon_platform_callbacks.apiv3_key:1"
+sealing.register(PlatformCallback.__table__.c.apiv3_key)
 
 
 class ClaimLink(Timestamped, Base):

@@ -1,8 +1,10 @@
 """Coupon callbacks through the outbox, signed and encrypted exactly like payment notifications
 (wechatpay/envelope.py): COUPON.SEND when a merchant coupon (busifavor) is claimed, COUPON.USE when a
 voucher (favor) is used at payment. Enqueued in the claim's or the payment's own transaction, sent to
-the URL the merchant set with ``/v3/marketing/{busifavor,favor}/callbacks`` (none set: nothing is
-sent), retried on WeChat Pay's schedule until the merchant answers 200 or 204 within 5 seconds."""
+the URL the merchant set with ``/v3/marketing/{busifavor,favor}/callbacks`` (a platform-funded
+stock's COUPON.USE to the URL an operator set for the platform, under the key the operator gave;
+none set: nothing is sent), retried on WeChat Pay's schedule until the receiver answers 200 or 204
+within 5 seconds."""
 
 from __future__ import annotations
 
@@ -11,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hutong.server import outbox
-from hutong.server.coupons.models import CallbackSettings
+from hutong.server import outbox, sealing
+from hutong.server.coupons.models import PLATFORM_CALLBACK_KEY_PURPOSE, CallbackSettings, PlatformCallback
 from hutong.server.payments import merchants
 from hutong.server.payments.ids import now, rfc3339
 from hutong.server.payments.models import Merchant
@@ -33,7 +35,7 @@ SEND_CHANNELS = {
 
 async def _enqueue(
     session: AsyncSession,
-    merchant: Merchant,
+    merchant: Merchant | None,
     *,
     key: str,
     event_type: str,
@@ -43,7 +45,7 @@ async def _enqueue(
 ) -> None:
     payload = {
         "notify_id": str(uuid.uuid4()),
-        "merchant_id": merchant.id,
+        "merchant_id": merchant.id if merchant is not None else None,  # None: the platform's stock
         "family": "busifavor" if original_type == "busifavor" else "favor",
         "event_type": event_type,
         "summary": summary,
@@ -81,8 +83,10 @@ async def enqueue_claim(
     )
 
 
-async def enqueue_use(session: AsyncSession, merchant: Merchant, resource: dict[str, Any]) -> None:
-    """COUPON.USE (代金券核销事件): ``resource`` is the favor coupon as the query API shows it."""
+async def enqueue_use(session: AsyncSession, merchant: Merchant | None, resource: dict[str, Any]) -> None:
+    """COUPON.USE (代金券核销事件): ``resource`` is the favor coupon as the query API shows it; sent to
+    the stock's creator: ``merchant``, or for a platform-funded stock (``None``) the platform's
+    callback URL (PlatformCallback)."""
     await _enqueue(
         session,
         merchant,
@@ -97,6 +101,8 @@ async def enqueue_use(session: AsyncSession, merchant: Merchant, resource: dict[
 @outbox.handler(TOPIC, schedule=outbox.WECHATPAY_RETRY, timeout=ANSWER_SECONDS + 5)
 async def deliver(job: outbox.Job) -> outbox.Outcome:
     payload = job.payload
+    if payload["merchant_id"] is None:
+        return await _deliver(job, *await _platform_target(job))
     async with job.database.session() as session:
         merchant = await session.get(Merchant, payload["merchant_id"])
         settings = await session.get(CallbackSettings, payload["merchant_id"])
@@ -106,10 +112,30 @@ async def deliver(job: outbox.Job) -> outbox.Outcome:
     url = None
     if settings is not None:
         url = settings.busifavor_url if payload["family"] == "busifavor" else settings.favor_url
+    return await _deliver(job, url, apiv3_key, merchant.platform_key_mode == "public_key")
+
+
+async def _platform_target(job: outbox.Job) -> tuple[str | None, str | None, bool]:
+    async with job.database.session() as session:
+        found = await session.get(PlatformCallback, 1)
+        if found is None:
+            return None, None, False
+        key = (
+            sealing.keyring_of(session).unseal_text(found.apiv3_key, purpose=PLATFORM_CALLBACK_KEY_PURPOSE)
+            if found.apiv3_key
+            else None
+        )
+        return found.favor_url, key, found.public_key_mode
+
+
+async def _deliver(
+    job: outbox.Job, url: str | None, apiv3_key: str | None, public_key: bool
+) -> outbox.Outcome:
+    payload = job.payload
     if not url:
-        return outbox.Outcome.dead("the merchant set no coupon callback URL")
+        return outbox.Outcome.dead("no coupon callback URL is set")
     if not apiv3_key:
-        return outbox.Outcome.retry(reason="the merchant has no APIv3 key")
+        return outbox.Outcome.retry(reason="no APIv3 key to encrypt the callback with")
     ring = await KeyCache.of(job.database).ring()
     body = envelope.body(
         payload["notify_id"],
@@ -120,7 +146,7 @@ async def deliver(job: outbox.Job) -> outbox.Outcome:
         payload["original_type"],
         apiv3_key.encode(),
     )
-    headers = envelope.headers(ring, body, merchant.platform_key_mode == "public_key")
+    headers = envelope.headers(ring, body, public_key)
     return await outbox.http.post(
         url,
         body,

@@ -6,11 +6,14 @@ the platform's promotion expense) when it starts, each payment with one of its v
 discount from that budget to the paid merchant's pending balance (so the merchant still receives the
 whole order, checkout.py), ``promotion_detail`` shows it as ``wechatpay_contribute``, and what it did
 not spend goes back when it ends (budget.py). No merchant owns it: none can query, send or redeem it
-through the merchant APIs, and no merchant callback is sent for it.
+through the merchant APIs. Its creator is the platform, so its COUPON.USE callback (WeChat sends it
+to the stock's creator) goes where an operator set with ``PUT /api/operator/coupon-callbacks
+{notify_url, apiv3_key}``, signed and encrypted like every payment notification and delivered through
+the outbox (notify.py); ``stock_creator_mchid`` is ``""`` in it, ``consume_mchid`` the merchant paid.
 
 Operator API (``reviewer`` or ``admin`` operators): ``POST/GET /api/operator/coupon-stocks``,
 ``POST …/{stock_id}/start|pause|restart|stop``, ``POST …/{stock_id}/send {appid, openid,
-out_request_no}``."""
+out_request_no}``; ``GET/PUT /api/operator/coupon-callbacks`` (``admin``)."""
 
 from __future__ import annotations
 
@@ -21,23 +24,26 @@ from pydantic import BaseModel, Field
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from hutong.server import ledger, sealing
 from hutong.server.accounts.auth import current_user
 from hutong.server.accounts.models import User
 from hutong.server.audit import service as audit
-from hutong.server.coupons import issuing, rules
-from hutong.server.coupons.models import Stock
-from hutong.server.deps import database
+from hutong.server.coupons import budget, issuing, rules
+from hutong.server.coupons.models import PLATFORM_CALLBACK_KEY_PURPOSE, PlatformCallback, Stock
+from hutong.server.deps import database, settings
 from hutong.server.identity import service as identity
+from hutong.server.payments import validate
 from hutong.server.payments.ids import now, rfc3339
 from hutong.server.problems import Problem
 from hutong.server.review.service import require_operator
 from hutong.server.wechatpay.errors import PayError
 
 router = APIRouter(prefix="/api/operator/coupon-stocks", tags=["coupons"])
+callbacks_router = APIRouter(prefix="/api/operator/coupon-callbacks", tags=["coupons"])
 Operator = Annotated[User, Depends(current_user)]
 
 
-def _summary(stock: Stock) -> dict[str, Any]:
+def _summary(stock: Stock, left: int | None = None) -> dict[str, Any]:
     return {
         "stock_id": stock.stock_id,
         "name": stock.name,
@@ -50,7 +56,15 @@ def _summary(stock: Stock) -> dict[str, Any]:
         "coupon_use_rule": rules.coupon_use_rule(stock),
         "begins_at": rfc3339(stock.begins_at),
         "ends_at": rfc3339(stock.ends_at),
+        # The whole budget (coupon amount × max_coupons, WeChat's max_amount), and what the stock's
+        # budget account still holds (locked at start, spent by payments, given back when it ends).
+        "budget_fen": budget.needed(stock),
+        "budget_left_fen": left if left is not None else 0,
     }
+
+
+async def _out(session: AsyncSession, stock: Stock) -> dict[str, Any]:
+    return _summary(stock, await ledger.balance(session, budget.account(stock)))
 
 
 async def _stock(session: AsyncSession, stock_id: str) -> Stock:
@@ -94,7 +108,7 @@ async def create(request: Request, user: Operator) -> dict[str, Any]:
         if existing is not None:
             if existing.request_hash != digest:
                 raise Problem(409, "request_no_reused", "out_request_no was used with another body")
-            return _summary(existing)
+            return await _out(session, existing)
         stock = Stock(
             stock_id=rules.new_stock_id(), merchant_id=None, family="favor", out_request_no=number,
             request_hash=digest, state="draft", created_at=now(),
@@ -105,7 +119,7 @@ async def create(request: Request, user: Operator) -> dict[str, Any]:
         await audit.record(
             session, None, user, "coupon_stock.create", stock_id=stock.stock_id, funded_by="platform"
         )
-        return _summary(stock)
+        return await _out(session, stock)
 
 
 @router.get("")
@@ -117,7 +131,7 @@ async def list_stocks(request: Request, user: Operator) -> list[dict[str, Any]]:
                 select(Stock).where(Stock.funded_by == "platform").order_by(Stock.id.desc()).limit(200)
             )
         )
-        return [_summary(stock) for stock in rows]
+        return [await _out(session, stock) for stock in rows]
 
 
 class SendIn(BaseModel):
@@ -159,4 +173,59 @@ async def move(request: Request, stock_id: str, action: str, user: Operator) -> 
         except PayError as error:
             raise Problem(409, "invalid_state", error.message) from None
         await audit.record(session, None, user, f"coupon_stock.{action}", stock_id=stock_id)
-        return _summary(stock)
+        return await _out(session, stock)
+
+
+class CallbackIn(BaseModel):
+    notify_url: str = Field(min_length=1, max_length=255)
+    apiv3_key: str | None = Field(default=None, max_length=64)
+    public_key_mode: bool = False
+
+
+def _callback_out(row: PlatformCallback | None) -> dict[str, Any]:
+    return {
+        "notify_url": (row.favor_url if row else None) or "",
+        "apiv3_key_set": bool(row and row.apiv3_key),
+        "public_key_mode": bool(row and row.public_key_mode),
+    }
+
+
+@callbacks_router.get("")
+async def get_callback(request: Request, user: Operator) -> dict[str, Any]:
+    require_operator(user)
+    async with database(request).session() as session:
+        return _callback_out(await session.get(PlatformCallback, 1))
+
+
+@callbacks_router.put("")
+async def set_callback(request: Request, body: CallbackIn, user: Operator) -> dict[str, Any]:
+    """Where platform stocks' COUPON.USE goes (an https URL without a query, as WeChat's callbacks
+    API takes), the 32-character APIv3 key it is encrypted under (kept sealed; omitted: unchanged),
+    and whether it is signed with the platform's public key id instead of its certificate serial."""
+    require_operator(user, "admin")
+    allow_http = bool(settings(request).egress_allow_networks.strip())
+    try:
+        url = validate.notify_url(body.notify_url, [], allow_http)
+    except PayError as error:
+        raise Problem(422, "invalid_notify_url", error.message) from None
+    async with database(request).session() as session:
+        row = await session.get(PlatformCallback, 1)
+        if row is None:
+            row = PlatformCallback(id=1)
+            session.add(row)
+        if body.apiv3_key is not None:
+            if not _apiv3_key_ok(body.apiv3_key):
+                raise Problem(422, "invalid_apiv3_key", "the APIv3 key is 32 letters and digits")
+            row.apiv3_key = sealing.keyring_of(session).seal(
+                body.apiv3_key, purpose=PLATFORM_CALLBACK_KEY_PURPOSE
+            )
+        if row.apiv3_key is None:
+            raise Problem(422, "invalid_apiv3_key", "an APIv3 key is needed to encrypt the callbacks")
+        row.favor_url, row.public_key_mode = url, body.public_key_mode
+        await session.flush()
+        await audit.record(session, None, user, "coupon_callbacks.platform", notify_url=url)
+        return _callback_out(row)
+
+
+def _apiv3_key_ok(key: str) -> bool:
+    return key.isascii() and key.isalnum() and len(key) == 32

@@ -28,6 +28,7 @@ from hutong.server.payments.models import Merchant
 from hutong.server.problems import Problem
 
 PROVIDER = "wxf3f436ba9bd4be7b"
+REQUEST_NO_USED = "out_request_no 已被其他用户使用 (another user claimed with this out_request_no)"
 MAX_COUPONS = 10  # WeChat's plugin sends at most ten stocks' coupons per tap
 
 
@@ -96,15 +97,15 @@ async def verify(session: AsyncSession, appid: str, body: Any) -> Signed:
     return Signed(merchant, app, params, stocks)
 
 
-REASONS = {  # issuing.ClaimRefused's reasons as the plugin's per-coupon codes
-    "exhausted": "STOCK_NOT_ENOUGH",
-    "expired": "STOCK_EXPIRED",
-    "not_running": "STOCK_NOT_ACTIVE",
-    "not_started": "STOCK_NOT_ACTIVE",
-    "user_limit": "USER_LIMIT",
-    "day_limit": "DAY_LIMIT",
-    "no_codes": "STOCK_NOT_ENOUGH",
-    "code_taken": "SYSTEM_ERROR",
+REASONS = {  # issuing.ClaimRefused's reasons as WeChat's documented send_coupon_result codes
+    "exhausted": "NOTENOUGH",  # 总预算用完
+    "expired": "EXPIRED",  # 该批次已过期
+    "not_running": "NOTRUNNING",  # 批次状态非运营中
+    "not_started": "NOTRUNNING",
+    "user_limit": "MAXQUOTA",  # 用户领取张数达到上限
+    "day_limit": "DAYLIMIT",  # 单天发放上限
+    "no_codes": "NOTENOUGH",
+    "code_taken": "FAILED",  # 该张券发券失败, the reason in message
 }
 
 
@@ -117,7 +118,7 @@ async def claim(session: AsyncSession, signed: Signed, user_id: int) -> list[dic
     for param, stock in zip(signed.params, signed.stocks, strict=True):
         item: dict[str, Any] = {"stock_id": param["stock_id"], "out_request_no": param["out_request_no"]}
         if stock is None:
-            out.append({**item, "code": "STOCK_NOT_FOUND", "message": "批次不存在"})
+            out.append({**item, "code": "FAILED", "message": "批次不存在 (no such stock of this merchant)"})
             continue
         taken = await session.scalar(
             select(Coupon.user_id).where(
@@ -125,7 +126,7 @@ async def claim(session: AsyncSession, signed: Signed, user_id: int) -> list[dic
             )
         )
         if taken is not None and taken != user_id:
-            out.append({**item, "code": "REQUEST_NO_USED", "message": "out_request_no 已被使用"})
+            out.append({**item, "code": "FAILED", "message": REQUEST_NO_USED})
             continue
         try:
             async with session.begin_nested():
@@ -135,12 +136,10 @@ async def claim(session: AsyncSession, signed: Signed, user_id: int) -> list[dic
                 )  # fmt: skip
         except issuing.ClaimRefused as refused:
             await session.refresh(stock)
-            out.append(
-                {**item, "code": REASONS.get(refused.reason, "SYSTEM_ERROR"), "message": refused.message}
-            )
+            out.append({**item, "code": REASONS.get(refused.reason, "FAILED"), "message": refused.message})
             continue
         if coupon.user_id != user_id:  # a twin of another user's claim won the race for this number
-            out.append({**item, "code": "REQUEST_NO_USED", "message": "out_request_no 已被使用"})
+            out.append({**item, "code": "FAILED", "message": REQUEST_NO_USED})
             continue
         named = {"coupon_code": coupon.coupon_code} if stock.family == "busifavor" else {}
         out.append({**item, **named, "coupon_id": coupon.coupon_id, "code": "SUCCESS", "message": ""})

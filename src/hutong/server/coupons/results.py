@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -78,17 +79,93 @@ async def of_stock(session: AsyncSession, stock: Stock) -> Results:
     return results
 
 
+def _add(into: Tally, one: Tally) -> None:
+    for name in (
+        "claimed",
+        "redeemed",
+        "store_visits",
+        "new_customers",
+        "returning_customers",
+        "gmv",
+        "discount",
+    ):
+        setattr(into, name, getattr(into, name) + getattr(one, name))
+
+
 async def of_merchant(session: AsyncSession, merchant_id: int) -> Tally:
     """A campaign of several stocks in one set of figures (a voucher applied at checkout and a merchant
     coupon redeemed at the counter are two stocks of one campaign): the sum of every stock's totals."""
-    total = Tally()
-    for stock in await session.scalars(select(Stock).where(Stock.merchant_id == merchant_id)):
-        one = (await of_stock(session, stock)).total
-        for name in ("claimed", "redeemed", "store_visits", "new_customers", "returning_customers"):
-            setattr(total, name, getattr(total, name) + getattr(one, name))
-        total.gmv += one.gmv
-        total.discount += one.discount
-    return total
+    return (await merchant_report(session, merchant_id))[0]
+
+
+async def merchant_report(
+    session: AsyncSession, merchant_id: int
+) -> tuple[Tally, dict[str, Tally], list[tuple[Stock, Results]]]:
+    """Every stock of the merchant: the sum of their totals, the sum by Beijing day, and each stock's own
+    results (oldest stock first)."""
+    total, by_day, each = Tally(), dict[str, Tally](), []
+    found = await session.scalars(select(Stock).where(Stock.merchant_id == merchant_id).order_by(Stock.id))
+    for stock in found:
+        one = await of_stock(session, stock)
+        _add(total, one.total)
+        for day, tally in one.by_day.items():
+            _add(by_day.setdefault(day, Tally()), tally)
+        each.append((stock, one))
+    return total, by_day, each
+
+
+def _days(by_day: dict[str, Tally], span: list[str]) -> list[dict[str, Any]]:
+    return [{"date": day, **by_day.get(day, Tally()).as_dict()} for day in span]
+
+
+def _span(first: str, last: str) -> list[str]:
+    """Every Beijing day from ``first`` to ``last`` (so a chart's quiet days read 0, not a gap)."""
+    begin, end = date.fromisoformat(first), date.fromisoformat(last)
+    return [(begin + timedelta(days=n)).isoformat() for n in range((end - begin).days + 1)]
+
+
+async def merchant_json(session: AsyncSession, mchid: str, merchant_id: int) -> dict[str, Any]:
+    """``GET /api/merchants/{mchid}/coupon-results``: the total, every stock together by day, and each
+    stock by day; the days run without gaps from the first day anything happened to the last."""
+    total, by_day, each = await merchant_report(session, merchant_id)
+    span = _span(min(by_day), max(by_day)) if by_day else []
+    return {
+        "mchid": mchid,
+        "total": total.as_dict(),
+        "days": _days(by_day, span),
+        "stocks": [
+            {
+                "stock_id": stock.stock_id,
+                "name": stock.name,
+                "family": stock.family,
+                "state": stock.state,
+                "total": one.total.as_dict(),
+                "days": _days(one.by_day, span),
+            }
+            for stock, one in each
+        ],
+    }
+
+
+MERCHANT_COLUMNS = ("date", "stock_id", "name", "claimed", "redeemed", "redemption_rate", "store_visits",
+                    "new_customers", "returning_customers", "gmv_fen", "discount_fen")  # fmt: skip
+
+
+def merchant_csv(report: dict[str, Any]) -> str:
+    """One row per day and stock (days with nothing for a stock left out), then each day of every stock
+    together (stock ``all``), then the total."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(MERCHANT_COLUMNS)
+    figures = MERCHANT_COLUMNS[3:]
+    for stock in report["stocks"]:
+        for day in stock["days"]:
+            if day["claimed"] or day["redeemed"]:
+                writer.writerow([day["date"], stock["stock_id"], stock["name"], *(day[c] for c in figures)])
+    for day in report["days"]:
+        writer.writerow([day["date"], "all", "", *(day[c] for c in figures)])
+    writer.writerow(["total", "all", "", *(report["total"][c] for c in figures)])
+    return out.getvalue()
 
 
 async def as_json(session: AsyncSession, stock: Stock) -> dict[str, Any]:

@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hutong.server.coupons import guesses, issuing, rules, using
-from hutong.server.coupons.models import CallbackSettings, Coupon, Stock
+from hutong.server.coupons.models import CallbackSettings, Coupon, Stock, Store
 from hutong.server.deps import database, settings
 from hutong.server.identity import service as identity
 from hutong.server.payments import merchants, validate
@@ -280,6 +280,13 @@ async def favor_create(request: Request) -> Response:
     async with database(request).session() as session:
         # A voucher stock waits for /start, as WeChat's does (状态: 未激活).
         stock = await issuing.create_stock(session, merchant, "favor", body, state="draft")
+        for store_id in stock.store_ids:
+            store = await session.get(Store, store_id)
+            if store is None or store.merchant_id != merchant.id:
+                raise param_error(
+                    f"门店 {store_id} 不属于该商户 (not a store of this merchant)",
+                    "coupon_use_rule.available_stores",
+                )
         answer = {"stock_id": stock.stock_id, "create_time": rfc3339(stock.created_at)}
     return await api.answer(request, 200, answer)
 

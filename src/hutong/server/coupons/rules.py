@@ -235,6 +235,9 @@ def favor_fields(body: Any) -> dict[str, Any]:
         "begins_at": begins,
         "ends_at": ends,
         "goods_tags": _str_list(rule.get("goods_tag"), "coupon_use_rule.goods_tag"),
+        # Hutong's addition, as on merchant coupons: only orders paid at these stores (the order's
+        # scene_info.store_info.id); none: any order.
+        "store_ids": _int_list(rule.get("available_stores"), "coupon_use_rule.available_stores", 1, 2**31),
         "max_coupons": max_coupons,
         "max_coupons_per_user": per_user,
         "code_mode": "WECHATPAY_MODE",
@@ -342,7 +345,7 @@ def _sent_amount(stock: Stock) -> int:
 
 
 def favor_stock(stock: Stock, mchid: str) -> dict[str, Any]:
-    return {
+    body: dict[str, Any] = {
         "stock_id": stock.stock_id,
         "stock_creator_mchid": mchid,
         "stock_name": stock.name,
@@ -366,6 +369,9 @@ def favor_stock(stock: Stock, mchid: str) -> dict[str, Any]:
         "singleitem": False,
         "stock_type": "NORMAL",
     }
+    if stock.store_ids:  # Hutong's addition: the stores whose orders it applies to
+        body["coupon_use_rule"] = {"available_stores": stock.store_ids}
+    return body
 
 
 def busifavor_coupon(coupon: Coupon, stock: Stock, mchid: str) -> dict[str, Any]:
@@ -396,7 +402,11 @@ def busifavor_coupon(coupon: Coupon, stock: Stock, mchid: str) -> dict[str, Any]
 FAVOR_COUPON_STATE = {"SENDED": "SENDED", "USED": "USED", "EXPIRED": "EXPIRED", "DEACTIVATED": "EXPIRED"}
 
 
-def favor_coupon(coupon: Coupon, stock: Stock, mchid: str) -> dict[str, Any]:
+def favor_coupon(
+    coupon: Coupon, stock: Stock, mchid: str, consume_mchid: str | None = None
+) -> dict[str, Any]:
+    """The voucher as WeChat's favor query shows it; ``mchid`` is the stock's creator (``""`` for a
+    platform-funded stock), ``consume_mchid`` the merchant paid (the creator unless given)."""
     body: dict[str, Any] = {
         "stock_creator_mchid": mchid,
         "stock_id": stock.stock_id,
@@ -418,7 +428,7 @@ def favor_coupon(coupon: Coupon, stock: Stock, mchid: str) -> dict[str, Any]:
     if coupon.state == "USED":
         body["consume_information"] = {
             "consume_time": rfc3339(coupon.used_at),
-            "consume_mchid": mchid,
+            "consume_mchid": consume_mchid if consume_mchid is not None else mchid,
             "transaction_id": coupon.transaction_id or "",
         }
     return body

@@ -1,6 +1,7 @@
 """Every model, imported in one place so that Alembic and the tests see the whole schema."""
 
 from hutong.server.accounts.models import ApiToken, Membership, Organization, Session, User
+from hutong.server.addresses.models import InvoiceTitle, ShippingAddress
 from hutong.server.apps.models import App, DeveloperKey, Release
 from hutong.server.audit.models import AuditEntry
 from hutong.server.chats.models import (
@@ -52,6 +53,7 @@ from hutong.server.providers.models import Commit as ProviderCommit
 from hutong.server.providers.models import Deployment as ProviderDeployment
 from hutong.server.providers.models import DeploymentItem as ProviderDeploymentItem
 from hutong.server.providers.models import Provider, ProviderToken
+from hutong.server.providers.models import ReviewMark as ProviderReviewMark
 from hutong.server.providers.models import Template as ProviderTemplate
 from hutong.server.review.models import Review
 from hutong.server.sharing.models import GroupOpenId, Share, ShareOpen
@@ -107,6 +109,7 @@ __all__ = [
     "Grant",
     "GroupOpenId",
     "IdempotencyRecord",
+    "InvoiceTitle",
     "Keyword",
     "LedgerAccount",
     "LedgerPosting",
@@ -132,6 +135,7 @@ __all__ = [
     "ProviderCommit",
     "ProviderDeployment",
     "ProviderDeploymentItem",
+    "ProviderReviewMark",
     "ProviderTemplate",
     "ProviderToken",
     "PushSettings",
@@ -149,6 +153,7 @@ __all__ = [
     "Settlement",
     "Share",
     "ShareOpen",
+    "ShippingAddress",
     "Stock",
     "Store",
     "StoreStaff",

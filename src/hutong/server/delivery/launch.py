@@ -77,6 +77,9 @@ async def choose_release(
         app = await session.scalar(select(App).where(App.appid == appid))
         if app is None:
             raise Problem(404, "app_not_found", f"no mini program {appid!r} is released")
+        if app.visit_closed:
+            # 暂停服务 (change_visitstatus close): the released app opens for nobody until it opens again.
+            raise Problem(410, "app_closed", "this mini program has paused its service")
         release_id = app.rollout_release_id if in_rollout(app, audience) else app.current_release_id
     else:
         if audience.user is None:

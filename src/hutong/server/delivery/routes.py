@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Annotated
 
@@ -86,13 +87,73 @@ async def launch(
     network: Annotated[
         str, Query(max_length=16, description="The network type the runtime sees (wifi, 2g–5g, unknown).")
     ] = "",
+    screen: Annotated[
+        str,
+        Query(
+            max_length=64,
+            description="The screen in points and its pixel ratio (390x844@3): an iPhone's model.",
+        ),
+    ] = "",
 ) -> Response:
     """Which release this user gets, its bundles' hashes and the app's allowed domains, signed (Ed25519)."""
+    answer = await signed_launch(
+        request, appid, channel=channel, scene=scene, path=path, network=network, screen=screen
+    )
+    response = Response(
+        answer.body,
+        media_type="application/json",
+        headers={
+            SIGNATURE_HEADER: answer.signature,
+            # Per user (phased release): never shared by a cache.
+            "Cache-Control": "private, no-store",
+        },
+    )
+    answer.set_device_cookie(response, request)
+    return response
+
+
+@dataclass(frozen=True)
+class SignedLaunch:
+    """A launch manifest's exact bytes, their ``Hutong-Signature``, and the device cookie to set, if new."""
+
+    body: bytes
+    signature: str
+    new_device: str | None
+
+    def set_device_cookie(self, response: Response, request: Request) -> None:
+        if self.new_device:
+            response.set_cookie(
+                DEVICE_COOKIE,
+                self.new_device,
+                max_age=DEVICE_MAX_AGE,
+                httponly=True,
+                samesite="lax",
+                secure=settings(request).secure_cookies,
+                path="/",
+            )
+
+
+async def signed_launch(
+    request: Request,
+    appid: str,
+    *,
+    channel: str,
+    scene: int | None,
+    path: str,
+    network: str,
+    device: str | None = None,
+    screen: str = "",
+) -> SignedLaunch:
+    """The launch ``request``'s user (or device) gets, counted as one (the route, and the shell page of
+    a ``/?open=`` address, which carries it inline: delivery/shell_page.py). ``device``: the new device
+    id the caller has already sent as the cookie."""
     user = await optional_user(request)
-    device = request.cookies.get(DEVICE_COOKIE, "")
-    new_device = not (0 < len(device) <= 64 and device.replace("-", "").replace("_", "").isalnum())
-    if new_device:
-        device = secrets.token_urlsafe(16)
+    new_device = False
+    if device is None:
+        device = request.cookies.get(DEVICE_COOKIE, "")
+        new_device = not (0 < len(device) <= 64 and device.replace("-", "").replace("_", "").isalnum())
+        if new_device:
+            device = secrets.token_urlsafe(16)
     async with database(request).session() as session:
         audience = launches.Audience(user, device)
         app, release = await launches.choose_release(session, appid, audience, channel)
@@ -130,33 +191,37 @@ async def launch(
                             client_address(request.scope),
                             network,
                             request.app.state.regions,
+                            screen,
                         ),
                     )
                 ]
             )
-    response = Response(
-        body,
-        media_type="application/json",
-        headers={
-            SIGNATURE_HEADER: platform_key(request).signature_header(body),
-            # Per user (phased release): never shared by a cache.
-            "Cache-Control": "private, no-store",
-        },
-    )
-    if new_device:
-        response.set_cookie(
-            DEVICE_COOKIE,
-            device,
-            max_age=DEVICE_MAX_AGE,
-            httponly=True,
-            samesite="lax",
-            secure=settings(request).secure_cookies,
-            path="/",
-        )
-    return response
+    signature = platform_key(request).signature_header(body)
+    return SignedLaunch(body, signature, device if new_device else None)
 
 
 BLOB_CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'; sandbox"
+
+
+def byte_range(header: str | None, total: int) -> tuple[int, int] | str | None:
+    """The one range of ``Range: bytes=a-b`` (or ``a-``, or ``-n``: the last n bytes) as (first, last);
+    None to send everything (no header, several ranges, another unit), "unsatisfiable" past the end."""
+    if not header or not header.startswith("bytes=") or "," in header:
+        return None
+    first, _, last = header[len("bytes=") :].strip().partition("-")
+    try:
+        if first == "":
+            count = int(last)
+            if count <= 0:
+                return "unsatisfiable"
+            return max(0, total - count), total - 1
+        start = int(first)
+        end = int(last) if last else total - 1
+    except ValueError:
+        return None
+    if start >= total or end < start:
+        return "unsatisfiable"
+    return start, min(end, total - 1)
 
 
 @router.get("/blobs/{sha256}")
@@ -168,15 +233,30 @@ async def get_blob(sha256: str, request: Request) -> Response:
     if data is None:
         raise Problem(404, "blob_not_found", "no blob has that SHA-256")
     store = blob_store(request)
+    headers = {
+        "ETag": etag,
+        "Cache-Control": IMMUTABLE,
+        "X-Content-Type-Options": "nosniff",
+        "Content-Security-Policy": BLOB_CSP,
+        "Accept-Ranges": "bytes",
+    }
+    # One byte range (what audio and video elements ask for to seek): without it a media element
+    # cannot seek and starts again from the beginning.
+    total = len(data)
+    wanted = byte_range(request.headers.get("range"), total)
+    if isinstance(wanted, str):
+        return Response(status_code=416, headers={**headers, "Content-Range": f"bytes */{total}"})
+    status = 200
+    if wanted is not None:
+        start, end = wanted
+        data = data[start : end + 1]
+        status = 206
+        headers["Content-Range"] = f"bytes {start}-{end}/{total}"
     return Response(
         data,
+        status_code=status,
         # The type recorded when the blob was stored (images, fonts, audio behave as on WeChat), never
         # sniffed; opened directly, a blob is a sandboxed document that runs no script on this origin.
         media_type=store.media_type(sha256),
-        headers={
-            "ETag": etag,
-            "Cache-Control": IMMUTABLE,
-            "X-Content-Type-Options": "nosniff",
-            "Content-Security-Policy": BLOB_CSP,
-        },
+        headers=headers,
     )

@@ -202,8 +202,20 @@ def _walk(root: Path, prefix: str) -> dict[str, bytes]:
     return files
 
 
+def _vendor() -> dict[str, bytes]:
+    """Third-party browser code served beside the runtime from its installed Python package, never
+    copied into this repository: Leaflet (xstatic-leaflet) for <map>, as an ES module with its
+    stylesheet and default marker images, under vendor/leaflet/."""
+    import xstatic.pkg.leaflet as leaflet
+
+    base = Path(leaflet.BASE_DIR)
+    images = [f"images/{p.name}" for p in (base / "images").glob("*.png")]
+    wanted = ["leaflet-src.esm.js", "leaflet.css", *images]
+    return {f"vendor/leaflet/{name}": (base / name).read_bytes() for name in sorted(wanted)}
+
+
 def load_runtime_assets(runtime_dir: Path = RUNTIME_DIR, shell_dir: Path = SHELL_DIR) -> RuntimeAssets:
-    raw = _walk(runtime_dir, "") | _walk(shell_dir, SHELL_PREFIX)
+    raw = _walk(runtime_dir, "") | _walk(shell_dir, SHELL_PREFIX) | _vendor()
     digest = hashlib.sha256()
     for path, body in sorted(raw.items()):
         digest.update(path.encode() + b"\0" + hashlib.sha256(body).digest())

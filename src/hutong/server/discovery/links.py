@@ -66,6 +66,12 @@ def app_link(public_url: str, appid: str, page: str = "", query: dict[str, str] 
     return base + (f"?{urlencode(query)}" if query else "")
 
 
+def trial_link(public_url: str, appid: str, page: str = "", query: dict[str, str] | None = None) -> str:
+    """The https link that opens ``page`` of ``appid``'s trial version (what get_qrcode carries)."""
+    base = f"{public_url.rstrip('/')}/miniapp/{quote(appid, safe='')};version=trial/{quote(clean_page(page))}"
+    return base + (f"?{urlencode(query)}" if query else "")
+
+
 def scheme_link(appid: str, page: str = "", query: dict[str, str] | None = None) -> str:
     """The same address as ``hutong://miniapp/…``, for native hosts."""
     base = f"{SCHEME}://miniapp/{quote(appid, safe='')}/{quote(clean_page(page))}"

@@ -69,9 +69,10 @@ async def _trend(request: Request, app: Any, body: dict[str, Any], shape: str) -
     zone = _zone(request)
     begin, end = dates(body, zone, shape)
     async with database(request).session() as session:
-        figures = rollups.total((await rollups.days(session, app.id, begin, end, zone)).values())
+        per_day = await rollups.days(session, app.id, begin, end, zone)
+        figures = rollups.total(per_day.values())
         uv = await rollups.distinct_visitors(session, app.id, begin, end, zone)
-        new_uv = await rollups.new_visitors(session, app.id, begin, end)
+        new_uv = await rollups.new_visitors(session, app.id, begin, end, per_day, zone)
     ref = {"day": report.ymd(begin), "week": f"{report.ymd(begin)}-{report.ymd(end)}"}.get(
         shape, begin.strftime("%Y%m")
     )

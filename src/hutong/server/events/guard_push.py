@@ -7,7 +7,13 @@ WeChat has no such event (it has no guard); Hutong's is shaped like WeChat's pus
 ToUserName, FromUserName, CreateTime, MsgType "event", Event) with its name prefixed ``hutong_`` so a
 server that only knows WeChat's events ignores it. It is an outbox job enqueued in the guard's own
 transaction, so it exists exactly when the rollback or pause commits, and is retried on message
-push's schedule. The platform sends no email: it has no mail transport (the push is the hook)."""
+push's schedule. The platform sends no email: it has no mail transport (the push is the hook).
+
+An app authorized to a third-party platform (docs/providers.md) with the development set (18, under
+which the provider releases its code) has the same event pushed to the provider as well, as WeChat
+pushes an authorized app's events and as review results already go: to the provider's event URL
+for that app (``$APPID$`` filled in) or, without one, its message URL, encrypted with the provider's
+key (providers/events.py)."""
 
 from __future__ import annotations
 
@@ -15,10 +21,14 @@ import json
 import time
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hutong.server import outbox
 from hutong.server.apps.models import App
+from hutong.server.providers import scopes
+from hutong.server.providers import service as providers
+from hutong.server.providers.models import Authorization, Provider
 from hutong.server.sealing import SealingError
 from hutong.server.support import push as support_push
 from hutong.server.support import service as support
@@ -47,12 +57,25 @@ def event_of(app: App, detail: dict[str, Any], created: int) -> dict[str, Any]:
     }
 
 
-async def notify(session: AsyncSession, app: App, detail: dict[str, Any]) -> int | None:
-    """Enqueue the push (in the caller's transaction) when the app has message push on."""
-    if await session.get(PushSettings, app.id) is None:
-        return None
+async def notify(session: AsyncSession, app: App, detail: dict[str, Any]) -> list[int]:
+    """Enqueue the pushes (in the caller's transaction): to the app's server when it has message push
+    on, and to each provider the app is authorized to with the development set; answers the jobs."""
     event = event_of(app, detail, int(time.time()))
-    return await outbox.enqueue(session, TOPIC, {"app_id": app.id, "event": event})
+    jobs = []
+    if await session.get(PushSettings, app.id) is not None:
+        jobs.append(await outbox.enqueue(session, TOPIC, {"app_id": app.id, "event": event}))
+    granted = await session.execute(
+        select(Provider, Authorization)
+        .join(Authorization, Authorization.provider_id == Provider.id)
+        .where(Authorization.app_id == app.id, Authorization.status == "authorized")
+        .order_by(Provider.id)
+    )
+    for provider, authorization in granted.all():
+        if scopes.DEVELOPMENT in authorization.func_info:
+            jobs.append(
+                await providers.enqueue_event(session, provider, EVENT, appid=app.appid, fields=event)
+            )
+    return jobs
 
 
 @outbox.handler(TOPIC, schedule=outbox.MESSAGE_PUSH_RETRY, timeout=support_push.PUSH_SECONDS + 5)

@@ -60,7 +60,7 @@ async def overview(
     per_day = await rollups.days(session, app_id, first, last, zone)
     figures = rollups.total(per_day.values())
     uv = await rollups.distinct_visitors(session, app_id, first, last, zone)
-    new_uv = await rollups.new_visitors(session, app_id, first, last)
+    new_uv = await rollups.new_visitors(session, app_id, first, last, per_day, zone)
     today = store.today(zone)
     return {
         "begin": first.isoformat(),

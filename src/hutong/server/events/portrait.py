@@ -1,8 +1,10 @@
 """Who an app's visitors are, as WeChat's ``getweanalysisappiduserportrait`` shows them, limited to what
 the platform honestly knows at a launch:
 
-- **platform, system, brand and device** from the browser's user agent (an iPhone's model is not in
-  it: "iPhone"; Chrome's reduced Android agent names no model: left out);
+- **platform, system, brand and device** from the browser's user agent (Chrome's reduced Android agent
+  names no model: left out). Safari names no iPhone model either: the runtime sends the screen's size
+  in points and its pixel ratio with the launch, and each size names the iPhones that have it
+  (``IPHONE_SCREENS``, e.g. "iPhone 12/13/14"); an unknown size is "iPhone";
 - **province and city** from the visitor's IP address, only where the operator configured a table of
   address ranges (``HUTONG_ANALYTICS_REGIONS_FILE``: CSV ``network,province_code,province,city_code,
   city``, e.g. ``1.2.3.0/24,440000,广东省,440100,广州市``): Hutong ships no geolocation data;
@@ -44,6 +46,25 @@ BRANDS = (
     ("HUAWEI", "HUAWEI"), ("ELS-", "HUAWEI"), ("ANA-", "HUAWEI"), ("NOH-", "HUAWEI"), ("LIO-", "HUAWEI"),
     ("HONOR", "HONOR"), ("ONEPLUS", "OnePlus"), ("Nokia", "Nokia"), ("moto", "Motorola"),
 )  # fmt: skip
+# An iPhone's screen in points (portrait) and its pixel ratio → the models that share it; Safari's agent
+# names none, and the screen is all a web page can tell. Pro models with the same screen as the plain
+# ones are not told apart from them.
+IPHONE_SCREENS = {
+    (320, 480, 2): "iPhone 4/4s",
+    (320, 568, 2): "iPhone 5/5s/5c/SE",
+    (375, 667, 2): "iPhone 6/6s/7/8/SE (2nd, 3rd)",
+    (414, 736, 3): "iPhone 6/6s/7/8 Plus",
+    (375, 812, 3): "iPhone X/XS/11 Pro/12 mini/13 mini",
+    (414, 896, 2): "iPhone XR/11",
+    (414, 896, 3): "iPhone XS Max/11 Pro Max",
+    (390, 844, 3): "iPhone 12/13/14/16e",
+    (428, 926, 3): "iPhone 12/13 Pro Max/14 Plus",
+    (393, 852, 3): "iPhone 14 Pro/15/16",
+    (430, 932, 3): "iPhone 14 Pro Max/15 Plus/15 Pro Max/16 Plus",
+    (402, 874, 3): "iPhone 16 Pro",
+    (440, 956, 3): "iPhone 16 Pro Max",
+}
+_SCREEN = re.compile(r"^(\d{3,4})x(\d{3,4})@(\d(?:\.\d+)?)$")
 _ANDROID_MODEL = re.compile(r"Android [\d.]+; (?:[a-z]{2}[-_][A-Za-z]{2}; )?([^;)]+?)(?: Build/[^;)]*)?[;)]")
 FIELDS = ("platform", "system", "brand", "device", "network", "province", "city")
 
@@ -66,10 +87,20 @@ def system_of(user_agent: str) -> str:
     return "other"
 
 
-def device_of(user_agent: str) -> tuple[str, str]:
-    """(brand, device) as far as the agent tells; empty when it does not."""
+def iphone_of(screen: str) -> str:
+    """The iPhones with this screen (``WIDTHxHEIGHT@RATIO``, points), or "iPhone"."""
+    found = _SCREEN.match(screen)
+    if found is None:
+        return "iPhone"
+    width, height = int(found.group(1)), int(found.group(2))
+    key = (min(width, height), max(width, height), round(float(found.group(3))))
+    return IPHONE_SCREENS.get(key, "iPhone")
+
+
+def device_of(user_agent: str, screen: str = "") -> tuple[str, str]:
+    """(brand, device) as far as the agent (and, for an iPhone, the screen) tells; empty when not."""
     if "iPhone" in user_agent:
-        return "Apple", "iPhone"
+        return "Apple", iphone_of(screen)
     if "iPad" in user_agent:
         return "Apple", "iPad"
     found = _ANDROID_MODEL.search(user_agent)
@@ -127,9 +158,11 @@ class Regions:
         return "", ""
 
 
-def describe(user_agent: str, address: str, network: str, regions: Regions) -> dict[str, str]:
+def describe(
+    user_agent: str, address: str, network: str, regions: Regions, screen: str = ""
+) -> dict[str, str]:
     """What a launch records of its visitor (empty fields are left out)."""
-    brand, device = device_of(user_agent)
+    brand, device = device_of(user_agent, screen)
     province, city = regions.lookup(address)
     seen = {
         "platform": rollups.platform_of(user_agent),

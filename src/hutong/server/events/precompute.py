@@ -52,7 +52,7 @@ async def keep_today(session: AsyncSession, zone: ZoneInfo, now: datetime | None
             delete(AnalyticsRollup).where(
                 AnalyticsRollup.app_id == app_id,
                 AnalyticsRollup.day == today,
-                AnalyticsRollup.metric.not_in(rollups.RANGE_METRICS),
+                AnalyticsRollup.metric.not_in(rollups.BESIDE_TODAY),
             )
         )
         rows = [
@@ -60,6 +60,7 @@ async def keep_today(session: AsyncSession, zone: ZoneInfo, now: datetime | None
             for (metric, key), value in sorted({**figures, rollups.PARTIAL: int(moment.timestamp())}.items())
         ]
         await session.execute(insert(AnalyticsRollup), rows)
+        await rollups.keep_hours(session, app_id, today, zone, moment)
     return len(apps)
 
 

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -49,6 +49,14 @@ PARTIAL_MAX_AGE = 15 * 60
 # Figures kept beside a day that are not that day's own: a range's visitors (by its last day), a
 # cohort's retention cells, a range's portrait.
 RANGE_METRICS = ("uv_range", "retain", "portrait")
+# Today's finished hours of a busy app, kept by the periodic job (precompute.py) beside the day's
+# rollup: visits, page views and visitors by hour ("0"–"23"), and HOURS_KEPT (key "") how many of the
+# day's first hours they cover. An hour is finished LATE after its end (a host's time is believed an
+# hour back), so a kept hour never changes; the hours after it are counted live on every read.
+HOUR_METRICS = ("hour_sessions", "hour_pv", "hour_uv")
+HOURS_KEPT = ("_hours", "")
+# What is kept beside an open day and survives the job's refresh of its figures.
+BESIDE_TODAY = (*RANGE_METRICS, *HOUR_METRICS, HOURS_KEPT[0])
 
 
 def platform_of(user_agent: str) -> str:
@@ -294,7 +302,7 @@ async def days(
         )
     )
     for day, metric, key, value in rows.all():
-        if metric not in RANGE_METRICS:
+        if metric not in BESIDE_TODAY:
             found[day][(metric, key)] = int(value)
     result: dict[date, Figures] = {}
     day = start
@@ -384,14 +392,35 @@ async def distinct_visitors(
     return count
 
 
-async def new_visitors(session: AsyncSession, app_id: int, start: date, end: date) -> int:
+async def new_visitors(
+    session: AsyncSession,
+    app_id: int,
+    start: date,
+    end: date,
+    per_day: dict[date, Figures] | None = None,
+    zone: ZoneInfo | None = None,
+    now: datetime | None = None,
+) -> int:
+    """Visitors first seen in the range. Given the range's figures (``days``) and the zone, the closed
+    days' kept ``new_uv`` are summed (a visitor has one first day) and only the open days are counted,
+    instead of every new visitor of a month."""
     u = AnalyticsUser
-    return int(
-        await session.scalar(
-            select(func.count()).where(u.app_id == app_id, u.first_day >= start, u.first_day <= end)
-        )
-        or 0
-    )
+
+    async def count(first: date, last: date) -> int:
+        query = select(func.count()).where(u.app_id == app_id, u.first_day >= first, u.first_day <= last)
+        return int(await session.scalar(query) or 0)
+
+    if per_day is None or zone is None:
+        return await count(start, end)
+    moment = now or datetime.now(UTC)
+    last_closed = end
+    while last_closed >= start and not closed(last_closed, zone, moment):
+        last_closed -= timedelta(days=1)
+    closed_days = [start + timedelta(days=n) for n in range((last_closed - start).days + 1)]
+    if any(day not in per_day for day in closed_days):
+        return await count(start, end)
+    kept = sum(per_day[day].get(("new_uv", ""), 0) for day in closed_days)
+    return kept + (await count(last_closed + timedelta(days=1), end) if last_closed < end else 0)
 
 
 async def retained(
@@ -417,21 +446,105 @@ async def retained(
     return int(await session.scalar(query) or 0)
 
 
-async def hourly(session: AsyncSession, app_id: int, day: date) -> list[dict[str, int]]:
-    """Today, near real time: visits, page views and visitors per hour."""
+def finished_hours(day: date, zone: ZoneInfo, now: datetime) -> int:
+    """How many of ``day``'s first hours (in ``zone``) no event can join any more."""
+    count = 0
+    while count < 24:
+        start = datetime.combine(day, time(count), zone).astimezone(UTC)
+        if now < start + timedelta(hours=1) + LATE:
+            break
+        count += 1
+    return count
+
+
+async def count_hours(
+    session: AsyncSession, app_id: int, day: date, since: int = 0, until: int = 24
+) -> list[dict[str, int]]:
+    """Visits, page views and visitors of ``day``'s hours ``since`` to ``until`` - 1 from the raw
+    events (index-only on (app_id, day, kind, hour, audience)); hours without any are left out."""
     e = events.c
-    out = [{"hour": hour, "session_cnt": 0, "visit_pv": 0, "visit_uv": 0} for hour in range(24)]
+    out: dict[int, dict[str, int]] = {}
     rows = await session.execute(
         select(e.hour, e.kind, func.count(), func.count(func.distinct(e.audience)))
-        .where(e.app_id == app_id, e.day == day, e.kind.in_(("launch", "page")))
-        .group_by(e.hour, e.kind)
+        .where(
+            e.app_id == app_id,
+            e.day == day,
+            e.kind.in_(("launch", "page")),
+            e.hour >= since,
+            e.hour < until,
+        )
+        .group_by(e.kind, e.hour)  # the index's order: no sort before grouping
     )
     for hour, kind, count, visitors in rows.all():
-        slot = out[int(hour)]
+        slot = out.setdefault(int(hour), {"hour": int(hour), "session_cnt": 0, "visit_pv": 0, "visit_uv": 0})
         if kind == "launch":
             slot["session_cnt"] = int(count)
         else:
             slot["visit_pv"], slot["visit_uv"] = int(count), int(visitors)
+    return [out[hour] for hour in sorted(out)]
+
+
+async def keep_hours(session: AsyncSession, app_id: int, day: date, zone: ZoneInfo, now: datetime) -> int:
+    """Count and keep ``day``'s finished hours not kept yet (the job, for a busy app); answers how
+    many hours are kept now."""
+    kept = await session.scalar(
+        select(AnalyticsRollup.value).where(
+            AnalyticsRollup.app_id == app_id,
+            AnalyticsRollup.day == day,
+            AnalyticsRollup.metric == HOURS_KEPT[0],
+            AnalyticsRollup.key == HOURS_KEPT[1],
+        )
+    )
+    since, until = int(kept or 0), finished_hours(day, zone, now)
+    if until <= since:
+        return since
+    rows: list[dict[str, Any]] = []
+    for slot in await count_hours(session, app_id, day, since, until):
+        for metric, field in zip(HOUR_METRICS, ("session_cnt", "visit_pv", "visit_uv"), strict=True):
+            if slot[field]:
+                rows.append(
+                    {
+                        "app_id": app_id,
+                        "day": day,
+                        "metric": metric,
+                        "key": str(slot["hour"]),
+                        "value": slot[field],
+                    }
+                )
+    await session.execute(
+        delete(AnalyticsRollup).where(
+            AnalyticsRollup.app_id == app_id,
+            AnalyticsRollup.day == day,
+            AnalyticsRollup.metric == HOURS_KEPT[0],
+        )
+    )
+    rows.append({"app_id": app_id, "day": day, "metric": HOURS_KEPT[0], "key": HOURS_KEPT[1], "value": until})
+    insert_ = store._insert((await session.connection()).dialect.name)
+    await session.execute(insert_(AnalyticsRollup).on_conflict_do_nothing(), rows)
+    return until
+
+
+async def hourly(session: AsyncSession, app_id: int, day: date) -> list[dict[str, int]]:
+    """Today, near real time: visits, page views and visitors per hour. The hours the periodic job
+    kept (a busy app's finished ones) are read back; the others are counted from the raw events,
+    so an event written a second ago is in its hour."""
+    out = [{"hour": hour, "session_cnt": 0, "visit_pv": 0, "visit_uv": 0} for hour in range(24)]
+    rows = await session.execute(
+        select(AnalyticsRollup.metric, AnalyticsRollup.key, AnalyticsRollup.value).where(
+            AnalyticsRollup.app_id == app_id,
+            AnalyticsRollup.day == day,
+            AnalyticsRollup.metric.in_((*HOUR_METRICS, HOURS_KEPT[0])),
+        )
+    )
+    since = 0
+    fields = dict(zip(HOUR_METRICS, ("session_cnt", "visit_pv", "visit_uv"), strict=True))
+    for metric, key, value in rows.all():
+        if metric == HOURS_KEPT[0]:
+            since = int(value)
+        else:
+            out[int(key)][fields[metric]] = int(value)
+    for slot in await count_hours(session, app_id, day, since):
+        out[slot["hour"]] = slot
     return out
 
 

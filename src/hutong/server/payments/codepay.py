@@ -133,8 +133,7 @@ async def submit(
     amount = validate.obj(body, "amount")
     total = validate.fen(amount, "total", "amount.total")
     currency = validate.currency(amount, "amount.currency")
-    if body.get("scene_info") is not None:
-        validate.obj(body, "scene_info")
+    store_info_id = validate.store_info_id(body)
     notify_url = ""  # optional here: a till usually polls; with one, TRANSACTION.SUCCESS is sent too
     if body.get("notify_url") is not None:
         notify_url = validate.notify_url(body["notify_url"], caller.notify_prefixes or [], allow_plain_http)
@@ -152,6 +151,7 @@ async def submit(
         description=description,
         attach=attach,
         goods_tag=goods_tag,
+        store_info_id=store_info_id,
         notify_url=notify_url,
         amount_total=total,
         currency=currency,

@@ -98,6 +98,9 @@ class Order(Timestamped, Base):
     description: Mapped[str] = mapped_column(String(127))
     attach: Mapped[str | None] = mapped_column(String(128), nullable=True)
     goods_tag: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    # WeChat's scene_info.store_info.id: the merchant's store where it was paid (a Hutong store's id
+    # when it names one of the merchant's stores; vouchers limited to stores look at it).
+    store_info_id: Mapped[str | None] = mapped_column(String(32), nullable=True)
     notify_url: Mapped[str] = mapped_column(String(256))
     amount_total: Mapped[int] = mapped_column(Integer)
     currency: Mapped[str] = mapped_column(String(8), default="CNY")

@@ -175,6 +175,7 @@ async def create(
     notify_url = validate.notify_url(body.get("notify_url"), notify_prefixes, allow_plain_http)
     attach = validate.text(body, "attach", 128, required=False)
     goods_tag = validate.text(body, "goods_tag", 32, required=False)
+    store_info_id = validate.store_info_id(body)
     amount = validate.obj(body, "amount")
     total = validate.fen(amount, "total", "amount.total")
     currency = validate.currency(amount, "amount.currency")
@@ -205,6 +206,7 @@ async def create(
             description=description,
             attach=attach,
             goods_tag=goods_tag,
+            store_info_id=store_info_id,
             notify_url=notify_url,
             amount_total=total,
             currency=currency,

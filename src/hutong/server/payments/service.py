@@ -49,6 +49,7 @@ class Prepay:
     currency: str
     description: str
     goods_tag: str | None  # the order's goods_tag (vouchers may be limited to some)
+    store_info_id: str | None  # scene_info.store_info.id: the store it is paid at, if the order says
     trade_state: str
     trade_type: str
     expired: bool  # the prepay_id's 2 hours, or the order's time_expire, have passed
@@ -78,6 +79,7 @@ async def _prepay(session: AsyncSession, order: Order) -> Prepay:
         currency=order.currency,
         description=order.description,
         goods_tag=order.goods_tag,
+        store_info_id=order.store_info_id,
         trade_state=order.trade_state,
         trade_type=order.trade_type,
         expired=expired,

@@ -55,6 +55,24 @@ def out_trade_no(value: Any, field: str = "out_trade_no") -> str:
     return value
 
 
+def store_info_id(body: dict[str, Any]) -> str | None:
+    """``scene_info.store_info.id`` (门店编号, up to 32 characters) when the order names its store."""
+    scene = body.get("scene_info")
+    if scene is None:
+        return None
+    if not isinstance(scene, dict):
+        raise param_error("scene_info 须为对象", "scene_info")
+    store = scene.get("store_info")
+    if store is None:
+        return None
+    if not isinstance(store, dict):
+        raise param_error("scene_info.store_info 须为对象", "scene_info.store_info")
+    value = store.get("id")
+    if not isinstance(value, str) or not 1 <= len(value) <= 32:
+        raise param_error("scene_info.store_info.id 须为 1 到 32 个字符", "scene_info.store_info.id")
+    return value
+
+
 def notify_url(value: Any, prefixes: list[str], allow_plain_http: bool, field: str = "notify_url") -> str:
     if not isinstance(value, str) or len(value) > 255:
         raise param_error(f"{field} 格式错误", field)

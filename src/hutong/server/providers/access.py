@@ -32,6 +32,19 @@ async def component_caller(
 ComponentCaller = Annotated[Provider, Depends(component_caller)]
 
 
+async def component_caller_either(
+    request: Request,
+    component_access_token: Annotated[str | None, Query()] = None,
+    access_token: Annotated[str | None, Query()] = None,
+) -> Provider:
+    """The /wxa/component/* registration APIs: WeChat's newer pages name the component token
+    ``access_token``, the older ``component_access_token``; either is taken."""
+    return await component_caller(request, component_access_token or access_token)
+
+
+ComponentCallerEither = Annotated[Provider, Depends(component_caller_either)]
+
+
 def require_scope(call: service.AuthorizerCall, needed: frozenset[int]) -> None:
     """61007 unless the merchant granted one of ``needed``."""
     if not needed & set(call.authorization.func_info):

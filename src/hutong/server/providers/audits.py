@@ -1,7 +1,8 @@
 """Review and release on a merchant's behalf (/wxa/submit_audit … /wxa/release), the provider's
-monthly review quota shared by all its merchants, the review results pushed to the provider
-(weapp_audit_success|fail), and the reviewers' batches: pending commits of identical code, decided
-in one go while each merchant's ext stays in view."""
+monthly review and speed-up quotas shared by all its merchants (queryquota, speedupaudit), the review
+results pushed to the provider (weapp_audit_success|fail|delay), the app's visit status
+(change_visitstatus), and the reviewers' batches: pending commits of identical code, decided (or
+delayed) in one go while each merchant's ext stays in view."""
 
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ from hutong.server.audit.service import record
 from hutong.server.identity.ids import aware
 from hutong.server.problems import Problem
 from hutong.server.providers import service
-from hutong.server.providers.models import Commit, Provider, Template
+from hutong.server.providers.models import Commit, Provider, ReviewMark, Template
 from hutong.server.providers.service import AuthorizerCall
 from hutong.server.review import service as review_service
 from hutong.server.review.models import Review
@@ -31,6 +32,7 @@ UNDO_PER_DAY = 5
 UNDO_PER_MONTH = 10
 # WeChat's audit status numbers.
 STATUS = {"approved": 0, "rejected": 1, "pending": 2, "withdrawn": 3}
+DELAYED = 4  # a pending review the reviewers delayed (weapp_audit_delay), with its reason
 
 
 def _month_start(moment: datetime) -> datetime:
@@ -47,14 +49,73 @@ async def quota_used(session: AsyncSession, provider: Provider) -> int:
     return int(used or 0)
 
 
+async def speedups_used(session: AsyncSession, provider: Provider) -> int:
+    used = await session.scalar(
+        select(func.count())
+        .select_from(ReviewMark)
+        .where(ReviewMark.provider_id == provider.id, ReviewMark.speedup_at >= _month_start(service.now()))
+    )
+    return int(used or 0)
+
+
 async def quota(session: AsyncSession, provider: Provider) -> dict[str, int]:
     used = await quota_used(session, provider)
+    speedups = await speedups_used(session, provider)
     return {
         "rest": max(provider.audit_quota - used, 0),
         "limit": provider.audit_quota,
-        "speedup_rest": 0,
-        "speedup_limit": 0,
+        "speedup_rest": max(provider.speedup_quota - speedups, 0),
+        "speedup_limit": provider.speedup_quota,
     }
+
+
+async def _mark(session: AsyncSession, review: Review) -> ReviewMark | None:
+    return await session.scalar(select(ReviewMark).where(ReviewMark.review_id == review.id))
+
+
+async def speedup(session: AsyncSession, call: AuthorizerCall, auditid: object) -> None:
+    """speedupaudit {auditid}: the pending review goes ahead of the reviewers' queue, once, against
+    the provider's monthly speed-up quota (89402 not pending or not this app's, 89403 not a commit of
+    this provider, 89404 already sped up, 89405 quota used)."""
+    review = await session.get(Review, auditid) if isinstance(auditid, int) else None
+    if review is None or review.app_id != call.app.id or review.status != "pending":
+        raise WxError(89402)
+    commit = await session.scalar(select(Commit).where(Commit.release_id == review.release_id))
+    if commit is None or commit.provider_id != call.provider.id:
+        raise WxError(89403)
+    mark = await _mark(session, review)
+    if mark is not None and mark.speedup_at is not None:
+        raise WxError(89404)
+    if await speedups_used(session, call.provider) >= call.provider.speedup_quota:
+        raise WxError(89405)
+    if mark is None:
+        mark = ReviewMark(provider_id=call.provider.id, review_id=review.id)
+        session.add(mark)
+    mark.speedup_at = service.now()
+    await session.flush()
+    await record(
+        session,
+        call.app.id,
+        None,
+        "review.speedup",
+        release_id=review.release_id,
+        component_appid=call.provider.component_appid,
+    )
+
+
+async def set_visit_status(session: AsyncSession, call: AuthorizerCall, action: object) -> None:
+    """change_visitstatus {action: open|close}: WeChat's 暂停服务; a closed app opens for nobody."""
+    if action not in ("open", "close"):
+        raise WxError(40097, "invalid args: action is open or close")
+    call.app.visit_closed = action == "close"
+    await record(
+        session,
+        call.app.id,
+        None,
+        "app.visit_status",
+        visit=action,
+        component_appid=call.provider.component_appid,
+    )
 
 
 async def submit(session: AsyncSession, call: AuthorizerCall, body: dict[str, Any]) -> Review:
@@ -101,10 +162,12 @@ async def submit(session: AsyncSession, call: AuthorizerCall, body: dict[str, An
     return review
 
 
-def status_of(review: Review, release: Release | None) -> dict[str, Any]:
+def status_of(review: Review, release: Release | None, mark: ReviewMark | None = None) -> dict[str, Any]:
     answer: dict[str, Any] = {"status": STATUS.get(review.status, 2)}
     if review.status == "rejected":
         answer.update(reason=review.reason, ScreenShot="")
+    elif review.status == "pending" and mark is not None and mark.delayed_at is not None:
+        answer.update(status=DELAYED, reason=mark.delay_reason)
     if release is not None:
         answer.update(user_version=release.version, user_desc=release.description)
     answer["submit_audit_time"] = int(aware(review.created_at).timestamp())
@@ -115,7 +178,7 @@ async def audit_status(session: AsyncSession, call: AuthorizerCall, auditid: obj
     review = await session.get(Review, auditid) if isinstance(auditid, int) else None
     if review is None or review.app_id != call.app.id:
         raise WxError(40097, "invalid args: no such auditid for this app")
-    return status_of(review, await session.get(Release, review.release_id))
+    return status_of(review, await session.get(Release, review.release_id), await _mark(session, review))
 
 
 async def latest_status(session: AsyncSession, call: AuthorizerCall) -> dict[str, Any]:
@@ -124,7 +187,8 @@ async def latest_status(session: AsyncSession, call: AuthorizerCall) -> dict[str
     )
     if review is None:
         raise WxError(86000)
-    return {"auditid": review.id, **status_of(review, await session.get(Release, review.release_id))}
+    release_row = await session.get(Release, review.release_id)
+    return {"auditid": review.id, **status_of(review, release_row, await _mark(session, review))}
 
 
 async def release(session: AsyncSession, call: AuthorizerCall) -> Release:
@@ -240,6 +304,8 @@ class BatchItem:
     name: str
     version: str
     ext: dict[str, Any]
+    speedup: bool = False
+    delayed: bool = False
 
 
 @dataclass
@@ -249,29 +315,45 @@ class Batch:
     template_version: str
     items: list[BatchItem] = field(default_factory=list)
 
+    @property
+    def speedup(self) -> bool:
+        return any(item.speedup for item in self.items)
+
 
 async def batches(session: AsyncSession, actor: User) -> list[Batch]:
     """Pending reviews of provider commits, grouped by identical code (one template build)."""
     review_service.require_operator(actor)
     rows = await session.execute(
-        select(Review, Commit, App, Release, Provider, Template)
+        select(Review, Commit, App, Release, Provider, Template, ReviewMark)
         .join(Commit, Commit.release_id == Review.release_id)
         .join(App, App.id == Review.app_id)
         .join(Release, Release.id == Review.release_id)
         .join(Provider, Provider.id == Commit.provider_id)
         .outerjoin(Template, Template.id == Commit.template_id)
+        .outerjoin(ReviewMark, ReviewMark.review_id == Review.id)
         .where(Review.status == "pending")
         .order_by(Review.id)
     )
     groups: dict[str, Batch] = {}
-    for review, commit, app, release_row, provider, template in rows:
+    for review, commit, app, release_row, provider, template, mark in rows:
         batch = groups.setdefault(
             commit.code_sha256,
             Batch(commit.code_sha256, provider.name, template.user_version if template else ""),
         )
         ext = commit.ext_json.get("ext", {}) if isinstance(commit.ext_json, dict) else {}
-        batch.items.append(BatchItem(review.id, app.appid, app.name, release_row.version, ext))
-    return list(groups.values())
+        batch.items.append(
+            BatchItem(
+                review.id,
+                app.appid,
+                app.name,
+                release_row.version,
+                ext,
+                speedup=mark is not None and mark.speedup_at is not None,
+                delayed=mark is not None and mark.delayed_at is not None,
+            )
+        )
+    # Sped-up reviews first (speedupaudit), then in order of submission.
+    return sorted(groups.values(), key=lambda batch: not batch.speedup)
 
 
 async def decide_batch(
@@ -293,6 +375,44 @@ async def decide_batch(
         await review_service.decide(session, actor, review.id, approve=approve, reason=reason)
         for review, _commit in pairs
     ]
+
+
+async def delay_batch(
+    session: AsyncSession, actor: User, code: str, review_ids: list[int], reason: str
+) -> list[Review]:
+    """Reviewers delay pending reviews of one code (WeChat's 审核延后): they stay pending, their
+    status reads 4 with the reason, and each provider hears weapp_audit_delay; a decision follows."""
+    review_service.require_operator(actor)
+    if not reason.strip():
+        raise Problem(422, "reason_required", "say why the review is delayed")
+    found = await session.execute(
+        select(Review, Commit)
+        .join(Commit, Commit.release_id == Review.release_id)
+        .where(Review.id.in_(review_ids or [0]))
+    )
+    pairs = list(found)
+    if (
+        not pairs
+        or len(pairs) != len(set(review_ids))
+        or any(commit.code_sha256 != code or review.status != "pending" for review, commit in pairs)
+    ):
+        raise Problem(409, "not_one_batch", "every review in a batch must be pending and of the same code")
+    moment = service.now()
+    for review, commit in pairs:
+        mark = await _mark(session, review)
+        if mark is None:
+            mark = ReviewMark(provider_id=commit.provider_id, review_id=review.id)
+            session.add(mark)
+        mark.delayed_at = moment
+        mark.delay_reason = reason.strip()[:2000]
+        provider = await session.get(Provider, commit.provider_id)
+        app = await session.get(App, review.app_id)
+        if provider is not None and app is not None:
+            await service.enqueue_event(
+                session, provider, "weapp_audit_delay", appid=app.appid, reason=mark.delay_reason
+            )
+    await session.flush()
+    return [review for review, _commit in pairs]
 
 
 # Gray (phased) release, on the platform's own rollout (server/apps/release.py) ----------------------

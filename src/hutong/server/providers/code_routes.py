@@ -4,21 +4,26 @@ reviewers' batch decisions (JSON API for the console)."""
 
 from __future__ import annotations
 
+import io
 from typing import Annotated, Any
+from urllib.parse import parse_qsl
 
 from fastapi import APIRouter, Depends, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
+from PIL import Image
 from pydantic import BaseModel, Field
 
 from hutong.server.accounts.auth import current_user
 from hutong.server.accounts.models import User
-from hutong.server.deps import blob_store, database
+from hutong.server.deps import blob_store, database, settings
+from hutong.server.discovery import links
+from hutong.server.discovery.codes import render_code
 from hutong.server.identity.ids import aware
 from hutong.server.problems import Problem
-from hutong.server.providers import audits, templates
+from hutong.server.providers import audits, categories, fastregister, templates
 from hutong.server.providers.access import AuthorizerCaller, ComponentCaller
 from hutong.server.wechat.body import json_body
-from hutong.server.wechat.errors import OK
+from hutong.server.wechat.errors import OK, WxError
 
 router = APIRouter(tags=["third-party platform"])
 CurrentUser = Annotated[User, Depends(current_user)]
@@ -160,6 +165,65 @@ async def query_quota(request: Request, call: AuthorizerCaller) -> JSONResponse:
         return _answer(await audits.quota(session, call.provider))
 
 
+@router.post("/wxa/speedupaudit")
+async def speedup_audit(request: Request, call: AuthorizerCaller) -> JSONResponse:
+    body = await json_body(request)
+    async with database(request).session() as session:
+        await audits.speedup(session, call, body.get("auditid"))
+    return _answer({})
+
+
+@router.post("/wxa/change_visitstatus")
+async def change_visit_status(request: Request, call: AuthorizerCaller) -> JSONResponse:
+    body = await json_body(request)
+    async with database(request).session() as session:
+        call.app = await session.merge(call.app)
+        await audits.set_visit_status(session, call, body.get("action"))
+    return _answer({})
+
+
+@router.post("/wxa/getvisitstatus")
+async def get_visit_status(request: Request, call: AuthorizerCaller) -> JSONResponse:
+    """status 0 closed (service paused), 1 open; WeChat wants "{}" (an empty body is 44002)."""
+    await json_body(request)
+    return _answer({"status": 0 if call.app.visit_closed else 1})
+
+
+@router.get("/wxa/get_qrcode")
+async def get_qrcode(request: Request, call: AuthorizerCaller, path: str | None = None) -> Response:
+    """The trial version's QR code as JPEG bytes (WeChat's headers); ``path`` (URL-encoded once, as
+    WeChat wants it) is the page and query it opens. Nothing committed: 86000."""
+    if call.app.trial_release_id is None:
+        raise WxError(86000, "no code has been committed for this app")
+    page, _sep, query = (path or "").partition("?")
+    try:
+        content = links.trial_link(
+            settings(request).public_url, call.app.appid, page, dict(parse_qsl(query, keep_blank_values=True))
+        )
+    except links.NotALink:
+        raise WxError(40097, "invalid args: path is not a page path") from None
+    image = Image.open(io.BytesIO(render_code(content, "png"))).convert("RGB")
+    out = io.BytesIO()
+    image.save(out, format="JPEG", quality=90)
+    return Response(
+        out.getvalue(),
+        media_type="image/jpeg",
+        headers={
+            "Content-Disposition": 'attachment; filename="QRCode.jpg"',
+            "Cache-Control": "no-cache, must-revalidate",
+        },
+    )
+
+
+@router.post("/wxa/verifybetaweapp")
+async def verify_beta_weapp(request: Request, call: AuthorizerCaller) -> JSONResponse:
+    """A trial mini program made formal by its enterprise's legal person (fastregister.py)."""
+    body = await json_body(request)
+    async with database(request).session() as session:
+        await fastregister.verify_beta(session, call.provider, call.app, body)
+    return _answer({})
+
+
 @router.post("/wxa/grayrelease")
 async def gray_release(request: Request, call: AuthorizerCaller) -> JSONResponse:
     body = await json_body(request)
@@ -195,13 +259,9 @@ async def get_page(request: Request, call: AuthorizerCaller) -> JSONResponse:
 
 @router.get("/wxa/get_category")
 async def get_category(call: AuthorizerCaller) -> JSONResponse:
-    """The app's category. Hutong keeps one category name per app and no WeChat category ids, so
-    the ids are 0 and there is no second class."""
-    category = call.app.category
-    listed = (
-        [{"first_class": category, "second_class": "", "first_id": 0, "second_id": 0}] if category else []
-    )
-    return _answer({"category_list": listed})
+    """The app's category as WeChat's two levels with their ids (categories.py)."""
+    found = categories.classify(call.app.category)
+    return _answer({"category_list": [found.answer()] if found else []})
 
 
 # Reviewers' batches -------------------------------------------------------------------------------
@@ -213,12 +273,15 @@ class BatchItemOut(BaseModel):
     name: str
     version: str
     ext: dict[str, Any]
+    speedup: bool = False
+    delayed: bool = False
 
 
 class BatchOut(BaseModel):
     code_sha256: str
     provider: str
     template_version: str
+    speedup: bool = False
     items: list[BatchItemOut]
 
 
@@ -238,9 +301,12 @@ async def list_batches(request: Request, user: CurrentUser) -> list[BatchOut]:
 async def decide_batch(
     code: str, verdict: str, body: BatchDecisionIn, request: Request, user: CurrentUser
 ) -> dict[str, int]:
-    if verdict not in ("approve", "reject"):
-        raise Problem(404, "not_found", "approve or reject")
+    if verdict not in ("approve", "reject", "delay"):
+        raise Problem(404, "not_found", "approve, reject or delay")
     async with database(request).session() as session:
+        if verdict == "delay":
+            delayed = await audits.delay_batch(session, user, code, body.review_ids, body.reason)
+            return {"delayed": len(delayed)}
         decided = await audits.decide_batch(
             session, user, code, body.review_ids, approve=verdict == "approve", reason=body.reason
         )

@@ -11,10 +11,11 @@ from fastapi.responses import JSONResponse
 
 from hutong.server import outbox
 from hutong.server.accounts.passwords import digest
-from hutong.server.deps import database
+from hutong.server.apps.models import App
+from hutong.server.deps import database, settings
 from hutong.server.identity import service as identity
 from hutong.server.providers import fastregister, scopes, service
-from hutong.server.providers.access import ComponentCaller
+from hutong.server.providers.access import ComponentCaller, ComponentCallerEither
 from hutong.server.providers.models import Provider
 from hutong.server.wechat.access import per_client, per_minute
 from hutong.server.wechat.body import json_body
@@ -142,6 +143,45 @@ async def api_get_authorizer_info(request: Request, provider: ComponentCaller) -
             },
         }
     )
+
+
+@router.post("/wxa/component/fastregisterpersonalweapp")
+async def fastregisterpersonalweapp(
+    request: Request, provider: ComponentCallerEither, action: str | None = None
+) -> JSONResponse:
+    """Fast registration of a person's mini program: ``create`` asks them (taskid, authorize_url),
+    ``query`` answers the task's status (fastregister.py)."""
+    body = await json_body(request)
+    if action not in ("create", "query"):
+        raise WxError(40097, "invalid args: action is create or query")
+    async with database(request).session() as session:
+        if action == "create":
+            registration = await fastregister.create_personal(session, provider, body)
+        else:
+            registration = await fastregister.query_personal(session, provider, body)
+        answer = {
+            **OK,
+            "taskid": registration.task_id,
+            "authorize_url": fastregister.authorize_url(settings(request).public_url, registration),
+            "status": fastregister.task_status(registration),
+        }
+    return _answer(answer)
+
+
+@router.post("/wxa/component/fastregisterbetaweapp")
+async def fastregisterbetaweapp(request: Request, provider: ComponentCallerEither) -> JSONResponse:
+    """A trial mini program for the user behind ``openid``: unique_id and the authorize_url where they
+    confirm (fastregister.py)."""
+    body = await json_body(request)
+    async with database(request).session() as session:
+        dev_app = await session.get(App, provider.dev_app_id) if provider.dev_app_id else None
+        registration = await fastregister.create_beta(session, provider, dev_app, body)
+        answer = {
+            **OK,
+            "unique_id": registration.task_id,
+            "authorize_url": fastregister.authorize_url(settings(request).public_url, registration),
+        }
+    return _answer(answer)
 
 
 @router.post("/cgi-bin/component/fastregisterweapp")

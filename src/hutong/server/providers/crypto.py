@@ -57,13 +57,16 @@ def cdata(value: object) -> str:
     return "<![CDATA[" + text.replace("]]>", "]]]]><![CDATA[>") + "]]>"
 
 
+def _element(name: str, value: object) -> str:
+    if isinstance(value, list):
+        # A list repeats its element, as a subscription event's <List> items.
+        return "".join(_element(name, item) for item in value)
+    inner = _elements(value) if isinstance(value, dict) else cdata(value)
+    return f"<{escape(name)}>{inner}</{escape(name)}>"
+
+
 def _elements(fields: dict[str, object]) -> str:
-    return "".join(
-        f"<{escape(name)}>"
-        + (_elements(value) if isinstance(value, dict) else cdata(value))
-        + f"</{escape(name)}>"
-        for name, value in fields.items()
-    )
+    return "".join(_element(name, value) for name, value in fields.items())
 
 
 def xml_of(fields: dict[str, object]) -> str:

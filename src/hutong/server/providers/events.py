@@ -1,7 +1,8 @@
 """Pushes to a provider's message URL, encrypted as WeChat encrypts them (crypto.py), through the
 outbox: the component_verify_ticket every 10 minutes (each push schedules the next), and the
 authorization (authorized, updateauthorized, unauthorized), review (weapp_audit_*) and fast
-registration (notify_third_fasteregister) events.
+registration (notify_third_fasteregister) events, and the release guard's ``hutong_release_guard``
+for an authorized app (events/guard_push.py).
 
 Nothing secret sits in a job's payload: a ticket, or an event's auth_code, is made when the push is
 tried (each try its own, all valid), and the URL, token and key are read then."""
@@ -17,11 +18,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from hutong.server import outbox
 from hutong.server.apps.models import App
-from hutong.server.providers import crypto, fastregister, service
+from hutong.server.providers import crypto, fastregister, forward, service
 from hutong.server.providers.models import Authorization, Provider
 from hutong.server.sealing import SealingError
 
 PUSH_SECONDS = 5.0
+GUARD_EVENT = "hutong_release_guard"  # events.guard_push.EVENT (that module imports this package)
 
 
 def _slot(moment: datetime) -> int:
@@ -138,7 +140,18 @@ async def push_event(job: outbox.Job) -> outbox.Outcome:
             keys = service.PushKeys(
                 service.authorizer_url(provider, str(job.payload["appid"])), keys.token, keys.aes_key
             )
-        elif kind == fastregister.INFO_TYPE:
+        elif kind == GUARD_EVENT:
+            # Shaped by the guard when it stopped the release (events/guard_push.py); for that app.
+            fields = dict(job.payload["fields"])
+            keys = service.PushKeys(
+                service.authorizer_url(provider, str(job.payload["appid"])), keys.token, keys.aes_key
+            )
+        elif kind == forward.APP_EVENT:
+            fields = forward.xml_fields(dict(job.payload["event"]))
+            keys = service.PushKeys(
+                service.authorizer_url(provider, str(job.payload["appid"])), keys.token, keys.aes_key
+            )
+        elif kind in fastregister.INFO_TYPES:
             told = await fastregister.push_fields(
                 session, provider, int(job.payload["registration_id"]), expiry=bool(job.payload.get("expiry"))
             )

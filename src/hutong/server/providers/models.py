@@ -41,6 +41,8 @@ class Provider(Timestamped, Base):
     dev_app_id: Mapped[int | None] = mapped_column(ForeignKey("apps.id", ondelete="SET NULL"), nullable=True)
     # Reviews a month, shared by every merchant app of the provider (queryquota's limit).
     audit_quota: Mapped[int] = mapped_column(Integer, default=20)
+    # Review speed-ups a month (speedupaudit), shared the same way (queryquota's speedup_limit).
+    speedup_quota: Mapped[int] = mapped_column(Integer, default=5, server_default="5")
 
 
 sealing.register(Provider.__table__.c.token_sealed)
@@ -185,3 +187,24 @@ class FastRegistration(Timestamped, Base):
     status: Mapped[str] = mapped_column(String(16), default="pending")  # confirmed, expired
     app_id: Mapped[int | None] = mapped_column(ForeignKey("apps.id", ondelete="SET NULL"), nullable=True)
     decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    # enterprise (fastregisterweapp), personal (fastregisterpersonalweapp: name = idname, the legal
+    # person = wxuser), beta (fastregisterbetaweapp: the user of ``openid``), or verify (verifybetaweapp:
+    # a trial app ``app_id`` made formal by its enterprise's legal person).
+    kind: Mapped[str] = mapped_column(String(16), default="enterprise", server_default="enterprise")
+    # What WeChat answers for the task: taskid (personal) or unique_id (beta).
+    task_id: Mapped[str | None] = mapped_column(String(64), nullable=True, unique=True, index=True)
+
+
+class ReviewMark(Timestamped, Base):
+    """What a provider's review carries beyond the platform's review: a speed-up the provider asked for
+    (speedupaudit, counted against its monthly speed-up quota) and a reviewer's delay (status 4,
+    weapp_audit_delay) with its reason."""
+
+    __tablename__ = "provider_review_marks"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    provider_id: Mapped[int] = mapped_column(ForeignKey("providers.id", ondelete="CASCADE"), index=True)
+    review_id: Mapped[int] = mapped_column(ForeignKey("reviews.id", ondelete="CASCADE"), unique=True)
+    speedup_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    delayed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    delay_reason: Mapped[str] = mapped_column(Text, default="", server_default="")

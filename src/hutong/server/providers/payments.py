@@ -5,7 +5,8 @@ The merchant's owner links their merchant account to the provider's service-prov
 (``PUT /api/merchants/{mchid}/service-provider``). Within one organization the owner manages both;
 across organizations the link is allowed when the service-provider account belongs to a provider that
 one of the merchant account's bound apps has authorized (a live authorization). Revoking the
-authorization does not unlink it: that stays the merchant's own decision, as in WeChat Pay."""
+authorization unlinks it (``unlink_on_revoke``) unless another of the account's bound apps still
+authorizes the provider, or the account is the provider's own organization's."""
 
 from __future__ import annotations
 
@@ -34,3 +35,37 @@ async def authorized_service_provider(
         .limit(1)
     )
     return found
+
+
+async def unlink_on_revoke(session: AsyncSession, provider: Provider, app_id: int) -> list[Merchant]:
+    """The merchant accounts bound to the app that the revoked authorization let the provider serve:
+    each loses its link to the provider's service-provider account (answered, for the audit log),
+    unless another of its bound apps still authorizes the provider. Accounts of the provider's own
+    organization keep theirs (their owner manages both sides)."""
+    own = select(Merchant.id).where(Merchant.organization_id == provider.organization_id)
+    linked = await session.scalars(
+        select(Merchant)
+        .join(MerchantApp, MerchantApp.merchant_id == Merchant.id)
+        .where(
+            MerchantApp.app_id == app_id,
+            Merchant.service_provider_id.in_(own),
+            Merchant.organization_id != provider.organization_id,
+        )
+    )
+    unlinked = []
+    for merchant in linked:
+        still = await session.scalar(
+            select(Authorization.id)
+            .join(MerchantApp, MerchantApp.app_id == Authorization.app_id)
+            .where(
+                MerchantApp.merchant_id == merchant.id,
+                Authorization.provider_id == provider.id,
+                Authorization.status == "authorized",
+                Authorization.app_id != app_id,
+            )
+            .limit(1)
+        )
+        if still is None:
+            merchant.service_provider_id = None
+            unlinked.append(merchant)
+    return unlinked

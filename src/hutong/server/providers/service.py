@@ -30,6 +30,7 @@ from hutong.server.audit.service import record
 from hutong.server.identity.ids import aware
 from hutong.server.problems import Problem
 from hutong.server.providers import crypto, scopes
+from hutong.server.providers import payments as provider_payments
 from hutong.server.providers.models import (
     Authorization,
     Provider,
@@ -562,6 +563,17 @@ async def revoke(session: AsyncSession, actor: User, appid: str, component_appid
     )
     await enqueue_event(session, provider, "unauthorized", authorization_id=authorization.id)
     await record(session, app.id, actor, "provider.unauthorized", component_appid=provider.component_appid)
+    # The merchant's payment accounts stop being the provider's sub-merchants (partner mode).
+    for merchant in await provider_payments.unlink_on_revoke(session, provider, app.id):
+        await record(
+            session,
+            app.id,
+            actor,
+            "merchant.service_provider",
+            mchid=merchant.mchid,
+            sp_mchid=None,
+            component_appid=provider.component_appid,
+        )
     return authorization
 
 

@@ -27,6 +27,10 @@ from hutong.server.wechat.errors import WxError
 
 TEMPLATE_CAP = 200
 APP_CONFIG = "app-config.json"
+# An upload with an enabled ext.json runs with it merged (server/providers/ext_config.py); the code's
+# own config is kept here, and that is what /wxa/commit merges a merchant's ext_json over.
+TEMPLATE_CONFIG = "template-config.json"
+CONFIGS = (APP_CONFIG, TEMPLATE_CONFIG)
 EXT_JSON_MAX = 256 * 1024
 _VERSION = re.compile(r"^[0-9A-Za-z][0-9A-Za-z.+-]{0,63}$")
 # ext_json keys merged over app.json (WeChat's list); extAppid, ext, extEnable, directCommit are the
@@ -37,7 +41,7 @@ KNOWN = frozenset({"extAppid", "ext", "extEnable", "directCommit", "subpackages"
 
 def code_sha256(bundles: dict[str, Any]) -> str:
     """What makes two releases the same code: every bundle's hash but the config's."""
-    parts = sorted(f"{name}:{entry['sha256']}" for name, entry in bundles.items() if name != APP_CONFIG)
+    parts = sorted(f"{name}:{entry['sha256']}" for name, entry in bundles.items() if name not in CONFIGS)
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
@@ -263,14 +267,14 @@ async def commit(
         raise WxError(40097, "invalid args: user_version is letters, digits, '.', '+', '-' (at most 64)")
     description = user_desc[:2000] if isinstance(user_desc, str) else ""
     ext_json = parse_ext_json(ext_json_raw)
-    config_entry = source.bundles.get(APP_CONFIG)
+    config_entry = source.bundles.get(TEMPLATE_CONFIG) or source.bundles.get(APP_CONFIG)
     config_bytes = store.get(config_entry["sha256"]) if config_entry else None
     if config_bytes is None:
         raise WxError(85014, "invalid template id: its compiled config is missing")
     merged = merge(json.loads(config_bytes), ext_json, call.app.appid)
     data = json.dumps(merged, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
     bundles = {
-        **source.bundles,
+        **{name: entry for name, entry in source.bundles.items() if name != TEMPLATE_CONFIG},
         APP_CONFIG: {"sha256": store.put(data, "application/json"), "size": len(data)},
     }
     code = code_sha256(bundles)

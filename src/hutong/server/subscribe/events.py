@@ -24,8 +24,25 @@ POPUP, CHANGE, SENT = "subscribe_msg_popup_event", "subscribe_msg_change_event",
 
 
 async def emit(session: AsyncSession, app: App, user_id: int, name: str, items: list[dict[str, str]]) -> None:
-    """Enqueue one event (in the caller's transaction) when the app has a message push URL."""
-    if not items or await session.get(PushSettings, app.id) is None:
+    """Enqueue one event (in the caller's transaction) when the app has a message push URL; providers
+    the app authorized with set 18 get it too, at their event URL (providers/forward.py)."""
+    from hutong.server.providers import forward  # providers build on this module
+
+    if not items:
+        return
+    await forward.subscribe_event(
+        session,
+        app.appid,
+        user_id,
+        {
+            "ToUserName": app.appid,
+            "CreateTime": int(time.time()),
+            "MsgType": "event",
+            "Event": name,
+            "List": items,
+        },
+    )
+    if await session.get(PushSettings, app.id) is None:
         return
     event: dict[str, Any] = {
         "ToUserName": app.appid,

@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from hutong.server import events as analytics
 from hutong.server.apps.models import App, Release
 from hutong.server.identity import service as identity
 from hutong.server.storage import BlobStore
@@ -164,5 +165,13 @@ async def send(session: AsyncSession, app: App, payload: dict[str, Any], blobs: 
         "ErrorStatus": "success",
     }
     await events.emit(session, app, user_id, events.SENT, [sent])
+    # Counted in the app's analytics as a server event (docs/analytics.md), in this same transaction.
+    await analytics.emit(
+        session,
+        app.id,
+        "subscribe_send",
+        {"template_id": template.pri_tmpl_id, "state": state},
+        f"user:{user_id}",
+    )
     await session.commit()
     return message

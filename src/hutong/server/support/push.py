@@ -100,7 +100,11 @@ async def verify(url: str, token: str, allow_networks: str) -> bool:
 
 async def enqueue(session: AsyncSession, appid: str, user_id: int, event: dict[str, Any]) -> int | None:
     """Push ``event`` from this user to the app's server, if it has message push on: a job in the
-    caller's transaction (None when push is off)."""
+    caller's transaction (None when push is off). Providers the app authorized with customer service
+    get it too, at their event URL (providers/forward.py)."""
+    from hutong.server.providers import forward  # providers build on this module
+
+    await forward.support_event(session, appid, user_id, event)
     recipient = await service.push_recipient(session, appid, user_id)
     if recipient is None:
         return None

@@ -5,6 +5,7 @@ The till's side is payments/codepay_routes.py."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Annotated
 
@@ -78,15 +79,28 @@ async def confirm(
 ) -> Response:
     """Pay a waiting counter payment with the payment PIN (an Idempotency-Key replays the answer)."""
 
+    lookup, missing = codepay.payers_order, "no such counter payment of yours"
+    return await idem.run(f"user:{user.id}", _pay_with_pin(lookup, missing, transaction_id, body, user))
+
+
+PayersOrder = Callable[[AsyncSession, int, str], Awaitable[Order | None]]
+
+
+def _pay_with_pin(
+    lookup: PayersOrder, missing: str, transaction_id: str, body: ConfirmIn, user: User
+) -> Callable[[AsyncSession], Awaitable[ConfirmedOut]]:
+    """The idempotent work of paying the payer's own order (found by ``lookup``) with the PIN."""
+
     async def act(session: AsyncSession) -> ConfirmedOut:
-        if await codepay.payers_order(session, user.id, transaction_id) is None:
-            raise Problem(404, "payment_not_found", "no such counter payment of yours")
+        if await lookup(session, user.id, transaction_id) is None:
+            raise Problem(404, "payment_not_found", missing)
         await pin.verify(session, user.id, body.pin)
-        order = await codepay.payers_order(session, user.id, transaction_id)
+        # Looked up again: verifying the PIN commits (its tries are counted durably), which expires it.
+        order = await lookup(session, user.id, transaction_id)
         assert order is not None
         return await _pay(session, order, user)
 
-    return await idem.run(f"user:{user.id}", act)
+    return act
 
 
 async def _pay(session: AsyncSession, order: Order, user: User) -> ConfirmedOut:
@@ -126,15 +140,8 @@ async def pay_native(
 ) -> Response:
     """Pay a scanned Native order with the payment PIN (an Idempotency-Key replays the answer)."""
 
-    async def act(session: AsyncSession) -> ConfirmedOut:
-        if await native.payers_order(session, user.id, transaction_id) is None:
-            raise Problem(404, "payment_not_found", "no such scanned order of yours")
-        await pin.verify(session, user.id, body.pin)
-        order = await native.payers_order(session, user.id, transaction_id)
-        assert order is not None
-        return await _pay(session, order, user)
-
-    return await idem.run(f"user:{user.id}", act)
+    lookup, missing = native.payers_order, "no such scanned order of yours"
+    return await idem.run(f"user:{user.id}", _pay_with_pin(lookup, missing, transaction_id, body, user))
 
 
 @router.post("/counter/{transaction_id}/decline", status_code=204)

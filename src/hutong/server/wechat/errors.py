@@ -10,6 +10,7 @@ OK = {"errcode": 0, "errmsg": "ok"}
 MESSAGES = {
     40001: "invalid credential, access_token is invalid or not latest",
     40002: "invalid grant_type",
+    40003: "invalid openid",
     40013: "invalid appid",
     40029: "invalid code",
     40125: "invalid appsecret",
@@ -52,6 +53,11 @@ MESSAGES = {
     85085: "audit quota of this month is used up",
     86000: "no pending audit for this app",
     87013: "undo code audit reach limit",
+    85012: "invalid audit id",
+    89402: "this audit is not in the audit queue",
+    89403: "this audit cannot be sped up",
+    89404: "this audit was already sped up",
+    89405: "speed-up quota of this month is used up",
     # Fast registration (server/providers/fastregister.py).
     61070: "name, wechat name not in accordance",
     86004: "invalid wechat",

@@ -7,7 +7,8 @@
  * platform, which checks the sign against the merchant's key; the host then draws the claim sheet
  * (host/sheets.js, outside every frame), claims only on the user's tap on *Claim* there, tells the page
  * `sendcoupon` with WeChat's `send_coupon_result`, and `userconfirm` when the user taps the confirm
- * button. Dismissing the sheet claims nothing and tells the page nothing.
+ * button. Dismissing the sheet claims nothing and tells the page `sendcoupon` with every coupon
+ * `FAILED` (message: the user closed it).
  *
  * `wx.addCard` draws the same kind of sheet for cards (a card is a stock, its cardExt signed by the
  * app's server with the app's wx_card ticket, checked by the platform); *Add* claims. `wx.openCard`
@@ -43,6 +44,22 @@ function tell(page, target, method, detail) {
   page.port?.postMessage({ t: 'component:call', target, method, args: [detail] });
 }
 
+export const DECLINED = '用户取消领券 (the user closed the sheet without claiming)';
+
+/**
+ * What the page hears when the user closes the claim sheet without claiming: `errcode` `OK` (the call
+ * itself worked) and every coupon `FAILED` (WeChat's code for a coupon not sent, its reason in
+ * `message`), so a page written to WeChat's documented codes treats it as not claimed.
+ * @param {Record<string, any>[]} params
+ */
+function declined(params) {
+  return {
+    errcode: 'OK',
+    msg: DECLINED,
+    send_coupon_result: params.map((param) => ({ stock_id: String(param?.stock_id ?? ''), out_request_no: String(param?.out_request_no ?? ''), coupon_code: '', code: 'FAILED', message: DECLINED })),
+  };
+}
+
 /**
  * The claim sheet for one tap on `<send-coupon>`.
  * @param {MiniProgram} mp @param {any} page @param {Record<string, any>} message
@@ -66,6 +83,7 @@ async function sendCoupon(mp, page, message) {
       return;
     }
     const summary = preview.data;
+    let told = false; // whether the page has had this tap's sendcoupon
     await showSheet(mp, {
       name: 'send-coupon',
       title: 'Coupons',
@@ -92,6 +110,7 @@ async function sendCoupon(mp, page, message) {
           }
           const any = results.some((result) => result.code === 'SUCCESS');
           sheet.message(any ? 'Added to Wallet → Cards & coupons' : 'No coupon could be claimed', any ? 'info' : 'error');
+          told = true;
           tell(page, message.target, 'sendcoupon', done.data);
           claim.textContent = message.suggest_immediate_use ? '立即使用 Use now' : '我知道了 OK';
           claim.onclick = (event) => {
@@ -102,8 +121,11 @@ async function sendCoupon(mp, page, message) {
         }, { once: true });
       },
     });
+    // Closed (×, Escape, a tap outside) before a claim went through: nothing was claimed, and the page
+    // hears it, as WeChat's plugin reports a user who declines: each coupon FAILED, with why.
+    if (!told) tell(page, message.target, 'sendcoupon', declined(request.send_coupon_params));
   } catch (error) {
-    if (!(error instanceof SheetBusy)) tell(page, message.target, 'sendcoupon', { errcode: 'SYSTEM_ERROR', msg: String(/** @type {any} */ (error)?.message || error), send_coupon_result: [] });
+    if (!(error instanceof SheetBusy)) tell(page, message.target, 'sendcoupon', { errcode: 'SYSTEMERROR', msg: String(/** @type {any} */ (error)?.message || error), send_coupon_result: [] });
   } finally {
     asking.delete(mp);
   }

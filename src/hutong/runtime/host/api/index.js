@@ -5,6 +5,7 @@
  * Each handler takes the running MiniProgram and the call's arguments and returns the result's
  * fields (errMsg is added by the caller), or throws an Error whose message is the fail reason.
  */
+import { address } from './address.js';
 import { systemInfo, watchWindow } from './base.js';
 import { consent } from './consent.js';
 import { coupons, couponViewMessages } from './coupons.js';
@@ -25,11 +26,12 @@ import { share } from './share.js';
 import { loadStorage, storage } from './storage.js';
 import { subscribe } from './subscribe.js';
 import { support } from './support.js';
+import { webAudio } from './web-audio.js';
 
 /** @typedef {import('../miniprogram.js').MiniProgram} MiniProgram */
 
 /** @type {Record<string, (mp: MiniProgram, args: Record<string, any>) => any>} */
-export const hostApis = { ...interaction, ...network, ...storage, ...files, ...media, ...location, ...device, ...share, ...log, ...open, ...login, ...consent, ...profile, ...fonts, ...support, ...subscribe, ...payment, ...coupons, ...sensors };
+export const hostApis = { ...interaction, ...network, ...storage, ...files, ...media, ...location, ...device, ...share, ...log, ...open, ...login, ...consent, ...profile, ...fonts, ...support, ...subscribe, ...payment, ...coupons, ...sensors, ...address, ...webAudio };
 
 /**
  * What page frames tell the host about built-ins that need it (`open-data`, `input type="nickname"`):

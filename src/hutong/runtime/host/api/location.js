@@ -2,9 +2,10 @@
 /**
  * Location: the browser's geolocation, only after the user allows scope.userLocation (or
  * scope.userFuzzyLocation) in the host's consent dialog; the decision is remembered (consent.js).
+ * openLocation and chooseLocation draw a map in the host page (map-sheet.js).
  */
 import { requireScope } from './consent.js';
-import { el, overlay } from './ui.js';
+import { choosePlace, showPlace } from './map-sheet.js';
 
 /** @typedef {import('../miniprogram.js').MiniProgram} MiniProgram */
 
@@ -32,22 +33,24 @@ export const location = {
     const { coords } = await position(args);
     return { latitude: Math.round(coords.latitude * 100) / 100, longitude: Math.round(coords.longitude * 100) / 100 };
   },
-  /** @param {MiniProgram} mp @param {Record<string, any>} args */
-  openLocation(mp, args) {
+  /** A place on a map (map-sheet.js). @param {MiniProgram} mp @param {Record<string, any>} args */
+  async openLocation(mp, args) {
     const latitude = Number(args.latitude);
     const longitude = Number(args.longitude);
     if (!(Math.abs(latitude) <= 90) || !(Math.abs(longitude) <= 180)) throw new Error('parameter error: latitude/longitude out of range');
-    const layer = overlay(mp, 'hutong-dialog-layer hutong-location');
-    const close = el('button', { type: 'button', className: 'hutong-dialog-button', onclick: () => layer.remove() }, ['关闭']);
-    layer.appendChild(
-      el('div', { className: 'hutong-dialog', role: 'dialog' }, [
-        el('div', { className: 'hutong-dialog-title' }, [String(args.name || '位置')]),
-        el('div', { className: 'hutong-dialog-content' }, [
-          `${args.address ? `${args.address}\n` : ''}${latitude.toFixed(6)}, ${longitude.toFixed(6)}\n(maps are not supported yet)`,
-        ]),
-        el('div', { className: 'hutong-dialog-buttons' }, [close]),
-      ]),
-    );
+    await showPlace(mp, { latitude, longitude, scale: args.scale, name: args.name, address: args.address });
     return {};
+  },
+  /**
+   * The user picks a place on a map (map-sheet.js); without latitude and longitude the map starts at
+   * the user's position, which needs their consent (scope.userLocation) like getLocation.
+   * @param {MiniProgram} mp @param {Record<string, any>} args
+   */
+  async chooseLocation(mp, args) {
+    return choosePlace(mp, args, async () => {
+      await requireScope(mp, 'scope.userLocation');
+      const { coords } = await position({});
+      return { latitude: coords.latitude, longitude: coords.longitude };
+    });
   },
 };

@@ -223,7 +223,12 @@ export const media = {
       a.addEventListener('seeking', () => emit('seeking'));
       a.addEventListener('seeked', () => emit('seeked'));
       a.addEventListener('error', () => emit('error', { errMsg: 'InnerAudioContext:fail', errCode: 10001 }));
-      a.addEventListener('timeupdate', () => emit('timeUpdate', { currentTime: a.currentTime, duration: Number.isFinite(a.duration) ? a.duration : 0 }));
+      // buffered: how far from the current position the audio is loaded (WeChat's meaning).
+      const buffered = () => {
+        for (let i = 0; i < a.buffered.length; i += 1) if (a.buffered.start(i) <= a.currentTime && a.currentTime <= a.buffered.end(i)) return a.buffered.end(i);
+        return a.currentTime;
+      };
+      a.addEventListener('timeupdate', () => emit('timeUpdate', { currentTime: a.currentTime, duration: Number.isFinite(a.duration) ? a.duration : 0, buffered: buffered() }));
     }
     switch (args.action) {
       case 'set': {

@@ -1,6 +1,7 @@
 // @ts-check
 /**
- * One mini program opening another, as WeChat does: wx.navigateToMiniProgram asks the user the first
+ * One mini program opening another, as WeChat does: wx.navigateToMiniProgram, only after a tap (the
+ * browser's transient user activation: activation.js), asks the user the first
  * time per source→target pair ("即将打开…"), then the host (the shell's `navigator`, see
  * shell/alive.js) opens the target at `path` with scene 1037 and referrerInfo {appId, extraData};
  * wx.navigateBackMiniProgram returns to the app that opened it (scene 1038, referrerInfo with the
@@ -8,6 +9,7 @@
  * Login, session and phone number are in login.js, payment in payment.js, scopes in consent.js,
  * the user's profile in profile.js, subscription messages in subscribe.js.
  */
+import { userActed } from '../activation.js';
 import { ask } from './ui.js';
 
 /** @typedef {import('../miniprogram.js').MiniProgram} MiniProgram */
@@ -71,6 +73,9 @@ function hostNavigator(mp) {
 export const open = {
   /** @param {MiniProgram} mp @param {Record<string, any>} args */
   async navigateToMiniProgram(mp, args) {
+    // WeChat opens another mini program only after the user has tapped the page (base library 2.3.0):
+    // the browser's transient activation, which no script can make, so a forged call is refused.
+    if (!userActed()) throw new Error('can only be invoked by user TAP gesture.');
     const appId = typeof args.appId === 'string' ? args.appId.trim() : '';
     if (!appId) throw new Error('invalid appId');
     const envVersion = args.envVersion === undefined ? 'release' : String(args.envVersion);

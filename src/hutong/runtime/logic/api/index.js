@@ -6,6 +6,9 @@
 import { on } from '../bridge.js';
 import { createAnimation } from './animation.js';
 import { ads } from './ads.js';
+import { extras, extrasPartial } from './extras.js';
+import { routeEvents } from './route-events.js';
+import { audio } from './audio.js';
 import { background, deviceEvents } from './background.js';
 import { base, setSystemInfo } from './base.js';
 import { cloud } from './cloud.js';
@@ -22,14 +25,15 @@ import { notYet, open } from './open.js';
 import { sensors } from './sensors.js';
 import { share } from './share.js';
 import { preloadStorage, storage } from './storage.js';
+import { worker } from './worker.js';
 
 /** Every family's APIs, by family (the order of WeChat's documentation). */
 export const families = {
-  base: { ...base, ...ads },
+  base: { ...base, ...ads, ...extras, ...routeEvents },
   interaction: { ...interaction, createAnimation },
   network,
   storage: { ...storage, ...background },
-  media,
+  media: { ...media, ...audio },
   file,
   location,
   device: { ...device, ...deviceEvents, ...sensors },
@@ -37,6 +41,7 @@ export const families = {
   log,
   open: { ...open, ...login, ...consent },
   cloud,
+  worker,
 };
 
 /** @type {Record<string, any>} */
@@ -59,7 +64,8 @@ export const partial = {
   chooseMedia: 'video duration and thumbnails are not reported',
   previewImage: 'no zoom or long-press menu',
   saveImageToPhotosAlbum: 'saves as a browser download',
-  createInnerAudioContext: 'obeyMuteSwitch and buffered are ignored',
+  createInnerAudioContext: 'obeyMuteSwitch is ignored (a browser cannot see the mute switch)',
+  createWebAudioContext: 'played by the host page\'s AudioContext: an AnalyserNode\'s get…Data leave the array as it is and a ScriptProcessorNode\'s onaudioprocess never fires (the samples are in the host page); currentTime is the host\'s clock at its last answer, advanced by the logic thread\'s own; no listener positions',
   getBackgroundAudioManager: 'plays in the page while the app runs; no system media controls, onPrev/onNext never fire',
   startAccelerometer: 'the browser\'s devicemotion (accelerationIncludingGravity, in g, axes as the browser gives them); a device without the sensor sends nothing; no iOS permission prompt',
   startGyroscope: 'the browser\'s devicemotion rotationRate, in rad/s; a device without the sensor sends nothing; no iOS permission prompt',
@@ -76,7 +82,9 @@ export const partial = {
   getFileSystemManager: 'readCompressedFileSync fails (brotli decompresses only asynchronously here); readCompressedFile needs a browser whose DecompressionStream knows brotli',
   createVideoContext: 'picture-in-picture, background playback and casting fail "not supported"; danmu is not drawn',
   getLocation: 'the browser\'s position; type gcj02 is given as wgs84 coordinates',
-  openLocation: 'shows the coordinates; no map',
+  openLocation: 'a host sheet with a map of the place (the operator\'s tiles, a plain grid without); scale is honoured, no route planning or navigation apps',
+  chooseLocation: 'the user moves a map under a fixed pin and may type a name and address (no place search: no geocoding service is bundled); latitude and longitude given centre it, otherwise the user\'s position after consent (scope.userLocation)',
+  createMapContext: 'getRotate and getSkew answer 0 (no rotation or skew); moveToLocation without coordinates uses the browser\'s position (WGS-84); clusters, ground overlays, arcs, custom and visual layers, setCenterOffset, setBoundary, setLocMarkerIcon and openMapApp fail "not supported"',
   scanCode: 'from a chosen image only (BarcodeDetector where the browser has it)',
   setScreenBrightness: 'not possible in a browser: accepted, no effect',
   getScreenBrightness: 'always 1 (the browser cannot read it)',
@@ -105,6 +113,8 @@ export const partial = {
   getPerformance: 'navigation (appLaunch, route) and render (firstRender) entries, timed in the logic thread; no script, loadPackage or resource entries',
   createInterstitialAd: 'no ads are served: onError fires with errCode 1004 (no ad), load() and show() reject',
   createRewardedVideoAd: 'no ads are served: onError fires with errCode 1004 (no ad), load() and show() reject',
+  createWorker: 'one worker at a time, its code from the main package\'s bundle; no wx inside the worker (no network, as in WeChat); onProcessKilled never fires; getCameraFrameData answers undefined',
+  ...extrasPartial,
   cloud: 'no cloud development back end: init is accepted so the app starts; functions, database and storage fail "not supported"',
 };
 

@@ -9,4 +9,5 @@ export const location = {
   getLocation: host('getLocation'),
   getFuzzyLocation: host('getFuzzyLocation'),
   openLocation: host('openLocation'),
+  chooseLocation: host('chooseLocation'),
 };

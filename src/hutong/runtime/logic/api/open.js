@@ -4,12 +4,14 @@
  * its card sheets, and one mini program opening another (navigateToMiniProgram asks the user the
  * first time per pair, navigateBackMiniProgram returns with extraData, exitMiniProgram closes the app:
  * host/api/open.js and the shell's navigator).
+ * wx.chooseAddress and wx.chooseInvoiceTitle: the host asks for the scope and shows the user's own
+ * list (host/api/address.js); only the row tapped reaches the app.
  * Login is in login.js, scopes, the user's profile and requestSubscribeMessage (a tap only) in
  * consent.js.
  */
 import { callHost } from '../call.js';
 
-const ANSWERED = ['requestPayment', 'addCard', 'openCard', 'navigateToMiniProgram', 'navigateBackMiniProgram', 'exitMiniProgram'];
+const ANSWERED = ['chooseAddress', 'chooseInvoiceTitle', 'requestPayment', 'addCard', 'openCard', 'navigateToMiniProgram', 'navigateBackMiniProgram', 'exitMiniProgram'];
 
 /** Names that exist (so apps can call them) but do not work yet: canIUse answers false for them. None today. @type {Set<string>} */
 export const notYet = new Set();

@@ -100,6 +100,8 @@ export const platform = {
   assets: /** @type {Record<string, string>} */ ({}),
   /** This page's route, for paths relative to it. */
   route: '',
+  /** The operator's map tiles (HUTONG_MAP_TILE_URL), or null: `<map>` draws a plain grid. @type {{url: string, attribution: string} | null} */
+  map: /** @type {{url: string, attribution: string} | null} */ (null),
 };
 
 /**

@@ -492,6 +492,6 @@ class Unsupported extends HTMLElement {
 }
 
 /** The built-ins Hutong shows as unsupported (keep equal to the registry's `unsupported` entries). */
-export const UNSUPPORTED = ['map', 'camera', 'live-player', 'live-pusher', 'voip-room', 'ad', 'ad-custom', 'official-account',
-  'functional-page-navigator', 'channel-live', 'channel-video', 'store-product', 'editor', 'audio'];
+export const UNSUPPORTED = ['camera', 'live-player', 'live-pusher', 'voip-room', 'ad', 'ad-custom', 'official-account',
+  'functional-page-navigator', 'channel-live', 'channel-video', 'store-product', 'editor'];
 for (const name of UNSUPPORTED) define(`wx-${name}`, class extends Unsupported {});

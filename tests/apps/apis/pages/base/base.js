@@ -9,7 +9,7 @@ Page({
     const menu = wx.getMenuButtonBoundingClientRect();
     r.menu = menu.width > 0 && menu.bottom - menu.top === menu.height && menu.right <= info.screenWidth;
     r.async = (await wx.getSystemInfo()).errMsg;
-    r.canIUse = ['request', 'login', 'noSuchApi', 'SocketTask.onOpen', 'view', 'getSystemInfoSync.return.screenWidth', 'showToast.object.image', 'fancy-widget', 'scroll-view.scroll-x', 'map'].map((s) => wx.canIUse(s));
+    r.canIUse = ['request', 'login', 'noSuchApi', 'SocketTask.onOpen', 'view', 'getSystemInfoSync.return.screenWidth', 'showToast.object.image', 'fancy-widget', 'scroll-view.scroll-x', 'live-pusher'].map((s) => wx.canIUse(s));
     r.b64 = wx.arrayBufferToBase64(new Uint8Array([104, 117, 116, 111, 110, 103]).buffer);
     r.back = Array.from(new Uint8Array(wx.base64ToArrayBuffer('aHV0b25n'))).join(',');
     r.env = wx.env.USER_DATA_PATH;

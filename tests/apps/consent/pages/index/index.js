@@ -1,6 +1,6 @@
 // Scopes and the user's profile: each button asks one thing; the answer lands in #out as JSON.
 Page({
-  data: { out: '', n: 0, avatar: '', nickLog: '', buttons: ['camera', 'record', 'setting', 'openSetting', 'profile', 'profileLater', 'userInfo', 'location', 'badScope', 'photo'] },
+  data: { out: '', n: 0, avatar: '', nickLog: '', buttons: ['camera', 'record', 'setting', 'openSetting', 'profile', 'profileLater', 'userInfo', 'location', 'badScope', 'photo', 'address', 'invoice'] },
   show(res) {
     this.setData({ out: JSON.stringify(res), n: this.data.n + 1 });
   },
@@ -34,6 +34,12 @@ Page({
         break;
       case 'photo':
         wx.chooseImage({ count: 1, sourceType: ['camera'] }).then(done, done);
+        break;
+      case 'address':
+        wx.chooseAddress({ success: done, fail: done });
+        break;
+      case 'invoice':
+        wx.chooseInvoiceTitle().then(done, done);
         break;
       case 'badScope':
         wx.authorize({ scope: 'scope.everything' }).then(done, done);

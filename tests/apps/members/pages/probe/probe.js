@@ -12,7 +12,7 @@ const ARGS = {
   createMapContext: () => ['m'],
   createLivePlayerContext: () => ['p'],
   createAudioContext: () => ['a'],
-  createWorker: () => ['workers/none.js'],
+  createWorker: () => ['workers/index.js'],
   createOffscreenCanvas: () => [{ type: '2d', width: 10, height: 10 }],
 };
 

@@ -1,0 +1,5 @@
+App({
+  onError(message) {
+    this.errors = (this.errors || []).concat(String(message).split('\n')[0]);
+  },
+});

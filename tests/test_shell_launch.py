@@ -1,0 +1,87 @@
+"""A `/?open=<appid>` page carries its launch (server/delivery/shell_page.py): the signed manifest's exact
+bytes and its bundles' preloads, counted once, under the shell's unchanged policy; the host uses it
+instead of asking, and a restart asks again."""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+from typing import Any
+
+import httpx
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from playwright.async_api import Browser, Request, expect
+
+from hutong.server.app import SHELL_CSP
+from tests.conftest import LiveServer
+
+APPID = "hutong-counter"
+
+
+def _b64(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+def inline_launch(html: str) -> dict[str, Any] | None:
+    found = re.search(r'<script type="application/json" id="hutong-launch">(.*?)</script>', html, re.S)
+    return None if found is None else dict(json.loads(found.group(1)))
+
+
+async def test_the_page_carries_its_launch_signed_and_counted_once(live_server: LiveServer) -> None:
+    async with httpx.AsyncClient(base_url=live_server.url, timeout=30) as client:
+        response = await client.get(f"/?open={APPID}&scene=1011&path=pages/index/index")
+        assert response.status_code == 200
+        # The shell's policy is the plain page's, word for word; the page is this visitor's own.
+        assert response.headers["content-security-policy"] == SHELL_CSP
+        assert response.headers["cache-control"] == "private, no-store"
+        launch = inline_launch(response.text)
+        assert launch is not None
+        assert (launch["appid"], launch["channel"], launch["scene"], launch["path"]) == (
+            APPID,
+            "release",
+            1011,
+            "pages/index/index",
+        )
+        # Signed by the platform over exactly these bytes, like the launch route's answer.
+        header = dict(re.findall(r'(\w+)="([^"]*)"', launch["signature"]))
+        jwks = (await client.get("/.well-known/hutong/platform-keys.json")).json()
+        jwk = next(k for k in jwks["keys"] if k["kid"] == header["keyid"])
+        body = launch["body"].encode()
+        Ed25519PublicKey.from_public_bytes(_b64(jwk["x"])).verify(_b64(header["sig"]), body)
+        manifest = json.loads(body)
+        assert manifest["appid"] == APPID
+        for name in ("logic.js", "view.js", "app-config.json"):
+            url = manifest["bundles"][name]["url"]
+            assert f'<link rel="preload" as="fetch" crossorigin="anonymous" href="{url}">' in response.text
+        # Counted as a launch of this device (its cookie set with the page): on its recent list, once.
+        assert client.cookies.get("hutong_device")
+        recent = (await client.get("/api/me/recent")).json()
+        assert [app["appid"] for app in recent] == [APPID]
+
+        # The plain home page and a launch the platform refuses carry none (the shell asks, and shows why).
+        assert inline_launch((await client.get("/")).text) is None
+        assert inline_launch((await client.get("/?open=no-such-app")).text) is None
+        assert inline_launch((await client.get(f"/?open={APPID}&channel=trial")).text) is None
+
+
+async def test_the_host_opens_with_the_page_s_launch(live_server: LiveServer, browser: Browser) -> None:
+    context = await browser.new_context(service_workers="block")
+    page = await context.new_page()
+    launches: list[str] = []
+
+    def note(request: Request) -> None:
+        if "/launch" in request.url:
+            launches.append(request.url)
+
+    page.on("request", note)
+    await page.goto(f"{live_server.url}/?open={APPID}")
+    count = page.frame_locator("iframe.hutong-page").locator("#count")
+    await expect(count).to_have_text("0")
+    assert launches == []
+    # Taken once: a restart asks the platform for a fresh launch.
+    await page.locator("#capsule-menu").click()
+    await page.locator('#menu-sheet [data-action="restart"]').click()
+    await expect(count).to_have_text("0")
+    assert len(launches) == 1 and f"/api/apps/{APPID}/launch?" in launches[0]
+    await context.close()
