@@ -22,6 +22,7 @@ import { hutong } from './identity.js';
 import './support.js';
 import './api/media-context.js';
 import './api/map.js';
+import './api/editor.js';
 import './api/canvas-node.js';
 import './api/canvas.js';
 import { COMPONENTS } from '../view/components/registry.js';
