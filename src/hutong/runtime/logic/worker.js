@@ -39,7 +39,7 @@ import { callPage, configureTabBar, createPage, destroyPage, instances, pageLife
 import { intersection, settleQuery } from './query.js';
 import { animationDone } from './animate.js';
 import { fontLoaded } from './fonts.js';
-import { keyboardChanged } from './api/background.js';
+import { keyboardChanged, keyPressed } from './api/background.js';
 import { Behavior, Component, definitionOf, normalise, Page, setRegistering, setRegisteringPage } from './registry.js';
 import { takeChannel } from './router.js';
 import { launchState, settle, wxGlobal } from './wx.js';
@@ -362,6 +362,7 @@ on('query:result', (message) => settleQuery(message.qid, message.results));
 on('animate:done', (message) => animationDone(message.aid));
 on('font:done', (message) => fontLoaded(message.fid, message));
 on('keyboard', (message) => keyboardChanged({ height: message.height }));
+on('key', (message) => keyPressed(message));
 on('intersection', (message) => intersection(message.oid, message.entry));
 on('api:result', (message) => settle(message.cb, message));
 
