@@ -172,8 +172,8 @@ async def bench_open(browser: Browser, url: str, figures: Figures, runs: int) ->
         figures.add("warm open", await first_content_ms(page))
         figures.requests.setdefault("warm open", []).append(len(requested))
         await context.close()
-    # The plain-DOM yardstick: a page with the same content, navigation start → its content.
-    for _ in range(runs):
+        # The plain-DOM yardstick, right after each pair (so a burst of load elsewhere lands on both):
+        # a page with the same content, navigation start → its content.
         context = await browser.new_context(viewport=VIEWPORT)
         page = await context.new_page()
         await page.goto(f"{url}/_rt/view/builtins.css")  # the same server, then a plain page

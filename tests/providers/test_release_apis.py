@@ -313,7 +313,7 @@ async def test_speedup_delay_visit_status_and_trial_qrcode(tmp_path: Path, datab
         status = await p.authorizer("/wxa/get_auditstatus", a1, {"auditid": audit_1})
         assert status["status"] == 4 and status["reason"] == "需要补充类目资质"
         assert (await p.authorizer("/wxa/get_latest_auditstatus", a1))["status"] == 4
-        await p.deliver()
+        await p.deliver_until(lambda: any(x.get("Event") == "weapp_audit_delay" for x in p.pushes()))
         delays = [x for x in p.pushes() if x.get("Event") == "weapp_audit_delay"]
         assert len(delays) == 1 and delays[0]["ToUserName"] == p.w.a1.appid
         assert delays[0]["Reason"] == "需要补充类目资质" and int(delays[0]["DelayTime"]) > 0
@@ -393,7 +393,7 @@ async def test_authorized_apps_messages_and_subscription_events_go_to_the_provid
             body = {"tmplIds": [template], "choices": {template: "accept"}, "keep": True}
             decided = await p.client.post(f"/api/me/subscribe/{p.w.a1.appid}/decide", json=body, headers=csrf)
             assert decided.status_code == 200, decided.text
-            await p.deliver()
+            await p.deliver_until(lambda: len(per_app.queries) >= 3)
 
             events = []
             for raw, query in zip(per_app.bodies, per_app.queries, strict=True):

@@ -267,7 +267,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def shell_index(request: Request) -> Response:
         # `/?open=<appid>`: the page carries that launch, so it starts with the shell (shell_page.py).
         if request.query_params.get("open"):
-            return shell_with_launch(request, app.state.runtime_assets.shell_html, SHELL_HEADERS)
+            return shell_with_launch(request, app.state.shell_html, SHELL_HEADERS)
         return shell_page()
 
     # Links (/miniapp/<appid>[;version=v]/<page>?<query>) and scanned codes (/s/<appid>/<scene>) open

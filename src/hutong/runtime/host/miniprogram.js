@@ -79,6 +79,8 @@ export class MiniProgram {
     /** @type {Map<string, PageFrame>} tab pages stay alive once opened */
     this.tabPages = new Map();
     this.nextPageId = 1;
+    /** The route under way (wx.onAppRoute's openType), until its page stack settles. */
+    this.routing = '';
     /** @type {Record<string, any>} */
     this.config = {};
     this.viewCode = '';
@@ -177,6 +179,7 @@ export class MiniProgram {
     this.initWorker(logicCode, launchOptions);
     if (this.config.pages.includes(route)) {
       await this.packages.ensure(route);
+      this.beginRoute('appLaunch', route, launchQuery);
       this.openPage(route, launchQuery);
     } else {
       this.toLogic({ t: 'page:notfound', path: route, query: launchQuery, isEntryPage: true });
@@ -322,8 +325,19 @@ export class MiniProgram {
     if (this.tabPages.get(page.route) === page) this.tabPages.delete(page.route);
   }
 
+  /**
+   * A route begins (wx.onBeforeAppRoute); the `stack` message that ends it names the same openType.
+   * @param {string} openType @param {string} path @param {Record<string, string>} [query]
+   */
+  beginRoute(openType, path, query = {}) {
+    this.routing = openType;
+    this.toLogic({ t: 'route:start', openType, path, query });
+  }
+
   afterNavigation() {
-    this.toLogic({ t: 'stack', ids: this.pages.map((p) => p.id) });
+    const top = this.top;
+    this.toLogic({ t: 'stack', ids: this.pages.map((p) => p.id), openType: this.routing || 'reLaunch', path: top?.route, query: top?.query || {}, webviewId: top?.id });
+    this.routing = '';
     this.updateChrome();
     this.tracker.update();
   }
@@ -339,6 +353,7 @@ export class MiniProgram {
     this.checkRoute(route);
     if (this.isTab(route)) throw new ApiError('can not navigateTo a tabbar page');
     if (this.pages.length >= MAX_PAGES) throw new ApiError('webview count limit exceed');
+    this.beginRoute('navigateTo', route, query);
     this.openPage(route, query, channel);
   }
 
@@ -347,6 +362,7 @@ export class MiniProgram {
     const { route, query } = parseUrl(url);
     this.checkRoute(route);
     if (this.isTab(route)) throw new ApiError('can not redirectTo a tabbar page');
+    this.beginRoute('redirectTo', route, query);
     const old = this.pages.pop();
     if (old) this.closeFrame(old);
     this.openPage(route, query);
@@ -356,6 +372,8 @@ export class MiniProgram {
   navigateBack(delta) {
     if (this.pages.length < 2) throw new ApiError('cannot navigate back at first page.');
     const count = Math.min(Math.max(1, Math.floor(delta) || 1), this.pages.length - 1);
+    const back = this.pages[this.pages.length - 1 - count];
+    this.beginRoute('navigateBack', back.route, back.query);
     for (let i = 0; i < count; i += 1) {
       const page = /** @type {PageFrame} */ (this.pages.pop());
       if (this.isTab(page.route) && this.tabPages.get(page.route) === page) {
@@ -372,6 +390,7 @@ export class MiniProgram {
     const { route } = parseUrl(url);
     this.checkRoute(route);
     if (!this.isTab(route)) throw new ApiError('can not switch to no-tabBar page');
+    this.beginRoute('switchTab', route);
     const current = this.top;
     // Pages above the tab pages close; tab pages stay alive, hidden.
     while (this.pages.length) {
@@ -396,6 +415,7 @@ export class MiniProgram {
   reLaunch(url) {
     const { route, query } = parseUrl(url);
     this.checkRoute(route);
+    this.beginRoute('reLaunch', route, query);
     const open = new Set([...this.pages, ...this.tabPages.values()]);
     this.pages = [];
     this.tabPages.clear();

@@ -9,6 +9,14 @@ import { guard } from './errors.js';
 import { querySelectorIn } from './selector.js';
 import { canvasNodeFor } from './api/canvas-node.js';
 
+/** @type {(pageId: number, node: any) => any} the context a node's `context()` gives (api/editor.js) */
+let contextFor = () => null;
+
+/** api/editor.js: how an `<editor>` node's EditorContext is made. @param {typeof contextFor} factory */
+export function setContextFactory(factory) {
+  contextFor = factory;
+}
+
 let nextQuery = 1;
 /** @type {Map<number, (results: any[]) => void>} */
 const waiting = new Map();
@@ -134,6 +142,11 @@ class SelectorQuery {
             for (const name of request.fields.properties) out[name] = node.a[name];
           }
           if (request.fields.ref) out.ref = null;
+          if (request.fields.context) {
+            // An <editor> gives its EditorContext (api/editor.js registers how).
+            const context = contextFor(this.tree.pageId, node);
+            if (context) out.context = context;
+          }
           if (request.fields.node) {
             // A canvas of type 2d or webgl gives its Canvas node (api/canvas.js).
             delete out.__nodeSize;

@@ -22,6 +22,7 @@ import { hutong } from './identity.js';
 import './support.js';
 import './api/media-context.js';
 import './api/map.js';
+import './api/editor.js';
 import './api/canvas-node.js';
 import './api/canvas.js';
 import { COMPONENTS } from '../view/components/registry.js';
@@ -45,6 +46,7 @@ import { launchState, settle, wxGlobal } from './wx.js';
 import { preloadApis } from './api/index.js';
 import { forgetCanvases } from './api/canvas-node.js';
 import { setWorkerSource } from './api/worker.js';
+import { pageLoading, pageUnloading, routeSettled, routeStarted } from './api/route-events.js';
 
 // canIUse answers component attributes from the same registry the compatibility doc is made from.
 setComponentRegistry(COMPONENTS);
@@ -265,9 +267,11 @@ let firstPage = true;
 on('page:load', (message) => {
   const def = definitionFor(message.route, true);
   const opened = takeChannel(message.channel);
-  createPage(message.id, message.route, message.query || {}, def, (page) => {
-    page.getOpenerEventChannel = () => opened;
-  });
+  pageLoading(message, () =>
+    createPage(message.id, message.route, message.query || {}, def, (page) => {
+      page.getOpenerEventChannel = () => opened;
+    }),
+  );
   if (firstPage) {
     firstPage = false;
     setTimeout(() => guard(loadMainPackagePages), 0);
@@ -301,7 +305,8 @@ on('page:hide', (message) => {
 });
 
 on('page:unload', (message) => {
-  destroyPage(message.id);
+  const page = instances.get(message.id);
+  if (page) pageUnloading({ route: page.route, id: message.id }, () => destroyPage(message.id));
   detachFramePort(message.id);
   forgetCanvases(message.id);
 });
@@ -310,7 +315,10 @@ on('page:unload', (message) => {
 on('stack', (message) => {
   const pages = (message.ids || []).map((/** @type {number} */ id) => instances.get(id)).filter(Boolean);
   stack.splice(0, stack.length, ...pages);
+  routeSettled(message);
 });
+
+on('route:start', (message) => routeStarted(message));
 
 /** Page events the frame or the host reports: scroll, reach bottom, pull-down, tab taps, resize. */
 on('page:event', (message) => {

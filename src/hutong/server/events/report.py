@@ -7,11 +7,11 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import Date, Integer, bindparam, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hutong.server.events import rollups
-from hutong.server.events.models import AnalyticsActive, AnalyticsRollup, AnalyticsUser
+from hutong.server.events.models import AnalyticsRollup
 from hutong.server.events.rollups import Figures, by_key
 from hutong.server.events.store import _insert as store_insert
 
@@ -233,6 +233,15 @@ def releases(figures: Figures) -> list[dict[str, Any]]:
     ]
 
 
+_COHORTS = (
+    "SELECT u.first_day, a.day, count(*) AS n FROM analytics_active a JOIN analytics_users u"
+    " ON u.app_id = a.app_id AND u.audience = a.audience"
+    " WHERE a.app_id = :app AND u.app_id = :app AND u.first_day >= :f0 AND u.first_day <= :f1"
+    " AND a.day >= :d0 AND a.day <= :d1 GROUP BY u.first_day, a.day"
+)
+_COHORTS_FROM_ACTIVE = _COHORTS.replace(" JOIN ", " CROSS JOIN ", 1)
+
+
 async def retention_table(
     session: AsyncSession,
     app_id: int,
@@ -282,18 +291,24 @@ async def retention_table(
     )
     counts: dict[tuple[date, int], int] = {}
     if missing and needed:
-        u, a = AnalyticsUser, AnalyticsActive
-        grouped = await session.execute(
-            select(u.first_day, a.day, func.count())
-            .join(a, and_(a.app_id == u.app_id, a.audience == u.audience))
-            .where(
-                u.app_id == app_id,
-                u.first_day >= missing[0],
-                u.first_day <= missing[-1],
-                a.day >= needed[0],
-                a.day <= needed[-1],
+        # The grouped join is driven from the smaller side: a read whose closed cells are kept counts
+        # one or two days' visitors against a month of cohorts, so it starts from those visitors
+        # (SQLite's planner would start from the cohorts' index, 10-20 times slower: CROSS JOIN keeps
+        # the order there; PostgreSQL plans either well).
+        from_active = (needed[-1] - needed[0]).days < (missing[-1] - missing[0]).days
+        dialect = (await session.connection()).dialect.name
+        query = (
+            text(_COHORTS_FROM_ACTIVE if from_active and dialect == "sqlite" else _COHORTS)
+            .bindparams(
+                bindparam("f0", type_=Date),
+                bindparam("f1", type_=Date),
+                bindparam("d0", type_=Date),
+                bindparam("d1", type_=Date),
             )
-            .group_by(u.first_day, a.day)
+            .columns(first_day=Date, day=Date, n=Integer)
+        )
+        grouped = await session.execute(
+            query, {"app": app_id, "f0": missing[0], "f1": missing[-1], "d0": needed[0], "d1": needed[-1]}
         )
         for first, day, count in grouped.all():
             counts[(first, (day - first).days)] = int(count)

@@ -4,7 +4,7 @@ import { on } from '../bridge.js';
 import { answer, listeners } from './shape.js';
 
 /** What the host measured at launch (host/api/base.js `systemInfo`). */
-const system = { info: /** @type {Record<string, any>} */ ({}), menuButton: /** @type {Record<string, number>} */ ({}) };
+export const system = { info: /** @type {Record<string, any>} */ ({}), menuButton: /** @type {Record<string, number>} */ ({}) };
 
 /** @param {Record<string, any>} info */
 export function setSystemInfo(info) {

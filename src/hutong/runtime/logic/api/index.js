@@ -6,6 +6,8 @@
 import { on } from '../bridge.js';
 import { createAnimation } from './animation.js';
 import { ads } from './ads.js';
+import { extras, extrasPartial } from './extras.js';
+import { routeEvents } from './route-events.js';
 import { audio } from './audio.js';
 import { background, deviceEvents } from './background.js';
 import { base, setSystemInfo } from './base.js';
@@ -27,7 +29,7 @@ import { worker } from './worker.js';
 
 /** Every family's APIs, by family (the order of WeChat's documentation). */
 export const families = {
-  base: { ...base, ...ads },
+  base: { ...base, ...ads, ...extras, ...routeEvents },
   interaction: { ...interaction, createAnimation },
   network,
   storage: { ...storage, ...background },
@@ -112,6 +114,7 @@ export const partial = {
   createInterstitialAd: 'no ads are served: onError fires with errCode 1004 (no ad), load() and show() reject',
   createRewardedVideoAd: 'no ads are served: onError fires with errCode 1004 (no ad), load() and show() reject',
   createWorker: 'one worker at a time, its code from the main package\'s bundle; no wx inside the worker (no network, as in WeChat); onProcessKilled never fires; getCameraFrameData answers undefined',
+  ...extrasPartial,
   cloud: 'no cloud development back end: init is accepted so the app starts; functions, database and storage fail "not supported"',
 };
 

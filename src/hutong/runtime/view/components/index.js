@@ -3,6 +3,7 @@
 import './audio.js';
 import './base.js';
 import './basic.js';
+import './editor.js';
 import './fields.js';
 import './legacy.js';
 import './form.js';

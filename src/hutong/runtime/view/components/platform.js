@@ -493,5 +493,5 @@ class Unsupported extends HTMLElement {
 
 /** The built-ins Hutong shows as unsupported (keep equal to the registry's `unsupported` entries). */
 export const UNSUPPORTED = ['camera', 'live-player', 'live-pusher', 'voip-room', 'ad', 'ad-custom', 'official-account',
-  'functional-page-navigator', 'channel-live', 'channel-video', 'store-product', 'editor'];
+  'functional-page-navigator', 'channel-live', 'channel-video', 'store-product'];
 for (const name of UNSUPPORTED) define(`wx-${name}`, class extends Unsupported {});

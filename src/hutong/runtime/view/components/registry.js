@@ -24,7 +24,7 @@ export const COMPONENTS = {
   button: { status: 'partial', missing: 'share calls onShareAppMessage only; the message card of the contact session has no page screenshot by default (an image must be given)' },
   checkbox: { status: 'supported' },
   'checkbox-group': { status: 'supported' },
-  editor: { status: 'unsupported', missing: 'rich text editor and EditorContext' },
+  editor: { status: 'partial', missing: 'the browser\'s own contenteditable and editing commands (undo and redo are the browser\'s; fontSize and similar styles wrap the selected text in one span); the delta is built from the HTML and setContents takes html only (no delta); no image size, toolbar or resize controls; enable-formats, enterkeyhint and confirm-hold are ignored' },
   form: { status: 'supported' },
   input: { status: 'partial', missing: 'cursor and selection-start/end are ignored; always-embed means nothing in a browser; keyboardheightchange reports what the visible area lost while the field has focus (duration 0), so a keyboard that only shrinks the host page\'s visual viewport (iOS Safari) is not seen; adjust-position=false cannot stop a mobile browser\'s own scrolling to the field; hold-keyboard keeps the focus against presses on the page' },
   'keyboard-accessory': { status: 'partial', missing: 'shown as a bar at the bottom of the page while its input or textarea has focus: over the keyboard only where the browser shrinks the page for it' },

@@ -1,0 +1,29 @@
+Page({
+  data: { events: '', result: '' },
+  go() {
+    wx.navigateTo({ url: '/pages/next/next?x=1' });
+  },
+  show() {
+    this.setData({ events: getApp().globalData.events.join('|') });
+  },
+  async extras() {
+    const out = {};
+    out.idle = await new Promise((resolve) => {
+      const cancelled = wx.requestIdleCallback(() => resolve('cancelled one ran'));
+      wx.cancelIdleCallback(cancelled);
+      wx.requestIdleCallback((deadline) => resolve({ didTimeout: deadline.didTimeout, budget: deadline.timeRemaining() > 0 && deadline.timeRemaining() <= 50 }));
+    });
+    out.ua = (await wx.getRendererUserAgent()).userAgent.includes('Chrome');
+    out.skyline = wx.getSkylineInfoSync();
+    out.skylineAsync = (await wx.getSkylineInfo()).isSupported;
+    out.category = wx.getApiCategory();
+    out.privacy = await wx.getPrivacySetting();
+    out.authorize = (await wx.requirePrivacyAuthorize()).errMsg;
+    out.benchmark = Object.keys(await wx.getDeviceBenchmarkInfo()).sort();
+    out.pip = wx.checkIsPictureInPictureActive();
+    out.audioOption = (await wx.setInnerAudioOption({ mixWithOther: true })).errMsg;
+    out.sources = (await wx.getAvailableAudioSources()).audioSources;
+    out.canIUse = ['onAppRoute', 'requestIdleCallback', 'getSkylineInfoSync', 'onAudioInterruptionBegin'].map((name) => wx.canIUse(name));
+    this.setData({ result: JSON.stringify(out) });
+  },
+});

@@ -1,0 +1,69 @@
+"""WeChat's route listeners and the smaller base APIs a browser answers honestly, through the
+test-route-events mini program in real Chromium."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from playwright.async_api import Browser, expect
+
+from tests.conftest import LiveServer, open_app
+
+pytestmark = pytest.mark.browser
+
+TOP = ".surface:not([hidden]) iframe.hutong-page:not([hidden])"
+
+
+async def test_route_listeners_and_extras(live_server: LiveServer, browser: Browser) -> None:
+    app = await open_app(browser, live_server, "test-route-events")
+    page = app.page
+    home = page.frame_locator(TOP)
+    await home.locator("#go").click()
+    await page.frame_locator(TOP).locator("#back").click()
+    await expect(page.frame_locator(TOP).locator("#show")).to_be_visible()
+    await page.wait_for_timeout(200)
+    await page.frame_locator(TOP).locator("#show").click()
+    events = page.frame_locator(TOP).locator("#events")
+    await expect(events).to_contain_text("AppRouteDone:navigateBack:pages/index/index")
+    assert (await events.inner_text()).split("|") == [
+        "BeforeAppRoute:appLaunch:pages/index/index",
+        "BeforePageLoad::pages/index/index",
+        "AfterPageLoad::pages/index/index",
+        "AppRoute:appLaunch:pages/index/index",
+        "AppRouteDone:appLaunch:pages/index/index",
+        "BeforeAppRoute:navigateTo:pages/next/next",
+        "BeforePageLoad::pages/next/next",
+        "AfterPageLoad::pages/next/next",
+        "AppRoute:navigateTo:pages/next/next",
+        "AppRouteDone:navigateTo:pages/next/next",
+        "BeforeAppRoute:navigateBack:pages/index/index",
+        "BeforePageUnload::pages/next/next",
+        "AfterPageUnload::pages/next/next",
+        "AppRoute:navigateBack:pages/index/index",
+        "AppRouteDone:navigateBack:pages/index/index",
+    ]
+
+    await page.frame_locator(TOP).locator("#extras").click()
+    result = page.frame_locator(TOP).locator("#result")
+    await expect(result).not_to_be_empty()
+    assert json.loads(await result.inner_text()) == {
+        "idle": {"didTimeout": False, "budget": True},
+        "ua": True,
+        "skyline": {
+            "isSupported": False,
+            "version": "",
+            "reason": "Hutong renders every page with the web engine (WebView); Skyline is not available",
+        },
+        "skylineAsync": False,
+        "category": {"apiCategory": "default"},
+        "privacy": {"errMsg": "getPrivacySetting:ok", "needAuthorization": False, "privacyContractName": ""},
+        "authorize": "requirePrivacyAuthorize:ok",
+        "benchmark": ["benchmarkLevel", "errMsg", "modelLevel"],
+        "pip": False,
+        "audioOption": "setInnerAudioOption:ok",
+        "sources": ["auto"],
+        "canIUse": [True, True, True, True],
+    }
+    assert app.errors == []
+    await page.close()
