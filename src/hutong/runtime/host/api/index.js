@@ -7,6 +7,7 @@
  */
 import { address } from './address.js';
 import { systemInfo, watchWindow } from './base.js';
+import { camera, cameraViewMessages } from './camera.js';
 import { consent } from './consent.js';
 import { coupons, couponViewMessages } from './coupons.js';
 import { device, watchBattery, watchNetwork } from './device.js';
@@ -32,14 +33,14 @@ import { webAudio } from './web-audio.js';
 /** @typedef {import('../miniprogram.js').MiniProgram} MiniProgram */
 
 /** @type {Record<string, (mp: MiniProgram, args: Record<string, any>) => any>} */
-export const hostApis = { ...interaction, ...network, ...storage, ...files, ...media, ...location, ...device, ...share, ...log, ...open, ...login, ...consent, ...profile, ...fonts, ...support, ...subscribe, ...payment, ...coupons, ...sensors, ...address, ...webAudio, ...extras };
+export const hostApis = { ...interaction, ...network, ...storage, ...files, ...media, ...location, ...device, ...share, ...log, ...open, ...login, ...consent, ...profile, ...fonts, ...support, ...subscribe, ...payment, ...coupons, ...sensors, ...address, ...webAudio, ...extras, ...camera };
 
 /**
  * What page frames tell the host about built-ins that need it (`open-data`, `input type="nickname"`):
  * `onViewMessage` in miniprogram.js hands any message type named here to its handler.
  * @type {Record<string, (mp: MiniProgram, page: any, message: Record<string, any>) => void>}
  */
-export const viewMessages = { ...profileViewMessages, ...couponViewMessages };
+export const viewMessages = { ...profileViewMessages, ...couponViewMessages, ...cameraViewMessages };
 
 /**
  * What the logic thread needs before the app's code runs: system information, the app's storage

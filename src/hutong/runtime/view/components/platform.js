@@ -3,7 +3,8 @@
  * Components that reach past the page: video (and VideoContext calls), canvas (the legacy drawing
  * API replayed here), web-view (allow-listed origins only, in a nested sandboxed frame),
  * navigation-bar and page-meta (the host's bar, through the logic thread), open-data, movable-area
- * and movable-view, and an honest placeholder for what Hutong cannot show (map, camera, live, ads).
+ * and movable-view, camera (pictures from the host, which owns the camera),
+ * and an honest placeholder for what Hutong cannot show (live, ads).
  */
 import { reportUnsupported } from '../diagnostics.js';
 import { emit } from '../events.js';
@@ -83,6 +84,71 @@ class Video extends Builtin {
   }
 }
 define('wx-video', Video);
+
+// -- camera ------------------------------------------------------------------------------------------------
+/**
+ * `<camera>`: the host opens the camera after the user's scope.camera consent (host/api/camera.js) and
+ * sends each picture as an ImageBitmap, shown here by a `bitmaprenderer` canvas filling the element
+ * (object-fit cover, as WeChat's camera fills its rectangle). device-position picks the facing mode at
+ * open; flash and the other attributes are not acted on.
+ */
+class Camera extends Builtin {
+  /** @type {HTMLCanvasElement} */
+  canvas;
+  opened = '';
+
+  constructor() {
+    super();
+    const root = this.shadow(':host { display: block; width: 100%; height: 300px; background: #000; position: relative; overflow: hidden; } canvas { width: 100%; height: 100%; display: block; object-fit: cover; }', '<canvas></canvas>');
+    this.canvas = /** @type {HTMLCanvasElement} */ (root.querySelector('canvas'));
+  }
+
+  static observed = ['device-position'];
+
+  render() {
+    const facing = this.getAttribute('device-position') === 'front' ? 'front' : 'back';
+    if (this.opened === facing) return;
+    // The element's id reaches it only once it is in the page (vdom.js): ask on the next turn.
+    queueMicrotask(() => {
+      if (!this.isConnected || this.opened === facing) return;
+      this.opened = facing;
+      toHost(this, { t: 'camera', action: 'open', facing });
+    });
+  }
+
+  disconnectedCallback() {
+    if (!this.opened) return;
+    this.opened = '';
+    toHost(this, { t: 'camera', action: 'close' });
+  }
+
+  /** What the host sends (host/api/camera.js). @param {string} method @param {any[]} args */
+  hutongCall(method, args) {
+    switch (method) {
+      case 'frame': {
+        const bitmap = /** @type {ImageBitmap} */ (args[0]);
+        if (this.canvas.width !== bitmap.width) this.canvas.width = bitmap.width;
+        if (this.canvas.height !== bitmap.height) this.canvas.height = bitmap.height;
+        /** @type {ImageBitmapRenderingContext} */ (this.canvas.getContext('bitmaprenderer')).transferFromImageBitmap(bitmap);
+        return undefined;
+      }
+      case 'ready':
+        emit(this, 'initdone', args[0] || {});
+        return undefined;
+      case 'error':
+        this.opened = '';
+        emit(this, 'error', args[0] || {});
+        return undefined;
+      case 'stop':
+        this.opened = '';
+        emit(this, 'stop', args[0] || {});
+        return undefined;
+      default:
+        return undefined;
+    }
+  }
+}
+define('wx-camera', Camera);
 
 // -- canvas -----------------------------------------------------------------------------------------------
 /** The legacy setters, as canvas properties. */
@@ -492,6 +558,6 @@ class Unsupported extends HTMLElement {
 }
 
 /** The built-ins Hutong shows as unsupported (keep equal to the registry's `unsupported` entries). */
-export const UNSUPPORTED = ['camera', 'live-player', 'live-pusher', 'voip-room', 'ad', 'ad-custom', 'official-account',
+export const UNSUPPORTED = ['live-player', 'live-pusher', 'voip-room', 'ad', 'ad-custom', 'official-account',
   'functional-page-navigator', 'channel-live', 'channel-video', 'store-product'];
 for (const name of UNSUPPORTED) define(`wx-${name}`, class extends Unsupported {});

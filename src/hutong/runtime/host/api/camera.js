@@ -1,0 +1,133 @@
+// @ts-check
+/**
+ * `<camera>`: the host owns the camera. A sandboxed page frame cannot open it (getUserMedia refuses its
+ * opaque origin; docs/ARCHITECTURE.md, "Camera"), so the element asks the host (`camera` view message),
+ * the host asks scope.camera on its consent sheet, opens getUserMedia in its own page, and sends the
+ * element each picture as an ImageBitmap (as Canvas nodes get theirs). takePhoto grabs the current
+ * picture here and hands the app a temp file (wxfile://tmp_…), as chooseImage does.
+ */
+import { requireScope } from './consent.js';
+import { newTempFile } from './transfer-files.js';
+
+/** @typedef {import('../miniprogram.js').MiniProgram} MiniProgram */
+
+/** @typedef {{page: any, target: number, stream: MediaStream | null, video: HTMLVideoElement, stopped: boolean, timer: number}} Session */
+
+/** The live cameras of each running app, newest last. @type {WeakMap<MiniProgram, Session[]>} */
+const sessions = new WeakMap();
+
+/** Pictures a second sent to the page frame. */
+const FPS = 15;
+
+/** @param {Session} session @param {string} method @param {any[]} [args] @param {Transferable[]} [transfer] */
+function tell(session, method, args = [], transfer = []) {
+  session.page.port?.postMessage({ t: 'component:call', target: session.target, method, args }, transfer);
+}
+
+/** @param {MiniProgram} mp @param {Session} session */
+function stop(mp, session) {
+  if (session.stopped) return;
+  session.stopped = true;
+  clearTimeout(session.timer);
+  for (const track of session.stream?.getTracks() || []) track.stop();
+  session.video.srcObject = null;
+  const list = sessions.get(mp) || [];
+  sessions.set(mp, list.filter((s) => s !== session));
+}
+
+/** Whether the page the element lives in is still shown. @param {MiniProgram} mp @param {any} page */
+function pageAlive(mp, page) {
+  return !/** @type {any} */ (mp).closed && page.frame?.isConnected && page.frame.className !== 'hutong-page-closing' && Boolean(page.port);
+}
+
+/** @param {MiniProgram} mp @param {any} page @param {Record<string, any>} message */
+async function open(mp, page, message) {
+  const video = document.createElement('video');
+  video.muted = true;
+  video.playsInline = true;
+  /** @type {Session} */
+  const session = { page, target: Number(message.target), stream: null, video, stopped: false, timer: 0 };
+  for (const old of (sessions.get(mp) || []).filter((s) => s.page === page && s.target === session.target)) stop(mp, old);
+  sessions.set(mp, [...(sessions.get(mp) || []), session]);
+  try {
+    await requireScope(mp, 'scope.camera');
+  } catch {
+    stop(mp, session);
+    tell(session, 'error', [{ errMsg: 'insertCamera:fail auth deny' }]);
+    return;
+  }
+  if (session.stopped) return;
+  try {
+    if (!navigator.mediaDevices?.getUserMedia) throw new Error('no camera');
+    session.stream = await navigator.mediaDevices.getUserMedia({ audio: false, video: { facingMode: message.facing === 'front' ? 'user' : 'environment' } });
+  } catch (error) {
+    stop(mp, session);
+    const name = /** @type {any} */ (error)?.name;
+    tell(session, 'error', [{ errMsg: name === 'NotAllowedError' ? 'insertCamera:fail system permission denied' : 'insertCamera:fail no camera device' }]);
+    return;
+  }
+  if (session.stopped) {
+    for (const track of session.stream.getTracks()) track.stop();
+    return;
+  }
+  // The camera went away (unplugged, taken by the system): WeChat's bindstop.
+  session.stream.getVideoTracks()[0]?.addEventListener('ended', () => {
+    if (session.stopped) return;
+    stop(mp, session);
+    tell(session, 'stop', [{}]);
+  });
+  video.srcObject = session.stream;
+  await video.play().catch(() => {});
+  let first = true;
+  const pump = async () => {
+    if (session.stopped) return;
+    if (!pageAlive(mp, page)) return stop(mp, session);
+    if (video.videoWidth) {
+      const bitmap = await createImageBitmap(video).catch(() => null);
+      if (bitmap && !session.stopped) {
+        tell(session, 'frame', [bitmap], [bitmap]);
+        if (first) {
+          first = false;
+          tell(session, 'ready', [{ maxZoom: 1 }]);
+        }
+      }
+    }
+    session.timer = window.setTimeout(pump, 1000 / FPS);
+  };
+  pump();
+}
+
+/** What `<camera>` elements tell the host (host/api/index.js viewMessages). */
+export const cameraViewMessages = {
+  /** @param {MiniProgram} mp @param {any} page @param {Record<string, any>} message */
+  camera(mp, page, message) {
+    if (message.action === 'open') open(mp, page, message);
+    else if (message.action === 'close') {
+      for (const session of (sessions.get(mp) || []).filter((s) => s.page === page && s.target === Number(message.target))) stop(mp, session);
+    }
+  },
+};
+
+const QUALITY = /** @type {Record<string, number>} */ ({ high: 0.92, normal: 0.8, low: 0.5, original: 1 });
+
+export const camera = {
+  /**
+   * CameraContext.takePhoto (logic/api/camera.js): the current picture of the newest live camera on
+   * the app's top page, as a JPEG temp file.
+   * @param {MiniProgram} mp @param {Record<string, any>} args
+   */
+  async 'hutong:cameraTakePhoto'(mp, args) {
+    const live = (sessions.get(mp) || []).filter((s) => s.stream && !s.stopped && s.video.videoWidth && pageAlive(mp, s.page));
+    const session = live.find((s) => s.page === /** @type {any} */ (mp).top) || live[live.length - 1];
+    if (!session) throw new Error('camera is not ready');
+    const { video } = session;
+    const canvas = document.createElement('canvas');
+    canvas.width = video.videoWidth;
+    canvas.height = video.videoHeight;
+    /** @type {CanvasRenderingContext2D} */ (canvas.getContext('2d')).drawImage(video, 0, 0);
+    const blob = await new Promise((resolve) => canvas.toBlob(resolve, 'image/jpeg', QUALITY[args.quality] ?? QUALITY.normal));
+    if (!blob) throw new Error('take photo failed');
+    const file = newTempFile(mp, await /** @type {Blob} */ (blob).arrayBuffer(), 'image/jpeg', 'photo.jpg');
+    return { tempImagePath: file.path, width: canvas.width, height: canvas.height, bytes: file.bytes };
+  },
+};
