@@ -1,5 +1,21 @@
 Page({
-  data: { events: '', result: '' },
+  data: { events: '', result: '', device: '' },
+  onLoad() {
+    const log = (line) => this.setData({ device: `${this.data.device}${line};` });
+    wx.onKeyDown((res) => log(`down:${res.key}:${res.code}:${typeof res.timeStamp}`));
+    wx.onKeyUp((res) => log(`up:${res.key}`));
+    wx.onNetworkWeakChange((res) => log(`weak:${res.weakNet}:${res.networkType}`));
+    this.log = log;
+  },
+  pinned() {
+    wx.checkIsAddedToMyMiniProgram({ success: (res) => this.log(`added:${res.isAdded}`), fail: (res) => this.log(res.errMsg) });
+  },
+  save() {
+    const fs = wx.getFileSystemManager();
+    const filePath = `${wx.env.USER_DATA_PATH}/note.txt`;
+    fs.writeFileSync(filePath, 'hello disk', 'utf8');
+    wx.saveFileToDisk({ filePath, success: (res) => this.log(res.errMsg), fail: (res) => this.log(res.errMsg) });
+  },
   go() {
     wx.navigateTo({ url: '/pages/next/next?x=1' });
   },
