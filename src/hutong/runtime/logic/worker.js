@@ -186,7 +186,11 @@ on('init', async (message) => {
     // WeChat builds with a warning): WeChat's error, and nothing drawn in its place.
     const info = (config.packages || []).find((/** @type {any} */ p) => p.root && path.startsWith(`${p.root}/`));
     if (info && !loadedPackages.has(info.root)) {
-      reportError(new Error(`Component is not found in path "${path}" (using by "${user}")`));
+      // With a componentPlaceholder it is WeChat's asynchronous use: no error (the placeholder itself
+      // is not drawn yet: the tag stays empty until the package has loaded and the page renders again).
+      const owner = config.pageConfigs?.[user] || config.components?.[user] || {};
+      const held = Object.entries(owner.usingComponents || {}).some(([tag, target]) => target === path && owner.componentPlaceholder?.[tag]);
+      if (!held) reportError(new Error(`Component is not found in path "${path}" (using by "${user}")`));
       return normalise('component', path, {}, false);
     }
     return definitionFor(path, false);
