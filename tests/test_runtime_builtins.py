@@ -117,12 +117,12 @@ async def test_form_fields_and_display_components(live_server: LiveServer, brows
     nodes = view.locator("#rt2 div[part=content] .n")
     assert await nodes.inner_text() == "node text"
     assert await nodes.get_attribute("onclick") is None
-    # map: a visible notice in place, and reported to the shell's diagnostics log.
-    await expect(view.locator("#map [role=note]")).to_contain_text("not supported")
+    # live-pusher: a visible notice in place, and reported to the shell's diagnostics log.
+    await expect(view.locator("#pusher [role=note]")).to_contain_text("not supported")
     logged = await app.page.evaluate("window.__hutongLog")
     # Plain HTML tag names (WeUI writes <h2>, <em>) are not reported; nothing else on this page is either.
     unsupported = [entry for entry in logged if entry["kind"] == "unsupported"]
-    assert unsupported == [{"kind": "unsupported", "what": "component", "name": "map"}]
+    assert unsupported == [{"kind": "unsupported", "what": "component", "name": "live-pusher"}]
     await expect(view.locator("#h2")).to_contain_text("Plain HTML tags")
     assert app.errors == []
 

@@ -4,6 +4,7 @@ test-route-events mini program in real Chromium."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from playwright.async_api import Browser, expect
@@ -65,5 +66,37 @@ async def test_route_listeners_and_extras(live_server: LiveServer, browser: Brow
         "sources": ["auto"],
         "canIUse": [True, True, True, True],
     }
+    assert app.errors == []
+    await page.close()
+
+
+async def test_keys_weak_network_pinned_and_save_to_disk(live_server: LiveServer, browser: Browser) -> None:
+    app = await open_app(browser, live_server, "test-route-events")
+    page = app.page
+    view = page.frame_locator(TOP)
+    device = view.locator("#device")
+    # A physical keyboard's keys while the page has focus.
+    await view.locator("#show").click()
+    await page.keyboard.press("KeyA")
+    await expect(device).to_contain_text("down:a:KeyA:number;up:a;")
+    # The network turning weak (offline counts) and back.
+    await page.context.set_offline(True)
+    await expect(device).to_contain_text("weak:true:none;")
+    await page.context.set_offline(False)
+    await expect(device).to_contain_text("weak:false:")
+    # Bytes the app holds, shown by <image> through createBufferURL, then revoked.
+    await view.locator("#buffer").click()
+    await expect(device).to_contain_text("buffer:true:true:")
+    await expect(device).to_contain_text("loaded:1x1;revoked:true;")
+    # A guest has no My mini programs.
+    await view.locator("#pinned").click()
+    await expect(device).to_contain_text("added:false;")
+    # An app's own file, saved as a download.
+    async with page.expect_download() as download:
+        await view.locator("#save").click()
+    saved = await download.value
+    assert saved.suggested_filename == "note.txt"
+    assert Path(await saved.path()).read_text(encoding="utf-8") == "hello disk"
+    await expect(device).to_contain_text("saveFileToDisk:ok;")
     assert app.errors == []
     await page.close()

@@ -6,6 +6,11 @@ events stream, ``GET /api/dev/events``. The host page served at ``/`` in dev mod
 policy (SHELL_CSP) and one more script, ``/_rt/host/devreload.js``, which reloads the page (and so
 the running mini program) when a new build lands and shows compile errors over it until the next
 good build.
+
+An ``ext.json`` beside app.json is applied as WeChat's DevTools apply it and as an upload to a
+provider's development app does (``providers.ext_config.debug_configs``): with ``"extEnable": true``
+its keys are merged over app.json and ``wx.getExtConfigSync()`` answers its ``ext``; editing it
+rebuilds like any other file, and a bad one is a build error.
 """
 
 from __future__ import annotations
@@ -14,7 +19,7 @@ import asyncio
 import json
 import time
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import uvicorn
@@ -29,6 +34,8 @@ from hutong.compiler.project import find_root
 from hutong.server.app import create_app, shell_response
 from hutong.server.apps import service
 from hutong.server.db import Database
+from hutong.server.problems import Problem
+from hutong.server.providers import ext_config
 from hutong.server.storage import BlobStore
 from hutong.settings import Settings
 
@@ -80,9 +87,11 @@ class DevSession:
             misses_before = self.cache.misses
             started = time.perf_counter()
             try:
-                result: BuildResult = await asyncio.to_thread(build_project, self.directory, self.cache)
+                result: BuildResult = await asyncio.to_thread(self._build)
             except CompileError as error:
                 report = BuildReport(self.generation, False, _ms(started), 0, str(error))
+            except Problem as problem:  # a bad ext.json
+                report = BuildReport(self.generation, False, _ms(started), 0, problem.detail)
             else:
                 self.generation += 1
                 async with self.database.session() as session:
@@ -103,6 +112,16 @@ class DevSession:
             for queue in self._listeners:
                 queue.put_nowait(report)
             return report
+
+    def _build(self) -> BuildResult:
+        """The project compiled, with its ext.json applied as an upload applies it."""
+        result = build_project(self.directory, self.cache)
+        ext_file = find_root(self.directory)[0] / "ext.json"
+        ext = ext_config.parse(ext_file.read_bytes() if ext_file.is_file() else None)
+        if ext is None:
+            return result
+        files = {**result.files, **ext_config.debug_configs(result.files, ext, self.appid)}
+        return replace(result, files=files)
 
     async def watch(self, stop: asyncio.Event) -> None:
         """Rebuild whenever files under the project change, until ``stop`` is set."""

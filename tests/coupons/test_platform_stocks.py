@@ -58,13 +58,13 @@ async def test_a_platform_voucher_pays_part_of_a_merchants_order(shop: Shop) -> 
         await set_operator_role(session, "operator@example.com", "admin")
         await session.commit()
 
-    made = await client.post(STOCKS, json=_body("P1", [mchid]), headers=operator)
+    # One body sent twice: _body's times move with the clock, and a replay must be the same body.
+    first = _body("P1", [mchid])
+    made = await client.post(STOCKS, json=first, headers=operator)
     assert made.status_code == 201, made.text
     stock_id = made.json()["stock_id"]
     assert made.json()["state"] == "draft" and made.json()["funded_by"] == "platform"
-    assert (await client.post(STOCKS, json=_body("P1", [mchid]), headers=operator)).json()[
-        "stock_id"
-    ] == stock_id
+    assert (await client.post(STOCKS, json=first, headers=operator)).json()["stock_id"] == stock_id
     elsewhere = (await client.post(STOCKS, json=_body("P2", ["1999999999"]), headers=operator)).json()
     for made_id in (stock_id, elsewhere["stock_id"]):
         started = await client.post(f"{STOCKS}/{made_id}/start", headers=operator)
@@ -133,6 +133,36 @@ async def test_a_platform_voucher_pays_part_of_a_merchants_order(shop: Shop) -> 
     assert {row["stock_id"]: row["used"] for row in listed} == {stock_id: 1, elsewhere["stock_id"]: 0}
     budgets = {row["stock_id"]: (row["budget_fen"], row["budget_left_fen"]) for row in listed}
     assert budgets == {stock_id: (3_000, 0), elsewhere["stock_id"]: (3_000, 3_000)}
+
+
+async def test_a_platform_stock_names_stores_that_exist(shop: Shop) -> None:
+    """available_stores of a platform stock: an id that is no store, or a store of a merchant the stock
+    is not open to, is refused with a stable code and nothing is made; a real store is kept."""
+    client, mchid, dev = shop.client, shop.pw.merchant.mchid, shop.pw.w.dev_a
+    store = (
+        await client.post(f"/api/merchants/{mchid}/stores", json={"name": "Wudaokou"}, headers=dev)
+    ).json()
+    signed_in = httpx.Cookies(client.cookies)
+    operator = await token_for(client, "operator@example.com")
+    client.cookies = signed_in
+    async with _db(shop).session() as session:
+        await set_operator_role(session, "operator@example.com", "admin")
+        await session.commit()
+
+    def at(number: str, available: list[str], *stores: int) -> dict[str, Any]:
+        body = _body(number, available)
+        body["coupon_use_rule"]["available_stores"] = list(stores)
+        return body
+
+    missing = await client.post(STOCKS, json=at("PS1", [], store["id"], 999_999), headers=operator)
+    assert missing.status_code == 422 and missing.json()["code"] == "store_not_found", missing.text
+    foreign = await client.post(STOCKS, json=at("PS2", ["1999999999"], store["id"]), headers=operator)
+    assert foreign.status_code == 422 and foreign.json()["code"] == "store_not_available", foreign.text
+    assert (await client.get(STOCKS, headers=operator)).json() == []
+    for number, available in (("PS3", [mchid]), ("PS4", [])):
+        made = await client.post(STOCKS, json=at(number, available, store["id"]), headers=operator)
+        assert made.status_code == 201, made.text
+        assert made.json()["coupon_use_rule"]["available_stores"] == [store["id"]]
 
 
 async def test_the_operators_console_page(tmp_path: Path, database_url: str) -> None:

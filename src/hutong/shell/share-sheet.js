@@ -5,7 +5,8 @@
  * (onShareAppMessage's title, image and path), the user's recent chats and groups to pick, and a
  * link to copy. Only the user's tap on Send posts cards, through the platform's host-only endpoint.
  * Without an imageUrl the card shows the top 5:4 of the page, as WeChat's does: the page's frame
- * draws it (view/snapshot.js), and it is uploaded as a blob only when the user sends or copies.
+ * draws it (view/snapshot.js) into a place the card keeps for it from the start (an empty box if the
+ * frame gives none), and it is uploaded as a blob only when the user sends or copies.
  */
 import { showSheet } from '../host/sheets.js';
 import { shareMenuOf } from '../host/api/share.js';
@@ -51,8 +52,13 @@ export function showShareSheet(current, shared, linkTo) {
     title: 'Send to',
     cancel: 'cancel',
     async build(sheet) {
+      // The page's picture, when it is to be drawn, gets its place in the card at once: arriving later
+      // it fills that place, and nothing in the sheet moves under the user's finger (a sheet that grew
+      // as it arrived moved Close, so a tap on Close landed on the card).
+      const slot = !image && program.snapshot ? el('div', { className: 'hutong-share-image hutong-share-slot' }) : null;
       const card = el('div', { className: 'hutong-share-card' }, [
         ...(image ? [el('img', { src: image, alt: '', className: 'hutong-share-image' })] : []),
+        ...(slot ? [slot] : []),
         el('div', { className: 'hutong-share-title' }, [title]),
         el('div', { className: 'hutong-share-app' }, [program.appName || current.appid]),
       ]);
@@ -63,7 +69,7 @@ export function showShareSheet(current, shared, linkTo) {
       field.value = `${linkTo(current.appid, shared.route, shared.query)}#share`;
       sheet.body.append(card, list, field, el('div', { className: 'hutong-share-actions' }, [copy, send]));
       picture.then((blob) => {
-        if (blob) card.prepend(el('img', { src: URL.createObjectURL(blob), alt: '', className: 'hutong-share-image hutong-share-snapshot' }));
+        if (blob) slot?.append(el('img', { src: URL.createObjectURL(blob), alt: '', className: 'hutong-share-snapshot' }));
       });
       /** @type {Set<number>} */
       const chosen = new Set();

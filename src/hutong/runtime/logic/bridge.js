@@ -59,6 +59,7 @@ const FROM_FRAME = /** @type {Record<string, string>} */ ({
   'animate:done': 'animate:done',
   'font:done': 'font:done',
   keyboard: 'keyboard',
+  key: 'key',
 });
 
 /**

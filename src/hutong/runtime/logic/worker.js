@@ -39,7 +39,7 @@ import { callPage, configureTabBar, createPage, destroyPage, instances, pageLife
 import { intersection, settleQuery } from './query.js';
 import { animationDone } from './animate.js';
 import { fontLoaded } from './fonts.js';
-import { keyboardChanged } from './api/background.js';
+import { keyboardChanged, keyPressed } from './api/background.js';
 import { Behavior, Component, definitionOf, normalise, Page, setRegistering, setRegisteringPage } from './registry.js';
 import { takeChannel } from './router.js';
 import { launchState, settle, wxGlobal } from './wx.js';
@@ -186,7 +186,11 @@ on('init', async (message) => {
     // WeChat builds with a warning): WeChat's error, and nothing drawn in its place.
     const info = (config.packages || []).find((/** @type {any} */ p) => p.root && path.startsWith(`${p.root}/`));
     if (info && !loadedPackages.has(info.root)) {
-      reportError(new Error(`Component is not found in path "${path}" (using by "${user}")`));
+      // With a componentPlaceholder it is WeChat's asynchronous use: no error (the placeholder itself
+      // is not drawn yet: the tag stays empty until the package has loaded and the page renders again).
+      const owner = config.pageConfigs?.[user] || config.components?.[user] || {};
+      const held = Object.entries(owner.usingComponents || {}).some(([tag, target]) => target === path && owner.componentPlaceholder?.[tag]);
+      if (!held) reportError(new Error(`Component is not found in path "${path}" (using by "${user}")`));
       return normalise('component', path, {}, false);
     }
     return definitionFor(path, false);
@@ -362,6 +366,7 @@ on('query:result', (message) => settleQuery(message.qid, message.results));
 on('animate:done', (message) => animationDone(message.aid));
 on('font:done', (message) => fontLoaded(message.fid, message));
 on('keyboard', (message) => keyboardChanged({ height: message.height }));
+on('key', (message) => keyPressed(message));
 on('intersection', (message) => intersection(message.oid, message.entry));
 on('api:result', (message) => settle(message.cb, message));
 

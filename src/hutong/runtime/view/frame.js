@@ -22,7 +22,7 @@ let port = null;
 /** @type {MessagePort | null} the logic thread's port for this page (brokered by the host) */
 let logic = null;
 /** What goes to the logic thread directly; everything else goes to the host. */
-const TO_LOGIC = new Set(['event', 'rendered', 'page:event', 'query:result', 'intersection', 'builtin', 'component:answer', 'animate:done', 'font:done', 'keyboard']);
+const TO_LOGIC = new Set(['event', 'rendered', 'page:event', 'query:result', 'intersection', 'builtin', 'component:answer', 'animate:done', 'font:done', 'keyboard', 'key']);
 const root = /** @type {HTMLElement} */ (document.querySelector('wx-page'));
 const started = performance.now();
 /** @type {Record<string, any>} */
@@ -39,6 +39,10 @@ function send(message, transfer) {
 setReporter(send);
 setSender(send);
 setKeyboardSender(send);
+// wx.onKeyDown / onKeyUp: a physical keyboard's keys while this page has focus (as PC WeChat reports them).
+for (const type of ['keydown', 'keyup']) {
+  document.addEventListener(type, (event) => send({ t: 'key', type, key: event.key, code: event.code, timeStamp: Math.round(event.timeStamp) }), true);
+}
 
 /**
  * WeChat's default styles as a constructable stylesheet, for the shadow roots of custom components

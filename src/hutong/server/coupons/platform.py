@@ -29,11 +29,12 @@ from hutong.server.accounts.auth import current_user
 from hutong.server.accounts.models import User
 from hutong.server.audit import service as audit
 from hutong.server.coupons import budget, issuing, rules
-from hutong.server.coupons.models import PLATFORM_CALLBACK_KEY_PURPOSE, PlatformCallback, Stock
+from hutong.server.coupons.models import PLATFORM_CALLBACK_KEY_PURPOSE, PlatformCallback, Stock, Store
 from hutong.server.deps import database, settings
 from hutong.server.identity import service as identity
 from hutong.server.payments import validate
 from hutong.server.payments.ids import now, rfc3339
+from hutong.server.payments.models import Merchant
 from hutong.server.problems import Problem
 from hutong.server.review.service import require_operator
 from hutong.server.wechatpay.errors import PayError
@@ -77,6 +78,22 @@ async def _stock(session: AsyncSession, stock_id: str) -> Stock:
     return stock
 
 
+async def _check_stores(session: AsyncSession, store_ids: list[int], mchids: set[str]) -> None:
+    """A platform stock's ``available_stores`` name stores that exist, of merchants it is open to (a
+    voucher applies only to an order paid at one of them to that store's merchant, checkout.py)."""
+    for store_id in store_ids:
+        store = await session.get(Store, store_id)
+        if store is None:
+            raise Problem(422, "store_not_found", f"available_stores: no store {store_id}")
+        merchant = await session.get(Merchant, store.merchant_id)
+        if mchids and (merchant is None or merchant.mchid not in mchids):
+            raise Problem(
+                422,
+                "store_not_available",
+                f"available_stores: store {store_id} is not of a merchant in available_merchants",
+            )
+
+
 @router.post("", status_code=201)
 async def create(request: Request, user: Operator) -> dict[str, Any]:
     """WeChat's favor stock body (``no_cash`` false) and ``available_merchants: [mchid, …]``; made as
@@ -109,6 +126,7 @@ async def create(request: Request, user: Operator) -> dict[str, Any]:
             if existing.request_hash != digest:
                 raise Problem(409, "request_no_reused", "out_request_no was used with another body")
             return await _out(session, existing)
+        await _check_stores(session, fields.get("store_ids") or [], set(available))
         stock = Stock(
             stock_id=rules.new_stock_id(), merchant_id=None, family="favor", out_request_no=number,
             request_hash=digest, state="draft", created_at=now(),

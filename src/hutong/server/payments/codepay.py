@@ -32,7 +32,8 @@ from hutong.server.apps.models import App
 from hutong.server.identity import service as identity
 from hutong.server.payments import ids, orders, service, settlement, validate
 from hutong.server.payments.models import Merchant, Order
-from hutong.server.wallet import paycodes
+from hutong.server.problems import Problem
+from hutong.server.wallet import coupons, paycodes
 from hutong.server.wallet.models import WalletPayment, WalletSettings
 from hutong.server.wechatpay.errors import PayError, param_error
 
@@ -85,7 +86,7 @@ async def _record(session: AsyncSession, order: Order, user_id: int) -> None:
             mchid=merchant.mchid,
             merchant_name=merchant.name,
             description=order.description[:200],
-            amount_fen=order.amount_total,
+            amount_fen=order.payer_total if order.payer_total is not None else order.amount_total,
             journal_key=f"payment:{order.transaction_id}",
         )
     )
@@ -93,18 +94,40 @@ async def _record(session: AsyncSession, order: Order, user_id: int) -> None:
 
 
 async def pay_from_wallet(session: AsyncSession, order: Order, user_id: int) -> bool:
-    """Pay ``order`` from the user's wallet now; False (nothing moved) when the balance is short.
-    Raises service.PaymentError when the order cannot be paid (already paid, revoked, expired)."""
+    """Pay ``order`` from the user's wallet now, less the payer's best applicable voucher (WeChat applies
+    it at a counter as on the payment sheet: wallet/coupons.py); False (nothing moved) when the balance
+    is short. A voucher that cannot be used after all (taken meanwhile, its budget short) is let go and
+    the order paid whole. Raises service.PaymentError when the order cannot be paid (already paid,
+    revoked, expired)."""
     assert order.prepay_id is not None
-    try:
-        async with session.begin_nested():
-            await service.mark_paid(
-                session, order.prepay_id, paid_from=wallet_account(user_id), user_id=user_id
-            )
-    except service.PaymentError as error:
-        if error.code != "insufficient_funds":
-            raise
-        return False
+    prepay = await service.get_prepay(session, order.prepay_id)
+    assert prepay is not None
+    for with_voucher in (True, False):
+        try:
+            async with session.begin_nested():
+                applied = await coupons.best(session, user_id, prepay) if with_voucher else None
+                discount = None
+                if applied is not None:
+                    discount = service.Discount(
+                        applied.discount_fen, applied.funded_from, applied.promotion_detail
+                    )
+                await service.mark_paid(
+                    session,
+                    order.prepay_id,
+                    paid_from=wallet_account(user_id),
+                    user_id=user_id,
+                    discount=discount,
+                )
+            break
+        except Problem as problem:
+            if problem.code != "coupon_not_applicable" or not with_voucher:
+                raise
+        except service.PaymentError as error:
+            if with_voucher and error.code in ("discount_unfunded", "invalid_discount"):
+                continue
+            if error.code != "insufficient_funds":
+                raise
+            return False
     await session.refresh(order)
     await _record(session, order, user_id)
     return True
@@ -267,7 +290,12 @@ async def _reverse_paid(session: AsyncSession, merchant: Merchant, order: Order)
         postings.append(
             (ledger.account("merchant_available", merchant.mchid), from_pending - order.amount_total)
         )
-    postings.append((order.paid_from, order.amount_total))
+    # The payer gets back what they paid; a voucher's part goes back to the account that funded it.
+    off = order.discount_total or 0
+    postings.append((order.paid_from, order.amount_total - off))
+    if off:
+        assert order.discount_from is not None
+        postings.append((order.discount_from, off))
     try:
         await ledger.post(
             session,

@@ -7,7 +7,10 @@ line from the preview's ``coupons`` and ``coupon_id`` and sends the payer's choi
 is applicable, what is best and what using one means belong to the coupons domain: it registers its
 ``CouponProvider`` as the default (coupons/checkout.py, vouchers); ``register`` puts another in its
 place (tests) until ``unregister``. Without any, nothing is offered and a payment naming a coupon is
-refused."""
+refused.
+
+A counter payment taken by scanning the payer's code (payments/codepay.py) has no sheet: as WeChat
+does there, ``best`` uses the best applicable coupon, the one the sheet would preselect."""
 
 from __future__ import annotations
 
@@ -99,3 +102,9 @@ async def redeem(
     if not 0 < applied.discount_fen < prepay.amount_total:
         raise Problem(409, "coupon_not_applicable", "the coupon does not apply to this amount")
     return applied
+
+
+async def best(session: AsyncSession, user_id: int, prepay: Prepay) -> Applied | None:
+    """The best applicable coupon used on this payment without asking (a counter payment), or None."""
+    found = await offers(session, user_id, prepay)
+    return await redeem(session, user_id, prepay, found[0].coupon_id) if found else None

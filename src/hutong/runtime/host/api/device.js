@@ -20,12 +20,25 @@ export function networkType() {
 
 /** Tell the logic thread when the browser's connectivity changes. @param {MiniProgram} mp */
 export function watchNetwork(mp) {
-  const report = () => mp.worker?.postMessage({ t: 'network:change', res: { isConnected: navigator.onLine, networkType: networkType() } });
+  const connection = /** @type {any} */ (navigator).connection;
+  // A weak network (wx.onNetworkWeakChange) is what the browser estimates as 2G or slower.
+  const weak = () => !navigator.onLine || ['slow-2g', '2g'].includes(String(connection?.effectiveType || ''));
+  let wasWeak = weak();
+  const report = () => {
+    mp.worker?.postMessage({ t: 'network:change', res: { isConnected: navigator.onLine, networkType: networkType() } });
+    const now = weak();
+    if (now !== wasWeak) {
+      wasWeak = now;
+      mp.worker?.postMessage({ t: 'network:weak', res: { weakNet: now, networkType: networkType() } });
+    }
+  };
   window.addEventListener('online', report);
   window.addEventListener('offline', report);
+  connection?.addEventListener?.('change', report);
   return () => {
     window.removeEventListener('online', report);
     window.removeEventListener('offline', report);
+    connection?.removeEventListener?.('change', report);
   };
 }
 

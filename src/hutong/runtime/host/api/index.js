@@ -10,6 +10,7 @@ import { systemInfo, watchWindow } from './base.js';
 import { consent } from './consent.js';
 import { coupons, couponViewMessages } from './coupons.js';
 import { device, watchBattery, watchNetwork } from './device.js';
+import { extras } from './extras.js';
 import { files, loadFiles } from './files.js';
 import { fonts } from './fonts.js';
 import { interaction } from './interaction.js';
@@ -31,7 +32,7 @@ import { webAudio } from './web-audio.js';
 /** @typedef {import('../miniprogram.js').MiniProgram} MiniProgram */
 
 /** @type {Record<string, (mp: MiniProgram, args: Record<string, any>) => any>} */
-export const hostApis = { ...interaction, ...network, ...storage, ...files, ...media, ...location, ...device, ...share, ...log, ...open, ...login, ...consent, ...profile, ...fonts, ...support, ...subscribe, ...payment, ...coupons, ...sensors, ...address, ...webAudio };
+export const hostApis = { ...interaction, ...network, ...storage, ...files, ...media, ...location, ...device, ...share, ...log, ...open, ...login, ...consent, ...profile, ...fonts, ...support, ...subscribe, ...payment, ...coupons, ...sensors, ...address, ...webAudio, ...extras };
 
 /**
  * What page frames tell the host about built-ins that need it (`open-data`, `input type="nickname"`):

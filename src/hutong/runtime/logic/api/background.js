@@ -29,6 +29,14 @@ export const background = {
   getBackgroundFetchToken: (options) => answer('getBackgroundFetchToken', options, () => ({ token: fetchToken })),
 };
 
+const keyDown = listeners();
+const keyUp = listeners();
+/** A key of a physical keyboard, pressed or let go while a page of the app had focus (frame.js). @param {{type: string, key: string, code: string, timeStamp: number}} message */
+export function keyPressed(message) {
+  const res = { key: String(message.key), code: String(message.code), timeStamp: Number(message.timeStamp) || 0 };
+  (message.type === 'keyup' ? keyUp : keyDown).emit(res);
+}
+
 /** The soft keyboard's height changed. @param {{height: number}} res */
 export function keyboardChanged(res) {
   keyboard.emit(res);
@@ -39,6 +47,10 @@ export const deviceEvents = {
   offMemoryWarning: memory.off,
   onUserCaptureScreen: capture.on,
   offUserCaptureScreen: capture.off,
+  onKeyDown: keyDown.on,
+  offKeyDown: keyDown.off,
+  onKeyUp: keyUp.on,
+  offKeyUp: keyUp.off,
   onKeyboardHeightChange: keyboard.on,
   offKeyboardHeightChange: keyboard.off,
   /** @param {any} options */

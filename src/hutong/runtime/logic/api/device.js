@@ -21,6 +21,8 @@ export function setBattery(info) {
   battery = info && typeof info === 'object' ? { level: Number(info.level), isCharging: Boolean(info.isCharging) } : null;
 }
 on('network:change', (message) => networkChange.emit(message.res));
+const networkWeak = listeners();
+on('network:weak', (message) => networkWeak.emit(message.res));
 
 export const device = {
   setClipboardData: host('setClipboardData'),
@@ -32,6 +34,8 @@ export const device = {
   getNetworkType: host('getNetworkType'),
   onNetworkStatusChange: networkChange.on,
   offNetworkStatusChange: networkChange.off,
+  onNetworkWeakChange: networkWeak.on,
+  offNetworkWeakChange: networkWeak.off,
   setKeepScreenOn: host('setKeepScreenOn'),
   setScreenBrightness: host('setScreenBrightness'),
   getScreenBrightness: host('getScreenBrightness'),

@@ -64,6 +64,8 @@ export const partial = {
   chooseMedia: 'video duration and thumbnails are not reported',
   previewImage: 'no zoom or long-press menu',
   saveImageToPhotosAlbum: 'saves as a browser download',
+  saveVideoToPhotosAlbum: 'saves as a browser download',
+  onNetworkWeakChange: 'the browser\'s estimate (Network Information API effectiveType slow-2g or 2g, or offline) where it has one; never fires elsewhere',
   createInnerAudioContext: 'obeyMuteSwitch is ignored (a browser cannot see the mute switch)',
   createWebAudioContext: 'played by the host page\'s AudioContext: an AnalyserNode\'s get…Data leave the array as it is and a ScriptProcessorNode\'s onaudioprocess never fires (the samples are in the host page); currentTime is the host\'s clock at its last answer, advanced by the logic thread\'s own; no listener positions',
   getBackgroundAudioManager: 'plays in the page while the app runs; no system media controls, onPrev/onNext never fire',

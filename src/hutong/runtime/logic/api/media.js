@@ -267,6 +267,10 @@ export const media = {
   /** @param {any} options */
   saveImageToPhotosAlbum: (options) => callHost('saveImageToPhotosAlbum', { ...(options || {}), file: withBytes([options?.filePath])[0] }),
   /** @param {any} options */
+  saveVideoToPhotosAlbum: (options) => callHost('saveVideoToPhotosAlbum', { ...(options || {}), file: withBytes([options?.filePath])[0] }),
+  /** @param {any} options */
+  saveFileToDisk: (options) => callHost('saveFileToDisk', { ...(options || {}), file: withBytes([options?.filePath])[0] }),
+  /** @param {any} options */
   chooseMessageFile: (options) => callHost('chooseMessageFile', options || {}, adoptFiles),
   /** @param {any} options */
   openDocument: (options) => callHost('openDocument', { ...(options || {}), file: withBytes([options?.filePath])[0] }),

@@ -11,7 +11,7 @@
  */
 import { callHost } from '../call.js';
 
-const ANSWERED = ['chooseAddress', 'chooseInvoiceTitle', 'requestPayment', 'addCard', 'openCard', 'navigateToMiniProgram', 'navigateBackMiniProgram', 'exitMiniProgram'];
+const ANSWERED = ['checkIsAddedToMyMiniProgram', 'chooseAddress', 'chooseInvoiceTitle', 'requestPayment', 'addCard', 'openCard', 'navigateToMiniProgram', 'navigateBackMiniProgram', 'exitMiniProgram'];
 
 /** Names that exist (so apps can call them) but do not work yet: canIUse answers false for them. None today. @type {Set<string>} */
 export const notYet = new Set();

@@ -40,7 +40,7 @@ export const COMPONENTS = {
   navigator: { status: 'supported' },
   'functional-page-navigator': { status: 'unsupported', missing: 'functional pages are WeChat-only' },
   audio: { status: 'supported' },
-  camera: { status: 'unsupported', missing: 'camera access is not offered to mini programs' },
+  camera: { status: 'unsupported', missing: 'not yet: a sandboxed page frame cannot open the camera (getUserMedia refuses its opaque origin), so the host must capture for it (docs/ARCHITECTURE.md, "Camera")' },
   image: { status: 'partial', missing: 'webp flag and show-menu-by-longpress use the browser\'s own handling' },
   'live-player': { status: 'unsupported', missing: 'live streaming' },
   'live-pusher': { status: 'unsupported', missing: 'live streaming' },
