@@ -84,6 +84,10 @@ async def test_keys_weak_network_pinned_and_save_to_disk(live_server: LiveServer
     await expect(device).to_contain_text("weak:true:none;")
     await page.context.set_offline(False)
     await expect(device).to_contain_text("weak:false:")
+    # Bytes the app holds, shown by <image> through createBufferURL, then revoked.
+    await view.locator("#buffer").click()
+    await expect(device).to_contain_text("buffer:true:true:")
+    await expect(device).to_contain_text("loaded:1x1;revoked:true;")
     # A guest has no My mini programs.
     await view.locator("#pinned").click()
     await expect(device).to_contain_text("added:false;")

@@ -16,7 +16,7 @@ from hutong.server import outbox
 from tests.coupons.world import fund_marketing
 from tests.payments.receiver import receiver
 from tests.wallet.conftest import bank
-from tests.wallet.test_checkout import Shop
+from tests.wallet.test_checkout import PIN, Shop
 from tests.wallet.test_voucher_checkout import _balance, _db, _decrypt, _refund, _send, _start, _stock, shop
 
 __all__ = ["bank", "shop"]
@@ -116,3 +116,33 @@ async def test_a_counter_payment_uses_the_best_voucher_for_its_store(shop: Shop)
     assert reverse.status_code in (200, 204), reverse.text
     assert await shop.balance() == before
     assert await _balance(shop, budget) == 1_000
+
+
+async def test_a_counter_payment_confirmed_with_the_pin_uses_the_voucher(shop: Shop) -> None:
+    """Above the payer's PIN-free limit the order waits for the PIN; confirming it pays less the voucher."""
+    client, mchid, dev = shop.client, shop.pw.merchant.mchid, shop.pw.w.dev_a
+    store = (
+        await client.post(f"/api/merchants/{mchid}/stores", json={"name": "Wudaokou"}, headers=dev)
+    ).json()
+    await fund_marketing(_db(shop), mchid, 1_000)
+    stock_id = await _stock(shop, "COUNTER3", amount=200, minimum=1_000, count=5)
+    assert (await _start(shop, stock_id)).status_code == 200
+    voucher = await _send(shop, stock_id)
+    await shop.top_up(5_000)
+    limit = await client.put("/api/me/wallet/counter-limit", json={"pin_free_fen": 0}, headers=shop.csrf)
+    assert limit.status_code == 200, limit.text
+
+    out_trade_no, waiting = await _counter(shop, 1_880, store["id"])
+    assert waiting.status_code == 202 and waiting.json()["code"] == "USERPAYING", waiting.text
+    [pending] = (await client.get("/api/me/wallet/counter")).json()
+    assert pending["amount_fen"] == 1_880
+    tid = pending["transaction_id"]
+    confirmed = await client.post(
+        f"/api/me/wallet/counter/{tid}/confirm", json={"pin": PIN}, headers=shop.csrf
+    )
+    assert confirmed.status_code == 200 and confirmed.json()["balance_fen"] == 5_000 - 1_680, confirmed.text
+    query = f"/v3/pay/transactions/out-trade-no/{out_trade_no}?mchid={mchid}"
+    transaction = (await shop.pw.merchant.call("GET", query)).json()
+    assert transaction["trade_state"] == "SUCCESS" and transaction["amount"]["payer_total"] == 1_680
+    assert [d["coupon_id"] for d in transaction["promotion_detail"]] == [voucher]
+    assert await _balance(shop, f"coupon_budget:{stock_id}") == 800

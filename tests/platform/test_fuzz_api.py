@@ -111,6 +111,11 @@ async def _fuzz(tmp_path: Path, limits: dict[str, object], *, full: bool) -> Non
                 "/api/tokens", json={"email": "fuzz@example.com", "password": "long enough"}
             )
             assert token.status_code == 201, token.text
+            # The server builds its OpenAPI document on the first request for it and keeps it; built
+            # here, so that schemathesis's load of it (which gives up after 10 s) is not the one that
+            # waits for it on a busy machine (it did: "Schema Loading Error", both databases).
+            schema = await client.get("/openapi.json", timeout=120)
+            assert schema.status_code == 200 and schema.json()["paths"], schema.text[:200]
         bearer_headers = {"Authorization": f"Bearer {token.json()['token']}"}
         results = [run(server.url, tmp_path / "bearer.ndjson", bearer_headers, examples=3 if full else 2)]
         if full:

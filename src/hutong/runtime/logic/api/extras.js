@@ -7,6 +7,7 @@
  * sources. Listeners for what a browser is never told (audio interruptions) exist and never fire.
  */
 import { system } from './base.js';
+import { addTempFile, dropTempFile } from './file.js';
 import { answer, listeners } from './shape.js';
 
 /** The budget an idle callback is told it has (WeChat and browsers use 50 ms). */
@@ -39,6 +40,33 @@ function cancelIdleCallback(id) {
   idle.delete(id);
 }
 
+/** The kind of file the bytes are, by their first bytes: the extension names the URL's media type. @param {Uint8Array} b */
+function extensionOf(b) {
+  const at = (/** @type {number} */ i, /** @type {string} */ text) => [...text].every((c, k) => b[i + k] === c.charCodeAt(0));
+  if (b[0] === 0x89 && at(1, 'PNG')) return '.png';
+  if (b[0] === 0xff && b[1] === 0xd8) return '.jpg';
+  if (at(0, 'GIF8')) return '.gif';
+  if (at(0, 'RIFF') && at(8, 'WEBP')) return '.webp';
+  if (at(0, 'RIFF') && at(8, 'WAVE')) return '.wav';
+  if (at(0, 'ID3') || (b[0] === 0xff && (b[1] & 0xe0) === 0xe0)) return '.mp3';
+  if (at(4, 'ftyp')) return '.mp4';
+  return '';
+}
+
+let nextBuffer = 1;
+
+/**
+ * A URL for bytes the app holds: a temporary file of the app's, which image, audio and video show like
+ * any chosen file (they reach the frame as data: URLs).
+ * @param {ArrayBuffer | ArrayBufferView} buffer
+ */
+function createBufferURL(buffer) {
+  const bytes = ArrayBuffer.isView(buffer) ? new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength) : new Uint8Array(buffer);
+  const path = `wxfile://tmp_buffer_${nextBuffer++}_${Math.random().toString(36).slice(2, 8)}${extensionOf(bytes)}`;
+  addTempFile(path, bytes.slice().buffer);
+  return path;
+}
+
 const SKYLINE = { isSupported: false, version: '', reason: 'Hutong renders every page with the web engine (WebView); Skyline is not available' };
 const categoryChanged = listeners();
 const interruptionBegin = listeners();
@@ -46,6 +74,9 @@ const interruptionEnd = listeners();
 const needPrivacy = listeners();
 
 export const extras = {
+  createBufferURL,
+  /** @param {string} url */
+  revokeBufferURL: (url) => dropTempFile(url),
   requestIdleCallback,
   cancelIdleCallback,
   /** @param {any} options */
@@ -77,6 +108,7 @@ export const extras = {
 
 /** What each lacks, for canIUse and docs/compatibility.md. */
 export const extrasPartial = {
+  createBufferURL: 'the URL is a temporary file path of the app\'s (wxfile://tmp_…), which image, audio and video show and the file system reads; its type is known for PNG, JPEG, GIF, WebP, WAV, MP3 and MP4 bytes',
   requestIdleCallback: 'the logic thread has no idle period to watch: the callback runs on a later task with a 50 ms budget; timeout is not needed',
   getApiCategory: 'always "default": Hutong has no embedded, half-screen or chat-tool modes (onApiCategoryChange never fires)',
   onAudioInterruptionBegin: 'never called: a browser page is not told when the system takes the audio',

@@ -32,6 +32,11 @@ export function addTempFile(path, bytes) {
   files.set(path, { dir: false, data: new Uint8Array(bytes), mtime: now, ctime: now });
 }
 
+/** A temporary file no longer wanted (wx.revokeBufferURL). @param {string} path */
+export function dropTempFile(path) {
+  if (String(path).startsWith('wxfile://tmp_')) files.delete(String(path));
+}
+
 /** The bytes of a file the app can read, or undefined. @param {string} path */
 export function bytesOf(path) {
   const entry = files.get(normalise(path));

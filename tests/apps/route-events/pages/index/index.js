@@ -7,6 +7,25 @@ Page({
     wx.onNetworkWeakChange((res) => log(`weak:${res.weakNet}:${res.networkType}`));
     this.log = log;
   },
+  buffer() {
+    // A 1×1 PNG from bytes the app holds, shown by <image> through createBufferURL.
+    const png = wx.base64ToArrayBuffer('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg==');
+    const url = wx.createBufferURL(png);
+    this.bufferUrl = url;
+    this.setData({ bufferUrl: url });
+    this.log(`buffer:${url.startsWith('wxfile://tmp_')}:${url.endsWith('.png')}:${wx.getFileSystemManager().statSync(url).size}`);
+  },
+  bufferLoaded(event) {
+    this.log(`loaded:${event.detail.width}x${event.detail.height}`);
+    wx.revokeBufferURL(this.bufferUrl);
+    let gone = false;
+    try {
+      wx.getFileSystemManager().accessSync(this.bufferUrl);
+    } catch (error) {
+      gone = true;
+    }
+    this.log(`revoked:${gone}`);
+  },
   pinned() {
     wx.checkIsAddedToMyMiniProgram({ success: (res) => this.log(`added:${res.isAdded}`), fail: (res) => this.log(res.errMsg) });
   },
