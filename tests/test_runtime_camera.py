@@ -78,7 +78,11 @@ async def test_the_camera_films_after_consent_and_takes_a_photo(
     await expect(view.locator("#photo-path")).to_have_text(re.compile(r"^wxfile://tmp_\w+\.jpg$"))
     await expect(view.locator("#file-info")).to_have_text("takePhoto:ok bytes")
     await expect(view.locator("#loaded")).to_have_text(f"{first['width']}x{first['height']}")
-    await expect(view.locator("#record")).to_have_text("startRecord:fail not supported")
+    await expect(view.locator("#zoom")).to_have_text("setZoom:fail not supported")
+    # A recording: a WebM temp file with bytes, and a thumbnail the page shows.
+    await view.locator("#rec").click()
+    await expect(view.locator("#record")).to_have_text("stopRecord:ok true bytes", timeout=15_000)
+    await expect(view.locator("#thumb-loaded")).to_have_text(f"{first['width']}x{first['height']}")
     await page.context.close()
 
 

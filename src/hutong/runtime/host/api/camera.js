@@ -11,7 +11,7 @@ import { newTempFile } from './transfer-files.js';
 
 /** @typedef {import('../miniprogram.js').MiniProgram} MiniProgram */
 
-/** @typedef {{page: any, target: number, stream: MediaStream | null, video: HTMLVideoElement, stopped: boolean, timer: number}} Session */
+/** @typedef {{page: any, target: number, stream: MediaStream | null, video: HTMLVideoElement, stopped: boolean, timer: number, recorder?: MediaRecorder | null, chunks?: Blob[]}} Session */
 
 /** The live cameras of each running app, newest last. @type {WeakMap<MiniProgram, Session[]>} */
 const sessions = new WeakMap();
@@ -29,6 +29,7 @@ function stop(mp, session) {
   if (session.stopped) return;
   session.stopped = true;
   clearTimeout(session.timer);
+  if (session.recorder && session.recorder.state !== 'inactive') session.recorder.stop();
   for (const track of session.stream?.getTracks() || []) track.stop();
   session.video.srcObject = null;
   const list = sessions.get(mp) || [];
@@ -110,6 +111,27 @@ export const cameraViewMessages = {
 
 const QUALITY = /** @type {Record<string, number>} */ ({ high: 0.92, normal: 0.8, low: 0.5, original: 1 });
 
+/** The newest live camera on the app's top page. @param {MiniProgram} mp */
+function liveSession(mp) {
+  const live = (sessions.get(mp) || []).filter((s) => s.stream && !s.stopped && s.video.videoWidth && pageAlive(mp, s.page));
+  const session = live.find((s) => s.page === /** @type {any} */ (mp).top) || live[live.length - 1];
+  if (!session) throw new Error('camera is not ready');
+  return session;
+}
+
+/** The current picture as a JPEG temp file. @param {MiniProgram} mp @param {Session} session @param {number} quality */
+async function picture(mp, session, quality) {
+  const { video } = session;
+  const canvas = document.createElement('canvas');
+  canvas.width = video.videoWidth;
+  canvas.height = video.videoHeight;
+  /** @type {CanvasRenderingContext2D} */ (canvas.getContext('2d')).drawImage(video, 0, 0);
+  const blob = await new Promise((resolve) => canvas.toBlob(resolve, 'image/jpeg', quality));
+  if (!blob) throw new Error('take photo failed');
+  const file = newTempFile(mp, await /** @type {Blob} */ (blob).arrayBuffer(), 'image/jpeg', 'photo.jpg');
+  return { path: file.path, bytes: file.bytes, width: canvas.width, height: canvas.height };
+}
+
 export const camera = {
   /**
    * CameraContext.takePhoto (logic/api/camera.js): the current picture of the newest live camera on
@@ -117,17 +139,36 @@ export const camera = {
    * @param {MiniProgram} mp @param {Record<string, any>} args
    */
   async 'hutong:cameraTakePhoto'(mp, args) {
-    const live = (sessions.get(mp) || []).filter((s) => s.stream && !s.stopped && s.video.videoWidth && pageAlive(mp, s.page));
-    const session = live.find((s) => s.page === /** @type {any} */ (mp).top) || live[live.length - 1];
-    if (!session) throw new Error('camera is not ready');
-    const { video } = session;
-    const canvas = document.createElement('canvas');
-    canvas.width = video.videoWidth;
-    canvas.height = video.videoHeight;
-    /** @type {CanvasRenderingContext2D} */ (canvas.getContext('2d')).drawImage(video, 0, 0);
-    const blob = await new Promise((resolve) => canvas.toBlob(resolve, 'image/jpeg', QUALITY[args.quality] ?? QUALITY.normal));
-    if (!blob) throw new Error('take photo failed');
-    const file = newTempFile(mp, await /** @type {Blob} */ (blob).arrayBuffer(), 'image/jpeg', 'photo.jpg');
-    return { tempImagePath: file.path, width: canvas.width, height: canvas.height, bytes: file.bytes };
+    const photo = await picture(mp, liveSession(mp), QUALITY[args.quality] ?? QUALITY.normal);
+    return { tempImagePath: photo.path, width: photo.width, height: photo.height, bytes: photo.bytes };
+  },
+  /** CameraContext.startRecord: a MediaRecorder on the host's stream (video only, WebM). @param {MiniProgram} mp */
+  async 'hutong:cameraStartRecord'(mp) {
+    const session = liveSession(mp);
+    if (session.recorder && session.recorder.state !== 'inactive') throw new Error('is recording');
+    if (typeof MediaRecorder === 'undefined') throw new Error('not supported');
+    const recorder = new MediaRecorder(/** @type {MediaStream} */ (session.stream));
+    const chunks = /** @type {Blob[]} */ ([]);
+    recorder.addEventListener('dataavailable', (event) => {
+      if (event.data.size) chunks.push(event.data);
+    });
+    session.recorder = recorder;
+    session.chunks = chunks;
+    recorder.start(250);
+    return {};
+  },
+  /** CameraContext.stopRecord: the recording as a temp file, and the current picture as its thumbnail. @param {MiniProgram} mp */
+  async 'hutong:cameraStopRecord'(mp) {
+    const session = (sessions.get(mp) || []).find((s) => s.recorder && s.recorder.state !== 'inactive');
+    const recorder = session?.recorder;
+    if (!session || !recorder) throw new Error('is not recording');
+    const stopped = new Promise((resolve) => recorder.addEventListener('stop', resolve, { once: true }));
+    recorder.stop();
+    await stopped;
+    session.recorder = null;
+    const type = recorder.mimeType.split(';')[0] || 'video/webm';
+    const video = newTempFile(mp, await new Blob(session.chunks || [], { type }).arrayBuffer(), type, 'video.webm');
+    const thumb = await picture(mp, session, QUALITY.normal);
+    return { tempVideoPath: video.path, tempThumbPath: thumb.path, bytes: video.bytes, thumbBytes: thumb.bytes };
   },
 };

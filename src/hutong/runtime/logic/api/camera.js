@@ -1,9 +1,9 @@
 // @ts-check
 /**
  * wx.createCameraContext: the `<camera>` on the current page is the host's (host/api/camera.js), so
- * takePhoto asks the host, which grabs the current picture and hands back a temp file that joins this
- * thread's file system (as chooseImage's do). Recording, zoom and frame data are not offered yet: they
- * fail "not supported" rather than pretend.
+ * takePhoto and startRecord/stopRecord ask the host, which grabs the current picture or records the
+ * stream and hands back temp files that join this thread's file system (as chooseImage's do). Zoom and
+ * frame data are not offered: they fail "not supported" rather than pretend.
  */
 import { callHost } from '../call.js';
 import { addTempFile } from './file.js';
@@ -34,6 +34,9 @@ function notSupported(options, name) {
   return settle(options, Promise.reject({ errMsg: `${name}:fail not supported` }), name);
 }
 
+/** The timer that ends a recording at its timeout. @type {any} */
+let recording = 0;
+
 class CameraContext {
   /** @param {any} [options] */
   takePhoto(options) {
@@ -50,14 +53,34 @@ class CameraContext {
     return notSupported(options, 'setZoom');
   }
 
-  /** @param {any} [options] */
+  /**
+   * A recording in the host (WebM, video only); it stops by itself after `timeout` seconds (at most 30,
+   * as WeChat's) and hands its result to timeoutCallback. @param {any} [options]
+   */
   startRecord(options) {
-    return notSupported(options, 'startRecord');
+    const seconds = Math.min(Math.max(Number(options?.timeout) || 30, 1), 30);
+    const run = /** @type {Promise<any>} */ (callHost('hutong:cameraStartRecord', {})).then(() => {
+      clearTimeout(recording);
+      recording = setTimeout(() => {
+        recording = 0;
+        this.stopRecord({ success: options?.timeoutCallback, fail: () => {} });
+      }, seconds * 1000);
+      return {};
+    });
+    return settle(options, run, 'startRecord');
   }
 
   /** @param {any} [options] */
   stopRecord(options) {
-    return notSupported(options, 'stopRecord');
+    clearTimeout(recording);
+    recording = 0;
+    const run = /** @type {Promise<any>} */ (callHost('hutong:cameraStopRecord', {})).then((res) => {
+      const { bytes, thumbBytes, errMsg, ...rest } = res;
+      if (bytes) addTempFile(rest.tempVideoPath, bytes);
+      if (thumbBytes) addTempFile(rest.tempThumbPath, thumbBytes);
+      return rest;
+    });
+    return settle(options, run, 'stopRecord');
   }
 
   /** The picture data is the host's: a listener whose start() fails "not supported". */

@@ -83,7 +83,7 @@ export const partial = {
   chooseVideo: 'duration, width and height are reported as 0',
   getRecorderManager: 'every method and event WeChat documents, but no microphone yet: start() reports onError "operateRecorder:fail not supported"',
   getFileSystemManager: 'readCompressedFileSync fails (brotli decompresses only asynchronously here); readCompressedFile needs a browser whose DecompressionStream knows brotli',
-  createCameraContext: 'takePhoto only (the host\'s current picture as a JPEG temp file); startRecord, stopRecord, setZoom and onCameraFrame\'s start fail "not supported"',
+  createCameraContext: 'takePhoto gives the host\'s current picture as a JPEG temp file; startRecord/stopRecord record video only, as WebM (the browser\'s MediaRecorder), selfieMirror ignored; setZoom and onCameraFrame\'s start fail "not supported"',
   createVideoContext: 'picture-in-picture, background playback and casting fail "not supported"; danmu is not drawn',
   getLocation: 'the browser\'s position; type gcj02 is given as wgs84 coordinates',
   openLocation: 'a host sheet with a map of the place (the operator\'s tiles, a plain grid without); scale is honoured, no route planning or navigation apps',

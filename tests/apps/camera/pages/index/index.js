@@ -1,5 +1,5 @@
 Page({
-  data: { status: 'waiting', photo: '', info: '', loaded: '', record: '' },
+  data: { status: 'waiting', photo: '', info: '', loaded: '', record: '', thumb: '', zoom: '' },
   onInit(e) {
     this.setData({ status: `initdone ${e.type}` });
   },
@@ -11,7 +11,7 @@ Page({
   },
   shoot() {
     const camera = wx.createCameraContext();
-    camera.startRecord({ fail: (res) => this.setData({ record: res.errMsg }) });
+    camera.setZoom({ zoom: 2, fail: (res) => this.setData({ zoom: res.errMsg }) });
     camera.takePhoto({
       quality: 'high',
       success: (res) => {
@@ -24,6 +24,26 @@ Page({
       },
       fail: (res) => this.setData({ info: res.errMsg }),
     });
+  },
+  record() {
+    const camera = wx.createCameraContext();
+    camera.startRecord({
+      success: () => setTimeout(() => camera.stopRecord({
+        success: (res) => {
+          this.setData({ thumb: res.tempThumbPath });
+          wx.getFileInfo({
+            filePath: res.tempVideoPath,
+            success: (info) => this.setData({ record: `${res.errMsg} ${/^wxfile:\/\/tmp_\w+\.webm$/.test(res.tempVideoPath)} ${info.size > 1000 ? 'bytes' : 'empty'}` }),
+            fail: (err) => this.setData({ record: err.errMsg }),
+          });
+        },
+        fail: (err) => this.setData({ record: err.errMsg }),
+      }), 1200),
+      fail: (err) => this.setData({ record: err.errMsg }),
+    });
+  },
+  onThumbLoad(e) {
+    this.setData({ thumbLoaded: `${e.detail.width}x${e.detail.height}` });
   },
   onPhotoLoad(e) {
     if (e && e.detail && e.detail.width) this.setData({ loaded: `${e.detail.width}x${e.detail.height}` });
