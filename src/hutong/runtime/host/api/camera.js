@@ -5,19 +5,31 @@
  * the host asks scope.camera on its consent sheet, opens getUserMedia in its own page, and sends the
  * element each picture as an ImageBitmap (as Canvas nodes get theirs). takePhoto grabs the current
  * picture here and hands the app a temp file (wxfile://tmp_…), as chooseImage does.
+ *
+ * mode="scanCode": the host also reads the pictures for codes (device.js detectCode, the one wx.scanCode
+ * uses): with the browser's BarcodeDetector every SCAN_LOCAL_MS where there is one, else a JPEG of the
+ * current picture to the platform's reader (POST /api/codes/read) every SCAN_PLATFORM_MS, which keeps one
+ * camera at 60 pictures a minute, inside the reader's 90 a minute per client (code_routes.py). Each read
+ * is reported to the element's bindscancode, the same code again on each read while it stays in view,
+ * as WeChat's camera keeps reporting (apps guard against repeats themselves).
  */
 import { requireScope } from './consent.js';
+import { codeResult, detectCode } from './device.js';
 import { newTempFile } from './transfer-files.js';
 
 /** @typedef {import('../miniprogram.js').MiniProgram} MiniProgram */
 
-/** @typedef {{page: any, target: number, stream: MediaStream | null, video: HTMLVideoElement, stopped: boolean, timer: number, recorder?: MediaRecorder | null, chunks?: Blob[]}} Session */
+/** @typedef {{page: any, target: number, stream: MediaStream | null, video: HTMLVideoElement, stopped: boolean, timer: number, scanTimer: number, recorder?: MediaRecorder | null, chunks?: Blob[]}} Session */
 
 /** The live cameras of each running app, newest last. @type {WeakMap<MiniProgram, Session[]>} */
 const sessions = new WeakMap();
 
 /** Pictures a second sent to the page frame. */
 const FPS = 15;
+
+/** How often scan mode reads a picture: locally (BarcodeDetector), or on the platform (rate-limited). */
+const SCAN_LOCAL_MS = 300;
+const SCAN_PLATFORM_MS = 1000;
 
 /** @param {Session} session @param {string} method @param {any[]} [args] @param {Transferable[]} [transfer] */
 function tell(session, method, args = [], transfer = []) {
@@ -29,6 +41,7 @@ function stop(mp, session) {
   if (session.stopped) return;
   session.stopped = true;
   clearTimeout(session.timer);
+  clearTimeout(session.scanTimer);
   if (session.recorder && session.recorder.state !== 'inactive') session.recorder.stop();
   for (const track of session.stream?.getTracks() || []) track.stop();
   session.video.srcObject = null;
@@ -47,7 +60,7 @@ async function open(mp, page, message) {
   video.muted = true;
   video.playsInline = true;
   /** @type {Session} */
-  const session = { page, target: Number(message.target), stream: null, video, stopped: false, timer: 0 };
+  const session = { page, target: Number(message.target), stream: null, video, stopped: false, timer: 0, scanTimer: 0 };
   for (const old of (sessions.get(mp) || []).filter((s) => s.page === page && s.target === session.target)) stop(mp, old);
   sessions.set(mp, [...(sessions.get(mp) || []), session]);
   try {
@@ -96,6 +109,25 @@ async function open(mp, page, message) {
     session.timer = window.setTimeout(pump, 1000 / FPS);
   };
   pump();
+  if (message.mode === 'scanCode') scan(mp, session);
+}
+
+/** Scan mode: read the current picture for a code, report it, and go again. @param {MiniProgram} mp @param {Session} session */
+function scan(mp, session) {
+  const local = Boolean(/** @type {any} */ (globalThis).BarcodeDetector);
+  const read = async () => {
+    if (session.stopped) return;
+    if (session.video.videoWidth) {
+      try {
+        const code = local ? await detectCode(session.video, { platform: false }) : await detectCode(await jpeg(session.video, 0.85));
+        if (!session.stopped) tell(session, 'scancode', [codeResult(code)]);
+      } catch {
+        // Nothing readable in this picture (or the reader is busy): try the next one.
+      }
+    }
+    if (!session.stopped) session.scanTimer = window.setTimeout(read, local ? SCAN_LOCAL_MS : SCAN_PLATFORM_MS);
+  };
+  read();
 }
 
 /** What `<camera>` elements tell the host (host/api/index.js viewMessages). */
@@ -122,14 +154,19 @@ function liveSession(mp) {
 /** The current picture as a JPEG temp file. @param {MiniProgram} mp @param {Session} session @param {number} quality */
 async function picture(mp, session, quality) {
   const { video } = session;
+  const file = newTempFile(mp, await (await jpeg(video, quality)).arrayBuffer(), 'image/jpeg', 'photo.jpg');
+  return { path: file.path, bytes: file.bytes, width: video.videoWidth, height: video.videoHeight };
+}
+
+/** The video's current picture as a JPEG. @param {HTMLVideoElement} video @param {number} quality @returns {Promise<Blob>} */
+async function jpeg(video, quality) {
   const canvas = document.createElement('canvas');
   canvas.width = video.videoWidth;
   canvas.height = video.videoHeight;
   /** @type {CanvasRenderingContext2D} */ (canvas.getContext('2d')).drawImage(video, 0, 0);
   const blob = await new Promise((resolve) => canvas.toBlob(resolve, 'image/jpeg', quality));
   if (!blob) throw new Error('take photo failed');
-  const file = newTempFile(mp, await /** @type {Blob} */ (blob).arrayBuffer(), 'image/jpeg', 'photo.jpg');
-  return { path: file.path, bytes: file.bytes, width: canvas.width, height: canvas.height };
+  return /** @type {Blob} */ (blob);
 }
 
 export const camera = {

@@ -66,27 +66,37 @@ export async function watchBattery(mp) {
 }
 
 /**
- * The first code in a picture: the browser's BarcodeDetector where there is one, otherwise the
- * platform's reader (POST /api/codes/read, QR codes only), as the shell's own scanner does.
- * @param {Blob} blob @returns {Promise<{rawValue: string, format: string}>}
+ * The first code in a picture: the browser's BarcodeDetector where there is one, otherwise (or when
+ * it finds none and `platform` is true) the platform's reader (POST /api/codes/read, QR codes only),
+ * as the shell's own scanner does. `<camera mode="scanCode">` (camera.js) reads its frames with it too.
+ * @param {Blob | ImageBitmapSource} picture @param {{platform?: boolean}} [options]
+ * @returns {Promise<{rawValue: string, format: string}>}
  */
-async function detectCode(blob) {
+export async function detectCode(picture, { platform = true } = {}) {
   const Detector = /** @type {any} */ (globalThis).BarcodeDetector;
   if (Detector) {
     try {
-      const codes = await new Detector().detect(await createImageBitmap(blob));
+      const codes = await new Detector().detect(picture instanceof Blob ? await createImageBitmap(picture) : picture);
       if (codes.length) return codes[0];
     } catch {
       // The platform reads more kinds of picture.
     }
+    if (!platform) throw new Error('no code found');
   }
+  if (!(picture instanceof Blob)) throw new Error('no code found');
   const form = new FormData();
-  form.append('image', blob, 'scan.png');
+  form.append('image', picture, 'scan.png');
   const response = await fetch('/api/codes/read', { method: 'POST', body: form, credentials: 'same-origin' });
-  if (!response.ok) throw new Error('no code found');
+  if (!response.ok) throw new Error(response.status === 429 ? 'rate limited' : 'no code found');
   const found = await response.json();
   if (!found.length) throw new Error('no code found');
   return { rawValue: String(found[0].text), format: 'qr_code' };
+}
+
+/** WeChat's description of a read code (wx.scanCode's result, `<camera>`'s scancode detail). @param {{rawValue: string, format: string}} code */
+export function codeResult(code) {
+  const format = String(code.format || '').toUpperCase();
+  return { result: code.rawValue, type: format, charSet: 'utf-8', rawData: btoa(unescape(encodeURIComponent(code.rawValue))) };
 }
 
 export const device = {
@@ -115,9 +125,8 @@ export const device = {
   async scanCode(mp, args) {
     const { media } = await import('./media.js');
     const picked = await media.chooseImage(mp, { count: 1, sourceType: args.onlyFromCamera ? ['camera'] : undefined });
-    const code = await detectCode(new Blob([picked.tempFiles[0].bytes]));
-    const format = String(code.format || '').toUpperCase();
-    return { result: code.rawValue, scanType: format === 'QR_CODE' ? 'QR_CODE' : format, charSet: 'utf-8', path: '', rawData: btoa(unescape(encodeURIComponent(code.rawValue))) };
+    const { type, ...read } = codeResult(await detectCode(new Blob([picked.tempFiles[0].bytes])));
+    return { ...read, scanType: type, path: '' };
   },
   vibrateShort: () => {
     navigator.vibrate?.(15);

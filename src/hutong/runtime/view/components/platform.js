@@ -90,7 +90,8 @@ define('wx-video', Video);
  * `<camera>`: the host opens the camera after the user's scope.camera consent (host/api/camera.js) and
  * sends each picture as an ImageBitmap, shown here by a `bitmaprenderer` canvas filling the element
  * (object-fit cover, as WeChat's camera fills its rectangle). device-position picks the facing mode at
- * open; flash and the other attributes are not acted on.
+ * open; mode="scanCode" has the host read the pictures for codes and send each read (bindscancode
+ * {result, type, charSet, rawData}); flash and the other attributes are not acted on.
  */
 class Camera extends Builtin {
   /** @type {HTMLCanvasElement} */
@@ -112,7 +113,9 @@ class Camera extends Builtin {
     queueMicrotask(() => {
       if (!this.isConnected || this.opened === facing) return;
       this.opened = facing;
-      toHost(this, { t: 'camera', action: 'open', facing });
+      // mode is read at open only, as WeChat's (it cannot change once the camera is made).
+      const mode = this.getAttribute('mode') === 'scanCode' ? 'scanCode' : 'normal';
+      toHost(this, { t: 'camera', action: 'open', facing, mode });
     });
   }
 
@@ -132,6 +135,9 @@ class Camera extends Builtin {
         /** @type {ImageBitmapRenderingContext} */ (this.canvas.getContext('bitmaprenderer')).transferFromImageBitmap(bitmap);
         return undefined;
       }
+      case 'scancode':
+        emit(this, 'scancode', args[0] || {});
+        return undefined;
       case 'ready':
         emit(this, 'initdone', args[0] || {});
         return undefined;

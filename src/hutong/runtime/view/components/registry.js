@@ -40,7 +40,7 @@ export const COMPONENTS = {
   navigator: { status: 'supported' },
   'functional-page-navigator': { status: 'unsupported', missing: 'functional pages are WeChat-only' },
   audio: { status: 'supported' },
-  camera: { status: 'partial', missing: 'the host opens the camera (scope.camera) and sends its pictures to the page; device-position is honoured, flash, resolution, frame-size and mode="scanCode" are not' },
+  camera: { status: 'partial', missing: 'the host opens the camera (scope.camera) and sends its pictures to the page; device-position is honoured; mode="scanCode" reports each read code to bindscancode (BarcodeDetector, else the platform reads QR codes only, one picture a second); flash, resolution, frame-size and scan-area are not' },
   image: { status: 'partial', missing: 'webp flag and show-menu-by-longpress use the browser\'s own handling' },
   'live-player': { status: 'unsupported', missing: 'live streaming' },
   'live-pusher': { status: 'unsupported', missing: 'live streaming' },
