@@ -12,7 +12,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
@@ -144,6 +144,19 @@ async def test_random_service_sequences_keep_the_books(tmp_path: Path, database_
             suppress_health_check=list(HealthCheck),
             database=None,
             derandomize=True,
+        )
+        # One sequence that reaches every service, whatever the generator's version makes of the rest
+        # (a newer hypothesis derandomized into examples that never paid an unpaid order).
+        @example(
+            [
+                ("topup", 5_000),
+                ("order", 1_000, False),
+                ("pay", 0),
+                ("order", 500, False),
+                ("close", 1),
+                ("refund", 0, 100, True),
+                ("settle", 0),
+            ]
         )
         @given(st.lists(step, min_size=6, max_size=18))
         def sequences(steps: list[Any]) -> None:

@@ -56,7 +56,9 @@ async def use(client: httpx.AsyncClient, csrf: str, appid: str, event: str) -> N
 
 async def test_a_user_sees_exports_and_deletes_their_data_per_app(server: LiveServer) -> None:
     await publish_test_apps(server.settings, ["egress", "hostile-network"])
-    async with httpx.AsyncClient(base_url=server.url) as ada, httpx.AsyncClient(base_url=server.url) as bob:
+    # Generous timeouts: under load a first launch can take longer than httpx's default 5 s.
+    ada, bob = (httpx.AsyncClient(base_url=server.url, timeout=30) for _ in range(2))
+    async with ada, bob:
         ada_csrf = await sign_up(ada, "ada@example.com")
         bob_csrf = await sign_up(bob, "bob@example.com")
         await use(ada, ada_csrf, APP, "ada-event")
@@ -106,7 +108,7 @@ async def test_a_user_sees_exports_and_deletes_their_data_per_app(server: LiveSe
 
 
 async def test_data_rights_are_for_signed_in_sessions_only(server: LiveServer) -> None:
-    async with httpx.AsyncClient(base_url=server.url) as anonymous:
+    async with httpx.AsyncClient(base_url=server.url, timeout=30) as anonymous:
         for method, path in [
             ("GET", "/api/me/data"),
             ("GET", f"/api/me/data/{APP}"),

@@ -59,7 +59,8 @@ function apply(mp, ctx, graph, op) {
       if (!FACTORIES.has(factory)) throw new Error(`${factory} is not a Web Audio factory`);
       const args = resolve(graph, op[3] || []);
       const made = factory === 'createPeriodicWave' ? graph.audio.createPeriodicWave(Float32Array.from(args[0]), Float32Array.from(args[1]), args[2]) : /** @type {any} */ (graph.audio)[factory](...args);
-      if ('onended' in made) made.onended = () => emit(mp, ctx, 'ended', { node: id });
+      // The clock goes with it: the logic thread's currentTime is only an estimate between answers.
+      if ('onended' in made) made.onended = () => emit(mp, ctx, 'ended', { node: id, ...clock(graph) });
       store(id, made);
       break;
     }

@@ -149,6 +149,7 @@ class WebAudioContext {
       if (typeof this.onstatechange === 'function') guard(() => /** @type {Function} */ (this.onstatechange)({ type: 'statechange' }));
     });
     this.task.events.ended.on((/** @type {any} */ res) => {
+      this.answered(res);
       const node = this.sources.get(res?.node);
       if (node && typeof node.onended === 'function') guard(() => node.onended({ type: 'ended' }));
     });

@@ -16,7 +16,6 @@ Page({
     r.network = [typeof fetch, typeof XMLHttpRequest, typeof WebSocket, typeof importScripts];
     r.unknown = await new Promise((resolve) => wx.noSuchApi({ fail: (res) => resolve(res.errMsg) }));
     r.unknownPromise = await wx.noSuchApi().catch((res) => res.errMsg);
-    r.notYet = await wx.navigateToMiniProgram({ appId: 'x', envVersion: 'nightly' }).catch((res) => res.errMsg);
     r.setting = await wx.getSetting();
     r.subscribe = await wx.requestSubscribeMessage({ tmplIds: ['t1'] }).catch((res) => res);
     r.update = await new Promise((resolve) => wx.getUpdateManager().onCheckForUpdate(resolve));
