@@ -36,8 +36,7 @@ typecheck: install
 # The suite runs in PYTEST_WORKERS processes (pytest-xdist), whole files to a worker so a module's
 # fixtures are set up once; each worker has its own live server, browser, databases and temp dirs
 # (docs/ARCHITECTURE.md, "Tests"). `make pytest PYTEST_WORKERS=0` runs it in one process.
-# Three on two cores: the browser tests wait more than they compute (measured in ARCHITECTURE, "Tests").
-PYTEST_WORKERS ?= 3
+PYTEST_WORKERS ?= 2
 
 pytest: install chromium postgres
 	$(BIN)/pytest -q -n $(PYTEST_WORKERS) --dist loadfile

@@ -54,6 +54,8 @@ async def test_app_and_page_lifecycle_and_set_data(live_server: LiveServer, brow
     await comp.locator("#comp-back").click()
     await expect(app.page.locator("iframe.hutong-page")).to_have_count(1)
     view = app.view()
+    # Shown again (its third onShow) before it is tapped: a tap while it is still coming back is lost.
+    await expect(view.locator("#shows")).to_have_text("3")
 
     # An uncaught error reaches App.onError and the developer panel, with the source file and line.
     await view.locator("#boom").click()
