@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import json
+import itertools
+import posixpath
 import re
 
 import httpx
@@ -31,51 +32,71 @@ def cycles(assets: RuntimeAssets, entry: str) -> list[list[str]]:
     return found
 
 
-def unpack(assets: RuntimeAssets, page: str) -> dict[str, str]:
-    """The modules a frame's page carries, as the page would make them (common/pack.js): each import's
-    specifier becomes the module's runtime path (the blob URL in a browser)."""
+def bundled(script: str) -> list[str]:
+    """The runtime paths a bundle (server/delivery/runtime_bundle.py) registers, in its order."""
+    return re.findall(r'^__hutong_define\("([^"]+)", function \(require, module, exports\)', script, re.M)
+
+
+def frame_script(assets: RuntimeAssets, page: str) -> str:
+    """The runtime a frame's page carries: the view's one module script, the logic thread's text block."""
     html = assets.files[page].body.decode()
-    data = re.search(r'<script type="application/json" id="hutong-pack">(.*?)</script>', html, re.S)
-    assert data is not None and "<" not in data.group(1)
-    pack = json.loads(data.group(1))
-    return {
-        path: "".join(json.dumps(part) if index % 2 else part for index, part in enumerate(parts))
-        for path, parts in pack["modules"]
-    }
+    found = re.search(r'<script type="(?:module|text/plain)"[^>]*>(.*?)</script>', html, re.S)
+    assert found is not None
+    return found.group(1)
 
 
-def test_every_import_resolves_and_the_frames_carry_their_whole_graph() -> None:
+def test_every_import_resolves_and_each_context_carries_its_whole_graph_as_one_script() -> None:
     assets = runtime_assets()
     unresolved = [(path, d) for path, deps in assets.imports.items() for d in deps if d not in assets.files]
     assert unresolved == []
-    # The logic thread's graph has no cycle: stack.js and fonts.js are split so that it stays so.
-    assert cycles(assets, "logic/worker.js") == []
-    for page, entry in (("logic/sandbox.html", "logic/worker.js"), ("view/view.html", "view/frame.js")):
-        modules = unpack(assets, page)
+    # The bundles read each import once, when a module first runs (CommonJS's order). In an import cycle
+    # one module reads the other before that one has run: only a function declaration (hoisted, and
+    # exported before the module's own imports run) is ready then. The frames' graphs have no cycle;
+    # the shell's few import functions only.
+    assert cycles(assets, "logic/worker.js") == [] and cycles(assets, "view/frame.js") == []
+    for cycle in cycles(assets, "shell/shell.js"):
+        for importer, exporter in itertools.pairwise(cycle):
+            source = assets.files[importer].body.decode()
+            found = re.search(r"^import \{([^}]*)\} from '([^']+)';", source, re.M)
+            names = [
+                name.strip().split(" as ")[0]
+                for match in re.finditer(r"^import \{([^}]*)\} from '([^']+)';", source, re.M)
+                if posixpath.normpath(posixpath.join(posixpath.dirname(importer), match.group(2))) == exporter
+                for name in match.group(1).split(",")
+            ]
+            assert found is not None and names, (importer, exporter)
+            exported = assets.files[exporter].body.decode()
+            for name in names:
+                assert re.search(rf"^export (?:async )?function {name}\b", exported, re.M), (importer, name)
+    scripts = {
+        "logic/worker.js": frame_script(assets, "logic/sandbox.html"),
+        "view/frame.js": frame_script(assets, "view/view.html"),
+        "shell/shell.js": assets.files["shell/bundle.js"].body.decode(),
+    }
+    for entry, script in scripts.items():
         graph = assets.module_graph(entry)
-        # Every module of the graph, dependencies first (each is made after what it imports).
-        assert list(modules) == graph and graph[-1] == entry
-        for index, path in enumerate(graph):
-            assert set(assets.imports[path]) <= set(graph[:index]), path
-            # Only the specifiers changed: each module is its file with its imports named by path.
-            original = assets.files[path].body.decode()
-            assert len(modules[path]) >= len(original) - 200 * len(assets.imports[path]), path
-        # No import left for the browser to fetch from the frame's opaque origin, but the one module
-        # kept out on purpose (the region list, loaded when a region picker opens).
-        relative = {
-            (path, found)
-            for path, text in modules.items()
-            for found in re.findall(r"""(?:from|import\(?)\s*['"](\.{1,2}/[^'"]+)['"]""", text)
-        }
-        assert relative == set()
-    regions = unpack(assets, "view/view.html")["view/components/regions.js"]
-    assert '"view/components/region-data.js"' in regions
-    worker = unpack(assets, "logic/sandbox.html")
-    assert len(worker) > 40
-    # The page's inline scripts: the loader and sandbox.js, and nothing the policy's hash would not allow.
+        # Every module of the static graph, dependencies first, and the entry run at the end.
+        assert bundled(script)[: len(graph)] == graph and graph[-1] == entry
+        assert script.rstrip().endswith(f'__hutong_require("{entry}");\n}})();')
+        # No import statement is left for the browser: only import() of what is not bundled.
+        assert not re.search(r"^\s*(?:import|export)\b[^(]", script, re.M), entry
+        assert "import.meta" not in script
+        assert not re.search(r"</script|<!--", script, re.I)
+    # A module the shell loads later that imports others is bundled (one instance of what it imports)...
+    assert "host/api/interaction.js" in bundled(scripts["shell/shell.js"])
+    # ... and one that imports nothing stays out, loaded by its address when asked for (the region list).
+    assert "view/components/region-data.js" not in bundled(scripts["view/frame.js"])
+    assert '__hutong_import(require, s); })("view/components/region-data.js")' in scripts["view/frame.js"]
+    assert len(bundled(scripts["logic/worker.js"])) > 40
+    # The pages' inline scripts: the view's bundle and sandbox.js, allowed by their hashes.
     view = assets.files["view/view.html"].body.decode()
     assert 'src="./frame.js"' not in view and '<style id="hutong-builtins">' in view
     assert assets.inline_scripts["view/view.html"].startswith("'sha256-")
+
+
+async def client_get(server: LiveServer, path: str) -> httpx.Response:
+    async with httpx.AsyncClient(base_url=server.url) as client:
+        return await client.get(path)
 
 
 async def test_versioned_files_are_immutable_and_plain_ones_revalidate(live_server: LiveServer) -> None:
@@ -99,16 +120,20 @@ async def test_versioned_files_are_immutable_and_plain_ones_revalidate(live_serv
     assert other.status_code == 404  # another release's runtime: never these files under its name
     # The shell page is served only with its policy, at / and the link paths.
     assert shell_file.status_code == 404
-    preloaded = re.findall(r'<link rel="modulepreload" href="([^"]+)"', shell.text)
-    assert f"{assets.base}shell/shell.js" in preloaded and f"{assets.base}host/miniprogram.js" in preloaded
-    assert f'src="{assets.base}shell/shell.js"' in shell.text
+    # One script (preloaded from the head) runs the shell at the end of <main>, before a `/?open=`
+    # page's launch has come; nothing is loaded module by module.
+    assert f'<link rel="preload" as="script" href="{assets.base}shell/bundle.js">' in shell.text
+    assert f'<script src="{assets.base}shell/bundle.js"></script>\n</main>' in shell.text
+    assert "modulepreload" not in shell.text and 'type="module"' not in shell.text
+    bundle = await client_get(live_server, f"{assets.base}shell/bundle.js")
+    assert bundle.headers["cache-control"] == "public, max-age=31536000, immutable"
     # Each frame's page is immutable too (one cached navigation brings its whole runtime), and its policy
     # allows its one inline script by that script's hash: no 'unsafe-inline', no other inline script.
     for frame in frames:
         assert frame.headers["cache-control"] == "public, max-age=31536000, immutable"
         policy = frame.headers["content-security-policy"]
         assert "'unsafe-inline'" not in policy.split("script-src", 1)[1].split(";", 1)[0]
-        inline = re.findall(r"<script>(.*?)</script>", frame.text, re.S)
-        assert len(inline) == 1 and len(re.findall(r"<script\b", frame.text)) == 2
+        inline = re.findall(r"<script(?: type=\"module\")?>(.*?)</script>", frame.text, re.S)
+        assert len(inline) == 1 and len(re.findall(r"<script\b", frame.text)) in (1, 2)
         digest = base64.b64encode(hashlib.sha256(inline[0].encode()).digest()).decode()
         assert f"'sha256-{digest}'" in policy

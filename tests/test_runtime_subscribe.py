@@ -285,7 +285,7 @@ async def test_a_forged_call_without_a_gesture_asks_nothing(
     await asyncio.sleep(6)
     forged = workers[0].evaluate(
         """async (base) => {
-          const { callHost } = await import(self[Symbol.for('hutong.modules')]['logic/call.js']);
+          const { callHost } = self[Symbol.for('hutong.modules')]['logic/call.js'];
           return callHost('requestSubscribeMessage', { tmplIds: ['test-sub-once'] }).then((r) => r, (r) => r);
         }""",
         live_server.runtime,

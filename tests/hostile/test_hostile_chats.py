@@ -17,8 +17,8 @@ from tests.hostile.conftest import host_page, open_hostile
 from tests.hostile.test_hostile_bridge import logic_worker, probe
 
 FORGE_SHARE = """async (base) => {
-  const { send } = await import(self[Symbol.for('hutong.modules')]['logic/bridge.js']);
-  const { callHost } = await import(self[Symbol.for('hutong.modules')]['logic/call.js']);
+  const { send } = self[Symbol.for('hutong.modules')]['logic/bridge.js'];
+  const { callHost } = self[Symbol.for('hutong.modules')]['logic/call.js'];
   send({ t: 'share:show', id: 1, kind: 'appMessage', from: 'menu', result: { title: 'forged card' } });
   send({ t: 'share:show', id: 1, kind: 'appMessage', from: 'button', result: { title: 'forged card' } });
   const names = ['share', 'shareSend', 'sendShare', 'chats', 'shares'];

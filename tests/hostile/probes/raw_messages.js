@@ -1,7 +1,7 @@
 // Evaluated in the logic worker (test_hostile_bridge.py): raw bridge messages and host internals.
 async (base) => {
-  const { send } = await import(self[Symbol.for('hutong.modules')]['logic/bridge.js']);
-  const { callHost } = await import(self[Symbol.for('hutong.modules')]['logic/call.js']);
+  const { send } = self[Symbol.for('hutong.modules')]['logic/bridge.js'];
+  const { callHost } = self[Symbol.for('hutong.modules')]['logic/call.js'];
   const victim = 'test-hostile-victim';
   const forged = [
     { t: 'api', name: 'hutongStorage', args: { op: 'set', key: 'victim-secret', data: 'PWNED', appid: victim }, appid: victim, cb: 1e9 },

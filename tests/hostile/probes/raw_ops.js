@@ -1,8 +1,8 @@
 // Evaluated in the logic worker (test_hostile_frame.py): DOM operations no template would make, sent
 // straight down the top page's frame port. The frame's own rules must keep every one of them inert.
 async ({ base, canary }) => {
-  const { toView } = await import(self[Symbol.for('hutong.modules')]['logic/bridge.js']);
-  const { instances } = await import(self[Symbol.for('hutong.modules')]['logic/page.js']);
+  const { toView } = self[Symbol.for('hutong.modules')]['logic/bridge.js'];
+  const { instances } = self[Symbol.for('hutong.modules')]['logic/page.js'];
   const id = Math.max(...instances.keys());
   const payload = (name) => `new Image().src='${canary}/hit/${name}';top.location='${canary}/hit/${name}-top'`;
   let next = 900000;

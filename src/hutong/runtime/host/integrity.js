@@ -66,9 +66,13 @@ function parseSignature(header) {
  * its signature, checked like a fetched one. Taken once, by the launch it names; null otherwise.
  * @param {URL} url the launch the host is about to ask for
  * @param {string} appid
- * @returns {{url: string, body: string, signature: string} | null}
+ * @returns {Promise<{url: string, body: string, signature: string} | null>}
  */
-function takeInlineLaunch(url, appid) {
+async function takeInlineLaunch(url, appid) {
+  // The shell starts before the page has finished (its launch comes last, once the server has it).
+  if (document.readyState === 'loading') {
+    await new Promise((resolve) => document.addEventListener('DOMContentLoaded', resolve, { once: true }));
+  }
   const element = document.getElementById('hutong-launch');
   if (!element) return null;
   /** @type {{appid: string, channel: string, scene: number, path: string, url: string, body: string, signature: string}} */
@@ -104,7 +108,7 @@ function takeInlineLaunch(url, appid) {
  */
 export async function fetchSignedManifest(url, appid) {
   const keys = loadPlatformKeys(); // in parallel with the manifest, not after it
-  const inline = takeInlineLaunch(new URL(url, location.href), appid);
+  const inline = await takeInlineLaunch(new URL(url, location.href), appid);
   /** @type {ArrayBuffer} */
   let body;
   /** @type {string} */

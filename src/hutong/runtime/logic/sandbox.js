@@ -7,15 +7,14 @@
  * whatever the host page allows. The host hands this frame one end of a MessageChannel, which goes on
  * to the worker: from then on host and worker talk directly, and this frame takes no part.
  */
-/* global HUTONG_LOADER -- common/pack.js's text, put before this script by the server (runtime_assets.py) */
 (() => {
   const runtimeBase = new URL('../', location.href).href;
-  // The logic thread's whole module graph is in this page (a JSON data block the server adds, see
-  // common/pack.js): a browser caches nothing for this opaque origin, so fetched module by module that
-  // was ~60 requests on every open, where this page is one cached navigation. The worker gets the pack
-  // as its first message and the loader in its source. Classic, not module: a classic worker runs the
-  // app's bundles as sloppy-mode scripts through importScripts. A later message brings the host's port;
-  // the runtime (worker.js) takes it.
+  // The logic thread's whole runtime is in this page as one script (a text block the server adds, see
+  // server/delivery/runtime_bundle.py): a browser caches nothing for this opaque origin, so fetched
+  // module by module that was ~70 requests on every open, where this page is one cached navigation. The
+  // worker gets the script's text as its first message and runs it from a blob. Classic, not module: a
+  // classic worker runs the app's bundles as sloppy-mode scripts through importScripts. A later message
+  // brings the host's port; the runtime (worker.js) takes it.
   const boot = [
     'self.__hutongHost = new Promise((resolve) => {',
     '  const take = (event) => {',
@@ -26,13 +25,14 @@
     "  self.addEventListener('message', take);",
     '});',
     "self.addEventListener('message', (event) => {",
-    '  self.__hutongPack = JSON.parse(event.data);',
     `  self.__hutongRuntimeBase = ${JSON.stringify(runtimeBase)};`,
-    HUTONG_LOADER,
+    "  const url = URL.createObjectURL(new Blob([event.data], { type: 'text/javascript' }));",
+    '  importScripts(url);',
+    '  URL.revokeObjectURL(url);',
     '}, { once: true });',
   ].join('\n');
   const worker = new Worker(`data:text/javascript,${encodeURIComponent(boot)}`, { name: 'logic' });
-  worker.postMessage(document.getElementById('hutong-pack')?.textContent || '');
+  worker.postMessage(document.getElementById('hutong-bundle')?.textContent || '');
   worker.onerror = (event) => {
     parent.postMessage({ t: 'logic:error', message: String(event.message || 'the logic thread failed') }, '*');
   };

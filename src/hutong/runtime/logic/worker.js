@@ -4,8 +4,8 @@
  * with no DOM; the host sends the verified bundles as text. This thread runs the app's code and the
  * compiled templates, and sends each page frame the DOM operations that bring it up to date.
  */
-// Every module of the logic thread is named here, even those only other modules import: the server packs
-// this graph into logic/sandbox.html (common/pack.js), so nothing is fetched at all.
+// Every module of the logic thread is named here, even those only other modules import: the server bundles
+// this graph into logic/sandbox.html (server/delivery/runtime_bundle.py), so nothing is fetched at all.
 import '../common/data-path.js';
 import '../common/font-fallback.js';
 import '../common/ops.js';
@@ -385,6 +385,8 @@ globals.addEventListener('unhandledrejection', (/** @type {PromiseRejectionEvent
 });
 send({ t: 'booted' });
 // The host's port, which logic/sandbox.js's boot script caught in the worker's first message.
-const hostPort = await globals.__hutongHost;
-delete globals.__hutongHost;
-setHostPort(hostPort);
+// (No top-level await: the runtime runs as one classic script, server/delivery/runtime_bundle.py.)
+globals.__hutongHost.then((/** @type {MessagePort} */ hostPort) => {
+  delete globals.__hutongHost;
+  setHostPort(hostPort);
+});

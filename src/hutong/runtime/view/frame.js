@@ -4,7 +4,7 @@
  * host hands it: it applies the DOM operations the logic thread sends, reports input, page scrolling
  * and pull-down, and measures nodes for selector queries.
  */
-// Every module of the frame is named here; the server packs this graph into view/view.html (common/pack.js).
+// Every module of the frame is named here; the server bundles this graph into view/view.html (runtime_bundle.py).
 import '../common/ops.js';
 import './builtin-tags.js';
 import './components/index.js';

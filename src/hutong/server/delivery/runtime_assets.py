@@ -5,8 +5,8 @@ version is a hash of all of them, so ``/_rt/<version>/…`` never changes meanin
 year's cache: the browser and a CDN keep it, and a new release of Hutong gets new URLs. The plain
 ``/_rt/…`` addresses still work (revalidated every time) for pages that name files directly.
 
-The static ES-module import graph is read here too, so pages can preload a whole module graph at once
-(``<link rel="modulepreload">``) instead of discovering it one level of imports per round trip. Only
+The static ES-module import graph is read here too, and each context's graph (the shell, the page frame,
+the logic thread) is served as one script (runtime_bundle.py) instead of module by module. Only
 top-level ``import``/``export … from`` statements at the start of a line count: that is how the
 runtime is written, and tests/test_runtime_assets.py checks every module's imports resolve.
 """
@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from hutong.runtime import RUNTIME_DIR
+from hutong.server.delivery.runtime_bundle import bundle
 
 SHELL_DIR = Path(__file__).resolve().parent.parent.parent / "shell"
 # The shell's files live beside the runtime's, so its modules import the runtime by relative paths and
@@ -35,10 +36,11 @@ SERVED_SUFFIXES = {".js", ".css", ".html", ".json", ".svg", ".png", ".woff2"}
 _STATIC_IMPORT = re.compile(r"""^(?:import|export)\b[^'"`;]*?\bfrom\s*(['"])(?P<a>[^'"]+)\1""", re.M)
 _BARE_IMPORT = re.compile(r"""^import\s*(['"])(?P<a>[^'"]+)\1""", re.M)
 _DYNAMIC_IMPORT = re.compile(r"""\bimport\(\s*(['"])(?P<a>\.{1,2}/[^'"]+)\1\s*\)""")
-# The sandboxed frames' pages, each carrying its whole module graph (common/pack.js) from this entry: a
-# browser caches nothing for an opaque origin, so per module each boot paid a request, where the page
-# is one navigation, cached.
+# The sandboxed frames' pages, each carrying its whole module graph from this entry as one script
+# (runtime_bundle.py): a browser caches nothing for an opaque origin, so per module each boot paid a
+# request (then a blob), where the page is one navigation, cached.
 PACKS = {"view/view.html": "view/frame.js", "logic/sandbox.html": "logic/worker.js"}
+SHELL_BUNDLE = f"{SHELL_PREFIX}bundle.js"
 
 
 @dataclass(frozen=True)
@@ -55,7 +57,9 @@ class RuntimeAssets:
     version: str
     files: dict[str, Asset]
     imports: dict[str, list[str]] = field(default_factory=dict)
-    # The host page (shell/index.html with versioned URLs and its module graph preloaded).
+    # Per module, the runtime modules it imports with a literal import(), later if ever.
+    dynamic_imports: dict[str, list[str]] = field(default_factory=dict)
+    # The host page (shell/index.html with versioned URLs, running the shell's bundle).
     shell_html: str = ""
     # The shell's service worker, served at /sw.js (its scope is the whole site).
     service_worker: bytes = b""
@@ -83,36 +87,34 @@ class RuntimeAssets:
         visit(entry)
         return order
 
-    def preload_links(self, entry: str, base: str) -> str:
-        """``<link rel="modulepreload">`` for ``entry``'s whole graph, URLs relative to ``base``."""
-        return "\n".join(
-            f'<link rel="modulepreload" href="{base}{path}" crossorigin="anonymous">'
-            for path in self.module_graph(entry)
-        )
+    def bundle_graph(self, entry: str) -> list[str]:
+        """``entry``'s static graph, dependencies first, and the modules it imports later with a literal
+        ``import()`` that import others (with their own graphs): bundled, they share its instances."""
+        order = self.module_graph(entry)
+        seen = set(order)
+        pending = list(order)
+        while pending:
+            path = pending.pop()
+            for target in self.dynamic_imports.get(path, []):
+                if target in seen or not self.imports.get(target):
+                    continue
+                added = [module for module in self.module_graph(target) if module not in seen]
+                seen.update(added)
+                order += added
+                pending += added
+        return order
 
-    def pack(self, entry: str) -> str:
-        """``entry``'s module graph as JSON for common/pack.js: every module, dependencies first, split
-        around its import specifiers (static, and dynamic ones with a literal path). Safe inside a
-        ``<script>`` data block: no ``<`` is left to close it."""
-        modules: list[list[object]] = []
-        for path in self.module_graph(entry):
-            source = self.files[path].body.decode("utf-8")
-            found: dict[int, tuple[int, str]] = {}
-            for pattern in (_STATIC_IMPORT, _BARE_IMPORT, _DYNAMIC_IMPORT):
-                for match in pattern.finditer(source):
-                    resolved = _resolve(path, match.group("a"))
-                    if resolved in self.files:
-                        found[match.start("a") - 1] = (match.end("a") + 1, resolved)
-            parts: list[str] = []
-            at = 0
-            for start in sorted(found):
-                end, resolved = found[start]
-                parts += [source[at:start], resolved]
-                at = end
-            parts.append(source[at:])
-            modules.append([path, parts])
-        data = json.dumps({"entry": entry, "modules": modules}, ensure_ascii=False, separators=(",", ":"))
-        return data.replace("<", "\\u003c")
+    def bundle(self, entry: str, base: str, expose: bool = False) -> str:
+        """``entry``'s graph as one classic script (runtime_bundle.py); ``base`` is the JavaScript
+        expression of the runtime's base URL where it runs."""
+        return bundle(
+            entry,
+            self.bundle_graph(entry),
+            lambda path: self.files[path].body.decode("utf-8"),
+            _resolve,
+            base,
+            expose,
+        )
 
 
 def _asset(path: str, body: bytes) -> Asset:
@@ -122,42 +124,52 @@ def _asset(path: str, body: bytes) -> Asset:
     return Asset(path, body, gzipped, media_type, f'"{hashlib.sha256(body).hexdigest()[:32]}"')
 
 
-def _head(html: str, extra: str) -> str:
-    """``extra`` first in the head: before any script that reads it, and before anything it preloads."""
-    anchor = '<meta charset="utf-8">\n' if '<meta charset="utf-8">\n' in html else "<head>\n"
-    return html.replace(anchor, f"{anchor}{extra}\n", 1)
-
-
 def _pages(assets: RuntimeAssets) -> None:
-    """The frames' pages with their module packs, and the shell's naming its whole module graph."""
-    loader = assets.files["common/pack.js"].body.decode()
-    scripts = {
-        "view/view.html": loader,
-        # sandbox.js hands the worker the loader's text with the pack.
-        "logic/sandbox.html": f"const HUTONG_LOADER = {json.dumps(loader)};\n"
-        + assets.files["logic/sandbox.js"].body.decode(),
-    }
+    """The frames' pages with their runtime bundles, and the shell's naming its own."""
     css = assets.files["view/builtins.css"].body.decode()
-    for path, entry in PACKS.items():
+    view = _inline(assets.bundle(PACKS["view/view.html"], "new URL('../', location.href).href", expose=True))
+    # The worker (started from a data: URL, so no address of its own) is told its base by sandbox.js.
+    worker = _inline(assets.bundle(PACKS["logic/sandbox.html"], "self.__hutongRuntimeBase", expose=True))
+    inline = {
+        # A module script runs once the page is parsed, as the frame's module did: its <wx-page> is there.
+        "view/view.html": f'<script type="module">{view}</script>',
+        # Never executed here: sandbox.js hands its text to the worker.
+        "logic/sandbox.html": f'<script type="text/plain" id="hutong-bundle">{worker}</script>\n'
+        f"<script>{assets.files['logic/sandbox.js'].body.decode()}</script>",
+    }
+    for path in PACKS:
         html = assets.files[path].body.decode()
-        script = scripts[path]
-        inline = (
-            f'<script type="application/json" id="hutong-pack">{assets.pack(entry)}</script>\n'
-            f"<script>{script}</script>"
-        )
-        html = _splice(html, r"<script\b[^>]*></script>", inline)
+        html = _splice(html, r"<script\b[^>]*></script>", inline[path])
         # WeChat's default styles in the page too: a stylesheet would be one more uncached request.
         style = f'<style id="hutong-builtins">{css}</style>'
         html = _splice(html, r'<link id="hutong-builtins"[^>]*>', style)
         assets.files[path] = _asset(path, html.encode())
+        script = view if path == "view/view.html" else assets.files["logic/sandbox.js"].body.decode()
         digest = base64.b64encode(hashlib.sha256(script.encode()).digest()).decode()
         assets.inline_scripts[path] = f"'sha256-{digest}'"
     # The service worker names its runtime version: a new version is a new worker, which drops the old files.
-    worker = assets.files.pop(f"{SHELL_PREFIX}sw.js").body
-    assets.service_worker = f"const VERSION = {json.dumps(assets.version)};\n".encode() + worker
+    worker_script = assets.files.pop(f"{SHELL_PREFIX}sw.js").body
+    assets.service_worker = f"const VERSION = {json.dumps(assets.version)};\n".encode() + worker_script
+    # The shell's modules as one script, beside them (deferred, as a module script is).
+    shell_bundle = assets.bundle(f"{SHELL_PREFIX}shell.js", "new URL('../', document.currentScript.src).href")
+    assets.files[SHELL_BUNDLE] = _asset(SHELL_BUNDLE, shell_bundle.encode())
     # The shell page is served only at /, /miniapp/… and /s/…, with its policy (server/app.py).
-    shell = assets.files.pop(f"{SHELL_PREFIX}index.html").body.decode().replace('"/_rt/', f'"{assets.base}')
-    assets.shell_html = _head(shell, assets.preload_links(f"{SHELL_PREFIX}shell.js", assets.base))
+    shell = assets.files.pop(f"{SHELL_PREFIX}index.html").body.decode()
+    # It runs as soon as it is loaded, at the end of <main>, all the page it needs parsed: a `/?open=`
+    # page's launch (shell_page.py) comes after it, when the database has answered, and the host waits
+    # for it there (host/integrity.js) while the shell has already started. Preloaded from the head.
+    module = f'<script type="module" src="/_rt/{SHELL_PREFIX}shell.js"></script>'
+    if module not in shell or "</main>" not in shell:
+        raise ValueError("shell/index.html must load shell/shell.js and end its page in </main>")
+    shell = shell.replace(module, f'<link rel="preload" as="script" href="/_rt/{SHELL_BUNDLE}">')
+    shell = shell.replace("</main>", f'<script src="/_rt/{SHELL_BUNDLE}"></script>\n</main>', 1)
+    assets.shell_html = shell.replace('"/_rt/', f'"{assets.base}')
+
+
+def _inline(script: str) -> str:
+    """``script`` safe inside a ``<script>`` element: nothing in it may end the element or open a comment
+    (the same text to JavaScript: a ``<\\/`` in a string, regex or comment still reads ``</``)."""
+    return re.sub(r"<(/script|!--)", r"<\\\1", script, flags=re.I)
 
 
 def _splice(html: str, pattern: str, text: str) -> str:
@@ -222,11 +234,18 @@ def load_runtime_assets(runtime_dir: Path = RUNTIME_DIR, shell_dir: Path = SHELL
     version = digest.hexdigest()[:VERSION_LENGTH]
     files: dict[str, Asset] = {}
     imports: dict[str, list[str]] = {}
+    dynamic: dict[str, list[str]] = {}
     for path, body in raw.items():
         files[path] = _asset(path, body)
-        if path.endswith(".js"):
-            imports[path] = static_imports(path, body.decode("utf-8"))
-    assets = RuntimeAssets(version, files, imports)
+        if path.endswith(".js") and not path.startswith("vendor/"):
+            source = body.decode("utf-8")
+            imports[path] = static_imports(path, source)
+            dynamic[path] = [
+                target
+                for match in _DYNAMIC_IMPORT.finditer(source)
+                if (target := _resolve(path, match.group("a"))) in raw
+            ]
+    assets = RuntimeAssets(version, files, imports, dynamic)
     _pages(assets)
     return assets
 
