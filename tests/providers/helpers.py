@@ -85,7 +85,10 @@ class ProviderWorld:
         return seen
 
     async def ticket(self) -> str:
-        await self.deliver()
+        # deliver_until: on a loaded machine the first push may time out and wait for its retry.
+        await self.deliver_until(
+            lambda: any(p.get("InfoType") == "component_verify_ticket" for p in self.pushes())
+        )
         tickets = [p for p in self.pushes() if p.get("InfoType") == "component_verify_ticket"]
         assert tickets, self.pushes()
         return str(tickets[-1]["ComponentVerifyTicket"])
