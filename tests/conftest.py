@@ -29,7 +29,9 @@ from hutong.server.delivery.runtime_assets import runtime_assets
 from hutong.server.embedded import embedded_server
 from hutong.server.sealing import Keyring
 from hutong.server.storage import BlobStore
+from hutong.server.wechatpay import crypto
 from hutong.settings import Settings
+from tests import rsakeys
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
@@ -44,6 +46,9 @@ expect.set_options(timeout=15_000)
 # Hundreds of sign-ups: at Argon2id's real cost they would take minutes of CPU (production keeps the
 # defaults; tests/platform/test_accounts.py checks that).
 passwords.use_cheap_parameters_for_tests()
+# Merchant and platform RSA keys made from a pool of primes, every one distinct (tests/rsakeys.py):
+# generating each would cost about 0.1 s of CPU, and a payments test makes two or more.
+crypto.use_key_source_for_tests(rsakeys.new_rsa_key)
 
 POSTGRES_ADMIN = os.environ.get("HUTONG_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres")
 
