@@ -24,7 +24,7 @@ from hutong.check.browser import CHROMIUM, CHROMIUM_ARGS
 from hutong.examples import load_examples
 from hutong.server.accounts import passwords
 from hutong.server.db import Database
-from hutong.server.db.migrate import downgrade, upgrade
+from hutong.server.db.migrate import downgrade, fresh_sqlite, upgrade
 from hutong.server.delivery.runtime_assets import runtime_assets
 from hutong.server.embedded import embedded_server
 from hutong.server.sealing import Keyring
@@ -187,7 +187,11 @@ def _template(kind: str) -> str:
         if kind not in _TEMPLATES:
             if kind == "sqlite":
                 path = Path(tempfile.mkdtemp(prefix="hutong-template-")) / "template.db"
-                upgrade(f"sqlite+aiosqlite:///{path}")
+                # A copy of the template `hutong check` keeps in the user's cache folder, migrated
+                # once per set of migrations (not once per worker and run: under a full run's load,
+                # a migration from empty took 10 to 20 s; tests/platform/test_sealing.py and the
+                # PostgreSQL template still migrate from empty every run).
+                fresh_sqlite(path)
                 _TEMPLATES[kind] = str(path)
             else:
                 name = f"hutong_template_{secrets.token_hex(4)}"
