@@ -51,8 +51,9 @@ class ServerProcess:
     ``send_signal`` and ``wait`` (a negative return code is the signal that ended it)."""
 
     def __init__(self, process: ForkServerProcess) -> None:
+        assert process.pid is not None, "not started"
         self.process = process
-        self.pid = process.pid
+        self.pid: int = process.pid
 
     @property
     def returncode(self) -> int | None:
