@@ -289,7 +289,9 @@ async def check_project(
         routes = routes[:1]
     with tempfile.TemporaryDirectory(prefix="hutong-check-") as data_dir:
         # Its own throwaway SQLite, whatever HUTONG_DATABASE_URL says: a check never touches a platform.
-        settings = Settings(data_dir=Path(data_dir), database_url=None)
+        # No outbox worker: its scheduled upkeep (analytics, reconciliation, reminders, pruning) has
+        # nothing to do in an empty database, and ran at start, taking the CPU the pages load with.
+        settings = Settings(data_dir=Path(data_dir), database_url=None, outbox_worker=False)
         session_token = await _publish(settings, build, domains)
         prepare = _lift_allow_list if allow_any_domain else None
         async with (

@@ -5,12 +5,11 @@ from __future__ import annotations
 import logging
 import re
 import unicodedata
-from functools import lru_cache
+from functools import cache, lru_cache
+from typing import TYPE_CHECKING
 
-import jieba
-from pypinyin import Style, lazy_pinyin
-
-jieba.setLogLevel(logging.WARNING)
+if TYPE_CHECKING:
+    from types import ModuleType
 
 _HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _LATIN_WORD = re.compile(r"[a-z0-9]+")
@@ -25,12 +24,22 @@ def has_han(text: str) -> bool:
     return _HAN.search(text) is not None
 
 
+@cache
+def _jieba() -> ModuleType:
+    """jieba, imported on the first search (with pypinyin, ~0.6 s of a server's start otherwise: the
+    platform imports this module whether or not anyone searches, `hutong check` included)."""
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    return jieba
+
+
 @lru_cache(maxsize=4096)
 def words(text: str) -> tuple[str, ...]:
     """The words of ``text``: jieba's search-mode segmentation for Chinese, plain words for the rest."""
     text = normalise(text)
     out: list[str] = []
-    for piece in jieba.cut_for_search(text):
+    for piece in _jieba().cut_for_search(text):
         piece = piece.strip()
         if not piece:
             continue
@@ -47,6 +56,8 @@ def words(text: str) -> tuple[str, ...]:
 @lru_cache(maxsize=4096)
 def pinyin_forms(text: str) -> tuple[str, ...]:
     """Pinyin spellings of the Chinese in ``text``: joined full (`naicha`) and initials (`nc`), per word."""
+    from pypinyin import Style, lazy_pinyin
+
     forms: list[str] = []
     for word in words(text):
         if not has_han(word) or len(word) < 2:
