@@ -6,10 +6,6 @@ import logging
 import re
 import unicodedata
 from functools import cache, lru_cache
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from types import ModuleType
 
 _HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _LATIN_WORD = re.compile(r"[a-z0-9]+")
@@ -25,13 +21,13 @@ def has_han(text: str) -> bool:
 
 
 @cache
-def _jieba() -> ModuleType:
-    """jieba, imported on the first search (with pypinyin, ~0.6 s of a server's start otherwise: the
-    platform imports this module whether or not anyone searches, `hutong check` included)."""
+def _quiet_jieba() -> None:
+    """jieba and pypinyin are imported on the first search, not with this module (~0.6 s of a
+    server's start otherwise: the platform imports it whether or not anyone searches, `hutong check`
+    included)."""
     import jieba
 
     jieba.setLogLevel(logging.WARNING)
-    return jieba
 
 
 @lru_cache(maxsize=4096)
@@ -39,7 +35,10 @@ def words(text: str) -> tuple[str, ...]:
     """The words of ``text``: jieba's search-mode segmentation for Chinese, plain words for the rest."""
     text = normalise(text)
     out: list[str] = []
-    for piece in _jieba().cut_for_search(text):
+    _quiet_jieba()
+    import jieba
+
+    for piece in jieba.cut_for_search(text):
         piece = piece.strip()
         if not piece:
             continue
