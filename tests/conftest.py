@@ -24,12 +24,14 @@ from hutong.check.browser import CHROMIUM, CHROMIUM_ARGS
 from hutong.examples import load_examples
 from hutong.server.accounts import passwords
 from hutong.server.db import Database
-from hutong.server.db.migrate import downgrade, upgrade
+from hutong.server.db.migrate import downgrade, fresh_sqlite, upgrade
 from hutong.server.delivery.runtime_assets import runtime_assets
 from hutong.server.embedded import embedded_server
 from hutong.server.sealing import Keyring
 from hutong.server.storage import BlobStore
+from hutong.server.wechatpay import crypto
 from hutong.settings import Settings
+from tests import rsakeys
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
@@ -44,6 +46,9 @@ expect.set_options(timeout=15_000)
 # Hundreds of sign-ups: at Argon2id's real cost they would take minutes of CPU (production keeps the
 # defaults; tests/platform/test_accounts.py checks that).
 passwords.use_cheap_parameters_for_tests()
+# Merchant and platform RSA keys made from a pool of primes, every one distinct (tests/rsakeys.py):
+# generating each would cost about 0.1 s of CPU, and a payments test makes two or more.
+crypto.use_key_source_for_tests(rsakeys.new_rsa_key)
 
 POSTGRES_ADMIN = os.environ.get("HUTONG_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres")
 
@@ -182,7 +187,11 @@ def _template(kind: str) -> str:
         if kind not in _TEMPLATES:
             if kind == "sqlite":
                 path = Path(tempfile.mkdtemp(prefix="hutong-template-")) / "template.db"
-                upgrade(f"sqlite+aiosqlite:///{path}")
+                # A copy of the template `hutong check` keeps in the user's cache folder, migrated
+                # once per set of migrations (not once per worker and run: under a full run's load,
+                # a migration from empty took 10 to 20 s; tests/platform/test_sealing.py and the
+                # PostgreSQL template still migrate from empty every run).
+                fresh_sqlite(path)
                 _TEMPLATES[kind] = str(path)
             else:
                 name = f"hutong_template_{secrets.token_hex(4)}"

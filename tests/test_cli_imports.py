@@ -1,5 +1,8 @@
 """`hutong --help` and `hutong build` import only what they use: not the server, the database, the
-browser or the HTTP client, which cost seconds and over 100 MB before a command does anything."""
+browser or the HTTP client, which cost seconds and over 100 MB before a command does anything; nor
+pydantic, which typer 0.29 and later import to coerce every argument (~0.1 s: pyproject.toml pins below).
+A small build also leaves out what only some projects need: the worker pool of a big build, the
+TypeScript grammar of a project without .ts files."""
 
 from __future__ import annotations
 
@@ -11,7 +14,12 @@ from pathlib import Path
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 
 # What only serving, checking or talking to a platform needs.
-HEAVY = ("hutong.server", "hutong.check", "hutong.devserver", "fastapi", "sqlalchemy", "playwright")
+HEAVY = (
+    *("hutong.server", "hutong.check", "hutong.devserver", "fastapi", "sqlalchemy", "playwright"),
+    "pydantic",  # typer 0.29 on coerces every argument through it (pyproject.toml pins below)
+)
+# What a build of a few JavaScript pages does without (hutong.compiler.parallel forks only for 48+ jobs).
+NOT_FOR_SMALL_BUILD = ("multiprocessing", "concurrent.futures", "hutong.compiler.typescript")
 # asyncio alone is ~0.15 s of a 0.3 s budget: only the commands that run a loop import it.
 HEAVY_FOR_HELP = (*HEAVY, "hutong.compiler", "hutong.settings", "httpx", "uvicorn", "cryptography", "asyncio")
 
@@ -54,3 +62,4 @@ def test_build_imports_the_compiler_only(tmp_path: Path) -> None:
     assert "compiled" in output and (tmp_path / "out").is_dir()
     assert "hutong.compiler.bundle" in modules
     assert loaded(modules, HEAVY) == []
+    assert loaded(modules, NOT_FOR_SMALL_BUILD) == []

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from playwright.async_api import Browser
 
 from hutong.check.runner import check_project
 
@@ -17,7 +18,11 @@ BACKENDS = {"tea": ["http://127.0.0.1:8001"], "snacks": ["http://127.0.0.1:8002"
 
 
 @pytest.mark.parametrize("example", EXAMPLES, ids=[path.name for path in EXAMPLES])
-async def test_every_page_of_the_example_is_clean(example: Path) -> None:
-    report = await check_project(example, timeout_ms=15_000, allow_domains=BACKENDS.get(example.name, []))
+async def test_every_page_of_the_example_is_clean(example: Path, browser: Browser) -> None:
+    # The suite's one Chromium (each page still gets a fresh context): a run that launches its own,
+    # as `hutong check` does, is test_check.py's.
+    report = await check_project(
+        example, timeout_ms=15_000, allow_domains=BACKENDS.get(example.name, []), browser=browser
+    )
     assert report.pages, example
     assert report.passed, report.to_text()

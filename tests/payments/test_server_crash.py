@@ -21,7 +21,6 @@ import contextlib
 import json
 import os
 import signal
-import sys
 import threading
 import time
 from collections.abc import AsyncIterator
@@ -44,6 +43,7 @@ from hutong.server.wechatpay import crypto
 from tests.payments.receiver import receiver
 from tests.payments.test_money import LOOPBACK, _balance, _fund, _user_id
 from tests.payments.world import APIV3_KEY, jsapi_body, pay_world
+from tests.serve_process import ServerProcess, start_server, warm_up
 from tests.wallet.test_checkout import PASSWORD, PIN
 
 ORDERS = 4  # under the PIN's 5 tries: each payment in flight holds one of them
@@ -53,7 +53,9 @@ HOLD_SECONDS = 3.0  # the merchant's held answer: under the 5 s the platform wai
 
 
 @contextlib.asynccontextmanager
-async def server(data_dir: Path, database_url: str, *, worker: bool) -> AsyncIterator[tuple[str, Any]]:
+async def server(
+    data_dir: Path, database_url: str, *, worker: bool
+) -> AsyncIterator[tuple[str, ServerProcess]]:
     """`hutong serve` on the test's data dir (its master key) and database, limits lifted; yields its
     address and process, and SIGKILLs it on the way out if the test has not already."""
     port = free_port()
@@ -70,12 +72,12 @@ async def server(data_dir: Path, database_url: str, *, worker: bool) -> AsyncIte
         "HUTONG_WALLET_TRANSFERS_PER_MINUTE": "100000",
     }
     env.pop("HUTONG_REDIS_URL", None)
-    command = [str(Path(sys.executable).parent / "hutong"), "serve", "--port", str(port)]
-    quiet = asyncio.subprocess.DEVNULL
-    process = await asyncio.create_subprocess_exec(*command, env=env, stdout=quiet, stderr=quiet)
+    # Forked from a process that has the platform imported: a start is the server's own start-up,
+    # not seconds of imports each time (this test starts three servers).
+    process = await start_server(env, port)
     url = f"http://127.0.0.1:{port}"
     try:
-        # Importing the platform costs a few seconds of CPU; far more on a loaded machine.
+        # The fork server's first start imports the platform: seconds, far more on a loaded machine.
         deadline = time.monotonic() + 120
         async with httpx.AsyncClient() as client:
             while True:
@@ -92,7 +94,7 @@ async def server(data_dir: Path, database_url: str, *, worker: bool) -> AsyncIte
         await process.wait()
 
 
-async def kill(process: Any) -> None:
+async def kill(process: ServerProcess) -> None:
     process.send_signal(signal.SIGKILL)
     assert await process.wait() == -signal.SIGKILL
 
@@ -151,6 +153,7 @@ async def _until(condition: Any, seconds: float, what: str) -> None:
 
 
 async def test_server_killed_mid_payment_and_mid_notification(tmp_path: Path, database_url: str) -> None:
+    warm_up()  # the servers' process imports the platform while the world is set up
     merchant = Merchant()
     with receiver(merchant) as endpoint:
         async with pay_world(tmp_path, database_url, egress_allow_networks=LOOPBACK) as pw:

@@ -439,3 +439,16 @@ async def test_console_sign_in_redirects_only_within_the_site(tmp_path: Path) ->
         assert "frame-ancestors 'self'" in shell.headers["content-security-policy"]
         page = await client.get("/console/")
         assert page.headers["x-frame-options"] == "SAMEORIGIN"
+
+
+async def test_an_id_the_database_cannot_hold_is_out_of_range(two_orgs: TwoOrganizations) -> None:
+    """An organization id past a 32-bit column (found by schemathesis on PostgreSQL, where asyncpg
+    refuses to encode it and SQLAlchemy's adapter reports a plain DBAPIError): 422, not a 500."""
+    key = {"name": "laptop", "public_key": "ab" * 32}
+    for org_id in (76959942280, 2**63, 10**30):
+        added = await two_orgs.client.post(f"/api/orgs/{org_id}/signing-keys", json=key, headers=two_orgs.a)
+        listed = await two_orgs.client.get(f"/api/orgs/{org_id}/signing-keys", headers=two_orgs.a)
+        for answer in (added, listed):
+            assert answer.status_code in (403, 404, 422), answer.text
+            if answer.status_code == 422:
+                assert answer.json()["code"] == "out_of_range", answer.text

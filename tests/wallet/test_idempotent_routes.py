@@ -1,7 +1,10 @@
 """Every mutating wallet and payment API without a WeChat natural key honours ``Idempotency-Key``, on
 SQLite and PostgreSQL: the same key and body again replays the first answer (``Idempotent-Replayed``)
 and changes nothing more; the same key with another body is 422 ``idempotency_key_reused``. One test
-over the routes: each case makes its request and says what the first answer did to the money."""
+over the routes: each case makes its request and says what the first answer did to the money. The
+cases share one shop per database (its world, merchant and PIN made once, not eight times): each has
+keys, orders and amounts of its own and checks its own change to the balance, so none changes what
+another sees."""
 
 from __future__ import annotations
 
@@ -15,6 +18,7 @@ import pytest
 
 from hutong.server.funding import sandbox_bank
 from hutong.server.funding.sandbox_bank import RunningBank
+from tests.conftest import migrate, scratch_database
 from tests.payments.world import jsapi_body
 from tests.wallet.test_checkout import PIN, Shop, open_shop
 
@@ -23,6 +27,17 @@ from tests.wallet.test_checkout import PIN, Shop, open_shop
 async def shop(tmp_path: Path, database_url: str, bank: RunningBank) -> AsyncIterator[Shop]:
     async with open_shop(tmp_path, database_url, bank) as opened:
         yield opened
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgres"])
+async def shared_shop(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, bank: RunningBank
+) -> AsyncIterator[Shop]:
+    directory = tmp_path_factory.mktemp(f"idempotent-{request.param}")
+    with scratch_database(request.param, directory) as url:
+        await migrate(url)
+        async with open_shop(directory, url, bank) as opened:
+            yield opened
 
 
 @dataclass
@@ -92,7 +107,8 @@ CASES: dict[str, Callable[[Shop], Awaitable[Call]]] = {
 
 
 @pytest.mark.parametrize("case", list(CASES))
-async def test_a_key_replays_the_first_answer_and_refuses_another_body(shop: Shop, case: str) -> None:
+async def test_a_key_replays_the_first_answer_and_refuses_another_body(shared_shop: Shop, case: str) -> None:
+    shop = shared_shop
     call = await CASES[case](shop)
     before = await shop.balance()
     key = {**call.headers, "Idempotency-Key": f"{case}-{secrets.token_hex(8)}"}

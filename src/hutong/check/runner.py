@@ -11,13 +11,14 @@ import re
 import secrets
 import tempfile
 import time
+from contextlib import AsyncExitStack
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
 from fastapi import FastAPI
 from fastapi.responses import HTMLResponse
-from playwright.async_api import Browser, ConsoleMessage, Page, async_playwright
+from playwright.async_api import Browser, ConsoleMessage, Page, Playwright, async_playwright
 from playwright.async_api import Error as PlaywrightError
 from sqlalchemy import select
 
@@ -264,12 +265,15 @@ async def check_project(
     allow_domains: list[str] | None = None,
     allow_any_domain: bool = False,
     jobs: int = 3,
+    browser: Browser | None = None,
 ) -> CheckReport:
     """Check every page (or the first). ``allow_domains`` puts origins on the app's domain lists for
     this run (raises ``OriginError`` for one that is not an origin); ``allow_any_domain`` lifts the
     allow-list as `hutong dev` does, and the report says so. ``jobs`` pages are open at once, each in
     a fresh browser context (a profile of its own, so pages never see each other's storage); the
-    report keeps app.json's order."""
+    report keeps app.json's order. ``browser`` is a headless Chromium to open those contexts in (the
+    test suite shares one across runs: starting Playwright and Chromium is ~1 s of every run); without
+    one, the run launches its own."""
     domains = domain_lists(allow_domains or [])
     report = CheckReport(
         project=str(directory),
@@ -289,24 +293,30 @@ async def check_project(
         routes = routes[:1]
     with tempfile.TemporaryDirectory(prefix="hutong-check-") as data_dir:
         # Its own throwaway SQLite, whatever HUTONG_DATABASE_URL says: a check never touches a platform.
-        settings = Settings(data_dir=Path(data_dir), database_url=None)
+        # No outbox worker: its scheduled upkeep (analytics, reconciliation, reminders, pruning) has
+        # nothing to do in an empty database, and ran at start, taking the CPU the pages load with.
+        settings = Settings(data_dir=Path(data_dir), database_url=None, outbox_worker=False)
         session_token = await _publish(settings, build, domains)
         prepare = _lift_allow_list if allow_any_domain else None
-        async with (
-            embedded_server(settings, prepare=prepare) as base_url,
-            async_playwright() as playwright,
-        ):
-            browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        async with AsyncExitStack() as stack:
+            base_url = await stack.enter_async_context(embedded_server(settings, prepare=prepare))
+            if browser is None:
+                playwright = await stack.enter_async_context(async_playwright())
+                browser = await launch_browser(playwright)
+                stack.push_async_callback(browser.close)
+            chromium = browser
             # Most of a visit is waiting (the first content, the page's first round of work), so a
             # few at once finish sooner even on two cores.
             turns = asyncio.Semaphore(max(1, jobs))
 
             async def visit(route: str) -> PageReport:
                 async with turns:
-                    return await _visit(browser, base_url, route, timeout_ms, screenshots, session_token)
+                    return await _visit(chromium, base_url, route, timeout_ms, screenshots, session_token)
 
-            try:
-                report.pages.extend(await asyncio.gather(*(visit(route) for route in routes)))
-            finally:
-                await browser.close()
+            report.pages.extend(await asyncio.gather(*(visit(route) for route in routes)))
     return report
+
+
+async def launch_browser(playwright: Playwright) -> Browser:
+    """Headless Chromium as every check visits with (browser.py: never a downloaded browser)."""
+    return await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)

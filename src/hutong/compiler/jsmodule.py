@@ -16,6 +16,7 @@ import ast
 import json
 import re
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Protocol
 
 import tree_sitter_javascript
@@ -36,11 +37,18 @@ _CALLS = Query(
     (call_expression function: (import) @import)
     """,
 )
-_OWN_REQUIRE = Query(
-    _LANGUAGE,
-    '(variable_declarator name: (identifier) @n (#eq? @n "require")) '
-    '(function_declaration name: (identifier) @n (#eq? @n "require"))',
-)
+
+
+@cache
+def _own_require() -> Query:
+    """The exact query, compiled (~5 ms) only for a file whose text passes the first look below."""
+    return Query(
+        _LANGUAGE,
+        '(variable_declarator name: (identifier) @n (#eq? @n "require")) '
+        '(function_declaration name: (identifier) @n (#eq? @n "require"))',
+    )
+
+
 # A cheap first look before the exact (slower) query: does the text declare a `require` at all?
 _OWN_REQUIRE_TEXT = re.compile(rb"\b(?:var|let|const|function)\s+require\b")
 _PROBLEMS = Query(_LANGUAGE, "(ERROR) @error (MISSING) @missing")
@@ -460,7 +468,7 @@ def _names_require(node: Node) -> bool:
 
 def _declares_require(root: Node) -> bool:
     """Whether the file declares its own ``require`` (a var or function of that name)."""
-    return bool(QueryCursor(_OWN_REQUIRE).captures(root))
+    return bool(QueryCursor(_own_require()).captures(root))
 
 
 def automatic_semicolon(data: bytes, node: Node) -> bool:

@@ -7,11 +7,9 @@ thread, one file after another. Results and errors come back in job order, as if
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import threading
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from typing import Any, TypeVar
 
 T = TypeVar("T")
@@ -30,6 +28,10 @@ def run_all(jobs: Sequence[Callable[[], T]]) -> list[T]:
     workers = min(os.cpu_count() or 1, MAX_WORKERS)
     if len(jobs) < MIN_JOBS or workers < 2 or threading.active_count() > 1:
         return [job() for job in jobs]
+    # Imported here: a small build, which never forks, is spared their ~10 ms.
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
     context = multiprocessing.get_context("fork")
     chunk = max(1, len(jobs) // (workers * 4))
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:

@@ -39,7 +39,6 @@ from hutong.compiler.jsmodule import MODULE_SCOPE, PRELUDE, ModuleUnit, Slot, tr
 from hutong.compiler.jsonfile import parse_json
 from hutong.compiler.paths import is_relative, join, npm_candidates, parent_dir
 from hutong.compiler.project import Project
-from hutong.compiler.typescript import strip_types
 
 
 @dataclass
@@ -208,6 +207,9 @@ def _link(project: Project, cache: CompileCache) -> _Linked:
 
 
 def _typescript_module(text: str, path: str) -> ModuleUnit:
+    # Only projects with TypeScript load its grammar and queries.
+    from hutong.compiler.typescript import strip_types
+
     return transform_module(strip_types(text, path), path)
 
 

@@ -7,7 +7,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from sqlalchemy.exc import DataError
+from sqlalchemy.exc import DataError, DBAPIError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 PROBLEM_TYPE_BASE = "https://hutong.dev/problems/"
@@ -86,9 +86,28 @@ def install_problem_handlers(app: FastAPI) -> None:
     async def _data(_: Request, exc: DataError) -> JSONResponse:
         return problem_response(422, "out_of_range", "a value in the request is out of range")
 
+    # asyncpg refuses such a number while encoding the query's arguments (an OverflowError under its
+    # own DataError), which SQLAlchemy's asyncpg adapter reports as a plain DBAPIError.
+    @app.exception_handler(DBAPIError)
+    async def _dbapi(_: Request, exc: DBAPIError) -> JSONResponse:
+        if _caused_by_overflow(exc):
+            return problem_response(422, "out_of_range", "a number in the request is out of range")
+        raise exc  # the unexpected-error answer below, and the server's log of it
+
     @app.exception_handler(Exception)
     async def _unexpected(_: Request, exc: Exception) -> JSONResponse:
         return problem_response(500, "internal_error", "an unexpected error occurred")
+
+
+def _caused_by_overflow(error: BaseException) -> bool:
+    seen: set[int] = set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        if isinstance(current, OverflowError):
+            return True
+        seen.add(id(current))
+        current = current.__cause__ or current.__context__
+    return False
 
 
 _PROBLEM_SCHEMA: dict[str, Any] = {

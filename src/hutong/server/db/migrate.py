@@ -11,10 +11,9 @@ import threading
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-
 if TYPE_CHECKING:
+    from alembic.config import Config
+
     from hutong.server.sealing import Keyring
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
@@ -27,6 +26,10 @@ _ONE_AT_A_TIME = threading.Lock()
 def alembic_config(url: str, keyring: Keyring | None = None) -> Config:
     """``keyring`` seals (and on the way down opens) the secrets a data migration touches; without
     one, the settings' master key is used when there are any."""
+    # Alembic is imported by what migrates (~65 ms): a server or `hutong check` on a migrated database
+    # (fresh_sqlite copies a template) never needs it.
+    from alembic.config import Config
+
     config = Config()
     if keyring is not None:
         config.attributes["keyring"] = keyring
@@ -36,11 +39,15 @@ def alembic_config(url: str, keyring: Keyring | None = None) -> Config:
 
 
 def upgrade(url: str, revision: str = "head", keyring: Keyring | None = None) -> None:
+    from alembic import command
+
     with _ONE_AT_A_TIME:
         command.upgrade(alembic_config(url, keyring), revision)
 
 
 def downgrade(url: str, revision: str = "base", keyring: Keyring | None = None) -> None:
+    from alembic import command
+
     with _ONE_AT_A_TIME:
         command.downgrade(alembic_config(url, keyring), revision)
 

@@ -5,12 +5,7 @@ from __future__ import annotations
 import logging
 import re
 import unicodedata
-from functools import lru_cache
-
-import jieba
-from pypinyin import Style, lazy_pinyin
-
-jieba.setLogLevel(logging.WARNING)
+from functools import cache, lru_cache
 
 _HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _LATIN_WORD = re.compile(r"[a-z0-9]+")
@@ -25,11 +20,24 @@ def has_han(text: str) -> bool:
     return _HAN.search(text) is not None
 
 
+@cache
+def _quiet_jieba() -> None:
+    """jieba and pypinyin are imported on the first search, not with this module (~0.6 s of a
+    server's start otherwise: the platform imports it whether or not anyone searches, `hutong check`
+    included)."""
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+
+
 @lru_cache(maxsize=4096)
 def words(text: str) -> tuple[str, ...]:
     """The words of ``text``: jieba's search-mode segmentation for Chinese, plain words for the rest."""
     text = normalise(text)
     out: list[str] = []
+    _quiet_jieba()
+    import jieba
+
     for piece in jieba.cut_for_search(text):
         piece = piece.strip()
         if not piece:
@@ -47,6 +55,8 @@ def words(text: str) -> tuple[str, ...]:
 @lru_cache(maxsize=4096)
 def pinyin_forms(text: str) -> tuple[str, ...]:
     """Pinyin spellings of the Chinese in ``text``: joined full (`naicha`) and initials (`nc`), per word."""
+    from pypinyin import Style, lazy_pinyin
+
     forms: list[str] = []
     for word in words(text):
         if not has_han(word) or len(word) < 2:

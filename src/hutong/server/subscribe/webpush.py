@@ -17,11 +17,9 @@ import json
 import time
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode, urlsplit
 
-from py_vapid import Vapid02
-from pywebpush import WebPusher
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -31,6 +29,9 @@ from hutong.server.egress import proxy
 from hutong.server.egress.addresses import parse_networks
 from hutong.server.problems import Problem
 from hutong.server.subscribe.models import Notification, PushSubscription
+
+if TYPE_CHECKING:
+    from py_vapid import Vapid02
 
 TOPIC = "subscribe.webpush"
 TTL_SECONDS = 24 * 3600  # a phone that is off for a day still gets it
@@ -48,6 +49,9 @@ def _b64decode(text: str) -> bytes:
 @cache
 def vapid_key(path: Path) -> Vapid02:
     """The platform's VAPID key pair, made and saved on first need."""
+    # py_vapid and pywebpush (with aiohttp, ~0.1 s) are imported by what sends a push, not at start.
+    from py_vapid import Vapid02
+
     if path.is_file():
         return Vapid02.from_file(str(path))
     key = Vapid02()
@@ -165,6 +169,8 @@ async def deliver(job: outbox.Job) -> outbox.Outcome:
         "endpoint": subscription.endpoint,
         "keys": {"p256dh": subscription.p256dh, "auth": subscription.auth},
     }
+    from pywebpush import WebPusher
+
     # pywebpush's encryption (RFC 8291, aes128gcm) and py_vapid's signature (RFC 8292) are CPU work.
     body = await asyncio.to_thread(lambda: bytes(WebPusher(info).encode(data, "aes128gcm")["body"]))
     parts = urlsplit(subscription.endpoint)

@@ -7,6 +7,8 @@ import base64
 import binascii
 import secrets
 import string
+from collections.abc import Callable
+from functools import lru_cache
 
 from cryptography.exceptions import InvalidSignature, InvalidTag
 from cryptography.hazmat.primitives import hashes, serialization
@@ -104,12 +106,29 @@ def private_pem(key: rsa.RSAPrivateKey) -> str:
     ).decode()
 
 
+@lru_cache(maxsize=64)
 def load_rsa_private_key(pem: str) -> rsa.RSAPrivateKey:
+    """The key of a PEM, kept for the next call with the same text: loading checks the key's
+    consistency (primality tests), which costs as much as dozens of signatures; keys are immutable."""
     key = serialization.load_pem_private_key(pem.encode(), password=None)
     if not isinstance(key, rsa.RSAPrivateKey):
         raise ValueError("not an RSA private key")
     return key
 
 
+# Only the test suite sets another source of new keys (use_key_source_for_tests); nothing in the
+# platform does.
+_key_source: Callable[[], rsa.RSAPrivateKey] | None = None
+
+
+def use_key_source_for_tests(source: Callable[[], rsa.RSAPrivateKey]) -> None:
+    """Make new RSA keys with ``source``: generating a 2048-bit key costs about 0.1 s of CPU, and the
+    suite makes a merchant and a platform key for hundreds of tests. Called by tests/conftest.py."""
+    global _key_source
+    _key_source = source
+
+
 def new_rsa_key() -> rsa.RSAPrivateKey:
+    if _key_source is not None:
+        return _key_source()
     return rsa.generate_private_key(public_exponent=65537, key_size=2048)
