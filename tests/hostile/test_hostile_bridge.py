@@ -88,8 +88,7 @@ async def test_raw_bridge_messages_cannot_claim_another_app_or_reach_host_intern
     assert {frame.removeprefix(root) for frame in state["frames"]} <= {"view/view.html", "logic/sandbox.html"}
     # Settings stay unauthorised for this app, whatever it claimed.
     setting = await worker.evaluate(
-        "async (base) => self[Symbol.for('hutong.modules')]['logic/call.js']"
-        ".callHost('getSetting')",
+        "async (base) => self[Symbol.for('hutong.modules')]['logic/call.js'].callHost('getSetting')",
         live_server.runtime,
     )
     assert True not in setting["authSetting"].values()
@@ -111,8 +110,7 @@ async def test_polluting_its_own_runtime_catches_nothing_of_another_app(
     assert await hostile.evaluate(probe("pollute.js")) is True
     # The traps work: they catch the hostile app's own call.
     await hostile.evaluate(
-        "async (base) => self[Symbol.for('hutong.modules')]['logic/call.js']"
-        ".callHost('getSetting')",
+        "async (base) => self[Symbol.for('hutong.modules')]['logic/call.js'].callHost('getSetting')",
         live_server.runtime,
     )
     # The victim opens beside it, from the home screen, while the hostile app stays alive.
