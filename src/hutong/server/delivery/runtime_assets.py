@@ -130,27 +130,30 @@ def _pages(assets: RuntimeAssets) -> None:
     view = _inline(assets.bundle(PACKS["view/view.html"], "new URL('../', location.href).href", expose=True))
     # The worker (started from a data: URL, so no address of its own) is told its base by sandbox.js.
     worker = _inline(assets.bundle(PACKS["logic/sandbox.html"], "self.__hutongRuntimeBase", expose=True))
+    sandbox = assets.files["logic/sandbox.js"].body.decode()
+    # Per page: what replaces its script element, and the one script in it that runs (allowed by hash).
     inline = {
         # A module script runs once the page is parsed, as the frame's module did: its <wx-page> is there.
-        "view/view.html": f'<script type="module">{view}</script>',
-        # Never executed here: sandbox.js hands its text to the worker.
-        "logic/sandbox.html": f'<script type="text/plain" id="hutong-bundle">{worker}</script>\n'
-        f"<script>{assets.files['logic/sandbox.js'].body.decode()}</script>",
+        "view/view.html": (f'<script type="module">{view}</script>', view),
+        # The text block never runs here: sandbox.js hands its text to the worker.
+        "logic/sandbox.html": (
+            f'<script type="text/plain" id="hutong-bundle">{worker}</script>\n<script>{sandbox}</script>',
+            sandbox,
+        ),
     }
-    for path in PACKS:
+    for path, (elements, script) in inline.items():
         html = assets.files[path].body.decode()
-        html = _splice(html, r"<script\b[^>]*></script>", inline[path])
+        html = _splice(html, r"<script\b[^>]*></script>", elements)
         # WeChat's default styles in the page too: a stylesheet would be one more uncached request.
         style = f'<style id="hutong-builtins">{css}</style>'
         html = _splice(html, r'<link id="hutong-builtins"[^>]*>', style)
         assets.files[path] = _asset(path, html.encode())
-        script = view if path == "view/view.html" else assets.files["logic/sandbox.js"].body.decode()
         digest = base64.b64encode(hashlib.sha256(script.encode()).digest()).decode()
         assets.inline_scripts[path] = f"'sha256-{digest}'"
     # The service worker names its runtime version: a new version is a new worker, which drops the old files.
     worker_script = assets.files.pop(f"{SHELL_PREFIX}sw.js").body
     assets.service_worker = f"const VERSION = {json.dumps(assets.version)};\n".encode() + worker_script
-    # The shell's modules as one script, beside them (deferred, as a module script is).
+    # The shell's modules as one script, beside them.
     shell_bundle = assets.bundle(f"{SHELL_PREFIX}shell.js", "new URL('../', document.currentScript.src).href")
     assets.files[SHELL_BUNDLE] = _asset(SHELL_BUNDLE, shell_bundle.encode())
     # The shell page is served only at /, /miniapp/… and /s/…, with its policy (server/app.py).
