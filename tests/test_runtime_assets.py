@@ -37,14 +37,6 @@ def bundled(script: str) -> list[str]:
     return re.findall(r'^__hutong_define\("([^"]+)", function \(require, module, exports\)', script, re.M)
 
 
-def frame_script(assets: RuntimeAssets, page: str) -> str:
-    """The runtime a frame's page carries: the view's one module script, the logic thread's text block."""
-    html = assets.files[page].body.decode()
-    found = re.search(r'<script type="(?:module|text/plain)"[^>]*>(.*?)</script>', html, re.S)
-    assert found is not None
-    return found.group(1)
-
-
 def test_every_import_resolves_and_each_context_carries_its_whole_graph_as_one_script() -> None:
     assets = runtime_assets()
     unresolved = [(path, d) for path, deps in assets.imports.items() for d in deps if d not in assets.files]
@@ -69,8 +61,8 @@ def test_every_import_resolves_and_each_context_carries_its_whole_graph_as_one_s
             for name in names:
                 assert re.search(rf"^export (?:async )?function {name}\b", exported, re.M), (importer, name)
     scripts = {
-        "logic/worker.js": frame_script(assets, "logic/sandbox.html"),
-        "view/frame.js": frame_script(assets, "view/view.html"),
+        "logic/worker.js": assets.files["logic/bundle.js"].body.decode(),
+        "view/frame.js": assets.files["view/bundle.js"].body.decode(),
         "shell/shell.js": assets.files["shell/bundle.js"].body.decode(),
     }
     for entry, script in scripts.items():
@@ -81,17 +73,19 @@ def test_every_import_resolves_and_each_context_carries_its_whole_graph_as_one_s
         # No import statement is left for the browser: only import() of what is not bundled.
         assert not re.search(r"^\s*(?:import|export)\b[^(]", script, re.M), entry
         assert "import.meta" not in script
-        assert not re.search(r"</script|<!--", script, re.I)
     # A module the shell loads later that imports others is bundled (one instance of what it imports)...
     assert "host/api/interaction.js" in bundled(scripts["shell/shell.js"])
     # ... and one that imports nothing stays out, loaded by its address when asked for (the region list).
     assert "view/components/region-data.js" not in bundled(scripts["view/frame.js"])
     assert '__hutong_import(require, s); })("view/components/region-data.js")' in scripts["view/frame.js"]
     assert len(bundled(scripts["logic/worker.js"])) > 40
-    # The pages' inline scripts: the view's bundle and sandbox.js, allowed by their hashes.
+    # The frames' pages carry only their first scripts (view/boot.js, logic/sandbox.js), allowed by their
+    # hashes: the host hands them their runtimes (shell/feed.js).
     view = assets.files["view/view.html"].body.decode()
-    assert 'src="./frame.js"' not in view and '<style id="hutong-builtins">' in view
+    assert 'src="./boot.js"' not in view and '<style id="hutong-builtins">' in view
     assert assets.inline_scripts["view/view.html"].startswith("'sha256-")
+    for page in ("view/view.html", "logic/sandbox.html"):
+        assert "__hutong_define" not in assets.files[page].body.decode()
 
 
 async def client_get(server: LiveServer, path: str) -> httpx.Response:
@@ -122,9 +116,22 @@ async def test_versioned_files_are_immutable_and_plain_ones_revalidate(live_serv
     assert shell_file.status_code == 404
     # One script (preloaded from the head) runs the shell at the end of <main>, before a `/?open=`
     # page's launch has come; nothing is loaded module by module.
-    assert f'<link rel="preload" as="script" href="{assets.base}shell/bundle.js">' in shell.text
+    preload = f'<link rel="preload" as="script" id="hutong-shell-bundle" href="{assets.base}shell/bundle.js">'
+    assert preload in shell.text
     assert f'<script src="{assets.base}shell/bundle.js"></script>\n</main>' in shell.text
     assert "modulepreload" not in shell.text and 'type="module"' not in shell.text
+    # Its one inline script, the frames' runtime feeder, right after that preload and before the style
+    # sheets (which would hold it back), is allowed by its hash; the policy allows no other.
+    inline = re.findall(r"<script>(.*?)</script>", shell.text, re.S)
+    assert len(inline) == 1 and shell.text.index(preload) < shell.text.index(inline[0])
+    assert shell.text.index(inline[0]) < shell.text.index('rel="stylesheet"')
+    digest = base64.b64encode(hashlib.sha256(inline[0].encode()).digest()).decode()
+    shell_policy = shell.headers["content-security-policy"]
+    assert f"script-src 'self' 'sha256-{digest}';" in shell_policy and "'unsafe-inline'" not in shell_policy
+    # The frames' runtimes it hands over: immutable files beside the shell's.
+    for name in ("view/bundle.js", "logic/bundle.js"):
+        runtime = await client_get(live_server, f"{assets.base}{name}")
+        assert runtime.status_code == 200 and runtime.content == assets.files[name].body
     bundle = await client_get(live_server, f"{assets.base}shell/bundle.js")
     assert bundle.headers["cache-control"] == "public, max-age=31536000, immutable"
     # Each frame's page is immutable too (one cached navigation brings its whole runtime), and its policy
@@ -133,7 +140,7 @@ async def test_versioned_files_are_immutable_and_plain_ones_revalidate(live_serv
         assert frame.headers["cache-control"] == "public, max-age=31536000, immutable"
         policy = frame.headers["content-security-policy"]
         assert "'unsafe-inline'" not in policy.split("script-src", 1)[1].split(";", 1)[0]
-        inline = re.findall(r"<script(?: type=\"module\")?>(.*?)</script>", frame.text, re.S)
-        assert len(inline) == 1 and len(re.findall(r"<script\b", frame.text)) in (1, 2)
+        inline = re.findall(r"<script>(.*?)</script>", frame.text, re.S)
+        assert len(inline) == 1 and len(re.findall(r"<script\b", frame.text)) == 1
         digest = base64.b64encode(hashlib.sha256(inline[0].encode()).digest()).decode()
         assert f"'sha256-{digest}'" in policy

@@ -59,8 +59,15 @@ async def test_the_page_carries_its_launch_signed_and_counted_once(live_server: 
         recent = (await client.get("/api/me/recent")).json()
         assert [app["appid"] for app in recent] == [APPID]
 
+        # The app's surface shows from the first paint; the plain home page shows home.
+        assert '<section id="home" class="home" hidden>' in response.text
+        assert '<section id="running" class="running">' in response.text
+        home = (await client.get("/")).text
+        assert '<section id="home" class="home">' in home
+        assert '<section id="running" class="running" hidden>' in home
+
         # The plain home page and a launch the platform refuses carry none (the shell asks, and shows why).
-        assert inline_launch((await client.get("/")).text) is None
+        assert inline_launch(home) is None
         assert inline_launch((await client.get("/?open=no-such-app")).text) is None
         assert inline_launch((await client.get(f"/?open={APPID}&channel=trial")).text) is None
 

@@ -47,7 +47,7 @@ from hutong.server.coupons.platform import router as coupons_platform_router
 from hutong.server.coupons.routes import router as coupons_router
 from hutong.server.db import Database
 from hutong.server.delivery.routes import router as delivery_router
-from hutong.server.delivery.runtime_assets import runtime_assets
+from hutong.server.delivery.runtime_assets import runtime_assets, shell_script_source
 from hutong.server.delivery.runtime_files import RuntimeFilesMiddleware
 from hutong.server.delivery.shell_page import shell_with_launch
 from hutong.server.delivery.signing import PlatformKeys
@@ -94,12 +94,15 @@ from hutong.server.wechat.errors import install_wx_errors
 from hutong.server.wechatpay import api as wechatpay_api
 from hutong.settings import Settings, get_settings
 
-# The host page's own policy (docs/security.md): scripts only from the platform (no inline script, no
-# eval: a hole in the shell cannot be widened into running code), no plugins, no <base>; and only the
+# The host page's own policy (docs/security.md): scripts only from the platform and its one inline
+# script, by hash (shell/feed.js; no other inline script, no eval: a hole in the shell cannot be widened
+# into running code), no plugins, no <base>; and only the
 # platform's own pages (the review console's live preview) may frame it, so no other site can dress
 # the host's consent dialogs up for a click. Requests, images and media stay open: the host performs
 # the apps' network calls and shows their images after its own checks.
-SHELL_CSP = "frame-ancestors 'self'; script-src 'self'; object-src 'none'; base-uri 'none'"
+SHELL_CSP = (
+    f"frame-ancestors 'self'; script-src 'self' {shell_script_source()}; object-src 'none'; base-uri 'none'"
+)
 CONSOLE_STATIC = Path(__file__).parent.parent / "console" / "static"
 
 

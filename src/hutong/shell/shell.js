@@ -67,10 +67,18 @@ const claim = initClaim({ openSheet, open, notice, scene: SCENES.scanQr });
  */
 const log = [];
 /** @type {any} */ (window).__hutongLog = log;
+/** Settles when a running mini program first shows a page: the home lists wait for it at start. */
+let markShown = () => {};
+const shown = new Promise((resolve) => {
+  markShown = () => resolve(undefined);
+});
 
 /** @param {HTMLElement} surface */
 function watch(surface) {
-  surface.addEventListener('hutong:firstcontent', () => log.push({ kind: 'firstcontent', ms: performance.now() }));
+  surface.addEventListener('hutong:firstcontent', () => {
+    log.push({ kind: 'firstcontent', ms: performance.now() });
+    markShown();
+  });
   surface.addEventListener('hutong:share', (event) => showShare(/** @type {CustomEvent} */ (event).detail));
   surface.addEventListener('hutong:unsupported', (event) => {
     log.push({ kind: 'unsupported', .../** @type {CustomEvent} */ (event).detail });
@@ -238,19 +246,20 @@ async function openAddress(text, scenes) {
 /**
  * @param {import('./links.js').Address} address
  * @param {{link: number, scheme: number, code: number}} scenes
+ * @returns {Promise<boolean>} whether a mini program started
  */
 async function openParsed(address, scenes) {
   if (address.kind === 'code') {
     try {
       const params = new URLSearchParams({ appid: address.appid, scene: address.scene || '' });
       const target = await api(`/api/codes/resolve?${params}`);
-      await open(target.appid, 'release', { path: target.page, query: target.query, scene: scenes.code });
+      return await open(target.appid, 'release', { path: target.page, query: target.query, scene: scenes.code });
     } catch (error) {
       notice(error instanceof ApiError ? error.message : String(error));
     }
-    return;
+    return false;
   }
-  await open(address.appid, address.channel, {
+  return open(address.appid, address.channel, {
     path: address.page || undefined,
     query: address.query,
     scene: scenes[address.kind],
@@ -749,15 +758,17 @@ async function boot() {
   messages.openAddress().catch((error) => showError(String(error?.message || error)));
   // A poster's coupon code opens its claim sheet (claim.js).
   claim.fromAddress().catch((error) => showError(String(error?.message || error)));
-  // The home screen's lists wait for an address's launch: hidden behind the app, they would only slow
-  // it down (closing the app loads them again anyway).
-  await launched.catch(() => undefined);
+  // The home screen's lists wait for an address's app to show its first page: hidden behind the app,
+  // they would only slow it down (closing the app loads them again anyway).
+  if (await launched.catch(() => false)) await Promise.race([shown, new Promise((resolve) => setTimeout(resolve, 3000))]);
   await loadHome().finally(registerServiceWorker);
 }
 
 /**
  * This page's own address may be a link (/miniapp/…), a scanned code (/s/…) or `/?open=<appid>&
- * channel=<trial|develop|review>&path=<page>&query=<k=v&...>` (the consoles' preview links).
+ * channel=<trial|develop|review>&path=<page>&query=<k=v&...>` (the consoles' preview links). Resolves
+ * true when it started a mini program.
+ * @returns {Promise<boolean>}
  */
 async function openOwnAddress(/** @type {Promise<unknown>} */ sessionKnown) {
   const own = parsePath(location.pathname, location.search);
@@ -766,25 +777,21 @@ async function openOwnAddress(/** @type {Promise<unknown>} */ sessionKnown) {
   if (own && shareId) {
     await sessionKnown;
     const launch = await api(`/api/me/shares/${shareId}/open`, { method: 'POST', json: {} }).catch(() => null);
-    if (launch) {
-      await open(launch.appid, 'release', { path: launch.path, query: launch.query, scene: launch.scene });
-      return;
-    }
+    if (launch) return open(launch.appid, 'release', { path: launch.path, query: launch.query, scene: launch.scene });
   }
   if (own) {
     const shared = location.hash === '#share';
     const scene = shared ? SCENES.share : SCENES.link;
-    await openParsed(own, { link: scene, scheme: SCENES.scheme, code: SCENES.scanCode });
-    return;
+    return openParsed(own, { link: scene, scheme: SCENES.scheme, code: SCENES.scanCode });
   }
   const params = new URLSearchParams(location.search);
   const direct = params.get('open');
-  if (!direct) return;
+  if (!direct) return false;
   /** @type {Record<string, string>} */
   const query = {};
   for (const [key, value] of new URLSearchParams(params.get('query') || '')) query[key] = value;
   const scene = Number(params.get('scene')) || undefined;
-  await open(direct, params.get('channel') || 'release', { path: params.get('path') || undefined, query, scene });
+  return open(direct, params.get('channel') || 'release', { path: params.get('path') || undefined, query, scene });
 }
 
 boot();

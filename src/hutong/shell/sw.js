@@ -10,11 +10,11 @@
  * own addresses: a payload naming another site is ignored.
  *
  * Offline: a mini program opened once opens again without the network (`VERSION` is the runtime's).
- * - The bundles under /blobs/<sha256>: cache first. Immutable by their address; the host still checks
- *   every bundle's SHA-256 against the signed launch manifest, so a cached bundle can only ever be the
- *   one the manifest names. The runtime and the shell under /_rt/<VERSION>/ are immutable too: the
- *   browser's HTTP cache keeps them and they bypass this worker (a static route); where a browser
- *   lacks static routing, this worker keeps them, cache first.
+ * - The bundles under /blobs/<sha256> and the runtime and the shell under /_rt/<VERSION>/ are
+ *   immutable by their addresses: the browser's HTTP cache keeps them and they bypass this worker (a
+ *   static route); where a browser lacks static routing, this worker keeps them, cache first. The host
+ *   still checks every bundle's SHA-256 against the signed launch manifest, so a cached bundle can only
+ *   ever be the one the manifest names.
  * - The shell page (fetched when this worker installs, so a reload offline starts), launch manifests,
  *   the platform's keys and the home screen's lists: network first, the last answer kept for when the
  *   network fails. The manifest decides which release runs, so a new release or a rollback
@@ -69,12 +69,14 @@ const SHELL_PAGE = '/';
 const HOME_LISTS = /^\/api\/(?:apps|categories|me\/recent|me\/pinned)$/;
 
 worker.addEventListener('install', (event) => {
-  // The runtime's and the shell's own files skip this worker altogether (static routing): they are
-  // immutable, so the browser's HTTP cache keeps them (offline too), and running this script for each
-  // of a launch's ~35 module requests made a reload slower, not faster.
+  // The runtime's and the shell's own files, and the bundles under /blobs/, skip this worker altogether
+  // (static routing): they are immutable, so the browser's HTTP cache keeps them (offline too), and
+  // running this script for each request made a reload slower, not faster (each one started this
+  // worker's thread and crossed the browser process twice).
   const install = /** @type {any} */ (event);
   if (typeof install.addRoutes === 'function') {
-    event.waitUntil(install.addRoutes([{ condition: { urlPattern: new URLPattern({ pathname: '/_rt/*' }) }, source: 'network' }]).catch(() => undefined));
+    const network = (/** @type {string} */ pathname) => ({ condition: { urlPattern: new URLPattern({ pathname }) }, source: 'network' });
+    event.waitUntil(install.addRoutes([network('/_rt/*'), network('/blobs/*')]).catch(() => undefined));
   }
   // The shell page itself, the home screen's list and the platform's keys, so that a shell reloaded
   // with the network cut still starts, lists the apps and checks a kept manifest: the page that

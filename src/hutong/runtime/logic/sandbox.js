@@ -9,12 +9,11 @@
  */
 (() => {
   const runtimeBase = new URL('../', location.href).href;
-  // The logic thread's whole runtime is in this page as one script (a text block the server adds, see
-  // server/delivery/runtime_bundle.py): a browser caches nothing for this opaque origin, so fetched
-  // module by module that was ~70 requests on every open, where this page is one cached navigation. The
-  // worker gets the script's text as its first message and runs it from a blob. Classic, not module: a
-  // classic worker runs the app's bundles as sloppy-mode scripts through importScripts. A later message
-  // brings the host's port; the runtime (worker.js) takes it.
+  // The logic thread's whole runtime is one script the host hands over (shell/feed.js): a browser
+  // caches nothing for this opaque origin, while the host has the file cached. The worker gets its bytes
+  // as its first message and runs them from a blob. Classic, not module: a classic worker runs the app's
+  // bundles as sloppy-mode scripts through importScripts. A later message brings the host's port; the
+  // runtime (worker.js) takes it.
   const boot = [
     'self.__hutongHost = new Promise((resolve) => {',
     '  const take = (event) => {',
@@ -32,20 +31,37 @@
     '}, { once: true });',
   ].join('\n');
   const worker = new Worker(`data:text/javascript,${encodeURIComponent(boot)}`, { name: 'logic' });
-  worker.postMessage(document.getElementById('hutong-bundle')?.textContent || '');
   worker.onerror = (event) => {
     parent.postMessage({ t: 'logic:error', message: String(event.message || 'the logic thread failed') }, '*');
   };
+  // Two things come from the host (this frame's parent), each once: the runtime's bytes and the port.
+  // The worker gets them in that order, whichever arrives first.
+  let runtimeGiven = false;
+  /** @type {MessagePort | null} */
+  let port = null;
+  let portTaken = false;
   /** @param {MessageEvent} event */
-  const takePort = (event) => {
+  const fromHost = (event) => {
     if (event.source !== parent) return;
+    const kind = event.data?.t;
+    if (kind === 'runtime' && !runtimeGiven) {
+      runtimeGiven = true;
+      if (event.data.code instanceof ArrayBuffer) worker.postMessage(event.data.code, [event.data.code]);
+      else parent.postMessage({ t: 'logic:error', message: `no runtime: ${event.data.error || 'none was sent'}` }, '*');
+    }
     // A host that started listening after this frame announced itself asks again (host/preboot.js).
-    if (event.data?.t === 'logic:hello') parent.postMessage({ t: 'logic:sandbox' }, '*');
-    // Only the host (this frame's parent) hands over a port, and only once.
-    if (event.data?.t !== 'logic:port' || !event.ports[0]) return;
-    window.removeEventListener('message', takePort);
-    worker.postMessage(null, [event.ports[0]]);
+    if (kind === 'logic:hello') parent.postMessage({ t: 'logic:sandbox' }, '*');
+    if (kind === 'logic:port' && event.ports[0] && !portTaken) {
+      portTaken = true;
+      port = event.ports[0];
+    }
+    if (runtimeGiven && port) {
+      worker.postMessage(null, [port]);
+      port = null;
+      window.removeEventListener('message', fromHost);
+    }
   };
-  window.addEventListener('message', takePort);
+  window.addEventListener('message', fromHost);
+  parent.postMessage({ t: 'runtime:need', which: 'logic' }, '*');
   parent.postMessage({ t: 'logic:sandbox' }, '*');
 })();

@@ -36,10 +36,12 @@ SERVED_SUFFIXES = {".js", ".css", ".html", ".json", ".svg", ".png", ".woff2"}
 _STATIC_IMPORT = re.compile(r"""^(?:import|export)\b[^'"`;]*?\bfrom\s*(['"])(?P<a>[^'"]+)\1""", re.M)
 _BARE_IMPORT = re.compile(r"""^import\s*(['"])(?P<a>[^'"]+)\1""", re.M)
 _DYNAMIC_IMPORT = re.compile(r"""\bimport\(\s*(['"])(?P<a>\.{1,2}/[^'"]+)\1\s*\)""")
-# The sandboxed frames' pages, each carrying its whole module graph from this entry as one script
-# (runtime_bundle.py): a browser caches nothing for an opaque origin, so per module each boot paid a
-# request (then a blob), where the page is one navigation, cached.
-PACKS = {"view/view.html": "view/frame.js", "logic/sandbox.html": "logic/worker.js"}
+# Each sandboxed frame's runtime as one script (runtime_bundle.py), from its entry module. The frames'
+# pages carry only a small first script (by hash): a browser caches nothing for an opaque origin, so
+# the host page, which has these files cached, hands the frames their bytes (shell/feed.js).
+PACKS = {"view/bundle.js": "view/frame.js", "logic/bundle.js": "logic/worker.js"}
+# Per frame page, the file whose text becomes its one inline script.
+FRAME_BOOTS = {"view/view.html": "view/boot.js", "logic/sandbox.html": "logic/sandbox.js"}
 SHELL_BUNDLE = f"{SHELL_PREFIX}bundle.js"
 
 
@@ -63,7 +65,8 @@ class RuntimeAssets:
     shell_html: str = ""
     # The shell's service worker, served at /sw.js (its scope is the whole site).
     service_worker: bytes = b""
-    # Per frame page, the CSP source allowing its one inline script (the pack's loader) by its hash.
+    # Per frame page, the CSP sources allowing its inline scripts by their hashes: its boot, and for the
+    # page frame the runtime it is handed and runs inline.
     inline_scripts: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -125,31 +128,27 @@ def _asset(path: str, body: bytes) -> Asset:
 
 
 def _pages(assets: RuntimeAssets) -> None:
-    """The frames' pages with their runtime bundles, and the shell's naming its own."""
-    css = assets.files["view/builtins.css"].body.decode()
-    view = _inline(assets.bundle(PACKS["view/view.html"], "new URL('../', location.href).href", expose=True))
-    # The worker (started from a data: URL, so no address of its own) is told its base by sandbox.js.
-    worker = _inline(assets.bundle(PACKS["logic/sandbox.html"], "self.__hutongRuntimeBase", expose=True))
-    sandbox = assets.files["logic/sandbox.js"].body.decode()
-    # Per page: what replaces its script element, and the one script in it that runs (allowed by hash).
-    inline = {
-        # A module script runs once the page is parsed, as the frame's module did: its <wx-page> is there.
-        "view/view.html": (f'<script type="module">{view}</script>', view),
-        # The text block never runs here: sandbox.js hands its text to the worker.
-        "logic/sandbox.html": (
-            f'<script type="text/plain" id="hutong-bundle">{worker}</script>\n<script>{sandbox}</script>',
-            sandbox,
-        ),
+    """The frames' runtimes and pages, and the shell's page naming its own bundle."""
+    bases = {
+        "view/bundle.js": "new URL('../', location.href).href",
+        # The worker (started from a data: URL, so no address of its own) is told its base by sandbox.js.
+        "logic/bundle.js": "self.__hutongRuntimeBase",
     }
-    for path, (elements, script) in inline.items():
+    for path, entry in PACKS.items():
+        assets.files[path] = _asset(path, assets.bundle(entry, bases[path], expose=True).encode())
+    css = assets.files["view/builtins.css"].body.decode()
+    for path, boot in FRAME_BOOTS.items():
+        script = _inline(assets.files[boot].body.decode())
         html = assets.files[path].body.decode()
-        html = _splice(html, r"<script\b[^>]*></script>", elements)
+        html = _splice(html, r"<script\b[^>]*></script>", f"<script>{script}</script>")
         # WeChat's default styles in the page too: a stylesheet would be one more uncached request.
         style = f'<style id="hutong-builtins">{css}</style>'
         html = _splice(html, r'<link id="hutong-builtins"[^>]*>', style)
         assets.files[path] = _asset(path, html.encode())
-        digest = base64.b64encode(hashlib.sha256(script.encode()).digest()).decode()
-        assets.inline_scripts[path] = f"'sha256-{digest}'"
+        assets.inline_scripts[path] = _hash_source(script)
+    # The page frame runs the runtime it is handed as an inline script: its page allows that text too.
+    view_runtime = assets.files["view/bundle.js"].body.decode()
+    assets.inline_scripts["view/view.html"] += " " + _hash_source(view_runtime)
     # The service worker names its runtime version: a new version is a new worker, which drops the old files.
     worker_script = assets.files.pop(f"{SHELL_PREFIX}sw.js").body
     assets.service_worker = f"const VERSION = {json.dumps(assets.version)};\n".encode() + worker_script
@@ -164,9 +163,28 @@ def _pages(assets: RuntimeAssets) -> None:
     module = f'<script type="module" src="/_rt/{SHELL_PREFIX}shell.js"></script>'
     if module not in shell or "</main>" not in shell:
         raise ValueError("shell/index.html must load shell/shell.js and end its page in </main>")
-    shell = shell.replace(module, f'<link rel="preload" as="script" href="/_rt/{SHELL_BUNDLE}">')
+    # Then the frames' runtime feeder, before the style sheets (which would hold an inline script back),
+    # so it listens before the page's own frames start.
+    preload = f'<link rel="preload" as="script" id="hutong-shell-bundle" href="/_rt/{SHELL_BUNDLE}">'
+    shell = shell.replace(module, f"{preload}\n<script>{shell_feed_script()}</script>")
     shell = shell.replace("</main>", f'<script src="/_rt/{SHELL_BUNDLE}"></script>\n</main>', 1)
     assets.shell_html = shell.replace('"/_rt/', f'"{assets.base}')
+
+
+@functools.cache
+def shell_feed_script() -> str:
+    """The shell page's one inline script (shell/feed.js), as it stands in the page."""
+    return _inline((SHELL_DIR / "feed.js").read_text("utf-8"))
+
+
+def shell_script_source() -> str:
+    """The CSP source allowing the shell page's one inline script, by its hash."""
+    return _hash_source(shell_feed_script())
+
+
+def _hash_source(script: str) -> str:
+    """The CSP source allowing exactly this inline script."""
+    return f"'sha256-{base64.b64encode(hashlib.sha256(script.encode()).digest()).decode()}'"
 
 
 def _inline(script: str) -> str:

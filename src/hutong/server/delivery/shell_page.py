@@ -37,6 +37,8 @@ CHANNELS = {"release", "trial", "develop", "review"}
 # The network type the runtime would report (host/api/device.js), from the ECT client hint.
 NETWORKS = {"slow-2g": "2g", "2g": "2g", "3g": "3g", "4g": "4g"}
 SPLIT = "</main>"
+HOME = '<section id="home" class="home">'
+RUNNING = '<section id="running" class="running">'
 KEYS_PRELOAD = (
     '<link rel="preload" as="fetch" crossorigin="anonymous" href="/.well-known/hutong/platform-keys.json">'
 )
@@ -90,6 +92,9 @@ def shell_with_launch(request: Request, html: str, headers: dict[str, str]) -> R
     """``html`` (the shell page) streamed with the launch of its ``?open=`` app inside."""
     appid = request.query_params.get("open", "")
     head, found, tail = html.partition(SPLIT)
+    # The app's surface shows from the first paint, not the home screen the shell would hide at once
+    # (its lists wait for the app's first page anyway, shell/shell.js `boot`).
+    head = head.replace(HOME, f"{HOME[:-1]} hidden>", 1).replace(f"{RUNNING[:-1]} hidden>", RUNNING, 1)
     # The platform's keys check the launch: asked for with the page's first bytes.
     head = head.replace("</head>", f"{KEYS_PRELOAD}\n</head>", 1)
     # The device cookie leaves with the headers, before the launch that needs it is made.
