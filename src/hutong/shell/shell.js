@@ -758,9 +758,13 @@ async function boot() {
   messages.openAddress().catch((error) => showError(String(error?.message || error)));
   // A poster's coupon code opens its claim sheet (claim.js).
   claim.fromAddress().catch((error) => showError(String(error?.message || error)));
-  // The home screen's lists wait for an address's app to show its first page: hidden behind the app,
-  // they would only slow it down (closing the app loads them again anyway).
-  if (await launched.catch(() => false)) await Promise.race([shown, new Promise((resolve) => setTimeout(resolve, 3000))]);
+  // An address's app hides the home screen: its lists load when the app is closed (closeApp), not
+  // now, where they would only compete with the app. The service worker waits for its first page.
+  if (await launched.catch(() => false)) {
+    await Promise.race([shown, new Promise((resolve) => setTimeout(resolve, 3000))]);
+    registerServiceWorker();
+    return;
+  }
   await loadHome().finally(registerServiceWorker);
 }
 
