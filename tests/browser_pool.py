@@ -8,7 +8,7 @@ cleaned and kept for the next one, with an about:blank page left open in it (a c
 pages costs as much to use again as a new one).
 
 Cleaned means: every page of the test closed (their sessionStorage, workers and memory with them);
-cookies, permissions and the HTTP cache cleared; and for every origin any of its requests went to,
+cookies, permissions and the HTTP cache cleared; and for every origin one of its frames was at,
 everything stored (local storage, IndexedDB, Cache Storage, service workers, file systems...), by
 CDP's ``Storage.clearDataForOrigin``. tests/test_browser_pool.py proves a context starts clean.
 
@@ -24,7 +24,7 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
 
-from playwright.async_api import Browser, BrowserContext, CDPSession, Page, Request
+from playwright.async_api import Browser, BrowserContext, CDPSession, Frame, Page
 
 # A context's methods after which it keeps what cleaning does not reset.
 _TAINTING = (
@@ -105,30 +105,35 @@ class ContextPool:
     def _watch(self, context: BrowserContext) -> _Pooled:
         entry = _Pooled(context)
 
-        def on_request(request: Request) -> None:
-            origin = _origin(request.url)
+        def on_navigated(frame: Frame) -> None:
+            # Only a document (and the workers it starts, at its origin) can store anything for an
+            # origin, so the origins its frames navigated to are the ones to clear.
+            origin = _origin(frame.url)
             if origin is None:
                 return
             entry.origins.add(origin)
-            if request.is_navigation_request():
-                frame = request.frame
-                if frame.parent_frame is not None and origin != _origin(frame.page.main_frame.url):
-                    entry.tainted = True
+            if frame.parent_frame is not None and origin != _origin(frame.page.main_frame.url):
+                entry.tainted = True
 
-        # The pool's own listener, added before `on` is wrapped below.
-        context.on("request", on_request)
+        # The pool's own listener (frames are tracked whether or not anyone listens, unlike requests),
+        # added before `on` is wrapped below.
+        context.on("page", lambda page: page.on("framenavigated", on_navigated))
 
-        def taint(name: str) -> None:
-            original = getattr(context, name)
+        def taint(owner: object, name: str) -> None:
+            original = getattr(owner, name)
 
             def tainting(*args: Any, **kwargs: Any) -> Any:
                 entry.tainted = True
                 return original(*args, **kwargs)
 
-            setattr(context, name, tainting)
+            setattr(owner, name, tainting)
 
         for name in _TAINTING:
-            taint(name)
+            taint(context, name)
+        # The context's fake clock (page.clock is the same object) and its tracing outlive its pages.
+        for name in ("install", "pause_at", "set_fixed_time", "set_system_time"):
+            taint(context.clock, name)
+        taint(context.tracing, "start")
         return entry
 
     async def release(self) -> None:

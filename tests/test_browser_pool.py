@@ -99,6 +99,9 @@ async def test_a_context_a_test_changed_is_never_handed_out_again(
     assert again.context is not page.context
     await again.goto(live_server.url + "/api/categories")
     assert await again.evaluate("window.planted") is None
+    await again.clock.install()  # through the page: the same clock as its context's
+    await context_pool.release()
+    assert again.context not in browser.contexts
 
 
 @pytest.mark.fresh_context

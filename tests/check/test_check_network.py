@@ -7,6 +7,8 @@ import json
 from pathlib import Path
 
 import httpx
+import pytest
+from playwright.async_api import Browser
 from typer.testing import CliRunner
 
 from hutong.check.domains import domain_lists
@@ -15,6 +17,11 @@ from hutong.cli.main import app
 from hutong.server.app import SHELL_CSP, create_app
 from hutong.settings import Settings
 from tests.nocors_server import nocors_backend
+
+# The suite's Chromium, as test_examples_clean.py's checks use it (launching one is test_check.py's and
+# the CLI tests'); `hutong check` opens each page in a new context and closes it, never a pooled one.
+pytestmark = pytest.mark.fresh_context
+
 
 PAGE = """
 Page({
@@ -43,10 +50,12 @@ def write_app(root: Path, allowed: str, other: str) -> None:
         (root / f"pages/{name}.js").write_text(PAGE % (origin, name))
 
 
-async def test_allow_domain_lets_one_origin_through_and_refusals_fail_the_page(tmp_path: Path) -> None:
+async def test_allow_domain_lets_one_origin_through_and_refusals_fail_the_page(
+    tmp_path: Path, browser: Browser
+) -> None:
     with nocors_backend(cors=True) as (listed, listed_seen), nocors_backend(cors=True) as (other, other_seen):
         write_app(tmp_path, listed, other)
-        report = await check_project(tmp_path, timeout_ms=8000, allow_domains=[listed + "/"])
+        report = await check_project(tmp_path, timeout_ms=8000, allow_domains=[listed + "/"], browser=browser)
     by_route = {page.route: page for page in report.pages}
     assert by_route["pages/listed"].passed, by_route["pages/listed"]
     assert listed_seen.paths == ["/echo"]
@@ -88,7 +97,9 @@ def test_an_origin_joins_every_list_sockets_in_their_own_scheme() -> None:
     assert lists["proxy"] == ["https://api.example.com"]
 
 
-async def test_a_remote_resource_this_machine_cannot_reach_is_noted_not_failed(tmp_path: Path) -> None:
+async def test_a_remote_resource_this_machine_cannot_reach_is_noted_not_failed(
+    tmp_path: Path, browser: Browser
+) -> None:
     """A network image whose host does not resolve is the checking machine's network, not the app; so
     is the egress proxy's 502 for an allowed server it cannot reach (the app hears request:fail)."""
     (tmp_path / "pages").mkdir()
@@ -99,7 +110,9 @@ async def test_a_remote_resource_this_machine_cannot_reach_is_noted_not_failed(t
     (tmp_path / "pages/remote.js").write_text(
         "Page({onLoad() { wx.request({url: 'https://api.example.invalid/feed', fail: () => {}}) }})"
     )
-    report = await check_project(tmp_path, timeout_ms=8000, allow_domains=["https://api.example.invalid"])
+    report = await check_project(
+        tmp_path, timeout_ms=8000, allow_domains=["https://api.example.invalid"], browser=browser
+    )
     remote = report.pages[0]
     assert remote.passed, remote
     assert len(remote.unreachable) == 2, remote

@@ -6,7 +6,15 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+from playwright.async_api import Browser
+
 from hutong.check.runner import check_project
+
+# The suite's Chromium, as test_examples_clean.py's checks use it (launching one is test_check.py's and
+# the CLI tests'); `hutong check` opens each page in a new context and closes it, never a pooled one.
+pytestmark = pytest.mark.fresh_context
+
 
 APP = """
 App({
@@ -36,12 +44,12 @@ Page({
 """
 
 
-async def test_wx_login_at_launch_answers_without_a_sign_in_sheet(tmp_path: Path) -> None:
+async def test_wx_login_at_launch_answers_without_a_sign_in_sheet(tmp_path: Path, browser: Browser) -> None:
     (tmp_path / "pages").mkdir()
     (tmp_path / "app.json").write_text(json.dumps({"pages": ["pages/index"]}))
     (tmp_path / "app.js").write_text(APP)
     (tmp_path / "pages/index.wxml").write_text("<view>{{login}}</view>")
     (tmp_path / "pages/index.js").write_text(PAGE)
-    report = await check_project(tmp_path, timeout_ms=8000)
+    report = await check_project(tmp_path, timeout_ms=8000, browser=browser)
     page = report.pages[0]
     assert page.passed, page
