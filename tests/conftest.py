@@ -32,6 +32,7 @@ from hutong.server.storage import BlobStore
 from hutong.server.wechatpay import crypto
 from hutong.settings import Settings
 from tests import rsakeys
+from tests.browser_pool import ContextPool
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
@@ -358,12 +359,80 @@ async def allow_domains(server: LiveServer, appid: str, domains: dict[str, list[
         await db.dispose()
 
 
+# Playwright's own --disable-features list (playwright-core's chromiumSwitches.ts, Playwright 1.65).
+# Chromium keeps only the last --disable-features switch it is given, and Playwright puts the caller's
+# arguments after its own, so a list of ours must repeat these (tests/test_browser_pool.py checks that
+# Chromium ends up with all of them).
+PLAYWRIGHT_DISABLED_FEATURES = [
+    "AvoidUnnecessaryBeforeUnloadCheckSync",
+    "DestroyProfileOnBrowserClose",
+    "HttpsUpgrades",
+    "HttpsFirstBalancedModeAutoEnable",
+    "LensOverlay",
+    "MediaRouter",
+    "PaintHolding",
+    "ThirdPartyStoragePartitioning",
+    "AvoidCorsURLLoaderRestartOnRedirect",
+    "TcpPortRandomizationWin",
+    "OptimizationHints",
+    "NetworkTimeServiceQuerying",
+    "AimEnabled",
+    "PreconnectToSearch",
+    "msForceBrowserSignIn",
+    "msEdgeUpdateLaunchServicesPreferredVersion",
+]
+# Headless Chromium preloads the omnibox's popup, two WebUI pages in a renderer process of their own,
+# for every window, which is every page of a new context: about 0.6 s of CPU each time, for a popup
+# nobody ever sees. Nothing a page or the tests can observe depends on it.
+WITHOUT_OMNIBOX_POPUP = ["WebUIOmniboxPopup", "WebUIOmniboxAimPopup", "WebUIOmniboxFullPopup"]
+TEST_CHROMIUM_ARGS = [
+    *CHROMIUM_ARGS,
+    "--disable-features=" + ",".join(PLAYWRIGHT_DISABLED_FEATURES + WITHOUT_OMNIBOX_POPUP),
+]
+
+# The session's browser and its context pool once launched (by the fixture below).
+_POOLS: list[ContextPool] = []
+
+
 @pytest.fixture(scope="session")
 async def browser() -> AsyncIterator[Browser]:
+    """The session's Chromium. Its option-less new_page() and new_context() give a context from a pool
+    of cleaned ones (tests/browser_pool.py; tests marked fresh_context get a new one)."""
     async with async_playwright() as playwright:
-        instance = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        instance = await playwright.chromium.launch(executable_path=CHROMIUM, args=TEST_CHROMIUM_ARGS)
+        pool = ContextPool(instance)
+        pool.install()
+        _POOLS.append(pool)
         yield instance
+        _POOLS.remove(pool)
+        await pool.close()
         await instance.close()
+
+
+@pytest.fixture
+def context_pool(browser: Browser) -> ContextPool:
+    """The pool behind ``browser`` (tests/test_browser_pool.py looks inside it)."""
+    return next(pool for pool in _POOLS if pool.browser is browser)
+
+
+@pytest.fixture(autouse=True)
+async def _end_the_tests_contexts(request: pytest.FixtureRequest) -> AsyncIterator[None]:
+    """When a test ends (after its own fixtures' teardown): the pooled contexts it used are cleaned for
+    the next test, and any other context it opened is closed with its pages. Left open, a test's pages
+    kept running in the session's browser until the worker's end: timers, autoplaying swipers and
+    audio, each in renderer processes of their own, taking CPU from the tests that came after.
+    Contexts that existed before the test (a wider-scoped fixture's) are left alone."""
+    fresh = request.node.get_closest_marker("fresh_context") is not None
+    for pool in _POOLS:
+        pool.enabled = not fresh
+    before = {id(context) for pool in _POOLS for context in pool.browser.contexts}
+    yield
+    for pool in _POOLS:
+        await pool.release()
+        pool.enabled = True
+        for context in pool.browser.contexts:
+            if id(context) not in before and not pool.owns(context):
+                await context.close()
 
 
 @pytest.fixture(scope="session")

@@ -8,6 +8,7 @@ import json
 import shutil
 from pathlib import Path
 
+import pytest
 from playwright.async_api import Browser, Page, expect
 
 from hutong.compiler import build_project
@@ -17,6 +18,10 @@ from hutong.server.db import Database
 from hutong.server.storage import BlobStore
 from hutong.settings import Settings
 from tests.conftest import migrate, serve
+
+# The service worker's first install and what it keeps: a context as new as a first visit, never one
+# cleaned after another test (tests/browser_pool.py).
+pytestmark = pytest.mark.fresh_context
 
 ROOT = Path(__file__).resolve().parent.parent
 APPID = "hutong-offline-counter"

@@ -15,8 +15,8 @@ import segno
 from PIL import Image
 from playwright.async_api import Browser, FrameLocator, Page, async_playwright, expect
 
-from hutong.check.browser import CHROMIUM, CHROMIUM_ARGS
-from tests.conftest import LiveServer
+from hutong.check.browser import CHROMIUM
+from tests.conftest import TEST_CHROMIUM_ARGS, LiveServer
 
 pytestmark = pytest.mark.browser
 
@@ -42,7 +42,11 @@ async def camera_browser() -> AsyncIterator[Browser]:
     async with async_playwright() as playwright:
         browser = await playwright.chromium.launch(
             executable_path=CHROMIUM,
-            args=[*CHROMIUM_ARGS, "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream"],
+            args=[
+                *TEST_CHROMIUM_ARGS,
+                "--use-fake-device-for-media-stream",
+                "--use-fake-ui-for-media-stream",
+            ],
         )
         yield browser
         await browser.close()
@@ -126,7 +130,7 @@ async def test_scan_mode_reports_the_code_in_view(live_server: LiveServer, tmp_p
         browser = await playwright.chromium.launch(
             executable_path=CHROMIUM,
             args=[
-                *CHROMIUM_ARGS,
+                *TEST_CHROMIUM_ARGS,
                 "--use-fake-device-for-media-stream",
                 "--use-fake-ui-for-media-stream",
                 f"--use-file-for-fake-video-capture={film}",

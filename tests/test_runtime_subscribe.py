@@ -22,7 +22,9 @@ from hutong.server.subscribe.models import Grant, Template
 from tests.conftest import LiveServer
 from tests.test_runtime_consent import out, tap
 
-pytestmark = pytest.mark.browser
+# Push: the service worker and the notification permission, in contexts as new as a first visit,
+# never ones cleaned after another test (tests/browser_pool.py).
+pytestmark = [pytest.mark.browser, pytest.mark.fresh_context]
 EMAIL = "subscriber@example.com"
 GESTURE = "requestSubscribeMessage:fail can only be invoked by user TAP gesture."
 

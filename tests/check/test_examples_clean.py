@@ -9,7 +9,9 @@ from playwright.async_api import Browser
 
 from hutong.check.runner import check_project
 
-pytestmark = pytest.mark.browser
+# `hutong check` opens each page in a new context and closes it: the pool's cleaned ones are not what
+# it runs with (tests/browser_pool.py).
+pytestmark = [pytest.mark.browser, pytest.mark.fresh_context]
 
 EXAMPLES = sorted(path.parent for path in (Path(__file__).parents[2] / "examples").glob("*/app.json"))
 # The back ends `hutong demo` runs for its shops and puts on their request lists (demo_shop.seed). Not

@@ -9,10 +9,15 @@ from __future__ import annotations
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import pytest
 from playwright.async_api import Browser, Worker, expect
 
 from tests.conftest import LiveServer
 from tests.hostile.conftest import Canary, HostileApp, host_page, host_secrets_intact, open_hostile
+
+# Hostile apps try to reach the host's storage and leave things behind: each in a context as new as
+# a user's first visit, never one cleaned after another test (tests/browser_pool.py).
+pytestmark = pytest.mark.fresh_context
 
 
 def probe(name: str) -> str:

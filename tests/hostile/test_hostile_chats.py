@@ -10,11 +10,16 @@ import asyncio
 import secrets
 
 import httpx
+import pytest
 from playwright.async_api import Browser, expect
 
 from tests.conftest import LiveServer
 from tests.hostile.conftest import host_page, open_hostile
 from tests.hostile.test_hostile_bridge import logic_worker, probe
+
+# Hostile apps try to reach the host's storage and leave things behind: each in a context as new as
+# a user's first visit, never one cleaned after another test (tests/browser_pool.py).
+pytestmark = pytest.mark.fresh_context
 
 FORGE_SHARE = """async (base) => {
   const { send } = self[Symbol.for('hutong.modules')]['logic/bridge.js'];

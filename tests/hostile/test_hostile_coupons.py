@@ -20,7 +20,9 @@ from tests.conftest import HOSTILE_APPS, LiveServer, allow_domains
 from tests.coupons.campaign import campaign
 from tests.payments.world import APIV3_KEY
 
-pytestmark = pytest.mark.browser
+# Hostile apps try to reach the host's storage and leave things behind: each in a context as new as
+# a user's first visit, never one cleaned after another test (tests/browser_pool.py).
+pytestmark = [pytest.mark.browser, pytest.mark.fresh_context]
 PASSWORD = "long enough"
 
 

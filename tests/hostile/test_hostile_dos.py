@@ -14,6 +14,10 @@ from playwright.async_api import Browser, expect
 from tests.conftest import LiveServer, allow_domains
 from tests.hostile.conftest import Canary, open_hostile
 
+# Hostile apps try to reach the host's storage and leave things behind: each in a context as new as
+# a user's first visit, never one cleaned after another test (tests/browser_pool.py).
+pytestmark = pytest.mark.fresh_context
+
 
 async def test_a_flood_stays_bounded_and_the_host_stays_responsive(
     browser: Browser, live_server: LiveServer

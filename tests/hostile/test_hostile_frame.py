@@ -8,10 +8,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from playwright.async_api import Browser, expect
 
 from tests.conftest import LiveServer
 from tests.hostile.conftest import Canary, host_secrets_intact, open_hostile, wait_for_hit
+
+# Hostile apps try to reach the host's storage and leave things behind: each in a context as new as
+# a user's first visit, never one cleaned after another test (tests/browser_pool.py).
+pytestmark = pytest.mark.fresh_context
 
 # Every element the page shows, through open shadow roots (components, rich-text): tag and attributes.
 PAGE_ELEMENTS = """() => {

@@ -17,7 +17,9 @@ from tests.conftest import LiveServer, OpenedApp, allow_domains, open_app
 from tests.egress.helpers import egress_platform
 from tests.nocors_server import Received, nocors_backend
 
-pytestmark = pytest.mark.browser
+# Hostile apps try to reach the host's storage and leave things behind: each in a context as new as
+# a user's first visit, never one cleaned after another test (tests/browser_pool.py).
+pytestmark = [pytest.mark.browser, pytest.mark.fresh_context]
 
 APPID = "test-hostile-network"
 METADATA = "http://169.254.169.254"

@@ -13,7 +13,9 @@ from playwright.async_api import Browser, BrowserContext, Page, expect
 from tests.wallet.conftest import PASSWORD, bank
 from tests.wallet.shop import ShopWorld, shop_world
 
-pytestmark = pytest.mark.browser
+# Hostile apps try to reach the host's storage and leave things behind: each in a context as new as
+# a user's first visit, never one cleaned after another test (tests/browser_pool.py).
+pytestmark = [pytest.mark.browser, pytest.mark.fresh_context]
 __all__ = ["bank", "shop_world"]
 PIN = "246813"
 

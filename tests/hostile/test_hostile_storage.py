@@ -4,10 +4,15 @@ user, reads the same keys and paths, lists them, and walks out of its folder. It
 
 from __future__ import annotations
 
+import pytest
 from playwright.async_api import Browser, expect
 
 from tests.conftest import LiveServer
 from tests.hostile.conftest import host_page, open_hostile
+
+# Hostile apps try to reach the host's storage and leave things behind: each in a context as new as
+# a user's first visit, never one cleaned after another test (tests/browser_pool.py).
+pytestmark = pytest.mark.fresh_context
 
 VICTIM_SECRET = "VICTIM-SECRET-5f1c"
 

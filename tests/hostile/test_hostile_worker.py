@@ -5,10 +5,15 @@ request reached the canary server, the host's secrets are untouched)."""
 
 from __future__ import annotations
 
+import pytest
 from playwright.async_api import Browser
 
 from tests.conftest import LiveServer, allow_domains
 from tests.hostile.conftest import Canary, host_secrets_intact, open_hostile
+
+# Hostile apps try to reach the host's storage and leave things behind: each in a context as new as
+# a user's first visit, never one cleaned after another test (tests/browser_pool.py).
+pytestmark = pytest.mark.fresh_context
 
 ATTEMPTS = [
     "fetch",

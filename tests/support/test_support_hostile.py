@@ -12,7 +12,8 @@ from playwright.async_api import Browser, expect
 
 from tests.conftest import LiveServer
 
-pytestmark = pytest.mark.browser
+# A hostile app's attempts, in contexts as new as a first visit (tests/browser_pool.py).
+pytestmark = [pytest.mark.browser, pytest.mark.fresh_context]
 
 FLOOD = """async (base) => {
   const { callHost } = self[Symbol.for('hutong.modules')]['logic/call.js'];
