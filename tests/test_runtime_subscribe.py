@@ -252,14 +252,21 @@ async def test_service_worker_shows_pushes(live_server: LiveServer, browser: Bro
         ("https://evil.example/phish", f"{live_server.url}/"),
     ]:
         payload = {"title": "subscribe · 问诊提醒", "body": "医生: 王医生", "url": url, "tag": f"t{len(url)}"}
-        await cdp.send(
-            "ServiceWorker.deliverPushMessage",
-            {"origin": live_server.url, "registrationId": registration_id, "data": json.dumps(payload)},
-        )
-        for _ in range(100):
-            if any(n[2] == payload["tag"] for n in await page.evaluate(shown)):
-                break
-            await asyncio.sleep(0.1)
+        # DevTools' delivery is fire and forget, and in clean-clone runs one push in a few runs never
+        # reached the worker: delivered again (the same tag replaces, never adds), as a push service
+        # retries. What the worker shows is checked below all the same.
+        for _ in range(3):
+            await cdp.send(
+                "ServiceWorker.deliverPushMessage",
+                {"origin": live_server.url, "registrationId": registration_id, "data": json.dumps(payload)},
+            )
+            for _ in range(50):
+                if any(n[2] == payload["tag"] for n in await page.evaluate(shown)):
+                    break
+                await asyncio.sleep(0.1)
+            else:
+                continue
+            break
         notes = {n[2]: n for n in await page.evaluate(shown)}
         assert notes[payload["tag"]] == ["subscribe · 问诊提醒", "医生: 王医生", payload["tag"], expected]
     await context.close()
