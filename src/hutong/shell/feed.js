@@ -5,8 +5,8 @@
  * frame exists. A frame with an opaque origin gets nothing from the browser's HTTP cache: its runtime,
  * fetched or carried in its page, cost a download or a parse on the frame's own thread on every open.
  * The host is an ordinary origin with the files cached; each frame asks once as it starts
- * (view/boot.js, logic/sandbox.js) and gets a copy of the bytes, which it runs from a blob, compiled
- * off its main thread.
+ * (view/boot.js, logic/sandbox.js) and gets a copy of the bytes: the page frame runs them as an inline
+ * script its policy allows by hash, the logic worker from a blob.
  */
 (() => {
   // The runtime's versioned root, from the shell bundle's preload just before this script.

@@ -67,7 +67,7 @@ const claim = initClaim({ openSheet, open, notice, scene: SCENES.scanQr });
  */
 const log = [];
 /** @type {any} */ (window).__hutongLog = log;
-/** Settles when a running mini program first shows a page: the home lists wait for it at start. */
+/** Settles when a running mini program first shows a page: an address's app registers the service worker then. */
 let markShown = () => {};
 const shown = new Promise((resolve) => {
   markShown = () => resolve(undefined);

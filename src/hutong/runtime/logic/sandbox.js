@@ -39,7 +39,6 @@
   let runtimeGiven = false;
   /** @type {MessagePort | null} */
   let port = null;
-  let portTaken = false;
   /** @param {MessageEvent} event */
   const fromHost = (event) => {
     if (event.source !== parent) return;
@@ -51,10 +50,7 @@
     }
     // A host that started listening after this frame announced itself asks again (host/preboot.js).
     if (kind === 'logic:hello') parent.postMessage({ t: 'logic:sandbox' }, '*');
-    if (kind === 'logic:port' && event.ports[0] && !portTaken) {
-      portTaken = true;
-      port = event.ports[0];
-    }
+    if (kind === 'logic:port' && event.ports[0]) port ??= event.ports[0];
     if (runtimeGiven && port) {
       worker.postMessage(null, [port]);
       port = null;

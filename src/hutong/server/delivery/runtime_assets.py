@@ -134,8 +134,9 @@ def _pages(assets: RuntimeAssets) -> None:
         # The worker (started from a data: URL, so no address of its own) is told its base by sandbox.js.
         "logic/bundle.js": "self.__hutongRuntimeBase",
     }
-    for path, entry in PACKS.items():
-        assets.files[path] = _asset(path, assets.bundle(entry, bases[path], expose=True).encode())
+    runtimes = {path: assets.bundle(entry, bases[path], expose=True) for path, entry in PACKS.items()}
+    for path, runtime in runtimes.items():
+        assets.files[path] = _asset(path, runtime.encode())
     css = assets.files["view/builtins.css"].body.decode()
     for path, boot in FRAME_BOOTS.items():
         script = _inline(assets.files[boot].body.decode())
@@ -147,8 +148,7 @@ def _pages(assets: RuntimeAssets) -> None:
         assets.files[path] = _asset(path, html.encode())
         assets.inline_scripts[path] = _hash_source(script)
     # The page frame runs the runtime it is handed as an inline script: its page allows that text too.
-    view_runtime = assets.files["view/bundle.js"].body.decode()
-    assets.inline_scripts["view/view.html"] += " " + _hash_source(view_runtime)
+    assets.inline_scripts["view/view.html"] += " " + _hash_source(runtimes["view/bundle.js"])
     # The service worker names its runtime version: a new version is a new worker, which drops the old files.
     worker_script = assets.files.pop(f"{SHELL_PREFIX}sw.js").body
     assets.service_worker = f"const VERSION = {json.dumps(assets.version)};\n".encode() + worker_script

@@ -93,7 +93,7 @@ def shell_with_launch(request: Request, html: str, headers: dict[str, str]) -> R
     appid = request.query_params.get("open", "")
     head, found, tail = html.partition(SPLIT)
     # The app's surface shows from the first paint, not the home screen the shell would hide at once
-    # (its lists wait for the app's first page anyway, shell/shell.js `boot`).
+    # (its lists load only when the app is closed, shell/shell.js `boot`).
     head = head.replace(HOME, f"{HOME[:-1]} hidden>", 1).replace(f"{RUNNING[:-1]} hidden>", RUNNING, 1)
     # The platform's keys check the launch: asked for with the page's first bytes.
     head = head.replace("</head>", f"{KEYS_PRELOAD}\n</head>", 1)
