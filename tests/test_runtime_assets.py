@@ -128,6 +128,8 @@ async def test_versioned_files_are_immutable_and_plain_ones_revalidate(live_serv
     digest = base64.b64encode(hashlib.sha256(inline[0].encode()).digest()).decode()
     shell_policy = shell.headers["content-security-policy"]
     assert f"script-src 'self' 'sha256-{digest}';" in shell_policy and "'unsafe-inline'" not in shell_policy
+    # The prebooted frames come first in the body, so they start before the rest is parsed and styled.
+    assert shell.text.index('<div id="hutong-preboot"') < shell.text.index('<main class="phone">')
     # The frames' runtimes it hands over: immutable files beside the shell's.
     for name in ("view/bundle.js", "logic/bundle.js"):
         runtime = await client_get(live_server, f"{assets.base}{name}")

@@ -8,15 +8,19 @@ import base64
 import json
 import re
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
+import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
-from playwright.async_api import Browser, Request, expect
+from playwright.async_api import Browser, Request, Response, expect
 
 from hutong.server.app import SHELL_CSP
-from tests.conftest import LiveServer
+from tests.conftest import LiveServer, wait_until
 
 APPID = "hutong-counter"
+# The home screen's lists (shell/shell.js loadHome).
+HOME_LISTS = {"/api/apps", "/api/categories", "/api/me/recent"}
 
 
 def _b64(text: str) -> bytes:
@@ -91,4 +95,34 @@ async def test_the_host_opens_with_the_page_s_launch(live_server: LiveServer, br
     await page.locator('#menu-sheet [data-action="restart"]').click()
     await expect(count).to_have_text("0")
     assert len(launches) == 1 and f"/api/apps/{APPID}/launch?" in launches[0]
+    await context.close()
+
+
+@pytest.mark.fresh_context
+async def test_an_address_s_app_leaves_the_home_lists_until_it_is_closed(
+    live_server: LiveServer, browser: Browser
+) -> None:
+    """A `/?open=` page does not fetch the home screen's lists behind the app (shell/shell.js `boot`):
+    they load when the app is closed; the service worker registers after the app's first page, and
+    the app's bundles then bypass it (its static route), coming from the browser's HTTP cache."""
+    context = await browser.new_context()
+    page = await context.new_page()
+    asked: list[str] = []
+    page.on("request", lambda request: asked.append(urlsplit(request.url).path))
+    await page.goto(f"{live_server.url}/?open={APPID}")
+    await wait_until(page, "(window.__hutongLog || []).some((e) => e.kind === 'firstcontent')")
+    await wait_until(page, "navigator.serviceWorker.getRegistration('/').then((r) => Boolean(r && r.active))")
+    assert not HOME_LISTS & set(asked), asked
+    # Reloaded under the active worker: the bundles are not its answers.
+    blobs: list[Response] = []
+    page.on("response", lambda response: "/blobs/" in response.url and blobs.append(response))
+    await page.goto(f"{live_server.url}/?open={APPID}")
+    await wait_until(page, "(window.__hutongLog || []).some((e) => e.kind === 'firstcontent')")
+    assert await page.evaluate("Boolean(navigator.serviceWorker.controller)")
+    assert blobs and not any(response.from_service_worker for response in blobs)
+    assert not HOME_LISTS & set(asked), asked
+    # Closing the app shows home, with its lists (the app just opened is on the recent one).
+    await page.locator("#close-app").click()
+    await expect(page.locator(f'#recent-list button[data-appid="{APPID}"]')).to_be_visible()
+    assert set(asked) >= HOME_LISTS
     await context.close()
