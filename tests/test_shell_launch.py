@@ -115,7 +115,7 @@ async def test_an_address_s_app_leaves_the_home_lists_until_it_is_closed(
     assert not HOME_LISTS & set(asked), asked
     # Reloaded under the active worker: the bundles are not its answers.
     blobs: list[Response] = []
-    page.on("response", lambda response: "/blobs/" in response.url and blobs.append(response))
+    page.on("response", lambda response: blobs.extend([response] if "/blobs/" in response.url else []))
     await page.goto(f"{live_server.url}/?open={APPID}")
     await wait_until(page, "(window.__hutongLog || []).some((e) => e.kind === 'firstcontent')")
     assert await page.evaluate("Boolean(navigator.serviceWorker.controller)")
