@@ -13,6 +13,8 @@ Test cards (any expiry and CVC; the number decides):
 | 4000 0000 0000 9995  | declined (`insufficient_funds`)                                 |
 | 4000 0000 0000 0259  | approved; the callback is delivered three times                 |
 | 4000 0000 0000 7726  | approved, but the answer to the request comes too late (timeout) |
+| 4000 0000 0000 3337  | approved, but the first request is lost on the way (it times out |
+|                      | and the bank never hears of it); the same reference again works |
 | any other Luhn-valid | approved                                                        |
 | not Luhn-valid       | refused at once (`invalid_card`, HTTP 400)                      |
 
@@ -53,6 +55,7 @@ DECLINED = "4000000000000002"
 INSUFFICIENT_FUNDS = "4000000000009995"
 DUPLICATE_CALLBACKS = "4000000000000259"
 SLOW = "4000000000007726"
+LOST_ONCE = "4000000000003337"
 CLOSED_ACCOUNT_SUFFIX = "0002"
 MAX_AMOUNT_FEN = 5_000_000  # 50,000 yuan per transfer
 # After a failed delivery the bank tries again after these many seconds (then gives up).
@@ -106,6 +109,7 @@ class Bank:
         self.transfers: dict[tuple[str, str], Transfer] = {}
         self.deliveries: list[dict[str, Any]] = []  # every callback attempt, for the operator's eyes
         self.tasks: set[asyncio.Task[None]] = set()
+        self.lost: set[str] = set()  # references whose first request was "lost" (LOST_ONCE)
 
     def authorized(self, request: Request) -> bool:
         supplied = request.headers.get("authorization", "").removeprefix("Bearer ").strip()
@@ -133,6 +137,11 @@ class Bank:
             return _error(400, "invalid_card", "the card number is not valid")
         if kind == "payout" and not (party.isdigit() and 10 <= len(party) <= 30):
             return _error(400, "invalid_account", "the account number is 10 to 30 digits")
+        if kind == "charge" and party == LOST_ONCE and reference not in self.lost:
+            # As a request dropped on the network: the caller waits in vain and nothing is recorded.
+            self.lost.add(reference)
+            await asyncio.sleep(self.slow_seconds)
+            return _error(504, "lost", "this request never reached the bank")
         existing = self.transfers.get((kind, reference))
         if existing is not None:
             if not existing.same_request(amount, party, callback_url):

@@ -26,6 +26,7 @@ from hutong.server.funding.provider import (
     FundingProvider,
     FundingRejected,
     Kind,
+    Submission,
 )
 
 log = get_logger(__name__)
@@ -120,10 +121,7 @@ async def start(
             raise IdempotencyMismatch(client_key) from None
         return again
     try:
-        if kind == "charge":
-            submitted = await provider.charge(transfer.reference, amount_fen, party, callback_url)
-        else:
-            submitted = await provider.payout(transfer.reference, amount_fen, party, callback_url)
+        submitted = await _submit(provider, kind, transfer.reference, amount_fen, party, callback_url)
     except FundingRejected as rejected:
         event = FundingEvent(
             f"rejected:{transfer.reference}", kind, transfer.reference, "failed", amount_fen, rejected.code
@@ -140,6 +138,26 @@ async def start(
         await session.commit()
     await session.refresh(transfer)
     return transfer
+
+
+async def _submit(
+    provider: FundingProvider, kind: Kind, reference: str, amount_fen: int, party: str, callback_url: str
+) -> Submission:
+    """Send the transfer to the provider; a request left unanswered is sent once more with the same
+    reference (the provider makes no second transfer of it). That matters when the first never
+    arrived: nothing else would ever tell the provider, and the transfer would wait for LOST_AFTER.
+    If the second cannot even connect, the first may still have arrived, so the answer stays unknown."""
+    send = provider.charge if kind == "charge" else provider.payout
+    submitted = await send(reference, amount_fen, party, callback_url)
+    if submitted.status != "unknown":
+        return submitted
+    log.info("funding.resubmitted", reference=reference, kind=kind)
+    try:
+        return await send(reference, amount_fen, party, callback_url)
+    except FundingRejected as rejected:
+        if rejected.code == "provider_unreachable":
+            return submitted
+        raise
 
 
 async def apply(session: AsyncSession, provider: str, event: FundingEvent) -> bool:
