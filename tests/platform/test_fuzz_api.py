@@ -26,7 +26,7 @@ import httpx
 import pytest
 
 from hutong.settings import Settings
-from tests.conftest import migrate, scratch_database, serve
+from tests.conftest import DATABASES, migrate, scratch_database, serve
 from tests.funding.bank import bank_process
 
 UNLIMITED = 1_000_000
@@ -87,7 +87,7 @@ def run(
 
 
 @pytest.mark.timeout(900)
-@pytest.mark.parametrize("backend", ["sqlite", "postgres"])
+@pytest.mark.parametrize("backend", DATABASES)
 async def test_the_api_survives_schemathesis(tmp_path: Path, backend: str, hypothesis_storage: Path) -> None:
     # Every rate limit lifted (a new one included), and the wallet's funding provider the tests' own
     # sandbox bank, so that top-ups and withdrawals answer rather than 503 funding_unavailable.
