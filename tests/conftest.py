@@ -271,7 +271,25 @@ def _downgrade_modules_last_databases(request: pytest.FixtureRequest) -> Iterato
             _downgrade_and_drop_later(f"downgrading {test}", url, data_dir, name)
 
 
-@pytest.fixture(params=["sqlite", "postgres"])
+# The databases a test runs on. Both by default: a test whose assertions depend on what the database
+# does (money, constraints, transactions, concurrency, crashes, migrations, idempotency, an API's data)
+# runs on each. A browser journey or a console page's test, whose database work the API tests already
+# run on both, names PostgreSQL (production's) alone with `on_databases`; the rule and its exceptions
+# are in docs/ARCHITECTURE.md, "Tests".
+DATABASES = ("sqlite", "postgres")
+
+
+def on_databases(*kinds: str, fixture: str = "database_url") -> pytest.MarkDecorator:
+    """Run a test (or, as ``pytestmark``, a module) on these database kinds only: the mark parametrizes
+    ``fixture``, a fixture whose ``request.param`` is a kind (``database_url``, or a module's own server
+    fixture with ``params=DATABASES``), in place of its own params; the fixture keeps its scope, so a
+    module-scoped server is still set up once per kind."""
+    if not kinds or not set(kinds) <= set(DATABASES):
+        raise ValueError(f"database kinds are {DATABASES}, not {kinds}")
+    return pytest.mark.parametrize(fixture, kinds, indirect=True)
+
+
+@pytest.fixture(params=DATABASES)
 async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
     """Each data-layer test runs on SQLite and on PostgreSQL, on a database of its own at the newest
     migration: a copy of one migrated from empty at the start of the session (copying takes

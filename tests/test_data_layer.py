@@ -79,3 +79,25 @@ async def test_blob_store_rejects_bad_names(tmp_path: Path) -> None:
     assert store.get(digest) == b"hello"
     assert store.get("../etc/passwd") is None
     assert not list(tmp_path.rglob(".incoming-*"))
+
+
+async def test_a_savepoint_opened_before_any_write_stays_inside_its_transaction(database: Database) -> None:
+    """A savepoint is released, then the transaction rolls back: what the savepoint wrote is gone. On
+    SQLite a SAVEPOINT outside a transaction begins one, and releasing it would commit, unless the data
+    layer opens the transaction first (db/sqlite_writers.py); the payment paths rely on this."""
+    async with database.session() as session:
+        async with session.begin_nested():
+            session.add(App(appid="inside", name="Inside"))
+        await session.rollback()
+    # And a transaction that commits keeps what its savepoint wrote, after a savepoint rolled back.
+    async with database.session() as session:
+        with pytest.raises(IntegrityError):
+            async with session.begin_nested():
+                session.add(App(appid="twice", name="One"))
+                session.add(App(appid="twice", name="Two"))
+                await session.flush()
+        async with session.begin_nested():
+            session.add(App(appid="kept", name="Kept"))
+        await session.commit()
+    async with database.session() as session:
+        assert set(await session.scalars(select(App.appid))) == {"kept"}

@@ -11,11 +11,13 @@ import ctypes
 import ctypes.util
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
+from urllib.parse import urlsplit
 
 import httpx
 
@@ -46,6 +48,9 @@ def serving(
 ) -> Iterator[subprocess.Popen[bytes]]:
     """Run ``command`` (our own program, fixed arguments) until the block ends; ``url`` is where it
     answers ``/health`` once ready, ``what`` names it in the error when it does not start."""
+    # Another process on the port would answer /health for ours, which then fails to bind and exits.
+    if _answering(url):
+        raise RuntimeError(f"{what} cannot start: another process already listens at {url}")
     # The death signal follows the thread that forks: sidecars are started from the main thread,
     # which lives as long as the process.
     process = subprocess.Popen(command, env=env, preexec_fn=_die_with_parent())  # noqa: S603
@@ -67,3 +72,11 @@ def serving(
             process.wait(10)
         except subprocess.TimeoutExpired:
             process.kill()
+
+
+def _answering(url: str) -> bool:
+    """Whether something accepts connections at ``url``'s host and port."""
+    parts = urlsplit(url)
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.settimeout(1)
+        return probe.connect_ex((parts.hostname or "127.0.0.1", parts.port or 80)) == 0

@@ -1,17 +1,20 @@
-"""The console's coupon pages as a browser posts their forms, on SQLite and PostgreSQL: a store with a
-cashier, a stock made from the form and started, a coupon sent and redeemed on the store's redemption
-page (as a USB scanner types it), a second scan refused, and the stock's results page and CSV."""
+"""The console's coupon pages as a browser posts their forms, on PostgreSQL (a console page's test: the coupon
+APIs run on both databases): a store with a cashier, a stock made from the form and started, a coupon sent and
+redeemed on the store's redemption page (as a USB scanner types it), a second scan refused, and the stock's
+results page and CSV."""
 
 from __future__ import annotations
 
 import re
 from pathlib import Path
 
+from tests.conftest import on_databases
 from tests.coupons.world import send
 from tests.payments.test_console_pages import browser_session, notice
 from tests.payments.world import pay_world
 
 
+@on_databases("postgres")
 async def test_stores_stocks_and_the_redemption_page(tmp_path: Path, database_url: str) -> None:
     async with pay_world(tmp_path, database_url) as pw, browser_session(pw, "a@example.com") as (owner, csrf):
         mchid = pw.merchant.mchid

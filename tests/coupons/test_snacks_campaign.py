@@ -1,6 +1,7 @@
-"""examples/snacks runs a coupon campaign end to end in Chromium on SQLite and PostgreSQL, as `hutong
-demo` runs it: the brand's own back end (examples/snacks-server, a process with the merchant
-credentials demo_shop seeds) signs the send-coupon plugin's parameters and makes the orders.
+"""examples/snacks runs a coupon campaign end to end in Chromium on PostgreSQL (a browser journey: the coupon
+and payment APIs it drives run on both databases), as `hutong demo` runs it: the brand's own back end
+(examples/snacks-server, a process with the merchant credentials demo_shop seeds) signs the send-coupon
+plugin's parameters and makes the orders.
 
 One short journey: the merchant makes a merchant coupon (busifavor) in the console, starts it and prints
 a poster code; the campaign's voucher (favor, funded from the marketing account) is made with WeChat's
@@ -39,13 +40,13 @@ from hutong.server.payments.ids import now, rfc3339
 from hutong.server.sealing import Keyring
 from hutong.server.storage import BlobStore
 from hutong.settings import Settings
-from tests.conftest import EXAMPLES, LiveServer, serve
+from tests.conftest import EXAMPLES, LiveServer, on_databases, serve
 from tests.coupons.world import fund_marketing
 from tests.payments.world import MerchantClient
 from tests.wallet.conftest import bank
 from tests.wallet.shop import PASSWORD, press, set_pin_and_top_up
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, on_databases("postgres")]
 __all__ = ["bank"]
 PIN = "369258"
 TOP = ".surface:not([hidden]) iframe.hutong-page:not([hidden])"

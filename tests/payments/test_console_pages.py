@@ -1,4 +1,5 @@
-"""The console's merchant pages over HTTP, as a browser posts their forms, on SQLite and PostgreSQL:
+"""The console's merchant pages over HTTP, as a browser posts their forms, on PostgreSQL (the
+payments APIs behind them run on both databases):
 create a merchant, its key pair (the private key on one page only), an uploaded public key and its
 serial, the APIv3 key, bound apps, rules; orders with search, an order's refunds by role with a reason
 (a double submit is one refund), the notification log with its attempts and resend, the probe report,
@@ -21,6 +22,7 @@ from hutong.server import outbox
 from hutong.server.payments import ids
 from hutong.server.problems import Problem
 from hutong.server.wechatpay import crypto
+from tests.conftest import on_databases
 from tests.payments.receiver import receiver
 from tests.payments.test_money import LOOPBACK, _balance, _paid_order
 from tests.payments.world import PayWorld, pay_world
@@ -61,6 +63,7 @@ def test_yuan_to_fen_is_exact() -> None:
             yuan_to_fen(bad)
 
 
+@on_databases("postgres")
 async def test_merchant_settings_pages(tmp_path: Path, database_url: str) -> None:
     async with pay_world(tmp_path, database_url) as pw, browser_session(pw, "a@example.com") as (owner, csrf):
         org = await owner.get(f"/console/orgs/{pw.org_a}")
@@ -147,6 +150,7 @@ async def test_merchant_settings_pages(tmp_path: Path, database_url: str) -> Non
         assert sneaky.status_code == 303 and "error=" in sneaky.headers["location"]
 
 
+@on_databases("postgres")
 async def test_orders_refunds_notifications_probe_and_bills(
     tmp_path: Path, database_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -7,10 +7,10 @@ from collections.abc import AsyncIterator
 import pytest
 
 from hutong.settings import Settings
-from tests.conftest import LiveServer, migrate, scratch_database, serve
+from tests.conftest import DATABASES, LiveServer, migrate, scratch_database, serve
 
 
-@pytest.fixture(scope="module", params=["sqlite", "postgres"])
+@pytest.fixture(scope="module", params=DATABASES)
 async def server(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> AsyncIterator[LiveServer]:

@@ -15,7 +15,7 @@ import pytest
 from PIL import Image
 
 from hutong.cli.platform import zip_project
-from tests.conftest import EXAMPLES, migrate, scratch_database
+from tests.conftest import DATABASES, EXAMPLES, migrate, scratch_database
 from tests.coupons.world import busifavor_body
 from tests.platform.apiclient import platform, settings_for, token_for
 
@@ -199,7 +199,7 @@ class TwoOrganizations:
     unchanged: list[Any] | None = None
 
 
-@pytest.fixture(scope="module", params=["sqlite", "postgres"])
+@pytest.fixture(scope="module", params=DATABASES)
 async def two_orgs(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> AsyncIterator[TwoOrganizations]:

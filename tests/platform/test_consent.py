@@ -12,7 +12,7 @@ from hutong.server.apps.models import App
 from hutong.server.consent import service
 from hutong.server.db import Database
 from hutong.server.problems import Problem
-from tests.conftest import migrate, scratch_database
+from tests.conftest import DATABASES, migrate, scratch_database
 from tests.platform.apiclient import platform, settings_for
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
@@ -96,7 +96,7 @@ async def _signed_in(client: httpx.AsyncClient, email: str) -> str:
     return csrf
 
 
-@pytest.mark.parametrize("kind", ["sqlite", "postgres"])
+@pytest.mark.parametrize("kind", DATABASES)
 async def test_api_is_host_only_and_each_user_sees_their_own(kind: str, tmp_path: Path) -> None:
     with scratch_database(kind, tmp_path) as url:
         await migrate(url)

@@ -1,5 +1,6 @@
-"""A signed-in user's consent decisions live on the platform: they survive a reload and follow the
-user to another browser, on SQLite and on PostgreSQL; a guest elsewhere sees none of them."""
+"""A signed-in user's consent decisions live on the platform: they survive a reload and follow the user to
+another browser, on PostgreSQL (a browser journey: tests/platform/test_consent.py keeps the decisions on both
+databases); a guest elsewhere sees none of them."""
 
 from __future__ import annotations
 
@@ -15,10 +16,10 @@ from hutong.server.accounts.models import User
 from hutong.server.consent import service
 from hutong.server.db import Database
 from hutong.server.storage import BlobStore
-from tests.conftest import TEST_APPS, LiveServer
+from tests.conftest import TEST_APPS, LiveServer, on_databases
 from tests.test_runtime_consent import opened, out, tap
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, on_databases("postgres", fixture="server")]
 EMAIL = "consent-journey@example.com"
 
 

@@ -1,4 +1,5 @@
-"""Acceptance for login, in Chromium, on SQLite and PostgreSQL: a mini program (tests/apps/login)
+"""Acceptance for login, in Chromium, on PostgreSQL (a browser journey: the identity API tests run on both
+databases): a mini program (tests/apps/login)
 calls wx.login and sends the code to its developer's back end (a real server on loopback), which
 calls code2session. Same openid on every login; another organization's app sees another openid;
 apps of one organization share the unionid. A guest is asked to sign in by the host; getPhoneNumber
@@ -20,10 +21,10 @@ from hutong.server.accounts import service as accounts
 from hutong.server.apps import service as apps
 from hutong.server.db import Database
 from hutong.server.storage import BlobStore
-from tests.conftest import TEST_APPS, LiveServer, allow_domains
+from tests.conftest import TEST_APPS, LiveServer, allow_domains, on_databases
 from tests.identity.backend import developer_backend
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, on_databases("postgres", fixture="server")]
 PASSWORD = "long enough"
 
 

@@ -1,4 +1,5 @@
-"""The subscription message journey in Chromium, on SQLite and PostgreSQL: examples/clinic asks to
+"""The subscription message journey in Chromium, on PostgreSQL (a browser journey: the
+subscription APIs run on both databases): examples/clinic asks to
 notify the user about the consultation (one-time) and the report (long-term, "always keep"); the
 booking goes to the clinic's own back end (examples/clinic-backend, a process of its own, as `hutong
 demo` starts it), which sends the reminder, which lands in the inbox and, pushed through the outbox,
@@ -21,10 +22,10 @@ from hutong.server.db import Database
 from hutong.server.embedded import free_port
 from hutong.server.storage import BlobStore
 from hutong.settings import Settings
-from tests.conftest import EXAMPLES, LiveServer, migrate, scratch_database, serve
+from tests.conftest import DATABASES, EXAMPLES, LiveServer, migrate, on_databases, scratch_database, serve
 from tests.subscribe.pushservice import push_service
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, on_databases("postgres", fixture="clinic")]
 EMAIL = "patient@example.com"
 CLINIC = "hutong-clinic"
 
@@ -35,7 +36,7 @@ class Clinic:
     backend: str  # the clinic's back end, as the mini program calls it
 
 
-@pytest.fixture(scope="module", params=["sqlite", "postgres"])
+@pytest.fixture(scope="module", params=DATABASES)
 async def clinic(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> AsyncIterator[Clinic]:

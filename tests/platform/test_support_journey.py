@@ -1,4 +1,5 @@
-"""Acceptance for customer service and feedback, in Chromium, on SQLite and PostgreSQL. A guest taps
+"""Acceptance for customer service and feedback, in Chromium, on PostgreSQL (a browser journey:
+tests/support runs the API on both databases). A guest taps
 the contact button of tests/apps/support, signs in through the host's sheet, and writes in the
 host-drawn session (outside every frame); the developer's server replies with WeChat's
 /cgi-bin/message/custom/send (httpx, an access token); the user sees the reply, goes back, and
@@ -22,10 +23,10 @@ from hutong.server.apps import service as apps
 from hutong.server.db import Database
 from hutong.server.identity import service as identity
 from hutong.server.storage import BlobStore
-from tests.conftest import TEST_APPS, LiveServer
+from tests.conftest import TEST_APPS, LiveServer, on_databases
 from tests.platform.test_identity_journey import PASSWORD
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, on_databases("postgres", fixture="server")]
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
 
 

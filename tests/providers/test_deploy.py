@@ -1,4 +1,5 @@
-"""Batch deployment and the consoles, on SQLite and PostgreSQL: a deployment to an authorized merchant
+"""Batch deployment and the consoles, on SQLite and PostgreSQL (the progress bar's browser test on
+PostgreSQL alone): a deployment to an authorized merchant
 and to one that never authorized the provider (refused with WeChat's 61003, shown as a failure to
 retry), the outbox job that runs it, the provider's console page (merchants, versions, library,
 progress, failures) and the reviewers' batch page deciding through the console's form."""
@@ -13,7 +14,7 @@ from hutong.server import outbox
 from hutong.server.accounts import service as accounts
 from hutong.server.providers import deploy
 from hutong.server.providers.merchants import parse_merchants
-from tests.conftest import serve
+from tests.conftest import on_databases, serve
 from tests.providers.helpers import PASSWORD, provider_world, upload
 
 
@@ -104,6 +105,7 @@ async def test_deployment_progress_failures_and_consoles(tmp_path: Path, databas
         ] == 0
 
 
+@on_databases("postgres")
 async def test_console_progress_bar_refreshes_itself(
     browser: Browser, tmp_path: Path, database_url: str
 ) -> None:

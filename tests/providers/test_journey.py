@@ -1,4 +1,5 @@
-"""The providers journey in Chromium, on SQLite and PostgreSQL, against a live platform with its outbox
+"""The providers journey in Chromium, on PostgreSQL (a browser journey: the
+providers' APIs run on both databases), against a live platform with its outbox
 worker: a provider publishes the tea template; three merchants' owners authorize it on the
 authorization page; ``hutong provider deploy`` rolls it out with three different ext (shop name, menu,
 colour) and submits them; a reviewer approves the batch in one decision; the provider releases each
@@ -25,10 +26,12 @@ from hutong.server.accounts import service as accounts
 from hutong.server.db import Database
 from hutong.server.providers import crypto
 from hutong.settings import Settings
-from tests.conftest import open_app, serve
+from tests.conftest import on_databases, open_app, serve
 from tests.outbox.receiver import receiver
 from tests.providers.helpers import upload
 from tests.providers.test_wechatpy import hutong_component
+
+pytestmark = on_databases("postgres")
 
 PASSWORD = "long enough"
 SHOPS = [("阿一茶铺", "#aa0000"), ("Bea's Tea", "#00aa00"), ("丙号奶茶", "#0000aa")]

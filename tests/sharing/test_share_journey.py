@@ -1,4 +1,5 @@
-"""The acceptance journey in Chromium, two users, on SQLite and PostgreSQL: A adds B by A's add-me link,
+"""The acceptance journey in Chromium, two users, on PostgreSQL (a browser journey:
+the sharing APIs run on both databases): A adds B by A's add-me link,
 A accepts, A creates a group with B; A opens the tea shop and shares its menu from the capsule menu
 into the group on the host's share sheet; B, looking at the group, sees the card arrive live and taps
 it: the tea shop opens at the menu with scene 1044 and a shareTicket (wx.getLaunchOptionsSync in its
@@ -36,7 +37,9 @@ from hutong.server.sealing import Keyring
 from hutong.server.sharing import service as sharing
 from hutong.server.storage import BlobStore
 from hutong.settings import Settings
-from tests.conftest import EXAMPLES, LiveServer, serve, wait_until
+from tests.conftest import EXAMPLES, LiveServer, on_databases, serve, wait_until
+
+pytestmark = on_databases("postgres")
 
 TEA = demo_shop.TEA_APPID
 TOP = ".surface:not([hidden]) iframe.hutong-page:not([hidden])"

@@ -1,7 +1,8 @@
-"""The console's message template page and the operators' approval of proposed titles, on SQLite and
-PostgreSQL: browse the library by the app's category, add a template with chosen keywords and a
-scene description (the same rules as /wxaapi/newtmpl/*), list and delete; propose a title, which is
-not in the library until an operator approves it; a rejected one says why."""
+"""The console's message template page and the operators' approval of proposed titles, on PostgreSQL (a
+console page's test: tests/subscribe/test_templates.py runs the API on both databases): browse the library by
+the app's category, add a template with chosen keywords and a scene description (the same rules as
+/wxaapi/newtmpl/*), list and delete; propose a title, which is not in the library until an operator approves
+it; a rejected one says why."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from sqlalchemy import select
 
 from hutong.server.accounts import service as accounts
 from hutong.server.subscribe.models import Keyword, Title
+from tests.conftest import on_databases
 from tests.identity.world import World, world
 from tests.subscribe.helpers import call, set_category
 
@@ -37,6 +39,7 @@ def notice(response: httpx.Response) -> str:
     return unquote(response.headers["location"])
 
 
+@on_databases("postgres")
 async def test_the_console_manages_templates_and_operators_approve_titles(
     tmp_path: Path, database_url: str
 ) -> None:

@@ -1,4 +1,5 @@
-"""The console's money pages over HTTP, as a browser posts their forms, on SQLite and PostgreSQL:
+"""The console's money pages over HTTP, as a browser posts their forms, on PostgreSQL (the
+wallet and payments APIs behind them run on both databases):
 balances (pending, available and the fees taken, from the ledger), settlements by day with fee and net,
 withdrawals with their state and an owners-only withdraw form (a double submit is one withdrawal),
 partner mode (bind a service provider; its sub-merchants and partner orders seen by the provider), and
@@ -15,11 +16,13 @@ from hutong.server.db import Database
 from hutong.server.funding.sandbox_bank import RunningBank
 from hutong.server.payments import ids, reconcile, refunds, settlement
 from hutong.server.payments.models import Merchant, Order, Refund
+from tests.conftest import on_databases
 from tests.payments.test_console_pages import browser_session, notice
 from tests.payments.test_money import _balance, _paid_order
 from tests.payments.world import new_merchant, pay_world
 
 
+@on_databases("postgres")
 async def test_balances_settlements_withdrawals_partner_and_abnormal_refunds(
     tmp_path: Path, database_url: str, bank: RunningBank
 ) -> None:

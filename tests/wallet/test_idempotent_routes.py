@@ -18,7 +18,7 @@ import pytest
 
 from hutong.server.funding import sandbox_bank
 from hutong.server.funding.sandbox_bank import RunningBank
-from tests.conftest import migrate, scratch_database
+from tests.conftest import DATABASES, migrate, scratch_database
 from tests.payments.world import jsapi_body
 from tests.wallet.test_checkout import PIN, Shop, open_shop
 
@@ -29,7 +29,7 @@ async def shop(tmp_path: Path, database_url: str, bank: RunningBank) -> AsyncIte
         yield opened
 
 
-@pytest.fixture(scope="module", params=["sqlite", "postgres"])
+@pytest.fixture(scope="module", params=DATABASES)
 async def shared_shop(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, bank: RunningBank
 ) -> AsyncIterator[Shop]:

@@ -1,4 +1,5 @@
-"""examples/tea takes real payments, in Chromium, on SQLite and PostgreSQL, as `make demo` runs it: the
+"""examples/tea takes real payments, in Chromium, on PostgreSQL (a browser journey: the
+payments and wallet APIs run on both databases), as `make demo` runs it: the
 tea shop's own back end (examples/tea-server, a process of its own with the merchant credentials
 `hutong demo` seeds) makes the order through the WeChat Pay v3 API. A customer tops up the wallet,
 orders a pearl milk tea, pays on the host's sheet with the PIN and sees the order paid once the back
@@ -24,10 +25,10 @@ from hutong.server.funding.sandbox_bank import RunningBank
 from hutong.server.sealing import Keyring
 from hutong.server.storage import BlobStore
 from hutong.settings import Settings
-from tests.conftest import EXAMPLES, LiveServer, serve
+from tests.conftest import EXAMPLES, LiveServer, on_databases, serve
 from tests.wallet.shop import PASSWORD, console_signed_in, press, refund_in_console, set_pin_and_top_up
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, on_databases("postgres")]
 PIN = "258036"
 TOP = ".surface:not([hidden]) iframe.hutong-page:not([hidden])"
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -24,6 +24,7 @@ _PHONE = re.compile(r"^\+?[0-9][0-9 \-]{2,30}$")
 _POSTAL = re.compile(r"^[0-9]{0,10}$")
 _NATIONAL = re.compile(r"^([0-9]{6})?$")
 _TAX = re.compile(r"^[0-9A-Z]{15,20}$")
+Row = TypeVar("Row", ShippingAddress, InvoiceTitle)
 
 
 @dataclass
@@ -104,49 +105,85 @@ def _invoice_values(data: InvoiceTitleIn) -> dict[str, Any]:
     return values
 
 
+# -- the two lists ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Book(Generic[Row]):
+    """One of the user's lists (addresses, invoice titles): rows only their owner sees, at most
+    ``limit`` of them; another user's row is as missing as one that never was."""
+
+    model: type[Row]
+    limit: int
+    missing: tuple[str, str]  # the 404's code and message
+    too_many: tuple[str, str]  # the 409's
+
+    async def rows(self, session: AsyncSession, user_id: int) -> list[Row]:
+        model: Any = self.model
+        return list(await session.scalars(select(model).where(model.user_id == user_id).order_by(model.id)))
+
+    async def own(self, session: AsyncSession, user_id: int, row_id: int) -> Row:
+        row = await session.get(self.model, row_id)
+        if row is None or row.user_id != user_id:
+            raise Problem(404, *self.missing)
+        return row
+
+    async def add(self, session: AsyncSession, user_id: int, values: dict[str, Any]) -> Row:
+        model: Any = self.model
+        count = await session.scalar(select(func.count()).where(model.user_id == user_id))
+        if (count or 0) >= self.limit:
+            raise Problem(409, *self.too_many)
+        row = self.model(user_id=user_id, **values)
+        session.add(row)
+        await session.flush()
+        return row
+
+    async def change(self, session: AsyncSession, user_id: int, row_id: int, values: dict[str, Any]) -> Row:
+        row = await self.own(session, user_id, row_id)
+        for key, value in values.items():
+            setattr(row, key, value)
+        row.updated_at = utcnow()
+        await session.flush()
+        return row
+
+    async def remove(self, session: AsyncSession, user_id: int, row_id: int) -> None:
+        await session.delete(await self.own(session, user_id, row_id))
+        await session.flush()
+
+
+_ADDRESSES = _Book(
+    ShippingAddress,
+    MAX_ADDRESSES,
+    ("address_not_found", "no such address"),
+    ("too_many_addresses", f"keep at most {MAX_ADDRESSES} addresses"),
+)
+_TITLES = _Book(
+    InvoiceTitle,
+    MAX_INVOICE_TITLES,
+    ("invoice_title_not_found", "no such invoice title"),
+    ("too_many_invoice_titles", f"keep at most {MAX_INVOICE_TITLES} invoice titles"),
+)
+
+
 # -- addresses --------------------------------------------------------------------------------------
 
 
 async def addresses(session: AsyncSession, user_id: int) -> list[ShippingAddress]:
-    rows = await session.scalars(
-        select(ShippingAddress).where(ShippingAddress.user_id == user_id).order_by(ShippingAddress.id)
-    )
-    return list(rows)
-
-
-async def _own_address(session: AsyncSession, user_id: int, address_id: int) -> ShippingAddress:
-    row = await session.get(ShippingAddress, address_id)
-    if row is None or row.user_id != user_id:
-        raise Problem(404, "address_not_found", "no such address")
-    return row
+    return await _ADDRESSES.rows(session, user_id)
 
 
 async def add_address(session: AsyncSession, user_id: int, data: AddressIn) -> ShippingAddress:
-    values = _address_values(data)
-    count = await session.scalar(select(func.count()).where(ShippingAddress.user_id == user_id))
-    if (count or 0) >= MAX_ADDRESSES:
-        raise Problem(409, "too_many_addresses", f"keep at most {MAX_ADDRESSES} addresses")
-    row = ShippingAddress(user_id=user_id, **values)
-    session.add(row)
-    await session.flush()
-    return row
+    return await _ADDRESSES.add(session, user_id, _address_values(data))
 
 
 async def change_address(
     session: AsyncSession, user_id: int, address_id: int, data: AddressIn
 ) -> ShippingAddress:
-    values = _address_values(data)
-    row = await _own_address(session, user_id, address_id)
-    for key, value in values.items():
-        setattr(row, key, value)
-    row.updated_at = utcnow()
-    await session.flush()
-    return row
+    return await _ADDRESSES.change(session, user_id, address_id, _address_values(data))
 
 
 async def remove_address(session: AsyncSession, user_id: int, address_id: int) -> None:
-    await session.delete(await _own_address(session, user_id, address_id))
-    await session.flush()
+    await _ADDRESSES.remove(session, user_id, address_id)
 
 
 def wechat_address(row: ShippingAddress) -> dict[str, str]:
@@ -170,45 +207,21 @@ def wechat_address(row: ShippingAddress) -> dict[str, str]:
 
 
 async def invoice_titles(session: AsyncSession, user_id: int) -> list[InvoiceTitle]:
-    rows = await session.scalars(
-        select(InvoiceTitle).where(InvoiceTitle.user_id == user_id).order_by(InvoiceTitle.id)
-    )
-    return list(rows)
-
-
-async def _own_title(session: AsyncSession, user_id: int, title_id: int) -> InvoiceTitle:
-    row = await session.get(InvoiceTitle, title_id)
-    if row is None or row.user_id != user_id:
-        raise Problem(404, "invoice_title_not_found", "no such invoice title")
-    return row
+    return await _TITLES.rows(session, user_id)
 
 
 async def add_invoice_title(session: AsyncSession, user_id: int, data: InvoiceTitleIn) -> InvoiceTitle:
-    values = _invoice_values(data)
-    count = await session.scalar(select(func.count()).where(InvoiceTitle.user_id == user_id))
-    if (count or 0) >= MAX_INVOICE_TITLES:
-        raise Problem(409, "too_many_invoice_titles", f"keep at most {MAX_INVOICE_TITLES} invoice titles")
-    row = InvoiceTitle(user_id=user_id, **values)
-    session.add(row)
-    await session.flush()
-    return row
+    return await _TITLES.add(session, user_id, _invoice_values(data))
 
 
 async def change_invoice_title(
     session: AsyncSession, user_id: int, title_id: int, data: InvoiceTitleIn
 ) -> InvoiceTitle:
-    values = _invoice_values(data)
-    row = await _own_title(session, user_id, title_id)
-    for key, value in values.items():
-        setattr(row, key, value)
-    row.updated_at = utcnow()
-    await session.flush()
-    return row
+    return await _TITLES.change(session, user_id, title_id, _invoice_values(data))
 
 
 async def remove_invoice_title(session: AsyncSession, user_id: int, title_id: int) -> None:
-    await session.delete(await _own_title(session, user_id, title_id))
-    await session.flush()
+    await _TITLES.remove(session, user_id, title_id)
 
 
 def wechat_invoice_title(row: InvoiceTitle) -> dict[str, str]:

@@ -84,10 +84,20 @@ class Writers:
     def _before_execute(self, conn: Connection, _cursor: Any, statement: str, *_args: Any) -> None:
         if not _WRITE.match(statement):
             return
-        raw = conn.connection.dbapi_connection
+        raw: Any = conn.connection.dbapi_connection  # SQLAlchemy's adapter of an aiosqlite connection
         turn = self._turn()
-        if turn.holder is raw:
-            return
+        if turn.holder is not raw:
+            self._wait_for_turn(turn)
+            turn.holder = raw
+        if statement.lstrip()[:9].upper() == "SAVEPOINT" and not raw._connection.in_transaction:
+            # Outside a transaction SQLite's SAVEPOINT begins one, and its RELEASE commits it: what the
+            # transaction writes after (or rolls back) would no longer be one unit with it. Python's
+            # sqlite3 opens transactions only before INSERT/UPDATE/DELETE, so open it here, as a write.
+            cursor = raw.cursor()
+            cursor.execute("BEGIN IMMEDIATE")
+            cursor.close()
+
+    def _wait_for_turn(self, turn: _Turn) -> None:
         try:
             # Runs in SQLAlchemy's greenlet for the async engine, so it may wait on the event loop.
             await_(asyncio.wait_for(turn.lock.acquire(), self.timeout))
@@ -95,7 +105,6 @@ class Writers:
             raise sqlite3.OperationalError(
                 "database is locked (another write of this process held it too long)"
             ) from None
-        turn.holder = raw
 
     def _release(self, connection: Any) -> None:
         raw = getattr(connection, "dbapi_connection", connection)

@@ -184,9 +184,8 @@ async def submit(
         request_hash=digest,
         created_at=now,
     )
-    # INSERT … ON CONFLICT DO NOTHING, not a savepoint: on SQLite a savepoint opened before any write
-    # is the outermost transaction, and releasing it would commit the order even if the code is refused.
-    # Two submissions of one number at once: the second waits for the first and finds its order.
+    # INSERT … ON CONFLICT DO NOTHING: two submissions of one number at once, the second waits for the
+    # first and finds its order (no IntegrityError to recover from).
     dialect = session.get_bind().dialect.name
     insert = pg_insert if dialect == "postgresql" else sqlite_insert
     await session.execute(insert(Order).values(**values).on_conflict_do_nothing())

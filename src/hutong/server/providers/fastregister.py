@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hutong.server import outbox
@@ -92,29 +92,19 @@ async def create(session: AsyncSession, provider: Provider, body: dict[str, Any]
     its name differs, 89249 a request for the same enterprise is still waiting (within 24 h)."""
     name = _field(body, "name", 200)
     code = _field(body, "code", 64)
-    code_type = body.get("code_type")
-    if isinstance(code_type, str) and code_type.isdigit():
-        code_type = int(code_type)
-    if code_type not in CODE_TYPES or isinstance(code_type, bool):
-        raise WxError(89248)
+    code_type = _code_type(body)
     wechat = _field(body, "legal_persona_wechat", 320)
     legal_name = _field(body, "legal_persona_name", 200)
     phone = _field(body, "component_phone", 32)
     user = await _legal_person(session, wechat, legal_name)
-    waiting = await session.scalars(
-        select(FastRegistration).where(
-            FastRegistration.kind == ENTERPRISE,
-            FastRegistration.code == code,
-            FastRegistration.status == "pending",
-        )
+    await _refuse_if_waiting(
+        session, 89249, FastRegistration.kind == ENTERPRISE, FastRegistration.code == code
     )
-    if any(not _expired(registration) for registration in waiting):
-        raise WxError(89249)
     registration = FastRegistration(
         provider_id=provider.id,
         name=name,
         code=code,
-        code_type=int(code_type),
+        code_type=code_type,
         legal_persona_wechat=wechat,
         legal_persona_name=legal_name,
         component_phone=phone,
@@ -123,6 +113,26 @@ async def create(session: AsyncSession, provider: Provider, body: dict[str, Any]
         created_at=service.now(),
     )
     return await _open(session, provider, registration)
+
+
+def _code_type(body: dict[str, Any]) -> int:
+    """The enterprise code's kind (1–3, a number or its digits); 89248 otherwise."""
+    code_type = body.get("code_type")
+    if isinstance(code_type, str) and code_type.isdigit():
+        code_type = int(code_type)
+    if code_type not in CODE_TYPES or isinstance(code_type, bool):
+        raise WxError(89248)
+    return int(code_type)
+
+
+async def _refuse_if_waiting(session: AsyncSession, errcode: int, *same: ColumnElement[bool]) -> None:
+    """``errcode`` when a request matching ``same`` still waits for its legal person (pending and not
+    yet expired): one at a time per enterprise, person or app."""
+    waiting = await session.scalars(
+        select(FastRegistration).where(FastRegistration.status == "pending", *same)
+    )
+    if any(not _expired(registration) for registration in waiting):
+        raise WxError(errcode)
 
 
 async def _open(
@@ -151,10 +161,6 @@ def authorize_url(public_url: str, registration: FastRegistration) -> str:
     return f"{public_url.rstrip('/')}/console/?fastregister={registration.task_id}#fastregister"
 
 
-def _still_waiting(rows: object) -> bool:
-    return any(not _expired(registration) for registration in rows)  # type: ignore[attr-defined]
-
-
 async def create_personal(
     session: AsyncSession, provider: Provider, body: dict[str, Any]
 ) -> FastRegistration:
@@ -165,15 +171,9 @@ async def create_personal(
     phone = body.get("component_phone")
     phone = phone.strip()[:32] if isinstance(phone, str) else ""
     user = await _legal_person(session, wxuser, idname)
-    waiting = await session.scalars(
-        select(FastRegistration).where(
-            FastRegistration.kind == PERSONAL,
-            FastRegistration.legal_user_id == user.id,
-            FastRegistration.status == "pending",
-        )
+    await _refuse_if_waiting(
+        session, 89249, FastRegistration.kind == PERSONAL, FastRegistration.legal_user_id == user.id
     )
-    if _still_waiting(waiting):
-        raise WxError(89249)
     registration = FastRegistration(
         provider_id=provider.id,
         kind=PERSONAL,
@@ -273,11 +273,7 @@ async def verify_beta(
         raise WxError(89253, "lack of some params: verify_info")
     name = _field(info, "enterprise_name", 200)
     code = _field(info, "code", 64)
-    code_type = info.get("code_type")
-    if isinstance(code_type, str) and code_type.isdigit():
-        code_type = int(code_type)
-    if code_type not in CODE_TYPES or isinstance(code_type, bool):
-        raise WxError(89248)
+    code_type = _code_type(info)
     wechat = _field(info, "legal_persona_wechat", 320)
     legal_name = _field(info, "legal_persona_name", 200)
     _field(info, "legal_persona_idcard", 32)  # required by WeChat; Hutong keeps no identity numbers
@@ -285,21 +281,15 @@ async def verify_beta(
     if not await is_beta(session, app):
         raise WxError(40097, "invalid args: not a trial mini program")
     user = await _legal_person(session, wechat, legal_name)
-    waiting = await session.scalars(
-        select(FastRegistration).where(
-            FastRegistration.kind == VERIFY,
-            FastRegistration.app_id == app.id,
-            FastRegistration.status == "pending",
-        )
+    await _refuse_if_waiting(
+        session, 89251, FastRegistration.kind == VERIFY, FastRegistration.app_id == app.id
     )
-    if _still_waiting(waiting):
-        raise WxError(89251)
     registration = FastRegistration(
         provider_id=provider.id,
         kind=VERIFY,
         name=name,
         code=code,
-        code_type=int(code_type),
+        code_type=code_type,
         legal_persona_wechat=wechat,
         legal_persona_name=legal_name,
         component_phone=phone,
