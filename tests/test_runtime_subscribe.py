@@ -282,6 +282,18 @@ async def test_service_worker_shows_pushes(live_server: LiveServer, browser: Bro
         assert displayed.count(payload["tag"]) == 1
         notes = {n[2]: n for n in await page.evaluate(shown)}
         assert notes[payload["tag"]] == ["subscribe · 问诊提醒", "医生: 王医生", payload["tag"], expected]
+    # A payload that is JSON but no object (here null) is still shown: a push must show something.
+    before = len(displayed)
+    await cdp.send(
+        "ServiceWorker.deliverPushMessage",
+        {"origin": live_server.url, "registrationId": registration_id, "data": "null"},
+    )
+    for _ in range(150):
+        if len(displayed) > before:
+            break
+        await asyncio.sleep(0.1)
+    assert len(displayed) == before + 1
+    assert ["Hutong", "", "", f"{live_server.url}/"] in await page.evaluate(shown)
     await context.close()
 
 

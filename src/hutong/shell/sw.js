@@ -47,7 +47,10 @@ worker.addEventListener('push', (event) => {
   /** @type {Record<string, unknown>} */
   let data = {};
   try {
-    data = event.data ? event.data.json() : {};
+    const parsed = event.data ? event.data.json() : {};
+    // JSON that is no object is still shown (a push must show something): a number or a string as
+    // its text, null as nothing but the title.
+    data = parsed !== null && typeof parsed === 'object' ? parsed : { body: parsed ?? '' };
   } catch {
     data = { body: event.data?.text() || '' };
   }
