@@ -146,3 +146,87 @@ async def test_scan_mode_reports_the_code_in_view(live_server: LiveServer, tmp_p
         # Read again a second later: WeChat's camera keeps reporting the code it sees.
         await expect(view.locator("#reads")).to_have_text(re.compile(r"^([2-9]|\d\d+)$"), timeout=5_000)
         await browser.close()
+
+
+# In the host page: every stream it opens, the pictures it sends the page frames, and those sent while
+# the camera's page (the app's first) was out of sight.
+WATCH_HOST = """(() => {
+  if (window.top !== window) return;
+  window.__streams = [];
+  window.__frames = 0;
+  window.__hiddenFrames = 0;
+  const open = MediaDevices.prototype.getUserMedia;
+  MediaDevices.prototype.getUserMedia = async function (...args) {
+    const stream = await open.apply(this, args);
+    window.__streams.push(stream);
+    return stream;
+  };
+  const post = MessagePort.prototype.postMessage;
+  MessagePort.prototype.postMessage = function (message, ...rest) {
+    if (message && message.t === 'component:call' && message.method === 'frame') {
+      window.__frames += 1;
+      const frame = document.querySelector('iframe.hutong-page');
+      if (!frame || frame.hidden || frame.closest('[hidden]')) window.__hiddenFrames += 1;
+    }
+    return post.call(this, message, ...rest);
+  };
+})();"""
+LIVE_TRACKS = """(count) => window.__streams.flatMap((s) => s.getTracks())
+  .filter((t) => t.readyState === 'live').length === count"""
+
+
+async def live_tracks(page: Page, count: int) -> None:
+    """The host's camera tracks still live come to `count` (polled; the bound is generous)."""
+    await page.wait_for_function(LIVE_TRACKS, arg=count, timeout=15_000)
+
+
+async def pictures_arrive(page: Page, count: int = 4) -> None:
+    """The host sends the camera's page `count` more pictures."""
+    before = await page.evaluate("() => window.__frames")
+    await page.wait_for_function("(n) => window.__frames >= n", arg=before + count, timeout=15_000)
+
+
+async def test_the_camera_closes_while_its_page_is_out_of_sight(
+    live_server: LiveServer, camera_browser: Browser
+) -> None:
+    """As WeChat's: another page over the camera's, or the app in the background, releases the camera
+    (its tracks end, the light goes off) and no picture is sent; back on screen, it films again without
+    asking. A recording under way ends and goes to timeoutCallback; the background fires bindstop."""
+    context = await camera_browser.new_context(permissions=["camera"])
+    await context.add_init_script(WATCH_HOST)
+    page = await context.new_page()
+    await page.goto(f"{live_server.url}/?open=test-camera")
+    view = page.frame_locator("iframe.hutong-page").first
+    await page.locator(".hutong-consent .hutong-consent-allow").click()
+    await expect(view.locator("#status")).to_have_text("initdone initdone", timeout=15_000)
+    await pictures_arrive(page)
+    await live_tracks(page, 1)
+
+    # Covered by another page while recording: the camera closes, the recording ends.
+    await view.locator("#long-rec").click()
+    await expect(view.locator("#record")).to_have_text("recording")
+    await pictures_arrive(page, 15)  # about a second of film
+    await view.locator("#next").click()
+    other = page.frame_locator("iframe.hutong-page").last
+    await expect(other.locator("#other")).to_have_text("other")
+    await live_tracks(page, 0)
+    await expect(view.locator("#record")).to_have_text("ended true bytes true", timeout=15_000)
+
+    # Back: it films again, with no second question; being covered was no bindstop.
+    await other.locator("#back").click()
+    await live_tracks(page, 1)
+    await pictures_arrive(page)
+    await expect(page.locator(".hutong-consent")).to_have_count(0)
+    await expect(view.locator("#status")).to_have_text("initdone initdone")
+
+    # Closed to the background (the app stays alive): closed, and bindstop; reopened: filming.
+    await page.locator("#close-app").click()
+    await live_tracks(page, 0)
+    await expect(view.locator("#status")).to_have_text("stop")
+    await page.locator('#home button[data-appid="test-camera"]').first.click()
+    await live_tracks(page, 1)
+    await pictures_arrive(page)
+    await expect(page.locator(".hutong-consent")).to_have_count(0)
+    assert await page.evaluate("() => window.__hiddenFrames") == 0
+    assert len(await page.evaluate("() => window.__streams.map((s) => s.id)")) == 3
+    await context.close()

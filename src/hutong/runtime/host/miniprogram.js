@@ -10,7 +10,7 @@ import { userActed } from './activation.js';
 import { Chrome } from './chrome.js';
 import { VisitTracker } from './analytics.js';
 import { networkType } from './api/device.js';
-import { hostApis, launchData, viewMessages } from './api/index.js';
+import { hostApis, launchData, screenChanged, viewMessages } from './api/index.js';
 import { shareMenuOf } from './api/share.js';
 import { fetchSignedManifest, fetchVerified } from './integrity.js';
 import { Packages } from './packages.js';
@@ -340,6 +340,7 @@ export class MiniProgram {
     this.routing = '';
     this.updateChrome();
     this.tracker.update();
+    screenChanged(this);
   }
 
   /** @param {string} route */
@@ -452,6 +453,7 @@ export class MiniProgram {
     this.foreground = false;
     this.toLogic({ t: 'app:hide' });
     this.tracker.leave();
+    screenChanged(this);
   }
 
   /**
@@ -463,6 +465,7 @@ export class MiniProgram {
     this.foreground = true;
     this.tracker.update();
     const top = this.top;
+    screenChanged(this);
     this.toLogic({
       t: 'app:show',
       options: { path: top?.route, query: options.query || top?.query || {}, scene: options.scene ?? 1001, referrerInfo: options.referrerInfo || {} },
@@ -849,6 +852,7 @@ export class MiniProgram {
   close() {
     this.closed = true;
     this.tracker.leave();
+    screenChanged(this);
     // Removing the frame ends the worker it started.
     this.worker?.close();
     this.worker = null;

@@ -7,7 +7,7 @@
  */
 import { address } from './address.js';
 import { systemInfo, watchWindow } from './base.js';
-import { camera, cameraViewMessages } from './camera.js';
+import { camera, cameraViewMessages, followScreen } from './camera.js';
 import { consent } from './consent.js';
 import { coupons, couponViewMessages } from './coupons.js';
 import { device, watchBattery, watchNetwork } from './device.js';
@@ -41,6 +41,15 @@ export const hostApis = { ...interaction, ...network, ...storage, ...files, ...m
  * @type {Record<string, (mp: MiniProgram, page: any, message: Record<string, any>) => void>}
  */
 export const viewMessages = { ...profileViewMessages, ...couponViewMessages, ...cameraViewMessages };
+
+/**
+ * The page on screen may have changed (navigation, background, foreground, close): what only the page
+ * on screen may use follows it (the camera closes out of sight; camera.js followScreen).
+ * @param {MiniProgram} mp
+ */
+export function screenChanged(mp) {
+  followScreen(mp);
+}
 
 /**
  * What the logic thread needs before the app's code runs: system information, the app's storage

@@ -5,6 +5,7 @@
  * stream and hands back temp files that join this thread's file system (as chooseImage's do). Zoom and
  * frame data are not offered: they fail "not supported" rather than pretend.
  */
+import { on } from '../bridge.js';
 import { callHost } from '../call.js';
 import { addTempFile } from './file.js';
 
@@ -36,6 +37,17 @@ function notSupported(options, name) {
 
 /** The timer that ends a recording at its timeout. @type {any} */
 let recording = 0;
+/** What the recording under way hands its result to when it ends by itself. @type {((res: any) => void) | undefined} */
+let recordingEnded;
+
+// The host ended the recording because its page left the screen (host/api/camera.js followScreen): as
+// WeChat's ends on the page's onHide, its result goes to timeoutCallback.
+on('camera:recordEnded', () => {
+  if (!recording) return;
+  clearTimeout(recording);
+  recording = 0;
+  new CameraContext().stopRecord({ success: recordingEnded, fail: () => {} });
+});
 
 class CameraContext {
   /** @param {any} [options] */
@@ -55,12 +67,14 @@ class CameraContext {
 
   /**
    * A recording in the host (WebM, video only); it stops by itself after `timeout` seconds (at most 30,
-   * as WeChat's) and hands its result to timeoutCallback. @param {any} [options]
+   * as WeChat's), or when its page leaves the screen, and hands its result to timeoutCallback.
+   * @param {any} [options]
    */
   startRecord(options) {
     const seconds = Math.min(Math.max(Number(options?.timeout) || 30, 1), 30);
     const run = /** @type {Promise<any>} */ (callHost('hutong:cameraStartRecord', {})).then(() => {
       clearTimeout(recording);
+      recordingEnded = typeof options?.timeoutCallback === 'function' ? options.timeoutCallback : undefined;
       recording = setTimeout(() => {
         recording = 0;
         this.stopRecord({ success: options?.timeoutCallback, fail: () => {} });

@@ -42,6 +42,24 @@ Page({
       fail: (err) => this.setData({ record: err.errMsg }),
     });
   },
+  // A recording left running: another page covering this one ends it, and timeoutCallback gets it.
+  longRecord() {
+    wx.createCameraContext().startRecord({
+      timeout: 30,
+      timeoutCallback: (res) => {
+        wx.getFileInfo({
+          filePath: res.tempVideoPath,
+          success: (info) => this.setData({ record: `ended ${/^wxfile:\/\/tmp_\w+\.webm$/.test(res.tempVideoPath)} ${info.size > 1000 ? 'bytes' : 'empty'} ${/^wxfile:\/\/tmp_\w+\.jpg$/.test(res.tempThumbPath)}` }),
+          fail: (err) => this.setData({ record: err.errMsg }),
+        });
+      },
+      success: () => this.setData({ record: 'recording' }),
+      fail: (err) => this.setData({ record: err.errMsg }),
+    });
+  },
+  next() {
+    wx.navigateTo({ url: '/pages/other/other' });
+  },
   onThumbLoad(e) {
     this.setData({ thumbLoaded: `${e.detail.width}x${e.detail.height}` });
   },

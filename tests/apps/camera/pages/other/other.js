@@ -1,0 +1,5 @@
+Page({
+  back() {
+    wx.navigateBack();
+  },
+});
