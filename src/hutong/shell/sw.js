@@ -7,7 +7,11 @@
  * Web Push: it shows the subscription messages Web Push brings while the host is closed
  * (server/subscribe/webpush.py sends them encrypted to this browser; the browser decrypts them before
  * `push` fires), and a click opens the host at the message's page (scene 1014). It opens only the host's
- * own addresses: a payload naming another site is ignored.
+ * own addresses: a payload naming another site is ignored. It never calls getNotifications() (to merge or
+ * count them): in Chromium, a call that overlaps another push's showNotification() deletes that
+ * notification's stored record while it stays on screen (content/browser/notifications/
+ * platform_notification_context_impl.cc), and a click is dispatched from that record (the figures are in
+ * tests/test_runtime_subscribe.py, which reads them only once the browser has logged each one displayed).
  *
  * Offline: a mini program opened once opens again without the network (`VERSION` is the runtime's).
  * - The bundles under /blobs/<sha256> and the runtime and the shell under /_rt/<VERSION>/ are
@@ -43,7 +47,10 @@ worker.addEventListener('push', (event) => {
   /** @type {Record<string, unknown>} */
   let data = {};
   try {
-    data = event.data ? event.data.json() : {};
+    const parsed = event.data ? event.data.json() : {};
+    // JSON that is no object is still shown (a push must show something): a number or a string as
+    // its text, null as nothing but the title.
+    data = parsed !== null && typeof parsed === 'object' ? parsed : { body: parsed ?? '' };
   } catch {
     data = { body: event.data?.text() || '' };
   }
