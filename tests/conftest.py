@@ -377,36 +377,7 @@ async def allow_domains(server: LiveServer, appid: str, domains: dict[str, list[
         await db.dispose()
 
 
-# Playwright's own --disable-features list (playwright-core's chromiumSwitches.ts, Playwright 1.65).
-# Chromium keeps only the last --disable-features switch it is given, and Playwright puts the caller's
-# arguments after its own, so a list of ours must repeat these (tests/test_browser_pool.py checks that
-# Chromium ends up with all of them).
-PLAYWRIGHT_DISABLED_FEATURES = [
-    "AvoidUnnecessaryBeforeUnloadCheckSync",
-    "DestroyProfileOnBrowserClose",
-    "HttpsUpgrades",
-    "HttpsFirstBalancedModeAutoEnable",
-    "LensOverlay",
-    "MediaRouter",
-    "PaintHolding",
-    "ThirdPartyStoragePartitioning",
-    "AvoidCorsURLLoaderRestartOnRedirect",
-    "TcpPortRandomizationWin",
-    "OptimizationHints",
-    "NetworkTimeServiceQuerying",
-    "AimEnabled",
-    "PreconnectToSearch",
-    "msForceBrowserSignIn",
-    "msEdgeUpdateLaunchServicesPreferredVersion",
-]
-# Headless Chromium preloads the omnibox's popup, two WebUI pages in a renderer process of their own,
-# for every window, which is every page of a new context: about 0.6 s of CPU each time, for a popup
-# nobody ever sees. Nothing a page or the tests can observe depends on it.
-WITHOUT_OMNIBOX_POPUP = ["WebUIOmniboxPopup", "WebUIOmniboxAimPopup", "WebUIOmniboxFullPopup"]
-TEST_CHROMIUM_ARGS = [
-    *CHROMIUM_ARGS,
-    "--disable-features=" + ",".join(PLAYWRIGHT_DISABLED_FEATURES + WITHOUT_OMNIBOX_POPUP),
-]
+TEST_CHROMIUM_ARGS = CHROMIUM_ARGS  # hutong check's own switches (check/browser.py)
 
 # The session's browser and its context pool once launched (by the fixture below).
 _POOLS: list[ContextPool] = []

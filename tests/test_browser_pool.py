@@ -11,9 +11,9 @@ from typing import Any
 import pytest
 from playwright.async_api import Browser, Page, async_playwright, expect
 
-from hutong.check.browser import CHROMIUM, CHROMIUM_ARGS
+from hutong.check.browser import BASE_ARGS, CHROMIUM, WITHOUT_OMNIBOX_POPUP
 from tests.browser_pool import ContextPool
-from tests.conftest import WITHOUT_OMNIBOX_POPUP, LiveServer
+from tests.conftest import LiveServer
 
 pytestmark = pytest.mark.browser
 
@@ -170,7 +170,7 @@ async def test_the_suites_chromium_keeps_playwrights_switches_without_the_omnibo
     ours = renderer_features()
     assert ours
     async with async_playwright() as playwright:
-        plain = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        plain = await playwright.chromium.launch(executable_path=CHROMIUM, args=BASE_ARGS)
         try:
             other = await plain.new_page()
             await other.goto(live_server.url + "/api/categories")

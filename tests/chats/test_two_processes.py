@@ -15,7 +15,6 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import httpx
-import pytest
 
 from hutong.server.accounts import service as accounts
 from hutong.server.db import Database
@@ -24,8 +23,9 @@ from hutong.server.sealing import Keyring
 from hutong.settings import Settings
 from tests.chats.people import Person, befriend
 from tests.chats.test_live import REDIS, live, next_event
+from tests.conftest import on_databases
 
-pytestmark = pytest.mark.parametrize("database_url", ["postgres"], indirect=True)
+pytestmark = on_databases("postgres")
 
 
 class Proxy:
