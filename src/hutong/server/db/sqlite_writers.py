@@ -82,14 +82,15 @@ class Writers:
         return turn
 
     def _before_execute(self, conn: Connection, _cursor: Any, statement: str, *_args: Any) -> None:
-        if not _WRITE.match(statement):
+        write = _WRITE.match(statement)
+        if not write:
             return
         raw: Any = conn.connection.dbapi_connection  # SQLAlchemy's adapter of an aiosqlite connection
         turn = self._turn()
         if turn.holder is not raw:
             self._wait_for_turn(turn)
             turn.holder = raw
-        if statement.lstrip()[:9].upper() == "SAVEPOINT" and not raw._connection.in_transaction:
+        if write[1].upper() == "SAVEPOINT" and not raw._connection.in_transaction:
             # Outside a transaction SQLite's SAVEPOINT begins one, and its RELEASE commits it: what the
             # transaction writes after (or rolls back) would no longer be one unit with it. Python's
             # sqlite3 opens transactions only before INSERT/UPDATE/DELETE, so open it here, as a write.

@@ -74,6 +74,11 @@ function release(session) {
   session.video.srcObject = null;
 }
 
+/** Whether `stream` is still the session's camera (not closed, hidden or reopened since). @param {Session} session @param {MediaStream | null} stream */
+function current(session, stream) {
+  return !session.stopped && session.stream === stream;
+}
+
 /** Whether the element's page is the one on screen (analytics.js counts the same page). @param {MiniProgram} mp @param {any} page */
 function onScreen(mp, page) {
   return mp.foreground && !mp.closed && mp.top === page;
@@ -163,13 +168,13 @@ async function start(mp, session) {
   session.stream = stream;
   // The camera went away (unplugged, taken by the system): WeChat's bindstop. (track.stop() fires no 'ended'.)
   stream.getVideoTracks()[0]?.addEventListener('ended', () => {
-    if (session.stopped || session.stream !== stream) return;
+    if (!current(session, stream)) return;
     stop(mp, session);
     tell(session, 'stop', [{}]);
   });
   video.srcObject = stream;
   await video.play().catch(() => {});
-  const live = () => !session.stopped && session.stream === stream;
+  const live = () => current(session, stream);
   const pump = async () => {
     if (!live()) return;
     if (!pageAlive(mp, page)) return stop(mp, session);
@@ -194,7 +199,7 @@ async function start(mp, session) {
 function scan(mp, session) {
   const local = Boolean(/** @type {any} */ (globalThis).BarcodeDetector);
   const stream = session.stream;
-  const live = () => !session.stopped && session.stream === stream;
+  const live = () => current(session, stream);
   const read = async () => {
     if (!live()) return;
     if (session.video.videoWidth) {

@@ -40,14 +40,14 @@ let recording = 0;
 /** What the recording under way hands its result to when it ends by itself. @type {((res: any) => void) | undefined} */
 let recordingEnded;
 
+/** The recording under way ends by itself and hands its result to timeoutCallback (stopRecord clears the timer). */
+function endByItself() {
+  if (recording) new CameraContext().stopRecord({ success: recordingEnded, fail: () => {} });
+}
+
 // The host ended the recording because its page left the screen (host/api/camera.js followScreen): as
 // WeChat's ends on the page's onHide, its result goes to timeoutCallback.
-on('camera:recordEnded', () => {
-  if (!recording) return;
-  clearTimeout(recording);
-  recording = 0;
-  new CameraContext().stopRecord({ success: recordingEnded, fail: () => {} });
-});
+on('camera:recordEnded', endByItself);
 
 class CameraContext {
   /** @param {any} [options] */
@@ -75,10 +75,7 @@ class CameraContext {
     const run = /** @type {Promise<any>} */ (callHost('hutong:cameraStartRecord', {})).then(() => {
       clearTimeout(recording);
       recordingEnded = typeof options?.timeoutCallback === 'function' ? options.timeoutCallback : undefined;
-      recording = setTimeout(() => {
-        recording = 0;
-        this.stopRecord({ success: options?.timeoutCallback, fail: () => {} });
-      }, seconds * 1000);
+      recording = setTimeout(endByItself, seconds * 1000);
       return {};
     });
     return settle(options, run, 'startRecord');
