@@ -377,8 +377,6 @@ async def allow_domains(server: LiveServer, appid: str, domains: dict[str, list[
         await db.dispose()
 
 
-TEST_CHROMIUM_ARGS = CHROMIUM_ARGS  # hutong check's own switches (check/browser.py)
-
 # The session's browser and its context pool once launched (by the fixture below).
 _POOLS: list[ContextPool] = []
 
@@ -388,7 +386,7 @@ async def browser() -> AsyncIterator[Browser]:
     """The session's Chromium. Its option-less new_page() and new_context() give a context from a pool
     of cleaned ones (tests/browser_pool.py; tests marked fresh_context get a new one)."""
     async with async_playwright() as playwright:
-        instance = await playwright.chromium.launch(executable_path=CHROMIUM, args=TEST_CHROMIUM_ARGS)
+        instance = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         pool = ContextPool(instance)
         pool.install()
         _POOLS.append(pool)

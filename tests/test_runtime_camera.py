@@ -15,8 +15,8 @@ import segno
 from PIL import Image
 from playwright.async_api import Browser, FrameLocator, Page, async_playwright, expect
 
-from hutong.check.browser import CHROMIUM
-from tests.conftest import TEST_CHROMIUM_ARGS, LiveServer
+from hutong.check.browser import CHROMIUM, CHROMIUM_ARGS
+from tests.conftest import LiveServer
 
 pytestmark = pytest.mark.browser
 
@@ -43,7 +43,7 @@ async def camera_browser() -> AsyncIterator[Browser]:
         browser = await playwright.chromium.launch(
             executable_path=CHROMIUM,
             args=[
-                *TEST_CHROMIUM_ARGS,
+                *CHROMIUM_ARGS,
                 "--use-fake-device-for-media-stream",
                 "--use-fake-ui-for-media-stream",
             ],
@@ -130,7 +130,7 @@ async def test_scan_mode_reports_the_code_in_view(live_server: LiveServer, tmp_p
         browser = await playwright.chromium.launch(
             executable_path=CHROMIUM,
             args=[
-                *TEST_CHROMIUM_ARGS,
+                *CHROMIUM_ARGS,
                 "--use-fake-device-for-media-stream",
                 "--use-fake-ui-for-media-stream",
                 f"--use-file-for-fake-video-capture={film}",

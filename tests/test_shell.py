@@ -13,12 +13,12 @@ from PIL import Image
 from playwright.async_api import Browser, BrowserContext, FrameLocator, Page, async_playwright, expect
 from sqlalchemy import select
 
-from hutong.check.browser import CHROMIUM
+from hutong.check.browser import CHROMIUM, CHROMIUM_ARGS
 from hutong.server.apps.models import App
 from hutong.server.db import Database
 from hutong.server.discovery import links, scenes
 from hutong.server.discovery.codes import render_code
-from tests.conftest import TEST_CHROMIUM_ARGS, LiveServer
+from tests.conftest import LiveServer
 
 APPID = "test-launch"
 TOP = ".surface:not([hidden]) iframe.hutong-page:not([hidden])"
@@ -280,7 +280,7 @@ async def test_scan_with_the_camera(live_server: LiveServer, tea: str, tmp_path:
         browser = await playwright.chromium.launch(
             executable_path=CHROMIUM,
             args=[
-                *TEST_CHROMIUM_ARGS,
+                *CHROMIUM_ARGS,
                 "--use-fake-device-for-media-stream",
                 f"--use-file-for-fake-video-capture={video}",
             ],

@@ -13,8 +13,8 @@ import httpx
 import pytest
 from playwright.async_api import Browser, expect
 
-from hutong.check.browser import CHROMIUM
-from tests.conftest import TEST_CHROMIUM_ARGS, LiveServer
+from hutong.check.browser import CHROMIUM, CHROMIUM_ARGS
+from tests.conftest import LiveServer
 from tests.coupons.test_claim_journey import PASSWORD, _campaign
 
 pytestmark = pytest.mark.browser
@@ -71,7 +71,7 @@ async def test_scan_with_the_camera_or_fall_back(live_server: LiveServer, browse
     # A fake camera and a stand-in detector: the button scans, fills the field and submits.
     camera = await browser.browser_type.launch(
         executable_path=CHROMIUM,
-        args=[*TEST_CHROMIUM_ARGS, "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream"],
+        args=[*CHROMIUM_ARGS, "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream"],
     )
     try:
         context = await camera.new_context(permissions=["camera"])
