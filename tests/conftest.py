@@ -18,7 +18,7 @@ from typing import Any
 
 import asyncpg
 import pytest
-from playwright.async_api import Browser, FrameLocator, Page, async_playwright, expect
+from playwright.async_api import Browser, FrameLocator, Locator, Page, async_playwright, expect
 
 from hutong.check.browser import CHROMIUM, CHROMIUM_ARGS
 from hutong.examples import load_examples
@@ -450,6 +450,32 @@ async def wait_until(page: Page, expression: str, seconds: float = 15) -> None:
             return
         await asyncio.sleep(0.05)
     raise AssertionError(f"never true: {expression}")
+
+
+async def wait_until_drawn(target: Locator, seconds: float = 15) -> None:
+    """Wait until the page frame holding ``target`` is drawn where ``target`` is, as a person waits to
+    see a page before tapping it; then click.
+
+    For a frame the host shows again (navigateBack, switchTab to an open tab, an app back from the
+    background) un-hiding it is one DOM change, so Playwright's checks pass at once; but Chromium sends
+    input where its last drawn frame says, and until the shown frame has been drawn, a click at its place
+    goes to the host page (to the ``iframe`` element) and the page never hears it: under load, one click
+    74 ms after the un-hide was lost so, and three in four within milliseconds of it. No person can tap
+    a page before it appears. This moves the mouse over ``target`` (a pixel to and fro, so each move is
+    a move) until the frame hears it; a move with no button down is no touch event (view/events.js)."""
+    await target.evaluate(
+        "el => { el.__pointerSeen = false;"
+        " el.addEventListener('pointermove', () => { el.__pointerSeen = true }, { once: true }) }"
+    )
+    for attempt in range(int(seconds * 20)):
+        box = await target.bounding_box()
+        if box is not None:
+            x = box["x"] + box["width"] / 2 + 1 - attempt % 2
+            await target.page.mouse.move(x, box["y"] + box["height"] / 2)
+            if await target.evaluate("el => el.__pointerSeen"):
+                return
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"the pointer over {target} never reached its page frame")
 
 
 async def open_app(browser: Browser, server: LiveServer, appid: str, query: str = "") -> OpenedApp:

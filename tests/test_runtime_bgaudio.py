@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from playwright.async_api import Browser, expect
 
-from tests.conftest import LiveServer, open_app
+from tests.conftest import LiveServer, open_app, wait_until_drawn
 
 TOP = "iframe.hutong-page:not([hidden])"
 
@@ -43,6 +43,7 @@ async def test_play_pause_seek_stop_across_pages(live_server: LiveServer, browse
         await expect(view.locator("#state")).to_have_text("status 0 /audio/tone.wav")
         await page.get_by_role("button", name="Back").click()
         await expect(view.locator("#events")).to_have_text("play pause")
+        await wait_until_drawn(view.locator("#play"))
         await view.locator("#play").click()
         await expect(view.locator("#events")).to_have_text("play pause play")
         await view.locator("#stop").click()

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from playwright.async_api import Browser, expect
 
-from tests.conftest import LiveServer, open_app
+from tests.conftest import LiveServer, open_app, wait_until_drawn
 
 pytestmark = pytest.mark.browser
 
@@ -271,6 +271,7 @@ async def test_navigation_bar_searchbar_slideview_and_small_ones(
     await expect(app.page.locator("iframe.hutong-page")).to_have_count(1)
     await expect(app.view().locator("#back")).to_have_text("back:1")
     # Home: relaunches the entry page (the stack is only it again).
+    await wait_until_drawn(app.view().locator("#more-link"))
     await app.view().locator("#more-link").click()
     await expect(app.page.locator("iframe.hutong-page")).to_have_count(2)
     await app.view().locator("#nav .weui-navigation-bar__btn_home").click()

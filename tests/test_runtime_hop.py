@@ -12,7 +12,7 @@ from collections.abc import AsyncIterator
 import pytest
 from playwright.async_api import Browser, BrowserContext, FrameLocator, Page, expect
 
-from tests.conftest import LiveServer
+from tests.conftest import LiveServer, wait_until_drawn
 
 TOP = ".surface:not([hidden]) iframe.hutong-page:not([hidden])"
 
@@ -80,6 +80,7 @@ async def test_navigate_to_and_back_from_another_mini_program(
     await expect(source.locator("#result")).to_have_text("navigateToMiniProgram:ok")
 
     # The pair is allowed now: the navigator opens the target without asking, with its extra-data.
+    await wait_until_drawn(source.locator("#nav"))
     await source.locator("#nav").click()
     other = view(page)
     await expect(other.locator("#referrer")).to_have_text(

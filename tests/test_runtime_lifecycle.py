@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from playwright.async_api import Browser, expect
 
-from tests.conftest import LiveServer, open_app
+from tests.conftest import LiveServer, open_app, wait_until_drawn
 
 pytestmark = pytest.mark.browser
 
@@ -48,16 +48,18 @@ async def test_app_and_page_lifecycle_and_set_data(live_server: LiveServer, brow
     await expect(view.locator("#shows")).to_have_text("2")
 
     # A page built with Component(): the query fills its properties, onLoad is one of its methods.
+    await wait_until_drawn(view.locator("#open-comp"))
     await view.locator("#open-comp").click()
     comp = app.view()
     await expect(comp.locator("#comp-page")).to_have_text("9 loaded:9:pages/comp/comp attached")
     await comp.locator("#comp-back").click()
     await expect(app.page.locator("iframe.hutong-page")).to_have_count(1)
     view = app.view()
-    # Shown again (its third onShow) before it is tapped: a tap while it is still coming back is lost.
+    # Shown again: its third onShow.
     await expect(view.locator("#shows")).to_have_text("3")
 
     # An uncaught error reaches App.onError and the developer panel, with the source file and line.
+    await wait_until_drawn(view.locator("#boom"))
     await view.locator("#boom").click()
     await expect(app.page.locator("#dev-panel")).to_contain_text("(pages/index/index.js:42)")
     await view.locator("#reject").click()
@@ -72,6 +74,7 @@ async def test_app_and_page_lifecycle_and_set_data(live_server: LiveServer, brow
     # The runtime survives: the page still answers. Then to the background and back.
     await app.page.locator("#close-app").click()
     await app.page.get_by_role("button", name="lifecycle").click()
+    await wait_until_drawn(app.view().locator("#refresh"))
     await app.view().locator("#refresh").click()
     await expect(app.view().locator("#order")).to_contain_text(
         "page:ready page:show page:show app:hide wx:hide app:show wx:show page:show"

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from playwright.async_api import Browser, expect
 
-from tests.conftest import LiveServer, open_app
+from tests.conftest import LiveServer, open_app, wait_until_drawn
 
 pytestmark = pytest.mark.browser
 
@@ -22,8 +22,7 @@ async def test_route_listeners_and_extras(live_server: LiveServer, browser: Brow
     home = page.frame_locator(TOP)
     await home.locator("#go").click()
     await page.frame_locator(TOP).locator("#back").click()
-    await expect(page.frame_locator(TOP).locator("#show")).to_be_visible()
-    await page.wait_for_timeout(200)
+    await wait_until_drawn(page.frame_locator(TOP).locator("#show"))
     await page.frame_locator(TOP).locator("#show").click()
     events = page.frame_locator(TOP).locator("#events")
     await expect(events).to_contain_text("AppRouteDone:navigateBack:pages/index/index")
