@@ -22,5 +22,9 @@ App({
   },
   onUnhandledRejection(res) {
     this.globalData.rejections.push(String(res.reason && res.reason.message))
+    // Shown as it comes: it comes in a task of its own after the tap that rejected, so a tap already
+    // waiting for the logic thread (the test's next one, on a loaded machine) runs before it.
+    const pages = getCurrentPages()
+    pages[pages.length - 1].setData({ rejections: this.globalData.rejections.join('|') })
   },
 })
