@@ -127,6 +127,7 @@ _CLEANER = _Cleaner()
 @pytest.fixture(scope="session", autouse=True)
 def _clean_up_databases() -> Iterator[None]:
     yield
+    _downgrade_kept()
     errors = _CLEANER.finish()
     assert not errors, "a test database did not downgrade or drop cleanly:\n" + "\n".join(errors)
 
@@ -252,23 +253,39 @@ def _downgrade_and_drop_later(label: str, url: str, data_dir: Path, name: str | 
         _CLEANER.drop(name)
 
 
-# Each module's latest data-layer database per kind, kept for the module's end:
-# (module nodeid, kind) -> (its URL, its PostgreSQL name or None, the test's data dir, the test's nodeid).
+# Each test package's latest data-layer database per kind, kept until this worker leaves the package:
+# (package folder, kind) -> (its URL, its PostgreSQL name or None, the test's data dir, the test's nodeid).
 _KEPT_FOR_DOWNGRADE: dict[tuple[str, str], tuple[str, str | None, Path, str]] = {}
 
 
-@pytest.fixture(scope="module", autouse=True)
-def _downgrade_modules_last_databases(request: pytest.FixtureRequest) -> Iterator[None]:
-    """The downgrade with rows in place runs once per module and database kind, on the module's last
-    data-layer test's database. (A downgrade costs about a second of CPU on SQLite, whose ALTERs
-    copy tables, and seconds of DDL round trips on PostgreSQL; done for each of several hundred tests
-    it was a fifth of the suite.)"""
-    yield
-    for kind in ("sqlite", "postgres"):
-        kept = _KEPT_FOR_DOWNGRADE.pop((request.node.nodeid, kind), None)
-        if kept is not None:
-            url, name, data_dir, test = kept
-            _downgrade_and_drop_later(f"downgrading {test}", url, data_dir, name)
+def _package(nodeid: str) -> str:
+    return str(Path(nodeid.split("::", 1)[0]).parent)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> Iterator[None]:
+    """The downgrade with rows in place runs on the last data-layer database of each kind a worker
+    made in a test package (tests/payments, tests/wallet...) before it moved on to a file of another
+    package. A downgrade costs about a second of CPU on SQLite, whose ALTERs copy tables, and a third
+    of one plus the server's DDL on PostgreSQL: for each of several hundred tests it was a fifth of
+    the suite; once per module it was still a fifth of the CPU of tests/payments and tests/wallet
+    (xdist hands out the largest files first, so a package's files reach a worker in a few runs,
+    not one: payments, wallet and ledger went from 54 downgrades to 24). A package's modules test
+    one domain's tables, so its last database has rows where its migrations must reverse."""
+    try:
+        return (yield)
+    finally:
+        # (After the session's last test, _clean_up_databases takes what is left.)
+        package = _package(item.nodeid)
+        if nextitem is not None and _package(nextitem.nodeid) != package:
+            _downgrade_kept(package)
+
+
+def _downgrade_kept(package: str | None = None) -> None:
+    """Hand the kept databases of ``package`` (of every package: None) to the cleaner."""
+    for key in [key for key in _KEPT_FOR_DOWNGRADE if package is None or key[0] == package]:
+        url, name, data_dir, test = _KEPT_FOR_DOWNGRADE.pop(key)
+        _downgrade_and_drop_later(f"downgrading {test}", url, data_dir, name)
 
 
 # The databases a test runs on. Both by default: a test whose assertions depend on what the database
@@ -293,7 +310,7 @@ def on_databases(*kinds: str, fixture: str = "database_url") -> pytest.MarkDecor
 async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
     """Each data-layer test runs on SQLite and on PostgreSQL, on a database of its own at the newest
     migration: a copy of one migrated from empty at the start of the session (copying takes
-    milliseconds, migrating seconds, and this runs for every data-layer test). The module's last one
+    milliseconds, migrating seconds, and this runs for every data-layer test). The package's last one
     of each kind is downgraded to empty with its rows in place (above); all are dropped in the
     background."""
     test = request.node.nodeid
@@ -308,7 +325,7 @@ async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncI
         await _admin(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
         url = f"{_postgres_base()}/{name}"
     yield url
-    key = (test.split("::", 1)[0], request.param)
+    key = (_package(test), request.param)
     replaced = _KEPT_FOR_DOWNGRADE.get(key)
     _KEPT_FOR_DOWNGRADE[key] = (url, name, tmp_path, test)
     if replaced is not None and replaced[1] is not None:
