@@ -18,7 +18,7 @@ from typing import Any
 
 import asyncpg
 import pytest
-from playwright.async_api import Browser, FrameLocator, Page, async_playwright, expect
+from playwright.async_api import Browser, FrameLocator, Page, Worker, async_playwright, expect
 
 from hutong.check.browser import CHROMIUM, CHROMIUM_ARGS
 from hutong.examples import load_examples
@@ -467,6 +467,19 @@ async def wait_until(page: Page, expression: str, seconds: float = 15) -> None:
             return
         await asyncio.sleep(0.05)
     raise AssertionError(f"never true: {expression}")
+
+
+async def logic_without_a_gesture(page: Page, expression: str, seconds: float = 15) -> Worker:
+    """The app's logic worker once ``expression`` (evaluated in it) is true, found without touching the
+    host page or its frames. Playwright's evaluations there, `expect` included, count as user gestures
+    (CDP's userGesture), which give the host page a transient activation for 5 s: a test of what the
+    host refuses without a tap waits this way instead of letting one lapse."""
+    for _ in range(int(seconds * 20)):
+        worker = next((w for w in page.workers if w.url.startswith("data:")), None)
+        if worker is not None and await worker.evaluate(expression):
+            return worker
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"never true in the logic worker: {expression}")
 
 
 async def open_app(browser: Browser, server: LiveServer, appid: str, query: str = "") -> OpenedApp:
