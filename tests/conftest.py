@@ -18,7 +18,7 @@ from typing import Any
 
 import asyncpg
 import pytest
-from playwright.async_api import Browser, FrameLocator, Locator, Page, async_playwright, expect
+from playwright.async_api import Browser, FrameLocator, Locator, Page, Worker, async_playwright, expect
 
 from hutong.check.browser import CHROMIUM, CHROMIUM_ARGS
 from hutong.examples import load_examples
@@ -127,6 +127,7 @@ _CLEANER = _Cleaner()
 @pytest.fixture(scope="session", autouse=True)
 def _clean_up_databases() -> Iterator[None]:
     yield
+    _downgrade_kept()
     errors = _CLEANER.finish()
     assert not errors, "a test database did not downgrade or drop cleanly:\n" + "\n".join(errors)
 
@@ -252,23 +253,39 @@ def _downgrade_and_drop_later(label: str, url: str, data_dir: Path, name: str | 
         _CLEANER.drop(name)
 
 
-# Each module's latest data-layer database per kind, kept for the module's end:
-# (module nodeid, kind) -> (its URL, its PostgreSQL name or None, the test's data dir, the test's nodeid).
+# Each test package's latest data-layer database per kind, kept until this worker leaves the package:
+# (package folder, kind) -> (its URL, its PostgreSQL name or None, the test's data dir, the test's nodeid).
 _KEPT_FOR_DOWNGRADE: dict[tuple[str, str], tuple[str, str | None, Path, str]] = {}
 
 
-@pytest.fixture(scope="module", autouse=True)
-def _downgrade_modules_last_databases(request: pytest.FixtureRequest) -> Iterator[None]:
-    """The downgrade with rows in place runs once per module and database kind, on the module's last
-    data-layer test's database. (A downgrade costs about a second of CPU on SQLite, whose ALTERs
-    copy tables, and seconds of DDL round trips on PostgreSQL; done for each of several hundred tests
-    it was a fifth of the suite.)"""
-    yield
-    for kind in ("sqlite", "postgres"):
-        kept = _KEPT_FOR_DOWNGRADE.pop((request.node.nodeid, kind), None)
-        if kept is not None:
-            url, name, data_dir, test = kept
-            _downgrade_and_drop_later(f"downgrading {test}", url, data_dir, name)
+def _package(nodeid: str) -> str:
+    return str(Path(nodeid.split("::", 1)[0]).parent)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> Iterator[None]:
+    """The downgrade with rows in place runs on the last data-layer database of each kind a worker
+    made in a test package (tests/payments, tests/wallet...) before it moved on to a file of another
+    package. A downgrade costs about a second of CPU on SQLite, whose ALTERs copy tables, and a third
+    of one plus the server's DDL on PostgreSQL: for each of several hundred tests it was a fifth of
+    the suite; once per module it was still a fifth of the CPU of tests/payments and tests/wallet
+    (xdist hands out the largest files first, so a package's files reach a worker in a few runs,
+    not one: payments, wallet and ledger went from 54 downgrades to 24). A package's modules test
+    one domain's tables, so its last database has rows where its migrations must reverse."""
+    try:
+        return (yield)
+    finally:
+        # (After the session's last test, _clean_up_databases takes what is left.)
+        package = _package(item.nodeid)
+        if nextitem is not None and _package(nextitem.nodeid) != package:
+            _downgrade_kept(package)
+
+
+def _downgrade_kept(package: str | None = None) -> None:
+    """Hand the kept databases of ``package`` (of every package: None) to the cleaner."""
+    for key in [key for key in _KEPT_FOR_DOWNGRADE if package is None or key[0] == package]:
+        url, name, data_dir, test = _KEPT_FOR_DOWNGRADE.pop(key)
+        _downgrade_and_drop_later(f"downgrading {test}", url, data_dir, name)
 
 
 # The databases a test runs on. Both by default: a test whose assertions depend on what the database
@@ -293,7 +310,7 @@ def on_databases(*kinds: str, fixture: str = "database_url") -> pytest.MarkDecor
 async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
     """Each data-layer test runs on SQLite and on PostgreSQL, on a database of its own at the newest
     migration: a copy of one migrated from empty at the start of the session (copying takes
-    milliseconds, migrating seconds, and this runs for every data-layer test). The module's last one
+    milliseconds, migrating seconds, and this runs for every data-layer test). The package's last one
     of each kind is downgraded to empty with its rows in place (above); all are dropped in the
     background."""
     test = request.node.nodeid
@@ -308,7 +325,7 @@ async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncI
         await _admin(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
         url = f"{_postgres_base()}/{name}"
     yield url
-    key = (test.split("::", 1)[0], request.param)
+    key = (_package(test), request.param)
     replaced = _KEPT_FOR_DOWNGRADE.get(key)
     _KEPT_FOR_DOWNGRADE[key] = (url, name, tmp_path, test)
     if replaced is not None and replaced[1] is not None:
@@ -452,6 +469,19 @@ async def wait_until(page: Page, expression: str, seconds: float = 15) -> None:
     raise AssertionError(f"never true: {expression}")
 
 
+async def logic_without_a_gesture(page: Page, expression: str, seconds: float = 15) -> Worker:
+    """The app's logic worker once ``expression`` (evaluated in it) is true, found without touching the
+    host page or its frames. Playwright's evaluations there, `expect` included, count as user gestures
+    (CDP's userGesture), which give the host page a transient activation for 5 s: a test of what the
+    host refuses without a tap waits this way instead of letting one lapse."""
+    for _ in range(int(seconds * 20)):
+        worker = next((w for w in page.workers if w.url.startswith("data:")), None)
+        if worker is not None and await worker.evaluate(expression):
+            return worker
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"never true in the logic worker: {expression}")
+
+
 async def wait_until_drawn(target: Locator, seconds: float = 15) -> None:
     """Wait until the page frame holding ``target`` is drawn where ``target`` is, as a person waits to
     see a page before tapping it; then click.
@@ -462,7 +492,8 @@ async def wait_until_drawn(target: Locator, seconds: float = 15) -> None:
     goes to the host page (to the ``iframe`` element) and the page never hears it: under load, one click
     74 ms after the un-hide was lost so, and three in four within milliseconds of it. No person can tap
     a page before it appears. This moves the mouse over ``target`` (a pixel to and fro, so each move is
-    a move) until the frame hears it; a move with no button down is no touch event (view/events.js)."""
+    a move) until the frame hears it; a move with no button down is no touch event (view/events.js).
+    Its evaluations in the frame count as a user gesture, as the click after it does anyway."""
     await target.evaluate(
         "el => { el.__pointerSeen = false;"
         " el.addEventListener('pointermove', () => { el.__pointerSeen = true }, { once: true }) }"
