@@ -20,6 +20,7 @@ from typing import Any
 import asyncpg
 import pytest
 from playwright.async_api import Browser, FrameLocator, Locator, Page, Worker, async_playwright, expect
+from playwright.async_api import Error as PlaywrightError
 
 from hutong.check.browser import CHROMIUM, CHROMIUM_ARGS
 from hutong.examples import load_examples
@@ -576,8 +577,11 @@ async def logic_without_a_gesture(page: Page, expression: str, seconds: float = 
     host refuses without a tap waits this way instead of letting one lapse."""
     for _ in range(int(seconds * 20)):
         worker = next((w for w in page.workers if w.url.startswith("data:")), None)
-        if worker is not None and await worker.evaluate(expression):
-            return worker
+        try:
+            if worker is not None and await worker.evaluate(expression):
+                return worker
+        except PlaywrightError:
+            pass  # the worker has not run the runtime yet (getCurrentPages is not defined)
         await asyncio.sleep(0.05)
     raise AssertionError(f"never true in the logic worker: {expression}")
 
