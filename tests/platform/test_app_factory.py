@@ -6,6 +6,10 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
+from fastapi import FastAPI
+from fastapi.openapi.utils import get_openapi
+
+from hutong.server.app import _ROUTERS, platform_routes
 from tests.conftest import _copy_sqlite, _template
 from tests.platform.apiclient import platform, settings_for
 
@@ -39,3 +43,20 @@ async def test_two_platforms_in_one_process_share_routes_not_state(tmp_path: Pat
         keys_a = (await a.get("/.well-known/hutong/platform-keys.json")).json()
         keys_b = (await b.get("/.well-known/hutong/platform-keys.json")).json()
         assert keys_a != keys_b
+
+
+def test_the_shared_routes_are_what_including_the_routers_makes() -> None:
+    """The app takes the routers' own route objects rather than FastAPI's include_router copies: the
+    API they describe must be the same, operation for operation."""
+    included = FastAPI()
+    for router in _ROUTERS:
+        included.include_router(router)
+    shared = platform_routes()
+    assert [(getattr(r, "path", None), getattr(r, "methods", None)) for r in shared] == [
+        (getattr(r, "path", None), getattr(r, "methods", None))
+        for r in included.routes[len(included.routes) - len(shared) :]
+    ]
+    made = get_openapi(title="Hutong", version="1", routes=list(shared))
+    expected = get_openapi(title="Hutong", version="1", routes=included.routes)
+    assert made == expected
+    assert len(made["paths"]) > 200
