@@ -14,6 +14,7 @@ import threading
 from collections.abc import AsyncIterator, Callable, Coroutine, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -81,6 +82,10 @@ async def _admin(statement: str) -> None:
         await connection.close()
 
 
+async def _drop_database(name: str) -> None:
+    await _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
 class _Cleaner:
     """Downgrades and drops the tests' databases in a thread of its own, off the tests' path: a
     PostgreSQL ``DROP DATABASE`` forces a checkpoint (seconds on a busy machine), and a downgrade is
@@ -103,7 +108,7 @@ class _Cleaner:
     def drop(self, name: str) -> None:
         self.put(
             f"DROP DATABASE {name}",
-            lambda: asyncio.run(_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')),
+            lambda: asyncio.run(_drop_database(name)),
         )
 
     def _run(self) -> None:
@@ -132,8 +137,7 @@ def _clean_up_databases() -> Iterator[None]:
     _downgrade_kept()
     errors = _CLEANER.finish()
     while not _RECYCLED.empty():
-        statement = f'DROP DATABASE IF EXISTS "{_RECYCLED.get_nowait()}" WITH (FORCE)'
-        _in_thread(lambda statement=statement: _admin(statement))  # type: ignore[misc]
+        _in_thread(partial(_drop_database, _RECYCLED.get_nowait()))
     assert not errors, "a test database did not downgrade or drop cleanly:\n" + "\n".join(errors)
 
 
@@ -289,14 +293,14 @@ def _recycle(name: str) -> None:
     """In the cleaner's thread: put a test's PostgreSQL database back for another test, or drop it."""
 
     def job() -> None:
+        restored = False
         try:
-            if asyncio.run(_TEMPLATE_STATE.restore(name)):
+            restored = asyncio.run(_TEMPLATE_STATE.restore(name))
+        finally:
+            if restored:
                 _RECYCLED.put(name)
-                return
-        except BaseException:
-            asyncio.run(_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            raise
-        asyncio.run(_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            else:
+                asyncio.run(_drop_database(name))
 
     _CLEANER.put(f"recycling {name}", job)
 
@@ -309,7 +313,7 @@ def _drop_templates() -> Iterator[None]:
             shutil.rmtree(Path(_TEMPLATES.pop("sqlite")).parent, ignore_errors=True)
         if "postgres" in _TEMPLATES:
             name = _TEMPLATES.pop("postgres")
-            _in_thread(lambda: _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            _in_thread(partial(_drop_database, name))
 
 
 async def migrate(url: str) -> None:

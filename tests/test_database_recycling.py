@@ -8,7 +8,7 @@ from pathlib import Path
 
 import asyncpg
 
-from tests.conftest import _TEMPLATE_STATE, _admin, _database_dsn, _postgres_base
+from tests.conftest import _TEMPLATE_STATE, _admin, _database_dsn, _drop_database, _postgres_base
 from tests.platform.apiclient import platform, settings_for, token_for
 
 
@@ -66,4 +66,4 @@ async def test_a_recycled_database_is_a_fresh_copy(migrated_postgres: str, tmp_p
         assert not await _TEMPLATE_STATE.restore(used)
     finally:
         for name in (used, fresh):
-            await _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            await _drop_database(name)

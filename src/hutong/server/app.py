@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from functools import cache
 from html import escape
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -191,7 +190,6 @@ _ROUTERS = (
 )
 
 
-@cache
 def platform_routes() -> tuple[BaseRoute, ...]:
     """Every router's routes, in order: the routers' own route objects, shared by each app this
     process creates. FastAPI's ``include_router`` would build every route anew (each endpoint's
