@@ -229,6 +229,9 @@ async def test_concurrent_payments_of_one_order_charge_once(shop: Shop) -> None:
     answers = await asyncio.gather(*(shop.pay(params) for _ in range(20)))
     statuses = sorted(a.status_code for a in answers)
     assert statuses.count(200) == 1, [a.text for a in answers if a.status_code != 409]
+    # Every loser is told why: the order is paid (whichever guard stopped it, the order's state or the
+    # wallet's unique prepay_id), or the PIN's tries are all in flight; never another error.
+    assert {a.json()["code"] for a in answers if a.status_code != 200} <= {"order_paid", "pin_locked"}
     assert await shop.balance() == 9_300
 
 

@@ -47,14 +47,14 @@ def _prepare() -> None:
 @app.command()
 def migrate() -> None:
     """Bring the database schema up to date."""
-    from hutong.server.db.migrate import upgrade
+    from hutong.server.db.migrate import bring_up_to_date
     from hutong.settings import get_settings
 
     _prepare()
     settings = get_settings()
     from hutong.server.sealing import Keyring
 
-    upgrade(settings.effective_database_url, keyring=Keyring.from_settings(settings))
+    bring_up_to_date(settings.effective_database_url, keyring=Keyring.from_settings(settings))
     typer.echo("database is up to date")
 
 
@@ -86,7 +86,7 @@ def demo(
     from hutong.demo_shop import run_tea_server
     from hutong.examples import find_examples, load_examples, prepare_backend, run_backend
     from hutong.server.db import Database
-    from hutong.server.db.migrate import upgrade
+    from hutong.server.db.migrate import bring_up_to_date
     from hutong.server.embedded import free_port
     from hutong.server.funding.sandbox_bank import run_bank
     from hutong.server.storage import BlobStore
@@ -96,7 +96,7 @@ def demo(
     settings = get_settings()
     from hutong.server.sealing import Keyring
 
-    upgrade(settings.effective_database_url, keyring=Keyring.from_settings(settings))
+    bring_up_to_date(settings.effective_database_url, keyring=Keyring.from_settings(settings))
 
     async def load() -> list[str]:
         database = Database.of_settings(settings)
@@ -326,7 +326,7 @@ def dev(
     from hutong.devserver import dev_server
     from hutong.devserver import serve as serve_dev
     from hutong.logs import configure_logging
-    from hutong.server.db.migrate import upgrade
+    from hutong.server.db.migrate import bring_up_to_date
     from hutong.settings import Settings
 
     try:
@@ -340,7 +340,7 @@ def dev(
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     from hutong.server.sealing import Keyring
 
-    upgrade(settings.effective_database_url, keyring=Keyring.from_settings(settings))
+    bring_up_to_date(settings.effective_database_url, keyring=Keyring.from_settings(settings))
     server, session = dev_server(directory, settings, host, port)
     typer.echo(f"Open http://{host}:{port}/?open={session.appid} in a browser; watching {directory}")
     asyncio.run(serve_dev(server, session))

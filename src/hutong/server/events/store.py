@@ -94,8 +94,15 @@ async def ensure_partitions(engine: AsyncEngine, days: Iterable[date]) -> None:
         return
     async with engine.begin() as connection:
         await connection.execute(text("SELECT pg_advisory_xact_lock(hashtext('analytics_partitions'))"))
-        existing = await _partitions(connection)
-        for day in sorted(set(days) - set(existing)):
+        missing = sorted(set(days) - set(await _partitions(connection)))
+        if missing:
+            # Writers wait until the new partitions are in place. ATTACH itself locks the parent only
+            # against other DDL: an INSERT that had already routed its row to the default partition
+            # (no partition for its day yet) then waited for the default's lock, and once the ATTACH
+            # committed failed its partition constraint ("violates partition constraint"), inside
+            # the caller's transaction: a wallet payment, which records its event there, failed.
+            await connection.execute(text("LOCK TABLE analytics_events IN SHARE ROW EXCLUSIVE MODE"))
+        for day in missing:
             name = partition_name(day)
             await connection.execute(text(f"CREATE TABLE {name} (LIKE analytics_events INCLUDING DEFAULTS)"))
             await connection.execute(

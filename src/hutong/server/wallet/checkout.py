@@ -132,7 +132,12 @@ async def pay(
         await session.commit()
     except IntegrityError:
         await session.rollback()
-        raise _fail(409, "order_paid", "the order is already paid") from None
+        # A concurrent attempt paid it first (the wallet's unique prepay_id). Anything else is not
+        # the payer's doing, and not an answer to tell them: it fails as the fault it is.
+        now = await orders.find(session, prepay.prepay_id)
+        if now is not None and now.trade_state in ("SUCCESS", "REFUND"):
+            raise _fail(409, "order_paid", "the order is already paid") from None
+        raise
     except Problem:
         await session.rollback()
         raise
