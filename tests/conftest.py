@@ -9,16 +9,19 @@ import queue
 import secrets
 import shutil
 import sqlite3
+import ssl
 import tempfile
 import threading
 from collections.abc import AsyncIterator, Callable, Coroutine, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass
-from functools import partial
+from functools import cache, partial
 from pathlib import Path
 from typing import Any
 
 import asyncpg
+import httpx
+import httpx._transports.default as httpx_transports
 import pytest
 from playwright.async_api import Browser, FrameLocator, Locator, Page, Worker, async_playwright, expect
 from playwright.async_api import Error as PlaywrightError
@@ -53,6 +56,25 @@ passwords.use_cheap_parameters_for_tests()
 # Merchant and platform RSA keys made from a pool of primes, every one distinct (tests/rsakeys.py):
 # generating each would cost about 0.1 s of CPU, and a payments test makes two or more.
 crypto.use_key_source_for_tests(rsakeys.new_rsa_key)
+
+
+# The tests' own httpx clients (a few per test, in about 70 places) share the default TLS context, as
+# the platform's do (server/tls.py): each built its own, loading the CA bundle (~30 ms of CPU here,
+# ~3% of the payments packages' Python CPU). Only the default (verify=True, no cert) is shared, one
+# per CA bundle the environment names.
+@cache
+def _default_ssl_context(trust_env: bool, cafile: str | None, capath: str | None) -> ssl.SSLContext:
+    return httpx.create_ssl_context(trust_env=trust_env)  # reads cafile and capath from the environment
+
+
+def _shared_ssl_context(verify: Any = True, cert: Any = None, trust_env: bool = True) -> ssl.SSLContext:
+    if verify is True and cert is None:
+        environment = os.environ.get("SSL_CERT_FILE"), os.environ.get("SSL_CERT_DIR")
+        return _default_ssl_context(trust_env, *environment)
+    return httpx.create_ssl_context(verify, cert, trust_env)
+
+
+httpx_transports.create_ssl_context = _shared_ssl_context  # type: ignore[attr-defined]
 
 POSTGRES_ADMIN = os.environ.get("HUTONG_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres")
 

@@ -7,10 +7,8 @@ which leaves no gap for DNS rebinding between the check and the connection."""
 
 from __future__ import annotations
 
-import functools
 import ipaddress
 import re
-import ssl
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 
@@ -19,6 +17,7 @@ import httpx
 import hutong
 from hutong.server.egress.addresses import AddressRefused, Network, resolve
 from hutong.server.problems import Problem
+from hutong.server.tls import client_context
 
 MAX_REDIRECTS = 5
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
@@ -195,13 +194,6 @@ async def _send(
         await response.aclose()
 
 
-@functools.cache
-def _tls() -> ssl.SSLContext:
-    """One TLS context for every forwarded request. Building one loads the CA bundle (milliseconds of
-    CPU): made per request, it was most of what a webhook or a Web Push cost the worker."""
-    return httpx.create_ssl_context(trust_env=False)
-
-
 async def forward(outgoing: Outgoing, policy: Policy) -> Answer:
     """Send ``outgoing`` and follow redirects ourselves, vetting every hop; raises Problem when refused."""
     method = outgoing.method.upper()
@@ -216,7 +208,7 @@ async def forward(outgoing: Outgoing, policy: Policy) -> Answer:
     timeout = httpx.Timeout(outgoing.timeout)
     # trust_env=False: an HTTP(S)_PROXY in the server's environment must not reroute the vetted address.
     async with httpx.AsyncClient(
-        timeout=timeout, verify=_tls(), trust_env=False, follow_redirects=False
+        timeout=timeout, verify=client_context(), trust_env=False, follow_redirects=False
     ) as client:
         for hop in range(policy.max_redirects + 1):
             try:

@@ -17,6 +17,7 @@ from hutong.server.funding.provider import (
     Outcome,
     Submission,
 )
+from hutong.server.tls import client_context
 
 _OUTCOMES: dict[str, Outcome] = {"succeeded": "succeeded", "paid": "succeeded", "failed": "failed"}
 
@@ -50,7 +51,7 @@ class SandboxBank:
 
     async def _submit(self, path: str, body: dict[str, Any]) -> Submission:
         try:
-            async with httpx.AsyncClient(timeout=self._timeout) as client:
+            async with httpx.AsyncClient(timeout=self._timeout, verify=client_context()) as client:
                 answer = await client.post(self.url + path, json=body, headers=self._headers)
         except httpx.TimeoutException:
             return Submission("unknown", "")
@@ -77,7 +78,7 @@ class SandboxBank:
 
     async def lookup(self, kind: Kind, reference: str) -> FundingEvent | None:
         path = f"/v1/{'charges' if kind == 'charge' else 'payouts'}/{reference}"
-        async with httpx.AsyncClient(timeout=self._timeout) as client:
+        async with httpx.AsyncClient(timeout=self._timeout, verify=client_context()) as client:
             answer = await client.get(self.url + path, headers=self._headers)
         if answer.status_code == 404:
             return None

@@ -49,6 +49,7 @@ from starlette.routing import Route
 
 from hutong import sidecar
 from hutong.server.funding import signature
+from hutong.server.tls import client_context
 
 APPROVED = "4242424242424242"
 DECLINED = "4000000000000002"
@@ -192,7 +193,7 @@ class Bank:
         }
         body = json.dumps(event).encode()
         copies = 3 if transfer.party == DUPLICATE_CALLBACKS else 1
-        async with httpx.AsyncClient(timeout=5.0) as client:
+        async with httpx.AsyncClient(timeout=5.0, verify=client_context()) as client:
             for _ in range(copies):
                 await self._deliver(client, transfer.callback_url, body)
 
