@@ -13,7 +13,7 @@ import httpx
 import pytest
 from playwright.async_api import Browser, expect
 
-from tests.conftest import LiveServer
+from tests.conftest import LiveServer, logic_without_a_gesture
 from tests.hostile.conftest import host_page, open_hostile
 from tests.hostile.test_hostile_bridge import logic_worker, probe
 
@@ -57,20 +57,24 @@ async def test_a_mini_program_cannot_read_or_write_chats(browser: Browser, live_
         )
         chat = accepted.json()["chat_id"]
 
-        app = await open_hostile(browser, live_server, "test-hostile", "pages/bridge/bridge", page=page)
-        worker = await logic_worker(app)
-        from_worker = await worker.evaluate(probe("chats.js"), [live_server.url, chat])
-        from_frame = await app.view_frame().evaluate(probe("chats.js"), [live_server.url, chat])
-        for outcomes in (from_worker, from_frame):
-            assert {k: v for k, v in outcomes.items() if not v.startswith("blocked")} == {}, outcomes
-
-        # Forged requests for the share sheet, with no tap: the host draws nothing, and no API name
-        # posts into a chat. Playwright's own evaluations count as user gestures (CDP userGesture)
-        # and a browser's transient activation lasts about 5 s: let the last one lapse first.
-        await asyncio.sleep(5.5)
+        app = await open_hostile(
+            browser, live_server, "test-hostile", "pages/bridge/bridge", page=page, look=False
+        )
+        # Forged requests for the share sheet, with no tap, before anything here has asked the host page
+        # or its frames a thing (Playwright's questions there are user gestures, CDP's userGesture, and a
+        # host may open a sheet within 5 s of one): the host draws nothing, and no API name posts into
+        # a chat.
+        worker = await logic_without_a_gesture(page, "() => getCurrentPages().length > 0")
         answers = await worker.evaluate(FORGE_SHARE, live_server.runtime)
         assert {k: v for k, v in answers.items() if not v.endswith(":fail not supported")} == {}, answers
         await asyncio.sleep(1)
         await expect(page.locator(".hutong-share")).to_have_count(0)
+
+        # Reading and writing the chats, from the logic thread and from the page frame.
+        assert await logic_worker(app) == worker
+        from_worker = await worker.evaluate(probe("chats.js"), [live_server.url, chat])
+        from_frame = await app.view_frame().evaluate(probe("chats.js"), [live_server.url, chat])
+        for outcomes in (from_worker, from_frame):
+            assert {k: v for k, v in outcomes.items() if not v.startswith("blocked")} == {}, outcomes
         assert (await friend.get(f"/api/me/chats/{chat}/messages")).json() == []
     await page.context.close()
