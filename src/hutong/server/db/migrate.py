@@ -66,11 +66,13 @@ def bring_up_to_date(url: str, keyring: Keyring | None = None) -> None:
 
 
 def _sqlite_path(url: str) -> Path | None:
-    """The file of a SQLite URL (``sqlite+aiosqlite:///path``); None for any other database."""
-    scheme, _, rest = url.partition(":///")
-    if not scheme.startswith("sqlite") or not rest or rest.startswith(":memory:") or "?" in rest:
+    """The file of a SQLite URL; None for any other database, an in-memory one or a URI filename."""
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:") or parsed.query:
         return None
-    return Path(rest)
+    return Path(parsed.database)
 
 
 async def upgrade_async(url: str, revision: str = "head", keyring: Keyring | None = None) -> None:

@@ -78,12 +78,16 @@ async def _checked(session: AsyncSession, user: User, request: PayRequest) -> tu
         prepay, request.time_stamp, request.nonce_str, request.package, request.pay_sign
     ):
         raise _fail(403, "invalid_pay_sign", "paySign does not verify with the merchant's key")
-    if prepay.trade_state in ("SUCCESS", "REFUND"):
-        raise _fail(409, "order_paid", "the order is already paid")
+    _refuse_if_paid(prepay)
     if prepay.trade_state not in ("NOTPAY", "USERPAYING") or prepay.expired:
         raise _fail(409, "order_not_payable", "the order is closed or has expired")
     app = await session.get(App, prepay.app_id)
     return prepay, app.name if app is not None else prepay.appid
+
+
+def _refuse_if_paid(prepay: orders.Prepay) -> None:
+    if prepay.trade_state in ("SUCCESS", "REFUND"):
+        raise _fail(409, "order_paid", "the order is already paid")
 
 
 async def preview(session: AsyncSession, user: User, request: PayRequest) -> Summary:
@@ -135,8 +139,8 @@ async def pay(
         # A concurrent attempt paid it first (the wallet's unique prepay_id). Anything else is not
         # the payer's doing, and not an answer to tell them: it fails as the fault it is.
         now = await orders.find(session, prepay.prepay_id)
-        if now is not None and now.trade_state in ("SUCCESS", "REFUND"):
-            raise _fail(409, "order_paid", "the order is already paid") from None
+        if now is not None:
+            _refuse_if_paid(now)
         raise
     except Problem:
         await session.rollback()
