@@ -17,11 +17,16 @@ from typing import Any
 
 import httpx
 import pytest
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from hutong.server import outbox
+from hutong.server.accounts.models import User
 from hutong.server.db import Database
 from hutong.server.funding import checks, sandbox_bank, signature
 from hutong.server.funding.sandbox_bank import RunningBank
+from hutong.server.payments.models import Order
+from hutong.server.wallet.models import WalletPayment
 from hutong.server.wechatpay import crypto
 from tests.payments.world import PayWorld, jsapi_body, pay_world
 
@@ -233,6 +238,38 @@ async def test_concurrent_payments_of_one_order_charge_once(shop: Shop) -> None:
     # wallet's unique prepay_id), or the PIN's tries are all in flight; never another error.
     assert {a.json()["code"] for a in answers if a.status_code != 200} <= {"order_paid", "pin_locked"}
     assert await shop.balance() == 9_300
+
+
+async def test_a_conflict_no_payment_caused_is_not_called_paid(shop: Shop) -> None:
+    """Checkout answers order_paid only for an order that is paid. A wallet record already there for
+    this unpaid order (a conflict no payment caused: what a failed analytics write inside the
+    payment's transaction looked like, tests/analytics/test_partitions.py) fails as the fault it is,
+    and no money moves."""
+    await shop.top_up(10_000)
+    params = await shop.order(700)
+    prepay_id = params["package"].removeprefix("prepay_id=")
+    database: Database = shop.pw.w.app.state.database
+    async with database.session() as session:
+        user_id = await session.scalar(select(User.id).where(User.email == "user@example.com"))
+        session.add(
+            WalletPayment(
+                user_id=user_id,
+                prepay_id=prepay_id,
+                appid=shop.pw.w.a1.appid,
+                app_name="",
+                mchid=shop.pw.merchant.mchid,
+                merchant_name="",
+                description="",
+                amount_fen=700,
+                journal_key="payment:stray",
+            )
+        )
+    with pytest.raises(IntegrityError):  # the server's 500, raised through the in-process transport
+        await shop.pay(params)
+    async with database.session() as session:
+        state = await session.scalar(select(Order.trade_state).where(Order.prepay_id == prepay_id))
+    assert state == "NOTPAY"
+    assert await shop.balance() == 10_000
 
 
 async def test_a_lost_callback_is_found_by_asking(shop: Shop) -> None:
