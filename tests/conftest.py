@@ -154,7 +154,12 @@ _CLEANER = _Cleaner()
 
 
 @pytest.fixture(scope="session", autouse=True)
-def _clean_up_databases() -> Iterator[None]:
+def _clean_up_databases(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    # Under xdist each worker's temp folder is in the run's own: the claims go beside them.
+    root = tmp_path_factory.getbasetemp()
+    shared = root.parent if os.environ.get("PYTEST_XDIST_WORKER") else root
+    _CLAIMS[:] = [shared / "downgrade-claims"]
+    _CLAIMS[0].mkdir(exist_ok=True)
     yield
     _downgrade_kept()
     errors = _CLEANER.finish()
@@ -394,8 +399,9 @@ def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> 
     of one plus the server's DDL on PostgreSQL: for each of several hundred tests it was a fifth of
     the suite; once per module it was still a fifth of the CPU of tests/payments and tests/wallet
     (xdist hands out the largest files first, so a package's files reach a worker in a few runs,
-    not one: payments, wallet and ledger went from 54 downgrades to 24). A package's modules test
-    one domain's tables, so its last database has rows where its migrations must reverse."""
+    not one: payments, wallet and ledger went from 54 downgrades to 24), and once per package and kind
+    in a run it is still what it proves (``_first_downgrade_of``). A package's modules test one
+    domain's tables, so its last database has rows where its migrations must reverse."""
     try:
         return (yield)
     finally:
@@ -406,10 +412,35 @@ def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> 
 
 
 def _downgrade_kept(package: str | None = None) -> None:
-    """Hand the kept databases of ``package`` (of every package: None) to the cleaner."""
+    """Hand the kept databases of ``package`` (of every package: None) to the cleaner: downgraded if
+    theirs is the run's first of that package and kind, else put back for reuse."""
     for key in [key for key in _KEPT_FOR_DOWNGRADE if package is None or key[0] == package]:
         url, name, data_dir, test = _KEPT_FOR_DOWNGRADE.pop(key)
-        _downgrade_and_drop_later(f"downgrading {test}", url, data_dir, name)
+        if _first_downgrade_of(*key):
+            _downgrade_and_drop_later(f"downgrading {test}", url, data_dir, name)
+        elif name is not None:
+            _recycle(name)
+
+
+# Where this run's workers claim their downgrades (the run's temp folder, which every worker shares).
+_CLAIMS: list[Path] = []
+
+
+def _first_downgrade_of(package: str, kind: str) -> bool:
+    """Claim the run's one downgrade of ``package`` on ``kind``, for whichever worker leaves that
+    package first. xdist hands a package's files out in several runs to both workers, so each worker
+    left tests/payments or tests/wallet three or four times a run and downgraded a database each time:
+    76 downgrades in a full run (each ~1 s of CPU on SQLite, ~0.3 s plus the server's DDL on
+    PostgreSQL), for 34 packages and kinds. One per package and kind keeps what they prove: every
+    migration reverses with that domain's rows in place."""
+    if not _CLAIMS:
+        return True
+    claim = _CLAIMS[0] / f"{package.replace('/', '.')}.{kind}"
+    try:
+        os.close(os.open(claim, os.O_CREAT | os.O_EXCL | os.O_WRONLY))
+    except FileExistsError:
+        return False
+    return True
 
 
 # The databases a test runs on. Both by default: a test whose assertions depend on what the database

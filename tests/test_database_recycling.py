@@ -7,7 +7,9 @@ import secrets
 from pathlib import Path
 
 import asyncpg
+import pytest
 
+from tests import conftest
 from tests.conftest import _TEMPLATE_STATE, _admin, _database_dsn, _drop_database, _postgres_base
 from tests.platform.apiclient import platform, settings_for, token_for
 
@@ -67,3 +69,18 @@ async def test_a_recycled_database_is_a_fresh_copy(migrated_postgres: str, tmp_p
     finally:
         for name in (used, fresh):
             await _drop_database(name)
+
+
+def test_a_package_and_kind_is_downgraded_once_a_run(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Whichever worker leaves a package first downgrades its database of each kind; the workers share
+    the run's claims folder, so a second claim, from any of them, is refused."""
+    monkeypatch.setattr(conftest, "_CLAIMS", [tmp_path])
+    assert conftest._first_downgrade_of("tests/payments", "sqlite")
+    assert conftest._first_downgrade_of("tests/payments", "postgres")
+    assert conftest._first_downgrade_of("tests/wallet", "sqlite")
+    assert not conftest._first_downgrade_of("tests/payments", "sqlite")
+    assert sorted(path.name for path in tmp_path.iterdir()) == [
+        "tests.payments.postgres",
+        "tests.payments.sqlite",
+        "tests.wallet.sqlite",
+    ]
