@@ -428,11 +428,11 @@ _CLAIMS: list[Path] = []
 
 def _first_downgrade_of(package: str, kind: str) -> bool:
     """Claim the run's one downgrade of ``package`` on ``kind``, for whichever worker leaves that
-    package first. xdist hands a package's files out in several runs to both workers, so each worker
-    left tests/payments or tests/wallet three or four times a run and downgraded a database each time:
-    76 downgrades in a full run (each ~1 s of CPU on SQLite, ~0.3 s plus the server's DDL on
-    PostgreSQL), for 34 packages and kinds. One per package and kind keeps what they prove: every
-    migration reverses with that domain's rows in place."""
+    package first. xdist hands a package's files out in several runs to both workers, and each worker
+    downgraded a database at every change of package: 132 downgrades in a full run (each ~1 s of the
+    cleaner thread's CPU and ~3 s of its time on SQLite, ~0.3 s and ~1.6 s on PostgreSQL plus the
+    server's DDL), against 32 now. One per package and kind keeps what they prove: every migration
+    reverses with that domain's rows in place."""
     if not _CLAIMS:
         return True
     claim = _CLAIMS[0] / f"{package.replace('/', '.')}.{kind}"
