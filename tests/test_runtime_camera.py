@@ -36,9 +36,10 @@ PIXELS = """(el) => {
 }"""
 
 
-@pytest.fixture
-async def camera_browser() -> AsyncIterator[Browser]:
-    """A browser with Chromium's fake camera (the shared one has none)."""
+@pytest.fixture(scope="module")
+async def _fake_camera_browser() -> AsyncIterator[Browser]:
+    """A browser with Chromium's fake camera (the shared one has none), launched once for the module's
+    tests that use it: a launch and Playwright's driver cost about a second of CPU each time."""
     async with async_playwright() as playwright:
         browser = await playwright.chromium.launch(
             executable_path=CHROMIUM,
@@ -50,6 +51,15 @@ async def camera_browser() -> AsyncIterator[Browser]:
         )
         yield browser
         await browser.close()
+
+
+@pytest.fixture
+async def camera_browser(_fake_camera_browser: Browser) -> AsyncIterator[Browser]:
+    """The fake-camera browser; the contexts a test opens in it are closed when it ends (a page left
+    filming would run on through the next test)."""
+    yield _fake_camera_browser
+    for context in _fake_camera_browser.contexts:
+        await context.close()
 
 
 SCANNED = "https://example.com/ticket?seat=12"
