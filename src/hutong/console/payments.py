@@ -30,7 +30,7 @@ from hutong.server.apps import service as apps
 from hutong.server.deps import database
 from hutong.server.payments import bills, ids, merchants
 from hutong.server.payments import manage_routes as api
-from hutong.server.payments.models import Merchant, Order, Refund
+from hutong.server.payments.models import PAID_STATES, Merchant, Order, Refund
 from hutong.server.problems import Problem
 from hutong.server.wechatpay.errors import PayError
 
@@ -363,7 +363,7 @@ async def order_page(mchid: str, out_trade_no: str, request: Request) -> Respons
             for r in refund_rows
         ],
         refundable=order["amount_total"] - order["refunded_total"],
-        may_refund=may_refund and order["trade_state"] in ("SUCCESS", "REFUND"),
+        may_refund=may_refund and order["trade_state"] in PAID_STATES,
         may_act=may_refund,  # close or retry an ABNORMAL refund: the same roles
         # One number per drawn form: a double submit is one refund (out_refund_no is idempotent).
         out_refund_no="HT" + secrets.token_hex(15),

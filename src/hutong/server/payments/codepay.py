@@ -31,7 +31,7 @@ from hutong.server import events, ledger
 from hutong.server.apps.models import App
 from hutong.server.identity import service as identity
 from hutong.server.payments import ids, orders, service, settlement, validate
-from hutong.server.payments.models import Merchant, Order
+from hutong.server.payments.models import PAID_STATES, Merchant, Order
 from hutong.server.problems import Problem
 from hutong.server.wallet import coupons, paycodes
 from hutong.server.wallet.models import WalletPayment, WalletSettings
@@ -215,7 +215,7 @@ async def submit(
 def answer(order: Order, merchant: Merchant, replayed: bool) -> tuple[int, dict[str, Any]]:
     """The HTTP status and body a till gets for a submission (or its replay)."""
     state = order.trade_state
-    if state in ("SUCCESS", "REFUND"):
+    if state in PAID_STATES:
         return 200, orders.transaction(order, merchant, None)
     if state == "USERPAYING":
         return 202, {"code": "USERPAYING", "message": "用户支付中，需要输入密码 (query again in 5 seconds)"}

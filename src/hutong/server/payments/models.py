@@ -73,6 +73,11 @@ class MerchantApp(Timestamped, Base):
     app_id: Mapped[int] = mapped_column(ForeignKey("apps.id", ondelete="CASCADE"), index=True)
 
 
+# The trade states of an order that was paid (WeChat Pay v3: REFUND is a paid order refunded in part or
+# whole); the one place that says so.
+PAID_STATES = ("SUCCESS", "REFUND")
+
+
 class Order(Timestamped, Base):
     """One transaction. ``trade_state`` changes only by conditional updates (service.transition), so two
     racing changes cannot both happen."""

@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from hutong.server.apps.models import App
 from hutong.server.identity.models import OpenId
 from hutong.server.payments import ids, merchants, validate
-from hutong.server.payments.models import Merchant, Order
+from hutong.server.payments.models import PAID_STATES, Merchant, Order
 from hutong.server.wechatpay.errors import PayError, not_found, param_error
 
 PREPAY_LIFETIME = timedelta(hours=2)
@@ -230,7 +230,7 @@ async def create(
                 raise
     if existing.request_hash != digest:
         raise PayError(400, "INVALID_REQUEST", "201 商户订单号重复")
-    if existing.trade_state in ("SUCCESS", "REFUND"):
+    if existing.trade_state in PAID_STATES:
         raise PayError(400, "ORDERPAID", "该订单已支付")
     if existing.trade_state in ("CLOSED", "REVOKED"):
         raise PayError(400, "ORDER_CLOSED", "订单已关闭")
@@ -277,7 +277,7 @@ async def close(session: AsyncSession, order: Order) -> None:
     if order.trade_state == "CLOSED":
         return
     if not await transition(session, order, "CLOSED"):
-        if order.trade_state in ("SUCCESS", "REFUND"):
+        if order.trade_state in PAID_STATES:
             raise PayError(400, "ORDERPAID", "订单已支付，不能关闭")
         if order.trade_state == "CLOSED":
             return

@@ -21,7 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from hutong.server import events, ledger, outbox
 from hutong.server.payments import ids, notify, orders, promotions, validate
-from hutong.server.payments.models import Merchant, Order, Refund
+from hutong.server.payments.models import PAID_STATES, Merchant, Order, Refund
 from hutong.server.wechatpay.errors import PayError, param_error
 
 MAX_REFUNDS = 50
@@ -96,7 +96,7 @@ async def create(
     order = await _order(session, owner, provider, body)
     if total_fen != order.amount_total:
         raise param_error("amount.total 与订单金额不一致 (not the order's total)", "amount.total")
-    if order.trade_state not in ("SUCCESS", "REFUND") or order.success_time is None:
+    if order.trade_state not in PAID_STATES or order.success_time is None:
         raise PayError(400, "INVALID_REQUEST", "订单未支付，不能退款 (the order is not paid)")
     if ids.now() - ids.aware(order.success_time) > REFUND_WINDOW:
         raise PayError(400, "INVALID_REQUEST", "订单已超过退款期限 (paid more than a year ago)")
@@ -107,7 +107,7 @@ async def create(
         .where(
             Order.id == order.id,
             # Still paid: a counter payment reversed meanwhile (SUCCESS → REVOKED) is not refunded too.
-            Order.trade_state.in_(("SUCCESS", "REFUND")),
+            Order.trade_state.in_(PAID_STATES),
             Order.refunded_total + refund_fen <= Order.amount_total,
             Order.refund_count < MAX_REFUNDS,
         )
@@ -116,7 +116,7 @@ async def create(
     )
     if not getattr(taken, "rowcount", 0):
         await session.refresh(order)
-        if order.trade_state not in ("SUCCESS", "REFUND"):
+        if order.trade_state not in PAID_STATES:
             raise PayError(400, "INVALID_REQUEST", "订单已撤销，不能退款 (the order was reversed)")
         if order.refund_count >= MAX_REFUNDS:
             raise PayError(

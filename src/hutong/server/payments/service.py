@@ -17,7 +17,7 @@ from hutong.server import events, ledger
 from hutong.server.apps.models import App
 from hutong.server.identity import service as identity
 from hutong.server.payments import ids, notify, orders
-from hutong.server.payments.models import Merchant, Order
+from hutong.server.payments.models import PAID_STATES, Merchant, Order
 from hutong.server.wechatpay import crypto
 
 
@@ -145,7 +145,7 @@ async def _payable(session: AsyncSession, prepay_id: str, user_id: int | None) -
         raise PaymentError("not_found", "no such prepay_id")
     if user_id is not None and order.payer_user_id != user_id:
         raise PaymentError("wrong_payer", "this order is another user's")
-    if order.trade_state in ("SUCCESS", "REFUND"):
+    if order.trade_state in PAID_STATES:
         raise PaymentError("already_paid", "the order is already paid")
     if order.trade_state in ("CLOSED", "REVOKED", "PAYERROR"):
         raise PaymentError("closed", "the order is closed")
@@ -197,7 +197,7 @@ async def mark_paid(
     )
     if not won:
         raise PaymentError(
-            "already_paid" if order.trade_state in ("SUCCESS", "REFUND") else "not_payable",
+            "already_paid" if order.trade_state in PAID_STATES else "not_payable",
             f"the order is {order.trade_state}",
         )
     merchant = await session.get(Merchant, order.merchant_id)

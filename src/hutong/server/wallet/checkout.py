@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from hutong.server.accounts.models import User
 from hutong.server.apps.models import App
+from hutong.server.payments.models import PAID_STATES
 from hutong.server.problems import Problem
 from hutong.server.wallet import coupons, orders, pin, service
 from hutong.server.wallet.models import WalletPayment
@@ -86,7 +87,7 @@ async def _checked(session: AsyncSession, user: User, request: PayRequest) -> tu
 
 
 def _refuse_if_paid(prepay: orders.Prepay) -> None:
-    if prepay.trade_state in ("SUCCESS", "REFUND"):
+    if prepay.trade_state in PAID_STATES:
         raise _fail(409, "order_paid", "the order is already paid")
 
 
