@@ -343,6 +343,7 @@ async def order_page(mchid: str, out_trade_no: str, request: Request) -> Respons
         return SIGN_IN
     merchant = await api.get_merchant(request, mchid, user)
     order, refund_rows, may_refund = await _order_and_refunds(request, user, mchid, out_trade_no)
+    paid = order["trade_state"] in PAID_STATES
     return _page(
         request,
         "merchant_order.html",
@@ -363,7 +364,8 @@ async def order_page(mchid: str, out_trade_no: str, request: Request) -> Respons
             for r in refund_rows
         ],
         refundable=order["amount_total"] - order["refunded_total"],
-        may_refund=may_refund and order["trade_state"] in PAID_STATES,
+        paid=paid,
+        may_refund=may_refund and paid,
         may_act=may_refund,  # close or retry an ABNORMAL refund: the same roles
         # One number per drawn form: a double submit is one refund (out_refund_no is idempotent).
         out_refund_no="HT" + secrets.token_hex(15),
