@@ -1,6 +1,6 @@
 """Runtime benchmarks in real Chromium: cold and warm open, in-host open (the shell running, a tap on an
 icon), navigateTo, and setdata-1k, each beside a hand-written plain-DOM page doing the same work in the
-same browser.
+same browser; the opens also beside the bare frames (bench/bare_frames.py: the frame model, no runtime).
 
     .venv/bin/python bench/runtime.py [--sessions 3] [--measured 10] [--opens 5] [--only open,in-host]
 
@@ -22,6 +22,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bare_frames import bare_frames_server
 from playwright.async_api import Browser, Frame, Page, ViewportSize, async_playwright
 
 from hutong.examples import load_examples
@@ -155,8 +156,10 @@ async def view_frame(page: Page, index: int = -1) -> Frame:
     return frame
 
 
-async def bench_open(browser: Browser, url: str, figures: Figures, runs: int) -> None:
-    """Cold: a fresh context (empty cache). Warm: the same context again (cached runtime and bundles)."""
+async def bench_open(browser: Browser, url: str, figures: Figures, runs: int, bare: str) -> None:
+    """Cold: a fresh context (empty cache). Warm: the same context again (cached runtime and bundles).
+    Beside each pair, the same two opens of the bare frames (bench/bare_frames.py: the frame model with no
+    runtime), the floor the open targets are read against."""
     requested: list[str] = []
     for _ in range(runs):
         context = await browser.new_context(viewport=VIEWPORT)
@@ -171,6 +174,13 @@ async def bench_open(browser: Browser, url: str, figures: Figures, runs: int) ->
         await page.goto(f"{url}/?open=hutong-counter")
         figures.add("warm open", await first_content_ms(page))
         figures.requests.setdefault("warm open", []).append(len(requested))
+        await context.close()
+        context = await browser.new_context(viewport=VIEWPORT)
+        page = await context.new_page()
+        await page.goto(bare)
+        figures.add("bare frames cold", await first_content_ms(page))
+        await page.goto(bare)
+        figures.add("bare frames warm", await first_content_ms(page))
         await context.close()
         # The plain-DOM yardstick, right after each pair (so a burst of load elsewhere lands on both):
         # a page with the same content, navigation start → its content.
@@ -335,6 +345,12 @@ def report(figures: Figures) -> None:
                     f"{name} / plain open = {figures.median(name) / plain:.1f}"
                     + (" (target ≤ 6)" if name == "cold open" else "")
                 )
+        for kind in ("cold", "warm"):
+            floor = figures.median(f"bare frames {kind}")
+            print(
+                f"{kind} open − bare frames {kind} = {figures.median(f'{kind} open') - floor:.1f} ms "
+                f"(the runtime's and the app's share; the frames alone take {floor:.1f})"
+            )
 
 
 async def main() -> int:
@@ -358,7 +374,8 @@ async def main() -> int:
             async with async_playwright() as playwright:
                 browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
                 if "open" in only:
-                    await bench_open(browser, url, figures, args.opens)
+                    with bare_frames_server() as bare:
+                        await bench_open(browser, url, figures, args.opens, bare)
                 if "in-host" in only:
                     await bench_in_host(browser, url, figures, args.opens)
                 if "navigate" in only:
