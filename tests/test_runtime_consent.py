@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from playwright.async_api import Browser, FrameLocator, Page, expect
 
-from tests.conftest import LiveServer
+from tests.conftest import LiveServer, wait_until_drawn
 
 pytestmark = pytest.mark.browser
 
@@ -163,8 +163,10 @@ async def test_authorize_getsetting_opensetting_and_me(live_server: LiveServer, 
     await expect(revoke).not_to_be_checked()
     await expect(revoke).to_be_enabled()
     await page.locator("#info-sheet [data-close]").click()
-    # Back to the app, still alive in this tab: it sees the change at once.
+    # Back to the app, still alive in this tab: it sees the change at once. Tapped once its page is
+    # drawn again (a click right after the un-hide can land on the host, conftest.wait_until_drawn).
     await page.locator('#home button[data-appid="test-consent"]').first.click()
+    await wait_until_drawn(view.locator("#camera"))
     n = await tap(view, "camera")
     assert await out(view, n) == {"errMsg": "authorize:fail auth deny"}
     n = await tap(view, "setting")
