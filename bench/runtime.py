@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
+import shutil
 import statistics
 import sys
 import tempfile
@@ -128,8 +130,24 @@ async def prepare_platform(data_dir: Path) -> Settings:
     await load_examples(db, store, ROOT / "examples")
     await load_examples(db, store, ROOT / "bench" / "apps")
     await load_examples(db, store, ROOT / "tests" / "apps")
+    await load_examples(db, store, cached_counter(data_dir / "cached"))
     await db.dispose()
     return settings
+
+
+CACHED_COUNTER = "hutong-counter-cached"
+
+
+def cached_counter(folder: Path) -> Path:
+    """The counter example as CACHED_COUNTER, its page asking for WeChat's initial rendering cache
+    (`"initialRenderingCache": "static"`): the same page, drawn from the cache on a warm open."""
+    project = folder / "counter"
+    shutil.copytree(ROOT / "examples" / "counter", project)
+    config = json.loads((project / "project.config.json").read_text())
+    (project / "project.config.json").write_text(json.dumps({**config, "appid": CACHED_COUNTER}))
+    page = project / "pages" / "index" / "index.json"
+    page.write_text(json.dumps({**json.loads(page.read_text()), "initialRenderingCache": "static"}))
+    return folder
 
 
 async def poll(page: Page, expression: str) -> None:
@@ -139,13 +157,24 @@ async def poll(page: Page, expression: str) -> None:
         await asyncio.sleep(0.01)
 
 
-async def first_content_ms(page: Page, count: int = 1) -> float:
-    """Host time (ms since its navigation start) of the `count`-th first-content event."""
-    await poll(page, f"(window.__hutongLog || []).filter(e => e.kind === 'firstcontent').length >= {count}")
-    value: float = await page.evaluate(
-        f"window.__hutongLog.filter(e => e.kind === 'firstcontent')[{count - 1}].ms"
-    )
+async def first_content_ms(page: Page, count: int = 1, kind: str = "firstcontent") -> float:
+    """Host time (ms since its navigation start) of the `count`-th first-content event (or of another
+    `kind` of the host's log: `cachedcontent`, a page drawn from its initial rendering cache)."""
+    await poll(page, f"(window.__hutongLog || []).filter(e => e.kind === '{kind}').length >= {count}")
+    value: float = await page.evaluate(f"window.__hutongLog.filter(e => e.kind === '{kind}')[{count - 1}].ms")
     return value
+
+
+# The routes whose initial rendering cache the host keeps (host/rendering-cache.js).
+KEPT_CACHES = """new Promise((resolve) => {
+  const open = indexedDB.open('hutong-apps');
+  open.onsuccess = () => {
+    const db = open.result;
+    if (!db.objectStoreNames.contains('rendering')) { db.close(); resolve(0); return; }
+    const count = db.transaction('rendering').objectStore('rendering').count();
+    count.onsuccess = () => { db.close(); resolve(count.result); };
+  };
+})"""
 
 
 async def view_frame(page: Page, index: int = -1) -> Frame:
@@ -174,6 +203,17 @@ async def bench_open(browser: Browser, url: str, figures: Figures, runs: int, ba
         await page.goto(f"{url}/?open=hutong-counter")
         figures.add("warm open", await first_content_ms(page))
         figures.requests.setdefault("warm open", []).append(len(requested))
+        await context.close()
+        # The same page asking for the initial rendering cache: recorded on the first open, drawn from
+        # it on the warm one before the logic thread has run (its first content follows).
+        context = await browser.new_context(viewport=VIEWPORT)
+        page = await context.new_page()
+        await page.goto(f"{url}/?open={CACHED_COUNTER}")
+        await first_content_ms(page)
+        await poll(page, f"{KEPT_CACHES}.then((count) => count > 0)")
+        await page.goto(f"{url}/?open={CACHED_COUNTER}")
+        figures.add("warm open, cache drawn", await first_content_ms(page, kind="cachedcontent"))
+        figures.add("warm open, cached app", await first_content_ms(page))
         await context.close()
         context = await browser.new_context(viewport=VIEWPORT)
         page = await context.new_page()
@@ -339,7 +379,13 @@ def report(figures: Figures) -> None:
         )
     if "cold open" in figures.samples:
         plain = figures.median("plain open")
-        for name in ("cold open", "warm open", "in-host open (new)", "in-host open (before)"):
+        for name in (
+            "cold open",
+            "warm open",
+            "warm open, cache drawn",
+            "in-host open (new)",
+            "in-host open (before)",
+        ):
             if name in figures.samples:
                 print(
                     f"{name} / plain open = {figures.median(name) / plain:.1f}"

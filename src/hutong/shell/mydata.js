@@ -5,7 +5,7 @@
  * host keeps for the app and user (IndexedDB, keyed by app and the manifest's opaque user id).
  */
 import { ApiError, api } from './api.js';
-import { write } from '../host/api/idb.js';
+import { STORES, write } from '../host/api/idb.js';
 
 /** What each provider's data is, in words (server/privacy/providers.py names them). */
 const KINDS = /** @type {Record<string, string>} */ ({
@@ -149,8 +149,7 @@ export function initMyData(host) {
     clear.addEventListener('click', async () => {
       host.forget(appid);
       try {
-        await write('storage', appid, doc.local_storage_id, { op: 'clear' });
-        await write('files', appid, doc.local_storage_id, { op: 'clear' });
+        for (const store of STORES) await write(store, appid, doc.local_storage_id, { op: 'clear' });
       } catch (error) {
         status.replaceChildren(problem(error));
         return;

@@ -59,7 +59,8 @@ const claim = initClaim({ openSheet, open, notice, scene: SCENES.scanQr });
 
 /**
  * What happened to the running mini programs, in order, for `hutong check` and the tests to read:
- * `{kind: 'firstcontent', ms}`, `{kind: 'error', message}`, `{kind: 'unsupported', what, name}`,
+ * `{kind: 'firstcontent', ms}`, `{kind: 'cachedcontent', ms}` (a page's initial rendering cache drawn
+ * before its first render), `{kind: 'error', message}`, `{kind: 'unsupported', what, name}`,
  * `{kind: 'warning', what, name, text}` (the app's slip WeChat tolerates, such as an unknown tag),
  * `{kind: 'fatal', message}` (the launch itself failed), `{kind: 'refused', what, origin}` (a request to
  * an origin not on the app's lists).
@@ -78,6 +79,9 @@ function watch(surface) {
   surface.addEventListener('hutong:firstcontent', () => {
     log.push({ kind: 'firstcontent', ms: performance.now() });
     markShown();
+  });
+  surface.addEventListener('hutong:cachedcontent', () => {
+    log.push({ kind: 'cachedcontent', ms: performance.now() });
   });
   surface.addEventListener('hutong:share', (event) => showShare(/** @type {CustomEvent} */ (event).detail));
   surface.addEventListener('hutong:unsupported', (event) => {

@@ -15,6 +15,7 @@ import { shareMenuOf } from './api/share.js';
 import { fetchSignedManifest, fetchVerified } from './integrity.js';
 import { Packages } from './packages.js';
 import { preboot } from './preboot.js';
+import { RenderingCache } from './rendering-cache.js';
 
 const MAX_PAGES = 10;
 /** How long after the user chose Share in the capsule menu the page's answer may come (its promise: 3 s). */
@@ -84,6 +85,8 @@ export class MiniProgram {
     /** @type {Record<string, any>} */
     this.config = {};
     this.viewCode = '';
+    /** @type {RenderingCache | null} the app's initial rendering caches for this release (rendering-cache.js) */
+    this.renderingCache = null;
     /** @type {MessagePort | null} the host's end of the channel to the logic thread (see bootWorker) */
     this.worker = null;
     /** @type {HTMLIFrameElement | null} the sandboxed frame that started the logic thread */
@@ -142,12 +145,16 @@ export class MiniProgram {
       this.eventsToken = manifest.events_token;
       // Storage and files are kept per app and per person; the manifest names the person opaquely.
       if (!this.userGiven && manifest.audience) this.user = String(manifest.audience);
-      const [logic, viewCode, configText, apiData] = await Promise.all([
+      // The initial rendering caches recorded under exactly this release and runtime.
+      const release = [this.runtimeBase, ...['logic.js', 'view.js', 'app-config.json'].map((name) => manifest.bundles[name]?.sha256)].join(' ');
+      const [logic, viewCode, configText, apiData, renderingCache] = await Promise.all([
         fetchVerified(manifest.bundles['logic.js'], 'logic.js'),
         fetchVerified(manifest.bundles['view.js'], 'view.js'),
         fetchVerified(manifest.bundles['app-config.json'], 'app-config.json'),
         launchData(this),
+        RenderingCache.load(this.appid, this.user, release),
       ]);
+      this.renderingCache = renderingCache;
       this.apiData = apiData;
       logicCode = logic;
       this.config = JSON.parse(configText);
@@ -296,7 +303,8 @@ export class MiniProgram {
     frame.hidden = false;
     if (booted) this.connectFrame(page);
     if (previous) this.hideFrame(previous);
-    this.toLogic({ t: 'page:load', id: page.id, route, query, channel });
+    const recordCache = this.cacheMode(route) === 'static' && !this.renderingCache?.get(route);
+    this.toLogic({ t: 'page:load', id: page.id, route, query, channel, recordCache });
     this.afterNavigation();
     return page;
   }
@@ -506,6 +514,12 @@ export class MiniProgram {
         this.workerBooted = true;
         if (this.pendingInit) this.sendInit();
         break;
+      case 'renderingcache': {
+        // The route is the host's own record of the page, and only a page that asked for a cache keeps one.
+        const page = this.pageById(message.id);
+        if (page && this.cacheMode(page.route)) this.renderingCache?.put(page.route, message.ops);
+        break;
+      }
       case 'ready':
         for (const [queued, transfer] of this.logicQueue || []) this.worker?.postMessage(queued, transfer);
         this.logicQueue = null;
@@ -709,12 +723,23 @@ export class MiniProgram {
     const viewCode = code === page.primed ? null : code;
     const webview = this.domains?.webview || [];
     const assets = this.assetUrls || {};
-    page.port.postMessage({ t: 'init', viewCode, route: page.route, window, webview, assets, map: mapTiles() }, [direct.port2]);
+    // The page's initial rendering cache, drawn until its first render arrives (logic/rendering-cache.js).
+    const cache = this.cacheMode(page.route) ? this.renderingCache?.get(page.route) : null;
+    page.port.postMessage({ t: 'init', viewCode, route: page.route, window, webview, assets, map: mapTiles(), cache }, [direct.port2]);
+  }
+
+  /** The page's `initialRenderingCache` ('static', 'dynamic' or ''). @param {string} route */
+  cacheMode(route) {
+    const mode = this.config?.pageConfigs?.[route]?.window?.initialRenderingCache;
+    return mode === 'static' || mode === 'dynamic' ? mode : '';
   }
 
   /** @param {PageFrame} page @param {Record<string, any>} message */
   onViewMessage(page, message) {
     switch (message.t) {
+      case 'cachedcontent':
+        this.surface.dispatchEvent(new CustomEvent('hutong:cachedcontent', { detail: { ...message, pageId: page.id } }));
+        break;
       case 'ready':
         page.ready = true;
         for (const queued of page.queue) page.port?.postMessage(queued);

@@ -16,6 +16,7 @@ import { globalFonts } from './fonts.js';
 import { pageShown } from './performance.js';
 import { flush, Instance } from './instance.js';
 import { INSERT, ROOT_ID, TAB_BAR_ID } from '../common/ops.js';
+import { keepStatic, setDynamicCache, staticCache } from './rendering-cache.js';
 import { PageTree } from './tree.js';
 import { stack } from './stack.js';
 
@@ -71,6 +72,10 @@ function pageFields(page, id, route, query) {
   // Own properties: a page built with Component() has these as getters on its prototype.
   Object.defineProperty(page, 'router', { value: router, configurable: true });
   Object.defineProperty(page, 'pageRouter', { value: router, configurable: true });
+  Object.defineProperty(page, 'setInitialRenderingCache', {
+    value: (/** @type {Record<string, any> | null} */ dynamicData) => setDynamicCache(page, dynamicData),
+    configurable: true,
+  });
 }
 
 /** @param {any} page @param {string} name @param {...any} args */
@@ -86,8 +91,9 @@ export function callPage(page, name, ...args) {
  * @param {number} id @param {string} route @param {Record<string, string>} query
  * @param {import('./registry.js').Definition} def
  * @param {(page: any) => void} [beforeLoad] wiring that must exist before onLoad (the opener's channel)
+ * @param {boolean} [recordCache] the host keeps no initial rendering cache of this page for this release
  */
-export function createPage(id, route, query, def, beforeLoad) {
+export function createPage(id, route, query, def, beforeLoad, recordCache = false) {
   const createdAt = performance.now();
   const tree = new PageTree(id);
   /** @type {any} */
@@ -132,6 +138,7 @@ export function createPage(id, route, query, def, beforeLoad) {
   page.getTabBar = () => (tabBarRoot ? tabBarRoot.c[0].comp.__exported(page) : null);
   if (page instanceof ComponentInstance) tree.attachQueue.unshift(page);
   flush(tree); // components attached (before onLoad, as in WeChat)
+  const cached = staticCache(tree, route, recordCache); // the initial data's render, before onLoad
   callPage(page, 'onLoad', query);
   callPage(page, 'onShow');
   flush(tree); // what onLoad and onShow changed, still before anything is sent
@@ -152,6 +159,7 @@ export function createPage(id, route, query, def, beforeLoad) {
   for (const font of globalFonts) toView(id, font); // wx.loadFontFace({global: true}) before this page
   toView(id, { t: 'render', seq: 0, ops, listens });
   page.__timing = { createdAt, sentAt: performance.now() };
+  keepStatic(page, cached);
   return page;
 }
 

@@ -35,6 +35,7 @@ import { guard, reportError, setLineMaps } from './errors.js';
 import { dispatchFromView } from './events.js';
 import { setViewBundle } from './instance.js';
 import * as modules from './modules.js';
+import { configureRenderingCache } from './rendering-cache.js';
 import { callPage, configureTabBar, createPage, destroyPage, instances, pageLifetime, rendered, stack } from './page.js';
 import { intersection, settleQuery } from './query.js';
 import { animationDone } from './animate.js';
@@ -181,6 +182,7 @@ on('init', async (message) => {
   // wx.createWorker runs the workers folder's modules from the same verified bundle (api/worker.js).
   setWorkerSource(message.logicCode, config);
   configureTabBar(config);
+  configureRenderingCache(config);
   setComponentLoader((path, user) => {
     // A component of a subpackage not loaded yet (used across packages without a placeholder, which
     // WeChat builds with a warning): WeChat's error, and nothing drawn in its place.
@@ -274,7 +276,7 @@ on('page:load', (message) => {
   pageLoading(message, () =>
     createPage(message.id, message.route, message.query || {}, def, (page) => {
       page.getOpenerEventChannel = () => opened;
-    }),
+    }, Boolean(message.recordCache)),
   );
   if (firstPage) {
     firstPage = false;

@@ -15,7 +15,7 @@ import { loadFont } from './fonts.js';
 import { setKeyboardSender } from './keyboard.js';
 import { snapshot } from './snapshot.js';
 import { clearAnimation, startAnimation } from './keyframes.js';
-import { apply, installPage, nodeById } from './vdom.js';
+import { apply, clearPage, installPage, nodeById } from './vdom.js';
 
 /** @type {MessagePort | null} the host's port */
 let port = null;
@@ -30,10 +30,17 @@ let windowConfig = {};
 /** @type {Record<string, boolean>} */
 let listens = {};
 
+/**
+ * True while the page shows its initial rendering cache (logic/rendering-cache.js): a picture of the
+ * page that answers nothing, so what its nodes would report goes nowhere until the real render.
+ */
+let showingCache = false;
+
 /** @param {Record<string, any>} message @param {Transferable[]} [transfer] */
 function send(message, transfer) {
-  if (TO_LOGIC.has(message.t)) logic?.postMessage(message, transfer || []);
-  else port?.postMessage(message, transfer || []);
+  if (TO_LOGIC.has(message.t)) {
+    if (!showingCache) logic?.postMessage(message, transfer || []);
+  } else port?.postMessage(message, transfer || []);
 }
 
 setReporter(send);
@@ -283,6 +290,15 @@ async function onMessage(event) {
       if (windowConfig.backgroundColor) document.documentElement.style.background = windowConfig.backgroundColor;
       // disableScroll: the page itself never scrolls (scroll-views inside it still do).
       if (windowConfig.disableScroll) document.documentElement.style.overflow = 'hidden';
+      if (Array.isArray(message.cache) && message.cache.length) {
+        try {
+          apply(message.cache);
+          showingCache = true;
+          send({ t: 'cachedcontent', ms: performance.now() - started });
+        } catch {
+          clearPage(); // a cache this runtime cannot read: the page waits for its render, as without one
+        }
+      }
       send({ t: 'ready' });
       logic = event.ports[0] || null;
       // The logic thread may render and ask, never hand the frame code: that is the host's alone.
@@ -291,6 +307,10 @@ async function onMessage(event) {
     }
     case 'render':
       if (message.listens) listens = message.listens;
+      if (showingCache && message.seq === 0) {
+        clearPage();
+        showingCache = false;
+      }
       apply(message.ops);
       send({ t: 'rendered', seq: message.seq });
       if (message.seq === 0) send({ t: 'firstcontent', firstContentMs: performance.now() - started });

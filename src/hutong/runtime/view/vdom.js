@@ -297,6 +297,20 @@ export function apply(ops) {
   }
 }
 
+/**
+ * Take down everything the page shows (the initial rendering cache, before the real first render):
+ * its nodes, their ids, and the shadow roots that were sharing the page's styles.
+ */
+export function clearPage() {
+  for (const id of [ROOT_ID, TAB_BAR_ID]) {
+    const container = /** @type {Element | undefined} */ (nodes[id]);
+    if (!container) continue;
+    for (let child = container.firstChild; child; child = child.nextSibling) forget(child);
+    container.replaceChildren();
+  }
+  for (const root of sharingRoots) if (!root.host.isConnected) sharingRoots.delete(root);
+}
+
 /** @param {number} id */
 export function nodeById(id) {
   return nodes[id];

@@ -6,13 +6,17 @@
 
 /** @type {Promise<IDBDatabase> | null} */
 let opening = null;
+/** Every store an app's records live in: clearing an app's data on this device clears them all. */
+export const STORES = ['storage', 'files', 'rendering'];
 
 function database() {
   opening ||= new Promise((resolve, reject) => {
-    const request = indexedDB.open('hutong-apps', 1);
+    // Version 2 added `rendering` (host/rendering-cache.js); an upgrade makes whichever store is missing.
+    const request = indexedDB.open('hutong-apps', 2);
     request.onupgradeneeded = () => {
-      request.result.createObjectStore('storage');
-      request.result.createObjectStore('files');
+      for (const store of STORES) {
+        if (!request.result.objectStoreNames.contains(store)) request.result.createObjectStore(store);
+      }
     };
     request.onsuccess = () => resolve(request.result);
     request.onerror = () => reject(request.error);

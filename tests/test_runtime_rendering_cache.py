@@ -1,0 +1,184 @@
+"""WeChat's initial rendering cache: a page whose json asks for it opens, from its second time, with what
+it looked like on its initial data, drawn before its logic has run; it answers no input until its real
+first render replaces it, and a new release never shows what an older one recorded."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import shutil
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+from playwright.async_api import Browser, Page, expect
+
+from hutong.compiler import build_project
+from hutong.examples import demo_organization
+from hutong.server.apps import service
+from hutong.server.db import Database
+from hutong.server.storage import BlobStore
+from tests.conftest import TEST_APPS, LiveServer, wait_until
+
+pytestmark = pytest.mark.browser
+
+APPID = "test-rendering-cache"
+# The routes the host keeps a cache for (host/rendering-cache.js: IndexedDB `hutong-apps`, `rendering`).
+KEPT = """new Promise((resolve) => {
+  const open = indexedDB.open('hutong-apps');
+  open.onsuccess = () => {
+    const db = open.result;
+    if (!db.objectStoreNames.contains('rendering')) { db.close(); resolve([]); return; }
+    const keys = db.transaction('rendering').objectStore('rendering').getAllKeys();
+    keys.onsuccess = () => { db.close(); resolve(keys.result.map((key) => key[2]).sort()); };
+  };
+})"""
+# Whether a kept cache holds `text` somewhere.
+HOLDS = """(text) => new Promise((resolve) => {
+  const open = indexedDB.open('hutong-apps');
+  open.onsuccess = () => {
+    const db = open.result;
+    const all = db.transaction('rendering').objectStore('rendering').getAll();
+    all.onsuccess = () => {
+      db.close();
+      resolve(all.result.some((record) => JSON.stringify(record.ops).includes(text)));
+    };
+  };
+})"""
+LOG = "(window.__hutongLog || []).map((entry) => entry.kind).filter((kind) => kind.endsWith('content'))"
+
+
+def address(server: LiveServer, route: str, query: str = "") -> str:
+    path = f"pages/{route}/{route}" + (f"?{query}" if query else "")
+    return f"{server.url}/?open={APPID}&path={quote(path, safe='')}"
+
+
+async def kept(page: Page) -> list[str]:
+    routes: list[str] = await page.evaluate(KEPT)
+    return routes
+
+
+async def until_kept(page: Page, routes: list[str]) -> None:
+    want = json.dumps(json.dumps(routes))
+    await wait_until(page, f"{KEPT}.then((routes) => JSON.stringify(routes) === {want})")
+
+
+async def until_holds(page: Page, text: str) -> None:
+    for _ in range(300):
+        if await page.evaluate(HOLDS, text):
+            return
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"no kept cache holds {text!r}")
+
+
+async def test_static_cache_is_drawn_first_and_answers_nothing(
+    live_server: LiveServer, browser: Browser
+) -> None:
+    page = await browser.new_page()
+    view = page.frame_locator("iframe.hutong-page")
+    # First open: nothing kept yet, so the page waits for its logic; the cache is recorded afterwards.
+    await page.goto(address(live_server, "static"))
+    await expect(view.locator("#state")).to_have_text("Loaded")
+    await until_kept(page, ["pages/static/static"])
+    assert await page.evaluate(LOG) == ["firstcontent"]
+
+    # Second open, the logic thread busy in onLoad for 2 s: the kept picture shows the initial data (not
+    # onLoad's setData), the component as attached left it, and no switch (not a cached component).
+    await page.goto(address(live_server, "static", "slow=2000"))
+    await expect(view.locator("#state")).to_have_text("Loading")
+    await expect(view.locator(".badge")).to_have_text("Menu (attached)")
+    await expect(view.locator("#toggle")).to_have_count(0)
+    assert await page.evaluate(LOG) == ["cachedcontent"]
+    # A tap on the picture goes nowhere, as in WeChat; the real page then replaces it, whole.
+    await view.locator("#tap").click()
+    await expect(view.locator("#state")).to_have_text("Loaded", timeout=10_000)
+    assert await page.evaluate(LOG) == ["cachedcontent", "firstcontent"]
+    await expect(view.locator("#state")).to_have_count(1)
+    await expect(view.locator("#toggle")).to_have_count(1)
+    await expect(view.locator("#tap")).to_have_text("Tapped 0")
+    await view.locator("#tap").click()
+    await expect(view.locator("#tap")).to_have_text("Tapped 1")
+
+    # A page that did not ask for a cache gets none, even when it calls setInitialRenderingCache.
+    await page.goto(address(live_server, "plain"))
+    await expect(view.locator("#plain")).to_have_text("Plain 0")
+    await page.goto(address(live_server, "plain"))
+    await expect(view.locator("#plain")).to_have_text("Plain 0")
+    assert await page.evaluate(LOG) == ["firstcontent"]
+    assert await kept(page) == ["pages/static/static"]
+
+
+async def test_dynamic_cache_takes_the_last_call_and_null_forgets_it(
+    live_server: LiveServer, browser: Browser
+) -> None:
+    page = await browser.new_page()
+    view = page.frame_locator("iframe.hutong-page")
+    await page.goto(address(live_server, "dynamic"))
+    await expect(view.locator("#live")).to_have_text("live")
+    await until_kept(page, ["pages/dynamic/dynamic"])
+
+    # Kept: the initial data with the last call's data over it; nothing onLoad set.
+    await page.goto(address(live_server, "dynamic", "slow=1500"))
+    await expect(view.locator("#hint")).to_have_text("Kept")
+    await expect(view.locator("#live")).to_have_text("")
+    await expect(view.locator("#live")).to_have_text("live", timeout=10_000)
+    await expect(view.locator("#hint")).to_have_text("Initial")
+
+    # Asked five hundred times in a loop: the last ask is what the next open draws.
+    await view.locator("#flood").click()
+    await expect(view.locator("#live")).to_have_text("flooded")
+    await until_holds(page, "Flood 499")
+    await page.goto(address(live_server, "dynamic", "slow=1500"))
+    await expect(view.locator("#hint")).to_have_text("Flood 499")
+    await expect(view.locator("#live")).to_have_text("live", timeout=10_000)
+
+    # null forgets it: the next open waits for the logic thread again.
+    await view.locator("#forget").click()
+    await expect(view.locator("#live")).to_have_text("forgotten")
+    await until_kept(page, [])
+    await page.goto(address(live_server, "dynamic"))
+    await expect(view.locator("#live")).to_have_text("live")
+    assert await page.evaluate(LOG) == ["firstcontent"]
+
+
+async def test_a_new_release_never_shows_an_older_cache(
+    live_server: LiveServer, browser: Browser, tmp_path: Path
+) -> None:
+    page = await browser.new_page()
+    view = page.frame_locator("iframe.hutong-page")
+    await page.goto(address(live_server, "static"))
+    await expect(view.locator("#state")).to_have_text("Loaded")
+    await until_kept(page, ["pages/static/static"])
+
+    # The same app released again with another initial title: its first open shows no picture of the
+    # old release, and records its own.
+    project = tmp_path / "rendering-cache"
+    shutil.copytree(TEST_APPS / "rendering-cache", project)
+    script = project / "pages" / "static" / "static.js"
+    script.write_text(script.read_text().replace("title: 'Menu'", "title: 'Carte'"))
+    db = Database.of_settings(live_server.settings)
+    try:
+        async with db.session() as session:
+            org = await demo_organization(session)
+            await service.publish(
+                session,
+                BlobStore(live_server.settings.blob_dir),
+                appid=APPID,
+                name="rendering-cache",
+                description="",
+                version="2.0.0",
+                build=build_project(project),
+                organization_id=org.id,
+            )
+            await session.commit()
+    finally:
+        await db.dispose()
+    await page.goto(address(live_server, "static", "slow=1000"))
+    await expect(view.locator("#state")).to_have_text("Loaded", timeout=10_000)
+    await expect(view.locator(".badge")).to_have_text("Carte (attached)")
+    assert await page.evaluate(LOG) == ["firstcontent"]
+    await until_holds(page, "Carte")
+    await page.goto(address(live_server, "static", "slow=1500"))
+    await expect(view.locator(".badge")).to_have_text("Carte (attached)")
+    await expect(view.locator("#state")).to_have_text("Loading")
+    await expect(view.locator("#state")).to_have_text("Loaded", timeout=10_000)
