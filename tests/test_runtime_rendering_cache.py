@@ -121,8 +121,11 @@ async def test_dynamic_cache_takes_the_last_call_and_null_forgets_it(
     await page.goto(address(live_server, "dynamic", "slow=1500"))
     await expect(view.locator("#hint")).to_have_text("Kept")
     await expect(view.locator("#live")).to_have_text("")
+    # Rendered again in the background: its components created for the picture, never attached.
+    await expect(view.locator(".badge")).to_have_text("Dynamic (created)")
     await expect(view.locator("#live")).to_have_text("live", timeout=10_000)
     await expect(view.locator("#hint")).to_have_text("Initial")
+    await expect(view.locator(".badge")).to_have_text("Dynamic (attached)")
 
     # Asked five hundred times in a loop: the last ask is what the next open draws.
     await view.locator("#flood").click()
