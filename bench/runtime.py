@@ -185,8 +185,22 @@ async def view_frame(page: Page, index: int = -1) -> Frame:
     return frame
 
 
+# Between a cold open and the warm one, the first page's tail settles: a person reloads a page they have
+# seen, not one still booting its spare frame and installing its service worker (that tail, about a
+# second here, made a warm open right after first content ~100 ms slower than one a second later).
+SETTLE_S = 1.0
+SETTLED = "Boolean(navigator.serviceWorker.controller)"
+
+
+async def settle(page: Page, hutong: bool = True) -> None:
+    if hutong:
+        await poll(page, SETTLED)
+    await asyncio.sleep(SETTLE_S)
+
+
 async def bench_open(browser: Browser, url: str, figures: Figures, runs: int, bare: str) -> None:
-    """Cold: a fresh context (empty cache). Warm: the same context again (cached runtime and bundles).
+    """Cold: a fresh context (empty cache). Warm: the same context again (cached runtime and bundles),
+    once the cold open's page has settled (SETTLE_S).
     Beside each pair, the same two opens of the bare frames (bench/bare_frames.py: the frame model with no
     runtime), the floor the open targets are read against."""
     requested: list[str] = []
@@ -199,6 +213,7 @@ async def bench_open(browser: Browser, url: str, figures: Figures, runs: int, ba
         await page.goto(f"{url}/?open=hutong-counter")
         figures.add("cold open", await first_content_ms(page))
         figures.requests.setdefault("cold open", []).append(len(requested))
+        await settle(page)
         requested.clear()
         await page.goto(f"{url}/?open=hutong-counter")
         figures.add("warm open", await first_content_ms(page))
@@ -211,6 +226,7 @@ async def bench_open(browser: Browser, url: str, figures: Figures, runs: int, ba
         await page.goto(f"{url}/?open={CACHED_COUNTER}")
         await first_content_ms(page)
         await poll(page, f"{KEPT_CACHES}.then((count) => count > 0)")
+        await settle(page)
         await page.goto(f"{url}/?open={CACHED_COUNTER}")
         figures.add("warm open, cache drawn", await first_content_ms(page, kind="cachedcontent"))
         figures.add("warm open, cached app", await first_content_ms(page))
@@ -219,6 +235,7 @@ async def bench_open(browser: Browser, url: str, figures: Figures, runs: int, ba
         page = await context.new_page()
         await page.goto(bare)
         figures.add("bare frames cold", await first_content_ms(page))
+        await settle(page, hutong=False)
         await page.goto(bare)
         figures.add("bare frames warm", await first_content_ms(page))
         await context.close()
