@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from hutong.server.accounts import service
 from hutong.server.accounts.models import ApiToken, Session, User
@@ -63,6 +64,34 @@ async def test_sessions_and_tokens_are_stored_hashed(database: Database) -> None
     async with database.session() as session:
         assert await service.session_for(session, new.token) is None
         assert await service.user_for_token(session, secret) is None
+
+
+async def test_a_tokens_last_use_is_written_once_a_minute(database: Database) -> None:
+    async def last_used() -> datetime:
+        async with database.session() as session:
+            moment: datetime | None = await session.scalar(select(ApiToken.last_used_at))
+        assert moment is not None
+        return moment if moment.tzinfo else moment.replace(tzinfo=UTC)  # SQLite's are naive, in UTC
+
+    async def use(secret: str) -> None:
+        async with database.session() as session:
+            assert await service.user_for_token(session, secret) is not None
+
+    async with database.session() as session:
+        user = await service.sign_up(session, "api@example.com", "long enough")
+        row, secret = await service.create_api_token(session, user, "ci")
+        assert row.last_used_at is None
+    await use(secret)
+    first = await last_used()
+    assert abs(datetime.now(UTC) - first) < timedelta(seconds=30)
+    # Used again within the minute: nothing written.
+    await use(secret)
+    assert await last_used() == first
+    # A minute later it is written again.
+    async with database.session() as session:
+        await session.execute(update(ApiToken).values(last_used_at=first - service.TOKEN_USE_RESOLUTION))
+    await use(secret)
+    assert await last_used() > first
 
 
 async def test_organization_roles_and_the_last_owner(database: Database) -> None:

@@ -31,6 +31,9 @@ from hutong.server.accounts.permissions import Action, allows
 from hutong.server.problems import Problem
 
 SESSION_LIFETIME = timedelta(days=14)
+# A token's last use is written at most this often: written on every call, each API read was a write
+# transaction (on SQLite, waiting its turn behind the one writer).
+TOKEN_USE_RESOLUTION = timedelta(minutes=1)
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
@@ -138,7 +141,9 @@ async def user_for_token(session: AsyncSession, secret: str) -> User | None:
     row = await session.scalar(select(ApiToken).where(ApiToken.token_hash == digest(secret)))
     if row is None:
         return None
-    row.last_used_at = datetime.now(UTC)
+    now = datetime.now(UTC)
+    if row.last_used_at is None or now - _aware(row.last_used_at) >= TOKEN_USE_RESOLUTION:
+        row.last_used_at = now
     return await session.get(User, row.user_id)
 
 
