@@ -174,3 +174,27 @@ async def test_a_font_family_the_device_lacks_falls_back_to_sans_serif(
         assert abs(widths["missing"] - widths["sans"]) < 0.5, (which, widths)
     assert app.errors == []
     await app.page.close()
+
+
+async def test_update_performance_listener_reports_each_set_data(
+    live_server: LiveServer, browser: Browser
+) -> None:
+    """setUpdatePerformanceListener (WeChat 2.12.0): one report per setData; the second setData of a tick
+    is merged into the first's update; a child's property observer calling setData while the page's
+    update is computed is a sub-update naming it; timestamps in order; a null listener stops them."""
+    app = await open_app(browser, live_server, "test-compat-patterns", "&path=pages/perf/perf")
+    view = app.view()
+    await view.locator("#update").click()
+    await expect(view.locator("#doubled")).to_have_text("2")
+    await view.locator("#report").click()
+    await expect(view.locator("#result")).to_have_text(
+        '#1 page:false:[["a"]]:- page:true:[["b"]]:- child:false:[["doubled"]]:parent=page '
+        "same=true distinct=true ordered=true"
+    )
+    # The report stopped the page's listener before its own setData: a second report reads the same.
+    await view.locator("#report").click()
+    await expect(view.locator("#result")).to_have_text(
+        '#2 page:false:[["a"]]:- page:true:[["b"]]:- child:false:[["doubled"]]:parent=page '
+        "same=true distinct=true ordered=true"
+    )
+    await app.page.close()

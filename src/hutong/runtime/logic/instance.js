@@ -125,6 +125,17 @@ function valueAt(data, segments) {
   return node;
 }
 
+/**
+ * setUpdatePerformanceListener's bookkeeping (WeChat 2.12.0): every setData is an update process, the
+ * first of an instance's tick a *basic* one with an id of its own, the rest of that tick *merged* into it
+ * (they share one render here), and one made while another instance's update is being computed (a
+ * property observer's setData during its owner's render) a *sub-update* naming that one as its parent.
+ * @typedef {{id: number, parent: number | undefined, pendingStart: number, calls: {paths: any[][], merged: boolean}[]}} UpdateProcess
+ */
+let nextUpdateProcessId = 1;
+/** @type {UpdateProcess | null} the update being computed now */
+let computing = null;
+
 export class Instance {
   /**
    * @param {import('./tree.js').PageTree} tree
@@ -141,6 +152,8 @@ export class Instance {
     /** @type {any} */
     this.__root = null;
     this.__render = templateOf(def.path);
+    /** @type {{withDataPaths: boolean, listener: Function, pending: UpdateProcess | null} | null} setUpdatePerformanceListener's */
+    this.__perf = null;
   }
 
   /**
@@ -169,7 +182,27 @@ export class Instance {
     }
     this.__observe(set);
     if (typeof callback === 'function') this.__tree.pendingCallbacks.push(() => callback.call(this));
+    if (this.__perf && this.__root) this.__queueUpdate(set);
     this.__invalidate();
+  }
+
+  /**
+   * WeChat's update statistics: `listener(res)` once per setData of this instance, after the update it
+   * belongs to was computed; a null listener stops them. Not before `attached`, as WeChat says.
+   * @param {{withDataPaths?: boolean}} [options] @param {((res: Record<string, any>) => void) | null} [listener]
+   */
+  setUpdatePerformanceListener(options, listener) {
+    this.__perf = typeof listener === 'function' ? { withDataPaths: Boolean(options?.withDataPaths), listener, pending: null } : null;
+  }
+
+  /** @param {any[][]} paths the data paths one setData changed */
+  __queueUpdate(paths) {
+    const perf = /** @type {any} */ (this.__perf);
+    if (perf.pending) {
+      perf.pending.calls.push({ paths, merged: true });
+      return;
+    }
+    perf.pending = { id: nextUpdateProcessId++, parent: computing?.id, pendingStart: Date.now(), calls: [{ paths, merged: false }] };
   }
 
   /** @param {any[]} segments @param {any} value */
@@ -198,14 +231,26 @@ export class Instance {
 
   /** Render this scope's template again and patch its part of the tree. */
   __rerender() {
-    let next;
+    const perf = this.__perf;
+    const update = perf?.pending || null;
+    if (perf) perf.pending = null;
+    const outer = computing;
+    const start = Date.now();
+    // Every update has an id, listened to or not: a sub-update names its parent either way.
+    computing = update || { id: nextUpdateProcessId++, parent: undefined, pendingStart: start, calls: [] };
     try {
-      next = this.__render(this.data);
-    } catch (error) {
-      reportError(error);
-      return;
+      let next;
+      try {
+        next = this.__render(this.data);
+      } catch (error) {
+        reportError(error);
+        return;
+      }
+      this.__tree.patchChildren(this.__root, this.__root.c, next, this);
+    } finally {
+      computing = outer;
     }
-    this.__tree.patchChildren(this.__root, this.__root.c, next, this);
+    if (update && perf) reportUpdate(perf, update, start, Date.now());
   }
 
   /** @param {string} selector */
@@ -255,6 +300,22 @@ export class Instance {
   /** @param {Function} fn */
   groupSetData(fn) {
     if (typeof fn === 'function') fn.call(this);
+  }
+}
+
+/**
+ * One listener call per setData of the update just computed.
+ * @param {{withDataPaths: boolean, listener: Function}} perf @param {UpdateProcess} update
+ * @param {number} start @param {number} end
+ */
+function reportUpdate(perf, update, start, end) {
+  for (const call of update.calls) {
+    /** @type {Record<string, any>} */
+    const res = { updateProcessId: update.id, isMergedUpdate: call.merged };
+    if (update.parent !== undefined) res.parentUpdateProcessId = update.parent;
+    if (perf.withDataPaths) res.dataPaths = call.paths;
+    Object.assign(res, { pendingStartTimestamp: update.pendingStart, updateStartTimestamp: start, updateEndTimestamp: end });
+    guard(() => perf.listener(res));
   }
 }
 
