@@ -27,8 +27,10 @@ from playwright.async_api import Browser, FrameLocator, Locator, Page, Worker, a
 from playwright.async_api import Error as PlaywrightError
 
 from hutong.check.browser import CHROMIUM, CHROMIUM_ARGS
-from hutong.examples import load_examples
+from hutong.compiler import build_project
+from hutong.examples import demo_organization, load_examples
 from hutong.server.accounts import passwords
+from hutong.server.apps import service as apps_service
 from hutong.server.db import Database
 from hutong.server.db.migrate import downgrade, fresh_sqlite, upgrade
 from hutong.server.delivery.runtime_assets import runtime_assets
@@ -531,6 +533,29 @@ async def live_server(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator
     await db.dispose()
     async with serve(settings) as server:
         yield server
+
+
+async def publish_project(
+    settings: Settings, project: Path, appid: str, version: str, name: str = ""
+) -> None:
+    """Build ``project`` and release it as ``appid`` ``version`` to everyone, in the demo organization."""
+    db = Database.of_settings(settings)
+    try:
+        async with db.session() as session:
+            org = await demo_organization(session)
+            await apps_service.publish(
+                session,
+                BlobStore(settings.blob_dir),
+                appid=appid,
+                name=name or appid,
+                description="",
+                version=version,
+                build=build_project(project),
+                organization_id=org.id,
+            )
+            await session.commit()
+    finally:
+        await db.dispose()
 
 
 async def allow_domains(server: LiveServer, appid: str, domains: dict[str, list[str]]) -> None:

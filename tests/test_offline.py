@@ -11,13 +11,8 @@ from pathlib import Path
 import pytest
 from playwright.async_api import Browser, Page, expect
 
-from hutong.compiler import build_project
-from hutong.examples import demo_organization
-from hutong.server.apps import service
-from hutong.server.db import Database
-from hutong.server.storage import BlobStore
 from hutong.settings import Settings
-from tests.conftest import migrate, serve
+from tests.conftest import migrate, publish_project, serve
 
 # The service worker's first install and what it keeps: a context as new as a first visit, never one
 # cleaned after another test (tests/browser_pool.py).
@@ -45,23 +40,7 @@ async def publish(settings: Settings, work: Path, label: str, version: str) -> N
     config_file.write_text(json.dumps({**config, "appid": APPID}))
     wxml = project / "pages" / "index" / "index.wxml"
     wxml.write_text(wxml.read_text().replace('class="label">Count<', f'class="label">{label}<'))
-    db = Database.of_settings(settings)
-    try:
-        async with db.session() as session:
-            org = await demo_organization(session)
-            await service.publish(
-                session,
-                BlobStore(settings.blob_dir),
-                appid=APPID,
-                name="Offline counter",
-                description="",
-                version=version,
-                build=build_project(project),
-                organization_id=org.id,
-            )
-            await session.commit()
-    finally:
-        await db.dispose()
+    await publish_project(settings, project, APPID, version, "Offline counter")
 
 
 async def restart(page: Page) -> None:

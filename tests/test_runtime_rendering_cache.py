@@ -11,14 +11,9 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
-from playwright.async_api import Browser, Page, expect
+from playwright.async_api import Browser, FrameLocator, Page, expect
 
-from hutong.compiler import build_project
-from hutong.examples import demo_organization
-from hutong.server.apps import service
-from hutong.server.db import Database
-from hutong.server.storage import BlobStore
-from tests.conftest import TEST_APPS, LiveServer, wait_until
+from tests.conftest import TEST_APPS, LiveServer, publish_project, wait_until
 
 pytestmark = pytest.mark.browser
 
@@ -71,16 +66,24 @@ async def until_holds(page: Page, text: str) -> None:
     raise AssertionError(f"no kept cache holds {text!r}")
 
 
+async def first_open(
+    browser: Browser, server: LiveServer, route: str, selector: str, text: str
+) -> tuple[Page, FrameLocator]:
+    """Open the app at ``route`` for the first time, until ``selector`` reads ``text`` and the host keeps
+    that page's cache: nothing was kept before, so the page waited for its logic."""
+    page = await browser.new_page()
+    view = page.frame_locator("iframe.hutong-page")
+    await page.goto(address(server, route))
+    await expect(view.locator(selector)).to_have_text(text)
+    await until_kept(page, [f"pages/{route}/{route}"])
+    assert await page.evaluate(LOG) == ["firstcontent"]
+    return page, view
+
+
 async def test_static_cache_is_drawn_first_and_answers_nothing(
     live_server: LiveServer, browser: Browser
 ) -> None:
-    page = await browser.new_page()
-    view = page.frame_locator("iframe.hutong-page")
-    # First open: nothing kept yet, so the page waits for its logic; the cache is recorded afterwards.
-    await page.goto(address(live_server, "static"))
-    await expect(view.locator("#state")).to_have_text("Loaded")
-    await until_kept(page, ["pages/static/static"])
-    assert await page.evaluate(LOG) == ["firstcontent"]
+    page, view = await first_open(browser, live_server, "static", "#state", "Loaded")
 
     # Second open, the logic thread busy in onLoad for 2 s: the kept picture shows the initial data (not
     # onLoad's setData), the component as attached left it, and no switch (not a cached component).
@@ -111,11 +114,7 @@ async def test_static_cache_is_drawn_first_and_answers_nothing(
 async def test_dynamic_cache_takes_the_last_call_and_null_forgets_it(
     live_server: LiveServer, browser: Browser
 ) -> None:
-    page = await browser.new_page()
-    view = page.frame_locator("iframe.hutong-page")
-    await page.goto(address(live_server, "dynamic"))
-    await expect(view.locator("#live")).to_have_text("live")
-    await until_kept(page, ["pages/dynamic/dynamic"])
+    page, view = await first_open(browser, live_server, "dynamic", "#live", "live")
 
     # Kept: the initial data with the last call's data over it; nothing onLoad set.
     await page.goto(address(live_server, "dynamic", "slow=1500"))
@@ -147,11 +146,7 @@ async def test_dynamic_cache_takes_the_last_call_and_null_forgets_it(
 async def test_a_new_release_never_shows_an_older_cache(
     live_server: LiveServer, browser: Browser, tmp_path: Path
 ) -> None:
-    page = await browser.new_page()
-    view = page.frame_locator("iframe.hutong-page")
-    await page.goto(address(live_server, "static"))
-    await expect(view.locator("#state")).to_have_text("Loaded")
-    await until_kept(page, ["pages/static/static"])
+    page, view = await first_open(browser, live_server, "static", "#state", "Loaded")
 
     # The same app released again with another initial title: its first open shows no picture of the
     # old release, and records its own.
@@ -159,23 +154,7 @@ async def test_a_new_release_never_shows_an_older_cache(
     shutil.copytree(TEST_APPS / "rendering-cache", project)
     script = project / "pages" / "static" / "static.js"
     script.write_text(script.read_text().replace("title: 'Menu'", "title: 'Carte'"))
-    db = Database.of_settings(live_server.settings)
-    try:
-        async with db.session() as session:
-            org = await demo_organization(session)
-            await service.publish(
-                session,
-                BlobStore(live_server.settings.blob_dir),
-                appid=APPID,
-                name="rendering-cache",
-                description="",
-                version="2.0.0",
-                build=build_project(project),
-                organization_id=org.id,
-            )
-            await session.commit()
-    finally:
-        await db.dispose()
+    await publish_project(live_server.settings, project, APPID, "2.0.0")
     await page.goto(address(live_server, "static", "slow=1000"))
     await expect(view.locator("#state")).to_have_text("Loaded", timeout=10_000)
     await expect(view.locator(".badge")).to_have_text("Carte (attached)")

@@ -10,36 +10,16 @@ from pathlib import Path
 
 import httpx
 
-from hutong.compiler import build_project
-from hutong.examples import demo_organization
-from hutong.server.apps import service
-from hutong.server.db import Database
-from hutong.server.storage import BlobStore
 from hutong.settings import Settings
-from tests.conftest import TEST_APPS, LiveServer, migrate, scratch_database, serve
+from tests.conftest import TEST_APPS, LiveServer, migrate, publish_project, scratch_database, serve
 
 
 async def publish_test_apps(settings: Settings, folders: list[str]) -> None:
-    db = Database.of_settings(settings)
-    try:
-        for folder in folders:
-            directory = TEST_APPS / folder
-            config = json.loads((directory / "project.config.json").read_text())
-            async with db.session() as session:
-                org = await demo_organization(session)
-                await service.publish(
-                    session,
-                    BlobStore(settings.blob_dir),
-                    appid=config["appid"],
-                    name=config.get("projectname", folder),
-                    description="",
-                    version="1.0.0",
-                    build=build_project(directory),
-                    organization_id=org.id,
-                )
-                await session.commit()
-    finally:
-        await db.dispose()
+    for folder in folders:
+        config = json.loads((TEST_APPS / folder / "project.config.json").read_text())
+        await publish_project(
+            settings, TEST_APPS / folder, config["appid"], "1.0.0", config.get("projectname", folder)
+        )
 
 
 @asynccontextmanager
