@@ -112,3 +112,21 @@ async def test_a_hop_forged_without_a_tap_is_refused(
     assert answer == {"errMsg": "navigateToMiniProgram:fail can only be invoked by user TAP gesture."}
     await expect(page.locator(".hutong-hop-dialog")).to_have_count(0)
     await expect(view(page).locator("#shows")).to_have_text("1001:{}")
+
+
+async def test_restart_mini_program_starts_the_app_again_at_a_page(
+    live_server: LiveServer, context: BrowserContext
+) -> None:
+    """wx.restartMiniProgram: the app closes and starts again (App.onLaunch anew) at the page asked for,
+    with its query, entered as the first time (scene 1001 here)."""
+    page = await context.new_page()
+    await page.goto(f"{live_server.url}/?open=test-hop-target")
+    target = view(page)
+    await expect(target.locator("#launches")).to_have_text("1")
+    await expect(target.locator("#query")).to_have_text("{}")
+    await target.locator("#restart").click()
+    await expect(view(page).locator("#launches")).to_have_text("2")
+    await expect(view(page).locator("#query")).to_have_text(_j({"again": "1"}))
+    await expect(view(page).locator("#launched")).to_have_text("1001:{}")
+    # One app running, not two: the old one is gone.
+    await expect(page.locator(".surface")).to_have_count(1)

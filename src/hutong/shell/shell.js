@@ -204,6 +204,14 @@ alive.navigator = {
   exit(from) {
     if (alive.current?.program === from) closeApp();
   },
+  async restart(from, path) {
+    const current = alive.current;
+    if (current?.program !== from) throw new Error('not in the foreground');
+    const { appid, channel } = current;
+    const { scene, referrerInfo } = from.launchOptions || {};
+    alive.destroy(current);
+    if (!(await open(appid, channel, { path, scene, referrerInfo }))) throw new Error(`cannot open ${appid}`);
+  },
 };
 
 /** The capsule's close button sends the app to the background, as WeChat's does; it stays alive. */

@@ -48,9 +48,10 @@ export function parseUrl(url) {
 /**
  * What the shell offers for one mini program opening another (shell/alive.js): `open` starts or resumes
  * the target (scene 1037), `back` returns to the app that opened this one (scene 1038; false when
- * none did), `exit` closes this one as the capsule does.
+ * none did), `exit` closes this one as the capsule does, `restart` starts it again at `path`.
  * @typedef {{open: (source: MiniProgram, target: {appId: string, path: string, channel: string, extraData: Record<string, any>}) => Promise<void>,
- *   back: (from: MiniProgram, extraData: Record<string, any>) => boolean, exit: (from: MiniProgram) => void}} MiniProgramNavigator
+ *   back: (from: MiniProgram, extraData: Record<string, any>) => boolean, exit: (from: MiniProgram) => void,
+ *   restart: (from: MiniProgram, path: string) => Promise<void>}} MiniProgramNavigator
  */
 
 /** A failure whose message goes to the app as `<api>:fail <message>`. */

@@ -5,7 +5,8 @@
  * time per source→target pair ("即将打开…"), then the host (the shell's `navigator`, see
  * shell/alive.js) opens the target at `path` with scene 1037 and referrerInfo {appId, extraData};
  * wx.navigateBackMiniProgram returns to the app that opened it (scene 1038, referrerInfo with the
- * target's appId and extraData); wx.exitMiniProgram closes the app as the capsule does.
+ * target's appId and extraData); wx.exitMiniProgram closes the app as the capsule does;
+ * wx.restartMiniProgram starts it again at a page.
  * Login, session and phone number are in login.js, payment in payment.js, scopes in consent.js,
  * the user's profile in profile.js, subscription messages in subscribe.js.
  */
@@ -110,6 +111,19 @@ export const open = {
   /** @param {MiniProgram} mp */
   exitMiniProgram(mp) {
     hostNavigator(mp).exit(mp);
+    return {};
+  },
+  /**
+   * wx.restartMiniProgram: this app closed and started again (App.onLaunch anew) at `path`, whose query
+   * becomes the page's, as entered the first time (its scene and referrer). A page it does not have is
+   * App.onPageNotFound's, as at any launch.
+   * @param {MiniProgram} mp @param {Record<string, any>} args
+   */
+  async restartMiniProgram(mp, args) {
+    if (typeof args.path !== 'string' || !args.path.trim()) throw new Error('invalid path');
+    const path = args.path.trim().replace(/^\//, '');
+    if (path.length > 1024) throw new Error('invalid path');
+    await hostNavigator(mp).restart(mp, path);
     return {};
   },
 };

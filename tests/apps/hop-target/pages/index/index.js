@@ -1,7 +1,7 @@
 const app = getApp()
 
 Page({
-  data: { launched: '', launch: '', enter: '', query: '' },
+  data: { launched: '', launch: '', enter: '', query: '', launches: 0, restartResult: '' },
   onLoad(query) {
     const launch = wx.getLaunchOptionsSync()
     const enter = wx.getEnterOptionsSync()
@@ -10,6 +10,13 @@ Page({
       launch: launch.scene + ':' + JSON.stringify(launch.referrerInfo),
       enter: enter.scene + ':' + JSON.stringify(enter.referrerInfo),
       query: JSON.stringify(query),
+      launches: wx.getStorageSync('launches'),
+    })
+  },
+  restart() {
+    wx.restartMiniProgram({
+      path: '/pages/index/index?again=1',
+      fail: (res) => this.setData({ restartResult: res.errMsg }),
     })
   },
   back() {
