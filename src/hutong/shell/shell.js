@@ -207,12 +207,20 @@ alive.navigator = {
   async restart(from, path) {
     const current = alive.current;
     if (current?.program !== from) throw new Error('not in the foreground');
-    const { appid, channel } = current;
     const { scene, referrerInfo } = from.launchOptions || {};
-    alive.destroy(current);
-    if (!(await open(appid, channel, { path, scene, referrerInfo }))) throw new Error(`cannot open ${appid}`);
+    if (!(await restartApp(current, { path, scene, referrerInfo }))) throw new Error(`cannot open ${current.appid}`);
   },
 };
+
+/**
+ * Close a running app for good and start it again (the capsule's restart, wx.restartMiniProgram).
+ * @param {import('./alive.js').Alive} entry @param {Parameters<typeof open>[2]} launch
+ */
+function restartApp(entry, launch) {
+  closeSheets();
+  alive.destroy(entry);
+  return open(entry.appid, entry.channel, launch);
+}
 
 /** The capsule's close button sends the app to the background, as WeChat's does; it stays alive. */
 function closeApp() {
@@ -546,10 +554,7 @@ const menuActions = {
   async restart() {
     const current = alive.current;
     if (!current) return;
-    closeSheets();
-    const { appid, channel } = current;
-    alive.destroy(current);
-    await open(appid, channel, { scene: SCENES.recent, path: '' });
+    await restartApp(current, { scene: SCENES.recent, path: '' });
   },
 };
 

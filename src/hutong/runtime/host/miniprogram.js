@@ -16,6 +16,7 @@ import { fetchSignedManifest, fetchVerified } from './integrity.js';
 import { Packages } from './packages.js';
 import { preboot } from './preboot.js';
 import { RenderingCache } from './rendering-cache.js';
+import { renderingCacheMode } from '../common/page-config.js';
 
 const MAX_PAGES = 10;
 /** How long after the user chose Share in the capsule menu the page's answer may come (its promise: 3 s). */
@@ -731,8 +732,7 @@ export class MiniProgram {
 
   /** The page's `initialRenderingCache` ('static', 'dynamic' or ''). @param {string} route */
   cacheMode(route) {
-    const mode = this.config?.pageConfigs?.[route]?.window?.initialRenderingCache;
-    return mode === 'static' || mode === 'dynamic' ? mode : '';
+    return renderingCacheMode(this.config, route);
   }
 
   /** @param {PageFrame} page @param {Record<string, any>} message */

@@ -133,8 +133,8 @@ function valueAt(data, segments) {
  * @typedef {{id: number, parent: number | undefined, pendingStart: number, calls: {paths: any[][], merged: boolean}[]}} UpdateProcess
  */
 let nextUpdateProcessId = 1;
-/** @type {UpdateProcess | null} the update being computed now */
-let computing = null;
+/** @type {number | undefined} the id of the update being computed now */
+let computing;
 
 export class Instance {
   /**
@@ -202,7 +202,7 @@ export class Instance {
       perf.pending.calls.push({ paths, merged: true });
       return;
     }
-    perf.pending = { id: nextUpdateProcessId++, parent: computing?.id, pendingStart: Date.now(), calls: [{ paths, merged: false }] };
+    perf.pending = { id: nextUpdateProcessId++, parent: computing, pendingStart: Date.now(), calls: [{ paths, merged: false }] };
   }
 
   /** @param {any[]} segments @param {any} value */
@@ -237,7 +237,7 @@ export class Instance {
     const outer = computing;
     const start = Date.now();
     // Every update has an id, listened to or not: a sub-update names its parent either way.
-    computing = update || { id: nextUpdateProcessId++, parent: undefined, pendingStart: start, calls: [] };
+    computing = update ? update.id : nextUpdateProcessId++;
     try {
       let next;
       try {

@@ -20,24 +20,20 @@ import { copyData } from './copy.js';
 import { guard } from './errors.js';
 import { PageTree } from './tree.js';
 import { INSERT, ROOT_ID } from '../common/ops.js';
+import { renderingCacheMode } from '../common/page-config.js';
 
 const SUPPORTED = new Set(['wx-view', 'wx-text', 'wx-button', 'wx-image', 'wx-scroll-view', 'wx-rich-text']);
 
-/** @type {Map<string, string>} each page's mode ('static' or 'dynamic'), from the app config */
-const modes = new Map();
+/** @type {Record<string, any>} the app config */
+let appConfig = {};
 
 /** @param {Record<string, any>} config the app config */
 export function configureRenderingCache(config) {
-  for (const [route, page] of Object.entries(config.pageConfigs || {})) {
-    const mode = /** @type {any} */ (page)?.window?.initialRenderingCache;
-    if (mode === 'static' || mode === 'dynamic') modes.set(route, mode);
-  }
+  appConfig = config;
 }
 
 /** @param {string} route */
-export function cacheMode(route) {
-  return modes.get(route) || '';
-}
+const cacheMode = (route) => renderingCacheMode(appConfig, route);
 
 /**
  * A serialized subtree (common/ops.js) as the cache keeps it: unsupported built-ins left out, no
