@@ -23,6 +23,25 @@ async def launches(page: Page) -> int:
     return count
 
 
+# The host's IndexedDB (host/api/idb.js): how many of test-apis's records `store` holds, and (`seed`) a
+# record put into the rendering caches' store under the same person its storage is kept for.
+APP_RECORDS = """([store, seed]) => new Promise((resolve) => {
+  const open = indexedDB.open('hutong-apps');
+  open.onsuccess = () => {
+    const db = open.result;
+    const mine = (keys) => keys.filter((key) => key[0] === 'test-apis');
+    const keys = db.transaction(store).objectStore(store).getAllKeys();
+    keys.onsuccess = () => {
+      if (!seed) { db.close(); resolve(mine(keys.result).length); return; }
+      const user = mine(keys.result)[0][1];
+      const put = db.transaction('rendering', 'readwrite').objectStore('rendering')
+        .put({ release: 'r', ops: [] }, ['test-apis', user, 'pages/storage/storage']);
+      put.onsuccess = () => { db.close(); resolve(1); };
+    };
+  };
+})"""
+
+
 async def test_my_data_lists_exports_clears_and_deletes(live_server: LiveServer, browser: Browser) -> None:
     context = await browser.new_context()
     page = await context.new_page()
@@ -68,8 +87,13 @@ async def test_my_data_lists_exports_clears_and_deletes(live_server: LiveServer,
     exported = await (await page.request.get(f"{live_server.url}{href}")).json()
     assert exported["appid"] == "test-apis" and len(exported["data"]["launches"]) == 2
 
+    # A kept initial rendering cache (host/rendering-cache.js) is the app's data on this device too.
+    assert await page.evaluate(APP_RECORDS, ["storage", True]) == 1
+    assert await page.evaluate(APP_RECORDS, ["rendering", False]) == 1
     await sheet.get_by_role("button", name="Clear its storage and files on this device").click()
     await expect(sheet.get_by_role("status")).to_have_text("Storage and files cleared on this device.")
+    assert await page.evaluate(APP_RECORDS, ["rendering", False]) == 0
+    assert await page.evaluate(APP_RECORDS, ["storage", False]) == 0
     await page.goto(f"{live_server.url}{STORAGE_PAGE}")
     assert await launches(page) == 1  # counted from nothing again
     await page.locator("#close-app").click()
