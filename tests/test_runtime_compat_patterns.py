@@ -198,3 +198,40 @@ async def test_update_performance_listener_reports_each_set_data(
         "same=true distinct=true ordered=true"
     )
     await app.page.close()
+
+
+async def test_passive_touchmove_lets_the_page_scroll_under_catchtouchmove(
+    live_server: LiveServer, browser: Browser
+) -> None:
+    """WeChat's passive events: by default a catchtouchmove keeps the page from scrolling under it;
+    once its owner listens to touchmove passively (setPassiveEvent, or enablePassiveEvent in the
+    page's json) it no longer does, in that owner's template only; getPassiveEvent reports the
+    setting. Skyline's applyAnimatedStyle/clearAnimatedStyle exist and do nothing here."""
+    app = await open_app(browser, live_server, "test-compat-patterns", "&path=pages/passive/passive")
+    view = app.view()
+
+    async def touch_action(selector: str) -> str:
+        value: str = await view.locator(selector).evaluate("(el) => getComputedStyle(el).touchAction")
+        return value
+
+    assert await touch_action("#page-catch") == "none"
+    assert await touch_action("#child-catch") == "none"
+    await view.locator("#child-passive").click()
+    await expect(view.locator("#result")).to_have_text(
+        'child={"touchstart":false,"touchmove":true,"wheel":false} '
+        'page={"touchstart":false,"touchmove":false,"wheel":false} renderer=webview'
+    )
+    assert await touch_action("#child-catch") == "auto"
+    assert await touch_action("#page-catch") == "none"
+    assert app.errors == []
+    await app.page.close()
+
+    app = await open_app(browser, live_server, "test-compat-patterns", "&path=pages/passive-all/passive-all")
+    view = app.view()
+    await expect(view.locator("#result")).to_have_text('{"touchstart":true,"touchmove":true,"wheel":true}')
+    assert await touch_action("#page-catch") == "auto"
+    await view.locator("#hold").click()
+    await expect(view.locator("#result")).to_have_text('{"touchstart":true,"touchmove":false,"wheel":true}')
+    assert await touch_action("#page-catch") == "none"
+    assert app.errors == []
+    await app.page.close()

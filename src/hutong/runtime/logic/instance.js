@@ -10,6 +10,8 @@ import { animate, clearAnimation } from './animate.js';
 import { createMediaQueryObserver } from './media-query.js';
 import { createIntersectionObserver, createSelectorQuery } from './query.js';
 import { querySelectorIn } from './selector.js';
+import { passiveOf } from './passive.js';
+import { passiveEvents } from '../common/page-config.js';
 
 const SET_DATA_LIMIT = 1024 * 1024;
 
@@ -154,6 +156,8 @@ export class Instance {
     this.__render = templateOf(def.path);
     /** @type {{withDataPaths: boolean, listener: Function, pending: UpdateProcess | null} | null} setUpdatePerformanceListener's */
     this.__perf = null;
+    /** @type {Record<string, boolean> | null} setPassiveEvent's, else the page's configuration */
+    this.__passive = null;
   }
 
   /**
@@ -301,6 +305,52 @@ export class Instance {
   groupSetData(fn) {
     if (typeof fn === 'function') fn.call(this);
   }
+
+  /**
+   * Which of touchstart, touchmove and wheel this instance listens to passively (`true` for all, or
+   * an object of booleans); a passive touchmove lets the page scroll under its `catchtouchmove`.
+   * @param {boolean | Record<string, boolean>} config
+   */
+  setPassiveEvent(config) {
+    this.__passive = passiveEvents(config, passiveOf(this));
+    if (!this.__root) return;
+    this.__tree.remarkEvents(this);
+    scheduleFlush(this.__tree);
+  }
+
+  /** @param {(config: Record<string, boolean>) => void} callback */
+  getPassiveEvent(callback) {
+    if (typeof callback === 'function') guard(() => callback({ ...passiveOf(this) }));
+  }
+
+  /** The renderer this instance is drawn by: WeChat's webview (Hutong has no Skyline). */
+  get renderer() {
+    return 'webview';
+  }
+
+  /** A Page() option or a field of the same name still takes the name over. @param {any} value */
+  set renderer(value) {
+    Object.defineProperty(this, 'renderer', { value, writable: true, configurable: true, enumerable: true });
+  }
+
+  /** Skyline's worklet-driven style: this runtime is webview, where WeChat offers none. */
+  applyAnimatedStyle() {
+    warnSkylineOnly('applyAnimatedStyle');
+  }
+
+  clearAnimatedStyle() {
+    warnSkylineOnly('clearAnimatedStyle');
+  }
+}
+
+/** @type {Set<string>} */
+const warned = new Set();
+
+/** @param {string} name */
+function warnSkylineOnly(name) {
+  if (warned.has(name)) return;
+  warned.add(name);
+  console.warn(`${name} works under the Skyline renderer only; this page is rendered as webview, so nothing is applied`);
 }
 
 /**

@@ -14,6 +14,7 @@ import { BUILTIN_TAGS } from '../view/builtin-tags.js';
 import { fileUrl } from './api/file.js';
 import { HTML_TAGS } from '../view/html-tags.js';
 import { send } from './bridge.js';
+import { catchesMove } from './passive.js';
 import { effectiveClass, effectiveStyle } from './wxs-events.js';
 import { ATTR, EVENTS, INSERT, MOVE, PROP, REMOVE, ROOT_ID, TAB_BAR_ID, TEXT } from '../common/ops.js';
 
@@ -145,17 +146,18 @@ function snapshot(value) {
 
 /**
  * The event types bound on a node, for the frame (it sends only what someone listens to).
- * `catchtouchmove` is marked as `!touchmove`: the frame then stops the page from scrolling under it.
- * @param {any[]} bindings
+ * `catchtouchmove` is marked as `!touchmove`: the frame then stops the page from scrolling under it,
+ * unless the template's owner listens to touchmove passively (logic/passive.js).
+ * @param {any[]} bindings @param {any} owner
  */
-function eventTypes(bindings) {
+function eventTypes(bindings, owner) {
   if (!bindings || bindings.length === 0) return '';
   if (bindings.length === 1) {
     const [type, , flags] = bindings[0];
-    return type === 'touchmove' && flags & 1 ? 'touchmove,!touchmove' : type;
+    return type === 'touchmove' && flags & 1 && catchesMove(owner) ? 'touchmove,!touchmove' : type;
   }
   const types = new Set(bindings.map((b) => b[0]));
-  if (bindings.some((b) => b[0] === 'touchmove' && b[2] & 1)) types.add('!touchmove');
+  if (bindings.some((b) => b[0] === 'touchmove' && b[2] & 1) && catchesMove(owner)) types.add('!touchmove');
   return Array.from(types).join(',');
 }
 
@@ -214,6 +216,20 @@ export class PageTree {
   }
 
   /**
+   * After `owner` changed how it listens to touchmove (setPassiveEvent): its template's event marks
+   * again, as ops for the next render. @param {any} owner
+   */
+  remarkEvents(owner) {
+    for (const node of this.nodes.values()) {
+      if (node.o !== owner || !node.e) continue;
+      const types = eventTypes(node.e, owner);
+      if (types === node.ev) continue;
+      this.ops.push(EVENTS, node.n, types);
+      node.ev = types;
+    }
+  }
+
+  /**
    * Mount a vnode (recursively) under `parent`, in the scope `owner`; returns the mounted node.
    * @param {any} vnode @param {any} parent @param {any} owner
    */
@@ -227,7 +243,7 @@ export class PageTree {
     m.n = this.newId();
     m.p = parent;
     m.o = owner;
-    m.ev = eventTypes(m.e);
+    m.ev = eventTypes(m.e, owner);
     this.nodes.set(m.n, m);
     if (m.cp) m.comp = componentFactory(m, owner, this);
     else if (!tagNames.has(m.t)) checkTag(m.t);
@@ -365,7 +381,7 @@ export class PageTree {
     }
     old.a = newAttrs;
     if (old.e !== next.e) {
-      const types = eventTypes(next.e);
+      const types = eventTypes(next.e, owner);
       if (types !== old.ev) {
         this.ops.push(EVENTS, old.n, types);
         old.ev = types;

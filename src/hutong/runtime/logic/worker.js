@@ -36,6 +36,7 @@ import { dispatchFromView } from './events.js';
 import { setViewBundle } from './instance.js';
 import * as modules from './modules.js';
 import { configureRenderingCache } from './rendering-cache.js';
+import { configurePassiveEvents } from './passive.js';
 import { callPage, configureTabBar, createPage, destroyPage, instances, pageLifetime, rendered, stack } from './page.js';
 import { intersection, settleQuery } from './query.js';
 import { animationDone } from './animate.js';
@@ -183,6 +184,7 @@ on('init', async (message) => {
   setWorkerSource(message.logicCode, config);
   configureTabBar(config);
   configureRenderingCache(config);
+  configurePassiveEvents(config);
   setComponentLoader((path, user) => {
     // A component of a subpackage not loaded yet (used across packages without a placeholder, which
     // WeChat builds with a warning): WeChat's error, and nothing drawn in its place.
