@@ -389,3 +389,49 @@ async def frames_cannot_see(page: Page, selector: str) -> bool:
     frames = [frame for frame in page.frames if frame != page.main_frame]
     seen = [await frame.evaluate(f"() => document.querySelector({selector!r}) !== null") for frame in frames]
     return bool(frames) and not any(seen)
+
+
+async def test_location_updates_after_consent_until_stopped(live_server: LiveServer, browser: Browser) -> None:
+    """startLocationUpdate asks scope.userLocation, then onLocationChange hears each new position the
+    device reports, until stopLocationUpdate; startLocationUpdateBackground asks its own scope."""
+    context = await browser.new_context(
+        permissions=["geolocation"], geolocation={"latitude": 39.9, "longitude": 116.4}
+    )
+    page = await context.new_page()
+    view = await opened(page, live_server)
+    host_dialog = page.locator(".hutong-consent")
+
+    n = await tap(view, "watch")
+    await expect(host_dialog).to_contain_text("获取你的位置信息")
+    await page.locator(".hutong-consent .hutong-consent-allow").click()
+    assert await out(view, n) == {"errMsg": "startLocationUpdate:ok"}
+
+    async def fixes() -> list[list[float]]:
+        heard: list[list[float]] = await out(view, await tap(view, "fixes"))
+        return heard
+
+    async def heard_last(latitude: float, longitude: float) -> None:
+        for _ in range(50):
+            heard = await fixes()
+            if heard and heard[-1] == [latitude, longitude]:
+                return
+            await page.wait_for_timeout(100)
+        raise AssertionError(f"never heard {latitude}, {longitude}: {heard}")
+
+    await heard_last(39.9, 116.4)
+    await context.set_geolocation({"latitude": 31.2, "longitude": 121.5})
+    await heard_last(31.2, 121.5)
+
+    n = await tap(view, "unwatch")
+    assert await out(view, n) == {"errMsg": "stopLocationUpdate:ok"}
+    count = len(await fixes())
+    await context.set_geolocation({"latitude": 22.5, "longitude": 114.1})
+    await page.wait_for_timeout(500)
+    assert len(await fixes()) == count
+
+    # The background kind is a scope of its own: asked again, and refused here.
+    n = await tap(view, "watchBackground")
+    await expect(host_dialog).to_contain_text("在后台获取你的位置信息")
+    await page.locator(".hutong-consent .hutong-consent-deny").click()
+    assert await out(view, n) == {"errMsg": "startLocationUpdateBackground:fail auth deny"}
+    await context.close()

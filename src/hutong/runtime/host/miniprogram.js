@@ -113,6 +113,8 @@ export class MiniProgram {
     this.onFrameMessage = this.onFrameMessage.bind(this);
     this.onVisibility = this.onVisibility.bind(this);
     this.closed = false;
+    /** @type {(() => void)[]} what the API families stop when the app closes (sensors, audio…) */
+    this.closers = [];
     /** Page views, stays, timings and errors for the platform's analytics (analytics.js). */
     this.tracker = new VisitTracker(this);
   }
@@ -875,8 +877,14 @@ export class MiniProgram {
     }
   }
 
+  /** Run `stop` when the app closes (a sensor listened to, an audio graph, a position watched). @param {() => void} stop */
+  whenClosed(stop) {
+    this.closers.push(stop);
+  }
+
   close() {
     this.closed = true;
+    for (const stop of this.closers.splice(0)) stop();
     this.tracker.leave();
     screenChanged(this);
     // Removing the frame ends the worker it started.

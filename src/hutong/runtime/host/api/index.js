@@ -58,11 +58,6 @@ export function screenChanged(mp) {
  */
 export async function launchData(mp) {
   const [storageEntries, fileEntries, battery] = await Promise.all([loadStorage(mp).catch(() => []), loadFiles(mp).catch(() => []), watchBattery(mp)]);
-  const stops = [watchNetwork(mp), watchWindow(mp), battery.stop];
-  const close = mp.close.bind(mp);
-  mp.close = () => {
-    for (const stop of stops) stop();
-    close();
-  };
+  for (const stop of [watchNetwork(mp), watchWindow(mp), battery.stop]) mp.whenClosed(stop);
   return { system: systemInfo(mp), storage: storageEntries, files: fileEntries, battery: battery.info };
 }

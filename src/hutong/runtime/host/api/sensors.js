@@ -57,12 +57,10 @@ function stopsOf(mp) {
     const map = new Map();
     stops = map;
     listening.set(mp, map);
-    const close = mp.close.bind(mp);
-    mp.close = () => {
+    mp.whenClosed(() => {
       for (const stop of map.values()) stop();
       map.clear();
-      close();
-    };
+    });
   }
   return stops;
 }

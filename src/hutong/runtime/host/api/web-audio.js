@@ -120,11 +120,7 @@ export const webAudio = {
       graph = made;
       mine.set(ctx, made);
       audio.onstatechange = () => emit(mp, ctx, 'statechange', clock(made));
-      const close = mp.close.bind(mp);
-      mp.close = () => {
-        audio.close().catch(() => {});
-        close();
-      };
+      mp.whenClosed(() => audio.close().catch(() => {}));
     }
     /** @type {Promise<any>[]} */
     const waits = [];

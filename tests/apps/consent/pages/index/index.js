@@ -1,6 +1,6 @@
 // Scopes and the user's profile: each button asks one thing; the answer lands in #out as JSON.
 Page({
-  data: { out: '', n: 0, avatar: '', nickLog: '', buttons: ['camera', 'record', 'setting', 'openSetting', 'profile', 'profileLater', 'userInfo', 'location', 'badScope', 'photo', 'address', 'invoice'] },
+  data: { out: '', n: 0, avatar: '', nickLog: '', buttons: ['camera', 'record', 'setting', 'openSetting', 'profile', 'profileLater', 'userInfo', 'location', 'badScope', 'photo', 'address', 'invoice', 'watch', 'unwatch', 'watchBackground', 'fixes'] },
   show(res) {
     this.setData({ out: JSON.stringify(res), n: this.data.n + 1 });
   },
@@ -43,6 +43,20 @@ Page({
         break;
       case 'badScope':
         wx.authorize({ scope: 'scope.everything' }).then(done, done);
+        break;
+      case 'watch':
+      case 'watchBackground':
+        if (!this.heard) {
+          this.heard = [];
+          wx.onLocationChange((res) => this.heard.push([res.latitude, res.longitude]));
+        }
+        (event.currentTarget.dataset.name === 'watch' ? wx.startLocationUpdate() : wx.startLocationUpdateBackground()).then(done, done);
+        break;
+      case 'unwatch':
+        wx.stopLocationUpdate({ success: done, fail: done });
+        break;
+      case 'fixes':
+        done(this.heard || []);
         break;
       default:
         break;
