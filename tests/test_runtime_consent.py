@@ -391,7 +391,9 @@ async def frames_cannot_see(page: Page, selector: str) -> bool:
     return bool(frames) and not any(seen)
 
 
-async def test_location_updates_after_consent_until_stopped(live_server: LiveServer, browser: Browser) -> None:
+async def test_location_updates_after_consent_until_stopped(
+    live_server: LiveServer, browser: Browser
+) -> None:
     """startLocationUpdate asks scope.userLocation, then onLocationChange hears each new position the
     device reports, until stopLocationUpdate; startLocationUpdateBackground asks its own scope."""
     context = await browser.new_context(
