@@ -240,3 +240,36 @@ async def test_the_camera_closes_while_its_page_is_out_of_sight(
     assert await page.evaluate("() => window.__hiddenFrames") == 0
     assert len(await page.evaluate("() => window.__streams.map((s) => s.id)")) == 3
     await context.close()
+
+
+async def test_the_recorder_records_from_the_hosts_microphone(
+    live_server: LiveServer, camera_browser: Browser
+) -> None:
+    """wx.getRecorderManager: start asks scope.record on the host's sheet, then records the (fake)
+    microphone; pause and resume are heard; stop gives a temp file the app reads whole: a RIFF WAVE
+    file for wav, and the default format stops by itself after its duration."""
+    context = await camera_browser.new_context(permissions=["microphone"])
+    page = await context.new_page()
+    await page.goto(f"{live_server.url}/?open=test-camera&path=pages/recorder/recorder")
+    view = page.frame_locator("iframe.hutong-page").last
+    await expect(view.locator("#status")).to_have_text("ready")
+    await view.locator("#record-wav").click()
+    dialog = page.locator(".hutong-consent")
+    await expect(dialog).to_contain_text("录一段语音")
+    await dialog.locator(".hutong-consent-allow").click()
+    await expect(view.locator("#events")).to_have_text("start;")
+    await page.wait_for_timeout(400)
+    await view.locator("#pause").click()
+    await expect(view.locator("#events")).to_have_text("start;pause;")
+    await view.locator("#resume").click()
+    await expect(view.locator("#events")).to_have_text("start;pause;resume;")
+    await page.wait_for_timeout(400)
+    await view.locator("#stop").click()
+    await expect(view.locator("#result")).to_have_text("wav RIFF true true true", timeout=15_000)
+    # A second recording, in the default format, ends by itself after its 600 ms.
+    await view.locator("#record-aac").click()
+    await expect(view.locator("#result")).to_have_text(
+        re.compile(r"^(m4a|webm) \S+ true true true$"), timeout=15_000
+    )
+    await expect(view.locator("#events")).to_have_text("start;pause;resume;stop;start;stop;")
+    await context.close()

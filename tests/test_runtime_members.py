@@ -75,7 +75,9 @@ async def test_file_descriptors_archives_and_the_recorder(live_server: LiveServe
     await expect(view.locator("#zip")).to_have_text(
         "stored A 200 deflated B | stored A | readZipEntry:fail no such file or directory, none"
     )
-    # A listener added just after start() hears its error; no other event fired.
-    await expect(view.locator("#recorder")).to_have_text("true operateRecorder:fail not supported 0")
+    # start() asks for the microphone on the host's sheet; refused, a listener added just after start()
+    # hears the error, and no other event fired.
+    await app.page.locator(".hutong-consent .hutong-consent-deny").click()
+    await expect(view.locator("#recorder")).to_have_text("true operateRecorder:fail auth deny 0")
     assert app.errors == []
     await app.page.close()

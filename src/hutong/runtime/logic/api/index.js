@@ -21,6 +21,7 @@ import { location } from './location.js';
 import { forwardConsole, log } from './log.js';
 import { login } from './login.js';
 import { media } from './media.js';
+import { recorder } from './recorder.js';
 import { network } from './network.js';
 import { notYet, open } from './open.js';
 import { sensors } from './sensors.js';
@@ -34,7 +35,7 @@ export const families = {
   interaction: { ...interaction, createAnimation },
   network,
   storage: { ...storage, ...background },
-  media: { ...media, ...audio, ...camera },
+  media: { ...media, ...audio, ...camera, ...recorder },
   file,
   location,
   device: { ...device, ...deviceEvents, ...sensors },
@@ -81,7 +82,7 @@ export const partial = {
   getBackgroundAudioPlayerState: 'downloadPercent is 0 until the duration is known, then 100 (download progress is not reported)',
   playBackgroundAudio: 'the same player as getBackgroundAudioManager, in the host page: no system media controls',
   chooseVideo: 'duration, width and height are reported as 0',
-  getRecorderManager: 'every method and event WeChat documents, but no microphone yet: start() reports onError "operateRecorder:fail not supported"',
+  getRecorderManager: 'the host\'s microphone after scope.record; aac and mp3 are recorded as AAC in MP4 (.m4a) where the browser has it, else Opus in WebM (no MP3 encoder); wav and PCM are 16-bit; onFrameRecorded gives the container\'s bytes, not codec frames; sampleRate and numberOfChannels are asked of the browser, which may not honour them',
   getFileSystemManager: 'readCompressedFileSync fails (brotli decompresses only asynchronously here); readCompressedFile needs a browser whose DecompressionStream knows brotli',
   createCameraContext: 'takePhoto gives the host\'s current picture as a JPEG temp file; startRecord/stopRecord record video only, as WebM (the browser\'s MediaRecorder), selfieMirror ignored; setZoom and onCameraFrame\'s start fail "not supported"',
   createVideoContext: 'picture-in-picture, background playback and casting fail "not supported"; danmu is not drawn',

@@ -251,8 +251,6 @@ function chooseVideo(options) {
   return settleLocal(run, { success, fail, complete });
 }
 
-const recorder = listeners();
-
 export const media = {
   /** @param {any} options */
   chooseImage: (options) => callHost('chooseImage', options || {}, adoptFiles),
@@ -278,43 +276,5 @@ export const media = {
   getBackgroundAudioManager,
   ...backgroundAudio1,
   chooseVideo,
-  getRecorderManager,
 };
-
-/**
- * The one RecorderManager (WeChat returns the same object every time). Recording needs the microphone,
- * which the runtime does not reach yet: every listener WeChat documents registers, and start() reports
- * onError with WeChat's errMsg, so the app shows its own "cannot record" path. Nothing is recording, so
- * pause, resume and stop have nothing to act on and fire no event, as in WeChat when idle.
- */
-const recorderEvents = {
-  start: listeners(),
-  stop: listeners(),
-  pause: listeners(),
-  resume: listeners(),
-  frameRecorded: listeners(),
-  interruptionBegin: listeners(),
-  interruptionEnd: listeners(),
-};
-const recorderManager = {
-  start: () => {
-    // Later, as a real start would be: a listener added right after start() still hears it.
-    setTimeout(() => recorder.emit({ errMsg: 'operateRecorder:fail not supported' }), 0);
-  },
-  stop: () => {},
-  pause: () => {},
-  resume: () => {},
-  onError: recorder.on,
-  onStart: recorderEvents.start.on,
-  onStop: recorderEvents.stop.on,
-  onPause: recorderEvents.pause.on,
-  onResume: recorderEvents.resume.on,
-  onFrameRecorded: recorderEvents.frameRecorded.on,
-  onInterruptionBegin: recorderEvents.interruptionBegin.on,
-  onInterruptionEnd: recorderEvents.interruptionEnd.on,
-};
-
-function getRecorderManager() {
-  return recorderManager;
-}
 

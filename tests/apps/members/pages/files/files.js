@@ -79,7 +79,7 @@ Page({
     const b = fs.readFileSync(`${dir}/sub/b.txt`, 'utf8');
     const entries = (await fs.readZipEntry({ filePath: `${dir}/x.zip`, entries: [{ path: 'a.txt', encoding: 'utf8' }, { path: 'none' }] })).entries;
     this.setData({ zip: `${fs.readFileSync(`${dir}/a.txt`, 'utf8')} ${b.length} ${b.slice(0, 10)} | ${entries['a.txt'].data} | ${entries.none.errMsg}` });
-    // The recorder: one object, every listener registers; start reports that recording is not available.
+    // The recorder: one object, every listener registers; start asks for the microphone (refused here).
     const recorder = wx.getRecorderManager();
     const heard = [];
     for (const name of ['onStart', 'onStop', 'onPause', 'onResume', 'onFrameRecorded', 'onInterruptionBegin', 'onInterruptionEnd']) {
