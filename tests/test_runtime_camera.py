@@ -272,4 +272,13 @@ async def test_the_recorder_records_from_the_hosts_microphone(
         re.compile(r"^(m4a|webm) \S+ true true true$"), timeout=15_000
     )
     await expect(view.locator("#events")).to_have_text("start;pause;resume;stop;start;stop;")
+    # WeChat's first API: startRecord's success has the file once stopRecord ends the recording, and
+    # playVoice's comes once the voice has played.
+    await view.locator("#legacy-record").click()
+    await expect(view.locator("#events")).to_have_text("start;pause;resume;stop;start;stop;start;")
+    await page.wait_for_timeout(500)
+    await view.locator("#legacy-stop").click()
+    await expect(view.locator("#legacy")).to_have_text("startRecord:ok true", timeout=15_000)
+    await view.locator("#play-voice").click()
+    await expect(view.locator("#legacy")).to_have_text("startRecord:ok true playVoice:ok", timeout=15_000)
     await context.close()

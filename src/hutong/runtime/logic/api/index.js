@@ -83,6 +83,7 @@ export const partial = {
   playBackgroundAudio: 'the same player as getBackgroundAudioManager, in the host page: no system media controls',
   chooseVideo: 'duration, width and height are reported as 0',
   getRecorderManager: 'the host\'s microphone after scope.record; aac and mp3 are recorded as AAC in MP4 (.m4a) where the browser has it, else Opus in WebM (no MP3 encoder); wav and PCM are 16-bit; onFrameRecorded gives the container\'s bytes, not codec frames; sampleRate and numberOfChannels are asked of the browser, which may not honour them',
+  startRecord: 'the getRecorderManager recording in its default format (AAC in MP4, or Opus in WebM), not WeChat\'s silk',
   getFileSystemManager: 'readCompressedFileSync fails (brotli decompresses only asynchronously here); readCompressedFile needs a browser whose DecompressionStream knows brotli',
   createCameraContext: 'takePhoto gives the host\'s current picture as a JPEG temp file; startRecord/stopRecord record video only, as WebM (the browser\'s MediaRecorder), selfieMirror ignored; setZoom and onCameraFrame\'s start fail "not supported"',
   createVideoContext: 'picture-in-picture, background playback and casting fail "not supported"; danmu is not drawn',

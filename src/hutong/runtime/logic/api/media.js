@@ -6,7 +6,7 @@
  */
 import { callHost } from '../call.js';
 import { addTempFile, bytesOf } from './file.js';
-import { answer, listeners } from './shape.js';
+import { answer, answerLater, listeners } from './shape.js';
 import { newTask } from './tasks.js';
 
 /** Register the files the host made; drop their bytes from what the app sees. @param {any} res */
@@ -241,6 +241,63 @@ const backgroundAudio1 = {
   },
 };
 
+/**
+ * WeChat's first voice playback (playVoice, pauseVoice, stopVoice): one player for the app; playVoice
+ * of the file paused resumes it, and its success comes when the voice has played to its end (or
+ * `duration` seconds, 60 by default).
+ */
+/** @type {{player: any, filePath: string, seconds: number, done: (() => void)[], timer: any} | null} */
+let voice = null;
+
+/** @param {boolean} finished whether it played to the end (success) or was replaced or stopped */
+function endVoice(finished) {
+  if (!voice) return;
+  const { player, done, timer } = voice;
+  clearTimeout(timer);
+  voice = null;
+  player.destroy();
+  if (finished) for (const resolve of done) resolve();
+}
+
+const voiceApi = {
+  /** @param {any} options */
+  playVoice: (options) =>
+    answerLater('playVoice', options, (o) => {
+      const filePath = typeof o.filePath === 'string' ? o.filePath : '';
+      if (!filePath) return Promise.reject(new Error('parameter error: parameter.filePath should be String'));
+      if (voice && voice.filePath === filePath && voice.player.paused) {
+        const resumed = voice;
+        resumed.player.play();
+        return new Promise((resolve) => resumed.done.push(() => resolve({})));
+      }
+      endVoice(false);
+      const player = createInnerAudioContext();
+      const playing = { player, filePath, seconds: Math.max(Number(o.duration) || 60, 1), done: /** @type {(() => void)[]} */ ([]), timer: 0 };
+      voice = playing;
+      const played = new Promise((resolve, reject) => {
+        playing.done.push(() => resolve({}));
+        player.onEnded(() => endVoice(true));
+        player.onError((/** @type {any} */ res) => {
+          if (voice === playing) endVoice(false);
+          reject(new Error(String(res?.errMsg || 'play failed')));
+        });
+        // At most `duration` seconds of playing, paused time not counted.
+        player.onPlay(() => {
+          clearTimeout(playing.timer);
+          playing.timer = setTimeout(() => voice === playing && endVoice(true), Math.max(playing.seconds - (player.currentTime || 0), 0) * 1000);
+        });
+        player.onPause(() => clearTimeout(playing.timer));
+      });
+      player.src = filePath;
+      player.play();
+      return played;
+    }),
+  /** @param {any} options */
+  pauseVoice: (options) => answer('pauseVoice', options, () => void voice?.player.pause()),
+  /** @param {any} options */
+  stopVoice: (options) => answer('stopVoice', options, () => endVoice(false)),
+};
+
 /** chooseVideo: chooseMedia for one video, in chooseVideo's result shape. @param {any} options */
 function chooseVideo(options) {
   const { success, fail, complete, ...rest } = options || {};
@@ -275,6 +332,7 @@ export const media = {
   createInnerAudioContext,
   getBackgroundAudioManager,
   ...backgroundAudio1,
+  ...voiceApi,
   chooseVideo,
 };
 

@@ -2,7 +2,7 @@
 const recorder = wx.getRecorderManager();
 
 Page({
-  data: { status: 'waiting', events: '', result: '' },
+  data: { status: 'waiting', events: '', result: '', legacy: '' },
   onLoad() {
     const note = (name) => () => this.setData({ events: `${this.data.events}${name};` });
     recorder.onStart(note('start'));
@@ -35,5 +35,22 @@ Page({
   },
   stop() {
     recorder.stop();
+  },
+  // WeChat's first recording and voice APIs: the file comes to startRecord's success once stopRecord
+  // ends it, and playVoice's success once it has played.
+  legacyRecord() {
+    wx.startRecord({
+      success: (res) => {
+        this.voice = res.tempFilePath;
+        this.setData({ legacy: `${res.errMsg} ${wx.getFileSystemManager().statSync(res.tempFilePath).size > 0}` });
+      },
+      fail: (res) => this.setData({ legacy: res.errMsg }),
+    });
+  },
+  legacyStop() {
+    wx.stopRecord();
+  },
+  playVoice() {
+    wx.playVoice({ filePath: this.voice, complete: (res) => this.setData({ legacy: `${this.data.legacy} ${res.errMsg}` }) });
   },
 });
