@@ -437,3 +437,58 @@ async def test_location_updates_after_consent_until_stopped(
     await page.locator(".hutong-consent .hutong-consent-deny").click()
     assert await out(view, n) == {"errMsg": "startLocationUpdateBackground:fail auth deny"}
     await context.close()
+
+
+async def test_calendar_events_and_contacts_are_saved_as_files_after_consent(
+    live_server: LiveServer, browser: Browser
+) -> None:
+    """addPhoneCalendar / addPhoneRepeatCalendar / addPhoneContact: the scope is asked once, then the
+    host's sheet shows what would be added; Add saves an iCalendar event or a vCard, cancel fails."""
+    page = await browser.new_page()
+    view = await opened(page, live_server)
+    dialog = page.locator(".hutong-consent")
+
+    n = await tap(view, "calendar")
+    await expect(dialog).to_contain_text("添加到你的手机日历")
+    await page.locator(".hutong-consent .hutong-consent-allow").click()
+    sheet = page.locator(".hutong-host-sheet-layer")
+    await expect(sheet).to_contain_text("Tea tasting; bring friends")
+    async with page.expect_download() as download:
+        await sheet.locator(".hutong-phone-add").click()
+    assert await out(view, n) == {"errMsg": "addPhoneCalendar:ok"}
+    event = (await (await download.value).path()).read_bytes().decode().split("\r\n")
+    assert (await download.value).suggested_filename == "event.ics"
+    for line in (
+        "BEGIN:VEVENT",
+        "DTSTART:20261130T005320Z",  # 1796000000
+        "DTEND:20261130T015320Z",
+        "SUMMARY:Tea tasting\\; bring friends",
+        "LOCATION:Hutong\\, Beijing",
+        "TRIGGER:-PT600S",
+    ):
+        assert line in event, (line, event)
+
+    # The scope is decided now: the sheet alone; an all-day weekly event with no alarm.
+    n = await tap(view, "repeatCalendar")
+    async with page.expect_download() as download:
+        await sheet.locator(".hutong-phone-add").click()
+    assert await out(view, n) == {"errMsg": "addPhoneRepeatCalendar:ok"}
+    event = (await (await download.value).path()).read_bytes().decode().split("\r\n")
+    assert "RRULE:FREQ=WEEKLY;UNTIL=20270115T080000Z" in event
+    assert any(line.startswith("DTSTART;VALUE=DATE:202611") for line in event)
+    assert "BEGIN:VALARM" not in event
+
+    # A contact: its own scope, and cancelling the sheet fails the call.
+    n = await tap(view, "contact")
+    await page.locator(".hutong-consent .hutong-consent-allow").click()
+    await expect(sheet).to_contain_text("Li Mei")
+    await page.keyboard.press("Escape")
+    assert await out(view, n) == {"errMsg": "addPhoneContact:fail cancel"}
+    n = await tap(view, "contact")
+    async with page.expect_download() as download:
+        await sheet.locator(".hutong-phone-add").click()
+    assert await out(view, n) == {"errMsg": "addPhoneContact:ok"}
+    card = (await (await download.value).path()).read_bytes().decode().split("\r\n")
+    for line in ("N:Li;Mei;;;", "TEL;TYPE=CELL:13800000000", "ORG:Hutong Tea\\, Ltd", "X-WECHAT:limei"):
+        assert line in card, (line, card)
+    await page.close()

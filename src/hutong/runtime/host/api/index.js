@@ -22,6 +22,7 @@ import { media } from './media.js';
 import { network } from './network.js';
 import { open } from './open.js';
 import { payment } from './payment.js';
+import { phone } from './phone.js';
 import { recorder, recorderFollowsApp } from './recorder.js';
 import { profile, profileViewMessages } from './profile.js';
 import { sensors } from './sensors.js';
@@ -34,7 +35,7 @@ import { webAudio } from './web-audio.js';
 /** @typedef {import('../miniprogram.js').MiniProgram} MiniProgram */
 
 /** @type {Record<string, (mp: MiniProgram, args: Record<string, any>) => any>} */
-export const hostApis = { ...interaction, ...network, ...storage, ...files, ...media, ...location, ...device, ...share, ...log, ...open, ...login, ...consent, ...profile, ...fonts, ...support, ...subscribe, ...payment, ...coupons, ...sensors, ...address, ...webAudio, ...extras, ...camera, ...recorder };
+export const hostApis = { ...interaction, ...network, ...storage, ...files, ...media, ...location, ...device, ...share, ...log, ...open, ...login, ...consent, ...profile, ...fonts, ...support, ...subscribe, ...payment, ...coupons, ...sensors, ...address, ...webAudio, ...extras, ...camera, ...recorder, ...phone };
 
 /**
  * What page frames tell the host about built-ins that need it (`open-data`, `input type="nickname"`):

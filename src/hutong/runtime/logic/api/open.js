@@ -6,13 +6,15 @@
  * restartMiniProgram starts it again at a page:
  * host/api/open.js and the shell's navigator).
  * wx.chooseAddress and wx.chooseInvoiceTitle: the host asks for the scope and shows the user's own
- * list (host/api/address.js); only the row tapped reaches the app.
+ * list (host/api/address.js); only the row tapped reaches the app. addPhoneCalendar,
+ * addPhoneRepeatCalendar and addPhoneContact: the host shows what would be added and saves it as a
+ * calendar or contact file (host/api/phone.js).
  * Login is in login.js, scopes, the user's profile and requestSubscribeMessage (a tap only) in
  * consent.js.
  */
 import { callHost } from '../call.js';
 
-const ANSWERED = ['checkIsAddedToMyMiniProgram', 'chooseAddress', 'chooseInvoiceTitle', 'requestPayment', 'addCard', 'openCard', 'navigateToMiniProgram', 'navigateBackMiniProgram', 'exitMiniProgram', 'restartMiniProgram'];
+const ANSWERED = ['checkIsAddedToMyMiniProgram', 'chooseAddress', 'chooseInvoiceTitle', 'requestPayment', 'addCard', 'openCard', 'navigateToMiniProgram', 'navigateBackMiniProgram', 'exitMiniProgram', 'restartMiniProgram', 'addPhoneCalendar', 'addPhoneRepeatCalendar', 'addPhoneContact'];
 
 /** Names that exist (so apps can call them) but do not work yet: canIUse answers false for them. None today. @type {Set<string>} */
 export const notYet = new Set();

@@ -1,6 +1,6 @@
 // Scopes and the user's profile: each button asks one thing; the answer lands in #out as JSON.
 Page({
-  data: { out: '', n: 0, avatar: '', nickLog: '', buttons: ['camera', 'record', 'setting', 'openSetting', 'profile', 'profileLater', 'userInfo', 'location', 'badScope', 'photo', 'address', 'invoice', 'watch', 'unwatch', 'watchBackground', 'fixes'] },
+  data: { out: '', n: 0, avatar: '', nickLog: '', buttons: ['camera', 'record', 'setting', 'openSetting', 'profile', 'profileLater', 'userInfo', 'location', 'badScope', 'photo', 'address', 'invoice', 'watch', 'unwatch', 'watchBackground', 'fixes', 'calendar', 'repeatCalendar', 'contact'] },
   show(res) {
     this.setData({ out: JSON.stringify(res), n: this.data.n + 1 });
   },
@@ -57,6 +57,15 @@ Page({
         break;
       case 'fixes':
         done(this.heard || []);
+        break;
+      case 'calendar':
+        wx.addPhoneCalendar({ title: 'Tea tasting; bring friends', startTime: 1796000000, endTime: '1796003600', location: 'Hutong, Beijing', alarmOffset: 600, success: done, fail: done });
+        break;
+      case 'repeatCalendar':
+        wx.addPhoneRepeatCalendar({ title: 'Weekly tea', startTime: 1796000000, allDay: true, alarm: false, repeatInterval: 'week', repeatEndTime: 1800000000 }).then(done, done);
+        break;
+      case 'contact':
+        wx.addPhoneContact({ firstName: 'Mei', lastName: 'Li', mobilePhoneNumber: '13800000000', organization: 'Hutong Tea, Ltd', weChatNumber: 'limei' }).then(done, done);
         break;
       default:
         break;
