@@ -83,6 +83,7 @@ export const partial = {
   playBackgroundAudio: 'the same player as getBackgroundAudioManager, in the host page: no system media controls',
   chooseVideo: 'duration, width and height are reported as 0',
   getRecorderManager: 'the host\'s microphone after scope.record; aac and mp3 are recorded as AAC in MP4 (.m4a) where the browser has it, else Opus in WebM (no MP3 encoder); wav and PCM are 16-bit; onFrameRecorded gives the container\'s bytes, not codec frames; sampleRate and numberOfChannels are asked of the browser, which may not honour them',
+  getVideoInfo: 'an app\'s file only; width, height and duration from the browser\'s decoder, bitrate the file\'s average, orientation always up and fps 0 (neither is read from the file)',
   addPhoneCalendar: 'a browser cannot write the calendar: after scope.addPhoneCalendar the host shows the event and saves it as an iCalendar file (.ics) for the device\'s calendar',
   addPhoneRepeatCalendar: 'as addPhoneCalendar, with the repetition as an RRULE',
   addPhoneContact: 'a browser cannot write the address book: after scope.addPhoneContact the host shows the contact and saves it as a vCard (.vcf); photoFilePath is left out',

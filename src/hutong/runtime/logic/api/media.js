@@ -324,6 +324,8 @@ export const media = {
   /** @param {any} options */
   saveVideoToPhotosAlbum: (options) => callHost('saveVideoToPhotosAlbum', { ...(options || {}), file: withBytes([options?.filePath])[0] }),
   /** @param {any} options */
+  getVideoInfo: (options) => callHost('getVideoInfo', { ...(options || {}), file: withBytes([options?.src])[0] }),
+  /** @param {any} options */
   saveFileToDisk: (options) => callHost('saveFileToDisk', { ...(options || {}), file: withBytes([options?.filePath])[0] }),
   /** @param {any} options */
   chooseMessageFile: (options) => callHost('chooseMessageFile', options || {}, adoptFiles),

@@ -1,5 +1,5 @@
 Page({
-  data: { status: 'waiting', photo: '', info: '', loaded: '', record: '', thumb: '', zoom: '' },
+  data: { status: 'waiting', photo: '', info: '', loaded: '', record: '', thumb: '', zoom: '', video: '' },
   onInit(e) {
     this.setData({ status: `initdone ${e.type}` });
   },
@@ -31,6 +31,11 @@ Page({
       success: () => setTimeout(() => camera.stopRecord({
         success: (res) => {
           this.setData({ thumb: res.tempThumbPath });
+          wx.getVideoInfo({
+            src: res.tempVideoPath,
+            success: (v) => this.setData({ video: `${v.errMsg} ${v.type} ${v.width}x${v.height} ${v.duration > 0.5 && v.duration < 5} ${v.size > 0} ${v.bitrate > 0}` }),
+            fail: (err) => this.setData({ video: err.errMsg }),
+          });
           wx.getFileInfo({
             filePath: res.tempVideoPath,
             success: (info) => this.setData({ record: `${res.errMsg} ${/^wxfile:\/\/tmp_\w+\.webm$/.test(res.tempVideoPath)} ${info.size > 1000 ? 'bytes' : 'empty'}` }),
