@@ -16,11 +16,11 @@ import pytest
 import websockets
 from websockets.asyncio.client import ClientConnection
 
-from hutong.server.chats.live import Connection
+from hutong.server.chats.live import CONNECTS_PER_MINUTE, Connection
 from hutong.server.db import Database
 from hutong.settings import Settings
 from tests.chats.people import Person, befriend, person
-from tests.conftest import serve
+from tests.conftest import on_databases, serve
 
 REDIS = "redis://127.0.0.1:6379/0"
 
@@ -82,6 +82,30 @@ async def test_in_order_resumed_after_reconnect_host_origin_only(tmp_path: Path,
         assert closed.value.rcvd is not None and closed.value.rcvd.code == 4403
         for client in (a.client, b.client):
             await client.aclose()
+
+
+@on_databases("sqlite")
+async def test_refusals_are_closes_the_page_can_read(tmp_path: Path, database_url: str) -> None:
+    """Not signed in, or past the connects a minute: the server accepts and then closes with its own
+    code (4401, 4429), which the page reads and stops knocking on (shell/chats.js). Refused before the
+    handshake, a browser sees only a failed handshake (an HTTP 403, close code 1006), logs an error and
+    reconnects within seconds, each try counting against the limit again."""
+    async with serve(Settings(data_dir=tmp_path, database_url=database_url)) as server:
+        ws_url = server.url.replace("http://", "ws://") + "/api/me/chats/live"
+        async with websockets.connect(ws_url, origin=server.url) as ws:
+            with pytest.raises(websockets.exceptions.ConnectionClosed) as closed:
+                await ws.recv()
+        assert closed.value.rcvd is not None and closed.value.rcvd.code == 4401
+        (a,) = await people(server.url, "a@example.com")
+        for _ in range(CONNECTS_PER_MINUTE):
+            async with live(a, server.url) as ws:
+                await next_event(ws, "ready")
+        cookie = "; ".join(f"{c.name}={c.value}" for c in a.client.cookies.jar)
+        async with websockets.connect(ws_url, origin=server.url, additional_headers={"Cookie": cookie}) as ws:
+            with pytest.raises(websockets.exceptions.ConnectionClosed) as closed:
+                await ws.recv()
+        assert closed.value.rcvd is not None and closed.value.rcvd.code == 4429
+        await a.client.aclose()
 
 
 class Recorder:

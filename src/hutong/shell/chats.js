@@ -62,8 +62,13 @@ class Live {
     };
     socket.onclose = (event) => {
       if (this.socket === socket) this.socket = null;
-      // Refused (not signed in, wrong origin or token): do not knock again. Otherwise come back.
+      // Refused (not signed in, wrong origin or token): do not knock again. Too many connects a minute
+      // (another tab or a reload loop): come back when the server's minute has passed. Otherwise soon.
       if (this.stopped || [4401, 4403].includes(event.code)) return;
+      if (event.code === 4429) {
+        setTimeout(() => this.connect(), 60000);
+        return;
+      }
       setTimeout(() => this.connect(), this.retry);
       this.retry = Math.min(this.retry * 2, 15000);
     };

@@ -126,6 +126,15 @@ class Connection:
         await self.catch_up(chat_id, upto=seq)
 
 
+async def _refuse(websocket: WebSocket, code: int) -> None:
+    """Close with one of this module's codes where the client can read it. A close before the handshake
+    is accepted is an HTTP 403 to the browser: the page sees code 1006 (and logs a failed handshake),
+    never 4401 or 4429, so it cannot tell "not signed in" or "too many connects" from a dropped network.
+    The cross-origin refusal stays a 403: another site learns nothing from it."""
+    await websocket.accept()
+    await websocket.close(code=code)
+
+
 async def serve(websocket: WebSocket) -> None:
     app = websocket.app
     database: Database = app.state.database
@@ -140,12 +149,12 @@ async def serve(websocket: WebSocket) -> None:
         async with database.session() as session:
             found = await accounts.session_for(session, cookie)
     if found is None:
-        await websocket.close(code=UNAUTHORIZED)
+        await _refuse(websocket, UNAUTHORIZED)
         return
     user, row = found
     user_id, csrf = user.id, row.csrf_token
     if await limiter.hit(f"chatlive:{user_id}", CONNECTS_PER_MINUTE, 60) is not None:
-        await websocket.close(code=LIMITED)
+        await _refuse(websocket, LIMITED)
         return
     await websocket.accept()
     try:
