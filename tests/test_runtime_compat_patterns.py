@@ -235,3 +235,37 @@ async def test_passive_touchmove_lets_the_page_scroll_under_catchtouchmove(
     assert await touch_action("#page-catch") == "none"
     assert app.errors == []
     await app.page.close()
+
+
+async def test_require_plugin_and_a_components_own_relative_images(
+    live_server: LiveServer, browser: Browser
+) -> None:
+    """requirePlugin (WeChat's global) gives, for a plugin app.json declares (by alias or provider
+    AppID), a stand-in whose calls do nothing and report the plugin unsupported once; an undeclared
+    name throws. A component's relative image paths are its own folder's, not the page's."""
+    app = await open_app(browser, live_server, "test-compat-patterns", "&path=pages/plugin/plugin")
+    view = app.view()
+    await expect(view.locator("#result")).to_have_text(
+        'object undefined false requirePlugin: plugin "nothing" is not declared in app.json\'s plugins'
+    )
+    for image in ("#literal", "#bound"):
+        await expect(view.locator(f"{image} img")).to_have_js_property("naturalWidth", 3)
+    log = await app.page.evaluate("window.__hutongLog")
+    assert [entry["name"] for entry in log if entry["kind"] == "unsupported"] == ["routePlanner"]
+    assert app.errors == []
+    await app.page.close()
+
+
+async def test_lazy_code_loading_runs_only_the_pages_opened(
+    live_server: LiveServer, browser: Browser
+) -> None:
+    """`"lazyCodeLoading": "requiredComponents"` in app.json: a page's module runs when the page is
+    first opened, not at launch (without it WeChat runs every main-package page's code at launch)."""
+    app = await open_app(browser, live_server, "test-lazy-code")
+    view = app.view()
+    await view.locator("#show").click()
+    await expect(view.locator("#ran")).to_have_text("index")
+    await view.locator("#open").click()
+    await expect(app.view().locator("#ran")).to_have_text("index other")
+    assert app.errors == []
+    await app.page.close()

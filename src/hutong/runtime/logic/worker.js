@@ -105,6 +105,33 @@ Object.defineProperty(globalThis, 'Function', {
 /** @type {Record<string, any>} */
 let config = {};
 
+/** Plugins already reported unsupported (once each). @type {Set<string>} */
+const reportedPlugins = new Set();
+
+/**
+ * requirePlugin(alias, or the provider's AppID since 2.14.0): in WeChat, what the plugin exports through
+ * its `main`. Hutong runs no third-party plugin code, so a plugin app.json declares gives a stand-in: any
+ * member read is a function that reports the plugin unsupported (once) and returns undefined. A page whose
+ * first line is `const p = requirePlugin('x')` then still registers and renders; only a call fails. A name
+ * app.json does not declare throws, as in WeChat.
+ * @param {string} name
+ */
+function requirePlugin(name) {
+  const declared = config.app?.plugins && typeof config.app.plugins === 'object' ? config.app.plugins : {};
+  const alias = Object.keys(declared).find((key) => key === name || declared[key]?.provider === name);
+  if (alias === undefined) throw new Error(`requirePlugin: plugin "${name}" is not declared in app.json's plugins`);
+  const report = () => {
+    if (reportedPlugins.has(alias)) return;
+    reportedPlugins.add(alias);
+    console.warn(`[hutong] plugin ${alias} (${declared[alias]?.provider}) is not supported`);
+    send({ t: 'unsupported', what: 'plugin', name: alias });
+  };
+  return new Proxy(Object.create(null), {
+    // Not a thenable (`await requirePlugin(...)` gives the stand-in itself); every other member is a call that reports.
+    get: (_target, key) => (key === 'then' || typeof key === 'symbol' ? undefined : () => report()),
+  });
+}
+
 const globals = /** @type {any} */ (globalThis);
 Object.assign(globals, {
   App,
@@ -112,6 +139,7 @@ Object.assign(globals, {
   Component,
   Behavior,
   getApp,
+  requirePlugin,
   getCurrentPages: () => stack.slice(),
   wx: wxGlobal,
   // Hutong's own additions (hutong.getLaunchData): apart from wx, which stays WeChat's.
@@ -147,9 +175,11 @@ function definitionFor(path, isPage) {
 
 /** Main-package pages: WeChat runs their code at launch (unless lazyCodeLoading), so do we, after the first render. */
 function loadMainPackagePages() {
-  if (config.lazyCodeLoading === 'requiredComponents') return;
-  const roots = [...(config.subPackages || []), ...(config.subpackages || [])]
-    .map((p) => String(p?.root || '').replace(/^\/|\/$/g, ''))
+  // app.json's fields other than the shaped ones (pages, window, subpackages...) reach the runtime under
+  // `config.app` (compiler/appconfig.py runtime_config); the packages, as `config.packages`.
+  if (config.app?.lazyCodeLoading === 'requiredComponents') return;
+  const roots = (config.packages || [])
+    .map((/** @type {any} */ p) => String(p?.root || '').replace(/^\/|\/$/g, ''))
     .filter(Boolean);
   for (const route of config.pages || []) {
     if (roots.some((root) => route.startsWith(`${root}/`))) continue;

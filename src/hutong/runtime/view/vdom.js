@@ -134,6 +134,8 @@ function attachComponent(host, shadow) {
   const root = host.attachShadow({ mode: 'open' });
   nodes[rootId] = root;
   /** @type {any} */ (root).__id = rootId;
+  // The component's own path: what a relative src in its template is resolved against (components/base.js resolveAsset).
+  /** @type {any} */ (root).__path = path;
   const own = componentSheet(path);
   const isolation = mode & 3;
   /** @type {CSSStyleSheet[]} */

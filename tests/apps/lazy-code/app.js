@@ -1,0 +1,2 @@
+// Which page modules have run: with lazyCodeLoading, only those of pages opened.
+App({ ran: [] });

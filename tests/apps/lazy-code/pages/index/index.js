@@ -1,0 +1,10 @@
+getApp().ran.push('index');
+Page({
+  data: { ran: '' },
+  show() {
+    this.setData({ ran: getApp().ran.join(' ') });
+  },
+  open() {
+    wx.navigateTo({ url: '/pages/other/other' });
+  },
+});

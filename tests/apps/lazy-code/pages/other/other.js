@@ -1,0 +1,2 @@
+getApp().ran.push('other');
+Page({ data: { ran: getApp().ran.join(' ') } });

@@ -1,0 +1,2 @@
+getApp().ran.push('deep');
+Page({});
