@@ -164,3 +164,52 @@ async def test_a_new_release_never_shows_an_older_cache(
     await expect(view.locator(".badge")).to_have_text("Carte (attached)")
     await expect(view.locator("#state")).to_have_text("Loading")
     await expect(view.locator("#state")).to_have_text("Loaded", timeout=10_000)
+
+
+# A host database as the host kept it before the rendering cache (version 1: storage and files), with one
+# app's stored value in it.
+VERSION_1 = """new Promise((resolve, reject) => {
+  const open = indexedDB.open('hutong-apps', 1);
+  open.onupgradeneeded = () => {
+    open.result.createObjectStore('storage');
+    open.result.createObjectStore('files');
+  };
+  open.onsuccess = () => {
+    const db = open.result;
+    const store = db.transaction('storage', 'readwrite').objectStore('storage');
+    const put = store.put('from before', ['other-app', 'someone', 'k']);
+    put.onsuccess = () => { db.close(); resolve(); };
+    put.onerror = () => reject(put.error);
+  };
+})"""
+STATE = """new Promise((resolve) => {
+  const open = indexedDB.open('hutong-apps');
+  open.onsuccess = () => {
+    const db = open.result;
+    const get = db.transaction('storage').objectStore('storage').get(['other-app', 'someone', 'k']);
+    get.onsuccess = () => {
+      resolve({ version: db.version, stores: Array.from(db.objectStoreNames).sort(), kept: get.result });
+      db.close();
+    };
+  };
+})"""
+
+
+async def test_a_host_database_from_before_the_cache_is_upgraded_in_place(
+    live_server: LiveServer, browser: Browser
+) -> None:
+    """A browser that kept the host's database at version 1 (before this cache): the host opens it at
+    version 2, adds the `rendering` store beside the others and keeps what they held."""
+    page = await browser.new_page()
+    await page.goto(f"{live_server.url}/api/apps")  # the platform's origin, the shell not running
+    await page.evaluate(VERSION_1)
+    view = page.frame_locator("iframe.hutong-page")
+    await page.goto(address(live_server, "static"))
+    await expect(view.locator("#state")).to_have_text("Loaded")
+    await until_kept(page, ["pages/static/static"])
+    assert await page.evaluate(STATE) == {
+        "version": 2,
+        "stores": ["files", "rendering", "storage"],
+        "kept": "from before",
+    }
+    await page.close()
