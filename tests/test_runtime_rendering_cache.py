@@ -134,6 +134,15 @@ async def test_dynamic_cache_takes_the_last_call_and_null_forgets_it(
     await expect(view.locator("#hint")).to_have_text("Flood 499")
     await expect(view.locator("#live")).to_have_text("live", timeout=10_000)
 
+    # A picture bigger than the host keeps (256 KB) is not kept, and the older one is forgotten with it:
+    # the last ask wins.
+    await view.locator("#huge").click()
+    await expect(view.locator("#live")).to_have_text("huge")
+    await until_kept(page, [])
+    await page.goto(address(live_server, "dynamic"))
+    await expect(view.locator("#live")).to_have_text("live")
+    await until_holds(page, "Kept")
+
     # null forgets it: the next open waits for the logic thread again.
     await view.locator("#forget").click()
     await expect(view.locator("#live")).to_have_text("forgotten")

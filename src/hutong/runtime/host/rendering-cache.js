@@ -53,8 +53,8 @@ export class RenderingCache {
 
   /**
    * Keep (or, with null, forget) a page's render. The app's code decides how often it asks, so an ask
-   * waits up to WRITE_EVERY_MS and only each page's last ask by then is written; what is too big, or
-   * beyond MAX_PAGES, is not kept.
+   * waits up to WRITE_EVERY_MS and only each page's last ask by then is written; what is too big is
+   * not kept and forgets the page's older picture, and a page beyond MAX_PAGES is not kept.
    * @param {string} route @param {any} ops
    */
   put(route, ops) {
@@ -69,12 +69,12 @@ export class RenderingCache {
     const waiting = Array.from(this.waiting);
     this.waiting.clear();
     for (const [route, ops] of waiting) {
-      if (ops === null) {
+      // null forgets; so does a picture too big to keep, since the last ask wins over an older picture.
+      if (ops === null || !Array.isArray(ops) || JSON.stringify(ops).length > MAX_BYTES) {
         this.pages.delete(route);
         await write('rendering', this.appid, this.user, { op: 'remove', key: route });
         continue;
       }
-      if (!Array.isArray(ops) || JSON.stringify(ops).length > MAX_BYTES) continue;
       if (!this.pages.has(route) && this.pages.size >= MAX_PAGES) continue;
       this.pages.set(route, ops);
       await write('rendering', this.appid, this.user, { op: 'set', key: route, value: { release: this.release, ops } });

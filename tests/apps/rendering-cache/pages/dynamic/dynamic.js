@@ -19,6 +19,11 @@ Page({
     for (let i = 0; i < 500; i += 1) this.setInitialRenderingCache({ hint: `Flood ${i}` });
     this.setData({ live: 'flooded' });
   },
+  huge() {
+    // More than the host keeps for a page (256 KB): the last ask wins, so the older picture goes too.
+    this.setInitialRenderingCache({ hint: 'x'.repeat(300 * 1024) });
+    this.setData({ live: 'huge' });
+  },
   forget() {
     this.setInitialRenderingCache(null);
     this.setData({ live: 'forgotten' });
