@@ -90,8 +90,10 @@ async def test_my_data_lists_exports_clears_and_deletes(live_server: LiveServer,
     # A kept initial rendering cache (host/rendering-cache.js) is the app's data on this device too.
     assert await page.evaluate(APP_RECORDS, ["storage", True]) == 1
     assert await page.evaluate(APP_RECORDS, ["rendering", False]) == 1
-    await sheet.get_by_role("button", name="Clear its storage and files on this device").click()
-    await expect(sheet.get_by_role("status")).to_have_text("Storage and files cleared on this device.")
+    await sheet.get_by_role("button", name="Clear its storage, files and saved pages on this device").click()
+    await expect(sheet.get_by_role("status")).to_have_text(
+        "Storage, files and saved pages cleared on this device."
+    )
     assert await page.evaluate(APP_RECORDS, ["rendering", False]) == 0
     assert await page.evaluate(APP_RECORDS, ["storage", False]) == 0
     await page.goto(f"{live_server.url}{STORAGE_PAGE}")

@@ -127,7 +127,7 @@ export function initMyData(host) {
     exportLink.setAttribute('download', `hutong-data-${appid}.json`);
     const remove = el('button', { type: 'button', id: 'mydata-delete', textContent: 'Delete my data on Hutong' });
     const confirm = el('button', { type: 'button', id: 'mydata-delete-confirm', className: 'danger', hidden: true, textContent: `Delete everything ${doc.name} holds about you` });
-    const clear = el('button', { type: 'button', id: 'mydata-clear', textContent: 'Clear its storage and files on this device' });
+    const clear = el('button', { type: 'button', id: 'mydata-clear', textContent: 'Clear its storage, files and saved pages on this device' });
     const back = el('button', { type: 'button', className: 'link', textContent: 'All mini programs' });
     remove.addEventListener('click', () => {
       confirm.hidden = false;
@@ -154,7 +154,7 @@ export function initMyData(host) {
         status.replaceChildren(problem(error));
         return;
       }
-      status.textContent = 'Storage and files cleared on this device.';
+      status.textContent = 'Storage, files and saved pages cleared on this device.';
     });
     back.addEventListener('click', showList);
     const empty = Object.keys(doc.data).length === 0;
