@@ -118,7 +118,7 @@ async def test_the_camera_films_after_consent_and_takes_a_photo(
     await view.locator("#rec").click()
     await expect(view.locator("#record")).to_have_text("stopRecord:ok true bytes", timeout=15_000)
     await expect(view.locator("#thumb-loaded")).to_have_text(f"{first['width']}x{first['height']}")
-    # getVideoInfo reads the recording: its container, size and a duration the WebM does not name.
+    # getVideoInfo reads the recording: its container, size, and a finite duration the WebM does not name.
     await expect(view.locator("#video-info")).to_have_text(
         f"getVideoInfo:ok webm {first['width']}x{first['height']} true true true"
     )

@@ -33,7 +33,7 @@ Page({
           this.setData({ thumb: res.tempThumbPath });
           wx.getVideoInfo({
             src: res.tempVideoPath,
-            success: (v) => this.setData({ video: `${v.errMsg} ${v.type} ${v.width}x${v.height} ${v.duration > 0.5 && v.duration < 5} ${v.size > 0} ${v.bitrate > 0}` }),
+            success: (v) => this.setData({ video: `${v.errMsg} ${v.type} ${v.width}x${v.height} ${Number.isFinite(v.duration) && v.duration > 0} ${v.size > 0} ${v.bitrate > 0}` }),
             fail: (err) => this.setData({ video: err.errMsg }),
           });
           wx.getFileInfo({
