@@ -269,3 +269,15 @@ async def test_lazy_code_loading_runs_only_the_pages_opened(
     await expect(app.view().locator("#ran")).to_have_text("index other")
     assert app.errors == []
     await app.page.close()
+
+
+async def test_a_librarys_own_rejection_event_is_not_a_native_one(
+    live_server: LiveServer, browser: Browser
+) -> None:
+    """bluebird 3 tells the environment of an unhandled rejection with a CustomEvent of that name; WeChat's
+    logic layer has no dispatchEvent, so it logs the rejection itself. Hutong leaves such an event alone
+    (not cancelled, not reported as an error "undefined"); a native rejection reaches onUnhandledRejection."""
+    app = await open_app(browser, live_server, "test-compat-patterns", "&path=pages/rejection/rejection")
+    await expect(app.view().locator("#result")).to_have_text("false native")
+    assert app.errors == []
+    await app.page.close()

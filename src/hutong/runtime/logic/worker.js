@@ -409,6 +409,10 @@ globals.addEventListener('error', (/** @type {ErrorEvent} */ event) => {
   event.preventDefault();
 });
 globals.addEventListener('unhandledrejection', (/** @type {PromiseRejectionEvent} */ event) => {
+  // Only the engine's own event: a library's promise (bluebird) may dispatch a CustomEvent of this name
+  // (its `detail` holding the reason) and, when nobody cancels it, log the rejection itself, as it does
+  // in WeChat's logic layer, which has no dispatchEvent.
+  if (!event.isTrusted) return;
   const app = getApp();
   if ((app && typeof app.onUnhandledRejection === 'function') || hasAppListeners('onUnhandledRejection')) {
     callApp('onUnhandledRejection', { reason: event.reason, promise: event.promise });
