@@ -43,8 +43,10 @@ async def test_base_unsupported_and_open_apis(live_server: LiveServer, browser: 
     assert r["back"] == "104,117,116,111,110,103"
     assert r["env"] == "wxfile://usr"
     assert r["network"] == ["undefined"] * 4  # the logic thread has no network of its own
-    assert r["unknown"] == "noSuchApi:fail not supported"
-    assert r["unknownPromise"] == "noSuchApi:fail not supported"
+    assert r["unknown"] == "updateWeChatApp:fail not supported"
+    assert r["unknownPromise"] == "updateWeChatApp:fail not supported"
+    assert r["absent"] == "undefined"
+    assert r["sdkSlot"] == 1
     assert r["setting"] == {"errMsg": "getSetting:ok", "authSetting": {}}
     # Not in a tap (WeChat's rule): refused without asking.
     gesture = "requestSubscribeMessage:fail can only be invoked by user TAP gesture."
@@ -76,11 +78,11 @@ async def test_base_unsupported_and_open_apis(live_server: LiveServer, browser: 
     # console reaches the developer panel.
     log = await app.page.evaluate("window.__hutongLog")
     unsupported = [e["name"] for e in log if e["kind"] == "unsupported"]
-    assert unsupported.count("wx.noSuchApi") == 1
+    assert unsupported.count("wx.updateWeChatApp") == 1
     assert "wx.navigateToMiniProgram" not in unsupported and "wx.login" not in unsupported
     await expect(app.page.locator("#dev-panel")).to_contain_text('[log] hello from the app {"n":1}')
     await expect(app.page.locator("#dev-panel")).to_contain_text(
-        "[warn] [hutong] API wx.noSuchApi is not supported"
+        "[warn] [hutong] API wx.updateWeChatApp is not supported"
     )
     await app.page.close()
 

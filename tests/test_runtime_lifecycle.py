@@ -69,7 +69,9 @@ async def test_app_and_page_lifecycle_and_set_data(live_server: LiveServer, brow
     await expect(view.locator("#rejections")).to_have_text("nobody caught this")
     await expect(view.locator("#pages")).to_have_text("1")
     # An API the runtime lacks fails the WeChat way (fail callback) instead of throwing.
-    await expect(view.locator("#missing")).to_have_text("notARealApi:fail not supported canIUse:true/false")
+    await expect(view.locator("#missing")).to_have_text(
+        "updateWeChatApp:fail not supported canIUse:true/false"
+    )
 
     # The runtime survives: the page still answers. Then to the background and back.
     await app.page.locator("#close-app").click()

@@ -2,6 +2,7 @@
 /** The `wx` object: each API calls the host and answers in WeChat's success/fail/complete shape. */
 import { addAppListener, removeAppListener } from './app.js';
 import { canIUse } from './api/can-i-use.js';
+import { CATALOG } from './api/catalog.js';
 import { apis } from './api/index.js';
 import { callHost, reportUnsupported } from './call.js';
 import { loadFontFace } from './fonts.js';
@@ -157,16 +158,22 @@ function unsupported(name) {
   };
 }
 
+/** WeChat's documented wx.* function names: the only names a stand-in is given for. */
+const WECHAT_API_NAMES = new Set(Object.values(CATALOG).flat());
+// Namespaces (not functions) the runtime lacks: absent, so that `if (wx.worklet)` feature checks
+// take the path written for clients without them, instead of destructuring a stand-in function.
 const ABSENT_NAMESPACES = new Set(['worklet']);
 
-/** `wx` as apps see it: the APIs above, `canIUse`, and a stand-in for any other name. */
+/**
+ * `wx` as apps see it: the APIs above, `canIUse`, a stand-in for any other WeChat API the runtime
+ * lacks, and undefined for every other name, as in WeChat: SDKs keep their own state on `wx`
+ * (`void 0 === wx.Queue && (wx.Queue = new Queue())`) and feature checks (`if (wx.worklet)`) must
+ * see such names absent until something assigns them.
+ */
 export const wxGlobal = new Proxy(wx, {
   get(target, name) {
     if (typeof name !== 'string' || name in target) return /** @type {any} */ (target)[name];
-    if (name === 'then' || name === 'toJSON') return undefined; // not a thenable, not serialisable
-    // Namespaces (not functions) the runtime lacks: absent, so that `if (wx.worklet)` feature checks
-    // take the path written for clients without them, instead of destructuring a stand-in function.
-    if (ABSENT_NAMESPACES.has(name)) return undefined;
+    if (!WECHAT_API_NAMES.has(name) || ABSENT_NAMESPACES.has(name)) return undefined;
     return unsupported(name);
   },
 });

@@ -14,8 +14,13 @@ Page({
     r.back = Array.from(new Uint8Array(wx.base64ToArrayBuffer('aHV0b25n'))).join(',');
     r.env = wx.env.USER_DATA_PATH;
     r.network = [typeof fetch, typeof XMLHttpRequest, typeof WebSocket, typeof importScripts];
-    r.unknown = await new Promise((resolve) => wx.noSuchApi({ fail: (res) => resolve(res.errMsg) }));
-    r.unknownPromise = await wx.noSuchApi().catch((res) => res.errMsg);
+    r.unknown = await new Promise((resolve) => wx.updateWeChatApp({ fail: (res) => resolve(res.errMsg) }));
+    r.unknownPromise = await wx.updateWeChatApp().catch((res) => res.errMsg);
+    // A name WeChat does not have is absent, and an SDK may keep its own state there.
+    r.absent = typeof wx.noSuchApi;
+    if (wx.Queue === undefined) wx.Queue = { items: [] };
+    wx.Queue.items.push(1);
+    r.sdkSlot = wx.Queue.items.length;
     r.setting = await wx.getSetting();
     r.subscribe = await wx.requestSubscribeMessage({ tmplIds: ['t1'] }).catch((res) => res);
     r.update = await new Promise((resolve) => wx.getUpdateManager().onCheckForUpdate(resolve));

@@ -48,7 +48,7 @@ Page({
     wx.navigateTo({ url: '/pages/comp/comp?id=9' })
   },
   refresh() {
-    wx.notARealApi({ fail: (e) => this.setData({ missing: e.errMsg + ' canIUse:' + wx.canIUse('navigateTo') + '/' + wx.canIUse('notARealApi') }) })
+    wx.updateWeChatApp({ fail: (e) => this.setData({ missing: e.errMsg + ' canIUse:' + wx.canIUse('navigateTo') + '/' + wx.canIUse('notARealApi') }) })
     this.setData({ order: app.globalData.log.join(' '), pages: getCurrentPages().length, errors: app.globalData.errors.join('|') + ' wx.onError:' + app.globalData.wxErrors, rejections: app.globalData.rejections.join('|') })
   },
 })
