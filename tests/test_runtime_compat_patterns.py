@@ -281,3 +281,14 @@ async def test_a_librarys_own_rejection_event_is_not_a_native_one(
     await expect(app.view().locator("#result")).to_have_text("false native")
     assert app.errors == []
     await app.page.close()
+
+
+async def test_a_components_module_runs_before_the_page_using_it(
+    live_server: LiveServer, browser: Browser
+) -> None:
+    """WeChat runs the components' code before the pages': a page may use at its module's top level what
+    a component's module set up (a date library's Date.prototype.format, in a public form library)."""
+    app = await open_app(browser, live_server, "test-compat-patterns", "&path=pages/proto/proto")
+    await expect(app.view().locator("#stamp")).to_have_text("stamp:0")
+    assert app.errors == []
+    await app.page.close()

@@ -157,6 +157,10 @@ Object.assign(globals, {
 function definitionFor(path, isPage) {
   let def = definitionOf(path);
   if (def) return def;
+  // WeChat runs the code of the components a page or component uses before its own (its app-service
+  // requires every component, then every page; with lazyCodeLoading, a page's components are injected
+  // before it): a page may rely at its module's top level on what a component's module set up.
+  runUsedComponents(path, isPage);
   if (modules.has(`${path}.js`)) {
     setRegistering(path);
     setRegisteringPage(isPage);
@@ -171,6 +175,26 @@ function definitionFor(path, isPage) {
   }
   def = definitionOf(path);
   return def || normalise(isPage ? 'page' : 'component', path, {}, isPage);
+}
+
+/** @type {Set<string>} pages and components whose used components' modules have run (or are running) */
+const componentsRun = new Set();
+
+/**
+ * Run, depth first, the modules of the components `path` declares in usingComponents (its own and
+ * app.json's), each before its user, skipping those of a subpackage not loaded yet.
+ * @param {string} path @param {boolean} isPage
+ */
+function runUsedComponents(path, isPage) {
+  if (componentsRun.has(path)) return;
+  componentsRun.add(path);
+  const owner = (isPage ? config.pageConfigs?.[path] : config.components?.[path]) || {};
+  for (const target of Object.values(owner.usingComponents || {})) {
+    if (typeof target !== 'string' || !config.components?.[target] || definitionOf(target)) continue;
+    const info = (config.packages || []).find((/** @type {any} */ p) => p.root && target.startsWith(`${p.root}/`));
+    if (info && !loadedPackages.has(info.root)) continue;
+    definitionFor(target, false);
+  }
 }
 
 /** Main-package pages: WeChat runs their code at launch (unless lazyCodeLoading), so do we, after the first render. */
