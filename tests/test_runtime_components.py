@@ -90,3 +90,20 @@ async def test_moved_and_link_changed_fire_for_components_a_keyed_list_moves(
     await expect(view.locator("#rows-changed")).to_have_text("1 c")
     assert opened.errors == []
     await opened.page.close()
+
+
+async def test_an_element_holding_only_an_unfilled_slot_is_empty(
+    live_server: LiveServer, browser: Browser
+) -> None:
+    """WeChat replaces each slot by what fills it, so `.slot:not(:empty) + .upload { display: none }`
+    (vant-weapp's uploader, field, cell, button…) shows the default area only when nothing fills
+    the slot."""
+    app = await open_app(browser, live_server, "test-components")
+    view = app.view()
+    await expect(view.locator("#up-default .upload")).to_be_visible()
+    await expect(view.locator("#up-custom .upload")).to_be_hidden()
+    await expect(view.locator("#up-later .upload")).to_be_visible()
+    await view.locator("#show-trigger").click()
+    await expect(view.locator("#up-later .upload")).to_be_hidden()
+    assert app.errors == []
+    await app.page.close()

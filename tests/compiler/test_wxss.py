@@ -18,6 +18,14 @@ def test_rpx_becomes_a_share_of_the_width() -> None:
     )
 
 
+def test_empty_also_matches_an_element_holding_only_unfilled_slots() -> None:
+    css = compile_wxss(".s:not(:empty)+.u{display:none} view:empty{a:b} p::empty{}")
+    assert css == (
+        ".s:not(:is(:empty, [hutong-empty]))+.u{display:none} "
+        "wx-view:is(:empty, [hutong-empty]){a:b} p::empty{}"
+    )
+
+
 def test_builtin_type_selectors_get_their_dom_names() -> None:
     css = compile_wxss(
         "page{color:red} .view view.a, button:hover, .x .button{top:0} @media (min-width: 1px){text{a:b}}"

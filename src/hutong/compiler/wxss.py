@@ -130,7 +130,35 @@ def _add_generic_family(content: list[ast.Node]) -> list[ast.Node]:
     return result
 
 
+# A component's element whose only content is an unfilled <slot> is :empty in WeChat (its slots are
+# replaced by what fills them); here the <slot> stays, so the view marks such an element
+# `hutong-empty` (view/vdom.js markSlotParent) and :empty reads either.
+_EMPTY = ":is(:empty, [hutong-empty])"
+
+
+def _rewrite_empty(tokens: list[ast.Node]) -> None:
+    """``:empty`` -> ``_EMPTY``, also inside ``:not()``, ``:is()``, ``:where()`` and ``:has()``."""
+    for index, token in enumerate(tokens):
+        if isinstance(token, ast.FunctionBlock):
+            _rewrite_empty(token.arguments)
+        elif (
+            isinstance(token, ast.IdentToken)
+            and token.lower_value == "empty"
+            and index >= 1
+            and isinstance(tokens[index - 1], ast.LiteralToken)
+            and tokens[index - 1].value == ":"
+            and not (
+                index >= 2
+                and isinstance(tokens[index - 2], ast.LiteralToken)
+                and tokens[index - 2].value == ":"
+            )
+        ):
+            tokens[index - 1] = ast.LiteralToken(token.source_line, token.source_column, "")
+            tokens[index] = ast.LiteralToken(token.source_line, token.source_column, _EMPTY)
+
+
 def _rewrite_selector(prelude: list[ast.Node]) -> None:
+    _rewrite_empty(prelude)
     previous: ast.Node | None = None
     for index, token in enumerate(prelude):
         if (

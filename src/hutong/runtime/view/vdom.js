@@ -202,6 +202,31 @@ function setEvents(el, types) {
   else if (el.hasAttribute('hutong-catchmove')) el.removeAttribute('hutong-catchmove');
 }
 
+/**
+ * WeChat renders a component with each <slot> replaced by what fills it, so an element whose only
+ * content is an unfilled slot is :empty there (vant's uploader shows its default upload area by
+ * `.van-uploader__slot:not(:empty) + .van-uploader__upload { display: none }`). Here the <slot>
+ * element stays a child: the element carries `hutong-empty` instead, which the compiled WXSS reads
+ * with :empty (compiler/wxss.py), kept up to date as the slots' assignments and its children change.
+ * @param {Node | null} parent
+ */
+function markSlotParent(parent) {
+  if (!(parent instanceof Element)) return;
+  /** @type {any} */ (parent).__slotParent = true;
+  let empty = true;
+  for (let child = parent.firstChild; child && empty; child = child.nextSibling) {
+    if (child instanceof HTMLSlotElement) empty = child.assignedNodes({ flatten: true }).length === 0;
+    else if (child.nodeType === Node.TEXT_NODE) empty = !child.nodeValue;
+    else empty = child.nodeType === Node.COMMENT_NODE;
+  }
+  parent.toggleAttribute('hutong-empty', empty);
+}
+
+/** @param {Node | null | undefined} parent */
+function remarkIfSlotParent(parent) {
+  if (parent && /** @type {any} */ (parent).__slotParent) markSlotParent(parent);
+}
+
 /** Build a subtree from its tree form (see common/ops.js). @param {any[]} tree @returns {Node} */
 export function build(tree) {
   if (tree.length === 2) {
@@ -220,6 +245,11 @@ export function build(tree) {
   if (tree[5]) attachComponent(el, tree[5]);
   if (tree[6]) el.__props = tree[6];
   if (tree[6]?.animation) playAnimation(el, tree[6].animation);
+  if (el instanceof HTMLSlotElement) {
+    el.addEventListener('slotchange', () => markSlotParent(el.parentNode));
+    // Once it is in its parent (the parent appends it after this returns).
+    queueMicrotask(() => markSlotParent(el.parentNode));
+  }
   return el;
 }
 
@@ -256,6 +286,7 @@ export function apply(ops) {
         const parent = nodes[ops[i + 1]];
         const before = ops[i + 2] ? nodes[ops[i + 2]] || null : null;
         parent?.insertBefore(build(ops[i + 3]), before);
+        remarkIfSlotParent(parent);
         i += 4;
         break;
       }
@@ -271,7 +302,9 @@ export function apply(ops) {
         const node = nodes[ops[i + 1]];
         if (node) {
           forget(node);
-          node.parentNode?.removeChild(node);
+          const parent = node.parentNode;
+          parent?.removeChild(node);
+          remarkIfSlotParent(parent);
         }
         i += 2;
         break;

@@ -10,6 +10,7 @@ Page({
   },
   onChange(e) { this.setData({ changes: this.data.changes + e.detail.count + ';' }) },
   retitle() { this.setData({ title: 'second' }) },
+  showTrigger() { this.setData({ trigger: true }) },
   reconfig() { this.setData({ 'config.n': 2 }) },
   onPing() { this.setData({ heard: this.data.heard + 'ping;' }) },
   onLocal() { this.setData({ heard: this.data.heard + 'local;' }) },
