@@ -15,6 +15,7 @@ import httpx
 import pytest
 import websockets
 from websockets.asyncio.client import ClientConnection
+from websockets.typing import Origin
 
 from hutong.server.chats.live import CONNECTS_PER_MINUTE, Connection
 from hutong.server.db import Database
@@ -92,7 +93,7 @@ async def test_refusals_are_closes_the_page_can_read(tmp_path: Path, database_ur
     reconnects within seconds, each try counting against the limit again."""
     async with serve(Settings(data_dir=tmp_path, database_url=database_url)) as server:
         ws_url = server.url.replace("http://", "ws://") + "/api/me/chats/live"
-        async with websockets.connect(ws_url, origin=server.url) as ws:
+        async with websockets.connect(ws_url, origin=Origin(server.url)) as ws:
             with pytest.raises(websockets.exceptions.ConnectionClosed) as closed:
                 await ws.recv()
         assert closed.value.rcvd is not None and closed.value.rcvd.code == 4401
@@ -101,7 +102,9 @@ async def test_refusals_are_closes_the_page_can_read(tmp_path: Path, database_ur
             async with live(a, server.url) as ws:
                 await next_event(ws, "ready")
         cookie = "; ".join(f"{c.name}={c.value}" for c in a.client.cookies.jar)
-        async with websockets.connect(ws_url, origin=server.url, additional_headers={"Cookie": cookie}) as ws:
+        async with websockets.connect(
+            ws_url, origin=Origin(server.url), additional_headers={"Cookie": cookie}
+        ) as ws:
             with pytest.raises(websockets.exceptions.ConnectionClosed) as closed:
                 await ws.recv()
         assert closed.value.rcvd is not None and closed.value.rcvd.code == 4429
