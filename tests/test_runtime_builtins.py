@@ -105,6 +105,13 @@ async def test_form_fields_and_display_components(live_server: LiveServer, brows
     assert await view.locator("#i-success svg circle").count() == 1
     assert await view.locator("#i-success svg").evaluate("el => getComputedStyle(el).width") == "30px"
     assert await view.locator("#i-warn svg").evaluate("el => getComputedStyle(el).color") == "rgb(255, 0, 0)"
+    # The first base library's types, still in public apps: drawn, in WeChat's colours.
+    assert await view.locator("#i-waiting svg circle").count() == 1
+    assert (
+        await view.locator("#i-waiting svg").evaluate("el => getComputedStyle(el).color")
+        == "rgb(16, 174, 255)"
+    )
+    assert await view.locator("#i-safe svg path").count() == 2
     assert await view.locator("#pg .info").inner_text() == "40%"
     assert await view.locator("#t").inner_text() == "a<b\u00a0\u00a0c"
     # rich-text keeps markup and classes, drops scripts, handlers and javascript: URLs.

@@ -152,3 +152,22 @@ async def test_wx_if_branches_are_separate_elements(live_server: LiveServer, bro
     await expect(view.locator("#always input")).to_have_value("kept")
     assert app.errors == []
     await app.page.close()
+
+
+async def test_a_plain_buttons_frame_is_its_own_border(live_server: LiveServer, browser: Browser) -> None:
+    """As in WeChat's base styles, a plain button's frame is the element's border (its ::after draws
+    none), so an app's `.screen button { border: none }` removes it: the built-in rule weighs no more
+    than WeChat's `wx-button[plain]`."""
+    app = await open_app(browser, live_server, "test-compat-ui", "&path=pages/buttons/buttons")
+    view = app.view()
+    width = "el => getComputedStyle(el).borderTopWidth"
+    after = "el => getComputedStyle(el, '::after').borderTopWidth"
+    await expect(view.locator("#bare")).to_have_text("7")
+    assert await view.locator("#bare").evaluate(width) == "0px"
+    assert await view.locator("#bare").evaluate(after) == "0px"
+    assert await view.locator("#framed").evaluate(width) == "1px"
+    assert await view.locator("#framed-primary").evaluate("el => getComputedStyle(el).borderTopColor") == (
+        "rgb(26, 173, 25)"
+    )
+    assert app.errors == []
+    await app.page.close()

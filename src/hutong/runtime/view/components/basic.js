@@ -6,6 +6,7 @@ import { Builtin, define, flag, num, toLogic } from './base.js';
 // -- icon -------------------------------------------------------------------------------------------------
 const RING = '<circle cx="12" cy="12" r="10.5" fill="none" stroke="currentColor" stroke-width="1.5"/>';
 const DISC = '<circle cx="12" cy="12" r="11" fill="currentColor"/>';
+const SHIELD = '<path d="M12 1.5l9 3.5v6.5c0 5.3-3.8 9.7-9 11-5.2-1.3-9-5.7-9-11V5z" fill="currentColor"/>';
 const TICK_ON_DISC = '<path d="M6.5 12.3l3.6 3.6 7.4-7.6" fill="none" stroke="#fff" stroke-width="1.8"/>';
 const BANG = (/** @type {string} */ c) => `<rect x="11" y="6" width="2" height="8" fill="${c}"/><rect x="11" y="16" width="2" height="2" fill="${c}"/>`;
 const DOT_I = (/** @type {string} */ c) => `<rect x="11" y="10" width="2" height="8" fill="${c}"/><rect x="11" y="6" width="2" height="2" fill="${c}"/>`;
@@ -24,6 +25,11 @@ export const ICONS = /** @type {Record<string, [string, string]>} */ ({
   clear: [DISC + CROSS('#fff', 1.6), '#b2b2b2'],
   circle: [RING, '#c9c9c9'],
   info_circle: [RING + DOT_I('currentColor'), '#09bb07'],
+  // The first base library's types, still drawn by WeChat and still in public apps and demos.
+  success_circle: [RING + '<path d="M7 12.3l3.4 3.4 6.6-6.8" fill="none" stroke="currentColor" stroke-width="1.6"/>', '#09bb07'],
+  waiting_circle: [RING + '<path d="M12 6.5v6l3.8 2.3" fill="none" stroke="currentColor" stroke-width="1.6"/>', '#10aeff'],
+  safe_success: [SHIELD + '<path d="M8 12l3 3 5-5.5" fill="none" stroke="#fff" stroke-width="1.8"/>', '#09bb07'],
+  safe_warn: [SHIELD + BANG('#fff'), '#ffbe00'],
 });
 
 class Icon extends Builtin {
