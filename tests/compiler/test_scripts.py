@@ -292,6 +292,28 @@ def test_syntax_errors_name_file_line_and_column(tmp_path: Path) -> None:
         transform_module("if (a) {", "x.js")
 
 
+def test_a_file_nothing_loads_may_be_unreadable_or_broken(tmp_path: Path) -> None:
+    """A stray copy in another encoding, or a broken backup, that no page, component or app.js
+    reaches is left out with a warning (WeChat's tools leave unused files out of the package); the
+    same file once a page requires it fails the build."""
+    files = {
+        "app.json": {"pages": ["a"]},
+        **page("a"),
+        "old/utf16.js": "Page({})".encode("utf-16"),
+        "old/broken.js": "var 1x = 2;",
+    }
+    write_tree(tmp_path, files)
+    result = build_project(tmp_path)
+    assert "/old/" not in result.files["logic.js"].decode()
+    assert [w.split(";")[0] for w in result.warnings] == [
+        "old/broken.js:1:5: JavaScript syntax error: unexpected '1'",
+        "old/utf16.js:1:1: old/utf16.js is not UTF-8 text: invalid start byte",
+    ]
+    write_tree(tmp_path, page("a", js="require('./old/broken.js'); Page({})"))
+    with pytest.raises(CompileError, match=r"^old/broken\.js:1:5: JavaScript syntax error"):
+        build_project(tmp_path)
+
+
 def test_modern_syntax_passes_through_unchanged() -> None:
     source = "class A { #x = 1; static y = 2; get x() { return this.#x; } }\nconst v = a?.b ?? c ** 2;\n"
     unit = transform_module(source, "m.js")

@@ -164,13 +164,24 @@ def _link(project: Project, cache: CompileCache) -> _Linked:
     modules = module_sources(project)
     resolver = Resolver(project, modules)
     jobs = []
+    broken: dict[str, CompileError] = {}
     for path, source in modules.items():
-        data, text = decode_source(project, source)
+        try:
+            data, text = decode_source(project, source)
+        except CompileError as unreadable:
+            broken[path] = unreadable
+            continue
         if source.endswith(".ts"):
-            jobs.append(Job("ts", source, data, partial(_typescript_module, text, source)))
+            jobs.append(Job("ts", source, data, partial(_guarded, partial(_typescript_module, text, source))))
         else:
-            jobs.append(Job("js", path, data, partial(transform_module, text, path)))
-    units: dict[str, ModuleUnit] = dict(zip(modules, cache.get_all(jobs), strict=True))
+            jobs.append(Job("js", path, data, partial(_guarded, partial(transform_module, text, path))))
+    units: dict[str, ModuleUnit] = {}
+    for job, value in zip(jobs, cache.get_all(jobs), strict=True):
+        path = job.path if job.kind == "js" else job.path[: -len(".ts")] + ".js"
+        if isinstance(value, CompileError):
+            broken[path] = value
+        else:
+            units[path] = value
     resolved: dict[tuple[str, Slot], str] = {}
     unresolved: list[tuple[str, Slot]] = []
     edges: dict[str, list[str]] = {}
@@ -190,6 +201,17 @@ def _link(project: Project, cache: CompileCache) -> _Linked:
     # that page or component loads, and the rest of the app runs.
     app_loads = _reachable({"app.js"} & set(modules), edges)
     reachable = _reachable(_entry_points(project, modules), edges)
+    # A file no page, component or app.js reaches is never loaded, and WeChat's tools leave such files
+    # out of the package (project.config.json ignoreDevUnusedFiles / ignoreUploadUnusedFiles): one
+    # that cannot be read or parsed (a stray copy in another encoding, a backup) is a warning, not a
+    # build that fails for every page.
+    for path, failure in sorted(broken.items()):
+        if path in reachable:
+            raise failure
+        project.warn(
+            f"{failure.position or path}: {failure.message}; "
+            f"no page, component or app.js loads {path}, so it is left out"
+        )
     for path, slot in unresolved:
         lenient = slot.deferred or "miniprogram_npm/" in path or path not in app_loads
         message = f"cannot resolve require({slot.specifier!r})"
@@ -204,6 +226,14 @@ def _link(project: Project, cache: CompileCache) -> _Linked:
         value = cache.get("json", path, data, partial(_json_value, text, path))
         units[path] = ModuleUnit(body=["module.exports = " + json.dumps(value, ensure_ascii=False) + ";"])
     return _Linked(units, resolved)
+
+
+def _guarded(compute: Any) -> Any:
+    """The job's result, or the CompileError it raised (decided once the reachable modules are known)."""
+    try:
+        return compute()
+    except CompileError as error:
+        return error
 
 
 def _typescript_module(text: str, path: str) -> ModuleUnit:
