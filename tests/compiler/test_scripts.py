@@ -314,6 +314,19 @@ def test_a_file_nothing_loads_may_be_unreadable_or_broken(tmp_path: Path) -> Non
         build_project(tmp_path)
 
 
+def test_a_const_read_in_its_own_initialiser_is_undefined_as_after_babel() -> None:
+    """WeChat's compiler (Babel to ES5) makes const/let a var with no TDZ check, so published code reads
+    a name in its own initialiser as undefined (a public form library: `const v = v && v.x`); here such a
+    read becomes (void 0), on the same line. A function in the initialiser runs later and keeps it."""
+    source = "const v = v && v.x || 1;\nlet o = {o, k: 2}, f = () => f;\nconst w = {v: 1}.v;\n"
+    unit = transform_module(source, "m.js")
+    assert "".join(str(piece) for piece in unit.body) == (
+        "const v = (void 0) && (void 0).x || 1;\n"
+        "let o = {o: (void 0), k: 2}, f = () => f;\n"
+        "const w = {v: 1}.v;\n"
+    )
+
+
 def test_modern_syntax_passes_through_unchanged() -> None:
     source = "class A { #x = 1; static y = 2; get x() { return this.#x; } }\nconst v = a?.b ?? c ** 2;\n"
     unit = transform_module(source, "m.js")

@@ -1,7 +1,8 @@
 """Per-file compile results, keyed by the file's content hash, for incremental builds (`hutong dev`).
 
 One entry per (kind, path): a changed file replaces its old result, so the cache never grows past the
-project's size. Errors are not cached; a file that failed is compiled again next time.
+project's size. A script's CompileError is a result like any other (compiler/scripts.py decides
+whether it fails the build once it knows which files are used): it depends on the content alone.
 """
 
 from __future__ import annotations

@@ -49,6 +49,15 @@ def _own_require() -> Query:
     )
 
 
+@cache
+def _lexical_declarators() -> Query:
+    """`const`/`let` declarators with an initialiser, for ``_Transformer.self_references``."""
+    return Query(
+        _LANGUAGE,
+        "(lexical_declaration (variable_declarator name: (identifier) @name value: (_) @value))",
+    )
+
+
 # A cheap first look before the exact (slower) query: does the text declare a `require` at all?
 _OWN_REQUIRE_TEXT = re.compile(rb"\b(?:var|let|const|function)\s+require\b")
 _PROBLEMS = Query(_LANGUAGE, "(ERROR) @error (MISSING) @missing")
@@ -329,6 +338,27 @@ class _Transformer:
                     piece = Slot(piece.specifier, piece.position, piece.literal, piece.deferred, async_=True)
                 self.edits.append(_Edit(argument.start_byte, argument.end_byte, [piece]))
 
+    def self_references(self, root: Node) -> None:
+        """``const x = x && ...``: WeChat's compiler (Babel, targeting ES5) makes ``const``/``let`` a ``var``
+        without TDZ checks, so such a read gives ``undefined`` where a current engine throws a
+        ReferenceError. Each read of the name in its own initialiser (outside nested functions, which
+        run later) becomes ``(void 0)``, on the same line."""
+        if b"const" not in self.data and b"let" not in self.data:
+            return
+        for _, captures in QueryCursor(_lexical_declarators()).matches(root):
+            name = self.text(captures["name"][0])
+            stack = [captures["value"][0]]
+            while stack:
+                node = stack.pop()
+                if node.type in _FUNCTIONS or node.type == "class":
+                    continue
+                if node.type == "identifier" and self.text(node) == name:
+                    self.edits.append(_Edit(node.start_byte, node.end_byte, ["(void 0)"]))
+                elif node.type == "shorthand_property_identifier" and self.text(node) == name:
+                    self.edits.append(_Edit(node.start_byte, node.end_byte, [f"{name}: (void 0)"]))
+                else:
+                    stack.extend(node.children)
+
     def run(self) -> ModuleUnit:
         tree = _PARSER.parse(self.data)
         root = tree.root_node
@@ -342,6 +372,7 @@ class _Transformer:
                 self.is_esm = True
                 self.export_statement(statement)
         self.calls(root)
+        self.self_references(root)
         if _MODULE_SCOPE_TEXT.search(self.data):
             self.own_scope_names = _lexical_scope_names(self, root)
         return self.assemble()
