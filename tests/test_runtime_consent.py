@@ -28,6 +28,14 @@ async def out(view: FrameLocator, before: int) -> Any:
     return json.loads(await view.locator("#out").text_content() or "")
 
 
+async def tap_and_allow(page: Page, view: FrameLocator, name: str, question: str) -> int:
+    """Press ``name``, see the host ask ``question`` and allow it; returns what ``tap`` does."""
+    before = await tap(view, name)
+    await expect(page.locator(".hutong-consent")).to_contain_text(question)
+    await page.locator(".hutong-consent .hutong-consent-allow").click()
+    return before
+
+
 async def opened(page: Page, server: LiveServer) -> FrameLocator:
     await page.goto(f"{server.url}/?open=test-consent")
     view = page.frame_locator("iframe.hutong-page").last
@@ -403,9 +411,7 @@ async def test_location_updates_after_consent_until_stopped(
     view = await opened(page, live_server)
     host_dialog = page.locator(".hutong-consent")
 
-    n = await tap(view, "watch")
-    await expect(host_dialog).to_contain_text("获取你的位置信息")
-    await page.locator(".hutong-consent .hutong-consent-allow").click()
+    n = await tap_and_allow(page, view, "watch", "获取你的位置信息")
     assert await out(view, n) == {"errMsg": "startLocationUpdate:ok"}
 
     async def fixes() -> list[list[float]]:
@@ -446,11 +452,8 @@ async def test_calendar_events_and_contacts_are_saved_as_files_after_consent(
     host's sheet shows what would be added; Add saves an iCalendar event or a vCard, cancel fails."""
     page = await browser.new_page()
     view = await opened(page, live_server)
-    dialog = page.locator(".hutong-consent")
 
-    n = await tap(view, "calendar")
-    await expect(dialog).to_contain_text("添加到你的手机日历")
-    await page.locator(".hutong-consent .hutong-consent-allow").click()
+    n = await tap_and_allow(page, view, "calendar", "添加到你的手机日历")
     sheet = page.locator(".hutong-host-sheet-layer")
     await expect(sheet).to_contain_text("Tea tasting; bring friends")
     async with page.expect_download() as download:
@@ -479,8 +482,7 @@ async def test_calendar_events_and_contacts_are_saved_as_files_after_consent(
     assert "BEGIN:VALARM" not in event
 
     # A contact: its own scope, and cancelling the sheet fails the call.
-    n = await tap(view, "contact")
-    await page.locator(".hutong-consent .hutong-consent-allow").click()
+    n = await tap_and_allow(page, view, "contact", "添加到你的手机通讯录")
     await expect(sheet).to_contain_text("Li Mei")
     await page.keyboard.press("Escape")
     assert await out(view, n) == {"errMsg": "addPhoneContact:fail cancel"}
