@@ -171,3 +171,20 @@ async def test_a_plain_buttons_frame_is_its_own_border(live_server: LiveServer, 
     )
     assert app.errors == []
     await app.page.close()
+
+
+async def test_a_page_of_height_100_percent_fills_the_window(
+    live_server: LiveServer, browser: Browser
+) -> None:
+    """`page { height: 100% }` (or min-height) is the window's height, as in WeChat: a column's flex: 1
+    part takes what is left and an absolute footer sits at the window's bottom, not over the content."""
+    app = await open_app(browser, live_server, "test-compat-ui", "&path=pages/fullheight/fullheight")
+    view = app.view()
+    await view.locator("#foot").wait_for()
+    window_height = await view.locator("#foot").evaluate("el => el.ownerDocument.defaultView.innerHeight")
+    grow = await view.locator("#grow").evaluate("el => el.getBoundingClientRect().height")
+    foot = await view.locator("#foot").evaluate("el => el.getBoundingClientRect().bottom")
+    assert grow > window_height / 2, (grow, window_height)
+    assert abs(foot - window_height) <= 1, (foot, window_height)
+    assert app.errors == []
+    await app.page.close()
