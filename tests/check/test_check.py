@@ -98,3 +98,27 @@ def test_cli_exit_codes_and_json(tmp_path: Path) -> None:
 def test_runtime_and_compiler_agree_on_builtin_tags() -> None:
     source = (Path(__file__).parents[2] / "src/hutong/runtime/view/builtin-tags.js").read_text()
     assert set(re.findall(r"'([a-z-]+)'", source)) == set(BUILTIN_TAGS)
+
+
+async def test_a_screenshot_is_the_apps_screen_and_errors_up_to_it_are_reported(tmp_path: Path) -> None:
+    """An error opens the host's developer panel over the bottom of the phone: the picture leaves it
+    out (an app's bottom bar stays visible), and an error from a callback that lands after the first
+    content (wx.login's, as a public app's onLaunch had) is in the report, not only on the picture."""
+    from PIL import Image
+
+    (tmp_path / "pages").mkdir()
+    (tmp_path / "app.json").write_text('{"pages": ["pages/a"]}')
+    (tmp_path / "app.js").write_text("App({onLaunch() { wx.login({success() { null.code } }) }})")
+    (tmp_path / "pages/a.wxml").write_text(
+        "<view>top</view><view style='position: fixed; left: 0; right: 0; bottom: 0; height: 60px;"
+        " background: rgb(0, 0, 255)'>bar</view>"
+    )
+    (tmp_path / "pages/a.js").write_text("Page({onLoad() { null.total }})")
+    shots = tmp_path / "shots"
+    report = await check_project(tmp_path, timeout_ms=8000, screenshots=shots)
+    page = report.pages[0]
+    assert page.status == "error"
+    assert any("pages/a.js:1" in error for error in page.errors), page.errors
+    assert any("app.js:1" in error for error in page.errors), page.errors
+    picture = Image.open(shots / "pages_a.png").convert("RGB")
+    assert picture.getpixel((picture.width // 2, picture.height - 20)) == (0, 0, 255)

@@ -168,6 +168,21 @@ async def _visit(
     try:
         await page.goto(f"{base_url}/?open={CHECK_APPID}&path={quote(route)}")
         await _wait_for_first_content(page, report, timeout_ms)
+        if report.status == "ok":
+            measure = await _measure_top_page(page)
+            if measure["text"] == 0 and measure["visible"] == 0:
+                report.status = "blank"
+        if screenshots is not None:
+            await asyncio.to_thread(screenshots.mkdir, parents=True, exist_ok=True)
+            target = screenshots / (route.replace("/", "_") + ".png")
+            # The picture is the app's screen: the host's developer panel (opened by the first error,
+            # over the bottom of the phone: a tab bar, a bottom button) is closed for it; the errors
+            # are the report's. (Not Playwright's `style`: the host's CSP refuses inline styles.)
+            await page.evaluate(_CLOSE_DEV_PANEL)
+            await page.locator("main.phone").screenshot(path=str(target))
+            report.screenshot = str(target)
+        # Read once everything above is done, so an error the app raised while it was measured or
+        # pictured (a wx.login callback, a request's answer) is in the report, not only on the picture.
         log: list[dict[str, Any]] = await page.evaluate("window.__hutongLog || []")
         for entry in log:
             if entry.get("kind") == "error":
@@ -184,20 +199,14 @@ async def _visit(
                 name = f"{entry.get('what')}:{entry.get('origin')}"
                 if name not in report.refused:
                     report.refused.append(name)
-        if report.status == "ok":
-            measure = await _measure_top_page(page)
-            if measure["text"] == 0 and measure["visible"] == 0:
-                report.status = "blank"
         if report.errors and report.status == "ok":
             report.status = "error"
-        if screenshots is not None:
-            await asyncio.to_thread(screenshots.mkdir, parents=True, exist_ok=True)
-            target = screenshots / (route.replace("/", "_") + ".png")
-            await page.locator("main.phone").screenshot(path=str(target))
-            report.screenshot = str(target)
     finally:
         await context.close()
     return report
+
+
+_CLOSE_DEV_PANEL = "{ const panel = document.getElementById('dev-panel'); if (panel) panel.hidden = true; }"
 
 
 def _unreachable(message: ConsoleMessage, base_url: str) -> str | None:
