@@ -35,8 +35,7 @@ import { guard, reportError, setLineMaps } from './errors.js';
 import { dispatchFromView } from './events.js';
 import { setViewBundle } from './instance.js';
 import * as modules from './modules.js';
-import { configureRenderingCache } from './rendering-cache.js';
-import { configurePassiveEvents } from './passive.js';
+import { setAppConfig } from './app-config.js';
 import { callPage, configureTabBar, createPage, destroyPage, instances, pageLifetime, rendered, stack } from './page.js';
 import { intersection, settleQuery } from './query.js';
 import { animationDone } from './animate.js';
@@ -177,6 +176,20 @@ function definitionFor(path, isPage) {
   return def || normalise(isPage ? 'page' : 'component', path, {}, isPage);
 }
 
+/**
+ * The subpackage a page, component or module path is in (compiler/bundle.py's `packages`, roots without
+ * slashes), or undefined for the main package. @param {string} path @returns {any}
+ */
+function packageOf(path) {
+  return (config.packages || []).find((/** @type {any} */ p) => p.root && path.startsWith(`${p.root}/`));
+}
+
+/** Whether `path` is in a subpackage whose bundles have not been loaded yet. @param {string} path */
+function notLoadedYet(path) {
+  const info = packageOf(path);
+  return Boolean(info && !loadedPackages.has(info.root));
+}
+
 /** @type {Set<string>} pages and components whose used components' modules have run (or are running) */
 const componentsRun = new Set();
 
@@ -190,9 +203,7 @@ function runUsedComponents(path, isPage) {
   componentsRun.add(path);
   const owner = (isPage ? config.pageConfigs?.[path] : config.components?.[path]) || {};
   for (const target of Object.values(owner.usingComponents || {})) {
-    if (typeof target !== 'string' || !config.components?.[target] || definitionOf(target)) continue;
-    const info = (config.packages || []).find((/** @type {any} */ p) => p.root && target.startsWith(`${p.root}/`));
-    if (info && !loadedPackages.has(info.root)) continue;
+    if (typeof target !== 'string' || !config.components?.[target] || definitionOf(target) || notLoadedYet(target)) continue;
     definitionFor(target, false);
   }
 }
@@ -202,12 +213,8 @@ function loadMainPackagePages() {
   // app.json's fields other than the shaped ones (pages, window, subpackages...) reach the runtime under
   // `config.app` (compiler/appconfig.py runtime_config); the packages, as `config.packages`.
   if (config.app?.lazyCodeLoading === 'requiredComponents') return;
-  const roots = (config.packages || [])
-    .map((/** @type {any} */ p) => String(p?.root || '').replace(/^\/|\/$/g, ''))
-    .filter(Boolean);
   for (const route of config.pages || []) {
-    if (roots.some((root) => route.startsWith(`${root}/`))) continue;
-    definitionFor(route, true);
+    if (!packageOf(route)) definitionFor(route, true);
   }
 }
 
@@ -237,13 +244,11 @@ on('init', async (message) => {
   // wx.createWorker runs the workers folder's modules from the same verified bundle (api/worker.js).
   setWorkerSource(message.logicCode, config);
   configureTabBar(config);
-  configureRenderingCache(config);
-  configurePassiveEvents(config);
+  setAppConfig(config);
   setComponentLoader((path, user) => {
     // A component of a subpackage not loaded yet (used across packages without a placeholder, which
     // WeChat builds with a warning): WeChat's error, and nothing drawn in its place.
-    const info = (config.packages || []).find((/** @type {any} */ p) => p.root && path.startsWith(`${p.root}/`));
-    if (info && !loadedPackages.has(info.root)) {
+    if (notLoadedYet(path)) {
       // With a componentPlaceholder it is WeChat's asynchronous use: no error (the placeholder itself
       // is not drawn yet: the tag stays empty until the package has loaded and the page renders again).
       const owner = config.pageConfigs?.[user] || config.components?.[user] || {};
@@ -260,7 +265,7 @@ on('init', async (message) => {
   }
   setDeclaredTags(declared);
   modules.setPackageLoader((path) => {
-    const info = (config.packages || []).find((/** @type {any} */ p) => p.root && path.startsWith(`${p.root}/`));
+    const info = packageOf(path);
     if (!info) return Promise.reject(new Error(`module "${path}" is not defined`));
     return new Promise((resolve, reject) => {
       callHost('hutong:loadPackage', { root: info.root, success: () => resolve(undefined), fail: (/** @type {any} */ res) => reject(new Error(res.errMsg)) });
