@@ -5,15 +5,8 @@
  * case; what a passive `touchmove` changes is that a `catchtouchmove` under that scope no longer
  * keeps the page from scrolling (logic/tree.js leaves its `!touchmove` mark out), as in WeChat.
  */
+import { appConfig } from './app-config.js';
 import { pagePassiveEvents, passiveEvents } from '../common/page-config.js';
-
-/** @type {Record<string, any>} the app config */
-let appConfig = {};
-
-/** @param {Record<string, any>} config the app config */
-export function configurePassiveEvents(config) {
-  appConfig = config;
-}
 
 /**
  * The events an instance listens to passively: what it set, else its page's configuration.
@@ -22,7 +15,7 @@ export function configurePassiveEvents(config) {
 export function passiveOf(instance) {
   if (instance?.__passive) return instance.__passive;
   const route = instance?.__tree?.page?.route;
-  return route ? pagePassiveEvents(appConfig, route) : passiveEvents(undefined);
+  return route ? pagePassiveEvents(appConfig(), route) : passiveEvents(undefined);
 }
 
 /** Whether a `catchtouchmove` in `owner`'s template still stops the page scrolling. @param {any} owner */

@@ -15,6 +15,7 @@
  * components with what they hold), and no node keeps its event bindings: a cached page is a picture
  * that does not answer input until its real render arrives.
  */
+import { appConfig } from './app-config.js';
 import { send } from './bridge.js';
 import { copyData } from './copy.js';
 import { guard } from './errors.js';
@@ -24,16 +25,8 @@ import { renderingCacheMode } from '../common/page-config.js';
 
 const SUPPORTED = new Set(['wx-view', 'wx-text', 'wx-button', 'wx-image', 'wx-scroll-view', 'wx-rich-text']);
 
-/** @type {Record<string, any>} the app config */
-let appConfig = {};
-
-/** @param {Record<string, any>} config the app config */
-export function configureRenderingCache(config) {
-  appConfig = config;
-}
-
 /** @param {string} route */
-const cacheMode = (route) => renderingCacheMode(appConfig, route);
+const cacheMode = (route) => renderingCacheMode(appConfig(), route);
 
 /**
  * A serialized subtree (common/ops.js) as the cache keeps it: unsupported built-ins left out, no
