@@ -113,8 +113,8 @@ export class MiniProgram {
     this.onFrameMessage = this.onFrameMessage.bind(this);
     this.onVisibility = this.onVisibility.bind(this);
     this.closed = false;
-    /** @type {(() => void)[]} what the API families stop when the app closes (sensors, audio…) */
-    this.closers = [];
+    /** @type {Set<(mp: MiniProgram) => void>} what the API families stop when the app closes (sensors, audio…) */
+    this.closers = new Set();
     /** Page views, stays, timings and errors for the platform's analytics (analytics.js). */
     this.tracker = new VisitTracker(this);
   }
@@ -877,14 +877,20 @@ export class MiniProgram {
     }
   }
 
-  /** Run `stop` when the app closes (a sensor listened to, an audio graph, a position watched). @param {() => void} stop */
+  /**
+   * Run `stop(app)` when the app closes (a sensor listened to, an audio graph, a position watched); the
+   * same function given again runs once, so a family may register its module-level stop on every start.
+   * @param {(mp: MiniProgram) => void} stop
+   */
   whenClosed(stop) {
-    this.closers.push(stop);
+    this.closers.add(stop);
   }
 
   close() {
     this.closed = true;
-    for (const stop of this.closers.splice(0)) stop();
+    const closers = Array.from(this.closers);
+    this.closers.clear();
+    for (const stop of closers) stop(this);
     this.tracker.leave();
     screenChanged(this);
     // Removing the frame ends the worker it started.

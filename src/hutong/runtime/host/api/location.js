@@ -29,8 +29,6 @@ function fix(coords) {
 
 /** @type {WeakMap<MiniProgram, number>} the position each app watches (its watch id) */
 const watching = new WeakMap();
-/** @type {WeakSet<MiniProgram>} apps whose closing stops their watch */
-const hooked = new WeakSet();
 
 /** @param {MiniProgram} mp */
 function stopWatching(mp) {
@@ -49,8 +47,7 @@ function stopWatching(mp) {
 async function startWatching(mp, background) {
   await requireScope(mp, background ? 'scope.userLocationBackground' : 'scope.userLocation');
   if (!navigator.geolocation) throw new Error('system permission denied');
-  if (!hooked.has(mp)) mp.whenClosed(() => stopWatching(mp));
-  hooked.add(mp);
+  mp.whenClosed(stopWatching);
   stopWatching(mp);
   const watch = navigator.geolocation.watchPosition(
     ({ coords }) => {

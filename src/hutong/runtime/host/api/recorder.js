@@ -23,8 +23,6 @@ import { newTempFile } from './transfer-files.js';
 
 /** @type {WeakMap<MiniProgram, Recording>} each app's recording under way */
 const recordings = new WeakMap();
-/** @type {WeakSet<MiniProgram>} apps whose closing and hiding the recorder follows */
-const followed = new WeakSet();
 
 const FORMATS = new Set(['aac', 'mp3', 'wav', 'PCM']);
 const MAX_DURATION = 600000;
@@ -48,18 +46,14 @@ function elapsed(rec) {
   return Math.round(performance.now() - rec.startedAt - rec.pausedFor - paused);
 }
 
-/** @param {MiniProgram} mp */
-function follow(mp) {
-  if (followed.has(mp)) return;
-  followed.add(mp);
-  mp.whenClosed(() => {
-    const rec = recordings.get(mp);
-    if (!rec) return;
-    clearTimeout(rec.timer);
-    if (rec.recorder.state !== 'inactive') rec.recorder.stop();
-    for (const track of rec.stream.getTracks()) track.stop();
-    recordings.delete(mp);
-  });
+/** The app closed: its recording, if any, ends without a file. @param {MiniProgram} mp */
+function dropRecording(mp) {
+  const rec = recordings.get(mp);
+  if (!rec) return;
+  clearTimeout(rec.timer);
+  if (rec.recorder.state !== 'inactive') rec.recorder.stop();
+  for (const track of rec.stream.getTracks()) track.stop();
+  recordings.delete(mp);
 }
 
 /**
@@ -169,7 +163,7 @@ export const recorder = {
     const stream = await navigator.mediaDevices.getUserMedia({ audio: { channelCount: channels, sampleRate } }).catch(() => {
       throw new Error('system permission denied');
     });
-    follow(mp);
+    mp.whenClosed(dropRecording);
     const bitRate = Number(args.encodeBitRate) || 48000;
     const media = new MediaRecorder(stream, { mimeType: containerType(), audioBitsPerSecond: bitRate });
     /** @type {Recording} */
